@@ -1,0 +1,203 @@
+package dev.lattice.bench;
+
+import dev.lattice.orchestrator.cli.LatticeSubcommand;
+import dev.lattice.orchestrator.node.Lattice;
+import dev.lattice.persistence.journal.JournalDatabase;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code lattice bench}: runs workloads on an embedded node over a fresh H2 file, then, on the same
+ * file and settings, the plain-JDBC floor and ceiling they are measured against.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description =
+        "Measure throughput and latency of workloads W and W2 against plain-JDBC baselines.")
+public final class BenchCommand implements Callable<Integer>, LatticeSubcommand {
+
+  @Option(names = "--workload", split = ",", defaultValue = "W", description = "W, W2 or W,W2.")
+  List<Workload> workloads;
+
+  @Option(names = "--runs", defaultValue = "2000", description = "Measured runs per workload.")
+  int runs;
+
+  @Option(names = "--concurrency", defaultValue = "64", description = "Concurrent submitters.")
+  int concurrency;
+
+  @Option(
+      names = "--warmup",
+      defaultValue = "500",
+      description = "Runs before measuring, so the JIT has compiled the hot paths.")
+  int warmup;
+
+  @Option(
+      names = "--payload-bytes",
+      defaultValue = "100",
+      description = "Size of each run's payload.")
+  int payloadBytes;
+
+  @Option(
+      names = "--data",
+      paramLabel = "DIR",
+      description = "Where to create the fresh journal files (default: a temporary directory).")
+  Path data;
+
+  @Option(names = "--keep", description = "Keep the journal files afterwards.")
+  boolean keep;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintStream out = System.out;
+    Path root =
+        data != null ? Files.createDirectories(data) : Files.createTempDirectory("lattice-bench");
+    List<String> summaries = new ArrayList<>();
+    for (Workload workload : workloads) {
+      Path directory =
+          Files.createDirectories(
+              root.resolve(
+                  "bench-"
+                      + workload.name().toLowerCase(Locale.ROOT)
+                      + "-"
+                      + System.currentTimeMillis()));
+      try {
+        summaries.add(bench(workload, directory, out));
+      } finally {
+        if (!keep) {
+          deleteTree(directory);
+        }
+      }
+    }
+    out.println();
+    summaries.forEach(out::println);
+    return 0;
+  }
+
+  private String bench(Workload workload, Path directory, PrintStream out) throws Exception {
+    out.printf(
+        "%n== workload %s: %d runs (+%d warm-up) of %d steps, concurrency %d, journal %s%n",
+        workload, runs, warmup, workload.steps(), concurrency, directory);
+    var request = LatticeRunner.request(workload, Workload.payload(payloadBytes));
+    LatencyRecorder latencies = new LatencyRecorder();
+    JournalDatabase db;
+    Map<String, Long> before;
+    Map<String, Long> after;
+    double seconds;
+    try (Lattice lattice = Lattice.builder().dataDirectory(directory).start()) {
+      db = JournalDatabase.of(urlOf(lattice, directory), "sa", "");
+      LatticeRunner.drive(lattice.client(), request, warmup, concurrency, null);
+      before = JournalRows.byKind(db.url(), db.user(), db.password());
+      seconds = LatticeRunner.drive(lattice.client(), request, runs, concurrency, latencies);
+      after = JournalRows.byKind(db.url(), db.user(), db.password());
+    }
+    double runsPerSecond = runs / seconds;
+    long rows = JournalRows.total(after) - JournalRows.total(before);
+    double rowsPerRun = (double) rows / runs;
+    out.printf(
+        "lattice: %.0f runs/s, p50 %.2f ms, p95 %.2f ms, p99 %.2f ms, %.1f journal rows per run (",
+        runsPerSecond,
+        latencies.millisAt(50),
+        latencies.millisAt(95),
+        latencies.millisAt(99),
+        rowsPerRun);
+    List<String> parts = new ArrayList<>();
+    after.forEach(
+        (kind, count) ->
+            parts.add(
+                String.format(
+                    Locale.ROOT,
+                    "%s %.2f",
+                    kind,
+                    (count - before.getOrDefault(kind, 0L)) / (double) runs)));
+    out.println(String.join(", ", parts) + ")");
+
+    byte[] payload = new byte[averagePayload(db)];
+    double floor =
+        FloorBaseline.runsPerSecond(
+            db.url(),
+            db.user(),
+            db.password(),
+            "floor-warmup-",
+            Math.min(warmup, runs),
+            workload.steps(),
+            concurrency,
+            payload);
+    floor =
+        FloorBaseline.runsPerSecond(
+            db.url(),
+            db.user(),
+            db.password(),
+            "floor-",
+            runs,
+            workload.steps(),
+            concurrency,
+            payload);
+    out.printf(
+        "floor: %.0f runs/s (%d autocommitted inserts per run, %d threads, %d-byte rows)%n",
+        floor, workload.steps(), concurrency, payload.length);
+    double ceiling =
+        CeilingBaseline.rowsPerSecond(
+            db.url(), db.user(), db.password(), "ceiling-", rows, payload);
+    out.printf(
+        "ceiling: %.0f rows/s (%d rows in batches of %d, %d threads); lattice wrote %.0f rows/s%n",
+        ceiling, rows, CeilingBaseline.BATCH, CeilingBaseline.THREADS, rows / seconds);
+    return String.format(
+        Locale.ROOT,
+        "workload=%s runs=%d concurrency=%d runs_per_s=%.0f p50_ms=%.2f p95_ms=%.2f p99_ms=%.2f"
+            + " rows_per_run=%.1f floor_runs_per_s=%.0f ratio=%.2f ceiling_rows_per_s=%.0f",
+        workload,
+        runs,
+        concurrency,
+        runsPerSecond,
+        latencies.millisAt(50),
+        latencies.millisAt(95),
+        latencies.millisAt(99),
+        rowsPerRun,
+        floor,
+        runsPerSecond / floor,
+        ceiling);
+  }
+
+  private static String urlOf(Lattice lattice, Path directory) {
+    // The same URL (and so the same H2 settings) as the node's journal.
+    return lattice
+        .system()
+        .settings()
+        .config()
+        .getString("pekko-persistence-jdbc.shared-databases.slick.db.url");
+  }
+
+  private static int averagePayload(JournalDatabase db) throws Exception {
+    try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery("select avg(octet_length(\"event_payload\")) from \"event_journal\"")) {
+      rs.next();
+      return Math.max(1, (int) Math.round(rs.getDouble(1)));
+    }
+  }
+
+  private static void deleteTree(Path directory) throws IOException {
+    try (Stream<Path> paths = Files.walk(directory)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

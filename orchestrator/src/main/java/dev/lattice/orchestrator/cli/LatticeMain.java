@@ -1,0 +1,42 @@
+package dev.lattice.orchestrator.cli;
+
+import java.util.ServiceLoader;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code lattice} command. */
+@Command(
+    name = "lattice",
+    mixinStandardHelpOptions = true,
+    versionProvider = LatticeMain.Version.class,
+    description = "Durable orchestration runtime for multi-agent work.",
+    subcommands = {UpCommand.class})
+public final class LatticeMain {
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns its exit code. */
+  public static int run(String... args) {
+    CommandLine line = new CommandLine(new LatticeMain());
+    for (LatticeSubcommand extra : ServiceLoader.load(LatticeSubcommand.class)) {
+      line.addSubcommand(extra);
+    }
+    line.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          cmd.getErr().println("lattice: " + (e.getMessage() == null ? e : e.getMessage()));
+          return 1;
+        });
+    return line.execute(args);
+  }
+
+  /** The version from the jar manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = LatticeMain.class.getPackage().getImplementationVersion();
+      return new String[] {"lattice " + (version == null ? "(development build)" : version)};
+    }
+  }
+}

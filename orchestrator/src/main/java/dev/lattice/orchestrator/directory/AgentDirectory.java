@@ -1,0 +1,170 @@
+package dev.lattice.orchestrator.directory;
+
+import dev.lattice.protocol.CborSerializable;
+import dev.lattice.protocol.agent.AgentManifest;
+import dev.lattice.worker.agent.WorkerAgent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+
+/**
+ * A node's view of every worker agent in the cluster. Agents register with the receptionist; the
+ * directory follows its listing, asks each new agent for its manifest, and tells subscribers (the
+ * dispatchers on this node) the full set whenever it changes.
+ */
+public final class AgentDirectory extends AbstractBehavior<AgentDirectory.Command> {
+
+  /** Messages of the directory. */
+  public sealed interface Command extends CborSerializable {}
+
+  /** Send the agents to {@code subscriber} now and after every change. */
+  public record Subscribe(ActorRef<Agents> subscriber) implements Command {}
+
+  /** Answer with the agents once. */
+  public record GetAgents(ActorRef<Agents> replyTo) implements Command {}
+
+  /** The agents known now. */
+  public record Agents(List<AgentEntry> agents) implements CborSerializable {
+    public Agents {
+      agents = List.copyOf(agents);
+    }
+
+    /** Every capability some agent offers. */
+    public Set<String> capabilities() {
+      Set<String> all = new HashSet<>();
+      agents.forEach(a -> all.addAll(a.manifest().capabilities()));
+      return all;
+    }
+  }
+
+  private record ListingChanged(Receptionist.Listing listing) implements Command {}
+
+  private record ManifestReceived(ActorRef<WorkerAgent.Command> agent, AgentManifest manifest)
+      implements Command {}
+
+  private record ManifestMissing(ActorRef<WorkerAgent.Command> agent) implements Command {}
+
+  private record SubscriberGone(ActorRef<Agents> subscriber) implements Command {}
+
+  private final Duration askTimeout;
+  private final Map<ActorRef<WorkerAgent.Command>, AgentManifest> manifests = new HashMap<>();
+  private final Set<ActorRef<WorkerAgent.Command>> listed = new HashSet<>();
+  private final Set<ActorRef<Agents>> subscribers = new HashSet<>();
+
+  private AgentDirectory(ActorContext<Command> context, Duration askTimeout) {
+    super(context);
+    this.askTimeout = askTimeout;
+    ActorRef<Receptionist.Listing> listings =
+        context.messageAdapter(Receptionist.Listing.class, ListingChanged::new);
+    context
+        .getSystem()
+        .receptionist()
+        .tell(Receptionist.subscribe(WorkerAgent.SERVICE_KEY, listings));
+  }
+
+  /** A directory that asks agents for their manifests with {@code askTimeout}. */
+  public static Behavior<Command> create(Duration askTimeout) {
+    return Behaviors.setup(context -> new AgentDirectory(context, askTimeout));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Subscribe.class, this::onSubscribe)
+        .onMessage(GetAgents.class, get -> reply(get.replyTo()))
+        .onMessage(ListingChanged.class, this::onListing)
+        .onMessage(ManifestReceived.class, this::onManifest)
+        .onMessage(ManifestMissing.class, this::onManifestMissing)
+        .onMessage(SubscriberGone.class, gone -> forget(gone.subscriber()))
+        .build();
+  }
+
+  private Behavior<Command> onSubscribe(Subscribe subscribe) {
+    if (subscribers.add(subscribe.subscriber())) {
+      getContext().watchWith(subscribe.subscriber(), new SubscriberGone(subscribe.subscriber()));
+    }
+    subscribe.subscriber().tell(current());
+    return this;
+  }
+
+  private Behavior<Command> reply(ActorRef<Agents> replyTo) {
+    replyTo.tell(current());
+    return this;
+  }
+
+  private Behavior<Command> forget(ActorRef<Agents> subscriber) {
+    subscribers.remove(subscriber);
+    return this;
+  }
+
+  private Behavior<Command> onListing(ListingChanged changed) {
+    Set<ActorRef<WorkerAgent.Command>> now =
+        changed.listing().getServiceInstances(WorkerAgent.SERVICE_KEY);
+    boolean removed = manifests.keySet().retainAll(now);
+    listed.clear();
+    listed.addAll(now);
+    for (ActorRef<WorkerAgent.Command> agent : now) {
+      if (!manifests.containsKey(agent)) {
+        askManifest(agent);
+      }
+    }
+    if (removed) {
+      publish();
+    }
+    return this;
+  }
+
+  private void askManifest(ActorRef<WorkerAgent.Command> agent) {
+    getContext()
+        .ask(
+            AgentManifest.class,
+            agent,
+            askTimeout,
+            WorkerAgent.GetManifest::new,
+            (manifest, failure) ->
+                manifest != null
+                    ? new ManifestReceived(agent, manifest)
+                    : new ManifestMissing(agent));
+  }
+
+  private Behavior<Command> onManifest(ManifestReceived received) {
+    if (listed.contains(received.agent())) {
+      manifests.put(received.agent(), received.manifest());
+      publish();
+    }
+    return this;
+  }
+
+  private Behavior<Command> onManifestMissing(ManifestMissing missing) {
+    if (listed.contains(missing.agent()) && !manifests.containsKey(missing.agent())) {
+      getContext()
+          .getLog()
+          .warn("agent {} did not send its manifest; asking again", missing.agent());
+      askManifest(missing.agent());
+    }
+    return this;
+  }
+
+  private Agents current() {
+    List<AgentEntry> entries = new ArrayList<>();
+    manifests.forEach((ref, manifest) -> entries.add(new AgentEntry(manifest, ref)));
+    entries.sort(java.util.Comparator.comparing(e -> e.manifest().agentId().value()));
+    return new Agents(entries);
+  }
+
+  private void publish() {
+    Agents agents = current();
+    subscribers.forEach(s -> s.tell(agents));
+  }
+}

@@ -1,0 +1,195 @@
+package dev.lattice.orchestrator.dispatch;
+
+import dev.lattice.protocol.CborSerializable;
+import dev.lattice.protocol.agent.Assignment;
+import dev.lattice.protocol.ids.AgentId;
+import dev.lattice.protocol.ids.BusKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+
+/**
+ * The durable record of one dispatcher's decisions: assignments accepted, routed and finished.
+ * Replaying it rebuilds the dispatcher's queue after a restart, and it is the dispatcher's audit
+ * trail.
+ *
+ * <p>Decisions arrive from the {@link Dispatcher} as they are made and are written in batches, one
+ * {@link Batch} event per write (a group commit): at once when work is waiting for an agent (the
+ * queue must survive a crash), otherwise within a short delay, so that routing never waits for a
+ * write. Decisions of the last few milliseconds can be lost in a crash; runs re-send what they have
+ * not heard back about, so nothing acknowledged is lost.
+ */
+public final class DispatchLog
+    extends EventSourcedBehaviorWithEnforcedReplies<
+        DispatchLog.Command, DispatchLog.Batch, DispatcherState> {
+
+  /** Messages of the log. */
+  public sealed interface Command extends CborSerializable {}
+
+  /** Record {@code decisions}; {@code urgent} when work is waiting, so it is written at once. */
+  public record Record(Batch decisions, boolean urgent) implements Command {}
+
+  enum Flush implements Command {
+    INSTANCE
+  }
+
+  /** What the log recovered, sent to its dispatcher once. */
+  public record Recovered(DispatcherState state) {}
+
+  /**
+   * Decisions made together: assignments accepted, routed (to an agent, or back to the queue when
+   * {@code agentId} is null) and finished.
+   */
+  public record Batch(
+      List<Accepted> accepted, List<Route> routes, List<String> finished, Instant at)
+      implements CborSerializable {
+    public Batch {
+      accepted = List.copyOf(accepted);
+      routes = List.copyOf(routes);
+      finished = List.copyOf(finished);
+    }
+
+    public boolean isEmpty() {
+      return accepted.isEmpty() && routes.isEmpty() && finished.isEmpty();
+    }
+
+    /** The state after these decisions. */
+    public DispatcherState applyTo(DispatcherState state) {
+      DispatcherState next = state;
+      for (Accepted a : accepted) {
+        next = next.accepted(a.assignment(), a.ticket(), at);
+      }
+      for (Route route : routes) {
+        next = next.routed(route.key(), route.agentId());
+      }
+      for (String key : finished) {
+        next = next.finished(key);
+      }
+      return next;
+    }
+
+    /** These decisions followed by {@code later} ones, as one batch. */
+    Batch merge(Batch later) {
+      List<Accepted> a = new ArrayList<>(accepted);
+      a.addAll(later.accepted);
+      List<Route> r = new ArrayList<>(routes);
+      r.addAll(later.routes);
+      List<String> f = new ArrayList<>(finished);
+      f.addAll(later.finished);
+      return new Batch(a, r, f, later.at);
+    }
+
+    static Batch empty(Instant at) {
+      return new Batch(List.of(), List.of(), List.of(), at);
+    }
+  }
+
+  /** An assignment accepted with its place in the queue. */
+  public record Accepted(Assignment assignment, long ticket) implements CborSerializable {}
+
+  /** An assignment routed to {@code agentId}, or back to the queue when it is null. */
+  public record Route(String key, AgentId agentId) implements CborSerializable {}
+
+  private final ActorRef<Recovered> owner;
+  private final TimerScheduler<Command> timers;
+  private final DispatchSettings settings;
+  private final Clock clock;
+  private Batch unwritten;
+
+  private DispatchLog(
+      BusKey busKey,
+      ActorRef<Recovered> owner,
+      TimerScheduler<Command> timers,
+      DispatchSettings settings,
+      Clock clock) {
+    super(
+        PersistenceId.of(Dispatcher.ENTITY_TYPE_KEY.name(), busKey.value()),
+        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
+    this.owner = owner;
+    this.timers = timers;
+    this.settings = settings;
+    this.clock = clock;
+    this.unwritten = Batch.empty(clock.instant());
+  }
+
+  /** The log of the dispatcher for {@code busKey}; tells {@code owner} what it recovered. */
+  public static Behavior<Command> create(
+      BusKey busKey, ActorRef<Recovered> owner, DispatchSettings settings, Clock clock) {
+    return Behaviors.setup(
+        context ->
+            Behaviors.withTimers(
+                timers -> new DispatchLog(busKey, owner, timers, settings, clock)));
+  }
+
+  @Override
+  public DispatcherState emptyState() {
+    return DispatcherState.empty();
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    // Snapshots bound recovery time; events are never deleted (see DESIGN.md's known traps).
+    return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2);
+  }
+
+  @Override
+  public CommandHandlerWithReply<Command, Batch, DispatcherState> commandHandler() {
+    return newCommandHandlerWithReplyBuilder()
+        .forAnyState()
+        .onCommand(Record.class, this::onRecord)
+        .onCommand(Flush.class, (state, flush) -> onFlush())
+        .build();
+  }
+
+  private ReplyEffect<Batch, DispatcherState> onRecord(DispatcherState state, Record record) {
+    unwritten = unwritten.merge(record.decisions());
+    if (record.urgent()) {
+      timers.cancel(Flush.INSTANCE);
+      return onFlush();
+    }
+    if (!timers.isTimerActive(Flush.INSTANCE)) {
+      timers.startSingleTimer(Flush.INSTANCE, settings.recordDelay());
+    }
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Batch, DispatcherState> onFlush() {
+    if (unwritten.isEmpty()) {
+      return Effect().noReply();
+    }
+    Batch batch =
+        new Batch(unwritten.accepted(), unwritten.routes(), unwritten.finished(), clock.instant());
+    unwritten = Batch.empty(batch.at());
+    return Effect().persist(batch).thenNoReply();
+  }
+
+  @Override
+  public SignalHandler<DispatcherState> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), state -> owner.tell(new Recovered(state)))
+        .build();
+  }
+
+  @Override
+  public EventHandler<DispatcherState, Batch> eventHandler() {
+    return newEventHandlerBuilder()
+        .forAnyState()
+        .onEvent(Batch.class, (s, b) -> b.applyTo(s))
+        .build();
+  }
+}

@@ -1,0 +1,350 @@
+package dev.lattice.orchestrator.dispatch;
+
+import dev.lattice.orchestrator.directory.AgentDirectory;
+import dev.lattice.orchestrator.directory.AgentEntry;
+import dev.lattice.orchestrator.dispatch.DispatchLog.Accepted;
+import dev.lattice.orchestrator.dispatch.DispatchLog.Batch;
+import dev.lattice.orchestrator.dispatch.DispatchLog.Route;
+import dev.lattice.protocol.CborSerializable;
+import dev.lattice.protocol.agent.Assignment;
+import dev.lattice.protocol.api.QueueView;
+import dev.lattice.protocol.ids.BusKey;
+import dev.lattice.worker.agent.WorkerAgent;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+
+/**
+ * The executor-dispatcher of one bus key ({@code service/role/shard/tenant}): a queue of
+ * assignments, routed to worker agents that serve the key's capability and have spare capacity
+ * (least loaded first), and kept in order while none has.
+ *
+ * <p>Lifecycle of an assignment: a run enqueues it → accepted → routed to an agent at once, or
+ * queued → the agent accepts (the run hears it started) or rejects (back to the queue) → the
+ * agent's result goes straight on to the run, and the assignment is finished. Every decision is
+ * recorded by the dispatcher's {@link DispatchLog}, which also gives the queue back after a
+ * restart; routing itself never waits for a write.
+ *
+ * <p>Invariants: an idempotency key is accepted once; an agent never holds more of this
+ * dispatcher's work than its capacity; a routed assignment is re-sent to the same agent after a
+ * restart, so the agent can answer from its record instead of running it again; work of an agent
+ * that leaves goes back to the queue.
+ */
+public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
+
+  public static final EntityTypeKey<Command> ENTITY_TYPE_KEY =
+      EntityTypeKey.create(Command.class, "Dispatcher");
+
+  /** Starts sharding of dispatchers; they are remembered, so their queues resume after a crash. */
+  public static void init(
+      ActorSystem<?> system,
+      DispatchSettings settings,
+      ActorRef<AgentDirectory.Command> directory,
+      RunNotifier runs,
+      String localNode,
+      Clock clock,
+      String role) {
+    ClusterSharding.get(system)
+        .init(
+            Entity.of(
+                    ENTITY_TYPE_KEY,
+                    entity ->
+                        create(
+                            BusKey.parse(entity.getEntityId()),
+                            settings,
+                            directory,
+                            runs,
+                            localNode,
+                            clock))
+                .withRole(role)
+                .withStopMessage(Stop.INSTANCE)
+                .withSettings(ClusterShardingSettings.create(system).withRememberEntities(true)));
+  }
+
+  /** Messages of a dispatcher. */
+  public sealed interface Command extends CborSerializable {}
+
+  /** Queue {@code assignment}; a repeated idempotency key is ignored. */
+  public record Enqueue(Assignment assignment) implements Command {}
+
+  /** Answer with the queue's depth. */
+  public record GetQueue(ActorRef<QueueView> replyTo) implements Command {}
+
+  record AgentsChanged(List<AgentEntry> agents) implements Command {}
+
+  record FromAgent(WorkerAgent.Reply reply) implements Command {}
+
+  record LogRecovered(DispatcherState state) implements Command {}
+
+  enum Probe implements Command {
+    INSTANCE
+  }
+
+  enum Stop implements Command {
+    INSTANCE
+  }
+
+  private final BusKey busKey;
+  private final TimerScheduler<Command> timers;
+  private final DispatchSettings settings;
+  private final RunNotifier runs;
+  private final Clock clock;
+  private final ActorRef<DispatchLog.Command> log;
+  private final ActorRef<WorkerAgent.Reply> agentReplies;
+  private final AgentPool pool;
+  private final LinkedHashSet<String> recentlyFinished = new LinkedHashSet<>();
+  private DispatcherState state;
+  private boolean agentsKnown;
+
+  private Dispatcher(
+      ActorContext<Command> context,
+      BusKey busKey,
+      TimerScheduler<Command> timers,
+      DispatchSettings settings,
+      RunNotifier runs,
+      String localNode,
+      Clock clock,
+      ActorRef<DispatchLog.Command> log,
+      DispatcherState recovered) {
+    super(context);
+    this.busKey = busKey;
+    this.timers = timers;
+    this.settings = settings;
+    this.runs = runs;
+    this.clock = clock;
+    this.log = log;
+    this.state = recovered;
+    this.pool = new AgentPool(busKey.role(), localNode);
+    this.agentReplies = context.messageAdapter(WorkerAgent.Reply.class, FromAgent::new);
+  }
+
+  /**
+   * The dispatcher of {@code busKey}: waits for its log to recover the queue (holding messages
+   * meanwhile), then serves.
+   */
+  public static Behavior<Command> create(
+      BusKey busKey,
+      DispatchSettings settings,
+      ActorRef<AgentDirectory.Command> directory,
+      RunNotifier runs,
+      String localNode,
+      Clock clock) {
+    return Behaviors.setup(
+        context ->
+            Behaviors.withTimers(
+                timers ->
+                    Behaviors.withStash(
+                        settings.stashCapacity(),
+                        stash -> {
+                          ActorRef<DispatchLog.Recovered> recovered =
+                              context.messageAdapter(
+                                  DispatchLog.Recovered.class, r -> new LogRecovered(r.state()));
+                          ActorRef<DispatchLog.Command> log =
+                              context.spawn(
+                                  DispatchLog.create(busKey, recovered, settings, clock), "log");
+                          return recovering(
+                              context, stash, busKey, timers, settings, directory, runs, localNode,
+                              clock, log);
+                        })));
+  }
+
+  private static Behavior<Command> recovering(
+      ActorContext<Command> context,
+      StashBuffer<Command> stash,
+      BusKey busKey,
+      TimerScheduler<Command> timers,
+      DispatchSettings settings,
+      ActorRef<AgentDirectory.Command> directory,
+      RunNotifier runs,
+      String localNode,
+      Clock clock,
+      ActorRef<DispatchLog.Command> log) {
+    return Behaviors.receive(Command.class)
+        .onMessage(
+            LogRecovered.class,
+            recovered -> {
+              Dispatcher serving =
+                  new Dispatcher(
+                      context,
+                      busKey,
+                      timers,
+                      settings,
+                      runs,
+                      localNode,
+                      clock,
+                      log,
+                      recovered.state());
+              directory.tell(
+                  new AgentDirectory.Subscribe(
+                      context.messageAdapter(
+                          AgentDirectory.Agents.class, a -> new AgentsChanged(a.agents()))));
+              return stash.unstashAll(serving);
+            })
+        .onMessageEquals(Stop.INSTANCE, Behaviors::stopped)
+        .onAnyMessage(
+            message -> {
+              stash.stash(message);
+              return Behaviors.same();
+            })
+        .build();
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Enqueue.class, this::onEnqueue)
+        .onMessage(FromAgent.class, this::onFromAgent)
+        .onMessage(AgentsChanged.class, this::onAgentsChanged)
+        .onMessageEquals(Probe.INSTANCE, this::onProbe)
+        .onMessage(GetQueue.class, this::onGetQueue)
+        // Only the first recovery matters: later ones (the log restarted after a failed write)
+        // know less than this dispatcher already does.
+        .onMessage(LogRecovered.class, recovered -> this)
+        .onMessageEquals(Stop.INSTANCE, Behaviors::stopped)
+        .build();
+  }
+
+  private Behavior<Command> onEnqueue(Enqueue enqueue) {
+    String key = enqueue.assignment().idempotencyKey();
+    if (state.contains(key) || recentlyFinished.contains(key)) {
+      return this;
+    }
+    Accepted accepted = new Accepted(enqueue.assignment(), state.lastTicket() + 1);
+    decide(List.of(accepted), List.of(), List.of());
+    return this;
+  }
+
+  private Behavior<Command> onFromAgent(FromAgent from) {
+    WorkerAgent.Reply reply = from.reply();
+    DispatcherState.Entry entry = state.entry(reply.idempotencyKey());
+    boolean ours = entry != null && reply.agentId().equals(entry.agentId());
+    pool.reported(reply.agentId(), reply.load());
+    if (reply instanceof WorkerAgent.Accepted) {
+      if (ours) {
+        Assignment a = entry.assignment();
+        runs.started(a.runId(), a.stepId(), a.attempt(), reply.agentId());
+      }
+    } else if (reply instanceof WorkerAgent.Finished finished) {
+      runs.finished(finished.result());
+      if (entry != null) {
+        if (entry.agentId() != null) {
+          pool.released(entry.agentId());
+        }
+        remember(entry.key());
+        decide(List.of(), List.of(), List.of(entry.key()));
+      }
+    } else if (reply instanceof WorkerAgent.Rejected rejected) {
+      getContext()
+          .getLog()
+          .debug(
+              "{} rejected {}: {}",
+              rejected.agentId(),
+              rejected.idempotencyKey(),
+              rejected.reason());
+      pool.full(reply.agentId());
+      if (ours) {
+        pool.released(reply.agentId());
+        timers.startSingleTimer(Probe.INSTANCE, settings.probeInterval());
+        decide(List.of(), List.of(new Route(entry.key(), null)), List.of());
+      }
+    }
+    return this;
+  }
+
+  private Behavior<Command> onAgentsChanged(AgentsChanged changed) {
+    boolean first = !agentsKnown;
+    agentsKnown = true;
+    pool.update(changed.agents());
+    List<Route> requeue = new ArrayList<>();
+    for (DispatcherState.Entry entry : state.inFlight()) {
+      if (!pool.knows(entry.agentId())) {
+        requeue.add(new Route(entry.key(), null));
+      } else if (first) {
+        // After a restart: count what is in flight and re-send it to the same agent, which
+        // answers from its record if it already finished the work.
+        pool.routed(entry.agentId());
+        pool.ref(entry.agentId())
+            .ifPresent(ref -> ref.tell(new WorkerAgent.Assign(entry.assignment(), agentReplies)));
+      }
+    }
+    decide(List.of(), requeue, List.of());
+    return this;
+  }
+
+  private Behavior<Command> onProbe() {
+    if (state.queuedCount() > 0) {
+      // Loads agents reported may be stale (they finished other dispatchers' work since): try
+      // them again; a still-busy agent says so and is marked full once more.
+      pool.forgetReports();
+      decide(List.of(), List.of(), List.of());
+    }
+    return this;
+  }
+
+  private Behavior<Command> onGetQueue(GetQueue get) {
+    get.replyTo().tell(new QueueView(busKey.value(), state.queuedCount(), state.inFlightCount()));
+    return this;
+  }
+
+  /**
+   * Applies decisions, routes whatever queued work agents can take now, sends it, and hands
+   * everything decided to the log.
+   */
+  private void decide(List<Accepted> accepted, List<Route> routes, List<String> finished) {
+    Batch batch = new Batch(accepted, routes, finished, clock.instant());
+    state = batch.applyTo(state);
+    List<Route> routed = agentsKnown ? routeQueued() : List.of();
+    if (!routed.isEmpty()) {
+      Batch more = new Batch(List.of(), routed, List.of(), batch.at());
+      state = more.applyTo(state);
+      batch = batch.merge(more);
+    }
+    if (!batch.isEmpty()) {
+      log.tell(new DispatchLog.Record(batch, state.queuedCount() > 0));
+    }
+    for (Route route : routed) {
+      pool.ref(route.agentId())
+          .ifPresent(
+              ref ->
+                  ref.tell(
+                      new WorkerAgent.Assign(state.entry(route.key()).assignment(), agentReplies)));
+    }
+    if (state.queuedCount() > 0 && !timers.isTimerActive(Probe.INSTANCE)) {
+      timers.startSingleTimer(Probe.INSTANCE, settings.probeInterval());
+    }
+  }
+
+  private List<Route> routeQueued() {
+    List<Route> routes = new ArrayList<>();
+    for (String key : state.queuedKeys()) {
+      var agent = pool.select();
+      if (agent.isEmpty()) {
+        break;
+      }
+      pool.routed(agent.get());
+      routes.add(new Route(key, agent.get()));
+    }
+    return routes;
+  }
+
+  private void remember(String key) {
+    recentlyFinished.add(key);
+    if (recentlyFinished.size() > settings.finishedMemory()) {
+      recentlyFinished.remove(recentlyFinished.iterator().next());
+    }
+  }
+}

@@ -1,0 +1,14 @@
+package dev.lattice.orchestrator.dispatch;
+
+import dev.lattice.protocol.agent.AssignmentResult;
+import dev.lattice.protocol.ids.AgentId;
+import dev.lattice.protocol.ids.RunId;
+
+/** How a dispatcher tells a run what became of its assignments, wherever the run lives. */
+public interface RunNotifier {
+  /** An agent took attempt {@code attempt} of the step. */
+  void started(RunId runId, String stepId, int attempt, AgentId agentId);
+
+  /** The attempt finished, successfully or not. */
+  void finished(AssignmentResult result);
+}

@@ -1,0 +1,172 @@
+package dev.lattice.orchestrator.node;
+
+import dev.lattice.orchestrator.directory.AgentDirectory;
+import dev.lattice.orchestrator.dispatch.DispatchSettings;
+import dev.lattice.orchestrator.dispatch.Dispatcher;
+import dev.lattice.orchestrator.dispatch.RunNotifier;
+import dev.lattice.orchestrator.run.AssignmentSink;
+import dev.lattice.orchestrator.run.RunEntity;
+import dev.lattice.orchestrator.run.RunProgress;
+import dev.lattice.orchestrator.run.RunServices;
+import dev.lattice.orchestrator.run.RunSettings;
+import dev.lattice.orchestrator.run.RunWatchdog;
+import dev.lattice.persistence.journal.PersistenceSettings;
+import dev.lattice.persistence.readmodel.JdbcRunIndex;
+import dev.lattice.persistence.readmodel.ReadModelDatabase;
+import dev.lattice.persistence.readmodel.RunIndexWriter;
+import dev.lattice.protocol.agent.AssignmentResult;
+import dev.lattice.protocol.ids.AgentId;
+import dev.lattice.protocol.ids.RunId;
+import dev.lattice.worker.action.AgentAction;
+import dev.lattice.worker.agent.WorkerAgent;
+import dev.lattice.worker.agent.WorkerNode;
+import dev.lattice.worker.agent.WorkerSettings;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.cluster.typed.SingletonActor;
+
+/**
+ * The root of a node: joins the cluster (itself, when no seed nodes are configured), starts the
+ * agent directory, the run index writer, sharding of runs and dispatchers, the run watchdog (one
+ * per cluster) and this node's worker agents.
+ */
+final class Guardian {
+  private Guardian() {}
+
+  /** What the guardian started, for the client. */
+  record Started(
+      ActorRef<AgentDirectory.Command> directory,
+      ActorRef<RunIndexWriter.Command> index,
+      List<ActorRef<WorkerAgent.Command>> agents) {}
+
+  static Behavior<Void> create(
+      LatticeSettings settings,
+      RunSettings runSettings,
+      DispatchSettings dispatchSettings,
+      WorkerSettings workerSettings,
+      PersistenceSettings persistence,
+      ReadModelDatabase readModels,
+      Map<String, AgentAction> actions,
+      Clock clock,
+      CompletableFuture<Started> started) {
+    return Behaviors.setup(
+        context -> {
+          try {
+            started.complete(
+                start(
+                    context,
+                    settings,
+                    runSettings,
+                    dispatchSettings,
+                    workerSettings,
+                    persistence,
+                    readModels,
+                    actions,
+                    clock));
+          } catch (RuntimeException e) {
+            started.completeExceptionally(e);
+            throw e;
+          }
+          return Behaviors.empty();
+        });
+  }
+
+  private static Started start(
+      ActorContext<Void> context,
+      LatticeSettings settings,
+      RunSettings runSettings,
+      DispatchSettings dispatchSettings,
+      WorkerSettings workerSettings,
+      PersistenceSettings persistence,
+      ReadModelDatabase readModels,
+      Map<String, AgentAction> actions,
+      Clock clock) {
+    var system = context.getSystem();
+    Cluster cluster = Cluster.get(system);
+    if (system.settings().config().getStringList("pekko.cluster.seed-nodes").isEmpty()) {
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    }
+    String nodeAddress = cluster.selfMember().address().toString();
+    ActorRef<AgentDirectory.Command> directory =
+        context.spawn(AgentDirectory.create(settings.askTimeout()), "agent-directory");
+
+    ClusterSharding sharding = ClusterSharding.get(system);
+    AssignmentSink assignments =
+        (busKey, assignment) ->
+            sharding
+                .entityRefFor(Dispatcher.ENTITY_TYPE_KEY, busKey.value())
+                .tell(new Dispatcher.Enqueue(assignment));
+    RunNotifier runs =
+        new RunNotifier() {
+          @Override
+          public void started(RunId runId, String stepId, int attempt, AgentId agentId) {
+            sharding
+                .entityRefFor(RunEntity.ENTITY_TYPE_KEY, runId.value())
+                .tell(new RunEntity.ReportStarted(stepId, attempt, agentId));
+          }
+
+          @Override
+          public void finished(AssignmentResult result) {
+            sharding
+                .entityRefFor(RunEntity.ENTITY_TYPE_KEY, result.runId().value())
+                .tell(new RunEntity.ReportResult(result));
+          }
+        };
+    JdbcRunIndex runIndex = new JdbcRunIndex(readModels.dataSource());
+    ActorRef<RunIndexWriter.Command> index =
+        context.spawn(
+            RunIndexWriter.create(
+                runIndex,
+                PersistenceSettings.READ_MODEL_DISPATCHER,
+                clock,
+                persistence.staleRegistration(),
+                persistence.readModelRetryDelay()),
+            "run-index");
+    // Sharding is initialised on every node: where the role is missing this makes a proxy.
+    RunEntity.init(
+        system,
+        new RunServices(runSettings, new RunProgress(runSettings), assignments, clock, index),
+        LatticeSettings.ORCHESTRATOR);
+    if (settings.orchestrator()) {
+      ClusterSingleton.get(system)
+          .init(
+              SingletonActor.of(
+                      RunWatchdog.create(
+                          runIndex,
+                          PersistenceSettings.READ_MODEL_DISPATCHER,
+                          runSettings.watchdogInitialDelay(),
+                          runSettings.watchdogInterval(),
+                          runSettings.watchdogPageSize(),
+                          runSettings.watchdogPageDelay()),
+                      "run-watchdog")
+                  .withSettings(
+                      ClusterSingletonSettings.create(system)
+                          .withRole(LatticeSettings.ORCHESTRATOR)));
+    }
+    Dispatcher.init(
+        system,
+        dispatchSettings,
+        directory,
+        runs,
+        nodeAddress,
+        clock,
+        LatticeSettings.ORCHESTRATOR);
+
+    List<ActorRef<WorkerAgent.Command>> agents =
+        settings.worker()
+            ? WorkerNode.start(context, workerSettings, actions, nodeAddress, clock)
+            : List.of();
+    return new Started(directory, index, agents);
+  }
+}

@@ -1,0 +1,57 @@
+package dev.lattice.orchestrator.node;
+
+import dev.lattice.protocol.api.AgentView;
+import dev.lattice.protocol.api.ExecuteRequest;
+import dev.lattice.protocol.api.NodeState;
+import dev.lattice.protocol.api.PlannedRun;
+import dev.lattice.protocol.api.RunAccepted;
+import dev.lattice.protocol.ids.RunId;
+import dev.lattice.protocol.run.RunEvent;
+import dev.lattice.protocol.run.RunView;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.stream.javadsl.Source;
+
+/**
+ * What an application does with Lattice, in its own JVM; the HTTP API and the CLI are thin layers
+ * over the same calls. Every call is asynchronous. Failures arrive as exceptional completion:
+ * {@code PlanRejectedException} for a request that cannot run, {@code UnknownRunException} for a
+ * run that does not exist.
+ */
+public interface LatticeClient {
+
+  /** The validated plan {@code request} would run, with its estimate; runs nothing. */
+  CompletionStage<PlannedRun> plan(ExecuteRequest request);
+
+  /** Starts a run; completes once its first events are durable. */
+  CompletionStage<RunAccepted> execute(ExecuteRequest request);
+
+  /**
+   * Starts a run unless one was already started with {@code idempotencyKey} in the same tenant;
+   * then answers with that run ({@code created = false}).
+   */
+  CompletionStage<RunAccepted> execute(ExecuteRequest request, String idempotencyKey);
+
+  /** A run's current state, as persisted. */
+  CompletionStage<RunView> run(RunId runId);
+
+  /** A run's state once it has reached a terminal status. */
+  CompletionStage<RunView> awaitTerminal(RunId runId);
+
+  /**
+   * A run's events from {@code fromSeq}, then live, gap-free and in order; completes after the
+   * run's terminal event. Materialize it with {@link Lattice#system()} or any materializer.
+   */
+  Source<RunEvent, NotUsed> events(RunId runId, long fromSeq);
+
+  /** {@link #events} as a {@link Flow.Publisher}, for code that does not use Pekko Streams. */
+  Flow.Publisher<RunEvent> eventPublisher(RunId runId, long fromSeq);
+
+  /** This node's view of itself and the cluster. */
+  CompletionStage<NodeState> state();
+
+  /** Every worker agent registered in the cluster. */
+  CompletionStage<List<AgentView>> agents();
+}

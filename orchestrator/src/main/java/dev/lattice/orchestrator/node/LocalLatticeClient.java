@@ -1,0 +1,299 @@
+package dev.lattice.orchestrator.node;
+
+import dev.lattice.orchestrator.directory.AgentDirectory;
+import dev.lattice.orchestrator.directory.AgentEntry;
+import dev.lattice.orchestrator.dispatch.Dispatcher;
+import dev.lattice.orchestrator.plan.Planner;
+import dev.lattice.orchestrator.run.RunEntity;
+import dev.lattice.orchestrator.run.RunState;
+import dev.lattice.persistence.journal.PersistenceSettings;
+import dev.lattice.persistence.query.JournalReader;
+import dev.lattice.persistence.query.RunEventStreams;
+import dev.lattice.persistence.query.SequencedChange;
+import dev.lattice.persistence.query.UnknownRunException;
+import dev.lattice.persistence.readmodel.RunIndexEntry;
+import dev.lattice.persistence.readmodel.RunIndexWriter;
+import dev.lattice.protocol.api.AgentView;
+import dev.lattice.protocol.api.ExecuteRequest;
+import dev.lattice.protocol.api.NodeState;
+import dev.lattice.protocol.api.PlannedRun;
+import dev.lattice.protocol.api.QueueView;
+import dev.lattice.protocol.api.RunAccepted;
+import dev.lattice.protocol.ids.RunId;
+import dev.lattice.protocol.run.RunEvent;
+import dev.lattice.protocol.run.RunFeed;
+import dev.lattice.protocol.run.RunStatus;
+import dev.lattice.protocol.run.RunView;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.stream.javadsl.AsPublisher;
+import org.apache.pekko.stream.javadsl.JavaFlowSupport;
+import org.apache.pekko.stream.javadsl.Source;
+
+/** The client of a node in this JVM: talks to entities through sharding, never over HTTP. */
+final class LocalLatticeClient implements LatticeClient {
+  private final ActorSystem<?> system;
+  private final ClusterSharding sharding;
+  private final ActorRef<AgentDirectory.Command> directory;
+  private final ActorRef<RunIndexWriter.Command> index;
+  private final Planner planner;
+  private final JournalReader reader;
+  private final RunEventStreams streams;
+  private final Duration askTimeout;
+  private final Duration awaitTimeout;
+  private final Executor executor;
+
+  LocalLatticeClient(
+      ActorSystem<?> system,
+      ActorRef<AgentDirectory.Command> directory,
+      ActorRef<RunIndexWriter.Command> index,
+      Planner planner,
+      PersistenceSettings persistence,
+      Duration askTimeout,
+      Duration awaitTimeout) {
+    this.system = system;
+    this.sharding = ClusterSharding.get(system);
+    this.directory = directory;
+    this.index = index;
+    this.planner = planner;
+    this.reader = JournalReader.create(system);
+    this.streams = new RunEventStreams(system, reader, persistence);
+    this.askTimeout = askTimeout;
+    this.awaitTimeout = awaitTimeout;
+    // Callbacks run on the system's executor: on a small machine, completing them on whatever
+    // thread finished the future costs several times the throughput.
+    this.executor = system.executionContext();
+  }
+
+  @Override
+  public CompletionStage<PlannedRun> plan(ExecuteRequest request) {
+    return agentsNow()
+        .thenApplyAsync(agents -> planner.plan(request, agents.capabilities()), executor);
+  }
+
+  @Override
+  public CompletionStage<RunAccepted> execute(ExecuteRequest request) {
+    return execute(request, null);
+  }
+
+  @Override
+  public CompletionStage<RunAccepted> execute(ExecuteRequest request, String idempotencyKey) {
+    return plan(request)
+        .thenComposeAsync(
+            planned -> {
+              RunId runId = runIdFor(planned, idempotencyKey);
+              // Registered in the run index before it starts: a run the index does not know
+              // would not be resumed after a crash.
+              RunIndexEntry entry =
+                  new RunIndexEntry(
+                      runId.value(),
+                      planned.tenant().value(),
+                      RunStatus.RUNNING.wire(),
+                      planned.source(),
+                      Instant.now(),
+                      Instant.now());
+              return AskPattern.<RunIndexWriter.Command, Boolean>askWithStatus(
+                      index,
+                      replyTo -> new RunIndexWriter.Register(entry, replyTo),
+                      askTimeout,
+                      system.scheduler())
+                  .thenComposeAsync(
+                      fresh ->
+                          sharding
+                              .entityRefFor(RunEntity.ENTITY_TYPE_KEY, runId.value())
+                              .<RunAccepted>askWithStatus(
+                                  replyTo ->
+                                      new RunEntity.StartRun(
+                                          planned,
+                                          request.payload(),
+                                          idempotencyKey,
+                                          fresh,
+                                          replyTo),
+                                  askTimeout),
+                      executor);
+            },
+            executor);
+  }
+
+  /** A fresh id, or for an idempotency key the same id every time (per tenant). */
+  private static RunId runIdFor(PlannedRun planned, String idempotencyKey) {
+    if (idempotencyKey == null) {
+      return RunId.random();
+    }
+    byte[] name =
+        (planned.tenant().value() + "\n" + idempotencyKey).getBytes(StandardCharsets.UTF_8);
+    return RunId.of(UUID.nameUUIDFromBytes(name).toString());
+  }
+
+  @Override
+  public CompletionStage<RunView> run(RunId runId) {
+    String persistenceId = RunEntity.persistenceId(runId).id();
+    return reader
+        .changes(persistenceId)
+        .thenApplyAsync(
+            changes -> {
+              if (changes.isEmpty()) {
+                throw new UnknownRunException(runId);
+              }
+              RunState state = RunState.empty(runId);
+              for (SequencedChange change : changes) {
+                state = state.apply(change.change());
+              }
+              return state.view(changes.get(changes.size() - 1).seq());
+            },
+            executor);
+  }
+
+  @Override
+  public CompletionStage<RunView> awaitTerminal(RunId runId) {
+    // The run answers when it ends. An ask that times out (a very long run, or the run moved to
+    // another node and forgot its waiters) is simply asked again.
+    return sharding
+        .entityRefFor(RunEntity.ENTITY_TYPE_KEY, runId.value())
+        .<RunView>askWithStatus(RunEntity.AwaitTerminal::new, awaitTimeout)
+        .handleAsync(
+            (view, failure) -> {
+              if (failure == null) {
+                return CompletableFuture.completedFuture(view);
+              }
+              if (unwrap(failure) instanceof TimeoutException) {
+                return awaitTerminal(runId).toCompletableFuture();
+              }
+              if (unwrap(failure) instanceof StatusReply.ErrorMessage) {
+                return CompletableFuture.<RunView>failedFuture(new UnknownRunException(runId));
+              }
+              return CompletableFuture.<RunView>failedFuture(failure);
+            },
+            executor)
+        .thenComposeAsync(stage -> stage, executor);
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    Throwable current = t;
+    while (current instanceof java.util.concurrent.CompletionException
+        && current.getCause() != null) {
+      current = current.getCause();
+    }
+    return current;
+  }
+
+  @Override
+  public Source<RunEvent, NotUsed> events(RunId runId, long fromSeq) {
+    return streams.follow(
+        runId, RunEntity.persistenceId(runId).id(), fromSeq, subscriber(runId)::accept);
+  }
+
+  @Override
+  public Flow.Publisher<RunEvent> eventPublisher(RunId runId, long fromSeq) {
+    return events(runId, fromSeq)
+        .runWith(JavaFlowSupport.Sink.asPublisher(AsPublisher.WITHOUT_FANOUT), system);
+  }
+
+  private java.util.function.Consumer<ActorRef<RunFeed>> subscriber(RunId runId) {
+    return ref ->
+        sharding
+            .entityRefFor(RunEntity.ENTITY_TYPE_KEY, runId.value())
+            .tell(new RunEntity.Subscribe(ref));
+  }
+
+  @Override
+  public CompletionStage<NodeState> state() {
+    Cluster cluster = Cluster.get(system);
+    List<String> members = new ArrayList<>();
+    cluster
+        .state()
+        .getMembers()
+        .forEach(m -> members.add(m.address() + " " + m.getRoles() + " " + status(m.status())));
+    CompletionStage<List<AgentView>> agents = agents();
+    CompletionStage<List<QueueView>> queues = queues();
+    return agents.thenCombineAsync(
+        queues,
+        (agentViews, queueViews) ->
+            new NodeState(
+                cluster.selfMember().address().toString(),
+                List.copyOf(cluster.selfMember().getRoles()),
+                members,
+                agentViews,
+                queueViews),
+        executor);
+  }
+
+  private static String status(MemberStatus status) {
+    return status.toString().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private CompletionStage<List<QueueView>> queues() {
+    CompletionStage<org.apache.pekko.cluster.sharding.ShardRegion.CurrentShardRegionState> regions =
+        AskPattern.ask(
+            sharding.shardState(),
+            replyTo -> new GetShardRegionState(Dispatcher.ENTITY_TYPE_KEY, replyTo),
+            askTimeout,
+            system.scheduler());
+    return regions.thenComposeAsync(
+        region -> {
+          List<CompletableFuture<QueueView>> views = new ArrayList<>();
+          region
+              .getShards()
+              .forEach(
+                  shard ->
+                      shard
+                          .getEntityIds()
+                          .forEach(
+                              id ->
+                                  views.add(
+                                      sharding
+                                          .entityRefFor(Dispatcher.ENTITY_TYPE_KEY, id)
+                                          .<QueueView>ask(Dispatcher.GetQueue::new, askTimeout)
+                                          .toCompletableFuture())));
+          return CompletableFuture.allOf(views.toArray(CompletableFuture[]::new))
+              .thenApplyAsync(
+                  done ->
+                      views.stream()
+                          .map(CompletableFuture::join)
+                          .sorted(java.util.Comparator.comparing(QueueView::busKey))
+                          .toList(),
+                  executor);
+        },
+        executor);
+  }
+
+  @Override
+  public CompletionStage<List<AgentView>> agents() {
+    return agentsNow()
+        .thenApplyAsync(
+            agents -> agents.agents().stream().map(LocalLatticeClient::view).toList(), executor);
+  }
+
+  private static AgentView view(AgentEntry entry) {
+    var m = entry.manifest();
+    return new AgentView(
+        m.agentId().value(),
+        m.node(),
+        m.capabilities().stream().sorted().toList(),
+        m.models().stream().sorted().toList(),
+        m.maxConcurrent(),
+        m.priority());
+  }
+
+  private CompletionStage<AgentDirectory.Agents> agentsNow() {
+    return AskPattern.ask(directory, AgentDirectory.GetAgents::new, askTimeout, system.scheduler());
+  }
+}

@@ -1,0 +1,42 @@
+package dev.lattice.orchestrator.node;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import dev.lattice.persistence.journal.JournalPluginConfig;
+import dev.lattice.persistence.journal.PersistenceSettings;
+import java.nio.file.Path;
+
+/**
+ * Assembles a node's configuration: the caller's overrides, then system properties, then the
+ * application's {@code application.conf}, then {@code lattice-node.conf}, then every module's
+ * {@code reference.conf}; plus the journal database derived from {@code lattice.persistence}.
+ */
+final class NodeConfig {
+  private NodeConfig() {}
+
+  static Config assemble(Config overrides, Path dataDirectory) {
+    Config base = overrides;
+    if (dataDirectory != null) {
+      base =
+          base.withValue(
+              "lattice.persistence.data-dir",
+              ConfigValueFactory.fromAnyRef(dataDirectory.toAbsolutePath().toString()));
+    }
+    Config resolved =
+        base.withFallback(ConfigFactory.systemProperties())
+            .withFallback(ConfigFactory.defaultApplication())
+            .withFallback(ConfigFactory.parseResources("lattice-node.conf"))
+            .withFallback(ConfigFactory.defaultReference())
+            .resolve();
+    Config roles =
+        ConfigFactory.empty()
+            .withValue(
+                "pekko.cluster.roles",
+                ConfigValueFactory.fromIterable(resolved.getStringList("lattice.node.roles")));
+    PersistenceSettings persistence = PersistenceSettings.create(resolved);
+    return roles
+        .withFallback(JournalPluginConfig.overlay(persistence.database()))
+        .withFallback(resolved);
+  }
+}

@@ -1,0 +1,69 @@
+package dev.lattice.orchestrator.plan;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cel.bundle.Cel;
+import dev.cel.bundle.CelFactory;
+import dev.cel.common.CelValidationResult;
+import dev.cel.common.types.MapType;
+import dev.cel.common.types.SimpleType;
+import dev.cel.runtime.CelRuntime;
+import java.util.Map;
+
+/**
+ * A gate step's condition: a CEL expression over {@code payload}, {@code steps} (each succeeded
+ * step's id mapped to {@code {output}}) and {@code run} ({@code {id, tenant}}), which must yield a
+ * boolean. CEL is side-effect free and always terminates, so it is safe to evaluate on the run's
+ * own actor.
+ */
+public final class GateCondition {
+  private static final Cel CEL =
+      CelFactory.standardCelBuilder()
+          .addVar("payload", SimpleType.DYN)
+          .addVar("steps", MapType.create(SimpleType.STRING, SimpleType.DYN))
+          .addVar("run", MapType.create(SimpleType.STRING, SimpleType.DYN))
+          .build();
+
+  private final String source;
+  private final CelRuntime.Program program;
+
+  private GateCondition(String source, CelRuntime.Program program) {
+    this.source = source;
+    this.program = program;
+  }
+
+  /** Compiles {@code source}; throws {@link IllegalArgumentException} with the parser's reason. */
+  public static GateCondition compile(String source) {
+    try {
+      CelValidationResult result = CEL.compile(source);
+      if (result.hasError()) {
+        throw new IllegalArgumentException("invalid CEL condition: " + result.getErrorString());
+      }
+      return new GateCondition(source, CEL.createProgram(result.getAst()));
+    } catch (IllegalArgumentException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalArgumentException("invalid CEL condition: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Evaluates the condition over {@code context} ({@code {payload, steps, run}}).
+   *
+   * @throws IllegalArgumentException if evaluation fails or does not yield a boolean
+   */
+  public boolean evaluate(JsonNode context) {
+    Object result;
+    try {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> variables = (Map<String, Object>) JsonValues.toJava(context);
+      result = program.eval(variables);
+    } catch (Exception e) {
+      throw new IllegalArgumentException("condition '" + source + "' failed: " + e.getMessage(), e);
+    }
+    if (result instanceof Boolean passed) {
+      return passed;
+    }
+    throw new IllegalArgumentException(
+        "condition '" + source + "' yielded " + result + ", not a boolean");
+  }
+}

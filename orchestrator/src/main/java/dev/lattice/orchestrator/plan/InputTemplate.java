@@ -1,0 +1,164 @@
+package dev.lattice.orchestrator.plan;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Lattice's input templates: any string in a step's {@code input} may hold {@code ${path}}
+ * placeholders, where {@code path} is {@code payload[.name|[index]]...}, {@code
+ * steps.ID.output[...]} or {@code run.id} / {@code run.tenant}. A string that is exactly one
+ * placeholder becomes the referenced JSON value with its type; placeholders inside a longer string
+ * are replaced by their text (objects and arrays as JSON). A placeholder whose value is missing
+ * fails the step with {@code invalid_input} rather than passing on a silent null.
+ */
+public final class InputTemplate {
+  private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{\\s*([^}]*?)\\s*\\}");
+  private static final Pattern SEGMENT = Pattern.compile("([A-Za-z0-9_-]+)|\\[(\\d+)\\]");
+
+  private InputTemplate() {}
+
+  /** A placeholder path: a root ({@code payload}, {@code steps}, {@code run}) and its segments. */
+  public record Reference(String text, List<Object> segments) {
+    public String root() {
+      return (String) segments.get(0);
+    }
+
+    /** For {@code steps.ID...} references, the step id. */
+    public String stepId() {
+      return segments.size() > 1 && segments.get(1) instanceof String id ? id : null;
+    }
+  }
+
+  /**
+   * Every placeholder in {@code input}, parsed and checked for form.
+   *
+   * @throws IllegalArgumentException naming the first malformed placeholder
+   */
+  public static List<Reference> references(JsonNode input) {
+    List<Reference> found = new ArrayList<>();
+    collect(input, found);
+    return found;
+  }
+
+  private static void collect(JsonNode node, List<Reference> found) {
+    if (node == null) {
+      return;
+    }
+    if (node.isTextual()) {
+      Matcher m = PLACEHOLDER.matcher(node.asText());
+      while (m.find()) {
+        found.add(parse(m.group(1)));
+      }
+    } else if (node.isContainerNode()) {
+      node.forEach(child -> collect(child, found));
+    }
+  }
+
+  static Reference parse(String path) {
+    List<Object> segments = new ArrayList<>();
+    int position = 0;
+    Matcher m = SEGMENT.matcher(path);
+    while (position < path.length()) {
+      if (!segments.isEmpty() && path.charAt(position) == '.') {
+        position++;
+      }
+      if (!m.find(position) || m.start() != position) {
+        throw new IllegalArgumentException("malformed placeholder ${" + path + "}");
+      }
+      segments.add(m.group(1) != null ? m.group(1) : Integer.valueOf(m.group(2)));
+      position = m.end();
+    }
+    if (segments.isEmpty() || !(segments.get(0) instanceof String root)) {
+      throw new IllegalArgumentException("empty placeholder ${" + path + "}");
+    }
+    switch (root) {
+      case "payload" -> {}
+      case "run" -> {
+        if (segments.size() != 2 || !List.of("id", "tenant").contains(segments.get(1))) {
+          throw new IllegalArgumentException(
+              "${" + path + "}: run offers only run.id and run.tenant");
+        }
+      }
+      case "steps" -> {
+        if (segments.size() < 3 || !"output".equals(segments.get(2))) {
+          throw new IllegalArgumentException(
+              "${" + path + "}: step references look like steps.ID.output[.field...]");
+        }
+      }
+      default ->
+          throw new IllegalArgumentException(
+              "${" + path + "}: a placeholder starts with payload, steps or run");
+    }
+    return new Reference(path, List.copyOf(segments));
+  }
+
+  /**
+   * The step's input with every placeholder replaced from {@code context} (see {@link
+   * StepContext}).
+   *
+   * @throws IllegalArgumentException naming a placeholder whose value is missing
+   */
+  public static JsonNode resolve(JsonNode input, JsonNode context) {
+    if (input == null) {
+      return null;
+    }
+    if (input.isTextual()) {
+      return resolveText(input.asText(), context);
+    }
+    if (input.isObject()) {
+      ObjectNode copy = JsonNodeFactory.instance.objectNode();
+      for (Iterator<Map.Entry<String, JsonNode>> it = input.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> field = it.next();
+        copy.set(field.getKey(), resolve(field.getValue(), context));
+      }
+      return copy;
+    }
+    if (input.isArray()) {
+      ArrayNode copy = JsonNodeFactory.instance.arrayNode();
+      input.forEach(element -> copy.add(resolve(element, context)));
+      return copy;
+    }
+    return input;
+  }
+
+  private static JsonNode resolveText(String text, JsonNode context) {
+    Matcher whole = PLACEHOLDER.matcher(text);
+    if (whole.matches()) {
+      return lookup(parse(whole.group(1)), context).deepCopy();
+    }
+    Matcher m = PLACEHOLDER.matcher(text);
+    if (!m.find()) {
+      return JsonNodeFactory.instance.textNode(text);
+    }
+    StringBuilder out = new StringBuilder();
+    m.reset();
+    while (m.find()) {
+      JsonNode value = lookup(parse(m.group(1)), context);
+      m.appendReplacement(
+          out, Matcher.quoteReplacement(value.isValueNode() ? value.asText() : value.toString()));
+    }
+    m.appendTail(out);
+    return JsonNodeFactory.instance.textNode(out.toString());
+  }
+
+  private static JsonNode lookup(Reference reference, JsonNode context) {
+    JsonNode current = context;
+    for (Object segment : reference.segments()) {
+      current =
+          segment instanceof Integer index ? current.path(index) : current.path((String) segment);
+      if (current.isMissingNode()) {
+        throw new IllegalArgumentException(
+            "input refers to ${" + reference.text() + "}, which is missing");
+      }
+    }
+    return current;
+  }
+}

@@ -1,0 +1,306 @@
+package dev.lattice.orchestrator.plan;
+
+import dev.lattice.protocol.plan.Budget;
+import dev.lattice.protocol.plan.PlanSpec;
+import dev.lattice.protocol.plan.RetryPolicy;
+import dev.lattice.protocol.plan.StepKind;
+import dev.lattice.protocol.plan.StepSpec;
+import dev.lattice.protocol.plan.StepTimeouts;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Checks that a plan can run and says precisely why not: an empty plan, a duplicate or malformed
+ * step id, an unknown dependency, a cycle (named step by step), an unknown capability, a field that
+ * does not fit the step's kind, an expression that does not compile, or an input placeholder that
+ * refers to something the step cannot see.
+ */
+public final class PlanValidator {
+  private static final Pattern STEP_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+
+  private final int maxSteps;
+  private final Set<StepKind> supportedKinds;
+
+  /**
+   * @param maxSteps the most steps a plan may have
+   * @param supportedKinds the step kinds this version can run
+   */
+  public PlanValidator(int maxSteps, Set<StepKind> supportedKinds) {
+    this.maxSteps = maxSteps;
+    this.supportedKinds = Set.copyOf(supportedKinds);
+  }
+
+  /**
+   * Validates {@code plan} against the capabilities agents currently offer.
+   *
+   * @throws PlanRejectedException with the first problem found
+   */
+  public void validate(PlanSpec plan, Set<String> knownCapabilities) {
+    List<StepSpec> steps = plan.steps();
+    if (steps.isEmpty()) {
+      throw new PlanRejectedException("plan.steps", "the plan has no steps");
+    }
+    if (steps.size() > maxSteps) {
+      throw new PlanRejectedException(
+          "plan.steps",
+          "the plan has " + steps.size() + " steps; at most " + maxSteps + " are allowed");
+    }
+    Map<String, Integer> index = new LinkedHashMap<>();
+    for (int i = 0; i < steps.size(); i++) {
+      StepSpec step = steps.get(i);
+      String field = "plan.steps[" + i + "]";
+      if (step == null) {
+        throw new PlanRejectedException(field, "step is null");
+      }
+      if (step.id() == null || !STEP_ID.matcher(step.id()).matches()) {
+        throw new PlanRejectedException(
+            field + ".id",
+            "step id must be 1-64 letters, digits, '_' or '-', starting with a letter or digit");
+      }
+      if (index.putIfAbsent(step.id(), i) != null) {
+        throw new PlanRejectedException(
+            field + ".id",
+            "duplicate step id '" + step.id() + "' (also steps[" + index.get(step.id()) + "])");
+      }
+    }
+    validateRetry(plan.retry(), "plan.retry");
+    for (int i = 0; i < steps.size(); i++) {
+      validateStep(steps.get(i), "plan.steps[" + i + "]", index, knownCapabilities);
+    }
+    List<String> cycle = findCycle(steps);
+    if (!cycle.isEmpty()) {
+      throw new PlanRejectedException(
+          "plan.steps[" + index.get(cycle.get(0)) + "].dependsOn",
+          "the plan has a dependency cycle: " + String.join(" -> ", cycle));
+    }
+    Map<String, Set<String>> ancestors = ancestors(steps);
+    for (int i = 0; i < steps.size(); i++) {
+      validateReferences(steps.get(i), "plan.steps[" + i + "].input", ancestors);
+    }
+  }
+
+  private void validateStep(
+      StepSpec step, String field, Map<String, Integer> index, Set<String> knownCapabilities) {
+    if (!supportedKinds.contains(step.kind())) {
+      throw new PlanRejectedException(
+          field + ".kind",
+          "step kind '" + step.kind().wire() + "' is not supported by this version");
+    }
+    Set<String> seen = new HashSet<>();
+    for (String dependency : step.dependsOn()) {
+      if (dependency == null || !index.containsKey(dependency)) {
+        throw new PlanRejectedException(
+            field + ".dependsOn",
+            "step '" + step.id() + "' depends on unknown step '" + dependency + "'");
+      }
+      if (dependency.equals(step.id())) {
+        throw new PlanRejectedException(
+            field + ".dependsOn", "step '" + step.id() + "' depends on itself");
+      }
+      if (!seen.add(dependency)) {
+        throw new PlanRejectedException(
+            field + ".dependsOn", "step '" + step.id() + "' lists '" + dependency + "' twice");
+      }
+    }
+    switch (step.kind()) {
+      case AGENT -> validateAgent(step, field, knownCapabilities);
+      case TRANSFORM -> {
+        requireAbsent(step.capability(), field, "capability", step);
+        require(step.expression(), field, "expression", step);
+        compile(field + ".expression", () -> TransformExpression.compile(step.expression()));
+      }
+      case GATE -> {
+        requireAbsent(step.capability(), field, "capability", step);
+        require(step.condition(), field, "condition", step);
+        compile(field + ".condition", () -> GateCondition.compile(step.condition()));
+      }
+      default -> {
+        // Kinds not yet supported were rejected above.
+      }
+    }
+    validateRetry(step.retry(), field + ".retry");
+    validateTimeouts(step.timeouts(), field + ".timeouts");
+    validateBudget(step.budget(), field + ".budget");
+  }
+
+  private static void validateAgent(StepSpec step, String field, Set<String> knownCapabilities) {
+    require(step.capability(), field, "capability", step);
+    if (!knownCapabilities.contains(step.capability())) {
+      throw new PlanRejectedException(
+          field + ".capability",
+          "no agent offers capability '"
+              + step.capability()
+              + "'; known: "
+              + knownCapabilities.stream().sorted().toList());
+    }
+    requireAbsent(step.expression(), field, "expression", step);
+    requireAbsent(step.condition(), field, "condition", step);
+  }
+
+  private static void require(String value, String field, String name, StepSpec step) {
+    if (value == null || value.isBlank()) {
+      throw new PlanRejectedException(
+          field + "." + name,
+          step.kind().wire() + " step '" + step.id() + "' needs '" + name + "'");
+    }
+  }
+
+  private static void requireAbsent(String value, String field, String name, StepSpec step) {
+    if (value != null) {
+      throw new PlanRejectedException(
+          field + "." + name,
+          "'" + name + "' does not apply to " + step.kind().wire() + " step '" + step.id() + "'");
+    }
+  }
+
+  private static void compile(String field, Runnable compile) {
+    try {
+      compile.run();
+    } catch (IllegalArgumentException e) {
+      throw new PlanRejectedException(field, e.getMessage());
+    }
+  }
+
+  private static void validateRetry(RetryPolicy retry, String field) {
+    if (retry == null) {
+      return;
+    }
+    if (retry.maxAttempts() != null && (retry.maxAttempts() < 1 || retry.maxAttempts() > 100)) {
+      throw new PlanRejectedException(field + ".maxAttempts", "maxAttempts must be 1..100");
+    }
+    if (retry.initialBackoffMs() != null && retry.initialBackoffMs() < 0) {
+      throw new PlanRejectedException(field + ".initialBackoffMs", "must not be negative");
+    }
+    if (retry.maxBackoffMs() != null && retry.maxBackoffMs() < 0) {
+      throw new PlanRejectedException(field + ".maxBackoffMs", "must not be negative");
+    }
+    if (retry.multiplier() != null && retry.multiplier() < 1.0) {
+      throw new PlanRejectedException(field + ".multiplier", "multiplier must be at least 1.0");
+    }
+    if (retry.jitter() != null && (retry.jitter() < 0 || retry.jitter() > 1)) {
+      throw new PlanRejectedException(field + ".jitter", "jitter must be between 0 and 1");
+    }
+  }
+
+  private static void validateTimeouts(StepTimeouts timeouts, String field) {
+    if (timeouts == null) {
+      return;
+    }
+    positive(timeouts.scheduleToStartMs(), field + ".scheduleToStartMs");
+    positive(timeouts.startToCloseMs(), field + ".startToCloseMs");
+    positive(timeouts.heartbeatMs(), field + ".heartbeatMs");
+  }
+
+  private static void validateBudget(Budget budget, String field) {
+    if (budget == null) {
+      return;
+    }
+    if (budget.maxTokens() != null && budget.maxTokens() < 0) {
+      throw new PlanRejectedException(field + ".maxTokens", "must not be negative");
+    }
+    if (budget.maxCostUsd() != null && budget.maxCostUsd().signum() < 0) {
+      throw new PlanRejectedException(field + ".maxCostUsd", "must not be negative");
+    }
+  }
+
+  private static void positive(Long value, String field) {
+    if (value != null && value <= 0) {
+      throw new PlanRejectedException(field, "must be positive");
+    }
+  }
+
+  /** A cycle as a path of step ids that starts and ends at the same step, or empty. */
+  private static List<String> findCycle(List<StepSpec> steps) {
+    Map<String, List<String>> edges = new HashMap<>();
+    steps.forEach(s -> edges.put(s.id(), s.dependsOn()));
+    Map<String, Integer> color = new HashMap<>();
+    for (StepSpec step : steps) {
+      List<String> path = new ArrayList<>();
+      if (visit(step.id(), edges, color, path)) {
+        return path;
+      }
+    }
+    return List.of();
+  }
+
+  private static boolean visit(
+      String id, Map<String, List<String>> edges, Map<String, Integer> color, List<String> path) {
+    int state = color.getOrDefault(id, 0);
+    if (state == 2) {
+      return false;
+    }
+    if (state == 1) {
+      List<String> cycle = new ArrayList<>(path.subList(path.indexOf(id), path.size()));
+      cycle.add(id);
+      path.clear();
+      path.addAll(cycle);
+      return true;
+    }
+    color.put(id, 1);
+    path.add(id);
+    for (String dependency : edges.get(id)) {
+      if (visit(dependency, edges, color, path)) {
+        return true;
+      }
+    }
+    path.remove(path.size() - 1);
+    color.put(id, 2);
+    return false;
+  }
+
+  /** For each step, every step it depends on directly or transitively (the plan is acyclic). */
+  private static Map<String, Set<String>> ancestors(List<StepSpec> steps) {
+    Map<String, StepSpec> byId = new HashMap<>();
+    steps.forEach(s -> byId.put(s.id(), s));
+    Map<String, Set<String>> result = new HashMap<>();
+    for (StepSpec step : steps) {
+      collectAncestors(step.id(), byId, result);
+    }
+    return result;
+  }
+
+  private static Set<String> collectAncestors(
+      String id, Map<String, StepSpec> byId, Map<String, Set<String>> memo) {
+    Set<String> known = memo.get(id);
+    if (known != null) {
+      return known;
+    }
+    Set<String> all = new HashSet<>();
+    for (String dependency : byId.get(id).dependsOn()) {
+      all.add(dependency);
+      all.addAll(collectAncestors(dependency, byId, memo));
+    }
+    memo.put(id, all);
+    return all;
+  }
+
+  private static void validateReferences(
+      StepSpec step, String field, Map<String, Set<String>> ancestors) {
+    List<InputTemplate.Reference> references;
+    try {
+      references = InputTemplate.references(step.input());
+    } catch (IllegalArgumentException e) {
+      throw new PlanRejectedException(field, e.getMessage());
+    }
+    for (InputTemplate.Reference reference : references) {
+      String target = reference.stepId();
+      if ("steps".equals(reference.root()) && !ancestors.get(step.id()).contains(target)) {
+        throw new PlanRejectedException(
+            field,
+            "step '"
+                + step.id()
+                + "' refers to ${"
+                + reference.text()
+                + "}, but '"
+                + target
+                + "' is not among its dependencies");
+      }
+    }
+  }
+}

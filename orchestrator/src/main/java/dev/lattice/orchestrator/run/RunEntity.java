@@ -1,0 +1,519 @@
+package dev.lattice.orchestrator.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lattice.persistence.readmodel.RunIndexWriter;
+import dev.lattice.protocol.CborSerializable;
+import dev.lattice.protocol.agent.AssignmentResult;
+import dev.lattice.protocol.api.PlannedRun;
+import dev.lattice.protocol.api.RunAccepted;
+import dev.lattice.protocol.ids.AgentId;
+import dev.lattice.protocol.ids.RunId;
+import dev.lattice.protocol.run.RunChange;
+import dev.lattice.protocol.run.RunEvent;
+import dev.lattice.protocol.run.RunFeed;
+import dev.lattice.protocol.run.RunSpec;
+import dev.lattice.protocol.run.RunStatus;
+import dev.lattice.protocol.run.RunView;
+import dev.lattice.protocol.run.StepStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.SnapshotSelectionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.Recovery;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+
+/**
+ * One run: its plan, its steps' lifecycles and its own lifecycle, event-sourced.
+ *
+ * <p>Lifecycle: {@code StartRun} persists {@code run.started}, which dispatches the steps without
+ * dependencies; every result from a dispatcher moves the DAG on ({@link RunProgress} decides how);
+ * the run completes when every step settled, or fails when a step fails with no attempts left.
+ * Results that arrive close together are persisted in one write (a group commit). Only after a
+ * write do assignments go to dispatchers, retry timers start, waiters get their answer and live
+ * followers hear of the new events.
+ *
+ * <p>Invariants: every change passes the run and step transition tables; a stale or repeated result
+ * changes nothing, so a step never succeeds twice; a non-terminal run resumes by itself after a
+ * restart (the {@link RunWatchdog} wakes it from the run index), re-sending what was in flight with
+ * the same idempotency keys and re-arming retry timers from their persisted due times.
+ */
+public final class RunEntity
+    extends EventSourcedBehaviorWithEnforcedReplies<RunEntity.Command, RunChange, RunState> {
+
+  public static final EntityTypeKey<Command> ENTITY_TYPE_KEY =
+      EntityTypeKey.create(Command.class, "Run");
+
+  /** The journal id of a run's events. */
+  public static PersistenceId persistenceId(RunId runId) {
+    return PersistenceId.of(ENTITY_TYPE_KEY.name(), runId.value());
+  }
+
+  /**
+   * Starts sharding of runs on this node. A run stays in memory until it ends (no idle passivation:
+   * a run waiting for a long step must keep its timers); the watchdog over the run index wakes
+   * unfinished runs after a crash.
+   */
+  public static void init(ActorSystem<?> system, RunServices services, String role) {
+    ClusterSharding.get(system)
+        .init(
+            Entity.of(
+                    ENTITY_TYPE_KEY,
+                    entity -> create(RunId.of(entity.getEntityId()), entity.getShard(), services))
+                .withRole(role)
+                .withStopMessage(Stop.INSTANCE)
+                .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
+  }
+
+  /** Messages of a run. */
+  public sealed interface Command extends CborSerializable {}
+
+  /**
+   * Start the run with a validated plan; answers once its first events are persisted. {@code fresh}
+   * says the run index has just registered this run id for the first time, so no event of it can
+   * exist: the entity then skips replaying its (empty) journal.
+   */
+  public record StartRun(
+      PlannedRun planned,
+      JsonNode payload,
+      String idempotencyKey,
+      boolean fresh,
+      ActorRef<StatusReply<RunAccepted>> replyTo)
+      implements Command {}
+
+  /** An agent took an attempt of a step. */
+  public record ReportStarted(String stepId, int attempt, AgentId agentId) implements Command {}
+
+  /** An attempt of a step finished. */
+  public record ReportResult(AssignmentResult result) implements Command {}
+
+  /** Answer with the run's state. */
+  public record GetRun(ActorRef<StatusReply<RunView>> replyTo) implements Command {}
+
+  /** Answer with the run's state once it is terminal (at once if it already is). */
+  public record AwaitTerminal(ActorRef<StatusReply<RunView>> replyTo) implements Command {}
+
+  /**
+   * Push every event persisted from now on to {@code subscriber}, after telling it where we are.
+   */
+  public record Subscribe(ActorRef<RunFeed> subscriber) implements Command {}
+
+  record RetryDue(String stepId, int attempt) implements Command {}
+
+  record RecordStarted(String stepId, int attempt) implements Command {}
+
+  record SubscriberGone(ActorRef<RunFeed> subscriber) implements Command {}
+
+  enum Flush implements Command {
+    INSTANCE
+  }
+
+  /** Carry on: after a restart, the watchdog sends this to every unfinished run. */
+  public enum Resume implements Command {
+    INSTANCE
+  }
+
+  enum Redeliver implements Command {
+    INSTANCE
+  }
+
+  enum Passivate implements Command {
+    INSTANCE
+  }
+
+  enum Stop implements Command {
+    INSTANCE
+  }
+
+  private final RunId runId;
+  private final ActorContext<Command> context;
+  private final TimerScheduler<Command> timers;
+  private final ActorRef<ClusterSharding.ShardCommand> shard;
+  private final RunServices services;
+  private final RunProgress progress;
+  private final Clock clock;
+  private final SplittableRandom random = new SplittableRandom();
+  // Transient wiring, not state: followers re-subscribe, and unpersisted reports are re-sent.
+  private final Set<ActorRef<RunFeed>> subscribers = new HashSet<>();
+  private final List<ActorRef<StatusReply<RunView>>> awaitingEnd = new ArrayList<>();
+  private final Map<String, StartNotice> starts = new HashMap<>();
+  private List<AssignmentResult> unpersisted = new ArrayList<>();
+  private boolean flushScheduled;
+
+  /** An agent's report that it took an attempt, kept until the attempt's outcome is recorded. */
+  private record StartNotice(int attempt, AgentId agentId, Instant at) {}
+
+  private final boolean fresh;
+
+  private RunEntity(
+      RunId runId,
+      ActorContext<Command> context,
+      TimerScheduler<Command> timers,
+      ActorRef<ClusterSharding.ShardCommand> shard,
+      RunServices services,
+      boolean fresh) {
+    super(
+        persistenceId(runId),
+        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
+    this.runId = runId;
+    this.context = context;
+    this.timers = timers;
+    this.shard = shard;
+    this.services = services;
+    this.progress = services.progress();
+    this.clock = services.clock();
+    this.fresh = fresh;
+  }
+
+  /**
+   * A run entity. It waits for its first message to choose how to recover: a fresh {@link StartRun}
+   * means there is nothing to replay.
+   */
+  public static Behavior<Command> create(
+      RunId runId, ActorRef<ClusterSharding.ShardCommand> shard, RunServices services) {
+    return Behaviors.withStash(
+        1,
+        stash ->
+            Behaviors.receive(Command.class)
+                .onAnyMessage(
+                    first -> {
+                      boolean fresh = first instanceof StartRun start && start.fresh();
+                      stash.stash(first);
+                      return stash.unstashAll(
+                          Behaviors.setup(
+                              context ->
+                                  Behaviors.withTimers(
+                                      timers ->
+                                          new RunEntity(
+                                              runId, context, timers, shard, services, fresh))));
+                    })
+                .build());
+  }
+
+  @Override
+  public Recovery recovery() {
+    // The default: the latest snapshot, then the events after it.
+    return fresh
+        ? Recovery.disabled()
+        : Recovery.withSnapshotSelectionCriteria(SnapshotSelectionCriteria.latest());
+  }
+
+  @Override
+  public RunState emptyState() {
+    return RunState.empty(runId);
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    // Snapshots bound recovery time; events are never deleted (see DESIGN.md's known traps).
+    return RetentionCriteria.snapshotEvery(services.settings().snapshotEvery(), 2);
+  }
+
+  @Override
+  public CommandHandlerWithReply<Command, RunChange, RunState> commandHandler() {
+    return newCommandHandlerWithReplyBuilder()
+        .forAnyState()
+        .onCommand(StartRun.class, this::onStart)
+        .onCommand(ReportStarted.class, this::onReportStarted)
+        .onCommand(RecordStarted.class, this::onRecordStarted)
+        .onCommand(ReportResult.class, this::onReportResult)
+        .onCommand(Flush.class, this::onFlush)
+        .onCommand(RetryDue.class, this::onRetryDue)
+        .onCommand(Resume.class, this::onResume)
+        .onCommand(Redeliver.class, this::onRedeliver)
+        .onCommand(GetRun.class, this::onGetRun)
+        .onCommand(AwaitTerminal.class, this::onAwaitTerminal)
+        .onCommand(Subscribe.class, this::onSubscribe)
+        .onCommand(SubscriberGone.class, this::onSubscriberGone)
+        .onCommand(Passivate.class, this::onPassivate)
+        .onCommand(Stop.class, (state, stop) -> Effect().stop().thenNoReply())
+        .build();
+  }
+
+  private ReplyEffect<RunChange, RunState> onStart(RunState state, StartRun start) {
+    if (state.exists()) {
+      return Effect().reply(start.replyTo(), StatusReply.success(new RunAccepted(runId, false)));
+    }
+    PlannedRun planned = start.planned();
+    RunSpec spec =
+        new RunSpec(
+            planned.tenant(),
+            planned.mode(),
+            planned.source(),
+            planned.plan(),
+            start.payload(),
+            start.idempotencyKey());
+    List<RunChange> events = progress.start(state, spec, clock.instant());
+    return Effect()
+        .persist(events)
+        .thenRun(next -> afterPersist(state, events, next))
+        .thenReply(start.replyTo(), next -> StatusReply.success(new RunAccepted(runId, true)));
+  }
+
+  private ReplyEffect<RunChange, RunState> onReportStarted(RunState state, ReportStarted report) {
+    // A start changes nothing downstream. A short attempt's start is recorded in its outcome's
+    // event; only an attempt still running after a short delay gets a step.started of its own.
+    starts.put(
+        report.stepId(), new StartNotice(report.attempt(), report.agentId(), clock.instant()));
+    timers.startSingleTimer(
+        "started-" + report.stepId(),
+        new RecordStarted(report.stepId(), report.attempt()),
+        services.settings().startedRecordDelay());
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<RunChange, RunState> onRecordStarted(RunState state, RecordStarted record) {
+    StartNotice notice = starts.get(record.stepId());
+    if (notice == null || notice.attempt() != record.attempt()) {
+      return Effect().noReply();
+    }
+    return persistAll(
+        state,
+        progress.started(state, record.stepId(), record.attempt(), notice.agentId(), notice.at()));
+  }
+
+  private ReplyEffect<RunChange, RunState> onReportResult(RunState state, ReportResult report) {
+    unpersisted.add(report.result());
+    if (!flushScheduled) {
+      // Results that arrive before this message is processed join the same write.
+      flushScheduled = true;
+      context.getSelf().tell(Flush.INSTANCE);
+    }
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<RunChange, RunState> onFlush(RunState state, Flush flush) {
+    flushScheduled = false;
+    List<AssignmentResult> results = unpersisted;
+    unpersisted = new ArrayList<>();
+    Instant now = clock.instant();
+    RunState working = state;
+    List<RunChange> events = new ArrayList<>();
+    for (AssignmentResult result : results) {
+      StartNotice notice = starts.get(result.stepId());
+      Instant startedAt =
+          notice != null && notice.attempt() == result.attempt() ? notice.at() : null;
+      for (RunChange change :
+          progress.resulted(working, result, startedAt, now, random::nextDouble)) {
+        working = working.apply(change);
+        events.add(change);
+      }
+    }
+    return persistAll(state, events);
+  }
+
+  private ReplyEffect<RunChange, RunState> onRetryDue(RunState state, RetryDue due) {
+    return persistAll(
+        state, progress.retryDue(state, due.stepId(), due.attempt(), clock.instant()));
+  }
+
+  private ReplyEffect<RunChange, RunState> onResume(RunState state, Resume resume) {
+    return persistAll(state, progress.advance(state, clock.instant()));
+  }
+
+  private ReplyEffect<RunChange, RunState> persistAll(RunState before, List<RunChange> events) {
+    if (events.isEmpty()) {
+      return Effect().noReply();
+    }
+    return Effect()
+        .persist(events)
+        .thenRun(next -> afterPersist(before, events, next))
+        .thenNoReply();
+  }
+
+  private ReplyEffect<RunChange, RunState> onRedeliver(RunState state, Redeliver redeliver) {
+    // An attempt nobody has picked up yet may have been lost on its way (a dispatcher that moved
+    // or restarted): send it again. The dispatcher ignores keys it already has.
+    if (state.status() == RunStatus.RUNNING) {
+      state.stepStates().stream()
+          .filter(s -> s.status() == StepStatus.DISPATCHED)
+          .forEach(s -> enqueue(state, s.id()));
+    }
+    manageRedelivery(state);
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<RunChange, RunState> onGetRun(RunState state, GetRun get) {
+    if (!state.exists()) {
+      return Effect().reply(get.replyTo(), StatusReply.error("no run with id '" + runId + "'"));
+    }
+    return Effect()
+        .reply(get.replyTo(), StatusReply.success(state.view(lastSequenceNumber(context))));
+  }
+
+  private ReplyEffect<RunChange, RunState> onAwaitTerminal(RunState state, AwaitTerminal await) {
+    if (!state.exists()) {
+      return Effect().reply(await.replyTo(), StatusReply.error("no run with id '" + runId + "'"));
+    }
+    if (state.terminal()) {
+      return Effect()
+          .reply(await.replyTo(), StatusReply.success(state.view(lastSequenceNumber(context))));
+    }
+    awaitingEnd.add(await.replyTo());
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<RunChange, RunState> onSubscribe(RunState state, Subscribe subscribe) {
+    if (subscribers.add(subscribe.subscriber())) {
+      context.watchWith(subscribe.subscriber(), new SubscriberGone(subscribe.subscriber()));
+    }
+    boolean terminal = state.terminal();
+    return Effect()
+        .reply(
+            subscribe.subscriber(), new RunFeed.Subscribed(lastSequenceNumber(context), terminal));
+  }
+
+  private ReplyEffect<RunChange, RunState> onSubscriberGone(RunState state, SubscriberGone gone) {
+    subscribers.remove(gone.subscriber());
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<RunChange, RunState> onPassivate(RunState state, Passivate passivate) {
+    if ((!state.exists() || state.terminal()) && awaitingEnd.isEmpty()) {
+      shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
+    }
+    return Effect().noReply();
+  }
+
+  private void afterPersist(RunState before, List<RunChange> events, RunState state) {
+    publish(events);
+    for (StepState step : state.stepStates()) {
+      StepState previous = before.exists() ? before.step(step.id()) : null;
+      boolean newlyDispatched =
+          step.status() == StepStatus.DISPATCHED
+              && (previous == null
+                  || previous.status() != StepStatus.DISPATCHED
+                  || previous.attempt() != step.attempt());
+      if (newlyDispatched) {
+        enqueue(state, step.id());
+      } else if (step.status().terminal() || step.status() == StepStatus.RETRY_WAIT) {
+        starts.remove(step.id());
+      }
+    }
+    for (RunChange change : events) {
+      if (change instanceof RunChange.StepRetryScheduled retry) {
+        armRetry(retry.stepId(), retry.attempt(), retry.dueAt());
+      }
+    }
+    manageRedelivery(state);
+    if (state.terminal()) {
+      RunView view = state.view(lastSequenceNumber(context));
+      awaitingEnd.forEach(waiter -> waiter.tell(StatusReply.success(view)));
+      awaitingEnd.clear();
+      timers.startSingleTimer(Passivate.INSTANCE, services.settings().passivateAfterTerminal());
+    }
+  }
+
+  private void publish(List<RunChange> events) {
+    if (subscribers.isEmpty()) {
+      return;
+    }
+    long last = lastSequenceNumber(context);
+    long seq = last - events.size() + 1;
+    List<RunEvent> published = new ArrayList<>(events.size());
+    for (RunChange change : events) {
+      published.add(change.toEvent(runId, seq++));
+    }
+    RunFeed.Published message = new RunFeed.Published(published);
+    subscribers.forEach(s -> s.tell(message));
+  }
+
+  private void enqueue(RunState state, String stepId) {
+    services
+        .assignments()
+        .enqueue(progress.busKey(state, state.spec(stepId)), progress.assignment(state, stepId));
+  }
+
+  private void armRetry(String stepId, int attempt, Instant dueAt) {
+    Duration delay = Duration.between(clock.instant(), dueAt);
+    timers.startSingleTimer(
+        "retry-" + stepId,
+        new RetryDue(stepId, attempt),
+        delay.isNegative() ? Duration.ZERO : delay);
+  }
+
+  private void manageRedelivery(RunState state) {
+    boolean waiting =
+        state.status() == RunStatus.RUNNING
+            && state.stepStates().stream().anyMatch(s -> s.status() == StepStatus.DISPATCHED);
+    if (waiting && !timers.isTimerActive(Redeliver.INSTANCE)) {
+      Duration interval = services.settings().redeliverInterval();
+      timers.startTimerWithFixedDelay(Redeliver.INSTANCE, interval, interval);
+    } else if (!waiting) {
+      timers.cancel(Redeliver.INSTANCE);
+    }
+  }
+
+  @Override
+  public SignalHandler<RunState> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), this::onRecovered)
+        .build();
+  }
+
+  private void reportStatus(RunState state) {
+    services
+        .index()
+        .tell(
+            new RunIndexWriter.StatusChanged(
+                runId.value(), state.status().wire(), state.updatedAt()));
+  }
+
+  private void onRecovered(RunState state) {
+    if (fresh) {
+      return;
+    }
+    if (state.exists()) {
+      // The index may have missed the latest change (written after the journal, not with it).
+      reportStatus(state);
+    } else {
+      services.index().tell(new RunIndexWriter.ForgetIfStale(runId.value()));
+    }
+    if (!state.exists() || state.terminal()) {
+      // Started by a late message or to answer a question: do not stay in memory for long.
+      timers.startSingleTimer(Passivate.INSTANCE, services.settings().passivateAfterTerminal());
+      return;
+    }
+    if (state.status() == RunStatus.RUNNING) {
+      for (StepState step : state.stepStates()) {
+        if (step.status() == StepStatus.DISPATCHED || step.status() == StepStatus.RUNNING) {
+          enqueue(state, step.id());
+        } else if (step.status() == StepStatus.RETRY_WAIT) {
+          armRetry(step.id(), step.attempt() + 1, step.retryDueAt());
+        }
+      }
+      manageRedelivery(state);
+      context.getSelf().tell(Resume.INSTANCE);
+    }
+  }
+
+  @Override
+  public EventHandler<RunState, RunChange> eventHandler() {
+    return newEventHandlerBuilder().forAnyState().onAnyEvent(RunState::apply);
+  }
+}

@@ -1,0 +1,361 @@
+package dev.lattice.orchestrator.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lattice.orchestrator.plan.GateCondition;
+import dev.lattice.orchestrator.plan.InputTemplate;
+import dev.lattice.orchestrator.plan.StepContext;
+import dev.lattice.orchestrator.plan.TransformExpression;
+import dev.lattice.protocol.agent.Assignment;
+import dev.lattice.protocol.agent.AssignmentResult;
+import dev.lattice.protocol.agent.ErrorClass;
+import dev.lattice.protocol.agent.StepError;
+import dev.lattice.protocol.agent.StepOutcome;
+import dev.lattice.protocol.agent.Usage;
+import dev.lattice.protocol.ids.AgentId;
+import dev.lattice.protocol.ids.BusKey;
+import dev.lattice.protocol.plan.GateFallback;
+import dev.lattice.protocol.plan.RetryPolicy;
+import dev.lattice.protocol.plan.StepKind;
+import dev.lattice.protocol.plan.StepSpec;
+import dev.lattice.protocol.run.RunCause;
+import dev.lattice.protocol.run.RunChange;
+import dev.lattice.protocol.run.RunSpec;
+import dev.lattice.protocol.run.RunStatus;
+import dev.lattice.protocol.run.StepStatus;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.DoubleSupplier;
+
+/**
+ * Decides what a run does next: what a result does to the DAG, which inline steps (transform, gate)
+ * to evaluate, which steps to skip, when the run is done. Pure: given a state, a time and a source
+ * of randomness it returns the events to persist, so the entity, its recovery and the tests share
+ * one implementation.
+ */
+public final class RunProgress {
+  public static final String SERVICE = "agent";
+
+  private final RunSettings settings;
+
+  public RunProgress(RunSettings settings) {
+    this.settings = settings;
+  }
+
+  /** Accumulates events, applying each to a working state so later decisions see it. */
+  private static final class Decision {
+    private RunState state;
+    private final List<RunChange> events = new ArrayList<>();
+    private final Set<String> inputChecked = new HashSet<>();
+
+    Decision(RunState state) {
+      this.state = state;
+      // Steps already dispatched had their input checked when they were.
+      for (StepState step : state.stepStates()) {
+        if (step.status() == StepStatus.DISPATCHED || step.status() == StepStatus.RUNNING) {
+          inputChecked.add(step.id());
+        }
+      }
+    }
+
+    void add(RunChange change) {
+      state = state.apply(change);
+      events.add(change);
+    }
+  }
+
+  /** The events that start a run: it starts, and its first steps are decided. */
+  public List<RunChange> start(RunState empty, RunSpec spec, Instant now) {
+    Decision decision = new Decision(empty);
+    decision.add(new RunChange.RunStarted(spec, now));
+    advance(decision, now);
+    return decision.events;
+  }
+
+  /**
+   * The event recording that an agent is running attempt {@code attempt} of a step; none if the
+   * attempt is no longer dispatched (it finished, or another attempt replaced it).
+   */
+  public List<RunChange> started(
+      RunState state, String stepId, int attempt, AgentId agentId, Instant startedAt) {
+    StepState step = state.step(stepId);
+    if (!live(state)
+        || step == null
+        || step.status() != StepStatus.DISPATCHED
+        || step.attempt() != attempt) {
+      return List.of();
+    }
+    return List.of(new RunChange.StepStarted(stepId, attempt, agentId, startedAt));
+  }
+
+  /**
+   * The events for an attempt's result: the step succeeds, or fails and is retried or fails the
+   * run; then whatever follows. None if the result is stale (another attempt, or already settled).
+   *
+   * @param startedAt when the agent took the attempt, if the run heard of it
+   */
+  public List<RunChange> resulted(
+      RunState state,
+      AssignmentResult result,
+      Instant startedAt,
+      Instant now,
+      DoubleSupplier random) {
+    StepState step = state.step(result.stepId());
+    if (!live(state)
+        || step == null
+        || step.attempt() != result.attempt()
+        || (step.status() != StepStatus.DISPATCHED && step.status() != StepStatus.RUNNING)) {
+      return List.of();
+    }
+    Decision decision = new Decision(state);
+    AgentId agent = result.agentId();
+    Instant started = step.startedAt() != null ? step.startedAt() : startedAt;
+    if (result.outcome() instanceof StepOutcome.Succeeded ok) {
+      decision.add(
+          new RunChange.StepSucceeded(
+              step.id(), step.attempt(), agent, started, ok.output(), ok.usage(), now));
+    } else if (result.outcome() instanceof StepOutcome.Failed failed) {
+      fail(
+          decision,
+          step.id(),
+          step.attempt(),
+          agent,
+          started,
+          failed.error(),
+          failed.usage(),
+          now,
+          random);
+    }
+    advance(decision, now);
+    return decision.events;
+  }
+
+  /** The events for a retry timer that fired: the next attempt is dispatched, if still due. */
+  public List<RunChange> retryDue(RunState state, String stepId, int attempt, Instant now) {
+    StepState step = state.step(stepId);
+    if (state.status() != RunStatus.RUNNING
+        || step == null
+        || step.status() != StepStatus.RETRY_WAIT
+        || step.attempt() + 1 != attempt) {
+      return List.of();
+    }
+    return List.of(new RunChange.StepDispatched(stepId, attempt, now));
+  }
+
+  /** The events that follow from the state as it is (nothing, for a settled run). */
+  public List<RunChange> advance(RunState state, Instant now) {
+    Decision decision = new Decision(state);
+    advance(decision, now);
+    return decision.events;
+  }
+
+  private static boolean live(RunState state) {
+    return state.status() == RunStatus.RUNNING || state.status() == RunStatus.PAUSED;
+  }
+
+  private void advance(Decision decision, Instant now) {
+    if (decision.state.status() != RunStatus.RUNNING) {
+      return;
+    }
+    boolean changed = true;
+    while (changed) {
+      changed = false;
+      for (StepSpec step : decision.state.plan().steps()) {
+        StepState current = decision.state.step(step.id());
+        if (current.status() == StepStatus.DISPATCHED && decision.inputChecked.add(step.id())) {
+          changed |= checkInput(decision, step, now);
+        } else if (current.status() == StepStatus.PENDING) {
+          String skip = decision.state.skipReason(step);
+          if (skip != null) {
+            decision.add(new RunChange.StepSkipped(step.id(), skip, now));
+            changed = true;
+          } else if (step.kind() != StepKind.AGENT && decision.state.ready(step)) {
+            evaluate(decision, step, now);
+            changed = true;
+          }
+        }
+      }
+    }
+    settle(decision, now);
+  }
+
+  /**
+   * A step just dispatched whose input cannot be resolved fails at once with {@code invalid_input}:
+   * retrying would resolve it the same way.
+   */
+  private static boolean checkInput(Decision decision, StepSpec step, Instant now) {
+    try {
+      input(decision.state, step);
+      return false;
+    } catch (IllegalArgumentException e) {
+      decision.add(invalidInput(step.id(), decision.state.step(step.id()).attempt(), e, now));
+      return true;
+    }
+  }
+
+  private void evaluate(Decision decision, StepSpec step, Instant now) {
+    RunState state = decision.state;
+    ObjectNode context = context(state);
+    try {
+      if (step.kind() == StepKind.TRANSFORM) {
+        JsonNode output =
+            TransformExpression.compile(step.expression())
+                .evaluate(context, settings.transformTimeout(), settings.transformMaxDepth());
+        decision.add(
+            new RunChange.StepSucceeded(step.id(), 1, null, null, output, Usage.NONE, now));
+      } else if (step.kind() == StepKind.GATE) {
+        gate(decision, step, context, now);
+      } else {
+        throw new IllegalStateException(
+            "step kind " + step.kind().wire() + " is not supported by this version");
+      }
+    } catch (IllegalArgumentException e) {
+      decision.add(invalidInput(step.id(), 1, e, now));
+    }
+  }
+
+  private static RunChange.StepFailed invalidInput(
+      String stepId, int attempt, IllegalArgumentException e, Instant now) {
+    return new RunChange.StepFailed(
+        stepId,
+        attempt,
+        null,
+        null,
+        StepError.of(ErrorClass.INVALID_INPUT, e.getMessage()),
+        Usage.NONE,
+        now);
+  }
+
+  private static void gate(Decision decision, StepSpec step, ObjectNode context, Instant now) {
+    boolean passed = GateCondition.compile(step.condition()).evaluate(context);
+    if (!passed && step.onFalse() != GateFallback.SKIP) {
+      decision.add(
+          new RunChange.StepFailed(
+              step.id(),
+              1,
+              null,
+              null,
+              StepError.of(
+                  ErrorClass.POLICY_DENIED,
+                  "gate '" + step.id() + "' condition '" + step.condition() + "' was false"),
+              Usage.NONE,
+              now));
+      return;
+    }
+    ObjectNode output = JsonNodeFactory.instance.objectNode().put("passed", passed);
+    decision.add(new RunChange.StepSucceeded(step.id(), 1, null, null, output, Usage.NONE, now));
+  }
+
+  private static ObjectNode context(RunState state) {
+    return StepContext.of(
+        state.runId().value(), state.tenant().value(), state.payload(), state.outputs());
+  }
+
+  /**
+   * A step's resolved input: its template with placeholders filled; without a template, the payload
+   * for a step without dependencies, otherwise the dependencies' outputs keyed by step id (a
+   * deterministic join, whatever order they finished in).
+   */
+  private static JsonNode input(RunState state, StepSpec step) {
+    if (step.input() != null) {
+      return InputTemplate.resolve(step.input(), context(state));
+    }
+    if (step.dependsOn().isEmpty()) {
+      return state.payload();
+    }
+    ObjectNode joined = JsonNodeFactory.instance.objectNode();
+    for (String dependency : step.dependsOn()) {
+      joined.set(dependency, state.step(dependency).output());
+    }
+    return joined;
+  }
+
+  private void fail(
+      Decision decision,
+      String stepId,
+      int attempt,
+      AgentId agent,
+      Instant started,
+      StepError error,
+      Usage usage,
+      Instant now,
+      DoubleSupplier random) {
+    decision.add(new RunChange.StepFailed(stepId, attempt, agent, started, error, usage, now));
+    RetryPolicy policy = retryPolicy(decision.state, decision.state.spec(stepId));
+    if (policy.retries(error.errorClass()) && attempt < policy.maxAttempts()) {
+      Instant due = now.plus(RetryBackoff.delay(policy, attempt, random.getAsDouble()));
+      decision.add(new RunChange.StepRetryScheduled(stepId, attempt + 1, due, now));
+    }
+  }
+
+  /** The complete retry policy of a step: step, then plan, then configuration. */
+  public RetryPolicy retryPolicy(RunState state, StepSpec step) {
+    RetryPolicy policy = step.retry() == null ? state.plan().retry() : step.retry();
+    if (policy == null) {
+      return settings.defaultRetry();
+    }
+    return policy.withFallback(state.plan().retry()).withFallback(settings.defaultRetry());
+  }
+
+  private static void settle(Decision decision, Instant now) {
+    RunState state = decision.state;
+    boolean allSettled = true;
+    for (StepState step : state.stepStates()) {
+      if (step.status() == StepStatus.FAILED) {
+        StepError error = step.error();
+        decision.add(
+            new RunChange.RunFailed(
+                new RunCause(step.id(), error.errorClass(), error.message(), step.attempt()), now));
+        return;
+      }
+      allSettled &= step.status() == StepStatus.SUCCEEDED || step.status() == StepStatus.SKIPPED;
+    }
+    if (allSettled) {
+      decision.add(new RunChange.RunCompleted(finalOutputs(state), now));
+    }
+  }
+
+  /** Outputs of the succeeded steps nothing depends on, keyed by step id. */
+  private static ObjectNode finalOutputs(RunState state) {
+    Set<String> depended = new HashSet<>();
+    state.plan().steps().forEach(s -> depended.addAll(s.dependsOn()));
+    ObjectNode outputs = JsonNodeFactory.instance.objectNode();
+    for (StepState step : state.stepStates()) {
+      if (!depended.contains(step.id()) && step.status() == StepStatus.SUCCEEDED) {
+        outputs.set(step.id(), step.output());
+      }
+    }
+    return outputs;
+  }
+
+  /** The assignment for the latest attempt of an agent step that is dispatched or running. */
+  public Assignment assignment(RunState state, String stepId) {
+    StepState step = state.step(stepId);
+    StepSpec spec = state.spec(stepId);
+    long ttl =
+        spec.timeouts() != null && spec.timeouts().startToCloseMs() != null
+            ? spec.timeouts().startToCloseMs()
+            : settings.defaultTtl().toMillis();
+    return new Assignment(
+        state.runId(),
+        stepId,
+        step.attempt(),
+        null,
+        spec.capability(),
+        spec.model(),
+        spec.budget(),
+        ttl,
+        input(state, spec),
+        state.tenant());
+  }
+
+  /** The dispatcher an agent step of this run goes to. */
+  public BusKey busKey(RunState state, StepSpec spec) {
+    int shard = Math.floorMod(state.runId().value().hashCode(), settings.dispatcherShards());
+    return new BusKey(SERVICE, spec.capability(), shard, state.tenant());
+  }
+}

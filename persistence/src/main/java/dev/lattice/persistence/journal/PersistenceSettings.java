@@ -1,0 +1,52 @@
+package dev.lattice.persistence.journal;
+
+import com.typesafe.config.Config;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The {@code lattice.persistence} settings.
+ *
+ * @param dataDirectory where the embedded journal file lives
+ * @param database the journal database
+ * @param migrateOnStart whether to bring the schema up to date when a node starts
+ * @param readPageSize events read from the journal per query when replaying
+ * @param followerResubscribeInterval how often a live follower re-subscribes to its run
+ * @param readModelPoolSize connections of the read models' pool
+ * @param staleRegistration how long a registered run may stay without events
+ * @param readModelRetryDelay how long before a failed read-model write is retried
+ */
+public record PersistenceSettings(
+    Path dataDirectory,
+    JournalDatabase database,
+    boolean migrateOnStart,
+    int readPageSize,
+    Duration followerResubscribeInterval,
+    int readModelPoolSize,
+    Duration staleRegistration,
+    Duration readModelRetryDelay) {
+
+  /** The dispatcher for blocking read-model work. */
+  public static final String READ_MODEL_DISPATCHER = "lattice.persistence.read-model-dispatcher";
+
+  /** Reads the settings from the {@code lattice.persistence} section of {@code config}. */
+  public static PersistenceSettings create(Config config) {
+    Config c = config.getConfig("lattice.persistence");
+    Path dataDirectory = Path.of(c.getString("data-dir"));
+    String url = c.getString("jdbc.url");
+    JournalDatabase database =
+        url.isBlank()
+            ? JournalDatabase.h2File(
+                dataDirectory, c.getString("h2.file-name"), c.getString("h2.options"))
+            : JournalDatabase.of(url, c.getString("jdbc.user"), c.getString("jdbc.password"));
+    return new PersistenceSettings(
+        dataDirectory,
+        database,
+        c.getBoolean("migrate-on-start"),
+        c.getInt("read-side.page-size"),
+        c.getDuration("read-side.resubscribe-interval"),
+        c.getInt("read-models.pool-size"),
+        c.getDuration("read-models.stale-after"),
+        c.getDuration("read-models.retry-delay"));
+  }
+}

@@ -1,0 +1,80 @@
+package dev.lattice.persistence.query;
+
+import dev.lattice.persistence.journal.PersistenceSettings;
+import dev.lattice.protocol.ids.RunId;
+import dev.lattice.protocol.run.RunEvent;
+import dev.lattice.protocol.run.RunFeed;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.stream.CompletionStrategy;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.typed.javadsl.ActorSource;
+
+/**
+ * Streams of a run's events: replayed from any sequence number, then followed live until the run's
+ * terminal event, gap-free and in order. Each materialization gets its own {@link
+ * RunEventFollower}; cancelling the stream stops it.
+ */
+public final class RunEventStreams {
+  private final ActorSystem<?> system;
+  private final JournalReader reader;
+  private final PersistenceSettings settings;
+  private final AtomicLong followerNames = new AtomicLong();
+
+  public RunEventStreams(
+      ActorSystem<?> system, JournalReader reader, PersistenceSettings settings) {
+    this.system = system;
+    this.reader = reader;
+    this.settings = settings;
+  }
+
+  /**
+   * The events of {@code runId} (journal id {@code persistenceId}) from {@code fromSeq}, then live.
+   * The stream completes after the run's terminal event and fails with {@link UnknownRunException}
+   * if the run does not exist.
+   *
+   * @param subscribe asks the run to push its events to a ref; called on start and periodically
+   */
+  public Source<RunEvent, NotUsed> follow(
+      RunId runId, String persistenceId, long fromSeq, Consumer<ActorRef<RunFeed>> subscribe) {
+    return Source.fromMaterializer(
+            (materializer, attributes) -> {
+              ActorRef<RunEventFollower.Command> follower =
+                  system.systemActorOf(
+                      RunEventFollower.create(
+                          reader,
+                          runId,
+                          persistenceId,
+                          fromSeq,
+                          settings.readPageSize(),
+                          settings.followerResubscribeInterval(),
+                          subscribe),
+                      "run-follower-" + followerNames.incrementAndGet(),
+                      Props.empty());
+              return ActorSource
+                  .<RunEventFollower.Out, RunEventFollower.Command>actorRefWithBackpressure(
+                      follower,
+                      RunEventFollower.Ack.INSTANCE,
+                      out ->
+                          out instanceof RunEventFollower.Completed
+                              ? Optional.of(CompletionStrategy.draining())
+                              : Optional.empty(),
+                      out ->
+                          out instanceof RunEventFollower.Failed failed
+                              ? Optional.of(failed.cause())
+                              : Optional.empty())
+                  .mapMaterializedValue(
+                      stage -> {
+                        follower.tell(new RunEventFollower.Attach(stage));
+                        return NotUsed.notUsed();
+                      })
+                  .map(out -> ((RunEventFollower.Element) out).event());
+            })
+        .mapMaterializedValue(ignored -> NotUsed.notUsed());
+  }
+}

@@ -1,0 +1,57 @@
+package dev.lattice.protocol.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lattice.protocol.CborSerializable;
+import dev.lattice.protocol.ids.RunId;
+import dev.lattice.protocol.ids.TenantId;
+import dev.lattice.protocol.plan.Budget;
+import java.util.Objects;
+
+/**
+ * What the executor-dispatcher hands a worker agent: one attempt of one step, with the envelope the
+ * agent must honour (budget and TTL).
+ *
+ * @param runId the run
+ * @param stepId the step
+ * @param attempt the attempt number, from 1
+ * @param idempotencyKey {@code runId/stepId/attempt}; the same key never runs twice where the
+ *     worker's record of it survives
+ * @param capability the capability asked for
+ * @param model the model asked for, if any
+ * @param budget limits for this attempt
+ * @param ttlMs how long the attempt may run once started
+ * @param input the resolved input
+ * @param tenant the run's tenant
+ */
+public record Assignment(
+    RunId runId,
+    String stepId,
+    int attempt,
+    String idempotencyKey,
+    String capability,
+    String model,
+    Budget budget,
+    long ttlMs,
+    JsonNode input,
+    TenantId tenant)
+    implements CborSerializable {
+
+  public Assignment {
+    Objects.requireNonNull(runId, "runId");
+    Objects.requireNonNull(stepId, "stepId");
+    Objects.requireNonNull(capability, "capability");
+    Objects.requireNonNull(tenant, "tenant");
+    budget = budget == null ? Budget.UNLIMITED : budget;
+    if (attempt < 1) {
+      throw new IllegalArgumentException("attempt starts at 1");
+    }
+    if (idempotencyKey == null) {
+      idempotencyKey = keyOf(runId, stepId, attempt);
+    }
+  }
+
+  /** The idempotency key of an attempt: {@code runId/stepId/attempt}. */
+  public static String keyOf(RunId runId, String stepId, int attempt) {
+    return runId.value() + "/" + stepId + "/" + attempt;
+  }
+}

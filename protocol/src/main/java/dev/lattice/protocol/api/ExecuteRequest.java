@@ -1,0 +1,52 @@
+package dev.lattice.protocol.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import dev.lattice.protocol.ids.TenantId;
+import dev.lattice.protocol.plan.ExecutionMode;
+import dev.lattice.protocol.plan.PlanSpec;
+
+/**
+ * A request to plan or run work: exactly one of {@code intent}, {@code workflow} or {@code plan}.
+ *
+ * @param tenant the tenant; {@code default} when absent
+ * @param payload the run's input, free-form JSON
+ * @param mode the execution mode; {@code auto} when absent
+ * @param intent the name of a plan template to instantiate
+ * @param workflow the id of a saved workflow definition
+ * @param plan an explicit plan
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ExecuteRequest(
+    TenantId tenant,
+    JsonNode payload,
+    ExecutionMode mode,
+    String intent,
+    String workflow,
+    PlanSpec plan) {
+
+  public ExecuteRequest {
+    tenant = tenant == null ? TenantId.DEFAULT : tenant;
+    payload = payload == null ? NullNode.getInstance() : payload;
+    mode = mode == null ? ExecutionMode.AUTO : mode;
+  }
+
+  /** Runs the named plan template with {@code payload}. */
+  public static ExecuteRequest intent(String intent, JsonNode payload) {
+    return new ExecuteRequest(null, payload, null, intent, null, null);
+  }
+
+  /** Runs an explicit plan with {@code payload}. */
+  public static ExecuteRequest plan(PlanSpec plan, JsonNode payload) {
+    return new ExecuteRequest(null, payload, null, null, null, plan);
+  }
+
+  public ExecuteRequest withTenant(TenantId value) {
+    return new ExecuteRequest(value, payload, mode, intent, workflow, plan);
+  }
+
+  public ExecuteRequest withMode(ExecutionMode value) {
+    return new ExecuteRequest(tenant, payload, value, intent, workflow, plan);
+  }
+}

@@ -1,0 +1,17 @@
+package dev.lattice.protocol.api;
+
+import dev.lattice.protocol.ids.TenantId;
+import dev.lattice.protocol.plan.ExecutionMode;
+import dev.lattice.protocol.plan.PlanSpec;
+
+/**
+ * The validated plan a request turns into, and what it is estimated to take; nothing has run.
+ *
+ * @param tenant the tenant the run would belong to
+ * @param mode the execution mode
+ * @param source where the plan came from: {@code intent:NAME}, {@code workflow:ID} or {@code plan}
+ * @param plan the plan, with defaults filled in
+ * @param estimate the estimate
+ */
+public record PlannedRun(
+    TenantId tenant, ExecutionMode mode, String source, PlanSpec plan, PlanEstimate estimate) {}

@@ -1,0 +1,10 @@
+package dev.lattice.protocol.api;
+
+/**
+ * One executor-dispatcher queue.
+ *
+ * @param busKey its {@code service/role/shard/tenant} key
+ * @param queued assignments waiting for an agent
+ * @param inFlight assignments handed to an agent and not yet finished
+ */
+public record QueueView(String busKey, int queued, int inFlight) {}

@@ -1,0 +1,44 @@
+package dev.lattice.protocol.plan;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Arrays;
+
+/** What a step does and who executes it. */
+public enum StepKind {
+  /** Dispatched through the executor-dispatcher to a worker agent with the step's capability. */
+  AGENT("agent"),
+  /** Pure data reshaping (a JSONata expression) evaluated by the run itself. */
+  TRANSFORM("transform"),
+  /** A predicate (a CEL expression) that lets its dependents run, skips them, or fails the run. */
+  GATE("gate"),
+  /** A durable timer or a named signal such as a human approval. */
+  WAIT("wait"),
+  /** A webhook call. */
+  NOTIFY("notify");
+
+  private final String wire;
+
+  StepKind(String wire) {
+    this.wire = wire;
+  }
+
+  @JsonValue
+  public String wire() {
+    return wire;
+  }
+
+  @JsonCreator
+  public static StepKind fromWire(String wire) {
+    return Arrays.stream(values())
+        .filter(k -> k.wire.equals(wire))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "unknown step kind '"
+                        + wire
+                        + "'; expected one of "
+                        + Arrays.stream(values()).map(StepKind::wire).toList()));
+  }
+}

@@ -1,0 +1,172 @@
+package dev.lattice.protocol.plan;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+
+/**
+ * One step of a plan, in the flat form of the wire format. Which fields apply depends on the {@link
+ * StepKind}; the plan validator says precisely when one is missing or out of place.
+ *
+ * @param id unique within the plan
+ * @param kind what the step does; {@code agent} when absent
+ * @param dependsOn ids of the steps that must succeed before this one runs
+ * @param input the step's input, a template over the run payload and earlier outputs (see
+ *     docs/api.md); when absent, the payload for a step without dependencies, otherwise the
+ *     dependencies' outputs keyed by step id
+ * @param capability agent steps: the capability a worker agent must offer
+ * @param model agent steps: the model to use, if the capability has several
+ * @param budget agent steps: limits for each attempt
+ * @param retry retry policy; missing fields come from the plan and then from configuration
+ * @param timeouts time limits
+ * @param expression transform steps: a JSONata expression over {@code {payload, steps}}
+ * @param condition gate steps: a CEL expression over {@code payload} and {@code steps}
+ * @param onFalse gate steps: what a false condition does; {@code fail} when absent
+ * @param durationMs wait steps: a durable timer
+ * @param signal wait steps: the name of the signal that completes the step
+ * @param url notify steps: the webhook to call
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record StepSpec(
+    String id,
+    StepKind kind,
+    List<String> dependsOn,
+    JsonNode input,
+    String capability,
+    String model,
+    Budget budget,
+    RetryPolicy retry,
+    StepTimeouts timeouts,
+    String expression,
+    String condition,
+    GateFallback onFalse,
+    Long durationMs,
+    String signal,
+    String url) {
+
+  public StepSpec {
+    kind = kind == null ? StepKind.AGENT : kind;
+    dependsOn = dependsOn == null ? List.of() : List.copyOf(dependsOn);
+  }
+
+  /** An agent step that needs {@code capability}. */
+  public static StepSpec agent(String id, String capability, JsonNode input, String... dependsOn) {
+    return new StepSpec(
+        id,
+        StepKind.AGENT,
+        List.of(dependsOn),
+        input,
+        capability,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null);
+  }
+
+  /** A transform step evaluating a JSONata {@code expression}. */
+  public static StepSpec transform(String id, String expression, String... dependsOn) {
+    return new StepSpec(
+        id,
+        StepKind.TRANSFORM,
+        List.of(dependsOn),
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        expression,
+        null,
+        null,
+        null,
+        null,
+        null);
+  }
+
+  /** A gate step with a CEL {@code condition}. */
+  public static StepSpec gate(
+      String id, String condition, GateFallback onFalse, String... dependsOn) {
+    return new StepSpec(
+        id,
+        StepKind.GATE,
+        List.of(dependsOn),
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        condition,
+        onFalse,
+        null,
+        null,
+        null);
+  }
+
+  /** This step with another retry policy. */
+  public StepSpec withRetry(RetryPolicy policy) {
+    return new StepSpec(
+        id,
+        kind,
+        dependsOn,
+        input,
+        capability,
+        model,
+        budget,
+        policy,
+        timeouts,
+        expression,
+        condition,
+        onFalse,
+        durationMs,
+        signal,
+        url);
+  }
+
+  /** This step with other timeouts. */
+  public StepSpec withTimeouts(StepTimeouts limits) {
+    return new StepSpec(
+        id,
+        kind,
+        dependsOn,
+        input,
+        capability,
+        model,
+        budget,
+        retry,
+        limits,
+        expression,
+        condition,
+        onFalse,
+        durationMs,
+        signal,
+        url);
+  }
+
+  /** This step with another budget. */
+  public StepSpec withBudget(Budget limits) {
+    return new StepSpec(
+        id,
+        kind,
+        dependsOn,
+        input,
+        capability,
+        model,
+        limits,
+        retry,
+        timeouts,
+        expression,
+        condition,
+        onFalse,
+        durationMs,
+        signal,
+        url);
+  }
+}

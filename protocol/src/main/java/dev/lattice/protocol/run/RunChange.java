@@ -1,0 +1,153 @@
+package dev.lattice.protocol.run;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lattice.protocol.CborSerializable;
+import dev.lattice.protocol.agent.StepError;
+import dev.lattice.protocol.agent.Usage;
+import dev.lattice.protocol.ids.AgentId;
+import dev.lattice.protocol.ids.RunId;
+import dev.lattice.protocol.json.LatticeJson;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * The events of a run's journal. Each maps one-to-one onto a public {@link RunEvent} whose {@code
+ * seq} is the journal sequence number, and each records only what cannot be derived from the events
+ * before it: a first attempt is dispatched the moment its dependencies have succeeded (that is part
+ * of the event that settled the last of them), and an agent's start is folded into the attempt's
+ * outcome when the attempt finishes quickly. One row per fact is what a run costs the journal, and
+ * this keeps a three-step run at five rows.
+ *
+ * <p>They live in the protocol because their public form is a contract that readers on any node
+ * rely on; the run entity that persists them is in the orchestrator.
+ */
+public sealed interface RunChange extends CborSerializable {
+  /** When the run decided this; read in the command handler, never in an event handler. */
+  Instant at();
+
+  /** The dotted public type name. */
+  String type();
+
+  /** The step concerned, or {@code null} for run-level events. */
+  default String stepId() {
+    return null;
+  }
+
+  /** The attempt concerned, or {@code null}. */
+  default Integer attempt() {
+    return null;
+  }
+
+  /** The public form of this event at sequence number {@code seq} of {@code runId}. */
+  default RunEvent toEvent(RunId runId, long seq) {
+    ObjectNode data = LatticeJson.mapper().valueToTree(this);
+    data.remove("at");
+    data.remove("stepId");
+    data.remove("attempt");
+    return new RunEvent(runId.value(), seq, at(), type(), stepId(), attempt(), data);
+  }
+
+  /**
+   * The run began, with this spec; its steps without dependencies are dispatched (agent steps) from
+   * here on.
+   */
+  record RunStarted(RunSpec spec, Instant at) implements RunChange {
+    public RunStarted {
+      Objects.requireNonNull(spec, "spec");
+    }
+
+    @Override
+    public String type() {
+      return RunEventType.RUN_STARTED;
+    }
+  }
+
+  /** A retry attempt of an agent step was handed to its executor-dispatcher. */
+  record StepDispatched(String stepId, Integer attempt, Instant at) implements RunChange {
+    @Override
+    public String type() {
+      return RunEventType.STEP_DISPATCHED;
+    }
+  }
+
+  /** An agent took the attempt and is still running it. */
+  record StepStarted(String stepId, Integer attempt, AgentId agentId, Instant at)
+      implements RunChange {
+    @Override
+    public String type() {
+      return RunEventType.STEP_STARTED;
+    }
+  }
+
+  /**
+   * The attempt produced {@code output}; the step is done. For agent steps, {@code agentId} and
+   * {@code startedAt} say who ran it from when.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record StepSucceeded(
+      String stepId,
+      Integer attempt,
+      AgentId agentId,
+      Instant startedAt,
+      JsonNode output,
+      Usage usage,
+      Instant at)
+      implements RunChange {
+    @Override
+    public String type() {
+      return RunEventType.STEP_SUCCEEDED;
+    }
+  }
+
+  /** The attempt failed; a retry may follow. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record StepFailed(
+      String stepId,
+      Integer attempt,
+      AgentId agentId,
+      Instant startedAt,
+      StepError error,
+      Usage usage,
+      Instant at)
+      implements RunChange {
+    @Override
+    public String type() {
+      return RunEventType.STEP_FAILED;
+    }
+  }
+
+  /** Attempt {@code attempt} of the step will be dispatched at {@code dueAt}. */
+  record StepRetryScheduled(String stepId, Integer attempt, Instant dueAt, Instant at)
+      implements RunChange {
+    @Override
+    public String type() {
+      return RunEventType.STEP_RETRY_SCHEDULED;
+    }
+  }
+
+  /** The step will not run: a gate skipped its branch. */
+  record StepSkipped(String stepId, String reason, Instant at) implements RunChange {
+    @Override
+    public String type() {
+      return RunEventType.STEP_SKIPPED;
+    }
+  }
+
+  /** Every step settled without failure; {@code output} holds the final steps' outputs. */
+  record RunCompleted(JsonNode output, Instant at) implements RunChange {
+    @Override
+    public String type() {
+      return RunEventType.RUN_COMPLETED;
+    }
+  }
+
+  /** A step failed for good; {@code cause} says which and why. */
+  record RunFailed(RunCause cause, Instant at) implements RunChange {
+    @Override
+    public String type() {
+      return RunEventType.RUN_FAILED;
+    }
+  }
+}

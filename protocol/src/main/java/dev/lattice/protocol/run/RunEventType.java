@@ -1,0 +1,26 @@
+package dev.lattice.protocol.run;
+
+import java.util.Set;
+
+/** The dotted type names of public run events. */
+public final class RunEventType {
+  public static final String RUN_STARTED = "run.started";
+  public static final String RUN_COMPLETED = "run.completed";
+  public static final String RUN_FAILED = "run.failed";
+  public static final String RUN_CANCELLED = "run.cancelled";
+  public static final String STEP_DISPATCHED = "step.dispatched";
+  public static final String STEP_STARTED = "step.started";
+  public static final String STEP_SUCCEEDED = "step.succeeded";
+  public static final String STEP_FAILED = "step.failed";
+  public static final String STEP_RETRY_SCHEDULED = "step.retry_scheduled";
+  public static final String STEP_SKIPPED = "step.skipped";
+
+  private static final Set<String> TERMINAL = Set.of(RUN_COMPLETED, RUN_FAILED, RUN_CANCELLED);
+
+  private RunEventType() {}
+
+  /** Whether an event of this type is the last of its run. */
+  public static boolean isTerminal(String type) {
+    return TERMINAL.contains(type);
+  }
+}

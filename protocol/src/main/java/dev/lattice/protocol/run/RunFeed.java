@@ -1,0 +1,26 @@
+package dev.lattice.protocol.run;
+
+import dev.lattice.protocol.CborSerializable;
+import java.util.List;
+
+/**
+ * What a run pushes to its live followers after each persist. A follower treats pushes as a fast
+ * path only: the journal stays the source of truth, read on connect and whenever a push reveals a
+ * gap.
+ */
+public sealed interface RunFeed extends CborSerializable {
+  /**
+   * Answer to a (re-)subscription.
+   *
+   * @param lastSeq the sequence number of the run's latest persisted event
+   * @param terminal whether the run has ended
+   */
+  record Subscribed(long lastSeq, boolean terminal) implements RunFeed {}
+
+  /** Events just persisted, in sequence order. */
+  record Published(List<RunEvent> events) implements RunFeed {
+    public Published {
+      events = List.copyOf(events);
+    }
+  }
+}

@@ -1,0 +1,33 @@
+package dev.lattice.protocol.run;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lattice.protocol.ids.TenantId;
+import dev.lattice.protocol.plan.ExecutionMode;
+import dev.lattice.protocol.plan.PlanSpec;
+import java.util.Objects;
+
+/**
+ * What a run was asked to do: recorded once, in its first event.
+ *
+ * @param tenant the tenant it belongs to
+ * @param mode the execution mode
+ * @param source where the plan came from: {@code intent:NAME}, {@code workflow:ID} or {@code plan}
+ * @param plan the validated plan
+ * @param payload the run's input
+ * @param idempotencyKey the key the run was started with, if any
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record RunSpec(
+    TenantId tenant,
+    ExecutionMode mode,
+    String source,
+    PlanSpec plan,
+    JsonNode payload,
+    String idempotencyKey) {
+  public RunSpec {
+    Objects.requireNonNull(tenant, "tenant");
+    Objects.requireNonNull(mode, "mode");
+    Objects.requireNonNull(plan, "plan");
+  }
+}

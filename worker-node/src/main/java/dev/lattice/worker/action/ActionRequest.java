@@ -1,0 +1,45 @@
+package dev.lattice.worker.action;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lattice.protocol.agent.Assignment;
+import dev.lattice.protocol.plan.Budget;
+import java.time.Instant;
+
+/**
+ * One attempt as an action sees it.
+ *
+ * @param runId the run
+ * @param stepId the step
+ * @param attempt the attempt number, from 1
+ * @param idempotencyKey {@code runId/stepId/attempt}: the key to make side effects idempotent on
+ * @param tenant the run's tenant
+ * @param model the model asked for, if any
+ * @param budget the limits the result must stay within
+ * @param deadline when the attempt's TTL runs out
+ * @param input the resolved input
+ */
+public record ActionRequest(
+    String runId,
+    String stepId,
+    int attempt,
+    String idempotencyKey,
+    String tenant,
+    String model,
+    Budget budget,
+    Instant deadline,
+    JsonNode input) {
+
+  /** The request for one attempt of {@code assignment} that must finish by {@code deadline}. */
+  public static ActionRequest of(Assignment assignment, Instant deadline) {
+    return new ActionRequest(
+        assignment.runId().value(),
+        assignment.stepId(),
+        assignment.attempt(),
+        assignment.idempotencyKey(),
+        assignment.tenant().value(),
+        assignment.model(),
+        assignment.budget(),
+        deadline,
+        assignment.input());
+  }
+}

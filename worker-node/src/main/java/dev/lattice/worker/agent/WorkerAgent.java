@@ -1,0 +1,297 @@
+package dev.lattice.worker.agent;
+
+import dev.lattice.protocol.CborSerializable;
+import dev.lattice.protocol.agent.AgentManifest;
+import dev.lattice.protocol.agent.Assignment;
+import dev.lattice.protocol.agent.AssignmentResult;
+import dev.lattice.protocol.agent.StepOutcome;
+import dev.lattice.protocol.ids.AgentId;
+import dev.lattice.protocol.json.LatticeJson;
+import dev.lattice.worker.action.ActionContext;
+import dev.lattice.worker.action.ActionRequest;
+import dev.lattice.worker.action.AgentAction;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+
+/**
+ * A worker agent: runs assignments for its capabilities with an {@link AgentAction}, at most {@code
+ * maxConcurrent} at once, and records each result by idempotency key.
+ *
+ * <p>Lifecycle of an assignment: {@code Assign} → accepted (or rejected when busy or not served) →
+ * the action runs on the action dispatcher, never on this actor's thread → its outcome, checked
+ * against the assignment's TTL and budget, goes as {@link Finished} to everyone who sent that
+ * assignment → shortly after, it is recorded. Outcomes finishing close together are recorded in one
+ * event (a group commit), so a busy agent writes one journal row per batch, not per assignment, and
+ * no result waits for a write.
+ *
+ * <p>Invariants: an idempotency key whose result is known is answered with it and never runs again;
+ * a key in flight is not started twice; no more than {@code maxConcurrent} run at once. Assignments
+ * in flight when the agent stops, and results not yet recorded, are lost with it: the dispatcher
+ * re-sends them and they run again (at least once).
+ */
+public final class WorkerAgent
+    extends EventSourcedBehaviorWithEnforcedReplies<
+        WorkerAgent.Command, WorkerAgent.Event, WorkerState> {
+
+  public static final String ENTITY_TYPE = "Agent";
+
+  /** The key every agent registers under with the receptionist. */
+  public static final ServiceKey<Command> SERVICE_KEY =
+      ServiceKey.create(Command.class, "lattice-agents");
+
+  /** Messages of a worker agent. */
+  public sealed interface Command extends CborSerializable {}
+
+  /** Run {@code assignment}; progress goes to {@code replyTo}. */
+  public record Assign(Assignment assignment, ActorRef<Reply> replyTo) implements Command {}
+
+  /** Answer with the agent's manifest. */
+  public record GetManifest(ActorRef<AgentManifest> replyTo) implements Command {}
+
+  /** The action of an assignment finished. */
+  record ActionFinished(Assignment assignment, StepOutcome outcome) implements Command {}
+
+  /** Record the outcomes collected since the last flush. */
+  enum Flush implements Command {
+    INSTANCE
+  }
+
+  /** What an agent tells whoever sent it an assignment. */
+  public sealed interface Reply extends CborSerializable {
+    String idempotencyKey();
+
+    AgentId agentId();
+
+    /** Assignments in flight on the agent after this reply. */
+    int load();
+  }
+
+  /** The agent took the assignment and is running it. */
+  public record Accepted(String idempotencyKey, AgentId agentId, int load) implements Reply {}
+
+  /** The agent will not run the assignment; send it elsewhere or later. */
+  public record Rejected(String idempotencyKey, AgentId agentId, String reason, int load)
+      implements Reply {}
+
+  /** The assignment's recorded result. */
+  public record Finished(AssignmentResult result, int load) implements Reply {
+    @Override
+    public String idempotencyKey() {
+      return result.idempotencyKey();
+    }
+
+    @Override
+    public AgentId agentId() {
+      return result.agentId();
+    }
+  }
+
+  /** Events of a worker agent. */
+  public sealed interface Event extends CborSerializable {}
+
+  /** Outcomes recorded together, in the order they finished. */
+  public record ResultsRecorded(List<AssignmentResult> results, Instant at) implements Event {
+    public ResultsRecorded {
+      results = List.copyOf(results);
+    }
+  }
+
+  private final ActorContext<Command> context;
+  private final TimerScheduler<Command> timers;
+  private final AgentManifest manifest;
+  private final AgentAction action;
+  private final WorkerSettings settings;
+  private final Clock clock;
+  private final Executor actionExecutor;
+  private final ActionContext actionContext;
+  private final OutcomeCheck outcomeCheck;
+  // Transient wiring, not state: rebuilt empty on restart, when in-flight work is re-sent anyway.
+  private final Map<String, List<ActorRef<Reply>>> inFlight = new HashMap<>();
+  private final Map<String, AssignmentResult> unrecorded = new LinkedHashMap<>();
+
+  private WorkerAgent(
+      ActorContext<Command> context,
+      TimerScheduler<Command> timers,
+      AgentManifest manifest,
+      AgentAction action,
+      WorkerSettings settings,
+      Clock clock) {
+    super(
+        PersistenceId.of(ENTITY_TYPE, manifest.agentId().value()),
+        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
+    this.context = context;
+    this.timers = timers;
+    this.manifest = manifest;
+    this.action = action;
+    this.settings = settings;
+    this.clock = clock;
+    this.actionExecutor =
+        context
+            .getSystem()
+            .dispatchers()
+            .lookup(DispatcherSelector.fromConfig(settings.actionDispatcher()));
+    this.actionContext =
+        new ActionContext(manifest.agentId(), actionExecutor, LatticeJson.mapper());
+    this.outcomeCheck = new OutcomeCheck();
+  }
+
+  /** An agent with {@code manifest} running {@code action}, registered with the receptionist. */
+  public static Behavior<Command> create(
+      AgentManifest manifest, AgentAction action, WorkerSettings settings, Clock clock) {
+    return Behaviors.setup(
+        context -> {
+          context
+              .getSystem()
+              .receptionist()
+              .tell(Receptionist.register(SERVICE_KEY, context.getSelf()));
+          return Behaviors.<Command>withTimers(
+              timers -> new WorkerAgent(context, timers, manifest, action, settings, clock));
+        });
+  }
+
+  @Override
+  public WorkerState emptyState() {
+    return WorkerState.empty();
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    // Snapshots bound recovery time; events are never deleted (see DESIGN.md's known traps).
+    return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2);
+  }
+
+  @Override
+  public CommandHandlerWithReply<Command, Event, WorkerState> commandHandler() {
+    return newCommandHandlerWithReplyBuilder()
+        .forAnyState()
+        .onCommand(Assign.class, this::onAssign)
+        .onCommand(GetManifest.class, (state, get) -> Effect().reply(get.replyTo(), manifest))
+        .onCommand(ActionFinished.class, this::onActionFinished)
+        .onCommand(Flush.class, (state, flush) -> onFlush())
+        .build();
+  }
+
+  private ReplyEffect<Event, WorkerState> onAssign(WorkerState state, Assign assign) {
+    Assignment assignment = assign.assignment();
+    String key = assignment.idempotencyKey();
+    AssignmentResult known = unrecorded.get(key);
+    if (known == null) {
+      known = state.result(key).orElse(null);
+    }
+    if (known != null) {
+      return Effect().reply(assign.replyTo(), new Finished(known, inFlight.size()));
+    }
+    List<ActorRef<Reply>> waiting = inFlight.get(key);
+    if (waiting != null) {
+      waiting.add(assign.replyTo());
+      return Effect().reply(assign.replyTo(), accepted(key));
+    }
+    if (!manifest.serves(assignment.capability())) {
+      return Effect()
+          .reply(
+              assign.replyTo(),
+              rejected(key, "capability '" + assignment.capability() + "' is not served here"));
+    }
+    if (inFlight.size() >= manifest.maxConcurrent()) {
+      return Effect().reply(assign.replyTo(), rejected(key, "busy"));
+    }
+    List<ActorRef<Reply>> waiters = new ArrayList<>();
+    waiters.add(assign.replyTo());
+    inFlight.put(key, waiters);
+    start(assignment);
+    return Effect().reply(assign.replyTo(), accepted(key));
+  }
+
+  private void start(Assignment assignment) {
+    Instant deadline = clock.instant().plusMillis(assignment.ttlMs());
+    CompletableFuture<StepOutcome> outcome =
+        CompletableFuture.supplyAsync(
+                () -> action.execute(ActionRequest.of(assignment, deadline), actionContext),
+                actionExecutor)
+            .thenCompose(stage -> stage)
+            .orTimeout(Math.max(1, assignment.ttlMs()), TimeUnit.MILLISECONDS)
+            .handle((result, failure) -> outcomeCheck.outcome(assignment, result, failure));
+    context.pipeToSelf(
+        outcome,
+        (checked, failure) ->
+            new ActionFinished(
+                assignment,
+                checked != null ? checked : outcomeCheck.outcome(assignment, null, failure)));
+  }
+
+  private ReplyEffect<Event, WorkerState> onActionFinished(
+      WorkerState state, ActionFinished finished) {
+    AssignmentResult result =
+        AssignmentResult.of(finished.assignment(), manifest.agentId(), finished.outcome());
+    String key = result.idempotencyKey();
+    unrecorded.put(key, result);
+    // The result goes out at once; its record follows shortly, with others. The record is what
+    // answers a repeated assignment after a restart: losing the last few milliseconds of records
+    // in a crash only means those attempts may run again, which at-least-once allows.
+    List<ActorRef<Reply>> waiters = inFlight.remove(key);
+    if (waiters != null) {
+      Finished reply = new Finished(result, inFlight.size());
+      waiters.forEach(waiter -> waiter.tell(reply));
+    }
+    if (unrecorded.size() >= settings.recordBatch()) {
+      context.getSelf().tell(Flush.INSTANCE);
+    } else if (!timers.isTimerActive(Flush.INSTANCE)) {
+      timers.startSingleTimer(Flush.INSTANCE, settings.recordDelay());
+    }
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, WorkerState> onFlush() {
+    timers.cancel(Flush.INSTANCE);
+    if (unrecorded.isEmpty()) {
+      return Effect().noReply();
+    }
+    List<AssignmentResult> batch = List.copyOf(unrecorded.values());
+    return Effect()
+        .persist(new ResultsRecorded(batch, clock.instant()))
+        .thenRun(state -> batch.forEach(r -> unrecorded.remove(r.idempotencyKey(), r)))
+        .thenNoReply();
+  }
+
+  private Accepted accepted(String key) {
+    return new Accepted(key, manifest.agentId(), inFlight.size());
+  }
+
+  private Rejected rejected(String key, String reason) {
+    return new Rejected(key, manifest.agentId(), reason, inFlight.size());
+  }
+
+  @Override
+  public EventHandler<WorkerState, Event> eventHandler() {
+    return newEventHandlerBuilder()
+        .forAnyState()
+        .onEvent(
+            ResultsRecorded.class,
+            (state, recorded) -> state.record(recorded.results(), settings.resultRetention()))
+        .build();
+  }
+}

@@ -1,0 +1,77 @@
+package dev.lattice.worker.agent;
+
+import dev.lattice.protocol.agent.AgentManifest;
+import dev.lattice.protocol.ids.AgentId;
+import dev.lattice.worker.action.AgentAction;
+import dev.lattice.worker.action.EchoAction;
+import dev.lattice.worker.action.ShellAction;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+
+/** Starts the worker agents of a node with the {@code worker} role. */
+public final class WorkerNode {
+  private WorkerNode() {}
+
+  /** The built-in actions by name, configured from {@code settings}. */
+  public static Map<String, AgentAction> builtInActions(WorkerSettings settings) {
+    return Map.of(
+        "echo",
+        new EchoAction(),
+        "shell",
+        new ShellAction(
+            settings.shellAllowedCommands(),
+            settings.shellWorkingDirectory(),
+            settings.shellMaxOutputBytes()));
+  }
+
+  /**
+   * Spawns every agent of {@code settings} as a child of {@code context}, each running the action
+   * its spec names from {@code actions}.
+   *
+   * @param nodeAddress the cluster address of this node, announced in each manifest
+   * @throws IllegalArgumentException if an agent names an unknown action or ids repeat
+   */
+  public static List<ActorRef<WorkerAgent.Command>> start(
+      ActorContext<?> context,
+      WorkerSettings settings,
+      Map<String, AgentAction> actions,
+      String nodeAddress,
+      Clock clock) {
+    Set<String> ids = new HashSet<>();
+    Map<String, ActorRef<WorkerAgent.Command>> started = new HashMap<>();
+    for (AgentSpec spec : settings.agents()) {
+      AgentAction action = actions.get(spec.action());
+      if (action == null) {
+        throw new IllegalArgumentException(
+            "agent '"
+                + spec.id()
+                + "' runs action '"
+                + spec.action()
+                + "', which is neither built in nor registered; known: "
+                + actions.keySet().stream().sorted().toList());
+      }
+      if (!ids.add(spec.id())) {
+        throw new IllegalArgumentException("agent id '" + spec.id() + "' is used twice");
+      }
+      AgentManifest manifest =
+          new AgentManifest(
+              AgentId.of(settings.nodeName() + "." + spec.id()),
+              spec.capabilities(),
+              spec.models(),
+              spec.maxConcurrent(),
+              spec.priority(),
+              nodeAddress);
+      started.put(
+          spec.id(),
+          context.spawn(
+              WorkerAgent.create(manifest, action, settings, clock), "agent-" + spec.id()));
+    }
+    return List.copyOf(started.values());
+  }
+}

@@ -1,0 +1,65 @@
+package dev.lattice.worker.agent;
+
+import com.typesafe.config.Config;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The {@code lattice.worker} settings.
+ *
+ * @param nodeName prefix of the cluster-wide ids of this node's agents
+ * @param agents the agents to start
+ * @param resultRetention results each agent keeps for answering repeated assignments
+ * @param snapshotEvery an agent snapshots its state after this many events
+ * @param actionDispatcher the dispatcher actions run on
+ * @param shellAllowedCommands program names the shell action may run
+ * @param shellWorkingDirectory the directory shell commands run in (and may not leave)
+ * @param shellMaxOutputBytes how much of each output stream a shell result keeps
+ * @param recordDelay how long a result may wait to be recorded with later ones
+ * @param recordBatch results that are recorded at once without waiting
+ */
+public record WorkerSettings(
+    String nodeName,
+    List<AgentSpec> agents,
+    int resultRetention,
+    int snapshotEvery,
+    String actionDispatcher,
+    Set<String> shellAllowedCommands,
+    Path shellWorkingDirectory,
+    int shellMaxOutputBytes,
+    java.time.Duration recordDelay,
+    int recordBatch) {
+
+  public static WorkerSettings create(Config config) {
+    Config c = config.getConfig("lattice.worker");
+    return new WorkerSettings(
+        config.getString("lattice.node.name"),
+        c.getConfigList("agents").stream().map(AgentSpec::fromConfig).toList(),
+        c.getInt("result-retention"),
+        c.getInt("snapshot-every"),
+        "lattice.worker.action-dispatcher",
+        Set.copyOf(c.getStringList("shell.allowed-commands")),
+        Path.of(c.getString("shell.working-directory")),
+        c.getInt("shell.max-output-bytes"),
+        c.getDuration("record-delay"),
+        c.getInt("record-batch"));
+  }
+
+  /** This node's agents plus {@code extra} ones (those an embedding application registers). */
+  public WorkerSettings withAgents(List<AgentSpec> extra) {
+    List<AgentSpec> all = new java.util.ArrayList<>(agents);
+    all.addAll(extra);
+    return new WorkerSettings(
+        nodeName,
+        all,
+        resultRetention,
+        snapshotEvery,
+        actionDispatcher,
+        shellAllowedCommands,
+        shellWorkingDirectory,
+        shellMaxOutputBytes,
+        recordDelay,
+        recordBatch);
+  }
+}
