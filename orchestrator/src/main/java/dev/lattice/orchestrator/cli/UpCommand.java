@@ -3,7 +3,8 @@ package dev.lattice.orchestrator.cli;
 import dev.lattice.orchestrator.node.Lattice;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -13,6 +14,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Start one node with both roles and an embedded H2 journal; stop with Ctrl-C.")
 public final class UpCommand implements Callable<Integer> {
+  /** The longest a stop may take before the process gives up waiting for it. */
+  private static final long STOP_TIMEOUT_SECONDS = 60;
 
   @Option(
       names = "--data",
@@ -22,18 +25,42 @@ public final class UpCommand implements Callable<Integer> {
   Path data;
 
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() throws Exception {
     Lattice lattice = Lattice.builder().dataDirectory(data).start();
-    CountDownLatch stopped = new CountDownLatch(1);
-    lattice.system().getWhenTerminated().thenRun(stopped::countDown);
+    AtomicBoolean reported = new AtomicBoolean();
+    Runnable reportStopped =
+        () -> {
+          if (reported.compareAndSet(false, true)) {
+            System.out.println("lattice stopped");
+            System.out.flush();
+          }
+        };
+    // Ctrl-C and SIGTERM run Pekko's coordinated shutdown in its own shutdown hook (shards hand
+    // over, the journal closes after its last write). The JVM exits when every hook is done, so
+    // this hook waits for the node to be gone before it says so.
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    lattice
+                        .system()
+                        .getWhenTerminated()
+                        .toCompletableFuture()
+                        .get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                    reportStopped.run();
+                  } catch (Exception e) {
+                    System.err.println("lattice: the node did not stop cleanly: " + e);
+                  }
+                },
+                "lattice-stopped"));
     System.out.printf(
         "lattice is up: node %s, roles %s, journal %s%n",
         lattice.address(), lattice.roles(), lattice.journal());
     System.out.println("press Ctrl-C to stop");
-    // Ctrl-C and SIGTERM run Pekko's coordinated shutdown (its JVM shutdown hook): shards hand
-    // over and the journal closes after its last write; this thread then returns.
-    stopped.await();
-    System.out.println("lattice stopped");
+    System.out.flush();
+    lattice.system().getWhenTerminated().toCompletableFuture().join();
+    reportStopped.run();
     return 0;
   }
 }

@@ -1,5 +1,6 @@
 package dev.lattice.orchestrator.dispatch;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.lattice.protocol.CborSerializable;
@@ -18,6 +19,11 @@ import org.pcollections.TreePMap;
  * in the order they were accepted (by ticket). Immutable; persistent collections keep each change
  * O(log n).
  */
+// Only the @JsonProperty accessors form the serialized state, not the persistent collections.
+@JsonAutoDetect(
+    fieldVisibility = JsonAutoDetect.Visibility.NONE,
+    getterVisibility = JsonAutoDetect.Visibility.NONE,
+    isGetterVisibility = JsonAutoDetect.Visibility.NONE)
 public final class DispatcherState implements CborSerializable {
   private static final DispatcherState EMPTY =
       new DispatcherState(HashTreePMap.empty(), TreePMap.empty(), 0);
@@ -125,6 +131,23 @@ public final class DispatcherState implements CborSerializable {
       return this;
     }
     return new DispatcherState(entries.minus(key), queued.minus(entry.ticket()), lastTicket);
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof DispatcherState that
+        && lastTicket == that.lastTicket
+        && entries().equals(that.entries());
+  }
+
+  @Override
+  public int hashCode() {
+    return Long.hashCode(lastTicket) * 31 + entries.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "DispatcherState[queued=" + queued.size() + ", entries=" + entries() + "]";
   }
 
   private DispatcherState put(Entry entry) {

@@ -263,7 +263,7 @@ public final class Lattice implements AutoCloseable {
         root = root.getCause();
       }
       String message = root.getMessage() == null ? root.toString() : root.getMessage();
-      if (message.contains("already in use") || message.contains("locked by another process")) {
+      if (message.contains("already in use") || message.contains("is locked")) {
         return "another process (probably another Lattice node) has this data directory open";
       }
       return message.lines().findFirst().orElse(message);

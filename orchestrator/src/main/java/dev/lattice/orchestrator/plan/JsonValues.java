@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.lattice.protocol.json.LatticeJson;
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -52,12 +51,13 @@ final class JsonValues {
     if (value == null) {
       return JsonNodeFactory.instance.nullNode();
     }
-    if (value instanceof Double d && d == Math.rint(d) && !Double.isInfinite(d)) {
-      // JSONata computes in doubles; 3.0 is shown as 3, like JSON users expect.
-      return JsonNodeFactory.instance.numberNode(BigDecimal.valueOf(d).toBigInteger());
+    if (value instanceof Double d && d == Math.rint(d) && Math.abs(d) < 0x1p53) {
+      // JSONata computes in doubles; 3.0 is shown as 3, like JSON users expect, and held as a
+      // long like every integer the API reads.
+      return JsonNodeFactory.instance.numberNode(d.longValue());
     }
-    if (value instanceof BigInteger i) {
-      return JsonNodeFactory.instance.numberNode(i);
+    if (value instanceof Double d) {
+      return JsonNodeFactory.instance.numberNode(BigDecimal.valueOf(d));
     }
     return LatticeJson.mapper().valueToTree(value);
   }

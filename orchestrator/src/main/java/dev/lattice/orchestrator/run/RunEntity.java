@@ -177,9 +177,7 @@ public final class RunEntity
       ActorRef<ClusterSharding.ShardCommand> shard,
       RunServices services,
       boolean fresh) {
-    super(
-        persistenceId(runId),
-        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
+    super(persistenceId(runId));
     this.runId = runId;
     this.context = context;
     this.timers = timers;
@@ -192,27 +190,39 @@ public final class RunEntity
 
   /**
    * A run entity. It waits for its first message to choose how to recover: a fresh {@link StartRun}
-   * means there is nothing to replay.
+   * means there is nothing to replay. It is supervised from outside that choice, so a restart after
+   * a failed write waits for its next message and recovers from the journal.
    */
   public static Behavior<Command> create(
       RunId runId, ActorRef<ClusterSharding.ShardCommand> shard, RunServices services) {
-    return Behaviors.withStash(
-        1,
-        stash ->
-            Behaviors.receive(Command.class)
-                .onAnyMessage(
-                    first -> {
-                      boolean fresh = first instanceof StartRun start && start.fresh();
-                      stash.stash(first);
-                      return stash.unstashAll(
-                          Behaviors.setup(
-                              context ->
-                                  Behaviors.withTimers(
-                                      timers ->
-                                          new RunEntity(
-                                              runId, context, timers, shard, services, fresh))));
-                    })
-                .build());
+    Behavior<Command> firstMessageDecides =
+        Behaviors.withStash(
+            1,
+            stash ->
+                Behaviors.receive(Command.class)
+                    .onAnyMessage(
+                        first -> {
+                          boolean fresh = first instanceof StartRun start && start.fresh();
+                          stash.stash(first);
+                          return stash.unstashAll(eventSourced(runId, shard, services, fresh));
+                        })
+                    .build());
+    return Behaviors.supervise(firstMessageDecides)
+        .onFailure(
+            SupervisorStrategy.restartWithBackoff(
+                Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
+  }
+
+  /** The event-sourced behavior itself, recovering from the journal unless {@code fresh}. */
+  static Behavior<Command> eventSourced(
+      RunId runId,
+      ActorRef<ClusterSharding.ShardCommand> shard,
+      RunServices services,
+      boolean fresh) {
+    return Behaviors.setup(
+        context ->
+            Behaviors.withTimers(
+                timers -> new RunEntity(runId, context, timers, shard, services, fresh)));
   }
 
   @Override
@@ -402,6 +412,10 @@ public final class RunEntity
 
   private void afterPersist(RunState before, List<RunChange> events, RunState state) {
     publish(events);
+    // A run is registered in the index as running; only later changes need reporting.
+    if (before.exists() && before.status() != state.status()) {
+      reportStatus(state);
+    }
     for (StepState step : state.stepStates()) {
       StepState previous = before.exists() ? before.step(step.id()) : null;
       boolean newlyDispatched =

@@ -1,6 +1,8 @@
 package dev.lattice.orchestrator.run;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lattice.protocol.CborSerializable;
@@ -36,6 +38,13 @@ import org.pcollections.PMap;
  * part of the event that settled the last of them. It is a pure function of the state, so replay
  * reproduces it exactly, and it saves a journal row per step.
  */
+// Only the @JsonProperty accessors form the serialized state, not the persistent collections;
+// nulls are left out so that they come back as nulls, not as JSON null nodes.
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonAutoDetect(
+    fieldVisibility = JsonAutoDetect.Visibility.NONE,
+    getterVisibility = JsonAutoDetect.Visibility.NONE,
+    isGetterVisibility = JsonAutoDetect.Visibility.NONE)
 public final class RunState implements CborSerializable {
   private final RunId runId;
   private final RunSpec spec;

@@ -1,5 +1,6 @@
 package dev.lattice.orchestrator.run;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lattice.protocol.CborSerializable;
 import dev.lattice.protocol.agent.StepError;
@@ -23,6 +24,7 @@ import java.time.Instant;
  * @param retryDueAt when the next attempt is due, while in retry_wait
  * @param changedAt when the status last changed
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record StepState(
     String id,
     StepStatus status,

@@ -1,5 +1,7 @@
 package dev.lattice.protocol.api;
 
+import dev.lattice.protocol.CborSerializable;
+
 /**
  * One executor-dispatcher queue.
  *
@@ -7,4 +9,4 @@ package dev.lattice.protocol.api;
  * @param queued assignments waiting for an agent
  * @param inFlight assignments handed to an agent and not yet finished
  */
-public record QueueView(String busKey, int queued, int inFlight) {}
+public record QueueView(String busKey, int queued, int inFlight) implements CborSerializable {}

@@ -1,5 +1,6 @@
 package dev.lattice.protocol.api;
 
+import dev.lattice.protocol.CborSerializable;
 import dev.lattice.protocol.ids.RunId;
 
 /**
@@ -8,4 +9,4 @@ import dev.lattice.protocol.ids.RunId;
  * @param runId the run
  * @param created false when an idempotency key named a run that already existed
  */
-public record RunAccepted(RunId runId, boolean created) {}
+public record RunAccepted(RunId runId, boolean created) implements CborSerializable {}

@@ -22,6 +22,7 @@ public final class LatticeJson {
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .enable(DeserializationFeature.USE_LONG_FOR_INTS)
           .serializationInclusion(JsonInclude.Include.NON_NULL)
           .build();
 

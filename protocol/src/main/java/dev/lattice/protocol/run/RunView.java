@@ -2,6 +2,7 @@ package dev.lattice.protocol.run;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lattice.protocol.CborSerializable;
 import dev.lattice.protocol.agent.Usage;
 import dev.lattice.protocol.plan.ExecutionMode;
 import java.time.Instant;
@@ -34,4 +35,5 @@ public record RunView(
     RunCause cause,
     Instant createdAt,
     Instant updatedAt,
-    long lastSeq) {}
+    long lastSeq)
+    implements CborSerializable {}

@@ -1,5 +1,6 @@
 package dev.lattice.worker.agent;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.lattice.protocol.CborSerializable;
@@ -16,6 +17,11 @@ import org.pcollections.TreePVector;
  * oldest first, at most {@code retention} of them. Immutable; persistent collections keep each
  * update O(log n) instead of copying thousands of entries per event.
  */
+// Only the @JsonProperty accessors form the serialized state, not the persistent collections.
+@JsonAutoDetect(
+    fieldVisibility = JsonAutoDetect.Visibility.NONE,
+    getterVisibility = JsonAutoDetect.Visibility.NONE,
+    isGetterVisibility = JsonAutoDetect.Visibility.NONE)
 public final class WorkerState implements CborSerializable {
   private static final WorkerState EMPTY =
       new WorkerState(HashTreePMap.empty(), TreePVector.empty());

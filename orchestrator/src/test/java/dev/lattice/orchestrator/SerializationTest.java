@@ -1,0 +1,192 @@
+package dev.lattice.orchestrator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lattice.orchestrator.directory.AgentDirectory;
+import dev.lattice.orchestrator.directory.AgentEntry;
+import dev.lattice.orchestrator.dispatch.DispatchLog;
+import dev.lattice.orchestrator.dispatch.Dispatcher;
+import dev.lattice.orchestrator.dispatch.DispatcherState;
+import dev.lattice.orchestrator.plan.Plans;
+import dev.lattice.orchestrator.run.RunEntity;
+import dev.lattice.orchestrator.run.RunState;
+import dev.lattice.protocol.agent.AgentManifest;
+import dev.lattice.protocol.agent.Assignment;
+import dev.lattice.protocol.agent.AssignmentResult;
+import dev.lattice.protocol.agent.ErrorClass;
+import dev.lattice.protocol.agent.StepError;
+import dev.lattice.protocol.agent.StepOutcome;
+import dev.lattice.protocol.agent.Usage;
+import dev.lattice.protocol.api.PlanEstimate;
+import dev.lattice.protocol.api.PlannedRun;
+import dev.lattice.protocol.api.QueueView;
+import dev.lattice.protocol.api.RunAccepted;
+import dev.lattice.protocol.ids.AgentId;
+import dev.lattice.protocol.ids.RunId;
+import dev.lattice.protocol.ids.TenantId;
+import dev.lattice.protocol.plan.Budget;
+import dev.lattice.protocol.plan.ExecutionMode;
+import dev.lattice.protocol.plan.PlanSpec;
+import dev.lattice.protocol.run.RunCause;
+import dev.lattice.protocol.run.RunChange;
+import dev.lattice.protocol.run.RunEvent;
+import dev.lattice.protocol.run.RunFeed;
+import dev.lattice.protocol.run.RunSpec;
+import dev.lattice.worker.agent.WorkerAgent;
+import dev.lattice.worker.agent.WorkerState;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.serialization.Serializer;
+import org.apache.pekko.serialization.Serializers;
+import org.apache.pekko.serialization.jackson.JacksonSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every message, event and snapshot that crosses nodes or reaches the journal is written by the
+ * Jackson CBOR serializer and read back equal.
+ */
+class SerializationTest {
+  private static final ActorTestKit testKit = ActorTestKit.create();
+  private static final Instant AT = Instant.parse("2026-01-01T10:00:00.123456Z");
+  private static final RunId RUN = RunId.of("01a1ff1a-0000-7000-8000-000000000001");
+  private static final JsonNode JSON = Plans.json("{'text': 'hello', 'n': [1, 2.5, true, null]}");
+  private static final PlanSpec PLAN =
+      Plans.plan(
+          "{'retry': {'maxAttempts': 2}, 'steps': [{'id': 'a', 'capability': 'echo', 'model': 'm',"
+              + " 'budget': {'maxTokens': 10, 'maxCostUsd': 0.5}, 'timeouts': {'startToCloseMs': 5},"
+              + " 'retry': {'nonRetryable': ['timeout']}, 'input': {'x': '${payload.text}'}},"
+              + " {'id': 'g', 'kind': 'gate', 'dependsOn': ['a'], 'condition': 'true', 'onFalse':"
+              + " 'skip'}]}");
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  static Stream<Object> crossing() {
+    ActorRef<Object> ref = testKit.createTestProbe().ref();
+    Assignment assignment =
+        new Assignment(
+            RUN,
+            "a",
+            2,
+            null,
+            "echo",
+            "m",
+            new Budget(10L, new BigDecimal("0.5")),
+            5,
+            JSON,
+            TenantId.of("acme"));
+    Usage usage = new Usage("m", 3, 4, new BigDecimal("0.0012"));
+    AssignmentResult ok =
+        AssignmentResult.of(assignment, AgentId.of("n.echo"), StepOutcome.succeeded(JSON, usage));
+    AssignmentResult failed =
+        AssignmentResult.of(
+            assignment,
+            AgentId.of("n.echo"),
+            StepOutcome.failed(ErrorClass.TIMEOUT, "late", usage));
+    RunSpec spec = new RunSpec(TenantId.of("acme"), ExecutionMode.AUTO, "plan", PLAN, JSON, "key");
+    PlannedRun planned =
+        new PlannedRun(
+            TenantId.of("acme"),
+            ExecutionMode.AUTO,
+            "plan",
+            PLAN,
+            new PlanEstimate(2, 1, 2, 1, 10L, null));
+    AgentManifest manifest =
+        new AgentManifest(
+            AgentId.of("n.echo"), Set.of("echo"), Set.of("m"), 4, 1, "pekko://lattice@h:1");
+    List<RunChange> changes =
+        List.of(
+            new RunChange.RunStarted(spec, AT),
+            new RunChange.StepDispatched("a", 2, AT),
+            new RunChange.StepStarted("a", 2, AgentId.of("n.echo"), AT),
+            new RunChange.StepSucceeded("a", 2, AgentId.of("n.echo"), AT, JSON, usage, AT),
+            new RunChange.StepFailed(
+                "a", 1, null, null, StepError.of(ErrorClass.AGENT_ERROR, "x"), usage, AT),
+            new RunChange.StepRetryScheduled("a", 2, AT.plusSeconds(1), AT),
+            new RunChange.StepSkipped("g", "gate 'x' was false", AT),
+            new RunChange.RunCompleted(JSON, AT),
+            new RunChange.RunFailed(new RunCause("a", ErrorClass.TIMEOUT, "late", 2), AT));
+    RunState state = RunState.empty(RUN);
+    for (RunChange change :
+        List.of(changes.get(0), changes.get(4), changes.get(5), changes.get(1), changes.get(2))) {
+      state = state.apply(change);
+    }
+    RunEvent event = changes.get(3).toEvent(RUN, 4);
+    DispatchLog.Batch batch =
+        new DispatchLog.Batch(
+            List.of(new DispatchLog.Accepted(assignment, 7)),
+            List.of(new DispatchLog.Route(assignment.idempotencyKey(), AgentId.of("n.echo"))),
+            List.of("other/key/1"),
+            AT);
+    DispatcherState queue = batch.applyTo(DispatcherState.empty());
+    return Stream.<Object>concat(
+        changes.stream(),
+        Stream.of(
+            state,
+            assignment,
+            ok,
+            failed,
+            manifest,
+            new RunFeed.Subscribed(4, false),
+            new RunFeed.Published(List.of(event)),
+            new RunEntity.StartRun(planned, JSON, "key", true, ref.narrow()),
+            new RunEntity.ReportStarted("a", 2, AgentId.of("n.echo")),
+            new RunEntity.ReportResult(ok),
+            new RunEntity.GetRun(ref.narrow()),
+            new RunEntity.AwaitTerminal(ref.narrow()),
+            new RunEntity.Subscribe(ref.narrow()),
+            RunEntity.Resume.INSTANCE,
+            new Dispatcher.Enqueue(assignment),
+            new Dispatcher.GetQueue(ref.narrow()),
+            batch,
+            queue,
+            new WorkerAgent.Assign(assignment, ref.narrow()),
+            new WorkerAgent.GetManifest(ref.narrow()),
+            new WorkerAgent.Accepted("k", AgentId.of("n.echo"), 3),
+            new WorkerAgent.Rejected("k", AgentId.of("n.echo"), "busy", 4),
+            new WorkerAgent.Finished(ok, 1),
+            new WorkerAgent.ResultsRecorded(List.of(ok, failed), AT),
+            WorkerState.empty().record(List.of(ok, failed), 10),
+            new AgentDirectory.Subscribe(ref.narrow()),
+            new AgentDirectory.Agents(List.of(new AgentEntry(manifest, ref.narrow()))),
+            new RunAccepted(RUN, true),
+            new QueueView("agent/echo/0/acme", 1, 2),
+            state.view(6),
+            StatusReply.success(new RunAccepted(RUN, false))));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("crossing")
+  void roundTripsThroughJacksonCbor(Object message) {
+    Serialization serialization = SerializationExtension.get(testKit.system().classicSystem());
+    Serializer serializer = serialization.findSerializerFor(message);
+    if (!(message instanceof StatusReply)) {
+      assertThat(serializer).isInstanceOf(JacksonSerializer.class);
+    }
+    byte[] bytes = serialization.serialize(message).get();
+    String manifest = Serializers.manifestFor(serializer, message);
+    Object back = serialization.deserialize(bytes, serializer.identifier(), manifest).get();
+    assertThat(back).isEqualTo(message);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("crossing")
+  void neverFallsBackToJavaSerialization(Object message) {
+    Serialization serialization = SerializationExtension.get(testKit.system().classicSystem());
+    assertThat(serialization.findSerializerFor(message).getClass().getName())
+        .doesNotContain("JavaSerializer");
+  }
+}

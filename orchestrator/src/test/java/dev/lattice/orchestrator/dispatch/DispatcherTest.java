@@ -1,0 +1,219 @@
+package dev.lattice.orchestrator.dispatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.lattice.orchestrator.directory.AgentDirectory;
+import dev.lattice.orchestrator.directory.AgentEntry;
+import dev.lattice.protocol.agent.AgentManifest;
+import dev.lattice.protocol.agent.Assignment;
+import dev.lattice.protocol.agent.AssignmentResult;
+import dev.lattice.protocol.agent.StepOutcome;
+import dev.lattice.protocol.api.QueueView;
+import dev.lattice.protocol.ids.AgentId;
+import dev.lattice.protocol.ids.BusKey;
+import dev.lattice.protocol.ids.RunId;
+import dev.lattice.protocol.ids.TenantId;
+import dev.lattice.worker.agent.WorkerAgent;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class DispatcherTest {
+  private static final ActorTestKit testKit =
+      ActorTestKit.create(EventSourcedBehaviorTestKit.config());
+  private static final DispatchSettings SETTINGS =
+      new DispatchSettings(Duration.ofMillis(100), 1000, 1000, Duration.ofMillis(20), 1000);
+
+  private final TestProbe<AgentDirectory.Command> directory = testKit.createTestProbe();
+  private final ConcurrentLinkedQueue<String> started = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<AssignmentResult> finished = new ConcurrentLinkedQueue<>();
+  private final BusKey busKey =
+      new BusKey("agent", "echo", 0, TenantId.of("t" + System.nanoTime()));
+  private ActorRef<Dispatcher.Command> dispatcher;
+  private ActorRef<AgentDirectory.Agents> agentsOf;
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  @BeforeEach
+  void start() {
+    RunNotifier runs =
+        new RunNotifier() {
+          @Override
+          public void started(RunId runId, String stepId, int attempt, AgentId agentId) {
+            started.add(stepId + "@" + agentId.value());
+          }
+
+          @Override
+          public void finished(AssignmentResult result) {
+            finished.add(result);
+          }
+        };
+    dispatcher =
+        testKit.spawn(
+            Dispatcher.create(busKey, SETTINGS, directory.ref(), runs, "local", Clock.systemUTC()));
+    agentsOf = directory.expectMessageClass(AgentDirectory.Subscribe.class).subscriber();
+  }
+
+  private TestProbe<WorkerAgent.Command> agent(
+      String id, int capacity, int priority, List<AgentEntry> into) {
+    TestProbe<WorkerAgent.Command> probe = testKit.createTestProbe();
+    into.add(
+        new AgentEntry(
+            new AgentManifest(
+                AgentId.of(id), Set.of("echo"), Set.of(), capacity, priority, "local"),
+            probe.ref()));
+    return probe;
+  }
+
+  private static Assignment assignment(String step) {
+    return new Assignment(
+        RunId.of("run-1"),
+        step,
+        1,
+        null,
+        "echo",
+        null,
+        null,
+        1000,
+        JsonNodeFactory.instance.nullNode(),
+        TenantId.DEFAULT);
+  }
+
+  private static WorkerAgent.Assign assigned(TestProbe<WorkerAgent.Command> agent) {
+    return (WorkerAgent.Assign) agent.receiveMessage(Duration.ofSeconds(3));
+  }
+
+  private QueueView queue() {
+    TestProbe<QueueView> probe = testKit.createTestProbe();
+    dispatcher.tell(new Dispatcher.GetQueue(probe.ref()));
+    return probe.receiveMessage();
+  }
+
+  @Test
+  void routesToTheLeastLoadedAgentAndQueuesBeyondCapacity() {
+    List<AgentEntry> entries = new java.util.ArrayList<>();
+    TestProbe<WorkerAgent.Command> a = agent("a", 1, 0, entries);
+    TestProbe<WorkerAgent.Command> b = agent("b", 1, 0, entries);
+    agentsOf.tell(new AgentDirectory.Agents(entries));
+    dispatcher.tell(new Dispatcher.Enqueue(assignment("s1")));
+    dispatcher.tell(new Dispatcher.Enqueue(assignment("s2")));
+    dispatcher.tell(new Dispatcher.Enqueue(assignment("s3")));
+    WorkerAgent.Assign toA = assigned(a);
+    WorkerAgent.Assign toB = assigned(b);
+    assertThat(List.of(toA.assignment().stepId(), toB.assignment().stepId()))
+        .containsExactlyInAnyOrder("s1", "s2");
+    // Both agents are at capacity: s3 waits, in the queue.
+    a.expectNoMessage(Duration.ofMillis(100));
+    b.expectNoMessage(Duration.ofMillis(100));
+    assertThat(queue()).isEqualTo(new QueueView(busKey.value(), 1, 2));
+
+    // a finishes: its result goes to the run, and s3 goes to a.
+    AssignmentResult result =
+        AssignmentResult.of(
+            toA.assignment(),
+            AgentId.of("a"),
+            StepOutcome.succeeded(JsonNodeFactory.instance.nullNode(), null));
+    toA.replyTo().tell(new WorkerAgent.Finished(result, 0));
+    assertThat(assigned(a).assignment().stepId()).isEqualTo("s3");
+    assertThat(finished).containsExactly(result);
+  }
+
+  @Test
+  void prefersHigherPriorityAgents() {
+    List<AgentEntry> entries = new java.util.ArrayList<>();
+    TestProbe<WorkerAgent.Command> low = agent("low", 10, 0, entries);
+    TestProbe<WorkerAgent.Command> high = agent("high", 10, 5, entries);
+    agentsOf.tell(new AgentDirectory.Agents(entries));
+    dispatcher.tell(new Dispatcher.Enqueue(assignment("s1")));
+    assertThat(assigned(high).assignment().stepId()).isEqualTo("s1");
+    low.expectNoMessage(Duration.ofMillis(50));
+  }
+
+  @Test
+  void tellsTheRunWhenAnAgentTakesItsStep() {
+    List<AgentEntry> entries = new java.util.ArrayList<>();
+    TestProbe<WorkerAgent.Command> a = agent("a", 1, 0, entries);
+    agentsOf.tell(new AgentDirectory.Agents(entries));
+    dispatcher.tell(new Dispatcher.Enqueue(assignment("s1")));
+    WorkerAgent.Assign assign = assigned(a);
+    assign
+        .replyTo()
+        .tell(new WorkerAgent.Accepted(assign.assignment().idempotencyKey(), AgentId.of("a"), 1));
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            () -> {
+              assertThat(started).containsExactly("s1@a");
+              return null;
+            });
+  }
+
+  @Test
+  void aRejectedAssignmentGoesToAnotherAgent() {
+    List<AgentEntry> entries = new java.util.ArrayList<>();
+    TestProbe<WorkerAgent.Command> a = agent("a", 5, 1, entries);
+    TestProbe<WorkerAgent.Command> b = agent("b", 5, 0, entries);
+    agentsOf.tell(new AgentDirectory.Agents(entries));
+    dispatcher.tell(new Dispatcher.Enqueue(assignment("s1")));
+    WorkerAgent.Assign first = assigned(a);
+    first
+        .replyTo()
+        .tell(
+            new WorkerAgent.Rejected(
+                first.assignment().idempotencyKey(), AgentId.of("a"), "busy", 5));
+    assertThat(assigned(b).assignment().stepId()).isEqualTo("s1");
+  }
+
+  @Test
+  void workOfAnAgentThatLeavesGoesBackToTheQueueAndOnToAnother() {
+    List<AgentEntry> entries = new java.util.ArrayList<>();
+    TestProbe<WorkerAgent.Command> a = agent("a", 5, 1, entries);
+    agentsOf.tell(new AgentDirectory.Agents(entries));
+    dispatcher.tell(new Dispatcher.Enqueue(assignment("s1")));
+    assigned(a);
+    List<AgentEntry> others = new java.util.ArrayList<>();
+    TestProbe<WorkerAgent.Command> b = agent("b", 5, 0, others);
+    agentsOf.tell(new AgentDirectory.Agents(others));
+    assertThat(assigned(b).assignment().stepId()).isEqualTo("s1");
+  }
+
+  @Test
+  void aRepeatedKeyIsAcceptedOnce() {
+    List<AgentEntry> entries = new java.util.ArrayList<>();
+    TestProbe<WorkerAgent.Command> a = agent("a", 5, 0, entries);
+    agentsOf.tell(new AgentDirectory.Agents(entries));
+    dispatcher.tell(new Dispatcher.Enqueue(assignment("s1")));
+    dispatcher.tell(new Dispatcher.Enqueue(assignment("s1")));
+    assigned(a);
+    a.expectNoMessage(Duration.ofMillis(100));
+  }
+
+  @Test
+  void afterARestartQueuedWorkIsStillThereAndRoutedWorkIsResentToTheSameAgent() {
+    List<AgentEntry> entries = new java.util.ArrayList<>();
+    TestProbe<WorkerAgent.Command> a = agent("a", 1, 0, entries);
+    agentsOf.tell(new AgentDirectory.Agents(entries));
+    dispatcher.tell(new Dispatcher.Enqueue(assignment("s1")));
+    dispatcher.tell(new Dispatcher.Enqueue(assignment("s2")));
+    assigned(a);
+    // s2 is queued, which the log writes at once; then the dispatcher stops and starts again.
+    testKit.stop(dispatcher);
+    start();
+    agentsOf.tell(new AgentDirectory.Agents(entries));
+    assertThat(assigned(a).assignment().stepId()).isEqualTo("s1");
+    assertThat(queue()).isEqualTo(new QueueView(busKey.value(), 1, 1));
+  }
+}

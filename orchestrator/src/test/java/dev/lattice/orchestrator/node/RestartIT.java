@@ -1,0 +1,107 @@
+package dev.lattice.orchestrator.node;
+
+import static dev.lattice.orchestrator.plan.Plans.json;
+import static dev.lattice.orchestrator.plan.Plans.plan;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lattice.orchestrator.testing.Await;
+import dev.lattice.protocol.api.ExecuteRequest;
+import dev.lattice.protocol.api.RunAccepted;
+import dev.lattice.protocol.ids.RunId;
+import dev.lattice.protocol.run.RunEvent;
+import dev.lattice.protocol.run.RunStatus;
+import dev.lattice.protocol.run.RunView;
+import dev.lattice.protocol.run.StepStatus;
+import dev.lattice.worker.action.ActionResult;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A node stopped cleanly and started again on the same data directory picks up where it was. */
+class RestartIT {
+  @TempDir Path data;
+
+  private static final ExecuteRequest REQUEST =
+      ExecuteRequest.plan(
+          plan(
+              "{'steps': [{'id': 'a', 'capability': 'echo'},"
+                  + " {'id': 'slow', 'capability': 'slow', 'dependsOn': ['a']},"
+                  + " {'id': 'z', 'capability': 'echo', 'dependsOn': ['slow']}]}"),
+          json("{'n': 1}"));
+
+  @Test
+  void aRunCutOffByAStopFinishesAfterTheNextStartAndFinishedRunsStayAsTheyWere() {
+    RunId finished;
+    RunId cutOff;
+    List<RunEvent> finishedEvents;
+    // The first node's slow agent never answers: its run is still waiting when the node stops.
+    try (Lattice first =
+        Lattice.builder()
+            .dataDirectory(data)
+            .action("slow", (request, context) -> new CompletableFuture<>())
+            .start()) {
+      RunAccepted done =
+          Await.result(
+              first
+                  .client()
+                  .execute(
+                      ExecuteRequest.plan(
+                          plan("{'steps': [{'id': 'a', 'capability': 'echo'}]}"), json("{}"))));
+      Await.result(first.client().awaitTerminal(done.runId()));
+      finished = done.runId();
+      finishedEvents = events(first, finished);
+      cutOff = Await.result(first.client().execute(REQUEST)).runId();
+      // The agent took the step (and, since it does not answer, the run recorded that it started).
+      awaitStep(first, cutOff, "slow", StepStatus.RUNNING);
+    }
+
+    try (Lattice second =
+        Lattice.builder()
+            .dataDirectory(data)
+            .action(
+                "slow",
+                (request, context) ->
+                    CompletableFuture.completedFuture(ActionResult.of(json("{'slow': 'done'}"))))
+            .start()) {
+      // Only journal reads here: the node resumes the run without being asked to.
+      RunView view = awaitStatus(second, cutOff, RunStatus.COMPLETED);
+      assertThat(view.output()).isEqualTo(json("{'z': {'slow': {'slow': 'done'}}}"));
+      assertThat(events(second, finished)).isEqualTo(finishedEvents);
+    }
+  }
+
+  private static List<RunEvent> events(Lattice lattice, RunId runId) {
+    return Await.result(lattice.client().events(runId, 1).runWith(Sink.seq(), lattice.system()));
+  }
+
+  private static void awaitStep(Lattice lattice, RunId runId, String step, StepStatus status) {
+    poll(
+        () ->
+            Await.result(lattice.client().run(runId)).steps().stream()
+                .anyMatch(s -> s.id().equals(step) && s.status() == status));
+  }
+
+  private static RunView awaitStatus(Lattice lattice, RunId runId, RunStatus status) {
+    poll(() -> Await.result(lattice.client().run(runId)).status() == status);
+    return Await.result(lattice.client().run(runId));
+  }
+
+  private static void poll(java.util.function.BooleanSupplier condition) {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+    while (!condition.getAsBoolean()) {
+      assertThat(Instant.now()).as("condition met in time").isBefore(deadline);
+      try {
+        // Polling the journal; the deadline above bounds the wait.
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+}

@@ -1,0 +1,125 @@
+package dev.lattice.orchestrator.plan;
+
+import static dev.lattice.orchestrator.plan.Plans.json;
+import static dev.lattice.orchestrator.plan.Plans.plan;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lattice.protocol.api.ExecuteRequest;
+import dev.lattice.protocol.api.PlannedRun;
+import dev.lattice.protocol.ids.TenantId;
+import dev.lattice.protocol.plan.ExecutionMode;
+import dev.lattice.protocol.plan.RetryPolicy;
+import dev.lattice.protocol.plan.StepKind;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PlannerTest {
+  private static final Map<String, String> BUILT_IN =
+      Map.of(
+          "indexing", "templates/indexing.json",
+          "code-build-test", "templates/code-build-test.json");
+  private static final Set<String> CAPABILITIES = Set.of("echo", "shell");
+  private static final RetryPolicy RETRY = new RetryPolicy(3, 200L, 10_000L, 2.0, 0.2, null);
+
+  private final Planner planner = planner(null);
+
+  private static Planner planner(Path directory) {
+    return new Planner(
+        TemplateRegistry.load(BUILT_IN, directory),
+        new PlanValidator(100, EnumSet.of(StepKind.AGENT, StepKind.TRANSFORM, StepKind.GATE)),
+        RETRY);
+  }
+
+  @Test
+  void turnsEachBuiltInIntentIntoAValidPlan() {
+    for (String intent : BUILT_IN.keySet()) {
+      PlannedRun planned =
+          planner.plan(ExecuteRequest.intent(intent, json("{'repo': 'demo'}")), CAPABILITIES);
+      assertThat(planned.source()).isEqualTo("intent:" + intent);
+      assertThat(planned.plan().steps()).isNotEmpty();
+    }
+  }
+
+  @Test
+  void theCodeBuildTestShapeIsGenerateBuildTestGateReport() {
+    PlannedRun planned =
+        planner.plan(ExecuteRequest.intent("code-build-test", json("{}")), CAPABILITIES);
+    assertThat(planned.plan().steps())
+        .extracting(s -> s.id() + ":" + s.kind().wire())
+        .containsExactly(
+            "generate:transform", "build:agent", "test:agent", "gate:gate", "report:agent");
+  }
+
+  @Test
+  void rejectsAnUnknownIntentListingTheKnownOnes() {
+    assertThatThrownBy(
+            () -> planner.plan(ExecuteRequest.intent("deploy", json("{}")), CAPABILITIES))
+        .isInstanceOf(PlanRejectedException.class)
+        .hasMessage("unknown intent 'deploy'; known: [code-build-test, indexing]");
+  }
+
+  @Test
+  void needsExactlyOneSource() {
+    ExecuteRequest none = new ExecuteRequest(null, json("{}"), null, null, null, null);
+    assertThatThrownBy(() -> planner.plan(none, CAPABILITIES))
+        .hasMessage("give exactly one of 'intent', 'workflow' or 'plan' (got 0)");
+    ExecuteRequest two =
+        new ExecuteRequest(
+            null,
+            json("{}"),
+            null,
+            "indexing",
+            null,
+            plan("{'steps': [{'id': 'a', 'capability': 'echo'}]}"));
+    assertThatThrownBy(() -> planner.plan(two, CAPABILITIES)).hasMessageContaining("(got 2)");
+  }
+
+  @Test
+  void keepsTheTenantAndEstimatesTheShape() {
+    PlannedRun planned =
+        planner.plan(
+            ExecuteRequest.plan(
+                    plan(
+                        "{'steps': [{'id': 'a', 'capability': 'echo', 'budget': {'maxTokens': 100,"
+                            + " 'maxCostUsd': 0.01}},"
+                            + " {'id': 'b', 'capability': 'echo', 'dependsOn': ['a'], 'budget':"
+                            + " {'maxTokens': 50, 'maxCostUsd': 0.02}, 'retry': {'maxAttempts': 1}},"
+                            + " {'id': 'c', 'capability': 'echo', 'dependsOn': ['a'], 'budget':"
+                            + " {'maxTokens': 50, 'maxCostUsd': 0.02}, 'retry': {'maxAttempts': 1}}]}"),
+                    json("{}"))
+                .withTenant(TenantId.of("acme")),
+            CAPABILITIES);
+    assertThat(planned.tenant()).isEqualTo(TenantId.of("acme"));
+    assertThat(planned.estimate().criticalPath()).isEqualTo(2);
+    assertThat(planned.estimate().maxParallelism()).isEqualTo(2);
+    // a may run 3 times (the default), b and c once each.
+    assertThat(planned.estimate().maxTokens()).isEqualTo(400L);
+    assertThat(planned.estimate().maxCostUsd()).isEqualByComparingTo(new BigDecimal("0.07"));
+  }
+
+  @Test
+  void rejectsModesThisVersionDoesNotRun() {
+    ExecuteRequest dryRun =
+        ExecuteRequest.intent("indexing", json("{}")).withMode(ExecutionMode.DRY_RUN);
+    assertThatThrownBy(() -> planner.plan(dryRun, CAPABILITIES))
+        .isInstanceOf(PlanRejectedException.class)
+        .hasMessageContaining("'dry-run' is not supported yet");
+  }
+
+  @Test
+  void loadsOperatorTemplatesFromADirectory(@TempDir Path directory) throws Exception {
+    Files.writeString(
+        directory.resolve("greet.json"),
+        "{\"steps\": [{\"id\": \"hi\", \"capability\": \"echo\", \"input\": \"${payload.name}\"}]}");
+    PlannedRun planned =
+        planner(directory).plan(ExecuteRequest.intent("greet", json("{}")), CAPABILITIES);
+    assertThat(planned.plan().steps()).hasSize(1);
+  }
+}

@@ -1,0 +1,282 @@
+package dev.lattice.orchestrator.run;
+
+import static dev.lattice.orchestrator.plan.Plans.json;
+import static dev.lattice.orchestrator.plan.Plans.plan;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lattice.protocol.agent.AssignmentResult;
+import dev.lattice.protocol.agent.ErrorClass;
+import dev.lattice.protocol.agent.StepOutcome;
+import dev.lattice.protocol.ids.AgentId;
+import dev.lattice.protocol.ids.RunId;
+import dev.lattice.protocol.ids.TenantId;
+import dev.lattice.protocol.plan.ExecutionMode;
+import dev.lattice.protocol.plan.PlanSpec;
+import dev.lattice.protocol.plan.RetryPolicy;
+import dev.lattice.protocol.run.RunCause;
+import dev.lattice.protocol.run.RunChange;
+import dev.lattice.protocol.run.RunSpec;
+import dev.lattice.protocol.run.RunStatus;
+import dev.lattice.protocol.run.StepStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+public class RunProgressTest {
+  public static final RunSettings SETTINGS =
+      new RunSettings(
+          new RetryPolicy(3, 200L, 10_000L, 2.0, 0.2, List.of()),
+          Duration.ofMinutes(5),
+          2,
+          Duration.ofSeconds(1),
+          100,
+          Duration.ofSeconds(5),
+          Duration.ofSeconds(10),
+          500,
+          Duration.ofMillis(20),
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(30),
+          500,
+          Duration.ofMillis(100));
+  static final AgentId AGENT = AgentId.of("local.echo");
+  static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+  private final RunProgress progress = new RunProgress(SETTINGS);
+  private RunState state;
+  private final java.util.List<RunChange> journal = new java.util.ArrayList<>();
+
+  private List<RunChange> start(PlanSpec plan) {
+    RunSpec spec =
+        new RunSpec(
+            TenantId.DEFAULT, ExecutionMode.AUTO, "plan", plan, json("{'text': 'hi'}"), null);
+    return apply(progress.start(RunState.empty(RunId.of("run-1")), spec, T0));
+  }
+
+  private List<RunChange> apply(List<RunChange> events) {
+    for (RunChange e : events) {
+      state = (state == null ? RunState.empty(RunId.of("run-1")) : state).apply(e);
+      journal.add(e);
+    }
+    return events;
+  }
+
+  private List<RunChange> succeed(String stepId, String output) {
+    return result(stepId, StepOutcome.succeeded(json(output), null));
+  }
+
+  private List<RunChange> result(String stepId, StepOutcome outcome) {
+    int attempt = state.step(stepId).attempt();
+    AssignmentResult result =
+        new AssignmentResult(
+            state.runId(),
+            stepId,
+            attempt,
+            state.runId() + "/" + stepId + "/" + attempt,
+            AGENT,
+            outcome);
+    return apply(progress.resulted(state, result, T0, T0.plusMillis(5), () -> 0.5));
+  }
+
+  private StepStatus status(String stepId) {
+    return state.step(stepId).status();
+  }
+
+  /** Replaying the journal from scratch must rebuild exactly the live state. */
+  private void assertReplayMatches() {
+    RunState replayed = RunState.empty(RunId.of("run-1"));
+    for (RunChange e : journal) {
+      replayed = replayed.apply(e);
+    }
+    assertThat(replayed).isEqualTo(state);
+  }
+
+  @Test
+  void startDispatchesEveryStepWithoutDependencies() {
+    List<RunChange> events =
+        start(
+            plan(
+                "{'steps': [{'id': 'a', 'capability': 'echo'}, {'id': 'b', 'capability': 'echo'},"
+                    + " {'id': 'c', 'capability': 'echo', 'dependsOn': ['a', 'b']}]}"));
+    assertThat(events).singleElement().isInstanceOf(RunChange.RunStarted.class);
+    assertThat(state.status()).isEqualTo(RunStatus.RUNNING);
+    assertThat(status("a")).isEqualTo(StepStatus.DISPATCHED);
+    assertThat(status("b")).isEqualTo(StepStatus.DISPATCHED);
+    assertThat(status("c")).isEqualTo(StepStatus.PENDING);
+    assertThat(state.step("a").attempt()).isEqualTo(1);
+  }
+
+  @Test
+  void aJoinWaitsForAllDependenciesAndSeesOutputsKeyedByStepId() {
+    PlanSpec plan =
+        plan(
+            "{'steps': [{'id': 'a', 'capability': 'echo'}, {'id': 'b', 'capability': 'echo'},"
+                + " {'id': 'join', 'capability': 'echo', 'dependsOn': ['a', 'b']}]}");
+    start(plan);
+    succeed("b", "{'from': 'b'}");
+    assertThat(status("join")).isEqualTo(StepStatus.PENDING);
+    succeed("a", "{'from': 'a'}");
+    assertThat(status("join")).isEqualTo(StepStatus.DISPATCHED);
+    // Completion order was b then a; the join's input is keyed by step id all the same.
+    assertThat(progress.assignment(state, "join").input())
+        .isEqualTo(json("{'a': {'from': 'a'}, 'b': {'from': 'b'}}"));
+    assertReplayMatches();
+  }
+
+  @Test
+  void theLastResultCompletesTheRunWithTheFinalStepsOutputs() {
+    start(
+        plan(
+            "{'steps': [{'id': 'a', 'capability': 'echo'}, {'id': 'b', 'capability': 'echo', 'dependsOn': ['a']}]}"));
+    succeed("a", "{'n': 1}");
+    List<RunChange> events = succeed("b", "{'n': 2}");
+    assertThat(events).last().isInstanceOf(RunChange.RunCompleted.class);
+    assertThat(state.status()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(state.output()).isEqualTo(json("{'b': {'n': 2}}"));
+    RunChange.StepSucceeded b = (RunChange.StepSucceeded) events.get(0);
+    assertThat(b.agentId()).isEqualTo(AGENT);
+    assertThat(b.startedAt()).isEqualTo(T0);
+    assertReplayMatches();
+  }
+
+  @Test
+  void aRetryableFailureSchedulesTheNextAttemptWithBackoff() {
+    start(plan("{'steps': [{'id': 'a', 'capability': 'echo'}]}"));
+    List<RunChange> events = result("a", StepOutcome.failed(ErrorClass.AGENT_ERROR, "boom", null));
+    assertThat(events).hasSize(2);
+    RunChange.StepRetryScheduled retry = (RunChange.StepRetryScheduled) events.get(1);
+    assertThat(retry.attempt()).isEqualTo(2);
+    // random 0.5 means no jitter: the initial backoff exactly.
+    assertThat(retry.dueAt()).isEqualTo(T0.plusMillis(5).plusMillis(200));
+    assertThat(status("a")).isEqualTo(StepStatus.RETRY_WAIT);
+
+    assertThat(progress.retryDue(state, "a", 3, T0)).as("not the due attempt").isEmpty();
+    apply(progress.retryDue(state, "a", 2, T0.plusSeconds(1)));
+    assertThat(status("a")).isEqualTo(StepStatus.DISPATCHED);
+    assertThat(state.step("a").attempt()).isEqualTo(2);
+    succeed("a", "{}");
+    assertThat(state.status()).isEqualTo(RunStatus.COMPLETED);
+    assertReplayMatches();
+  }
+
+  @Test
+  void aFailureWithNoAttemptsLeftFailsTheRunWithItsCause() {
+    start(plan("{'steps': [{'id': 'a', 'capability': 'echo', 'retry': {'maxAttempts': 2}}]}"));
+    result("a", StepOutcome.failed(ErrorClass.TIMEOUT, "too slow", null));
+    apply(progress.retryDue(state, "a", 2, T0));
+    List<RunChange> events =
+        result("a", StepOutcome.failed(ErrorClass.TIMEOUT, "still slow", null));
+    assertThat(events).last().isInstanceOf(RunChange.RunFailed.class);
+    assertThat(state.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(state.cause()).isEqualTo(new RunCause("a", ErrorClass.TIMEOUT, "still slow", 2));
+    assertReplayMatches();
+  }
+
+  @Test
+  void aNonRetryableFailureFailsTheRunAtOnce() {
+    start(plan("{'steps': [{'id': 'a', 'capability': 'echo'}]}"));
+    result("a", StepOutcome.failed(ErrorClass.INVALID_INPUT, "bad", null));
+    assertThat(state.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(state.cause().attempts()).isEqualTo(1);
+  }
+
+  @Test
+  void staleAndRepeatedResultsChangeNothing() {
+    start(
+        plan(
+            "{'steps': [{'id': 'a', 'capability': 'echo'}, {'id': 'b', 'capability': 'echo', 'dependsOn': ['a']}]}"));
+    AssignmentResult first =
+        new AssignmentResult(
+            state.runId(), "a", 1, "k", AGENT, StepOutcome.succeeded(json("{}"), null));
+    apply(progress.resulted(state, first, null, T0, () -> 0.5));
+    assertThat(progress.resulted(state, first, null, T0, () -> 0.5)).as("repeated").isEmpty();
+    AssignmentResult otherAttempt =
+        new AssignmentResult(
+            state.runId(), "b", 7, "k7", AGENT, StepOutcome.succeeded(json("{}"), null));
+    assertThat(progress.resulted(state, otherAttempt, null, T0, () -> 0.5)).as("stale").isEmpty();
+    assertThat(journal.stream().filter(e -> e instanceof RunChange.StepSucceeded).count())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void transformsAndGatesRunInlineAndFeedLaterSteps() {
+    start(
+        plan(
+            "{'steps': [{'id': 'shape', 'kind': 'transform', 'expression': '{\\\"upper\\\": $uppercase(payload.text)}'},"
+                + " {'id': 'check', 'kind': 'gate', 'dependsOn': ['shape'], 'condition':"
+                + " 'steps.shape.output.upper == \\\"HI\\\"'},"
+                + " {'id': 'say', 'capability': 'echo', 'dependsOn': ['check'], 'input':"
+                + " '${steps.shape.output.upper}'}]}"));
+    assertThat(status("shape")).isEqualTo(StepStatus.SUCCEEDED);
+    assertThat(status("check")).isEqualTo(StepStatus.SUCCEEDED);
+    assertThat(status("say")).isEqualTo(StepStatus.DISPATCHED);
+    assertThat(progress.assignment(state, "say").input()).isEqualTo(json("'HI'"));
+    assertReplayMatches();
+  }
+
+  @Test
+  void aFalseGateWithSkipSkipsItsBranchAndTheRunStillCompletes() {
+    start(
+        plan(
+            "{'steps': [{'id': 'g', 'kind': 'gate', 'condition': 'false', 'onFalse': 'skip'},"
+                + " {'id': 'a', 'capability': 'echo', 'dependsOn': ['g']},"
+                + " {'id': 'b', 'capability': 'echo', 'dependsOn': ['a']},"
+                + " {'id': 'other', 'capability': 'echo'}]}"));
+    assertThat(status("a")).isEqualTo(StepStatus.SKIPPED);
+    assertThat(status("b")).isEqualTo(StepStatus.SKIPPED);
+    succeed("other", "{}");
+    assertThat(state.status()).isEqualTo(RunStatus.COMPLETED);
+    assertReplayMatches();
+  }
+
+  @Test
+  void aFalseGateFailsTheRunByDefault() {
+    start(plan("{'steps': [{'id': 'g', 'kind': 'gate', 'condition': '1 > 2'}]}"));
+    assertThat(state.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(state.cause().errorClass()).isEqualTo(ErrorClass.POLICY_DENIED);
+    assertThat(state.cause().message()).contains("'1 > 2' was false");
+  }
+
+  @Test
+  void anInputThatCannotBeResolvedFailsTheStepWithInvalidInput() {
+    start(plan("{'steps': [{'id': 'a', 'capability': 'echo', 'input': '${payload.missing}'}]}"));
+    assertThat(status("a")).isEqualTo(StepStatus.FAILED);
+    assertThat(state.cause())
+        .isEqualTo(
+            new RunCause(
+                "a",
+                ErrorClass.INVALID_INPUT,
+                "input refers to ${payload.missing}, which is missing",
+                1));
+  }
+
+  @Test
+  void tenBranchesAreDispatchedAtOnceAndTheJoinSeesAllTen() {
+    StringBuilder steps = new StringBuilder("{'steps': [{'id': 'fan', 'capability': 'echo'}");
+    StringBuilder deps = new StringBuilder();
+    for (int i = 0; i < 10; i++) {
+      steps
+          .append(", {'id': 'b")
+          .append(i)
+          .append("', 'capability': 'echo', 'dependsOn': ['fan']}");
+      deps.append(i == 0 ? "" : ", ").append("'b").append(i).append("'");
+    }
+    steps
+        .append(", {'id': 'join', 'capability': 'echo', 'dependsOn': [")
+        .append(deps)
+        .append("]}]}");
+    start(plan(steps.toString()));
+    succeed("fan", "{}");
+    for (int i = 0; i < 10; i++) {
+      assertThat(status("b" + i)).isEqualTo(StepStatus.DISPATCHED);
+    }
+    for (int i = 9; i >= 0; i--) {
+      succeed("b" + i, "{'i': " + i + "}");
+    }
+    JsonNode joined = progress.assignment(state, "join").input();
+    assertThat(joined.size()).isEqualTo(10);
+    assertThat(joined.get("b3")).isEqualTo(json("{'i': 3}"));
+    assertReplayMatches();
+  }
+}

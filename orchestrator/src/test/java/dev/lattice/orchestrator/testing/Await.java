@@ -1,0 +1,49 @@
+package dev.lattice.orchestrator.testing;
+
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** Waits for asynchronous results in tests, always with a deadline. */
+public final class Await {
+  private Await() {}
+
+  public static <T> T result(CompletionStage<T> stage) {
+    return result(stage, Duration.ofSeconds(30));
+  }
+
+  public static <T> T result(CompletionStage<T> stage, Duration timeout) {
+    try {
+      return stage.toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (TimeoutException e) {
+      throw new AssertionError("no result within " + timeout, e);
+    }
+  }
+
+  /** The failure a stage completes with. */
+  public static Throwable failure(CompletionStage<?> stage) {
+    try {
+      stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      while (cause instanceof java.util.concurrent.CompletionException
+          && cause.getCause() != null) {
+        cause = cause.getCause();
+      }
+      return cause;
+    } catch (InterruptedException | TimeoutException e) {
+      throw new AssertionError("no failure within 30 seconds", e);
+    }
+    throw new AssertionError("expected the stage to fail");
+  }
+}

@@ -1,0 +1,140 @@
+package dev.lattice.orchestrator.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A JVM started by a test with the test's own classpath, whose output lines the test can wait for.
+ * Always stopped: {@link #close()} kills it if it is still running.
+ */
+public final class ChildJvm implements AutoCloseable {
+  private final Process process;
+  private final List<String> lines = new CopyOnWriteArrayList<>();
+  private final Thread reader;
+
+  private ChildJvm(Process process) {
+    this.process = process;
+    this.reader =
+        new Thread(
+            () -> {
+              try (BufferedReader in =
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                  lines.add(line);
+                }
+              } catch (IOException ignored) {
+                // The process died; its output ends here.
+              }
+            },
+            "child-jvm-output");
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  /** Starts {@code mainClass} with {@code args}; stderr goes to {@code log}. */
+  public static ChildJvm start(Path log, String mainClass, List<String> jvmOptions, String... args)
+      throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(mainClass);
+    command.addAll(List.of(args));
+    Process process =
+        new ProcessBuilder(command)
+            .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
+    return new ChildJvm(process);
+  }
+
+  public List<String> lines() {
+    return List.copyOf(lines);
+  }
+
+  /** Waits until some output line matches, failing after {@code timeout}. */
+  public String awaitLine(Predicate<String> match, Duration timeout) {
+    Instant deadline = Instant.now().plus(timeout);
+    while (Instant.now().isBefore(deadline)) {
+      for (String line : lines) {
+        if (match.test(line)) {
+          return line;
+        }
+      }
+      if (!process.isAlive()) {
+        throw new AssertionError(
+            "the child JVM exited with " + process.exitValue() + "; output: " + lines);
+      }
+      pause();
+    }
+    throw new AssertionError("no matching line within " + timeout + "; output: " + lines);
+  }
+
+  /** Waits until {@code count} output lines match. */
+  public void awaitLines(Predicate<String> match, int count, Duration timeout) {
+    Instant deadline = Instant.now().plus(timeout);
+    while (lines.stream().filter(match).count() < count) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError("fewer than " + count + " matching lines within " + timeout);
+      }
+      if (!process.isAlive()) {
+        throw new AssertionError("the child JVM exited with " + process.exitValue());
+      }
+      pause();
+    }
+  }
+
+  /** Kills the process at once (SIGKILL on Unix) and waits for it to be gone. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      throw new AssertionError("the child JVM did not die");
+    }
+    reader.join(TimeUnit.SECONDS.toMillis(10));
+  }
+
+  /** Asks the process to stop (SIGTERM on Unix) and returns its exit code. */
+  public int terminate(Duration timeout) throws InterruptedException {
+    // Through the handle: Process.destroy() would also close our end of the child's output,
+    // losing whatever it prints while it stops.
+    process.toHandle().destroy();
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("the child JVM did not stop within " + timeout);
+    }
+    reader.join(TimeUnit.SECONDS.toMillis(10));
+    return process.exitValue();
+  }
+
+  public Process process() {
+    return process;
+  }
+
+  private static void pause() {
+    // Polling the child's output; the deadline above bounds the wait.
+    try {
+      Thread.sleep(20);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      kill();
+    }
+  }
+}

@@ -1,0 +1,205 @@
+package dev.lattice.worker.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lattice.protocol.agent.AgentManifest;
+import dev.lattice.protocol.agent.Assignment;
+import dev.lattice.protocol.agent.ErrorClass;
+import dev.lattice.protocol.agent.StepOutcome;
+import dev.lattice.protocol.agent.Usage;
+import dev.lattice.protocol.ids.AgentId;
+import dev.lattice.protocol.ids.RunId;
+import dev.lattice.protocol.ids.TenantId;
+import dev.lattice.protocol.plan.Budget;
+import dev.lattice.worker.action.ActionException;
+import dev.lattice.worker.action.ActionResult;
+import dev.lattice.worker.action.AgentAction;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+class WorkerAgentTest {
+  private static final ActorTestKit testKit =
+      ActorTestKit.create(
+          com.typesafe.config.ConfigFactory.parseString(
+                  "lattice.worker.action-dispatcher { type = Dispatcher, executor ="
+                      + " thread-pool-executor, thread-pool-executor.fixed-pool-size = 4 }")
+              .withFallback(EventSourcedBehaviorTestKit.config()));
+  private static final WorkerSettings SETTINGS =
+      new WorkerSettings(
+          "test",
+          List.of(),
+          100,
+          1000,
+          "lattice.worker.action-dispatcher",
+          Set.of(),
+          Path.of("."),
+          1024,
+          Duration.ofMillis(10),
+          100);
+
+  private final AtomicInteger runs = new AtomicInteger();
+  private final TestProbe<WorkerAgent.Reply> dispatcher = testKit.createTestProbe();
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  private EventSourcedBehaviorTestKit<WorkerAgent.Command, WorkerAgent.Event, WorkerState> agent(
+      int maxConcurrent, AgentAction action) {
+    AgentManifest manifest =
+        new AgentManifest(
+            AgentId.of("test.agent-" + runs.incrementAndGet() + "-" + System.nanoTime()),
+            Set.of("echo"),
+            Set.of(),
+            maxConcurrent,
+            0,
+            "local");
+    AgentAction counted =
+        (request, context) -> {
+          runs.incrementAndGet();
+          return action.execute(request, context);
+        };
+    return EventSourcedBehaviorTestKit.create(
+        testKit.system(), WorkerAgent.create(manifest, counted, SETTINGS, Clock.systemUTC()));
+  }
+
+  private static Assignment assignment(String step, long ttlMs, Budget budget) {
+    ObjectNode input = JsonNodeFactory.instance.objectNode().put("step", step);
+    return new Assignment(
+        RunId.of("run-1"), step, 1, null, "echo", null, budget, ttlMs, input, TenantId.DEFAULT);
+  }
+
+  private static AgentAction echo() {
+    return (request, context) ->
+        CompletableFuture.completedFuture(ActionResult.of(request.input()));
+  }
+
+  private StepOutcome finish(
+      EventSourcedBehaviorTestKit<WorkerAgent.Command, WorkerAgent.Event, WorkerState> agent,
+      Assignment assignment) {
+    agent.runCommand(new WorkerAgent.Assign(assignment, dispatcher.ref()));
+    dispatcher.expectMessageClass(WorkerAgent.Accepted.class);
+    return dispatcher
+        .expectMessageClass(WorkerAgent.Finished.class, Duration.ofSeconds(5))
+        .result()
+        .outcome();
+  }
+
+  @Test
+  void runsTheActionAndAnswersWithItsOutput() {
+    var agent = agent(4, echo());
+    Assignment a = assignment("s1", 5000, Budget.UNLIMITED);
+    StepOutcome outcome = finish(agent, a);
+    assertThat(outcome).isEqualTo(StepOutcome.succeeded(a.input(), Usage.NONE));
+  }
+
+  @Test
+  void aRepeatedAssignmentIsAnsweredFromTheRecordNotRunAgain() {
+    var agent = agent(4, echo());
+    Assignment a = assignment("s1", 5000, Budget.UNLIMITED);
+    finish(agent, a);
+    int before = runs.get();
+    // After the record is written, even a restarted agent answers from it.
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            Duration.ofSeconds(5),
+            () -> {
+              assertThat(agent.getState().result(a.idempotencyKey())).isPresent();
+              return null;
+            });
+    agent.restart();
+    agent.runCommand(new WorkerAgent.Assign(a, dispatcher.ref()));
+    WorkerAgent.Finished again = dispatcher.expectMessageClass(WorkerAgent.Finished.class);
+    assertThat(again.result().outcome()).isEqualTo(StepOutcome.succeeded(a.input(), Usage.NONE));
+    assertThat(runs.get()).isEqualTo(before);
+  }
+
+  @Test
+  void aBusyAgentRejectsMoreThanItsCapacity() {
+    CompletableFuture<ActionResult> never = new CompletableFuture<>();
+    var agent = agent(1, (request, context) -> never);
+    agent.runCommand(
+        new WorkerAgent.Assign(assignment("s1", 60_000, Budget.UNLIMITED), dispatcher.ref()));
+    assertThat(dispatcher.expectMessageClass(WorkerAgent.Accepted.class).load()).isEqualTo(1);
+    agent.runCommand(
+        new WorkerAgent.Assign(assignment("s2", 60_000, Budget.UNLIMITED), dispatcher.ref()));
+    WorkerAgent.Rejected rejected = dispatcher.expectMessageClass(WorkerAgent.Rejected.class);
+    assertThat(rejected.reason()).isEqualTo("busy");
+    never.complete(ActionResult.of(JsonNodeFactory.instance.nullNode()));
+  }
+
+  @Test
+  void anAttemptPastItsTtlFailsWithTimeout() {
+    var agent = agent(1, (request, context) -> new CompletableFuture<>());
+    StepOutcome outcome = finish(agent, assignment("slow", 100, Budget.UNLIMITED));
+    assertThat(outcome).isInstanceOf(StepOutcome.Failed.class);
+    assertThat(((StepOutcome.Failed) outcome).error().errorClass()).isEqualTo(ErrorClass.TIMEOUT);
+  }
+
+  @Test
+  void anAttemptOverItsBudgetFailsWithBudgetExceeded() {
+    var agent =
+        agent(
+            1,
+            (request, context) ->
+                CompletableFuture.completedFuture(
+                    ActionResult.of(
+                        request.input(), new Usage("m", 900, 200, new BigDecimal("0.02")))));
+    StepOutcome outcome = finish(agent, assignment("llm", 5000, new Budget(1000L, null)));
+    StepOutcome.Failed failed = (StepOutcome.Failed) outcome;
+    assertThat(failed.error().errorClass()).isEqualTo(ErrorClass.BUDGET_EXCEEDED);
+    assertThat(failed.error().message()).isEqualTo("used 1100 tokens of a budget of 1000");
+    assertThat(failed.usage().totalTokens()).isEqualTo(1100);
+  }
+
+  @Test
+  void anActionsErrorClassIsKept() {
+    var agent =
+        agent(
+            1,
+            (request, context) ->
+                CompletableFuture.failedFuture(
+                    new ActionException(ErrorClass.RATE_LIMITED, "slow down")));
+    StepOutcome.Failed failed =
+        (StepOutcome.Failed) finish(agent, assignment("s", 5000, Budget.UNLIMITED));
+    assertThat(failed.error())
+        .isEqualTo(dev.lattice.protocol.agent.StepError.of(ErrorClass.RATE_LIMITED, "slow down"));
+  }
+
+  @Test
+  void anActionThatThrowsFailsWithAgentError() {
+    var agent =
+        agent(
+            1,
+            (request, context) -> {
+              throw new IllegalStateException("bug");
+            });
+    StepOutcome.Failed failed =
+        (StepOutcome.Failed) finish(agent, assignment("s", 5000, Budget.UNLIMITED));
+    assertThat(failed.error().errorClass()).isEqualTo(ErrorClass.AGENT_ERROR);
+    assertThat(failed.error().message()).isEqualTo("IllegalStateException: bug");
+  }
+
+  @Test
+  void answersWithItsManifest() {
+    var agent = agent(3, echo());
+    TestProbe<AgentManifest> probe = testKit.createTestProbe();
+    agent.runCommand(new WorkerAgent.GetManifest(probe.ref()));
+    assertThat(probe.receiveMessage().maxConcurrent()).isEqualTo(3);
+  }
+}
