@@ -100,6 +100,12 @@ final class LocalLatticeClient implements LatticeClient {
         .thenComposeAsync(
             planned -> {
               RunId runId = runIdFor(planned, idempotencyKey);
+              var run = sharding.entityRefFor(RunEntity.ENTITY_TYPE_KEY, runId.value());
+              if (idempotencyKey == null) {
+                // A new, random id has no events anywhere: its entity can start (skipping an
+                // empty replay) while the index registration is being written.
+                run.tell(RunEntity.Prepare.INSTANCE);
+              }
               // Registered in the run index before it starts: a run the index does not know
               // would not be resumed after a crash.
               RunIndexEntry entry =
@@ -117,17 +123,11 @@ final class LocalLatticeClient implements LatticeClient {
                       system.scheduler())
                   .thenComposeAsync(
                       fresh ->
-                          sharding
-                              .entityRefFor(RunEntity.ENTITY_TYPE_KEY, runId.value())
-                              .<RunAccepted>askWithStatus(
-                                  replyTo ->
-                                      new RunEntity.StartRun(
-                                          planned,
-                                          request.payload(),
-                                          idempotencyKey,
-                                          fresh,
-                                          replyTo),
-                                  askTimeout),
+                          run.<RunAccepted>askWithStatus(
+                              replyTo ->
+                                  new RunEntity.StartRun(
+                                      planned, request.payload(), idempotencyKey, fresh, replyTo),
+                              askTimeout),
                       executor);
             },
             executor);

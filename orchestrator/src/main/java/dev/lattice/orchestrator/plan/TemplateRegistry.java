@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -23,7 +24,8 @@ public final class TemplateRegistry {
   private final Map<String, PlanSpec> templates;
 
   private TemplateRegistry(Map<String, PlanSpec> templates) {
-    this.templates = Map.copyOf(templates);
+    // Sorted, so that the names are listed the same way in every error message.
+    this.templates = Collections.unmodifiableSortedMap(new TreeMap<>(templates));
   }
 
   /**

@@ -127,6 +127,14 @@ public final class RunEntity
 
   record RecordStarted(String stepId, int attempt) implements Command {}
 
+  /**
+   * Start the entity (of a new run id: nothing to replay) ahead of its {@link StartRun}, so that
+   * its start-up overlaps the run's registration in the run index.
+   */
+  public enum Prepare implements Command {
+    INSTANCE
+  }
+
   record SubscriberGone(ActorRef<RunFeed> subscriber) implements Command {}
 
   enum Flush implements Command {
@@ -202,7 +210,9 @@ public final class RunEntity
                 Behaviors.receive(Command.class)
                     .onAnyMessage(
                         first -> {
-                          boolean fresh = first instanceof StartRun start && start.fresh();
+                          boolean fresh =
+                              first == Prepare.INSTANCE
+                                  || first instanceof StartRun start && start.fresh();
                           stash.stash(first);
                           return stash.unstashAll(eventSourced(runId, shard, services, fresh));
                         })
@@ -252,6 +262,7 @@ public final class RunEntity
         .onCommand(ReportStarted.class, this::onReportStarted)
         .onCommand(RecordStarted.class, this::onRecordStarted)
         .onCommand(ReportResult.class, this::onReportResult)
+        .onCommand(Prepare.class, this::onPrepare)
         .onCommand(Flush.class, this::onFlush)
         .onCommand(RetryDue.class, this::onRetryDue)
         .onCommand(Resume.class, this::onResume)
@@ -309,10 +320,24 @@ public final class RunEntity
 
   private ReplyEffect<RunChange, RunState> onReportResult(RunState state, ReportResult report) {
     unpersisted.add(report.result());
-    if (!flushScheduled) {
-      // Results that arrive before this message is processed join the same write.
-      flushScheduled = true;
-      context.getSelf().tell(Flush.INSTANCE);
+    if (progress.urgent(state, unpersisted)) {
+      if (!flushScheduled) {
+        // Results that arrive before this message is processed join the same write.
+        flushScheduled = true;
+        context.getSelf().tell(Flush.INSTANCE);
+      }
+    } else if (!flushScheduled && !timers.isTimerActive(Flush.INSTANCE)) {
+      // Nothing waits on these results yet (a branch whose join still waits for its siblings):
+      // they join the write of the result that unblocks something, or are written shortly.
+      timers.startSingleTimer(Flush.INSTANCE, services.settings().batchDelay());
+    }
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<RunChange, RunState> onPrepare(RunState state, Prepare prepare) {
+    // Started ahead of its StartRun; if that never comes, do not stay in memory.
+    if (!state.exists()) {
+      timers.startSingleTimer(Passivate.INSTANCE, services.settings().passivateAfterTerminal());
     }
     return Effect().noReply();
   }

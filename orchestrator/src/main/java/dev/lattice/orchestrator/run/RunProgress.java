@@ -146,6 +146,39 @@ public final class RunProgress {
     return List.of(new RunChange.StepDispatched(stepId, attempt, now));
   }
 
+  /**
+   * Whether results waiting to be written should be written now: one of them failed, or together
+   * they make some step ready or settle the run. A success that only waits alongside its siblings
+   * (a branch whose join still needs others) is not urgent.
+   */
+  public boolean urgent(RunState state, List<AssignmentResult> waiting) {
+    Set<String> done = new HashSet<>();
+    for (AssignmentResult result : waiting) {
+      if (!(result.outcome() instanceof StepOutcome.Succeeded)) {
+        return true;
+      }
+      done.add(result.stepId());
+    }
+    boolean outstanding = false;
+    for (StepSpec step : state.plan().steps()) {
+      StepState current = state.step(step.id());
+      if (current.status() == StepStatus.SUCCEEDED
+          || current.status() == StepStatus.SKIPPED
+          || done.contains(step.id())) {
+        continue;
+      }
+      outstanding = true;
+      if (current.status() == StepStatus.PENDING
+          && !step.dependsOn().isEmpty()
+          && step.dependsOn().stream().anyMatch(done::contains)
+          && step.dependsOn().stream()
+              .allMatch(d -> done.contains(d) || state.step(d).status() == StepStatus.SUCCEEDED)) {
+        return true;
+      }
+    }
+    return !outstanding;
+  }
+
   /** The events that follow from the state as it is (nothing, for a settled run). */
   public List<RunChange> advance(RunState state, Instant now) {
     Decision decision = new Decision(state);

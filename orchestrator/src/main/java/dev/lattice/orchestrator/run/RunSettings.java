@@ -22,6 +22,7 @@ import java.time.Duration;
  * @param watchdogInterval the time between sweeps
  * @param watchdogPageSize runs woken per page
  * @param watchdogPageDelay the pause between pages
+ * @param batchDelay how long a result that unblocks nothing may wait to share a write
  */
 public record RunSettings(
     RetryPolicy defaultRetry,
@@ -36,7 +37,8 @@ public record RunSettings(
     Duration watchdogInitialDelay,
     Duration watchdogInterval,
     int watchdogPageSize,
-    Duration watchdogPageDelay) {
+    Duration watchdogPageDelay,
+    Duration batchDelay) {
 
   public static RunSettings create(Config config) {
     Config c = config.getConfig("lattice.run");
@@ -60,6 +62,7 @@ public record RunSettings(
         c.getDuration("watchdog.initial-delay"),
         c.getDuration("watchdog.interval"),
         c.getInt("watchdog.page-size"),
-        c.getDuration("watchdog.page-delay"));
+        c.getDuration("watchdog.page-delay"),
+        c.getDuration("batch-delay"));
   }
 }

@@ -39,7 +39,8 @@ public class RunProgressTest {
           Duration.ofSeconds(1),
           Duration.ofSeconds(30),
           500,
-          Duration.ofMillis(100));
+          Duration.ofMillis(100),
+          Duration.ofMillis(10));
   static final AgentId AGENT = AgentId.of("local.echo");
   static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
