@@ -131,7 +131,8 @@ final class Guardian {
                 PersistenceSettings.READ_MODEL_DISPATCHER,
                 clock,
                 persistence.staleRegistration(),
-                persistence.readModelRetryDelay()),
+                persistence.readModelRetryDelay(),
+                persistence.statusDelay()),
             "run-index");
     // Sharding is initialised on every node: where the role is missing this makes a proxy.
     RunEntity.init(

@@ -15,6 +15,7 @@ import java.time.Duration;
  * @param readModelPoolSize connections of the read models' pool
  * @param staleRegistration how long a registered run may stay without events
  * @param readModelRetryDelay how long before a failed read-model write is retried
+ * @param statusDelay how long a run's status change may wait to be written to the index
  */
 public record PersistenceSettings(
     Path dataDirectory,
@@ -24,7 +25,8 @@ public record PersistenceSettings(
     Duration followerResubscribeInterval,
     int readModelPoolSize,
     Duration staleRegistration,
-    Duration readModelRetryDelay) {
+    Duration readModelRetryDelay,
+    Duration statusDelay) {
 
   /** The dispatcher for blocking read-model work. */
   public static final String READ_MODEL_DISPATCHER = "lattice.persistence.read-model-dispatcher";
@@ -47,6 +49,7 @@ public record PersistenceSettings(
         c.getDuration("read-side.resubscribe-interval"),
         c.getInt("read-models.pool-size"),
         c.getDuration("read-models.stale-after"),
-        c.getDuration("read-models.retry-delay"));
+        c.getDuration("read-models.retry-delay"),
+        c.getDuration("read-models.status-delay"));
   }
 }

@@ -24,7 +24,9 @@ import org.apache.pekko.pattern.StatusReply;
 /**
  * Writes the run index: everything that arrives while a write is in progress goes into the next
  * write, one transaction each (a group commit), on a dispatcher meant for blocking work.
- * Registrations are answered once written; status changes that fail to be written are retried.
+ * Registrations, which a caller waits for, are written at once; status changes wait up to a short
+ * delay and go with the next write, so a busy node writes the index about once per batch of runs
+ * rather than twice per run. Status changes that fail to be written are retried.
  */
 public final class RunIndexWriter extends AbstractBehavior<RunIndexWriter.Command> {
 
@@ -56,12 +58,17 @@ public final class RunIndexWriter extends AbstractBehavior<RunIndexWriter.Comman
     INSTANCE
   }
 
+  private enum Later implements Command {
+    INSTANCE
+  }
+
   private final JdbcRunIndex index;
   private final Executor blocking;
   private final TimerScheduler<Command> timers;
   private final Clock clock;
   private final Duration staleAfter;
   private final Duration retryDelay;
+  private final Duration statusDelay;
   private List<Register> registrations = new ArrayList<>();
   private Map<String, StatusChange> changes = new LinkedHashMap<>();
   private Set<String> forget = new LinkedHashSet<>();
@@ -74,7 +81,8 @@ public final class RunIndexWriter extends AbstractBehavior<RunIndexWriter.Comman
       String blockingDispatcher,
       Clock clock,
       Duration staleAfter,
-      Duration retryDelay) {
+      Duration retryDelay,
+      Duration statusDelay) {
     super(context);
     this.timers = timers;
     this.index = index;
@@ -83,19 +91,22 @@ public final class RunIndexWriter extends AbstractBehavior<RunIndexWriter.Comman
     this.clock = clock;
     this.staleAfter = staleAfter;
     this.retryDelay = retryDelay;
+    this.statusDelay = statusDelay;
   }
 
   /**
    * @param staleAfter how long a registered run may stay {@code starting} before it counts as never
    *     started
    * @param retryDelay how long to wait before retrying a failed write
+   * @param statusDelay how long a status change may wait to be written with later ones
    */
   public static Behavior<Command> create(
       JdbcRunIndex index,
       String blockingDispatcher,
       Clock clock,
       Duration staleAfter,
-      Duration retryDelay) {
+      Duration retryDelay,
+      Duration statusDelay) {
     return Behaviors.setup(
         context ->
             Behaviors.withTimers(
@@ -107,7 +118,8 @@ public final class RunIndexWriter extends AbstractBehavior<RunIndexWriter.Comman
                         blockingDispatcher,
                         clock,
                         staleAfter,
-                        retryDelay)));
+                        retryDelay,
+                        statusDelay)));
   }
 
   @Override
@@ -126,17 +138,25 @@ public final class RunIndexWriter extends AbstractBehavior<RunIndexWriter.Comman
                   changed.runId(),
                   new StatusChange(changed.runId(), changed.status(), changed.at()),
                   (a, b) -> b.at().isBefore(a.at()) ? a : b);
-              return writeIfIdle();
+              return writeLater();
             })
         .onMessage(
             ForgetIfStale.class,
             stale -> {
               forget.add(stale.runId());
-              return writeIfIdle();
+              return writeLater();
             })
         .onMessage(Written.class, this::onWritten)
         .onMessageEquals(Retry.INSTANCE, this::writeIfIdle)
+        .onMessageEquals(Later.INSTANCE, this::writeIfIdle)
         .build();
+  }
+
+  private Behavior<Command> writeLater() {
+    if (!timers.isTimerActive(Later.INSTANCE)) {
+      timers.startSingleTimer(Later.INSTANCE, statusDelay);
+    }
+    return this;
   }
 
   private Behavior<Command> writeIfIdle() {
