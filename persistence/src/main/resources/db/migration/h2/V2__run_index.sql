@@ -1,5 +1,5 @@
--- The run index: one row per run, written ahead of the run's first event (as "running") and
--- updated after its status changes. The watchdog resumes every run the index shows unfinished;
+-- The run index: one row per run, inserted in the transaction that writes the run's first
+-- event and updated in the one that changes its status (the journal DAO does both). The watchdog resumes every run the index shows unfinished;
 -- listings filter it by status and tenant. Only what those need is indexed: every index is
 -- another B-tree that each write must update.
 CREATE TABLE "lattice_run_index" (

@@ -13,7 +13,6 @@ import dev.lattice.orchestrator.run.RunWatchdog;
 import dev.lattice.persistence.journal.PersistenceSettings;
 import dev.lattice.persistence.readmodel.JdbcRunIndex;
 import dev.lattice.persistence.readmodel.ReadModelDatabase;
-import dev.lattice.persistence.readmodel.RunIndexWriter;
 import dev.lattice.protocol.agent.AssignmentResult;
 import dev.lattice.protocol.ids.AgentId;
 import dev.lattice.protocol.ids.RunId;
@@ -38,24 +37,21 @@ import org.apache.pekko.cluster.typed.SingletonActor;
 
 /**
  * The root of a node: joins the cluster (itself, when no seed nodes are configured), starts the
- * agent directory, the run index writer, sharding of runs and dispatchers, the run watchdog (one
- * per cluster) and this node's worker agents.
+ * agent directory, sharding of runs and dispatchers, the run watchdog (one per cluster) and this
+ * node's worker agents.
  */
 final class Guardian {
   private Guardian() {}
 
   /** What the guardian started, for the client. */
   record Started(
-      ActorRef<AgentDirectory.Command> directory,
-      ActorRef<RunIndexWriter.Command> index,
-      List<ActorRef<WorkerAgent.Command>> agents) {}
+      ActorRef<AgentDirectory.Command> directory, List<ActorRef<WorkerAgent.Command>> agents) {}
 
   static Behavior<Void> create(
       LatticeSettings settings,
       RunSettings runSettings,
       DispatchSettings dispatchSettings,
       WorkerSettings workerSettings,
-      PersistenceSettings persistence,
       ReadModelDatabase readModels,
       Map<String, AgentAction> actions,
       Clock clock,
@@ -70,7 +66,6 @@ final class Guardian {
                     runSettings,
                     dispatchSettings,
                     workerSettings,
-                    persistence,
                     readModels,
                     actions,
                     clock));
@@ -88,7 +83,6 @@ final class Guardian {
       RunSettings runSettings,
       DispatchSettings dispatchSettings,
       WorkerSettings workerSettings,
-      PersistenceSettings persistence,
       ReadModelDatabase readModels,
       Map<String, AgentAction> actions,
       Clock clock) {
@@ -124,27 +118,17 @@ final class Guardian {
           }
         };
     JdbcRunIndex runIndex = new JdbcRunIndex(readModels.dataSource());
-    ActorRef<RunIndexWriter.Command> index =
-        context.spawn(
-            RunIndexWriter.create(
-                runIndex,
-                PersistenceSettings.READ_MODEL_DISPATCHER,
-                clock,
-                persistence.staleRegistration(),
-                persistence.readModelRetryDelay(),
-                persistence.statusDelay()),
-            "run-index");
     // Sharding is initialised on every node: where the role is missing this makes a proxy.
     RunEntity.init(
         system,
-        new RunServices(runSettings, new RunProgress(runSettings), assignments, clock, index),
+        new RunServices(runSettings, new RunProgress(runSettings), assignments, clock),
         LatticeSettings.ORCHESTRATOR);
     if (settings.orchestrator()) {
       ClusterSingleton.get(system)
           .init(
               SingletonActor.of(
                       RunWatchdog.create(
-                          runIndex,
+                          new JdbcRunIndex(readModels.dataSource()),
                           PersistenceSettings.READ_MODEL_DISPATCHER,
                           runSettings.watchdogInitialDelay(),
                           runSettings.watchdogInterval(),
@@ -168,6 +152,6 @@ final class Guardian {
         settings.worker()
             ? WorkerNode.start(context, workerSettings, actions, nodeAddress, clock)
             : List.of();
-    return new Started(directory, index, agents);
+    return new Started(directory, agents);
   }
 }

@@ -204,7 +204,6 @@ public final class Lattice implements AutoCloseable {
                   runSettings,
                   DispatchSettings.create(resolved),
                   workerSettings,
-                  persistence,
                   readModels,
                   allActions,
                   clock,
@@ -224,7 +223,6 @@ public final class Lattice implements AutoCloseable {
             new LocalLatticeClient(
                 system,
                 refs.directory(),
-                refs.index(),
                 planner,
                 persistence,
                 settings.askTimeout(),

@@ -11,8 +11,6 @@ import dev.lattice.persistence.query.JournalReader;
 import dev.lattice.persistence.query.RunEventStreams;
 import dev.lattice.persistence.query.SequencedChange;
 import dev.lattice.persistence.query.UnknownRunException;
-import dev.lattice.persistence.readmodel.RunIndexEntry;
-import dev.lattice.persistence.readmodel.RunIndexWriter;
 import dev.lattice.protocol.api.AgentView;
 import dev.lattice.protocol.api.ExecuteRequest;
 import dev.lattice.protocol.api.NodeState;
@@ -22,11 +20,9 @@ import dev.lattice.protocol.api.RunAccepted;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.run.RunEvent;
 import dev.lattice.protocol.run.RunFeed;
-import dev.lattice.protocol.run.RunStatus;
 import dev.lattice.protocol.run.RunView;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -53,7 +49,6 @@ final class LocalLatticeClient implements LatticeClient {
   private final ActorSystem<?> system;
   private final ClusterSharding sharding;
   private final ActorRef<AgentDirectory.Command> directory;
-  private final ActorRef<RunIndexWriter.Command> index;
   private final Planner planner;
   private final JournalReader reader;
   private final RunEventStreams streams;
@@ -64,7 +59,6 @@ final class LocalLatticeClient implements LatticeClient {
   LocalLatticeClient(
       ActorSystem<?> system,
       ActorRef<AgentDirectory.Command> directory,
-      ActorRef<RunIndexWriter.Command> index,
       Planner planner,
       PersistenceSettings persistence,
       Duration askTimeout,
@@ -72,7 +66,6 @@ final class LocalLatticeClient implements LatticeClient {
     this.system = system;
     this.sharding = ClusterSharding.get(system);
     this.directory = directory;
-    this.index = index;
     this.planner = planner;
     this.reader = JournalReader.create(system);
     this.streams = new RunEventStreams(system, reader, persistence);
@@ -100,35 +93,15 @@ final class LocalLatticeClient implements LatticeClient {
         .thenComposeAsync(
             planned -> {
               RunId runId = runIdFor(planned, idempotencyKey);
-              var run = sharding.entityRefFor(RunEntity.ENTITY_TYPE_KEY, runId.value());
-              if (idempotencyKey == null) {
-                // A new, random id has no events anywhere: its entity can start (skipping an
-                // empty replay) while the index registration is being written.
-                run.tell(RunEntity.Prepare.INSTANCE);
-              }
-              // Registered in the run index before it starts: a run the index does not know
-              // would not be resumed after a crash.
-              RunIndexEntry entry =
-                  new RunIndexEntry(
-                      runId.value(),
-                      planned.tenant().value(),
-                      RunStatus.RUNNING.wire(),
-                      planned.source(),
-                      Instant.now(),
-                      Instant.now());
-              return AskPattern.<RunIndexWriter.Command, Boolean>askWithStatus(
-                      index,
-                      replyTo -> new RunIndexWriter.Register(entry, replyTo),
-                      askTimeout,
-                      system.scheduler())
-                  .thenComposeAsync(
-                      fresh ->
-                          run.<RunAccepted>askWithStatus(
-                              replyTo ->
-                                  new RunEntity.StartRun(
-                                      planned, request.payload(), idempotencyKey, fresh, replyTo),
-                              askTimeout),
-                      executor);
+              // A random id is new: its entity need not replay an (empty) journal.
+              boolean fresh = idempotencyKey == null;
+              return sharding
+                  .entityRefFor(RunEntity.ENTITY_TYPE_KEY, runId.value())
+                  .<RunAccepted>askWithStatus(
+                      replyTo ->
+                          new RunEntity.StartRun(
+                              planned, request.payload(), idempotencyKey, fresh, replyTo),
+                      askTimeout);
             },
             executor);
   }

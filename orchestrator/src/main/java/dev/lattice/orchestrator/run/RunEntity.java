@@ -1,7 +1,6 @@
 package dev.lattice.orchestrator.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.lattice.persistence.readmodel.RunIndexWriter;
 import dev.lattice.protocol.CborSerializable;
 import dev.lattice.protocol.agent.AssignmentResult;
 import dev.lattice.protocol.api.PlannedRun;
@@ -95,8 +94,8 @@ public final class RunEntity
 
   /**
    * Start the run with a validated plan; answers once its first events are persisted. {@code fresh}
-   * says the run index has just registered this run id for the first time, so no event of it can
-   * exist: the entity then skips replaying its (empty) journal.
+   * says the run id was just made up by the caller (a random, time-ordered UUID), so no event of it
+   * can exist: the entity then skips replaying its (empty) journal.
    */
   public record StartRun(
       PlannedRun planned,
@@ -126,14 +125,6 @@ public final class RunEntity
   record RetryDue(String stepId, int attempt) implements Command {}
 
   record RecordStarted(String stepId, int attempt) implements Command {}
-
-  /**
-   * Start the entity (of a new run id: nothing to replay) ahead of its {@link StartRun}, so that
-   * its start-up overlaps the run's registration in the run index.
-   */
-  public enum Prepare implements Command {
-    INSTANCE
-  }
 
   record SubscriberGone(ActorRef<RunFeed> subscriber) implements Command {}
 
@@ -210,9 +201,7 @@ public final class RunEntity
                 Behaviors.receive(Command.class)
                     .onAnyMessage(
                         first -> {
-                          boolean fresh =
-                              first == Prepare.INSTANCE
-                                  || first instanceof StartRun start && start.fresh();
+                          boolean fresh = first instanceof StartRun start && start.fresh();
                           stash.stash(first);
                           return stash.unstashAll(eventSourced(runId, shard, services, fresh));
                         })
@@ -262,7 +251,6 @@ public final class RunEntity
         .onCommand(ReportStarted.class, this::onReportStarted)
         .onCommand(RecordStarted.class, this::onRecordStarted)
         .onCommand(ReportResult.class, this::onReportResult)
-        .onCommand(Prepare.class, this::onPrepare)
         .onCommand(Flush.class, this::onFlush)
         .onCommand(RetryDue.class, this::onRetryDue)
         .onCommand(Resume.class, this::onResume)
@@ -330,14 +318,6 @@ public final class RunEntity
       // Nothing waits on these results yet (a branch whose join still waits for its siblings):
       // they join the write of the result that unblocks something, or are written shortly.
       timers.startSingleTimer(Flush.INSTANCE, services.settings().batchDelay());
-    }
-    return Effect().noReply();
-  }
-
-  private ReplyEffect<RunChange, RunState> onPrepare(RunState state, Prepare prepare) {
-    // Started ahead of its StartRun; if that never comes, do not stay in memory.
-    if (!state.exists()) {
-      timers.startSingleTimer(Passivate.INSTANCE, services.settings().passivateAfterTerminal());
     }
     return Effect().noReply();
   }
@@ -437,10 +417,6 @@ public final class RunEntity
 
   private void afterPersist(RunState before, List<RunChange> events, RunState state) {
     publish(events);
-    // A run is registered in the index as running; only later changes need reporting.
-    if (before.exists() && before.status() != state.status()) {
-      reportStatus(state);
-    }
     for (StepState step : state.stepStates()) {
       StepState previous = before.exists() ? before.step(step.id()) : null;
       boolean newlyDispatched =
@@ -515,23 +491,9 @@ public final class RunEntity
         .build();
   }
 
-  private void reportStatus(RunState state) {
-    services
-        .index()
-        .tell(
-            new RunIndexWriter.StatusChanged(
-                runId.value(), state.status().wire(), state.updatedAt()));
-  }
-
   private void onRecovered(RunState state) {
     if (fresh) {
       return;
-    }
-    if (state.exists()) {
-      // The index may have missed the latest change (written after the journal, not with it).
-      reportStatus(state);
-    } else {
-      services.index().tell(new RunIndexWriter.ForgetIfStale(runId.value()));
     }
     if (!state.exists() || state.terminal()) {
       // Started by a late message or to answer a question: do not stay in memory for long.

@@ -117,6 +117,8 @@ class EmbeddedLatticeIT {
     assertThat(events.get(1).data().get("agentId").asText()).isEqualTo("local.echo");
     // The state read from the journal agrees with the live run's answer.
     assertThat(Await.result(client.run(RunId.of(view.runId())))).isEqualTo(view);
+    // The run index was written with the journal, in the same transactions.
+    assertThat(JournalRows.indexedStatus(lattice, view.runId())).isEqualTo("completed");
   }
 
   @Test
@@ -185,11 +187,13 @@ class EmbeddedLatticeIT {
     assertThat(view.cause().errorClass()).isEqualTo(ErrorClass.INVALID_INPUT);
     assertThat(view.cause().message()).isEqualTo("no thanks");
     assertThat(view.cause().attempts()).isEqualTo(1);
+    assertThat(JournalRows.indexedStatus(lattice, view.runId())).isEqualTo("failed");
   }
 
   @Test
   void invalidPlansAreRejectedWithTheReasonAndNothingIsPersisted() {
     long before = JournalRows.count(lattice);
+    long indexedBefore = JournalRows.indexedCount(lattice);
     List<String> plans =
         List.of(
             "{'steps': []}",
@@ -204,6 +208,7 @@ class EmbeddedLatticeIT {
     }
     assertThat(Await.failure(client.execute(ExecuteRequest.intent("nope", null))))
         .hasMessageContaining("unknown intent 'nope'");
+    assertThat(JournalRows.indexedCount(lattice)).isEqualTo(indexedBefore);
     assertThat(JournalRows.count(lattice)).isEqualTo(before);
   }
 

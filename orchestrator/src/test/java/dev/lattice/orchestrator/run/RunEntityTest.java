@@ -4,7 +4,6 @@ import static dev.lattice.orchestrator.plan.Plans.json;
 import static dev.lattice.orchestrator.plan.Plans.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lattice.persistence.readmodel.RunIndexWriter;
 import dev.lattice.protocol.agent.Assignment;
 import dev.lattice.protocol.agent.AssignmentResult;
 import dev.lattice.protocol.agent.StepOutcome;
@@ -28,7 +27,6 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Predicate;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.pattern.StatusReply;
@@ -47,7 +45,6 @@ class RunEntityTest {
 
   private final ConcurrentLinkedQueue<Assignment> sent = new ConcurrentLinkedQueue<>();
   private final TestProbe<ClusterSharding.ShardCommand> shard = testKit.createTestProbe();
-  private final TestProbe<RunIndexWriter.Command> index = testKit.createTestProbe();
   private final RunId runId = RunId.random();
   private EventSourcedBehaviorTestKit<RunEntity.Command, RunChange, RunState> run;
 
@@ -63,8 +60,7 @@ class RunEntityTest {
             RunProgressTest.SETTINGS,
             new RunProgress(RunProgressTest.SETTINGS),
             (busKey, assignment) -> sent.add(assignment),
-            Clock.systemUTC(),
-            index.ref());
+            Clock.systemUTC());
     run =
         EventSourcedBehaviorTestKit.create(
             testKit.system(), RunEntity.eventSourced(runId, shard.ref(), services, false));
@@ -141,18 +137,6 @@ class RunEntityTest {
     RunState done = awaitState(RunState::terminal);
     assertThat(done.status()).isEqualTo(RunStatus.COMPLETED);
     assertThat(done.output()).isEqualTo(json("{'b': {'done': 'b'}}"));
-    // Before that, the entity reported recovering from an empty journal (this test does not start
-    // it fresh); those notices are not what this test is about.
-    List<RunIndexWriter.Command> notices =
-        index.fishForMessage(
-            Duration.ofSeconds(5),
-            m ->
-                m instanceof RunIndexWriter.StatusChanged
-                    ? FishingOutcomes.complete()
-                    : FishingOutcomes.continueAndIgnore());
-    assertThat(notices)
-        .last()
-        .isEqualTo(new RunIndexWriter.StatusChanged(runId.value(), "completed", done.updatedAt()));
   }
 
   @Test

@@ -11,16 +11,41 @@ import java.sql.Statement;
 public final class JournalRows {
   private JournalRows() {}
 
+  /** The run index's status of {@code runId}, or {@code null} when the index has no such run. */
+  public static String indexedStatus(Lattice lattice, String runId) {
+    try (Connection c = DriverManager.getConnection(url(lattice), "sa", "");
+        java.sql.PreparedStatement s =
+            c.prepareStatement(
+                "select \"status\" from \"lattice_run_index\" where \"run_id\" = ?")) {
+      s.setString(1, runId);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String url(Lattice lattice) {
+    return lattice
+        .system()
+        .settings()
+        .config()
+        .getString("pekko-persistence-jdbc.shared-databases.slick.db.url");
+  }
+
+  public static long indexedCount(Lattice lattice) {
+    return scalar(lattice, "select count(*) from \"lattice_run_index\"");
+  }
+
   public static long count(Lattice lattice) {
-    String url =
-        lattice
-            .system()
-            .settings()
-            .config()
-            .getString("pekko-persistence-jdbc.shared-databases.slick.db.url");
-    try (Connection c = DriverManager.getConnection(url, "sa", "");
+    return scalar(lattice, "select count(*) from \"event_journal\"");
+  }
+
+  private static long scalar(Lattice lattice, String sql) {
+    try (Connection c = DriverManager.getConnection(url(lattice), "sa", "");
         Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("select count(*) from \"event_journal\"")) {
+        ResultSet rs = s.executeQuery(sql)) {
       rs.next();
       return rs.getLong(1);
     } catch (SQLException e) {

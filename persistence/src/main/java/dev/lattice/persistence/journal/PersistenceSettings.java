@@ -13,9 +13,6 @@ import java.time.Duration;
  * @param readPageSize events read from the journal per query when replaying
  * @param followerResubscribeInterval how often a live follower re-subscribes to its run
  * @param readModelPoolSize connections of the read models' pool
- * @param staleRegistration how long a registered run may stay without events
- * @param readModelRetryDelay how long before a failed read-model write is retried
- * @param statusDelay how long a run's status change may wait to be written to the index
  */
 public record PersistenceSettings(
     Path dataDirectory,
@@ -23,10 +20,7 @@ public record PersistenceSettings(
     boolean migrateOnStart,
     int readPageSize,
     Duration followerResubscribeInterval,
-    int readModelPoolSize,
-    Duration staleRegistration,
-    Duration readModelRetryDelay,
-    Duration statusDelay) {
+    int readModelPoolSize) {
 
   /** The dispatcher for blocking read-model work. */
   public static final String READ_MODEL_DISPATCHER = "lattice.persistence.read-model-dispatcher";
@@ -47,9 +41,6 @@ public record PersistenceSettings(
         c.getBoolean("migrate-on-start"),
         c.getInt("read-side.page-size"),
         c.getDuration("read-side.resubscribe-interval"),
-        c.getInt("read-models.pool-size"),
-        c.getDuration("read-models.stale-after"),
-        c.getDuration("read-models.retry-delay"),
-        c.getDuration("read-models.status-delay"));
+        c.getInt("read-models.pool-size"));
   }
 }

@@ -40,6 +40,11 @@ public sealed interface RunChange extends CborSerializable {
     return null;
   }
 
+  /** The run status this event puts the run in, or {@code null} if it leaves the status as is. */
+  default RunStatus establishes() {
+    return null;
+  }
+
   /** The public form of this event at sequence number {@code seq} of {@code runId}. */
   default RunEvent toEvent(RunId runId, long seq) {
     ObjectNode data = LatticeJson.mapper().valueToTree(this);
@@ -61,6 +66,11 @@ public sealed interface RunChange extends CborSerializable {
     @Override
     public String type() {
       return RunEventType.RUN_STARTED;
+    }
+
+    @Override
+    public RunStatus establishes() {
+      return RunStatus.RUNNING;
     }
   }
 
@@ -141,6 +151,11 @@ public sealed interface RunChange extends CborSerializable {
     public String type() {
       return RunEventType.RUN_COMPLETED;
     }
+
+    @Override
+    public RunStatus establishes() {
+      return RunStatus.COMPLETED;
+    }
   }
 
   /** A step failed for good; {@code cause} says which and why. */
@@ -148,6 +163,11 @@ public sealed interface RunChange extends CborSerializable {
     @Override
     public String type() {
       return RunEventType.RUN_FAILED;
+    }
+
+    @Override
+    public RunStatus establishes() {
+      return RunStatus.FAILED;
     }
   }
 }

@@ -1,0 +1,175 @@
+package dev.lattice.persistence.journal;
+
+import dev.lattice.persistence.readmodel.RunIndexChange;
+import dev.lattice.persistence.readmodel.RunIndexStatements;
+import dev.lattice.protocol.run.RunChange;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.pekko.persistence.AtomicWrite;
+import org.apache.pekko.persistence.PersistentRepr;
+import org.apache.pekko.persistence.jdbc.config.JournalConfig;
+import org.apache.pekko.persistence.jdbc.journal.dao.DefaultJournalDao;
+import org.apache.pekko.persistence.jdbc.journal.dao.JournalTables.JournalPekkoSerializationRow;
+import org.apache.pekko.persistence.journal.Tagged;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.stream.Materializer;
+import scala.Tuple2;
+import scala.collection.immutable.Seq;
+import scala.collection.immutable.Set;
+import scala.concurrent.ExecutionContext;
+import scala.concurrent.Future;
+import scala.jdk.javaapi.CollectionConverters;
+import scala.runtime.BoxedUnit;
+import scala.util.Try;
+import slick.dbio.DBIOAction;
+import slick.jdbc.JdbcBackend;
+import slick.jdbc.JdbcProfile;
+import slick.jdbc.SimpleJdbcAction;
+
+/**
+ * The journal's data access, extended to keep the run index ({@code lattice_run_index}) in the same
+ * transactions as the run events it reflects: a run's row is inserted with its {@code run.started}
+ * event and its status changes with the event that changes it. The index therefore never misses a
+ * run nor lags its journal, and costs no commits of its own.
+ *
+ * <p>Everything else is pekko-persistence-jdbc's: serialization, the write queue that batches
+ * concurrent writes into one transaction, recovery and queries. Only the last step, writing a batch
+ * of rows, is done here with plain JDBC, in the column layout of Lattice's migrations. Configured
+ * as {@code jdbc-journal.dao}; the plugin creates it by reflection.
+ */
+public final class IndexingJournalDao extends DefaultJournalDao {
+  private static final String INSERT_EVENT =
+      "INSERT INTO \"event_journal\" (\"deleted\", \"persistence_id\", \"sequence_number\","
+          + " \"writer\", \"write_timestamp\", \"adapter_manifest\", \"event_payload\","
+          + " \"event_ser_id\", \"event_ser_manifest\", \"meta_payload\", \"meta_ser_id\","
+          + " \"meta_ser_manifest\") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+  /** Index changes of rows on their way to the write queue, by persistence id and sequence nr. */
+  private final ConcurrentHashMap<String, RunIndexChange> pending = new ConcurrentHashMap<>();
+
+  public IndexingJournalDao(
+      JdbcBackend.JdbcDatabaseDef db,
+      JdbcProfile profile,
+      JournalConfig journalConfig,
+      Serialization serialization,
+      ExecutionContext ec,
+      Materializer mat) {
+    super(db, profile, journalConfig, serialization, ec, mat);
+  }
+
+  @Override
+  public Future<Seq<Try<BoxedUnit>>> asyncWriteMessages(Seq<AtomicWrite> messages) {
+    // The events are still objects here; their rows reach writeJournalRows serialized.
+    for (AtomicWrite write : CollectionConverters.asJava(messages)) {
+      for (PersistentRepr repr : CollectionConverters.asJava(write.payload())) {
+        Object event = repr.payload() instanceof Tagged tagged ? tagged.payload() : repr.payload();
+        if (event instanceof RunChange change && change.establishes() != null) {
+          pending.put(
+              key(repr.persistenceId(), repr.sequenceNr()),
+              RunIndexChange.of(repr.persistenceId(), change));
+        }
+      }
+    }
+    return super.asyncWriteMessages(messages);
+  }
+
+  @Override
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public Future<BoxedUnit> writeJournalRows(
+      Seq<Tuple2<JournalPekkoSerializationRow, Set<String>>> rows) {
+    List<JournalPekkoSerializationRow> batch = new ArrayList<>();
+    boolean tagged = false;
+    for (Tuple2<JournalPekkoSerializationRow, Set<String>> row :
+        CollectionConverters.asJava(rows)) {
+      batch.add(row._1());
+      tagged |= !row._2().isEmpty();
+    }
+    if (tagged) {
+      // Lattice tags no events; should anything else, the plugin's own write handles tags.
+      return super.writeJournalRows(rows);
+    }
+    // In sequence order, as the plugin writes them.
+    batch.sort(Comparator.comparingLong(JournalPekkoSerializationRow::sequenceNumber));
+    List<RunIndexChange> changes = new ArrayList<>();
+    for (JournalPekkoSerializationRow row : batch) {
+      RunIndexChange change = pending.remove(key(row.persistenceId(), row.sequenceNumber()));
+      if (change != null) {
+        changes.add(change);
+      }
+    }
+    SimpleJdbcAction<BoxedUnit> write =
+        SimpleJdbcAction.apply(
+            context -> {
+              write(context.connection(), batch, changes);
+              return BoxedUnit.UNIT;
+            });
+    return db().run((DBIOAction) write);
+  }
+
+  private static void write(
+      Connection connection,
+      List<JournalPekkoSerializationRow> rows,
+      List<RunIndexChange> changes) {
+    try {
+      boolean autoCommit = connection.getAutoCommit();
+      connection.setAutoCommit(false);
+      try {
+        try (PreparedStatement insert = connection.prepareStatement(INSERT_EVENT)) {
+          for (JournalPekkoSerializationRow row : rows) {
+            bind(insert, row);
+            insert.addBatch();
+          }
+          insert.executeBatch();
+        }
+        RunIndexStatements.apply(connection, changes);
+        connection.commit();
+      } catch (SQLException | RuntimeException e) {
+        connection.rollback();
+        throw e;
+      } finally {
+        connection.setAutoCommit(autoCommit);
+      }
+    } catch (SQLException e) {
+      throw new JournalWriteException(e);
+    }
+  }
+
+  private static void bind(PreparedStatement insert, JournalPekkoSerializationRow row)
+      throws SQLException {
+    insert.setBoolean(1, row.deleted());
+    insert.setString(2, row.persistenceId());
+    insert.setLong(3, row.sequenceNumber());
+    insert.setString(4, row.writer());
+    insert.setLong(5, row.writeTimestamp());
+    insert.setString(6, row.adapterManifest());
+    insert.setBytes(7, row.eventPayload());
+    insert.setInt(8, row.eventSerId());
+    insert.setString(9, row.eventSerManifest());
+    if (row.metaPayload().isDefined()) {
+      insert.setBytes(10, row.metaPayload().get());
+      insert.setInt(11, (Integer) row.metaSerId().get());
+      insert.setString(12, row.metaSerManifest().get());
+    } else {
+      insert.setNull(10, Types.VARBINARY);
+      insert.setNull(11, Types.INTEGER);
+      insert.setNull(12, Types.VARCHAR);
+    }
+  }
+
+  private static String key(String persistenceId, long sequenceNr) {
+    return persistenceId + "#" + sequenceNr;
+  }
+
+  /** A failed journal write; the plugin fails the persisting entity with it. */
+  static final class JournalWriteException extends RuntimeException {
+    JournalWriteException(SQLException cause) {
+      super("writing to the journal failed: " + cause.getMessage(), cause);
+    }
+  }
+}
