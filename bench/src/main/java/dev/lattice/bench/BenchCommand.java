@@ -16,6 +16,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -35,8 +36,14 @@ public final class BenchCommand implements Callable<Integer>, LatticeSubcommand 
   @Option(names = "--workload", split = ",", defaultValue = "W", description = "W, W2 or W,W2.")
   List<Workload> workloads;
 
-  @Option(names = "--runs", defaultValue = "2000", description = "Measured runs per workload.")
+  @Option(names = "--runs", defaultValue = "2000", description = "Measured runs per round.")
   int runs;
+
+  @Option(
+      names = "--rounds",
+      defaultValue = "3",
+      description = "Rounds of Lattice then floor; figures are medians over rounds.")
+  int rounds;
 
   @Option(names = "--concurrency", defaultValue = "64", description = "Concurrent submitters.")
   int concurrency;
@@ -91,72 +98,90 @@ public final class BenchCommand implements Callable<Integer>, LatticeSubcommand 
 
   private String bench(Workload workload, Path directory, PrintStream out) throws Exception {
     out.printf(
-        "%n== workload %s: %d runs (+%d warm-up) of %d steps, concurrency %d, journal %s%n",
-        workload, runs, warmup, workload.steps(), concurrency, directory);
+        "%n== workload %s: %d rounds of %d runs (after %d warm-up runs) of %d steps, concurrency"
+            + " %d, journal %s%n",
+        workload, rounds, runs, warmup, workload.steps(), concurrency, directory);
     var request = LatticeRunner.request(workload, Workload.payload(payloadBytes));
     LatencyRecorder latencies = new LatencyRecorder();
+    List<Double> lattice = new ArrayList<>();
+    List<Double> floors = new ArrayList<>();
+    List<Long> rows = new ArrayList<>();
+    Map<String, Long> rowsByKind = new TreeMap<>();
     JournalDatabase db;
-    Map<String, Long> before;
-    Map<String, Long> after;
-    double seconds;
-    try (Lattice lattice = Lattice.builder().dataDirectory(directory).start()) {
-      db = JournalDatabase.of(urlOf(lattice, directory), "sa", "");
-      LatticeRunner.drive(lattice.client(), request, warmup, concurrency, null);
-      before = JournalRows.byKind(db.url(), db.user(), db.password());
-      seconds = LatticeRunner.drive(lattice.client(), request, runs, concurrency, latencies);
-      after = JournalRows.byKind(db.url(), db.user(), db.password());
+    try (Lattice node = Lattice.builder().dataDirectory(directory).start()) {
+      db = JournalDatabase.of(urlOf(node), "sa", "");
+      LatticeRunner.drive(node.client(), request, warmup, concurrency, null);
+      // Rounds alternate Lattice and the floor on the same file, so that both see the same
+      // machine: on a shared machine, throughput drifts by tens of percent within minutes.
+      for (int round = 1; round <= rounds; round++) {
+        Map<String, Long> before = JournalRows.byKind(db.url(), db.user(), db.password());
+        double seconds = LatticeRunner.drive(node.client(), request, runs, concurrency, latencies);
+        Map<String, Long> after = JournalRows.byKind(db.url(), db.user(), db.password());
+        after.forEach((k, v) -> rowsByKind.merge(k, v - before.getOrDefault(k, 0L), Long::sum));
+        rows.add(JournalRows.total(after) - JournalRows.total(before));
+        lattice.add(runs / seconds);
+        byte[] payload = new byte[averagePayload(db)];
+        if (round == 1) {
+          FloorBaseline.runsPerSecond(
+              db.url(),
+              db.user(),
+              db.password(),
+              "floor-warmup-",
+              Math.min(warmup, runs),
+              workload.steps(),
+              concurrency,
+              payload);
+        }
+        floors.add(
+            FloorBaseline.runsPerSecond(
+                db.url(),
+                db.user(),
+                db.password(),
+                "floor-" + round + "-",
+                runs,
+                workload.steps(),
+                concurrency,
+                payload));
+        out.printf(
+            "round %d: lattice %.0f runs/s, floor %.0f runs/s (%d autocommitted inserts per run, %d"
+                + " threads, %d-byte rows)%n",
+            round,
+            lattice.get(round - 1),
+            floors.get(round - 1),
+            workload.steps(),
+            concurrency,
+            payload.length);
+      }
     }
-    double runsPerSecond = runs / seconds;
-    long rows = JournalRows.total(after) - JournalRows.total(before);
-    double rowsPerRun = (double) rows / runs;
+    double runsPerSecond = median(lattice);
+    double floor = median(floors);
+    double rowsPerRun = rows.stream().mapToLong(Long::longValue).sum() / (double) (runs * rounds);
+    long roundRows = Math.round(rowsPerRun * runs);
     out.printf(
-        "lattice: %.0f runs/s, p50 %.2f ms, p95 %.2f ms, p99 %.2f ms, %.1f journal rows per run (",
+        "lattice: %.0f runs/s (median of rounds), p50 %.2f ms, p95 %.2f ms, p99 %.2f ms, %.1f"
+            + " journal rows per run (",
         runsPerSecond,
         latencies.millisAt(50),
         latencies.millisAt(95),
         latencies.millisAt(99),
         rowsPerRun);
     List<String> parts = new ArrayList<>();
-    after.forEach(
+    rowsByKind.forEach(
         (kind, count) ->
             parts.add(
-                String.format(
-                    Locale.ROOT,
-                    "%s %.2f",
-                    kind,
-                    (count - before.getOrDefault(kind, 0L)) / (double) runs)));
+                String.format(Locale.ROOT, "%s %.2f", kind, count / (double) (runs * rounds))));
     out.println(String.join(", ", parts) + ")");
-
     byte[] payload = new byte[averagePayload(db)];
-    double floor =
-        FloorBaseline.runsPerSecond(
-            db.url(),
-            db.user(),
-            db.password(),
-            "floor-warmup-",
-            Math.min(warmup, runs),
-            workload.steps(),
-            concurrency,
-            payload);
-    floor =
-        FloorBaseline.runsPerSecond(
-            db.url(),
-            db.user(),
-            db.password(),
-            "floor-",
-            runs,
-            workload.steps(),
-            concurrency,
-            payload);
-    out.printf(
-        "floor: %.0f runs/s (%d autocommitted inserts per run, %d threads, %d-byte rows)%n",
-        floor, workload.steps(), concurrency, payload.length);
     double ceiling =
         CeilingBaseline.rowsPerSecond(
-            db.url(), db.user(), db.password(), "ceiling-", rows, payload);
+            db.url(), db.user(), db.password(), "ceiling-", roundRows, payload);
     out.printf(
         "ceiling: %.0f rows/s (%d rows in batches of %d, %d threads); lattice wrote %.0f rows/s%n",
-        ceiling, rows, CeilingBaseline.BATCH, CeilingBaseline.THREADS, rows / seconds);
+        ceiling,
+        roundRows,
+        CeilingBaseline.BATCH,
+        CeilingBaseline.THREADS,
+        rowsPerRun * runsPerSecond);
     return String.format(
         Locale.ROOT,
         "workload=%s runs=%d concurrency=%d runs_per_s=%.0f p50_ms=%.2f p95_ms=%.2f p99_ms=%.2f"
@@ -174,7 +199,15 @@ public final class BenchCommand implements Callable<Integer>, LatticeSubcommand 
         ceiling);
   }
 
-  private static String urlOf(Lattice lattice, Path directory) {
+  private static double median(List<Double> values) {
+    List<Double> sorted = values.stream().sorted().toList();
+    int middle = sorted.size() / 2;
+    return sorted.size() % 2 == 1
+        ? sorted.get(middle)
+        : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
+  }
+
+  private static String urlOf(Lattice lattice) {
     // The same URL (and so the same H2 settings) as the node's journal.
     return lattice
         .system()

@@ -28,6 +28,8 @@ class BenchCommandIT {
               "W,W2",
               "--runs",
               "40",
+              "--rounds",
+              "2",
               "--concurrency",
               "4",
               "--warmup",
