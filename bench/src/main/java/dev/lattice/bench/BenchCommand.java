@@ -50,7 +50,8 @@ public final class BenchCommand implements Callable<Integer>, LatticeSubcommand 
 
   @Option(
       names = "--warmup",
-      defaultValue = "500",
+      defaultValue = "2000",
+      // After 500 runs at concurrency 1 the JIT compilers still took most of a core.
       description = "Runs before measuring, so the JIT has compiled the hot paths.")
   int warmup;
 
