@@ -38,6 +38,7 @@ import dev.lattice.worker.agent.WorkerState;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -163,7 +164,7 @@ class SerializationTest {
             new AgentDirectory.Subscribe(ref.narrow()),
             new AgentDirectory.Agents(List.of(new AgentEntry(manifest, ref.narrow()))),
             new RunAccepted(RUN, true),
-            new QueueView("agent/echo/0/acme", 1, 2),
+            new QueueView("agent/echo/0/acme", 1, 2, Map.of("echo-1", 2)),
             state.view(6),
             StatusReply.success(new RunAccepted(RUN, false))));
   }

@@ -10,7 +10,16 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = LatticeMain.Version.class,
     description = "Durable orchestration runtime for multi-agent work.",
-    subcommands = {UpCommand.class})
+    subcommands = {
+      UpCommand.class,
+      PlanCommand.class,
+      ExecuteCommand.class,
+      EventsCommand.class,
+      RunsCommand.class,
+      RunCommand.class,
+      StateCommand.class,
+      AgentsCommand.class
+    })
 public final class LatticeMain {
 
   public static void main(String[] args) {

@@ -1,5 +1,7 @@
 package dev.lattice.orchestrator.cli;
 
+import dev.lattice.orchestrator.http.HttpApi;
+import dev.lattice.orchestrator.http.HttpSettings;
 import dev.lattice.orchestrator.node.Lattice;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -24,9 +26,28 @@ public final class UpCommand implements Callable<Integer> {
       defaultValue = "data")
   Path data;
 
+  @Option(
+      names = "--http",
+      paramLabel = "HOST:PORT",
+      description =
+          "Where the HTTP API listens (default: lattice.http.host and .port, 127.0.0.1:8080).")
+  String http;
+
   @Override
   public Integer call() throws Exception {
+    HostAndPort address = http == null ? null : HostAndPort.parse(http, "--http");
     Lattice lattice = Lattice.builder().dataDirectory(data).start();
+    HttpApi.Server server;
+    try {
+      HttpSettings settings = HttpSettings.create(lattice.system().settings().config());
+      server =
+          HttpApi.start(
+              lattice,
+              address == null ? settings : settings.withAddress(address.host(), address.port()));
+    } catch (RuntimeException e) {
+      lattice.close();
+      throw e;
+    }
     AtomicBoolean reported = new AtomicBoolean();
     Runnable reportStopped =
         () -> {
@@ -55,8 +76,8 @@ public final class UpCommand implements Callable<Integer> {
                 },
                 "lattice-stopped"));
     System.out.printf(
-        "lattice is up: node %s, roles %s, journal %s%n",
-        lattice.address(), lattice.roles(), lattice.journal());
+        "lattice is up: API %s, node %s, roles %s, journal %s%n",
+        server.url(), lattice.address(), lattice.roles(), lattice.journal());
     System.out.println("press Ctrl-C to stop");
     System.out.flush();
     lattice.system().getWhenTerminated().toCompletableFuture().join();

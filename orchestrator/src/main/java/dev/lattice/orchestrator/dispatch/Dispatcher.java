@@ -14,6 +14,8 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -296,7 +298,12 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
   }
 
   private Behavior<Command> onGetQueue(GetQueue get) {
-    get.replyTo().tell(new QueueView(busKey.value(), state.queuedCount(), state.inFlightCount()));
+    Map<String, Integer> byAgent = new TreeMap<>();
+    for (DispatcherState.Entry entry : state.inFlight()) {
+      byAgent.merge(entry.agentId().value(), 1, Integer::sum);
+    }
+    get.replyTo()
+        .tell(new QueueView(busKey.value(), state.queuedCount(), state.inFlightCount(), byAgent));
     return this;
   }
 

@@ -117,7 +117,6 @@ final class Guardian {
                 .tell(new RunEntity.ReportResult(result));
           }
         };
-    JdbcRunIndex runIndex = new JdbcRunIndex(readModels.dataSource());
     // Sharding is initialised on every node: where the role is missing this makes a proxy.
     RunEntity.init(
         system,

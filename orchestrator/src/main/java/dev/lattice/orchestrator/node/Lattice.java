@@ -11,6 +11,7 @@ import dev.lattice.orchestrator.run.RunSettings;
 import dev.lattice.persistence.journal.JournalDatabase;
 import dev.lattice.persistence.journal.PersistenceSettings;
 import dev.lattice.persistence.journal.SchemaMigrations;
+import dev.lattice.persistence.readmodel.JdbcRunIndex;
 import dev.lattice.persistence.readmodel.ReadModelDatabase;
 import dev.lattice.protocol.plan.StepKind;
 import dev.lattice.worker.action.AgentAction;
@@ -225,6 +226,7 @@ public final class Lattice implements AutoCloseable {
                 refs.directory(),
                 planner,
                 persistence,
+                new JdbcRunIndex(readModels.dataSource()),
                 settings.askTimeout(),
                 settings.awaitTimeout());
         return new Lattice(system, client, settings, persistence.database());

@@ -5,10 +5,14 @@ import dev.lattice.protocol.api.ExecuteRequest;
 import dev.lattice.protocol.api.NodeState;
 import dev.lattice.protocol.api.PlannedRun;
 import dev.lattice.protocol.api.RunAccepted;
+import dev.lattice.protocol.api.RunPage;
+import dev.lattice.protocol.api.RunQuery;
+import dev.lattice.protocol.api.RunSummary;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.run.RunEvent;
 import dev.lattice.protocol.run.RunView;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 import org.apache.pekko.NotUsed;
@@ -36,6 +40,12 @@ public interface LatticeClient {
 
   /** A run's current state, as persisted. */
   CompletionStage<RunView> run(RunId runId);
+
+  /** A page of runs from the run index, filtered and ordered as {@code query} says. */
+  CompletionStage<RunPage> runs(RunQuery query);
+
+  /** A run's summary from the run index, or empty if there is no such run. */
+  CompletionStage<Optional<RunSummary>> summary(RunId runId);
 
   /** A run's state once it has reached a terminal status. */
   CompletionStage<RunView> awaitTerminal(RunId runId);

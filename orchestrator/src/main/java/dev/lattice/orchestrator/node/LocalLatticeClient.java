@@ -11,22 +11,32 @@ import dev.lattice.persistence.query.JournalReader;
 import dev.lattice.persistence.query.RunEventStreams;
 import dev.lattice.persistence.query.SequencedChange;
 import dev.lattice.persistence.query.UnknownRunException;
+import dev.lattice.persistence.readmodel.JdbcRunIndex;
 import dev.lattice.protocol.api.AgentView;
 import dev.lattice.protocol.api.ExecuteRequest;
 import dev.lattice.protocol.api.NodeState;
 import dev.lattice.protocol.api.PlannedRun;
 import dev.lattice.protocol.api.QueueView;
 import dev.lattice.protocol.api.RunAccepted;
+import dev.lattice.protocol.api.RunPage;
+import dev.lattice.protocol.api.RunQuery;
+import dev.lattice.protocol.api.RunSummary;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.run.RunEvent;
 import dev.lattice.protocol.run.RunFeed;
+import dev.lattice.protocol.run.RunStatus;
 import dev.lattice.protocol.run.RunView;
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
@@ -34,6 +44,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
@@ -55,12 +66,15 @@ final class LocalLatticeClient implements LatticeClient {
   private final Duration askTimeout;
   private final Duration awaitTimeout;
   private final Executor executor;
+  private final JdbcRunIndex runIndex;
+  private final Executor blocking;
 
   LocalLatticeClient(
       ActorSystem<?> system,
       ActorRef<AgentDirectory.Command> directory,
       Planner planner,
       PersistenceSettings persistence,
+      JdbcRunIndex runIndex,
       Duration askTimeout,
       Duration awaitTimeout) {
     this.system = system;
@@ -74,6 +88,11 @@ final class LocalLatticeClient implements LatticeClient {
     // Callbacks run on the system's executor: on a small machine, completing them on whatever
     // thread finished the future costs several times the throughput.
     this.executor = system.executionContext();
+    this.runIndex = runIndex;
+    this.blocking =
+        system
+            .dispatchers()
+            .lookup(DispatcherSelector.fromConfig(PersistenceSettings.READ_MODEL_DISPATCHER));
   }
 
   @Override
@@ -133,6 +152,33 @@ final class LocalLatticeClient implements LatticeClient {
               return state.view(changes.get(changes.size() - 1).seq());
             },
             executor);
+  }
+
+  @Override
+  public CompletionStage<RunPage> runs(RunQuery query) {
+    return indexRead(() -> runIndex.list(query));
+  }
+
+  @Override
+  public CompletionStage<Optional<RunSummary>> summary(RunId runId) {
+    return indexRead(() -> runIndex.find(runId.value()));
+  }
+
+  /** A blocking read of the run index, on the read models' dispatcher. */
+  private <T> CompletionStage<T> indexRead(IndexRead<T> read) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return read.run();
+          } catch (SQLException e) {
+            throw new CompletionException("reading the run index failed: " + e.getMessage(), e);
+          }
+        },
+        blocking);
+  }
+
+  private interface IndexRead<T> {
+    T run() throws SQLException;
   }
 
   @Override
@@ -197,16 +243,43 @@ final class LocalLatticeClient implements LatticeClient {
         .forEach(m -> members.add(m.address() + " " + m.getRoles() + " " + status(m.status())));
     CompletionStage<List<AgentView>> agents = agents();
     CompletionStage<List<QueueView>> queues = queues();
-    return agents.thenCombineAsync(
-        queues,
-        (agentViews, queueViews) ->
-            new NodeState(
-                cluster.selfMember().address().toString(),
-                List.copyOf(cluster.selfMember().getRoles()),
-                members,
-                agentViews,
-                queueViews),
-        executor);
+    CompletionStage<Map<RunStatus, Long>> runs = indexRead(runIndex::countByStatus);
+    return agents
+        .thenCombineAsync(queues, (agentViews, queueViews) -> withLoad(agentViews, queueViews))
+        .thenCombineAsync(
+            runs,
+            (views, byStatus) ->
+                new NodeState(
+                    cluster.selfMember().address().toString(),
+                    List.copyOf(cluster.selfMember().getRoles()),
+                    members,
+                    views.agents(),
+                    views.queues(),
+                    byStatus),
+            executor);
+  }
+
+  private record AgentsAndQueues(List<AgentView> agents, List<QueueView> queues) {}
+
+  /** The agents, each with the load this node's dispatchers have in flight on it. */
+  private static AgentsAndQueues withLoad(List<AgentView> agents, List<QueueView> queues) {
+    Map<String, Integer> load = new HashMap<>();
+    queues.forEach(
+        q -> q.inFlightByAgent().forEach((agent, n) -> load.merge(agent, n, Integer::sum)));
+    List<AgentView> loaded =
+        agents.stream()
+            .map(
+                a ->
+                    new AgentView(
+                        a.agentId(),
+                        a.node(),
+                        a.capabilities(),
+                        a.models(),
+                        a.maxConcurrent(),
+                        a.priority(),
+                        load.getOrDefault(a.agentId(), 0)))
+            .toList();
+    return new AgentsAndQueues(loaded, queues);
   }
 
   private static String status(MemberStatus status) {
@@ -263,7 +336,8 @@ final class LocalLatticeClient implements LatticeClient {
         m.capabilities().stream().sorted().toList(),
         m.models().stream().sorted().toList(),
         m.maxConcurrent(),
-        m.priority());
+        m.priority(),
+        0);
   }
 
   private CompletionStage<AgentDirectory.Agents> agentsNow() {

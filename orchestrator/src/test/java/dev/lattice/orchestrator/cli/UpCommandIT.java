@@ -3,10 +3,16 @@ package dev.lattice.orchestrator.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lattice.orchestrator.testing.ChildJvm;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,7 +28,9 @@ class UpCommandIT {
         List.of("-Xmx256m"),
         "up",
         "--data",
-        data.toString());
+        data.toString(),
+        "--http",
+        "127.0.0.1:0");
   }
 
   @Test
@@ -30,6 +38,14 @@ class UpCommandIT {
     try (ChildJvm node = up("first")) {
       String up = node.awaitLine(l -> l.startsWith("lattice is up"), Duration.ofMinutes(1));
       assertThat(up).contains("roles [orchestrator, worker]").contains(data.toString());
+      Matcher api = Pattern.compile("API (http://127\\.0\\.0\\.1:\\d+)").matcher(up);
+      assertThat(api.find()).as(up).isTrue();
+      HttpResponse<String> health =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(api.group(1) + "/health")).build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(health.statusCode()).isEqualTo(200);
       assertThat(Files.exists(data.resolve("lattice.mv.db"))).isTrue();
 
       // A second node cannot share the embedded journal, and says so.

@@ -18,6 +18,7 @@ import dev.lattice.worker.agent.WorkerAgent;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -118,7 +119,7 @@ class DispatcherTest {
     // Both agents are at capacity: s3 waits, in the queue.
     a.expectNoMessage(Duration.ofMillis(100));
     b.expectNoMessage(Duration.ofMillis(100));
-    assertThat(queue()).isEqualTo(new QueueView(busKey.value(), 1, 2));
+    assertThat(queue()).isEqualTo(new QueueView(busKey.value(), 1, 2, Map.of("a", 1, "b", 1)));
 
     // a finishes: its result goes to the run, and s3 goes to a.
     AssignmentResult result =
@@ -214,6 +215,6 @@ class DispatcherTest {
     start();
     agentsOf.tell(new AgentDirectory.Agents(entries));
     assertThat(assigned(a).assignment().stepId()).isEqualTo("s1");
-    assertThat(queue()).isEqualTo(new QueueView(busKey.value(), 1, 1));
+    assertThat(queue()).isEqualTo(new QueueView(busKey.value(), 1, 1, Map.of("a", 1)));
   }
 }

@@ -11,6 +11,7 @@ import java.util.List;
  * @param models the models it can use
  * @param maxConcurrent its capacity
  * @param priority its routing priority
+ * @param load assignments in flight on it, as this node's dispatchers count them
  */
 public record AgentView(
     String agentId,
@@ -18,4 +19,5 @@ public record AgentView(
     List<String> capabilities,
     List<String> models,
     int maxConcurrent,
-    int priority) {}
+    int priority,
+    int load) {}

@@ -1,6 +1,8 @@
 package dev.lattice.protocol.api;
 
+import dev.lattice.protocol.run.RunStatus;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A node's view of itself and of the cluster.
@@ -10,10 +12,12 @@ import java.util.List;
  * @param members every cluster member, as {@code address [roles] status}
  * @param agents every worker agent registered in the cluster
  * @param queues the dispatcher queues hosted on this node
+ * @param runs how many runs are in each status (statuses without runs are absent)
  */
 public record NodeState(
     String node,
     List<String> roles,
     List<String> members,
     List<AgentView> agents,
-    List<QueueView> queues) {}
+    List<QueueView> queues,
+    Map<RunStatus, Long> runs) {}

@@ -1,0 +1,180 @@
+package dev.lattice.orchestrator.cli;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lattice.protocol.json.LatticeJson;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/** The CLI's HTTP client of the API: JSON in and out, problems turned into one-line errors. */
+final class ApiClient {
+  /** Lenient where the server is strict: a newer server may add fields. */
+  static final ObjectMapper MAPPER =
+      LatticeJson.mapper().copy().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+
+  private final URI base;
+  private final HttpClient http;
+
+  private ApiClient(URI base) {
+    this.base = base;
+    this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+  }
+
+  static ApiClient of(String url) {
+    try {
+      URI uri = new URI(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
+      if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())
+          || uri.getHost() == null) {
+        throw new URISyntaxException(url, "expected http://HOST:PORT");
+      }
+      return new ApiClient(uri);
+    } catch (URISyntaxException e) {
+      throw new CliException(
+          "invalid server URL '" + url + "': expected http://HOST:PORT", CliException.REFUSED);
+    }
+  }
+
+  /** GET {@code path} and read the answer as {@code type}. */
+  <T> T get(String path, Class<T> type) {
+    return read(send(request(path).GET().build()), type);
+  }
+
+  /** POST {@code body} as JSON to {@code path} and read the answer as {@code type}. */
+  <T> T post(String path, JsonNode body, Map<String, String> headers, Class<T> type) {
+    HttpRequest.Builder request =
+        request(path)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(json(body)));
+    headers.forEach(request::header);
+    return read(send(request.build()), type);
+  }
+
+  /**
+   * GET a newline-delimited JSON stream at {@code path} and hand each line to {@code line} until
+   * the stream ends or {@code line} returns false.
+   */
+  void stream(String path, Predicate<String> line) {
+    HttpRequest request = request(path).header("Accept", "application/x-ndjson").GET().build();
+    HttpResponse<java.io.InputStream> response;
+    try {
+      response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    } catch (IOException e) {
+      throw unreachable(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliException("interrupted", CliException.REFUSED);
+    }
+    try (BufferedReader reader =
+        new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+      if (response.statusCode() >= 300) {
+        throw refused(response.statusCode(), reader.lines().reduce("", String::concat));
+      }
+      String next;
+      while ((next = reader.readLine()) != null) {
+        if (!next.isBlank() && !line.test(next)) {
+          return;
+        }
+      }
+    } catch (IOException e) {
+      throw new CliException(
+          "the event stream from " + base + " broke off: " + e.getMessage(), CliException.REFUSED);
+    }
+  }
+
+  private HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(base.resolve(path))
+        .header("Accept", "application/json")
+        .timeout(REQUEST_TIMEOUT);
+  }
+
+  private HttpResponse<String> send(HttpRequest request) {
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw unreachable(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliException("interrupted", CliException.REFUSED);
+    }
+  }
+
+  private <T> T read(HttpResponse<String> response, Class<T> type) {
+    if (response.statusCode() >= 300) {
+      throw refused(response.statusCode(), response.body());
+    }
+    try {
+      return MAPPER.readValue(response.body(), type);
+    } catch (IOException e) {
+      throw new CliException(
+          "unexpected answer from " + base + ": " + e.getMessage(), CliException.REFUSED);
+    }
+  }
+
+  private CliException unreachable(IOException e) {
+    String why =
+        e instanceof ConnectException || e instanceof HttpConnectTimeoutException
+            ? "nothing answers there"
+            : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    return new CliException(
+        "cannot reach the Lattice server at "
+            + base
+            + " ("
+            + why
+            + "); start one with ./lattice up, or set --server or LATTICE_SERVER",
+        CliException.UNREACHABLE);
+  }
+
+  /** A refused request, described from its problem body where there is one. */
+  private static CliException refused(int status, String body) {
+    String message = "the server refused the request (" + status + ")";
+    try {
+      JsonNode problem = MAPPER.readTree(body);
+      if (problem != null && problem.hasNonNull("detail")) {
+        message =
+            problem.path("title").asText("refused")
+                + " ("
+                + status
+                + "): "
+                + problem.get("detail").asText()
+                + (problem.hasNonNull("field")
+                    ? " [field: " + problem.get("field").asText() + "]"
+                    : "");
+      }
+    } catch (IOException e) {
+      // Not a problem body: the status says it all.
+    }
+    return new CliException(message, CliException.REFUSED);
+  }
+
+  static byte[] json(Object value) {
+    try {
+      return MAPPER.writeValueAsBytes(value);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static String pretty(Object value) {
+    try {
+      return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

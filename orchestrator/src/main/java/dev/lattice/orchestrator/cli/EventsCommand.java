@@ -1,0 +1,86 @@
+package dev.lattice.orchestrator.cli;
+
+import dev.lattice.protocol.run.RunEvent;
+import dev.lattice.protocol.run.RunView;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code lattice events}: a run's events, up to now or, with {@code --follow}, to its end. */
+@Command(
+    name = "events",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Print a run's events from a sequence number: those so far, or with --follow every event"
+          + " until the run ends (exit code 0 only if it completed)."
+    })
+final class EventsCommand extends ClientCommand {
+  @Parameters(index = "0", paramLabel = "RUN_ID", description = "The run.")
+  String runId;
+
+  @Option(
+      names = "--from",
+      paramLabel = "SEQ",
+      defaultValue = "1",
+      description = "The first sequence number (default: 1).")
+  long from;
+
+  @Option(names = "--follow", description = "Keep printing live events until the run ends.")
+  boolean follow;
+
+  @Override
+  int run(ApiClient api, PrintStream out) {
+    if (follow) {
+      return follow(api, runId, from, json(), out);
+    }
+    // Without --follow: the events up to the run's latest one at the time of asking.
+    long last = api.get(runPath(runId), RunView.class).lastSeq();
+    if (from > last) {
+      return 0;
+    }
+    api.stream(
+        runPath(runId) + "/events?from=" + from,
+        line -> {
+          RunEvent event = print(line, json(), out);
+          return event.seq() < last;
+        });
+    return 0;
+  }
+
+  /** Prints the run's events from {@code from} until its terminal event; 0 if it completed. */
+  static int follow(ApiClient api, String runId, long from, boolean json, PrintStream out) {
+    RunEvent[] terminal = new RunEvent[1];
+    api.stream(
+        runPath(runId) + "/events?from=" + from,
+        line -> {
+          RunEvent event = print(line, json, out);
+          if (event.terminal()) {
+            terminal[0] = event;
+            return false;
+          }
+          return true;
+        });
+    if (terminal[0] == null) {
+      throw new CliException("the event stream ended before the run did", CliException.REFUSED);
+    }
+    return "run.completed".equals(terminal[0].type()) ? 0 : CliException.REFUSED;
+  }
+
+  static String runPath(String runId) {
+    return "/api/v1/runs/" + URLEncoder.encode(runId, StandardCharsets.UTF_8);
+  }
+
+  private static RunEvent print(String line, boolean json, PrintStream out) {
+    try {
+      RunEvent event = ApiClient.MAPPER.readValue(line, RunEvent.class);
+      out.println(json ? line : TextOutput.event(event));
+      return event;
+    } catch (IOException e) {
+      throw new CliException("unexpected event from the server: " + line, CliException.REFUSED);
+    }
+  }
+}

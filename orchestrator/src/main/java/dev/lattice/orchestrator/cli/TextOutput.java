@@ -1,0 +1,150 @@
+package dev.lattice.orchestrator.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lattice.protocol.agent.Usage;
+import dev.lattice.protocol.api.AgentView;
+import dev.lattice.protocol.api.NodeState;
+import dev.lattice.protocol.api.PlannedRun;
+import dev.lattice.protocol.api.QueueView;
+import dev.lattice.protocol.api.RunPage;
+import dev.lattice.protocol.api.RunSummary;
+import dev.lattice.protocol.plan.StepSpec;
+import dev.lattice.protocol.run.RunEvent;
+import dev.lattice.protocol.run.RunView;
+import dev.lattice.protocol.run.StepView;
+import java.io.PrintStream;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+
+/** The human-readable output of the client commands. */
+final class TextOutput {
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
+  private static final int EXCERPT = 80;
+
+  private TextOutput() {}
+
+  static String event(RunEvent e) {
+    StringBuilder line =
+        new StringBuilder(
+            String.format("%4d  %s  %-20s", e.seq(), TIME.format(e.timestamp()), e.type()));
+    if (e.stepId() != null) {
+      line.append(' ').append(e.stepId());
+      if (e.attempt() != null) {
+        line.append(" (attempt ").append(e.attempt()).append(')');
+      }
+    }
+    JsonNode data = e.data();
+    if (data != null) {
+      if (data.has("output")) {
+        line.append("  ").append(excerpt(data.get("output")));
+      } else if (data.has("error")) {
+        line.append("  ").append(excerpt(data.get("error")));
+      } else if (data.has("cause")) {
+        line.append("  ").append(excerpt(data.get("cause")));
+      }
+    }
+    return line.toString().stripTrailing();
+  }
+
+  static void run(RunView run, PrintStream out) {
+    out.printf("run %s  %s  tenant %s%n", run.runId(), run.status().wire(), run.tenant());
+    out.printf(
+        "created %s, updated %s, last event %d%n", run.createdAt(), run.updatedAt(), run.lastSeq());
+    if (run.cause() != null) {
+      out.println("cause: " + excerpt(ApiClient.MAPPER.valueToTree(run.cause())));
+    }
+    out.printf(
+        "%-20s %-10s %-10s %-8s %s%n", "STEP", "KIND", "STATUS", "ATTEMPTS", "OUTPUT / ERROR");
+    for (StepView step : run.steps()) {
+      JsonNode shown =
+          step.output() != null
+              ? step.output()
+              : step.error() == null ? null : ApiClient.MAPPER.valueToTree(step.error());
+      out.printf(
+          "%-20s %-10s %-10s %-8d %s%n",
+          step.id(),
+          step.kind().toString().toLowerCase(java.util.Locale.ROOT),
+          step.status().toString().toLowerCase(java.util.Locale.ROOT),
+          step.attempts(),
+          shown == null ? "" : excerpt(shown));
+    }
+    out.println("usage: " + usage(run.usage()));
+  }
+
+  static void plan(PlannedRun planned, PrintStream out) {
+    out.printf(
+        "plan from %s, tenant %s, mode %s%n", planned.source(), planned.tenant(), planned.mode());
+    out.printf("%-20s %-10s %-16s %s%n", "STEP", "KIND", "CAPABILITY", "DEPENDS ON");
+    for (StepSpec step : planned.plan().steps()) {
+      out.printf(
+          "%-20s %-10s %-16s %s%n",
+          step.id(),
+          step.kind().toString().toLowerCase(java.util.Locale.ROOT),
+          step.capability() == null ? "" : step.capability(),
+          String.join(", ", step.dependsOn()));
+    }
+    var estimate = planned.estimate();
+    out.printf(
+        "%d steps (%d agent steps), critical path %d, up to %d in parallel%n",
+        estimate.steps(),
+        estimate.agentSteps(),
+        estimate.criticalPath(),
+        estimate.maxParallelism());
+  }
+
+  static void runs(RunPage page, PrintStream out) {
+    out.printf("%-38s %-10s %-12s %-24s %s%n", "RUN", "STATUS", "TENANT", "CREATED", "SOURCE");
+    for (RunSummary run : page.runs()) {
+      out.printf(
+          "%-38s %-10s %-12s %-24s %s%n",
+          run.runId(), run.status().wire(), run.tenant(), run.createdAt(), run.source());
+    }
+    if (page.next() != null) {
+      out.println("more: --after " + page.next());
+    }
+  }
+
+  static void agents(List<AgentView> agents, PrintStream out) {
+    out.printf("%-24s %-24s %-10s %s%n", "AGENT", "CAPABILITIES", "LOAD", "NODE");
+    for (AgentView agent : agents) {
+      out.printf(
+          "%-24s %-24s %-10s %s%n",
+          agent.agentId(),
+          String.join(",", agent.capabilities()),
+          agent.load() + "/" + agent.maxConcurrent(),
+          agent.node());
+    }
+  }
+
+  static void state(NodeState state, PrintStream out) {
+    out.println("node " + state.node() + " " + state.roles());
+    out.println("members:");
+    state.members().forEach(m -> out.println("  " + m));
+    out.println(state.runs().isEmpty() ? "runs: none" : "runs:");
+    state.runs().forEach((status, count) -> out.printf("  %-10s %d%n", status.wire(), count));
+    out.println("queues:");
+    for (QueueView queue : state.queues()) {
+      out.printf(
+          "  %-32s queued %d, in flight %d%n", queue.busKey(), queue.queued(), queue.inFlight());
+    }
+    out.println("agents:");
+    agents(state.agents(), out);
+  }
+
+  private static String usage(Usage usage) {
+    if (usage == null || usage.promptTokens() + usage.completionTokens() == 0) {
+      return "none";
+    }
+    return String.format(
+        "%d prompt + %d completion tokens, $%s",
+        usage.promptTokens(), usage.completionTokens(), usage.costUsd().toPlainString());
+  }
+
+  private static String excerpt(JsonNode value) {
+    String text = value.isTextual() ? value.asText() : value.toString();
+    text = text.replace('\n', ' ');
+    return text.length() <= EXCERPT ? text : text.substring(0, EXCERPT - 1) + "…";
+  }
+}

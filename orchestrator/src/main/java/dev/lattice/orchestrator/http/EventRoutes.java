@@ -1,0 +1,136 @@
+package dev.lattice.orchestrator.http;
+
+import dev.lattice.orchestrator.node.LatticeClient;
+import dev.lattice.protocol.ids.RunId;
+import dev.lattice.protocol.run.RunEvent;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.http.javadsl.marshalling.sse.EventStreamMarshalling;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.headers.CacheControl;
+import org.apache.pekko.http.javadsl.model.headers.CacheDirectives;
+import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * {@code GET /api/v1/runs/{id}/events}: the run's events from a sequence number, then live until
+ * its terminal event. Newline-delimited JSON by default; Server-Sent Events (with heartbeats, and
+ * resumable through {@code Last-Event-ID}) for clients that accept {@code text/event-stream}.
+ *
+ * <p>The response streams with backpressure from the TCP connection back to the run's follower,
+ * which reads the journal a page at a time: a slow reader holds at most a page in memory, and a
+ * client that disconnects cancels the stream, which stops its follower.
+ */
+final class EventRoutes extends AllDirectives {
+  static final String LAST_EVENT_ID = "Last-Event-ID";
+  private static final String EVENT_STREAM = "text/event-stream";
+  private static final ByteString NEWLINE = ByteString.fromString("\n");
+
+  private final LatticeClient client;
+  private final HttpSettings settings;
+
+  EventRoutes(LatticeClient client, HttpSettings settings) {
+    this.client = client;
+    this.settings = settings;
+  }
+
+  Route route() {
+    return pathPrefix(
+        "runs",
+        () ->
+            pathPrefix(
+                PathMatchers.segment(),
+                id ->
+                    path(
+                        "events",
+                        () ->
+                            get(
+                                () ->
+                                    parameterOptional(
+                                        "from",
+                                        from ->
+                                            optionalHeaderValueByName(
+                                                LAST_EVENT_ID,
+                                                last ->
+                                                    extractRequest(
+                                                        request ->
+                                                            events(
+                                                                RunRoutes.runId(id),
+                                                                fromSeq(from, last),
+                                                                wantsEventStream(request)))))))));
+  }
+
+  private Route events(RunId runId, long from, boolean sse) {
+    // Unknown runs are a 404 before the response starts: a stream cannot change its status.
+    return onSuccess(
+        client.summary(runId),
+        summary -> {
+          if (summary.isEmpty()) {
+            throw new ProblemException(
+                Problem.Kind.RUN_NOT_FOUND.with(
+                    "no run has the id '" + runId.value() + "'", "runId"));
+          }
+          Source<RunEvent, NotUsed> events = client.events(runId, from);
+          return sse ? serverSentEvents(events) : ndjson(events);
+        });
+  }
+
+  private Route ndjson(Source<RunEvent, NotUsed> events) {
+    Source<ByteString, NotUsed> lines =
+        events.map(event -> ByteString.fromArray(JsonSupport.bytes(event)).concat(NEWLINE));
+    return complete(
+        HttpResponse.create().withEntity(HttpEntities.createChunked(JsonSupport.NDJSON, lines)));
+  }
+
+  private Route serverSentEvents(Source<RunEvent, NotUsed> events) {
+    Source<ServerSentEvent, NotUsed> stream =
+        events
+            .map(
+                event ->
+                    ServerSentEvent.create(
+                        new String(JsonSupport.bytes(event), StandardCharsets.UTF_8),
+                        event.type(),
+                        Long.toString(event.seq())))
+            .keepAlive(settings.heartbeat(), ServerSentEvent::heartbeat);
+    return respondWithHeaders(
+        List.of(CacheControl.create(CacheDirectives.NO_CACHE)),
+        () -> completeOK(stream, EventStreamMarshalling.toEventStream()));
+  }
+
+  /** Where to start: after {@code Last-Event-ID} when resuming, else {@code ?from}, else 1. */
+  private static long fromSeq(Optional<String> from, Optional<String> lastEventId) {
+    if (lastEventId.isPresent()) {
+      return number(lastEventId.get(), LAST_EVENT_ID, 0) + 1;
+    }
+    return from.map(value -> number(value, "from", 1)).orElse(1L);
+  }
+
+  private static long number(String value, String field, long min) {
+    try {
+      long n = Long.parseLong(value.trim());
+      if (n >= min) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // Reported below, like any other value out of range.
+    }
+    throw new ProblemException(
+        Problem.Kind.INVALID_REQUEST.with(
+            field + " must be a whole number of at least " + min + ", was '" + value + "'", field));
+  }
+
+  private static boolean wantsEventStream(HttpRequest request) {
+    return request
+        .getHeader("Accept")
+        .map(accept -> accept.value().contains(EVENT_STREAM))
+        .orElse(false);
+  }
+}

@@ -1,0 +1,94 @@
+package dev.lattice.orchestrator.http;
+
+import dev.lattice.orchestrator.node.Lattice;
+import dev.lattice.orchestrator.node.LatticeClient;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * The HTTP API of a node (DESIGN.md §5): {@code /api/v1/...} over the node's {@link LatticeClient},
+ * plus {@code /health} and {@code /ready}. Every error is {@code application/problem+json}.
+ */
+public final class HttpApi extends AllDirectives {
+  private final RunRoutes runs;
+  private final EventRoutes events;
+  private final NodeRoutes node;
+  private final HttpSettings settings;
+
+  public HttpApi(LatticeClient client, ActorSystem<?> system, HttpSettings settings) {
+    this.runs = new RunRoutes(client, settings);
+    this.events = new EventRoutes(client, settings);
+    this.node = new NodeRoutes(client, system, settings);
+    this.settings = settings;
+  }
+
+  /** Every route, sealed: nothing leaves it but a response. */
+  public Route route() {
+    return handleExceptions(
+        ProblemHandlers.exceptions(),
+        () ->
+            handleRejections(
+                ProblemHandlers.rejections(),
+                () ->
+                    withSizeLimit(
+                        settings.maxBodyBytes(),
+                        () ->
+                            concat(
+                                pathPrefix(
+                                    "api",
+                                    () ->
+                                        pathPrefix(
+                                            "v1",
+                                            () ->
+                                                concat(runs.route(), events.route(), node.api()))),
+                                node.probes()))));
+  }
+
+  /**
+   * Serves the API of {@code lattice} on the address of {@code settings}; the server stops when the
+   * node does.
+   */
+  public static Server start(Lattice lattice, HttpSettings settings) {
+    ActorSystem<?> system = lattice.system();
+    HttpApi api = new HttpApi(lattice.client(), system, settings);
+    CompletionStage<ServerBinding> binding =
+        Http.get(system)
+            .newServerAt(settings.host(), settings.port())
+            .bind(api.route())
+            .thenApply(b -> b.addToCoordinatedShutdown(Duration.ofSeconds(5), system));
+    try {
+      return new Server(binding.toCompletableFuture().get(30, TimeUnit.SECONDS));
+    } catch (Exception e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw new IllegalStateException(
+          "cannot listen on " + settings.host() + ":" + settings.port() + ": " + cause.getMessage(),
+          cause);
+    }
+  }
+
+  /** A running HTTP server. */
+  public static final class Server {
+    private final ServerBinding binding;
+
+    Server(ServerBinding binding) {
+      this.binding = binding;
+    }
+
+    /** Where it listens (with the real port when 0 was asked for). */
+    public InetSocketAddress address() {
+      return binding.localAddress();
+    }
+
+    /** The base URL of the API, e.g. {@code http://127.0.0.1:8080}. */
+    public String url() {
+      return "http://" + address().getHostString() + ":" + address().getPort();
+    }
+  }
+}

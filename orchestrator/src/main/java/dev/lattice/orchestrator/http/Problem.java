@@ -1,0 +1,62 @@
+package dev.lattice.orchestrator.http;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+/**
+ * An error response body ({@code application/problem+json}, RFC 9457). {@code type} is stable and
+ * meant for code; {@code title} is stable per type; {@code detail} says what exactly was wrong.
+ *
+ * @param type the kind of problem, {@code urn:lattice:problem:<slug>}
+ * @param title a short summary of the kind
+ * @param status the HTTP status code
+ * @param detail what went wrong with this request
+ * @param field the offending field of the request, where there is one (a path such as {@code
+ *     plan.steps[2].dependsOn}, a query parameter or a header name)
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"type", "title", "status", "detail", "field"})
+public record Problem(String type, String title, int status, String detail, String field) {
+
+  /** The kinds of problem the API reports. */
+  public enum Kind {
+    MALFORMED_JSON(400, "malformed-json", "The request body is not valid JSON"),
+    INVALID_REQUEST(400, "invalid-request", "The request is invalid"),
+    INVALID_PLAN(400, "invalid-plan", "The plan cannot run"),
+    RUN_NOT_FOUND(404, "run-not-found", "No such run"),
+    NOT_FOUND(404, "not-found", "No such resource"),
+    METHOD_NOT_ALLOWED(405, "method-not-allowed", "Method not allowed"),
+    NOT_ACCEPTABLE(406, "not-acceptable", "No acceptable representation"),
+    PAYLOAD_TOO_LARGE(413, "payload-too-large", "The request body is too large"),
+    UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "Unsupported content type"),
+    UNAVAILABLE(503, "unavailable", "The node cannot answer now"),
+    INTERNAL(500, "internal-error", "Internal error");
+
+    private final int status;
+    private final String slug;
+    private final String title;
+
+    Kind(int status, String slug, String title) {
+      this.status = status;
+      this.slug = slug;
+      this.title = title;
+    }
+
+    public int status() {
+      return status;
+    }
+
+    public String type() {
+      return "urn:lattice:problem:" + slug;
+    }
+
+    /** A problem of this kind. */
+    public Problem with(String detail, String field) {
+      return new Problem(type(), title, status, detail, field);
+    }
+
+    public Problem with(String detail) {
+      return with(detail, null);
+    }
+  }
+}

@@ -1,0 +1,169 @@
+package dev.lattice.orchestrator.http;
+
+import static dev.lattice.orchestrator.http.JsonSupport.body;
+import static dev.lattice.orchestrator.http.JsonSupport.json;
+
+import dev.lattice.orchestrator.node.LatticeClient;
+import dev.lattice.protocol.api.ExecuteRequest;
+import dev.lattice.protocol.api.RunQuery;
+import dev.lattice.protocol.ids.RunId;
+import dev.lattice.protocol.ids.TenantId;
+import dev.lattice.protocol.run.RunStatus;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.Location;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * {@code /api/v1/plan}, {@code /execute}, {@code /runs} and {@code /runs/{id}}: thin translations
+ * of the client's calls; every decision is the client's.
+ */
+final class RunRoutes extends AllDirectives {
+  static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+  private static final Pattern VALID_KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
+
+  private final LatticeClient client;
+  private final HttpSettings settings;
+
+  RunRoutes(LatticeClient client, HttpSettings settings) {
+    this.client = client;
+    this.settings = settings;
+  }
+
+  Route route() {
+    return concat(
+        path(
+            "plan",
+            () ->
+                post(
+                    () ->
+                        entity(
+                            body(ExecuteRequest.class),
+                            request ->
+                                onSuccess(
+                                    client.plan(request),
+                                    planned -> completeOK(planned, json()))))),
+        path(
+            "execute",
+            () ->
+                post(
+                    () ->
+                        optionalHeaderValueByName(
+                            IDEMPOTENCY_KEY,
+                            key ->
+                                entity(
+                                    body(ExecuteRequest.class),
+                                    request -> execute(request, key))))),
+        path("runs", () -> get(this::listRuns)),
+        pathPrefix(
+            "runs",
+            () ->
+                pathPrefix(
+                    PathMatchers.segment(),
+                    id ->
+                        pathEnd(
+                            () ->
+                                get(
+                                    () ->
+                                        onSuccess(
+                                            client.run(runId(id)),
+                                            run -> completeOK(run, json())))))));
+  }
+
+  private Route execute(ExecuteRequest request, Optional<String> key) {
+    String idempotencyKey = key.map(RunRoutes::validKey).orElse(null);
+    return onSuccess(
+        client.execute(request, idempotencyKey),
+        accepted ->
+            complete(
+                StatusCodes.ACCEPTED,
+                List.of(Location.create("/api/v1/runs/" + accepted.runId().value())),
+                accepted,
+                json()));
+  }
+
+  private Route listRuns() {
+    return parameterOptional(
+        "status",
+        status ->
+            parameterOptional(
+                "tenant",
+                tenant ->
+                    parameterOptional(
+                        "after",
+                        after ->
+                            parameterOptional(
+                                "limit",
+                                limit -> {
+                                  RunQuery query =
+                                      new RunQuery(
+                                          status.map(RunRoutes::status).orElse(null),
+                                          tenant.map(RunRoutes::tenant).orElse(null),
+                                          after.orElse(null),
+                                          limit
+                                              .map(this::limit)
+                                              .orElse(settings.defaultPageSize()));
+                                  return onSuccess(
+                                      client.runs(query), page -> completeOK(page, json()));
+                                }))));
+  }
+
+  /** A run id from the path; one that cannot exist is simply not found. */
+  static RunId runId(String value) {
+    try {
+      return RunId.of(value);
+    } catch (IllegalArgumentException e) {
+      throw new ProblemException(
+          Problem.Kind.RUN_NOT_FOUND.with("no run has the id '" + value + "'", "runId"));
+    }
+  }
+
+  private static String validKey(String key) {
+    if (!VALID_KEY.matcher(key).matches()) {
+      throw new ProblemException(
+          Problem.Kind.INVALID_REQUEST.with(
+              "an idempotency key is 1 to 255 visible ASCII characters", IDEMPOTENCY_KEY));
+    }
+    return key;
+  }
+
+  private static RunStatus status(String value) {
+    try {
+      return RunStatus.fromWire(value);
+    } catch (IllegalArgumentException e) {
+      throw new ProblemException(
+          Problem.Kind.INVALID_REQUEST.with(
+              "unknown status '"
+                  + value
+                  + "'; one of queued, running, paused, completed, failed,"
+                  + " cancelled",
+              "status"));
+    }
+  }
+
+  private static TenantId tenant(String value) {
+    try {
+      return TenantId.of(value);
+    } catch (IllegalArgumentException e) {
+      throw new ProblemException(Problem.Kind.INVALID_REQUEST.with(e.getMessage(), "tenant"));
+    }
+  }
+
+  private int limit(String value) {
+    try {
+      int limit = Integer.parseInt(value);
+      if (limit >= 1 && limit <= settings.maxPageSize()) {
+        return limit;
+      }
+    } catch (NumberFormatException e) {
+      // Reported below, like any other value out of range.
+    }
+    throw new ProblemException(
+        Problem.Kind.INVALID_REQUEST.with(
+            "limit must be a whole number from 1 to " + settings.maxPageSize(), "limit"));
+  }
+}

@@ -1,0 +1,362 @@
+package dev.lattice.orchestrator.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lattice.orchestrator.node.Lattice;
+import dev.lattice.orchestrator.testing.Await;
+import dev.lattice.protocol.api.RunQuery;
+import dev.lattice.protocol.ids.RunId;
+import dev.lattice.protocol.json.LatticeJson;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.testkit.TestRouteResult;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every endpoint of the API and every error status, through the routes over a real node. */
+class HttpApiRouteTest extends JUnitRouteTest {
+  private static final long MAX_BODY = 64 * 1024;
+  private static final String ECHO_PLAN =
+      "{\"plan\":{\"steps\":[{\"id\":\"a\",\"kind\":\"agent\",\"capability\":\"echo\","
+          + "\"input\":{\"text\":\"hello\"}},{\"id\":\"b\",\"kind\":\"agent\",\"capability\":\"echo\","
+          + "\"dependsOn\":[\"a\"]}]},\"payload\":{\"n\":1}}";
+
+  @TempDir static Path data;
+  static Lattice lattice;
+  static Route route;
+
+  @BeforeAll
+  static void start() {
+    lattice = Lattice.builder().dataDirectory(data).start();
+    HttpSettings settings =
+        new HttpSettings(
+            "127.0.0.1", 0, MAX_BODY, Duration.ofSeconds(1), 2, 5, Duration.ofSeconds(2));
+    route = new HttpApi(lattice.client(), lattice.system(), settings).route();
+  }
+
+  @AfterAll
+  static void stop() {
+    lattice.close();
+  }
+
+  @Override
+  org.apache.pekko.actor.typed.ActorSystem<?> nodeSystem() {
+    return lattice.system();
+  }
+
+  private TestRouteResult run(HttpRequest request) {
+    return testRoute(route).run(request);
+  }
+
+  private static HttpRequest post(String path, String json) {
+    return HttpRequest.POST(path)
+        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, json));
+  }
+
+  private static JsonNode json(TestRouteResult result) {
+    try {
+      return LatticeJson.mapper().readTree(result.entityString());
+    } catch (IOException e) {
+      throw new AssertionError("not JSON: " + result.entityString(), e);
+    }
+  }
+
+  /** Asserts a problem response and returns its body. */
+  private static JsonNode problem(TestRouteResult result, int status, String slug) {
+    result.assertStatusCode(status).assertMediaType("application/problem+json");
+    JsonNode body = json(result);
+    assertThat(body.get("type").asText()).isEqualTo("urn:lattice:problem:" + slug);
+    assertThat(body.get("status").asInt()).isEqualTo(status);
+    assertThat(body.get("title").asText()).isNotBlank();
+    assertThat(body.get("detail").asText()).isNotBlank();
+    return body;
+  }
+
+  private static long runCount() {
+    return Await.result(lattice.client().runs(new RunQuery(null, null, null, 500))).runs().size();
+  }
+
+  private String execute(String body) {
+    TestRouteResult result = run(post("/api/v1/execute", body));
+    result.assertStatusCode(202);
+    String runId = json(result).get("runId").asText();
+    result.assertHeaderExists("Location", "/api/v1/runs/" + runId);
+    return runId;
+  }
+
+  @Test
+  void planReturnsTheValidatedPlanWithItsEstimateAndRunsNothing() {
+    long before = runCount();
+    TestRouteResult result =
+        run(post("/api/v1/plan", "{\"intent\":\"indexing\",\"payload\":{\"documents\":[\"a\"]}}"));
+    result.assertStatusCode(200).assertMediaType("application/json");
+    JsonNode planned = json(result);
+    assertThat(planned.get("source").asText()).isEqualTo("intent:indexing");
+    assertThat(planned.get("plan").get("steps").size()).isGreaterThan(1);
+    assertThat(planned.get("estimate").get("steps").asInt())
+        .isEqualTo(planned.get("plan").get("steps").size());
+    assertThat(runCount()).isEqualTo(before);
+  }
+
+  @Test
+  void executeStartsARunThatCanBeReadBack() {
+    String runId = execute(ECHO_PLAN);
+    Await.result(lattice.client().awaitTerminal(RunId.of(runId)));
+    TestRouteResult result = run(HttpRequest.GET("/api/v1/runs/" + runId));
+    result.assertStatusCode(200);
+    JsonNode view = json(result);
+    assertThat(view.get("status").asText()).isEqualTo("completed");
+    assertThat(view.get("tenant").asText()).isEqualTo("default");
+    assertThat(view.get("steps").findValuesAsText("status"))
+        .containsExactly("succeeded", "succeeded");
+    assertThat(view.get("steps").get(0).get("attempts").asInt()).isEqualTo(1);
+    assertThat(view.get("steps").get(0).get("output").get("text").asText()).isEqualTo("hello");
+    assertThat(view.has("usage")).isTrue();
+  }
+
+  @Test
+  void anIdempotencyKeyReturnsTheSameRunInsteadOfStartingASecond() {
+    HttpRequest request =
+        post("/api/v1/execute", ECHO_PLAN)
+            .addHeader(RawHeader.create("Idempotency-Key", "order-42"));
+    long before = runCount();
+    JsonNode first = json(run(request).assertStatusCode(202));
+    JsonNode second = json(run(request).assertStatusCode(202));
+    assertThat(second.get("runId")).isEqualTo(first.get("runId"));
+    assertThat(first.get("created").asBoolean()).isTrue();
+    assertThat(second.get("created").asBoolean()).isFalse();
+    assertThat(runCount()).isEqualTo(before + 1);
+
+    JsonNode bad =
+        problem(
+            run(
+                post("/api/v1/execute", ECHO_PLAN)
+                    .addHeader(RawHeader.create("Idempotency-Key", "with space"))),
+            400,
+            "invalid-request");
+    assertThat(bad.get("field").asText()).isEqualTo("Idempotency-Key");
+  }
+
+  @Test
+  void clientMistakesAreProblemsThatChangeNothing() {
+    long before = runCount();
+    problem(run(post("/api/v1/execute", "{\"intent\":")), 400, "malformed-json");
+    problem(run(post("/api/v1/execute", "")), 400, "malformed-json");
+    problem(run(post("/api/v1/execute", "[]")), 400, "invalid-request");
+    assertThat(
+            problem(
+                    run(post("/api/v1/execute", "{\"intent\":\"indexing\",\"bogus\":1}")),
+                    400,
+                    "invalid-request")
+                .get("field")
+                .asText())
+        .isEqualTo("bogus");
+    assertThat(
+            problem(
+                    run(post("/api/v1/execute", "{\"intent\":\"indexing\",\"mode\":\"fast\"}")),
+                    400,
+                    "invalid-request")
+                .get("field")
+                .asText())
+        .isEqualTo("mode");
+    JsonNode wrongType =
+        problem(
+            run(
+                post(
+                    "/api/v1/execute",
+                    "{\"plan\":{\"steps\":[{\"id\":\"a\",\"kind\":\"agent\",\"capability\":\"echo\",\"retry\":{\"maxAttempts\":\"x\"}}]}}")),
+            400,
+            "invalid-request");
+    assertThat(wrongType.get("field").asText()).isEqualTo("plan.steps[0].retry.maxAttempts");
+    assertThat(wrongType.get("detail").asText()).contains("whole number").doesNotContain("java");
+    JsonNode cycle =
+        problem(
+            run(
+                post(
+                    "/api/v1/execute",
+                    "{\"plan\":{\"steps\":[{\"id\":\"a\",\"kind\":\"agent\",\"capability\":\"echo\",\"dependsOn\":[\"b\"]},{\"id\":\"b\",\"kind\":\"agent\",\"capability\":\"echo\",\"dependsOn\":[\"a\"]}]}}")),
+            400,
+            "invalid-plan");
+    assertThat(cycle.get("detail").asText()).contains("cycle");
+    assertThat(cycle.get("field").asText()).startsWith("plan.steps[");
+    assertThat(
+            problem(run(post("/api/v1/execute", "{\"intent\":\"nope\"}")), 400, "invalid-plan")
+                .get("field")
+                .asText())
+        .isEqualTo("intent");
+    problem(
+        run(
+            HttpRequest.POST("/api/v1/execute")
+                .withEntity(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, "{}"))),
+        415,
+        "unsupported-media-type");
+    String huge = "{\"intent\":\"indexing\",\"payload\":\"" + "x".repeat((int) MAX_BODY) + "\"}";
+    problem(run(post("/api/v1/execute", huge)), 413, "payload-too-large");
+    assertThat(runCount()).isEqualTo(before);
+  }
+
+  @Test
+  void wrongMethodsAndUnknownPathsAreProblems() {
+    TestRouteResult wrongMethod = run(HttpRequest.GET("/api/v1/execute"));
+    problem(wrongMethod, 405, "method-not-allowed");
+    wrongMethod.assertHeaderExists("Allow", "POST");
+    problem(run(HttpRequest.DELETE("/api/v1/runs")), 405, "method-not-allowed");
+    problem(run(HttpRequest.GET("/api/v1/nothing-here")), 404, "not-found");
+  }
+
+  @Test
+  void unknownRunsAreNotFound() {
+    String unknown = RunId.random().value();
+    assertThat(
+            problem(run(HttpRequest.GET("/api/v1/runs/" + unknown)), 404, "run-not-found")
+                .get("field")
+                .asText())
+        .isEqualTo("runId");
+    problem(run(HttpRequest.GET("/api/v1/runs/not%20an%20id")), 404, "run-not-found");
+    problem(run(HttpRequest.GET("/api/v1/runs/" + unknown + "/events")), 404, "run-not-found");
+  }
+
+  @Test
+  void runsAreListedNewestFirstFilteredAndPaged() {
+    String oldest = execute(ECHO_PLAN);
+    String older = execute(ECHO_PLAN);
+    String newer = execute(ECHO_PLAN.replace("\"payload\":{", "\"tenant\":\"acme\",\"payload\":{"));
+    Await.result(lattice.client().awaitTerminal(RunId.of(newer)));
+    Await.result(lattice.client().awaitTerminal(RunId.of(older)));
+    Await.result(lattice.client().awaitTerminal(RunId.of(oldest)));
+
+    JsonNode acme =
+        json(
+            run(HttpRequest.GET("/api/v1/runs?tenant=acme&status=completed"))
+                .assertStatusCode(200));
+    assertThat(acme.get("runs").findValuesAsText("runId")).containsExactly(newer);
+
+    // The default page size here is 2; pages follow each other without overlap.
+    JsonNode first = json(run(HttpRequest.GET("/api/v1/runs")).assertStatusCode(200));
+    assertThat(first.get("runs")).hasSize(2);
+    assertThat(first.get("runs").get(0).get("runId").asText()).isEqualTo(newer);
+    JsonNode second =
+        json(
+            run(HttpRequest.GET("/api/v1/runs?limit=5&after=" + first.get("next").asText()))
+                .assertStatusCode(200));
+    assertThat(second.get("runs").findValuesAsText("runId"))
+        .doesNotContainAnyElementsOf(first.get("runs").findValuesAsText("runId"));
+
+    assertThat(
+            problem(run(HttpRequest.GET("/api/v1/runs?status=sleeping")), 400, "invalid-request")
+                .get("field")
+                .asText())
+        .isEqualTo("status");
+    assertThat(
+            problem(run(HttpRequest.GET("/api/v1/runs?limit=0")), 400, "invalid-request")
+                .get("field")
+                .asText())
+        .isEqualTo("limit");
+    assertThat(
+            problem(run(HttpRequest.GET("/api/v1/runs?limit=6")), 400, "invalid-request")
+                .get("field")
+                .asText())
+        .isEqualTo("limit");
+    assertThat(
+            problem(run(HttpRequest.GET("/api/v1/runs?tenant=Not%20Valid")), 400, "invalid-request")
+                .get("field")
+                .asText())
+        .isEqualTo("tenant");
+  }
+
+  @Test
+  void eventsAreNewlineDelimitedJsonByDefaultAndServerSentEventsOnRequest() {
+    String runId = execute(ECHO_PLAN);
+    Await.result(lattice.client().awaitTerminal(RunId.of(runId)));
+    String path = "/api/v1/runs/" + runId + "/events";
+
+    TestRouteResult ndjson = run(HttpRequest.GET(path)).assertStatusCode(200);
+    ndjson.assertMediaType("application/x-ndjson");
+    List<String> lines = ndjson.entityString().lines().toList();
+    assertThat(lines).hasSize(4);
+    assertThat(lines.get(0)).contains("\"seq\":1").contains("\"type\":\"run.started\"");
+    assertThat(lines.get(3)).contains("\"seq\":4").contains("\"type\":\"run.completed\"");
+
+    List<String> fromThree =
+        run(HttpRequest.GET(path + "?from=3"))
+            .assertStatusCode(200)
+            .entityString()
+            .lines()
+            .toList();
+    assertThat(fromThree).containsExactlyElementsOf(lines.subList(2, 4));
+
+    TestRouteResult sse =
+        run(HttpRequest.GET(path).addHeader(RawHeader.create("Accept", "text/event-stream")))
+            .assertStatusCode(200);
+    sse.assertMediaType("text/event-stream");
+    assertThat(sse.entityString())
+        .contains("id:1\n")
+        .contains("event:run.started\n")
+        .contains("id:4\n");
+
+    TestRouteResult resumed =
+        run(
+            HttpRequest.GET(path)
+                .addHeader(RawHeader.create("Accept", "text/event-stream"))
+                .addHeader(RawHeader.create("Last-Event-ID", "2")));
+    assertThat(resumed.entityString())
+        .doesNotContain("id:1\n")
+        .doesNotContain("id:2\n")
+        .contains("id:3\n")
+        .contains("id:4\n");
+
+    assertThat(
+            problem(run(HttpRequest.GET(path + "?from=abc")), 400, "invalid-request")
+                .get("field")
+                .asText())
+        .isEqualTo("from");
+    assertThat(
+            problem(run(HttpRequest.GET(path + "?from=0")), 400, "invalid-request")
+                .get("field")
+                .asText())
+        .isEqualTo("from");
+    assertThat(
+            problem(
+                    run(HttpRequest.GET(path).addHeader(RawHeader.create("Last-Event-ID", "x"))),
+                    400,
+                    "invalid-request")
+                .get("field")
+                .asText())
+        .isEqualTo("Last-Event-ID");
+  }
+
+  @Test
+  void stateShowsMembersAgentsQueuesAndRunsByStatus() {
+    String runId = execute(ECHO_PLAN);
+    Await.result(lattice.client().awaitTerminal(RunId.of(runId)));
+    JsonNode state = json(run(HttpRequest.GET("/api/v1/state")).assertStatusCode(200));
+    assertThat(state.get("members").get(0).asText()).contains("up");
+    assertThat(state.get("roles").toString()).contains("orchestrator").contains("worker");
+    assertThat(state.get("agents").findValuesAsText("agentId")).contains("local.echo");
+    assertThat(state.get("agents").get(0).has("load")).isTrue();
+    assertThat(state.get("queues").findValuesAsText("busKey"))
+        .anyMatch(k -> k.startsWith("agent/echo/"));
+    assertThat(state.get("runs").get("completed").asLong()).isGreaterThanOrEqualTo(1);
+
+    JsonNode agents = json(run(HttpRequest.GET("/api/v1/agents")).assertStatusCode(200));
+    assertThat(agents.findValuesAsText("agentId")).contains("local.echo", "local.shell");
+  }
+
+  @Test
+  void probesAnswer() {
+    assertThat(json(run(HttpRequest.GET("/health")).assertStatusCode(200)).get("status").asText())
+        .isEqualTo("up");
+    assertThat(json(run(HttpRequest.GET("/ready")).assertStatusCode(200)).get("status").asText())
+        .isEqualTo("ready");
+  }
+}

@@ -1,0 +1,58 @@
+package dev.lattice.orchestrator.http;
+
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.server.RouteResult;
+import org.apache.pekko.http.javadsl.testkit.RouteTest;
+import org.apache.pekko.http.javadsl.testkit.TestRouteResult;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.SystemMaterializer;
+import org.junit.jupiter.api.Assertions;
+import scala.concurrent.Future;
+
+/**
+ * Pekko HTTP's route testkit for JUnit 5 (its own base class is for JUnit 4), over the actor system
+ * of a real node.
+ */
+abstract class JUnitRouteTest extends RouteTest {
+
+  /** The node's actor system. */
+  abstract org.apache.pekko.actor.typed.ActorSystem<?> nodeSystem();
+
+  @Override
+  public ActorSystem system() {
+    return Adapter.toClassic(nodeSystem());
+  }
+
+  @Override
+  public Materializer materializer() {
+    return SystemMaterializer.get(system()).materializer();
+  }
+
+  @Override
+  public TestRouteResult createTestRouteResultAsync(
+      HttpRequest request, Future<RouteResult> result) {
+    return new TestRouteResult(result, awaitDuration(), system().dispatcher(), materializer()) {
+      @Override
+      public void fail(String message) {
+        Assertions.fail(message);
+      }
+
+      @Override
+      public void assertEquals(Object expected, Object actual, String message) {
+        Assertions.assertEquals(expected, actual, message);
+      }
+
+      @Override
+      public void assertEquals(int expected, int actual, String message) {
+        Assertions.assertEquals(expected, actual, message);
+      }
+
+      @Override
+      public void assertTrue(boolean predicate, String message) {
+        Assertions.assertTrue(predicate, message);
+      }
+    };
+  }
+}
