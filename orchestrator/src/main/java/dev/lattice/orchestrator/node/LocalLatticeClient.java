@@ -245,7 +245,7 @@ final class LocalLatticeClient implements LatticeClient {
     CompletionStage<List<QueueView>> queues = queues();
     CompletionStage<Map<RunStatus, Long>> runs = indexRead(runIndex::countByStatus);
     return agents
-        .thenCombineAsync(queues, (agentViews, queueViews) -> withLoad(agentViews, queueViews))
+        .thenCombineAsync(queues, LocalLatticeClient::withLoad, executor)
         .thenCombineAsync(
             runs,
             (views, byStatus) ->
@@ -255,7 +255,8 @@ final class LocalLatticeClient implements LatticeClient {
                     members,
                     views.agents(),
                     views.queues(),
-                    byStatus),
+                    byStatus,
+                    streams.open()),
             executor);
   }
 

@@ -5,9 +5,13 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /** Waits for asynchronous results in tests, always with a deadline. */
 public final class Await {
+  private static final Duration POLL_INTERVAL = Duration.ofMillis(20);
+
   private Await() {}
 
   public static <T> T result(CompletionStage<T> stage) {
@@ -27,6 +31,17 @@ public final class Await {
       throw new IllegalStateException(e.getCause());
     } catch (TimeoutException e) {
       throw new AssertionError("no result within " + timeout, e);
+    }
+  }
+
+  /** Polls {@code condition} until it holds, failing after {@code timeout}. */
+  public static void until(BooleanSupplier condition, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met within " + timeout);
+      }
+      LockSupport.parkNanos(POLL_INTERVAL.toNanos());
     }
   }
 

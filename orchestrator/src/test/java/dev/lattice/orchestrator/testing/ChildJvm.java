@@ -117,6 +117,14 @@ public final class ChildJvm implements AutoCloseable {
     return process.exitValue();
   }
 
+  /** Waits until the process's output has been read to its end (the process exited). */
+  public void awaitEnd(Duration timeout) throws InterruptedException {
+    reader.join(timeout.toMillis());
+    if (reader.isAlive()) {
+      throw new AssertionError("the process's output did not end within " + timeout);
+    }
+  }
+
   public Process process() {
     return process;
   }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -78,6 +79,7 @@ public final class RunEventFollower extends AbstractBehavior<RunEventFollower.Co
   private final TimerScheduler<Command> timers;
   private final ActorRef<RunFeed> feedAdapter;
   private final ArrayDeque<RunEvent> outbox = new ArrayDeque<>();
+  private final Runnable onStop;
 
   private ActorRef<Out> out;
   private long expected;
@@ -97,8 +99,10 @@ public final class RunEventFollower extends AbstractBehavior<RunEventFollower.Co
       long fromSeq,
       int pageSize,
       Duration resubscribeInterval,
-      Consumer<ActorRef<RunFeed>> subscribe) {
+      Consumer<ActorRef<RunFeed>> subscribe,
+      Runnable onStop) {
     super(context);
+    this.onStop = onStop;
     this.timers = timers;
     this.reader = reader;
     this.runId = runId;
@@ -121,7 +125,8 @@ public final class RunEventFollower extends AbstractBehavior<RunEventFollower.Co
       long fromSeq,
       int pageSize,
       Duration resubscribeInterval,
-      Consumer<ActorRef<RunFeed>> subscribe) {
+      Consumer<ActorRef<RunFeed>> subscribe,
+      Runnable onStop) {
     return Behaviors.setup(
         context ->
             Behaviors.withTimers(
@@ -135,7 +140,8 @@ public final class RunEventFollower extends AbstractBehavior<RunEventFollower.Co
                         fromSeq,
                         pageSize,
                         resubscribeInterval,
-                        subscribe)));
+                        subscribe,
+                        onStop)));
   }
 
   @Override
@@ -149,6 +155,12 @@ public final class RunEventFollower extends AbstractBehavior<RunEventFollower.Co
         .onMessageEquals(Ack.INSTANCE, this::onAck)
         .onMessageEquals(Resubscribe.INSTANCE, this::onResubscribe)
         .onMessageEquals(OutGone.INSTANCE, Behaviors::stopped)
+        .onSignal(
+            PostStop.class,
+            stopped -> {
+              onStop.run();
+              return this;
+            })
         .build();
   }
 

@@ -5,6 +5,7 @@ import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.run.RunEvent;
 import dev.lattice.protocol.run.RunFeed;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.pekko.NotUsed;
@@ -25,12 +26,18 @@ public final class RunEventStreams {
   private final JournalReader reader;
   private final PersistenceSettings settings;
   private final AtomicLong followerNames = new AtomicLong();
+  private final AtomicInteger open = new AtomicInteger();
 
   public RunEventStreams(
       ActorSystem<?> system, JournalReader reader, PersistenceSettings settings) {
     this.system = system;
     this.reader = reader;
     this.settings = settings;
+  }
+
+  /** Streams open now: each holds a follower until its run ends or its client goes away. */
+  public int open() {
+    return open.get();
   }
 
   /**
@@ -44,6 +51,7 @@ public final class RunEventStreams {
       RunId runId, String persistenceId, long fromSeq, Consumer<ActorRef<RunFeed>> subscribe) {
     return Source.fromMaterializer(
             (materializer, attributes) -> {
+              open.incrementAndGet();
               ActorRef<RunEventFollower.Command> follower =
                   system.systemActorOf(
                       RunEventFollower.create(
@@ -53,7 +61,8 @@ public final class RunEventStreams {
                           fromSeq,
                           settings.readPageSize(),
                           settings.followerResubscribeInterval(),
-                          subscribe),
+                          subscribe,
+                          open::decrementAndGet),
                       "run-follower-" + followerNames.incrementAndGet(),
                       Props.empty());
               return ActorSource

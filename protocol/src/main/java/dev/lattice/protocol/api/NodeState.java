@@ -13,6 +13,7 @@ import java.util.Map;
  * @param agents every worker agent registered in the cluster
  * @param queues the dispatcher queues hosted on this node
  * @param runs how many runs are in each status (statuses without runs are absent)
+ * @param eventStreams event streams of runs open on this node (each one a follower of its run)
  */
 public record NodeState(
     String node,
@@ -20,4 +21,5 @@ public record NodeState(
     List<String> members,
     List<AgentView> agents,
     List<QueueView> queues,
-    Map<RunStatus, Long> runs) {}
+    Map<RunStatus, Long> runs,
+    int eventStreams) {}

@@ -1,0 +1,144 @@
+package dev.lattice.orchestrator.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lattice.orchestrator.http.HttpApi;
+import dev.lattice.orchestrator.http.HttpSettings;
+import dev.lattice.orchestrator.node.Lattice;
+import dev.lattice.orchestrator.testing.ChildJvm;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The {@code lattice} client commands, each run as a separate process against a real node. */
+class LatticeCliIT {
+  private static final Duration TIMEOUT = Duration.ofMinutes(1);
+
+  @TempDir static Path data;
+  @TempDir static Path logs;
+  static Lattice lattice;
+  static String server;
+
+  @BeforeAll
+  static void start() {
+    lattice = Lattice.builder().dataDirectory(data).start();
+    server =
+        HttpApi.start(
+                lattice,
+                HttpSettings.create(lattice.system().settings().config())
+                    .withAddress("127.0.0.1", 0))
+            .url();
+  }
+
+  @AfterAll
+  static void stop() {
+    lattice.close();
+  }
+
+  /** A finished CLI process: its exit code, stdout lines and stderr. */
+  record Result(int exit, List<String> out, String err) {}
+
+  private static Result cli(String name, String... args) throws Exception {
+    Path log = logs.resolve(name + ".err");
+    try (ChildJvm process =
+        ChildJvm.start(log, LatticeMain.class.getName(), List.of("-Xmx128m"), args)) {
+      assertThat(process.process().waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+      int exit = process.process().exitValue();
+      // The output reader may lag the exit by a moment: wait for its end marker.
+      process.awaitEnd(TIMEOUT);
+      return new Result(exit, process.lines(), Files.readString(log));
+    }
+  }
+
+  @Test
+  void executeFollowPrintsTheEventsAndRunShowsTheFinalState() throws Exception {
+    Result executed =
+        cli(
+            "execute",
+            "execute",
+            "--server",
+            server,
+            "--intent",
+            "code-build-test",
+            "--payload",
+            "{\"repo\":\"demo\"}",
+            "--follow");
+    assertThat(executed.exit()).as(executed.err()).isZero();
+    String output = String.join("\n", executed.out());
+    assertThat(output)
+        .contains("run.started")
+        .contains("step.succeeded       build")
+        .contains("step.succeeded       report")
+        .contains("run.completed");
+    Matcher started = Pattern.compile("run (\\S+) started").matcher(output);
+    assertThat(started.find()).as(output).isTrue();
+    String runId = started.group(1);
+
+    Result run = cli("run", "run", runId, "--server", server);
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(run.out().get(0)).contains(runId).contains("completed");
+    assertThat(String.join("\n", run.out())).contains("build").contains("test").contains("report");
+
+    Result json = cli("run-json", "run", runId, "--server", server, "--json");
+    assertThat(json.exit()).isZero();
+    assertThat(String.join("\n", json.out())).contains("\"status\" : \"completed\"");
+
+    Result events = cli("events", "events", runId, "--from", "2", "--server", server);
+    assertThat(events.exit()).isZero();
+    assertThat(events.out().get(0)).startsWith("   2 ");
+    assertThat(events.out().get(events.out().size() - 1)).contains("run.completed");
+
+    Result runs = cli("runs", "runs", "--status", "completed", "--server", server);
+    assertThat(String.join("\n", runs.out())).contains(runId);
+  }
+
+  @Test
+  void aFailedRunMakesExecuteFollowExitNonZero() throws Exception {
+    Result executed =
+        cli(
+            "failing",
+            "execute",
+            "--server",
+            server,
+            "--intent",
+            "code-build-test",
+            "--payload",
+            "{\"test\":[\"false\"]}",
+            "--follow");
+    assertThat(executed.exit()).isEqualTo(1);
+    assertThat(String.join("\n", executed.out())).contains("run.failed");
+  }
+
+  @Test
+  void refusalsAndAnUnreachableServerAreOneLineErrors() throws Exception {
+    Result unknown = cli("unknown", "run", "no-such-run", "--server", server);
+    assertThat(unknown.exit()).isEqualTo(1);
+    assertThat(unknown.err().strip()).startsWith("lattice: No such run (404)").doesNotContain("\n");
+
+    Result badPlan = cli("bad-plan", "plan", "--intent", "nope", "--server", server);
+    assertThat(badPlan.exit()).isEqualTo(1);
+    assertThat(badPlan.err()).contains("unknown intent 'nope'").contains("[field: intent]");
+
+    Result down = cli("down", "state", "--server", "http://127.0.0.1:" + closedPort());
+    assertThat(down.exit()).isEqualTo(3);
+    assertThat(down.err().strip())
+        .startsWith("lattice: cannot reach the Lattice server")
+        .doesNotContain("\n");
+  }
+
+  private static int closedPort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}

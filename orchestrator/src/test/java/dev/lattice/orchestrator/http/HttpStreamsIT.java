@@ -1,0 +1,191 @@
+package dev.lattice.orchestrator.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lattice.orchestrator.node.Lattice;
+import dev.lattice.orchestrator.testing.Await;
+import dev.lattice.orchestrator.testing.RunEvents;
+import dev.lattice.protocol.api.ExecuteRequest;
+import dev.lattice.protocol.ids.RunId;
+import dev.lattice.protocol.json.LatticeJson;
+import dev.lattice.protocol.plan.PlanSpec;
+import dev.lattice.protocol.plan.StepSpec;
+import dev.lattice.protocol.run.RunEvent;
+import dev.lattice.worker.action.ActionResult;
+import dev.lattice.worker.action.AgentAction;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Run event streams over real HTTP on loopback: resuming, many followers, bursts, unknown runs. */
+class HttpStreamsIT {
+  /** Long enough that a step records its start, so a chain of them takes a while. */
+  private static final long TICK_MILLIS = 30;
+
+  @TempDir static Path data;
+  static Lattice lattice;
+  static StreamClient client;
+
+  @BeforeAll
+  static void start() {
+    AgentAction tick =
+        (request, context) ->
+            CompletableFuture.supplyAsync(
+                () -> ActionResult.of(request.input()),
+                CompletableFuture.delayedExecutor(TICK_MILLIS, TimeUnit.MILLISECONDS));
+    lattice = Lattice.builder().dataDirectory(data).action("tick", tick, 64).start();
+    HttpSettings settings =
+        HttpSettings.create(lattice.system().settings().config()).withAddress("127.0.0.1", 0);
+    client = new StreamClient(HttpApi.start(lattice, settings).url());
+  }
+
+  @AfterAll
+  static void stop() {
+    lattice.close();
+  }
+
+  @AfterEach
+  void everyStreamIsReleased() {
+    // A client that disconnected, or read to the end, holds nothing on the node.
+    Await.until(
+        () -> Await.result(lattice.client().state()).eventStreams() == 0, Duration.ofSeconds(10));
+  }
+
+  /** A run of {@code steps} sequential steps of {@code capability}. */
+  private static RunId chain(String capability, int steps) {
+    List<StepSpec> specs = new ArrayList<>();
+    for (int i = 0; i < steps; i++) {
+      specs.add(step("s" + i, capability, i == 0 ? List.of() : List.of("s" + (i - 1))));
+    }
+    return execute(specs);
+  }
+
+  private static StepSpec step(String id, String capability, List<String> dependsOn) {
+    return StepSpec.agent(
+        id,
+        capability,
+        LatticeJson.mapper().createObjectNode().put("step", id),
+        dependsOn.toArray(String[]::new));
+  }
+
+  private static RunId execute(List<StepSpec> steps) {
+    return Await.result(
+            lattice
+                .client()
+                .execute(
+                    ExecuteRequest.plan(
+                        PlanSpec.of(steps.toArray(StepSpec[]::new)),
+                        LatticeJson.mapper().nullNode())))
+        .runId();
+  }
+
+  private static List<RunEvent> journal(RunId runId) {
+    Await.result(lattice.client().awaitTerminal(runId));
+    return Await.result(lattice.client().events(runId, 1).runWith(Sink.seq(), lattice.system()));
+  }
+
+  /** Events in their wire form, which is what a client must get exactly. */
+  private static List<String> wire(List<RunEvent> events) {
+    return events.stream()
+        .map(e -> new String(JsonSupport.bytes(e), StandardCharsets.UTF_8))
+        .toList();
+  }
+
+  private static String eventsPath(RunId runId) {
+    return "/api/v1/runs/" + runId.value() + "/events";
+  }
+
+  @Test
+  void anSseClientThatReconnectsWithLastEventIdGetsEveryEventOnceInOrder() {
+    RunId runId = chain("tick", 20);
+    List<RunEvent> first = client.sse(eventsPath(runId), null, e -> e.seq() >= 10);
+    assertThat(first.get(first.size() - 1).terminal())
+        .as("disconnected while the run was live")
+        .isFalse();
+    String lastId = Long.toString(first.get(first.size() - 1).seq());
+    List<RunEvent> rest = client.sse(eventsPath(runId), lastId, RunEvent::terminal);
+
+    List<RunEvent> all = new ArrayList<>(first);
+    all.addAll(rest);
+    RunEvents.assertWellFormed(all);
+    assertThat(wire(all)).isEqualTo(wire(journal(runId)));
+  }
+
+  @Test
+  void anNdjsonClientThatReconnectsFromASequenceNumberGetsEveryEventOnceInOrder() {
+    RunId runId = chain("tick", 20);
+    List<RunEvent> first = client.ndjson(eventsPath(runId), e -> e.seq() >= 10);
+    assertThat(first.get(first.size() - 1).terminal()).isFalse();
+    long next = first.get(first.size() - 1).seq() + 1;
+    List<RunEvent> rest = client.ndjson(eventsPath(runId) + "?from=" + next, e -> false);
+
+    List<RunEvent> all = new ArrayList<>(first);
+    all.addAll(rest);
+    RunEvents.assertWellFormed(all);
+    assertThat(wire(all)).isEqualTo(wire(journal(runId)));
+  }
+
+  @Test
+  void fiftyConcurrentFollowersOfOneRunSeeTheSameSequence() throws Exception {
+    RunId runId = chain("tick", 10);
+    ExecutorService pool = Executors.newFixedThreadPool(50);
+    try {
+      List<Future<List<RunEvent>>> followers = new ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        boolean sse = i % 2 == 0;
+        followers.add(
+            pool.submit(
+                () ->
+                    sse
+                        ? client.sse(eventsPath(runId), null, e -> false)
+                        : client.ndjson(eventsPath(runId), e -> false)));
+      }
+      List<RunEvent> expected = journal(runId);
+      RunEvents.assertWellFormed(expected);
+      for (Future<List<RunEvent>> follower : followers) {
+        assertThat(wire(follower.get(60, TimeUnit.SECONDS))).isEqualTo(wire(expected));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aBurstOfAThousandEventsArrivesCompleteAndInOrder() {
+    List<StepSpec> steps = new ArrayList<>();
+    for (int i = 0; i < 998; i++) {
+      steps.add(step("b" + i, "echo", List.of()));
+    }
+    RunId runId = execute(steps);
+    List<RunEvent> received = client.ndjson(eventsPath(runId), e -> false);
+    assertThat(received).hasSizeGreaterThanOrEqualTo(1000);
+    RunEvents.assertWellFormed(received);
+    assertThat(wire(received)).isEqualTo(wire(journal(runId)));
+  }
+
+  @Test
+  void aStreamOfAnUnknownRunIsNotFound() {
+    HttpResponse<Stream<String>> response =
+        client.open(eventsPath(RunId.random()), "text/event-stream", null);
+    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    try (Stream<String> body = response.body()) {
+      assertThat(String.join("", body.toList())).contains("urn:lattice:problem:run-not-found");
+    }
+  }
+}
