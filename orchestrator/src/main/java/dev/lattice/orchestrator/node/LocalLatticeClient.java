@@ -46,6 +46,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -57,6 +58,9 @@ import org.apache.pekko.stream.javadsl.Source;
 
 /** The client of a node in this JVM: talks to entities through sharding, never over HTTP. */
 final class LocalLatticeClient implements LatticeClient {
+  /** Pekko gives every member a role naming its data center ({@code dc-default}). */
+  private static final String DATA_CENTER_ROLE_PREFIX = "dc-";
+
   private final ActorSystem<?> system;
   private final ClusterSharding sharding;
   private final ActorRef<AgentDirectory.Command> directory;
@@ -240,7 +244,7 @@ final class LocalLatticeClient implements LatticeClient {
     cluster
         .state()
         .getMembers()
-        .forEach(m -> members.add(m.address() + " " + m.getRoles() + " " + status(m.status())));
+        .forEach(m -> members.add(m.address() + " " + roles(m) + " " + status(m.status())));
     CompletionStage<List<AgentView>> agents = agents();
     CompletionStage<List<QueueView>> queues = queues();
     CompletionStage<Map<RunStatus, Long>> runs = indexRead(runIndex::countByStatus);
@@ -251,7 +255,7 @@ final class LocalLatticeClient implements LatticeClient {
             (views, byStatus) ->
                 new NodeState(
                     cluster.selfMember().address().toString(),
-                    List.copyOf(cluster.selfMember().getRoles()),
+                    roles(cluster.selfMember()),
                     members,
                     views.agents(),
                     views.queues(),
@@ -281,6 +285,14 @@ final class LocalLatticeClient implements LatticeClient {
                         load.getOrDefault(a.agentId(), 0)))
             .toList();
     return new AgentsAndQueues(loaded, queues);
+  }
+
+  /** A member's Lattice roles, without the data-center role Pekko adds to every member. */
+  private static List<String> roles(Member member) {
+    return member.getRoles().stream()
+        .filter(role -> !role.startsWith(DATA_CENTER_ROLE_PREFIX))
+        .sorted()
+        .toList();
   }
 
   private static String status(MemberStatus status) {
