@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -33,7 +34,11 @@ import picocli.CommandLine.Option;
         "Measure throughput and latency of workloads W and W2 against plain-JDBC baselines.")
 public final class BenchCommand implements Callable<Integer>, LatticeSubcommand {
 
-  @Option(names = "--workload", split = ",", defaultValue = "W", description = "W, W2 or W,W2.")
+  @Option(
+      names = "--workload",
+      split = ",",
+      defaultValue = "W",
+      description = "W, W2, F (live followers), or several, e.g. W,W2.")
   List<Workload> workloads;
 
   @Option(names = "--runs", defaultValue = "2000", description = "Measured runs per round.")
@@ -67,6 +72,24 @@ public final class BenchCommand implements Callable<Integer>, LatticeSubcommand 
       description = "Where to create the fresh journal files (default: a temporary directory).")
   Path data;
 
+  @Option(
+      names = "--followers",
+      defaultValue = "1000",
+      description = "Workload F: idle followers connected to other runs.")
+  int followers;
+
+  @Option(
+      names = "--idle-seconds",
+      defaultValue = "10",
+      description = "Workload F: how long CPU is measured with and without the idle followers.")
+  int idleSeconds;
+
+  @Option(
+      names = "--jit-settle-seconds",
+      defaultValue = "60",
+      description = "Workload F: the longest to wait for the JIT to go quiet before measuring CPU.")
+  int jitSettleSeconds;
+
   @Option(names = "--keep", description = "Keep the journal files afterwards.")
   boolean keep;
 
@@ -85,7 +108,17 @@ public final class BenchCommand implements Callable<Integer>, LatticeSubcommand 
                       + "-"
                       + System.currentTimeMillis()));
       try {
-        summaries.add(bench(workload, directory, out));
+        summaries.add(
+            workload == Workload.F
+                ? FollowerBench.run(
+                    directory,
+                    followers,
+                    runs,
+                    warmup,
+                    Duration.ofSeconds(idleSeconds),
+                    Duration.ofSeconds(jitSettleSeconds),
+                    out)
+                : bench(workload, directory, out));
       } finally {
         if (!keep) {
           deleteTree(directory);

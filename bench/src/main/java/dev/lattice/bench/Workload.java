@@ -33,6 +33,19 @@ enum Workload {
       steps.add(StepSpec.agent("join", "echo", null, branches));
       return new PlanSpec(steps, null);
     }
+  },
+  /**
+   * Live followers: a step held until its follower is connected, then two echo steps, while idle
+   * followers watch other runs (see {@link FollowerBench}).
+   */
+  F {
+    @Override
+    PlanSpec plan() {
+      return PlanSpec.of(
+          StepSpec.agent("held", FollowerBench.HOLD, null),
+          StepSpec.agent("first", "echo", null, "held"),
+          StepSpec.agent("second", "echo", null, "first"));
+    }
   };
 
   abstract PlanSpec plan();

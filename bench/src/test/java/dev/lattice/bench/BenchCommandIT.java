@@ -14,34 +14,42 @@ import org.junit.jupiter.api.io.TempDir;
 class BenchCommandIT {
   @TempDir Path data;
 
-  @Test
-  void printsASummaryLinePerWorkload() {
+  /** Runs {@code lattice bench} with {@code args}, checks it succeeded, and returns its output. */
+  private static String bench(String... args) {
     PrintStream original = System.out;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     int exit;
     try {
       System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-      exit =
-          LatticeMain.run(
-              "bench",
-              "--workload",
-              "W,W2",
-              "--runs",
-              "40",
-              "--rounds",
-              "2",
-              "--concurrency",
-              "4",
-              "--warmup",
-              "10",
-              "--data",
-              data.toString());
+      String[] command = new String[args.length + 1];
+      command[0] = "bench";
+      System.arraycopy(args, 0, command, 1, args.length);
+      exit = LatticeMain.run(command);
     } finally {
       System.setOut(original);
     }
     String output = captured.toString(StandardCharsets.UTF_8);
     original.print(output);
     assertThat(exit).isZero();
+    return output;
+  }
+
+  @Test
+  void printsASummaryLinePerWorkload() {
+    String output =
+        bench(
+            "--workload",
+            "W,W2",
+            "--runs",
+            "40",
+            "--rounds",
+            "2",
+            "--concurrency",
+            "4",
+            "--warmup",
+            "10",
+            "--data",
+            data.toString());
     assertThat(output.lines().filter(l -> l.startsWith("workload=")))
         .hasSize(2)
         .allSatisfy(
@@ -52,6 +60,37 @@ class BenchCommandIT {
                             + " p95_ms=[\\d.]+ p99_ms=[\\d.]+ rows_per_run=[\\d.]+"
                             + " floor_runs_per_s=\\d+ ratio=[\\d.]+ ceiling_rows_per_s=\\d+"));
     // The journal files are removed afterwards unless asked to keep them.
+    assertThat(data.toFile().list()).isEmpty();
+  }
+
+  @Test
+  void measuresLiveFollowersAndWhatIdleOnesCost() {
+    String output =
+        bench(
+            "--workload",
+            "F",
+            "--followers",
+            "20",
+            "--runs",
+            "10",
+            "--warmup",
+            "5",
+            "--idle-seconds",
+            "1",
+            "--jit-settle-seconds",
+            "0",
+            "--data",
+            data.toString());
+    assertThat(output.lines().filter(l -> l.startsWith("workload=F")))
+        .singleElement()
+        .satisfies(
+            line ->
+                assertThat(line)
+                    .matches(
+                        "workload=F followers=20 live_runs=10 live_events=\\d+ p50_ms=[\\d.]+"
+                            + " p95_ms=[\\d.]+ p99_ms=[\\d.]+"
+                            + " idle_followers_cpu_pct_of_core=[\\d.]+"
+                            + " baseline_cpu_pct_of_core=[\\d.]+"));
     assertThat(data.toFile().list()).isEmpty();
   }
 }

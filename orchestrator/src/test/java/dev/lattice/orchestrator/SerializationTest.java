@@ -141,7 +141,7 @@ class SerializationTest {
             ok,
             failed,
             manifest,
-            new RunFeed.Subscribed(4, false),
+            new RunFeed.Subscribed(4, false, ref),
             new RunFeed.Published(List.of(event)),
             new RunEntity.StartRun(planned, JSON, "key", true, ref.narrow()),
             new RunEntity.ReportStarted("a", 2, AgentId.of("n.echo")),

@@ -6,17 +6,25 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.stream.javadsl.BroadcastHub;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Source;
 
 /**
  * The HTTP API of a node (DESIGN.md §5): {@code /api/v1/...} over the node's {@link LatticeClient},
  * plus {@code /health} and {@code /ready}. Every error is {@code application/problem+json}.
  */
 public final class HttpApi extends AllDirectives {
+  /** The broadcast hub's buffer; ticks are dropped, not queued, when it is full. */
+  private static final int HEARTBEAT_BUFFER = 2;
+
   private final RunRoutes runs;
   private final EventRoutes events;
   private final NodeRoutes node;
@@ -24,9 +32,17 @@ public final class HttpApi extends AllDirectives {
 
   public HttpApi(LatticeClient client, ActorSystem<?> system, HttpSettings settings) {
     this.runs = new RunRoutes(client, settings);
-    this.events = new EventRoutes(client, settings);
+    this.events = new EventRoutes(client, heartbeats(system, settings.heartbeat()));
     this.node = new NodeRoutes(client, system, settings);
     this.settings = settings;
+  }
+
+  /** One heartbeat timer for all event streams of the node, broadcast to each. */
+  private static Source<ServerSentEvent, NotUsed> heartbeats(
+      ActorSystem<?> system, Duration interval) {
+    return Source.tick(interval, interval, ServerSentEvent.heartbeat())
+        .toMat(BroadcastHub.of(ServerSentEvent.class, HEARTBEAT_BUFFER), Keep.right())
+        .run(system);
   }
 
   /** Every route, sealed: nothing leaves it but a response. */

@@ -400,7 +400,8 @@ public final class RunEntity
     boolean terminal = state.terminal();
     return Effect()
         .reply(
-            subscribe.subscriber(), new RunFeed.Subscribed(lastSequenceNumber(context), terminal));
+            subscribe.subscriber(),
+            new RunFeed.Subscribed(lastSequenceNumber(context), terminal, context.getSelf()));
   }
 
   private ReplyEffect<RunChange, RunState> onSubscriberGone(RunState state, SubscriberGone gone) {

@@ -157,7 +157,10 @@ class RunEntityTest {
     start(CHAIN);
     TestProbe<RunFeed> follower = testKit.createTestProbe();
     run.runCommand(new RunEntity.Subscribe(follower.ref()));
-    assertThat(follower.receiveMessage()).isEqualTo(new RunFeed.Subscribed(1, false));
+    RunFeed.Subscribed subscribed = (RunFeed.Subscribed) follower.receiveMessage();
+    assertThat(subscribed.lastSeq()).isEqualTo(1);
+    assertThat(subscribed.terminal()).isFalse();
+    assertThat(subscribed.run()).as("the run's actor, for the follower to watch").isNotNull();
     report("a", 1, StepOutcome.succeeded(json("{}"), null));
     RunFeed.Published published =
         (RunFeed.Published) follower.receiveMessage(Duration.ofSeconds(5));

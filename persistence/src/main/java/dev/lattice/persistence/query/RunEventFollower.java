@@ -56,6 +56,9 @@ public final class RunEventFollower extends AbstractBehavior<RunEventFollower.Co
     INSTANCE
   }
 
+  /** The run actor this follower watches stopped. */
+  private record RunGone(ActorRef<?> run) implements Command {}
+
   /** What the follower sends to the stream stage. */
   public sealed interface Out {}
 
@@ -82,6 +85,7 @@ public final class RunEventFollower extends AbstractBehavior<RunEventFollower.Co
   private final Runnable onStop;
 
   private ActorRef<Out> out;
+  private ActorRef<?> watchedRun;
   private long expected;
   private long highestSeen;
   private boolean needJournal;
@@ -155,6 +159,7 @@ public final class RunEventFollower extends AbstractBehavior<RunEventFollower.Co
         .onMessageEquals(Ack.INSTANCE, this::onAck)
         .onMessageEquals(Resubscribe.INSTANCE, this::onResubscribe)
         .onMessageEquals(OutGone.INSTANCE, Behaviors::stopped)
+        .onMessage(RunGone.class, this::onRunGone)
         .onSignal(
             PostStop.class,
             stopped -> {
@@ -190,6 +195,7 @@ public final class RunEventFollower extends AbstractBehavior<RunEventFollower.Co
 
   private Behavior<Command> onFromRun(FromRun message) {
     if (message.feed() instanceof RunFeed.Subscribed subscribed) {
+      watch(subscribed.run());
       noteSeen(subscribed.lastSeq());
     } else if (message.feed() instanceof RunFeed.Published published) {
       for (RunEvent event : published.events()) {
@@ -246,6 +252,26 @@ public final class RunEventFollower extends AbstractBehavior<RunEventFollower.Co
     }
     drain();
     readIfNeeded();
+    return this;
+  }
+
+  /** Watches the run's actor, so that its stop (restart, move) leads to a new subscription. */
+  private void watch(ActorRef<?> run) {
+    if (run == null || run.equals(watchedRun)) {
+      return;
+    }
+    if (watchedRun != null) {
+      getContext().unwatch(watchedRun);
+    }
+    watchedRun = run;
+    getContext().watchWith(run, new RunGone(run));
+  }
+
+  private Behavior<Command> onRunGone(RunGone gone) {
+    if (gone.run().equals(watchedRun)) {
+      watchedRun = null;
+      return onResubscribe();
+    }
     return this;
   }
 

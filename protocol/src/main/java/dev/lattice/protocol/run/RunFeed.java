@@ -2,6 +2,7 @@ package dev.lattice.protocol.run;
 
 import dev.lattice.protocol.CborSerializable;
 import java.util.List;
+import org.apache.pekko.actor.typed.ActorRef;
 
 /**
  * What a run pushes to its live followers after each persist. A follower treats pushes as a fast
@@ -14,8 +15,10 @@ public sealed interface RunFeed extends CborSerializable {
    *
    * @param lastSeq the sequence number of the run's latest persisted event
    * @param terminal whether the run has ended
+   * @param run the run's actor, for the follower to watch: when it stops (the run restarted or
+   *     moved to another node), the follower subscribes again at once
    */
-  record Subscribed(long lastSeq, boolean terminal) implements RunFeed {}
+  record Subscribed(long lastSeq, boolean terminal, ActorRef<?> run) implements RunFeed {}
 
   /** Events just persisted, in sequence order. */
   record Published(List<RunEvent> events) implements RunFeed {
