@@ -92,8 +92,14 @@ final class ApiClient {
         }
       }
     } catch (IOException e) {
-      throw new CliException(
-          "the event stream from " + base + " broke off: " + e.getMessage(), CliException.REFUSED);
+      throw new BrokenStream("the event stream from " + base + " broke off: " + e.getMessage());
+    }
+  }
+
+  /** A stream that ended before its run did (for example an idle connection the server closed). */
+  static final class BrokenStream extends CliException {
+    BrokenStream(String message) {
+      super(message, CliException.REFUSED);
     }
   }
 

@@ -1,7 +1,7 @@
 package dev.lattice.orchestrator.cli;
 
 /** A failure the command reports in one line, with its exit code. */
-final class CliException extends RuntimeException {
+class CliException extends RuntimeException {
   /** The request was refused, or the run did not complete. */
   static final int REFUSED = 1;
 

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -19,6 +20,12 @@ import picocli.CommandLine.Parameters;
           + " until the run ends (exit code 0 only if it completed)."
     })
 final class EventsCommand extends ClientCommand {
+  /** Resumptions in a row that bring no new event before following gives up. */
+  private static final int MAX_FRUITLESS_RESUMES = 3;
+
+  /** An attempt shorter than this that brings no event counts as fruitless. */
+  private static final Duration QUICK_FAILURE = Duration.ofSeconds(5);
+
   @Parameters(index = "0", paramLabel = "RUN_ID", description = "The run.")
   String runId;
 
@@ -51,23 +58,51 @@ final class EventsCommand extends ClientCommand {
     return 0;
   }
 
-  /** Prints the run's events from {@code from} until its terminal event; 0 if it completed. */
+  /**
+   * Prints the run's events from {@code from} until its terminal event; 0 if it completed. A stream
+   * that ends early (the server closes idle connections) is resumed after the last event printed,
+   * as long as each attempt makes progress.
+   */
   static int follow(ApiClient api, String runId, long from, boolean json, PrintStream out) {
     RunEvent[] terminal = new RunEvent[1];
-    api.stream(
-        runPath(runId) + "/events?from=" + from,
-        line -> {
-          RunEvent event = print(line, json, out);
-          if (event.terminal()) {
-            terminal[0] = event;
-            return false;
-          }
-          return true;
-        });
-    if (terminal[0] == null) {
-      throw new CliException("the event stream ended before the run did", CliException.REFUSED);
+    long[] next = {from};
+    int fruitless = 0;
+    while (terminal[0] == null) {
+      long before = next[0];
+      long started = System.nanoTime();
+      try {
+        api.stream(
+            runPath(runId) + "/events?from=" + next[0],
+            line -> {
+              RunEvent event = print(line, json, out);
+              next[0] = event.seq() + 1;
+              if (event.terminal()) {
+                terminal[0] = event;
+                return false;
+              }
+              return true;
+            });
+      } catch (ApiClient.BrokenStream e) {
+        if (fruitless(before, next[0], started) && ++fruitless >= MAX_FRUITLESS_RESUMES) {
+          throw e;
+        }
+        continue;
+      }
+      if (terminal[0] == null
+          && fruitless(before, next[0], started)
+          && ++fruitless >= MAX_FRUITLESS_RESUMES) {
+        throw new CliException("the event stream ended before the run did", CliException.REFUSED);
+      }
     }
     return "run.completed".equals(terminal[0].type()) ? 0 : CliException.REFUSED;
+  }
+
+  /**
+   * Whether an attempt that ended brought nothing: no new event, and it did not last (a stream the
+   * server closed for being idle lasted, and is simply resumed).
+   */
+  private static boolean fruitless(long before, long after, long startedNanos) {
+    return after == before && System.nanoTime() - startedNanos < QUICK_FAILURE.toNanos();
   }
 
   static String runPath(String runId) {

@@ -2,16 +2,20 @@ package dev.lattice.orchestrator.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.typesafe.config.ConfigFactory;
 import dev.lattice.orchestrator.http.HttpApi;
 import dev.lattice.orchestrator.http.HttpSettings;
 import dev.lattice.orchestrator.node.Lattice;
 import dev.lattice.orchestrator.testing.ChildJvm;
+import dev.lattice.worker.action.ActionResult;
+import dev.lattice.worker.action.AgentAction;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The {@code lattice} client commands, each run as a separate process against a real node. */
 class LatticeCliIT {
   private static final Duration TIMEOUT = Duration.ofMinutes(1);
+  private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(2);
+  private static final Duration SLOW_STEP = Duration.ofSeconds(5);
 
   @TempDir static Path data;
   @TempDir static Path logs;
@@ -31,7 +37,20 @@ class LatticeCliIT {
 
   @BeforeAll
   static void start() {
-    lattice = Lattice.builder().dataDirectory(data).start();
+    // Idle connections close quickly here, so that following a slow step needs resuming.
+    AgentAction slow =
+        (request, context) ->
+            CompletableFuture.supplyAsync(
+                () -> ActionResult.of(request.input()),
+                CompletableFuture.delayedExecutor(SLOW_STEP.toMillis(), TimeUnit.MILLISECONDS));
+    lattice =
+        Lattice.builder()
+            .dataDirectory(data)
+            .config(
+                ConfigFactory.parseString(
+                    "pekko.http.server.idle-timeout = " + IDLE_TIMEOUT.toMillis() + "ms"))
+            .action("slow", slow)
+            .start();
     server =
         HttpApi.start(
                 lattice,
@@ -100,6 +119,25 @@ class LatticeCliIT {
 
     Result runs = cli("runs", "runs", "--status", "completed", "--server", server);
     assertThat(String.join("\n", runs.out())).contains(runId);
+  }
+
+  @Test
+  void followingResumesWhenTheServerClosesAnIdleStream() throws Exception {
+    Path plan = logs.resolve("slow-plan.json");
+    Files.writeString(
+        plan,
+        "{\"steps\":[{\"id\":\"slow\",\"kind\":\"agent\",\"capability\":\"slow\"},"
+            + "{\"id\":\"after\",\"kind\":\"agent\",\"capability\":\"echo\","
+            + "\"dependsOn\":[\"slow\"]}]}");
+    Result executed =
+        cli("slow", "execute", "--server", server, "--plan", plan.toString(), "--follow");
+    assertThat(executed.exit()).as(executed.err()).isZero();
+    List<String> events = executed.out().stream().filter(l -> l.matches("\\s*\\d+ .*")).toList();
+    // Every event once, in order, although the stream was cut while the slow step ran.
+    for (int i = 0; i < events.size(); i++) {
+      assertThat(events.get(i).strip()).startsWith((i + 1) + " ");
+    }
+    assertThat(events.get(events.size() - 1)).contains("run.completed");
   }
 
   @Test
