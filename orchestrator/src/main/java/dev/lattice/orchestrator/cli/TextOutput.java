@@ -15,6 +15,7 @@ import dev.lattice.protocol.run.StepView;
 import java.io.PrintStream;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /** The human-readable output of the client commands. */
@@ -95,11 +96,15 @@ final class TextOutput {
   }
 
   static void runs(RunPage page, PrintStream out) {
-    out.printf("%-38s %-10s %-12s %-24s %s%n", "RUN", "STATUS", "TENANT", "CREATED", "SOURCE");
+    out.printf("%-38s %-10s %-12s %-21s %s%n", "RUN", "STATUS", "TENANT", "CREATED", "SOURCE");
     for (RunSummary run : page.runs()) {
       out.printf(
-          "%-38s %-10s %-12s %-24s %s%n",
-          run.runId(), run.status().wire(), run.tenant(), run.createdAt(), run.source());
+          "%-38s %-10s %-12s %-21s %s%n",
+          run.runId(),
+          run.status().wire(),
+          run.tenant(),
+          run.createdAt().truncatedTo(ChronoUnit.SECONDS),
+          run.source());
     }
     if (page.next() != null) {
       out.println("more: --after " + page.next());
