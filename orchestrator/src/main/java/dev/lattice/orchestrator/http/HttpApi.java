@@ -78,9 +78,12 @@ public final class HttpApi extends AllDirectives {
         Http.get(system)
             .newServerAt(settings.host(), settings.port())
             .bind(api.route())
-            .thenApply(b -> b.addToCoordinatedShutdown(Duration.ofSeconds(5), system));
+            .thenApply(b -> b.addToCoordinatedShutdown(settings.shutdownGrace(), system));
     try {
-      return new Server(binding.toCompletableFuture().get(30, TimeUnit.SECONDS));
+      return new Server(
+          binding
+              .toCompletableFuture()
+              .get(settings.bindTimeout().toMillis(), TimeUnit.MILLISECONDS));
     } catch (Exception e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       throw new IllegalStateException(

@@ -13,6 +13,8 @@ import java.time.Duration;
  * @param defaultPageSize runs per page of {@code GET /runs} when the client does not say
  * @param maxPageSize the most runs per page a client may ask for
  * @param readyTimeout how long the readiness check may wait for the journal
+ * @param bindTimeout how long starting the server may wait for its port
+ * @param shutdownGrace how long requests in progress may finish when the node stops
  */
 public record HttpSettings(
     String host,
@@ -21,7 +23,9 @@ public record HttpSettings(
     Duration heartbeat,
     int defaultPageSize,
     int maxPageSize,
-    Duration readyTimeout) {
+    Duration readyTimeout,
+    Duration bindTimeout,
+    Duration shutdownGrace) {
 
   public static HttpSettings create(Config root) {
     Config c = root.getConfig("lattice.http");
@@ -32,12 +36,22 @@ public record HttpSettings(
         c.getDuration("sse-heartbeat"),
         c.getInt("runs-page.default-size"),
         c.getInt("runs-page.max-size"),
-        c.getDuration("ready-timeout"));
+        c.getDuration("ready-timeout"),
+        c.getDuration("bind-timeout"),
+        c.getDuration("shutdown-grace"));
   }
 
   /** These settings listening on {@code host:port} instead. */
   public HttpSettings withAddress(String newHost, int newPort) {
     return new HttpSettings(
-        newHost, newPort, maxBodyBytes, heartbeat, defaultPageSize, maxPageSize, readyTimeout);
+        newHost,
+        newPort,
+        maxBodyBytes,
+        heartbeat,
+        defaultPageSize,
+        maxPageSize,
+        readyTimeout,
+        bindTimeout,
+        shutdownGrace);
   }
 }

@@ -40,7 +40,15 @@ class HttpApiRouteTest extends JUnitRouteTest {
     lattice = Lattice.builder().dataDirectory(data).start();
     HttpSettings settings =
         new HttpSettings(
-            "127.0.0.1", 0, MAX_BODY, Duration.ofSeconds(1), 2, 5, Duration.ofSeconds(2));
+            "127.0.0.1",
+            0,
+            MAX_BODY,
+            Duration.ofSeconds(1),
+            2,
+            5,
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(1));
     route = new HttpApi(lattice.client(), lattice.system(), settings).route();
   }
 
