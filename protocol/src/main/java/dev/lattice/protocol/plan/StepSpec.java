@@ -2,6 +2,7 @@ package dev.lattice.protocol.plan;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lattice.protocol.json.CanonicalJson;
 import java.util.List;
 
 /**
@@ -47,6 +48,7 @@ public record StepSpec(
   public StepSpec {
     kind = kind == null ? StepKind.AGENT : kind;
     dependsOn = dependsOn == null ? List.of() : List.copyOf(dependsOn);
+    input = CanonicalJson.of(input);
   }
 
   /** An agent step that needs {@code capability}. */

@@ -8,6 +8,7 @@ import dev.lattice.protocol.agent.StepError;
 import dev.lattice.protocol.agent.Usage;
 import dev.lattice.protocol.ids.AgentId;
 import dev.lattice.protocol.ids.RunId;
+import dev.lattice.protocol.json.CanonicalJson;
 import dev.lattice.protocol.json.LatticeJson;
 import java.time.Instant;
 import java.util.Objects;
@@ -105,6 +106,10 @@ public sealed interface RunChange extends CborSerializable {
       Usage usage,
       Instant at)
       implements RunChange {
+    public StepSucceeded {
+      output = CanonicalJson.of(output);
+    }
+
     @Override
     public String type() {
       return RunEventType.STEP_SUCCEEDED;
@@ -147,6 +152,10 @@ public sealed interface RunChange extends CborSerializable {
 
   /** Every step settled without failure; {@code output} holds the final steps' outputs. */
   record RunCompleted(JsonNode output, Instant at) implements RunChange {
+    public RunCompleted {
+      output = CanonicalJson.of(output);
+    }
+
     @Override
     public String type() {
       return RunEventType.RUN_COMPLETED;

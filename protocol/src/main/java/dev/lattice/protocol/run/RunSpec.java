@@ -3,6 +3,7 @@ package dev.lattice.protocol.run;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lattice.protocol.ids.TenantId;
+import dev.lattice.protocol.json.CanonicalJson;
 import dev.lattice.protocol.plan.ExecutionMode;
 import dev.lattice.protocol.plan.PlanSpec;
 import java.util.Objects;
@@ -29,5 +30,6 @@ public record RunSpec(
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(mode, "mode");
     Objects.requireNonNull(plan, "plan");
+    payload = CanonicalJson.of(payload);
   }
 }
