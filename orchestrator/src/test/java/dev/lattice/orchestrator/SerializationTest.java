@@ -18,6 +18,8 @@ import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.agent.StepError;
 import dev.lattice.protocol.agent.StepOutcome;
 import dev.lattice.protocol.agent.Usage;
+import dev.lattice.protocol.api.Intervention;
+import dev.lattice.protocol.api.InterventionType;
 import dev.lattice.protocol.api.PlanEstimate;
 import dev.lattice.protocol.api.PlannedRun;
 import dev.lattice.protocol.api.QueueView;
@@ -119,7 +121,10 @@ class SerializationTest {
             new RunChange.StepRetryScheduled("a", 2, AT.plusSeconds(1), AT),
             new RunChange.StepSkipped("g", "gate 'x' was false", AT),
             new RunChange.RunCompleted(JSON, AT),
-            new RunChange.RunFailed(new RunCause("a", ErrorClass.TIMEOUT, "late", 2), AT));
+            new RunChange.RunFailed(new RunCause("a", ErrorClass.TIMEOUT, "late", 2), AT),
+            new RunChange.RunPaused("ops", "maintenance", AT),
+            new RunChange.RunResumed("ops", null, AT),
+            new RunChange.RunCancelled("api", "not needed", AT));
     RunState state = RunState.empty(RUN);
     for (RunChange change :
         List.of(changes.get(0), changes.get(4), changes.get(5), changes.get(1), changes.get(2))) {
@@ -147,6 +152,9 @@ class SerializationTest {
             new RunEntity.ReportStarted("a", 2, AgentId.of("n.echo")),
             new RunEntity.ReportResult(ok),
             new RunEntity.GetRun(ref.narrow()),
+            new RunEntity.Intervene(
+                InterventionType.PAUSE, new Intervention("ops", "maintenance"), ref.narrow()),
+            new RunEntity.InterventionOutcome(null, "a run cannot go from completed to running"),
             new RunEntity.AwaitTerminal(ref.narrow()),
             new RunEntity.Subscribe(ref.narrow()),
             RunEntity.Resume.INSTANCE,

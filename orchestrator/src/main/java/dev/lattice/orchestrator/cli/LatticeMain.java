@@ -17,6 +17,9 @@ import picocli.CommandLine.Command;
       EventsCommand.class,
       RunsCommand.class,
       RunCommand.class,
+      InterventionCommand.Pause.class,
+      InterventionCommand.Resume.class,
+      InterventionCommand.Cancel.class,
       StateCommand.class,
       AgentsCommand.class
     })

@@ -26,6 +26,7 @@ public record Problem(String type, String title, int status, String detail, Stri
     RUN_NOT_FOUND(404, "run-not-found", "No such run"),
     NOT_FOUND(404, "not-found", "No such resource"),
     METHOD_NOT_ALLOWED(405, "method-not-allowed", "Method not allowed"),
+    CONFLICT(409, "conflict", "The run's state does not allow this"),
     NOT_ACCEPTABLE(406, "not-acceptable", "No acceptable representation"),
     PAYLOAD_TOO_LARGE(413, "payload-too-large", "The request body is too large"),
     UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "Unsupported content type"),

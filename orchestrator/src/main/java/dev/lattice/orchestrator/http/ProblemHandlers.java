@@ -2,6 +2,7 @@ package dev.lattice.orchestrator.http;
 
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 
+import dev.lattice.orchestrator.node.InterventionRefusedException;
 import dev.lattice.orchestrator.plan.PlanRejectedException;
 import dev.lattice.persistence.query.UnknownRunException;
 import java.util.concurrent.CompletionException;
@@ -103,6 +104,9 @@ final class ProblemHandlers {
     }
     if (e instanceof PlanRejectedException rejected) {
       return Problem.Kind.INVALID_PLAN.with(rejected.reason(), rejected.field());
+    }
+    if (e instanceof InterventionRefusedException refused) {
+      return Problem.Kind.CONFLICT.with(refused.getMessage());
     }
     if (e instanceof UnknownRunException unknown) {
       return Problem.Kind.RUN_NOT_FOUND.with(unknown.getMessage(), "runId");

@@ -5,6 +5,8 @@ import static dev.lattice.orchestrator.http.JsonSupport.json;
 
 import dev.lattice.orchestrator.node.LatticeClient;
 import dev.lattice.protocol.api.ExecuteRequest;
+import dev.lattice.protocol.api.Intervention;
+import dev.lattice.protocol.api.InterventionType;
 import dev.lattice.protocol.api.RunQuery;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.ids.TenantId;
@@ -12,11 +14,13 @@ import dev.lattice.protocol.run.RunStatus;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.Location;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
 /**
  * {@code /api/v1/plan}, {@code /execute}, {@code /runs} and {@code /runs/{id}}: thin translations
@@ -65,13 +69,45 @@ final class RunRoutes extends AllDirectives {
                 pathPrefix(
                     PathMatchers.segment(),
                     id ->
-                        pathEnd(
-                            () ->
-                                get(
-                                    () ->
-                                        onSuccess(
-                                            client.run(runId(id)),
-                                            run -> completeOK(run, json())))))));
+                        concat(
+                            pathEnd(
+                                () ->
+                                    get(
+                                        () ->
+                                            onSuccess(
+                                                client.run(runId(id)),
+                                                run -> completeOK(run, json())))),
+                            path("pause", () -> post(() -> intervene(id, InterventionType.PAUSE))),
+                            path(
+                                "resume", () -> post(() -> intervene(id, InterventionType.RESUME))),
+                            path(
+                                "cancel",
+                                () -> post(() -> intervene(id, InterventionType.CANCEL)))))));
+  }
+
+  /** An intervention; its body ({@code actor}, {@code reason}) may be left out. */
+  private Route intervene(String id, InterventionType type) {
+    return extractRequest(
+        request ->
+            entity(
+                Unmarshaller.entityToByteString(),
+                bytes -> {
+                  Intervention who = new Intervention(null, null);
+                  if (!bytes.isEmpty()) {
+                    if (!request
+                        .entity()
+                        .getContentType()
+                        .mediaType()
+                        .equals(MediaTypes.APPLICATION_JSON)) {
+                      throw new ProblemException(
+                          Problem.Kind.UNSUPPORTED_MEDIA_TYPE.with(
+                              "send the body as application/json", "Content-Type"));
+                    }
+                    who = JsonSupport.parse(bytes.toArray(), Intervention.class);
+                  }
+                  return onSuccess(
+                      client.intervene(runId(id), type, who), run -> completeOK(run, json()));
+                }));
   }
 
   private Route execute(ExecuteRequest request, Optional<String> key) {

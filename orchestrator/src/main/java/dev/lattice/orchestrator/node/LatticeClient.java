@@ -2,6 +2,8 @@ package dev.lattice.orchestrator.node;
 
 import dev.lattice.protocol.api.AgentView;
 import dev.lattice.protocol.api.ExecuteRequest;
+import dev.lattice.protocol.api.Intervention;
+import dev.lattice.protocol.api.InterventionType;
 import dev.lattice.protocol.api.NodeState;
 import dev.lattice.protocol.api.PlannedRun;
 import dev.lattice.protocol.api.RunAccepted;
@@ -46,6 +48,13 @@ public interface LatticeClient {
 
   /** A run's summary from the run index, or empty if there is no such run. */
   CompletionStage<Optional<RunSummary>> summary(RunId runId);
+
+  /**
+   * Pauses, resumes or cancels a run, recording who and why; answers with the run's state after it.
+   * Repeating an intervention changes nothing. Fails with {@link InterventionRefusedException} when
+   * the run's lifecycle does not allow it, {@code UnknownRunException} for no such run.
+   */
+  CompletionStage<RunView> intervene(RunId runId, InterventionType type, Intervention who);
 
   /** A run's state once it has reached a terminal status. */
   CompletionStage<RunView> awaitTerminal(RunId runId);

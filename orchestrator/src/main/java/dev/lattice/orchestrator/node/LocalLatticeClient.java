@@ -14,6 +14,8 @@ import dev.lattice.persistence.query.UnknownRunException;
 import dev.lattice.persistence.readmodel.JdbcRunIndex;
 import dev.lattice.protocol.api.AgentView;
 import dev.lattice.protocol.api.ExecuteRequest;
+import dev.lattice.protocol.api.Intervention;
+import dev.lattice.protocol.api.InterventionType;
 import dev.lattice.protocol.api.NodeState;
 import dev.lattice.protocol.api.PlannedRun;
 import dev.lattice.protocol.api.QueueView;
@@ -166,6 +168,25 @@ final class LocalLatticeClient implements LatticeClient {
   @Override
   public CompletionStage<Optional<RunSummary>> summary(RunId runId) {
     return indexRead(() -> runIndex.find(runId.value()));
+  }
+
+  @Override
+  public CompletionStage<RunView> intervene(RunId runId, InterventionType type, Intervention who) {
+    return sharding
+        .entityRefFor(RunEntity.ENTITY_TYPE_KEY, runId.value())
+        .<RunEntity.InterventionOutcome>ask(
+            replyTo -> new RunEntity.Intervene(type, who, replyTo), askTimeout)
+        .thenApplyAsync(
+            outcome -> {
+              if (outcome.run() == null) {
+                throw new UnknownRunException(runId);
+              }
+              if (outcome.refused() != null) {
+                throw new InterventionRefusedException(runId, type, outcome.refused());
+              }
+              return outcome.run();
+            },
+            executor);
   }
 
   /** A blocking read of the run index, on the read models' dispatcher. */

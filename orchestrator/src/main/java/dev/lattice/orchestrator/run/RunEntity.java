@@ -3,6 +3,8 @@ package dev.lattice.orchestrator.run;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lattice.protocol.CborSerializable;
 import dev.lattice.protocol.agent.AssignmentResult;
+import dev.lattice.protocol.api.Intervention;
+import dev.lattice.protocol.api.InterventionType;
 import dev.lattice.protocol.api.PlannedRun;
 import dev.lattice.protocol.api.RunAccepted;
 import dev.lattice.protocol.ids.AgentId;
@@ -113,6 +115,19 @@ public final class RunEntity
 
   /** Answer with the run's state. */
   public record GetRun(ActorRef<StatusReply<RunView>> replyTo) implements Command {}
+
+  /** Pause, resume or cancel the run; answers with the run's state after it. */
+  public record Intervene(
+      InterventionType type, Intervention intervention, ActorRef<InterventionOutcome> replyTo)
+      implements Command {}
+
+  /**
+   * The answer to {@link Intervene}.
+   *
+   * @param run the run's state after the intervention; {@code null} if there is no such run
+   * @param refused why the run's lifecycle does not allow it, or {@code null}
+   */
+  public record InterventionOutcome(RunView run, String refused) implements CborSerializable {}
 
   /** Answer with the run's state once it is terminal (at once if it already is). */
   public record AwaitTerminal(ActorRef<StatusReply<RunView>> replyTo) implements Command {}
@@ -256,6 +271,7 @@ public final class RunEntity
         .onCommand(Resume.class, this::onResume)
         .onCommand(Redeliver.class, this::onRedeliver)
         .onCommand(GetRun.class, this::onGetRun)
+        .onCommand(Intervene.class, this::onIntervene)
         .onCommand(AwaitTerminal.class, this::onAwaitTerminal)
         .onCommand(Subscribe.class, this::onSubscribe)
         .onCommand(SubscriberGone.class, this::onSubscriberGone)
@@ -371,6 +387,35 @@ public final class RunEntity
     }
     manageRedelivery(state);
     return Effect().noReply();
+  }
+
+  private ReplyEffect<RunChange, RunState> onIntervene(RunState state, Intervene intervene) {
+    if (!state.exists()) {
+      return Effect().reply(intervene.replyTo(), new InterventionOutcome(null, null));
+    }
+    List<RunChange> events;
+    try {
+      events =
+          progress.intervene(state, intervene.type(), intervene.intervention(), clock.instant());
+    } catch (IllegalTransitionException refused) {
+      return Effect()
+          .reply(
+              intervene.replyTo(),
+              new InterventionOutcome(
+                  state.view(lastSequenceNumber(context)), refused.getMessage()));
+    }
+    return Effect()
+        .persist(events)
+        .thenRun(
+            next -> {
+              afterPersist(state, events, next);
+              if (intervene.type() == InterventionType.RESUME && !events.isEmpty()) {
+                carryOn(next);
+              }
+            })
+        .thenReply(
+            intervene.replyTo(),
+            next -> new InterventionOutcome(next.view(lastSequenceNumber(context)), null));
   }
 
   private ReplyEffect<RunChange, RunState> onGetRun(RunState state, GetRun get) {
@@ -502,16 +547,25 @@ public final class RunEntity
       return;
     }
     if (state.status() == RunStatus.RUNNING) {
-      for (StepState step : state.stepStates()) {
-        if (step.status() == StepStatus.DISPATCHED || step.status() == StepStatus.RUNNING) {
-          enqueue(state, step.id());
-        } else if (step.status() == StepStatus.RETRY_WAIT) {
-          armRetry(step.id(), step.attempt() + 1, step.retryDueAt());
-        }
-      }
-      manageRedelivery(state);
+      carryOn(state);
       context.getSelf().tell(Resume.INSTANCE);
     }
+  }
+
+  /**
+   * Re-sends what is in flight (dispatchers and agents drop keys they already have) and re-arms
+   * retry timers from their persisted due times: after a recovery, and after a resume (timers that
+   * fired while the run was paused did nothing).
+   */
+  private void carryOn(RunState state) {
+    for (StepState step : state.stepStates()) {
+      if (step.status() == StepStatus.DISPATCHED || step.status() == StepStatus.RUNNING) {
+        enqueue(state, step.id());
+      } else if (step.status() == StepStatus.RETRY_WAIT) {
+        armRetry(step.id(), step.attempt() + 1, step.retryDueAt());
+      }
+    }
+    manageRedelivery(state);
   }
 
   @Override

@@ -13,6 +13,8 @@ import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.agent.StepError;
 import dev.lattice.protocol.agent.StepOutcome;
 import dev.lattice.protocol.agent.Usage;
+import dev.lattice.protocol.api.Intervention;
+import dev.lattice.protocol.api.InterventionType;
 import dev.lattice.protocol.ids.AgentId;
 import dev.lattice.protocol.ids.BusKey;
 import dev.lattice.protocol.plan.GateFallback;
@@ -130,6 +132,37 @@ public final class RunProgress {
           now,
           random);
     }
+    advance(decision, now);
+    return decision.events;
+  }
+
+  /**
+   * The events of an intervention: none when the run is already where it asks (so repeating one is
+   * harmless), else the intervention's event and, on resume, whatever follows from the steps that
+   * became ready or settled while the run was paused.
+   *
+   * @throws IllegalTransitionException when the run's lifecycle does not allow it (e.g. resuming a
+   *     completed run)
+   */
+  public List<RunChange> intervene(
+      RunState state, InterventionType type, Intervention who, Instant now) {
+    RunStatus target =
+        switch (type) {
+          case PAUSE -> RunStatus.PAUSED;
+          case RESUME -> RunStatus.RUNNING;
+          case CANCEL -> RunStatus.CANCELLED;
+        };
+    if (state.status() == target) {
+      return List.of();
+    }
+    RunLifecycle.transition(state.status(), target);
+    Decision decision = new Decision(state);
+    decision.add(
+        switch (type) {
+          case PAUSE -> new RunChange.RunPaused(who.actor(), who.reason(), now);
+          case RESUME -> new RunChange.RunResumed(who.actor(), who.reason(), now);
+          case CANCEL -> new RunChange.RunCancelled(who.actor(), who.reason(), now);
+        });
     advance(decision, now);
     return decision.events;
   }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lattice.protocol.CborSerializable;
+import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.agent.Usage;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.ids.TenantId;
@@ -205,9 +206,17 @@ public final class RunState implements CborSerializable {
     } else if (change instanceof RunChange.StepSkipped e) {
       return withStep(e.stepId(), s -> s.skipped(e.at()), e.at());
     } else if (change instanceof RunChange.RunCompleted e) {
-      return ended(RunStatus.COMPLETED, e.output(), cause, e.at());
+      return transitioned(RunStatus.COMPLETED, e.output(), cause, e.at());
     } else if (change instanceof RunChange.RunFailed e) {
-      return ended(RunStatus.FAILED, output, e.cause(), e.at());
+      return transitioned(RunStatus.FAILED, output, e.cause(), e.at());
+    } else if (change instanceof RunChange.RunPaused e) {
+      return transitioned(RunStatus.PAUSED, output, cause, e.at());
+    } else if (change instanceof RunChange.RunResumed e) {
+      return transitioned(RunStatus.RUNNING, output, cause, e.at()).dispatchReady(e.at());
+    } else if (change instanceof RunChange.RunCancelled e) {
+      String why = "cancelled by " + e.actor() + (e.reason() == null ? "" : ": " + e.reason());
+      return transitioned(
+          RunStatus.CANCELLED, output, new RunCause(null, ErrorClass.CANCELLED, why, 0), e.at());
     }
     throw new IllegalArgumentException("unknown run event " + change.getClass().getName());
   }
@@ -225,7 +234,8 @@ public final class RunState implements CborSerializable {
     return new RunState(runId, e.spec(), running, initial, usage, output, cause, e.at(), e.at());
   }
 
-  private RunState ended(RunStatus next, JsonNode finalOutput, RunCause why, Instant at) {
+  /** The run moved to {@code next} (checked against the lifecycle), with its output and cause. */
+  private RunState transitioned(RunStatus next, JsonNode finalOutput, RunCause why, Instant at) {
     if (status == null) {
       throw new IllegalTransitionException("a run", null, next);
     }

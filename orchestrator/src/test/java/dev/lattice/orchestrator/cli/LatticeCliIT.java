@@ -141,6 +141,32 @@ class LatticeCliIT {
   }
 
   @Test
+  void pauseResumeAndCancelIntervene() throws Exception {
+    Path plan = logs.resolve("slow-only.json");
+    Files.writeString(
+        plan, "{\"steps\":[{\"id\":\"slow\",\"kind\":\"agent\",\"capability\":\"slow\"}]}");
+    Result started = cli("start-slow", "execute", "--server", server, "--plan", plan.toString());
+    assertThat(started.exit()).as(started.err()).isZero();
+    Matcher id = Pattern.compile("run (\\S+) started").matcher(String.join("\n", started.out()));
+    assertThat(id.find()).isTrue();
+    String runId = id.group(1);
+
+    Result paused = cli("pause", "pause", runId, "--server", server, "--reason", "look first");
+    assertThat(paused.exit()).as(paused.err()).isZero();
+    assertThat(paused.out()).containsExactly("run " + runId + " paused: paused");
+    Result resumed = cli("resume", "resume", runId, "--server", server);
+    assertThat(resumed.out()).containsExactly("run " + runId + " resumed: running");
+    Result cancelled = cli("cancel", "cancel", runId, "--server", server, "--actor", "ops");
+    assertThat(cancelled.out()).containsExactly("run " + runId + " cancelled: cancelled");
+
+    Result refused = cli("resume-cancelled", "resume", runId, "--server", server);
+    assertThat(refused.exit()).isEqualTo(1);
+    assertThat(refused.err().strip())
+        .startsWith("lattice: The run's state does not allow this (409)")
+        .contains("cancelled");
+  }
+
+  @Test
   void aFailedRunMakesExecuteFollowExitNonZero() throws Exception {
     Result executed =
         cli(

@@ -367,4 +367,87 @@ class HttpApiRouteTest extends JUnitRouteTest {
     assertThat(json(run(HttpRequest.GET("/ready")).assertStatusCode(200)).get("status").asText())
         .isEqualTo("ready");
   }
+
+  private static final String NAP_THEN_ECHO =
+      "{\"plan\":{\"steps\":[{\"id\":\"nap\",\"kind\":\"agent\",\"capability\":\"shell\","
+          + "\"input\":{\"command\":[\"sleep\",\"1\"]}},{\"id\":\"after\",\"kind\":\"agent\","
+          + "\"capability\":\"echo\",\"dependsOn\":[\"nap\"]}]}}";
+
+  private JsonNode intervene(String runId, String action, String body) {
+    HttpRequest request =
+        body == null
+            ? HttpRequest.POST("/api/v1/runs/" + runId + "/" + action)
+            : post("/api/v1/runs/" + runId + "/" + action, body);
+    return json(run(request).assertStatusCode(200));
+  }
+
+  @Test
+  void aPausedRunFinishesWhatIsInFlightAndDispatchesNothingUntilResumed() {
+    String runId = execute(NAP_THEN_ECHO);
+    JsonNode paused = intervene(runId, "pause", "{\"actor\":\"ops\",\"reason\":\"deploy\"}");
+    assertThat(paused.get("status").asText()).isEqualTo("paused");
+    // Pausing again is harmless.
+    assertThat(intervene(runId, "pause", null).get("status").asText()).isEqualTo("paused");
+    JsonNode listed =
+        json(run(HttpRequest.GET("/api/v1/runs?status=paused")).assertStatusCode(200));
+    assertThat(listed.get("runs").findValuesAsText("runId")).contains(runId);
+
+    // The nap was in flight: it finishes and is recorded, and nothing after it starts.
+    Await.until(() -> "succeeded".equals(stepStatus(runId, "nap")), Duration.ofSeconds(20));
+    assertThat(stepStatus(runId, "after")).isEqualTo("pending");
+
+    assertThat(intervene(runId, "resume", null).get("status").asText()).isEqualTo("running");
+    Await.result(lattice.client().awaitTerminal(RunId.of(runId)));
+    assertThat(stepStatus(runId, "after")).isEqualTo("succeeded");
+
+    List<String> types =
+        run(HttpRequest.GET("/api/v1/runs/" + runId + "/events"))
+            .entityString()
+            .lines()
+            .map(line -> line.replaceAll(".*\"type\":\"([^\"]+)\".*", "$1"))
+            .toList();
+    assertThat(types).contains("run.paused", "run.resumed").endsWith("run.completed");
+
+    // A completed run can be neither resumed nor cancelled.
+    JsonNode conflict =
+        problem(run(HttpRequest.POST("/api/v1/runs/" + runId + "/resume")), 409, "conflict");
+    assertThat(conflict.get("detail").asText()).contains("completed");
+    problem(run(HttpRequest.POST("/api/v1/runs/" + runId + "/cancel")), 409, "conflict");
+  }
+
+  @Test
+  void aCancelledRunEndsAtOnceWithWhoCancelledIt() {
+    String runId = execute(NAP_THEN_ECHO);
+    JsonNode cancelled = intervene(runId, "cancel", "{\"reason\":\"not needed\"}");
+    assertThat(cancelled.get("status").asText()).isEqualTo("cancelled");
+    assertThat(cancelled.get("cause").get("message").asText())
+        .isEqualTo("cancelled by api: not needed");
+    assertThat(intervene(runId, "cancel", null).get("status").asText()).isEqualTo("cancelled");
+    List<String> lines =
+        run(HttpRequest.GET("/api/v1/runs/" + runId + "/events")).entityString().lines().toList();
+    assertThat(lines.get(lines.size() - 1)).contains("\"type\":\"run.cancelled\"");
+
+    problem(
+        run(HttpRequest.POST("/api/v1/runs/" + RunId.random().value() + "/pause")),
+        404,
+        "run-not-found");
+    problem(
+        run(
+            HttpRequest.POST("/api/v1/runs/" + runId + "/pause")
+                .withEntity(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, "now"))),
+        415,
+        "unsupported-media-type");
+    problem(run(post("/api/v1/runs/" + runId + "/pause", "{\"who\":1}")), 400, "invalid-request");
+    problem(run(HttpRequest.GET("/api/v1/runs/" + runId + "/pause")), 405, "method-not-allowed");
+  }
+
+  private String stepStatus(String runId, String stepId) {
+    return Await.result(lattice.client().run(RunId.of(runId))).steps().stream()
+        .filter(s -> s.id().equals(stepId))
+        .findFirst()
+        .orElseThrow()
+        .status()
+        .toString()
+        .toLowerCase(java.util.Locale.ROOT);
+  }
 }

@@ -3,11 +3,14 @@ package dev.lattice.orchestrator.run;
 import static dev.lattice.orchestrator.plan.Plans.json;
 import static dev.lattice.orchestrator.plan.Plans.plan;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lattice.protocol.agent.AssignmentResult;
 import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.agent.StepOutcome;
+import dev.lattice.protocol.api.Intervention;
+import dev.lattice.protocol.api.InterventionType;
 import dev.lattice.protocol.ids.AgentId;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.ids.TenantId;
@@ -279,5 +282,62 @@ public class RunProgressTest {
     assertThat(joined.size()).isEqualTo(10);
     assertThat(joined.get("b3")).isEqualTo(json("{'i': 3}"));
     assertReplayMatches();
+  }
+
+  private List<RunChange> intervene(InterventionType type) {
+    return apply(
+        progress.intervene(state, type, new Intervention("ops", "test"), T0.plusSeconds(1)));
+  }
+
+  private static final String CHAIN =
+      "{'steps': [{'id': 'a', 'capability': 'echo'},"
+          + " {'id': 'b', 'capability': 'echo', 'dependsOn': ['a']}]}";
+
+  @Test
+  void aPausedRunRecordsResultsInFlightButDispatchesNothingUntilResumed() {
+    start(plan(CHAIN));
+    assertThat(intervene(InterventionType.PAUSE))
+        .singleElement()
+        .isInstanceOf(RunChange.RunPaused.class);
+    assertThat(state.status()).isEqualTo(RunStatus.PAUSED);
+    // Pausing again changes nothing.
+    assertThat(intervene(InterventionType.PAUSE)).isEmpty();
+
+    succeed("a", "{'done': true}");
+    assertThat(status("a")).isEqualTo(StepStatus.SUCCEEDED);
+    assertThat(status("b")).isEqualTo(StepStatus.PENDING);
+
+    List<RunChange> resumed = intervene(InterventionType.RESUME);
+    assertThat(resumed).first().isInstanceOf(RunChange.RunResumed.class);
+    assertThat(state.status()).isEqualTo(RunStatus.RUNNING);
+    assertThat(status("b")).isEqualTo(StepStatus.DISPATCHED);
+    assertThat(intervene(InterventionType.RESUME)).isEmpty();
+    assertReplayMatches();
+  }
+
+  @Test
+  void aCancelledRunEndsWithWhoAndWhyAndIgnoresLateResults() {
+    start(plan(CHAIN));
+    intervene(InterventionType.CANCEL);
+    assertThat(state.status()).isEqualTo(RunStatus.CANCELLED);
+    assertThat(state.view(3).cause().errorClass()).isEqualTo(ErrorClass.CANCELLED);
+    assertThat(state.view(3).cause().message()).isEqualTo("cancelled by ops: test");
+    assertThat(succeed("a", "{}")).isEmpty();
+    assertThat(intervene(InterventionType.CANCEL)).isEmpty();
+    assertReplayMatches();
+  }
+
+  @Test
+  void interventionsTheLifecycleForbidsAreRefusedAndChangeNothing() {
+    start(plan("{'steps': [{'id': 'a', 'capability': 'echo'}]}"));
+    succeed("a", "{}");
+    assertThat(state.status()).isEqualTo(RunStatus.COMPLETED);
+    for (InterventionType type : InterventionType.values()) {
+      RunState before = state;
+      assertThatThrownBy(() -> intervene(type))
+          .isInstanceOf(IllegalTransitionException.class)
+          .hasMessageContaining("completed");
+      assertThat(state).isEqualTo(before);
+    }
   }
 }

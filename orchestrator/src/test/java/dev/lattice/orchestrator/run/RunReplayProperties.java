@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.lattice.protocol.agent.AssignmentResult;
 import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.agent.StepOutcome;
+import dev.lattice.protocol.api.Intervention;
+import dev.lattice.protocol.api.InterventionType;
 import dev.lattice.protocol.ids.AgentId;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.ids.TenantId;
@@ -61,7 +63,10 @@ class RunReplayProperties {
     FAIL_FATAL,
     STALE_RESULT,
     STARTED,
-    RETRY_DUE
+    RETRY_DUE,
+    PAUSE,
+    RESUME,
+    CANCEL
   }
 
   record Action(Kind kind, int step) {}
@@ -178,11 +183,23 @@ class RunReplayProperties {
       case STALE_RESULT ->
           resulted(state, stepId, attempt - 1, StepOutcome.succeeded(output(stepId), null), now);
       case STARTED -> progress.started(state, stepId, attempt, AGENT, now);
+      case PAUSE -> intervene(state, InterventionType.PAUSE, now);
+      case RESUME -> intervene(state, InterventionType.RESUME, now);
+      case CANCEL -> intervene(state, InterventionType.CANCEL, now);
       case RETRY_DUE ->
           state.step(stepId).status() == StepStatus.RETRY_WAIT
               ? progress.retryDue(state, stepId, attempt + 1, now)
               : List.of();
     };
+  }
+
+  /** An intervention's events; none where the lifecycle refuses it (which changes nothing). */
+  private List<RunChange> intervene(RunState state, InterventionType type, Instant now) {
+    try {
+      return progress.intervene(state, type, new Intervention("prop", "random"), now);
+    } catch (IllegalTransitionException refused) {
+      return List.of();
+    }
   }
 
   private List<RunChange> resulted(
@@ -207,7 +224,9 @@ class RunReplayProperties {
   }
 
   private static boolean isTerminal(RunChange event) {
-    return event instanceof RunChange.RunCompleted || event instanceof RunChange.RunFailed;
+    return event instanceof RunChange.RunCompleted
+        || event instanceof RunChange.RunFailed
+        || event instanceof RunChange.RunCancelled;
   }
 
   /** The event as the journal gives it back: serialized and read again by Pekko. */

@@ -179,4 +179,43 @@ public sealed interface RunChange extends CborSerializable {
       return RunStatus.FAILED;
     }
   }
+
+  /** Someone paused the run: nothing new is dispatched; attempts in flight may finish. */
+  record RunPaused(String actor, String reason, Instant at) implements RunChange {
+    @Override
+    public String type() {
+      return RunEventType.RUN_PAUSED;
+    }
+
+    @Override
+    public RunStatus establishes() {
+      return RunStatus.PAUSED;
+    }
+  }
+
+  /** Someone resumed the paused run; what became ready meanwhile is dispatched. */
+  record RunResumed(String actor, String reason, Instant at) implements RunChange {
+    @Override
+    public String type() {
+      return RunEventType.RUN_RESUMED;
+    }
+
+    @Override
+    public RunStatus establishes() {
+      return RunStatus.RUNNING;
+    }
+  }
+
+  /** Someone cancelled the run: it ends; results of attempts still in flight are ignored. */
+  record RunCancelled(String actor, String reason, Instant at) implements RunChange {
+    @Override
+    public String type() {
+      return RunEventType.RUN_CANCELLED;
+    }
+
+    @Override
+    public RunStatus establishes() {
+      return RunStatus.CANCELLED;
+    }
+  }
 }

@@ -8,6 +8,8 @@ public final class RunEventType {
   public static final String RUN_COMPLETED = "run.completed";
   public static final String RUN_FAILED = "run.failed";
   public static final String RUN_CANCELLED = "run.cancelled";
+  public static final String RUN_PAUSED = "run.paused";
+  public static final String RUN_RESUMED = "run.resumed";
   public static final String STEP_DISPATCHED = "step.dispatched";
   public static final String STEP_STARTED = "step.started";
   public static final String STEP_SUCCEEDED = "step.succeeded";
