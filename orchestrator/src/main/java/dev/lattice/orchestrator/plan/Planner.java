@@ -32,9 +32,11 @@ public final class Planner {
    * @throws PlanRejectedException if the request or the plan cannot run
    */
   public PlannedRun plan(ExecuteRequest request, Set<String> capabilities) {
-    if (request.mode() != ExecutionMode.AUTO) {
+    if (request.mode() == ExecutionMode.STRICT) {
+      // Strict fails a run on any policy warning; until policies exist it would be auto by
+      // another name, so it is refused rather than silently accepted.
       throw new PlanRejectedException(
-          "mode", "mode '" + request.mode().wire() + "' is not supported yet; use 'auto'");
+          "mode", "mode 'strict' is not supported yet; use 'auto' or 'dry-run'");
     }
     int sources =
         (request.intent() != null ? 1 : 0)

@@ -17,6 +17,7 @@ import dev.lattice.protocol.api.Intervention;
 import dev.lattice.protocol.api.InterventionType;
 import dev.lattice.protocol.ids.AgentId;
 import dev.lattice.protocol.ids.BusKey;
+import dev.lattice.protocol.plan.ExecutionMode;
 import dev.lattice.protocol.plan.GateFallback;
 import dev.lattice.protocol.plan.RetryPolicy;
 import dev.lattice.protocol.plan.StepKind;
@@ -74,8 +75,20 @@ public final class RunProgress {
   public List<RunChange> start(RunState empty, RunSpec spec, Instant now) {
     Decision decision = new Decision(empty);
     decision.add(new RunChange.RunStarted(spec, now));
+    if (spec.mode() == ExecutionMode.DRY_RUN) {
+      // The plan is validated and recorded; nothing runs, not even transforms and gates.
+      decision.add(new RunChange.RunCompleted(dryRunOutput(spec), now));
+      return decision.events;
+    }
     advance(decision, now);
     return decision.events;
+  }
+
+  private static JsonNode dryRunOutput(RunSpec spec) {
+    ObjectNode output = JsonNodeFactory.instance.objectNode();
+    output.put("dryRun", true);
+    output.put("steps", spec.plan().steps().size());
+    return output;
   }
 
   /**

@@ -10,6 +10,7 @@ import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.agent.Usage;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.ids.TenantId;
+import dev.lattice.protocol.plan.ExecutionMode;
 import dev.lattice.protocol.plan.PlanSpec;
 import dev.lattice.protocol.plan.StepKind;
 import dev.lattice.protocol.plan.StepSpec;
@@ -267,7 +268,7 @@ public final class RunState implements CborSerializable {
 
   /** Dispatches, attempt 1, every pending agent step that {@link #ready} allows. */
   private RunState dispatchReady(Instant at) {
-    if (status != RunStatus.RUNNING) {
+    if (status != RunStatus.RUNNING || spec.mode() == ExecutionMode.DRY_RUN) {
       return this;
     }
     PMap<String, StepState> next = steps;

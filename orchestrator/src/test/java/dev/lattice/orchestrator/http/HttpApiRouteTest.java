@@ -450,4 +450,14 @@ class HttpApiRouteTest extends JUnitRouteTest {
         .toString()
         .toLowerCase(java.util.Locale.ROOT);
   }
+
+  @Test
+  void aDryRunRecordsThePlanAndRunsNothing() {
+    String runId = execute("{\"intent\":\"code-build-test\",\"mode\":\"dry-run\"}");
+    JsonNode run = json(run(HttpRequest.GET("/api/v1/runs/" + runId)).assertStatusCode(200));
+    assertThat(run.get("status").asText()).isEqualTo("completed");
+    assertThat(run.get("mode").asText()).isEqualTo("dry-run");
+    assertThat(run.get("steps").findValuesAsText("status")).containsOnly("pending");
+    assertThat(run.get("output").get("dryRun").asBoolean()).isTrue();
+  }
 }

@@ -106,11 +106,14 @@ class PlannerTest {
 
   @Test
   void rejectsModesThisVersionDoesNotRun() {
+    ExecuteRequest strict =
+        ExecuteRequest.intent("indexing", json("{}")).withMode(ExecutionMode.STRICT);
+    assertThatThrownBy(() -> planner.plan(strict, CAPABILITIES))
+        .isInstanceOf(PlanRejectedException.class)
+        .hasMessageContaining("'strict' is not supported yet");
     ExecuteRequest dryRun =
         ExecuteRequest.intent("indexing", json("{}")).withMode(ExecutionMode.DRY_RUN);
-    assertThatThrownBy(() -> planner.plan(dryRun, CAPABILITIES))
-        .isInstanceOf(PlanRejectedException.class)
-        .hasMessageContaining("'dry-run' is not supported yet");
+    assertThat(planner.plan(dryRun, CAPABILITIES).mode()).isEqualTo(ExecutionMode.DRY_RUN);
   }
 
   @Test

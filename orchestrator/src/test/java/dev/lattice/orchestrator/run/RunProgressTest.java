@@ -340,4 +340,26 @@ public class RunProgressTest {
       assertThat(state).isEqualTo(before);
     }
   }
+
+  @Test
+  void aDryRunRecordsThePlanAndCompletesWithoutRunningAnything() {
+    RunSpec spec =
+        new RunSpec(
+            TenantId.DEFAULT,
+            ExecutionMode.DRY_RUN,
+            "plan",
+            plan(CHAIN),
+            json("{'text': 'hi'}"),
+            null);
+    List<RunChange> events = apply(progress.start(RunState.empty(RunId.of("run-1")), spec, T0));
+    assertThat(events).hasSize(2);
+    assertThat(events.get(0)).isInstanceOf(RunChange.RunStarted.class);
+    assertThat(events.get(1)).isInstanceOf(RunChange.RunCompleted.class);
+    assertThat(state.status()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(status("a")).isEqualTo(StepStatus.PENDING);
+    assertThat(status("b")).isEqualTo(StepStatus.PENDING);
+    assertThat(((RunChange.RunCompleted) events.get(1)).output())
+        .isEqualTo(json("{'dryRun': true, 'steps': 2}"));
+    assertReplayMatches();
+  }
 }
