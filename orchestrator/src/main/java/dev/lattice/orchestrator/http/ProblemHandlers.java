@@ -2,11 +2,10 @@ package dev.lattice.orchestrator.http;
 
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 
+import dev.lattice.orchestrator.node.Failures;
 import dev.lattice.orchestrator.node.InterventionRefusedException;
 import dev.lattice.orchestrator.plan.PlanRejectedException;
 import dev.lattice.persistence.query.UnknownRunException;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.pekko.http.javadsl.model.HttpMethod;
@@ -98,7 +97,7 @@ final class ProblemHandlers {
 
   /** The problem a failure of a request's handling stands for. */
   static Problem problemOf(Throwable failure) {
-    Throwable e = unwrap(failure);
+    Throwable e = Failures.cause(failure);
     if (e instanceof ProblemException problem) {
       return problem.problem();
     }
@@ -120,15 +119,6 @@ final class ProblemHandlers {
     }
     log.error("request failed", e);
     return Problem.Kind.INTERNAL.with("the request failed on the server; see the node's log");
-  }
-
-  private static Throwable unwrap(Throwable failure) {
-    Throwable e = failure;
-    while ((e instanceof CompletionException || e instanceof ExecutionException)
-        && e.getCause() != null) {
-      e = e.getCause();
-    }
-    return e;
   }
 
   /** A response of Pekko's default rejection handler, as a problem. */

@@ -218,25 +218,16 @@ final class LocalLatticeClient implements LatticeClient {
               if (failure == null) {
                 return CompletableFuture.completedFuture(view);
               }
-              if (unwrap(failure) instanceof TimeoutException) {
+              if (Failures.cause(failure) instanceof TimeoutException) {
                 return awaitTerminal(runId).toCompletableFuture();
               }
-              if (unwrap(failure) instanceof StatusReply.ErrorMessage) {
+              if (Failures.cause(failure) instanceof StatusReply.ErrorMessage) {
                 return CompletableFuture.<RunView>failedFuture(new UnknownRunException(runId));
               }
               return CompletableFuture.<RunView>failedFuture(failure);
             },
             executor)
         .thenComposeAsync(stage -> stage, executor);
-  }
-
-  private static Throwable unwrap(Throwable t) {
-    Throwable current = t;
-    while (current instanceof java.util.concurrent.CompletionException
-        && current.getCause() != null) {
-      current = current.getCause();
-    }
-    return current;
   }
 
   @Override

@@ -7,15 +7,13 @@ import dev.lattice.orchestrator.http.HttpApi;
 import dev.lattice.orchestrator.http.HttpSettings;
 import dev.lattice.orchestrator.node.Lattice;
 import dev.lattice.orchestrator.testing.ChildJvm;
-import dev.lattice.worker.action.ActionResult;
-import dev.lattice.worker.action.AgentAction;
+import dev.lattice.orchestrator.testing.DelayedEcho;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,18 +36,13 @@ class LatticeCliIT {
   @BeforeAll
   static void start() {
     // Idle connections close quickly here, so that following a slow step needs resuming.
-    AgentAction slow =
-        (request, context) ->
-            CompletableFuture.supplyAsync(
-                () -> ActionResult.of(request.input()),
-                CompletableFuture.delayedExecutor(SLOW_STEP.toMillis(), TimeUnit.MILLISECONDS));
     lattice =
         Lattice.builder()
             .dataDirectory(data)
             .config(
                 ConfigFactory.parseString(
                     "pekko.http.server.idle-timeout = " + IDLE_TIMEOUT.toMillis() + "ms"))
-            .action("slow", slow)
+            .action("slow", DelayedEcho.after(SLOW_STEP))
             .start();
     server =
         HttpApi.start(

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lattice.orchestrator.node.Lattice;
 import dev.lattice.orchestrator.testing.Await;
+import dev.lattice.orchestrator.testing.DelayedEcho;
 import dev.lattice.orchestrator.testing.RunEvents;
 import dev.lattice.protocol.api.ExecuteRequest;
 import dev.lattice.protocol.ids.RunId;
@@ -11,15 +12,12 @@ import dev.lattice.protocol.json.LatticeJson;
 import dev.lattice.protocol.plan.PlanSpec;
 import dev.lattice.protocol.plan.StepSpec;
 import dev.lattice.protocol.run.RunEvent;
-import dev.lattice.worker.action.ActionResult;
-import dev.lattice.worker.action.AgentAction;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -43,12 +41,11 @@ class HttpStreamsIT {
 
   @BeforeAll
   static void start() {
-    AgentAction tick =
-        (request, context) ->
-            CompletableFuture.supplyAsync(
-                () -> ActionResult.of(request.input()),
-                CompletableFuture.delayedExecutor(TICK_MILLIS, TimeUnit.MILLISECONDS));
-    lattice = Lattice.builder().dataDirectory(data).action("tick", tick, 64).start();
+    lattice =
+        Lattice.builder()
+            .dataDirectory(data)
+            .action("tick", DelayedEcho.after(Duration.ofMillis(TICK_MILLIS)), 64)
+            .start();
     HttpSettings settings =
         HttpSettings.create(lattice.system().settings().config()).withAddress("127.0.0.1", 0);
     client = new StreamClient(HttpApi.start(lattice, settings).url());

@@ -97,23 +97,7 @@ class RunReplayProperties {
       }
       StepSpec step = StepSpec.agent("s" + i, "echo", null, dependsOn.toArray(String[]::new));
       RetryPolicy retry = new RetryPolicy(attempts.get(i), 10L, 100L, 2.0, 0.0, List.of());
-      steps.add(
-          new StepSpec(
-              step.id(),
-              step.kind(),
-              step.dependsOn(),
-              step.input(),
-              step.capability(),
-              null,
-              null,
-              retry,
-              null,
-              null,
-              null,
-              null,
-              null,
-              null,
-              null));
+      steps.add(step.withRetry(retry));
     }
     return new PlanSpec(steps, null);
   }

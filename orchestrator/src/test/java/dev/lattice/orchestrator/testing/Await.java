@@ -1,5 +1,6 @@
 package dev.lattice.orchestrator.testing;
 
+import dev.lattice.orchestrator.node.Failures;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -50,12 +51,7 @@ public final class Await {
     try {
       stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      while (cause instanceof java.util.concurrent.CompletionException
-          && cause.getCause() != null) {
-        cause = cause.getCause();
-      }
-      return cause;
+      return Failures.cause(e);
     } catch (InterruptedException | TimeoutException e) {
       throw new AssertionError("no failure within 30 seconds", e);
     }
