@@ -9,7 +9,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code lattice pause|resume|cancel RUN_ID}: an intervention in a run, recorded with who and why.
+ * {@code lattice pause|resume|cancel|signal|override RUN_ID ...}: an intervention in a run,
+ * recorded with who and why.
  */
 abstract class InterventionCommand extends ClientCommand {
   @Parameters(index = "0", paramLabel = "RUN_ID", description = "The run.")
@@ -21,10 +22,19 @@ abstract class InterventionCommand extends ClientCommand {
   @Option(names = "--reason", paramLabel = "TEXT", description = "Why, recorded in the event.")
   String reason;
 
-  /** The path segment and the past tense of the intervention. */
+  /** The path below the run, and the past tense of the intervention. */
   abstract String action();
 
   abstract String done();
+
+  /** Adds the intervention's own fields to the request body. */
+  void describe(ObjectNode body) {}
+
+  /** {@code --name VALUE} as JSON: inline, or {@code @FILE}, or {@code @-} for standard input. */
+  static com.fasterxml.jackson.databind.JsonNode jsonOption(String value, String option) {
+    String text = value.startsWith("@") ? RequestOptions.text(value.substring(1)) : value;
+    return RequestOptions.readJson(text, option);
+  }
 
   @Override
   int run(ApiClient api, PrintStream out) {
@@ -35,6 +45,7 @@ abstract class InterventionCommand extends ClientCommand {
     if (reason != null) {
       body.put("reason", reason);
     }
+    describe(body);
     RunView run =
         api.post(EventsCommand.runPath(runId) + "/" + action(), body, Map.of(), RunView.class);
     out.println(
@@ -86,6 +97,79 @@ abstract class InterventionCommand extends ClientCommand {
     @Override
     String done() {
       return "cancelled";
+    }
+  }
+
+  @Command(
+      name = "signal",
+      mixinStandardHelpOptions = true,
+      description =
+          "Send a named signal (e.g. an approval) to the wait step of a run that waits for it.")
+  static final class Signal extends InterventionCommand {
+    @Parameters(index = "1", paramLabel = "NAME", description = "The signal's name.")
+    String name;
+
+    @Option(
+        names = "--step",
+        paramLabel = "STEP_ID",
+        description = "The waiting step, when several wait for the same signal.")
+    String stepId;
+
+    @Option(
+        names = "--data",
+        paramLabel = "JSON",
+        description = "What the signal carries (JSON, @FILE or @-); the step's output.")
+    String data;
+
+    @Override
+    String action() {
+      return "signals/" + name;
+    }
+
+    @Override
+    String done() {
+      return "got signal '" + name + "'";
+    }
+
+    @Override
+    void describe(ObjectNode body) {
+      if (stepId != null) {
+        body.put("stepId", stepId);
+      }
+      if (data != null) {
+        body.set("data", jsonOption(data, "--data"));
+      }
+    }
+  }
+
+  @Command(
+      name = "override",
+      mixinStandardHelpOptions = true,
+      description = "Complete a failed or waiting step of a run with a given output.")
+  static final class OverrideStep extends InterventionCommand {
+    @Parameters(index = "1", paramLabel = "STEP_ID", description = "The step.")
+    String stepId;
+
+    @Option(
+        names = "--output",
+        required = true,
+        paramLabel = "JSON",
+        description = "The step's output (JSON, @FILE or @-).")
+    String output;
+
+    @Override
+    String action() {
+      return "steps/" + stepId + "/override";
+    }
+
+    @Override
+    String done() {
+      return "step '" + stepId + "' overridden";
+    }
+
+    @Override
+    void describe(ObjectNode body) {
+      body.set("output", jsonOption(output, "--output"));
     }
   }
 }

@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
       InterventionCommand.Pause.class,
       InterventionCommand.Resume.class,
       InterventionCommand.Cancel.class,
+      InterventionCommand.Signal.class,
+      InterventionCommand.OverrideStep.class,
       StateCommand.class,
       AgentsCommand.class
     })

@@ -82,7 +82,8 @@ final class RequestOptions {
     return body;
   }
 
-  private static String text(String file) {
+  /** The contents of {@code file}, or of standard input for {@code -}. */
+  static String text(String file) {
     try {
       return "-".equals(file)
           ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
@@ -92,7 +93,8 @@ final class RequestOptions {
     }
   }
 
-  private static JsonNode readJson(String text, String option) {
+  /** {@code text} as JSON, or a clear error naming the option it came from. */
+  static JsonNode readJson(String text, String option) {
     try {
       return ApiClient.MAPPER.readTree(text);
     } catch (JsonProcessingException e) {

@@ -83,6 +83,12 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
   /** Queue {@code assignment}; a repeated idempotency key is ignored. */
   public record Enqueue(Assignment assignment) implements Command {}
 
+  /**
+   * Take back the assignment with this key, best-effort: dropped if queued, cancelled on its agent
+   * if routed (the agent answers {@code cancelled}, which finishes it here).
+   */
+  public record Withdraw(String idempotencyKey) implements Command {}
+
   /** Answer with the queue's depth. */
   public record GetQueue(ActorRef<QueueView> replyTo) implements Command {}
 
@@ -209,6 +215,7 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Enqueue.class, this::onEnqueue)
+        .onMessage(Withdraw.class, this::onWithdraw)
         .onMessage(FromAgent.class, this::onFromAgent)
         .onMessage(AgentsChanged.class, this::onAgentsChanged)
         .onMessageEquals(Probe.INSTANCE, this::onProbe)
@@ -230,6 +237,20 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
     return this;
   }
 
+  private Behavior<Command> onWithdraw(Withdraw withdraw) {
+    DispatcherState.Entry entry = state.entry(withdraw.idempotencyKey());
+    if (entry == null) {
+      return this;
+    }
+    if (entry.agentId() == null) {
+      remember(entry.key());
+      decide(List.of(), List.of(), List.of(entry.key()));
+    } else {
+      pool.ref(entry.agentId()).ifPresent(ref -> ref.tell(new WorkerAgent.Cancel(entry.key())));
+    }
+    return this;
+  }
+
   private Behavior<Command> onFromAgent(FromAgent from) {
     WorkerAgent.Reply reply = from.reply();
     DispatcherState.Entry entry = state.entry(reply.idempotencyKey());
@@ -239,6 +260,11 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
       if (ours) {
         Assignment a = entry.assignment();
         runs.started(a.runId(), a.stepId(), a.attempt(), reply.agentId());
+      }
+    } else if (reply instanceof WorkerAgent.Alive) {
+      if (ours) {
+        Assignment a = entry.assignment();
+        runs.heartbeat(a.runId(), a.stepId(), a.attempt());
       }
     } else if (reply instanceof WorkerAgent.Finished finished) {
       runs.finished(finished.result());

@@ -9,6 +9,9 @@ public interface RunNotifier {
   /** An agent took attempt {@code attempt} of the step. */
   void started(RunId runId, String stepId, int attempt, AgentId agentId);
 
+  /** The action running the attempt sent a heartbeat: it is alive. */
+  void heartbeat(RunId runId, String stepId, int attempt);
+
   /** The attempt finished, successfully or not. */
   void finished(AssignmentResult result);
 }

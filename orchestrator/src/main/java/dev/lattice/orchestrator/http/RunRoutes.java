@@ -5,8 +5,6 @@ import static dev.lattice.orchestrator.http.JsonSupport.json;
 
 import dev.lattice.orchestrator.node.LatticeClient;
 import dev.lattice.protocol.api.ExecuteRequest;
-import dev.lattice.protocol.api.Intervention;
-import dev.lattice.protocol.api.InterventionType;
 import dev.lattice.protocol.api.RunQuery;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.ids.TenantId;
@@ -14,17 +12,16 @@ import dev.lattice.protocol.run.RunStatus;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.Location;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
 /**
- * {@code /api/v1/plan}, {@code /execute}, {@code /runs} and {@code /runs/{id}}: thin translations
- * of the client's calls; every decision is the client's.
+ * {@code /api/v1/plan}, {@code /execute}, {@code /runs} and {@code /runs/{id}} (with its
+ * interventions, {@link InterventionRoutes}): thin translations of the client's calls; every
+ * decision is the client's.
  */
 final class RunRoutes extends AllDirectives {
   static final String IDEMPOTENCY_KEY = "Idempotency-Key";
@@ -32,10 +29,12 @@ final class RunRoutes extends AllDirectives {
 
   private final LatticeClient client;
   private final HttpSettings settings;
+  private final InterventionRoutes interventions;
 
   RunRoutes(LatticeClient client, HttpSettings settings) {
     this.client = client;
     this.settings = settings;
+    this.interventions = new InterventionRoutes(client);
   }
 
   Route route() {
@@ -77,37 +76,7 @@ final class RunRoutes extends AllDirectives {
                                             onSuccess(
                                                 client.run(runId(id)),
                                                 run -> completeOK(run, json())))),
-                            path("pause", () -> post(() -> intervene(id, InterventionType.PAUSE))),
-                            path(
-                                "resume", () -> post(() -> intervene(id, InterventionType.RESUME))),
-                            path(
-                                "cancel",
-                                () -> post(() -> intervene(id, InterventionType.CANCEL)))))));
-  }
-
-  /** An intervention; its body ({@code actor}, {@code reason}) may be left out. */
-  private Route intervene(String id, InterventionType type) {
-    return extractRequest(
-        request ->
-            entity(
-                Unmarshaller.entityToByteString(),
-                bytes -> {
-                  Intervention who = new Intervention(null, null);
-                  if (!bytes.isEmpty()) {
-                    if (!request
-                        .entity()
-                        .getContentType()
-                        .mediaType()
-                        .equals(MediaTypes.APPLICATION_JSON)) {
-                      throw new ProblemException(
-                          Problem.Kind.UNSUPPORTED_MEDIA_TYPE.with(
-                              "send the body as application/json", "Content-Type"));
-                    }
-                    who = JsonSupport.parse(bytes.toArray(), Intervention.class);
-                  }
-                  return onSuccess(
-                      client.intervene(runId(id), type, who), run -> completeOK(run, json()));
-                }));
+                            interventions.route(id)))));
   }
 
   private Route execute(ExecuteRequest request, Optional<String> key) {

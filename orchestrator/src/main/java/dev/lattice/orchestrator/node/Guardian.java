@@ -13,9 +13,6 @@ import dev.lattice.orchestrator.run.RunWatchdog;
 import dev.lattice.persistence.journal.PersistenceSettings;
 import dev.lattice.persistence.readmodel.JdbcRunIndex;
 import dev.lattice.persistence.readmodel.ReadModelDatabase;
-import dev.lattice.protocol.agent.AssignmentResult;
-import dev.lattice.protocol.ids.AgentId;
-import dev.lattice.protocol.ids.RunId;
 import dev.lattice.worker.action.AgentAction;
 import dev.lattice.worker.agent.WorkerAgent;
 import dev.lattice.worker.agent.WorkerNode;
@@ -96,27 +93,8 @@ final class Guardian {
         context.spawn(AgentDirectory.create(settings.askTimeout()), "agent-directory");
 
     ClusterSharding sharding = ClusterSharding.get(system);
-    AssignmentSink assignments =
-        (busKey, assignment) ->
-            sharding
-                .entityRefFor(Dispatcher.ENTITY_TYPE_KEY, busKey.value())
-                .tell(new Dispatcher.Enqueue(assignment));
-    RunNotifier runs =
-        new RunNotifier() {
-          @Override
-          public void started(RunId runId, String stepId, int attempt, AgentId agentId) {
-            sharding
-                .entityRefFor(RunEntity.ENTITY_TYPE_KEY, runId.value())
-                .tell(new RunEntity.ReportStarted(stepId, attempt, agentId));
-          }
-
-          @Override
-          public void finished(AssignmentResult result) {
-            sharding
-                .entityRefFor(RunEntity.ENTITY_TYPE_KEY, result.runId().value())
-                .tell(new RunEntity.ReportResult(result));
-          }
-        };
+    AssignmentSink assignments = new ShardedAssignments(sharding);
+    RunNotifier runs = new ShardedRunNotifier(sharding);
     // Sharding is initialised on every node: where the role is missing this makes a proxy.
     RunEntity.init(
         system,

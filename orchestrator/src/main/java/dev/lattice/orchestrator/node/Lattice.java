@@ -192,7 +192,7 @@ public final class Lattice implements AutoCloseable {
               TemplateRegistry.load(settings.templates(), settings.templateDirectory()),
               new PlanValidator(
                   settings.maxSteps(),
-                  EnumSet.of(StepKind.AGENT, StepKind.TRANSFORM, StepKind.GATE)),
+                  EnumSet.of(StepKind.AGENT, StepKind.TRANSFORM, StepKind.GATE, StepKind.WAIT)),
               runSettings.defaultRetry());
 
       CompletableFuture<Guardian.Started> started = new CompletableFuture<>();

@@ -5,11 +5,13 @@ import dev.lattice.protocol.api.ExecuteRequest;
 import dev.lattice.protocol.api.Intervention;
 import dev.lattice.protocol.api.InterventionType;
 import dev.lattice.protocol.api.NodeState;
+import dev.lattice.protocol.api.OverrideRequest;
 import dev.lattice.protocol.api.PlannedRun;
 import dev.lattice.protocol.api.RunAccepted;
 import dev.lattice.protocol.api.RunPage;
 import dev.lattice.protocol.api.RunQuery;
 import dev.lattice.protocol.api.RunSummary;
+import dev.lattice.protocol.api.SignalRequest;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.run.RunEvent;
 import dev.lattice.protocol.run.RunView;
@@ -55,6 +57,21 @@ public interface LatticeClient {
    * the run's lifecycle does not allow it, {@code UnknownRunException} for no such run.
    */
   CompletionStage<RunView> intervene(RunId runId, InterventionType type, Intervention who);
+
+  /**
+   * Sends the signal {@code name} to the wait step of the run that waits for it (naming the step
+   * when several wait for the same name); the signal's data becomes the step's output. Repeating it
+   * changes nothing. Fails with {@link InterventionRefusedException} when no step waits for it now
+   * (or the run has ended), {@code UnknownRunException} for no such run.
+   */
+  CompletionStage<RunView> signal(RunId runId, String name, SignalRequest request);
+
+  /**
+   * Completes a failed or waiting step of a running or paused run with a given output, as if it had
+   * succeeded; the run carries on from there. Repeating it changes nothing. Fails like {@link
+   * #signal}.
+   */
+  CompletionStage<RunView> override(RunId runId, String stepId, OverrideRequest request);
 
   /** A run's state once it has reached a terminal status. */
   CompletionStage<RunView> awaitTerminal(RunId runId);

@@ -17,12 +17,14 @@ import dev.lattice.protocol.api.ExecuteRequest;
 import dev.lattice.protocol.api.Intervention;
 import dev.lattice.protocol.api.InterventionType;
 import dev.lattice.protocol.api.NodeState;
+import dev.lattice.protocol.api.OverrideRequest;
 import dev.lattice.protocol.api.PlannedRun;
 import dev.lattice.protocol.api.QueueView;
 import dev.lattice.protocol.api.RunAccepted;
 import dev.lattice.protocol.api.RunPage;
 import dev.lattice.protocol.api.RunQuery;
 import dev.lattice.protocol.api.RunSummary;
+import dev.lattice.protocol.api.SignalRequest;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.run.RunEvent;
 import dev.lattice.protocol.run.RunFeed;
@@ -43,6 +45,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -172,10 +175,30 @@ final class LocalLatticeClient implements LatticeClient {
 
   @Override
   public CompletionStage<RunView> intervene(RunId runId, InterventionType type, Intervention who) {
+    return intervention(runId, type, replyTo -> new RunEntity.Intervene(type, who, replyTo));
+  }
+
+  @Override
+  public CompletionStage<RunView> signal(RunId runId, String name, SignalRequest request) {
+    return intervention(
+        runId, InterventionType.SIGNAL, replyTo -> new RunEntity.Signal(name, request, replyTo));
+  }
+
+  @Override
+  public CompletionStage<RunView> override(RunId runId, String stepId, OverrideRequest request) {
+    return intervention(
+        runId,
+        InterventionType.OVERRIDE,
+        replyTo -> new RunEntity.OverrideStep(stepId, request, replyTo));
+  }
+
+  private CompletionStage<RunView> intervention(
+      RunId runId,
+      InterventionType type,
+      Function<ActorRef<RunEntity.InterventionOutcome>, RunEntity.Command> command) {
     return sharding
         .entityRefFor(RunEntity.ENTITY_TYPE_KEY, runId.value())
-        .<RunEntity.InterventionOutcome>ask(
-            replyTo -> new RunEntity.Intervene(type, who, replyTo), askTimeout)
+        .<RunEntity.InterventionOutcome>ask(command::apply, askTimeout)
         .thenApplyAsync(
             outcome -> {
               if (outcome.run() == null) {

@@ -23,6 +23,8 @@ import java.util.regex.Pattern;
  */
 public final class PlanValidator {
   private static final Pattern STEP_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+  // Signal names travel in URL paths: the same shape as step ids, dots allowed.
+  private static final Pattern SIGNAL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
   private final int maxSteps;
   private final Set<StepKind> supportedKinds;
@@ -70,6 +72,7 @@ public final class PlanValidator {
       }
     }
     validateRetry(plan.retry(), "plan.retry");
+    positive(plan.deadlineMs(), "plan.deadlineMs");
     for (int i = 0; i < steps.size(); i++) {
       validateStep(steps.get(i), "plan.steps[" + i + "]", index, knownCapabilities);
     }
@@ -120,9 +123,14 @@ public final class PlanValidator {
         require(step.condition(), field, "condition", step);
         compile(field + ".condition", () -> GateCondition.compile(step.condition()));
       }
+      case WAIT -> validateWait(step, field);
       default -> {
         // Kinds not yet supported were rejected above.
       }
+    }
+    if (step.kind() != StepKind.WAIT) {
+      requireAbsent(step.durationMs(), field, "durationMs", step);
+      requireAbsent(step.signal(), field, "signal", step);
     }
     validateRetry(step.retry(), field + ".retry");
     validateTimeouts(step.timeouts(), field + ".timeouts");
@@ -143,6 +151,33 @@ public final class PlanValidator {
     requireAbsent(step.condition(), field, "condition", step);
   }
 
+  private static void validateWait(StepSpec step, String field) {
+    requireAbsent(step.capability(), field, "capability", step);
+    requireAbsent(step.expression(), field, "expression", step);
+    requireAbsent(step.condition(), field, "condition", step);
+    // A wait is not retried and has no attempts to limit: a signal's timeout is its durationMs.
+    requireAbsent(step.retry(), field, "retry", step);
+    requireAbsent(step.timeouts(), field, "timeouts", step);
+    requireAbsent(step.budget(), field, "budget", step);
+    if (step.durationMs() == null && step.signal() == null) {
+      throw new PlanRejectedException(
+          field + ".durationMs",
+          "wait step '"
+              + step.id()
+              + "' needs 'durationMs' (a timer), 'signal' (a named signal), or both (a signal"
+              + " with a timeout)");
+    }
+    if (step.durationMs() != null && step.durationMs() < 0) {
+      throw new PlanRejectedException(field + ".durationMs", "must not be negative");
+    }
+    if (step.signal() != null && !SIGNAL.matcher(step.signal()).matches()) {
+      throw new PlanRejectedException(
+          field + ".signal",
+          "signal name must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or"
+              + " digit");
+    }
+  }
+
   private static void require(String value, String field, String name, StepSpec step) {
     if (value == null || value.isBlank()) {
       throw new PlanRejectedException(
@@ -151,7 +186,7 @@ public final class PlanValidator {
     }
   }
 
-  private static void requireAbsent(String value, String field, String name, StepSpec step) {
+  private static void requireAbsent(Object value, String field, String name, StepSpec step) {
     if (value != null) {
       throw new PlanRejectedException(
           field + "." + name,

@@ -5,6 +5,7 @@ import dev.lattice.protocol.api.PlannedRun;
 import dev.lattice.protocol.plan.ExecutionMode;
 import dev.lattice.protocol.plan.PlanSpec;
 import dev.lattice.protocol.plan.RetryPolicy;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -32,12 +33,6 @@ public final class Planner {
    * @throws PlanRejectedException if the request or the plan cannot run
    */
   public PlannedRun plan(ExecuteRequest request, Set<String> capabilities) {
-    if (request.mode() == ExecutionMode.STRICT) {
-      // Strict fails a run on any policy warning; until policies exist it would be auto by
-      // another name, so it is refused rather than silently accepted.
-      throw new PlanRejectedException(
-          "mode", "mode 'strict' is not supported yet; use 'auto' or 'dry-run'");
-    }
     int sources =
         (request.intent() != null ? 1 : 0)
             + (request.workflow() != null ? 1 : 0)
@@ -68,8 +63,19 @@ public final class Planner {
       source = "plan";
     }
     validator.validate(plan, capabilities);
+    List<String> warnings = PolicyWarnings.of(plan);
+    if (request.mode() == ExecutionMode.STRICT && !warnings.isEmpty()) {
+      throw new PlanRejectedException(
+          "mode",
+          "strict mode refuses a plan with policy warnings: " + String.join("; ", warnings));
+    }
     return new PlannedRun(
-        request.tenant(), request.mode(), source, plan, PlanEstimator.estimate(plan, defaultRetry));
+        request.tenant(),
+        request.mode(),
+        source,
+        plan,
+        PlanEstimator.estimate(plan, defaultRetry),
+        warnings);
   }
 
   public Set<String> intents() {

@@ -6,6 +6,11 @@ public final class IllegalTransitionException extends IllegalStateException {
     super(what + " cannot go from " + name(from) + " to " + name(to));
   }
 
+  /** A refusal the lifecycle implies, in its own words (e.g. no step waits for that signal). */
+  public IllegalTransitionException(String why) {
+    super(why);
+  }
+
   private static String name(Enum<?> status) {
     return status == null ? "(none)" : status.name().toLowerCase(java.util.Locale.ROOT);
   }

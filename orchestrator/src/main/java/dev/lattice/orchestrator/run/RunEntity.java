@@ -2,13 +2,17 @@ package dev.lattice.orchestrator.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lattice.protocol.CborSerializable;
+import dev.lattice.protocol.agent.Assignment;
 import dev.lattice.protocol.agent.AssignmentResult;
 import dev.lattice.protocol.api.Intervention;
 import dev.lattice.protocol.api.InterventionType;
+import dev.lattice.protocol.api.OverrideRequest;
 import dev.lattice.protocol.api.PlannedRun;
 import dev.lattice.protocol.api.RunAccepted;
+import dev.lattice.protocol.api.SignalRequest;
 import dev.lattice.protocol.ids.AgentId;
 import dev.lattice.protocol.ids.RunId;
+import dev.lattice.protocol.plan.StepTimeouts;
 import dev.lattice.protocol.run.RunChange;
 import dev.lattice.protocol.run.RunEvent;
 import dev.lattice.protocol.run.RunFeed;
@@ -122,7 +126,21 @@ public final class RunEntity
       implements Command {}
 
   /**
-   * The answer to {@link Intervene}.
+   * Send the signal {@code name} to the wait step waiting for it; answers like {@link Intervene}.
+   */
+  public record Signal(String name, SignalRequest request, ActorRef<InterventionOutcome> replyTo)
+      implements Command {}
+
+  /** Complete a failed or waiting step with a given output; answers like {@link Intervene}. */
+  public record OverrideStep(
+      String stepId, OverrideRequest request, ActorRef<InterventionOutcome> replyTo)
+      implements Command {}
+
+  /** A running attempt is alive: its action sent a heartbeat. */
+  public record ReportHeartbeat(String stepId, int attempt) implements Command {}
+
+  /**
+   * The answer to {@link Intervene}, {@link Signal} and {@link OverrideStep}.
    *
    * @param run the run's state after the intervention; {@code null} if there is no such run
    * @param refused why the run's lifecycle does not allow it, or {@code null}
@@ -137,7 +155,8 @@ public final class RunEntity
    */
   public record Subscribe(ActorRef<RunFeed> subscriber) implements Command {}
 
-  record RetryDue(String stepId, int attempt) implements Command {}
+  /** A deadline's timer fired. */
+  record Due(RunDeadline deadline) implements Command {}
 
   record RecordStarted(String stepId, int attempt) implements Command {}
 
@@ -170,6 +189,8 @@ public final class RunEntity
   private final ActorRef<ClusterSharding.ShardCommand> shard;
   private final RunServices services;
   private final RunProgress progress;
+  private final RunInterventions interventions;
+  private final RunTimers runTimers;
   private final Clock clock;
   private final SplittableRandom random = new SplittableRandom();
   // Transient wiring, not state: followers re-subscribe, and unpersisted reports are re-sent.
@@ -198,7 +219,9 @@ public final class RunEntity
     this.shard = shard;
     this.services = services;
     this.progress = services.progress();
+    this.interventions = new RunInterventions(progress);
     this.clock = services.clock();
+    this.runTimers = new RunTimers(timers, clock, progress, services.settings().agentLostGrace());
     this.fresh = fresh;
   }
 
@@ -267,7 +290,10 @@ public final class RunEntity
         .onCommand(RecordStarted.class, this::onRecordStarted)
         .onCommand(ReportResult.class, this::onReportResult)
         .onCommand(Flush.class, this::onFlush)
-        .onCommand(RetryDue.class, this::onRetryDue)
+        .onCommand(Due.class, this::onDue)
+        .onCommand(ReportHeartbeat.class, this::onReportHeartbeat)
+        .onCommand(Signal.class, this::onSignal)
+        .onCommand(OverrideStep.class, this::onOverride)
         .onCommand(Resume.class, this::onResume)
         .onCommand(Redeliver.class, this::onRedeliver)
         .onCommand(GetRun.class, this::onGetRun)
@@ -305,6 +331,7 @@ public final class RunEntity
     // event; only an attempt still running after a short delay gets a step.started of its own.
     starts.put(
         report.stepId(), new StartNotice(report.attempt(), report.agentId(), clock.instant()));
+    heard(state, report.stepId(), report.attempt());
     timers.startSingleTimer(
         "started-" + report.stepId(),
         new RecordStarted(report.stepId(), report.attempt()),
@@ -358,9 +385,54 @@ public final class RunEntity
     return persistAll(state, events);
   }
 
-  private ReplyEffect<RunChange, RunState> onRetryDue(RunState state, RetryDue due) {
-    return persistAll(
-        state, progress.retryDue(state, due.stepId(), due.attempt(), clock.instant()));
+  private ReplyEffect<RunChange, RunState> onDue(RunState state, Due due) {
+    RunDeadline deadline = due.deadline();
+    if (!runTimers.fired(deadline)) {
+      return Effect().noReply();
+    }
+    StartNotice notice = starts.get(deadline.stepId());
+    if (deadline.kind() == RunDeadline.Kind.SCHEDULE_TO_START
+        && notice != null
+        && notice.attempt() == deadline.attempt()) {
+      // An agent did pick it up; its start was just not written yet.
+      return persistAll(
+          state,
+          progress.started(
+              state, deadline.stepId(), deadline.attempt(), notice.agentId(), notice.at()));
+    }
+    List<RunChange> events = progress.due(state, deadline, clock.instant(), random::nextDouble);
+    if (events.isEmpty()) {
+      return Effect().noReply();
+    }
+    return Effect()
+        .persist(events)
+        .thenRun(
+            next -> {
+              afterPersist(state, events, next);
+              if (deadline.stepId() != null && deadline.kind() != RunDeadline.Kind.WAIT) {
+                // A timed-out attempt may still be queued or running somewhere: take it back.
+                withdraw(state, deadline.stepId(), deadline.attempt());
+              }
+            })
+        .thenNoReply();
+  }
+
+  private ReplyEffect<RunChange, RunState> onReportHeartbeat(
+      RunState state, ReportHeartbeat report) {
+    heard(state, report.stepId(), report.attempt());
+    return Effect().noReply();
+  }
+
+  /** Moves the heartbeat deadline of a live attempt that asks for heartbeats. */
+  private void heard(RunState state, String stepId, int attempt) {
+    StepState step = state.exists() ? state.step(stepId) : null;
+    if (step == null || step.attempt() != attempt || state.terminal()) {
+      return;
+    }
+    StepTimeouts limits = state.spec(stepId).timeouts();
+    if (limits != null && limits.heartbeatMs() != null) {
+      runTimers.heard(stepId, attempt, Duration.ofMillis(limits.heartbeatMs()));
+    }
   }
 
   private ReplyEffect<RunChange, RunState> onResume(RunState state, Resume resume) {
@@ -396,13 +468,10 @@ public final class RunEntity
     List<RunChange> events;
     try {
       events =
-          progress.intervene(state, intervene.type(), intervene.intervention(), clock.instant());
+          interventions.lifecycle(
+              state, intervene.type(), intervene.intervention(), clock.instant());
     } catch (IllegalTransitionException refused) {
-      return Effect()
-          .reply(
-              intervene.replyTo(),
-              new InterventionOutcome(
-                  state.view(lastSequenceNumber(context)), refused.getMessage()));
+      return refuse(state, intervene.replyTo(), refused);
     }
     return Effect()
         .persist(events)
@@ -416,6 +485,51 @@ public final class RunEntity
         .thenReply(
             intervene.replyTo(),
             next -> new InterventionOutcome(next.view(lastSequenceNumber(context)), null));
+  }
+
+  private ReplyEffect<RunChange, RunState> onSignal(RunState state, Signal signal) {
+    if (!state.exists()) {
+      return Effect().reply(signal.replyTo(), new InterventionOutcome(null, null));
+    }
+    try {
+      return intervened(
+          state,
+          interventions.signal(state, signal.name(), signal.request(), clock.instant()),
+          signal.replyTo());
+    } catch (IllegalTransitionException refused) {
+      return refuse(state, signal.replyTo(), refused);
+    }
+  }
+
+  private ReplyEffect<RunChange, RunState> onOverride(RunState state, OverrideStep override) {
+    if (!state.exists()) {
+      return Effect().reply(override.replyTo(), new InterventionOutcome(null, null));
+    }
+    try {
+      return intervened(
+          state,
+          interventions.override(state, override.stepId(), override.request(), clock.instant()),
+          override.replyTo());
+    } catch (IllegalTransitionException refused) {
+      return refuse(state, override.replyTo(), refused);
+    }
+  }
+
+  private ReplyEffect<RunChange, RunState> intervened(
+      RunState state, List<RunChange> events, ActorRef<InterventionOutcome> replyTo) {
+    return Effect()
+        .persist(events)
+        .thenRun(next -> afterPersist(state, events, next))
+        .thenReply(
+            replyTo, next -> new InterventionOutcome(next.view(lastSequenceNumber(context)), null));
+  }
+
+  private ReplyEffect<RunChange, RunState> refuse(
+      RunState state, ActorRef<InterventionOutcome> replyTo, IllegalTransitionException refused) {
+    return Effect()
+        .reply(
+            replyTo,
+            new InterventionOutcome(state.view(lastSequenceNumber(context)), refused.getMessage()));
   }
 
   private ReplyEffect<RunChange, RunState> onGetRun(RunState state, GetRun get) {
@@ -476,12 +590,16 @@ public final class RunEntity
         starts.remove(step.id());
       }
     }
-    for (RunChange change : events) {
-      if (change instanceof RunChange.StepRetryScheduled retry) {
-        armRetry(retry.stepId(), retry.attempt(), retry.dueAt());
+    runTimers.sync(state);
+    manageRedelivery(state);
+    if (state.terminal() && !before.terminal()) {
+      // Attempts still queued or running are of no use any more: take them back, best-effort.
+      for (StepState step : state.stepStates()) {
+        if (step.status() == StepStatus.DISPATCHED || step.status() == StepStatus.RUNNING) {
+          withdraw(state, step.id(), step.attempt());
+        }
       }
     }
-    manageRedelivery(state);
     if (state.terminal()) {
       RunView view = state.view(lastSequenceNumber(context));
       awaitingEnd.forEach(waiter -> waiter.tell(StatusReply.success(view)));
@@ -510,12 +628,12 @@ public final class RunEntity
         .enqueue(progress.busKey(state, state.spec(stepId)), progress.assignment(state, stepId));
   }
 
-  private void armRetry(String stepId, int attempt, Instant dueAt) {
-    Duration delay = Duration.between(clock.instant(), dueAt);
-    timers.startSingleTimer(
-        "retry-" + stepId,
-        new RetryDue(stepId, attempt),
-        delay.isNegative() ? Duration.ZERO : delay);
+  private void withdraw(RunState state, String stepId, int attempt) {
+    services
+        .assignments()
+        .withdraw(
+            progress.busKey(state, state.spec(stepId)),
+            Assignment.keyOf(state.runId(), stepId, attempt));
   }
 
   private void manageRedelivery(RunState state) {
@@ -549,22 +667,27 @@ public final class RunEntity
     if (state.status() == RunStatus.RUNNING) {
       carryOn(state);
       context.getSelf().tell(Resume.INSTANCE);
+    } else {
+      // Paused: nothing new goes out, but its deadline and its attempts' time limits still run.
+      runTimers.sync(state);
     }
   }
 
   /**
-   * Re-sends what is in flight (dispatchers and agents drop keys they already have) and re-arms
-   * retry timers from their persisted due times: after a recovery, and after a resume (timers that
-   * fired while the run was paused did nothing).
+   * Re-sends what is in flight (dispatchers and agents drop keys they already have) and arms the
+   * timers of every deadline from its persisted time: after a recovery, and after a resume.
    */
   private void carryOn(RunState state) {
     for (StepState step : state.stepStates()) {
       if (step.status() == StepStatus.DISPATCHED || step.status() == StepStatus.RUNNING) {
         enqueue(state, step.id());
-      } else if (step.status() == StepStatus.RETRY_WAIT) {
-        armRetry(step.id(), step.attempt() + 1, step.retryDueAt());
+      }
+      if (step.status() == StepStatus.RUNNING) {
+        // Heartbeats are not persisted: a recovered run counts from now.
+        heard(state, step.id(), step.attempt());
       }
     }
+    runTimers.sync(state);
     manageRedelivery(state);
   }
 

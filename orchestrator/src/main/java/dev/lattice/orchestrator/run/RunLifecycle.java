@@ -8,8 +8,8 @@ import java.util.Set;
 
 /**
  * The run lifecycle as an explicit transition table: {@code queued → running → completed | failed |
- * cancelled}, {@code running ⇄ paused}, {@code queued | paused → cancelled}. Terminal statuses
- * allow nothing.
+ * cancelled}, {@code running ⇄ paused}, {@code queued | paused → cancelled}, and {@code paused →
+ * failed} when the run's deadline passes while it is paused. Terminal statuses allow nothing.
  */
 public final class RunLifecycle {
   private static final Map<RunStatus, Set<RunStatus>> ALLOWED = new EnumMap<>(RunStatus.class);
@@ -19,7 +19,8 @@ public final class RunLifecycle {
     ALLOWED.put(
         RunStatus.RUNNING,
         EnumSet.of(RunStatus.COMPLETED, RunStatus.FAILED, RunStatus.CANCELLED, RunStatus.PAUSED));
-    ALLOWED.put(RunStatus.PAUSED, EnumSet.of(RunStatus.RUNNING, RunStatus.CANCELLED));
+    ALLOWED.put(
+        RunStatus.PAUSED, EnumSet.of(RunStatus.RUNNING, RunStatus.CANCELLED, RunStatus.FAILED));
     ALLOWED.put(RunStatus.COMPLETED, EnumSet.noneOf(RunStatus.class));
     ALLOWED.put(RunStatus.FAILED, EnumSet.noneOf(RunStatus.class));
     ALLOWED.put(RunStatus.CANCELLED, EnumSet.noneOf(RunStatus.class));

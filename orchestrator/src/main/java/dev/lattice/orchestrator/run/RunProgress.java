@@ -13,8 +13,6 @@ import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.agent.StepError;
 import dev.lattice.protocol.agent.StepOutcome;
 import dev.lattice.protocol.agent.Usage;
-import dev.lattice.protocol.api.Intervention;
-import dev.lattice.protocol.api.InterventionType;
 import dev.lattice.protocol.ids.AgentId;
 import dev.lattice.protocol.ids.BusKey;
 import dev.lattice.protocol.plan.ExecutionMode;
@@ -22,11 +20,13 @@ import dev.lattice.protocol.plan.GateFallback;
 import dev.lattice.protocol.plan.RetryPolicy;
 import dev.lattice.protocol.plan.StepKind;
 import dev.lattice.protocol.plan.StepSpec;
+import dev.lattice.protocol.plan.StepTimeouts;
 import dev.lattice.protocol.run.RunCause;
 import dev.lattice.protocol.run.RunChange;
 import dev.lattice.protocol.run.RunSpec;
 import dev.lattice.protocol.run.RunStatus;
 import dev.lattice.protocol.run.StepStatus;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -150,38 +150,122 @@ public final class RunProgress {
   }
 
   /**
-   * The events of an intervention: none when the run is already where it asks (so repeating one is
-   * harmless), else the intervention's event and, on resume, whatever follows from the steps that
-   * became ready or settled while the run was paused.
-   *
-   * @throws IllegalTransitionException when the run's lifecycle does not allow it (e.g. resuming a
-   *     completed run)
+   * {@code first} and whatever follows from it: the events of an intervention or of a deadline
+   * decided elsewhere ({@link RunInterventions}).
    */
-  public List<RunChange> intervene(
-      RunState state, InterventionType type, Intervention who, Instant now) {
-    RunStatus target =
-        switch (type) {
-          case PAUSE -> RunStatus.PAUSED;
-          case RESUME -> RunStatus.RUNNING;
-          case CANCEL -> RunStatus.CANCELLED;
-        };
-    if (state.status() == target) {
+  List<RunChange> followedBy(RunState state, RunChange first, Instant now) {
+    Decision decision = new Decision(state);
+    decision.add(first);
+    advance(decision, now);
+    return decision.events;
+  }
+
+  /**
+   * The events for a deadline that fell due: a retry dispatched, a wait ended, an attempt timed out
+   * (and maybe retried), or the run failed for its own deadline. None if it no longer applies (the
+   * step moved on, the attempt finished, the run ended).
+   */
+  public List<RunChange> due(
+      RunState state, RunDeadline deadline, Instant now, DoubleSupplier random) {
+    if (!live(state) || now.isBefore(deadline.at())) {
       return List.of();
     }
-    RunLifecycle.transition(state.status(), target);
+    return switch (deadline.kind()) {
+      case RETRY -> retryDue(state, deadline.stepId(), deadline.attempt(), now);
+      case WAIT -> waitDue(state, deadline.stepId(), now);
+      case SCHEDULE_TO_START, START_TO_CLOSE, HEARTBEAT -> timedOut(state, deadline, now, random);
+      case RUN ->
+          followedBy(
+              state,
+              new RunChange.RunFailed(
+                  new RunCause(
+                      null,
+                      ErrorClass.TIMEOUT,
+                      "the run's deadline of " + state.plan().deadlineMs() + " ms passed",
+                      0),
+                  now),
+              now);
+    };
+  }
+
+  private List<RunChange> waitDue(RunState state, String stepId, Instant now) {
+    StepState step = state.step(stepId);
+    if (state.status() != RunStatus.RUNNING
+        || step.status() != StepStatus.WAITING
+        || step.waitUntil() == null) {
+      return List.of();
+    }
+    StepSpec spec = state.spec(stepId);
+    if (spec.signal() == null) {
+      ObjectNode output = JsonNodeFactory.instance.objectNode().put("waitedMs", spec.durationMs());
+      return followedBy(
+          state, new RunChange.StepSucceeded(stepId, 1, null, null, output, Usage.NONE, now), now);
+    }
+    // A wait is not retried: waiting again would only wait longer.
+    StepError error =
+        StepError.of(
+            ErrorClass.TIMEOUT,
+            "no signal '" + spec.signal() + "' within " + spec.durationMs() + " ms");
+    return followedBy(
+        state, new RunChange.StepFailed(stepId, 1, null, null, error, Usage.NONE, now), now);
+  }
+
+  private List<RunChange> timedOut(
+      RunState state, RunDeadline deadline, Instant now, DoubleSupplier random) {
+    StepState step = state.step(deadline.stepId());
+    boolean inFlight =
+        step.status() == StepStatus.DISPATCHED
+            || (step.status() == StepStatus.RUNNING
+                && deadline.kind() != RunDeadline.Kind.SCHEDULE_TO_START);
+    StepSpec spec = state.spec(step.id());
+    StepTimeouts limits = spec.timeouts();
+    boolean limited =
+        switch (deadline.kind()) {
+          case SCHEDULE_TO_START -> limits != null && limits.scheduleToStartMs() != null;
+          case HEARTBEAT -> limits != null && limits.heartbeatMs() != null;
+          default -> true;
+        };
+    if (!inFlight || !limited || step.attempt() != deadline.attempt()) {
+      return List.of();
+    }
+    String why =
+        switch (deadline.kind()) {
+          case SCHEDULE_TO_START ->
+              "no agent picked up attempt "
+                  + step.attempt()
+                  + " within "
+                  + spec.timeouts().scheduleToStartMs()
+                  + " ms";
+          case HEARTBEAT ->
+              "attempt "
+                  + step.attempt()
+                  + " sent no heartbeat for "
+                  + spec.timeouts().heartbeatMs()
+                  + " ms";
+          default ->
+              "attempt "
+                  + step.attempt()
+                  + " did not finish within "
+                  + ttl(spec).toMillis()
+                  + " ms (its agent did not report)";
+        };
     Decision decision = new Decision(state);
-    decision.add(
-        switch (type) {
-          case PAUSE -> new RunChange.RunPaused(who.actor(), who.reason(), now);
-          case RESUME -> new RunChange.RunResumed(who.actor(), who.reason(), now);
-          case CANCEL -> new RunChange.RunCancelled(who.actor(), who.reason(), now);
-        });
+    fail(
+        decision,
+        step.id(),
+        step.attempt(),
+        step.agentId(),
+        step.startedAt(),
+        StepError.of(ErrorClass.TIMEOUT, why),
+        Usage.NONE,
+        now,
+        random);
     advance(decision, now);
     return decision.events;
   }
 
   /** The events for a retry timer that fired: the next attempt is dispatched, if still due. */
-  public List<RunChange> retryDue(RunState state, String stepId, int attempt, Instant now) {
+  List<RunChange> retryDue(RunState state, String stepId, int attempt, Instant now) {
     StepState step = state.step(stepId);
     if (state.status() != RunStatus.RUNNING
         || step == null
@@ -232,7 +316,7 @@ public final class RunProgress {
     return decision.events;
   }
 
-  private static boolean live(RunState state) {
+  static boolean live(RunState state) {
     return state.status() == RunStatus.RUNNING || state.status() == RunStatus.PAUSED;
   }
 
@@ -278,7 +362,7 @@ public final class RunProgress {
 
   private void evaluate(Decision decision, StepSpec step, Instant now) {
     RunState state = decision.state;
-    ObjectNode context = context(state);
+    ObjectNode context = step.kind() == StepKind.WAIT ? null : context(state);
     try {
       if (step.kind() == StepKind.TRANSFORM) {
         JsonNode output =
@@ -288,6 +372,9 @@ public final class RunProgress {
             new RunChange.StepSucceeded(step.id(), 1, null, null, output, Usage.NONE, now));
       } else if (step.kind() == StepKind.GATE) {
         gate(decision, step, context, now);
+      } else if (step.kind() == StepKind.WAIT) {
+        Instant until = step.durationMs() == null ? null : now.plusMillis(step.durationMs());
+        decision.add(new RunChange.StepWaiting(step.id(), until, step.signal(), now));
       } else {
         throw new IllegalStateException(
             "step kind " + step.kind().wire() + " is not supported by this version");
@@ -415,10 +502,7 @@ public final class RunProgress {
   public Assignment assignment(RunState state, String stepId) {
     StepState step = state.step(stepId);
     StepSpec spec = state.spec(stepId);
-    long ttl =
-        spec.timeouts() != null && spec.timeouts().startToCloseMs() != null
-            ? spec.timeouts().startToCloseMs()
-            : settings.defaultTtl().toMillis();
+    long ttl = ttl(spec).toMillis();
     return new Assignment(
         state.runId(),
         stepId,
@@ -429,7 +513,15 @@ public final class RunProgress {
         spec.budget(),
         ttl,
         input(state, spec),
-        state.tenant());
+        state.tenant(),
+        spec.timeouts() == null ? null : spec.timeouts().heartbeatMs());
+  }
+
+  /** How long an attempt of an agent step may run: its start-to-close timeout, or the default. */
+  public Duration ttl(StepSpec spec) {
+    return spec.timeouts() != null && spec.timeouts().startToCloseMs() != null
+        ? Duration.ofMillis(spec.timeouts().startToCloseMs())
+        : settings.defaultTtl();
   }
 
   /** The dispatcher an agent step of this run goes to. */

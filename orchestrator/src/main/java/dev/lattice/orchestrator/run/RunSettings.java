@@ -23,6 +23,8 @@ import java.time.Duration;
  * @param watchdogPageSize runs woken per page
  * @param watchdogPageDelay the pause between pages
  * @param batchDelay how long a result that unblocks nothing may wait to share a write
+ * @param agentLostGrace how much longer than an attempt's time limit the run waits for its agent's
+ *     report before it times the attempt out itself
  */
 public record RunSettings(
     RetryPolicy defaultRetry,
@@ -38,7 +40,8 @@ public record RunSettings(
     Duration watchdogInterval,
     int watchdogPageSize,
     Duration watchdogPageDelay,
-    Duration batchDelay) {
+    Duration batchDelay,
+    Duration agentLostGrace) {
 
   public static RunSettings create(Config config) {
     Config c = config.getConfig("lattice.run");
@@ -63,6 +66,7 @@ public record RunSettings(
         c.getDuration("watchdog.interval"),
         c.getInt("watchdog.page-size"),
         c.getDuration("watchdog.page-delay"),
-        c.getDuration("batch-delay"));
+        c.getDuration("batch-delay"),
+        c.getDuration("agent-lost-grace"));
   }
 }

@@ -206,6 +206,14 @@ public final class RunState implements CborSerializable {
       return withStep(e.stepId(), s -> s.retryScheduled(e.dueAt(), e.at()), e.at());
     } else if (change instanceof RunChange.StepSkipped e) {
       return withStep(e.stepId(), s -> s.skipped(e.at()), e.at());
+    } else if (change instanceof RunChange.StepWaiting e) {
+      return withStep(e.stepId(), s -> s.waiting(e.until(), e.at()), e.at());
+    } else if (change instanceof RunChange.StepSignalled e) {
+      return withStep(e.stepId(), s -> s.completed(e.output(), e.at()), e.at())
+          .dispatchReady(e.at());
+    } else if (change instanceof RunChange.StepOverridden e) {
+      return withStep(e.stepId(), s -> s.completed(e.output(), e.at()), e.at())
+          .dispatchReady(e.at());
     } else if (change instanceof RunChange.RunCompleted e) {
       return transitioned(RunStatus.COMPLETED, e.output(), cause, e.at());
     } else if (change instanceof RunChange.RunFailed e) {
@@ -329,7 +337,10 @@ public final class RunState implements CborSerializable {
                       s.agentId() == null ? null : s.agentId().value(),
                       s.output(),
                       s.error(),
-                      s.usage());
+                      s.usage(),
+                      s.status() == StepStatus.WAITING ? step.signal() : null,
+                      s.waitUntil(),
+                      s.retryDueAt());
                 })
             .toList();
     return new RunView(

@@ -11,7 +11,8 @@ import java.util.Set;
  * → succeeded | failed}, {@code failed → retry_wait → ready} while attempts remain, {@code pending
  * → skipped} on a branch a gate skipped, and {@code ready → waiting → succeeded | failed} for
  * timers and signals. Steps the run evaluates itself (transform, gate) go {@code ready → succeeded
- * | failed} at once.
+ * | failed} at once. An override moves a {@code failed} or {@code retry_wait} step to {@code
+ * succeeded}.
  */
 public final class StepLifecycle {
   private static final Map<StepStatus, Set<StepStatus>> ALLOWED = new EnumMap<>(StepStatus.class);
@@ -25,8 +26,9 @@ public final class StepLifecycle {
     ALLOWED.put(StepStatus.DISPATCHED, EnumSet.of(StepStatus.RUNNING, StepStatus.FAILED));
     ALLOWED.put(StepStatus.RUNNING, EnumSet.of(StepStatus.SUCCEEDED, StepStatus.FAILED));
     ALLOWED.put(StepStatus.WAITING, EnumSet.of(StepStatus.SUCCEEDED, StepStatus.FAILED));
-    ALLOWED.put(StepStatus.FAILED, EnumSet.of(StepStatus.RETRY_WAIT));
-    ALLOWED.put(StepStatus.RETRY_WAIT, EnumSet.of(StepStatus.READY));
+    // An override completes a failed step, or one waiting for its retry, with a given output.
+    ALLOWED.put(StepStatus.FAILED, EnumSet.of(StepStatus.RETRY_WAIT, StepStatus.SUCCEEDED));
+    ALLOWED.put(StepStatus.RETRY_WAIT, EnumSet.of(StepStatus.READY, StepStatus.SUCCEEDED));
     ALLOWED.put(StepStatus.SUCCEEDED, EnumSet.noneOf(StepStatus.class));
     ALLOWED.put(StepStatus.SKIPPED, EnumSet.noneOf(StepStatus.class));
   }

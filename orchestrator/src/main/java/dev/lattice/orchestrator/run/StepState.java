@@ -23,6 +23,7 @@ import java.time.Instant;
  * @param usage usage summed over all attempts
  * @param retryDueAt when the next attempt is due, while in retry_wait
  * @param changedAt when the status last changed
+ * @param waitUntil when a waiting step's timer fires (or its signal times out), while waiting
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StepState(
@@ -35,11 +36,13 @@ public record StepState(
     StepError error,
     Usage usage,
     Instant retryDueAt,
-    Instant changedAt)
+    Instant changedAt,
+    Instant waitUntil)
     implements CborSerializable {
 
   public static StepState pending(String id) {
-    return new StepState(id, StepStatus.PENDING, 0, null, null, null, null, Usage.NONE, null, null);
+    return new StepState(
+        id, StepStatus.PENDING, 0, null, null, null, null, Usage.NONE, null, null, null);
   }
 
   private StepState to(StepStatus next, Instant at) {
@@ -53,18 +56,20 @@ public record StepState(
         error,
         usage,
         retryDueAt,
-        at);
+        at,
+        null);
   }
 
   /** Attempt {@code number} handed to a dispatcher; from pending or retry_wait via ready. */
   StepState dispatched(int number, Instant at) {
     StepState ready = to(StepStatus.READY, at).to(StepStatus.DISPATCHED, at);
-    return new StepState(id, ready.status, number, null, null, null, error, usage, null, at);
+    return new StepState(id, ready.status, number, null, null, null, error, usage, null, at, null);
   }
 
   StepState started(AgentId agent, Instant at) {
     StepState running = to(StepStatus.RUNNING, at);
-    return new StepState(id, running.status, attempt, agent, at, null, error, usage, null, at);
+    return new StepState(
+        id, running.status, attempt, agent, at, null, error, usage, null, at, null);
   }
 
   /** The attempt's outcome: agent steps pass through running, inline steps through ready. */
@@ -91,7 +96,8 @@ public record StepState(
         null,
         usage.plus(used),
         null,
-        at);
+        at,
+        null);
   }
 
   StepState failed(
@@ -107,13 +113,37 @@ public record StepState(
         failure,
         usage.plus(used),
         null,
-        at);
+        at,
+        null);
   }
 
   StepState retryScheduled(Instant dueAt, Instant at) {
     StepState waiting = to(StepStatus.RETRY_WAIT, at);
     return new StepState(
-        id, waiting.status, attempt, agentId, startedAt, null, error, usage, dueAt, at);
+        id, waiting.status, attempt, agentId, startedAt, null, error, usage, dueAt, at, null);
+  }
+
+  /** A wait step began to wait, until {@code until} if its timer or signal timeout is set. */
+  StepState waiting(Instant until, Instant at) {
+    StepState waiting = to(StepStatus.READY, at).to(StepStatus.WAITING, at);
+    return new StepState(id, waiting.status, 1, null, null, null, null, usage, null, at, until);
+  }
+
+  /** An override or a signal completed the step with {@code result}. */
+  StepState completed(JsonNode result, Instant at) {
+    StepState done = to(StepStatus.SUCCEEDED, at);
+    return new StepState(
+        id,
+        done.status,
+        Math.max(1, attempt),
+        agentId,
+        startedAt,
+        result,
+        null,
+        usage,
+        null,
+        at,
+        null);
   }
 
   StepState skipped(Instant at) {

@@ -37,6 +37,7 @@ class DispatcherTest {
 
   private final TestProbe<AgentDirectory.Command> directory = testKit.createTestProbe();
   private final ConcurrentLinkedQueue<String> started = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<String> heartbeats = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<AssignmentResult> finished = new ConcurrentLinkedQueue<>();
   private final BusKey busKey =
       new BusKey("agent", "echo", 0, TenantId.of("t" + System.nanoTime()));
@@ -55,6 +56,11 @@ class DispatcherTest {
           @Override
           public void started(RunId runId, String stepId, int attempt, AgentId agentId) {
             started.add(stepId + "@" + agentId.value());
+          }
+
+          @Override
+          public void heartbeat(RunId runId, String stepId, int attempt) {
+            heartbeats.add(stepId + "/" + attempt);
           }
 
           @Override

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 class PlanValidatorTest {
   private final PlanValidator validator =
-      new PlanValidator(100, EnumSet.of(StepKind.AGENT, StepKind.TRANSFORM, StepKind.GATE));
+      new PlanValidator(
+          100, EnumSet.of(StepKind.AGENT, StepKind.TRANSFORM, StepKind.GATE, StepKind.WAIT));
   private final Set<String> capabilities = Set.of("echo", "shell");
 
   private AbstractThrowableAssert<?, ? extends Throwable> rejecting(String json) {
@@ -116,8 +117,41 @@ class PlanValidatorTest {
 
   @Test
   void rejectsKindsThisVersionCannotRun() {
-    rejecting("{'steps': [{'id': 'a', 'kind': 'wait', 'durationMs': 10}]}")
-        .hasMessage("step kind 'wait' is not supported by this version");
+    rejecting("{'steps': [{'id': 'a', 'kind': 'notify', 'url': 'http://localhost'}]}")
+        .hasMessage("step kind 'notify' is not supported by this version");
+  }
+
+  @Test
+  void acceptsTimersSignalsAndSignalsWithATimeout() {
+    PlanSpec spec =
+        plan(
+            "{'deadlineMs': 60000, 'steps': [{'id': 'nap', 'kind': 'wait', 'durationMs': 0},"
+                + " {'id': 'ok', 'kind': 'wait', 'signal': 'approve.v1'},"
+                + " {'id': 'soon', 'kind': 'wait', 'signal': 'approve', 'durationMs': 5000}]}");
+    assertThatCode(() -> validator.validate(spec, capabilities)).doesNotThrowAnyException();
+  }
+
+  @Test
+  void rejectsAWaitThatWaitsForNothingOrCarriesWhatDoesNotApply() {
+    rejecting("{'steps': [{'id': 'w', 'kind': 'wait'}]}")
+        .hasMessageContaining("wait step 'w' needs 'durationMs' (a timer), 'signal'");
+    rejecting("{'steps': [{'id': 'w', 'kind': 'wait', 'durationMs': -1}]}")
+        .hasMessage("must not be negative");
+    rejecting("{'steps': [{'id': 'w', 'kind': 'wait', 'signal': 'a b'}]}")
+        .hasMessageStartingWith("signal name must be");
+    rejecting(
+            "{'steps': [{'id': 'w', 'kind': 'wait', 'signal': 's', 'retry': {'maxAttempts': 2}}]}")
+        .hasMessage("'retry' does not apply to wait step 'w'");
+    rejecting(
+            "{'steps': [{'id': 'w', 'kind': 'wait', 'signal': 's',"
+                + " 'timeouts': {'heartbeatMs': 5}}]}")
+        .hasMessage("'timeouts' does not apply to wait step 'w'");
+    rejecting("{'steps': [{'id': 'a', 'capability': 'echo', 'signal': 's'}]}")
+        .hasMessage("'signal' does not apply to agent step 'a'");
+    rejecting("{'deadlineMs': 0, 'steps': [{'id': 'a', 'capability': 'echo'}]}")
+        .hasMessage("must be positive")
+        .satisfies(
+            t -> org.assertj.core.api.Assertions.assertThat(field(t)).isEqualTo("plan.deadlineMs"));
   }
 
   @Test

@@ -33,7 +33,7 @@ class PlannerTest {
   private static Planner planner(Path directory) {
     return new Planner(
         TemplateRegistry.load(BUILT_IN, directory),
-        new PlanValidator(100, EnumSet.of(StepKind.AGENT, StepKind.TRANSFORM, StepKind.GATE)),
+        new PlanValidator(100, EnumSet.allOf(StepKind.class)),
         RETRY);
   }
 
@@ -105,12 +105,39 @@ class PlannerTest {
   }
 
   @Test
-  void rejectsModesThisVersionDoesNotRun() {
-    ExecuteRequest strict =
-        ExecuteRequest.intent("indexing", json("{}")).withMode(ExecutionMode.STRICT);
-    assertThatThrownBy(() -> planner.plan(strict, CAPABILITIES))
+  void strictRefusesAPlanWithPolicyWarningsWhichAutoOnlyReports() {
+    ExecuteRequest auto = ExecuteRequest.intent("indexing", json("{}"));
+    assertThat(planner.plan(auto, CAPABILITIES).warnings())
+        .contains("agent step 'embed' has no budget: its tokens and cost are unbounded");
+    assertThatThrownBy(() -> planner.plan(auto.withMode(ExecutionMode.STRICT), CAPABILITIES))
         .isInstanceOf(PlanRejectedException.class)
-        .hasMessageContaining("'strict' is not supported yet");
+        .hasMessageStartingWith(
+            "strict mode refuses a plan with policy warnings: agent step"
+                + " 'embed' has no budget");
+    ExecuteRequest bounded =
+        ExecuteRequest.plan(
+                plan(
+                    "{'steps': [{'id': 'a', 'capability': 'echo', 'budget': {'maxTokens': 10}},"
+                        + " {'id': 'ok', 'kind': 'wait', 'signal': 'go', 'durationMs': 1000}]}"),
+                json("{}"))
+            .withMode(ExecutionMode.STRICT);
+    PlannedRun strict = planner.plan(bounded, CAPABILITIES);
+    assertThat(strict.warnings()).isEmpty();
+    assertThat(strict.mode()).isEqualTo(ExecutionMode.STRICT);
+  }
+
+  @Test
+  void warnsOfASignalThatMayNeverCome() {
+    ExecuteRequest request =
+        ExecuteRequest.plan(
+            plan("{'steps': [{'id': 'ok', 'kind': 'wait', 'signal': 'approve'}]}"), json("{}"));
+    assertThat(planner.plan(request, CAPABILITIES).warnings())
+        .containsExactly(
+            "wait step 'ok' waits for signal 'approve' with no timeout: the run may wait forever");
+  }
+
+  @Test
+  void dryRunIsPlannedAsItIs() {
     ExecuteRequest dryRun =
         ExecuteRequest.intent("indexing", json("{}")).withMode(ExecutionMode.DRY_RUN);
     assertThat(planner.plan(dryRun, CAPABILITIES).mode()).isEqualTo(ExecutionMode.DRY_RUN);

@@ -11,6 +11,7 @@ import dev.lattice.protocol.api.PlanEstimate;
 import dev.lattice.protocol.api.PlannedRun;
 import dev.lattice.protocol.api.RunAccepted;
 import dev.lattice.protocol.ids.AgentId;
+import dev.lattice.protocol.ids.BusKey;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.ids.TenantId;
 import dev.lattice.protocol.plan.ExecutionMode;
@@ -44,6 +45,7 @@ class RunEntityTest {
               + " {'id': 'b', 'capability': 'echo', 'dependsOn': ['a']}]}");
 
   private final ConcurrentLinkedQueue<Assignment> sent = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<String> withdrawn = new ConcurrentLinkedQueue<>();
   private final TestProbe<ClusterSharding.ShardCommand> shard = testKit.createTestProbe();
   private final RunId runId = RunId.random();
   private EventSourcedBehaviorTestKit<RunEntity.Command, RunChange, RunState> run;
@@ -59,7 +61,17 @@ class RunEntityTest {
         new RunServices(
             RunProgressTest.SETTINGS,
             new RunProgress(RunProgressTest.SETTINGS),
-            (busKey, assignment) -> sent.add(assignment),
+            new AssignmentSink() {
+              @Override
+              public void enqueue(BusKey busKey, Assignment assignment) {
+                sent.add(assignment);
+              }
+
+              @Override
+              public void withdraw(BusKey busKey, String idempotencyKey) {
+                withdrawn.add(idempotencyKey);
+              }
+            },
             Clock.systemUTC());
     run =
         EventSourcedBehaviorTestKit.create(

@@ -19,7 +19,8 @@ class RunLifecycleTest {
           RunStatus.RUNNING,
               EnumSet.of(
                   RunStatus.COMPLETED, RunStatus.FAILED, RunStatus.CANCELLED, RunStatus.PAUSED),
-          RunStatus.PAUSED, EnumSet.of(RunStatus.RUNNING, RunStatus.CANCELLED),
+          // A run deadline passes whether the run is paused or not.
+          RunStatus.PAUSED, EnumSet.of(RunStatus.RUNNING, RunStatus.CANCELLED, RunStatus.FAILED),
           RunStatus.COMPLETED, EnumSet.noneOf(RunStatus.class),
           RunStatus.FAILED, EnumSet.noneOf(RunStatus.class),
           RunStatus.CANCELLED, EnumSet.noneOf(RunStatus.class));

@@ -8,6 +8,8 @@ import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.agent.StepOutcome;
 import dev.lattice.protocol.api.Intervention;
 import dev.lattice.protocol.api.InterventionType;
+import dev.lattice.protocol.api.OverrideRequest;
+import dev.lattice.protocol.api.SignalRequest;
 import dev.lattice.protocol.ids.AgentId;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.ids.TenantId;
@@ -15,9 +17,10 @@ import dev.lattice.protocol.plan.ExecutionMode;
 import dev.lattice.protocol.plan.PlanSpec;
 import dev.lattice.protocol.plan.RetryPolicy;
 import dev.lattice.protocol.plan.StepSpec;
+import dev.lattice.protocol.plan.StepTimeouts;
 import dev.lattice.protocol.run.RunChange;
 import dev.lattice.protocol.run.RunSpec;
-import dev.lattice.protocol.run.StepStatus;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -36,10 +39,12 @@ import org.apache.pekko.serialization.SerializationExtension;
 import org.apache.pekko.serialization.Serializers;
 
 /**
- * For random valid plans and random sequences of results (successes, retryable and fatal failures,
- * stale and repeated results, starts, retry timers), replaying a run's events as the journal stores
- * them rebuilds exactly the state the run decided with, and the events keep the run's invariants:
- * no step succeeds twice, nothing follows the terminal event.
+ * For random valid plans (agent steps with and without time limits, waits for timers and signals,
+ * with and without a run deadline) and random sequences of what can happen to a run (successes,
+ * retryable and fatal failures, stale and repeated results, starts, deadlines falling due, missed
+ * heartbeats, signals, overrides, pause, resume, cancel), replaying a run's events as the journal
+ * stores them rebuilds exactly the state the run decided with, and the events keep the run's
+ * invariants: no step succeeds twice, nothing follows the terminal event.
  */
 class RunReplayProperties {
   private static final ActorTestKit testKit = ActorTestKit.create();
@@ -50,6 +55,7 @@ class RunReplayProperties {
   private static final int MAX_DEPENDENCIES = 3;
 
   private final RunProgress progress = new RunProgress(RunProgressTest.SETTINGS);
+  private final RunInterventions interventions = new RunInterventions(progress);
 
   @AfterContainer
   static void stop() {
@@ -63,7 +69,10 @@ class RunReplayProperties {
     FAIL_FATAL,
     STALE_RESULT,
     STARTED,
-    RETRY_DUE,
+    DUE,
+    HEARTBEAT_MISSED,
+    SIGNAL,
+    OVERRIDE,
     PAUSE,
     RESUME,
     CANCEL
@@ -79,12 +88,22 @@ class RunReplayProperties {
             size ->
                 Combinators.combine(
                         Arbitraries.integers().between(0, Integer.MAX_VALUE).list().ofSize(size),
-                        Arbitraries.integers().between(1, 3).list().ofSize(size))
-                    .as((seeds, attempts) -> plan(size, seeds, attempts)));
+                        Arbitraries.integers().between(1, 3).list().ofSize(size),
+                        Arbitraries.integers().between(0, 5).list().ofSize(size),
+                        Arbitraries.of(true, false))
+                    .as(
+                        (seeds, attempts, kinds, deadline) ->
+                            plan(size, seeds, attempts, kinds)
+                                .withDeadline(deadline ? 500L : null)));
   }
 
-  /** Step i depends on up to three earlier steps, chosen by its seed: always a DAG. */
-  private static PlanSpec plan(int size, List<Integer> seeds, List<Integer> attempts) {
+  /**
+   * Step i depends on up to three earlier steps, chosen by its seed: always a DAG. Its kind: mostly
+   * agent steps (some with time limits), some waits for a timer, for a signal, or for a signal with
+   * a timeout.
+   */
+  private static PlanSpec plan(
+      int size, List<Integer> seeds, List<Integer> attempts, List<Integer> kinds) {
     List<StepSpec> steps = new ArrayList<>();
     for (int i = 0; i < size; i++) {
       List<String> dependsOn = new ArrayList<>();
@@ -95,9 +114,17 @@ class RunReplayProperties {
           dependsOn.add("s" + candidate);
         }
       }
-      StepSpec step = StepSpec.agent("s" + i, "echo", null, dependsOn.toArray(String[]::new));
+      String[] deps = dependsOn.toArray(String[]::new);
       RetryPolicy retry = new RetryPolicy(attempts.get(i), 10L, 100L, 2.0, 0.0, List.of());
-      steps.add(step.withRetry(retry));
+      StepSpec agent = StepSpec.agent("s" + i, "echo", null, deps).withRetry(retry);
+      steps.add(
+          switch (kinds.get(i)) {
+            case 0 -> agent.withTimeouts(new StepTimeouts(20L, 50L, 30L));
+            case 1 -> StepSpec.waitFor("s" + i, 40L, null, deps);
+            case 2 -> StepSpec.waitFor("s" + i, null, "go", deps);
+            case 3 -> StepSpec.waitFor("s" + i, 60L, "go", deps);
+            default -> agent;
+          });
     }
     return new PlanSpec(steps, null);
   }
@@ -140,8 +167,12 @@ class RunReplayProperties {
 
     Set<String> succeeded = new HashSet<>();
     for (RunChange event : journal) {
-      if (event instanceof RunChange.StepSucceeded ok) {
-        assertThat(succeeded.add(ok.stepId())).as("%s succeeds once", ok.stepId()).isTrue();
+      boolean completesStep =
+          event instanceof RunChange.StepSucceeded
+              || event instanceof RunChange.StepSignalled
+              || event instanceof RunChange.StepOverridden;
+      if (completesStep) {
+        assertThat(succeeded.add(event.stepId())).as("%s succeeds once", event.stepId()).isTrue();
       }
     }
     for (int i = 0; i < journal.size() - 1; i++) {
@@ -167,20 +198,61 @@ class RunReplayProperties {
       case STALE_RESULT ->
           resulted(state, stepId, attempt - 1, StepOutcome.succeeded(output(stepId), null), now);
       case STARTED -> progress.started(state, stepId, attempt, AGENT, now);
+      case DUE -> due(state, stepId, now);
+      case HEARTBEAT_MISSED ->
+          progress.due(
+              state,
+              new RunDeadline(RunDeadline.Kind.HEARTBEAT, stepId, attempt, now),
+              now,
+              () -> 0.5);
+      case SIGNAL ->
+          refusable(
+              () ->
+                  interventions.signal(
+                      state, "go", new SignalRequest(stepId, output(stepId), "prop", null), now));
+      case OVERRIDE ->
+          refusable(
+              () ->
+                  interventions.override(
+                      state, stepId, new OverrideRequest(output(stepId), "prop", null), now));
       case PAUSE -> intervene(state, InterventionType.PAUSE, now);
       case RESUME -> intervene(state, InterventionType.RESUME, now);
       case CANCEL -> intervene(state, InterventionType.CANCEL, now);
-      case RETRY_DUE ->
-          state.step(stepId).status() == StepStatus.RETRY_WAIT
-              ? progress.retryDue(state, stepId, attempt + 1, now)
-              : List.of();
     };
+  }
+
+  /**
+   * The step's deadline (or the run's) as it fires when its time comes; a deadline not yet due
+   * fires at its time, which moves the clock there.
+   */
+  private List<RunChange> due(RunState state, String stepId, Instant now) {
+    List<RunDeadline> deadlines = RunDeadlines.of(state, progress, Duration.ofMillis(5));
+    RunDeadline chosen =
+        deadlines.stream()
+            .filter(d -> stepId.equals(d.stepId()))
+            .findFirst()
+            // The first step's turn, when it has no deadline of its own, is the run's.
+            .or(
+                () ->
+                    deadlines.stream()
+                        .filter(d -> d.stepId() == null && stepId.equals("s0"))
+                        .findFirst())
+            .orElse(null);
+    if (chosen == null) {
+      return List.of();
+    }
+    return progress.due(state, chosen, chosen.at().isAfter(now) ? chosen.at() : now, () -> 0.5);
   }
 
   /** An intervention's events; none where the lifecycle refuses it (which changes nothing). */
   private List<RunChange> intervene(RunState state, InterventionType type, Instant now) {
+    return refusable(
+        () -> interventions.lifecycle(state, type, new Intervention("prop", "random"), now));
+  }
+
+  private static List<RunChange> refusable(java.util.function.Supplier<List<RunChange>> decide) {
     try {
-      return progress.intervene(state, type, new Intervention("prop", "random"), now);
+      return decide.get();
     } catch (IllegalTransitionException refused) {
       return List.of();
     }

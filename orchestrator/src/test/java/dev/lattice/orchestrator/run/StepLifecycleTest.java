@@ -25,8 +25,9 @@ class StepLifecycleTest {
           StepStatus.DISPATCHED, EnumSet.of(StepStatus.RUNNING, StepStatus.FAILED),
           StepStatus.RUNNING, EnumSet.of(StepStatus.SUCCEEDED, StepStatus.FAILED),
           StepStatus.WAITING, EnumSet.of(StepStatus.SUCCEEDED, StepStatus.FAILED),
-          StepStatus.FAILED, EnumSet.of(StepStatus.RETRY_WAIT),
-          StepStatus.RETRY_WAIT, EnumSet.of(StepStatus.READY),
+          // An override completes a failed step, or one waiting for its retry.
+          StepStatus.FAILED, EnumSet.of(StepStatus.RETRY_WAIT, StepStatus.SUCCEEDED),
+          StepStatus.RETRY_WAIT, EnumSet.of(StepStatus.READY, StepStatus.SUCCEEDED),
           StepStatus.SUCCEEDED, EnumSet.noneOf(StepStatus.class),
           StepStatus.SKIPPED, EnumSet.noneOf(StepStatus.class));
 

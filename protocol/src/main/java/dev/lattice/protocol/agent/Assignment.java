@@ -22,6 +22,8 @@ import java.util.Objects;
  * @param ttlMs how long the attempt may run once started
  * @param input the resolved input
  * @param tenant the run's tenant
+ * @param heartbeatMs the longest silence the run allows a running attempt, if it asks for
+ *     heartbeats: the agent passes on the action's heartbeats often enough to stay within it
  */
 public record Assignment(
     RunId runId,
@@ -33,8 +35,35 @@ public record Assignment(
     Budget budget,
     long ttlMs,
     JsonNode input,
-    TenantId tenant)
+    TenantId tenant,
+    Long heartbeatMs)
     implements CborSerializable {
+
+  /** An assignment whose run asks for no heartbeats. */
+  public Assignment(
+      RunId runId,
+      String stepId,
+      int attempt,
+      String idempotencyKey,
+      String capability,
+      String model,
+      Budget budget,
+      long ttlMs,
+      JsonNode input,
+      TenantId tenant) {
+    this(
+        runId,
+        stepId,
+        attempt,
+        idempotencyKey,
+        capability,
+        model,
+        budget,
+        ttlMs,
+        input,
+        tenant,
+        null);
+  }
 
   public Assignment {
     Objects.requireNonNull(runId, "runId");

@@ -6,6 +6,12 @@ public enum InterventionType {
   PAUSE,
   /** Dispatch again what is ready. */
   RESUME,
-  /** End the run; results of attempts still in flight are ignored. */
-  CANCEL
+  /**
+   * End the run; attempts still in flight are withdrawn, best-effort, and their results ignored.
+   */
+  CANCEL,
+  /** Complete the wait step waiting for a named signal. */
+  SIGNAL,
+  /** Complete a failed or waiting step with a given output. */
+  OVERRIDE
 }

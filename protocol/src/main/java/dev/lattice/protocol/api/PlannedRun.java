@@ -3,6 +3,7 @@ package dev.lattice.protocol.api;
 import dev.lattice.protocol.ids.TenantId;
 import dev.lattice.protocol.plan.ExecutionMode;
 import dev.lattice.protocol.plan.PlanSpec;
+import java.util.List;
 
 /**
  * The validated plan a request turns into, and what it is estimated to take; nothing has run.
@@ -12,6 +13,24 @@ import dev.lattice.protocol.plan.PlanSpec;
  * @param source where the plan came from: {@code intent:NAME}, {@code workflow:ID} or {@code plan}
  * @param plan the plan, with defaults filled in
  * @param estimate the estimate
+ * @param warnings what in the plan a policy warns about (e.g. a step without a budget); a run in
+ *     {@code strict} mode is refused when there is any
  */
 public record PlannedRun(
-    TenantId tenant, ExecutionMode mode, String source, PlanSpec plan, PlanEstimate estimate) {}
+    TenantId tenant,
+    ExecutionMode mode,
+    String source,
+    PlanSpec plan,
+    PlanEstimate estimate,
+    List<String> warnings) {
+
+  public PlannedRun {
+    warnings = warnings == null ? List.of() : List.copyOf(warnings);
+  }
+
+  /** A plan nothing warns about. */
+  public PlannedRun(
+      TenantId tenant, ExecutionMode mode, String source, PlanSpec plan, PlanEstimate estimate) {
+    this(tenant, mode, source, plan, estimate, List.of());
+  }
+}

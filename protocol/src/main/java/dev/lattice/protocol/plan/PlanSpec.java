@@ -8,15 +8,27 @@ import java.util.List;
  *
  * @param steps the steps; ids unique, dependencies acyclic
  * @param retry the plan's default retry policy, if any
+ * @param deadlineMs how long the whole run may take from its start, if limited; a run still
+ *     unfinished then fails with {@code timeout}, paused or not
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record PlanSpec(List<StepSpec> steps, RetryPolicy retry) {
+public record PlanSpec(List<StepSpec> steps, RetryPolicy retry, Long deadlineMs) {
   public PlanSpec {
     steps = steps == null ? List.of() : List.copyOf(steps);
   }
 
+  /** A plan without a run deadline. */
+  public PlanSpec(List<StepSpec> steps, RetryPolicy retry) {
+    this(steps, retry, null);
+  }
+
   public static PlanSpec of(StepSpec... steps) {
     return new PlanSpec(List.of(steps), null);
+  }
+
+  /** This plan with a run deadline. */
+  public PlanSpec withDeadline(Long deadline) {
+    return new PlanSpec(steps, retry, deadline);
   }
 
   /** The step with {@code id}, or {@code null}. */

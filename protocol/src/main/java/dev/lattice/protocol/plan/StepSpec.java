@@ -112,6 +112,29 @@ public record StepSpec(
         null);
   }
 
+  /**
+   * A wait step: a durable timer of {@code durationMs}, the signal {@code signal}, or that signal
+   * with {@code durationMs} as its timeout.
+   */
+  public static StepSpec waitFor(String id, Long durationMs, String signal, String... dependsOn) {
+    return new StepSpec(
+        id,
+        StepKind.WAIT,
+        List.of(dependsOn),
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        durationMs,
+        signal,
+        null);
+  }
+
   /** This step with another retry policy. */
   public StepSpec withRetry(RetryPolicy policy) {
     return new StepSpec(

@@ -150,6 +150,47 @@ public sealed interface RunChange extends CborSerializable {
     }
   }
 
+  /**
+   * A wait step began to wait: until {@code until} (a timer), for the signal {@code signal}, or for
+   * that signal until {@code until} (then it fails with {@code timeout}).
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record StepWaiting(String stepId, Instant until, String signal, Instant at) implements RunChange {
+    @Override
+    public String type() {
+      return RunEventType.STEP_WAITING;
+    }
+  }
+
+  /** The signal a wait step waited for arrived, from {@code actor}; its data is the output. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record StepSignalled(
+      String stepId, String signal, JsonNode output, String actor, String reason, Instant at)
+      implements RunChange {
+    public StepSignalled {
+      output = CanonicalJson.of(output);
+    }
+
+    @Override
+    public String type() {
+      return RunEventType.STEP_SIGNALLED;
+    }
+  }
+
+  /** {@code actor} completed a failed or waiting step with {@code output}. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record StepOverridden(String stepId, JsonNode output, String actor, String reason, Instant at)
+      implements RunChange {
+    public StepOverridden {
+      output = CanonicalJson.of(output);
+    }
+
+    @Override
+    public String type() {
+      return RunEventType.STEP_OVERRIDDEN;
+    }
+  }
+
   /** Every step settled without failure; {@code output} holds the final steps' outputs. */
   record RunCompleted(JsonNode output, Instant at) implements RunChange {
     public RunCompleted {

@@ -16,6 +16,9 @@ public final class RunEventType {
   public static final String STEP_FAILED = "step.failed";
   public static final String STEP_RETRY_SCHEDULED = "step.retry_scheduled";
   public static final String STEP_SKIPPED = "step.skipped";
+  public static final String STEP_WAITING = "step.waiting";
+  public static final String STEP_SIGNALLED = "step.signalled";
+  public static final String STEP_OVERRIDDEN = "step.overridden";
 
   private static final Set<String> TERMINAL = Set.of(RUN_COMPLETED, RUN_FAILED, RUN_CANCELLED);
 

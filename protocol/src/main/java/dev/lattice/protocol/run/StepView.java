@@ -19,6 +19,9 @@ import java.util.List;
  * @param output the output, once succeeded
  * @param error the latest error, if any
  * @param usage usage summed over all attempts
+ * @param signal while waiting: the signal the step waits for, if any
+ * @param waitUntil while waiting: when its timer fires (for a signal: when it gives up), if ever
+ * @param retryAt while waiting to retry: when the next attempt is dispatched
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StepView(
@@ -30,4 +33,7 @@ public record StepView(
     String agentId,
     JsonNode output,
     StepError error,
-    Usage usage) {}
+    Usage usage,
+    String signal,
+    java.time.Instant waitUntil,
+    java.time.Instant retryAt) {}

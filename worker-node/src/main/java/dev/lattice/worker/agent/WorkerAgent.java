@@ -4,7 +4,10 @@ import dev.lattice.protocol.CborSerializable;
 import dev.lattice.protocol.agent.AgentManifest;
 import dev.lattice.protocol.agent.Assignment;
 import dev.lattice.protocol.agent.AssignmentResult;
+import dev.lattice.protocol.agent.ErrorClass;
+import dev.lattice.protocol.agent.StepError;
 import dev.lattice.protocol.agent.StepOutcome;
+import dev.lattice.protocol.agent.Usage;
 import dev.lattice.protocol.ids.AgentId;
 import dev.lattice.protocol.json.LatticeJson;
 import dev.lattice.worker.action.ActionContext;
@@ -18,7 +21,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -69,11 +74,20 @@ public final class WorkerAgent
   /** Run {@code assignment}; progress goes to {@code replyTo}. */
   public record Assign(Assignment assignment, ActorRef<Reply> replyTo) implements Command {}
 
+  /**
+   * Stop the attempt with {@code idempotencyKey}, best-effort: it finishes at once as {@code
+   * cancelled}; its action is told through its heartbeats and its result, if any, is dropped.
+   */
+  public record Cancel(String idempotencyKey) implements Command {}
+
   /** Answer with the agent's manifest. */
   public record GetManifest(ActorRef<AgentManifest> replyTo) implements Command {}
 
   /** The action of an assignment finished. */
   record ActionFinished(Assignment assignment, StepOutcome outcome) implements Command {}
+
+  /** An action reported that its attempt is alive. */
+  record Beat(String idempotencyKey) implements Command {}
 
   /** Record the outcomes collected since the last flush. */
   enum Flush implements Command {
@@ -96,6 +110,9 @@ public final class WorkerAgent
   /** The agent will not run the assignment; send it elsewhere or later. */
   public record Rejected(String idempotencyKey, AgentId agentId, String reason, int load)
       implements Reply {}
+
+  /** The action running the assignment sent a heartbeat. */
+  public record Alive(String idempotencyKey, AgentId agentId, int load) implements Reply {}
 
   /** The assignment's recorded result. */
   public record Finished(AssignmentResult result, int load) implements Reply {
@@ -131,6 +148,9 @@ public final class WorkerAgent
   private final OutcomeCheck outcomeCheck;
   // Transient wiring, not state: rebuilt empty on restart, when in-flight work is re-sent anyway.
   private final Map<String, List<ActorRef<Reply>>> inFlight = new HashMap<>();
+  private final Map<String, Running> running = new HashMap<>();
+  // Written here, read by actions on their own threads through their heartbeats.
+  private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
   private final Map<String, AssignmentResult> unrecorded = new LinkedHashMap<>();
 
   private WorkerAgent(
@@ -154,8 +174,16 @@ public final class WorkerAgent
             .getSystem()
             .dispatchers()
             .lookup(DispatcherSelector.fromConfig(settings.actionDispatcher()));
+    ActorRef<Command> self = context.getSelf();
     this.actionContext =
-        new ActionContext(manifest.agentId(), actionExecutor, LatticeJson.mapper());
+        new ActionContext(
+            manifest.agentId(),
+            actionExecutor,
+            LatticeJson.mapper(),
+            key -> {
+              self.tell(new Beat(key));
+              return !cancelled.contains(key);
+            });
     this.outcomeCheck = new OutcomeCheck();
   }
 
@@ -191,6 +219,8 @@ public final class WorkerAgent
         .onCommand(Assign.class, this::onAssign)
         .onCommand(GetManifest.class, (state, get) -> Effect().reply(get.replyTo(), manifest))
         .onCommand(ActionFinished.class, this::onActionFinished)
+        .onCommand(Cancel.class, this::onCancel)
+        .onCommand(Beat.class, this::onBeat)
         .onCommand(Flush.class, (state, flush) -> onFlush())
         .build();
   }
@@ -222,6 +252,7 @@ public final class WorkerAgent
     List<ActorRef<Reply>> waiters = new ArrayList<>();
     waiters.add(assign.replyTo());
     inFlight.put(key, waiters);
+    running.put(key, new Running(assignment, clock.instant()));
     start(assignment);
     return Effect().reply(assign.replyTo(), accepted(key));
   }
@@ -245,9 +276,46 @@ public final class WorkerAgent
 
   private ReplyEffect<Event, WorkerState> onActionFinished(
       WorkerState state, ActionFinished finished) {
-    AssignmentResult result =
-        AssignmentResult.of(finished.assignment(), manifest.agentId(), finished.outcome());
+    if (cancelled.remove(finished.assignment().idempotencyKey())) {
+      // Its attempt was cancelled and answered for already.
+      return Effect().noReply();
+    }
+    return finish(finished.assignment(), finished.outcome());
+  }
+
+  private ReplyEffect<Event, WorkerState> onCancel(WorkerState state, Cancel cancel) {
+    Running attempt = running.get(cancel.idempotencyKey());
+    if (attempt == null) {
+      return Effect().noReply();
+    }
+    cancelled.add(cancel.idempotencyKey());
+    return finish(
+        attempt.assignment(),
+        new StepOutcome.Failed(
+            StepError.of(ErrorClass.CANCELLED, "withdrawn by its run"), Usage.NONE));
+  }
+
+  private ReplyEffect<Event, WorkerState> onBeat(WorkerState state, Beat beat) {
+    Running attempt = running.get(beat.idempotencyKey());
+    Long timeout = attempt == null ? null : attempt.assignment().heartbeatMs();
+    if (timeout == null) {
+      return Effect().noReply();
+    }
+    Instant now = clock.instant();
+    // Pass on a few heartbeats per timeout, not every one an action sends.
+    if (Duration.between(attempt.lastPassedOn(), now).toMillis()
+        >= timeout / settings.heartbeatsPerTimeout()) {
+      running.put(beat.idempotencyKey(), new Running(attempt.assignment(), now));
+      Alive alive = new Alive(beat.idempotencyKey(), manifest.agentId(), inFlight.size());
+      inFlight.getOrDefault(beat.idempotencyKey(), List.of()).forEach(w -> w.tell(alive));
+    }
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, WorkerState> finish(Assignment assignment, StepOutcome outcome) {
+    AssignmentResult result = AssignmentResult.of(assignment, manifest.agentId(), outcome);
     String key = result.idempotencyKey();
+    running.remove(key);
     unrecorded.put(key, result);
     // The result goes out at once; its record follows shortly, with others. The record is what
     // answers a repeated assignment after a restart: losing the last few milliseconds of records
@@ -276,6 +344,9 @@ public final class WorkerAgent
         .thenRun(state -> batch.forEach(r -> unrecorded.remove(r.idempotencyKey(), r)))
         .thenNoReply();
   }
+
+  /** An attempt in flight, and when its last heartbeat was passed on (or it started). */
+  private record Running(Assignment assignment, Instant lastPassedOn) {}
 
   private Accepted accepted(String key) {
     return new Accepted(key, manifest.agentId(), inFlight.size());

@@ -18,6 +18,7 @@ import java.util.Set;
  * @param shellMaxOutputBytes how much of each output stream a shell result keeps
  * @param recordDelay how long a result may wait to be recorded with later ones
  * @param recordBatch results that are recorded at once without waiting
+ * @param heartbeatsPerTimeout heartbeats passed on to the run per heartbeat timeout, at most
  */
 public record WorkerSettings(
     String nodeName,
@@ -29,7 +30,8 @@ public record WorkerSettings(
     Path shellWorkingDirectory,
     int shellMaxOutputBytes,
     java.time.Duration recordDelay,
-    int recordBatch) {
+    int recordBatch,
+    int heartbeatsPerTimeout) {
 
   public static WorkerSettings create(Config config) {
     Config c = config.getConfig("lattice.worker");
@@ -43,7 +45,8 @@ public record WorkerSettings(
         Path.of(c.getString("shell.working-directory")),
         c.getInt("shell.max-output-bytes"),
         c.getDuration("record-delay"),
-        c.getInt("record-batch"));
+        c.getInt("record-batch"),
+        c.getInt("heartbeats-per-timeout"));
   }
 
   /** This node's agents plus {@code extra} ones (those an embedding application registers). */
@@ -60,6 +63,7 @@ public record WorkerSettings(
         shellWorkingDirectory,
         shellMaxOutputBytes,
         recordDelay,
-        recordBatch);
+        recordBatch,
+        heartbeatsPerTimeout);
   }
 }

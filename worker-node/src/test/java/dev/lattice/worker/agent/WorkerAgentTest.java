@@ -48,7 +48,8 @@ class WorkerAgentTest {
           Path.of("."),
           1024,
           Duration.ofMillis(10),
-          100);
+          100,
+          4);
 
   private final AtomicInteger runs = new AtomicInteger();
   private final TestProbe<WorkerAgent.Reply> dispatcher = testKit.createTestProbe();

@@ -1,0 +1,40 @@
+package dev.lattice.orchestrator.plan;
+
+import dev.lattice.protocol.plan.Budget;
+import dev.lattice.protocol.plan.PlanSpec;
+import dev.lattice.protocol.plan.StepKind;
+import dev.lattice.protocol.plan.StepSpec;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What in a valid plan a careful operator would want to know before it runs: nothing here stops an
+ * {@code auto} run, but {@code strict} refuses a plan with any warning.
+ */
+public final class PolicyWarnings {
+  private PolicyWarnings() {}
+
+  /** The warnings about {@code plan}, in step order. */
+  public static List<String> of(PlanSpec plan) {
+    List<String> warnings = new ArrayList<>();
+    for (StepSpec step : plan.steps()) {
+      if (step.kind() == StepKind.AGENT && unbounded(step.budget())) {
+        warnings.add(
+            "agent step '" + step.id() + "' has no budget: its tokens and cost are unbounded");
+      }
+      if (step.kind() == StepKind.WAIT && step.signal() != null && step.durationMs() == null) {
+        warnings.add(
+            "wait step '"
+                + step.id()
+                + "' waits for signal '"
+                + step.signal()
+                + "' with no timeout: the run may wait forever");
+      }
+    }
+    return warnings;
+  }
+
+  private static boolean unbounded(Budget budget) {
+    return budget == null || (budget.maxTokens() == null && budget.maxCostUsd() == null);
+  }
+}
