@@ -1,0 +1,192 @@
+package dev.lattice.orchestrator.run;
+
+import static dev.lattice.orchestrator.plan.Plans.json;
+import static dev.lattice.orchestrator.plan.Plans.plan;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lattice.orchestrator.testing.ManualClock;
+import dev.lattice.protocol.agent.Assignment;
+import dev.lattice.protocol.agent.AssignmentResult;
+import dev.lattice.protocol.agent.ErrorClass;
+import dev.lattice.protocol.agent.StepOutcome;
+import dev.lattice.protocol.api.PlanEstimate;
+import dev.lattice.protocol.api.PlannedRun;
+import dev.lattice.protocol.api.RunAccepted;
+import dev.lattice.protocol.ids.AgentId;
+import dev.lattice.protocol.ids.BusKey;
+import dev.lattice.protocol.ids.RunId;
+import dev.lattice.protocol.ids.TenantId;
+import dev.lattice.protocol.plan.ExecutionMode;
+import dev.lattice.protocol.run.RunChange;
+import dev.lattice.protocol.run.RunStatus;
+import dev.lattice.protocol.run.StepStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The run entity's timers under a controlled clock: Pekko's scheduler and the entity's clock both
+ * move only when the test says, so backoff, waits and time limits are checked to the millisecond
+ * with no sleeping, and a restart re-arms them from the persisted times.
+ */
+class RunEntityTimersTest {
+  private static final AgentId AGENT = AgentId.of("local.echo");
+
+  private ActorTestKit testKit;
+  private ManualTime time;
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T09:00:00Z"));
+  private final ConcurrentLinkedQueue<Assignment> sent = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<String> withdrawn = new ConcurrentLinkedQueue<>();
+  private final RunId runId = RunId.random();
+  private EventSourcedBehaviorTestKit<RunEntity.Command, RunChange, RunState> run;
+
+  @BeforeEach
+  void create() {
+    testKit =
+        ActorTestKit.create(ManualTime.config().withFallback(EventSourcedBehaviorTestKit.config()));
+    time = ManualTime.get(testKit.system());
+    AssignmentSink sink =
+        new AssignmentSink() {
+          @Override
+          public void enqueue(BusKey busKey, Assignment assignment) {
+            sent.add(assignment);
+          }
+
+          @Override
+          public void withdraw(BusKey busKey, String idempotencyKey) {
+            withdrawn.add(idempotencyKey);
+          }
+        };
+    RunServices services =
+        new RunServices(
+            RunProgressTest.SETTINGS, new RunProgress(RunProgressTest.SETTINGS), sink, clock);
+    TestProbe<ClusterSharding.ShardCommand> shard = testKit.createTestProbe();
+    run =
+        EventSourcedBehaviorTestKit.create(
+            testKit.system(), RunEntity.eventSourced(runId, shard.ref(), services, false));
+  }
+
+  @AfterEach
+  void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  /** Time passes, for the entity's clock and for its timers alike. */
+  private void pass(Duration duration) {
+    clock.advance(duration);
+    time.timePasses(duration);
+  }
+
+  private void start(String planJson) {
+    PlannedRun planned =
+        new PlannedRun(
+            TenantId.DEFAULT,
+            ExecutionMode.AUTO,
+            "plan",
+            plan(planJson),
+            new PlanEstimate(0, 0, 0, 0, null, null));
+    run.<StatusReply<RunAccepted>>runCommand(
+        replyTo -> new RunEntity.StartRun(planned, json("{}"), null, false, replyTo));
+  }
+
+  private void fail(String stepId, int attempt) {
+    run.runCommand(
+        new RunEntity.ReportResult(
+            new AssignmentResult(
+                runId,
+                stepId,
+                attempt,
+                null,
+                AGENT,
+                StepOutcome.failed(ErrorClass.AGENT_ERROR, "flaky", null))));
+  }
+
+  private StepStatus status(String stepId) {
+    // A failure is written by a flush the entity sends itself, before this command is handled.
+    return run.getState().step(stepId).status();
+  }
+
+  @Test
+  void aRetryGoesOutExactlyWhenItsBackoffEndsAndARestartKeepsItsTime() {
+    start(
+        "{'steps': [{'id': 'a', 'capability': 'echo', 'retry': {'maxAttempts': 3,"
+            + " 'initialBackoffMs': 2000, 'jitter': 0.0}}]}");
+    fail("a", 1);
+    assertThat(status("a")).isEqualTo(StepStatus.RETRY_WAIT);
+    pass(Duration.ofMillis(1999));
+    assertThat(status("a")).isEqualTo(StepStatus.RETRY_WAIT);
+
+    // A restart in the middle of the backoff neither forgets nor restarts it.
+    run.restart();
+    pass(Duration.ofMillis(1));
+    assertThat(status("a")).isEqualTo(StepStatus.DISPATCHED);
+    assertThat(run.getState().step("a").attempt()).isEqualTo(2);
+    assertThat(sent).extracting(Assignment::attempt).contains(2);
+  }
+
+  @Test
+  void aTimerWaitSucceedsAtItsTimeEvenAcrossARestart() {
+    start("{'steps': [{'id': 'nap', 'kind': 'wait', 'durationMs': 60000}]}");
+    assertThat(status("nap")).isEqualTo(StepStatus.WAITING);
+    pass(Duration.ofSeconds(30));
+    run.restart();
+    pass(Duration.ofMillis(29_999));
+    assertThat(status("nap")).isEqualTo(StepStatus.WAITING);
+    pass(Duration.ofMillis(1));
+    assertThat(run.getState().status()).isEqualTo(RunStatus.COMPLETED);
+  }
+
+  @Test
+  void heartbeatsKeepAnAttemptAliveAndSilenceTimesItOutAndWithdrawsIt() {
+    start(
+        "{'steps': [{'id': 'a', 'capability': 'echo', 'retry': {'maxAttempts': 1},"
+            + " 'timeouts': {'heartbeatMs': 1000}}]}");
+    run.runCommand(new RunEntity.ReportStarted("a", 1, AGENT));
+    for (int i = 0; i < 5; i++) {
+      pass(Duration.ofMillis(900));
+      run.runCommand(new RunEntity.ReportHeartbeat("a", 1));
+    }
+    assertThat(run.getState().status()).isEqualTo(RunStatus.RUNNING);
+    pass(Duration.ofMillis(999));
+    assertThat(run.getState().status()).isEqualTo(RunStatus.RUNNING);
+    pass(Duration.ofMillis(1));
+    assertThat(run.getState().status()).isEqualTo(RunStatus.FAILED);
+    assertThat(run.getState().cause().message())
+        .isEqualTo("attempt 1 sent no heartbeat for 1000 ms");
+    assertThat(withdrawn).containsExactly(runId + "/a/1");
+  }
+
+  @Test
+  void anAttemptNobodyPicksUpTimesOutAtItsScheduleToStartLimit() {
+    start(
+        "{'steps': [{'id': 'a', 'capability': 'echo', 'retry': {'maxAttempts': 2,"
+            + " 'initialBackoffMs': 100, 'jitter': 0.0}, 'timeouts': {'scheduleToStartMs': 500}}]}");
+    pass(Duration.ofMillis(499));
+    assertThat(status("a")).isEqualTo(StepStatus.DISPATCHED);
+    pass(Duration.ofMillis(1));
+    assertThat(status("a")).isEqualTo(StepStatus.RETRY_WAIT);
+    assertThat(withdrawn).containsExactly(runId + "/a/1");
+    pass(Duration.ofMillis(100));
+    assertThat(run.getState().step("a").attempt()).isEqualTo(2);
+    assertThat(status("a")).isEqualTo(StepStatus.DISPATCHED);
+  }
+
+  @Test
+  void theRunDeadlineFailsTheRunAndWithdrawsWhatIsInFlight() {
+    start("{'deadlineMs': 10000, 'steps': [{'id': 'a', 'capability': 'echo'}]}");
+    pass(Duration.ofMillis(9999));
+    assertThat(run.getState().status()).isEqualTo(RunStatus.RUNNING);
+    pass(Duration.ofMillis(1));
+    assertThat(run.getState().status()).isEqualTo(RunStatus.FAILED);
+    assertThat(withdrawn).containsExactly(runId + "/a/1");
+  }
+}
