@@ -8,6 +8,7 @@ import dev.lattice.orchestrator.testing.Await;
 import dev.lattice.protocol.api.RunQuery;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.json.LatticeJson;
+import dev.lattice.protocol.run.RunView;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -459,5 +460,90 @@ class HttpApiRouteTest extends JUnitRouteTest {
     assertThat(run.get("mode").asText()).isEqualTo("dry-run");
     assertThat(run.get("steps").findValuesAsText("status")).containsOnly("pending");
     assertThat(run.get("output").get("dryRun").asBoolean()).isTrue();
+  }
+
+  private static final String APPROVALS =
+      "{\"plan\":{\"steps\":[{\"id\":\"legal\",\"kind\":\"wait\",\"signal\":\"approve\"},"
+          + "{\"id\":\"security\",\"kind\":\"wait\",\"signal\":\"approve\"},"
+          + "{\"id\":\"ship\",\"capability\":\"echo\",\"dependsOn\":[\"legal\",\"security\"],"
+          + "\"input\":{\"by\":\"${steps.security.output.by}\"}}]}}";
+
+  @Test
+  void signalsCompleteWaitingApprovalsAddressedByStepId() {
+    String runId = execute(APPROVALS);
+    Await.until(() -> "waiting".equals(stepStatus(runId, "security")), Duration.ofSeconds(10));
+    JsonNode shown = json(run(HttpRequest.GET("/api/v1/runs/" + runId)).assertStatusCode(200));
+    assertThat(shown.get("steps").get(0).get("signal").asText()).isEqualTo("approve");
+
+    JsonNode ambiguous =
+        problem(
+            run(HttpRequest.POST("/api/v1/runs/" + runId + "/signals/approve")), 409, "conflict");
+    assertThat(ambiguous.get("detail").asText()).contains("say which with 'stepId'");
+    problem(run(HttpRequest.POST("/api/v1/runs/" + runId + "/signals/reject")), 409, "conflict");
+    problem(
+        run(HttpRequest.POST("/api/v1/runs/" + RunId.random().value() + "/signals/approve")),
+        404,
+        "run-not-found");
+    problem(
+        run(post("/api/v1/runs/" + runId + "/signals/approve", "{\"stepId\":")),
+        400,
+        "malformed-json");
+
+    String security = "{\"stepId\":\"security\",\"data\":{\"by\":\"sam\"},\"actor\":\"sam\"}";
+    JsonNode after = intervene(runId, "signals/approve", security);
+    assertThat(after.get("steps").get(1).get("status").asText()).isEqualTo("succeeded");
+    // The same signal again changes nothing.
+    intervene(runId, "signals/approve", security);
+    intervene(runId, "signals/approve", "{\"stepId\":\"legal\"}");
+    RunView done = Await.result(lattice.client().awaitTerminal(RunId.of(runId)));
+    assertThat(done.status()).isEqualTo(dev.lattice.protocol.run.RunStatus.COMPLETED);
+    assertThat(done.output().get("ship").get("by").asText()).isEqualTo("sam");
+    List<String> lines =
+        run(HttpRequest.GET("/api/v1/runs/" + runId + "/events")).entityString().lines().toList();
+    assertThat(lines.stream().filter(l -> l.contains("\"type\":\"step.signalled\"")))
+        .hasSize(2)
+        .anySatisfy(l -> assertThat(l).contains("\"actor\":\"sam\""));
+    assertThat(lines.stream().filter(l -> l.contains("\"type\":\"step.waiting\""))).hasSize(2);
+  }
+
+  @Test
+  void anOverrideCompletesAWaitingStepAndIsRefusedForOneThatIsNot() {
+    String runId =
+        execute(
+            "{\"plan\":{\"steps\":[{\"id\":\"ok\",\"kind\":\"wait\",\"signal\":\"go\"},"
+                + "{\"id\":\"a\",\"capability\":\"echo\",\"dependsOn\":[\"ok\"]}]}}");
+    Await.until(() -> "waiting".equals(stepStatus(runId, "ok")), Duration.ofSeconds(10));
+    String path = "/api/v1/runs/" + runId + "/steps/ok/override";
+    problem(run(post(path, "{\"reason\":\"no output\"}")), 400, "invalid-request");
+    problem(
+        run(post("/api/v1/runs/" + runId + "/steps/a/override", "{\"output\":1}")),
+        409,
+        "conflict");
+    problem(
+        run(post("/api/v1/runs/" + runId + "/steps/zz/override", "{\"output\":1}")),
+        409,
+        "conflict");
+    JsonNode after =
+        json(
+            run(post(path, "{\"output\":{\"manual\":true},\"actor\":\"ops\",\"reason\":\"x\"}"))
+                .assertStatusCode(200));
+    assertThat(after.get("steps").get(0).get("output").get("manual").asBoolean()).isTrue();
+    RunView done = Await.result(lattice.client().awaitTerminal(RunId.of(runId)));
+    assertThat(done.status()).isEqualTo(dev.lattice.protocol.run.RunStatus.COMPLETED);
+  }
+
+  @Test
+  void strictModeRefusesAPlanWithPolicyWarningsAndPlanShowsThem() {
+    long before = runCount();
+    JsonNode refused =
+        problem(
+            run(post("/api/v1/execute", "{\"intent\":\"indexing\",\"mode\":\"strict\"}")),
+            400,
+            "invalid-plan");
+    assertThat(refused.get("detail").asText()).startsWith("strict mode refuses a plan");
+    assertThat(runCount()).isEqualTo(before);
+    JsonNode planned =
+        json(run(post("/api/v1/plan", "{\"intent\":\"indexing\"}")).assertStatusCode(200));
+    assertThat(planned.get("warnings").get(0).asText()).contains("has no budget");
   }
 }
