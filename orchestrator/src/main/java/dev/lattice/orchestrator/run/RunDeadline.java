@@ -29,7 +29,12 @@ public record RunDeadline(Kind kind, String stepId, int attempt, Instant at)
     /** A running attempt went silent for longer than its heartbeat timeout. */
     HEARTBEAT,
     /** The whole run took too long. */
-    RUN
+    RUN;
+
+    /** Whether it ends an attempt in flight (which must then be taken back from its agent). */
+    public boolean endsAttempt() {
+      return this == SCHEDULE_TO_START || this == START_TO_CLOSE || this == HEARTBEAT;
+    }
   }
 
   /** The timer key: one timer per kind, step and attempt. */

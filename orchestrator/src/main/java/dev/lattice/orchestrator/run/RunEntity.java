@@ -409,7 +409,7 @@ public final class RunEntity
         .thenRun(
             next -> {
               afterPersist(state, events, next);
-              if (deadline.stepId() != null && deadline.kind() != RunDeadline.Kind.WAIT) {
+              if (deadline.kind().endsAttempt()) {
                 // A timed-out attempt may still be queued or running somewhere: take it back.
                 withdraw(state, deadline.stepId(), deadline.attempt());
               }

@@ -131,6 +131,7 @@ class RunEntityTimersTest {
     assertThat(status("a")).isEqualTo(StepStatus.DISPATCHED);
     assertThat(run.getState().step("a").attempt()).isEqualTo(2);
     assertThat(sent).extracting(Assignment::attempt).contains(2);
+    assertThat(withdrawn).as("a retry takes nothing back").isEmpty();
   }
 
   @Test
