@@ -43,6 +43,8 @@ class LatticeCliIT {
                 ConfigFactory.parseString(
                     "pekko.http.server.idle-timeout = " + IDLE_TIMEOUT.toMillis() + "ms"))
             .action("slow", DelayedEcho.after(SLOW_STEP))
+            // Never answers: a run on it stays in flight for as long as a test needs.
+            .action("held", (request, context) -> new java.util.concurrent.CompletableFuture<>())
             .start();
     server =
         HttpApi.start(
@@ -135,10 +137,10 @@ class LatticeCliIT {
 
   @Test
   void pauseResumeAndCancelIntervene() throws Exception {
-    Path plan = logs.resolve("slow-only.json");
+    Path plan = logs.resolve("held-only.json");
     Files.writeString(
-        plan, "{\"steps\":[{\"id\":\"slow\",\"kind\":\"agent\",\"capability\":\"slow\"}]}");
-    Result started = cli("start-slow", "execute", "--server", server, "--plan", plan.toString());
+        plan, "{\"steps\":[{\"id\":\"held\",\"kind\":\"agent\",\"capability\":\"held\"}]}");
+    Result started = cli("start-held", "execute", "--server", server, "--plan", plan.toString());
     assertThat(started.exit()).as(started.err()).isZero();
     Matcher id = Pattern.compile("run (\\S+) started").matcher(String.join("\n", started.out()));
     assertThat(id.find()).isTrue();
@@ -150,13 +152,68 @@ class LatticeCliIT {
     Result resumed = cli("resume", "resume", runId, "--server", server);
     assertThat(resumed.out()).containsExactly("run " + runId + " resumed: running");
     Result cancelled = cli("cancel", "cancel", runId, "--server", server, "--actor", "ops");
-    assertThat(cancelled.out()).containsExactly("run " + runId + " cancelled: cancelled");
+    assertThat(cancelled.out())
+        .as(cancelled.err())
+        .containsExactly("run " + runId + " cancelled: cancelled");
 
     Result refused = cli("resume-cancelled", "resume", runId, "--server", server);
     assertThat(refused.exit()).isEqualTo(1);
     assertThat(refused.err().strip())
         .startsWith("lattice: The run's state does not allow this (409)")
         .contains("cancelled");
+  }
+
+  @Test
+  void signalAndOverrideCompleteWaitingSteps() throws Exception {
+    Path plan = logs.resolve("approvals.json");
+    Files.writeString(
+        plan,
+        "{\"steps\":[{\"id\":\"ok\",\"kind\":\"wait\",\"signal\":\"approve\"},"
+            + "{\"id\":\"later\",\"kind\":\"wait\",\"signal\":\"never\"}]}");
+    Result started =
+        cli("start-approvals", "execute", "--server", server, "--plan", plan.toString());
+    assertThat(started.exit()).as(started.err()).isZero();
+    Matcher id = Pattern.compile("run (\\S+) started").matcher(String.join("\n", started.out()));
+    assertThat(id.find()).isTrue();
+    String runId = id.group(1);
+
+    Result wrong = cli("signal-unknown", "signal", runId, "reject", "--server", server);
+    assertThat(wrong.exit()).isEqualTo(1);
+    assertThat(wrong.err().strip()).contains("no step of this run waits for signal 'reject'");
+    Result badData =
+        cli("signal-bad-data", "signal", runId, "approve", "--server", server, "--data", "{x");
+    assertThat(badData.exit()).isEqualTo(1);
+    assertThat(badData.err().strip()).startsWith("lattice: --data is not valid JSON");
+
+    Result signalled =
+        cli(
+            "signal",
+            "signal",
+            runId,
+            "approve",
+            "--server",
+            server,
+            "--data",
+            "{\"approved\":true}",
+            "--actor",
+            "alice");
+    assertThat(signalled.exit()).as(signalled.err()).isZero();
+    assertThat(signalled.out()).containsExactly("run " + runId + " got signal 'approve': running");
+    Result overridden =
+        cli(
+            "override",
+            "override",
+            runId,
+            "later",
+            "--server",
+            server,
+            "--output",
+            "{\"skipped\":true}",
+            "--reason",
+            "not needed");
+    assertThat(overridden.exit()).as(overridden.err()).isZero();
+    assertThat(overridden.out())
+        .containsExactly("run " + runId + " step 'later' overridden: completed");
   }
 
   @Test
