@@ -69,9 +69,23 @@ final class TextOutput {
           step.kind().toString().toLowerCase(java.util.Locale.ROOT),
           step.status().toString().toLowerCase(java.util.Locale.ROOT),
           step.attempts(),
-          shown == null ? "" : excerpt(shown));
+          shown == null ? waitingFor(step) : excerpt(shown));
     }
     out.println("usage: " + usage(run.usage()));
+  }
+
+  /** What a waiting step waits for, or nothing. */
+  private static String waitingFor(StepView step) {
+    if (step.signal() != null) {
+      return "waits for signal '"
+          + step.signal()
+          + "'"
+          + (step.waitUntil() == null ? "" : " until " + step.waitUntil());
+    }
+    if (step.waitUntil() != null) {
+      return "waits until " + step.waitUntil();
+    }
+    return step.retryAt() == null ? "" : "retry at " + step.retryAt();
   }
 
   static void plan(PlannedRun planned, PrintStream out) {
@@ -93,6 +107,8 @@ final class TextOutput {
         estimate.agentSteps(),
         estimate.criticalPath(),
         estimate.maxParallelism());
+    // Strict mode refuses a plan with any of these; the others only report them.
+    planned.warnings().forEach(warning -> out.println("warning: " + warning));
   }
 
   static void runs(RunPage page, PrintStream out) {
