@@ -190,6 +190,7 @@ public final class RunEntity
   private final RunServices services;
   private final RunProgress progress;
   private final RunInterventions interventions;
+  private final DueDeadlines dueDeadlines;
   private final RunTimers runTimers;
   private final Clock clock;
   private final SplittableRandom random = new SplittableRandom();
@@ -220,6 +221,7 @@ public final class RunEntity
     this.services = services;
     this.progress = services.progress();
     this.interventions = new RunInterventions(progress);
+    this.dueDeadlines = new DueDeadlines(progress);
     this.clock = services.clock();
     this.runTimers = new RunTimers(timers, clock, progress, services.settings().agentLostGrace());
     this.fresh = fresh;
@@ -400,7 +402,7 @@ public final class RunEntity
           progress.started(
               state, deadline.stepId(), deadline.attempt(), notice.agentId(), notice.at()));
     }
-    List<RunChange> events = progress.due(state, deadline, clock.instant(), random::nextDouble);
+    List<RunChange> events = dueDeadlines.due(state, deadline, clock.instant(), random::nextDouble);
     if (events.isEmpty()) {
       return Effect().noReply();
     }

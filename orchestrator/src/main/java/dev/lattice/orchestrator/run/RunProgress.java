@@ -20,7 +20,6 @@ import dev.lattice.protocol.plan.GateFallback;
 import dev.lattice.protocol.plan.RetryPolicy;
 import dev.lattice.protocol.plan.StepKind;
 import dev.lattice.protocol.plan.StepSpec;
-import dev.lattice.protocol.plan.StepTimeouts;
 import dev.lattice.protocol.run.RunCause;
 import dev.lattice.protocol.run.RunChange;
 import dev.lattice.protocol.run.RunSpec;
@@ -156,110 +155,6 @@ public final class RunProgress {
   List<RunChange> followedBy(RunState state, RunChange first, Instant now) {
     Decision decision = new Decision(state);
     decision.add(first);
-    advance(decision, now);
-    return decision.events;
-  }
-
-  /**
-   * The events for a deadline that fell due: a retry dispatched, a wait ended, an attempt timed out
-   * (and maybe retried), or the run failed for its own deadline. None if it no longer applies (the
-   * step moved on, the attempt finished, the run ended).
-   */
-  public List<RunChange> due(
-      RunState state, RunDeadline deadline, Instant now, DoubleSupplier random) {
-    if (!live(state) || now.isBefore(deadline.at())) {
-      return List.of();
-    }
-    return switch (deadline.kind()) {
-      case RETRY -> retryDue(state, deadline.stepId(), deadline.attempt(), now);
-      case WAIT -> waitDue(state, deadline.stepId(), now);
-      case SCHEDULE_TO_START, START_TO_CLOSE, HEARTBEAT -> timedOut(state, deadline, now, random);
-      case RUN ->
-          followedBy(
-              state,
-              new RunChange.RunFailed(
-                  new RunCause(
-                      null,
-                      ErrorClass.TIMEOUT,
-                      "the run's deadline of " + state.plan().deadlineMs() + " ms passed",
-                      0),
-                  now),
-              now);
-    };
-  }
-
-  private List<RunChange> waitDue(RunState state, String stepId, Instant now) {
-    StepState step = state.step(stepId);
-    if (state.status() != RunStatus.RUNNING
-        || step.status() != StepStatus.WAITING
-        || step.waitUntil() == null) {
-      return List.of();
-    }
-    StepSpec spec = state.spec(stepId);
-    if (spec.signal() == null) {
-      ObjectNode output = JsonNodeFactory.instance.objectNode().put("waitedMs", spec.durationMs());
-      return followedBy(
-          state, new RunChange.StepSucceeded(stepId, 1, null, null, output, Usage.NONE, now), now);
-    }
-    // A wait is not retried: waiting again would only wait longer.
-    StepError error =
-        StepError.of(
-            ErrorClass.TIMEOUT,
-            "no signal '" + spec.signal() + "' within " + spec.durationMs() + " ms");
-    return followedBy(
-        state, new RunChange.StepFailed(stepId, 1, null, null, error, Usage.NONE, now), now);
-  }
-
-  private List<RunChange> timedOut(
-      RunState state, RunDeadline deadline, Instant now, DoubleSupplier random) {
-    StepState step = state.step(deadline.stepId());
-    boolean inFlight =
-        step.status() == StepStatus.DISPATCHED
-            || (step.status() == StepStatus.RUNNING
-                && deadline.kind() != RunDeadline.Kind.SCHEDULE_TO_START);
-    StepSpec spec = state.spec(step.id());
-    StepTimeouts limits = spec.timeouts();
-    boolean limited =
-        switch (deadline.kind()) {
-          case SCHEDULE_TO_START -> limits != null && limits.scheduleToStartMs() != null;
-          case HEARTBEAT -> limits != null && limits.heartbeatMs() != null;
-          default -> true;
-        };
-    if (!inFlight || !limited || step.attempt() != deadline.attempt()) {
-      return List.of();
-    }
-    String why =
-        switch (deadline.kind()) {
-          case SCHEDULE_TO_START ->
-              "no agent picked up attempt "
-                  + step.attempt()
-                  + " within "
-                  + spec.timeouts().scheduleToStartMs()
-                  + " ms";
-          case HEARTBEAT ->
-              "attempt "
-                  + step.attempt()
-                  + " sent no heartbeat for "
-                  + spec.timeouts().heartbeatMs()
-                  + " ms";
-          default ->
-              "attempt "
-                  + step.attempt()
-                  + " did not finish within "
-                  + ttl(spec).toMillis()
-                  + " ms (its agent did not report)";
-        };
-    Decision decision = new Decision(state);
-    fail(
-        decision,
-        step.id(),
-        step.attempt(),
-        step.agentId(),
-        step.startedAt(),
-        StepError.of(ErrorClass.TIMEOUT, why),
-        Usage.NONE,
-        now,
-        random);
     advance(decision, now);
     return decision.events;
   }
@@ -438,6 +333,28 @@ public final class RunProgress {
       joined.set(dependency, state.step(dependency).output());
     }
     return joined;
+  }
+
+  /**
+   * The events of attempt {@code attempt} of a step failing with {@code error} (decided by the run
+   * itself, e.g. a time limit): the failure, a retry if the policy allows one, and what follows.
+   */
+  List<RunChange> attemptFailed(
+      RunState state, String stepId, StepError error, Instant now, DoubleSupplier random) {
+    StepState step = state.step(stepId);
+    Decision decision = new Decision(state);
+    fail(
+        decision,
+        stepId,
+        step.attempt(),
+        step.agentId(),
+        step.startedAt(),
+        error,
+        Usage.NONE,
+        now,
+        random);
+    advance(decision, now);
+    return decision.events;
   }
 
   private void fail(

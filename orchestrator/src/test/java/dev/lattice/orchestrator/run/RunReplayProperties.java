@@ -56,6 +56,7 @@ class RunReplayProperties {
 
   private final RunProgress progress = new RunProgress(RunProgressTest.SETTINGS);
   private final RunInterventions interventions = new RunInterventions(progress);
+  private final DueDeadlines dueDeadlines = new DueDeadlines(progress);
 
   @AfterContainer
   static void stop() {
@@ -200,7 +201,7 @@ class RunReplayProperties {
       case STARTED -> progress.started(state, stepId, attempt, AGENT, now);
       case DUE -> due(state, stepId, now);
       case HEARTBEAT_MISSED ->
-          progress.due(
+          dueDeadlines.due(
               state,
               new RunDeadline(RunDeadline.Kind.HEARTBEAT, stepId, attempt, now),
               now,
@@ -241,7 +242,7 @@ class RunReplayProperties {
     if (chosen == null) {
       return List.of();
     }
-    return progress.due(state, chosen, chosen.at().isAfter(now) ? chosen.at() : now, () -> 0.5);
+    return dueDeadlines.due(state, chosen, chosen.at().isAfter(now) ? chosen.at() : now, () -> 0.5);
   }
 
   /** An intervention's events; none where the lifecycle refuses it (which changes nothing). */

@@ -30,6 +30,7 @@ final class RunScenario {
 
   final RunProgress progress = new RunProgress(RunProgressTest.SETTINGS);
   final RunInterventions interventions = new RunInterventions(progress);
+  final DueDeadlines deadlines = new DueDeadlines(progress);
   final List<RunChange> journal = new ArrayList<>();
   RunState state = RunState.empty(RunId.of("run-1"));
 
@@ -84,7 +85,7 @@ final class RunScenario {
 
   /** {@code deadline} fires at {@code now}. */
   List<RunChange> fire(RunDeadline deadline, Instant now) {
-    return apply(progress.due(state, deadline, now, () -> 0.5));
+    return apply(deadlines.due(state, deadline, now, () -> 0.5));
   }
 
   StepStatus status(String stepId) {
