@@ -2,7 +2,6 @@ package dev.lattice.orchestrator.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lattice.protocol.CborSerializable;
-import dev.lattice.protocol.agent.Assignment;
 import dev.lattice.protocol.agent.AssignmentResult;
 import dev.lattice.protocol.api.Intervention;
 import dev.lattice.protocol.api.InterventionType;
@@ -14,7 +13,6 @@ import dev.lattice.protocol.ids.AgentId;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.plan.StepTimeouts;
 import dev.lattice.protocol.run.RunChange;
-import dev.lattice.protocol.run.RunEvent;
 import dev.lattice.protocol.run.RunFeed;
 import dev.lattice.protocol.run.RunSpec;
 import dev.lattice.protocol.run.RunStatus;
@@ -25,10 +23,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.SplittableRandom;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -195,8 +191,8 @@ public final class RunEntity
   private final Clock clock;
   private final SplittableRandom random = new SplittableRandom();
   // Transient wiring, not state: followers re-subscribe, and unpersisted reports are re-sent.
-  private final Set<ActorRef<RunFeed>> subscribers = new HashSet<>();
-  private final List<ActorRef<StatusReply<RunView>>> awaitingEnd = new ArrayList<>();
+  private final RunFollowers followers;
+  private final RunAttempts attempts;
   private final Map<String, StartNotice> starts = new HashMap<>();
   private List<AssignmentResult> unpersisted = new ArrayList<>();
   private boolean flushScheduled;
@@ -222,6 +218,8 @@ public final class RunEntity
     this.progress = services.progress();
     this.interventions = new RunInterventions(progress);
     this.dueDeadlines = new DueDeadlines(progress);
+    this.followers = new RunFollowers(runId);
+    this.attempts = new RunAttempts(services, timers);
     this.clock = services.clock();
     this.runTimers = new RunTimers(timers, clock, progress, services.settings().agentLostGrace());
     this.fresh = fresh;
@@ -413,7 +411,7 @@ public final class RunEntity
               afterPersist(state, events, next);
               if (deadline.kind().endsAttempt()) {
                 // A timed-out attempt may still be queued or running somewhere: take it back.
-                withdraw(state, deadline.stepId(), deadline.attempt());
+                attempts.withdraw(state, deadline.stepId(), deadline.attempt());
               }
             })
         .thenNoReply();
@@ -457,9 +455,9 @@ public final class RunEntity
     if (state.status() == RunStatus.RUNNING) {
       state.stepStates().stream()
           .filter(s -> s.status() == StepStatus.DISPATCHED)
-          .forEach(s -> enqueue(state, s.id()));
+          .forEach(s -> attempts.send(state, s.id()));
     }
-    manageRedelivery(state);
+    attempts.manageRedelivery(state);
     return Effect().noReply();
   }
 
@@ -550,12 +548,12 @@ public final class RunEntity
       return Effect()
           .reply(await.replyTo(), StatusReply.success(state.view(lastSequenceNumber(context))));
     }
-    awaitingEnd.add(await.replyTo());
+    followers.awaitEnd(await.replyTo());
     return Effect().noReply();
   }
 
   private ReplyEffect<RunChange, RunState> onSubscribe(RunState state, Subscribe subscribe) {
-    if (subscribers.add(subscribe.subscriber())) {
+    if (followers.subscribe(subscribe.subscriber())) {
       context.watchWith(subscribe.subscriber(), new SubscriberGone(subscribe.subscriber()));
     }
     boolean terminal = state.terminal();
@@ -566,19 +564,19 @@ public final class RunEntity
   }
 
   private ReplyEffect<RunChange, RunState> onSubscriberGone(RunState state, SubscriberGone gone) {
-    subscribers.remove(gone.subscriber());
+    followers.unsubscribe(gone.subscriber());
     return Effect().noReply();
   }
 
   private ReplyEffect<RunChange, RunState> onPassivate(RunState state, Passivate passivate) {
-    if ((!state.exists() || state.terminal()) && awaitingEnd.isEmpty()) {
+    if ((!state.exists() || state.terminal()) && !followers.anyAwaitingEnd()) {
       shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
     }
     return Effect().noReply();
   }
 
   private void afterPersist(RunState before, List<RunChange> events, RunState state) {
-    publish(events);
+    followers.publish(events, lastSequenceNumber(context));
     for (StepState step : state.stepStates()) {
       StepState previous = before.exists() ? before.step(step.id()) : null;
       boolean newlyDispatched =
@@ -587,66 +585,20 @@ public final class RunEntity
                   || previous.status() != StepStatus.DISPATCHED
                   || previous.attempt() != step.attempt());
       if (newlyDispatched) {
-        enqueue(state, step.id());
+        attempts.send(state, step.id());
       } else if (step.status().terminal() || step.status() == StepStatus.RETRY_WAIT) {
         starts.remove(step.id());
       }
     }
     runTimers.sync(state);
-    manageRedelivery(state);
+    attempts.manageRedelivery(state);
     if (state.terminal() && !before.terminal()) {
       // Attempts still queued or running are of no use any more: take them back, best-effort.
-      for (StepState step : state.stepStates()) {
-        if (step.status() == StepStatus.DISPATCHED || step.status() == StepStatus.RUNNING) {
-          withdraw(state, step.id(), step.attempt());
-        }
-      }
+      attempts.withdrawAll(state);
     }
     if (state.terminal()) {
-      RunView view = state.view(lastSequenceNumber(context));
-      awaitingEnd.forEach(waiter -> waiter.tell(StatusReply.success(view)));
-      awaitingEnd.clear();
+      followers.ended(state.view(lastSequenceNumber(context)));
       timers.startSingleTimer(Passivate.INSTANCE, services.settings().passivateAfterTerminal());
-    }
-  }
-
-  private void publish(List<RunChange> events) {
-    if (subscribers.isEmpty()) {
-      return;
-    }
-    long last = lastSequenceNumber(context);
-    long seq = last - events.size() + 1;
-    List<RunEvent> published = new ArrayList<>(events.size());
-    for (RunChange change : events) {
-      published.add(change.toEvent(runId, seq++));
-    }
-    RunFeed.Published message = new RunFeed.Published(published);
-    subscribers.forEach(s -> s.tell(message));
-  }
-
-  private void enqueue(RunState state, String stepId) {
-    services
-        .assignments()
-        .enqueue(progress.busKey(state, state.spec(stepId)), progress.assignment(state, stepId));
-  }
-
-  private void withdraw(RunState state, String stepId, int attempt) {
-    services
-        .assignments()
-        .withdraw(
-            progress.busKey(state, state.spec(stepId)),
-            Assignment.keyOf(state.runId(), stepId, attempt));
-  }
-
-  private void manageRedelivery(RunState state) {
-    boolean waiting =
-        state.status() == RunStatus.RUNNING
-            && state.stepStates().stream().anyMatch(s -> s.status() == StepStatus.DISPATCHED);
-    if (waiting && !timers.isTimerActive(Redeliver.INSTANCE)) {
-      Duration interval = services.settings().redeliverInterval();
-      timers.startTimerWithFixedDelay(Redeliver.INSTANCE, interval, interval);
-    } else if (!waiting) {
-      timers.cancel(Redeliver.INSTANCE);
     }
   }
 
@@ -682,7 +634,7 @@ public final class RunEntity
   private void carryOn(RunState state) {
     for (StepState step : state.stepStates()) {
       if (step.status() == StepStatus.DISPATCHED || step.status() == StepStatus.RUNNING) {
-        enqueue(state, step.id());
+        attempts.send(state, step.id());
       }
       if (step.status() == StepStatus.RUNNING) {
         // Heartbeats are not persisted: a recovered run counts from now.
@@ -690,7 +642,7 @@ public final class RunEntity
       }
     }
     runTimers.sync(state);
-    manageRedelivery(state);
+    attempts.manageRedelivery(state);
   }
 
   @Override

@@ -1,0 +1,63 @@
+package dev.lattice.orchestrator.run;
+
+import dev.lattice.protocol.agent.Assignment;
+import dev.lattice.protocol.run.RunStatus;
+import dev.lattice.protocol.run.StepStatus;
+import java.time.Duration;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * One run's attempts on their way to agents: handing them to their dispatchers, re-sending the ones
+ * nobody has picked up yet, and taking back the ones the run no longer wants.
+ */
+final class RunAttempts {
+  private final RunServices services;
+  private final TimerScheduler<RunEntity.Command> timers;
+
+  RunAttempts(RunServices services, TimerScheduler<RunEntity.Command> timers) {
+    this.services = services;
+    this.timers = timers;
+  }
+
+  /** Hands the latest attempt of {@code stepId} to its dispatcher (which drops keys it has). */
+  void send(RunState state, String stepId) {
+    RunProgress progress = services.progress();
+    services
+        .assignments()
+        .enqueue(progress.busKey(state, state.spec(stepId)), progress.assignment(state, stepId));
+  }
+
+  /** Takes back attempt {@code attempt} of {@code stepId}, best-effort. */
+  void withdraw(RunState state, String stepId, int attempt) {
+    services
+        .assignments()
+        .withdraw(
+            services.progress().busKey(state, state.spec(stepId)),
+            Assignment.keyOf(state.runId(), stepId, attempt));
+  }
+
+  /** A run that ended takes back whatever is still queued or running. */
+  void withdrawAll(RunState state) {
+    for (StepState step : state.stepStates()) {
+      if (step.status() == StepStatus.DISPATCHED || step.status() == StepStatus.RUNNING) {
+        withdraw(state, step.id(), step.attempt());
+      }
+    }
+  }
+
+  /**
+   * Keeps the redelivery timer running while an attempt waits to be picked up: one may have been
+   * lost on its way (a dispatcher that moved or restarted).
+   */
+  void manageRedelivery(RunState state) {
+    boolean waiting =
+        state.status() == RunStatus.RUNNING
+            && state.stepStates().stream().anyMatch(s -> s.status() == StepStatus.DISPATCHED);
+    if (waiting && !timers.isTimerActive(RunEntity.Redeliver.INSTANCE)) {
+      Duration interval = services.settings().redeliverInterval();
+      timers.startTimerWithFixedDelay(RunEntity.Redeliver.INSTANCE, interval, interval);
+    } else if (!waiting) {
+      timers.cancel(RunEntity.Redeliver.INSTANCE);
+    }
+  }
+}
