@@ -100,7 +100,8 @@ class DispatcherTest {
   }
 
   private static WorkerAgent.Assign assigned(TestProbe<WorkerAgent.Command> agent) {
-    return (WorkerAgent.Assign) agent.receiveMessage(Duration.ofSeconds(3));
+    // Generous: a restarted dispatcher recovers its log first, which a loaded machine slows.
+    return (WorkerAgent.Assign) agent.receiveMessage(Duration.ofSeconds(15));
   }
 
   private QueueView queue() {
