@@ -8,6 +8,7 @@ import dev.lattice.orchestrator.directory.AgentEntry;
 import dev.lattice.protocol.agent.AgentManifest;
 import dev.lattice.protocol.agent.Assignment;
 import dev.lattice.protocol.agent.AssignmentResult;
+import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.agent.StepOutcome;
 import dev.lattice.protocol.api.QueueView;
 import dev.lattice.protocol.ids.AgentId;
@@ -223,5 +224,43 @@ class DispatcherTest {
     agentsOf.tell(new AgentDirectory.Agents(entries));
     assertThat(assigned(a).assignment().stepId()).isEqualTo("s1");
     assertThat(queue()).isEqualTo(new QueueView(busKey.value(), 1, 1, Map.of("a", 1)));
+  }
+
+  @Test
+  void aWithdrawnAssignmentIsDroppedWhenQueuedAndCancelledOnItsAgentWhenRouted() {
+    List<AgentEntry> entries = new java.util.ArrayList<>();
+    TestProbe<WorkerAgent.Command> a = agent("a", 1, 0, entries);
+    agentsOf.tell(new AgentDirectory.Agents(entries));
+    Assignment s1 = assignment("s1");
+    Assignment s2 = assignment("s2");
+    dispatcher.tell(new Dispatcher.Enqueue(s1));
+    dispatcher.tell(new Dispatcher.Enqueue(s2));
+    WorkerAgent.Assign routed = assigned(a);
+    assertThat(routed.assignment().stepId()).isEqualTo("s1");
+
+    // s2 waits in the queue: withdrawn, it is gone and never reaches an agent.
+    dispatcher.tell(new Dispatcher.Withdraw(s2.idempotencyKey()));
+    assertThat(queue()).isEqualTo(new QueueView(busKey.value(), 0, 1, Map.of("a", 1)));
+    // s1 is on agent a: withdrawn, the agent is told to cancel it.
+    dispatcher.tell(new Dispatcher.Withdraw(s1.idempotencyKey()));
+    assertThat(a.expectMessageClass(WorkerAgent.Cancel.class).idempotencyKey())
+        .isEqualTo(s1.idempotencyKey());
+    // Heartbeats of a routed attempt reach its run.
+    routed.replyTo().tell(new WorkerAgent.Alive(s1.idempotencyKey(), AgentId.of("a"), 1));
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            Duration.ofSeconds(5),
+            () -> {
+              assertThat(heartbeats).containsExactly("s1/1");
+              return null;
+            });
+    // The agent answers cancelled, which finishes s1 here as any result would.
+    AssignmentResult cancelled =
+        AssignmentResult.of(
+            s1, AgentId.of("a"), StepOutcome.failed(ErrorClass.CANCELLED, "withdrawn", null));
+    routed.replyTo().tell(new WorkerAgent.Finished(cancelled, 0));
+    a.expectNoMessage(Duration.ofMillis(100));
+    assertThat(queue()).isEqualTo(new QueueView(busKey.value(), 0, 0, Map.of()));
   }
 }

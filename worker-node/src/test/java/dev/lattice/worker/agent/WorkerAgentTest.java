@@ -203,4 +203,52 @@ class WorkerAgentTest {
     agent.runCommand(new WorkerAgent.GetManifest(probe.ref()));
     assertThat(probe.receiveMessage().maxConcurrent()).isEqualTo(3);
   }
+
+  @Test
+  void aCancelledAttemptFinishesAtOnceAndItsActionLearnsItFromItsHeartbeat() throws Exception {
+    java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+    var agent =
+        agent(
+            4,
+            (request, context) ->
+                CompletableFuture.supplyAsync(
+                    () -> {
+                      while (context.heartbeat(request)) {
+                        Thread.onSpinWait();
+                      }
+                      stopped.countDown();
+                      return ActionResult.of(request.input());
+                    },
+                    context.executor()));
+    Assignment a =
+        new Assignment(
+            RunId.of("run-1"),
+            "long",
+            1,
+            null,
+            "echo",
+            null,
+            Budget.UNLIMITED,
+            60_000,
+            JsonNodeFactory.instance.objectNode(),
+            TenantId.DEFAULT,
+            400L);
+    agent.runCommand(new WorkerAgent.Assign(a, dispatcher.ref()));
+    dispatcher.expectMessageClass(WorkerAgent.Accepted.class);
+    // The action beats as fast as it can; the agent passes on a few per timeout, not all.
+    dispatcher.expectMessageClass(WorkerAgent.Alive.class, Duration.ofSeconds(5));
+    agent.runCommand(new WorkerAgent.Cancel(a.idempotencyKey()));
+    WorkerAgent.Reply reply = dispatcher.receiveMessage(Duration.ofSeconds(5));
+    while (reply instanceof WorkerAgent.Alive) {
+      reply = dispatcher.receiveMessage(Duration.ofSeconds(5));
+    }
+    WorkerAgent.Finished finished = (WorkerAgent.Finished) reply;
+    assertThat(finished.result().outcome())
+        .isInstanceOf(StepOutcome.Failed.class)
+        .extracting(o -> ((StepOutcome.Failed) o).error().errorClass())
+        .isEqualTo(ErrorClass.CANCELLED);
+    assertThat(stopped.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    // What the action returned after its cancellation is not a second result.
+    dispatcher.expectNoMessage(Duration.ofMillis(200));
+  }
 }
