@@ -9,6 +9,7 @@ import dev.lattice.orchestrator.dispatch.DispatchLog;
 import dev.lattice.orchestrator.dispatch.Dispatcher;
 import dev.lattice.orchestrator.dispatch.DispatcherState;
 import dev.lattice.orchestrator.plan.Plans;
+import dev.lattice.orchestrator.run.RunDeadline;
 import dev.lattice.orchestrator.run.RunEntity;
 import dev.lattice.orchestrator.run.RunState;
 import dev.lattice.protocol.agent.AgentManifest;
@@ -20,10 +21,12 @@ import dev.lattice.protocol.agent.StepOutcome;
 import dev.lattice.protocol.agent.Usage;
 import dev.lattice.protocol.api.Intervention;
 import dev.lattice.protocol.api.InterventionType;
+import dev.lattice.protocol.api.OverrideRequest;
 import dev.lattice.protocol.api.PlanEstimate;
 import dev.lattice.protocol.api.PlannedRun;
 import dev.lattice.protocol.api.QueueView;
 import dev.lattice.protocol.api.RunAccepted;
+import dev.lattice.protocol.api.SignalRequest;
 import dev.lattice.protocol.ids.AgentId;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.ids.TenantId;
@@ -66,11 +69,12 @@ class SerializationTest {
   private static final JsonNode JSON = Plans.json("{'text': 'hello', 'n': [1, 2.5, true, null]}");
   private static final PlanSpec PLAN =
       Plans.plan(
-          "{'retry': {'maxAttempts': 2}, 'steps': [{'id': 'a', 'capability': 'echo', 'model': 'm',"
+          "{'retry': {'maxAttempts': 2}, 'deadlineMs': 60000, 'steps': [{'id': 'a', 'capability':"
+              + " 'echo', 'model': 'm',"
               + " 'budget': {'maxTokens': 10, 'maxCostUsd': 0.5}, 'timeouts': {'startToCloseMs': 5},"
               + " 'retry': {'nonRetryable': ['timeout']}, 'input': {'x': '${payload.text}'}},"
               + " {'id': 'g', 'kind': 'gate', 'dependsOn': ['a'], 'condition': 'true', 'onFalse':"
-              + " 'skip'}]}");
+              + " 'skip'}, {'id': 'w', 'kind': 'wait', 'signal': 'approve', 'durationMs': 60000}]}");
 
   @AfterAll
   static void stop() {
@@ -90,7 +94,8 @@ class SerializationTest {
             new Budget(10L, new BigDecimal("0.5")),
             5,
             JSON,
-            TenantId.of("acme"));
+            TenantId.of("acme"),
+            3000L);
     Usage usage = new Usage("m", 3, 4, new BigDecimal("0.0012"));
     AssignmentResult ok =
         AssignmentResult.of(assignment, AgentId.of("n.echo"), StepOutcome.succeeded(JSON, usage));
@@ -106,7 +111,8 @@ class SerializationTest {
             ExecutionMode.AUTO,
             "plan",
             PLAN,
-            new PlanEstimate(2, 1, 2, 1, 10L, null));
+            new PlanEstimate(2, 1, 2, 1, 10L, null),
+            List.of("agent step 'a' has no budget: its tokens and cost are unbounded"));
     AgentManifest manifest =
         new AgentManifest(
             AgentId.of("n.echo"), Set.of("echo"), Set.of("m"), 4, 1, "pekko://lattice@h:1");
@@ -124,7 +130,11 @@ class SerializationTest {
             new RunChange.RunFailed(new RunCause("a", ErrorClass.TIMEOUT, "late", 2), AT),
             new RunChange.RunPaused("ops", "maintenance", AT),
             new RunChange.RunResumed("ops", null, AT),
-            new RunChange.RunCancelled("api", "not needed", AT));
+            new RunChange.RunCancelled("api", "not needed", AT),
+            new RunChange.StepWaiting("w", AT.plusSeconds(60), "approve", AT),
+            new RunChange.StepWaiting("t", AT.plusSeconds(5), null, AT),
+            new RunChange.StepSignalled("w", "approve", JSON, "alice", null, AT),
+            new RunChange.StepOverridden("a", JSON, "ops", "by hand", AT));
     RunState state = RunState.empty(RUN);
     for (RunChange change :
         List.of(changes.get(0), changes.get(4), changes.get(5), changes.get(1), changes.get(2))) {
@@ -158,8 +168,14 @@ class SerializationTest {
             new RunEntity.AwaitTerminal(ref.narrow()),
             new RunEntity.Subscribe(ref.narrow()),
             RunEntity.Resume.INSTANCE,
+            new RunEntity.Signal(
+                "approve", new SignalRequest("w", JSON, "alice", "ok"), ref.narrow()),
+            new RunEntity.OverrideStep("a", new OverrideRequest(JSON, "ops", null), ref.narrow()),
+            new RunEntity.ReportHeartbeat("a", 2),
+            new RunDeadline(RunDeadline.Kind.HEARTBEAT, "a", 2, AT),
             new Dispatcher.Enqueue(assignment),
             new Dispatcher.GetQueue(ref.narrow()),
+            new Dispatcher.Withdraw("r/a/2"),
             batch,
             queue,
             new WorkerAgent.Assign(assignment, ref.narrow()),
@@ -167,6 +183,8 @@ class SerializationTest {
             new WorkerAgent.Accepted("k", AgentId.of("n.echo"), 3),
             new WorkerAgent.Rejected("k", AgentId.of("n.echo"), "busy", 4),
             new WorkerAgent.Finished(ok, 1),
+            new WorkerAgent.Cancel("r/a/2"),
+            new WorkerAgent.Alive("r/a/2", AgentId.of("n.echo"), 1),
             new WorkerAgent.ResultsRecorded(List.of(ok, failed), AT),
             WorkerState.empty().record(List.of(ok, failed), 10),
             new AgentDirectory.Subscribe(ref.narrow()),
