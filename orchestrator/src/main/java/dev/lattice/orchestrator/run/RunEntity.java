@@ -409,8 +409,11 @@ public final class RunEntity
         .thenRun(
             next -> {
               afterPersist(state, events, next);
-              if (deadline.stepId() != null && deadline.kind() != RunDeadline.Kind.WAIT) {
-                // A timed-out attempt may still be queued or running somewhere: take it back.
+              // A timed-out attempt may still be queued or running somewhere: take it back. A
+              // retry's deadline names the attempt it has just dispatched, and a wait's no attempt.
+              if (deadline.stepId() != null
+                  && deadline.kind() != RunDeadline.Kind.WAIT
+                  && deadline.kind() != RunDeadline.Kind.RETRY) {
                 withdraw(state, deadline.stepId(), deadline.attempt());
               }
             })
