@@ -410,7 +410,8 @@ public final class RunEntity
             next -> {
               afterPersist(state, events, next);
               if (deadline.kind().endsAttempt()) {
-                // A timed-out attempt may still be queued or running somewhere: take it back.
+                // A timed-out attempt may still be queued or running somewhere: take it back. A
+                // retry's deadline names the attempt it has just dispatched, and a wait's none.
                 attempts.withdraw(state, deadline.stepId(), deadline.attempt());
               }
             })

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lattice.protocol.agent.Assignment;
 import dev.lattice.protocol.agent.AssignmentResult;
+import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.agent.StepOutcome;
 import dev.lattice.protocol.api.PlanEstimate;
 import dev.lattice.protocol.api.PlannedRun;
@@ -210,6 +211,19 @@ class RunEntityTest {
     run.runCommand(new RunEntity.ReportStarted("a", 1, AgentId.of("local.echo")));
     RunState running = awaitState(s -> s.step("a").status() == StepStatus.RUNNING);
     assertThat(running.step("a").agentId()).isEqualTo(AgentId.of("local.echo"));
+  }
+
+  @Test
+  void aRetryThatFallsDueIsDispatchedAndNotTakenBack() {
+    start(
+        plan(
+            "{'steps': [{'id': 'a', 'capability': 'echo',"
+                + " 'retry': {'maxAttempts': 2, 'initialBackoffMs': 10, 'jitter': 0}}]}"));
+    report("a", 1, StepOutcome.failed(ErrorClass.AGENT_ERROR, "once", null));
+    awaitState(s -> s.step("a").status() == StepStatus.DISPATCHED && s.step("a").attempt() == 2);
+    assertThat(sent).extracting(Assignment::idempotencyKey).contains(runId + "/a/2");
+    // The retry's deadline is not an attempt that timed out: nothing may be withdrawn.
+    assertThat(withdrawn).isEmpty();
   }
 
   @Test
