@@ -7,6 +7,7 @@ import dev.lattice.orchestrator.dispatch.DispatchSettings;
 import dev.lattice.orchestrator.plan.PlanValidator;
 import dev.lattice.orchestrator.plan.Planner;
 import dev.lattice.orchestrator.plan.TemplateRegistry;
+import dev.lattice.orchestrator.run.RetentionSettings;
 import dev.lattice.orchestrator.run.RunSettings;
 import dev.lattice.persistence.journal.JournalDatabase;
 import dev.lattice.persistence.journal.PersistenceSettings;
@@ -183,6 +184,7 @@ public final class Lattice implements AutoCloseable {
       prepareJournal(persistence);
 
       RunSettings runSettings = RunSettings.create(resolved);
+      RetentionSettings retentionSettings = RetentionSettings.create(resolved);
       WorkerSettings workerSettings = WorkerSettings.create(resolved).withAgents(agents);
       Map<String, AgentAction> allActions =
           new HashMap<>(WorkerNode.builtInActions(workerSettings));
@@ -203,6 +205,7 @@ public final class Lattice implements AutoCloseable {
               Guardian.create(
                   settings,
                   runSettings,
+                  retentionSettings,
                   DispatchSettings.create(resolved),
                   workerSettings,
                   readModels,

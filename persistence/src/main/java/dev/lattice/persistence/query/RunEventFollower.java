@@ -88,6 +88,10 @@ public final class RunEventFollower extends AbstractBehavior<RunEventFollower.Co
   private ActorRef<?> watchedRun;
   private long expected;
   private long highestSeen;
+
+  /** The highest sequence number this follower has read or been pushed, 0 before any. */
+  private long highestRead;
+
   private boolean needJournal;
   private boolean reading;
   private boolean awaitingAck;
@@ -195,6 +199,10 @@ public final class RunEventFollower extends AbstractBehavior<RunEventFollower.Co
 
   private Behavior<Command> onFromRun(FromRun message) {
     if (message.feed() instanceof RunFeed.Subscribed subscribed) {
+      if (subscribed.lastSeq() < highestRead) {
+        // The run no longer has events this stream already read: it was deleted (retention).
+        return fail(new UnknownRunException(runId));
+      }
       watch(subscribed.run());
       noteSeen(subscribed.lastSeq());
     } else if (message.feed() instanceof RunFeed.Published published) {
@@ -213,6 +221,10 @@ public final class RunEventFollower extends AbstractBehavior<RunEventFollower.Co
 
   private Behavior<Command> onPageRead(PageRead page) {
     reading = false;
+    if (page.events().isEmpty() && highestSeen >= expected) {
+      // The run told of events the journal no longer has: it was deleted (retention) under us.
+      return fail(new UnknownRunException(runId));
+    }
     for (RunEvent event : page.events()) {
       if (event.seq() < expected) {
         continue;
@@ -292,6 +304,7 @@ public final class RunEventFollower extends AbstractBehavior<RunEventFollower.Co
   private void enqueue(RunEvent event) {
     outbox.add(event);
     expected = event.seq() + 1;
+    highestRead = event.seq();
     if (event.terminal()) {
       terminalQueued = true;
       needJournal = false;
