@@ -111,8 +111,10 @@ class LongRunIT {
       assertThat(Await.result(second.client().run(runId))).isEqualTo(done);
 
       // Recovery started from the snapshot near the end, not from event 1.
-      assertThat(recovery.recoveries()).isEqualTo(1);
-      assertThat(recovery.snapshotSeq()).contains(snapshotSeq);
+      assertThat(recovery.recoveries()).as("recoveries Pekko reported for the run").isEqualTo(1);
+      assertThat(recovery.snapshotSeq())
+          .as("the snapshot Pekko reported the recovery started from")
+          .contains(snapshotSeq);
       long replayed = eventsBeforeStop - snapshotSeq;
       assertThat(replayed).isLessThan(snapshotEvery);
 
