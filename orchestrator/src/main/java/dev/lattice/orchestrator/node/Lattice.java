@@ -119,6 +119,9 @@ public final class Lattice implements AutoCloseable {
 
   /** Configures and starts a node. */
   public static final class Builder {
+    /** How often start-up checks a condition it waits for. */
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(20);
+
     private Config config = ConfigFactory.empty();
     private Path dataDirectory;
     private final Map<String, AgentAction> actions = new HashMap<>();
@@ -297,9 +300,23 @@ public final class Lattice implements AutoCloseable {
       org.apache.pekko.cluster.Cluster.get(system.classicSystem())
           .registerOnMemberUp(() -> up.complete(null));
       await(up, deadline);
-      if (Cluster.get(system).selfMember().status() != MemberStatus.up()) {
-        throw new IllegalStateException("the node did not join its cluster");
+      // The callback above and the cluster's view of this member are updated by different
+      // actors, in either order: the view may need a moment more.
+      while (Cluster.get(system).selfMember().status() != MemberStatus.up()) {
+        if (remaining(deadline).isZero()) {
+          throw new IllegalStateException("the node did not join its cluster");
+        }
+        pause(deadline);
       }
+    }
+
+    /** A short pause while polling, within {@code deadline}. */
+    private static void pause(Instant deadline) {
+      await(
+          CompletableFuture.runAsync(
+              () -> {},
+              CompletableFuture.delayedExecutor(POLL_INTERVAL.toMillis(), TimeUnit.MILLISECONDS)),
+          deadline);
     }
 
     private static void awaitAgents(
@@ -328,10 +345,7 @@ public final class Lattice implements AutoCloseable {
         if (remaining(deadline).isZero()) {
           throw new IllegalStateException("agents did not register in time: " + expected);
         }
-        await(
-            CompletableFuture.runAsync(
-                () -> {}, CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS)),
-            deadline);
+        pause(deadline);
       }
     }
 
