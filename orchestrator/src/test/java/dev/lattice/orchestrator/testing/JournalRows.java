@@ -1,10 +1,12 @@
 package dev.lattice.orchestrator.testing;
 
 import dev.lattice.orchestrator.node.Lattice;
+import dev.lattice.orchestrator.run.RunEntity;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import org.apache.pekko.persistence.typed.PersistenceId;
 
 /** Reads the journal table of a running node directly, through its own JDBC URL. */
 public final class JournalRows {
@@ -39,6 +41,15 @@ public final class JournalRows {
 
   public static long count(Lattice lattice) {
     return scalar(lattice, "select count(*) from \"event_journal\"");
+  }
+
+  /** The journal rows of runs (not of dispatchers, agents or sharding). */
+  public static long runRows(Lattice lattice) {
+    String prefix = PersistenceId.of(RunEntity.ENTITY_TYPE_KEY.name(), "").id();
+    return scalar(
+        lattice,
+        "select count(*) from \"event_journal\" where \"persistence_id\" like ?",
+        prefix + "%");
   }
 
   /** The journal rows of {@code persistenceId}. */
