@@ -5,11 +5,14 @@ import dev.lattice.orchestrator.dispatch.DispatchSettings;
 import dev.lattice.orchestrator.dispatch.Dispatcher;
 import dev.lattice.orchestrator.dispatch.RunNotifier;
 import dev.lattice.orchestrator.run.AssignmentSink;
+import dev.lattice.orchestrator.run.RetentionSettings;
+import dev.lattice.orchestrator.run.RetentionSweeper;
 import dev.lattice.orchestrator.run.RunEntity;
 import dev.lattice.orchestrator.run.RunProgress;
 import dev.lattice.orchestrator.run.RunServices;
 import dev.lattice.orchestrator.run.RunSettings;
 import dev.lattice.orchestrator.run.RunWatchdog;
+import dev.lattice.persistence.journal.JdbcRunRetention;
 import dev.lattice.persistence.journal.PersistenceSettings;
 import dev.lattice.persistence.readmodel.JdbcRunIndex;
 import dev.lattice.persistence.readmodel.ReadModelDatabase;
@@ -22,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -34,8 +38,8 @@ import org.apache.pekko.cluster.typed.SingletonActor;
 
 /**
  * The root of a node: joins the cluster (itself, when no seed nodes are configured), starts the
- * agent directory, sharding of runs and dispatchers, the run watchdog (one per cluster) and this
- * node's worker agents.
+ * agent directory, sharding of runs and dispatchers, the run watchdog and, when retention is on,
+ * the retention sweeper (one of each per cluster), and this node's worker agents.
  */
 final class Guardian {
   private Guardian() {}
@@ -47,6 +51,7 @@ final class Guardian {
   static Behavior<Void> create(
       LatticeSettings settings,
       RunSettings runSettings,
+      RetentionSettings retentionSettings,
       DispatchSettings dispatchSettings,
       WorkerSettings workerSettings,
       ReadModelDatabase readModels,
@@ -61,6 +66,7 @@ final class Guardian {
                     context,
                     settings,
                     runSettings,
+                    retentionSettings,
                     dispatchSettings,
                     workerSettings,
                     readModels,
@@ -78,6 +84,7 @@ final class Guardian {
       ActorContext<Void> context,
       LatticeSettings settings,
       RunSettings runSettings,
+      RetentionSettings retentionSettings,
       DispatchSettings dispatchSettings,
       WorkerSettings workerSettings,
       ReadModelDatabase readModels,
@@ -115,6 +122,9 @@ final class Guardian {
                   .withSettings(
                       ClusterSingletonSettings.create(system)
                           .withRole(LatticeSettings.ORCHESTRATOR)));
+      if (retentionSettings.enabled()) {
+        startRetention(system, retentionSettings, readModels, clock);
+      }
     }
     Dispatcher.init(
         system,
@@ -130,5 +140,27 @@ final class Guardian {
             ? WorkerNode.start(context, workerSettings, actions, nodeAddress, clock)
             : List.of();
     return new Started(directory, agents);
+  }
+
+  private static void startRetention(
+      ActorSystem<?> system,
+      RetentionSettings retentionSettings,
+      ReadModelDatabase readModels,
+      Clock clock) {
+    JdbcRunRetention retention =
+        new JdbcRunRetention(
+            readModels.dataSource(), runId -> RunEntity.persistenceId(RunId.of(runId)).id());
+    ClusterSingleton.get(system)
+        .init(
+            SingletonActor.of(
+                    RetentionSweeper.create(
+                        retention,
+                        PersistenceSettings.READ_MODEL_DISPATCHER,
+                        retentionSettings,
+                        clock),
+                    "run-retention")
+                .withSettings(
+                    ClusterSingletonSettings.create(system)
+                        .withRole(LatticeSettings.ORCHESTRATOR)));
   }
 }

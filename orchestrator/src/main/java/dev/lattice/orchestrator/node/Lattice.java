@@ -7,6 +7,7 @@ import dev.lattice.orchestrator.dispatch.DispatchSettings;
 import dev.lattice.orchestrator.plan.PlanValidator;
 import dev.lattice.orchestrator.plan.Planner;
 import dev.lattice.orchestrator.plan.TemplateRegistry;
+import dev.lattice.orchestrator.run.RetentionSettings;
 import dev.lattice.orchestrator.run.RunSettings;
 import dev.lattice.persistence.journal.JournalDatabase;
 import dev.lattice.persistence.journal.PersistenceSettings;
@@ -117,6 +118,9 @@ public final class Lattice implements AutoCloseable {
 
   /** Configures and starts a node. */
   public static final class Builder {
+    /** How often start-up checks a condition it waits for. */
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(20);
+
     private Config config = ConfigFactory.empty();
     private Path dataDirectory;
     private final Map<String, AgentAction> actions = new HashMap<>();
@@ -182,6 +186,7 @@ public final class Lattice implements AutoCloseable {
       prepareJournal(persistence);
 
       RunSettings runSettings = RunSettings.create(resolved);
+      RetentionSettings retentionSettings = RetentionSettings.create(resolved);
       WorkerSettings workerSettings = WorkerSettings.create(resolved).withAgents(agents);
       Map<String, AgentAction> allActions =
           new HashMap<>(WorkerNode.builtInActions(workerSettings));
@@ -202,6 +207,7 @@ public final class Lattice implements AutoCloseable {
               Guardian.create(
                   settings,
                   runSettings,
+                  retentionSettings,
                   DispatchSettings.create(resolved),
                   workerSettings,
                   readModels,
@@ -301,6 +307,15 @@ public final class Lattice implements AutoCloseable {
       }
     }
 
+    /** A short pause while polling, within {@code deadline}. */
+    private static void pause(Instant deadline) {
+      await(
+          CompletableFuture.runAsync(
+              () -> {},
+              CompletableFuture.delayedExecutor(POLL_INTERVAL.toMillis(), TimeUnit.MILLISECONDS)),
+          deadline);
+    }
+
     private static void awaitAgents(
         ActorSystem<?> system,
         org.apache.pekko.actor.typed.ActorRef<AgentDirectory.Command> directory,
@@ -327,10 +342,7 @@ public final class Lattice implements AutoCloseable {
         if (remaining(deadline).isZero()) {
           throw new IllegalStateException("agents did not register in time: " + expected);
         }
-        await(
-            CompletableFuture.runAsync(
-                () -> {}, CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS)),
-            deadline);
+        pause(deadline);
       }
     }
 

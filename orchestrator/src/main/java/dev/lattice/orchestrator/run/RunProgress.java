@@ -177,6 +177,10 @@ public final class RunProgress {
    * (a branch whose join still needs others) is not urgent.
    */
   public boolean urgent(RunState state, List<AssignmentResult> waiting) {
+    if (!state.exists()) {
+      // A result for a run with no events (deleted by retention, say): at once, to be dropped.
+      return true;
+    }
     Set<String> done = new HashSet<>();
     for (AssignmentResult result : waiting) {
       if (!(result.outcome() instanceof StepOutcome.Succeeded)) {

@@ -192,7 +192,9 @@ class EmbeddedLatticeIT {
 
   @Test
   void invalidPlansAreRejectedWithTheReasonAndNothingIsPersisted() {
-    long before = JournalRows.count(lattice);
+    // Runs' rows only: dispatchers and agents record earlier tests' work in batches a moment
+    // later, and no record of theirs can come from a request that never reached a run.
+    long before = JournalRows.runRows(lattice);
     long indexedBefore = JournalRows.indexedCount(lattice);
     List<String> plans =
         List.of(
@@ -209,7 +211,7 @@ class EmbeddedLatticeIT {
     assertThat(Await.failure(client.execute(ExecuteRequest.intent("nope", null))))
         .hasMessageContaining("unknown intent 'nope'");
     assertThat(JournalRows.indexedCount(lattice)).isEqualTo(indexedBefore);
-    assertThat(JournalRows.count(lattice)).isEqualTo(before);
+    assertThat(JournalRows.runRows(lattice)).isEqualTo(before);
   }
 
   @Test

@@ -1,11 +1,12 @@
 package dev.lattice.orchestrator.testing;
 
 import dev.lattice.orchestrator.node.Lattice;
+import dev.lattice.orchestrator.run.RunEntity;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
+import org.apache.pekko.persistence.typed.PersistenceId;
 
 /** Reads the journal table of a running node directly, through its own JDBC URL. */
 public final class JournalRows {
@@ -42,12 +43,48 @@ public final class JournalRows {
     return scalar(lattice, "select count(*) from \"event_journal\"");
   }
 
-  private static long scalar(Lattice lattice, String sql) {
+  /** The journal rows of runs (not of dispatchers, agents or sharding). */
+  public static long runRows(Lattice lattice) {
+    String prefix = PersistenceId.of(RunEntity.ENTITY_TYPE_KEY.name(), "").id();
+    return scalar(
+        lattice,
+        "select count(*) from \"event_journal\" where \"persistence_id\" like ?",
+        prefix + "%");
+  }
+
+  /** The journal rows of {@code persistenceId}. */
+  public static long count(Lattice lattice, String persistenceId) {
+    return scalar(
+        lattice,
+        "select count(*) from \"event_journal\" where \"persistence_id\" = ?",
+        persistenceId);
+  }
+
+  /** The snapshot rows of {@code persistenceId}. */
+  public static long snapshots(Lattice lattice, String persistenceId) {
+    return scalar(
+        lattice, "select count(*) from \"snapshot\" where \"persistence_id\" = ?", persistenceId);
+  }
+
+  /** The sequence number of the latest snapshot of {@code persistenceId}, 0 if it has none. */
+  public static long latestSnapshot(Lattice lattice, String persistenceId) {
+    return scalar(
+        lattice,
+        "select coalesce(max(\"sequence_number\"), 0) from \"snapshot\""
+            + " where \"persistence_id\" = ?",
+        persistenceId);
+  }
+
+  private static long scalar(Lattice lattice, String sql, String... parameters) {
     try (Connection c = DriverManager.getConnection(url(lattice), "sa", "");
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
+        java.sql.PreparedStatement s = c.prepareStatement(sql)) {
+      for (int i = 0; i < parameters.length; i++) {
+        s.setString(i + 1, parameters[i]);
+      }
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }

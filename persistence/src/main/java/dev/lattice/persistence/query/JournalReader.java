@@ -61,10 +61,13 @@ public final class JournalReader {
         .thenApplyAsync(java.util.Optional::isPresent, system.executionContext());
   }
 
-  /** All persisted changes of a run, in order; for rebuilding its state without waking it. */
-  public CompletionStage<List<SequencedChange>> changes(String persistenceId) {
+  /**
+   * The persisted changes of a run from {@code fromSeq}, in order; with its latest snapshot, for
+   * rebuilding its state without waking it.
+   */
+  public CompletionStage<List<SequencedChange>> changes(String persistenceId, long fromSeq) {
     return readJournal
-        .currentEventsByPersistenceId(persistenceId, 0, Long.MAX_VALUE)
+        .currentEventsByPersistenceId(persistenceId, fromSeq, Long.MAX_VALUE)
         .map(envelope -> new SequencedChange(envelope.sequenceNr(), (RunChange) envelope.event()))
         .runWith(Sink.seq(), system)
         .thenApplyAsync(ArrayList::new, system.executionContext());

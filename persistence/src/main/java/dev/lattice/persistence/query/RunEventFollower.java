@@ -44,6 +44,9 @@ public final class RunEventFollower extends AbstractBehavior<RunEventFollower.Co
 
   private record Existence(boolean exists) implements Command {}
 
+  /** Whether the run still has events, asked when the journal seemed to have lost some. */
+  private record StillThere(boolean exists) implements Command {}
+
   private record PageRead(List<RunEvent> events) implements Command {}
 
   private record ReadFailed(Throwable cause) implements Command {}
@@ -88,6 +91,15 @@ public final class RunEventFollower extends AbstractBehavior<RunEventFollower.Co
   private ActorRef<?> watchedRun;
   private long expected;
   private long highestSeen;
+
+  /** The highest sequence number this follower has read or been pushed, 0 before any. */
+  private long highestRead;
+
+  /** What the run had told of when the current read was issued. */
+  private long seenWhenReadIssued;
+
+  private boolean checkingExistence;
+
   private boolean needJournal;
   private boolean reading;
   private boolean awaitingAck;
@@ -153,6 +165,7 @@ public final class RunEventFollower extends AbstractBehavior<RunEventFollower.Co
     return newReceiveBuilder()
         .onMessage(Attach.class, this::onAttach)
         .onMessage(Existence.class, this::onExistence)
+        .onMessage(StillThere.class, this::onStillThere)
         .onMessage(FromRun.class, this::onFromRun)
         .onMessage(PageRead.class, this::onPageRead)
         .onMessage(ReadFailed.class, this::onReadFailed)
@@ -195,6 +208,11 @@ public final class RunEventFollower extends AbstractBehavior<RunEventFollower.Co
 
   private Behavior<Command> onFromRun(FromRun message) {
     if (message.feed() instanceof RunFeed.Subscribed subscribed) {
+      if (subscribed.lastSeq() < highestRead) {
+        // The run knows of fewer events than this stream read: it may have been deleted and
+        // started again empty. (Or its answer was overtaken by a later read: then it is there.)
+        checkExistence();
+      }
       watch(subscribed.run());
       noteSeen(subscribed.lastSeq());
     } else if (message.feed() instanceof RunFeed.Published published) {
@@ -213,6 +231,11 @@ public final class RunEventFollower extends AbstractBehavior<RunEventFollower.Co
 
   private Behavior<Command> onPageRead(PageRead page) {
     reading = false;
+    if (page.events().isEmpty() && seenWhenReadIssued >= expected) {
+      // The run had told of events before this read, which found none: they may have been
+      // deleted (retention) under us.
+      checkExistence();
+    }
     for (RunEvent event : page.events()) {
       if (event.seq() < expected) {
         continue;
@@ -238,6 +261,28 @@ public final class RunEventFollower extends AbstractBehavior<RunEventFollower.Co
     readIfNeeded();
     drain();
     return this;
+  }
+
+  /**
+   * Runs are deleted whole (retention), so a run that has no event at all any more is gone, and so
+   * is the rest of this stream.
+   */
+  private void checkExistence() {
+    if (checkingExistence) {
+      return;
+    }
+    checkingExistence = true;
+    getContext()
+        .pipeToSelf(
+            reader.exists(persistenceId),
+            (exists, failure) ->
+                failure != null ? new ReadFailed(failure) : new StillThere(exists));
+  }
+
+  private Behavior<Command> onStillThere(StillThere still) {
+    checkingExistence = false;
+    // A stream that already holds the terminal event ends as usual.
+    return still.exists() || terminalQueued ? this : fail(new UnknownRunException(runId));
   }
 
   private Behavior<Command> onReadFailed(ReadFailed failed) {
@@ -292,6 +337,7 @@ public final class RunEventFollower extends AbstractBehavior<RunEventFollower.Co
   private void enqueue(RunEvent event) {
     outbox.add(event);
     expected = event.seq() + 1;
+    highestRead = event.seq();
     if (event.terminal()) {
       terminalQueued = true;
       needJournal = false;
@@ -303,6 +349,7 @@ public final class RunEventFollower extends AbstractBehavior<RunEventFollower.Co
     if (needJournal && !reading && !terminalQueued && outbox.size() <= pageSize / 2) {
       reading = true;
       needJournal = false;
+      seenWhenReadIssued = highestSeen;
       getContext()
           .pipeToSelf(
               reader.page(persistenceId, runId, expected, pageSize),

@@ -1,0 +1,162 @@
+package dev.lattice.orchestrator.run;
+
+import static dev.lattice.orchestrator.plan.Plans.json;
+import static dev.lattice.orchestrator.plan.Plans.plan;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lattice.protocol.agent.AssignmentResult;
+import dev.lattice.protocol.agent.ErrorClass;
+import dev.lattice.protocol.agent.StepOutcome;
+import dev.lattice.protocol.api.Intervention;
+import dev.lattice.protocol.api.InterventionType;
+import dev.lattice.protocol.api.PlanEstimate;
+import dev.lattice.protocol.api.PlannedRun;
+import dev.lattice.protocol.api.RunAccepted;
+import dev.lattice.protocol.ids.AgentId;
+import dev.lattice.protocol.ids.RunId;
+import dev.lattice.protocol.ids.TenantId;
+import dev.lattice.protocol.plan.ExecutionMode;
+import dev.lattice.protocol.plan.PlanSpec;
+import dev.lattice.protocol.run.RunChange;
+import dev.lattice.protocol.run.RunStatus;
+import dev.lattice.protocol.run.RunView;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A finished run writes nothing more, whatever it is sent. Retention relies on it: a finished run
+ * is deleted while its entity may still be in memory, and a write after the deletion would leave
+ * half a run behind.
+ */
+class FinishedRunTest {
+  private static final ActorTestKit testKit =
+      ActorTestKit.create(EventSourcedBehaviorTestKit.config());
+  private static final PlanSpec ONE_STEP = plan("{'steps': [{'id': 'a', 'capability': 'echo'}]}");
+  private static final AgentId AGENT = AgentId.of("local.echo");
+
+  private final RunId runId = RunId.random();
+  private final TestProbe<ClusterSharding.ShardCommand> shard = testKit.createTestProbe();
+  private final EventSourcedBehaviorTestKit<RunEntity.Command, RunChange, RunState> run =
+      EventSourcedBehaviorTestKit.create(
+          testKit.system(),
+          RunEntity.eventSourced(
+              runId,
+              shard.ref(),
+              new RunServices(
+                  RunProgressTest.SETTINGS,
+                  new RunProgress(RunProgressTest.SETTINGS),
+                  (busKey, assignment) -> {},
+                  Clock.systemUTC()),
+              false));
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  @Test
+  void aCompletedRunWritesNothingMore() {
+    start();
+    report(1, StepOutcome.succeeded(json("{}"), null));
+    assertNothingWrittenAfter(RunStatus.COMPLETED);
+  }
+
+  @Test
+  void aFailedRunWritesNothingMore() {
+    start();
+    report(1, StepOutcome.failed(ErrorClass.INVALID_INPUT, "no", null));
+    assertNothingWrittenAfter(RunStatus.FAILED);
+  }
+
+  @Test
+  void aCancelledRunWritesNothingMore() {
+    start();
+    intervene(InterventionType.CANCEL);
+    assertNothingWrittenAfter(RunStatus.CANCELLED);
+  }
+
+  @Test
+  void aRunWithNoEventsLeftDropsALateResult() {
+    // What a deleted run's entity sees when a result of an attempt it dispatched arrives late.
+    report(1, StepOutcome.succeeded(json("{'late': true}"), null));
+    run.runCommand(RunEntity.Flush.INSTANCE);
+    assertThat(run.<StatusReply<RunView>>runCommand(RunEntity.GetRun::new).reply().isError())
+        .isTrue();
+    assertThat(journal()).isEmpty();
+  }
+
+  private void assertNothingWrittenAfter(RunStatus terminal) {
+    RunView finished = view();
+    assertThat(finished.status()).isEqualTo(terminal);
+    long events = journal().size();
+
+    assertThat(start()).isEqualTo(new RunAccepted(runId, false));
+    for (int attempt = 1; attempt <= 2; attempt++) {
+      report(attempt, StepOutcome.succeeded(json("{'late': true}"), null));
+      report(attempt, StepOutcome.failed(ErrorClass.TIMEOUT, "late", null));
+      run.runCommand(new RunEntity.RecordStarted("a", attempt));
+      run.runCommand(new RunEntity.RetryDue("a", attempt));
+    }
+    for (InterventionType type : InterventionType.values()) {
+      intervene(type);
+    }
+    run.runCommand(RunEntity.Resume.INSTANCE);
+    run.runCommand(RunEntity.Redeliver.INSTANCE);
+    // Writes results that waited for a flush; the answer below comes after it in the mailbox.
+    run.runCommand(RunEntity.Flush.INSTANCE);
+
+    assertThat(view()).isEqualTo(finished);
+    assertThat(journal()).hasSize((int) events);
+  }
+
+  private RunAccepted start() {
+    PlannedRun planned =
+        new PlannedRun(
+            TenantId.DEFAULT,
+            ExecutionMode.AUTO,
+            "plan",
+            ONE_STEP,
+            new PlanEstimate(0, 0, 0, 0, null, null));
+    return run.<StatusReply<RunAccepted>>runCommand(
+            replyTo -> new RunEntity.StartRun(planned, json("{}"), "key", false, replyTo))
+        .reply()
+        .getValue();
+  }
+
+  private void report(int attempt, StepOutcome outcome) {
+    run.runCommand(
+        new RunEntity.ReportResult(
+            new AssignmentResult(runId, "a", attempt, runId + "/a/" + attempt, AGENT, outcome)));
+  }
+
+  private void intervene(InterventionType type) {
+    run.<RunEntity.InterventionOutcome>runCommand(
+        replyTo -> new RunEntity.Intervene(type, new Intervention("test", null), replyTo));
+  }
+
+  /** The run's view once everything sent before has been handled (flushes included). */
+  private RunView view() {
+    return testKit
+        .createTestProbe()
+        .awaitAssert(
+            Duration.ofSeconds(5),
+            () -> {
+              RunView view =
+                  run.<StatusReply<RunView>>runCommand(RunEntity.GetRun::new).reply().getValue();
+              assertThat(view.status().terminal()).isTrue();
+              return view;
+            });
+  }
+
+  private List<Object> journal() {
+    return run.persistenceTestKit().persistedInStorage(RunEntity.persistenceId(runId).id());
+  }
+}

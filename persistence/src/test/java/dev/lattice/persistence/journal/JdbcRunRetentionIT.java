@@ -1,0 +1,149 @@
+package dev.lattice.persistence.journal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The retention's deletes on an H2 file with Lattice's schema, rows written here directly. */
+class JdbcRunRetentionIT {
+  private static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");
+  private static final Instant OLD = NOW.minus(Duration.ofDays(2));
+  private static final Instant CUTOFF = NOW.minus(Duration.ofDays(1));
+
+  @TempDir Path data;
+
+  private JdbcDataSource dataSource;
+  private JdbcRunRetention retention;
+
+  @BeforeEach
+  void createSchema() {
+    JournalDatabase database = JournalDatabase.h2File(data, "retention", "");
+    SchemaMigrations.migrate(database);
+    dataSource = new JdbcDataSource();
+    dataSource.setURL(database.url());
+    dataSource.setUser(database.user());
+    retention = new JdbcRunRetention(dataSource, runId -> "Run|" + runId);
+  }
+
+  @Test
+  void deletesEveryRowOfFinishedRunsLastChangedBeforeTheCutoffAndNothingElse() throws Exception {
+    run("done", "completed", OLD, 3, 2);
+    run("failed", "failed", OLD.plusSeconds(1), 2, 0);
+    run("cancelled", "cancelled", OLD.plusSeconds(2), 2, 1);
+    run("running", "running", OLD, 4, 1);
+    run("paused", "paused", OLD, 4, 1);
+    run("young", "completed", NOW, 3, 1);
+    // A run whose id starts like a deleted one's, and another entity's journal.
+    run("done-2", "running", OLD, 2, 0);
+    events("Dispatcher|agent/echo/0/default", 3);
+
+    JdbcRunRetention.Deleted deleted = retention.deleteFinishedBefore(CUTOFF, 100);
+
+    assertThat(deleted.runIds()).containsExactly("done", "failed", "cancelled");
+    assertThat(deleted.events()).isEqualTo(7);
+    assertThat(indexed()).containsExactlyInAnyOrder("running", "paused", "young", "done-2");
+    for (String gone : List.of("done", "failed", "cancelled")) {
+      assertThat(count("event_journal", "Run|" + gone)).isZero();
+      assertThat(count("snapshot", "Run|" + gone)).isZero();
+    }
+    assertThat(count("event_journal", "Run|running")).isEqualTo(4);
+    assertThat(count("snapshot", "Run|paused")).isEqualTo(1);
+    assertThat(count("event_journal", "Run|young")).isEqualTo(3);
+    assertThat(count("event_journal", "Run|done-2")).isEqualTo(2);
+    assertThat(count("event_journal", "Dispatcher|agent/echo/0/default")).isEqualTo(3);
+  }
+
+  @Test
+  void deletesAtMostABatchOldestFirst() throws Exception {
+    run("second", "completed", OLD.plusSeconds(1), 1, 0);
+    run("first", "failed", OLD, 1, 0);
+    run("third", "cancelled", OLD.plusSeconds(2), 1, 0);
+
+    assertThat(retention.deleteFinishedBefore(CUTOFF, 2).runIds())
+        .containsExactly("first", "second");
+    assertThat(retention.deleteFinishedBefore(CUTOFF, 2).runIds()).containsExactly("third");
+    assertThat(retention.deleteFinishedBefore(CUTOFF, 2).runIds()).isEmpty();
+  }
+
+  /** A run's index row, {@code events} journal rows and {@code snapshots} snapshot rows. */
+  private void run(String runId, String status, Instant updatedAt, int events, int snapshots)
+      throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement index =
+            c.prepareStatement(
+                "INSERT INTO \"lattice_run_index\" (\"run_id\", \"tenant\", \"status\","
+                    + " \"created_at\", \"updated_at\") VALUES (?, 'default', ?, ?, ?)");
+        PreparedStatement snapshot =
+            c.prepareStatement(
+                "INSERT INTO \"snapshot\" (\"persistence_id\", \"sequence_number\", \"created\","
+                    + " \"snapshot_ser_id\", \"snapshot_ser_manifest\", \"snapshot_payload\")"
+                    + " VALUES (?, ?, 0, 1, '', X'00')")) {
+      index.setString(1, runId);
+      index.setString(2, status);
+      index.setTimestamp(3, Timestamp.from(OLD));
+      index.setTimestamp(4, Timestamp.from(updatedAt));
+      index.executeUpdate();
+      for (int seq = 1; seq <= snapshots; seq++) {
+        snapshot.setString(1, "Run|" + runId);
+        snapshot.setLong(2, seq);
+        snapshot.executeUpdate();
+      }
+    }
+    events("Run|" + runId, events);
+  }
+
+  private void events(String persistenceId, int events) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement insert =
+            c.prepareStatement(
+                "INSERT INTO \"event_journal\" (\"persistence_id\", \"sequence_number\","
+                    + " \"writer\", \"write_timestamp\", \"adapter_manifest\", \"event_payload\","
+                    + " \"event_ser_id\", \"event_ser_manifest\") VALUES (?, ?, 'w', 0, '',"
+                    + " X'00', 1, '')")) {
+      for (int seq = 1; seq <= events; seq++) {
+        insert.setString(1, persistenceId);
+        insert.setLong(2, seq);
+        insert.executeUpdate();
+      }
+    }
+  }
+
+  private List<String> indexed() throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement query =
+            c.prepareStatement("SELECT \"run_id\" FROM \"lattice_run_index\"");
+        ResultSet rs = query.executeQuery()) {
+      List<String> ids = new ArrayList<>();
+      while (rs.next()) {
+        ids.add(rs.getString(1));
+      }
+      return ids;
+    }
+  }
+
+  private long count(String table, String persistenceId) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement query =
+            c.prepareStatement(
+                "SELECT COUNT(*) FROM \"" + table + "\" WHERE \"persistence_id\" = ?")) {
+      query.setString(1, persistenceId);
+      try (ResultSet rs = query.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+}
