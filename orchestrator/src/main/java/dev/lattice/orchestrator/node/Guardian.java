@@ -16,6 +16,7 @@ import dev.lattice.persistence.journal.JdbcRunRetention;
 import dev.lattice.persistence.journal.PersistenceSettings;
 import dev.lattice.persistence.readmodel.JdbcRunIndex;
 import dev.lattice.persistence.readmodel.ReadModelDatabase;
+import dev.lattice.protocol.ids.RunId;
 import dev.lattice.worker.action.AgentAction;
 import dev.lattice.worker.agent.WorkerAgent;
 import dev.lattice.worker.agent.WorkerNode;
