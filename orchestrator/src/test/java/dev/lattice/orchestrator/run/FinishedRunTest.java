@@ -4,15 +4,19 @@ import static dev.lattice.orchestrator.plan.Plans.json;
 import static dev.lattice.orchestrator.plan.Plans.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lattice.protocol.agent.Assignment;
 import dev.lattice.protocol.agent.AssignmentResult;
 import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.agent.StepOutcome;
 import dev.lattice.protocol.api.Intervention;
 import dev.lattice.protocol.api.InterventionType;
+import dev.lattice.protocol.api.OverrideRequest;
 import dev.lattice.protocol.api.PlanEstimate;
 import dev.lattice.protocol.api.PlannedRun;
 import dev.lattice.protocol.api.RunAccepted;
+import dev.lattice.protocol.api.SignalRequest;
 import dev.lattice.protocol.ids.AgentId;
+import dev.lattice.protocol.ids.BusKey;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.ids.TenantId;
 import dev.lattice.protocol.plan.ExecutionMode;
@@ -22,6 +26,7 @@ import dev.lattice.protocol.run.RunStatus;
 import dev.lattice.protocol.run.RunView;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -53,7 +58,13 @@ class FinishedRunTest {
               new RunServices(
                   RunProgressTest.SETTINGS,
                   new RunProgress(RunProgressTest.SETTINGS),
-                  (busKey, assignment) -> {},
+                  new AssignmentSink() {
+                    @Override
+                    public void enqueue(BusKey busKey, Assignment assignment) {}
+
+                    @Override
+                    public void withdraw(BusKey busKey, String idempotencyKey) {}
+                  },
                   Clock.systemUTC()),
               false));
 
@@ -103,7 +114,9 @@ class FinishedRunTest {
       report(attempt, StepOutcome.succeeded(json("{'late': true}"), null));
       report(attempt, StepOutcome.failed(ErrorClass.TIMEOUT, "late", null));
       run.runCommand(new RunEntity.RecordStarted("a", attempt));
-      run.runCommand(new RunEntity.RetryDue("a", attempt));
+      for (RunDeadline.Kind kind : RunDeadline.Kind.values()) {
+        run.runCommand(new RunEntity.Due(new RunDeadline(kind, "a", attempt, Instant.EPOCH)));
+      }
     }
     for (InterventionType type : InterventionType.values()) {
       intervene(type);
@@ -139,7 +152,16 @@ class FinishedRunTest {
 
   private void intervene(InterventionType type) {
     run.<RunEntity.InterventionOutcome>runCommand(
-        replyTo -> new RunEntity.Intervene(type, new Intervention("test", null), replyTo));
+        replyTo ->
+            switch (type) {
+              case SIGNAL ->
+                  new RunEntity.Signal(
+                      "go", new SignalRequest("a", json("{}"), "test", null), replyTo);
+              case OVERRIDE ->
+                  new RunEntity.OverrideStep(
+                      "a", new OverrideRequest(json("{}"), "test", null), replyTo);
+              default -> new RunEntity.Intervene(type, new Intervention("test", null), replyTo);
+            });
   }
 
   /** The run's view once everything sent before has been handled (flushes included). */
