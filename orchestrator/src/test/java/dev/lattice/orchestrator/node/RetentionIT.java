@@ -25,8 +25,6 @@ import dev.lattice.worker.action.ActionResult;
 import dev.lattice.worker.action.AgentAction;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -66,8 +64,7 @@ class RetentionIT {
 
   @TempDir Path data;
 
-  private final MutableClock clock =
-      new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+  private final MutableClock clock = new MutableClock();
 
   @Test
   void finishedRunsOlderThanTheAgeGoWhollyAndEveryOtherRunStaysAsItWas() {

@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock that moves only when told to: with Pekko's ManualTime, time in a test is decided. */
+/** A clock that stands still until told to move: with Pekko's ManualTime, a test decides time. */
 public final class ManualClock extends Clock {
   private volatile Instant now;
 

@@ -7,22 +7,22 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A clock that stands still until a test moves it on. */
+/**
+ * A clock that runs like the system's and that a test can move on, for a whole node: its timers run
+ * on real time, so time must pass for them as well (a clock that stood still would keep every timer
+ * short of its due time). With Pekko's ManualTime, use {@link ManualClock} instead.
+ */
 public final class MutableClock extends Clock {
-  private final AtomicReference<Instant> now;
-
-  public MutableClock(Instant start) {
-    this.now = new AtomicReference<>(start);
-  }
+  private final AtomicReference<Duration> offset = new AtomicReference<>(Duration.ZERO);
 
   /** Moves the clock on by {@code duration}. */
   public void advance(Duration duration) {
-    now.updateAndGet(t -> t.plus(duration));
+    offset.updateAndGet(d -> d.plus(duration));
   }
 
   @Override
   public Instant instant() {
-    return now.get();
+    return Instant.now().plus(offset.get());
   }
 
   @Override
