@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -463,64 +464,54 @@ public final class RunEntity
   }
 
   private ReplyEffect<RunChange, RunState> onIntervene(RunState state, Intervene intervene) {
+    return intervention(
+        state,
+        intervene.replyTo(),
+        () ->
+            interventions.lifecycle(
+                state, intervene.type(), intervene.intervention(), clock.instant()));
+  }
+
+  private ReplyEffect<RunChange, RunState> onSignal(RunState state, Signal signal) {
+    return intervention(
+        state,
+        signal.replyTo(),
+        () -> interventions.signal(state, signal.name(), signal.request(), clock.instant()));
+  }
+
+  private ReplyEffect<RunChange, RunState> onOverride(RunState state, OverrideStep override) {
+    return intervention(
+        state,
+        override.replyTo(),
+        () ->
+            interventions.override(state, override.stepId(), override.request(), clock.instant()));
+  }
+
+  /**
+   * Every intervention alike: none for a run that does not exist, a refusal when the lifecycle does
+   * not allow it, else its events and the run's state after them. A resume also re-sends what is in
+   * flight and re-arms what paused.
+   */
+  private ReplyEffect<RunChange, RunState> intervention(
+      RunState state, ActorRef<InterventionOutcome> replyTo, Supplier<List<RunChange>> decide) {
     if (!state.exists()) {
-      return Effect().reply(intervene.replyTo(), new InterventionOutcome(null, null));
+      return Effect().reply(replyTo, new InterventionOutcome(null, null));
     }
     List<RunChange> events;
     try {
-      events =
-          interventions.lifecycle(
-              state, intervene.type(), intervene.intervention(), clock.instant());
+      events = decide.get();
     } catch (IllegalTransitionException refused) {
-      return refuse(state, intervene.replyTo(), refused);
+      return refuse(state, replyTo, refused);
     }
     return Effect()
         .persist(events)
         .thenRun(
             next -> {
               afterPersist(state, events, next);
-              if (intervene.type() == InterventionType.RESUME && !events.isEmpty()) {
+              if (events.stream().anyMatch(RunChange.RunResumed.class::isInstance)) {
                 carryOn(next);
               }
             })
-        .thenReply(
-            intervene.replyTo(),
-            next -> new InterventionOutcome(next.view(lastSequenceNumber(context)), null));
-  }
-
-  private ReplyEffect<RunChange, RunState> onSignal(RunState state, Signal signal) {
-    if (!state.exists()) {
-      return Effect().reply(signal.replyTo(), new InterventionOutcome(null, null));
-    }
-    try {
-      return intervened(
-          state,
-          interventions.signal(state, signal.name(), signal.request(), clock.instant()),
-          signal.replyTo());
-    } catch (IllegalTransitionException refused) {
-      return refuse(state, signal.replyTo(), refused);
-    }
-  }
-
-  private ReplyEffect<RunChange, RunState> onOverride(RunState state, OverrideStep override) {
-    if (!state.exists()) {
-      return Effect().reply(override.replyTo(), new InterventionOutcome(null, null));
-    }
-    try {
-      return intervened(
-          state,
-          interventions.override(state, override.stepId(), override.request(), clock.instant()),
-          override.replyTo());
-    } catch (IllegalTransitionException refused) {
-      return refuse(state, override.replyTo(), refused);
-    }
-  }
-
-  private ReplyEffect<RunChange, RunState> intervened(
-      RunState state, List<RunChange> events, ActorRef<InterventionOutcome> replyTo) {
-    return Effect()
-        .persist(events)
-        .thenRun(next -> afterPersist(state, events, next))
         .thenReply(
             replyTo, next -> new InterventionOutcome(next.view(lastSequenceNumber(context)), null));
   }
