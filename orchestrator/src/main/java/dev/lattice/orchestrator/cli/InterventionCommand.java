@@ -30,12 +30,6 @@ abstract class InterventionCommand extends ClientCommand {
   /** Adds the intervention's own fields to the request body. */
   void describe(ObjectNode body) {}
 
-  /** {@code --name VALUE} as JSON: inline, or {@code @FILE}, or {@code @-} for standard input. */
-  static com.fasterxml.jackson.databind.JsonNode jsonOption(String value, String option) {
-    String text = value.startsWith("@") ? RequestOptions.text(value.substring(1)) : value;
-    return RequestOptions.readJson(text, option);
-  }
-
   @Override
   int run(ApiClient api, PrintStream out) {
     ObjectNode body = ApiClient.MAPPER.createObjectNode();
@@ -137,7 +131,7 @@ abstract class InterventionCommand extends ClientCommand {
         body.put("stepId", stepId);
       }
       if (data != null) {
-        body.set("data", jsonOption(data, "--data"));
+        body.set("data", RequestOptions.jsonArgument(data, "--data"));
       }
     }
   }
@@ -169,7 +163,7 @@ abstract class InterventionCommand extends ClientCommand {
 
     @Override
     void describe(ObjectNode body) {
-      body.set("output", jsonOption(output, "--output"));
+      body.set("output", RequestOptions.jsonArgument(output, "--output"));
     }
   }
 }

@@ -70,8 +70,7 @@ final class RequestOptions {
       }
     }
     if (payload != null) {
-      String json = payload.startsWith("@") ? text(payload.substring(1)) : payload;
-      body.set("payload", readJson(json, "--payload"));
+      body.set("payload", jsonArgument(payload, "--payload"));
     }
     if (tenant != null) {
       body.put("tenant", tenant);
@@ -82,8 +81,13 @@ final class RequestOptions {
     return body;
   }
 
+  /** An option's JSON value: inline, or {@code @FILE}, or {@code @-} for standard input. */
+  static JsonNode jsonArgument(String value, String option) {
+    return readJson(value.startsWith("@") ? text(value.substring(1)) : value, option);
+  }
+
   /** The contents of {@code file}, or of standard input for {@code -}. */
-  static String text(String file) {
+  private static String text(String file) {
     try {
       return "-".equals(file)
           ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
@@ -94,7 +98,7 @@ final class RequestOptions {
   }
 
   /** {@code text} as JSON, or a clear error naming the option it came from. */
-  static JsonNode readJson(String text, String option) {
+  private static JsonNode readJson(String text, String option) {
     try {
       return ApiClient.MAPPER.readTree(text);
     } catch (JsonProcessingException e) {
