@@ -4,22 +4,17 @@ import static dev.lattice.orchestrator.plan.Plans.json;
 import static dev.lattice.orchestrator.plan.Plans.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lattice.protocol.agent.Assignment;
 import dev.lattice.protocol.agent.AssignmentResult;
 import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.agent.StepOutcome;
 import dev.lattice.protocol.api.Intervention;
 import dev.lattice.protocol.api.InterventionType;
 import dev.lattice.protocol.api.OverrideRequest;
-import dev.lattice.protocol.api.PlanEstimate;
 import dev.lattice.protocol.api.PlannedRun;
 import dev.lattice.protocol.api.RunAccepted;
 import dev.lattice.protocol.api.SignalRequest;
 import dev.lattice.protocol.ids.AgentId;
-import dev.lattice.protocol.ids.BusKey;
 import dev.lattice.protocol.ids.RunId;
-import dev.lattice.protocol.ids.TenantId;
-import dev.lattice.protocol.plan.ExecutionMode;
 import dev.lattice.protocol.plan.PlanSpec;
 import dev.lattice.protocol.run.RunChange;
 import dev.lattice.protocol.run.RunStatus;
@@ -58,13 +53,7 @@ class FinishedRunTest {
               new RunServices(
                   RunProgressTest.SETTINGS,
                   new RunProgress(RunProgressTest.SETTINGS),
-                  new AssignmentSink() {
-                    @Override
-                    public void enqueue(BusKey busKey, Assignment assignment) {}
-
-                    @Override
-                    public void withdraw(BusKey busKey, String idempotencyKey) {}
-                  },
+                  new RecordingAssignments(),
                   Clock.systemUTC()),
               false));
 
@@ -131,13 +120,7 @@ class FinishedRunTest {
   }
 
   private RunAccepted start() {
-    PlannedRun planned =
-        new PlannedRun(
-            TenantId.DEFAULT,
-            ExecutionMode.AUTO,
-            "plan",
-            ONE_STEP,
-            new PlanEstimate(0, 0, 0, 0, null, null));
+    PlannedRun planned = RunScenario.planned(ONE_STEP);
     return run.<StatusReply<RunAccepted>>runCommand(
             replyTo -> new RunEntity.StartRun(planned, json("{}"), "key", false, replyTo))
         .reply()

@@ -8,14 +8,10 @@ import dev.lattice.protocol.agent.Assignment;
 import dev.lattice.protocol.agent.AssignmentResult;
 import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.agent.StepOutcome;
-import dev.lattice.protocol.api.PlanEstimate;
 import dev.lattice.protocol.api.PlannedRun;
 import dev.lattice.protocol.api.RunAccepted;
 import dev.lattice.protocol.ids.AgentId;
-import dev.lattice.protocol.ids.BusKey;
 import dev.lattice.protocol.ids.RunId;
-import dev.lattice.protocol.ids.TenantId;
-import dev.lattice.protocol.plan.ExecutionMode;
 import dev.lattice.protocol.plan.PlanSpec;
 import dev.lattice.protocol.run.RunChange;
 import dev.lattice.protocol.run.RunEventType;
@@ -45,8 +41,9 @@ class RunEntityTest {
           "{'steps': [{'id': 'a', 'capability': 'echo'},"
               + " {'id': 'b', 'capability': 'echo', 'dependsOn': ['a']}]}");
 
-  private final ConcurrentLinkedQueue<Assignment> sent = new ConcurrentLinkedQueue<>();
-  private final ConcurrentLinkedQueue<String> withdrawn = new ConcurrentLinkedQueue<>();
+  private final RecordingAssignments assignments = new RecordingAssignments();
+  private final ConcurrentLinkedQueue<Assignment> sent = assignments.sent;
+  private final ConcurrentLinkedQueue<String> withdrawn = assignments.withdrawn;
   private final TestProbe<ClusterSharding.ShardCommand> shard = testKit.createTestProbe();
   private final RunId runId = RunId.random();
   private EventSourcedBehaviorTestKit<RunEntity.Command, RunChange, RunState> run;
@@ -62,17 +59,7 @@ class RunEntityTest {
         new RunServices(
             RunProgressTest.SETTINGS,
             new RunProgress(RunProgressTest.SETTINGS),
-            new AssignmentSink() {
-              @Override
-              public void enqueue(BusKey busKey, Assignment assignment) {
-                sent.add(assignment);
-              }
-
-              @Override
-              public void withdraw(BusKey busKey, String idempotencyKey) {
-                withdrawn.add(idempotencyKey);
-              }
-            },
+            assignments,
             Clock.systemUTC());
     run =
         EventSourcedBehaviorTestKit.create(
@@ -80,13 +67,7 @@ class RunEntityTest {
   }
 
   private RunAccepted start(PlanSpec plan) {
-    PlannedRun planned =
-        new PlannedRun(
-            TenantId.DEFAULT,
-            ExecutionMode.AUTO,
-            "plan",
-            plan,
-            new PlanEstimate(0, 0, 0, 0, null, null));
+    PlannedRun planned = RunScenario.planned(plan);
     return run.<StatusReply<RunAccepted>>runCommand(
             replyTo -> new RunEntity.StartRun(planned, json("{'x': 1}"), null, false, replyTo))
         .reply()
@@ -126,13 +107,7 @@ class RunEntityTest {
   @Test
   void startingAgainAnswersWithTheSameRunAndPersistsNothing() {
     start(CHAIN);
-    PlannedRun planned =
-        new PlannedRun(
-            TenantId.DEFAULT,
-            ExecutionMode.AUTO,
-            "plan",
-            CHAIN,
-            new PlanEstimate(0, 0, 0, 0, null, null));
+    PlannedRun planned = RunScenario.planned(CHAIN);
     var again =
         run.<StatusReply<RunAccepted>>runCommand(
             replyTo -> new RunEntity.StartRun(planned, json("{}"), null, false, replyTo));

@@ -9,14 +9,10 @@ import dev.lattice.protocol.agent.Assignment;
 import dev.lattice.protocol.agent.AssignmentResult;
 import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.agent.StepOutcome;
-import dev.lattice.protocol.api.PlanEstimate;
 import dev.lattice.protocol.api.PlannedRun;
 import dev.lattice.protocol.api.RunAccepted;
 import dev.lattice.protocol.ids.AgentId;
-import dev.lattice.protocol.ids.BusKey;
 import dev.lattice.protocol.ids.RunId;
-import dev.lattice.protocol.ids.TenantId;
-import dev.lattice.protocol.plan.ExecutionMode;
 import dev.lattice.protocol.run.RunChange;
 import dev.lattice.protocol.run.RunStatus;
 import dev.lattice.protocol.run.StepStatus;
@@ -44,8 +40,9 @@ class RunEntityTimersTest {
   private ActorTestKit testKit;
   private ManualTime time;
   private final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T09:00:00Z"));
-  private final ConcurrentLinkedQueue<Assignment> sent = new ConcurrentLinkedQueue<>();
-  private final ConcurrentLinkedQueue<String> withdrawn = new ConcurrentLinkedQueue<>();
+  private final RecordingAssignments assignments = new RecordingAssignments();
+  private final ConcurrentLinkedQueue<Assignment> sent = assignments.sent;
+  private final ConcurrentLinkedQueue<String> withdrawn = assignments.withdrawn;
   private final RunId runId = RunId.random();
   private EventSourcedBehaviorTestKit<RunEntity.Command, RunChange, RunState> run;
 
@@ -54,21 +51,12 @@ class RunEntityTimersTest {
     testKit =
         ActorTestKit.create(ManualTime.config().withFallback(EventSourcedBehaviorTestKit.config()));
     time = ManualTime.get(testKit.system());
-    AssignmentSink sink =
-        new AssignmentSink() {
-          @Override
-          public void enqueue(BusKey busKey, Assignment assignment) {
-            sent.add(assignment);
-          }
-
-          @Override
-          public void withdraw(BusKey busKey, String idempotencyKey) {
-            withdrawn.add(idempotencyKey);
-          }
-        };
     RunServices services =
         new RunServices(
-            RunProgressTest.SETTINGS, new RunProgress(RunProgressTest.SETTINGS), sink, clock);
+            RunProgressTest.SETTINGS,
+            new RunProgress(RunProgressTest.SETTINGS),
+            assignments,
+            clock);
     TestProbe<ClusterSharding.ShardCommand> shard = testKit.createTestProbe();
     run =
         EventSourcedBehaviorTestKit.create(
@@ -87,13 +75,7 @@ class RunEntityTimersTest {
   }
 
   private void start(String planJson) {
-    PlannedRun planned =
-        new PlannedRun(
-            TenantId.DEFAULT,
-            ExecutionMode.AUTO,
-            "plan",
-            plan(planJson),
-            new PlanEstimate(0, 0, 0, 0, null, null));
+    PlannedRun planned = RunScenario.planned(plan(planJson));
     run.<StatusReply<RunAccepted>>runCommand(
         replyTo -> new RunEntity.StartRun(planned, json("{}"), null, false, replyTo));
   }

@@ -6,10 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lattice.protocol.agent.AssignmentResult;
 import dev.lattice.protocol.agent.StepOutcome;
+import dev.lattice.protocol.api.PlanEstimate;
+import dev.lattice.protocol.api.PlannedRun;
 import dev.lattice.protocol.ids.AgentId;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.ids.TenantId;
 import dev.lattice.protocol.plan.ExecutionMode;
+import dev.lattice.protocol.plan.PlanSpec;
 import dev.lattice.protocol.run.RunChange;
 import dev.lattice.protocol.run.RunSpec;
 import dev.lattice.protocol.run.StepStatus;
@@ -33,6 +36,16 @@ final class RunScenario {
   final DueDeadlines deadlines = new DueDeadlines(progress);
   final List<RunChange> journal = new ArrayList<>();
   RunState state = RunState.empty(RunId.of("run-1"));
+
+  /** What a run entity is started with to run {@code plan}: a validated plan, no estimate. */
+  static PlannedRun planned(PlanSpec plan) {
+    return new PlannedRun(
+        TenantId.DEFAULT,
+        ExecutionMode.AUTO,
+        "plan",
+        plan,
+        new PlanEstimate(0, 0, 0, 0, null, null));
+  }
 
   /** Starts the run at {@link #T0}. */
   RunScenario start(String planJson) {
