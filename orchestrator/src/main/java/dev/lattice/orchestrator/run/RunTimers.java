@@ -1,8 +1,8 @@
 package dev.lattice.orchestrator.run;
 
+import dev.lattice.protocol.run.StepStatus;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -90,16 +90,10 @@ final class RunTimers {
     return true;
   }
 
-  /** The time now, from the clock the deadlines are measured with. */
-  Instant now() {
-    return clock.instant();
-  }
-
   private static boolean inFlight(RunState state, RunDeadline deadline) {
     StepState step = state.step(deadline.stepId());
     return step != null
         && step.attempt() == deadline.attempt()
-        && (step.status() == dev.lattice.protocol.run.StepStatus.DISPATCHED
-            || step.status() == dev.lattice.protocol.run.StepStatus.RUNNING);
+        && (step.status() == StepStatus.DISPATCHED || step.status() == StepStatus.RUNNING);
   }
 }
