@@ -60,16 +60,23 @@ public final class Lattice implements AutoCloseable {
   private final LatticeClient client;
   private final LatticeSettings settings;
   private final JournalDatabase database;
+  private final CompletableFuture<Void> stopped;
 
+  /**
+   * @param stopped completes once the actor system has terminated and the resources that outlive
+   *     its actors (the read models' connection pool) are closed
+   */
   private Lattice(
       ActorSystem<Void> system,
       LatticeClient client,
       LatticeSettings settings,
-      JournalDatabase database) {
+      JournalDatabase database,
+      CompletableFuture<Void> stopped) {
     this.system = system;
     this.client = client;
     this.settings = settings;
     this.database = database;
+    this.stopped = stopped;
   }
 
   public static Builder builder() {
@@ -105,10 +112,9 @@ public final class Lattice implements AutoCloseable {
   public void close() {
     system.terminate();
     try {
-      system
-          .getWhenTerminated()
-          .toCompletableFuture()
-          .get(settings.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      // Not only the actors: the last database connections close after them, and a caller may
+      // delete the data directory as soon as this returns.
+      stopped.get(settings.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException e) {
@@ -217,7 +223,8 @@ public final class Lattice implements AutoCloseable {
               "lattice",
               resolved);
       // The read models' pool closes after the actors that use it.
-      system.getWhenTerminated().thenRun(readModels::close);
+      CompletableFuture<Void> stopped =
+          system.getWhenTerminated().thenRun(readModels::close).toCompletableFuture();
       try {
         Instant deadline = Instant.now().plus(settings.startTimeout());
         Guardian.Started refs = await(started, deadline);
@@ -234,7 +241,7 @@ public final class Lattice implements AutoCloseable {
                 new JdbcRunIndex(readModels.dataSource()),
                 settings.askTimeout(),
                 settings.awaitTimeout());
-        return new Lattice(system, client, settings, persistence.database());
+        return new Lattice(system, client, settings, persistence.database(), stopped);
       } catch (RuntimeException e) {
         system.terminate();
         throw e;
