@@ -148,9 +148,10 @@ public final class WorkerAgent
   private final OutcomeCheck outcomeCheck;
   // Transient wiring, not state: rebuilt empty on restart, when in-flight work is re-sent anyway.
   private final Map<String, List<ActorRef<Reply>>> inFlight = new HashMap<>();
-  private final Map<String, Running> running = new HashMap<>();
+  private final Map<String, Assignment> running = new HashMap<>();
   // Written here, read by actions on their own threads through their heartbeats.
   private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
+  private final HeartbeatGates heartbeats = new HeartbeatGates();
   private final Map<String, AssignmentResult> unrecorded = new LinkedHashMap<>();
 
   private WorkerAgent(
@@ -181,7 +182,9 @@ public final class WorkerAgent
             actionExecutor,
             LatticeJson.mapper(),
             key -> {
-              self.tell(new Beat(key));
+              if (heartbeats.pass(key, System.nanoTime())) {
+                self.tell(new Beat(key));
+              }
               return !cancelled.contains(key);
             });
     this.outcomeCheck = new OutcomeCheck();
@@ -252,7 +255,14 @@ public final class WorkerAgent
     List<ActorRef<Reply>> waiters = new ArrayList<>();
     waiters.add(assign.replyTo());
     inFlight.put(key, waiters);
-    running.put(key, new Running(assignment, clock.instant()));
+    running.put(key, assignment);
+    if (assignment.heartbeatMs() != null) {
+      // Pass on a few heartbeats per timeout, not every one an action sends.
+      heartbeats.open(
+          key,
+          TimeUnit.MILLISECONDS.toNanos(assignment.heartbeatMs()) / settings.heartbeatsPerTimeout(),
+          System.nanoTime());
+    }
     start(assignment);
     return Effect().reply(assign.replyTo(), accepted(key));
   }
@@ -284,30 +294,22 @@ public final class WorkerAgent
   }
 
   private ReplyEffect<Event, WorkerState> onCancel(WorkerState state, Cancel cancel) {
-    Running attempt = running.get(cancel.idempotencyKey());
+    Assignment attempt = running.get(cancel.idempotencyKey());
     if (attempt == null) {
       return Effect().noReply();
     }
     cancelled.add(cancel.idempotencyKey());
     return finish(
-        attempt.assignment(),
+        attempt,
         new StepOutcome.Failed(
             StepError.of(ErrorClass.CANCELLED, "withdrawn by its run"), Usage.NONE));
   }
 
   private ReplyEffect<Event, WorkerState> onBeat(WorkerState state, Beat beat) {
-    Running attempt = running.get(beat.idempotencyKey());
-    Long timeout = attempt == null ? null : attempt.assignment().heartbeatMs();
-    if (timeout == null) {
-      return Effect().noReply();
-    }
-    Instant now = clock.instant();
-    // Pass on a few heartbeats per timeout, not every one an action sends.
-    if (Duration.between(attempt.lastPassedOn(), now).toMillis()
-        >= timeout / settings.heartbeatsPerTimeout()) {
-      running.put(beat.idempotencyKey(), new Running(attempt.assignment(), now));
+    List<ActorRef<Reply>> waiters = inFlight.get(beat.idempotencyKey());
+    if (waiters != null) {
       Alive alive = new Alive(beat.idempotencyKey(), manifest.agentId(), inFlight.size());
-      inFlight.getOrDefault(beat.idempotencyKey(), List.of()).forEach(w -> w.tell(alive));
+      waiters.forEach(w -> w.tell(alive));
     }
     return Effect().noReply();
   }
@@ -316,6 +318,7 @@ public final class WorkerAgent
     AssignmentResult result = AssignmentResult.of(assignment, manifest.agentId(), outcome);
     String key = result.idempotencyKey();
     running.remove(key);
+    heartbeats.close(key);
     unrecorded.put(key, result);
     // The result goes out at once; its record follows shortly, with others. The record is what
     // answers a repeated assignment after a restart: losing the last few milliseconds of records
@@ -344,9 +347,6 @@ public final class WorkerAgent
         .thenRun(state -> batch.forEach(r -> unrecorded.remove(r.idempotencyKey(), r)))
         .thenNoReply();
   }
-
-  /** An attempt in flight, and when its last heartbeat was passed on (or it started). */
-  private record Running(Assignment assignment, Instant lastPassedOn) {}
 
   private Accepted accepted(String key) {
     return new Accepted(key, manifest.agentId(), inFlight.size());
