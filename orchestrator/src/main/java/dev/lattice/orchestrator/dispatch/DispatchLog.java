@@ -2,6 +2,8 @@ package dev.lattice.orchestrator.dispatch;
 
 import dev.lattice.protocol.CborSerializable;
 import dev.lattice.protocol.agent.Assignment;
+import dev.lattice.protocol.audit.AuditEntry;
+import dev.lattice.protocol.audit.Audited;
 import dev.lattice.protocol.ids.AgentId;
 import dev.lattice.protocol.ids.BusKey;
 import java.time.Clock;
@@ -53,19 +55,35 @@ public final class DispatchLog
 
   /**
    * Decisions made together: assignments accepted, routed (to an agent, or back to the queue when
-   * {@code agentId} is null) and finished.
+   * {@code agentId} is null) and finished, and the audit entries that record them and the policy
+   * decisions behind them (the journal writes those to the audit log in the same transaction).
    */
   public record Batch(
-      List<Accepted> accepted, List<Route> routes, List<String> finished, Instant at)
-      implements CborSerializable {
+      List<Accepted> accepted,
+      List<Route> routes,
+      List<String> finished,
+      Instant at,
+      List<AuditEntry> audit)
+      implements CborSerializable, Audited {
     public Batch {
       accepted = List.copyOf(accepted);
       routes = List.copyOf(routes);
       finished = List.copyOf(finished);
+      audit = audit == null ? List.of() : List.copyOf(audit);
+    }
+
+    /** Decisions without audit entries. */
+    public Batch(List<Accepted> accepted, List<Route> routes, List<String> finished, Instant at) {
+      this(accepted, routes, finished, at, List.of());
+    }
+
+    @Override
+    public List<AuditEntry> auditEntries() {
+      return audit;
     }
 
     public boolean isEmpty() {
-      return accepted.isEmpty() && routes.isEmpty() && finished.isEmpty();
+      return accepted.isEmpty() && routes.isEmpty() && finished.isEmpty() && audit.isEmpty();
     }
 
     /** The state after these decisions. */
@@ -91,11 +109,13 @@ public final class DispatchLog
       r.addAll(later.routes);
       List<String> f = new ArrayList<>(finished);
       f.addAll(later.finished);
-      return new Batch(a, r, f, later.at);
+      List<AuditEntry> e = new ArrayList<>(audit);
+      e.addAll(later.audit);
+      return new Batch(a, r, f, later.at, e);
     }
 
     static Batch empty(Instant at) {
-      return new Batch(List.of(), List.of(), List.of(), at);
+      return new Batch(List.of(), List.of(), List.of(), at, List.of());
     }
   }
 
@@ -173,7 +193,12 @@ public final class DispatchLog
       return Effect().noReply();
     }
     Batch batch =
-        new Batch(unwritten.accepted(), unwritten.routes(), unwritten.finished(), clock.instant());
+        new Batch(
+            unwritten.accepted(),
+            unwritten.routes(),
+            unwritten.finished(),
+            clock.instant(),
+            unwritten.audit());
     unwritten = Batch.empty(batch.at());
     return Effect().persist(batch).thenNoReply();
   }

@@ -5,13 +5,23 @@ import dev.lattice.orchestrator.directory.AgentEntry;
 import dev.lattice.orchestrator.dispatch.DispatchLog.Accepted;
 import dev.lattice.orchestrator.dispatch.DispatchLog.Batch;
 import dev.lattice.orchestrator.dispatch.DispatchLog.Route;
+import dev.lattice.orchestrator.policy.TenantLedger;
 import dev.lattice.protocol.CborSerializable;
 import dev.lattice.protocol.agent.Assignment;
+import dev.lattice.protocol.agent.AssignmentResult;
+import dev.lattice.protocol.agent.Spend;
+import dev.lattice.protocol.agent.StepError;
+import dev.lattice.protocol.agent.StepOutcome;
+import dev.lattice.protocol.agent.Usage;
 import dev.lattice.protocol.api.QueueView;
+import dev.lattice.protocol.audit.AuditEntry;
+import dev.lattice.protocol.audit.AuditKind;
 import dev.lattice.protocol.ids.BusKey;
 import dev.lattice.worker.agent.WorkerAgent;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +67,8 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
       DispatchSettings settings,
       ActorRef<AgentDirectory.Command> directory,
       RunNotifier runs,
+      DispatchPolicy policy,
+      TenantLedgers ledgers,
       String localNode,
       Clock clock,
       String role) {
@@ -70,6 +82,8 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
                             settings,
                             directory,
                             runs,
+                            policy,
+                            ledgers,
                             localNode,
                             clock))
                 .withRole(role)
@@ -98,6 +112,8 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
 
   record LogRecovered(DispatcherState state) implements Command {}
 
+  record Reserved(TenantLedger.Reservation reservation) implements Command {}
+
   enum Probe implements Command {
     INSTANCE
   }
@@ -110,10 +126,17 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
   private final TimerScheduler<Command> timers;
   private final DispatchSettings settings;
   private final RunNotifier runs;
+  private final DispatchPolicy policy;
+  private final TenantLedgers ledgers;
+  private final DispatchAudit audit;
   private final Clock clock;
   private final ActorRef<DispatchLog.Command> log;
   private final ActorRef<WorkerAgent.Reply> agentReplies;
+  private final ActorRef<TenantLedger.Reservation> reservations;
   private final AgentPool pool;
+  // Admitted assignments waiting for their tenant's ledger, and what accepted ones hold there.
+  private final Map<String, DispatchPolicy.Admitted> reserving = new HashMap<>();
+  private final Map<String, Spend> holds = new HashMap<>();
   private final LinkedHashSet<String> recentlyFinished = new LinkedHashSet<>();
   private DispatcherState state;
   private boolean agentsKnown;
@@ -124,6 +147,8 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
       TimerScheduler<Command> timers,
       DispatchSettings settings,
       RunNotifier runs,
+      DispatchPolicy policy,
+      TenantLedgers ledgers,
       String localNode,
       Clock clock,
       ActorRef<DispatchLog.Command> log,
@@ -133,11 +158,15 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
     this.timers = timers;
     this.settings = settings;
     this.runs = runs;
+    this.policy = policy;
+    this.ledgers = ledgers;
+    this.audit = new DispatchAudit(busKey);
     this.clock = clock;
     this.log = log;
     this.state = recovered;
     this.pool = new AgentPool(busKey.role(), localNode);
     this.agentReplies = context.messageAdapter(WorkerAgent.Reply.class, FromAgent::new);
+    this.reservations = context.messageAdapter(TenantLedger.Reservation.class, Reserved::new);
   }
 
   /**
@@ -149,6 +178,8 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
       DispatchSettings settings,
       ActorRef<AgentDirectory.Command> directory,
       RunNotifier runs,
+      DispatchPolicy policy,
+      TenantLedgers ledgers,
       String localNode,
       Clock clock) {
     return Behaviors.setup(
@@ -165,8 +196,8 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
                               context.spawn(
                                   DispatchLog.create(busKey, recovered, settings, clock), "log");
                           return recovering(
-                              context, stash, busKey, timers, settings, directory, runs, localNode,
-                              clock, log);
+                              context, stash, busKey, timers, settings, directory, runs, policy,
+                              ledgers, localNode, clock, log);
                         })));
   }
 
@@ -178,6 +209,8 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
       DispatchSettings settings,
       ActorRef<AgentDirectory.Command> directory,
       RunNotifier runs,
+      DispatchPolicy policy,
+      TenantLedgers ledgers,
       String localNode,
       Clock clock,
       ActorRef<DispatchLog.Command> log) {
@@ -192,6 +225,8 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
                       timers,
                       settings,
                       runs,
+                      policy,
+                      ledgers,
                       localNode,
                       clock,
                       log,
@@ -216,6 +251,7 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
     return newReceiveBuilder()
         .onMessage(Enqueue.class, this::onEnqueue)
         .onMessage(Withdraw.class, this::onWithdraw)
+        .onMessage(Reserved.class, this::onReserved)
         .onMessage(FromAgent.class, this::onFromAgent)
         .onMessage(AgentsChanged.class, this::onAgentsChanged)
         .onMessageEquals(Probe.INSTANCE, this::onProbe)
@@ -228,23 +264,90 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
   }
 
   private Behavior<Command> onEnqueue(Enqueue enqueue) {
-    String key = enqueue.assignment().idempotencyKey();
+    Assignment assignment = enqueue.assignment();
+    String key = assignment.idempotencyKey();
     if (state.contains(key) || recentlyFinished.contains(key)) {
       return this;
     }
-    Accepted accepted = new Accepted(enqueue.assignment(), state.lastTicket() + 1);
-    decide(List.of(accepted), List.of(), List.of());
+    DispatchPolicy.Admission admission =
+        reserving.containsKey(key) ? reserving.get(key) : policy.admit(assignment);
+    if (admission instanceof DispatchPolicy.Refused refused) {
+      refuse(assignment, refused.error(), refused.kind());
+    } else if (admission instanceof DispatchPolicy.Admitted admitted) {
+      if (admitted.tenantLimited()) {
+        // Asked again when the run re-sends it: the ledger replaces a repeated reservation.
+        reserving.put(key, admitted);
+        ledgers.reserve(assignment.tenant(), key, admitted.hold(), reservations);
+      } else {
+        accept(admitted, List.of());
+      }
+    }
     return this;
   }
 
+  private Behavior<Command> onReserved(Reserved reserved) {
+    TenantLedger.Reservation reservation = reserved.reservation();
+    DispatchPolicy.Admitted admitted = reserving.remove(reservation.key());
+    if (admitted == null) {
+      // Withdrawn (or answered) meanwhile: give the hold back.
+      if (reservation.granted()) {
+        ledgers.settle(busKey.tenant(), reservation.key(), Spend.NONE);
+      }
+      return this;
+    }
+    Assignment assignment = admitted.assignment();
+    if (!reservation.granted()) {
+      refuse(
+          assignment, StepError.budgetExceeded(reservation.refusal()), AuditKind.BUDGET_EXCEEDED);
+      return this;
+    }
+    holds.put(reservation.key(), reservation.hold());
+    accept(
+        admitted,
+        List.of(
+            audit.entry(
+                AuditKind.BUDGET_RESERVED,
+                assignment,
+                null,
+                null,
+                reservation.hold(),
+                clock.instant())));
+    return this;
+  }
+
+  private void accept(DispatchPolicy.Admitted admitted, List<AuditEntry> notes) {
+    Accepted accepted = new Accepted(admitted.assignment(), state.lastTicket() + 1);
+    decide(List.of(accepted), List.of(), List.of(), notes);
+  }
+
+  /** The attempt fails at once, before dispatch: its run hears why, the log records it. */
+  private void refuse(Assignment assignment, StepError error, AuditKind kind) {
+    remember(assignment.idempotencyKey());
+    runs.finished(AssignmentResult.of(assignment, null, new StepOutcome.Failed(error, Usage.NONE)));
+    decide(
+        List.of(),
+        List.of(),
+        List.of(),
+        List.of(
+            audit.entry(kind, assignment, null, error.message(), error.budget(), clock.instant())));
+  }
+
   private Behavior<Command> onWithdraw(Withdraw withdraw) {
+    reserving.remove(withdraw.idempotencyKey());
     DispatcherState.Entry entry = state.entry(withdraw.idempotencyKey());
     if (entry == null) {
       return this;
     }
     if (entry.agentId() == null) {
       remember(entry.key());
-      decide(List.of(), List.of(), List.of(entry.key()));
+      settle(entry.assignment(), Usage.NONE);
+      decide(
+          List.of(),
+          List.of(),
+          List.of(entry.key()),
+          List.of(
+              audit.entry(
+                  AuditKind.WITHDRAWN, entry.assignment(), null, null, null, clock.instant())));
     } else {
       pool.ref(entry.agentId()).ifPresent(ref -> ref.tell(new WorkerAgent.Cancel(entry.key())));
     }
@@ -267,13 +370,25 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
         runs.heartbeat(a.runId(), a.stepId(), a.attempt());
       }
     } else if (reply instanceof WorkerAgent.Finished finished) {
-      runs.finished(finished.result());
-      if (entry != null) {
+      if (entry == null) {
+        runs.finished(finished.result());
+      } else {
+        AssignmentResult result = policy.priced(entry.assignment(), finished.result());
+        runs.finished(result);
         if (entry.agentId() != null) {
           pool.released(entry.agentId());
         }
         remember(entry.key());
-        decide(List.of(), List.of(), List.of(entry.key()));
+        List<AuditEntry> notes = new ArrayList<>(2);
+        Instant now = clock.instant();
+        Reconciled reconciled = settle(entry.assignment(), DispatchPolicy.usage(result));
+        if (reconciled != null) {
+          notes.add(
+              audit.entry(
+                  AuditKind.BUDGET_RECONCILED, entry.assignment(), null, null, reconciled, now));
+        }
+        notes.add(audit.finished(entry.assignment(), result, now));
+        decide(List.of(), List.of(), List.of(entry.key()), notes);
       }
     } else if (reply instanceof WorkerAgent.Rejected rejected) {
       getContext()
@@ -287,7 +402,7 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
       if (ours) {
         pool.released(reply.agentId());
         timers.startSingleTimer(Probe.INSTANCE, settings.probeInterval());
-        decide(List.of(), List.of(new Route(entry.key(), null)), List.of());
+        decide(List.of(), List.of(new Route(entry.key(), null)), List.of(), List.of());
       }
     }
     return this;
@@ -309,7 +424,7 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
             .ifPresent(ref -> ref.tell(new WorkerAgent.Assign(entry.assignment(), agentReplies)));
       }
     }
-    decide(List.of(), requeue, List.of());
+    decide(List.of(), requeue, List.of(), List.of());
     return this;
   }
 
@@ -318,7 +433,7 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
       // Loads agents reported may be stale (they finished other dispatchers' work since): try
       // them again; a still-busy agent says so and is marked full once more.
       pool.forgetReports();
-      decide(List.of(), List.of(), List.of());
+      decide(List.of(), List.of(), List.of(), List.of());
     }
     return this;
   }
@@ -337,15 +452,21 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
    * Applies decisions, routes whatever queued work agents can take now, sends it, and hands
    * everything decided to the log.
    */
-  private void decide(List<Accepted> accepted, List<Route> routes, List<String> finished) {
-    Batch batch = new Batch(accepted, routes, finished, clock.instant());
+  private void decide(
+      List<Accepted> accepted, List<Route> routes, List<String> finished, List<AuditEntry> notes) {
+    Instant now = clock.instant();
+    Batch batch = new Batch(accepted, routes, finished, now, List.of());
     state = batch.applyTo(state);
+    List<AuditEntry> entries = new ArrayList<>(notes);
+    entries.addAll(audit.decided(state, accepted, routes, now));
     List<Route> routed = agentsKnown ? routeQueued() : List.of();
     if (!routed.isEmpty()) {
-      Batch more = new Batch(List.of(), routed, List.of(), batch.at());
+      Batch more = new Batch(List.of(), routed, List.of(), now, List.of());
       state = more.applyTo(state);
       batch = batch.merge(more);
+      entries.addAll(audit.decided(state, List.of(), routed, now));
     }
+    batch = batch.merge(new Batch(List.of(), List.of(), List.of(), now, entries));
     if (!batch.isEmpty()) {
       log.tell(new DispatchLog.Record(batch, state.queuedCount() > 0));
     }
@@ -373,6 +494,26 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
     }
     return routes;
   }
+
+  /**
+   * Settles a finished attempt with its tenant's ledger, if the tenant is limited: its hold is
+   * released and what it spent is counted. The figures, or {@code null} for a tenant without a
+   * budget.
+   */
+  private Reconciled settle(Assignment assignment, Usage usage) {
+    if (!policy.tenantLimited(assignment.tenant())) {
+      return null;
+    }
+    Spend spent = Spend.of(usage);
+    ledgers.settle(assignment.tenant(), assignment.idempotencyKey(), spent);
+    return new Reconciled(holds.remove(assignment.idempotencyKey()), spent);
+  }
+
+  /**
+   * The figures of a reconciliation: what an attempt held ({@code null} if this dispatcher
+   * restarted since it reserved), and what it spent.
+   */
+  record Reconciled(Spend held, Spend spent) {}
 
   private void remember(String key) {
     recentlyFinished.add(key);

@@ -16,8 +16,8 @@ import org.pcollections.TreePMap;
 /**
  * The durable queue of one executor-dispatcher: every assignment accepted and not yet finished,
  * with the agent it was routed to (none while it waits for capacity). Queued assignments are served
- * in the order they were accepted (by ticket). Immutable; persistent collections keep each change
- * O(log n).
+ * by their run's priority, then in the order they were accepted (by ticket). Immutable; persistent
+ * collections keep each change O(log n).
  */
 // Only the @JsonProperty accessors form the serialized state, not the persistent collections.
 @JsonAutoDetect(
@@ -27,6 +27,19 @@ import org.pcollections.TreePMap;
 public final class DispatcherState implements CborSerializable {
   private static final DispatcherState EMPTY =
       new DispatcherState(HashTreePMap.empty(), TreePMap.empty(), 0);
+
+  /** A place in the queue: higher run priority first, then the order of acceptance. */
+  private record Slot(int priority, long ticket) implements Comparable<Slot> {
+    static Slot of(Entry entry) {
+      return new Slot(entry.assignment().priority(), entry.ticket());
+    }
+
+    @Override
+    public int compareTo(Slot other) {
+      int byPriority = Integer.compare(other.priority, priority);
+      return byPriority != 0 ? byPriority : Long.compare(ticket, other.ticket);
+    }
+  }
 
   /**
    * One accepted assignment.
@@ -48,11 +61,11 @@ public final class DispatcherState implements CborSerializable {
   }
 
   private final PMap<String, Entry> entries;
-  private final PSortedMap<Long, String> queued;
+  private final PSortedMap<Slot, String> queued;
   private final long lastTicket;
 
   private DispatcherState(
-      PMap<String, Entry> entries, PSortedMap<Long, String> queued, long lastTicket) {
+      PMap<String, Entry> entries, PSortedMap<Slot, String> queued, long lastTicket) {
     this.entries = entries;
     this.queued = queued;
     this.lastTicket = lastTicket;
@@ -94,7 +107,7 @@ public final class DispatcherState implements CborSerializable {
     return entries.containsKey(key);
   }
 
-  /** Keys of the assignments waiting for an agent, oldest first. */
+  /** Keys of the assignments waiting for an agent, highest priority first, then oldest first. */
   public List<String> queuedKeys() {
     return List.copyOf(queued.values());
   }
@@ -130,7 +143,7 @@ public final class DispatcherState implements CborSerializable {
     if (entry == null) {
       return this;
     }
-    return new DispatcherState(entries.minus(key), queued.minus(entry.ticket()), lastTicket);
+    return new DispatcherState(entries.minus(key), queued.minus(Slot.of(entry)), lastTicket);
   }
 
   @Override
@@ -151,10 +164,10 @@ public final class DispatcherState implements CborSerializable {
   }
 
   private DispatcherState put(Entry entry) {
-    PSortedMap<Long, String> nextQueued =
+    PSortedMap<Slot, String> nextQueued =
         entry.agentId() == null
-            ? queued.plus(entry.ticket(), entry.key())
-            : queued.minus(entry.ticket());
+            ? queued.plus(Slot.of(entry), entry.key())
+            : queued.minus(Slot.of(entry));
     return new DispatcherState(entries.plus(entry.key(), entry), nextQueued, lastTicket);
   }
 }

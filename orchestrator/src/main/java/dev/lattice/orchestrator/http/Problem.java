@@ -28,6 +28,7 @@ public record Problem(String type, String title, int status, String detail, Stri
     METHOD_NOT_ALLOWED(405, "method-not-allowed", "Method not allowed"),
     CONFLICT(409, "conflict", "The run's state does not allow this"),
     NOT_ACCEPTABLE(406, "not-acceptable", "No acceptable representation"),
+    BUDGET_EXCEEDED(429, "budget-exceeded", "The tenant's budget is spent"),
     PAYLOAD_TOO_LARGE(413, "payload-too-large", "The request body is too large"),
     UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "Unsupported content type"),
     UNAVAILABLE(503, "unavailable", "The node cannot answer now"),

@@ -4,6 +4,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.complete;
 
 import dev.lattice.orchestrator.node.Failures;
 import dev.lattice.orchestrator.node.InterventionRefusedException;
+import dev.lattice.orchestrator.node.TenantBudgetSpentException;
 import dev.lattice.orchestrator.plan.PlanRejectedException;
 import dev.lattice.persistence.query.UnknownRunException;
 import java.util.concurrent.TimeoutException;
@@ -106,6 +107,9 @@ final class ProblemHandlers {
     }
     if (e instanceof InterventionRefusedException refused) {
       return Problem.Kind.CONFLICT.with(refused.getMessage());
+    }
+    if (e instanceof TenantBudgetSpentException spent) {
+      return Problem.Kind.BUDGET_EXCEEDED.with(spent.getMessage(), "tenant");
     }
     if (e instanceof UnknownRunException unknown) {
       return Problem.Kind.RUN_NOT_FOUND.with(unknown.getMessage(), "runId");

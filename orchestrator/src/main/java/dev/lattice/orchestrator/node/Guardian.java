@@ -1,9 +1,12 @@
 package dev.lattice.orchestrator.node;
 
 import dev.lattice.orchestrator.directory.AgentDirectory;
+import dev.lattice.orchestrator.dispatch.DispatchPolicy;
 import dev.lattice.orchestrator.dispatch.DispatchSettings;
 import dev.lattice.orchestrator.dispatch.Dispatcher;
 import dev.lattice.orchestrator.dispatch.RunNotifier;
+import dev.lattice.orchestrator.policy.PolicySettings;
+import dev.lattice.orchestrator.policy.TenantLedger;
 import dev.lattice.orchestrator.run.AssignmentSink;
 import dev.lattice.orchestrator.run.RetentionSettings;
 import dev.lattice.orchestrator.run.RetentionSweeper;
@@ -92,6 +95,7 @@ final class Guardian {
       Map<String, AgentAction> actions,
       Clock clock) {
     var system = context.getSystem();
+    PolicySettings policy = PolicySettings.create(system.settings().config());
     Cluster cluster = Cluster.get(system);
     if (system.settings().config().getStringList("pekko.cluster.seed-nodes").isEmpty()) {
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
@@ -106,7 +110,8 @@ final class Guardian {
     // Sharding is initialised on every node: where the role is missing this makes a proxy.
     RunEntity.init(
         system,
-        new RunServices(runSettings, new RunProgress(runSettings), assignments, clock),
+        new RunServices(
+            runSettings, new RunProgress(runSettings, policy.estimator()), assignments, clock),
         LatticeSettings.ORCHESTRATOR);
     if (settings.orchestrator()) {
       ClusterSingleton.get(system)
@@ -127,11 +132,14 @@ final class Guardian {
         startRetention(system, retentionSettings, readModels, clock);
       }
     }
+    TenantLedger.init(system, policy, clock, LatticeSettings.ORCHESTRATOR);
     Dispatcher.init(
         system,
         dispatchSettings,
         directory,
         runs,
+        new DispatchPolicy(policy),
+        new ShardedTenantLedgers(sharding),
         nodeAddress,
         clock,
         LatticeSettings.ORCHESTRATOR);

@@ -7,6 +7,7 @@ import dev.lattice.orchestrator.dispatch.DispatchSettings;
 import dev.lattice.orchestrator.plan.PlanValidator;
 import dev.lattice.orchestrator.plan.Planner;
 import dev.lattice.orchestrator.plan.TemplateRegistry;
+import dev.lattice.orchestrator.policy.PolicySettings;
 import dev.lattice.orchestrator.run.RetentionSettings;
 import dev.lattice.orchestrator.run.RunSettings;
 import dev.lattice.persistence.journal.JournalDatabase;
@@ -239,6 +240,7 @@ public final class Lattice implements AutoCloseable {
                 planner,
                 persistence,
                 new JdbcRunIndex(readModels.dataSource()),
+                PolicySettings.create(resolved),
                 settings.askTimeout(),
                 settings.awaitTimeout());
         return new Lattice(system, client, settings, persistence.database(), stopped);

@@ -1,5 +1,6 @@
 package dev.lattice.orchestrator.node;
 
+import dev.lattice.orchestrator.policy.TenantUsage;
 import dev.lattice.protocol.api.AgentView;
 import dev.lattice.protocol.api.ExecuteRequest;
 import dev.lattice.protocol.api.Intervention;
@@ -13,6 +14,7 @@ import dev.lattice.protocol.api.RunQuery;
 import dev.lattice.protocol.api.RunSummary;
 import dev.lattice.protocol.api.SignalRequest;
 import dev.lattice.protocol.ids.RunId;
+import dev.lattice.protocol.ids.TenantId;
 import dev.lattice.protocol.run.RunEvent;
 import dev.lattice.protocol.run.RunView;
 import java.util.List;
@@ -87,6 +89,12 @@ public interface LatticeClient {
 
   /** This node's view of itself and the cluster. */
   CompletionStage<NodeState> state();
+
+  /**
+   * What {@code tenant} spent in its current budget period and what its running attempts hold;
+   * empty for a tenant without a configured budget.
+   */
+  CompletionStage<Optional<TenantUsage>> tenantUsage(TenantId tenant);
 
   /** Every worker agent registered in the cluster. */
   CompletionStage<List<AgentView>> agents();

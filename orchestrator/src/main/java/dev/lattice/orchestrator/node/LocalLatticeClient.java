@@ -4,6 +4,9 @@ import dev.lattice.orchestrator.directory.AgentDirectory;
 import dev.lattice.orchestrator.directory.AgentEntry;
 import dev.lattice.orchestrator.dispatch.Dispatcher;
 import dev.lattice.orchestrator.plan.Planner;
+import dev.lattice.orchestrator.policy.PolicySettings;
+import dev.lattice.orchestrator.policy.TenantLedger;
+import dev.lattice.orchestrator.policy.TenantUsage;
 import dev.lattice.orchestrator.run.RunEntity;
 import dev.lattice.orchestrator.run.RunState;
 import dev.lattice.persistence.journal.PersistenceSettings;
@@ -27,6 +30,8 @@ import dev.lattice.protocol.api.RunQuery;
 import dev.lattice.protocol.api.RunSummary;
 import dev.lattice.protocol.api.SignalRequest;
 import dev.lattice.protocol.ids.RunId;
+import dev.lattice.protocol.ids.TenantId;
+import dev.lattice.protocol.plan.ExecutionMode;
 import dev.lattice.protocol.run.RunEvent;
 import dev.lattice.protocol.run.RunFeed;
 import dev.lattice.protocol.run.RunStatus;
@@ -68,6 +73,7 @@ final class LocalLatticeClient implements LatticeClient {
   private static final String DATA_CENTER_ROLE_PREFIX = "dc-";
 
   private final ActorSystem<?> system;
+  private final PolicySettings policy;
   private final ClusterSharding sharding;
   private final ActorRef<AgentDirectory.Command> directory;
   private final Planner planner;
@@ -86,9 +92,11 @@ final class LocalLatticeClient implements LatticeClient {
       Planner planner,
       PersistenceSettings persistence,
       JdbcRunIndex runIndex,
+      PolicySettings policy,
       Duration askTimeout,
       Duration awaitTimeout) {
     this.system = system;
+    this.policy = policy;
     this.sharding = ClusterSharding.get(system);
     this.directory = directory;
     this.planner = planner;
@@ -121,6 +129,7 @@ final class LocalLatticeClient implements LatticeClient {
   @Override
   public CompletionStage<RunAccepted> execute(ExecuteRequest request, String idempotencyKey) {
     return plan(request)
+        .thenComposeAsync(planned -> checkTenantBudget(planned), executor)
         .thenComposeAsync(
             planned -> {
               RunId runId = runIdFor(planned, idempotencyKey);
@@ -131,10 +140,49 @@ final class LocalLatticeClient implements LatticeClient {
                   .<RunAccepted>askWithStatus(
                       replyTo ->
                           new RunEntity.StartRun(
-                              planned, request.payload(), idempotencyKey, fresh, replyTo),
+                              planned,
+                              request.payload(),
+                              idempotencyKey,
+                              request.priority(),
+                              fresh,
+                              replyTo),
                       askTimeout);
             },
             executor);
+  }
+
+  /**
+   * {@code planned}, unless its tenant has a budget and has spent it for the current period. A dry
+   * run spends nothing and is let through.
+   */
+  private CompletionStage<PlannedRun> checkTenantBudget(PlannedRun planned) {
+    if (planned.mode() == ExecutionMode.DRY_RUN
+        || policy.tenantBudget(planned.tenant()).isEmpty()) {
+      return CompletableFuture.completedFuture(planned);
+    }
+    return sharding
+        .entityRefFor(TenantLedger.ENTITY_TYPE_KEY, planned.tenant().value())
+        .ask(TenantLedger.GetUsage::new, askTimeout)
+        .thenApplyAsync(
+            usage -> {
+              if (usage.spent()) {
+                throw new TenantBudgetSpentException(usage);
+              }
+              return planned;
+            },
+            executor);
+  }
+
+  /** The usage of {@code tenant} in its current budget period, if it has a budget. */
+  @Override
+  public CompletionStage<Optional<TenantUsage>> tenantUsage(TenantId tenant) {
+    if (policy.tenantBudget(tenant).isEmpty()) {
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
+    return sharding
+        .entityRefFor(TenantLedger.ENTITY_TYPE_KEY, tenant.value())
+        .ask(TenantLedger.GetUsage::new, askTimeout)
+        .thenApplyAsync(Optional::of, executor);
   }
 
   /** A fresh id, or for an idempotency key the same id every time (per tenant). */

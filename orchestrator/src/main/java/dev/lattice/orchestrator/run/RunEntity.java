@@ -104,9 +104,20 @@ public final class RunEntity
       PlannedRun planned,
       JsonNode payload,
       String idempotencyKey,
+      Integer priority,
       boolean fresh,
       ActorRef<StatusReply<RunAccepted>> replyTo)
-      implements Command {}
+      implements Command {
+    /** A run of default priority. */
+    public StartRun(
+        PlannedRun planned,
+        JsonNode payload,
+        String idempotencyKey,
+        boolean fresh,
+        ActorRef<StatusReply<RunAccepted>> replyTo) {
+      this(planned, payload, idempotencyKey, null, fresh, replyTo);
+    }
+  }
 
   /** An agent took an attempt of a step. */
   public record ReportStarted(String stepId, int attempt, AgentId agentId) implements Command {}
@@ -319,7 +330,8 @@ public final class RunEntity
             planned.source(),
             planned.plan(),
             start.payload(),
-            start.idempotencyKey());
+            start.idempotencyKey(),
+            start.priority());
     List<RunChange> events = progress.start(state, spec, clock.instant());
     return Effect()
         .persist(events)
@@ -576,7 +588,8 @@ public final class RunEntity
               && (previous == null
                   || previous.status() != StepStatus.DISPATCHED
                   || previous.attempt() != step.attempt());
-      if (newlyDispatched) {
+      if (newlyDispatched && state.status() == RunStatus.RUNNING) {
+        // A run paused for its budget holds its dispatched attempt until it is resumed.
         attempts.send(state, step.id());
       } else if (step.status().terminal() || step.status() == StepStatus.RETRY_WAIT) {
         starts.remove(step.id());

@@ -7,6 +7,7 @@ import dev.lattice.orchestrator.plan.GateCondition;
 import dev.lattice.orchestrator.plan.InputTemplate;
 import dev.lattice.orchestrator.plan.StepContext;
 import dev.lattice.orchestrator.plan.TransformExpression;
+import dev.lattice.orchestrator.policy.UsageEstimator;
 import dev.lattice.protocol.agent.Assignment;
 import dev.lattice.protocol.agent.AssignmentResult;
 import dev.lattice.protocol.agent.ErrorClass;
@@ -15,6 +16,7 @@ import dev.lattice.protocol.agent.StepOutcome;
 import dev.lattice.protocol.agent.Usage;
 import dev.lattice.protocol.ids.AgentId;
 import dev.lattice.protocol.ids.BusKey;
+import dev.lattice.protocol.plan.BudgetAction;
 import dev.lattice.protocol.plan.ExecutionMode;
 import dev.lattice.protocol.plan.GateFallback;
 import dev.lattice.protocol.plan.RetryPolicy;
@@ -43,9 +45,16 @@ public final class RunProgress {
   public static final String SERVICE = "agent";
 
   private final RunSettings settings;
+  private final RunBudget budget;
 
+  /** Progress for runs whose attempts hold nothing against run budgets until they finish. */
   public RunProgress(RunSettings settings) {
+    this(settings, UsageEstimator.NONE);
+  }
+
+  public RunProgress(RunSettings settings, UsageEstimator estimator) {
     this.settings = settings;
+    this.budget = new RunBudget(estimator);
   }
 
   /** Accumulates events, applying each to a working state so later decisions see it. */
@@ -224,12 +233,13 @@ public final class RunProgress {
       return;
     }
     boolean changed = true;
-    while (changed) {
+    // A step over the run's budget may pause the run: then nothing more is decided.
+    while (changed && decision.state.status() == RunStatus.RUNNING) {
       changed = false;
       for (StepSpec step : decision.state.plan().steps()) {
         StepState current = decision.state.step(step.id());
         if (current.status() == StepStatus.DISPATCHED && decision.inputChecked.add(step.id())) {
-          changed |= checkInput(decision, step, now);
+          changed |= checkInput(decision, step, now) || checkBudget(decision, step, now);
         } else if (current.status() == StepStatus.PENDING) {
           String skip = decision.state.skipReason(step);
           if (skip != null) {
@@ -243,6 +253,16 @@ public final class RunProgress {
       }
     }
     settle(decision, now);
+  }
+
+  /** A step just dispatched that would take the run past its budget is refused, or pauses it. */
+  private boolean checkBudget(Decision decision, StepSpec step, Instant now) {
+    if (decision.state.status() != RunStatus.RUNNING) {
+      return false;
+    }
+    List<RunChange> refusal = budget.refusal(decision.state, step, now);
+    refusal.forEach(decision::add);
+    return !refusal.isEmpty();
   }
 
   /**
@@ -372,11 +392,34 @@ public final class RunProgress {
       Instant now,
       DoubleSupplier random) {
     decision.add(new RunChange.StepFailed(stepId, attempt, agent, started, error, usage, now));
+    if (error.errorClass() == ErrorClass.BUDGET_EXCEEDED
+        && budgetExceeded(decision, stepId, attempt, error, now)) {
+      return;
+    }
     RetryPolicy policy = retryPolicy(decision.state, decision.state.spec(stepId));
     if (policy.retries(error.errorClass()) && attempt < policy.maxAttempts()) {
       Instant due = now.plus(RetryBackoff.delay(policy, attempt, random.getAsDouble()));
       decision.add(new RunChange.StepRetryScheduled(stepId, attempt + 1, due, now));
     }
+  }
+
+  /**
+   * Records the figures of an attempt stopped for its budget; under a plan that pauses for
+   * approval, schedules the next attempt (sent when the run is resumed) and pauses. Whether it
+   * paused.
+   */
+  private static boolean budgetExceeded(
+      Decision decision, String stepId, int attempt, StepError error, Instant now) {
+    BudgetAction action = decision.state.plan().budgetAction();
+    if (error.budget() != null) {
+      decision.add(new RunChange.BudgetExceeded(stepId, attempt, error.budget(), action, now));
+    }
+    if (action != BudgetAction.PAUSE || decision.state.status() != RunStatus.RUNNING) {
+      return false;
+    }
+    decision.add(new RunChange.StepRetryScheduled(stepId, attempt + 1, now, now));
+    decision.add(new RunChange.RunPaused(RunBudget.ACTOR, error.message(), now));
+    return true;
   }
 
   /** The complete retry policy of a step: step, then plan, then configuration. */
@@ -431,11 +474,13 @@ public final class RunProgress {
         null,
         spec.capability(),
         spec.model(),
-        spec.budget(),
+        budget.envelope(state, spec),
         ttl,
         input(state, spec),
         state.tenant(),
-        spec.timeouts() == null ? null : spec.timeouts().heartbeatMs());
+        spec.timeouts() == null ? null : spec.timeouts().heartbeatMs(),
+        state.spec().priorityOrDefault(),
+        List.of());
   }
 
   /** How long an attempt of an agent step may run: its start-to-close timeout, or the default. */

@@ -3,19 +3,28 @@ package dev.lattice.orchestrator.dispatch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.typesafe.config.ConfigFactory;
 import dev.lattice.orchestrator.directory.AgentDirectory;
 import dev.lattice.orchestrator.directory.AgentEntry;
+import dev.lattice.orchestrator.policy.PolicySettings;
+import dev.lattice.orchestrator.policy.TenantLedger;
 import dev.lattice.protocol.agent.AgentManifest;
 import dev.lattice.protocol.agent.Assignment;
 import dev.lattice.protocol.agent.AssignmentResult;
+import dev.lattice.protocol.agent.BudgetFigures;
+import dev.lattice.protocol.agent.BudgetScope;
 import dev.lattice.protocol.agent.ErrorClass;
+import dev.lattice.protocol.agent.Spend;
 import dev.lattice.protocol.agent.StepOutcome;
+import dev.lattice.protocol.agent.Usage;
 import dev.lattice.protocol.api.QueueView;
 import dev.lattice.protocol.ids.AgentId;
 import dev.lattice.protocol.ids.BusKey;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.ids.TenantId;
+import dev.lattice.protocol.plan.Budget;
 import dev.lattice.worker.agent.WorkerAgent;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -42,6 +51,35 @@ class DispatcherTest {
   private final ConcurrentLinkedQueue<AssignmentResult> finished = new ConcurrentLinkedQueue<>();
   private final BusKey busKey =
       new BusKey("agent", "echo", 0, TenantId.of("t" + System.nanoTime()));
+
+  /** Reservations the dispatcher asked for and settlements it made; grants unless told not to. */
+  private final ConcurrentLinkedQueue<String> ledgerCalls = new ConcurrentLinkedQueue<>();
+
+  private volatile boolean tenantSpent;
+  private final TenantLedgers ledgers =
+      new TenantLedgers() {
+        @Override
+        public void reserve(
+            TenantId tenant, String key, Spend hold, ActorRef<TenantLedger.Reservation> replyTo) {
+          ledgerCalls.add("reserve " + key + " " + hold.tokens());
+          BudgetFigures refusal =
+              tenantSpent
+                  ? new BudgetFigures(
+                      BudgetScope.TENANT,
+                      new Budget(1000L, null),
+                      new Spend(1000, BigDecimal.ZERO),
+                      null,
+                      hold)
+                  : null;
+          replyTo.tell(new TenantLedger.Reservation(key, hold, refusal));
+        }
+
+        @Override
+        public void settle(TenantId tenant, String key, Spend spent) {
+          ledgerCalls.add("settle " + key + " " + spent.tokens() + " " + spent.costUsd());
+        }
+      };
+
   private ActorRef<Dispatcher.Command> dispatcher;
   private ActorRef<AgentDirectory.Agents> agentsOf;
 
@@ -71,8 +109,30 @@ class DispatcherTest {
         };
     dispatcher =
         testKit.spawn(
-            Dispatcher.create(busKey, SETTINGS, directory.ref(), runs, "local", Clock.systemUTC()));
+            Dispatcher.create(
+                busKey,
+                SETTINGS,
+                directory.ref(),
+                runs,
+                new DispatchPolicy(policy()),
+                ledgers,
+                "local",
+                Clock.systemUTC()));
     agentsOf = directory.expectMessageClass(AgentDirectory.Subscribe.class).subscriber();
+  }
+
+  /**
+   * Tenant acme may use model m1 only and has a budget; model m1 costs 0.01 USD per 1,000 prompt
+   * and 0.02 per 1,000 completion tokens; an echo attempt is expected to use 100 tokens.
+   */
+  private static PolicySettings policy() {
+    return PolicySettings.create(
+        ConfigFactory.parseString(
+                "lattice.policy { prices { m1 { prompt-per-1k-tokens = 0.01,"
+                    + " completion-per-1k-tokens = 0.02 } },"
+                    + " estimates.capabilities.echo.tokens = 100,"
+                    + " tenants.acme { models = [m1], budget { max-tokens = 1000, period = 1d } } }")
+            .withFallback(ConfigFactory.defaultReference()));
   }
 
   private TestProbe<WorkerAgent.Command> agent(
@@ -98,6 +158,34 @@ class DispatcherTest {
         1000,
         JsonNodeFactory.instance.nullNode(),
         TenantId.DEFAULT);
+  }
+
+  private static Assignment assignment(
+      String step, String tenant, String model, Budget budget, int priority) {
+    return new Assignment(
+        RunId.of("run-1"),
+        step,
+        1,
+        null,
+        "echo",
+        model,
+        budget,
+        1000,
+        JsonNodeFactory.instance.nullNode(),
+        TenantId.of(tenant),
+        null,
+        priority,
+        List.of());
+  }
+
+  private AssignmentResult finishedResult() {
+    TestProbe<Object> probe = testKit.createTestProbe();
+    probe.awaitAssert(
+        () -> {
+          assertThat(finished).hasSize(1);
+          return null;
+        });
+    return finished.peek();
   }
 
   private static WorkerAgent.Assign assigned(TestProbe<WorkerAgent.Command> agent) {
@@ -262,5 +350,111 @@ class DispatcherTest {
     routed.replyTo().tell(new WorkerAgent.Finished(cancelled, 0));
     a.expectNoMessage(Duration.ofMillis(100));
     assertThat(queue()).isEqualTo(new QueueView(busKey.value(), 0, 0, Map.of()));
+  }
+
+  @Test
+  void queuedWorkOfHigherPriorityRunsGoesFirst() {
+    List<AgentEntry> entries = new java.util.ArrayList<>();
+    TestProbe<WorkerAgent.Command> a = agent("a", 1, 0, entries);
+    agentsOf.tell(new AgentDirectory.Agents(entries));
+    dispatcher.tell(new Dispatcher.Enqueue(assignment("first", "default", null, null, 0)));
+    WorkerAgent.Assign first = assigned(a);
+    dispatcher.tell(new Dispatcher.Enqueue(assignment("low", "default", null, null, 0)));
+    dispatcher.tell(new Dispatcher.Enqueue(assignment("lower", "default", null, null, -1)));
+    dispatcher.tell(new Dispatcher.Enqueue(assignment("high", "default", null, null, 5)));
+    assertThat(queue().queued()).isEqualTo(3);
+    List<String> order = new java.util.ArrayList<>();
+    WorkerAgent.Assign current = first;
+    for (int i = 0; i < 3; i++) {
+      current
+          .replyTo()
+          .tell(
+              new WorkerAgent.Finished(
+                  AssignmentResult.of(
+                      current.assignment(),
+                      AgentId.of("a"),
+                      StepOutcome.succeeded(JsonNodeFactory.instance.nullNode(), null)),
+                  0));
+      current = assigned(a);
+      order.add(current.assignment().stepId());
+    }
+    assertThat(order).containsExactly("high", "low", "lower");
+  }
+
+  @Test
+  void aModelOffTheTenantsAllowListIsDeniedBeforeDispatchNamingTheRule() {
+    List<AgentEntry> entries = new java.util.ArrayList<>();
+    TestProbe<WorkerAgent.Command> a = agent("a", 5, 0, entries);
+    agentsOf.tell(new AgentDirectory.Agents(entries));
+    dispatcher.tell(new Dispatcher.Enqueue(assignment("s1", "acme", "gpt-huge", null, 0)));
+    StepOutcome.Failed failed = (StepOutcome.Failed) finishedResult().outcome();
+    assertThat(failed.error().errorClass()).isEqualTo(ErrorClass.POLICY_DENIED);
+    assertThat(failed.error().message())
+        .isEqualTo(
+            "model 'gpt-huge' is not on the allow-list lattice.policy.tenants.acme.models [m1]");
+    a.expectNoMessage(Duration.ofMillis(100));
+    assertThat(queue().queued() + queue().inFlight()).isZero();
+  }
+
+  @Test
+  void aStepWhoseExpectedUsageIsOverItsBudgetIsRefusedBeforeDispatchWithTheFigures() {
+    List<AgentEntry> entries = new java.util.ArrayList<>();
+    TestProbe<WorkerAgent.Command> a = agent("a", 5, 0, entries);
+    agentsOf.tell(new AgentDirectory.Agents(entries));
+    dispatcher.tell(
+        new Dispatcher.Enqueue(assignment("s1", "default", null, new Budget(50L, null), 0)));
+    StepOutcome.Failed failed = (StepOutcome.Failed) finishedResult().outcome();
+    assertThat(failed.error().errorClass()).isEqualTo(ErrorClass.BUDGET_EXCEEDED);
+    assertThat(failed.error().budget().scope()).isEqualTo(BudgetScope.STEP);
+    assertThat(failed.error().budget().limit().maxTokens()).isEqualTo(50L);
+    assertThat(failed.error().budget().requested().tokens()).isEqualTo(100);
+    a.expectNoMessage(Duration.ofMillis(100));
+  }
+
+  @Test
+  void aTenantOverItsBudgetHasItsAttemptRefusedBeforeDispatch() {
+    tenantSpent = true;
+    List<AgentEntry> entries = new java.util.ArrayList<>();
+    TestProbe<WorkerAgent.Command> a = agent("a", 5, 0, entries);
+    agentsOf.tell(new AgentDirectory.Agents(entries));
+    dispatcher.tell(new Dispatcher.Enqueue(assignment("s1", "acme", "m1", null, 0)));
+    StepOutcome.Failed failed = (StepOutcome.Failed) finishedResult().outcome();
+    assertThat(failed.error().errorClass()).isEqualTo(ErrorClass.BUDGET_EXCEEDED);
+    assertThat(failed.error().budget().scope()).isEqualTo(BudgetScope.TENANT);
+    assertThat(failed.error().message()).startsWith("tenant budget exceeded: 1100 tokens of 1000");
+    a.expectNoMessage(Duration.ofMillis(100));
+  }
+
+  @Test
+  void aTenantsAttemptIsReservedBeforeDispatchAndSettledAtItsPricedUsage() {
+    List<AgentEntry> entries = new java.util.ArrayList<>();
+    TestProbe<WorkerAgent.Command> a = agent("a", 5, 0, entries);
+    agentsOf.tell(new AgentDirectory.Agents(entries));
+    Assignment asked = assignment("s1", "acme", "m1", new Budget(null, new BigDecimal("0.01")), 0);
+    dispatcher.tell(new Dispatcher.Enqueue(asked));
+    WorkerAgent.Assign assign = assigned(a);
+    assertThat(ledgerCalls).containsExactly("reserve run-1/s1/1 100");
+    // The agent reports no cost; the price table makes it 1000 * 0.01/1k + 500 * 0.02/1k = 0.02,
+    // over the step's 0.01: the success becomes budget_exceeded.
+    assign
+        .replyTo()
+        .tell(
+            new WorkerAgent.Finished(
+                AssignmentResult.of(
+                    assign.assignment(),
+                    AgentId.of("a"),
+                    StepOutcome.succeeded(
+                        JsonNodeFactory.instance.nullNode(), new Usage("m1", 1000, 500, null))),
+                0));
+    StepOutcome.Failed failed = (StepOutcome.Failed) finishedResult().outcome();
+    assertThat(failed.error().errorClass()).isEqualTo(ErrorClass.BUDGET_EXCEEDED);
+    assertThat(failed.usage().costUsd()).isEqualByComparingTo("0.02");
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            () -> {
+              assertThat(ledgerCalls).contains("settle run-1/s1/1 1500 0.02");
+              return null;
+            });
   }
 }

@@ -5,6 +5,7 @@ import dev.lattice.protocol.CborSerializable;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.ids.TenantId;
 import dev.lattice.protocol.plan.Budget;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -24,6 +25,9 @@ import java.util.Objects;
  * @param tenant the run's tenant
  * @param heartbeatMs the longest silence the run allows a running attempt, if it asks for
  *     heartbeats: the agent passes on the action's heartbeats often enough to stay within it
+ * @param priority its run's priority: higher is dispatched first from the same queue
+ * @param tools the tool allow-lists that apply: a tool is allowed when every list allows it; none
+ *     configured means every tool is allowed
  */
 public record Assignment(
     RunId runId,
@@ -36,8 +40,39 @@ public record Assignment(
     long ttlMs,
     JsonNode input,
     TenantId tenant,
-    Long heartbeatMs)
+    Long heartbeatMs,
+    int priority,
+    List<AllowList> tools)
     implements CborSerializable {
+
+  /** An assignment of default priority with no tool allow-lists. */
+  public Assignment(
+      RunId runId,
+      String stepId,
+      int attempt,
+      String idempotencyKey,
+      String capability,
+      String model,
+      Budget budget,
+      long ttlMs,
+      JsonNode input,
+      TenantId tenant,
+      Long heartbeatMs) {
+    this(
+        runId,
+        stepId,
+        attempt,
+        idempotencyKey,
+        capability,
+        model,
+        budget,
+        ttlMs,
+        input,
+        tenant,
+        heartbeatMs,
+        0,
+        List.of());
+  }
 
   /** An assignment whose run asks for no heartbeats. */
   public Assignment(
@@ -71,12 +106,31 @@ public record Assignment(
     Objects.requireNonNull(capability, "capability");
     Objects.requireNonNull(tenant, "tenant");
     budget = budget == null ? Budget.UNLIMITED : budget;
+    tools = tools == null ? List.of() : List.copyOf(tools);
     if (attempt < 1) {
       throw new IllegalArgumentException("attempt starts at 1");
     }
     if (idempotencyKey == null) {
       idempotencyKey = keyOf(runId, stepId, attempt);
     }
+  }
+
+  /** This assignment with {@code lists} as its tool allow-lists. */
+  public Assignment withTools(List<AllowList> lists) {
+    return new Assignment(
+        runId,
+        stepId,
+        attempt,
+        idempotencyKey,
+        capability,
+        model,
+        budget,
+        ttlMs,
+        input,
+        tenant,
+        heartbeatMs,
+        priority,
+        lists);
   }
 
   /** The idempotency key of an attempt: {@code runId/stepId/attempt}. */

@@ -16,6 +16,8 @@ import dev.lattice.protocol.plan.PlanSpec;
  * @param intent the name of a plan template to instantiate
  * @param workflow the id of a saved workflow definition
  * @param plan an explicit plan
+ * @param priority the run's priority: its steps are dispatched before those of lower priority
+ *     waiting in the same queue; 0 when absent
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ExecuteRequest(
@@ -24,7 +26,18 @@ public record ExecuteRequest(
     ExecutionMode mode,
     String intent,
     String workflow,
-    PlanSpec plan) {
+    PlanSpec plan,
+    Integer priority) {
+
+  public ExecuteRequest(
+      TenantId tenant,
+      JsonNode payload,
+      ExecutionMode mode,
+      String intent,
+      String workflow,
+      PlanSpec plan) {
+    this(tenant, payload, mode, intent, workflow, plan, null);
+  }
 
   public ExecuteRequest {
     tenant = tenant == null ? TenantId.DEFAULT : tenant;
@@ -43,10 +56,14 @@ public record ExecuteRequest(
   }
 
   public ExecuteRequest withTenant(TenantId value) {
-    return new ExecuteRequest(value, payload, mode, intent, workflow, plan);
+    return new ExecuteRequest(value, payload, mode, intent, workflow, plan, priority);
   }
 
   public ExecuteRequest withMode(ExecutionMode value) {
-    return new ExecuteRequest(tenant, payload, value, intent, workflow, plan);
+    return new ExecuteRequest(tenant, payload, value, intent, workflow, plan, priority);
+  }
+
+  public ExecuteRequest withPriority(Integer value) {
+    return new ExecuteRequest(tenant, payload, mode, intent, workflow, plan, value);
   }
 }

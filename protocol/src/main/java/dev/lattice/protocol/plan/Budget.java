@@ -12,4 +12,15 @@ import java.math.BigDecimal;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Budget(Long maxTokens, BigDecimal maxCostUsd) {
   public static final Budget UNLIMITED = new Budget(null, null);
+
+  /** The tighter of this budget and {@code other}, limit by limit. */
+  public Budget within(Budget other) {
+    return new Budget(
+        maxTokens == null
+            ? other.maxTokens
+            : other.maxTokens == null ? maxTokens : Math.min(maxTokens, other.maxTokens),
+        maxCostUsd == null
+            ? other.maxCostUsd
+            : other.maxCostUsd == null ? maxCostUsd : maxCostUsd.min(other.maxCostUsd));
+  }
 }

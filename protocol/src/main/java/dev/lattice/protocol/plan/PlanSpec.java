@@ -10,16 +10,33 @@ import java.util.List;
  * @param retry the plan's default retry policy, if any
  * @param deadlineMs how long the whole run may take from its start, if limited; a run still
  *     unfinished then fails with {@code timeout}, paused or not
+ * @param budget what the whole run may use, over all its steps and attempts, if limited
+ * @param onBudgetExceeded what happens when a step exceeds a budget; {@code fail} when absent
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record PlanSpec(List<StepSpec> steps, RetryPolicy retry, Long deadlineMs) {
+public record PlanSpec(
+    List<StepSpec> steps,
+    RetryPolicy retry,
+    Long deadlineMs,
+    Budget budget,
+    BudgetAction onBudgetExceeded) {
   public PlanSpec {
     steps = steps == null ? List.of() : List.copyOf(steps);
   }
 
-  /** A plan without a run deadline. */
+  /** A plan without a run budget. */
+  public PlanSpec(List<StepSpec> steps, RetryPolicy retry, Long deadlineMs) {
+    this(steps, retry, deadlineMs, null, null);
+  }
+
+  /** A plan without a run deadline or budget. */
   public PlanSpec(List<StepSpec> steps, RetryPolicy retry) {
     this(steps, retry, null);
+  }
+
+  /** What happens when a step exceeds a budget. */
+  public BudgetAction budgetAction() {
+    return onBudgetExceeded == null ? BudgetAction.FAIL : onBudgetExceeded;
   }
 
   public static PlanSpec of(StepSpec... steps) {
@@ -28,7 +45,7 @@ public record PlanSpec(List<StepSpec> steps, RetryPolicy retry, Long deadlineMs)
 
   /** This plan with a run deadline. */
   public PlanSpec withDeadline(Long deadline) {
-    return new PlanSpec(steps, retry, deadline);
+    return new PlanSpec(steps, retry, deadline, budget, onBudgetExceeded);
   }
 
   /** The step with {@code id}, or {@code null}. */

@@ -4,12 +4,14 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lattice.protocol.CborSerializable;
+import dev.lattice.protocol.agent.BudgetFigures;
 import dev.lattice.protocol.agent.StepError;
 import dev.lattice.protocol.agent.Usage;
 import dev.lattice.protocol.ids.AgentId;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.json.CanonicalJson;
 import dev.lattice.protocol.json.LatticeJson;
+import dev.lattice.protocol.plan.BudgetAction;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -130,6 +132,20 @@ public sealed interface RunChange extends CborSerializable {
     @Override
     public String type() {
       return RunEventType.STEP_FAILED;
+    }
+  }
+
+  /**
+   * An attempt of the step exceeded a budget, with the figures: refused before dispatch, or stopped
+   * by its usage. What follows ({@code action}) is the plan's: the step fails, or the run pauses
+   * for approval.
+   */
+  record BudgetExceeded(
+      String stepId, Integer attempt, BudgetFigures figures, BudgetAction action, Instant at)
+      implements RunChange {
+    @Override
+    public String type() {
+      return RunEventType.BUDGET_EXCEEDED;
     }
   }
 

@@ -19,6 +19,7 @@ public final class RunEventType {
   public static final String STEP_WAITING = "step.waiting";
   public static final String STEP_SIGNALLED = "step.signalled";
   public static final String STEP_OVERRIDDEN = "step.overridden";
+  public static final String BUDGET_EXCEEDED = "budget.exceeded";
 
   private static final Set<String> TERMINAL = Set.of(RUN_COMPLETED, RUN_FAILED, RUN_CANCELLED);
 

@@ -17,6 +17,7 @@ import java.util.Objects;
  * @param plan the validated plan
  * @param payload the run's input
  * @param idempotencyKey the key the run was started with, if any
+ * @param priority the run's priority in its dispatchers' queues (higher first); 0 when absent
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunSpec(
@@ -25,11 +26,28 @@ public record RunSpec(
     String source,
     PlanSpec plan,
     JsonNode payload,
-    String idempotencyKey) {
+    String idempotencyKey,
+    Integer priority) {
+  public RunSpec(
+      TenantId tenant,
+      ExecutionMode mode,
+      String source,
+      PlanSpec plan,
+      JsonNode payload,
+      String idempotencyKey) {
+    this(tenant, mode, source, plan, payload, idempotencyKey, null);
+  }
+
   public RunSpec {
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(mode, "mode");
     Objects.requireNonNull(plan, "plan");
     payload = CanonicalJson.of(payload);
+    priority = priority == null || priority == 0 ? null : priority;
+  }
+
+  /** The run's priority, 0 by default. */
+  public int priorityOrDefault() {
+    return priority == null ? 0 : priority;
   }
 }

@@ -1,6 +1,8 @@
 package dev.lattice.worker.action;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lattice.protocol.agent.AllowList;
+import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.ids.AgentId;
 import java.util.concurrent.Executor;
 
@@ -28,6 +30,28 @@ public record ActionContext(
    * @return {@code false} once the attempt was withdrawn (the run was cancelled, or timed the
    *     attempt out): stop, the result will be ignored
    */
+  /**
+   * Checks that the attempt of {@code request} may use {@code tool}: call it before every tool
+   * call. A tool not on an allow-list that applies to the attempt (its tenant's, its capability's)
+   * is denied: the attempt then fails with {@code policy_denied}, naming the rule.
+   *
+   * @throws ActionException with {@code policy_denied} when the tool is not allowed
+   */
+  public void useTool(ActionRequest request, String tool) {
+    for (AllowList list : request.tools()) {
+      if (!list.allows(tool)) {
+        throw new ActionException(
+            ErrorClass.POLICY_DENIED,
+            "tool '"
+                + tool
+                + "' is not on the allow-list "
+                + list.rule()
+                + " "
+                + list.allowed().stream().sorted().toList());
+      }
+    }
+  }
+
   public boolean heartbeat(ActionRequest request) {
     return heartbeats.beat(request.idempotencyKey());
   }

@@ -1,9 +1,11 @@
 package dev.lattice.worker.action;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lattice.protocol.agent.AllowList;
 import dev.lattice.protocol.agent.Assignment;
 import dev.lattice.protocol.plan.Budget;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * One attempt as an action sees it.
@@ -17,6 +19,7 @@ import java.time.Instant;
  * @param budget the limits the result must stay within
  * @param deadline when the attempt's TTL runs out
  * @param input the resolved input
+ * @param tools the tool allow-lists that apply (see {@link ActionContext#useTool})
  */
 public record ActionRequest(
     String runId,
@@ -27,7 +30,12 @@ public record ActionRequest(
     String model,
     Budget budget,
     Instant deadline,
-    JsonNode input) {
+    JsonNode input,
+    List<AllowList> tools) {
+
+  public ActionRequest {
+    tools = tools == null ? List.of() : List.copyOf(tools);
+  }
 
   /** The request for one attempt of {@code assignment} that must finish by {@code deadline}. */
   public static ActionRequest of(Assignment assignment, Instant deadline) {
@@ -40,6 +48,7 @@ public record ActionRequest(
         assignment.model(),
         assignment.budget(),
         deadline,
-        assignment.input());
+        assignment.input(),
+        assignment.tools());
   }
 }

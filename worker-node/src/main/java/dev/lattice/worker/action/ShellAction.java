@@ -48,6 +48,8 @@ public final class ShellAction implements AgentAction {
   private ActionResult run(ActionRequest request, ActionContext context) {
     JsonNode input = request.input();
     List<String> command = command(input);
+    // The command is a tool: the tenant's and the capability's tool allow-lists apply as well.
+    context.useTool(request, command.get(0));
     Path directory = directory(input);
     boolean failOnNonZeroExit =
         !input.has("failOnNonZeroExit") || input.get("failOnNonZeroExit").asBoolean();

@@ -1,10 +1,12 @@
 package dev.lattice.worker.agent;
 
 import dev.lattice.protocol.agent.Assignment;
+import dev.lattice.protocol.agent.BudgetFigures;
+import dev.lattice.protocol.agent.BudgetScope;
 import dev.lattice.protocol.agent.ErrorClass;
+import dev.lattice.protocol.agent.Spend;
+import dev.lattice.protocol.agent.StepError;
 import dev.lattice.protocol.agent.StepOutcome;
-import dev.lattice.protocol.agent.Usage;
-import dev.lattice.protocol.plan.Budget;
 import dev.lattice.worker.action.ActionException;
 import dev.lattice.worker.action.ActionResult;
 import java.util.concurrent.CompletionException;
@@ -25,9 +27,11 @@ final class OutcomeCheck {
     if (result == null) {
       return StepOutcome.failed(ErrorClass.AGENT_ERROR, "the action returned no result", null);
     }
-    String overBudget = overBudget(assignment.budget(), result.usage());
-    if (overBudget != null) {
-      return StepOutcome.failed(ErrorClass.BUDGET_EXCEEDED, overBudget, result.usage());
+    BudgetFigures figures =
+        new BudgetFigures(
+            BudgetScope.STEP, assignment.budget(), null, null, Spend.of(result.usage()));
+    if (figures.exceeded()) {
+      return new StepOutcome.Failed(StepError.budgetExceeded(figures), result.usage());
     }
     return StepOutcome.succeeded(result.output(), result.usage());
   }
@@ -47,16 +51,6 @@ final class OutcomeCheck {
         ErrorClass.AGENT_ERROR,
         failure.getClass().getSimpleName() + (message == null ? "" : ": " + message),
         null);
-  }
-
-  private static String overBudget(Budget budget, Usage usage) {
-    if (budget.maxTokens() != null && usage.totalTokens() > budget.maxTokens()) {
-      return "used " + usage.totalTokens() + " tokens of a budget of " + budget.maxTokens();
-    }
-    if (budget.maxCostUsd() != null && usage.costUsd().compareTo(budget.maxCostUsd()) > 0) {
-      return "cost " + usage.costUsd() + " USD of a budget of " + budget.maxCostUsd() + " USD";
-    }
-    return null;
   }
 
   private static Throwable unwrap(Throwable failure) {

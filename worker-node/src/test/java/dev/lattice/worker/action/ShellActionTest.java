@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lattice.protocol.agent.AllowList;
 import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.ids.AgentId;
 import dev.lattice.protocol.json.LatticeJson;
 import dev.lattice.protocol.plan.Budget;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
@@ -24,6 +26,10 @@ class ShellActionTest {
           AgentId.of("t.shell"), Executors.newCachedThreadPool(), LatticeJson.mapper());
 
   private JsonNode run(String inputJson, long ttlMs) {
+    return run(inputJson, ttlMs, List.of());
+  }
+
+  private JsonNode run(String inputJson, long ttlMs, List<AllowList> tools) {
     ShellAction shell = new ShellAction(Set.of("echo", "false", "sleep", "ls"), workdir, 16);
     try {
       JsonNode input = LatticeJson.mapper().readTree(inputJson.replace('\'', '"'));
@@ -37,7 +43,8 @@ class ShellActionTest {
               null,
               Budget.UNLIMITED,
               Instant.now().plusMillis(ttlMs),
-              input);
+              input,
+              tools);
       return shell.execute(request, context).toCompletableFuture().join().output();
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalArgumentException(e);
@@ -75,6 +82,17 @@ class ShellActionTest {
     assertThat(e.getMessage()).contains("'rm' is not in lattice.worker.shell.allowed-commands");
     ActionException path = failure(() -> run("{'command': ['/bin/echo', 'x']}", 5000));
     assertThat(path.errorClass()).isEqualTo(ErrorClass.POLICY_DENIED);
+  }
+
+  @Test
+  void aCommandOffTheTenantsToolListIsDeniedNamingTheRule() {
+    List<AllowList> tools =
+        List.of(new AllowList("lattice.policy.tenants.acme.tools", Set.of("ls")));
+    assertThat(run("{'command': ['ls']}", 5000, tools).get("exitCode").asInt()).isZero();
+    ActionException e = failure(() -> run("{'command': ['echo', 'x']}", 5000, tools));
+    assertThat(e.errorClass()).isEqualTo(ErrorClass.POLICY_DENIED);
+    assertThat(e.getMessage())
+        .isEqualTo("tool 'echo' is not on the allow-list lattice.policy.tenants.acme.tools [ls]");
   }
 
   @Test

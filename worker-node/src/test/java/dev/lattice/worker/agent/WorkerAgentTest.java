@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lattice.protocol.agent.AgentManifest;
 import dev.lattice.protocol.agent.Assignment;
+import dev.lattice.protocol.agent.BudgetScope;
 import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.agent.StepOutcome;
 import dev.lattice.protocol.agent.Usage;
@@ -164,7 +165,10 @@ class WorkerAgentTest {
     StepOutcome outcome = finish(agent, assignment("llm", 5000, new Budget(1000L, null)));
     StepOutcome.Failed failed = (StepOutcome.Failed) outcome;
     assertThat(failed.error().errorClass()).isEqualTo(ErrorClass.BUDGET_EXCEEDED);
-    assertThat(failed.error().message()).isEqualTo("used 1100 tokens of a budget of 1000");
+    assertThat(failed.error().message()).startsWith("step budget exceeded: 1100 tokens of 1000");
+    assertThat(failed.error().budget().scope()).isEqualTo(BudgetScope.STEP);
+    assertThat(failed.error().budget().limit().maxTokens()).isEqualTo(1000L);
+    assertThat(failed.error().budget().requested().tokens()).isEqualTo(1100);
     assertThat(failed.usage().totalTokens()).isEqualTo(1100);
   }
 

@@ -1,0 +1,118 @@
+package dev.lattice.orchestrator.dispatch;
+
+import dev.lattice.orchestrator.policy.PolicySettings;
+import dev.lattice.protocol.agent.AllowList;
+import dev.lattice.protocol.agent.Assignment;
+import dev.lattice.protocol.agent.AssignmentResult;
+import dev.lattice.protocol.agent.BudgetFigures;
+import dev.lattice.protocol.agent.BudgetScope;
+import dev.lattice.protocol.agent.ErrorClass;
+import dev.lattice.protocol.agent.Spend;
+import dev.lattice.protocol.agent.StepError;
+import dev.lattice.protocol.agent.StepOutcome;
+import dev.lattice.protocol.agent.Usage;
+import dev.lattice.protocol.audit.AuditKind;
+import java.util.Optional;
+
+/**
+ * The policies a dispatcher applies to each assignment: allow-lists and the step's budget before
+ * dispatch, prices and the step's cost budget after. Pure; the tenant's budget needs its ledger and
+ * is the dispatcher's to ask.
+ */
+public final class DispatchPolicy {
+  /** What happens to an assignment before dispatch. */
+  sealed interface Admission {}
+
+  /**
+   * Let through, with the tool lists that apply, holding {@code hold}; reserved with the tenant's
+   * ledger first when {@code tenantLimited}.
+   */
+  record Admitted(Assignment assignment, Spend hold, boolean tenantLimited) implements Admission {}
+
+  /** Refused: the attempt fails with {@code error}, recorded as {@code kind}. */
+  record Refused(StepError error, AuditKind kind) implements Admission {}
+
+  private final PolicySettings policy;
+
+  public DispatchPolicy(PolicySettings policy) {
+    this.policy = policy;
+  }
+
+  Admission admit(Assignment assignment) {
+    Optional<AllowList> denied =
+        policy
+            .allowLists()
+            .modelDenial(assignment.tenant(), assignment.capability(), assignment.model());
+    if (denied.isPresent()) {
+      return new Refused(
+          StepError.of(
+              ErrorClass.POLICY_DENIED,
+              "model '"
+                  + assignment.model()
+                  + "' is not on the allow-list "
+                  + denied.get().rule()
+                  + " "
+                  + denied.get().allowed().stream().sorted().toList()),
+          AuditKind.DENIED);
+    }
+    Spend expected = policy.estimator().expected(assignment.capability(), assignment.model());
+    BudgetFigures step =
+        new BudgetFigures(BudgetScope.STEP, assignment.budget(), null, null, expected);
+    if (step.exceeded()) {
+      return new Refused(StepError.budgetExceeded(step), AuditKind.BUDGET_EXCEEDED);
+    }
+    Spend hold =
+        policy
+            .estimator()
+            .estimate(assignment.capability(), assignment.model(), assignment.budget());
+    return new Admitted(
+        assignment.withTools(
+            policy.allowLists().tools(assignment.tenant(), assignment.capability())),
+        hold,
+        policy.tenantBudget(assignment.tenant()).isPresent());
+  }
+
+  /**
+   * {@code result} with its usage priced from the price table; a success whose priced cost is over
+   * the step's cost budget is turned into {@code budget_exceeded} (the agent checked the cost it
+   * knew, not the price table's).
+   */
+  AssignmentResult priced(Assignment assignment, AssignmentResult result) {
+    StepOutcome outcome = result.outcome();
+    Usage reported = usage(result);
+    if (!policy.prices().knows(reported.model())) {
+      return result;
+    }
+    Usage usage = policy.prices().priced(reported);
+    StepOutcome pricedOutcome;
+    if (outcome instanceof StepOutcome.Succeeded ok) {
+      BudgetFigures figures =
+          new BudgetFigures(BudgetScope.STEP, assignment.budget(), null, null, Spend.of(usage));
+      pricedOutcome =
+          figures.exceeded()
+              ? new StepOutcome.Failed(StepError.budgetExceeded(figures), usage)
+              : new StepOutcome.Succeeded(ok.output(), usage);
+    } else {
+      pricedOutcome = new StepOutcome.Failed(((StepOutcome.Failed) outcome).error(), usage);
+    }
+    return new AssignmentResult(
+        result.runId(),
+        result.stepId(),
+        result.attempt(),
+        result.idempotencyKey(),
+        result.agentId(),
+        pricedOutcome);
+  }
+
+  /** Whether attempts of {@code tenant} are reserved with its ledger. */
+  boolean tenantLimited(dev.lattice.protocol.ids.TenantId tenant) {
+    return policy.tenantBudget(tenant).isPresent();
+  }
+
+  /** The usage of {@code result}. */
+  static Usage usage(AssignmentResult result) {
+    return result.outcome() instanceof StepOutcome.Succeeded ok
+        ? ok.usage()
+        : ((StepOutcome.Failed) result.outcome()).usage();
+  }
+}

@@ -1,0 +1,78 @@
+package dev.lattice.orchestrator.policy;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigObject;
+import dev.lattice.protocol.agent.Usage;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * What models cost, per thousand prompt and completion tokens. The cost of an attempt whose model
+ * is in the table is computed from its token counts, whatever the agent reported, so that budgets
+ * are held to one price list; other attempts keep the cost their agent reported.
+ */
+public final class PriceTable {
+  private static final BigDecimal THOUSAND = BigDecimal.valueOf(1000);
+
+  /** One model's prices in US dollars. */
+  record ModelPrice(BigDecimal promptPer1k, BigDecimal completionPer1k) {}
+
+  private final Map<String, ModelPrice> prices;
+
+  PriceTable(Map<String, ModelPrice> prices) {
+    this.prices = Map.copyOf(prices);
+  }
+
+  /** The table of {@code lattice.policy.prices}: model name → per-1k prices. */
+  static PriceTable create(Config prices) {
+    Map<String, ModelPrice> byModel = new HashMap<>();
+    for (Map.Entry<String, com.typesafe.config.ConfigValue> entry : prices.root().entrySet()) {
+      Config price = ((ConfigObject) entry.getValue()).toConfig();
+      byModel.put(
+          entry.getKey(),
+          new ModelPrice(
+              new BigDecimal(price.getString("prompt-per-1k-tokens")),
+              new BigDecimal(price.getString("completion-per-1k-tokens"))));
+    }
+    return new PriceTable(byModel);
+  }
+
+  public boolean knows(String model) {
+    return model != null && prices.containsKey(model);
+  }
+
+  /** {@code usage} with its cost from this table, if its model is in it. */
+  public Usage priced(Usage usage) {
+    ModelPrice price = usage.model() == null ? null : prices.get(usage.model());
+    if (price == null) {
+      return usage;
+    }
+    BigDecimal cost =
+        price
+            .promptPer1k()
+            .multiply(BigDecimal.valueOf(usage.promptTokens()))
+            .add(price.completionPer1k().multiply(BigDecimal.valueOf(usage.completionTokens())))
+            .divide(THOUSAND, MathContext.DECIMAL64)
+            .stripTrailingZeros();
+    return new Usage(usage.model(), usage.promptTokens(), usage.completionTokens(), cost);
+  }
+
+  /**
+   * What {@code tokens} of {@code model} may cost at most (every token at the dearer of its two
+   * prices), or zero for a model not in the table.
+   */
+  public BigDecimal ceiling(String model, long tokens) {
+    ModelPrice price = model == null ? null : prices.get(model);
+    if (price == null) {
+      return BigDecimal.ZERO;
+    }
+    return price
+        .promptPer1k()
+        .max(price.completionPer1k())
+        .multiply(BigDecimal.valueOf(tokens))
+        .divide(THOUSAND, MathContext.DECIMAL64)
+        .stripTrailingZeros();
+  }
+}
