@@ -73,6 +73,7 @@ public final class PlanValidator {
     }
     validateRetry(plan.retry(), "plan.retry");
     positive(plan.deadlineMs(), "plan.deadlineMs");
+    validateBudget(plan.budget(), "plan.budget");
     for (int i = 0; i < steps.size(); i++) {
       validateStep(steps.get(i), "plan.steps[" + i + "]", index, knownCapabilities);
     }

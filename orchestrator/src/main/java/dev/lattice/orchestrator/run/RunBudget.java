@@ -15,6 +15,8 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * A run's own budget (the plan's {@code budget}): each attempt holds its estimate from dispatch
@@ -40,9 +42,10 @@ final class RunBudget {
   /**
    * The events refusing the just-dispatched attempt of {@code step}, if it would take the run past
    * its budget: the figures, then the step's failure or the run's pause (per the plan). Empty when
-   * it fits.
+   * it fits. Only the holds of {@code admitted} steps count: steps dispatched in the same decision
+   * but not checked yet hold nothing so far.
    */
-  List<RunChange> refusal(RunState state, StepSpec step, Instant now) {
+  List<RunChange> refusal(RunState state, StepSpec step, Set<String> admitted, Instant now) {
     Budget limit = state.plan().budget();
     if (limit == null) {
       return List.of();
@@ -52,7 +55,7 @@ final class RunBudget {
             BudgetScope.RUN,
             limit,
             Spend.of(state.usage()),
-            heldByOthers(state, step.id()),
+            heldByOthers(state, step.id(), admitted::contains),
             hold(step));
     if (!figures.exceeded()) {
       return List.of();
@@ -87,7 +90,7 @@ final class RunBudget {
     if (limit == null) {
       return own;
     }
-    Spend spent = Spend.of(state.usage()).plus(heldByOthers(state, step.id()));
+    Spend spent = Spend.of(state.usage()).plus(heldByOthers(state, step.id(), id -> true));
     Long tokensLeft = limit.maxTokens() == null ? null : limit.maxTokens() - spent.tokens();
     BigDecimal costLeft =
         limit.maxCostUsd() == null ? null : limit.maxCostUsd().subtract(spent.costUsd());
@@ -97,10 +100,11 @@ final class RunBudget {
     return own.within(new Budget(tokensLeft, costLeft));
   }
 
-  private Spend heldByOthers(RunState state, String stepId) {
+  private Spend heldByOthers(RunState state, String stepId, Predicate<String> counted) {
     Spend held = Spend.NONE;
     for (StepState other : state.stepStates()) {
       if (!other.id().equals(stepId)
+          && counted.test(other.id())
           && (other.status() == StepStatus.DISPATCHED || other.status() == StepStatus.RUNNING)) {
         held = held.plus(hold(state.spec(other.id())));
       }

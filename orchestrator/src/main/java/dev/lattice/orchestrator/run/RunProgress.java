@@ -260,7 +260,7 @@ public final class RunProgress {
     if (decision.state.status() != RunStatus.RUNNING) {
       return false;
     }
-    List<RunChange> refusal = budget.refusal(decision.state, step, now);
+    List<RunChange> refusal = budget.refusal(decision.state, step, decision.inputChecked, now);
     refusal.forEach(decision::add);
     return !refusal.isEmpty();
   }
