@@ -1,0 +1,187 @@
+package dev.lattice.orchestrator.node;
+
+import static dev.lattice.orchestrator.plan.Plans.json;
+import static dev.lattice.orchestrator.plan.Plans.plan;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.typesafe.config.ConfigFactory;
+import dev.lattice.orchestrator.policy.TenantUsage;
+import dev.lattice.orchestrator.testing.Await;
+import dev.lattice.protocol.agent.ErrorClass;
+import dev.lattice.protocol.agent.Usage;
+import dev.lattice.protocol.api.ExecuteRequest;
+import dev.lattice.protocol.ids.RunId;
+import dev.lattice.protocol.ids.TenantId;
+import dev.lattice.protocol.run.RunEvent;
+import dev.lattice.protocol.run.RunStatus;
+import dev.lattice.protocol.run.RunView;
+import dev.lattice.worker.action.ActionResult;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Each dispatch policy through a real node and journal: allow-lists deny with the rule named,
+ * budgets fail closed with their figures, a tenant over its period budget has its next run refused.
+ */
+class PolicyIT {
+  @TempDir static Path data;
+  static Lattice lattice;
+
+  @BeforeAll
+  static void start() {
+    lattice =
+        Lattice.builder()
+            .dataDirectory(data)
+            .config(
+                ConfigFactory.parseString(
+                    "lattice.policy {\n"
+                        + " prices { m1 { prompt-per-1k-tokens = 1, completion-per-1k-tokens = 2 } }\n"
+                        + " tenants {\n"
+                        + "   acme { models = [m1], tools = [search] }\n"
+                        + "   thrifty { budget { max-tokens = 1000, period = 1d } } } }"))
+            // Reports what its input says it used, in model m1.
+            .action(
+                "llm",
+                (request, context) ->
+                    CompletableFuture.completedFuture(
+                        ActionResult.of(
+                            request.input(),
+                            new Usage(
+                                "m1",
+                                request.input().path("prompt").asLong(),
+                                request.input().path("completion").asLong(),
+                                null))))
+            // Calls the tool its input names, if the policy lets it.
+            .action(
+                "tooling",
+                (request, context) -> {
+                  context.useTool(request, request.input().path("tool").asText());
+                  return CompletableFuture.completedFuture(ActionResult.of(request.input()));
+                })
+            .start();
+  }
+
+  @AfterAll
+  static void stop() {
+    lattice.close();
+  }
+
+  private static RunView run(String tenant, String planJson) {
+    RunId runId =
+        Await.result(
+                lattice
+                    .client()
+                    .execute(
+                        ExecuteRequest.plan(plan(planJson), json("{}"))
+                            .withTenant(TenantId.of(tenant))))
+            .runId();
+    return Await.result(lattice.client().awaitTerminal(runId));
+  }
+
+  private static List<RunEvent> events(RunId runId) {
+    return Await.result(lattice.client().events(runId, 1).runWith(Sink.seq(), lattice.system()));
+  }
+
+  @Test
+  void aModelOffTheTenantsListIsDeniedAndTheRunFailsClosedNamingTheRule() {
+    RunView done =
+        run(
+            "acme",
+            "{'steps': [{'id': 'a', 'capability': 'llm', 'model': 'gpt-huge', 'input': {}}]}");
+    assertThat(done.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(done.cause().errorClass()).isEqualTo(ErrorClass.POLICY_DENIED);
+    assertThat(done.cause().message())
+        .isEqualTo(
+            "model 'gpt-huge' is not on the allow-list lattice.policy.tenants.acme.models [m1]");
+    assertThat(done.steps().get(0).attempts()).isEqualTo(1);
+    // The same plan with an allowed model runs.
+    assertThat(
+            run("acme", "{'steps': [{'id': 'a', 'capability': 'llm', 'model': 'm1', 'input': {}}]}")
+                .status())
+        .isEqualTo(RunStatus.COMPLETED);
+  }
+
+  @Test
+  void aToolCallOutsideTheTenantsListIsDenied() {
+    RunView denied =
+        run(
+            "acme",
+            "{'steps': [{'id': 'a', 'capability': 'tooling', 'input': {'tool': 'shell'}}]}");
+    assertThat(denied.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(denied.cause().errorClass()).isEqualTo(ErrorClass.POLICY_DENIED);
+    assertThat(denied.cause().message())
+        .isEqualTo(
+            "tool 'shell' is not on the allow-list lattice.policy.tenants.acme.tools [search]");
+    assertThat(
+            run(
+                    "acme",
+                    "{'steps': [{'id': 'a', 'capability': 'tooling', 'input': {'tool': 'search'}}]}")
+                .status())
+        .isEqualTo(RunStatus.COMPLETED);
+  }
+
+  @Test
+  void aStepOverItsBudgetFailsClosedWithBudgetExceededAndTheFigures() {
+    // 300 prompt + 100 completion tokens of m1 cost 0.3 + 0.2 = 0.5 USD; the step allows 0.4.
+    RunView done =
+        run(
+            "default",
+            "{'steps': [{'id': 'a', 'capability': 'llm', 'model': 'm1', 'budget': {'maxCostUsd':"
+                + " 0.4}, 'input': {'prompt': 300, 'completion': 100}}]}");
+    assertThat(done.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(done.cause().errorClass()).isEqualTo(ErrorClass.BUDGET_EXCEEDED);
+    assertThat(done.usage().costUsd()).isEqualByComparingTo("0.5");
+    RunEvent exceeded =
+        events(RunId.of(done.runId())).stream()
+            .filter(e -> e.type().equals("budget.exceeded"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(exceeded.stepId()).isEqualTo("a");
+    assertThat(exceeded.data().at("/figures/scope").asText()).isEqualTo("step");
+    assertThat(exceeded.data().at("/figures/limit/maxCostUsd").decimalValue())
+        .isEqualByComparingTo("0.4");
+    assertThat(exceeded.data().at("/figures/requested/costUsd").decimalValue())
+        .isEqualByComparingTo("0.5");
+    assertThat(exceeded.data().at("/action").asText()).isEqualTo("fail");
+  }
+
+  @Test
+  void aTenantOverItsPeriodBudgetHasItsNextRunRefused() {
+    RunView spent =
+        run(
+            "thrifty",
+            "{'steps': [{'id': 'a', 'capability': 'llm', 'model': 'm1', 'input': {'prompt': 700,"
+                + " 'completion': 400}}]}");
+    assertThat(spent.status()).isEqualTo(RunStatus.COMPLETED);
+    Await.until(
+        () ->
+            Await.result(lattice.client().tenantUsage(TenantId.of("thrifty")))
+                .map(TenantUsage::spent)
+                .orElse(false),
+        java.time.Duration.ofSeconds(10));
+    assertThatThrownBy(
+            () ->
+                Await.result(
+                    lattice
+                        .client()
+                        .execute(
+                            ExecuteRequest.plan(
+                                    plan("{'steps': [{'id': 'a', 'capability': 'llm'}]}"),
+                                    json("{}"))
+                                .withTenant(TenantId.of("thrifty")))))
+        .isInstanceOf(TenantBudgetSpentException.class)
+        .hasMessageContaining("tenant 'thrifty' has spent its budget")
+        .hasMessageContaining("1100 tokens");
+    // Other tenants are not affected.
+    assertThat(
+            run("default", "{'steps': [{'id': 'a', 'capability': 'llm', 'input': {}}]}").status())
+        .isEqualTo(RunStatus.COMPLETED);
+  }
+}
