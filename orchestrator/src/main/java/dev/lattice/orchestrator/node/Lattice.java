@@ -12,6 +12,7 @@ import dev.lattice.orchestrator.run.RunSettings;
 import dev.lattice.persistence.journal.JournalDatabase;
 import dev.lattice.persistence.journal.PersistenceSettings;
 import dev.lattice.persistence.journal.SchemaMigrations;
+import dev.lattice.persistence.readmodel.JdbcAuditLog;
 import dev.lattice.persistence.readmodel.JdbcRunIndex;
 import dev.lattice.persistence.readmodel.ReadModelDatabase;
 import dev.lattice.protocol.plan.StepKind;
@@ -238,7 +239,10 @@ public final class Lattice implements AutoCloseable {
                 refs.directory(),
                 planner,
                 persistence,
-                new JdbcRunIndex(readModels.dataSource()),
+                new ReadModels(
+                    system,
+                    new JdbcRunIndex(readModels.dataSource()),
+                    new JdbcAuditLog(readModels.dataSource())),
                 settings.askTimeout(),
                 settings.awaitTimeout());
         return new Lattice(system, client, settings, persistence.database(), stopped);

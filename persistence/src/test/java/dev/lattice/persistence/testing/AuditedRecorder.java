@@ -3,10 +3,15 @@ package dev.lattice.persistence.testing;
 import dev.lattice.protocol.CborSerializable;
 import dev.lattice.protocol.audit.AuditEntry;
 import dev.lattice.protocol.audit.Audited;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
@@ -20,6 +25,7 @@ import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
  */
 public final class AuditedRecorder
     extends EventSourcedBehavior<AuditedRecorder.Record, AuditedRecorder.Recorded, Integer> {
+  private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(10);
 
   /** Persist {@code entries} as one event. */
   public record Record(List<AuditEntry> entries, ActorRef<StatusReply<Done>> replyTo) {}
@@ -33,6 +39,18 @@ public final class AuditedRecorder
 
   public static Behavior<Record> create(String id) {
     return new AuditedRecorder(id);
+  }
+
+  /** A recorder with journal id {@code id}, started as a system actor of {@code system}. */
+  public static ActorRef<Record> spawn(ActorSystem<?> system, String id) {
+    return system.systemActorOf(create(id), "audited-recorder-" + id, Props.empty());
+  }
+
+  /** Has {@code recorder} persist one event with {@code entries}; completes once it is written. */
+  public static CompletionStage<Done> record(
+      ActorSystem<?> system, ActorRef<Record> recorder, List<AuditEntry> entries) {
+    return AskPattern.askWithStatus(
+        recorder, replyTo -> new Record(entries, replyTo), WRITE_TIMEOUT, system.scheduler());
   }
 
   @Override
