@@ -25,7 +25,9 @@ import javax.sql.DataSource;
  * if that delete took the row. The index row changes in the same transaction as the event that
  * changes the run's status, so it never shows a run as finished before its journal does. A finished
  * run never writes again (no lifecycle transition leaves a terminal status), so nothing can be
- * added to a run while or after it is deleted.
+ * added to a run while or after it is deleted. Its dispatchers could still record a decision about
+ * one of its attempts (an agent answering later than the retention age after the run ended); such
+ * an audit row outlives the run.
  *
  * <p>Every method blocks: call it from a dispatcher meant for blocking work.
  */
