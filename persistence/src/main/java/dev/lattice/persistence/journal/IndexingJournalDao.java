@@ -116,7 +116,7 @@ public final class IndexingJournalDao extends DefaultJournalDao {
       if (change != null) {
         changes.add(change);
       }
-      // Only an Audited event's row has entries; for the others this is one failed lookup.
+      // No lookup at all while no audited event is on its way to the write queue.
       if (!pendingAudit.isEmpty()) {
         List<AuditEntry> entries = pendingAudit.remove(key);
         if (entries != null) {
