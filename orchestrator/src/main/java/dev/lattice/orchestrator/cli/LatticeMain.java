@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       EventsCommand.class,
       RunsCommand.class,
       RunCommand.class,
+      AuditCommand.class,
       InterventionCommand.Pause.class,
       InterventionCommand.Resume.class,
       InterventionCommand.Cancel.class,

@@ -42,7 +42,8 @@ final class RunsCommand extends ClientCommand {
     return 0;
   }
 
-  private static void add(List<String> query, String name, String value) {
+  /** Adds {@code name=value} to {@code query}, URL-encoded, if there is a value. */
+  static void add(List<String> query, String name, String value) {
     if (value != null) {
       query.add(name + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8));
     }

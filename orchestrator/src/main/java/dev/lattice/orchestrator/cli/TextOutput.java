@@ -8,6 +8,7 @@ import dev.lattice.protocol.api.PlannedRun;
 import dev.lattice.protocol.api.QueueView;
 import dev.lattice.protocol.api.RunPage;
 import dev.lattice.protocol.api.RunSummary;
+import dev.lattice.protocol.audit.AuditEntry;
 import dev.lattice.protocol.plan.StepSpec;
 import dev.lattice.protocol.run.RunEvent;
 import dev.lattice.protocol.run.RunView;
@@ -125,6 +126,47 @@ final class TextOutput {
     if (page.next() != null) {
       out.println("more: --after " + page.next());
     }
+  }
+
+  /** Audit entries as a table, one line each; with each one's run when they span runs. */
+  static void audit(List<AuditEntry> entries, boolean withRun, PrintStream out) {
+    if (entries.isEmpty()) {
+      out.println("no decisions recorded");
+      return;
+    }
+    out.println(auditLine(withRun, "TIME", "KIND", "RUN", "STEP", "ATT", "AGENT", "DETAIL"));
+    for (AuditEntry e : entries) {
+      String detail = e.detail() == null ? "" : e.detail();
+      if (e.data() != null) {
+        detail = (detail + " " + excerpt(e.data())).strip();
+      }
+      out.println(
+          auditLine(
+              withRun,
+              TIME.format(e.at()),
+              e.kind().wire(),
+              e.runId().value(),
+              e.stepId(),
+              Integer.toString(e.attempt()),
+              e.agentId() == null ? "-" : e.agentId(),
+              detail));
+    }
+  }
+
+  private static String auditLine(
+      boolean withRun,
+      String time,
+      String kind,
+      String run,
+      String step,
+      String attempt,
+      String agent,
+      String detail) {
+    String runColumn = withRun ? String.format("%-36s ", run) : "";
+    return String.format(
+            "%-12s %-17s %s%-20s %-3s %-20s %s",
+            time, kind, runColumn, step, attempt, agent, detail)
+        .stripTrailing();
   }
 
   static void agents(List<AgentView> agents, PrintStream out) {

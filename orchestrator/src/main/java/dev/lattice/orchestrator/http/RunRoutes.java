@@ -20,8 +20,8 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * {@code /api/v1/plan}, {@code /execute}, {@code /runs} and {@code /runs/{id}} (with its
- * interventions, {@link InterventionRoutes}): thin translations of the client's calls; every
- * decision is the client's.
+ * interventions, {@link InterventionRoutes}, and its audit trail, {@link AuditRoutes}), and {@code
+ * /audit}: thin translations of the client's calls; every decision is the client's.
  */
 final class RunRoutes extends AllDirectives {
   static final String IDEMPOTENCY_KEY = "Idempotency-Key";
@@ -30,11 +30,13 @@ final class RunRoutes extends AllDirectives {
   private final LatticeClient client;
   private final HttpSettings settings;
   private final InterventionRoutes interventions;
+  private final AuditRoutes audit;
 
   RunRoutes(LatticeClient client, HttpSettings settings) {
     this.client = client;
     this.settings = settings;
     this.interventions = new InterventionRoutes(client);
+    this.audit = new AuditRoutes(client, settings);
   }
 
   Route route() {
@@ -76,7 +78,9 @@ final class RunRoutes extends AllDirectives {
                                             onSuccess(
                                                 client.run(runId(id)),
                                                 run -> completeOK(run, json())))),
-                            interventions.route(id)))));
+                            interventions.route(id),
+                            audit.ofRun(id)))),
+        audit.byBusKey());
   }
 
   private Route execute(ExecuteRequest request, Optional<String> key) {
@@ -110,7 +114,7 @@ final class RunRoutes extends AllDirectives {
                                           tenant.map(RunRoutes::tenant).orElse(null),
                                           after.orElse(null),
                                           limit
-                                              .map(this::limit)
+                                              .map(v -> limit(v, settings.maxPageSize()))
                                               .orElse(settings.defaultPageSize()));
                                   return onSuccess(
                                       client.runs(query), page -> completeOK(page, json()));
@@ -158,10 +162,11 @@ final class RunRoutes extends AllDirectives {
     }
   }
 
-  private int limit(String value) {
+  /** A page size from the query, at most {@code max}. */
+  static int limit(String value, int max) {
     try {
       int limit = Integer.parseInt(value);
-      if (limit >= 1 && limit <= settings.maxPageSize()) {
+      if (limit >= 1 && limit <= max) {
         return limit;
       }
     } catch (NumberFormatException e) {
@@ -169,6 +174,6 @@ final class RunRoutes extends AllDirectives {
     }
     throw new ProblemException(
         Problem.Kind.INVALID_REQUEST.with(
-            "limit must be a whole number from 1 to " + settings.maxPageSize(), "limit"));
+            "limit must be a whole number from 1 to " + max, "limit"));
   }
 }

@@ -13,6 +13,7 @@ import dev.lattice.orchestrator.run.RunSettings;
 import dev.lattice.persistence.journal.JournalDatabase;
 import dev.lattice.persistence.journal.PersistenceSettings;
 import dev.lattice.persistence.journal.SchemaMigrations;
+import dev.lattice.persistence.readmodel.JdbcAuditLog;
 import dev.lattice.persistence.readmodel.JdbcRunIndex;
 import dev.lattice.persistence.readmodel.ReadModelDatabase;
 import dev.lattice.protocol.plan.StepKind;
@@ -239,7 +240,10 @@ public final class Lattice implements AutoCloseable {
                 refs.directory(),
                 planner,
                 persistence,
-                new JdbcRunIndex(readModels.dataSource()),
+                new ReadModels(
+                    system,
+                    new JdbcRunIndex(readModels.dataSource()),
+                    new JdbcAuditLog(readModels.dataSource())),
                 PolicySettings.create(resolved),
                 settings.askTimeout(),
                 settings.awaitTimeout());

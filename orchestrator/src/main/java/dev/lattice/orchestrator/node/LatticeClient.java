@@ -2,6 +2,8 @@ package dev.lattice.orchestrator.node;
 
 import dev.lattice.orchestrator.policy.TenantUsage;
 import dev.lattice.protocol.api.AgentView;
+import dev.lattice.protocol.api.AuditPage;
+import dev.lattice.protocol.api.AuditQuery;
 import dev.lattice.protocol.api.ExecuteRequest;
 import dev.lattice.protocol.api.Intervention;
 import dev.lattice.protocol.api.InterventionType;
@@ -9,6 +11,7 @@ import dev.lattice.protocol.api.NodeState;
 import dev.lattice.protocol.api.OverrideRequest;
 import dev.lattice.protocol.api.PlannedRun;
 import dev.lattice.protocol.api.RunAccepted;
+import dev.lattice.protocol.api.RunAudit;
 import dev.lattice.protocol.api.RunPage;
 import dev.lattice.protocol.api.RunQuery;
 import dev.lattice.protocol.api.RunSummary;
@@ -52,6 +55,16 @@ public interface LatticeClient {
 
   /** A run's summary from the run index, or empty if there is no such run. */
   CompletionStage<Optional<RunSummary>> summary(RunId runId);
+
+  /**
+   * A run's audit trail: every decision its dispatchers made about its steps (enqueued, dispatched
+   * to whom, denied and why, budget reserved and reconciled, done, failed, ...), in the order they
+   * were recorded. Fails with {@code UnknownRunException} for no such run.
+   */
+  CompletionStage<RunAudit> audit(RunId runId);
+
+  /** A page of one dispatcher's decisions (by bus key), in the order they were recorded. */
+  CompletionStage<AuditPage> audit(AuditQuery query);
 
   /**
    * Pauses, resumes or cancels a run, recording who and why; answers with the run's state after it.

@@ -15,8 +15,9 @@ import dev.lattice.persistence.query.RunEventStreams;
 import dev.lattice.persistence.query.SequencedChange;
 import dev.lattice.persistence.query.SnapshotReader;
 import dev.lattice.persistence.query.UnknownRunException;
-import dev.lattice.persistence.readmodel.JdbcRunIndex;
 import dev.lattice.protocol.api.AgentView;
+import dev.lattice.protocol.api.AuditPage;
+import dev.lattice.protocol.api.AuditQuery;
 import dev.lattice.protocol.api.ExecuteRequest;
 import dev.lattice.protocol.api.Intervention;
 import dev.lattice.protocol.api.InterventionType;
@@ -25,6 +26,7 @@ import dev.lattice.protocol.api.OverrideRequest;
 import dev.lattice.protocol.api.PlannedRun;
 import dev.lattice.protocol.api.QueueView;
 import dev.lattice.protocol.api.RunAccepted;
+import dev.lattice.protocol.api.RunAudit;
 import dev.lattice.protocol.api.RunPage;
 import dev.lattice.protocol.api.RunQuery;
 import dev.lattice.protocol.api.RunSummary;
@@ -37,7 +39,6 @@ import dev.lattice.protocol.run.RunFeed;
 import dev.lattice.protocol.run.RunStatus;
 import dev.lattice.protocol.run.RunView;
 import java.nio.charset.StandardCharsets;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -46,7 +47,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
@@ -55,7 +55,6 @@ import java.util.function.Function;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
@@ -83,15 +82,14 @@ final class LocalLatticeClient implements LatticeClient {
   private final Duration askTimeout;
   private final Duration awaitTimeout;
   private final Executor executor;
-  private final JdbcRunIndex runIndex;
-  private final Executor blocking;
+  private final ReadModels readModels;
 
   LocalLatticeClient(
       ActorSystem<?> system,
       ActorRef<AgentDirectory.Command> directory,
       Planner planner,
       PersistenceSettings persistence,
-      JdbcRunIndex runIndex,
+      ReadModels readModels,
       PolicySettings policy,
       Duration askTimeout,
       Duration awaitTimeout) {
@@ -108,11 +106,7 @@ final class LocalLatticeClient implements LatticeClient {
     // Callbacks run on the system's executor: on a small machine, completing them on whatever
     // thread finished the future costs several times the throughput.
     this.executor = system.executionContext();
-    this.runIndex = runIndex;
-    this.blocking =
-        system
-            .dispatchers()
-            .lookup(DispatcherSelector.fromConfig(PersistenceSettings.READ_MODEL_DISPATCHER));
+    this.readModels = readModels;
   }
 
   @Override
@@ -231,12 +225,22 @@ final class LocalLatticeClient implements LatticeClient {
 
   @Override
   public CompletionStage<RunPage> runs(RunQuery query) {
-    return indexRead(() -> runIndex.list(query));
+    return readModels.runs(query);
   }
 
   @Override
   public CompletionStage<Optional<RunSummary>> summary(RunId runId) {
-    return indexRead(() -> runIndex.find(runId.value()));
+    return readModels.summary(runId);
+  }
+
+  @Override
+  public CompletionStage<RunAudit> audit(RunId runId) {
+    return readModels.audit(runId);
+  }
+
+  @Override
+  public CompletionStage<AuditPage> audit(AuditQuery query) {
+    return readModels.audit(query);
   }
 
   @Override
@@ -276,23 +280,6 @@ final class LocalLatticeClient implements LatticeClient {
               return outcome.run();
             },
             executor);
-  }
-
-  /** A blocking read of the run index, on the read models' dispatcher. */
-  private <T> CompletionStage<T> indexRead(IndexRead<T> read) {
-    return CompletableFuture.supplyAsync(
-        () -> {
-          try {
-            return read.run();
-          } catch (SQLException e) {
-            throw new CompletionException("reading the run index failed: " + e.getMessage(), e);
-          }
-        },
-        blocking);
-  }
-
-  private interface IndexRead<T> {
-    T run() throws SQLException;
   }
 
   @Override
@@ -348,7 +335,7 @@ final class LocalLatticeClient implements LatticeClient {
         .forEach(m -> members.add(m.address() + " " + roles(m) + " " + status(m.status())));
     CompletionStage<List<AgentView>> agents = agents();
     CompletionStage<List<QueueView>> queues = queues();
-    CompletionStage<Map<RunStatus, Long>> runs = indexRead(runIndex::countByStatus);
+    CompletionStage<Map<RunStatus, Long>> runs = readModels.countByStatus();
     return agents
         .thenCombineAsync(queues, LocalLatticeClient::withLoad, executor)
         .thenCombineAsync(

@@ -6,17 +6,24 @@ import com.typesafe.config.ConfigFactory;
 import dev.lattice.orchestrator.http.HttpApi;
 import dev.lattice.orchestrator.http.HttpSettings;
 import dev.lattice.orchestrator.node.Lattice;
+import dev.lattice.orchestrator.testing.Await;
 import dev.lattice.orchestrator.testing.ChildJvm;
 import dev.lattice.orchestrator.testing.DelayedEcho;
+import dev.lattice.persistence.testing.AuditedRecorder;
+import dev.lattice.protocol.audit.AuditEntry;
+import dev.lattice.protocol.audit.AuditKind;
+import dev.lattice.protocol.ids.RunId;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -231,6 +238,61 @@ class LatticeCliIT {
             "--follow");
     assertThat(executed.exit()).isEqualTo(1);
     assertThat(String.join("\n", executed.out())).contains("run.failed");
+  }
+
+  @Test
+  void auditPrintsTheDecisionsOfARunAndPagesThoseOfABusKey() throws Exception {
+    String busKey = "agent/audit-cli/0/default";
+    RunId runId = RunId.of("audit-cli-run");
+    Instant at = Instant.parse("2026-06-01T12:00:00Z");
+    ActorRef<AuditedRecorder.Record> recorder =
+        AuditedRecorder.spawn(lattice.system(), "audit-cli");
+    Await.result(
+        AuditedRecorder.record(
+            lattice.system(),
+            recorder,
+            List.of(
+                new AuditEntry(at, busKey, AuditKind.ENQUEUED, runId, "a", 1, null, null, null),
+                new AuditEntry(
+                    at, busKey, AuditKind.DISPATCHED, runId, "a", 1, "local.cli", null, null),
+                new AuditEntry(
+                    at,
+                    busKey,
+                    AuditKind.FAILED,
+                    runId,
+                    "a",
+                    1,
+                    "local.cli",
+                    "agent_error",
+                    null))));
+
+    Result text = cli("audit", "audit", runId.value(), "--server", server);
+    assertThat(text.exit()).as(text.err()).isZero();
+    assertThat(text.out().get(0)).startsWith("TIME").contains("KIND").contains("AGENT");
+    assertThat(text.out().subList(1, text.out().size()))
+        .satisfiesExactly(
+            line -> assertThat(line).contains("enqueued").contains(" a "),
+            line -> assertThat(line).contains("dispatched").contains("local.cli"),
+            line -> assertThat(line).contains("failed").contains("agent_error"));
+
+    Result page =
+        cli(
+            "audit-bus",
+            "audit",
+            "--bus-key",
+            busKey,
+            "--limit",
+            "2",
+            "--json",
+            "--server",
+            server);
+    assertThat(page.exit()).as(page.err()).isZero();
+    String json = String.join("\n", page.out());
+    assertThat(json).contains("\"kind\" : \"enqueued\"").contains("\"kind\" : \"dispatched\"");
+    assertThat(json).doesNotContain("\"failed\"").contains("\"next\"");
+
+    Result neither = cli("audit-neither", "audit", "--server", server);
+    assertThat(neither.exit()).isEqualTo(2);
   }
 
   @Test

@@ -7,9 +7,7 @@ import dev.lattice.orchestrator.node.Lattice;
 import dev.lattice.orchestrator.testing.Await;
 import dev.lattice.protocol.api.RunQuery;
 import dev.lattice.protocol.ids.RunId;
-import dev.lattice.protocol.json.LatticeJson;
 import dev.lattice.protocol.run.RunView;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -70,25 +68,6 @@ class HttpApiRouteTest extends JUnitRouteTest {
   private static HttpRequest post(String path, String json) {
     return HttpRequest.POST(path)
         .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, json));
-  }
-
-  private static JsonNode json(TestRouteResult result) {
-    try {
-      return LatticeJson.mapper().readTree(result.entityString());
-    } catch (IOException e) {
-      throw new AssertionError("not JSON: " + result.entityString(), e);
-    }
-  }
-
-  /** Asserts a problem response and returns its body. */
-  private static JsonNode problem(TestRouteResult result, int status, String slug) {
-    result.assertStatusCode(status).assertMediaType("application/problem+json");
-    JsonNode body = json(result);
-    assertThat(body.get("type").asText()).isEqualTo("urn:lattice:problem:" + slug);
-    assertThat(body.get("status").asInt()).isEqualTo(status);
-    assertThat(body.get("title").asText()).isNotBlank();
-    assertThat(body.get("detail").asText()).isNotBlank();
-    return body;
   }
 
   private static long runCount() {

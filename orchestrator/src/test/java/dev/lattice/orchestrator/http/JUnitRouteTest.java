@@ -1,5 +1,10 @@
 package dev.lattice.orchestrator.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lattice.protocol.json.LatticeJson;
+import java.io.IOException;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
@@ -19,6 +24,26 @@ abstract class JUnitRouteTest extends RouteTest {
 
   /** The node's actor system. */
   abstract org.apache.pekko.actor.typed.ActorSystem<?> nodeSystem();
+
+  /** The body of a response, as JSON. */
+  static JsonNode json(TestRouteResult result) {
+    try {
+      return LatticeJson.mapper().readTree(result.entityString());
+    } catch (IOException e) {
+      throw new AssertionError("not JSON: " + result.entityString(), e);
+    }
+  }
+
+  /** Asserts a problem response and returns its body. */
+  static JsonNode problem(TestRouteResult result, int status, String slug) {
+    result.assertStatusCode(status).assertMediaType("application/problem+json");
+    JsonNode body = json(result);
+    assertThat(body.get("type").asText()).isEqualTo("urn:lattice:problem:" + slug);
+    assertThat(body.get("status").asInt()).isEqualTo(status);
+    assertThat(body.get("title").asText()).isNotBlank();
+    assertThat(body.get("detail").asText()).isNotBlank();
+    return body;
+  }
 
   @Override
   public ActorSystem system() {

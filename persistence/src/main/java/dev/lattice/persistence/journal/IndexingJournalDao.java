@@ -1,7 +1,10 @@
 package dev.lattice.persistence.journal;
 
+import dev.lattice.persistence.readmodel.AuditStatements;
 import dev.lattice.persistence.readmodel.RunIndexChange;
 import dev.lattice.persistence.readmodel.RunIndexStatements;
+import dev.lattice.protocol.audit.AuditEntry;
+import dev.lattice.protocol.audit.Audited;
 import dev.lattice.protocol.run.RunChange;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -36,7 +39,9 @@ import slick.jdbc.SimpleJdbcAction;
  * The journal's data access, extended to keep the run index ({@code lattice_run_index}) in the same
  * transactions as the run events it reflects: a run's row is inserted with its {@code run.started}
  * event and its status changes with the event that changes it. The index therefore never misses a
- * run nor lags its journal, and costs no commits of its own.
+ * run nor lags its journal, and costs no commits of its own. The audit trail ({@code
+ * lattice_audit}) is kept the same way: the entries of an {@link Audited} event are inserted with
+ * it.
  *
  * <p>Everything else is pekko-persistence-jdbc's: serialization, the write queue that batches
  * concurrent writes into one transaction, recovery and queries. Only the last step, writing a batch
@@ -52,6 +57,10 @@ public final class IndexingJournalDao extends DefaultJournalDao {
 
   /** Index changes of rows on their way to the write queue, by persistence id and sequence nr. */
   private final ConcurrentHashMap<String, RunIndexChange> pending = new ConcurrentHashMap<>();
+
+  /** Audit entries of rows on their way to the write queue, by persistence id and sequence nr. */
+  private final ConcurrentHashMap<String, List<AuditEntry>> pendingAudit =
+      new ConcurrentHashMap<>();
 
   public IndexingJournalDao(
       JdbcBackend.JdbcDatabaseDef db,
@@ -73,6 +82,9 @@ public final class IndexingJournalDao extends DefaultJournalDao {
           pending.put(
               key(repr.persistenceId(), repr.sequenceNr()),
               RunIndexChange.of(repr.persistenceId(), change));
+        }
+        if (event instanceof Audited audited && !audited.auditEntries().isEmpty()) {
+          pendingAudit.put(key(repr.persistenceId(), repr.sequenceNr()), audited.auditEntries());
         }
       }
     }
@@ -97,16 +109,25 @@ public final class IndexingJournalDao extends DefaultJournalDao {
     // In sequence order, as the plugin writes them.
     batch.sort(Comparator.comparingLong(JournalPekkoSerializationRow::sequenceNumber));
     List<RunIndexChange> changes = new ArrayList<>();
+    List<AuditEntry> audit = new ArrayList<>();
     for (JournalPekkoSerializationRow row : batch) {
-      RunIndexChange change = pending.remove(key(row.persistenceId(), row.sequenceNumber()));
+      String key = key(row.persistenceId(), row.sequenceNumber());
+      RunIndexChange change = pending.remove(key);
       if (change != null) {
         changes.add(change);
+      }
+      // No lookup at all while no audited event is on its way to the write queue.
+      if (!pendingAudit.isEmpty()) {
+        List<AuditEntry> entries = pendingAudit.remove(key);
+        if (entries != null) {
+          audit.addAll(entries);
+        }
       }
     }
     SimpleJdbcAction<BoxedUnit> write =
         SimpleJdbcAction.apply(
             context -> {
-              write(context.connection(), batch, changes);
+              write(context.connection(), batch, changes, audit);
               return BoxedUnit.UNIT;
             });
     return db().run((DBIOAction) write);
@@ -115,7 +136,8 @@ public final class IndexingJournalDao extends DefaultJournalDao {
   private static void write(
       Connection connection,
       List<JournalPekkoSerializationRow> rows,
-      List<RunIndexChange> changes) {
+      List<RunIndexChange> changes,
+      List<AuditEntry> audit) {
     try {
       boolean autoCommit = connection.getAutoCommit();
       connection.setAutoCommit(false);
@@ -128,6 +150,7 @@ public final class IndexingJournalDao extends DefaultJournalDao {
           insert.executeBatch();
         }
         RunIndexStatements.apply(connection, changes);
+        AuditStatements.insert(connection, audit);
         connection.commit();
       } catch (SQLException | RuntimeException e) {
         connection.rollback();

@@ -16,16 +16,18 @@ import javax.sql.DataSource;
 
 /**
  * Deletes finished runs whose last change is older than a cutoff: each run's journal rows, its
- * snapshots and its run-index row, all in one transaction, so that a run is either wholly there or
- * wholly gone. Recovery and event streams stop at a gap in a run's sequence numbers; a run with no
- * rows at all is simply unknown.
+ * snapshots, its run-index row and its audit trail, all in one transaction, so that a run is either
+ * wholly there or wholly gone. Recovery and event streams stop at a gap in a run's sequence
+ * numbers; a run with no rows at all is simply unknown.
  *
  * <p>Only finished runs are touched, and that is decided inside the deleting transaction: a run's
  * index row is deleted only if it is still terminal and older than the cutoff, and its events only
  * if that delete took the row. The index row changes in the same transaction as the event that
  * changes the run's status, so it never shows a run as finished before its journal does. A finished
  * run never writes again (no lifecycle transition leaves a terminal status), so nothing can be
- * added to a run while or after it is deleted.
+ * added to a run while or after it is deleted. Its dispatchers could still record a decision about
+ * one of its attempts (an agent answering later than the retention age after the run ended); such
+ * an audit row outlives the run.
  *
  * <p>Every method blocks: call it from a dispatcher meant for blocking work.
  */
@@ -46,6 +48,7 @@ public final class JdbcRunRetention {
       "DELETE FROM \"event_journal\" WHERE \"persistence_id\" = ?";
   private static final String DELETE_SNAPSHOTS =
       "DELETE FROM \"snapshot\" WHERE \"persistence_id\" = ?";
+  private static final String DELETE_AUDIT = "DELETE FROM \"lattice_audit\" WHERE \"run_id\" = ?";
 
   private final DataSource dataSource;
   private final UnaryOperator<String> persistenceIdOf;
@@ -111,7 +114,8 @@ public final class JdbcRunRetention {
     long events = 0;
     try (PreparedStatement indexRow = c.prepareStatement(DELETE_INDEX_ROW);
         PreparedStatement journal = c.prepareStatement(DELETE_EVENTS);
-        PreparedStatement snapshots = c.prepareStatement(DELETE_SNAPSHOTS)) {
+        PreparedStatement snapshots = c.prepareStatement(DELETE_SNAPSHOTS);
+        PreparedStatement audit = c.prepareStatement(DELETE_AUDIT)) {
       for (String runId : candidates) {
         indexRow.setString(1, runId);
         indexRow.setTimestamp(bindTerminal(indexRow, 2), before);
@@ -125,6 +129,8 @@ public final class JdbcRunRetention {
         events += journal.executeUpdate();
         snapshots.setString(1, persistenceId);
         snapshots.executeUpdate();
+        audit.setString(1, runId);
+        audit.executeUpdate();
         deleted.add(runId);
       }
     }

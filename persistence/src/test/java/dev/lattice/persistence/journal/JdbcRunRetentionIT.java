@@ -2,6 +2,11 @@ package dev.lattice.persistence.journal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lattice.persistence.readmodel.AuditStatements;
+import dev.lattice.persistence.readmodel.JdbcAuditLog;
+import dev.lattice.protocol.audit.AuditEntry;
+import dev.lattice.protocol.audit.AuditKind;
+import dev.lattice.protocol.ids.RunId;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -17,7 +22,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The retention's deletes on an H2 file with Lattice's schema, rows written here directly. */
+/**
+ * The retention's deletes on an H2 file with Lattice's schema (journal, snapshots, run index, audit
+ * trail), rows written here directly.
+ */
 class JdbcRunRetentionIT {
   private static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");
   private static final Instant OLD = NOW.minus(Duration.ofDays(2));
@@ -64,6 +72,12 @@ class JdbcRunRetentionIT {
     assertThat(count("event_journal", "Run|young")).isEqualTo(3);
     assertThat(count("event_journal", "Run|done-2")).isEqualTo(2);
     assertThat(count("event_journal", "Dispatcher|agent/echo/0/default")).isEqualTo(3);
+    JdbcAuditLog audit = new JdbcAuditLog(dataSource);
+    for (String gone : List.of("done", "failed", "cancelled")) {
+      assertThat(audit.byRun(RunId.of(gone))).isEmpty();
+    }
+    assertThat(audit.byRun(RunId.of("running"))).hasSize(4);
+    assertThat(audit.byRun(RunId.of("done-2"))).hasSize(2);
   }
 
   @Test
@@ -103,6 +117,28 @@ class JdbcRunRetentionIT {
       }
     }
     events("Run|" + runId, events);
+    audit(runId, events);
+  }
+
+  /** {@code entries} audit entries of a run, as its dispatchers record them. */
+  private void audit(String runId, int entries) throws SQLException {
+    List<AuditEntry> trail = new ArrayList<>();
+    for (int i = 0; i < entries; i++) {
+      trail.add(
+          new AuditEntry(
+              OLD,
+              "agent/echo/0/default",
+              AuditKind.DONE,
+              RunId.of(runId),
+              "s" + i,
+              1,
+              null,
+              null,
+              null));
+    }
+    try (Connection c = dataSource.getConnection()) {
+      AuditStatements.insert(c, trail);
+    }
   }
 
   private void events(String persistenceId, int events) throws SQLException {

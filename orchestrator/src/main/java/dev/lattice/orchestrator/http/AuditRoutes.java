@@ -1,0 +1,94 @@
+package dev.lattice.orchestrator.http;
+
+import static dev.lattice.orchestrator.http.JsonSupport.json;
+
+import dev.lattice.orchestrator.node.LatticeClient;
+import dev.lattice.protocol.api.AuditQuery;
+import dev.lattice.protocol.ids.BusKey;
+import java.util.Optional;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * {@code GET /api/v1/runs/{id}/audit} (a run's audit trail) and {@code GET /api/v1/audit?busKey=}
+ * (one dispatcher's decisions, a page at a time), mounted by {@link RunRoutes}: thin translations
+ * of the client's calls.
+ */
+final class AuditRoutes extends AllDirectives {
+  private static final String BUS_KEY = "busKey";
+  private static final String AFTER = "after";
+  private static final String LIMIT = "limit";
+
+  private final LatticeClient client;
+  private final HttpSettings settings;
+
+  AuditRoutes(LatticeClient client, HttpSettings settings) {
+    this.client = client;
+    this.settings = settings;
+  }
+
+  /** {@code /runs/{id}/audit}, below the run's path. */
+  Route ofRun(String id) {
+    return path(
+        "audit",
+        () ->
+            get(
+                () ->
+                    onSuccess(
+                        client.audit(RunRoutes.runId(id)), audit -> completeOK(audit, json()))));
+  }
+
+  /** {@code /audit?busKey=...}. */
+  Route byBusKey() {
+    return path(
+        "audit",
+        () ->
+            get(
+                () ->
+                    parameterOptional(
+                        BUS_KEY,
+                        busKey ->
+                            parameterOptional(
+                                AFTER,
+                                after ->
+                                    parameterOptional(
+                                        LIMIT, limit -> page(query(busKey, after, limit)))))));
+  }
+
+  private Route page(AuditQuery query) {
+    return onSuccess(client.audit(query), page -> completeOK(page, json()));
+  }
+
+  private AuditQuery query(
+      Optional<String> busKey, Optional<String> after, Optional<String> limit) {
+    BusKey key =
+        busKey
+            .map(AuditRoutes::busKey)
+            .orElseThrow(
+                () ->
+                    new ProblemException(
+                        Problem.Kind.INVALID_REQUEST.with(
+                            "busKey is required: the dispatcher's service/role/shard/tenant, e.g."
+                                + " agent/echo/0/default",
+                            BUS_KEY)));
+    int size =
+        limit
+            .map(value -> RunRoutes.limit(value, settings.maxPageSize()))
+            .orElse(settings.defaultPageSize());
+    try {
+      return new AuditQuery(key, after.orElse(null), size);
+    } catch (IllegalArgumentException e) {
+      throw new ProblemException(Problem.Kind.INVALID_REQUEST.with(e.getMessage(), AFTER));
+    }
+  }
+
+  private static BusKey busKey(String value) {
+    try {
+      return BusKey.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new ProblemException(
+          Problem.Kind.INVALID_REQUEST.with(
+              "'" + value + "' is not a bus key: " + e.getMessage(), BUS_KEY));
+    }
+  }
+}

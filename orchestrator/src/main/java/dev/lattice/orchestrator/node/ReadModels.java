@@ -1,0 +1,89 @@
+package dev.lattice.orchestrator.node;
+
+import dev.lattice.persistence.journal.PersistenceSettings;
+import dev.lattice.persistence.query.UnknownRunException;
+import dev.lattice.persistence.readmodel.JdbcAuditLog;
+import dev.lattice.persistence.readmodel.JdbcRunIndex;
+import dev.lattice.protocol.api.AuditPage;
+import dev.lattice.protocol.api.AuditQuery;
+import dev.lattice.protocol.api.RunAudit;
+import dev.lattice.protocol.api.RunPage;
+import dev.lattice.protocol.api.RunQuery;
+import dev.lattice.protocol.api.RunSummary;
+import dev.lattice.protocol.audit.AuditEntry;
+import dev.lattice.protocol.ids.RunId;
+import dev.lattice.protocol.run.RunStatus;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+
+/**
+ * The client's reads of the read models (run index, audit trail): blocking JDBC, run on the read
+ * models' dispatcher so that no actor thread waits for the database.
+ */
+final class ReadModels {
+  private final JdbcRunIndex runIndex;
+  private final JdbcAuditLog auditLog;
+  private final Executor blocking;
+
+  ReadModels(ActorSystem<?> system, JdbcRunIndex runIndex, JdbcAuditLog auditLog) {
+    this.runIndex = runIndex;
+    this.auditLog = auditLog;
+    this.blocking =
+        system
+            .dispatchers()
+            .lookup(DispatcherSelector.fromConfig(PersistenceSettings.READ_MODEL_DISPATCHER));
+  }
+
+  CompletionStage<RunPage> runs(RunQuery query) {
+    return read(() -> runIndex.list(query));
+  }
+
+  CompletionStage<Optional<RunSummary>> summary(RunId runId) {
+    return read(() -> runIndex.find(runId.value()));
+  }
+
+  CompletionStage<Map<RunStatus, Long>> countByStatus() {
+    return read(runIndex::countByStatus);
+  }
+
+  /** A run's audit trail; fails with {@link UnknownRunException} for a run the index lacks. */
+  CompletionStage<RunAudit> audit(RunId runId) {
+    return read(
+        () -> {
+          List<AuditEntry> entries = auditLog.byRun(runId);
+          // Only a trail that is empty needs telling apart from no run at all.
+          if (entries.isEmpty() && runIndex.find(runId.value()).isEmpty()) {
+            throw new UnknownRunException(runId);
+          }
+          return new RunAudit(runId, entries);
+        });
+  }
+
+  CompletionStage<AuditPage> audit(AuditQuery query) {
+    return read(() -> auditLog.byBusKey(query));
+  }
+
+  private <T> CompletionStage<T> read(Read<T> read) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return read.run();
+          } catch (SQLException e) {
+            throw new CompletionException("reading the read models failed: " + e.getMessage(), e);
+          }
+        },
+        blocking);
+  }
+
+  private interface Read<T> {
+    T run() throws SQLException;
+  }
+}

@@ -1,0 +1,157 @@
+package dev.lattice.persistence.journal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.lattice.persistence.readmodel.JdbcAuditLog;
+import dev.lattice.persistence.readmodel.ReadModelDatabase;
+import dev.lattice.persistence.testing.AuditedRecorder;
+import dev.lattice.protocol.api.AuditPage;
+import dev.lattice.protocol.api.AuditQuery;
+import dev.lattice.protocol.audit.AuditEntry;
+import dev.lattice.protocol.audit.AuditKind;
+import dev.lattice.protocol.ids.BusKey;
+import dev.lattice.protocol.ids.RunId;
+import dev.lattice.protocol.json.LatticeJson;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.pattern.StatusReply;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The audit trail through the real journal on an H2 file: the entries of an audited event are
+ * written in the event's own transaction, and read back by run and by bus key in order.
+ */
+class AuditTrailIT {
+  private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(10);
+  private static final Instant AT = Instant.parse("2026-06-01T12:00:00.123Z");
+  private static final BusKey ECHO = BusKey.parse("agent/echo/0/default");
+  private static final BusKey SHELL = BusKey.parse("agent/shell/0/default");
+  private static final RunId FIRST = RunId.of("first-run");
+  private static final RunId SECOND = RunId.of("second-run");
+
+  @TempDir Path data;
+
+  private JournalDatabase database;
+  private ActorTestKit testKit;
+  private ReadModelDatabase readModels;
+  private JdbcAuditLog auditLog;
+
+  @BeforeEach
+  void start() {
+    database = JournalDatabase.h2File(data, "audit", "");
+    SchemaMigrations.migrate(database);
+    Config config =
+        JournalPluginConfig.overlay(database)
+            .withFallback(ConfigFactory.parseResources("lattice-persistence.conf"))
+            .withFallback(ConfigFactory.load())
+            .resolve();
+    testKit = ActorTestKit.create("audit", config);
+    readModels = new ReadModelDatabase(database, 1);
+    auditLog = new JdbcAuditLog(readModels.dataSource());
+  }
+
+  @AfterEach
+  void stop() {
+    testKit.shutdownTestKit();
+    readModels.close();
+  }
+
+  @Test
+  void anAuditedEventsEntriesAreInTheAuditTrailAsSoonAsTheEventIsWritten() throws Exception {
+    ActorRef<AuditedRecorder.Record> recorder = testKit.spawn(AuditedRecorder.create("d1"));
+    AuditEntry enqueued = entry(AuditKind.ENQUEUED, FIRST, ECHO, "a", null, null);
+    AuditEntry reserved =
+        new AuditEntry(
+            AT.plusMillis(1),
+            ECHO.value(),
+            AuditKind.BUDGET_RESERVED,
+            FIRST,
+            "a",
+            1,
+            null,
+            "estimate reserved against the tenant's budget",
+            LatticeJson.mapper().readTree("{\"maxTokens\":2000,\"estimateUsd\":0.05}"));
+    AuditEntry dispatched = entry(AuditKind.DISPATCHED, FIRST, ECHO, "a", "local.echo", null);
+    AuditEntry denied =
+        entry(AuditKind.DENIED, FIRST, SHELL, "b", null, "capability shell is not allowed");
+    AuditEntry otherRun = entry(AuditKind.ENQUEUED, SECOND, ECHO, "x", null, null);
+
+    record(recorder, List.of(enqueued, reserved));
+    assertThat(auditLog.byRun(FIRST)).containsExactly(enqueued, reserved);
+    record(recorder, List.of(dispatched, denied, otherRun));
+    // An audited event without entries, like one that is not audited, adds no row.
+    record(recorder, List.of());
+
+    assertThat(count("SELECT COUNT(*) FROM \"event_journal\"")).isEqualTo(3);
+    assertThat(count("SELECT COUNT(*) FROM \"lattice_audit\"")).isEqualTo(5);
+    assertThat(auditLog.byRun(FIRST)).containsExactly(enqueued, reserved, dispatched, denied);
+    assertThat(auditLog.byRun(SECOND)).containsExactly(otherRun);
+    assertThat(auditLog.byRun(RunId.of("no-such-run"))).isEmpty();
+
+    AuditPage first = auditLog.byBusKey(new AuditQuery(ECHO, null, 2));
+    assertThat(first.entries()).containsExactly(enqueued, reserved);
+    assertThat(first.next()).isNotNull();
+    AuditPage second = auditLog.byBusKey(new AuditQuery(ECHO, first.next(), 2));
+    assertThat(second.entries()).containsExactly(dispatched, otherRun);
+    assertThat(second.next()).isNull();
+    assertThat(auditLog.byBusKey(new AuditQuery(SHELL, null, 10)).entries())
+        .containsExactly(denied);
+  }
+
+  @Test
+  void anAuditEntryThatCannotBeWrittenFailsItsEventsWriteAndNothingOfItIsStored() throws Exception {
+    ActorRef<AuditedRecorder.Record> recorder = testKit.spawn(AuditedRecorder.create("d2"));
+    record(recorder, List.of(entry(AuditKind.ENQUEUED, FIRST, ECHO, "a", null, null)));
+
+    // Longer than the step id column: the audit insert fails, and with it the event's write.
+    String tooLong = "s".repeat(300);
+    TestProbe<StatusReply<Done>> probe = testKit.createTestProbe();
+    recorder.tell(
+        new AuditedRecorder.Record(
+            List.of(
+                entry(AuditKind.DISPATCHED, SECOND, ECHO, "b", "local.echo", null),
+                entry(AuditKind.ENQUEUED, SECOND, ECHO, tooLong, null, null)),
+            probe.ref()));
+    probe.expectTerminated(recorder, WRITE_TIMEOUT);
+
+    assertThat(count("SELECT COUNT(*) FROM \"event_journal\"")).isEqualTo(1);
+    assertThat(auditLog.byRun(SECOND)).isEmpty();
+    assertThat(auditLog.byRun(FIRST)).hasSize(1);
+  }
+
+  private static AuditEntry entry(
+      AuditKind kind, RunId run, BusKey busKey, String stepId, String agentId, String detail) {
+    return new AuditEntry(AT, busKey.value(), kind, run, stepId, 1, agentId, detail, null);
+  }
+
+  /** Persists one event carrying {@code entries}; returns once it is written. */
+  private void record(ActorRef<AuditedRecorder.Record> recorder, List<AuditEntry> entries) {
+    TestProbe<StatusReply<Done>> probe = testKit.createTestProbe();
+    recorder.tell(new AuditedRecorder.Record(entries, probe.ref()));
+    assertThat(probe.receiveMessage(WRITE_TIMEOUT).isSuccess()).isTrue();
+  }
+
+  private long count(String sql) throws SQLException {
+    try (Connection c = readModels.dataSource().getConnection();
+        PreparedStatement query = c.prepareStatement(sql);
+        ResultSet rs = query.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+}
