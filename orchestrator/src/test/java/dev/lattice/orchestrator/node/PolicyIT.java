@@ -11,6 +11,8 @@ import dev.lattice.orchestrator.testing.Await;
 import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.agent.Usage;
 import dev.lattice.protocol.api.ExecuteRequest;
+import dev.lattice.protocol.audit.AuditEntry;
+import dev.lattice.protocol.audit.AuditKind;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.ids.TenantId;
 import dev.lattice.protocol.run.RunEvent;
@@ -85,6 +87,10 @@ class PolicyIT {
     return Await.result(lattice.client().awaitTerminal(runId));
   }
 
+  private static List<AuditEntry> audit(RunView run) {
+    return Await.result(lattice.client().audit(RunId.of(run.runId()))).entries();
+  }
+
   private static List<RunEvent> events(RunId runId) {
     return Await.result(lattice.client().events(runId, 1).runWith(Sink.seq(), lattice.system()));
   }
@@ -101,11 +107,24 @@ class PolicyIT {
         .isEqualTo(
             "model 'gpt-huge' is not on the allow-list lattice.policy.tenants.acme.models [m1]");
     assertThat(done.steps().get(0).attempts()).isEqualTo(1);
-    // The same plan with an allowed model runs.
-    assertThat(
-            run("acme", "{'steps': [{'id': 'a', 'capability': 'llm', 'model': 'm1', 'input': {}}]}")
-                .status())
-        .isEqualTo(RunStatus.COMPLETED);
+    // The dispatcher's audit trail says who denied it and why.
+    Await.until(() -> !audit(done).isEmpty(), java.time.Duration.ofSeconds(10));
+    assertThat(audit(done))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.kind()).isEqualTo(AuditKind.DENIED);
+              assertThat(e.detail()).contains("lattice.policy.tenants.acme.models");
+            });
+    // The same plan with an allowed model runs: enqueued, dispatched to an agent, done.
+    RunView allowed =
+        run("acme", "{'steps': [{'id': 'a', 'capability': 'llm', 'model': 'm1', 'input': {}}]}");
+    assertThat(allowed.status()).isEqualTo(RunStatus.COMPLETED);
+    Await.until(() -> audit(allowed).size() == 3, java.time.Duration.ofSeconds(10));
+    assertThat(audit(allowed))
+        .extracting(AuditEntry::kind)
+        .containsExactly(AuditKind.ENQUEUED, AuditKind.DISPATCHED, AuditKind.DONE);
+    assertThat(audit(allowed).get(1).agentId()).isNotNull();
   }
 
   @Test
