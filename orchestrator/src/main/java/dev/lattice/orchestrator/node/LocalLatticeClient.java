@@ -13,6 +13,7 @@ import dev.lattice.persistence.query.SequencedChange;
 import dev.lattice.persistence.query.SnapshotReader;
 import dev.lattice.persistence.query.UnknownRunException;
 import dev.lattice.persistence.readmodel.JdbcRunIndex;
+import dev.lattice.protocol.agent.AgentBreakers;
 import dev.lattice.protocol.api.AgentView;
 import dev.lattice.protocol.api.ExecuteRequest;
 import dev.lattice.protocol.api.Intervention;
@@ -26,6 +27,7 @@ import dev.lattice.protocol.api.RunPage;
 import dev.lattice.protocol.api.RunQuery;
 import dev.lattice.protocol.api.RunSummary;
 import dev.lattice.protocol.api.SignalRequest;
+import dev.lattice.protocol.ids.AgentId;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.run.RunEvent;
 import dev.lattice.protocol.run.RunFeed;
@@ -325,18 +327,7 @@ final class LocalLatticeClient implements LatticeClient {
     queues.forEach(
         q -> q.inFlightByAgent().forEach((agent, n) -> load.merge(agent, n, Integer::sum)));
     List<AgentView> loaded =
-        agents.stream()
-            .map(
-                a ->
-                    new AgentView(
-                        a.agentId(),
-                        a.node(),
-                        a.capabilities(),
-                        a.models(),
-                        a.maxConcurrent(),
-                        a.priority(),
-                        load.getOrDefault(a.agentId(), 0)))
-            .toList();
+        agents.stream().map(a -> a.withLoad(load.getOrDefault(a.agentId(), 0))).toList();
     return new AgentsAndQueues(loaded, queues);
   }
 
@@ -389,12 +380,22 @@ final class LocalLatticeClient implements LatticeClient {
 
   @Override
   public CompletionStage<List<AgentView>> agents() {
+    CompletionStage<AgentDirectory.Breakers> breakers =
+        AskPattern.ask(directory, AgentDirectory.GetBreakers::new, askTimeout, system.scheduler());
     return agentsNow()
-        .thenApplyAsync(
-            agents -> agents.agents().stream().map(LocalLatticeClient::view).toList(), executor);
+        .thenCombineAsync(
+            breakers,
+            (agents, reported) -> {
+              Map<AgentId, AgentBreakers> byAgent = new HashMap<>();
+              reported.agents().forEach(b -> byAgent.put(b.agentId(), b));
+              return agents.agents().stream()
+                  .map(entry -> view(entry, byAgent.get(entry.manifest().agentId())))
+                  .toList();
+            },
+            executor);
   }
 
-  private static AgentView view(AgentEntry entry) {
+  private static AgentView view(AgentEntry entry, AgentBreakers breakers) {
     var m = entry.manifest();
     return new AgentView(
         m.agentId().value(),
@@ -403,7 +404,9 @@ final class LocalLatticeClient implements LatticeClient {
         m.models().stream().sorted().toList(),
         m.maxConcurrent(),
         m.priority(),
-        0);
+        0,
+        breakers == null ? null : breakers.agent(),
+        breakers == null ? Map.of() : breakers.models());
   }
 
   private CompletionStage<AgentDirectory.Agents> agentsNow() {
