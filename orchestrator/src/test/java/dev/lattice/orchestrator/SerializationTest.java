@@ -12,9 +12,12 @@ import dev.lattice.orchestrator.plan.Plans;
 import dev.lattice.orchestrator.run.RunDeadline;
 import dev.lattice.orchestrator.run.RunEntity;
 import dev.lattice.orchestrator.run.RunState;
+import dev.lattice.protocol.agent.AgentBreakers;
 import dev.lattice.protocol.agent.AgentManifest;
 import dev.lattice.protocol.agent.Assignment;
 import dev.lattice.protocol.agent.AssignmentResult;
+import dev.lattice.protocol.agent.BreakerState;
+import dev.lattice.protocol.agent.BreakerStatus;
 import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.agent.StepError;
 import dev.lattice.protocol.agent.StepOutcome;
@@ -38,6 +41,7 @@ import dev.lattice.protocol.run.RunChange;
 import dev.lattice.protocol.run.RunEvent;
 import dev.lattice.protocol.run.RunFeed;
 import dev.lattice.protocol.run.RunSpec;
+import dev.lattice.worker.agent.BreakerOpen;
 import dev.lattice.worker.agent.WorkerAgent;
 import dev.lattice.worker.agent.WorkerState;
 import java.math.BigDecimal;
@@ -148,6 +152,11 @@ class SerializationTest {
             List.of("other/key/1"),
             AT);
     DispatcherState queue = batch.applyTo(DispatcherState.empty());
+    AgentBreakers breakers =
+        new AgentBreakers(
+            AgentId.of("n.echo"),
+            new BreakerStatus(BreakerState.OPEN, 5, AT, AT.plusSeconds(30)),
+            Map.of("m", new BreakerStatus(BreakerState.HALF_OPEN, 2, AT, null)));
     return Stream.<Object>concat(
         changes.stream(),
         Stream.of(
@@ -182,6 +191,10 @@ class SerializationTest {
             new WorkerAgent.GetManifest(ref.narrow()),
             new WorkerAgent.Accepted("k", AgentId.of("n.echo"), 3),
             new WorkerAgent.Rejected("k", AgentId.of("n.echo"), "busy", 4),
+            new WorkerAgent.Rejected(
+                "k", AgentId.of("n.echo"), "breaker open", 0, new BreakerOpen("m", 1500)),
+            new WorkerAgent.WatchBreakers(ref.narrow()),
+            breakers,
             new WorkerAgent.Finished(ok, 1),
             new WorkerAgent.Cancel("r/a/2"),
             new WorkerAgent.Alive("r/a/2", AgentId.of("n.echo"), 1),
@@ -189,6 +202,8 @@ class SerializationTest {
             WorkerState.empty().record(List.of(ok, failed), 10),
             new AgentDirectory.Subscribe(ref.narrow()),
             new AgentDirectory.Agents(List.of(new AgentEntry(manifest, ref.narrow()))),
+            new AgentDirectory.GetBreakers(ref.narrow()),
+            new AgentDirectory.Breakers(List.of(breakers)),
             new RunAccepted(RUN, true),
             new QueueView("agent/echo/0/acme", 1, 2, Map.of("echo-1", 2)),
             state.view(6),

@@ -10,7 +10,9 @@ import picocli.CommandLine.Command;
 @Command(
     name = "agents",
     mixinStandardHelpOptions = true,
-    description = "List the worker agents of the cluster with their capabilities and load.")
+    description =
+        "List the worker agents of the cluster with their capabilities, load and circuit"
+            + " breakers.")
 final class AgentsCommand extends ClientCommand {
   @Override
   int run(ApiClient api, PrintStream out) {

@@ -1,6 +1,8 @@
 package dev.lattice.orchestrator.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lattice.protocol.agent.BreakerState;
+import dev.lattice.protocol.agent.BreakerStatus;
 import dev.lattice.protocol.agent.Usage;
 import dev.lattice.protocol.api.AgentView;
 import dev.lattice.protocol.api.NodeState;
@@ -170,15 +172,43 @@ final class TextOutput {
   }
 
   static void agents(List<AgentView> agents, PrintStream out) {
-    out.printf("%-24s %-24s %-10s %s%n", "AGENT", "CAPABILITIES", "LOAD", "NODE");
+    out.printf("%-24s %-24s %-10s %-40s %s%n", "AGENT", "CAPABILITIES", "LOAD", "NODE", "BREAKER");
     for (AgentView agent : agents) {
       out.printf(
-          "%-24s %-24s %-10s %s%n",
+          "%-24s %-24s %-10s %-40s %s%n",
           agent.agentId(),
           String.join(",", agent.capabilities()),
           agent.load() + "/" + agent.maxConcurrent(),
-          agent.node());
+          agent.node(),
+          breakers(agent));
     }
+  }
+
+  /** The agent's breaker, then those of its models that are not closed and clean. */
+  private static String breakers(AgentView agent) {
+    StringBuilder text = new StringBuilder(breaker(agent.breaker()));
+    agent
+        .modelBreakers()
+        .forEach(
+            (model, status) -> {
+              if (status.state() != BreakerState.CLOSED || status.consecutiveFailures() > 0) {
+                text.append("; ").append(model).append(": ").append(breaker(status));
+              }
+            });
+    return text.toString();
+  }
+
+  private static String breaker(BreakerStatus status) {
+    if (status == null) {
+      return "unknown";
+    }
+    String text = status.state().wire();
+    if (status.openUntil() != null) {
+      text += " until " + TIME.format(status.openUntil());
+    }
+    return status.consecutiveFailures() == 0
+        ? text
+        : text + " (" + status.consecutiveFailures() + " failures)";
   }
 
   static void state(NodeState state, PrintStream out) {

@@ -1,7 +1,9 @@
 package dev.lattice.orchestrator.directory;
 
 import dev.lattice.protocol.CborSerializable;
+import dev.lattice.protocol.agent.AgentBreakers;
 import dev.lattice.protocol.agent.AgentManifest;
+import dev.lattice.protocol.ids.AgentId;
 import dev.lattice.worker.agent.WorkerAgent;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +23,8 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
 /**
  * A node's view of every worker agent in the cluster. Agents register with the receptionist; the
  * directory follows its listing, asks each new agent for its manifest, and tells subscribers (the
- * dispatchers on this node) the full set whenever it changes.
+ * dispatchers on this node) the full set whenever it changes. It also watches each agent's circuit
+ * breakers: the agent sends them at once and after every change, wherever it lives.
  */
 public final class AgentDirectory extends AbstractBehavior<AgentDirectory.Command> {
 
@@ -33,6 +36,16 @@ public final class AgentDirectory extends AbstractBehavior<AgentDirectory.Comman
 
   /** Answer with the agents once. */
   public record GetAgents(ActorRef<Agents> replyTo) implements Command {}
+
+  /** Answer with the circuit breakers of the agents known now, as they last reported them. */
+  public record GetBreakers(ActorRef<Breakers> replyTo) implements Command {}
+
+  /** The circuit breakers of agents, one entry per agent that has reported them. */
+  public record Breakers(List<AgentBreakers> agents) implements CborSerializable {
+    public Breakers {
+      agents = List.copyOf(agents);
+    }
+  }
 
   /** The agents known now. */
   public record Agents(List<AgentEntry> agents) implements CborSerializable {
@@ -57,10 +70,14 @@ public final class AgentDirectory extends AbstractBehavior<AgentDirectory.Comman
 
   private record SubscriberGone(ActorRef<Agents> subscriber) implements Command {}
 
+  private record BreakersReported(AgentBreakers breakers) implements Command {}
+
   private final Duration askTimeout;
   private final Map<ActorRef<WorkerAgent.Command>, AgentManifest> manifests = new HashMap<>();
   private final Set<ActorRef<WorkerAgent.Command>> listed = new HashSet<>();
   private final Set<ActorRef<Agents>> subscribers = new HashSet<>();
+  private final Map<AgentId, AgentBreakers> breakers = new HashMap<>();
+  private final ActorRef<AgentBreakers> breakerReports;
 
   private AgentDirectory(ActorContext<Command> context, Duration askTimeout) {
     super(context);
@@ -71,6 +88,7 @@ public final class AgentDirectory extends AbstractBehavior<AgentDirectory.Comman
         .getSystem()
         .receptionist()
         .tell(Receptionist.subscribe(WorkerAgent.SERVICE_KEY, listings));
+    this.breakerReports = context.messageAdapter(AgentBreakers.class, BreakersReported::new);
   }
 
   /** A directory that asks agents for their manifests with {@code askTimeout}. */
@@ -87,6 +105,8 @@ public final class AgentDirectory extends AbstractBehavior<AgentDirectory.Comman
         .onMessage(ManifestReceived.class, this::onManifest)
         .onMessage(ManifestMissing.class, this::onManifestMissing)
         .onMessage(SubscriberGone.class, gone -> forget(gone.subscriber()))
+        .onMessage(GetBreakers.class, this::onGetBreakers)
+        .onMessage(BreakersReported.class, this::onBreakersReported)
         .build();
   }
 
@@ -112,6 +132,11 @@ public final class AgentDirectory extends AbstractBehavior<AgentDirectory.Comman
     Set<ActorRef<WorkerAgent.Command>> now =
         changed.listing().getServiceInstances(WorkerAgent.SERVICE_KEY);
     boolean removed = manifests.keySet().retainAll(now);
+    if (removed) {
+      Set<AgentId> known = new HashSet<>();
+      manifests.values().forEach(m -> known.add(m.agentId()));
+      breakers.keySet().retainAll(known);
+    }
     listed.clear();
     listed.addAll(now);
     for (ActorRef<WorkerAgent.Command> agent : now) {
@@ -141,6 +166,7 @@ public final class AgentDirectory extends AbstractBehavior<AgentDirectory.Comman
   private Behavior<Command> onManifest(ManifestReceived received) {
     if (listed.contains(received.agent())) {
       manifests.put(received.agent(), received.manifest());
+      received.agent().tell(new WorkerAgent.WatchBreakers(breakerReports));
       publish();
     }
     return this;
@@ -152,6 +178,20 @@ public final class AgentDirectory extends AbstractBehavior<AgentDirectory.Comman
           .getLog()
           .warn("agent {} did not send its manifest; asking again", missing.agent());
       askManifest(missing.agent());
+    }
+    return this;
+  }
+
+  private Behavior<Command> onGetBreakers(GetBreakers get) {
+    get.replyTo().tell(new Breakers(List.copyOf(breakers.values())));
+    return this;
+  }
+
+  private Behavior<Command> onBreakersReported(BreakersReported reported) {
+    AgentId agent = reported.breakers().agentId();
+    // A late report of an agent that has left is dropped.
+    if (manifests.values().stream().anyMatch(m -> m.agentId().equals(agent))) {
+      breakers.put(agent, reported.breakers());
     }
     return this;
   }

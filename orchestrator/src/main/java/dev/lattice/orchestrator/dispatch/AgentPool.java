@@ -3,6 +3,7 @@ package dev.lattice.orchestrator.dispatch;
 import dev.lattice.orchestrator.directory.AgentEntry;
 import dev.lattice.protocol.ids.AgentId;
 import dev.lattice.worker.agent.WorkerAgent;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -14,7 +15,9 @@ import org.apache.pekko.actor.typed.ActorRef;
  * A dispatcher's view of the agents serving its capability and how loaded they are: its own
  * assignments in flight on each, and the total load each agent last reported (which includes other
  * dispatchers' work). Selection prefers spare capacity, then higher priority, then lower load, then
- * an agent on the dispatcher's own node.
+ * an agent on the dispatcher's own node. An agent whose circuit breaker refused work is left out
+ * until the breaker may accept again: all of its work for the agent's own breaker, only that
+ * model's work for a model's breaker.
  */
 final class AgentPool {
   private record Slot(AgentEntry entry, int inFlightHere, int reportedLoad) {
@@ -30,6 +33,10 @@ final class AgentPool {
   private final String capability;
   private final String localNode;
   private final Map<AgentId, Slot> slots = new HashMap<>();
+  // Until when an agent's breaker (model null) or one of its models' breakers refuses work.
+  private final Map<Breaker, Instant> openBreakers = new HashMap<>();
+
+  private record Breaker(AgentId agent, String model) {}
 
   AgentPool(String capability, String localNode) {
     this.capability = capability;
@@ -52,6 +59,7 @@ final class AgentPool {
     }
     slots.clear();
     slots.putAll(next);
+    openBreakers.keySet().removeIf(breaker -> !slots.containsKey(breaker.agent()));
   }
 
   boolean knows(AgentId agent) {
@@ -63,10 +71,12 @@ final class AgentPool {
     return slot == null ? Optional.empty() : Optional.of(slot.entry().ref());
   }
 
-  /** The best agent with spare capacity, if any. */
-  Optional<AgentId> select() {
+  /** The best agent with spare capacity for work naming {@code model} (or none), if any. */
+  Optional<AgentId> select(String model, Instant now) {
+    openBreakers.values().removeIf(until -> !now.isBefore(until));
     return slots.values().stream()
         .filter(slot -> slot.spare() > 0)
+        .filter(slot -> !refuses(slot.entry().manifest().agentId(), model))
         .min(
             Comparator.comparingInt((Slot s) -> -s.entry().manifest().priority())
                 .thenComparingInt(Slot::load)
@@ -87,6 +97,18 @@ final class AgentPool {
 
   void reported(AgentId agent, int load) {
     slots.computeIfPresent(agent, (id, s) -> new Slot(s.entry(), s.inFlightHere(), load));
+  }
+
+  private boolean refuses(AgentId agent, String model) {
+    return openBreakers.containsKey(new Breaker(agent, null))
+        || (model != null && openBreakers.containsKey(new Breaker(agent, model)));
+  }
+
+  /** A breaker of the agent (that of {@code model}, or its own if null) refuses work until then. */
+  void breakerOpen(AgentId agent, String model, Instant until) {
+    if (slots.containsKey(agent)) {
+      openBreakers.put(new Breaker(agent, model), until);
+    }
   }
 
   /** The agent said it is busy: treat it as full until it reports otherwise. */

@@ -398,7 +398,16 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
               rejected.agentId(),
               rejected.idempotencyKey(),
               rejected.reason());
-      pool.full(reply.agentId());
+      if (rejected.breaker() != null) {
+        // Leave the agent (or that model on it) alone until its breaker may accept, and at least
+        // until the next probe, instead of treating it as merely full and asking again soon.
+        long waitMs =
+            Math.max(rejected.breaker().retryAfterMs(), settings.probeInterval().toMillis());
+        pool.breakerOpen(
+            reply.agentId(), rejected.breaker().model(), clock.instant().plusMillis(waitMs));
+      } else {
+        pool.full(reply.agentId());
+      }
       if (ours) {
         pool.released(reply.agentId());
         timers.startSingleTimer(Probe.INSTANCE, settings.probeInterval());
@@ -484,10 +493,17 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
 
   private List<Route> routeQueued() {
     List<Route> routes = new ArrayList<>();
+    Instant now = clock.instant();
     for (String key : state.queuedKeys()) {
-      var agent = pool.select();
+      String model = state.entry(key).assignment().model();
+      var agent = pool.select(model, now);
       if (agent.isEmpty()) {
-        break;
+        // Only a model's open breaker may keep this one from an agent: work for other models may
+        // still go.
+        if (model == null || pool.select(null, now).isEmpty()) {
+          break;
+        }
+        continue;
       }
       pool.routed(agent.get());
       routes.add(new Route(key, agent.get()));

@@ -15,6 +15,7 @@ import dev.lattice.persistence.query.RunEventStreams;
 import dev.lattice.persistence.query.SequencedChange;
 import dev.lattice.persistence.query.SnapshotReader;
 import dev.lattice.persistence.query.UnknownRunException;
+import dev.lattice.protocol.agent.AgentBreakers;
 import dev.lattice.protocol.api.AgentView;
 import dev.lattice.protocol.api.AuditPage;
 import dev.lattice.protocol.api.AuditQuery;
@@ -31,6 +32,7 @@ import dev.lattice.protocol.api.RunPage;
 import dev.lattice.protocol.api.RunQuery;
 import dev.lattice.protocol.api.RunSummary;
 import dev.lattice.protocol.api.SignalRequest;
+import dev.lattice.protocol.ids.AgentId;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.ids.TenantId;
 import dev.lattice.protocol.plan.ExecutionMode;
@@ -360,18 +362,7 @@ final class LocalLatticeClient implements LatticeClient {
     queues.forEach(
         q -> q.inFlightByAgent().forEach((agent, n) -> load.merge(agent, n, Integer::sum)));
     List<AgentView> loaded =
-        agents.stream()
-            .map(
-                a ->
-                    new AgentView(
-                        a.agentId(),
-                        a.node(),
-                        a.capabilities(),
-                        a.models(),
-                        a.maxConcurrent(),
-                        a.priority(),
-                        load.getOrDefault(a.agentId(), 0)))
-            .toList();
+        agents.stream().map(a -> a.withLoad(load.getOrDefault(a.agentId(), 0))).toList();
     return new AgentsAndQueues(loaded, queues);
   }
 
@@ -424,12 +415,22 @@ final class LocalLatticeClient implements LatticeClient {
 
   @Override
   public CompletionStage<List<AgentView>> agents() {
+    CompletionStage<AgentDirectory.Breakers> breakers =
+        AskPattern.ask(directory, AgentDirectory.GetBreakers::new, askTimeout, system.scheduler());
     return agentsNow()
-        .thenApplyAsync(
-            agents -> agents.agents().stream().map(LocalLatticeClient::view).toList(), executor);
+        .thenCombineAsync(
+            breakers,
+            (agents, reported) -> {
+              Map<AgentId, AgentBreakers> byAgent = new HashMap<>();
+              reported.agents().forEach(b -> byAgent.put(b.agentId(), b));
+              return agents.agents().stream()
+                  .map(entry -> view(entry, byAgent.get(entry.manifest().agentId())))
+                  .toList();
+            },
+            executor);
   }
 
-  private static AgentView view(AgentEntry entry) {
+  private static AgentView view(AgentEntry entry, AgentBreakers breakers) {
     var m = entry.manifest();
     return new AgentView(
         m.agentId().value(),
@@ -438,7 +439,9 @@ final class LocalLatticeClient implements LatticeClient {
         m.models().stream().sorted().toList(),
         m.maxConcurrent(),
         m.priority(),
-        0);
+        0,
+        breakers == null ? null : breakers.agent(),
+        breakers == null ? Map.of() : breakers.models());
   }
 
   private CompletionStage<AgentDirectory.Agents> agentsNow() {

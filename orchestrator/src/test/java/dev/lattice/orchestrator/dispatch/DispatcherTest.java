@@ -23,6 +23,7 @@ import dev.lattice.protocol.ids.BusKey;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.ids.TenantId;
 import dev.lattice.protocol.plan.Budget;
+import dev.lattice.worker.agent.BreakerOpen;
 import dev.lattice.worker.agent.WorkerAgent;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -147,13 +148,17 @@ class DispatcherTest {
   }
 
   private static Assignment assignment(String step) {
+    return assignment(step, null);
+  }
+
+  private static Assignment assignment(String step, String model) {
     return new Assignment(
         RunId.of("run-1"),
         step,
         1,
         null,
         "echo",
-        null,
+        model,
         null,
         1000,
         JsonNodeFactory.instance.nullNode(),
@@ -237,6 +242,51 @@ class DispatcherTest {
     dispatcher.tell(new Dispatcher.Enqueue(assignment("s1")));
     assertThat(assigned(high).assignment().stepId()).isEqualTo("s1");
     low.expectNoMessage(Duration.ofMillis(50));
+  }
+
+  /** The agent answers {@code assign} that its breaker (or {@code model}'s) is open. */
+  private static void refuseByBreaker(WorkerAgent.Assign assign, String model, long retryAfterMs) {
+    assign
+        .replyTo()
+        .tell(
+            new WorkerAgent.Rejected(
+                assign.assignment().idempotencyKey(),
+                AgentId.of("a"),
+                "circuit breaker open",
+                0,
+                new BreakerOpen(model, retryAfterMs)));
+  }
+
+  @Test
+  void anAgentWhoseBreakerIsOpenGetsNoWorkUntilItMayAcceptAgain() {
+    List<AgentEntry> entries = new java.util.ArrayList<>();
+    TestProbe<WorkerAgent.Command> a = agent("a", 5, 1, entries);
+    agentsOf.tell(new AgentDirectory.Agents(entries));
+    dispatcher.tell(new Dispatcher.Enqueue(assignment("s1")));
+    long coolDownMs = 600;
+    long refusedAt = System.nanoTime();
+    refuseByBreaker(assigned(a), null, coolDownMs);
+    // Not merely full: the probe interval (100 ms) passes several times without a new try.
+    a.expectNoMessage(Duration.ofMillis(coolDownMs / 2));
+    assertThat(assigned(a).assignment().stepId()).isEqualTo("s1");
+    assertThat(Duration.ofNanos(System.nanoTime() - refusedAt))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(coolDownMs));
+  }
+
+  @Test
+  void aModelsOpenBreakerKeepsOnlyThatModelsWorkFromTheAgent() {
+    List<AgentEntry> entries = new java.util.ArrayList<>();
+    TestProbe<WorkerAgent.Command> a = agent("a", 5, 0, entries);
+    agentsOf.tell(new AgentDirectory.Agents(entries));
+    dispatcher.tell(new Dispatcher.Enqueue(assignment("s1", "m1")));
+    refuseByBreaker(assigned(a), "m1", 60_000);
+    dispatcher.tell(new Dispatcher.Enqueue(assignment("s2", "m1")));
+    dispatcher.tell(new Dispatcher.Enqueue(assignment("s3", "m2")));
+    dispatcher.tell(new Dispatcher.Enqueue(assignment("s4")));
+    assertThat(assigned(a).assignment().stepId()).isEqualTo("s3");
+    assertThat(assigned(a).assignment().stepId()).isEqualTo("s4");
+    a.expectNoMessage(Duration.ofMillis(300));
+    assertThat(queue().queued()).isEqualTo(2);
   }
 
   @Test

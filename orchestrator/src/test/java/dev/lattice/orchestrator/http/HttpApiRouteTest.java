@@ -341,6 +341,28 @@ class HttpApiRouteTest extends JUnitRouteTest {
   }
 
   @Test
+  void agentsShowTheirCircuitBreakers() {
+    // Each agent reports its breakers to the directory just after registering.
+    JsonNode[] echo = new JsonNode[1];
+    Await.until(
+        () -> {
+          for (JsonNode agent : json(run(HttpRequest.GET("/api/v1/agents")))) {
+            if (agent.get("agentId").asText().equals("local.echo")) {
+              echo[0] = agent;
+            }
+          }
+          return echo[0] != null && echo[0].has("breaker");
+        },
+        Duration.ofSeconds(10));
+    JsonNode breaker = echo[0].get("breaker");
+    assertThat(breaker.get("state").asText()).isEqualTo("closed");
+    assertThat(breaker.get("consecutiveFailures").asInt()).isZero();
+    assertThat(breaker.get("since").asText()).isNotBlank();
+    assertThat(breaker.has("openUntil")).isFalse();
+    assertThat(echo[0].get("modelBreakers").size()).isZero();
+  }
+
+  @Test
   void probesAnswer() {
     assertThat(json(run(HttpRequest.GET("/health")).assertStatusCode(200)).get("status").asText())
         .isEqualTo("up");

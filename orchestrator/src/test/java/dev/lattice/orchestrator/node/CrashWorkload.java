@@ -3,6 +3,8 @@ package dev.lattice.orchestrator.node;
 import static dev.lattice.orchestrator.plan.Plans.json;
 import static dev.lattice.orchestrator.plan.Plans.plan;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import dev.lattice.orchestrator.testing.ExecutionLog;
 import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.api.ExecuteRequest;
@@ -29,6 +31,13 @@ final class CrashWorkload {
   static final int MAX_CONCURRENT = 256;
 
   static final String SIGNAL = "approve";
+
+  /**
+   * The workload's agent fails on purpose, many times at once: a circuit breaker would hold every
+   * run for its cool-down, which is not what the crash test is about.
+   */
+  static final Config NODE_CONFIG =
+      ConfigFactory.parseString("lattice.worker.breaker.enabled = off");
 
   /** Wait steps wait from 4 s to 21 s: all wait at the kill, some fall due while no node runs. */
   private static final long SHORTEST_TIMER_MS = 4_000;

@@ -42,6 +42,7 @@ public final class DurableCrashDriver {
     Lattice lattice =
         Lattice.builder()
             .dataDirectory(data)
+            .config(CrashWorkload.NODE_CONFIG)
             .action(
                 CrashWorkload.CAPABILITY, CrashWorkload.action(log), CrashWorkload.MAX_CONCURRENT)
             .start();

@@ -89,6 +89,7 @@ class DurableCrashIT {
     try (Lattice second =
         Lattice.builder()
             .dataDirectory(data)
+            .config(CrashWorkload.NODE_CONFIG)
             .action(
                 CrashWorkload.CAPABILITY,
                 CrashWorkload.action(new ExecutionLog(executions, SECOND)),

@@ -4,6 +4,7 @@ import static dev.lattice.orchestrator.plan.Plans.json;
 import static dev.lattice.orchestrator.plan.Plans.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.typesafe.config.ConfigFactory;
 import dev.lattice.orchestrator.run.RunEntity;
 import dev.lattice.orchestrator.testing.Await;
 import dev.lattice.orchestrator.testing.JournalRows;
@@ -141,6 +142,9 @@ class LongRunIT {
   private Lattice node(AgentAction held) {
     return Lattice.builder()
         .dataDirectory(data)
+        // The flaky agent fails on purpose to make a long history; a circuit breaker would
+        // hold its work for a cool-down after a few failures.
+        .config(ConfigFactory.parseString("lattice.worker.breaker.enabled = off"))
         .action("held", held)
         .action("flaky", this::failUntilLastAttempt)
         .start();

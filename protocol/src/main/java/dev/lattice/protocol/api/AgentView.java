@@ -1,6 +1,8 @@
 package dev.lattice.protocol.api;
 
+import dev.lattice.protocol.agent.BreakerStatus;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One worker agent as the cluster sees it.
@@ -12,6 +14,9 @@ import java.util.List;
  * @param maxConcurrent its capacity
  * @param priority its routing priority
  * @param load assignments in flight on it, as this node's dispatchers count them
+ * @param breaker the circuit breaker of the agent itself, as it last reported it; absent until it
+ *     has
+ * @param modelBreakers the circuit breaker of each of its models, by model name
  */
 public record AgentView(
     String agentId,
@@ -20,4 +25,25 @@ public record AgentView(
     List<String> models,
     int maxConcurrent,
     int priority,
-    int load) {}
+    int load,
+    BreakerStatus breaker,
+    Map<String, BreakerStatus> modelBreakers) {
+
+  public AgentView {
+    modelBreakers = modelBreakers == null ? Map.of() : modelBreakers;
+  }
+
+  /** This view with {@code value} as its load. */
+  public AgentView withLoad(int value) {
+    return new AgentView(
+        agentId,
+        node,
+        capabilities,
+        models,
+        maxConcurrent,
+        priority,
+        value,
+        breaker,
+        modelBreakers);
+  }
+}

@@ -1,6 +1,7 @@
 package dev.lattice.worker.agent;
 
 import dev.lattice.protocol.CborSerializable;
+import dev.lattice.protocol.agent.AgentBreakers;
 import dev.lattice.protocol.agent.AgentManifest;
 import dev.lattice.protocol.agent.Assignment;
 import dev.lattice.protocol.agent.AssignmentResult;
@@ -21,6 +22,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -53,6 +55,11 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
  * event (a group commit), so a busy agent writes one journal row per batch, not per assignment, and
  * no result waits for a write.
  *
+ * <p>Circuit breakers ({@link Breakers}) stand in front of the action: after too many failures in a
+ * row an agent (or one of its models) refuses assignments with a {@link Rejected} naming its open
+ * breaker, for a cool-down; then one assignment goes through as the probe. The agent tells those
+ * watching its breakers ({@link WatchBreakers}) whenever one changes.
+ *
  * <p>Invariants: an idempotency key whose result is known is answered with it and never runs again;
  * a key in flight is not started twice; no more than {@code maxConcurrent} run at once. Assignments
  * in flight when the agent stops, and results not yet recorded, are lost with it: the dispatcher
@@ -83,6 +90,20 @@ public final class WorkerAgent
   /** Answer with the agent's manifest. */
   public record GetManifest(ActorRef<AgentManifest> replyTo) implements Command {}
 
+  /** Messages about the agent's circuit breakers, all handled by its {@link Breakers}. */
+  sealed interface BreakerCommand extends Command {}
+
+  /** Send the agent's circuit breakers to {@code watcher} now and after every change. */
+  public record WatchBreakers(ActorRef<AgentBreakers> watcher) implements BreakerCommand {}
+
+  /** A breakers' watcher stopped. */
+  record BreakerWatcherGone(ActorRef<AgentBreakers> watcher) implements BreakerCommand {}
+
+  /** A breaker's cool-down may have ended. */
+  enum BreakerDue implements BreakerCommand {
+    INSTANCE
+  }
+
   /** The action of an assignment finished. */
   record ActionFinished(Assignment assignment, StepOutcome outcome) implements Command {}
 
@@ -107,9 +128,21 @@ public final class WorkerAgent
   /** The agent took the assignment and is running it. */
   public record Accepted(String idempotencyKey, AgentId agentId, int load) implements Reply {}
 
-  /** The agent will not run the assignment; send it elsewhere or later. */
-  public record Rejected(String idempotencyKey, AgentId agentId, String reason, int load)
-      implements Reply {}
+  /**
+   * The agent will not run the assignment; send it elsewhere or later.
+   *
+   * @param reason why, for people
+   * @param breaker set when an open circuit breaker refused it
+   */
+  public record Rejected(
+      String idempotencyKey, AgentId agentId, String reason, int load, BreakerOpen breaker)
+      implements Reply {
+
+    /** A rejection for another reason than a breaker (busy, not served). */
+    public Rejected(String idempotencyKey, AgentId agentId, String reason, int load) {
+      this(idempotencyKey, agentId, reason, load, null);
+    }
+  }
 
   /** The action running the assignment sent a heartbeat. */
   public record Alive(String idempotencyKey, AgentId agentId, int load) implements Reply {}
@@ -153,6 +186,7 @@ public final class WorkerAgent
   private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
   private final HeartbeatGates heartbeats = new HeartbeatGates();
   private final Map<String, AssignmentResult> unrecorded = new LinkedHashMap<>();
+  private final Breakers breakers;
 
   private WorkerAgent(
       ActorContext<Command> context,
@@ -188,6 +222,7 @@ public final class WorkerAgent
               return !cancelled.contains(key);
             });
     this.outcomeCheck = new OutcomeCheck();
+    this.breakers = new Breakers(manifest, settings.breaker(), context, timers, clock.instant());
   }
 
   /** An agent with {@code manifest} running {@code action}, registered with the receptionist. */
@@ -225,6 +260,12 @@ public final class WorkerAgent
         .onCommand(Cancel.class, this::onCancel)
         .onCommand(Beat.class, this::onBeat)
         .onCommand(Flush.class, (state, flush) -> onFlush())
+        .onCommand(
+            BreakerCommand.class,
+            (state, command) -> {
+              breakers.on(command, clock.instant());
+              return Effect().noReply();
+            })
         .build();
   }
 
@@ -247,11 +288,19 @@ public final class WorkerAgent
       return Effect()
           .reply(
               assign.replyTo(),
-              rejected(key, "capability '" + assignment.capability() + "' is not served here"));
+              rejected(
+                  key, "capability '" + assignment.capability() + "' is not served here", null));
+    }
+    Instant now = clock.instant();
+    Optional<BreakerOpen> open = breakers.refusal(assignment, now);
+    if (open.isPresent()) {
+      return Effect()
+          .reply(assign.replyTo(), rejected(key, Breakers.reason(open.get()), open.get()));
     }
     if (inFlight.size() >= manifest.maxConcurrent()) {
-      return Effect().reply(assign.replyTo(), rejected(key, "busy"));
+      return Effect().reply(assign.replyTo(), rejected(key, "busy", null));
     }
+    breakers.admit(assignment, now);
     List<ActorRef<Reply>> waiters = new ArrayList<>();
     waiters.add(assign.replyTo());
     inFlight.put(key, waiters);
@@ -320,6 +369,7 @@ public final class WorkerAgent
     running.remove(key);
     heartbeats.close(key);
     unrecorded.put(key, result);
+    breakers.record(assignment, outcome, clock.instant());
     // The result goes out at once; its record follows shortly, with others. The record is what
     // answers a repeated assignment after a restart: losing the last few milliseconds of records
     // in a crash only means those attempts may run again, which at-least-once allows.
@@ -352,8 +402,8 @@ public final class WorkerAgent
     return new Accepted(key, manifest.agentId(), inFlight.size());
   }
 
-  private Rejected rejected(String key, String reason) {
-    return new Rejected(key, manifest.agentId(), reason, inFlight.size());
+  private Rejected rejected(String key, String reason, BreakerOpen breaker) {
+    return new Rejected(key, manifest.agentId(), reason, inFlight.size(), breaker);
   }
 
   @Override

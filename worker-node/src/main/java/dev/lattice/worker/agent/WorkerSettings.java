@@ -19,6 +19,7 @@ import java.util.Set;
  * @param recordDelay how long a result may wait to be recorded with later ones
  * @param recordBatch results that are recorded at once without waiting
  * @param heartbeatsPerTimeout heartbeats passed on to the run per heartbeat timeout, at most
+ * @param breaker when the agents' circuit breakers open and for how long
  */
 public record WorkerSettings(
     String nodeName,
@@ -31,7 +32,8 @@ public record WorkerSettings(
     int shellMaxOutputBytes,
     java.time.Duration recordDelay,
     int recordBatch,
-    int heartbeatsPerTimeout) {
+    int heartbeatsPerTimeout,
+    BreakerSettings breaker) {
 
   public static WorkerSettings create(Config config) {
     Config c = config.getConfig("lattice.worker");
@@ -46,7 +48,8 @@ public record WorkerSettings(
         c.getInt("shell.max-output-bytes"),
         c.getDuration("record-delay"),
         c.getInt("record-batch"),
-        c.getInt("heartbeats-per-timeout"));
+        c.getInt("heartbeats-per-timeout"),
+        BreakerSettings.create(c));
   }
 
   /** This node's agents plus {@code extra} ones (those an embedding application registers). */
@@ -64,6 +67,7 @@ public record WorkerSettings(
         shellMaxOutputBytes,
         recordDelay,
         recordBatch,
-        heartbeatsPerTimeout);
+        heartbeatsPerTimeout,
+        breaker);
   }
 }

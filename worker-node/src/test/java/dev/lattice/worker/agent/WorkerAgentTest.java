@@ -32,25 +32,33 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 class WorkerAgentTest {
-  private static final ActorTestKit testKit =
-      ActorTestKit.create(
-          com.typesafe.config.ConfigFactory.parseString(
-                  "lattice.worker.action-dispatcher { type = Dispatcher, executor ="
-                      + " thread-pool-executor, thread-pool-executor.fixed-pool-size = 4 }")
-              .withFallback(EventSourcedBehaviorTestKit.config()));
+  /** An action dispatcher small enough for a test machine. */
+  static final com.typesafe.config.Config CONFIG =
+      com.typesafe.config.ConfigFactory.parseString(
+              "lattice.worker.action-dispatcher { type = Dispatcher, executor ="
+                  + " thread-pool-executor, thread-pool-executor.fixed-pool-size = 4 }")
+          .withFallback(EventSourcedBehaviorTestKit.config());
+
+  private static final ActorTestKit testKit = ActorTestKit.create(CONFIG);
   private static final WorkerSettings SETTINGS =
-      new WorkerSettings(
-          "test",
-          List.of(),
-          100,
-          1000,
-          "lattice.worker.action-dispatcher",
-          Set.of(),
-          Path.of("."),
-          1024,
-          Duration.ofMillis(10),
-          100,
-          4);
+      settings(new BreakerSettings(true, 5, Duration.ofSeconds(30), 2.0, Duration.ofMinutes(5)));
+
+  /** Worker settings for tests, with {@code breaker}. */
+  static WorkerSettings settings(BreakerSettings breaker) {
+    return new WorkerSettings(
+        "test",
+        List.of(),
+        100,
+        1000,
+        "lattice.worker.action-dispatcher",
+        Set.of(),
+        Path.of("."),
+        1024,
+        Duration.ofMillis(10),
+        100,
+        4,
+        breaker);
+  }
 
   private final AtomicInteger runs = new AtomicInteger();
   private final TestProbe<WorkerAgent.Reply> dispatcher = testKit.createTestProbe();
