@@ -9,6 +9,7 @@ import dev.lattice.orchestrator.policy.TenantLedger;
 import dev.lattice.protocol.CborSerializable;
 import dev.lattice.protocol.agent.Assignment;
 import dev.lattice.protocol.agent.AssignmentResult;
+import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.agent.Spend;
 import dev.lattice.protocol.agent.StepError;
 import dev.lattice.protocol.agent.StepOutcome;
@@ -53,8 +54,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
  *
  * <p>Invariants: an idempotency key is accepted once; an agent never holds more of this
  * dispatcher's work than its capacity; a routed assignment is re-sent to the same agent after a
- * restart, so the agent can answer from its record instead of running it again; work of an agent
- * that leaves goes back to the queue.
+ * restart, so the agent can answer from its record instead of running it again; an attempt whose
+ * agent leaves while running it ends as a {@code worker_lost} failure, which the run retries.
  */
 public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
 
@@ -167,6 +168,8 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
     this.pool = new AgentPool(busKey.role(), localNode);
     this.agentReplies = context.messageAdapter(WorkerAgent.Reply.class, FromAgent::new);
     this.reservations = context.messageAdapter(TenantLedger.Reservation.class, Reserved::new);
+    // Named outright: found from the call stack, the logger's name was at times Pekko's own.
+    context.setLoggerName(Dispatcher.class);
   }
 
   /**
@@ -422,9 +425,15 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
     agentsKnown = true;
     pool.update(changed.agents());
     List<Route> requeue = new ArrayList<>();
+    List<String> lost = new ArrayList<>();
+    List<AuditEntry> notes = new ArrayList<>();
     for (DispatcherState.Entry entry : state.inFlight()) {
-      if (!pool.knows(entry.agentId())) {
+      if (!pool.knows(entry.agentId()) && first) {
+        // After a restart an agent may only not be listed yet: the attempt waits for one, and
+        // an agent that has its result answers from its record.
         requeue.add(new Route(entry.key(), null));
+      } else if (!pool.knows(entry.agentId())) {
+        lost.add(workerLost(entry, notes));
       } else if (first) {
         // After a restart: count what is in flight and re-send it to the same agent, which
         // answers from its record if it already finished the work.
@@ -433,8 +442,44 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
             .ifPresent(ref -> ref.tell(new WorkerAgent.Assign(entry.assignment(), agentReplies)));
       }
     }
-    decide(List.of(), requeue, List.of(), List.of());
+    decide(List.of(), requeue, lost, notes);
     return this;
+  }
+
+  /**
+   * Ends an attempt whose agent left while it ran (the agent stopped, or its node left or became
+   * unreachable): the run hears a {@code worker_lost} failure and retries it as a new attempt, so a
+   * late result of this one is stale; its budget hold is released. Returns its key, to finish here,
+   * and adds what to audit to {@code notes}.
+   */
+  private String workerLost(DispatcherState.Entry entry, List<AuditEntry> notes) {
+    getContext()
+        .getLog()
+        .info("agent {} left while running {}: worker_lost", entry.agentId(), entry.key());
+    StepError error =
+        StepError.of(
+            ErrorClass.WORKER_LOST,
+            "agent " + entry.agentId().value() + " left while running the attempt");
+    runs.finished(
+        AssignmentResult.of(
+            entry.assignment(), entry.agentId(), new StepOutcome.Failed(error, Usage.NONE)));
+    remember(entry.key());
+    Instant now = clock.instant();
+    Reconciled reconciled = settle(entry.assignment(), Usage.NONE);
+    if (reconciled != null) {
+      notes.add(
+          audit.entry(
+              AuditKind.BUDGET_RECONCILED, entry.assignment(), null, null, reconciled, now));
+    }
+    notes.add(
+        audit.entry(
+            AuditKind.WORKER_LOST,
+            entry.assignment(),
+            entry.agentId(),
+            error.message(),
+            null,
+            now));
+    return entry.key();
   }
 
   private Behavior<Command> onProbe() {

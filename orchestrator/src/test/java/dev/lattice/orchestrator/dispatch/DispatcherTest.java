@@ -18,6 +18,7 @@ import dev.lattice.protocol.agent.Spend;
 import dev.lattice.protocol.agent.StepOutcome;
 import dev.lattice.protocol.agent.Usage;
 import dev.lattice.protocol.api.QueueView;
+import dev.lattice.protocol.audit.AuditKind;
 import dev.lattice.protocol.ids.AgentId;
 import dev.lattice.protocol.ids.BusKey;
 import dev.lattice.protocol.ids.RunId;
@@ -36,6 +37,8 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
+import org.apache.pekko.persistence.typed.PersistenceId;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -204,6 +207,43 @@ class DispatcherTest {
     return probe.receiveMessage();
   }
 
+  /** The queue's depth and what it has in flight on each agent. */
+  private void assertQueue(int queued, int inFlight, Map<String, Integer> byAgent) {
+    QueueView view = queue();
+    assertThat(view.busKey()).isEqualTo(busKey.value());
+    assertThat(List.of(view.queued(), view.inFlight())).containsExactly(queued, inFlight);
+    assertThat(view.inFlightByAgent()).isEqualTo(byAgent);
+  }
+
+  /**
+   * Waits until the dispatcher's log has written that it accepted {@code assignment} (and so every
+   * decision before it), so that a restart finds it.
+   */
+  private void awaitRecorded(Assignment assignment) {
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            () -> {
+              assertThat(written())
+                  .flatMap(DispatchLog.Batch::accepted)
+                  .extracting(accepted -> accepted.assignment().idempotencyKey())
+                  .contains(assignment.idempotencyKey());
+              return null;
+            });
+  }
+
+  /** What the dispatcher's log has written so far. */
+  private List<DispatchLog.Batch> written() {
+    String id = PersistenceId.of(Dispatcher.ENTITY_TYPE_KEY.name(), busKey.value()).id();
+    return PersistenceTestKit.create(testKit.system()).persistedInStorage(id).stream()
+        .map(DispatchLog.Batch.class::cast)
+        .toList();
+  }
+
+  private static WorkerAgent.Finished finished(Assignment assignment, String agent, StepOutcome o) {
+    return new WorkerAgent.Finished(AssignmentResult.of(assignment, AgentId.of(agent), o), 0);
+  }
+
   @Test
   void routesToTheLeastLoadedAgentAndQueuesBeyondCapacity() {
     List<AgentEntry> entries = new java.util.ArrayList<>();
@@ -220,7 +260,7 @@ class DispatcherTest {
     // Both agents are at capacity: s3 waits, in the queue.
     a.expectNoMessage(Duration.ofMillis(100));
     b.expectNoMessage(Duration.ofMillis(100));
-    assertThat(queue()).isEqualTo(new QueueView(busKey.value(), 1, 2, Map.of("a", 1, "b", 1)));
+    assertQueue(1, 2, Map.of("a", 1, "b", 1));
 
     // a finishes: its result goes to the run, and s3 goes to a.
     AssignmentResult result =
@@ -325,16 +365,88 @@ class DispatcherTest {
   }
 
   @Test
-  void workOfAnAgentThatLeavesGoesBackToTheQueueAndOnToAnother() {
+  void anAttemptWhoseAgentLeavesFailsWithWorkerLostAndALateResultIsOnlyPassedOn() {
     List<AgentEntry> entries = new java.util.ArrayList<>();
     TestProbe<WorkerAgent.Command> a = agent("a", 5, 1, entries);
+    TestProbe<WorkerAgent.Command> b = agent("b", 5, 0, entries);
     agentsOf.tell(new AgentDirectory.Agents(entries));
-    dispatcher.tell(new Dispatcher.Enqueue(assignment("s1")));
-    assigned(a);
-    List<AgentEntry> others = new java.util.ArrayList<>();
-    TestProbe<WorkerAgent.Command> b = agent("b", 5, 0, others);
-    agentsOf.tell(new AgentDirectory.Agents(others));
-    assertThat(assigned(b).assignment().stepId()).isEqualTo("s1");
+    // A tenant with a budget: the attempt holds part of it while it runs.
+    Assignment s1 = assignment("s1", "acme", "m1", null, 0);
+    dispatcher.tell(new Dispatcher.Enqueue(s1));
+    WorkerAgent.Assign routed = assigned(a);
+
+    // a leaves while it runs s1: the attempt ends as worker_lost, for the run to retry.
+    agentsOf.tell(new AgentDirectory.Agents(List.of(entries.get(1))));
+    AssignmentResult lost = finishedResult();
+    assertThat(lost.idempotencyKey()).isEqualTo(s1.idempotencyKey());
+    assertThat(lost.agentId()).isEqualTo(AgentId.of("a"));
+    StepOutcome.Failed failure = (StepOutcome.Failed) lost.outcome();
+    assertThat(failure.error().errorClass()).isEqualTo(ErrorClass.WORKER_LOST);
+    assertThat(failure.error().message()).contains("agent a left");
+    assertThat(failure.usage()).isEqualTo(Usage.NONE);
+    // Its hold goes back to the tenant, and the log audits the loss.
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            () -> {
+              assertThat(ledgerCalls).contains("settle run-1/s1/1 0 0");
+              assertThat(written())
+                  .flatMap(DispatchLog.Batch::audit)
+                  .filteredOn(entry -> entry.kind() == AuditKind.WORKER_LOST)
+                  .singleElement()
+                  .satisfies(entry -> assertThat(entry.agentId()).isEqualTo("a"));
+              return null;
+            });
+
+    // The attempt is finished here: not routed again, not even when the run re-sends it.
+    dispatcher.tell(new Dispatcher.Enqueue(s1));
+    b.expectNoMessage(Duration.ofMillis(100));
+    assertQueue(0, 0, Map.of());
+
+    // A late result of the lost attempt goes on to the run (which ignores it as stale) and
+    // changes nothing here.
+    routed
+        .replyTo()
+        .tell(finished(s1, "a", StepOutcome.succeeded(JsonNodeFactory.instance.nullNode(), null)));
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            () -> {
+              assertThat(finished).hasSize(2);
+              return null;
+            });
+  }
+
+  @Test
+  void afterARestartWorkOfAnAgentNotListedYetWaitsForAnAgentAsTheSameAttempt() {
+    List<AgentEntry> entries = new java.util.ArrayList<>();
+    agent("a", 1, 1, entries);
+    TestProbe<WorkerAgent.Command> b = agent("b", 1, 0, entries);
+    agentsOf.tell(new AgentDirectory.Agents(entries));
+    Assignment s1 = assignment("s1");
+    Assignment s2 = assignment("s2");
+    dispatcher.tell(new Dispatcher.Enqueue(s1));
+    dispatcher.tell(new Dispatcher.Enqueue(s2));
+    Assignment s3 = assignment("s3");
+    dispatcher.tell(new Dispatcher.Enqueue(s3));
+    assertThat(assigned(b).assignment().stepId()).isEqualTo("s2");
+    // s3 is queued, which the log writes at once (with the routes before it).
+    awaitRecorded(s3);
+    testKit.stop(dispatcher);
+    start();
+    // The restarted dispatcher's first view lacks a (not listed yet, or gone with a node that
+    // crashed): s1 waits in the queue as the same attempt instead of failing.
+    agentsOf.tell(new AgentDirectory.Agents(List.of(entries.get(1))));
+    WorkerAgent.Assign resent = assigned(b);
+    assertThat(resent.assignment().stepId()).isEqualTo("s2");
+    assertQueue(2, 1, Map.of("b", 1));
+    resent
+        .replyTo()
+        .tell(finished(s2, "b", StepOutcome.succeeded(JsonNodeFactory.instance.nullNode(), null)));
+    assertThat(assigned(b).assignment()).isEqualTo(s1);
+    assertThat(finished)
+        .extracting(AssignmentResult::idempotencyKey)
+        .containsExactly(s2.idempotencyKey());
   }
 
   @Test
@@ -354,14 +466,17 @@ class DispatcherTest {
     TestProbe<WorkerAgent.Command> a = agent("a", 1, 0, entries);
     agentsOf.tell(new AgentDirectory.Agents(entries));
     dispatcher.tell(new Dispatcher.Enqueue(assignment("s1")));
-    dispatcher.tell(new Dispatcher.Enqueue(assignment("s2")));
+    Assignment s2 = assignment("s2");
+    dispatcher.tell(new Dispatcher.Enqueue(s2));
     assigned(a);
     // s2 is queued, which the log writes at once; then the dispatcher stops and starts again.
+    // (Stopped before that write, it would have nothing to recover: seen on a loaded machine.)
+    awaitRecorded(s2);
     testKit.stop(dispatcher);
     start();
     agentsOf.tell(new AgentDirectory.Agents(entries));
     assertThat(assigned(a).assignment().stepId()).isEqualTo("s1");
-    assertThat(queue()).isEqualTo(new QueueView(busKey.value(), 1, 1, Map.of("a", 1)));
+    assertQueue(1, 1, Map.of("a", 1));
   }
 
   @Test
@@ -378,7 +493,7 @@ class DispatcherTest {
 
     // s2 waits in the queue: withdrawn, it is gone and never reaches an agent.
     dispatcher.tell(new Dispatcher.Withdraw(s2.idempotencyKey()));
-    assertThat(queue()).isEqualTo(new QueueView(busKey.value(), 0, 1, Map.of("a", 1)));
+    assertQueue(0, 1, Map.of("a", 1));
     // s1 is on agent a: withdrawn, the agent is told to cancel it.
     dispatcher.tell(new Dispatcher.Withdraw(s1.idempotencyKey()));
     assertThat(a.expectMessageClass(WorkerAgent.Cancel.class).idempotencyKey())
@@ -399,7 +514,7 @@ class DispatcherTest {
             s1, AgentId.of("a"), StepOutcome.failed(ErrorClass.CANCELLED, "withdrawn", null));
     routed.replyTo().tell(new WorkerAgent.Finished(cancelled, 0));
     a.expectNoMessage(Duration.ofMillis(100));
-    assertThat(queue()).isEqualTo(new QueueView(busKey.value(), 0, 0, Map.of()));
+    assertQueue(0, 0, Map.of());
   }
 
   @Test

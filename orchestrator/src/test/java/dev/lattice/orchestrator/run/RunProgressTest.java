@@ -205,6 +205,32 @@ public class RunProgressTest {
   }
 
   @Test
+  void aLostWorkerCostsAnAttemptAndItsLateResultIsStale() {
+    start(plan("{'steps': [{'id': 'a', 'capability': 'echo'}]}"));
+    // The dispatcher reports the attempt lost; the run never heard that the agent started it.
+    AssignmentResult late =
+        new AssignmentResult(
+            state.runId(), "a", 1, "run-1/a/1", AGENT, StepOutcome.succeeded(json("{}"), null));
+    List<RunChange> events =
+        result("a", StepOutcome.failed(ErrorClass.WORKER_LOST, "agent left", null));
+    RunChange.StepFailed failed = (RunChange.StepFailed) events.get(0);
+    assertThat(failed.error().errorClass()).isEqualTo(ErrorClass.WORKER_LOST);
+    assertThat(failed.attempt()).isEqualTo(1);
+    assertThat(events.get(1)).isInstanceOf(RunChange.StepRetryScheduled.class);
+    assertThat(status("a")).isEqualTo(StepStatus.RETRY_WAIT);
+
+    // The lost agent's own result for attempt 1 arrives after all: stale, before and after the
+    // next attempt is dispatched.
+    assertThat(progress.resulted(state, late, null, T0, () -> 0.5)).isEmpty();
+    apply(progress.retryDue(state, "a", 2, T0.plusSeconds(1)));
+    assertThat(progress.resulted(state, late, null, T0, () -> 0.5)).isEmpty();
+    succeed("a", "{'n': 2}");
+    assertThat(state.status()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(state.step("a").attempt()).isEqualTo(2);
+    assertReplayMatches();
+  }
+
+  @Test
   void transformsAndGatesRunInlineAndFeedLaterSteps() {
     start(
         plan(

@@ -10,7 +10,9 @@ public enum AuditKind {
   ENQUEUED("enqueued"),
   /** Handed to an agent (named in the entry). */
   DISPATCHED("dispatched"),
-  /** Back in the queue: its agent refused it, or left. */
+  /**
+   * Back in the queue: its agent refused it, or a restarted dispatcher does not know its agent yet.
+   */
   REQUEUED("requeued"),
   /** Refused by a policy (allow-list); the entry names the rule. */
   DENIED("denied"),
