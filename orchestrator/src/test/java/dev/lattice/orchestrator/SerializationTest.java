@@ -28,6 +28,7 @@ import dev.lattice.protocol.api.OverrideRequest;
 import dev.lattice.protocol.api.PlanEstimate;
 import dev.lattice.protocol.api.PlannedRun;
 import dev.lattice.protocol.api.QueueView;
+import dev.lattice.protocol.api.QueueWait;
 import dev.lattice.protocol.api.RunAccepted;
 import dev.lattice.protocol.api.SignalRequest;
 import dev.lattice.protocol.ids.AgentId;
@@ -205,7 +206,13 @@ class SerializationTest {
             new AgentDirectory.GetBreakers(ref.narrow()),
             new AgentDirectory.Breakers(List.of(breakers)),
             new RunAccepted(RUN, true),
-            new QueueView("agent/echo/0/acme", 1, 2, Map.of("echo-1", 2)),
+            new QueueView(
+                "agent/echo/0/acme",
+                1,
+                2,
+                Map.of("echo-1", 2),
+                new QueueWait(40, 0.2, 3.5, 120.25),
+                Map.of(ErrorClass.WORKER_LOST, 2L, ErrorClass.AGENT_ERROR, 1L)),
             state.view(6),
             StatusReply.success(new RunAccepted(RUN, false))));
   }

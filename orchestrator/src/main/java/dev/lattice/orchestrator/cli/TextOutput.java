@@ -3,11 +3,13 @@ package dev.lattice.orchestrator.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lattice.protocol.agent.BreakerState;
 import dev.lattice.protocol.agent.BreakerStatus;
+import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.agent.Usage;
 import dev.lattice.protocol.api.AgentView;
 import dev.lattice.protocol.api.NodeState;
 import dev.lattice.protocol.api.PlannedRun;
 import dev.lattice.protocol.api.QueueView;
+import dev.lattice.protocol.api.QueueWait;
 import dev.lattice.protocol.api.RunPage;
 import dev.lattice.protocol.api.RunSummary;
 import dev.lattice.protocol.audit.AuditEntry;
@@ -20,6 +22,9 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.StringJoiner;
 
 /** The human-readable output of the client commands. */
 final class TextOutput {
@@ -221,9 +226,32 @@ final class TextOutput {
     for (QueueView queue : state.queues()) {
       out.printf(
           "  %-32s queued %d, in flight %d%n", queue.busKey(), queue.queued(), queue.inFlight());
+      out.println("    " + waits(queue.queueWait()) + "; " + failures(queue.failures()));
     }
     out.println("agents:");
     agents(state.agents(), out);
+  }
+
+  private static String waits(QueueWait wait) {
+    if (wait.count() == 0) {
+      return "waited: nothing dispatched lately";
+    }
+    return String.format(
+        Locale.ROOT,
+        "waited: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms (%d dispatched)",
+        wait.p50Ms(),
+        wait.p90Ms(),
+        wait.p99Ms(),
+        wait.count());
+  }
+
+  private static String failures(Map<ErrorClass, Long> failures) {
+    if (failures.isEmpty()) {
+      return "failed: none";
+    }
+    StringJoiner joined = new StringJoiner(", ", "failed: ", "");
+    failures.forEach((errorClass, count) -> joined.add(errorClass.wire() + " " + count));
+    return joined.toString();
   }
 
   private static String usage(Usage usage) {

@@ -12,13 +12,15 @@ import java.time.Duration;
  * @param snapshotEvery a dispatcher snapshots its queue after this many events
  * @param recordDelay how long a decision may wait to be recorded together with later ones
  * @param stashCapacity messages a dispatcher holds while its log recovers
+ * @param waitWindow queue-wait percentiles cover the waits of the last one to two of these
  */
 public record DispatchSettings(
     Duration probeInterval,
     int finishedMemory,
     int snapshotEvery,
     Duration recordDelay,
-    int stashCapacity) {
+    int stashCapacity,
+    Duration waitWindow) {
 
   public static DispatchSettings create(Config config) {
     Config c = config.getConfig("lattice.dispatch");
@@ -27,6 +29,7 @@ public record DispatchSettings(
         c.getInt("finished-memory"),
         c.getInt("snapshot-every"),
         c.getDuration("record-delay"),
-        c.getInt("stash-capacity"));
+        c.getInt("stash-capacity"),
+        c.getDuration("wait-window"));
   }
 }

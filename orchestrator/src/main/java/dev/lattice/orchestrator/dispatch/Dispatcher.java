@@ -20,13 +20,13 @@ import dev.lattice.protocol.audit.AuditKind;
 import dev.lattice.protocol.ids.BusKey;
 import dev.lattice.worker.agent.WorkerAgent;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -135,6 +135,7 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
   private final ActorRef<WorkerAgent.Reply> agentReplies;
   private final ActorRef<TenantLedger.Reservation> reservations;
   private final AgentPool pool;
+  private final QueueMetrics metrics;
   // Admitted assignments waiting for their tenant's ledger, and what accepted ones hold there.
   private final Map<String, DispatchPolicy.Admitted> reserving = new HashMap<>();
   private final Map<String, Spend> holds = new HashMap<>();
@@ -166,6 +167,7 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
     this.log = log;
     this.state = recovered;
     this.pool = new AgentPool(busKey.role(), localNode);
+    this.metrics = new QueueMetrics(settings.waitWindow(), clock.instant());
     this.agentReplies = context.messageAdapter(WorkerAgent.Reply.class, FromAgent::new);
     this.reservations = context.messageAdapter(TenantLedger.Reservation.class, Reserved::new);
     // Named outright: found from the call stack, the logger's name was at times Pekko's own.
@@ -326,6 +328,7 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
   /** The attempt fails at once, before dispatch: its run hears why, the log records it. */
   private void refuse(Assignment assignment, StepError error, AuditKind kind) {
     remember(assignment.idempotencyKey());
+    metrics.failed(error.errorClass());
     runs.finished(AssignmentResult.of(assignment, null, new StepOutcome.Failed(error, Usage.NONE)));
     decide(
         List.of(),
@@ -378,6 +381,9 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
       } else {
         AssignmentResult result = policy.priced(entry.assignment(), finished.result());
         runs.finished(result);
+        if (result.outcome() instanceof StepOutcome.Failed failed) {
+          metrics.failed(failed.error().errorClass());
+        }
         if (entry.agentId() != null) {
           pool.released(entry.agentId());
         }
@@ -463,6 +469,7 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
     runs.finished(
         AssignmentResult.of(
             entry.assignment(), entry.agentId(), new StepOutcome.Failed(error, Usage.NONE)));
+    metrics.failed(ErrorClass.WORKER_LOST);
     remember(entry.key());
     Instant now = clock.instant();
     Reconciled reconciled = settle(entry.assignment(), Usage.NONE);
@@ -493,12 +500,7 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
   }
 
   private Behavior<Command> onGetQueue(GetQueue get) {
-    Map<String, Integer> byAgent = new TreeMap<>();
-    for (DispatcherState.Entry entry : state.inFlight()) {
-      byAgent.merge(entry.agentId().value(), 1, Integer::sum);
-    }
-    get.replyTo()
-        .tell(new QueueView(busKey.value(), state.queuedCount(), state.inFlightCount(), byAgent));
+    get.replyTo().tell(metrics.view(busKey, state, clock.instant()));
     return this;
   }
 
@@ -525,11 +527,10 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
       log.tell(new DispatchLog.Record(batch, state.queuedCount() > 0));
     }
     for (Route route : routed) {
+      DispatcherState.Entry entry = state.entry(route.key());
+      metrics.waited(Duration.between(entry.acceptedAt(), now), now);
       pool.ref(route.agentId())
-          .ifPresent(
-              ref ->
-                  ref.tell(
-                      new WorkerAgent.Assign(state.entry(route.key()).assignment(), agentReplies)));
+          .ifPresent(ref -> ref.tell(new WorkerAgent.Assign(entry.assignment(), agentReplies)));
     }
     if (state.queuedCount() > 0 && !timers.isTimerActive(Probe.INSTANCE)) {
       timers.startSingleTimer(Probe.INSTANCE, settings.probeInterval());

@@ -22,7 +22,8 @@ class DispatchLogTest {
   private static final ActorTestKit testKit =
       ActorTestKit.create(EventSourcedBehaviorTestKit.config());
   private static final DispatchSettings SETTINGS =
-      new DispatchSettings(Duration.ofMillis(100), 1000, 1000, Duration.ofMillis(50), 1000);
+      new DispatchSettings(
+          Duration.ofMillis(100), 1000, 1000, Duration.ofMillis(50), 1000, Duration.ofSeconds(60));
 
   private final TestProbe<DispatchLog.Recovered> owner = testKit.createTestProbe();
   private final EventSourcedBehaviorTestKit<DispatchLog.Command, DispatchLog.Batch, DispatcherState>

@@ -47,7 +47,8 @@ class DispatcherTest {
   private static final ActorTestKit testKit =
       ActorTestKit.create(EventSourcedBehaviorTestKit.config());
   private static final DispatchSettings SETTINGS =
-      new DispatchSettings(Duration.ofMillis(100), 1000, 1000, Duration.ofMillis(20), 1000);
+      new DispatchSettings(
+          Duration.ofMillis(100), 1000, 1000, Duration.ofMillis(20), 1000, Duration.ofSeconds(60));
 
   private final TestProbe<AgentDirectory.Command> directory = testKit.createTestProbe();
   private final ConcurrentLinkedQueue<String> started = new ConcurrentLinkedQueue<>();
@@ -240,6 +241,23 @@ class DispatcherTest {
         .toList();
   }
 
+  /** Agent {@code a} with room for one assignment: s1 routed to it, s2 queued behind. */
+  private record OneBusyAgent(
+      TestProbe<WorkerAgent.Command> a, Assignment s1, Assignment s2, WorkerAgent.Assign routed) {}
+
+  private OneBusyAgent oneBusyAgent() {
+    List<AgentEntry> entries = new java.util.ArrayList<>();
+    TestProbe<WorkerAgent.Command> a = agent("a", 1, 0, entries);
+    agentsOf.tell(new AgentDirectory.Agents(entries));
+    Assignment s1 = assignment("s1");
+    Assignment s2 = assignment("s2");
+    dispatcher.tell(new Dispatcher.Enqueue(s1));
+    dispatcher.tell(new Dispatcher.Enqueue(s2));
+    WorkerAgent.Assign routed = assigned(a);
+    assertThat(routed.assignment().stepId()).isEqualTo("s1");
+    return new OneBusyAgent(a, s1, s2, routed);
+  }
+
   private static WorkerAgent.Finished finished(Assignment assignment, String agent, StepOutcome o) {
     return new WorkerAgent.Finished(AssignmentResult.of(assignment, AgentId.of(agent), o), 0);
   }
@@ -397,6 +415,7 @@ class DispatcherTest {
                   .satisfies(entry -> assertThat(entry.agentId()).isEqualTo("a"));
               return null;
             });
+    assertThat(queue().failures()).isEqualTo(Map.of(ErrorClass.WORKER_LOST, 1L));
 
     // The attempt is finished here: not routed again, not even when the run re-sends it.
     dispatcher.tell(new Dispatcher.Enqueue(s1));
@@ -415,6 +434,7 @@ class DispatcherTest {
               assertThat(finished).hasSize(2);
               return null;
             });
+    assertThat(queue().failures()).isEqualTo(Map.of(ErrorClass.WORKER_LOST, 1L));
   }
 
   @Test
@@ -450,6 +470,33 @@ class DispatcherTest {
   }
 
   @Test
+  void aQueueReportsHowLongItsWorkWaitedAndItsFailuresByErrorClass() {
+    OneBusyAgent busy = oneBusyAgent();
+    // s2 waits behind s1 until s1 fails.
+    busy.routed()
+        .replyTo()
+        .tell(
+            finished(
+                busy.s1(), "a", StepOutcome.failed(ErrorClass.RATE_LIMITED, "slow down", null)));
+    WorkerAgent.Assign second = assigned(busy.a());
+    second
+        .replyTo()
+        .tell(
+            finished(
+                busy.s2(), "a", StepOutcome.succeeded(JsonNodeFactory.instance.nullNode(), null)));
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            () -> {
+              QueueView view = queue();
+              assertThat(view.queueWait().count()).isEqualTo(2);
+              assertThat(view.queueWait().p99Ms()).isGreaterThanOrEqualTo(view.queueWait().p50Ms());
+              assertThat(view.failures()).isEqualTo(Map.of(ErrorClass.RATE_LIMITED, 1L));
+              return null;
+            });
+  }
+
+  @Test
   void aRepeatedKeyIsAcceptedOnce() {
     List<AgentEntry> entries = new java.util.ArrayList<>();
     TestProbe<WorkerAgent.Command> a = agent("a", 5, 0, entries);
@@ -481,15 +528,11 @@ class DispatcherTest {
 
   @Test
   void aWithdrawnAssignmentIsDroppedWhenQueuedAndCancelledOnItsAgentWhenRouted() {
-    List<AgentEntry> entries = new java.util.ArrayList<>();
-    TestProbe<WorkerAgent.Command> a = agent("a", 1, 0, entries);
-    agentsOf.tell(new AgentDirectory.Agents(entries));
-    Assignment s1 = assignment("s1");
-    Assignment s2 = assignment("s2");
-    dispatcher.tell(new Dispatcher.Enqueue(s1));
-    dispatcher.tell(new Dispatcher.Enqueue(s2));
-    WorkerAgent.Assign routed = assigned(a);
-    assertThat(routed.assignment().stepId()).isEqualTo("s1");
+    OneBusyAgent busy = oneBusyAgent();
+    TestProbe<WorkerAgent.Command> a = busy.a();
+    Assignment s1 = busy.s1();
+    Assignment s2 = busy.s2();
+    WorkerAgent.Assign routed = busy.routed();
 
     // s2 waits in the queue: withdrawn, it is gone and never reaches an agent.
     dispatcher.tell(new Dispatcher.Withdraw(s2.idempotencyKey()));

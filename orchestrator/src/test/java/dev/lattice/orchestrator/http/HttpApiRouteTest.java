@@ -30,6 +30,10 @@ class HttpApiRouteTest extends JUnitRouteTest {
           + "\"input\":{\"text\":\"hello\"}},{\"id\":\"b\",\"kind\":\"agent\",\"capability\":\"echo\","
           + "\"dependsOn\":[\"a\"]}]},\"payload\":{\"n\":1}}";
 
+  private static final String FAILING_SHELL_PLAN =
+      "{\"plan\":{\"steps\":[{\"id\":\"no\",\"kind\":\"agent\",\"capability\":\"shell\","
+          + "\"input\":{\"command\":[\"false\"]},\"retry\":{\"maxAttempts\":1}}]}}";
+
   @TempDir static Path data;
   static Lattice lattice;
   static Route route;
@@ -327,6 +331,8 @@ class HttpApiRouteTest extends JUnitRouteTest {
   void stateShowsMembersAgentsQueuesAndRunsByStatus() {
     String runId = execute(ECHO_PLAN);
     Await.result(lattice.client().awaitTerminal(RunId.of(runId)));
+    String failing = execute(FAILING_SHELL_PLAN);
+    Await.result(lattice.client().awaitTerminal(RunId.of(failing)));
     JsonNode state = json(run(HttpRequest.GET("/api/v1/state")).assertStatusCode(200));
     assertThat(state.get("members").get(0).asText()).contains("up");
     assertThat(state.get("roles").toString()).contains("orchestrator").contains("worker");
@@ -335,9 +341,40 @@ class HttpApiRouteTest extends JUnitRouteTest {
     assertThat(state.get("queues").findValuesAsText("busKey"))
         .anyMatch(k -> k.startsWith("agent/echo/"));
     assertThat(state.get("runs").get("completed").asLong()).isGreaterThanOrEqualTo(1);
+    // Each queue reports how long its work waited for an agent and its failures by error class.
+    List<JsonNode> echo = queues(state, "agent/echo/");
+    assertThat(echo.stream().mapToLong(q -> q.get("queueWait").get("count").asLong()).sum())
+        .isGreaterThanOrEqualTo(2);
+    for (JsonNode queue : echo) {
+      JsonNode wait = queue.get("queueWait");
+      assertThat(wait.get("p50Ms").asDouble()).isGreaterThanOrEqualTo(0);
+      assertThat(wait.get("p90Ms").asDouble()).isGreaterThanOrEqualTo(wait.get("p50Ms").asDouble());
+      assertThat(wait.get("p99Ms").asDouble()).isGreaterThanOrEqualTo(wait.get("p90Ms").asDouble());
+      assertThat(queue.get("inFlightByAgent").isObject()).isTrue();
+    }
+    assertThat(
+            queues(state, "agent/shell/").stream()
+                .mapToLong(q -> q.get("failures").path("agent_error").asLong())
+                .sum())
+        .isGreaterThanOrEqualTo(1);
 
     JsonNode agents = json(run(HttpRequest.GET("/api/v1/agents")).assertStatusCode(200));
     assertThat(agents.findValuesAsText("agentId")).contains("local.echo", "local.shell");
+  }
+
+  /** The queues in {@code state} whose bus key starts with {@code prefix}. */
+  private static List<JsonNode> queues(JsonNode state, String prefix) {
+    List<JsonNode> found = new java.util.ArrayList<>();
+    state
+        .get("queues")
+        .forEach(
+            q -> {
+              if (q.get("busKey").asText().startsWith(prefix)) {
+                found.add(q);
+              }
+            });
+    assertThat(found).as("queues of " + prefix).isNotEmpty();
+    return found;
   }
 
   @Test

@@ -8,7 +8,9 @@ import com.typesafe.config.ConfigFactory;
 import dev.lattice.orchestrator.testing.Await;
 import dev.lattice.orchestrator.testing.HoldFirstAttempt;
 import dev.lattice.orchestrator.testing.RunEvents;
+import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.api.ExecuteRequest;
+import dev.lattice.protocol.api.QueueView;
 import dev.lattice.protocol.ids.AgentId;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.run.RunEvent;
@@ -51,6 +53,11 @@ class WorkerLossIT {
 
   @TempDir Path data;
 
+  /** A node on the test's journal whose agents can run {@code action} as "hold". */
+  private Lattice.Builder holding(HoldFirstAttempt action) {
+    return Lattice.builder().dataDirectory(data).namedAction("hold", action);
+  }
+
   private static AgentSpec holder(String id, int priority) {
     return new AgentSpec(id, "hold", Set.of("hold"), Set.of(), 1, priority);
   }
@@ -58,13 +65,7 @@ class WorkerLossIT {
   @Test
   void anAgentStoppedMidStepCostsAnAttemptAndTheRunCompletesOnAnother() {
     HoldFirstAttempt action = new HoldFirstAttempt();
-    try (Lattice node =
-        Lattice.builder()
-            .dataDirectory(data)
-            .namedAction("hold", action)
-            .agent(holder("a", 0))
-            .agent(holder("b", 0))
-            .start()) {
+    try (Lattice node = holding(action).agent(holder("a", 0)).agent(holder("b", 0)).start()) {
       RunId runId = execute(node);
       AgentId lost = Await.result(action.firstTakenBy());
 
@@ -74,23 +75,24 @@ class WorkerLossIT {
       assertThat(Duration.between(stopped, Instant.now())).isLessThan(LOSS_BOUND);
 
       assertLostThenCompletedElsewhere(node, view, lost);
+      // The loss shows in the node's state, with the queue's failures.
+      List<QueueView> queues = Await.result(node.client().state()).queues();
+      assertThat(
+              queues.stream()
+                  .mapToLong(q -> q.failures().getOrDefault(ErrorClass.WORKER_LOST, 0L))
+                  .sum())
+          .isEqualTo(1);
     }
   }
 
   @Test
   void aWorkerOnlyNodeLeavingMidStepCostsAnAttemptAndTheRunCompletesOnTheOtherNode() {
     HoldFirstAttempt action = new HoldFirstAttempt();
-    try (Lattice main =
-        Lattice.builder()
-            .dataDirectory(data)
-            .namedAction("hold", action)
-            .agent(holder("a", 0))
-            .start()) {
+    try (Lattice main = holding(action).agent(holder("a", 0)).start()) {
       // A second node of the cluster in this JVM, on the same journal: worker role only, its
       // agent preferred (higher priority), so the first attempt goes there.
       Lattice worker =
-          Lattice.builder()
-              .dataDirectory(data)
+          holding(action)
               .config(
                   ConfigFactory.parseString(
                       "lattice.node.roles = [worker]\n"
@@ -98,7 +100,6 @@ class WorkerLossIT {
                           + "pekko.cluster.seed-nodes = [\""
                           + main.address()
                           + "\"]"))
-              .namedAction("hold", action)
               .agent(holder("b", 5))
               .start();
       try {

@@ -1,7 +1,10 @@
 package dev.lattice.protocol.api;
 
 import dev.lattice.protocol.CborSerializable;
+import dev.lattice.protocol.agent.ErrorClass;
+import java.util.Collections;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One executor-dispatcher queue.
@@ -10,11 +13,22 @@ import java.util.Map;
  * @param queued assignments waiting for an agent
  * @param inFlight assignments handed to an agent and not yet finished
  * @param inFlightByAgent {@code inFlight} by agent id
+ * @param queueWait how long assignments waited to be handed to an agent, recently
+ * @param failures attempts that finished here with an error, by error class, since the dispatcher
+ *     started (classes without failures are absent)
  */
 public record QueueView(
-    String busKey, int queued, int inFlight, Map<String, Integer> inFlightByAgent)
+    String busKey,
+    int queued,
+    int inFlight,
+    Map<String, Integer> inFlightByAgent,
+    QueueWait queueWait,
+    Map<ErrorClass, Long> failures)
     implements CborSerializable {
   public QueueView {
     inFlightByAgent = Map.copyOf(inFlightByAgent);
+    queueWait = queueWait == null ? QueueWait.NONE : queueWait;
+    // In the error classes' order, so that the JSON and the text output read the same each time.
+    failures = failures == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(failures));
   }
 }
