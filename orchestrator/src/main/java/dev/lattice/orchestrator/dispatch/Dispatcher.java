@@ -380,23 +380,11 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
         runs.finished(finished.result());
       } else {
         AssignmentResult result = policy.priced(entry.assignment(), finished.result());
-        runs.finished(result);
-        if (result.outcome() instanceof StepOutcome.Failed failed) {
-          metrics.failed(failed.error().errorClass());
-        }
         if (entry.agentId() != null) {
           pool.released(entry.agentId());
         }
-        remember(entry.key());
         List<AuditEntry> notes = new ArrayList<>(2);
-        Instant now = clock.instant();
-        Reconciled reconciled = settle(entry.assignment(), DispatchPolicy.usage(result));
-        if (reconciled != null) {
-          notes.add(
-              audit.entry(
-                  AuditKind.BUDGET_RECONCILED, entry.assignment(), null, null, reconciled, now));
-        }
-        notes.add(audit.finished(entry.assignment(), result, now));
+        ended(entry, result, audit.finished(entry.assignment(), result, clock.instant()), notes);
         decide(List.of(), List.of(), List.of(entry.key()), notes);
       }
     } else if (reply instanceof WorkerAgent.Rejected rejected) {
@@ -458,6 +446,29 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
    * late result of this one is stale; its budget hold is released. Returns its key, to finish here,
    * and adds what to audit to {@code notes}.
    */
+  /**
+   * The attempt of {@code entry} ended with {@code result}: its run hears it, its tenant's hold is
+   * settled, and {@code notes} gain the reconciliation (if any) and then {@code last}.
+   */
+  private void ended(
+      DispatcherState.Entry entry,
+      AssignmentResult result,
+      AuditEntry last,
+      List<AuditEntry> notes) {
+    runs.finished(result);
+    if (result.outcome() instanceof StepOutcome.Failed failed) {
+      metrics.failed(failed.error().errorClass());
+    }
+    remember(entry.key());
+    Reconciled reconciled = settle(entry.assignment(), DispatchPolicy.usage(result));
+    if (reconciled != null) {
+      notes.add(
+          audit.entry(
+              AuditKind.BUDGET_RECONCILED, entry.assignment(), null, null, reconciled, last.at()));
+    }
+    notes.add(last);
+  }
+
   private String workerLost(DispatcherState.Entry entry, List<AuditEntry> notes) {
     getContext()
         .getLog()
@@ -466,26 +477,18 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
         StepError.of(
             ErrorClass.WORKER_LOST,
             "agent " + entry.agentId().value() + " left while running the attempt");
-    runs.finished(
+    AssignmentResult result =
         AssignmentResult.of(
-            entry.assignment(), entry.agentId(), new StepOutcome.Failed(error, Usage.NONE)));
-    metrics.failed(ErrorClass.WORKER_LOST);
-    remember(entry.key());
-    Instant now = clock.instant();
-    Reconciled reconciled = settle(entry.assignment(), Usage.NONE);
-    if (reconciled != null) {
-      notes.add(
-          audit.entry(
-              AuditKind.BUDGET_RECONCILED, entry.assignment(), null, null, reconciled, now));
-    }
-    notes.add(
+            entry.assignment(), entry.agentId(), new StepOutcome.Failed(error, Usage.NONE));
+    AuditEntry lost =
         audit.entry(
             AuditKind.WORKER_LOST,
             entry.assignment(),
             entry.agentId(),
             error.message(),
             null,
-            now));
+            clock.instant());
+    ended(entry, result, lost, notes);
     return entry.key();
   }
 

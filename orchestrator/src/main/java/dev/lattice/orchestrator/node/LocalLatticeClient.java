@@ -152,17 +152,14 @@ final class LocalLatticeClient implements LatticeClient {
    * run spends nothing and is let through.
    */
   private CompletionStage<PlannedRun> checkTenantBudget(PlannedRun planned) {
-    if (planned.mode() == ExecutionMode.DRY_RUN
-        || policy.tenantBudget(planned.tenant()).isEmpty()) {
+    if (planned.mode() == ExecutionMode.DRY_RUN) {
       return CompletableFuture.completedFuture(planned);
     }
-    return sharding
-        .entityRefFor(TenantLedger.ENTITY_TYPE_KEY, planned.tenant().value())
-        .ask(TenantLedger.GetUsage::new, askTimeout)
+    return tenantUsage(planned.tenant())
         .thenApplyAsync(
             usage -> {
-              if (usage.spent()) {
-                throw new TenantBudgetSpentException(usage);
+              if (usage.isPresent() && usage.get().spent()) {
+                throw new TenantBudgetSpentException(usage.get());
               }
               return planned;
             },

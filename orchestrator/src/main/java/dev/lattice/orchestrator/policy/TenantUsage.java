@@ -22,9 +22,7 @@ public record TenantUsage(
 
   /** Whether the period's budget is spent: a new run of the tenant is refused. */
   public boolean spent() {
-    BudgetFigures atLimit = new BudgetFigures(BudgetScope.TENANT, limit, used, null, null);
-    return atLimit.exceeded()
-        || (limit.maxTokens() != null && used.tokens() >= limit.maxTokens())
+    return (limit.maxTokens() != null && used.tokens() >= limit.maxTokens())
         || (limit.maxCostUsd() != null && used.costUsd().compareTo(limit.maxCostUsd()) >= 0);
   }
 
