@@ -15,14 +15,18 @@ import java.util.Optional;
  * @param estimator holds per attempt, and the price table
  * @param allowLists model and tool allow-lists
  * @param tenantBudgets budgets per tenant and period
+ * @param ledgerSnapshotEvery a tenant ledger snapshots its spending after this many events
  */
 public record PolicySettings(
-    UsageEstimator estimator, AllowLists allowLists, Map<String, TenantBudget> tenantBudgets) {
+    UsageEstimator estimator,
+    AllowLists allowLists,
+    Map<String, TenantBudget> tenantBudgets,
+    int ledgerSnapshotEvery) {
   private static final String PATH = "lattice.policy";
 
   /** No policies: nothing is denied, nothing is held, no tenant is limited. */
   public static final PolicySettings NONE =
-      new PolicySettings(UsageEstimator.NONE, AllowLists.NONE, Map.of());
+      new PolicySettings(UsageEstimator.NONE, AllowLists.NONE, Map.of(), 1000);
 
   public PolicySettings {
     tenantBudgets = Map.copyOf(tenantBudgets);
@@ -51,7 +55,8 @@ public record PolicySettings(
     return new PolicySettings(
         UsageEstimator.create(policy.getConfig("estimates"), prices),
         AllowLists.create(policy, PATH),
-        budgets);
+        budgets,
+        policy.getInt("ledger-snapshot-every"));
   }
 
   public PriceTable prices() {

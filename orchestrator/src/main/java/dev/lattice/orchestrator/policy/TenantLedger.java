@@ -3,6 +3,7 @@ package dev.lattice.orchestrator.policy;
 import dev.lattice.protocol.CborSerializable;
 import dev.lattice.protocol.agent.BudgetFigures;
 import dev.lattice.protocol.agent.Spend;
+import dev.lattice.protocol.ids.TenantId;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -86,27 +87,26 @@ public final class TenantLedger
                                 new TenantLedger(
                                     entity.getEntityId(),
                                     policy
-                                        .tenantBudget(
-                                            dev.lattice.protocol.ids.TenantId.of(
-                                                entity.getEntityId()))
+                                        .tenantBudget(TenantId.of(entity.getEntityId()))
                                         .orElse(null),
+                                    policy.ledgerSnapshotEvery(),
                                     clock)))
                 .withRole(role));
   }
 
-  private static final int SNAPSHOT_EVERY = 1000;
-
   private final String tenant;
   private final TenantBudget budget;
+  private final int snapshotEvery;
   private final Clock clock;
   private final Map<String, Spend> holds = new HashMap<>();
 
-  private TenantLedger(String tenant, TenantBudget budget, Clock clock) {
+  private TenantLedger(String tenant, TenantBudget budget, int snapshotEvery, Clock clock) {
     super(
         PersistenceId.of(ENTITY_TYPE_KEY.name(), tenant),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
     this.tenant = tenant;
     this.budget = budget;
+    this.snapshotEvery = snapshotEvery;
     this.clock = clock;
   }
 
@@ -117,7 +117,7 @@ public final class TenantLedger
 
   @Override
   public RetentionCriteria retentionCriteria() {
-    return RetentionCriteria.snapshotEvery(SNAPSHOT_EVERY, 2);
+    return RetentionCriteria.snapshotEvery(snapshotEvery, 2);
   }
 
   @Override
