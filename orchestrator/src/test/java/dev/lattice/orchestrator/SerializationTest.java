@@ -199,6 +199,8 @@ class SerializationTest {
             new WorkerAgent.Finished(ok, 1),
             new WorkerAgent.Cancel("r/a/2"),
             new WorkerAgent.Alive("r/a/2", AgentId.of("n.echo"), 1),
+            new WorkerAgent.Vacancy(AgentId.of("n.echo"), 1),
+            new WorkerAgent.Release(ref.narrow()),
             new WorkerAgent.ResultsRecorded(List.of(ok, failed), AT),
             WorkerState.empty().record(List.of(ok, failed), 10),
             new AgentDirectory.Subscribe(ref.narrow()),

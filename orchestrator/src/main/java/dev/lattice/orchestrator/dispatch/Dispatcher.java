@@ -362,12 +362,18 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
 
   private Behavior<Command> onFromAgent(FromAgent from) {
     WorkerAgent.Reply reply = from.reply();
+    if (reply instanceof WorkerAgent.Vacancy vacancy) {
+      return onVacancy(vacancy);
+    }
     DispatcherState.Entry entry = state.entry(reply.idempotencyKey());
     boolean ours = entry != null && reply.agentId().equals(entry.agentId());
     pool.reported(reply.agentId(), reply.load());
     if (reply instanceof WorkerAgent.Accepted) {
       if (ours) {
         Assignment a = entry.assignment();
+        // Waited until an agent took it: routings an agent turned down are part of the wait.
+        Instant now = clock.instant();
+        metrics.waited(Duration.between(entry.acceptedAt(), now), now);
         runs.started(a.runId(), a.stepId(), a.attempt(), reply.agentId());
       }
     } else if (reply instanceof WorkerAgent.Alive) {
@@ -410,6 +416,19 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
         timers.startSingleTimer(Probe.INSTANCE, settings.probeInterval());
         decide(List.of(), List.of(new Route(entry.key(), null)), List.of(), List.of());
       }
+    }
+    return this;
+  }
+
+  /**
+   * A full agent that turned this dispatcher away holds a freed slot for it: take it with queued
+   * work, or give it back so that the next in line gets it.
+   */
+  private Behavior<Command> onVacancy(WorkerAgent.Vacancy vacancy) {
+    pool.reported(vacancy.agentId(), vacancy.load());
+    List<Route> routed = decide(List.of(), List.of(), List.of(), List.of());
+    if (routed.stream().noneMatch(route -> vacancy.agentId().equals(route.agentId()))) {
+      pool.ref(vacancy.agentId()).ifPresent(ref -> ref.tell(new WorkerAgent.Release(agentReplies)));
     }
     return this;
   }
@@ -509,9 +528,9 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
 
   /**
    * Applies decisions, routes whatever queued work agents can take now, sends it, and hands
-   * everything decided to the log.
+   * everything decided to the log. Returns what it routed.
    */
-  private void decide(
+  private List<Route> decide(
       List<Accepted> accepted, List<Route> routes, List<String> finished, List<AuditEntry> notes) {
     Instant now = clock.instant();
     Batch batch = new Batch(accepted, routes, finished, now, List.of());
@@ -531,13 +550,13 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
     }
     for (Route route : routed) {
       DispatcherState.Entry entry = state.entry(route.key());
-      metrics.waited(Duration.between(entry.acceptedAt(), now), now);
       pool.ref(route.agentId())
           .ifPresent(ref -> ref.tell(new WorkerAgent.Assign(entry.assignment(), agentReplies)));
     }
     if (state.queuedCount() > 0 && !timers.isTimerActive(Probe.INSTANCE)) {
       timers.startSingleTimer(Probe.INSTANCE, settings.probeInterval());
     }
+    return routed;
   }
 
   private List<Route> routeQueued() {

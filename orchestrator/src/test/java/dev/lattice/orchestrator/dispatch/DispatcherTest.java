@@ -50,6 +50,8 @@ class DispatcherTest {
       new DispatchSettings(
           Duration.ofMillis(100), 1000, 1000, Duration.ofMillis(20), 1000, Duration.ofSeconds(60));
 
+  private DispatchSettings settings = SETTINGS;
+
   private final TestProbe<AgentDirectory.Command> directory = testKit.createTestProbe();
   private final ConcurrentLinkedQueue<String> started = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<String> heartbeats = new ConcurrentLinkedQueue<>();
@@ -116,7 +118,7 @@ class DispatcherTest {
         testKit.spawn(
             Dispatcher.create(
                 busKey,
-                SETTINGS,
+                settings,
                 directory.ref(),
                 runs,
                 new DispatchPolicy(policy()),
@@ -256,6 +258,45 @@ class DispatcherTest {
     WorkerAgent.Assign routed = assigned(a);
     assertThat(routed.assignment().stepId()).isEqualTo("s1");
     return new OneBusyAgent(a, s1, s2, routed);
+  }
+
+  private static WorkerAgent.Accepted accepted(Assignment assignment, String agent) {
+    return new WorkerAgent.Accepted(assignment.idempotencyKey(), AgentId.of(agent), 1);
+  }
+
+  @Test
+  void aVacancyAnAgentHoldsForThisDispatcherIsTakenWithQueuedWorkOrGivenBack() {
+    // No probes during the test: only the vacancy may send s2.
+    testKit.stop(dispatcher);
+    settings =
+        new DispatchSettings(
+            Duration.ofMinutes(5), 1000, 1000, Duration.ofMillis(20), 1000, Duration.ofSeconds(60));
+    start();
+    OneBusyAgent busy = oneBusyAgent();
+    ActorRef<WorkerAgent.Reply> agentReplies = busy.routed().replyTo();
+    agentReplies.tell(accepted(busy.s1(), "a"));
+    // s1 ends, but the agent holds its slot for someone else in line (load 1 of 1): s2 waits.
+    agentReplies.tell(
+        new WorkerAgent.Finished(
+            AssignmentResult.of(
+                busy.s1(),
+                AgentId.of("a"),
+                StepOutcome.succeeded(JsonNodeFactory.instance.nullNode(), null)),
+            1));
+    busy.a().expectNoMessage(Duration.ofMillis(200));
+    // Later a slot is held for this dispatcher: s2 takes it at once.
+    agentReplies.tell(new WorkerAgent.Vacancy(AgentId.of("a"), 0));
+    assertThat(assigned(busy.a()).assignment()).isEqualTo(busy.s2());
+    agentReplies.tell(
+        new WorkerAgent.Finished(
+            AssignmentResult.of(
+                busy.s2(),
+                AgentId.of("a"),
+                StepOutcome.succeeded(JsonNodeFactory.instance.nullNode(), null)),
+            0));
+    // With nothing queued, a slot offered is given back, so that the next in line gets it.
+    agentReplies.tell(new WorkerAgent.Vacancy(AgentId.of("a"), 0));
+    assertThat(busy.a().receiveMessage()).isEqualTo(new WorkerAgent.Release(agentReplies));
   }
 
   private static WorkerAgent.Finished finished(Assignment assignment, String agent, StepOutcome o) {
@@ -472,6 +513,8 @@ class DispatcherTest {
   @Test
   void aQueueReportsHowLongItsWorkWaitedAndItsFailuresByErrorClass() {
     OneBusyAgent busy = oneBusyAgent();
+    // The wait ends when an agent takes the work (it says so), not when it is sent.
+    busy.routed().replyTo().tell(accepted(busy.s1(), "a"));
     // s2 waits behind s1 until s1 fails.
     busy.routed()
         .replyTo()
@@ -479,6 +522,7 @@ class DispatcherTest {
             finished(
                 busy.s1(), "a", StepOutcome.failed(ErrorClass.RATE_LIMITED, "slow down", null)));
     WorkerAgent.Assign second = assigned(busy.a());
+    second.replyTo().tell(accepted(busy.s2(), "a"));
     second
         .replyTo()
         .tell(

@@ -87,6 +87,12 @@ public final class WorkerAgent
    */
   public record Cancel(String idempotencyKey) implements Command {}
 
+  /**
+   * {@code sender} does not take the slot the agent offered it with a {@link Vacancy}: it goes to
+   * the next in line.
+   */
+  public record Release(ActorRef<Reply> sender) implements Command {}
+
   /** Answer with the agent's manifest. */
   public record GetManifest(ActorRef<AgentManifest> replyTo) implements Command {}
 
@@ -104,6 +110,9 @@ public final class WorkerAgent
     INSTANCE
   }
 
+  /** A slot held for a sender in line was not taken in time. */
+  record HoldLapsed(long hold) implements Command {}
+
   /** The action of an assignment finished. */
   record ActionFinished(Assignment assignment, StepOutcome outcome) implements Command {}
 
@@ -117,12 +126,27 @@ public final class WorkerAgent
 
   /** What an agent tells whoever sent it an assignment. */
   public sealed interface Reply extends CborSerializable {
+    /** The assignment concerned; none for a {@link Vacancy}. */
     String idempotencyKey();
 
     AgentId agentId();
 
-    /** Assignments in flight on the agent after this reply. */
+    /**
+     * Slots taken on the agent after this reply, as its receiver sees them: assignments in flight
+     * plus slots held for others in line.
+     */
     int load();
+  }
+
+  /**
+   * A slot is held for the receiver, which the agent turned away as busy before: take it with an
+   * {@link Assign} or give it back with a {@link Release}.
+   */
+  public record Vacancy(AgentId agentId, int load) implements Reply {
+    @Override
+    public String idempotencyKey() {
+      return null;
+    }
   }
 
   /** The agent took the assignment and is running it. */
@@ -187,6 +211,7 @@ public final class WorkerAgent
   private final HeartbeatGates heartbeats = new HeartbeatGates();
   private final Map<String, AssignmentResult> unrecorded = new LinkedHashMap<>();
   private final Breakers breakers;
+  private final Vacancies vacancies;
 
   private WorkerAgent(
       ActorContext<Command> context,
@@ -223,6 +248,7 @@ public final class WorkerAgent
             });
     this.outcomeCheck = new OutcomeCheck();
     this.breakers = new Breakers(manifest, settings.breaker(), context, timers, clock.instant());
+    this.vacancies = new Vacancies(settings.vacancyHold(), timers);
   }
 
   /** An agent with {@code manifest} running {@code action}, registered with the receptionist. */
@@ -261,6 +287,18 @@ public final class WorkerAgent
         .onCommand(Beat.class, this::onBeat)
         .onCommand(Flush.class, (state, flush) -> onFlush())
         .onCommand(
+            Release.class,
+            (state, release) -> {
+              vacancies.released(release.sender()).ifPresent(this::offer);
+              return Effect().noReply();
+            })
+        .onCommand(
+            HoldLapsed.class,
+            (state, lapsed) -> {
+              vacancies.lapsed(lapsed.hold()).ifPresent(this::offer);
+              return Effect().noReply();
+            })
+        .onCommand(
             BreakerCommand.class,
             (state, command) -> {
               breakers.on(command, clock.instant());
@@ -277,7 +315,7 @@ public final class WorkerAgent
       known = state.result(key).orElse(null);
     }
     if (known != null) {
-      return Effect().reply(assign.replyTo(), new Finished(known, inFlight.size()));
+      return Effect().reply(assign.replyTo(), new Finished(known, load()));
     }
     List<ActorRef<Reply>> waiting = inFlight.get(key);
     if (waiting != null) {
@@ -297,7 +335,7 @@ public final class WorkerAgent
       return Effect()
           .reply(assign.replyTo(), rejected(key, Breakers.reason(open.get()), open.get()));
     }
-    if (inFlight.size() >= manifest.maxConcurrent()) {
+    if (!vacancies.take(assign.replyTo(), inFlight.size(), manifest.maxConcurrent())) {
       return Effect().reply(assign.replyTo(), rejected(key, "busy", null));
     }
     breakers.admit(assignment, now);
@@ -357,7 +395,7 @@ public final class WorkerAgent
   private ReplyEffect<Event, WorkerState> onBeat(WorkerState state, Beat beat) {
     List<ActorRef<Reply>> waiters = inFlight.get(beat.idempotencyKey());
     if (waiters != null) {
-      Alive alive = new Alive(beat.idempotencyKey(), manifest.agentId(), inFlight.size());
+      Alive alive = new Alive(beat.idempotencyKey(), manifest.agentId(), load());
       waiters.forEach(w -> w.tell(alive));
     }
     return Effect().noReply();
@@ -374,10 +412,12 @@ public final class WorkerAgent
     // answers a repeated assignment after a restart: losing the last few milliseconds of records
     // in a crash only means those attempts may run again, which at-least-once allows.
     List<ActorRef<Reply>> waiters = inFlight.remove(key);
+    Optional<ActorRef<Reply>> next = vacancies.freed(waiters == null ? null : waiters.get(0));
     if (waiters != null) {
-      Finished reply = new Finished(result, inFlight.size());
+      Finished reply = new Finished(result, load());
       waiters.forEach(waiter -> waiter.tell(reply));
     }
+    next.ifPresent(this::offer);
     if (unrecorded.size() >= settings.recordBatch()) {
       context.getSelf().tell(Flush.INSTANCE);
     } else if (!timers.isTimerActive(Flush.INSTANCE)) {
@@ -398,12 +438,21 @@ public final class WorkerAgent
         .thenNoReply();
   }
 
+  /** Tells {@code sender} of the slot held for it; the load it hears leaves that slot out. */
+  private void offer(ActorRef<Reply> sender) {
+    sender.tell(new Vacancy(manifest.agentId(), load() - 1));
+  }
+
+  private int load() {
+    return inFlight.size() + vacancies.held();
+  }
+
   private Accepted accepted(String key) {
-    return new Accepted(key, manifest.agentId(), inFlight.size());
+    return new Accepted(key, manifest.agentId(), load());
   }
 
   private Rejected rejected(String key, String reason, BreakerOpen breaker) {
-    return new Rejected(key, manifest.agentId(), reason, inFlight.size(), breaker);
+    return new Rejected(key, manifest.agentId(), reason, load(), breaker);
   }
 
   @Override

@@ -20,6 +20,7 @@ import java.util.Set;
  * @param recordBatch results that are recorded at once without waiting
  * @param heartbeatsPerTimeout heartbeats passed on to the run per heartbeat timeout, at most
  * @param breaker when the agents' circuit breakers open and for how long
+ * @param vacancyHold how long a full agent holds a freed slot for the next sender in line
  */
 public record WorkerSettings(
     String nodeName,
@@ -33,7 +34,8 @@ public record WorkerSettings(
     java.time.Duration recordDelay,
     int recordBatch,
     int heartbeatsPerTimeout,
-    BreakerSettings breaker) {
+    BreakerSettings breaker,
+    java.time.Duration vacancyHold) {
 
   public static WorkerSettings create(Config config) {
     Config c = config.getConfig("lattice.worker");
@@ -49,7 +51,8 @@ public record WorkerSettings(
         c.getDuration("record-delay"),
         c.getInt("record-batch"),
         c.getInt("heartbeats-per-timeout"),
-        BreakerSettings.create(c));
+        BreakerSettings.create(c),
+        c.getDuration("vacancy-hold"));
   }
 
   /** This node's agents plus {@code extra} ones (those an embedding application registers). */
@@ -68,6 +71,7 @@ public record WorkerSettings(
         recordDelay,
         recordBatch,
         heartbeatsPerTimeout,
-        breaker);
+        breaker,
+        vacancyHold);
   }
 }

@@ -57,7 +57,8 @@ class WorkerAgentTest {
         Duration.ofMillis(10),
         100,
         4,
-        breaker);
+        breaker,
+        Duration.ofMillis(200));
   }
 
   private final AtomicInteger runs = new AtomicInteger();
@@ -151,6 +152,67 @@ class WorkerAgentTest {
     WorkerAgent.Rejected rejected = dispatcher.expectMessageClass(WorkerAgent.Rejected.class);
     assertThat(rejected.reason()).isEqualTo("busy");
     never.complete(ActionResult.of(JsonNodeFactory.instance.nullNode()));
+  }
+
+  @Test
+  void aFreedSlotGoesToTheNextInLineNotBackToTheSenderWhoseWorkFinished() {
+    var steps =
+        new java.util.concurrent.ConcurrentHashMap<String, CompletableFuture<ActionResult>>();
+    var agent =
+        agent(
+            1,
+            (request, context) ->
+                steps.computeIfAbsent(
+                    request.input().get("step").asText(), s -> new CompletableFuture<>()));
+    TestProbe<WorkerAgent.Reply> heavy = testKit.createTestProbe();
+    TestProbe<WorkerAgent.Reply> light = testKit.createTestProbe();
+    assign(agent, "h1", heavy);
+    heavy.expectMessageClass(WorkerAgent.Accepted.class);
+    assign(agent, "l1", light);
+    light.expectMessageClass(WorkerAgent.Rejected.class);
+    assign(agent, "h2", heavy);
+    heavy.expectMessageClass(WorkerAgent.Rejected.class);
+
+    steps.computeIfAbsent("h1", s -> new CompletableFuture<>()).complete(done());
+    // The slot is light's now: heavy hears it full, light is offered it.
+    assertThat(heavy.expectMessageClass(WorkerAgent.Finished.class, Duration.ofSeconds(5)).load())
+        .isEqualTo(1);
+    assertThat(light.expectMessageClass(WorkerAgent.Vacancy.class).load()).isZero();
+    assign(agent, "h2", heavy);
+    heavy.expectMessageClass(WorkerAgent.Rejected.class);
+    assign(agent, "l1", light);
+    light.expectMessageClass(WorkerAgent.Accepted.class);
+
+    // Light's work ends: heavy, waiting since, is offered the slot and light queues behind it.
+    steps.computeIfAbsent("l1", s -> new CompletableFuture<>()).complete(done());
+    light.expectMessageClass(WorkerAgent.Finished.class, Duration.ofSeconds(5));
+    heavy.expectMessageClass(WorkerAgent.Vacancy.class);
+    // Heavy gives it back: it goes to light, the next in line.
+    agent.runCommand(new WorkerAgent.Release(heavy.ref()));
+    light.expectMessageClass(WorkerAgent.Vacancy.class);
+    light.expectNoMessage(Duration.ofMillis(50));
+
+    // Light does not answer: its hold lapses and the slot is free for anyone again.
+    assign(agent, "h3", heavy);
+    heavy.expectMessageClass(WorkerAgent.Rejected.class);
+    WorkerAgent.Vacancy lapsed =
+        heavy.expectMessageClass(WorkerAgent.Vacancy.class, Duration.ofSeconds(5));
+    assertThat(lapsed.load()).isZero();
+    assign(agent, "h3", heavy);
+    heavy.expectMessageClass(WorkerAgent.Accepted.class);
+    steps.computeIfAbsent("h3", s -> new CompletableFuture<>()).complete(done());
+  }
+
+  private static void assign(
+      EventSourcedBehaviorTestKit<WorkerAgent.Command, WorkerAgent.Event, WorkerState> agent,
+      String step,
+      TestProbe<WorkerAgent.Reply> sender) {
+    agent.runCommand(
+        new WorkerAgent.Assign(assignment(step, 60_000, Budget.UNLIMITED), sender.ref()));
+  }
+
+  private static ActionResult done() {
+    return ActionResult.of(JsonNodeFactory.instance.nullNode());
   }
 
   @Test
