@@ -4,6 +4,7 @@ import dev.lattice.orchestrator.directory.AgentEntry;
 import dev.lattice.protocol.ids.AgentId;
 import dev.lattice.worker.agent.WorkerAgent;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -83,6 +84,29 @@ final class AgentPool {
                 .thenComparing(s -> !localNode.equals(s.entry().manifest().node()))
                 .thenComparing(s -> s.entry().manifest().agentId().value()))
         .map(slot -> slot.entry().manifest().agentId());
+  }
+
+  /**
+   * Picks an agent for each queued assignment of {@code state} that one can take now, in queue
+   * order, and counts it as routed there.
+   */
+  List<DispatchLog.Route> route(DispatcherState state, Instant now) {
+    List<DispatchLog.Route> routes = new ArrayList<>();
+    for (String key : state.queuedKeys()) {
+      String model = state.entry(key).assignment().model();
+      Optional<AgentId> agent = select(model, now);
+      if (agent.isEmpty()) {
+        // Only a model's open breaker may keep this one from an agent: work for other models may
+        // still go.
+        if (model == null || select(null, now).isEmpty()) {
+          break;
+        }
+        continue;
+      }
+      routed(agent.get());
+      routes.add(new DispatchLog.Route(key, agent.get()));
+    }
+    return routes;
   }
 
   void routed(AgentId agent) {

@@ -10,7 +10,6 @@ import dev.lattice.protocol.CborSerializable;
 import dev.lattice.protocol.agent.Assignment;
 import dev.lattice.protocol.agent.AssignmentResult;
 import dev.lattice.protocol.agent.ErrorClass;
-import dev.lattice.protocol.agent.Spend;
 import dev.lattice.protocol.agent.StepError;
 import dev.lattice.protocol.agent.StepOutcome;
 import dev.lattice.protocol.agent.Usage;
@@ -23,10 +22,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -63,30 +60,11 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
       EntityTypeKey.create(Command.class, "Dispatcher");
 
   /** Starts sharding of dispatchers; they are remembered, so their queues resume after a crash. */
-  public static void init(
-      ActorSystem<?> system,
-      DispatchSettings settings,
-      ActorRef<AgentDirectory.Command> directory,
-      RunNotifier runs,
-      DispatchPolicy policy,
-      TenantLedgers ledgers,
-      String localNode,
-      Clock clock,
-      String role) {
+  public static void init(ActorSystem<?> system, DispatchServices services, String role) {
     ClusterSharding.get(system)
         .init(
             Entity.of(
-                    ENTITY_TYPE_KEY,
-                    entity ->
-                        create(
-                            BusKey.parse(entity.getEntityId()),
-                            settings,
-                            directory,
-                            runs,
-                            policy,
-                            ledgers,
-                            localNode,
-                            clock))
+                    ENTITY_TYPE_KEY, entity -> create(BusKey.parse(entity.getEntityId()), services))
                 .withRole(role)
                 .withStopMessage(Stop.INSTANCE)
                 .withSettings(ClusterShardingSettings.create(system).withRememberEntities(true)));
@@ -128,17 +106,13 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
   private final DispatchSettings settings;
   private final RunNotifier runs;
   private final DispatchPolicy policy;
-  private final TenantLedgers ledgers;
   private final DispatchAudit audit;
   private final Clock clock;
   private final ActorRef<DispatchLog.Command> log;
   private final ActorRef<WorkerAgent.Reply> agentReplies;
-  private final ActorRef<TenantLedger.Reservation> reservations;
   private final AgentPool pool;
   private final QueueMetrics metrics;
-  // Admitted assignments waiting for their tenant's ledger, and what accepted ones hold there.
-  private final Map<String, DispatchPolicy.Admitted> reserving = new HashMap<>();
-  private final Map<String, Spend> holds = new HashMap<>();
+  private final TenantHolds holds;
   private final LinkedHashSet<String> recentlyFinished = new LinkedHashSet<>();
   private DispatcherState state;
   private boolean agentsKnown;
@@ -147,29 +121,28 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
       ActorContext<Command> context,
       BusKey busKey,
       TimerScheduler<Command> timers,
-      DispatchSettings settings,
-      RunNotifier runs,
-      DispatchPolicy policy,
-      TenantLedgers ledgers,
-      String localNode,
-      Clock clock,
+      DispatchServices services,
       ActorRef<DispatchLog.Command> log,
       DispatcherState recovered) {
     super(context);
     this.busKey = busKey;
     this.timers = timers;
-    this.settings = settings;
-    this.runs = runs;
-    this.policy = policy;
-    this.ledgers = ledgers;
+    this.settings = services.settings();
+    this.runs = services.runs();
+    this.policy = services.policy();
     this.audit = new DispatchAudit(busKey);
-    this.clock = clock;
+    this.clock = services.clock();
     this.log = log;
     this.state = recovered;
-    this.pool = new AgentPool(busKey.role(), localNode);
+    this.pool = new AgentPool(busKey.role(), services.localNode());
     this.metrics = new QueueMetrics(settings.waitWindow(), clock.instant());
     this.agentReplies = context.messageAdapter(WorkerAgent.Reply.class, FromAgent::new);
-    this.reservations = context.messageAdapter(TenantLedger.Reservation.class, Reserved::new);
+    this.holds =
+        new TenantHolds(
+            policy,
+            services.ledgers(),
+            busKey.tenant(),
+            context.messageAdapter(TenantLedger.Reservation.class, Reserved::new));
     // Named outright: found from the call stack, the logger's name was at times Pekko's own.
     context.setLoggerName(Dispatcher.class);
   }
@@ -178,15 +151,8 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
    * The dispatcher of {@code busKey}: waits for its log to recover the queue (holding messages
    * meanwhile), then serves.
    */
-  public static Behavior<Command> create(
-      BusKey busKey,
-      DispatchSettings settings,
-      ActorRef<AgentDirectory.Command> directory,
-      RunNotifier runs,
-      DispatchPolicy policy,
-      TenantLedgers ledgers,
-      String localNode,
-      Clock clock) {
+  public static Behavior<Command> create(BusKey busKey, DispatchServices services) {
+    DispatchSettings settings = services.settings();
     return Behaviors.setup(
         context ->
             Behaviors.withTimers(
@@ -199,10 +165,9 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
                                   DispatchLog.Recovered.class, r -> new LogRecovered(r.state()));
                           ActorRef<DispatchLog.Command> log =
                               context.spawn(
-                                  DispatchLog.create(busKey, recovered, settings, clock), "log");
-                          return recovering(
-                              context, stash, busKey, timers, settings, directory, runs, policy,
-                              ledgers, localNode, clock, log);
+                                  DispatchLog.create(busKey, recovered, settings, services.clock()),
+                                  "log");
+                          return recovering(context, stash, busKey, timers, services, log);
                         })));
   }
 
@@ -211,35 +176,20 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
       StashBuffer<Command> stash,
       BusKey busKey,
       TimerScheduler<Command> timers,
-      DispatchSettings settings,
-      ActorRef<AgentDirectory.Command> directory,
-      RunNotifier runs,
-      DispatchPolicy policy,
-      TenantLedgers ledgers,
-      String localNode,
-      Clock clock,
+      DispatchServices services,
       ActorRef<DispatchLog.Command> log) {
     return Behaviors.receive(Command.class)
         .onMessage(
             LogRecovered.class,
             recovered -> {
               Dispatcher serving =
-                  new Dispatcher(
-                      context,
-                      busKey,
-                      timers,
-                      settings,
-                      runs,
-                      policy,
-                      ledgers,
-                      localNode,
-                      clock,
-                      log,
-                      recovered.state());
-              directory.tell(
-                  new AgentDirectory.Subscribe(
-                      context.messageAdapter(
-                          AgentDirectory.Agents.class, a -> new AgentsChanged(a.agents()))));
+                  new Dispatcher(context, busKey, timers, services, log, recovered.state());
+              services
+                  .directory()
+                  .tell(
+                      new AgentDirectory.Subscribe(
+                          context.messageAdapter(
+                              AgentDirectory.Agents.class, a -> new AgentsChanged(a.agents()))));
               return stash.unstashAll(serving);
             })
         .onMessageEquals(Stop.INSTANCE, Behaviors::stopped)
@@ -275,14 +225,15 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
       return this;
     }
     DispatchPolicy.Admission admission =
-        reserving.containsKey(key) ? reserving.get(key) : policy.admit(assignment);
+        holds
+            .waiting(key)
+            .<DispatchPolicy.Admission>map(admitted -> admitted)
+            .orElseGet(() -> policy.admit(assignment));
     if (admission instanceof DispatchPolicy.Refused refused) {
       refuse(assignment, refused.error(), refused.kind());
     } else if (admission instanceof DispatchPolicy.Admitted admitted) {
       if (admitted.tenantLimited()) {
-        // Asked again when the run re-sends it: the ledger replaces a repeated reservation.
-        reserving.put(key, admitted);
-        ledgers.reserve(assignment.tenant(), key, admitted.hold(), reservations);
+        holds.reserve(admitted);
       } else {
         accept(admitted, List.of());
       }
@@ -292,12 +243,8 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
 
   private Behavior<Command> onReserved(Reserved reserved) {
     TenantLedger.Reservation reservation = reserved.reservation();
-    DispatchPolicy.Admitted admitted = reserving.remove(reservation.key());
+    DispatchPolicy.Admitted admitted = holds.answered(reservation).orElse(null);
     if (admitted == null) {
-      // Withdrawn (or answered) meanwhile: give the hold back.
-      if (reservation.granted()) {
-        ledgers.settle(busKey.tenant(), reservation.key(), Spend.NONE);
-      }
       return this;
     }
     Assignment assignment = admitted.assignment();
@@ -306,7 +253,6 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
           assignment, StepError.budgetExceeded(reservation.refusal()), AuditKind.BUDGET_EXCEEDED);
       return this;
     }
-    holds.put(reservation.key(), reservation.hold());
     accept(
         admitted,
         List.of(
@@ -339,14 +285,14 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
   }
 
   private Behavior<Command> onWithdraw(Withdraw withdraw) {
-    reserving.remove(withdraw.idempotencyKey());
+    holds.forget(withdraw.idempotencyKey());
     DispatcherState.Entry entry = state.entry(withdraw.idempotencyKey());
     if (entry == null) {
       return this;
     }
     if (entry.agentId() == null) {
       remember(entry.key());
-      settle(entry.assignment(), Usage.NONE);
+      holds.settle(entry.assignment(), Usage.NONE);
       decide(
           List.of(),
           List.of(),
@@ -460,12 +406,6 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
   }
 
   /**
-   * Ends an attempt whose agent left while it ran (the agent stopped, or its node left or became
-   * unreachable): the run hears a {@code worker_lost} failure and retries it as a new attempt, so a
-   * late result of this one is stale; its budget hold is released. Returns its key, to finish here,
-   * and adds what to audit to {@code notes}.
-   */
-  /**
    * The attempt of {@code entry} ended with {@code result}: its run hears it, its tenant's hold is
    * settled, and {@code notes} gain the reconciliation (if any) and then {@code last}.
    */
@@ -479,7 +419,8 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
       metrics.failed(failed.error().errorClass());
     }
     remember(entry.key());
-    Reconciled reconciled = settle(entry.assignment(), DispatchPolicy.usage(result));
+    TenantHolds.Reconciled reconciled =
+        holds.settle(entry.assignment(), DispatchPolicy.usage(result));
     if (reconciled != null) {
       notes.add(
           audit.entry(
@@ -488,6 +429,12 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
     notes.add(last);
   }
 
+  /**
+   * Ends an attempt whose agent left while it ran (the agent stopped, or its node left or became
+   * unreachable): the run hears a {@code worker_lost} failure and retries it as a new attempt, so a
+   * late result of this one is stale; its budget hold is released. Returns its key, to finish here,
+   * and adds what to audit to {@code notes}.
+   */
   private String workerLost(DispatcherState.Entry entry, List<AuditEntry> notes) {
     getContext()
         .getLog()
@@ -537,7 +484,7 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
     state = batch.applyTo(state);
     List<AuditEntry> entries = new ArrayList<>(notes);
     entries.addAll(audit.decided(state, accepted, routes, now));
-    List<Route> routed = agentsKnown ? routeQueued() : List.of();
+    List<Route> routed = agentsKnown ? pool.route(state, now) : List.of();
     if (!routed.isEmpty()) {
       Batch more = new Batch(List.of(), routed, List.of(), now, List.of());
       state = more.applyTo(state);
@@ -558,46 +505,6 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
     }
     return routed;
   }
-
-  private List<Route> routeQueued() {
-    List<Route> routes = new ArrayList<>();
-    Instant now = clock.instant();
-    for (String key : state.queuedKeys()) {
-      String model = state.entry(key).assignment().model();
-      var agent = pool.select(model, now);
-      if (agent.isEmpty()) {
-        // Only a model's open breaker may keep this one from an agent: work for other models may
-        // still go.
-        if (model == null || pool.select(null, now).isEmpty()) {
-          break;
-        }
-        continue;
-      }
-      pool.routed(agent.get());
-      routes.add(new Route(key, agent.get()));
-    }
-    return routes;
-  }
-
-  /**
-   * Settles a finished attempt with its tenant's ledger, if the tenant is limited: its hold is
-   * released and what it spent is counted. The figures, or {@code null} for a tenant without a
-   * budget.
-   */
-  private Reconciled settle(Assignment assignment, Usage usage) {
-    if (!policy.tenantLimited(assignment.tenant())) {
-      return null;
-    }
-    Spend spent = Spend.of(usage);
-    ledgers.settle(assignment.tenant(), assignment.idempotencyKey(), spent);
-    return new Reconciled(holds.remove(assignment.idempotencyKey()), spent);
-  }
-
-  /**
-   * The figures of a reconciliation: what an attempt held ({@code null} if this dispatcher
-   * restarted since it reserved), and what it spent.
-   */
-  record Reconciled(Spend held, Spend spent) {}
 
   private void remember(String key) {
     recentlyFinished.add(key);

@@ -2,6 +2,7 @@ package dev.lattice.orchestrator.node;
 
 import dev.lattice.orchestrator.directory.AgentDirectory;
 import dev.lattice.orchestrator.dispatch.DispatchPolicy;
+import dev.lattice.orchestrator.dispatch.DispatchServices;
 import dev.lattice.orchestrator.dispatch.DispatchSettings;
 import dev.lattice.orchestrator.dispatch.Dispatcher;
 import dev.lattice.orchestrator.dispatch.RunNotifier;
@@ -135,13 +136,14 @@ final class Guardian {
     TenantLedger.init(system, policy, clock, LatticeSettings.ORCHESTRATOR);
     Dispatcher.init(
         system,
-        dispatchSettings,
-        directory,
-        runs,
-        new DispatchPolicy(policy),
-        new ShardedTenantLedgers(sharding),
-        nodeAddress,
-        clock,
+        new DispatchServices(
+            dispatchSettings,
+            directory,
+            runs,
+            new DispatchPolicy(policy),
+            new ShardedTenantLedgers(sharding),
+            nodeAddress,
+            clock),
         LatticeSettings.ORCHESTRATOR);
 
     List<ActorRef<WorkerAgent.Command>> agents =

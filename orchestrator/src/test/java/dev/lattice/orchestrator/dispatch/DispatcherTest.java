@@ -118,13 +118,14 @@ class DispatcherTest {
         testKit.spawn(
             Dispatcher.create(
                 busKey,
-                settings,
-                directory.ref(),
-                runs,
-                new DispatchPolicy(policy()),
-                ledgers,
-                "local",
-                Clock.systemUTC()));
+                new DispatchServices(
+                    settings,
+                    directory.ref(),
+                    runs,
+                    new DispatchPolicy(policy()),
+                    ledgers,
+                    "local",
+                    Clock.systemUTC())));
     agentsOf = directory.expectMessageClass(AgentDirectory.Subscribe.class).subscriber();
   }
 

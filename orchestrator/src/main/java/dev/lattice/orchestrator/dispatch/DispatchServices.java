@@ -1,0 +1,25 @@
+package dev.lattice.orchestrator.dispatch;
+
+import dev.lattice.orchestrator.directory.AgentDirectory;
+import java.time.Clock;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * What every dispatcher of a node works with, whatever its bus key.
+ *
+ * @param settings the {@code lattice.dispatch} settings
+ * @param directory the node's agent directory, which tells dispatchers of agents coming and going
+ * @param runs where results and progress go back to their runs
+ * @param policy the policies every assignment passes before it queues
+ * @param ledgers the tenants' budget ledgers
+ * @param localNode this node's name, so that agents on it are preferred when otherwise equal
+ * @param clock the time of queue waits, audit entries and breaker cool-downs
+ */
+public record DispatchServices(
+    DispatchSettings settings,
+    ActorRef<AgentDirectory.Command> directory,
+    RunNotifier runs,
+    DispatchPolicy policy,
+    TenantLedgers ledgers,
+    String localNode,
+    Clock clock) {}
