@@ -3,6 +3,8 @@ package dev.lattice.bench;
 import dev.lattice.orchestrator.cli.LatticeSubcommand;
 import dev.lattice.orchestrator.node.Lattice;
 import dev.lattice.persistence.journal.JournalDatabase;
+import dev.lattice.protocol.api.ExecuteRequest;
+import dev.lattice.protocol.ids.TenantId;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -19,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -90,6 +93,14 @@ public final class BenchCommand implements Callable<Integer>, LatticeSubcommand 
       description = "Workload F: the longest to wait for the JIT to go quiet before measuring CPU.")
   int jitSettleSeconds;
 
+  @Option(
+      names = "--policies",
+      description =
+          "W and W2 with every dispatcher policy in force and passed by every step: model and tool"
+              + " allow-lists, step, run and tenant budgets (reserved and settled per attempt),"
+              + " priced usage.")
+  boolean policies;
+
   @Option(names = "--keep", description = "Keep the journal files afterwards.")
   boolean keep;
 
@@ -135,14 +146,23 @@ public final class BenchCommand implements Callable<Integer>, LatticeSubcommand 
         "%n== workload %s: %d rounds of %d runs (after %d warm-up runs) of %d steps, concurrency"
             + " %d, journal %s%n",
         workload, rounds, runs, warmup, workload.steps(), concurrency, directory);
-    var request = LatticeRunner.request(workload, Workload.payload(payloadBytes));
+    var request =
+        ExecuteRequest.plan(
+            policies ? BenchPolicies.plan(workload.plan()) : workload.plan(),
+            Workload.payload(payloadBytes));
     LatencyRecorder latencies = new LatencyRecorder();
     List<Double> lattice = new ArrayList<>();
     List<Double> floors = new ArrayList<>();
     List<Long> rows = new ArrayList<>();
     Map<String, Long> rowsByKind = new TreeMap<>();
     JournalDatabase db;
-    try (Lattice node = Lattice.builder().dataDirectory(directory).start()) {
+    Lattice.Builder builder = Lattice.builder().dataDirectory(directory);
+    if (policies) {
+      builder
+          .config(BenchPolicies.config())
+          .namedAction(BenchPolicies.ACTION, BenchPolicies.action());
+    }
+    try (Lattice node = builder.start()) {
       db = JournalDatabase.of(urlOf(node), "sa", "");
       LatticeRunner.drive(node.client(), request, warmup, concurrency, null);
       // Rounds alternate Lattice and the floor on the same file, so that both see the same
@@ -186,6 +206,20 @@ public final class BenchCommand implements Callable<Integer>, LatticeSubcommand 
             concurrency,
             payload.length);
       }
+      if (policies) {
+        // Every attempt was settled with the tenant's ledger at its priced usage: this shows it.
+        node.client()
+            .tenantUsage(TenantId.DEFAULT)
+            .toCompletableFuture()
+            .get(30, TimeUnit.SECONDS)
+            .ifPresent(
+                usage ->
+                    out.printf(
+                        "policies: tenant %s spent %d tokens, %s USD%n",
+                        usage.tenant(),
+                        usage.used().tokens(),
+                        usage.used().costUsd().toPlainString()));
+      }
     }
     double runsPerSecond = median(lattice);
     double floor = median(floors);
@@ -218,9 +252,10 @@ public final class BenchCommand implements Callable<Integer>, LatticeSubcommand 
         rowsPerRun * runsPerSecond);
     return String.format(
         Locale.ROOT,
-        "workload=%s runs=%d concurrency=%d runs_per_s=%.0f p50_ms=%.2f p95_ms=%.2f p99_ms=%.2f"
+        "workload=%s%s runs=%d concurrency=%d runs_per_s=%.0f p50_ms=%.2f p95_ms=%.2f p99_ms=%.2f"
             + " rows_per_run=%.1f floor_runs_per_s=%.0f ratio=%.2f ceiling_rows_per_s=%.0f",
         workload,
+        policies ? " policies=on" : "",
         runs,
         concurrency,
         runsPerSecond,

@@ -64,6 +64,31 @@ class BenchCommandIT {
   }
 
   @Test
+  void withPoliciesEveryStepPassesEveryPolicyAndIsSettledWithItsTenant() {
+    String output =
+        bench(
+            "--workload",
+            "W",
+            "--policies",
+            "--runs",
+            "20",
+            "--rounds",
+            "1",
+            "--concurrency",
+            "4",
+            "--warmup",
+            "10",
+            "--data",
+            data.toString());
+    assertThat(output.lines().filter(l -> l.startsWith("workload=")))
+        .singleElement()
+        .satisfies(line -> assertThat(line).startsWith("workload=W policies=on runs=20 "));
+    // 30 runs of 3 steps, each reporting 60 + 40 tokens (0.00014 USD at the bench's prices), all
+    // reserved, priced and settled.
+    assertThat(output).contains("policies: tenant default spent 9000 tokens, 0.01260 USD");
+  }
+
+  @Test
   void measuresLiveFollowersAndWhatIdleOnesCost() {
     String output =
         bench(

@@ -9,6 +9,8 @@ import dev.lattice.orchestrator.dispatch.DispatchLog;
 import dev.lattice.orchestrator.dispatch.Dispatcher;
 import dev.lattice.orchestrator.dispatch.DispatcherState;
 import dev.lattice.orchestrator.plan.Plans;
+import dev.lattice.orchestrator.policy.TenantLedger;
+import dev.lattice.orchestrator.policy.TenantUsage;
 import dev.lattice.orchestrator.run.RunDeadline;
 import dev.lattice.orchestrator.run.RunEntity;
 import dev.lattice.orchestrator.run.RunState;
@@ -18,7 +20,10 @@ import dev.lattice.protocol.agent.Assignment;
 import dev.lattice.protocol.agent.AssignmentResult;
 import dev.lattice.protocol.agent.BreakerState;
 import dev.lattice.protocol.agent.BreakerStatus;
+import dev.lattice.protocol.agent.BudgetFigures;
+import dev.lattice.protocol.agent.BudgetScope;
 import dev.lattice.protocol.agent.ErrorClass;
+import dev.lattice.protocol.agent.Spend;
 import dev.lattice.protocol.agent.StepError;
 import dev.lattice.protocol.agent.StepOutcome;
 import dev.lattice.protocol.agent.Usage;
@@ -31,6 +36,8 @@ import dev.lattice.protocol.api.QueueView;
 import dev.lattice.protocol.api.QueueWait;
 import dev.lattice.protocol.api.RunAccepted;
 import dev.lattice.protocol.api.SignalRequest;
+import dev.lattice.protocol.audit.AuditEntry;
+import dev.lattice.protocol.audit.AuditKind;
 import dev.lattice.protocol.ids.AgentId;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.ids.TenantId;
@@ -153,6 +160,7 @@ class SerializationTest {
             List.of("other/key/1"),
             AT);
     DispatcherState queue = batch.applyTo(DispatcherState.empty());
+    Spend spend = new Spend(120, new BigDecimal("0.0042"));
     AgentBreakers breakers =
         new AgentBreakers(
             AgentId.of("n.echo"),
@@ -208,6 +216,38 @@ class SerializationTest {
             new AgentDirectory.GetBreakers(ref.narrow()),
             new AgentDirectory.Breakers(List.of(breakers)),
             new RunAccepted(RUN, true),
+            new DispatchLog.Batch(
+                List.of(),
+                List.of(),
+                List.of(),
+                AT,
+                List.of(
+                    new AuditEntry(
+                        AT,
+                        "agent/echo/0/acme",
+                        AuditKind.BUDGET_RECONCILED,
+                        RUN,
+                        "a",
+                        2,
+                        "n.echo",
+                        "held 200, spent 100",
+                        Plans.json("{'held': {'tokens': 200}, 'spent': {'tokens': 100}}")))),
+            new TenantLedger.Reserve("r/a/2", spend, ref.narrow()),
+            new TenantLedger.Reservation("r/a/2", spend, null),
+            new TenantLedger.Reservation(
+                "r/a/2",
+                spend,
+                new BudgetFigures(
+                    BudgetScope.TENANT, new Budget(1000L, null), spend, Spend.NONE, spend)),
+            new TenantLedger.Settle("r/a/2", spend),
+            new TenantLedger.GetUsage(ref.narrow()),
+            new TenantLedger.Spent("r/a/2", spend, AT, AT),
+            new TenantLedger.SpentTogether(
+                List.of(
+                    new TenantLedger.Spent("r/a/2", spend, AT, AT),
+                    new TenantLedger.Spent("r/b/1", Spend.NONE, AT, AT.plusSeconds(1)))),
+            new TenantLedger.State(AT, spend),
+            new TenantUsage("acme", AT, spend, Spend.NONE, new Budget(1000L, new BigDecimal("5"))),
             new QueueView(
                 "agent/echo/0/acme",
                 1,

@@ -15,18 +15,18 @@ import java.util.Optional;
  * @param estimator holds per attempt, and the price table
  * @param allowLists model and tool allow-lists
  * @param tenantBudgets budgets per tenant and period
- * @param ledgerSnapshotEvery a tenant ledger snapshots its spending after this many events
+ * @param ledger how tenant ledgers record spending
  */
 public record PolicySettings(
     UsageEstimator estimator,
     AllowLists allowLists,
     Map<String, TenantBudget> tenantBudgets,
-    int ledgerSnapshotEvery) {
+    LedgerSettings ledger) {
   private static final String PATH = "lattice.policy";
 
   /** No policies: nothing is denied, nothing is held, no tenant is limited. */
   public static final PolicySettings NONE =
-      new PolicySettings(UsageEstimator.NONE, AllowLists.NONE, Map.of(), 1000);
+      new PolicySettings(UsageEstimator.NONE, AllowLists.NONE, Map.of(), LedgerSettings.DEFAULT);
 
   public PolicySettings {
     tenantBudgets = Map.copyOf(tenantBudgets);
@@ -56,7 +56,7 @@ public record PolicySettings(
         UsageEstimator.create(policy.getConfig("estimates"), prices),
         AllowLists.create(policy, PATH),
         budgets,
-        policy.getInt("ledger-snapshot-every"));
+        LedgerSettings.create(policy.getConfig("ledger")));
   }
 
   public PriceTable prices() {

@@ -7,12 +7,16 @@ import dev.lattice.protocol.ids.TenantId;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -30,13 +34,14 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
  * its limit is refused. Only tenants with a configured budget have a ledger.
  *
  * <p>Holds are not persisted: after a restart of the ledger, attempts still running hold nothing
- * until they settle (their usage is then counted in full). Spending is persisted, one event per
- * finished attempt, before the settlement is acknowledged to nobody — dispatchers do not wait for
- * it — so a crash can lose at most the last few attempts' spending, never a period's total.
+ * until they settle (their usage is then counted in full). Spending counts as soon as it is settled
+ * and is recorded shortly after, settlements close together in one event (a group commit):
+ * dispatchers do not wait for it, and a crash can lose at most the last record delay's spending,
+ * never a period's total.
  */
 public final class TenantLedger
     extends EventSourcedBehaviorWithEnforcedReplies<
-        TenantLedger.Command, TenantLedger.Spent, TenantLedger.State> {
+        TenantLedger.Command, TenantLedger.Event, TenantLedger.State> {
 
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY =
       EntityTypeKey.create(Command.class, "TenantLedger");
@@ -61,9 +66,28 @@ public final class TenantLedger
   /** Answer with the tenant's usage in the current period. */
   public record GetUsage(ActorRef<TenantUsage> replyTo) implements Command {}
 
+  /** Record the settlements collected since the last record. */
+  enum Flush implements Command {
+    INSTANCE
+  }
+
+  /** Record what waits to be recorded, then stop (the ledger is moving or its node leaving). */
+  enum Stop implements Command {
+    INSTANCE
+  }
+
+  /** Events of a ledger. */
+  public sealed interface Event extends CborSerializable {}
+
   /** An attempt's spending, counted in the period that began at {@code periodStart}. */
-  public record Spent(String key, Spend spent, Instant periodStart, Instant at)
-      implements CborSerializable {}
+  public record Spent(String key, Spend spent, Instant periodStart, Instant at) implements Event {}
+
+  /** Attempts' spending recorded together, in the order they settled. */
+  public record SpentTogether(List<Spent> attempts) implements Event {
+    public SpentTogether {
+      attempts = List.copyOf(attempts);
+    }
+  }
 
   /** The period's spending so far. */
   public record State(Instant periodStart, Spend used) implements CborSerializable {
@@ -72,6 +96,10 @@ public final class TenantLedger
     /** The spending as of a time in the period that began at {@code start}. */
     Spend usedIn(Instant start) {
       return start.equals(periodStart) ? used : Spend.NONE;
+    }
+
+    State plus(Spent spent) {
+      return new State(spent.periodStart(), usedIn(spent.periodStart()).plus(spent.spent()));
     }
   }
 
@@ -82,31 +110,44 @@ public final class TenantLedger
             Entity.of(
                     ENTITY_TYPE_KEY,
                     entity ->
-                        Behaviors.setup(
-                            context ->
-                                new TenantLedger(
-                                    entity.getEntityId(),
-                                    policy
-                                        .tenantBudget(TenantId.of(entity.getEntityId()))
-                                        .orElse(null),
-                                    policy.ledgerSnapshotEvery(),
-                                    clock)))
-                .withRole(role));
+                        create(
+                            entity.getEntityId(),
+                            policy.tenantBudget(TenantId.of(entity.getEntityId())).orElse(null),
+                            policy.ledger(),
+                            clock))
+                .withRole(role)
+                .withStopMessage(Stop.INSTANCE));
+  }
+
+  /** The ledger of {@code tenant}, limited by {@code budget} (none if null). */
+  public static Behavior<Command> create(
+      String tenant, TenantBudget budget, LedgerSettings settings, Clock clock) {
+    return Behaviors.withTimers(
+        timers -> new TenantLedger(tenant, budget, settings, timers, clock));
   }
 
   private final String tenant;
   private final TenantBudget budget;
-  private final int snapshotEvery;
+  private final LedgerSettings settings;
+  private final TimerScheduler<Command> timers;
   private final Clock clock;
   private final Map<String, Spend> holds = new HashMap<>();
+  // Settled, counted, and waiting to be recorded.
+  private final List<Spent> unrecorded = new ArrayList<>();
 
-  private TenantLedger(String tenant, TenantBudget budget, int snapshotEvery, Clock clock) {
+  private TenantLedger(
+      String tenant,
+      TenantBudget budget,
+      LedgerSettings settings,
+      TimerScheduler<Command> timers,
+      Clock clock) {
     super(
         PersistenceId.of(ENTITY_TYPE_KEY.name(), tenant),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
     this.tenant = tenant;
     this.budget = budget;
-    this.snapshotEvery = snapshotEvery;
+    this.settings = settings;
+    this.timers = timers;
     this.clock = clock;
   }
 
@@ -117,20 +158,22 @@ public final class TenantLedger
 
   @Override
   public RetentionCriteria retentionCriteria() {
-    return RetentionCriteria.snapshotEvery(snapshotEvery, 2);
+    return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2);
   }
 
   @Override
-  public CommandHandlerWithReply<Command, Spent, State> commandHandler() {
+  public CommandHandlerWithReply<Command, Event, State> commandHandler() {
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
         .onCommand(Reserve.class, this::onReserve)
         .onCommand(Settle.class, this::onSettle)
         .onCommand(GetUsage.class, (state, get) -> Effect().reply(get.replyTo(), usage(state)))
+        .onCommand(Flush.class, (state, flush) -> onFlush())
+        .onCommand(Stop.class, (state, stop) -> onStop())
         .build();
   }
 
-  private ReplyEffect<Spent, State> onReserve(State state, Reserve reserve) {
+  private ReplyEffect<Event, State> onReserve(State state, Reserve reserve) {
     TenantUsage usage = usage(state);
     // A repeated reservation (a re-sent assignment) replaces its earlier hold.
     Spend others = usage.reserved().minus(holds.getOrDefault(reserve.key(), Spend.NONE));
@@ -146,24 +189,54 @@ public final class TenantLedger
     return Effect().reply(reserve.replyTo(), new Reservation(reserve.key(), reserve.hold(), null));
   }
 
-  private ReplyEffect<Spent, State> onSettle(State state, Settle settle) {
+  private ReplyEffect<Event, State> onSettle(State state, Settle settle) {
     holds.remove(settle.key());
     if (settle.spent().tokens() == 0 && settle.spent().costUsd().signum() == 0) {
       return Effect().noReply();
     }
     Instant now = clock.instant();
-    return Effect()
-        .persist(new Spent(settle.key(), settle.spent(), periodStart(now), now))
-        .thenNoReply();
+    unrecorded.add(new Spent(settle.key(), settle.spent(), periodStart(now), now));
+    if (unrecorded.size() >= settings.recordBatch()) {
+      return onFlush();
+    }
+    if (!timers.isTimerActive(Flush.INSTANCE)) {
+      timers.startSingleTimer(Flush.INSTANCE, settings.recordDelay());
+    }
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, State> onStop() {
+    if (unrecorded.isEmpty()) {
+      return Effect().stop().thenNoReply();
+    }
+    List<Spent> batch = List.copyOf(unrecorded);
+    unrecorded.clear();
+    return Effect().persist(new SpentTogether(batch)).thenStop().thenNoReply();
+  }
+
+  private ReplyEffect<Event, State> onFlush() {
+    timers.cancel(Flush.INSTANCE);
+    if (unrecorded.isEmpty()) {
+      return Effect().noReply();
+    }
+    List<Spent> batch = List.copyOf(unrecorded);
+    unrecorded.clear();
+    return Effect().persist(new SpentTogether(batch)).thenNoReply();
   }
 
   private TenantUsage usage(State state) {
     Instant start = periodStart(clock.instant());
     Spend reserved = holds.values().stream().reduce(Spend.NONE, Spend::plus);
+    // The state already holds what is being written (an event is applied before its write ends,
+    // and commands wait meanwhile): only what waits for the next record is added.
+    State used = state;
+    for (Spent spent : unrecorded) {
+      used = used.plus(spent);
+    }
     return new TenantUsage(
         tenant,
         start,
-        state.usedIn(start),
+        used.usedIn(start),
         reserved,
         budget == null ? dev.lattice.protocol.plan.Budget.UNLIMITED : budget.limit());
   }
@@ -173,14 +246,20 @@ public final class TenantLedger
   }
 
   @Override
-  public EventHandler<State, Spent> eventHandler() {
+  public EventHandler<State, Event> eventHandler() {
     return newEventHandlerBuilder()
         .forAnyState()
+        // Ledgers once recorded one event per attempt; such journals still replay.
+        .onEvent(Spent.class, State::plus)
         .onEvent(
-            Spent.class,
-            (state, spent) ->
-                new State(
-                    spent.periodStart(), state.usedIn(spent.periodStart()).plus(spent.spent())))
+            SpentTogether.class,
+            (state, together) -> {
+              State next = state;
+              for (Spent spent : together.attempts()) {
+                next = next.plus(spent);
+              }
+              return next;
+            })
         .build();
   }
 }

@@ -1,0 +1,23 @@
+package dev.lattice.orchestrator.policy;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+
+/**
+ * How tenant ledgers record spending ({@code lattice.policy.ledger}).
+ *
+ * @param snapshotEvery a ledger snapshots its spending after this many events
+ * @param recordDelay how long a settlement may wait to be recorded together with later ones
+ * @param recordBatch settlements recorded at once without waiting
+ */
+public record LedgerSettings(int snapshotEvery, Duration recordDelay, int recordBatch) {
+  /** The defaults of reference.conf, for code that has no configuration at hand. */
+  public static final LedgerSettings DEFAULT = new LedgerSettings(1000, Duration.ofMillis(10), 500);
+
+  static LedgerSettings create(Config ledger) {
+    return new LedgerSettings(
+        ledger.getInt("snapshot-every"),
+        ledger.getDuration("record-delay"),
+        ledger.getInt("record-batch"));
+  }
+}
