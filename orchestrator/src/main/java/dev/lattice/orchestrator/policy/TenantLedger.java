@@ -206,22 +206,24 @@ public final class TenantLedger
   }
 
   private ReplyEffect<Event, State> onStop() {
-    if (unrecorded.isEmpty()) {
-      return Effect().stop().thenNoReply();
-    }
-    List<Spent> batch = List.copyOf(unrecorded);
-    unrecorded.clear();
-    return Effect().persist(new SpentTogether(batch)).thenStop().thenNoReply();
+    timers.cancel(Flush.INSTANCE);
+    return unrecorded.isEmpty()
+        ? Effect().stop().thenNoReply()
+        : Effect().persist(takeUnrecorded()).thenStop().thenNoReply();
   }
 
   private ReplyEffect<Event, State> onFlush() {
     timers.cancel(Flush.INSTANCE);
-    if (unrecorded.isEmpty()) {
-      return Effect().noReply();
-    }
-    List<Spent> batch = List.copyOf(unrecorded);
+    return unrecorded.isEmpty()
+        ? Effect().noReply()
+        : Effect().persist(takeUnrecorded()).thenNoReply();
+  }
+
+  /** What waits to be recorded, as one event; it waits no more. */
+  private SpentTogether takeUnrecorded() {
+    SpentTogether together = new SpentTogether(unrecorded);
     unrecorded.clear();
-    return Effect().persist(new SpentTogether(batch)).thenNoReply();
+    return together;
   }
 
   private TenantUsage usage(State state) {
