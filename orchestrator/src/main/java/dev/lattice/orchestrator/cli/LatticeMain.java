@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
     description = "Durable orchestration runtime for multi-agent work.",
     subcommands = {
       UpCommand.class,
+      SeedCommand.class,
+      JoinCommand.class,
       PlanCommand.class,
       ExecuteCommand.class,
       EventsCommand.class,

@@ -22,7 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -113,7 +113,8 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
   private final AgentPool pool;
   private final QueueMetrics metrics;
   private final TenantHolds holds;
-  private final LinkedHashSet<String> recentlyFinished = new LinkedHashSet<>();
+  // Recently finished keys and what the run was told (null: nothing, the run took it back).
+  private final LinkedHashMap<String, AssignmentResult> recentlyFinished = new LinkedHashMap<>();
   private DispatcherState state;
   private boolean agentsKnown;
 
@@ -221,7 +222,17 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
   private Behavior<Command> onEnqueue(Enqueue enqueue) {
     Assignment assignment = enqueue.assignment();
     String key = assignment.idempotencyKey();
-    if (state.contains(key) || recentlyFinished.contains(key)) {
+    if (state.contains(key)) {
+      return this;
+    }
+    if (recentlyFinished.containsKey(key)) {
+      // The run sends an attempt again when it has not heard of it: the result may have been
+      // lost on its way (the run's node went down), so it hears it again. A run that had it
+      // ignores the repeat.
+      AssignmentResult told = recentlyFinished.get(key);
+      if (told != null) {
+        runs.finished(told);
+      }
       return this;
     }
     DispatchPolicy.Admission admission =
@@ -273,9 +284,11 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
 
   /** The attempt fails at once, before dispatch: its run hears why, the log records it. */
   private void refuse(Assignment assignment, StepError error, AuditKind kind) {
-    remember(assignment.idempotencyKey());
+    AssignmentResult refused =
+        AssignmentResult.of(assignment, null, new StepOutcome.Failed(error, Usage.NONE));
+    remember(assignment.idempotencyKey(), refused);
     metrics.failed(error.errorClass());
-    runs.finished(AssignmentResult.of(assignment, null, new StepOutcome.Failed(error, Usage.NONE)));
+    runs.finished(refused);
     decide(
         List.of(),
         List.of(),
@@ -291,7 +304,7 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
       return this;
     }
     if (entry.agentId() == null) {
-      remember(entry.key());
+      remember(entry.key(), null);
       holds.settle(entry.assignment(), Usage.NONE);
       decide(
           List.of(),
@@ -418,7 +431,7 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
     if (result.outcome() instanceof StepOutcome.Failed failed) {
       metrics.failed(failed.error().errorClass());
     }
-    remember(entry.key());
+    remember(entry.key(), result);
     TenantHolds.Reconciled reconciled =
         holds.settle(entry.assignment(), DispatchPolicy.usage(result));
     if (reconciled != null) {
@@ -506,10 +519,10 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
     return routed;
   }
 
-  private void remember(String key) {
-    recentlyFinished.add(key);
+  private void remember(String key, AssignmentResult told) {
+    recentlyFinished.put(key, told);
     if (recentlyFinished.size() > settings.finishedMemory()) {
-      recentlyFinished.remove(recentlyFinished.iterator().next());
+      recentlyFinished.remove(recentlyFinished.keySet().iterator().next());
     }
   }
 }

@@ -81,6 +81,11 @@ public final class Lattice implements AutoCloseable {
     this.stopped = stopped;
   }
 
+  /** The configuration a node gets without overrides: application.conf and the defaults. */
+  public static Config defaultConfig() {
+    return NodeConfig.assemble(ConfigFactory.empty(), null);
+  }
+
   public static Builder builder() {
     return new Builder();
   }

@@ -36,6 +36,11 @@ final class RunAttempts {
             Assignment.keyOf(state.runId(), stepId, attempt));
   }
 
+  /** Whether the step's latest attempt is with a dispatcher or an agent. */
+  static boolean out(StepState step) {
+    return step.status() == StepStatus.DISPATCHED || step.status() == StepStatus.RUNNING;
+  }
+
   /** A run that ended takes back whatever is still queued or running. */
   void withdrawAll(RunState state) {
     for (StepState step : state.stepStates()) {
@@ -46,13 +51,14 @@ final class RunAttempts {
   }
 
   /**
-   * Keeps the redelivery timer running while an attempt waits to be picked up: one may have been
-   * lost on its way (a dispatcher that moved or restarted).
+   * Keeps the redelivery timer running while an attempt is out (dispatched or running): the
+   * attempt, or its result, may have been lost on its way (a dispatcher, or this run, that moved or
+   * restarted after a node went down).
    */
   void manageRedelivery(RunState state) {
     boolean waiting =
         state.status() == RunStatus.RUNNING
-            && state.stepStates().stream().anyMatch(s -> s.status() == StepStatus.DISPATCHED);
+            && state.stepStates().stream().anyMatch(RunAttempts::out);
     if (waiting && !timers.isTimerActive(RunEntity.Redeliver.INSTANCE)) {
       Duration interval = services.settings().redeliverInterval();
       timers.startTimerWithFixedDelay(RunEntity.Redeliver.INSTANCE, interval, interval);

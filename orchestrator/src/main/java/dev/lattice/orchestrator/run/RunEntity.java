@@ -464,11 +464,12 @@ public final class RunEntity
   }
 
   private ReplyEffect<RunChange, RunState> onRedeliver(RunState state, Redeliver redeliver) {
-    // An attempt nobody has picked up yet may have been lost on its way (a dispatcher that moved
-    // or restarted): send it again. The dispatcher ignores keys it already has.
+    // An attempt that is out may have been lost on its way, or its result on the way back (a
+    // dispatcher, or this run, that moved or restarted after a node went down): send it again.
+    // The dispatcher ignores keys it has in hand and repeats the result of those it finished.
     if (state.status() == RunStatus.RUNNING) {
       state.stepStates().stream()
-          .filter(s -> s.status() == StepStatus.DISPATCHED)
+          .filter(RunAttempts::out)
           .forEach(s -> attempts.send(state, s.id()));
     }
     attempts.manageRedelivery(state);

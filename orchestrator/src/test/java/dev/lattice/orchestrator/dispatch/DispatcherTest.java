@@ -459,10 +459,12 @@ class DispatcherTest {
             });
     assertThat(queue().failures()).isEqualTo(Map.of(ErrorClass.WORKER_LOST, 1L));
 
-    // The attempt is finished here: not routed again, not even when the run re-sends it.
+    // The attempt is finished here: not routed again when the run re-sends it (the run may not
+    // have heard of it: it is told the same result again).
     dispatcher.tell(new Dispatcher.Enqueue(s1));
     b.expectNoMessage(Duration.ofMillis(100));
     assertQueue(0, 0, Map.of());
+    assertThat(finished).hasSize(2).allSatisfy(told -> assertThat(told).isEqualTo(lost));
 
     // A late result of the lost attempt goes on to the run (which ignores it as stale) and
     // changes nothing here.
@@ -473,7 +475,7 @@ class DispatcherTest {
         .createTestProbe()
         .awaitAssert(
             () -> {
-              assertThat(finished).hasSize(2);
+              assertThat(finished).hasSize(3);
               return null;
             });
     assertThat(queue().failures()).isEqualTo(Map.of(ErrorClass.WORKER_LOST, 1L));

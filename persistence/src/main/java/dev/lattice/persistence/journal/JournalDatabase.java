@@ -71,9 +71,15 @@ public record JournalDatabase(Dialect dialect, String url, String user, String p
     return new JournalDatabase(Dialect.H2, url, "sa", "");
   }
 
-  /** A database reached at {@code url}; the dialect follows from the URL. */
+  /**
+   * A database reached at {@code url}; the dialect follows from the URL. An H2 database reached
+   * without a user is reached as {@code sa}, the user an embedded journal is created with.
+   */
   public static JournalDatabase of(String url, String user, String password) {
-    return new JournalDatabase(Dialect.ofUrl(url), url, user, password);
+    Dialect dialect = Dialect.ofUrl(url);
+    boolean noUser = user == null || user.isBlank();
+    return new JournalDatabase(
+        dialect, url, noUser && dialect == Dialect.H2 ? "sa" : user, password);
   }
 
   /** The URL without credentials or options, for logs. */

@@ -1,0 +1,135 @@
+package dev.lattice.orchestrator.cli;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/**
+ * What {@code lattice seed} and {@code lattice join} have in common: where the node listens, where
+ * its journal is, its name and its roles. Options left out come from configuration and the
+ * environment ({@code LATTICE_NODE_NAME}, {@code LATTICE_JOURNAL_URL}, ...).
+ */
+final class ClusterNodeOptions {
+  /** The cluster's actor system name: part of every node's address. */
+  static final String SYSTEM = "lattice";
+
+  @Option(
+      names = "--remote",
+      paramLabel = "HOST:PORT",
+      description =
+          "Where the node listens for other nodes (cluster remoting); port 0 = a free port."
+              + " Others must reach it at this address.")
+  String remote;
+
+  @Option(
+      names = "--http",
+      paramLabel = "HOST:PORT",
+      description = "Where the HTTP API listens (orchestrator nodes only; port 0 = a free port).")
+  String http;
+
+  @Option(
+      names = "--data",
+      paramLabel = "DIR",
+      description = "The node's data directory (default: ${DEFAULT-VALUE}).",
+      defaultValue = "data")
+  Path data;
+
+  @Option(
+      names = "--journal",
+      paramLabel = "JDBC-URL",
+      description =
+          "The shared journal: jdbc:h2:tcp://HOST:PORT/lattice (a seed's journal server) or"
+              + " jdbc:postgresql://HOST:PORT/DB (default: lattice.persistence.jdbc.url,"
+              + " LATTICE_JOURNAL_URL).")
+  String journal;
+
+  @Option(
+      names = "--name",
+      paramLabel = "NAME",
+      description =
+          "The node's name, unique in the cluster and stable across its restarts: its agents'"
+              + " ids start with it (default: LATTICE_NODE_NAME, else HOST-PORT of --remote).")
+  String name;
+
+  @Option(
+      names = "--roles",
+      paramLabel = "ROLE[,ROLE]",
+      split = ",",
+      description =
+          "orchestrator (runs, dispatchers, HTTP API) and/or worker (agents); default both.")
+  List<String> roles = List.of("orchestrator", "worker");
+
+  /** The remoting address, with a free port chosen now when asked for port 0. */
+  HostAndPort remote(HostAndPort fallback) {
+    HostAndPort address = remote == null ? fallback : HostAndPort.parse(remote, "--remote");
+    // Chosen here rather than by Pekko, so that the node's default name can include it.
+    return address.port() == 0 ? new HostAndPort(address.host(), freePort()) : address;
+  }
+
+  HostAndPort http(HostAndPort fallback) {
+    return http == null ? fallback : HostAndPort.parse(http, "--http");
+  }
+
+  /** Whether the journal is shared (set here or in configuration), as a member's must be. */
+  boolean journalShared() {
+    return journal != null
+        || !System.getenv().getOrDefault("LATTICE_JOURNAL_URL", "").isBlank()
+        || !System.getProperty("lattice.persistence.jdbc.url", "").isBlank();
+  }
+
+  /** The node's configuration overrides for {@code remote} and {@code seeds}. */
+  Config config(HostAndPort remote, List<HostAndPort> seeds, String journalUrl) {
+    for (String role : roles) {
+      if (!role.equals("orchestrator") && !role.equals("worker")) {
+        throw new IllegalArgumentException(
+            "--roles takes orchestrator and/or worker, not '" + role + "'");
+      }
+    }
+    Config config =
+        ConfigFactory.empty()
+            .withValue(
+                "pekko.remote.artery.canonical.hostname",
+                ConfigValueFactory.fromAnyRef(remote.host()))
+            .withValue(
+                "pekko.remote.artery.canonical.port", ConfigValueFactory.fromAnyRef(remote.port()))
+            .withValue(
+                "pekko.cluster.seed-nodes",
+                ConfigValueFactory.fromIterable(
+                    seeds.stream()
+                        .map(s -> "pekko://" + SYSTEM + "@" + s.host() + ":" + s.port())
+                        .toList()))
+            .withValue("lattice.node.roles", ConfigValueFactory.fromIterable(roles))
+            .withValue("lattice.node.name", ConfigValueFactory.fromAnyRef(name(remote)));
+    String url = journal != null ? journal : journalUrl;
+    if (url != null) {
+      config = config.withValue("lattice.persistence.jdbc.url", ConfigValueFactory.fromAnyRef(url));
+    }
+    return config;
+  }
+
+  private String name(HostAndPort remote) {
+    if (name != null) {
+      return name;
+    }
+    String fromEnvironment = System.getenv().getOrDefault("LATTICE_NODE_NAME", "");
+    if (!fromEnvironment.isBlank()) {
+      return fromEnvironment;
+    }
+    // Agent ids are NODE.AGENT: the name must not contain dots.
+    return (remote.host() + "-" + remote.port()).replaceAll("[^A-Za-z0-9-]", "-");
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot find a free port", e);
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package dev.lattice.orchestrator.cli;
+
+import dev.lattice.orchestrator.node.Lattice;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code lattice join}: a member of the cluster of a seed, on the cluster's shared journal. */
+@Command(
+    name = "join",
+    mixinStandardHelpOptions = true,
+    description =
+        "Start a member of the cluster whose seed listens at --seed, on the cluster's shared"
+            + " journal.")
+public final class JoinCommand implements Callable<Integer> {
+  /** A member listens on a free port unless told otherwise, so several fit on one machine. */
+  static final HostAndPort DEFAULT_REMOTE = new HostAndPort("127.0.0.1", 0);
+
+  static final HostAndPort DEFAULT_HTTP = new HostAndPort("127.0.0.1", 0);
+
+  @Spec CommandSpec spec;
+
+  @Mixin ClusterNodeOptions node;
+
+  @Option(
+      names = "--seed",
+      required = true,
+      paramLabel = "HOST:PORT",
+      split = ",",
+      description =
+          "The seed's remoting address (its --remote); several, comma-separated, to try in turn.")
+  List<String> seeds;
+
+  @Override
+  public Integer call() {
+    List<HostAndPort> seedAddresses =
+        seeds.stream().map(s -> HostAndPort.parse(s, "--seed")).toList();
+    if (!node.journalShared()) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "a member needs the cluster's shared journal: --journal jdbc:h2:tcp://HOST:PORT/lattice"
+              + " (printed by `lattice seed --journal-server`) or jdbc:postgresql://HOST:PORT/DB");
+    }
+    HostAndPort remote = node.remote(DEFAULT_REMOTE);
+    Lattice lattice =
+        Lattice.builder()
+            .dataDirectory(node.data)
+            .config(node.config(remote, seedAddresses, null))
+            .start();
+    return NodeProcess.serve(lattice, node.http(DEFAULT_HTTP), () -> {});
+  }
+}

@@ -1,0 +1,77 @@
+package dev.lattice.orchestrator.cli;
+
+import dev.lattice.orchestrator.http.HttpApi;
+import dev.lattice.orchestrator.http.HttpSettings;
+import dev.lattice.orchestrator.node.Lattice;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A node run by the command line until it is stopped: the HTTP API on nodes with the orchestrator
+ * role, one line saying where everything listens, and one saying it stopped.
+ */
+final class NodeProcess {
+  /** The longest a stop may take before the process gives up waiting for it. */
+  private static final long STOP_TIMEOUT_SECONDS = 60;
+
+  private NodeProcess() {}
+
+  /**
+   * Serves {@code lattice} until its actor system terminates (Ctrl-C or SIGTERM run Pekko's
+   * coordinated shutdown), then runs {@code afterStop}.
+   *
+   * @param http where the API listens, or null for the configured address
+   */
+  static int serve(Lattice lattice, HostAndPort http, Runnable afterStop) {
+    String api = "";
+    if (lattice.roles().contains("orchestrator")) {
+      try {
+        HttpSettings settings = HttpSettings.create(lattice.system().settings().config());
+        HttpApi.Server server =
+            HttpApi.start(
+                lattice, http == null ? settings : settings.withAddress(http.host(), http.port()));
+        api = "API " + server.url() + ", ";
+      } catch (RuntimeException e) {
+        lattice.close();
+        afterStop.run();
+        throw e;
+      }
+    }
+    AtomicBoolean reported = new AtomicBoolean();
+    Runnable stopped =
+        () -> {
+          if (reported.compareAndSet(false, true)) {
+            afterStop.run();
+            System.out.println("lattice stopped");
+            System.out.flush();
+          }
+        };
+    // Ctrl-C and SIGTERM run Pekko's coordinated shutdown in its own shutdown hook (shards hand
+    // over, the journal closes after its last write). The JVM exits when every hook is done, so
+    // this hook waits for the node to be gone before it says so.
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    lattice
+                        .system()
+                        .getWhenTerminated()
+                        .toCompletableFuture()
+                        .get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                    stopped.run();
+                  } catch (Exception e) {
+                    System.err.println("lattice: the node did not stop cleanly: " + e);
+                  }
+                },
+                "lattice-stopped"));
+    System.out.printf(
+        "lattice is up: %snode %s, roles %s, journal %s%n",
+        api, lattice.address(), lattice.roles(), lattice.journal());
+    System.out.println("press Ctrl-C to stop");
+    System.out.flush();
+    lattice.system().getWhenTerminated().toCompletableFuture().join();
+    stopped.run();
+    return 0;
+  }
+}

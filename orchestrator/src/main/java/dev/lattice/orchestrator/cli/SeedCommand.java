@@ -1,0 +1,85 @@
+package dev.lattice.orchestrator.cli;
+
+import com.typesafe.config.Config;
+import dev.lattice.orchestrator.node.Lattice;
+import dev.lattice.persistence.journal.H2JournalServer;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code lattice seed}: the first node of a cluster, optionally hosting its journal. */
+@Command(
+    name = "seed",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Start the first node of a cluster; members join it with `lattice join --seed HOST:PORT`.",
+      "With --journal-server it also hosts the shared journal (an H2 TCP server over its data"
+          + " directory) and prints the URL members pass as --journal."
+    })
+public final class SeedCommand implements Callable<Integer> {
+  /** Where a seed listens for other nodes unless told otherwise: Pekko's usual port. */
+  static final HostAndPort DEFAULT_REMOTE = new HostAndPort("127.0.0.1", 2552);
+
+  /** Where its API listens unless told otherwise, as {@code lattice up}'s. */
+  static final HostAndPort DEFAULT_HTTP = new HostAndPort("127.0.0.1", 8080);
+
+  /** H2's usual TCP port. */
+  static final int DEFAULT_JOURNAL_PORT = 9092;
+
+  @Mixin ClusterNodeOptions node;
+
+  @Option(
+      names = "--journal-server",
+      paramLabel = "PORT",
+      arity = "0..1",
+      fallbackValue = "" + DEFAULT_JOURNAL_PORT,
+      description =
+          "Host the shared journal: an H2 TCP server on the --remote host and this port (default"
+              + " 9092, 0 = a free port) over the data directory. For clusters on one machine or a"
+              + " trusted network; PostgreSQL otherwise.")
+  Integer journalServer;
+
+  @Override
+  public Integer call() {
+    HostAndPort remote = node.remote(DEFAULT_REMOTE);
+    H2JournalServer server = null;
+    String journalUrl = null;
+    if (journalServer != null) {
+      if (node.journal != null) {
+        throw new IllegalArgumentException("--journal-server and --journal exclude each other");
+      }
+      Config defaults = Lattice.defaultConfig();
+      server =
+          H2JournalServer.start(
+              remote.host(),
+              journalServer,
+              node.data,
+              defaults.getString("lattice.persistence.h2.file-name"),
+              defaults.getString("lattice.persistence.h2.options"));
+      journalUrl = server.url();
+      System.out.println("journal server: " + server.memberUrl());
+    }
+    H2JournalServer started = server;
+    Runnable stopServer =
+        () -> {
+          if (started != null) {
+            // After the node's last journal write: the node has terminated when this runs.
+            started.close();
+          }
+        };
+    Lattice lattice;
+    try {
+      lattice =
+          Lattice.builder()
+              .dataDirectory(node.data)
+              .config(node.config(remote, List.of(remote), journalUrl))
+              .start();
+    } catch (RuntimeException e) {
+      stopServer.run();
+      throw e;
+    }
+    return NodeProcess.serve(lattice, node.http(DEFAULT_HTTP), stopServer);
+  }
+}

@@ -1,0 +1,99 @@
+package dev.lattice.orchestrator.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lattice.protocol.json.LatticeJson;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A client of a node's HTTP API as a user's program would be: it starts runs, reads their state and
+ * their event streams, and counts every answer that was not a success.
+ */
+public final class HttpRuns {
+  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final AtomicInteger errors = new AtomicInteger();
+  private final List<String> errorDetails =
+      java.util.Collections.synchronizedList(new ArrayList<>());
+
+  /** Answers that were not 2xx, or requests that failed, so far. */
+  public int errors() {
+    return errors.get();
+  }
+
+  public List<String> errorDetails() {
+    return List.copyOf(errorDetails);
+  }
+
+  /**
+   * Starts a run of {@code requestJson} through {@code api} under {@code idempotencyKey} (sending
+   * it again with the same key cannot start a second run); its id.
+   */
+  public String execute(String api, String requestJson, String idempotencyKey)
+      throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        send(
+            HttpRequest.newBuilder(URI.create(api + "/api/v1/execute"))
+                .timeout(REQUEST_TIMEOUT)
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", idempotencyKey)
+                .POST(HttpRequest.BodyPublishers.ofString(requestJson))
+                .build());
+    return LatticeJson.mapper().readTree(response.body()).get("runId").asText();
+  }
+
+  /** The run's state as {@code api} answers it. */
+  public JsonNode run(String api, String runId) throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        send(
+            HttpRequest.newBuilder(URI.create(api + "/api/v1/runs/" + runId))
+                .timeout(REQUEST_TIMEOUT)
+                .GET()
+                .build());
+    return LatticeJson.mapper().readTree(response.body());
+  }
+
+  /** The run's events from seq 1 until its terminal event, read as NDJSON from {@code api}. */
+  public List<JsonNode> events(String api, String runId) throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        send(
+            HttpRequest.newBuilder(URI.create(api + "/api/v1/runs/" + runId + "/events"))
+                .timeout(Duration.ofMinutes(2))
+                .GET()
+                .build());
+    List<JsonNode> events = new ArrayList<>();
+    for (String line : response.body().split("\n")) {
+      if (!line.isBlank()) {
+        events.add(LatticeJson.mapper().readTree(line));
+      }
+    }
+    return events;
+  }
+
+  private HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+    try {
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() / 100 != 2) {
+        errors.incrementAndGet();
+        errorDetails.add(request.uri() + " -> " + response.statusCode() + " " + response.body());
+        throw new IOException(request.uri() + " answered " + response.statusCode());
+      }
+      return response;
+    } catch (IOException e) {
+      if (!e.getMessage().contains(" answered ")) {
+        errors.incrementAndGet();
+        errorDetails.add(request.uri() + " -> " + e);
+      }
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,146 @@
+package dev.lattice.orchestrator.testing;
+
+import dev.lattice.orchestrator.cli.LatticeMain;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A cluster of separate JVMs on loopback, each started with the {@code lattice} command line as a
+ * user would: a seed hosting the shared journal (an H2 TCP server), and members joining it. Every
+ * process is stopped on {@link #close()}.
+ */
+public final class LocalCluster implements AutoCloseable {
+  /** Starting a JVM, forming the cluster and registering agents, on a loaded 2-core machine. */
+  public static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+  private static final List<String> JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC");
+
+  /** One node: its process and where it listens. */
+  public record Node(String name, ChildJvm jvm, int remotePort, int httpPort, Path log) {
+    public String api() {
+      return "http://127.0.0.1:" + httpPort;
+    }
+  }
+
+  /** Node logs are kept here (the build's output), so that a failed run can be read afterwards. */
+  private static final Path LOGS = Path.of("target", "cluster-logs");
+
+  private final Path directory;
+  private final String logPrefix = Long.toString(System.currentTimeMillis());
+  private final int seedPort;
+  private final int journalPort;
+  private final Map<String, Node> nodes = new ConcurrentHashMap<>();
+
+  private LocalCluster(Path directory, int seedPort, int journalPort) {
+    this.directory = directory;
+    this.seedPort = seedPort;
+    this.journalPort = journalPort;
+  }
+
+  /** Starts the seed (both roles, hosting the journal) and waits until it is up. */
+  public static LocalCluster startSeed(Path directory) throws IOException {
+    LocalCluster cluster = new LocalCluster(directory, freePort(), freePort());
+    cluster.launch(
+        "seed",
+        cluster.seedPort,
+        List.of("seed", "--journal-server", Integer.toString(cluster.journalPort)));
+    cluster.awaitUp("seed");
+    return cluster;
+  }
+
+  /** Starts a member named {@code name} with {@code roles} joining the seed (not waiting). */
+  public Node join(String name, String roles) throws IOException {
+    return launch(
+        name,
+        freePort(),
+        List.of(
+            "join",
+            "--seed",
+            "127.0.0.1:" + seedPort,
+            "--journal",
+            journalUrl(),
+            "--name",
+            name,
+            "--roles",
+            roles));
+  }
+
+  /** Waits until node {@code name} says it is up. */
+  public Node awaitUp(String name) {
+    Node node = nodes.get(name);
+    node.jvm().awaitLine(line -> line.startsWith("lattice is up"), START_TIMEOUT);
+    return node;
+  }
+
+  public Node node(String name) {
+    return nodes.get(name);
+  }
+
+  /** The shared journal, reachable while the seed runs. */
+  public String journalUrl() {
+    return "jdbc:h2:tcp://127.0.0.1:" + journalPort + "/lattice";
+  }
+
+  private Node launch(String name, int remotePort, List<String> command) throws IOException {
+    int httpPort = freePort();
+    Path data = Files.createDirectories(directory.resolve(name));
+    List<String> args = new ArrayList<>(command);
+    args.addAll(
+        List.of(
+            "--remote",
+            "127.0.0.1:" + remotePort,
+            "--http",
+            "127.0.0.1:" + httpPort,
+            "--data",
+            data.toString()));
+    if (!command.contains("--name")) {
+      args.addAll(List.of("--name", name));
+    }
+    Path log = Files.createDirectories(LOGS).resolve(logPrefix + "-" + name + ".log");
+    ChildJvm jvm =
+        ChildJvm.start(log, LatticeMain.class.getName(), JVM_OPTIONS, args.toArray(String[]::new));
+    Node node = new Node(name, jvm, remotePort, httpPort, log);
+    nodes.put(name, node);
+    return node;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    // Members first, the seed (and with it the journal) last.
+    for (Node node : nodes.values()) {
+      if (!node.name().equals("seed")) {
+        stop(node);
+      }
+    }
+    Node seed = nodes.get("seed");
+    if (seed != null) {
+      stop(seed);
+    }
+  }
+
+  private static void stop(Node node) throws InterruptedException {
+    node.jvm().close();
+    try {
+      // Its output (the log lines) beside its error stream.
+      Files.write(node.log(), node.jvm().lines(), java.nio.file.StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
