@@ -33,7 +33,7 @@ public final class HttpApi extends AllDirectives {
   public HttpApi(LatticeClient client, ActorSystem<?> system, HttpSettings settings) {
     this.runs = new RunRoutes(client, settings);
     this.events = new EventRoutes(client, heartbeats(system, settings.heartbeat()));
-    this.node = new NodeRoutes(client, system, settings);
+    this.node = new NodeRoutes(client, settings);
     this.settings = settings;
   }
 

@@ -2,13 +2,17 @@ package dev.lattice.orchestrator.http;
 
 import static dev.lattice.orchestrator.http.JsonSupport.json;
 
+import dev.lattice.orchestrator.node.Failures;
 import dev.lattice.orchestrator.node.LatticeClient;
-import dev.lattice.protocol.api.RunQuery;
+import dev.lattice.protocol.api.Readiness;
+import dev.lattice.protocol.api.ReadinessCheck;
+import java.util.List;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.cluster.MemberStatus;
-import org.apache.pekko.cluster.typed.Cluster;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 
@@ -19,13 +23,14 @@ final class NodeRoutes extends AllDirectives {
   /** The body of a probe that passed. */
   record Status(String status) {}
 
+  /** The body of a readiness probe that passed, with what each check found. */
+  record Ready(String status, List<ReadinessCheck> checks) {}
+
   private final LatticeClient client;
-  private final ActorSystem<?> system;
   private final HttpSettings settings;
 
-  NodeRoutes(LatticeClient client, ActorSystem<?> system, HttpSettings settings) {
+  NodeRoutes(LatticeClient client, HttpSettings settings) {
     this.client = client;
-    this.system = system;
     this.settings = settings;
   }
 
@@ -45,29 +50,37 @@ final class NodeRoutes extends AllDirectives {
     return concat(
         // Live: the process answers HTTP.
         path("health", () -> get(() -> completeOK(new Status("up"), json()))),
-        // Ready: the node is an up member of its cluster and its journal answers.
-        path(
-            "ready",
-            () -> get(() -> onSuccess(ready(), ok -> completeOK(new Status("ready"), json())))));
+        // Ready: the node is an up member of its cluster, its shard regions are registered and
+        // its journal answers.
+        path("ready", () -> get(() -> onSuccess(ready(), this::readiness))));
   }
 
-  private CompletionStage<Boolean> ready() {
-    if (Cluster.get(system).selfMember().status() != MemberStatus.up()) {
-      throw new ProblemException(
-          Problem.Kind.UNAVAILABLE.with("the node has not joined its cluster"));
-    }
+  private CompletionStage<Readiness> ready() {
     return client
-        .runs(new RunQuery(null, null, null, 1))
+        .ready()
         .toCompletableFuture()
         .orTimeout(settings.readyTimeout().toMillis(), TimeUnit.MILLISECONDS)
-        .handle(
-            (page, failure) -> {
-              if (failure != null) {
+        .exceptionally(
+            failure -> {
+              if (Failures.cause(failure) instanceof TimeoutException) {
                 throw new ProblemException(
                     Problem.Kind.UNAVAILABLE.with(
-                        "the journal does not answer: " + failure.getMessage()));
+                        "not ready: the readiness checks did not answer within "
+                            + settings.readyTimeout().toMillis()
+                            + " ms"));
               }
-              return true;
+              throw new CompletionException(failure);
             });
+  }
+
+  private Route readiness(Readiness readiness) {
+    if (readiness.ready()) {
+      return completeOK(new Ready("ready", readiness.checks()), json());
+    }
+    NotReadyProblem problem = NotReadyProblem.of(readiness);
+    return complete(
+        HttpResponse.create()
+            .withStatus(problem.status())
+            .withEntity(HttpEntities.create(JsonSupport.PROBLEM_JSON, JsonSupport.bytes(problem))));
   }
 }
