@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Two nodes of one cluster in this JVM, on one journal: each one's {@code GET /api/v1/state} shows
  * both members with their names, roles and status, and the shards and entities each hosts; {@code
- * GET /ready} passes on both once their shard regions are registered.
+ * GET /ready} passes on both once their shard regions are registered. A third, worker-only, member
+ * hosts no shards and is ready once it can route to them.
  */
 class ClusterStateIT extends JUnitRouteTest {
   private static final Duration READY = Duration.ofSeconds(30);
@@ -44,6 +45,23 @@ class ClusterStateIT extends JUnitRouteTest {
   @Override
   org.apache.pekko.actor.typed.ActorSystem<?> nodeSystem() {
     return main.system();
+  }
+
+  /** A node with {@code roles} named {@code name} that joins {@code seed}, on the same journal. */
+  private Lattice join(Lattice seed, String roles, String name) {
+    return Lattice.builder()
+        .dataDirectory(data)
+        .config(KEEP_FINISHED_RUNS)
+        .config(
+            ConfigFactory.parseString(
+                "lattice.node.roles = "
+                    + roles
+                    + "\nlattice.node.name = "
+                    + name
+                    + "\npekko.cluster.seed-nodes = [\""
+                    + seed.address()
+                    + "\"]"))
+        .start();
   }
 
   private Route routes(Lattice node) {
@@ -66,18 +84,7 @@ class ClusterStateIT extends JUnitRouteTest {
   void bothMembersShowWithTheirRolesStatusAndTheShardsEachHosts() {
     main = Lattice.builder().dataDirectory(data).config(KEEP_FINISHED_RUNS).start();
     // The second node hosts shards (orchestrator role) but no agents, under its own name.
-    try (Lattice far =
-        Lattice.builder()
-            .dataDirectory(data)
-            .config(KEEP_FINISHED_RUNS)
-            .config(
-                ConfigFactory.parseString(
-                    "lattice.node.roles = [orchestrator]\n"
-                        + "lattice.node.name = far\n"
-                        + "pekko.cluster.seed-nodes = [\""
-                        + main.address()
-                        + "\"]"))
-            .start()) {
+    try (Lattice far = join(main, "[orchestrator]", "far")) {
       Route mainRoutes = routes(main);
       Route farRoutes = routes(far);
       // Ready means registered with the shard coordinators: new shards may go to either node.
@@ -136,6 +143,21 @@ class ClusterStateIT extends JUnitRouteTest {
       assertThat(farMembers.get(far.address()).get("self").asBoolean()).isTrue();
       assertThat(farMembers.get(main.address()).get("status").asText()).isEqualTo("up");
       assertThat(seenByFar.get("roles").toString()).isEqualTo("[\"orchestrator\"]");
+
+      // A worker-only member hosts no shards, so it is not among their nodes; it is ready once
+      // it can route to the members that host them.
+      try (Lattice edge = join(main, "[worker]", "edge")) {
+        Route edgeRoutes = routes(edge);
+        Await.until(() -> ready(edgeRoutes), READY);
+        JsonNode withEdge = get(mainRoutes, "/api/v1/state").get("cluster");
+        JsonNode member = byAddress(withEdge.get("members")).get(edge.address());
+        assertThat(member.get("name").asText()).isEqualTo("edge");
+        assertThat(member.get("roles").toString()).isEqualTo("[\"worker\"]");
+        assertThat(member.get("status").asText()).isEqualTo("up");
+        for (JsonNode type : withEdge.get("shards")) {
+          assertThat(byAddress(type.get("nodes"))).doesNotContainKey(edge.address());
+        }
+      }
     } finally {
       main.close();
     }
