@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
     name = "state",
     mixinStandardHelpOptions = true,
     description =
-        "Show the node and its cluster: members, agents and load, queues, runs by status.")
+        "Show the node and its cluster: members with their roles, status and reachability, the"
+            + " shards and entities each member hosts, runs by status, queues, agents and load.")
 final class StateCommand extends ClientCommand {
   @Override
   int run(ApiClient api, PrintStream out) {

@@ -6,12 +6,16 @@ import dev.lattice.protocol.agent.BreakerStatus;
 import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.agent.Usage;
 import dev.lattice.protocol.api.AgentView;
+import dev.lattice.protocol.api.ClusterMember;
+import dev.lattice.protocol.api.NodeShards;
 import dev.lattice.protocol.api.NodeState;
 import dev.lattice.protocol.api.PlannedRun;
 import dev.lattice.protocol.api.QueueView;
 import dev.lattice.protocol.api.QueueWait;
+import dev.lattice.protocol.api.RegionReply;
 import dev.lattice.protocol.api.RunPage;
 import dev.lattice.protocol.api.RunSummary;
+import dev.lattice.protocol.api.ShardDistribution;
 import dev.lattice.protocol.audit.AuditEntry;
 import dev.lattice.protocol.plan.StepSpec;
 import dev.lattice.protocol.run.RunEvent;
@@ -218,8 +222,14 @@ final class TextOutput {
 
   static void state(NodeState state, PrintStream out) {
     out.println("node " + state.node() + " " + state.roles());
-    out.println("members:");
-    state.members().forEach(m -> out.println("  " + m));
+    if (state.cluster() == null) {
+      // A server from before the cluster view.
+      out.println("members:");
+      state.members().forEach(m -> out.println("  " + m));
+    } else {
+      members(state.cluster().members(), out);
+      shards(state.cluster().shards(), out);
+    }
     out.println(state.runs().isEmpty() ? "runs: none" : "runs:");
     state.runs().forEach((status, count) -> out.printf("  %-10s %d%n", status.wire(), count));
     out.println("queues:");
@@ -230,6 +240,69 @@ final class TextOutput {
     }
     out.println("agents:");
     agents(state.agents(), out);
+  }
+
+  private static void members(List<ClusterMember> members, PrintStream out) {
+    out.println("members:");
+    out.println(memberLine("ADDRESS", "NAME", "ROLES", "STATUS", "REACHABLE", ""));
+    for (ClusterMember m : members) {
+      StringJoiner notes = new StringJoiner(", ");
+      if (m.leader()) {
+        notes.add("leader");
+      }
+      if (m.self()) {
+        notes.add("this node");
+      }
+      out.println(
+          memberLine(
+              m.address(),
+              m.name() == null ? "-" : m.name(),
+              m.roles().isEmpty() ? "-" : String.join(",", m.roles()),
+              m.status().wire(),
+              m.reachable() ? "yes" : "no",
+              notes.toString()));
+    }
+  }
+
+  private static String memberLine(
+      String address, String name, String roles, String status, String reachable, String notes) {
+    return String.format(
+            "  %-34s %-12s %-20s %-10s %-9s %s", address, name, roles, status, reachable, notes)
+        .stripTrailing();
+  }
+
+  /** Per sharded type, the shards and entities each member hosts, or why it is not known. */
+  private static void shards(List<ShardDistribution> distributions, PrintStream out) {
+    out.println("shards:");
+    out.println(shardLine("TYPE", "NODE", "SHARDS", "ENTITIES", ""));
+    for (ShardDistribution type : distributions) {
+      if (type.nodes().isEmpty()) {
+        out.println(shardLine(type.type(), "-", "-", "-", "no member with role " + type.role()));
+      }
+      for (NodeShards node : type.nodes()) {
+        String where = node.name() == null ? node.address() : node.name();
+        if (node.reply() != RegionReply.ANSWERED) {
+          String why = node.reply() == RegionReply.UNREACHABLE ? "unreachable" : "no answer";
+          out.println(shardLine(type.type(), where, "-", "-", why));
+          continue;
+        }
+        out.println(
+            shardLine(
+                type.type(),
+                where,
+                Integer.toString(node.shards()),
+                Integer.toString(node.entities()),
+                node.unansweredShards() == 0
+                    ? ""
+                    : node.unansweredShards() + " shards did not report their entities"));
+      }
+    }
+  }
+
+  private static String shardLine(
+      String type, String node, String shards, String entities, String notes) {
+    return String.format("  %-12s %-34s %-7s %-9s %s", type, node, shards, entities, notes)
+        .stripTrailing();
   }
 
   private static String waits(QueueWait wait) {

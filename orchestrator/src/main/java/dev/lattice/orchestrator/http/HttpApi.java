@@ -28,12 +28,14 @@ public final class HttpApi extends AllDirectives {
   private final RunRoutes runs;
   private final EventRoutes events;
   private final NodeRoutes node;
+  private final ProbeRoutes probes;
   private final HttpSettings settings;
 
   public HttpApi(LatticeClient client, ActorSystem<?> system, HttpSettings settings) {
     this.runs = new RunRoutes(client, settings);
     this.events = new EventRoutes(client, heartbeats(system, settings.heartbeat()));
-    this.node = new NodeRoutes(client, system, settings);
+    this.node = new NodeRoutes(client);
+    this.probes = new ProbeRoutes(client::ready, settings);
     this.settings = settings;
   }
 
@@ -64,7 +66,7 @@ public final class HttpApi extends AllDirectives {
                                             "v1",
                                             () ->
                                                 concat(runs.route(), events.route(), node.api()))),
-                                node.probes()))));
+                                probes.route()))));
   }
 
   /**

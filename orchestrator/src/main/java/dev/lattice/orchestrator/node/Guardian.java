@@ -1,5 +1,6 @@
 package dev.lattice.orchestrator.node;
 
+import dev.lattice.orchestrator.cluster.ShardedType;
 import dev.lattice.orchestrator.directory.AgentDirectory;
 import dev.lattice.orchestrator.dispatch.DispatchPolicy;
 import dev.lattice.orchestrator.dispatch.DispatchServices;
@@ -48,6 +49,15 @@ import org.apache.pekko.cluster.typed.SingletonActor;
  */
 final class Guardian {
   private Guardian() {}
+
+  /** The entity types this guardian shards, each hosted by orchestrator nodes. */
+  static final List<ShardedType> SHARDED_TYPES =
+      List.of(
+          new ShardedType("runs", RunEntity.ENTITY_TYPE_KEY.name(), LatticeSettings.ORCHESTRATOR),
+          new ShardedType(
+              "dispatchers", Dispatcher.ENTITY_TYPE_KEY.name(), LatticeSettings.ORCHESTRATOR),
+          new ShardedType(
+              "ledgers", TenantLedger.ENTITY_TYPE_KEY.name(), LatticeSettings.ORCHESTRATOR));
 
   /** What the guardian started, for the client. */
   record Started(

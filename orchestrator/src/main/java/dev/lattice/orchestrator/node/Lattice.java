@@ -2,6 +2,9 @@ package dev.lattice.orchestrator.node;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.lattice.orchestrator.cluster.ClusterSettings;
+import dev.lattice.orchestrator.cluster.NodeReadiness;
+import dev.lattice.orchestrator.cluster.ShardDistributions;
 import dev.lattice.orchestrator.directory.AgentDirectory;
 import dev.lattice.orchestrator.dispatch.DispatchSettings;
 import dev.lattice.orchestrator.plan.PlanValidator;
@@ -11,6 +14,7 @@ import dev.lattice.orchestrator.policy.PolicySettings;
 import dev.lattice.orchestrator.run.RetentionSettings;
 import dev.lattice.orchestrator.run.RunSettings;
 import dev.lattice.persistence.journal.JournalDatabase;
+import dev.lattice.persistence.journal.JournalProbe;
 import dev.lattice.persistence.journal.PersistenceSettings;
 import dev.lattice.persistence.journal.SchemaMigrations;
 import dev.lattice.persistence.readmodel.JdbcAuditLog;
@@ -39,6 +43,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.typed.Cluster;
 
@@ -213,8 +218,11 @@ public final class Lattice implements AutoCloseable {
               runSettings.defaultRetry());
 
       CompletableFuture<Guardian.Started> started = new CompletableFuture<>();
+      ClusterSettings clusterSettings = ClusterSettings.create(resolved);
       ReadModelDatabase readModels =
           new ReadModelDatabase(persistence.database(), persistence.readModelPoolSize());
+      JournalProbe journalProbe =
+          new JournalProbe(persistence.database(), clusterSettings.journalTimeout());
       ActorSystem<Void> system =
           ActorSystem.create(
               Guardian.create(
@@ -229,9 +237,16 @@ public final class Lattice implements AutoCloseable {
                   started),
               "lattice",
               resolved);
-      // The read models' pool closes after the actors that use it.
+      // The read models' pool and the journal probe's close after the actors that use them.
       CompletableFuture<Void> stopped =
-          system.getWhenTerminated().thenRun(readModels::close).toCompletableFuture();
+          system
+              .getWhenTerminated()
+              .thenRun(
+                  () -> {
+                    readModels.close();
+                    journalProbe.close();
+                  })
+              .toCompletableFuture();
       try {
         Instant deadline = Instant.now().plus(settings.startTimeout());
         Guardian.Started refs = await(started, deadline);
@@ -251,7 +266,19 @@ public final class Lattice implements AutoCloseable {
                     new JdbcAuditLog(readModels.dataSource())),
                 PolicySettings.create(resolved),
                 settings.askTimeout(),
-                settings.awaitTimeout());
+                settings.awaitTimeout(),
+                new NodeReadiness(
+                    system,
+                    Guardian.SHARDED_TYPES,
+                    journalProbe,
+                    system
+                        .dispatchers()
+                        .lookup(
+                            DispatcherSelector.fromConfig(
+                                PersistenceSettings.READ_MODEL_DISPATCHER)),
+                    clusterSettings),
+                new ShardDistributions(
+                    system, Guardian.SHARDED_TYPES, clusterSettings.shardStatsTimeout()));
         return new Lattice(system, client, settings, persistence.database(), stopped);
       } catch (RuntimeException e) {
         system.terminate();

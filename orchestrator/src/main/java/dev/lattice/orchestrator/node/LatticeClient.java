@@ -10,6 +10,7 @@ import dev.lattice.protocol.api.InterventionType;
 import dev.lattice.protocol.api.NodeState;
 import dev.lattice.protocol.api.OverrideRequest;
 import dev.lattice.protocol.api.PlannedRun;
+import dev.lattice.protocol.api.Readiness;
 import dev.lattice.protocol.api.RunAccepted;
 import dev.lattice.protocol.api.RunAudit;
 import dev.lattice.protocol.api.RunPage;
@@ -102,6 +103,12 @@ public interface LatticeClient {
 
   /** This node's view of itself and the cluster. */
   CompletionStage<NodeState> state();
+
+  /**
+   * Whether this node is ready to take work: an up member of its cluster, its shard regions
+   * registered with their coordinators, its journal answering. Each check says what it found.
+   */
+  CompletionStage<Readiness> ready();
 
   /**
    * What {@code tenant} spent in its current budget period and what its running attempts hold;

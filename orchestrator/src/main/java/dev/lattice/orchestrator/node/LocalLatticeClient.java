@@ -1,5 +1,9 @@
 package dev.lattice.orchestrator.node;
 
+import dev.lattice.orchestrator.cluster.ClusterMembers;
+import dev.lattice.orchestrator.cluster.MemberRoles;
+import dev.lattice.orchestrator.cluster.NodeReadiness;
+import dev.lattice.orchestrator.cluster.ShardDistributions;
 import dev.lattice.orchestrator.directory.AgentDirectory;
 import dev.lattice.orchestrator.directory.AgentEntry;
 import dev.lattice.orchestrator.dispatch.Dispatcher;
@@ -19,6 +23,8 @@ import dev.lattice.protocol.agent.AgentBreakers;
 import dev.lattice.protocol.api.AgentView;
 import dev.lattice.protocol.api.AuditPage;
 import dev.lattice.protocol.api.AuditQuery;
+import dev.lattice.protocol.api.ClusterMember;
+import dev.lattice.protocol.api.ClusterView;
 import dev.lattice.protocol.api.ExecuteRequest;
 import dev.lattice.protocol.api.Intervention;
 import dev.lattice.protocol.api.InterventionType;
@@ -26,11 +32,13 @@ import dev.lattice.protocol.api.NodeState;
 import dev.lattice.protocol.api.OverrideRequest;
 import dev.lattice.protocol.api.PlannedRun;
 import dev.lattice.protocol.api.QueueView;
+import dev.lattice.protocol.api.Readiness;
 import dev.lattice.protocol.api.RunAccepted;
 import dev.lattice.protocol.api.RunAudit;
 import dev.lattice.protocol.api.RunPage;
 import dev.lattice.protocol.api.RunQuery;
 import dev.lattice.protocol.api.RunSummary;
+import dev.lattice.protocol.api.ShardDistribution;
 import dev.lattice.protocol.api.SignalRequest;
 import dev.lattice.protocol.ids.AgentId;
 import dev.lattice.protocol.ids.RunId;
@@ -58,7 +66,6 @@ import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -70,9 +77,6 @@ import org.apache.pekko.stream.javadsl.Source;
 
 /** The client of a node in this JVM: talks to entities through sharding, never over HTTP. */
 final class LocalLatticeClient implements LatticeClient {
-  /** Pekko gives every member a role naming its data center ({@code dc-default}). */
-  private static final String DATA_CENTER_ROLE_PREFIX = "dc-";
-
   private final ActorSystem<?> system;
   private final PolicySettings policy;
   private final ClusterSharding sharding;
@@ -85,6 +89,8 @@ final class LocalLatticeClient implements LatticeClient {
   private final Duration awaitTimeout;
   private final Executor executor;
   private final ReadModels readModels;
+  private final NodeReadiness readiness;
+  private final ShardDistributions shards;
 
   LocalLatticeClient(
       ActorSystem<?> system,
@@ -94,7 +100,9 @@ final class LocalLatticeClient implements LatticeClient {
       ReadModels readModels,
       PolicySettings policy,
       Duration askTimeout,
-      Duration awaitTimeout) {
+      Duration awaitTimeout,
+      NodeReadiness readiness,
+      ShardDistributions shards) {
     this.system = system;
     this.policy = policy;
     this.sharding = ClusterSharding.get(system);
@@ -109,6 +117,8 @@ final class LocalLatticeClient implements LatticeClient {
     // thread finished the future costs several times the throughput.
     this.executor = system.executionContext();
     this.readModels = readModels;
+    this.readiness = readiness;
+    this.shards = shards;
   }
 
   @Override
@@ -331,27 +341,38 @@ final class LocalLatticeClient implements LatticeClient {
     cluster
         .state()
         .getMembers()
-        .forEach(m -> members.add(m.address() + " " + roles(m) + " " + status(m.status())));
+        .forEach(
+            m -> members.add(m.address() + " " + MemberRoles.roles(m) + " " + status(m.status())));
+    List<ClusterMember> clusterMembers = ClusterMembers.of(cluster);
     CompletionStage<List<AgentView>> agents = agents();
     CompletionStage<List<QueueView>> queues = queues();
-    CompletionStage<Map<RunStatus, Long>> runs = readModels.countByStatus();
+    CompletionStage<RunsAndShards> counts =
+        readModels.countByStatus().thenCombineAsync(shards.current(), RunsAndShards::new, executor);
     return agents
         .thenCombineAsync(queues, LocalLatticeClient::withLoad, executor)
         .thenCombineAsync(
-            runs,
-            (views, byStatus) ->
+            counts,
+            (views, counted) ->
                 new NodeState(
                     cluster.selfMember().address().toString(),
-                    roles(cluster.selfMember()),
+                    MemberRoles.roles(cluster.selfMember()),
                     members,
                     views.agents(),
                     views.queues(),
-                    byStatus,
-                    streams.open()),
+                    counted.runs(),
+                    streams.open(),
+                    new ClusterView(clusterMembers, counted.shards())),
             executor);
   }
 
+  @Override
+  public CompletionStage<Readiness> ready() {
+    return readiness.check();
+  }
+
   private record AgentsAndQueues(List<AgentView> agents, List<QueueView> queues) {}
+
+  private record RunsAndShards(Map<RunStatus, Long> runs, List<ShardDistribution> shards) {}
 
   /** The agents, each with the load this node's dispatchers have in flight on it. */
   private static AgentsAndQueues withLoad(List<AgentView> agents, List<QueueView> queues) {
@@ -361,14 +382,6 @@ final class LocalLatticeClient implements LatticeClient {
     List<AgentView> loaded =
         agents.stream().map(a -> a.withLoad(load.getOrDefault(a.agentId(), 0))).toList();
     return new AgentsAndQueues(loaded, queues);
-  }
-
-  /** A member's Lattice roles, without the data-center role Pekko adds to every member. */
-  private static List<String> roles(Member member) {
-    return member.getRoles().stream()
-        .filter(role -> !role.startsWith(DATA_CENTER_ROLE_PREFIX))
-        .sorted()
-        .toList();
   }
 
   private static String status(MemberStatus status) {

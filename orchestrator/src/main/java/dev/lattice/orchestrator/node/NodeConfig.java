@@ -3,9 +3,12 @@ package dev.lattice.orchestrator.node;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
+import dev.lattice.orchestrator.cluster.MemberRoles;
 import dev.lattice.persistence.journal.JournalPluginConfig;
 import dev.lattice.persistence.journal.PersistenceSettings;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Assembles a node's configuration: the caller's overrides, then system properties, then the
@@ -29,11 +32,12 @@ final class NodeConfig {
             .withFallback(ConfigFactory.parseResources("lattice-node.conf"))
             .withFallback(ConfigFactory.defaultReference())
             .resolve();
+    // The node's name travels as a role, so that every member knows every other's name.
+    List<String> clusterRoles = new ArrayList<>(resolved.getStringList("lattice.node.roles"));
+    clusterRoles.add(MemberRoles.nameRole(resolved.getString("lattice.node.name")));
     Config roles =
         ConfigFactory.empty()
-            .withValue(
-                "pekko.cluster.roles",
-                ConfigValueFactory.fromIterable(resolved.getStringList("lattice.node.roles")));
+            .withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(clusterRoles));
     PersistenceSettings persistence = PersistenceSettings.create(resolved);
     return roles
         .withFallback(JournalPluginConfig.overlay(persistence.database()))

@@ -296,6 +296,23 @@ class LatticeCliIT {
   }
 
   @Test
+  void stateShowsTheMembersAndTheShardsEachHosts() throws Exception {
+    Result state = cli("state", "state", "--server", server);
+    assertThat(state.exit()).isEqualTo(0);
+    String address = lattice.address();
+    assertThat(state.out()).contains("members:", "shards:");
+    assertThat(state.out())
+        .anyMatch(
+            line ->
+                line.startsWith("  " + address)
+                    && line.contains(" local ")
+                    && line.contains(" orchestrator,worker ")
+                    && line.contains(" up ")
+                    && line.endsWith("leader, this node"));
+    assertThat(state.out()).anyMatch(line -> line.matches("  dispatchers +local +[0-9]+ +[0-9]+"));
+  }
+
+  @Test
   void refusalsAndAnUnreachableServerAreOneLineErrors() throws Exception {
     Result unknown = cli("unknown", "run", "no-such-run", "--server", server);
     assertThat(unknown.exit()).isEqualTo(1);

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Every endpoint of the API and every error status, through the routes over a real node. */
 class HttpApiRouteTest extends JUnitRouteTest {
   private static final long MAX_BODY = 64 * 1024;
+  private static final Duration READY = Duration.ofSeconds(20);
   private static final String ECHO_PLAN =
       "{\"plan\":{\"steps\":[{\"id\":\"a\",\"kind\":\"agent\",\"capability\":\"echo\","
           + "\"input\":{\"text\":\"hello\"}},{\"id\":\"b\",\"kind\":\"agent\",\"capability\":\"echo\","
@@ -360,6 +361,25 @@ class HttpApiRouteTest extends JUnitRouteTest {
 
     JsonNode agents = json(run(HttpRequest.GET("/api/v1/agents")).assertStatusCode(200));
     assertThat(agents.findValuesAsText("agentId")).contains("local.echo", "local.shell");
+
+    // The cluster view: this node, the only member, is up, the leader, and hosts every shard.
+    JsonNode member = state.get("cluster").get("members").get(0);
+    assertThat(state.get("cluster").get("members").size()).isEqualTo(1);
+    assertThat(member.get("address").asText()).isEqualTo(lattice.address());
+    assertThat(member.get("name").asText()).isEqualTo("local");
+    assertThat(member.get("roles").toString()).isEqualTo("[\"orchestrator\",\"worker\"]");
+    assertThat(member.get("status").asText()).isEqualTo("up");
+    assertThat(member.get("reachable").asBoolean()).isTrue();
+    assertThat(member.get("leader").asBoolean()).isTrue();
+    assertThat(member.get("self").asBoolean()).isTrue();
+    JsonNode shards = state.get("cluster").get("shards");
+    assertThat(shards.findValuesAsText("type")).containsExactly("runs", "dispatchers", "ledgers");
+    JsonNode runs = shards.get(0).get("nodes").get(0);
+    assertThat(runs.get("address").asText()).isEqualTo(lattice.address());
+    assertThat(runs.get("reply").asText()).isEqualTo("answered");
+    assertThat(runs.get("shards").asInt()).isGreaterThanOrEqualTo(1);
+    JsonNode dispatchers = shards.get(1).get("nodes").get(0);
+    assertThat(dispatchers.get("entities").asInt()).isGreaterThanOrEqualTo(echo.size());
   }
 
   /** The queues in {@code state} whose bus key starts with {@code prefix}. */
@@ -403,8 +423,13 @@ class HttpApiRouteTest extends JUnitRouteTest {
   void probesAnswer() {
     assertThat(json(run(HttpRequest.GET("/health")).assertStatusCode(200)).get("status").asText())
         .isEqualTo("up");
-    assertThat(json(run(HttpRequest.GET("/ready")).assertStatusCode(200)).get("status").asText())
-        .isEqualTo("ready");
+    // The shard regions register with their coordinators a moment after the node is up.
+    Await.until(() -> run(HttpRequest.GET("/ready")).response().status().intValue() == 200, READY);
+    JsonNode ready = json(run(HttpRequest.GET("/ready")).assertStatusCode(200));
+    assertThat(ready.get("status").asText()).isEqualTo("ready");
+    assertThat(ready.get("checks").findValuesAsText("name"))
+        .containsExactly("cluster", "sharding", "journal");
+    assertThat(ready.get("checks").findValuesAsText("ok")).containsOnly("true");
   }
 
   private static final String NAP_THEN_ECHO =
