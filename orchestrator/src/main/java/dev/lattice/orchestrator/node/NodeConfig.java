@@ -3,9 +3,12 @@ package dev.lattice.orchestrator.node;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
+import com.typesafe.config.ConfigValueType;
 import dev.lattice.persistence.journal.JournalPluginConfig;
 import dev.lattice.persistence.journal.PersistenceSettings;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Assembles a node's configuration: the caller's overrides, then system properties, then the
@@ -29,14 +32,26 @@ final class NodeConfig {
             .withFallback(ConfigFactory.parseResources("lattice-node.conf"))
             .withFallback(ConfigFactory.defaultReference())
             .resolve();
+    List<String> nodeRoles = roles(resolved);
     Config roles =
         ConfigFactory.empty()
-            .withValue(
-                "pekko.cluster.roles",
-                ConfigValueFactory.fromIterable(resolved.getStringList("lattice.node.roles")));
+            .withValue("lattice.node.roles", ConfigValueFactory.fromIterable(nodeRoles))
+            .withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(nodeRoles));
     PersistenceSettings persistence = PersistenceSettings.create(resolved);
     return roles
         .withFallback(JournalPluginConfig.overlay(persistence.database()))
         .withFallback(resolved);
+  }
+
+  /** {@code lattice.node.roles}: a list, or a comma-separated string (from LATTICE_NODE_ROLES). */
+  private static List<String> roles(Config config) {
+    String key = "lattice.node.roles";
+    if (config.getValue(key).valueType() != ConfigValueType.STRING) {
+      return config.getStringList(key);
+    }
+    return Arrays.stream(config.getString(key).split(","))
+        .map(String::trim)
+        .filter(role -> !role.isEmpty())
+        .toList();
   }
 }
