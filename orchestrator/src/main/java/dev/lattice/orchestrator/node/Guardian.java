@@ -39,13 +39,12 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
-import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.cluster.typed.SingletonActor;
 
 /**
- * The root of a node: joins the cluster (itself, when no seed nodes are configured), starts the
- * agent directory, sharding of runs and dispatchers, the run watchdog and, when retention is on,
- * the retention sweeper (one of each per cluster), and this node's worker agents.
+ * The root of a node (which joins its cluster through {@link ClusterFormation}): starts the agent
+ * directory, sharding of runs and dispatchers, the run watchdog and, when retention is on, the
+ * retention sweeper (one of each per cluster), and this node's worker agents.
  */
 final class Guardian {
   private Guardian() {}
@@ -107,11 +106,7 @@ final class Guardian {
       Clock clock) {
     var system = context.getSystem();
     PolicySettings policy = PolicySettings.create(system.settings().config());
-    Cluster cluster = Cluster.get(system);
-    if (system.settings().config().getStringList("pekko.cluster.seed-nodes").isEmpty()) {
-      cluster.manager().tell(Join.create(cluster.selfMember().address()));
-    }
-    String nodeAddress = cluster.selfMember().address().toString();
+    String nodeAddress = Cluster.get(system).selfMember().address().toString();
     ActorRef<AgentDirectory.Command> directory =
         context.spawn(AgentDirectory.create(settings.askTimeout()), "agent-directory");
 

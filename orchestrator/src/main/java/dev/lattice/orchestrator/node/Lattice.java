@@ -201,6 +201,7 @@ public final class Lattice implements AutoCloseable {
       Config resolved = NodeConfig.assemble(config, dataDirectory);
       PersistenceSettings persistence = PersistenceSettings.create(resolved);
       LatticeSettings settings = LatticeSettings.create(resolved);
+      ClusterSettings cluster = ClusterSettings.create(resolved);
       prepareJournal(persistence);
 
       RunSettings runSettings = RunSettings.create(resolved);
@@ -250,6 +251,7 @@ public final class Lattice implements AutoCloseable {
       try {
         Instant deadline = Instant.now().plus(settings.startTimeout());
         Guardian.Started refs = await(started, deadline);
+        awaitJoining(system, cluster, deadline);
         awaitUp(system, deadline);
         if (settings.worker()) {
           awaitAgents(system, refs.directory(), expectedAgents(workerSettings), settings, deadline);
@@ -336,6 +338,19 @@ public final class Lattice implements AutoCloseable {
             "the node failed to start: " + rootMessage(e), e.getCause());
       } catch (TimeoutException e) {
         throw new IllegalStateException("the node did not start in time", e);
+      }
+    }
+
+    /** Starts joining the cluster; a failure to start says what went wrong in its own words. */
+    private static void awaitJoining(
+        ActorSystem<?> system, ClusterSettings cluster, Instant deadline) {
+      CompletableFuture<Throwable> failure =
+          ClusterFormation.start(system, cluster)
+              .toCompletableFuture()
+              .handle((ok, e) -> e == null ? null : Failures.cause(e));
+      Throwable e = await(failure, deadline);
+      if (e != null) {
+        throw new IllegalStateException(e.getMessage(), e);
       }
     }
 

@@ -3,11 +3,13 @@ package dev.lattice.orchestrator.node;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
+import com.typesafe.config.ConfigValueType;
 import dev.lattice.orchestrator.cluster.MemberRoles;
 import dev.lattice.persistence.journal.JournalPluginConfig;
 import dev.lattice.persistence.journal.PersistenceSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -32,15 +34,29 @@ final class NodeConfig {
             .withFallback(ConfigFactory.parseResources("lattice-node.conf"))
             .withFallback(ConfigFactory.defaultReference())
             .resolve();
+    List<String> nodeRoles = roles(resolved);
     // The node's name travels as a role, so that every member knows every other's name.
-    List<String> clusterRoles = new ArrayList<>(resolved.getStringList("lattice.node.roles"));
+    List<String> clusterRoles = new ArrayList<>(nodeRoles);
     clusterRoles.add(MemberRoles.nameRole(resolved.getString("lattice.node.name")));
     Config roles =
         ConfigFactory.empty()
+            .withValue("lattice.node.roles", ConfigValueFactory.fromIterable(nodeRoles))
             .withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(clusterRoles));
     PersistenceSettings persistence = PersistenceSettings.create(resolved);
     return roles
         .withFallback(JournalPluginConfig.overlay(persistence.database()))
         .withFallback(resolved);
+  }
+
+  /** {@code lattice.node.roles}: a list, or a comma-separated string (from LATTICE_NODE_ROLES). */
+  private static List<String> roles(Config config) {
+    String key = "lattice.node.roles";
+    if (config.getValue(key).valueType() != ConfigValueType.STRING) {
+      return config.getStringList(key);
+    }
+    return Arrays.stream(config.getString(key).split(","))
+        .map(String::trim)
+        .filter(role -> !role.isEmpty())
+        .toList();
   }
 }
