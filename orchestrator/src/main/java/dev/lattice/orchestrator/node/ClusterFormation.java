@@ -24,7 +24,7 @@ final class ClusterFormation {
    *
    * @return completes once joining is under way: at once, or when the management endpoint listens
    */
-  static CompletionStage<Void> start(ActorSystem<?> system, ClusterSettings settings) {
+  static CompletionStage<Void> start(ActorSystem<?> system, FormationSettings settings) {
     if (settings.bootstrap()) {
       return bootstrap(system);
     }

@@ -201,7 +201,7 @@ public final class Lattice implements AutoCloseable {
       Config resolved = NodeConfig.assemble(config, dataDirectory);
       PersistenceSettings persistence = PersistenceSettings.create(resolved);
       LatticeSettings settings = LatticeSettings.create(resolved);
-      ClusterSettings cluster = ClusterSettings.create(resolved);
+      FormationSettings formation = FormationSettings.create(resolved);
       prepareJournal(persistence);
 
       RunSettings runSettings = RunSettings.create(resolved);
@@ -251,7 +251,7 @@ public final class Lattice implements AutoCloseable {
       try {
         Instant deadline = Instant.now().plus(settings.startTimeout());
         Guardian.Started refs = await(started, deadline);
-        awaitJoining(system, cluster, deadline);
+        awaitJoining(system, formation, deadline);
         awaitUp(system, deadline);
         if (settings.worker()) {
           awaitAgents(system, refs.directory(), expectedAgents(workerSettings), settings, deadline);
@@ -343,7 +343,7 @@ public final class Lattice implements AutoCloseable {
 
     /** Starts joining the cluster; a failure to start says what went wrong in its own words. */
     private static void awaitJoining(
-        ActorSystem<?> system, ClusterSettings cluster, Instant deadline) {
+        ActorSystem<?> system, FormationSettings cluster, Instant deadline) {
       CompletableFuture<Throwable> failure =
           ClusterFormation.start(system, cluster)
               .toCompletableFuture()

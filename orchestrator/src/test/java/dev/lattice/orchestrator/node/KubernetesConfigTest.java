@@ -33,7 +33,7 @@ class KubernetesConfigTest {
   @Test
   void joinsThroughClusterBootstrapWithKubernetesApiDiscovery() {
     Config config = node(POD);
-    assertThat(ClusterSettings.create(config).bootstrap()).isTrue();
+    assertThat(FormationSettings.create(config).bootstrap()).isTrue();
     assertThat(config.getStringList("pekko.cluster.seed-nodes")).isEmpty();
     Config discovery =
         config.getConfig("pekko.management.cluster.bootstrap.contact-point-discovery");

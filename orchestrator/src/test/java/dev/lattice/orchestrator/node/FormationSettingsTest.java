@@ -11,7 +11,8 @@ class ClusterSettingsTest {
 
   @Test
   void bootstrapIsOffByDefault() {
-    assertThat(ClusterSettings.create(NodeConfig.assemble(ConfigFactory.empty(), null)).bootstrap())
+    assertThat(
+            FormationSettings.create(NodeConfig.assemble(ConfigFactory.empty(), null)).bootstrap())
         .isFalse();
   }
 
@@ -23,7 +24,7 @@ class ClusterSettingsTest {
                 "lattice.cluster.bootstrap = on\n"
                     + "pekko.cluster.seed-nodes = [\"pekko://lattice@10.0.0.1:25520\"]"),
             null);
-    assertThatThrownBy(() -> ClusterSettings.create(config))
+    assertThatThrownBy(() -> FormationSettings.create(config))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("pekko.cluster.seed-nodes");
   }
