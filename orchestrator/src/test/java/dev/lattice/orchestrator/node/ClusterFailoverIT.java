@@ -107,10 +107,10 @@ class ClusterFailoverIT {
       String run =
           client.execute(
               cluster.node("seed").api(),
-              "follow-1",
               "{\"plan\":{\"steps\":[{\"id\":\"a\",\"capability\":\"echo\"},"
                   + "{\"id\":\"nap\",\"kind\":\"wait\",\"dependsOn\":[\"a\"],\"durationMs\":1500},"
-                  + "{\"id\":\"b\",\"capability\":\"echo\",\"dependsOn\":[\"nap\"]}]}}");
+                  + "{\"id\":\"b\",\"capability\":\"echo\",\"dependsOn\":[\"nap\"]}]}}",
+              "follow-1");
       // Opened while the run waits: what follows the timer arrives live, from another node.
       List<JsonNode> events = client.events(cluster.node("c").api(), run);
       assertThat(events).extracting(e -> e.get("seq").asLong()).isSorted().doesNotHaveDuplicates();

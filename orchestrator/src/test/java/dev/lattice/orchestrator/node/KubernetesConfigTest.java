@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import dev.lattice.orchestrator.cluster.MemberRoles;
 import dev.lattice.orchestrator.http.HttpSettings;
 import dev.lattice.orchestrator.testing.KubernetesDeployment;
 import dev.lattice.persistence.journal.JournalDatabase;
@@ -79,7 +80,8 @@ class KubernetesConfigTest {
   void theRolesAndNameComeFromThePod() {
     Config config = node(POD);
     assertThat(LatticeSettings.create(config).roles()).containsExactly("worker");
-    assertThat(config.getStringList("pekko.cluster.roles")).containsExactly("worker");
+    assertThat(config.getStringList("pekko.cluster.roles"))
+        .containsExactly("worker", MemberRoles.nameRole("lattice-worker-0"));
     assertThat(config.getString("lattice.node.name")).isEqualTo("lattice-worker-0");
     // Forming a new cluster takes longer than the embedded default allows.
     assertThat(LatticeSettings.create(config).startTimeout()).isGreaterThan(Duration.ofMinutes(1));

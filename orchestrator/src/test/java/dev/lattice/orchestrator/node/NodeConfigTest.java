@@ -3,6 +3,7 @@ package dev.lattice.orchestrator.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.ConfigFactory;
+import dev.lattice.orchestrator.cluster.MemberRoles;
 import org.junit.jupiter.api.Test;
 
 /** How a node assembles its configuration. */
@@ -12,8 +13,9 @@ class NodeConfigTest {
   void rolesAreAListByDefault() {
     var config = NodeConfig.assemble(ConfigFactory.empty(), null);
     assertThat(LatticeSettings.create(config).roles()).containsExactly("orchestrator", "worker");
+    // The cluster roles carry the node's name as well, so that other members know it.
     assertThat(config.getStringList("pekko.cluster.roles"))
-        .containsExactly("orchestrator", "worker");
+        .containsExactly("orchestrator", "worker", MemberRoles.nameRole("local"));
   }
 
   @Test
@@ -23,6 +25,6 @@ class NodeConfigTest {
             ConfigFactory.parseString("lattice.node.roles = \"worker, orchestrator\""), null);
     assertThat(LatticeSettings.create(config).roles()).containsExactly("worker", "orchestrator");
     assertThat(config.getStringList("pekko.cluster.roles"))
-        .containsExactly("worker", "orchestrator");
+        .containsExactly("worker", "orchestrator", MemberRoles.nameRole("local"));
   }
 }

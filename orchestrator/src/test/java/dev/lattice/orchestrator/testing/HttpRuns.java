@@ -85,7 +85,8 @@ public final class HttpRuns {
       if (response.statusCode() / 100 != 2) {
         errors.incrementAndGet();
         errorDetails.add(request.uri() + " -> " + response.statusCode() + " " + response.body());
-        throw new IOException(request.uri() + " answered " + response.statusCode());
+        throw new IOException(
+            request.uri() + " answered " + response.statusCode() + ": " + response.body());
       }
       return response;
     } catch (IOException e) {
