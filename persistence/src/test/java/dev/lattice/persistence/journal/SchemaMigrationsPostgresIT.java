@@ -1,6 +1,7 @@
 package dev.lattice.persistence.journal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lattice.persistence.testing.EmbeddedPostgres;
 import java.nio.file.Path;
@@ -9,6 +10,7 @@ import java.sql.DatabaseMetaData;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -77,6 +79,39 @@ class SchemaMigrationsPostgresIT {
     SchemaMigrations.migrate(h2);
 
     assertThat(tables(postgres)).isEqualTo(tables(h2)).isNotEmpty();
+  }
+
+  @Test
+  void aSchemaNamedInTheUrlHoldsTheJournalInsteadOfTheDefaultOne() throws SQLException {
+    JournalDatabase database = EmbeddedPostgres.shared().createDatabase();
+    execute(database, "CREATE SCHEMA lattice_journal");
+    JournalDatabase inSchema =
+        JournalDatabase.of(
+            database.url() + "?currentSchema=lattice_journal",
+            database.user(),
+            database.password());
+
+    assertThat(SchemaMigrations.migrate(inSchema)).isPositive();
+    assertThat(tables(inSchema)).containsKeys("event_journal", "lattice_audit");
+    assertThat(tables(database)).isEmpty();
+  }
+
+  @Test
+  void aSchemaThatAlreadyHoldsOtherTablesIsRefused() throws SQLException {
+    JournalDatabase database = EmbeddedPostgres.shared().createDatabase();
+    execute(database, "CREATE TABLE \"something_else\" (\"id\" INTEGER)");
+
+    assertThatThrownBy(() -> SchemaMigrations.migrate(database))
+        .hasMessageContaining("non-empty schema");
+    assertThat(tables(database)).containsOnlyKeys("something_else");
+  }
+
+  private static void execute(JournalDatabase database, String sql) throws SQLException {
+    try (Connection c =
+            DriverManager.getConnection(database.url(), database.user(), database.password());
+        Statement statement = c.createStatement()) {
+      statement.execute(sql);
+    }
   }
 
   /** How many migrations a fresh database gets. */
