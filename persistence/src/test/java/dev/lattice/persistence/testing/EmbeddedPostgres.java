@@ -116,8 +116,22 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
   /** A new, empty database owned by the tests' role, and how a node reaches it. */
   public JournalDatabase createDatabase() {
+    return create("");
+  }
+
+  /**
+   * A new, empty database like {@link #createDatabase()}, whose text sorts by the rules of the ICU
+   * locale {@code icuLocale} (e.g. {@code en-US}), as a production server's often does; the
+   * server's own databases compare text by code point.
+   */
+  public JournalDatabase createDatabaseSorting(String icuLocale) {
+    return create(
+        " TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE '" + icuLocale + "' LOCALE 'C'");
+  }
+
+  private JournalDatabase create(String options) {
     String name = "lattice_" + databases.incrementAndGet();
-    execute("CREATE DATABASE \"" + name + "\" OWNER \"" + ROLE + "\"");
+    execute("CREATE DATABASE \"" + name + "\" OWNER \"" + ROLE + "\"" + options);
     return JournalDatabase.of(url(name), ROLE, rolePassword);
   }
 
