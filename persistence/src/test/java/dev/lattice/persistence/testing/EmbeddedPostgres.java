@@ -100,7 +100,12 @@ public final class EmbeddedPostgres implements AutoCloseable {
         EmbeddedPostgres postgres =
             new EmbeddedPostgres(directory, bin, user, server, port, superuserPassword);
         if (postgres.awaitReady()) {
-          postgres.createRole();
+          try {
+            postgres.createRole();
+          } catch (RuntimeException e) {
+            postgres.close();
+            throw e;
+          }
           return postgres;
         }
         if (attempt == START_ATTEMPTS) {
@@ -133,11 +138,6 @@ public final class EmbeddedPostgres implements AutoCloseable {
     String name = "lattice_" + databases.incrementAndGet();
     execute("CREATE DATABASE \"" + name + "\" OWNER \"" + ROLE + "\"" + options);
     return JournalDatabase.of(url(name), ROLE, rolePassword);
-  }
-
-  /** The loopback port the server listens on. */
-  public int port() {
-    return port;
   }
 
   /** Stops the server (fast shutdown: open sessions are ended) and deletes its directory. */
