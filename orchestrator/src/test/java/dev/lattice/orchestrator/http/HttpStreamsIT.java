@@ -6,6 +6,7 @@ import dev.lattice.orchestrator.node.Lattice;
 import dev.lattice.orchestrator.testing.Await;
 import dev.lattice.orchestrator.testing.DelayedEcho;
 import dev.lattice.orchestrator.testing.RunEvents;
+import dev.lattice.orchestrator.testing.TestJournal;
 import dev.lattice.protocol.api.ExecuteRequest;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.json.LatticeJson;
@@ -28,22 +29,31 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Run event streams over real HTTP on loopback: resuming, many followers, bursts, unknown runs. */
+/**
+ * Run event streams over real HTTP on loopback: resuming, many followers, bursts, unknown runs. The
+ * node's journal is an H2 file here, a PostgreSQL database in {@link HttpStreamsPostgresIT}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HttpStreamsIT {
   /** Long enough that a step records its start, so a chain of them takes a while. */
   private static final long TICK_MILLIS = 30;
 
-  @TempDir static Path data;
-  static Lattice lattice;
-  static StreamClient client;
+  private Lattice lattice;
+  private StreamClient client;
+
+  /** The journal of the class's node, whose data directory is {@code data}. */
+  TestJournal journal(Path data) {
+    return TestJournal.h2(data);
+  }
 
   @BeforeAll
-  static void start() {
+  void start(@TempDir Path data) {
     lattice =
-        Lattice.builder()
-            .dataDirectory(data)
+        journal(data)
+            .node()
             .action("tick", DelayedEcho.after(Duration.ofMillis(TICK_MILLIS)), 64)
             .start();
     HttpSettings settings =
@@ -52,7 +62,7 @@ class HttpStreamsIT {
   }
 
   @AfterAll
-  static void stop() {
+  void stop() {
     lattice.close();
   }
 
@@ -64,7 +74,7 @@ class HttpStreamsIT {
   }
 
   /** A run of {@code steps} sequential steps of {@code capability}. */
-  private static RunId chain(String capability, int steps) {
+  private RunId chain(String capability, int steps) {
     List<StepSpec> specs = new ArrayList<>();
     for (int i = 0; i < steps; i++) {
       specs.add(step("s" + i, capability, i == 0 ? List.of() : List.of("s" + (i - 1))));
@@ -80,7 +90,7 @@ class HttpStreamsIT {
         dependsOn.toArray(String[]::new));
   }
 
-  private static RunId execute(List<StepSpec> steps) {
+  private RunId execute(List<StepSpec> steps) {
     return Await.result(
             lattice
                 .client()
@@ -91,7 +101,7 @@ class HttpStreamsIT {
         .runId();
   }
 
-  private static List<RunEvent> journal(RunId runId) {
+  private List<RunEvent> journal(RunId runId) {
     Await.result(lattice.client().awaitTerminal(runId));
     return Await.result(lattice.client().events(runId, 1).runWith(Sink.seq(), lattice.system()));
   }

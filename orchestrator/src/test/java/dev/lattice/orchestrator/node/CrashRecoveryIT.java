@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lattice.orchestrator.testing.Await;
 import dev.lattice.orchestrator.testing.ChildJvm;
 import dev.lattice.orchestrator.testing.RunEvents;
+import dev.lattice.orchestrator.testing.TestJournal;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.run.RunEvent;
 import dev.lattice.protocol.run.RunStatus;
@@ -13,6 +14,7 @@ import dev.lattice.protocol.run.RunView;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,8 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A node in its own JVM is killed with SIGKILL while runs are in flight. A new node on the same
- * data directory must bring every run the first node acknowledged to its end, on its own, with
- * event streams that are gap-free and (for runs that had ended) unchanged.
+ * journal (the H2 file in the same data directory here, a PostgreSQL database in {@link
+ * CrashRecoveryPostgresIT}) must bring every run the first node acknowledged to its end, on its
+ * own, with event streams that are gap-free and (for runs that had ended) unchanged.
  */
 class CrashRecoveryIT {
   private static final int FIRST_BATCH = 100;
@@ -37,16 +40,24 @@ class CrashRecoveryIT {
   @TempDir Path data;
   @TempDir Path logs;
 
+  /** The journal both nodes of the test use. */
+  TestJournal journal() {
+    return TestJournal.h2(data);
+  }
+
   @Test
   void everyAcknowledgedRunEndsAfterAKillAndARestart() throws Exception {
+    TestJournal journal = journal();
     Map<String, String> firstBatch = new LinkedHashMap<>();
     List<String> acknowledged;
     List<String> lines;
+    List<String> jvmOptions = new ArrayList<>(List.of("-Xmx512m"));
+    jvmOptions.addAll(journal.jvmOptions());
     try (ChildJvm node =
         ChildJvm.start(
             logs.resolve("node.log"),
             CrashDriver.class.getName(),
-            List.of("-Xmx512m"),
+            jvmOptions,
             data.toString(),
             String.valueOf(FIRST_BATCH),
             String.valueOf(CONCURRENCY))) {
@@ -71,7 +82,7 @@ class CrashRecoveryIT {
     // The kill must have caught runs in flight, or this test proves nothing about recovery.
     assertThat(interrupted).isNotEmpty();
 
-    try (Lattice restarted = Lattice.builder().dataDirectory(data).start()) {
+    try (Lattice restarted = journal.node().start()) {
       LatticeClient client = restarted.client();
       // Nobody asks the runs to continue: the node resumes them by itself. The test only reads
       // their journals (which does not wake a run) until every one has ended.

@@ -10,6 +10,7 @@ import dev.lattice.orchestrator.node.DeadlineFirings.When;
 import dev.lattice.orchestrator.testing.Await;
 import dev.lattice.orchestrator.testing.ChildJvm;
 import dev.lattice.orchestrator.testing.ExecutionLog;
+import dev.lattice.orchestrator.testing.TestJournal;
 import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.api.RunQuery;
 import dev.lattice.protocol.api.SignalRequest;
@@ -43,10 +44,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A node in its own JVM with 200 runs in flight — waiting on timers, on signals, between retry
  * attempts, in the middle of slow steps — is killed with SIGKILL; a new node starts on the same
- * data directory. Every run must end as it would have without the kill; timers and retries fire at
- * their persisted times (see the tolerances below); signals sent after the restart are honoured; no
- * step settles twice and no run's sequence numbers have a gap. How often an attempt ran twice on
- * the worker side is reported, and every repeat must be one that at-least-once execution allows.
+ * journal (the H2 file in the same data directory, or a PostgreSQL database). Every run must end as
+ * it would have without the kill; timers and retries fire at their persisted times (see the
+ * tolerances below); signals sent after the restart are honoured; no step settles twice and no
+ * run's sequence numbers have a gap. How often an attempt ran twice on the worker side is reported,
+ * and every repeat must be one that at-least-once execution allows.
  */
 class DurableCrashIT {
   private static final Duration CHILD_DEADLINE = Duration.ofSeconds(120);
@@ -75,20 +77,28 @@ class DurableCrashIT {
   @TempDir Path data;
   @TempDir Path logs;
 
+  /**
+   * The journal both nodes of the test use; {@link DurableCrashPostgresIT} puts it on PostgreSQL.
+   */
+  TestJournal journal() {
+    return TestJournal.h2(data);
+  }
+
   /** What the first node acknowledged before it was killed. */
   private record FirstNode(Map<String, Kind> runs, Set<String> signalled, Instant killed) {}
 
   @Test
   void everyRunEndsAsPlannedAfterAKillAmidTimersSignalsAndRetries() throws Exception {
+    TestJournal journal = journal();
     Path executions = logs.resolve("executions.log");
-    FirstNode first = runAndKill(executions);
+    FirstNode first = runAndKill(journal, executions);
     assertThat(first.runs()).hasSize(CrashWorkload.total());
     assertThat(first.signalled()).hasSize(Kind.TWO_SIGNALS.runs);
 
     Instant restarting = Instant.now();
     try (Lattice second =
-        Lattice.builder()
-            .dataDirectory(data)
+        journal
+            .node()
             .config(CrashWorkload.NODE_CONFIG)
             .action(
                 CrashWorkload.CAPABILITY,
@@ -170,12 +180,14 @@ class DurableCrashIT {
   }
 
   /** Starts the workload in a child JVM, waits until it is in flight as planned, kills it. */
-  private FirstNode runAndKill(Path executions) throws Exception {
+  private FirstNode runAndKill(TestJournal journal, Path executions) throws Exception {
+    List<String> jvmOptions = new ArrayList<>(List.of("-Xmx512m"));
+    jvmOptions.addAll(journal.jvmOptions());
     try (ChildJvm node =
         ChildJvm.start(
             logs.resolve("node.log"),
             DurableCrashDriver.class.getName(),
-            List.of("-Xmx512m"),
+            jvmOptions,
             data.toString(),
             executions.toString())) {
       node.awaitLine(line -> line.startsWith("READY "), CHILD_DEADLINE);

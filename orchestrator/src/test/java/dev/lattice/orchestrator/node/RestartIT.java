@@ -5,6 +5,7 @@ import static dev.lattice.orchestrator.plan.Plans.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lattice.orchestrator.testing.Await;
+import dev.lattice.orchestrator.testing.TestJournal;
 import dev.lattice.protocol.api.ExecuteRequest;
 import dev.lattice.protocol.api.RunAccepted;
 import dev.lattice.protocol.ids.RunId;
@@ -22,9 +23,17 @@ import org.apache.pekko.stream.javadsl.Sink;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A node stopped cleanly and started again on the same data directory picks up where it was. */
+/**
+ * A node stopped cleanly and started again on the same journal (the H2 file in the same data
+ * directory here, a PostgreSQL database in {@link RestartPostgresIT}) picks up where it was.
+ */
 class RestartIT {
   @TempDir Path data;
+
+  /** The journal both nodes of the test use. */
+  TestJournal journal() {
+    return TestJournal.h2(data);
+  }
 
   private static final ExecuteRequest REQUEST =
       ExecuteRequest.plan(
@@ -36,15 +45,13 @@ class RestartIT {
 
   @Test
   void aRunCutOffByAStopFinishesAfterTheNextStartAndFinishedRunsStayAsTheyWere() {
+    TestJournal journal = journal();
     RunId finished;
     RunId cutOff;
     List<RunEvent> finishedEvents;
     // The first node's slow agent never answers: its run is still waiting when the node stops.
     try (Lattice first =
-        Lattice.builder()
-            .dataDirectory(data)
-            .action("slow", (request, context) -> new CompletableFuture<>())
-            .start()) {
+        journal.node().action("slow", (request, context) -> new CompletableFuture<>()).start()) {
       RunAccepted done =
           Await.result(
               first
@@ -61,8 +68,8 @@ class RestartIT {
     }
 
     try (Lattice second =
-        Lattice.builder()
-            .dataDirectory(data)
+        journal
+            .node()
             .action(
                 "slow",
                 (request, context) ->

@@ -1,5 +1,6 @@
 package dev.lattice.orchestrator.testing;
 
+import com.typesafe.config.Config;
 import dev.lattice.orchestrator.node.Lattice;
 import dev.lattice.orchestrator.run.RunEntity;
 import java.sql.Connection;
@@ -8,13 +9,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import org.apache.pekko.persistence.typed.PersistenceId;
 
-/** Reads the journal table of a running node directly, through its own JDBC URL. */
+/** Reads the journal table of a running node directly, through its own JDBC URL and user. */
 public final class JournalRows {
   private JournalRows() {}
 
   /** The run index's status of {@code runId}, or {@code null} when the index has no such run. */
   public static String indexedStatus(Lattice lattice, String runId) {
-    try (Connection c = DriverManager.getConnection(url(lattice), "sa", "");
+    try (Connection c = connect(lattice);
         java.sql.PreparedStatement s =
             c.prepareStatement(
                 "select \"status\" from \"lattice_run_index\" where \"run_id\" = ?")) {
@@ -27,12 +28,15 @@ public final class JournalRows {
     }
   }
 
-  private static String url(Lattice lattice) {
-    return lattice
-        .system()
-        .settings()
-        .config()
-        .getString("pekko-persistence-jdbc.shared-databases.slick.db.url");
+  private static Connection connect(Lattice lattice) throws SQLException {
+    Config db =
+        lattice
+            .system()
+            .settings()
+            .config()
+            .getConfig("pekko-persistence-jdbc.shared-databases.slick.db");
+    return DriverManager.getConnection(
+        db.getString("url"), db.getString("user"), db.getString("password"));
   }
 
   public static long indexedCount(Lattice lattice) {
@@ -76,7 +80,7 @@ public final class JournalRows {
   }
 
   private static long scalar(Lattice lattice, String sql, String... parameters) {
-    try (Connection c = DriverManager.getConnection(url(lattice), "sa", "");
+    try (Connection c = connect(lattice);
         java.sql.PreparedStatement s = c.prepareStatement(sql)) {
       for (int i = 0; i < parameters.length; i++) {
         s.setString(i + 1, parameters[i]);

@@ -33,8 +33,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The audit trail through the real journal on an H2 file: the entries of an audited event are
- * written in the event's own transaction, and read back by run and by bus key in order.
+ * The audit trail through the real journal on an H2 file (on PostgreSQL in {@link
+ * AuditTrailPostgresIT}): the entries of an audited event are written in the event's own
+ * transaction, and read back by run and by bus key in order.
  */
 class AuditTrailIT {
   private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(10);
@@ -51,9 +52,14 @@ class AuditTrailIT {
   private ReadModelDatabase readModels;
   private JdbcAuditLog auditLog;
 
+  /** The journal database of one test. */
+  JournalDatabase database() {
+    return JournalDatabase.h2File(data, "audit", "");
+  }
+
   @BeforeEach
   void start() {
-    database = JournalDatabase.h2File(data, "audit", "");
+    database = database();
     SchemaMigrations.migrate(database);
     Config config =
         JournalPluginConfig.overlay(database)

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lattice.persistence.readmodel.AuditStatements;
 import dev.lattice.persistence.readmodel.JdbcAuditLog;
+import dev.lattice.persistence.readmodel.ReadModelDatabase;
 import dev.lattice.protocol.audit.AuditEntry;
 import dev.lattice.protocol.audit.AuditKind;
 import dev.lattice.protocol.ids.RunId;
@@ -17,33 +18,47 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.h2.jdbcx.JdbcDataSource;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The retention's deletes on an H2 file with Lattice's schema (journal, snapshots, run index, audit
- * trail), rows written here directly.
+ * The retention's deletes on an H2 file (on PostgreSQL in {@link JdbcRunRetentionPostgresIT}) with
+ * Lattice's schema (journal, snapshots, run index, audit trail), rows written here directly.
  */
 class JdbcRunRetentionIT {
   private static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");
   private static final Instant OLD = NOW.minus(Duration.ofDays(2));
   private static final Instant CUTOFF = NOW.minus(Duration.ofDays(1));
 
+  /** The payload of every event and snapshot row: its content does not matter here. */
+  private static final byte[] PAYLOAD = {0};
+
   @TempDir Path data;
 
-  private JdbcDataSource dataSource;
+  private ReadModelDatabase pool;
+  private DataSource dataSource;
   private JdbcRunRetention retention;
+
+  /** The database of one test. */
+  JournalDatabase database() {
+    return JournalDatabase.h2File(data, "retention", "");
+  }
 
   @BeforeEach
   void createSchema() {
-    JournalDatabase database = JournalDatabase.h2File(data, "retention", "");
+    JournalDatabase database = database();
     SchemaMigrations.migrate(database);
-    dataSource = new JdbcDataSource();
-    dataSource.setURL(database.url());
-    dataSource.setUser(database.user());
+    pool = new ReadModelDatabase(database, 2);
+    dataSource = pool.dataSource();
     retention = new JdbcRunRetention(dataSource, runId -> "Run|" + runId);
+  }
+
+  @AfterEach
+  void closePool() {
+    pool.close();
   }
 
   @Test
@@ -104,7 +119,7 @@ class JdbcRunRetentionIT {
             c.prepareStatement(
                 "INSERT INTO \"snapshot\" (\"persistence_id\", \"sequence_number\", \"created\","
                     + " \"snapshot_ser_id\", \"snapshot_ser_manifest\", \"snapshot_payload\")"
-                    + " VALUES (?, ?, 0, 1, '', X'00')")) {
+                    + " VALUES (?, ?, 0, 1, '', ?)")) {
       index.setString(1, runId);
       index.setString(2, status);
       index.setTimestamp(3, Timestamp.from(OLD));
@@ -113,6 +128,7 @@ class JdbcRunRetentionIT {
       for (int seq = 1; seq <= snapshots; seq++) {
         snapshot.setString(1, "Run|" + runId);
         snapshot.setLong(2, seq);
+        snapshot.setBytes(3, PAYLOAD);
         snapshot.executeUpdate();
       }
     }
@@ -147,11 +163,12 @@ class JdbcRunRetentionIT {
             c.prepareStatement(
                 "INSERT INTO \"event_journal\" (\"persistence_id\", \"sequence_number\","
                     + " \"writer\", \"write_timestamp\", \"adapter_manifest\", \"event_payload\","
-                    + " \"event_ser_id\", \"event_ser_manifest\") VALUES (?, ?, 'w', 0, '',"
-                    + " X'00', 1, '')")) {
+                    + " \"event_ser_id\", \"event_ser_manifest\") VALUES (?, ?, 'w', 0, '', ?, 1,"
+                    + " '')")) {
       for (int seq = 1; seq <= events; seq++) {
         insert.setString(1, persistenceId);
         insert.setLong(2, seq);
+        insert.setBytes(3, PAYLOAD);
         insert.executeUpdate();
       }
     }
