@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Starts a 3-node Lattice cluster on this machine, on loopback:
+#   seed    both roles, hosts the shared journal (H2 TCP server)  remoting 2552, API 8080
+#   orch    orchestrator member (runs, dispatchers, HTTP API)      remoting 2553, API 8081
+#   worker  worker member (agents only, no API)                    remoting 2554
+# Each node's data, log and process id live under $LATTICE_LOCAL_DIR (default deploy/local/run).
+# Ports can be moved with LATTICE_LOCAL_PORT_BASE (remoting BASE..BASE+2, API 8080-style ports
+# from LATTICE_LOCAL_HTTP_BASE, journal LATTICE_LOCAL_JOURNAL_PORT). LATTICE_COMMAND replaces the
+# ./lattice launcher (for example a java command line). Stop with deploy/local/stop.sh.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+dir="${LATTICE_LOCAL_DIR:-$here/run}"
+remote_base="${LATTICE_LOCAL_PORT_BASE:-2552}"
+http_base="${LATTICE_LOCAL_HTTP_BASE:-8080}"
+journal_port="${LATTICE_LOCAL_JOURNAL_PORT:-9092}"
+host=127.0.0.1
+
+mkdir -p "$dir"
+for name in seed orch worker; do
+  if [ -f "$dir/$name.pid" ] && kill -0 "$(cat "$dir/$name.pid")" 2>/dev/null; then
+    echo "start.sh: $name is already running (pid $(cat "$dir/$name.pid")); run stop.sh first" >&2
+    exit 1
+  fi
+done
+
+# shellcheck disable=SC2206 # a command line, split into words on purpose
+lattice=(${LATTICE_COMMAND:-$root/lattice})
+# Builds the jar if needed, once, before any node starts.
+"${lattice[@]}" --version >/dev/null
+
+# Starts node NAME with the lattice command's ARGS; waits until it says it is up.
+start() {
+  local name="$1"
+  shift
+  LATTICE_NODE_NAME="$name" nohup "${lattice[@]}" "$@" >"$dir/$name.log" 2>&1 &
+  echo $! >"$dir/$name.pid"
+  local waited=0
+  until grep -q "^lattice is up" "$dir/$name.log"; do
+    if ! kill -0 "$(cat "$dir/$name.pid")" 2>/dev/null; then
+      echo "start.sh: $name did not start; its log, $dir/$name.log, ends with:" >&2
+      tail -n 20 "$dir/$name.log" >&2
+      exit 1
+    fi
+    if [ "$waited" -ge 180 ]; then
+      echo "start.sh: $name did not come up within 90 s; see $dir/$name.log" >&2
+      exit 1
+    fi
+    sleep 0.5
+    waited=$((waited + 1))
+  done
+  grep "^lattice is up" "$dir/$name.log" | sed "s/^lattice is up: /$name: /"
+}
+
+start seed seed --remote "$host:$remote_base" --http "$host:$http_base" \
+  --data "$dir/seed" --journal-server "$journal_port"
+journal="jdbc:h2:tcp://$host:$journal_port/lattice"
+start orch join --seed "$host:$remote_base" --journal "$journal" --roles orchestrator \
+  --remote "$host:$((remote_base + 1))" --http "$host:$((http_base + 1))" --data "$dir/orch"
+start worker join --seed "$host:$remote_base" --journal "$journal" --roles worker \
+  --remote "$host:$((remote_base + 2))" --data "$dir/worker"
+
+echo "journal: $journal (hosted by seed)"
+echo "try: curl -s http://$host:$http_base/api/v1/state"
+echo "stop: $here/stop.sh"
