@@ -38,20 +38,22 @@ public final class JoinCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    List<HostAndPort> seedAddresses =
-        seeds.stream().map(s -> HostAndPort.parse(s, "--seed")).toList();
-    if (!node.journalShared()) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(),
-          "a member needs the cluster's shared journal: --journal jdbc:h2:tcp://HOST:PORT/lattice"
-              + " (printed by `lattice seed --journal-server`) or jdbc:postgresql://HOST:PORT/DB");
+    List<HostAndPort> seedAddresses;
+    HostAndPort remote;
+    com.typesafe.config.Config config;
+    try {
+      seedAddresses = seeds.stream().map(s -> HostAndPort.parse(s, "--seed")).toList();
+      if (!node.journalShared()) {
+        throw new IllegalArgumentException(
+            "a member needs the cluster's shared journal: --journal jdbc:h2:tcp://HOST:PORT/lattice"
+                + " (printed by `lattice seed --journal-server`) or jdbc:postgresql://HOST:PORT/DB");
+      }
+      remote = node.remote(DEFAULT_REMOTE);
+      config = node.config(remote, seedAddresses, null);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    HostAndPort remote = node.remote(DEFAULT_REMOTE);
-    Lattice lattice =
-        Lattice.builder()
-            .dataDirectory(node.data)
-            .config(node.config(remote, seedAddresses, null))
-            .start();
+    Lattice lattice = Lattice.builder().dataDirectory(node.data).config(config).start();
     return NodeProcess.serve(lattice, node.http(DEFAULT_HTTP), () -> {});
   }
 }

@@ -5,9 +5,12 @@ import dev.lattice.orchestrator.node.Lattice;
 import dev.lattice.persistence.journal.H2JournalServer;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code lattice seed}: the first node of a cluster, optionally hosting its journal. */
 @Command(
@@ -28,6 +31,8 @@ public final class SeedCommand implements Callable<Integer> {
   /** H2's usual TCP port. */
   static final int DEFAULT_JOURNAL_PORT = 9092;
 
+  @Spec CommandSpec spec;
+
   @Mixin ClusterNodeOptions node;
 
   @Option(
@@ -43,13 +48,22 @@ public final class SeedCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    HostAndPort remote = node.remote(DEFAULT_REMOTE);
+    HostAndPort remote;
+    HostAndPort http;
+    try {
+      if (journalServer != null && node.journal != null) {
+        throw new IllegalArgumentException("--journal-server and --journal exclude each other");
+      }
+      remote = node.remote(DEFAULT_REMOTE);
+      http = node.http(DEFAULT_HTTP);
+      // Checked now, before a journal server starts for nothing.
+      node.config(remote, List.of(remote), null);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
     H2JournalServer server = null;
     String journalUrl = null;
     if (journalServer != null) {
-      if (node.journal != null) {
-        throw new IllegalArgumentException("--journal-server and --journal exclude each other");
-      }
       Config defaults = Lattice.defaultConfig();
       server =
           H2JournalServer.start(
@@ -80,6 +94,6 @@ public final class SeedCommand implements Callable<Integer> {
       stopServer.run();
       throw e;
     }
-    return NodeProcess.serve(lattice, node.http(DEFAULT_HTTP), stopServer);
+    return NodeProcess.serve(lattice, http, stopServer);
   }
 }
