@@ -209,6 +209,8 @@ class SerializationTest {
             new WorkerAgent.Alive("r/a/2", AgentId.of("n.echo"), 1),
             new WorkerAgent.Vacancy(AgentId.of("n.echo"), 1),
             new WorkerAgent.Release(ref.narrow()),
+            new WorkerAgent.Drain(ref.narrow()),
+            new WorkerAgent.Drained(AgentId.of("n.echo")),
             new WorkerAgent.ResultsRecorded(List.of(ok, failed), AT),
             WorkerState.empty().record(List.of(ok, failed), 10),
             new AgentDirectory.Subscribe(ref.narrow()),

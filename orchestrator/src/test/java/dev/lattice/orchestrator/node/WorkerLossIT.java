@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.ConfigFactory;
 import dev.lattice.orchestrator.testing.Await;
+import dev.lattice.orchestrator.testing.DelayedEcho;
 import dev.lattice.orchestrator.testing.HoldFirstAttempt;
 import dev.lattice.orchestrator.testing.RunEvents;
 import dev.lattice.protocol.agent.ErrorClass;
@@ -97,6 +98,8 @@ class WorkerLossIT {
                   ConfigFactory.parseString(
                       "lattice.node.roles = [worker]\n"
                           + "lattice.node.name = far\n"
+                          // Its step never ends: it is handed back after a short drain.
+                          + "lattice.worker.drain-timeout = 500ms\n"
                           + "pekko.cluster.seed-nodes = [\""
                           + main.address()
                           + "\"]"))
@@ -120,6 +123,56 @@ class WorkerLossIT {
 
         assertLostThenCompletedElsewhere(main, view, lost);
         assertThat(view.steps().get(0).agentId()).isEqualTo("local.a");
+      } finally {
+        worker.close();
+      }
+    }
+  }
+
+  @Test
+  void aWorkerOnlyNodeLeavingCleanlyFinishesItsStepBeforeItGoes() {
+    Duration step = Duration.ofMillis(1500);
+    try (Lattice main =
+        Lattice.builder()
+            .dataDirectory(data)
+            .namedAction("hold", DelayedEcho.after(step))
+            .agent(holder("a", 0))
+            .start()) {
+      Lattice worker =
+          Lattice.builder()
+              .dataDirectory(data)
+              .namedAction("hold", DelayedEcho.after(step))
+              .config(
+                  ConfigFactory.parseString(
+                      "lattice.node.roles = [worker]\n"
+                          + "lattice.node.name = far\n"
+                          + "lattice.worker.drain-timeout = 20s\n"
+                          + "pekko.cluster.seed-nodes = [\""
+                          + main.address()
+                          + "\"]"))
+              .agent(holder("b", 5))
+              .start();
+      try {
+        Await.until(
+            () ->
+                Await.result(main.client().agents()).stream()
+                    .anyMatch(a -> a.agentId().equals("far.b")),
+            LOSS_BOUND);
+        RunId runId = execute(main);
+        Await.until(
+            () ->
+                "running"
+                    .equals(Await.result(main.client().run(runId)).steps().get(0).status().wire()),
+            LOSS_BOUND);
+        Instant leaving = Instant.now();
+        worker.close();
+        // It waited for the step, not for the whole drain time.
+        assertThat(Duration.between(leaving, Instant.now())).isLessThan(Duration.ofSeconds(15));
+
+        RunView view = Await.result(main.client().awaitTerminal(runId), LOSS_BOUND);
+        assertThat(view.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(view.steps().get(0).attempts()).isEqualTo(1);
+        assertThat(view.steps().get(0).agentId()).isEqualTo("far.b");
       } finally {
         worker.close();
       }

@@ -93,6 +93,15 @@ public final class WorkerAgent
    */
   public record Release(ActorRef<Reply> sender) implements Command {}
 
+  /**
+   * The agent's node is leaving: take no more assignments, and answer {@code replyTo} once those in
+   * flight have finished (at once if none are).
+   */
+  public record Drain(ActorRef<Drained> replyTo) implements Command {}
+
+  /** The answer to a {@link Drain}: nothing is in flight on the agent any more. */
+  public record Drained(AgentId agentId) implements CborSerializable {}
+
   /** Answer with the agent's manifest. */
   public record GetManifest(ActorRef<AgentManifest> replyTo) implements Command {}
 
@@ -212,6 +221,8 @@ public final class WorkerAgent
   private final Map<String, AssignmentResult> unrecorded = new LinkedHashMap<>();
   private final Breakers breakers;
   private final Vacancies vacancies;
+  // Set once the node is leaving: who waits for the work in flight to finish.
+  private List<ActorRef<Drained>> drainWaiters;
 
   private WorkerAgent(
       ActorContext<Command> context,
@@ -286,6 +297,7 @@ public final class WorkerAgent
         .onCommand(Cancel.class, this::onCancel)
         .onCommand(Beat.class, this::onBeat)
         .onCommand(Flush.class, (state, flush) -> onFlush())
+        .onCommand(Drain.class, (state, drain) -> onDrain(drain))
         .onCommand(
             Release.class,
             (state, release) -> {
@@ -321,6 +333,10 @@ public final class WorkerAgent
     if (waiting != null) {
       waiting.add(assign.replyTo());
       return Effect().reply(assign.replyTo(), accepted(key));
+    }
+    if (drainWaiters != null) {
+      // Its dispatcher sends it elsewhere; the agent leaves with its node.
+      return Effect().reply(assign.replyTo(), rejected(key, "leaving", null));
     }
     if (!manifest.serves(assignment.capability())) {
       return Effect()
@@ -412,12 +428,17 @@ public final class WorkerAgent
     // answers a repeated assignment after a restart: losing the last few milliseconds of records
     // in a crash only means those attempts may run again, which at-least-once allows.
     List<ActorRef<Reply>> waiters = inFlight.remove(key);
-    Optional<ActorRef<Reply>> next = vacancies.freed(waiters == null ? null : waiters.get(0));
+    // A leaving agent offers no slot: nothing more will be accepted.
+    Optional<ActorRef<Reply>> next =
+        drainWaiters != null
+            ? Optional.empty()
+            : vacancies.freed(waiters == null ? null : waiters.get(0));
     if (waiters != null) {
       Finished reply = new Finished(result, load());
       waiters.forEach(waiter -> waiter.tell(reply));
     }
     next.ifPresent(this::offer);
+    answerDrainWaiters();
     if (unrecorded.size() >= settings.recordBatch()) {
       context.getSelf().tell(Flush.INSTANCE);
     } else if (!timers.isTimerActive(Flush.INSTANCE)) {
@@ -436,6 +457,28 @@ public final class WorkerAgent
         .persist(new ResultsRecorded(batch, clock.instant()))
         .thenRun(state -> batch.forEach(r -> unrecorded.remove(r.idempotencyKey(), r)))
         .thenNoReply();
+  }
+
+  private ReplyEffect<Event, WorkerState> onDrain(Drain drain) {
+    if (drainWaiters == null) {
+      context
+          .getLog()
+          .info("agent {} leaves: {} assignments in flight", manifest.agentId(), inFlight.size());
+      drainWaiters = new ArrayList<>();
+    }
+    drainWaiters.add(drain.replyTo());
+    answerDrainWaiters();
+    return Effect().noReply();
+  }
+
+  private void answerDrainWaiters() {
+    if (drainWaiters != null && inFlight.isEmpty()) {
+      Drained drained = new Drained(manifest.agentId());
+      drainWaiters.forEach(waiter -> waiter.tell(drained));
+      drainWaiters.clear();
+      // Recorded at once: the node stops right after.
+      context.getSelf().tell(Flush.INSTANCE);
+    }
   }
 
   /** Tells {@code sender} of the slot held for it; the load it hears leaves that slot out. */

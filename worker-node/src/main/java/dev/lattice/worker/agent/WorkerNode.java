@@ -6,13 +6,19 @@ import dev.lattice.worker.action.AgentAction;
 import dev.lattice.worker.action.EchoAction;
 import dev.lattice.worker.action.ShellAction;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
 /** Starts the worker agents of a node with the {@code worker} role. */
 public final class WorkerNode {
@@ -72,6 +78,33 @@ public final class WorkerNode {
           context.spawn(
               WorkerAgent.create(manifest, action, settings, clock), "agent-" + spec.id()));
     }
-    return List.copyOf(started.values());
+    List<ActorRef<WorkerAgent.Command>> agents = List.copyOf(started.values());
+    drainOnLeaving(context.getSystem(), agents, settings.drainTimeout());
+    return agents;
+  }
+
+  /**
+   * When the node leaves (coordinated shutdown), before it leaves the cluster: its agents take no
+   * more work and the node waits, up to {@code timeout}, for what they are running to finish, so
+   * that a clean stop finishes its attempts instead of handing them back as {@code worker_lost}.
+   * What is still running after the timeout is handed back that way.
+   */
+  private static void drainOnLeaving(
+      ActorSystem<?> system, List<ActorRef<WorkerAgent.Command>> agents, Duration timeout) {
+    CoordinatedShutdown.get(system)
+        .addTask(
+            CoordinatedShutdown.PhaseBeforeClusterShutdown(),
+            "lattice-drain-agents",
+            () -> {
+              CompletableFuture<?>[] drained =
+                  agents.stream()
+                      .map(
+                          agent ->
+                              AskPattern.<WorkerAgent.Command, WorkerAgent.Drained>ask(
+                                      agent, WorkerAgent.Drain::new, timeout, system.scheduler())
+                                  .toCompletableFuture())
+                      .toArray(CompletableFuture<?>[]::new);
+              return CompletableFuture.allOf(drained).handle((done, failure) -> Done.getInstance());
+            });
   }
 }

@@ -21,6 +21,7 @@ import java.util.Set;
  * @param heartbeatsPerTimeout heartbeats passed on to the run per heartbeat timeout, at most
  * @param breaker when the agents' circuit breakers open and for how long
  * @param vacancyHold how long a full agent holds a freed slot for the next sender in line
+ * @param drainTimeout how long a leaving node waits for its agents' work in flight to finish
  */
 public record WorkerSettings(
     String nodeName,
@@ -35,7 +36,8 @@ public record WorkerSettings(
     int recordBatch,
     int heartbeatsPerTimeout,
     BreakerSettings breaker,
-    java.time.Duration vacancyHold) {
+    java.time.Duration vacancyHold,
+    java.time.Duration drainTimeout) {
 
   public static WorkerSettings create(Config config) {
     Config c = config.getConfig("lattice.worker");
@@ -52,7 +54,8 @@ public record WorkerSettings(
         c.getInt("record-batch"),
         c.getInt("heartbeats-per-timeout"),
         BreakerSettings.create(c),
-        c.getDuration("vacancy-hold"));
+        c.getDuration("vacancy-hold"),
+        c.getDuration("drain-timeout"));
   }
 
   /** This node's agents plus {@code extra} ones (those an embedding application registers). */
@@ -72,6 +75,7 @@ public record WorkerSettings(
         recordBatch,
         heartbeatsPerTimeout,
         breaker,
-        vacancyHold);
+        vacancyHold,
+        drainTimeout);
   }
 }

@@ -58,7 +58,8 @@ class WorkerAgentTest {
         100,
         4,
         breaker,
-        Duration.ofMillis(200));
+        Duration.ofMillis(200),
+        Duration.ofSeconds(20));
   }
 
   private final AtomicInteger runs = new AtomicInteger();
@@ -201,6 +202,26 @@ class WorkerAgentTest {
     assign(agent, "h3", heavy);
     heavy.expectMessageClass(WorkerAgent.Accepted.class);
     steps.computeIfAbsent("h3", s -> new CompletableFuture<>()).complete(done());
+  }
+
+  @Test
+  void aLeavingAgentTakesNoMoreWorkAndSaysSoOnceItsWorkInFlightHasFinished() {
+    CompletableFuture<ActionResult> running = new CompletableFuture<>();
+    var agent = agent(4, (request, context) -> running);
+    TestProbe<WorkerAgent.Drained> leaving = testKit.createTestProbe();
+    assign(agent, "s1", dispatcher);
+    dispatcher.expectMessageClass(WorkerAgent.Accepted.class);
+
+    agent.runCommand(new WorkerAgent.Drain(leaving.ref()));
+    assign(agent, "s2", dispatcher);
+    assertThat(dispatcher.expectMessageClass(WorkerAgent.Rejected.class).reason())
+        .isEqualTo("leaving");
+    leaving.expectNoMessage(Duration.ofMillis(100));
+
+    running.complete(done());
+    dispatcher.expectMessageClass(WorkerAgent.Finished.class, Duration.ofSeconds(5));
+    assertThat(leaving.receiveMessage(Duration.ofSeconds(5)).agentId().value())
+        .startsWith("test.agent-");
   }
 
   private static void assign(
