@@ -10,7 +10,9 @@ import picocli.CommandLine.Option;
 @Command(
     name = "up",
     mixinStandardHelpOptions = true,
-    description = "Start one node with both roles and an embedded H2 journal; stop with Ctrl-C.")
+    description =
+        "Start one node with both roles; its journal is an embedded H2 file under --data, or the"
+            + " database of LATTICE_JOURNAL_URL. Stop with Ctrl-C.")
 public final class UpCommand implements Callable<Integer> {
   @Option(
       names = "--data",
