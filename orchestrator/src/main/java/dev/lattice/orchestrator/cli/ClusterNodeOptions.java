@@ -76,15 +76,8 @@ final class ClusterNodeOptions {
     return http == null ? fallback : HostAndPort.parse(http, "--http");
   }
 
-  /** Whether the journal is shared (set here or in configuration), as a member's must be. */
-  boolean journalShared() {
-    return journal != null
-        || !System.getenv().getOrDefault("LATTICE_JOURNAL_URL", "").isBlank()
-        || !System.getProperty("lattice.persistence.jdbc.url", "").isBlank();
-  }
-
   /** The node's configuration overrides for {@code remote} and {@code seeds}. */
-  Config config(HostAndPort remote, List<HostAndPort> seeds, String journalUrl) {
+  Config config(HostAndPort remote, List<HostAndPort> seeds) {
     for (String role : roles) {
       if (!role.equals("orchestrator") && !role.equals("worker")) {
         throw new IllegalArgumentException(
@@ -106,11 +99,12 @@ final class ClusterNodeOptions {
                         .toList()))
             .withValue("lattice.node.roles", ConfigValueFactory.fromIterable(roles))
             .withValue("lattice.node.name", ConfigValueFactory.fromAnyRef(name(remote)));
-    String url = journal != null ? journal : journalUrl;
-    if (url != null) {
-      config = config.withValue("lattice.persistence.jdbc.url", ConfigValueFactory.fromAnyRef(url));
-    }
-    return config;
+    return journal == null ? config : withJournal(config, journal);
+  }
+
+  /** {@code config} with the journal at {@code url}. */
+  static Config withJournal(Config config, String url) {
+    return config.withValue("lattice.persistence.jdbc.url", ConfigValueFactory.fromAnyRef(url));
   }
 
   private String name(HostAndPort remote) {

@@ -1,5 +1,6 @@
 package dev.lattice.orchestrator.cli;
 
+import com.typesafe.config.Config;
 import dev.lattice.orchestrator.node.Lattice;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -40,16 +41,20 @@ public final class JoinCommand implements Callable<Integer> {
   public Integer call() {
     List<HostAndPort> seedAddresses;
     HostAndPort remote;
-    com.typesafe.config.Config config;
+    Config config;
     try {
       seedAddresses = seeds.stream().map(s -> HostAndPort.parse(s, "--seed")).toList();
-      if (!node.journalShared()) {
+      remote = node.remote(DEFAULT_REMOTE);
+      config = node.config(remote, seedAddresses);
+      // Set by --journal or wherever a node's configuration comes from (environment,
+      // application.conf, system properties).
+      String journalUrl =
+          config.withFallback(Lattice.defaultConfig()).getString("lattice.persistence.jdbc.url");
+      if (journalUrl.isBlank()) {
         throw new IllegalArgumentException(
             "a member needs the cluster's shared journal: --journal jdbc:h2:tcp://HOST:PORT/lattice"
                 + " (printed by `lattice seed --journal-server`) or jdbc:postgresql://HOST:PORT/DB");
       }
-      remote = node.remote(DEFAULT_REMOTE);
-      config = node.config(remote, seedAddresses, null);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }

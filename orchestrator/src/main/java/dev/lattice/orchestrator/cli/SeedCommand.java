@@ -50,50 +50,46 @@ public final class SeedCommand implements Callable<Integer> {
   public Integer call() {
     HostAndPort remote;
     HostAndPort http;
+    Config config;
     try {
       if (journalServer != null && node.journal != null) {
         throw new IllegalArgumentException("--journal-server and --journal exclude each other");
       }
       remote = node.remote(DEFAULT_REMOTE);
       http = node.http(DEFAULT_HTTP);
-      // Checked now, before a journal server starts for nothing.
-      node.config(remote, List.of(remote), null);
+      // Checked before a journal server starts for nothing.
+      config = node.config(remote, List.of(remote));
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    H2JournalServer server = null;
-    String journalUrl = null;
-    if (journalServer != null) {
-      Config defaults = Lattice.defaultConfig();
-      server =
-          H2JournalServer.start(
-              remote.host(),
-              journalServer,
-              node.data,
-              defaults.getString("lattice.persistence.h2.file-name"),
-              defaults.getString("lattice.persistence.h2.options"));
-      journalUrl = server.url();
-      System.out.println("journal server: " + server.memberUrl());
-    }
-    H2JournalServer started = server;
-    Runnable stopServer =
-        () -> {
-          if (started != null) {
-            // After the node's last journal write: the node has terminated when this runs.
-            started.close();
-          }
-        };
+    H2JournalServer server = journalServer == null ? null : startJournalServer(remote.host());
+    // Closed after the node's last journal write: the node has terminated when this runs.
+    Runnable stopServer = server == null ? () -> {} : server::close;
     Lattice lattice;
     try {
       lattice =
           Lattice.builder()
               .dataDirectory(node.data)
-              .config(node.config(remote, List.of(remote), journalUrl))
+              .config(
+                  server == null ? config : ClusterNodeOptions.withJournal(config, server.url()))
               .start();
     } catch (RuntimeException e) {
       stopServer.run();
       throw e;
     }
     return NodeProcess.serve(lattice, http, stopServer);
+  }
+
+  private H2JournalServer startJournalServer(String host) {
+    Config defaults = Lattice.defaultConfig();
+    H2JournalServer server =
+        H2JournalServer.start(
+            host,
+            journalServer,
+            node.data,
+            defaults.getString("lattice.persistence.h2.file-name"),
+            defaults.getString("lattice.persistence.h2.options"));
+    System.out.println("journal server: " + server.memberUrl());
+    return server;
   }
 }

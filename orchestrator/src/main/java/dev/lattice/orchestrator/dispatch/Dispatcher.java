@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -235,11 +236,10 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
       }
       return this;
     }
+    // Already admitted and waiting for its tenant's ledger: asked again (the run re-sent it).
+    Optional<DispatchPolicy.Admitted> waiting = holds.waiting(key);
     DispatchPolicy.Admission admission =
-        holds
-            .waiting(key)
-            .<DispatchPolicy.Admission>map(admitted -> admitted)
-            .orElseGet(() -> policy.admit(assignment));
+        waiting.isPresent() ? waiting.get() : policy.admit(assignment);
     if (admission instanceof DispatchPolicy.Refused refused) {
       refuse(assignment, refused.error(), refused.kind());
     } else if (admission instanceof DispatchPolicy.Admitted admitted) {

@@ -78,12 +78,7 @@ public final class H2JournalServer implements AutoCloseable {
   public String url() {
     // Kept open while the server runs, instead of being closed and reopened whenever the last
     // connection of a pool goes.
-    return "jdbc:h2:tcp://"
-        + host
-        + ":"
-        + port()
-        + "/"
-        + fileName
+    return memberUrl()
         + ";DB_CLOSE_DELAY=-1"
         + (options == null || options.isBlank() ? "" : ";" + options);
   }
