@@ -10,11 +10,10 @@ import dev.lattice.orchestrator.testing.Await;
 import dev.lattice.orchestrator.testing.ChildJvm;
 import dev.lattice.orchestrator.testing.DelayedEcho;
 import dev.lattice.persistence.testing.AuditedRecorder;
+import dev.lattice.persistence.testing.FreePorts;
 import dev.lattice.protocol.audit.AuditEntry;
 import dev.lattice.protocol.audit.AuditKind;
 import dev.lattice.protocol.ids.RunId;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -322,16 +321,10 @@ class LatticeCliIT {
     assertThat(badPlan.exit()).isEqualTo(1);
     assertThat(badPlan.err()).contains("unknown intent 'nope'").contains("[field: intent]");
 
-    Result down = cli("down", "state", "--server", "http://127.0.0.1:" + closedPort());
+    Result down = cli("down", "state", "--server", "http://127.0.0.1:" + FreePorts.next());
     assertThat(down.exit()).isEqualTo(3);
     assertThat(down.err().strip())
         .startsWith("lattice: cannot reach the Lattice server")
         .doesNotContain("\n");
-  }
-
-  private static int closedPort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

@@ -154,6 +154,14 @@ class DispatcherTest {
     return probe;
   }
 
+  /** The one agent this dispatcher knows of. */
+  private TestProbe<WorkerAgent.Command> onlyAgent(String id, int capacity, int priority) {
+    List<AgentEntry> entries = new java.util.ArrayList<>();
+    TestProbe<WorkerAgent.Command> probe = agent(id, capacity, priority, entries);
+    agentsOf.tell(new AgentDirectory.Agents(entries));
+    return probe;
+  }
+
   private static Assignment assignment(String step) {
     return assignment(step, null);
   }
@@ -249,9 +257,7 @@ class DispatcherTest {
       TestProbe<WorkerAgent.Command> a, Assignment s1, Assignment s2, WorkerAgent.Assign routed) {}
 
   private OneBusyAgent oneBusyAgent() {
-    List<AgentEntry> entries = new java.util.ArrayList<>();
-    TestProbe<WorkerAgent.Command> a = agent("a", 1, 0, entries);
-    agentsOf.tell(new AgentDirectory.Agents(entries));
+    TestProbe<WorkerAgent.Command> a = onlyAgent("a", 1, 0);
     Assignment s1 = assignment("s1");
     Assignment s2 = assignment("s2");
     dispatcher.tell(new Dispatcher.Enqueue(s1));
@@ -278,30 +284,27 @@ class DispatcherTest {
     agentReplies.tell(accepted(busy.s1(), "a"));
     // s1 ends, but the agent holds its slot for someone else in line (load 1 of 1): s2 waits.
     agentReplies.tell(
-        new WorkerAgent.Finished(
-            AssignmentResult.of(
-                busy.s1(),
-                AgentId.of("a"),
-                StepOutcome.succeeded(JsonNodeFactory.instance.nullNode(), null)),
-            1));
+        finished(
+            busy.s1(), "a", StepOutcome.succeeded(JsonNodeFactory.instance.nullNode(), null), 1));
     busy.a().expectNoMessage(Duration.ofMillis(200));
     // Later a slot is held for this dispatcher: s2 takes it at once.
     agentReplies.tell(new WorkerAgent.Vacancy(AgentId.of("a"), 0));
     assertThat(assigned(busy.a()).assignment()).isEqualTo(busy.s2());
     agentReplies.tell(
-        new WorkerAgent.Finished(
-            AssignmentResult.of(
-                busy.s2(),
-                AgentId.of("a"),
-                StepOutcome.succeeded(JsonNodeFactory.instance.nullNode(), null)),
-            0));
+        finished(busy.s2(), "a", StepOutcome.succeeded(JsonNodeFactory.instance.nullNode(), null)));
     // With nothing queued, a slot offered is given back, so that the next in line gets it.
     agentReplies.tell(new WorkerAgent.Vacancy(AgentId.of("a"), 0));
     assertThat(busy.a().receiveMessage()).isEqualTo(new WorkerAgent.Release(agentReplies));
   }
 
   private static WorkerAgent.Finished finished(Assignment assignment, String agent, StepOutcome o) {
-    return new WorkerAgent.Finished(AssignmentResult.of(assignment, AgentId.of(agent), o), 0);
+    return finished(assignment, agent, o, 0);
+  }
+
+  /** The agent's answer, after which {@code load} slots are taken on it. */
+  private static WorkerAgent.Finished finished(
+      Assignment assignment, String agent, StepOutcome o, int load) {
+    return new WorkerAgent.Finished(AssignmentResult.of(assignment, AgentId.of(agent), o), load);
   }
 
   @Test
@@ -359,9 +362,7 @@ class DispatcherTest {
 
   @Test
   void anAgentWhoseBreakerIsOpenGetsNoWorkUntilItMayAcceptAgain() {
-    List<AgentEntry> entries = new java.util.ArrayList<>();
-    TestProbe<WorkerAgent.Command> a = agent("a", 5, 1, entries);
-    agentsOf.tell(new AgentDirectory.Agents(entries));
+    TestProbe<WorkerAgent.Command> a = onlyAgent("a", 5, 1);
     dispatcher.tell(new Dispatcher.Enqueue(assignment("s1")));
     long coolDownMs = 600;
     long refusedAt = System.nanoTime();
@@ -375,9 +376,7 @@ class DispatcherTest {
 
   @Test
   void aModelsOpenBreakerKeepsOnlyThatModelsWorkFromTheAgent() {
-    List<AgentEntry> entries = new java.util.ArrayList<>();
-    TestProbe<WorkerAgent.Command> a = agent("a", 5, 0, entries);
-    agentsOf.tell(new AgentDirectory.Agents(entries));
+    TestProbe<WorkerAgent.Command> a = onlyAgent("a", 5, 0);
     dispatcher.tell(new Dispatcher.Enqueue(assignment("s1", "m1")));
     refuseByBreaker(assigned(a), "m1", 60_000);
     dispatcher.tell(new Dispatcher.Enqueue(assignment("s2", "m1")));
@@ -391,9 +390,7 @@ class DispatcherTest {
 
   @Test
   void tellsTheRunWhenAnAgentTakesItsStep() {
-    List<AgentEntry> entries = new java.util.ArrayList<>();
-    TestProbe<WorkerAgent.Command> a = agent("a", 1, 0, entries);
-    agentsOf.tell(new AgentDirectory.Agents(entries));
+    TestProbe<WorkerAgent.Command> a = onlyAgent("a", 1, 0);
     dispatcher.tell(new Dispatcher.Enqueue(assignment("s1")));
     WorkerAgent.Assign assign = assigned(a);
     assign
@@ -545,9 +542,7 @@ class DispatcherTest {
 
   @Test
   void aRepeatedKeyIsAcceptedOnce() {
-    List<AgentEntry> entries = new java.util.ArrayList<>();
-    TestProbe<WorkerAgent.Command> a = agent("a", 5, 0, entries);
-    agentsOf.tell(new AgentDirectory.Agents(entries));
+    TestProbe<WorkerAgent.Command> a = onlyAgent("a", 5, 0);
     dispatcher.tell(new Dispatcher.Enqueue(assignment("s1")));
     dispatcher.tell(new Dispatcher.Enqueue(assignment("s1")));
     assigned(a);
@@ -609,9 +604,7 @@ class DispatcherTest {
 
   @Test
   void queuedWorkOfHigherPriorityRunsGoesFirst() {
-    List<AgentEntry> entries = new java.util.ArrayList<>();
-    TestProbe<WorkerAgent.Command> a = agent("a", 1, 0, entries);
-    agentsOf.tell(new AgentDirectory.Agents(entries));
+    TestProbe<WorkerAgent.Command> a = onlyAgent("a", 1, 0);
     dispatcher.tell(new Dispatcher.Enqueue(assignment("first", "default", null, null, 0)));
     WorkerAgent.Assign first = assigned(a);
     dispatcher.tell(new Dispatcher.Enqueue(assignment("low", "default", null, null, 0)));
@@ -624,12 +617,10 @@ class DispatcherTest {
       current
           .replyTo()
           .tell(
-              new WorkerAgent.Finished(
-                  AssignmentResult.of(
-                      current.assignment(),
-                      AgentId.of("a"),
-                      StepOutcome.succeeded(JsonNodeFactory.instance.nullNode(), null)),
-                  0));
+              finished(
+                  current.assignment(),
+                  "a",
+                  StepOutcome.succeeded(JsonNodeFactory.instance.nullNode(), null)));
       current = assigned(a);
       order.add(current.assignment().stepId());
     }
@@ -638,9 +629,7 @@ class DispatcherTest {
 
   @Test
   void aModelOffTheTenantsAllowListIsDeniedBeforeDispatchNamingTheRule() {
-    List<AgentEntry> entries = new java.util.ArrayList<>();
-    TestProbe<WorkerAgent.Command> a = agent("a", 5, 0, entries);
-    agentsOf.tell(new AgentDirectory.Agents(entries));
+    TestProbe<WorkerAgent.Command> a = onlyAgent("a", 5, 0);
     dispatcher.tell(new Dispatcher.Enqueue(assignment("s1", "acme", "gpt-huge", null, 0)));
     StepOutcome.Failed failed = (StepOutcome.Failed) finishedResult().outcome();
     assertThat(failed.error().errorClass()).isEqualTo(ErrorClass.POLICY_DENIED);
@@ -653,9 +642,7 @@ class DispatcherTest {
 
   @Test
   void aStepWhoseExpectedUsageIsOverItsBudgetIsRefusedBeforeDispatchWithTheFigures() {
-    List<AgentEntry> entries = new java.util.ArrayList<>();
-    TestProbe<WorkerAgent.Command> a = agent("a", 5, 0, entries);
-    agentsOf.tell(new AgentDirectory.Agents(entries));
+    TestProbe<WorkerAgent.Command> a = onlyAgent("a", 5, 0);
     dispatcher.tell(
         new Dispatcher.Enqueue(assignment("s1", "default", null, new Budget(50L, null), 0)));
     StepOutcome.Failed failed = (StepOutcome.Failed) finishedResult().outcome();
@@ -669,9 +656,7 @@ class DispatcherTest {
   @Test
   void aTenantOverItsBudgetHasItsAttemptRefusedBeforeDispatch() {
     tenantSpent = true;
-    List<AgentEntry> entries = new java.util.ArrayList<>();
-    TestProbe<WorkerAgent.Command> a = agent("a", 5, 0, entries);
-    agentsOf.tell(new AgentDirectory.Agents(entries));
+    TestProbe<WorkerAgent.Command> a = onlyAgent("a", 5, 0);
     dispatcher.tell(new Dispatcher.Enqueue(assignment("s1", "acme", "m1", null, 0)));
     StepOutcome.Failed failed = (StepOutcome.Failed) finishedResult().outcome();
     assertThat(failed.error().errorClass()).isEqualTo(ErrorClass.BUDGET_EXCEEDED);
@@ -682,9 +667,7 @@ class DispatcherTest {
 
   @Test
   void aTenantsAttemptIsReservedBeforeDispatchAndSettledAtItsPricedUsage() {
-    List<AgentEntry> entries = new java.util.ArrayList<>();
-    TestProbe<WorkerAgent.Command> a = agent("a", 5, 0, entries);
-    agentsOf.tell(new AgentDirectory.Agents(entries));
+    TestProbe<WorkerAgent.Command> a = onlyAgent("a", 5, 0);
     Assignment asked = assignment("s1", "acme", "m1", new Budget(null, new BigDecimal("0.01")), 0);
     dispatcher.tell(new Dispatcher.Enqueue(asked));
     WorkerAgent.Assign assign = assigned(a);

@@ -8,6 +8,7 @@ import com.typesafe.config.ConfigFactory;
 import dev.lattice.orchestrator.testing.Await;
 import dev.lattice.persistence.journal.PersistenceSettings;
 import dev.lattice.persistence.journal.SchemaMigrations;
+import dev.lattice.persistence.testing.FreePorts;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -46,8 +47,8 @@ class ClusterBootstrapIT {
   @Test
   @Timeout(90)
   void twoNodesWithoutSeedNodesFormOneClusterThroughBootstrap() throws Exception {
-    int portA = freePort();
-    int portB = freePort();
+    int portA = FreePorts.next();
+    int portB = FreePorts.next();
     Config discovery = discovery(portA, portB);
     // Both nodes share the test's journal; its schema is created once, before they race to it.
     SchemaMigrations.migrate(
@@ -87,7 +88,7 @@ class ClusterBootstrapIT {
   void aNodeWhoseManagementPortIsTakenDoesNotStartAndSaysWhy() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       int port = taken.getLocalPort();
-      assertThatThrownBy(() -> node("a", port, discovery(port, freePort())))
+      assertThatThrownBy(() -> node("a", port, discovery(port, FreePorts.next())))
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("Pekko Management could not start");
     }
@@ -158,11 +159,5 @@ class ClusterBootstrapIT {
                 HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as(url).isEqualTo(200);
     return response.body();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

@@ -5,20 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lattice.orchestrator.cli.LatticeMain;
 import dev.lattice.orchestrator.testing.Await;
-import dev.lattice.protocol.json.LatticeJson;
+import dev.lattice.orchestrator.testing.HttpRuns;
+import dev.lattice.persistence.testing.FreePorts;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
@@ -38,9 +32,9 @@ class LocalClusterScriptsIT {
 
   @Test
   void startsThreeNodesThatFormOneClusterAndStopsThem() throws Exception {
-    int remoteBase = freeRange(3);
-    int httpBase = freeRange(2);
-    int journalPort = freeRange(1);
+    int remoteBase = FreePorts.range(3);
+    int httpBase = FreePorts.range(2);
+    int journalPort = FreePorts.next();
     Map<String, String> environment =
         Map.of(
             "LATTICE_LOCAL_DIR", directory.toString(),
@@ -64,16 +58,15 @@ class LocalClusterScriptsIT {
           .contains("journal: jdbc:h2:tcp://127.0.0.1:" + journalPort + "/lattice");
 
       String seed = "http://127.0.0.1:" + httpBase;
-      Await.until(() -> membersUp(seed) == 3, Duration.ofSeconds(60));
+      HttpRuns client = new HttpRuns();
+      Await.until(() -> membersUp(client, seed) == 3, Duration.ofSeconds(60));
       // Work started on the orchestrator member runs on the worker member's agents too.
-      JsonNode accepted =
-          post(
-              "http://127.0.0.1:" + (httpBase + 1) + "/api/v1/execute",
-              "{\"plan\":{\"steps\":[{\"id\":\"a\",\"capability\":\"echo\",\"input\":{\"x\":1}}]}}");
-      String run = accepted.get("runId").asText();
-      Await.until(
-          () -> "completed".equals(get(seed + "/api/v1/runs/" + run).path("status").asText()),
-          Duration.ofSeconds(60));
+      String run =
+          client.execute(
+              "http://127.0.0.1:" + (httpBase + 1),
+              "{\"plan\":{\"steps\":[{\"id\":\"a\",\"capability\":\"echo\",\"input\":{\"x\":1}}]}}",
+              "scripts-1");
+      Await.until(() -> "completed".equals(status(client, seed, run)), Duration.ofSeconds(60));
     } finally {
       String stopped = run("stop.sh", environment);
       assertThat(stopped).contains("worker: stopped", "orch: stopped", "seed: stopped");
@@ -81,12 +74,31 @@ class LocalClusterScriptsIT {
     assertThat(Files.list(directory).filter(p -> p.toString().endsWith(".pid"))).isEmpty();
   }
 
-  private int membersUp(String api) {
-    JsonNode members = get(api + "/api/v1/state").path("cluster").path("members");
-    return (int)
-        StreamSupport.stream(members.spliterator(), false)
-            .filter(m -> m.path("status").asText().equals("up"))
-            .count();
+  /** Members Up as {@code api} sees them; none while it does not answer. */
+  private static int membersUp(HttpRuns client, String api) {
+    try {
+      JsonNode members = client.state(api).path("cluster").path("members");
+      return (int)
+          StreamSupport.stream(members.spliterator(), false)
+              .filter(m -> m.path("status").asText().equals("up"))
+              .count();
+    } catch (IOException e) {
+      return 0;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String status(HttpRuns client, String api, String run) {
+    try {
+      return client.run(api, run).path("status").asText();
+    } catch (IOException e) {
+      return "unknown";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   private static String run(String script, Map<String, String> environment) throws Exception {
@@ -101,49 +113,5 @@ class LocalClusterScriptsIT {
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.exitValue()).as(script + " said: " + output).isZero();
     return output;
-  }
-
-  private static JsonNode get(String url) {
-    return send(HttpRequest.newBuilder(URI.create(url)).GET().build());
-  }
-
-  private static JsonNode post(String url, String body) {
-    return send(
-        HttpRequest.newBuilder(URI.create(url))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build());
-  }
-
-  private static JsonNode send(HttpRequest request) {
-    try {
-      HttpResponse<String> response =
-          HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
-      return LatticeJson.mapper().readTree(response.body());
-    } catch (IOException e) {
-      return LatticeJson.mapper().createObjectNode();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /** The first of {@code count} consecutive free ports, from a random place. */
-  private static int freeRange(int count) throws IOException {
-    for (int attempt = 0; attempt < 100; attempt++) {
-      int base = ThreadLocalRandom.current().nextInt(20_000, 60_000);
-      if (List.of(0, 1, 2).subList(0, count).stream().allMatch(i -> free(base + i))) {
-        return base;
-      }
-    }
-    throw new IOException("no " + count + " consecutive free ports found");
-  }
-
-  private static boolean free(int port) {
-    try (ServerSocket socket = new ServerSocket(port)) {
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
   }
 }

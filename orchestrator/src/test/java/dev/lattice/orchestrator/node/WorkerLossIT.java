@@ -18,6 +18,7 @@ import dev.lattice.protocol.run.RunEvent;
 import dev.lattice.protocol.run.RunEventType;
 import dev.lattice.protocol.run.RunStatus;
 import dev.lattice.protocol.run.RunView;
+import dev.lattice.worker.action.AgentAction;
 import dev.lattice.worker.agent.AgentSpec;
 import dev.lattice.worker.agent.WorkerAgent;
 import java.nio.file.Path;
@@ -55,8 +56,36 @@ class WorkerLossIT {
   @TempDir Path data;
 
   /** A node on the test's journal whose agents can run {@code action} as "hold". */
-  private Lattice.Builder holding(HoldFirstAttempt action) {
+  private Lattice.Builder holding(AgentAction action) {
     return Lattice.builder().dataDirectory(data).namedAction("hold", action);
+  }
+
+  /**
+   * A second node of the cluster of {@code main} in this JVM, on the same journal: worker role
+   * only, named far, its agent b preferred (higher priority) so that the first attempt goes there;
+   * its agents drain for {@code drainTimeout} when it leaves. Returns once main lists far.b.
+   */
+  private Lattice farWorker(Lattice main, AgentAction action, String drainTimeout) {
+    Lattice worker =
+        holding(action)
+            .config(
+                ConfigFactory.parseString(
+                    "lattice.node.roles = [worker]\n"
+                        + "lattice.node.name = far\n"
+                        + "lattice.worker.drain-timeout = "
+                        + drainTimeout
+                        + "\n"
+                        + "pekko.cluster.seed-nodes = [\""
+                        + main.address()
+                        + "\"]"))
+            .agent(holder("b", 5))
+            .start();
+    Await.until(
+        () ->
+            Await.result(main.client().agents()).stream()
+                .anyMatch(a -> a.agentId().equals("far.b")),
+        LOSS_BOUND);
+    return worker;
   }
 
   private static AgentSpec holder(String id, int priority) {
@@ -90,28 +119,10 @@ class WorkerLossIT {
   void aWorkerOnlyNodeLeavingMidStepCostsAnAttemptAndTheRunCompletesOnTheOtherNode() {
     HoldFirstAttempt action = new HoldFirstAttempt();
     try (Lattice main = holding(action).agent(holder("a", 0)).start()) {
-      // A second node of the cluster in this JVM, on the same journal: worker role only, its
-      // agent preferred (higher priority), so the first attempt goes there.
-      Lattice worker =
-          holding(action)
-              .config(
-                  ConfigFactory.parseString(
-                      "lattice.node.roles = [worker]\n"
-                          + "lattice.node.name = far\n"
-                          // Its step never ends: it is handed back after a short drain.
-                          + "lattice.worker.drain-timeout = 500ms\n"
-                          + "pekko.cluster.seed-nodes = [\""
-                          + main.address()
-                          + "\"]"))
-              .agent(holder("b", 5))
-              .start();
+      // Its step never ends: it is handed back after a short drain.
+      Lattice worker = farWorker(main, action, "500ms");
       try {
         assertThat(worker.roles()).containsExactly("worker");
-        Await.until(
-            () ->
-                Await.result(main.client().agents()).stream()
-                    .anyMatch(a -> a.agentId().equals("far.b")),
-            LOSS_BOUND);
         RunId runId = execute(main);
         AgentId lost = Await.result(action.firstTakenBy());
         assertThat(lost).isEqualTo(AgentId.of("far.b"));
@@ -131,33 +142,10 @@ class WorkerLossIT {
 
   @Test
   void aWorkerOnlyNodeLeavingCleanlyFinishesItsStepBeforeItGoes() {
-    Duration step = Duration.ofMillis(1500);
-    try (Lattice main =
-        Lattice.builder()
-            .dataDirectory(data)
-            .namedAction("hold", DelayedEcho.after(step))
-            .agent(holder("a", 0))
-            .start()) {
-      Lattice worker =
-          Lattice.builder()
-              .dataDirectory(data)
-              .namedAction("hold", DelayedEcho.after(step))
-              .config(
-                  ConfigFactory.parseString(
-                      "lattice.node.roles = [worker]\n"
-                          + "lattice.node.name = far\n"
-                          + "lattice.worker.drain-timeout = 20s\n"
-                          + "pekko.cluster.seed-nodes = [\""
-                          + main.address()
-                          + "\"]"))
-              .agent(holder("b", 5))
-              .start();
+    AgentAction step = DelayedEcho.after(Duration.ofMillis(1500));
+    try (Lattice main = holding(step).agent(holder("a", 0)).start()) {
+      Lattice worker = farWorker(main, step, "20s");
       try {
-        Await.until(
-            () ->
-                Await.result(main.client().agents()).stream()
-                    .anyMatch(a -> a.agentId().equals("far.b")),
-            LOSS_BOUND);
         RunId runId = execute(main);
         Await.until(
             () ->

@@ -53,12 +53,17 @@ public final class HttpRuns {
 
   /** The run's state as {@code api} answers it. */
   public JsonNode run(String api, String runId) throws IOException, InterruptedException {
+    return get(api + "/api/v1/runs/" + runId);
+  }
+
+  /** The node's state (and its cluster's) as {@code api} answers it. */
+  public JsonNode state(String api) throws IOException, InterruptedException {
+    return get(api + "/api/v1/state");
+  }
+
+  private JsonNode get(String url) throws IOException, InterruptedException {
     HttpResponse<String> response =
-        send(
-            HttpRequest.newBuilder(URI.create(api + "/api/v1/runs/" + runId))
-                .timeout(REQUEST_TIMEOUT)
-                .GET()
-                .build());
+        send(HttpRequest.newBuilder(URI.create(url)).timeout(REQUEST_TIMEOUT).GET().build());
     return LatticeJson.mapper().readTree(response.body());
   }
 

@@ -1,9 +1,9 @@
 package dev.lattice.orchestrator.testing;
 
 import dev.lattice.orchestrator.cli.LatticeMain;
+import dev.lattice.persistence.testing.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,7 +47,7 @@ public final class LocalCluster implements AutoCloseable {
 
   /** Starts the seed (both roles, hosting the journal) and waits until it is up. */
   public static LocalCluster startSeed(Path directory) throws IOException {
-    LocalCluster cluster = new LocalCluster(directory, freePort(), freePort());
+    LocalCluster cluster = new LocalCluster(directory, FreePorts.next(), FreePorts.next());
     cluster.launch(
         "seed",
         cluster.seedPort,
@@ -60,7 +60,7 @@ public final class LocalCluster implements AutoCloseable {
   public Node join(String name, String roles) throws IOException {
     return launch(
         name,
-        freePort(),
+        FreePorts.next(),
         List.of(
             "join",
             "--seed",
@@ -90,7 +90,7 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   private Node launch(String name, int remotePort, List<String> command) throws IOException {
-    int httpPort = freePort();
+    int httpPort = FreePorts.next();
     Path data = Files.createDirectories(directory.resolve(name));
     List<String> args = new ArrayList<>(command);
     args.addAll(
@@ -131,14 +131,6 @@ public final class LocalCluster implements AutoCloseable {
     try {
       // Its output (the log lines) beside its error stream.
       Files.write(node.log(), node.jvm().lines(), java.nio.file.StandardOpenOption.APPEND);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -3,8 +3,6 @@ package dev.lattice.persistence.testing;
 import dev.lattice.persistence.journal.JournalDatabase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -95,7 +93,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
       String superuserPassword = secret();
       initdb(user, bin, directory, data, superuserPassword);
       for (int attempt = 1; ; attempt++) {
-        int port = freePort();
+        int port = FreePorts.next();
         Process server = launch(user, bin, directory, data, port);
         EmbeddedPostgres postgres =
             new EmbeddedPostgres(directory, bin, user, server, port, superuserPassword);
@@ -301,14 +299,6 @@ public final class EmbeddedPostgres implements AutoCloseable {
     } catch (InterruptedException e) {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free port", e);
     }
   }
 
