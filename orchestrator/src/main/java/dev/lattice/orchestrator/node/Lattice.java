@@ -267,8 +267,7 @@ public final class Lattice implements AutoCloseable {
                     new JdbcRunIndex(readModels.dataSource()),
                     new JdbcAuditLog(readModels.dataSource())),
                 PolicySettings.create(resolved),
-                settings.askTimeout(),
-                settings.awaitTimeout(),
+                settings,
                 new NodeReadiness(
                     system,
                     Guardian.SHARDED_TYPES,

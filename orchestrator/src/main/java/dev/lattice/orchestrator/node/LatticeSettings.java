@@ -12,6 +12,8 @@ import java.util.Map;
  *
  * @param roles this node's roles
  * @param askTimeout how long a client call may wait for an entity
+ * @param resendInterval how long a client call waits for an entity before it asks again, within
+ *     {@code askTimeout}
  * @param awaitTimeout how long one wait for a run's end lasts before it is asked again
  * @param startTimeout how long starting the node may take
  * @param maxSteps the most steps a plan may have
@@ -21,6 +23,7 @@ import java.util.Map;
 public record LatticeSettings(
     List<String> roles,
     Duration askTimeout,
+    Duration resendInterval,
     Duration awaitTimeout,
     Duration startTimeout,
     int maxSteps,
@@ -42,6 +45,7 @@ public record LatticeSettings(
     return new LatticeSettings(
         node.getStringList("roles"),
         node.getDuration("ask-timeout"),
+        node.getDuration("resend-interval"),
         node.getDuration("await-timeout"),
         node.getDuration("start-timeout"),
         planner.getInt("max-steps"),

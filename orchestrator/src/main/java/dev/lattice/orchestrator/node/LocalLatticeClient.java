@@ -50,6 +50,7 @@ import dev.lattice.protocol.run.RunStatus;
 import dev.lattice.protocol.run.RunView;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -69,6 +70,7 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.stream.javadsl.AsPublisher;
@@ -86,6 +88,7 @@ final class LocalLatticeClient implements LatticeClient {
   private final SnapshotReader snapshots;
   private final RunEventStreams streams;
   private final Duration askTimeout;
+  private final Duration resendInterval;
   private final Duration awaitTimeout;
   private final Executor executor;
   private final ReadModels readModels;
@@ -99,8 +102,7 @@ final class LocalLatticeClient implements LatticeClient {
       PersistenceSettings persistence,
       ReadModels readModels,
       PolicySettings policy,
-      Duration askTimeout,
-      Duration awaitTimeout,
+      LatticeSettings settings,
       NodeReadiness readiness,
       ShardDistributions shards) {
     this.system = system;
@@ -111,8 +113,9 @@ final class LocalLatticeClient implements LatticeClient {
     this.reader = JournalReader.create(system);
     this.snapshots = SnapshotReader.create(system);
     this.streams = new RunEventStreams(system, reader, persistence);
-    this.askTimeout = askTimeout;
-    this.awaitTimeout = awaitTimeout;
+    this.askTimeout = settings.askTimeout();
+    this.resendInterval = settings.resendInterval();
+    this.awaitTimeout = settings.awaitTimeout();
     // Callbacks run on the system's executor: on a small machine, completing them on whatever
     // thread finished the future costs several times the throughput.
     this.executor = system.executionContext();
@@ -139,20 +142,22 @@ final class LocalLatticeClient implements LatticeClient {
         .thenComposeAsync(
             planned -> {
               RunId runId = runIdFor(planned, idempotencyKey);
-              // A random id is new: its entity need not replay an (empty) journal.
-              boolean fresh = idempotencyKey == null;
-              return sharding
-                  .entityRefFor(RunEntity.ENTITY_TYPE_KEY, runId.value())
-                  .<RunAccepted>askWithStatus(
-                      replyTo ->
-                          new RunEntity.StartRun(
-                              planned,
-                              request.payload(),
-                              idempotencyKey,
-                              request.priority(),
-                              fresh,
-                              replyTo),
-                      askTimeout);
+              EntityRef<RunEntity.Command> run =
+                  sharding.entityRefFor(RunEntity.ENTITY_TYPE_KEY, runId.value());
+              return resending(
+                  (attempt, timeout) ->
+                      run.<RunAccepted>askWithStatus(
+                          replyTo ->
+                              new RunEntity.StartRun(
+                                  planned,
+                                  request.payload(),
+                                  idempotencyKey,
+                                  request.priority(),
+                                  // A random id is new: its entity need not replay an (empty)
+                                  // journal. Sent again, it may have been written meanwhile.
+                                  idempotencyKey == null && attempt == 0,
+                                  replyTo),
+                          timeout));
             },
             executor);
   }
@@ -275,9 +280,10 @@ final class LocalLatticeClient implements LatticeClient {
       RunId runId,
       InterventionType type,
       Function<ActorRef<RunEntity.InterventionOutcome>, RunEntity.Command> command) {
-    return sharding
-        .entityRefFor(RunEntity.ENTITY_TYPE_KEY, runId.value())
-        .<RunEntity.InterventionOutcome>ask(command::apply, askTimeout)
+    EntityRef<RunEntity.Command> run =
+        sharding.entityRefFor(RunEntity.ENTITY_TYPE_KEY, runId.value());
+    return resending(
+            (attempt, timeout) -> run.<RunEntity.InterventionOutcome>ask(command::apply, timeout))
         .thenApplyAsync(
             outcome -> {
               if (outcome.run() == null) {
@@ -289,6 +295,42 @@ final class LocalLatticeClient implements LatticeClient {
               return outcome.run();
             },
             executor);
+  }
+
+  /** One ask, the {@code attempt}-th (from 0), that may wait for {@code timeout}. */
+  @FunctionalInterface
+  private interface Ask<T> {
+    CompletionStage<T> send(int attempt, Duration timeout);
+  }
+
+  /**
+   * Asks, and asks again every {@code resendInterval} while no answer comes, until {@code
+   * askTimeout}: while a node leaves, Pekko drops the messages it holds for the shards it hands
+   * over, and the entity answers the next one from its new node. Only for messages their entity
+   * handles idempotently. Fails with the last ask's timeout.
+   */
+  private <T> CompletionStage<T> resending(Ask<T> ask) {
+    return resending(ask, 0, Instant.now().plus(askTimeout));
+  }
+
+  private <T> CompletionStage<T> resending(Ask<T> ask, int attempt, Instant deadline) {
+    Duration left = Duration.between(Instant.now(), deadline);
+    Duration timeout = left.compareTo(resendInterval) < 0 ? left : resendInterval;
+    return ask.send(
+            attempt, timeout.isNegative() || timeout.isZero() ? Duration.ofMillis(1) : timeout)
+        .handleAsync(
+            (answer, failure) -> {
+              if (failure == null) {
+                return CompletableFuture.completedFuture(answer);
+              }
+              if (Failures.cause(failure) instanceof TimeoutException
+                  && Instant.now().isBefore(deadline)) {
+                return resending(ask, attempt + 1, deadline).toCompletableFuture();
+              }
+              return CompletableFuture.<T>failedFuture(failure);
+            },
+            executor)
+        .thenComposeAsync(stage -> stage, executor);
   }
 
   @Override
