@@ -59,8 +59,9 @@ public final class BenchCommand implements Callable<Integer>, LatticeSubcommand 
   @Option(
       names = "--warmup",
       defaultValue = "2000",
-      // After 500 runs at concurrency 1 the JIT compilers still took most of a core.
-      description = "Runs before measuring, so the JIT has compiled the hot paths.")
+      description =
+          "Fewest runs before measuring; W and W2 then warm up until the JIT compilers are quiet"
+              + " (see JitWarmup), for at most --jit-settle-seconds.")
   int warmup;
 
   @Option(
@@ -90,7 +91,9 @@ public final class BenchCommand implements Callable<Integer>, LatticeSubcommand 
   @Option(
       names = "--jit-settle-seconds",
       defaultValue = "60",
-      description = "Workload F: the longest to wait for the JIT to go quiet before measuring CPU.")
+      description =
+          "The longest to wait for the JIT to go quiet: W and W2 warm up for at most this long,"
+              + " F waits at most this long before measuring CPU.")
   int jitSettleSeconds;
 
   @Option(
@@ -143,7 +146,8 @@ public final class BenchCommand implements Callable<Integer>, LatticeSubcommand 
 
   private String bench(Workload workload, Path directory, PrintStream out) throws Exception {
     out.printf(
-        "%n== workload %s: %d rounds of %d runs (after %d warm-up runs) of %d steps, concurrency"
+        "%n== workload %s: %d rounds of %d runs (after at least %d warm-up runs) of %d steps,"
+            + " concurrency"
             + " %d, journal %s%n",
         workload, rounds, runs, warmup, workload.steps(), concurrency, directory);
     var request =
@@ -164,7 +168,12 @@ public final class BenchCommand implements Callable<Integer>, LatticeSubcommand 
     }
     try (Lattice node = builder.start()) {
       db = JournalDatabase.of(urlOf(node), "sa", "");
-      LatticeRunner.drive(node.client(), request, warmup, concurrency, null);
+      out.println(
+          JitWarmup.run(
+                  n -> LatticeRunner.drive(node.client(), request, n, concurrency, null),
+                  warmup,
+                  Duration.ofSeconds(jitSettleSeconds))
+              .describe());
       // Rounds alternate Lattice and the floor on the same file, so that both see the same
       // machine: on a shared machine, throughput drifts by tens of percent within minutes.
       for (int round = 1; round <= rounds; round++) {

@@ -48,6 +48,9 @@ class BenchCommandIT {
             "4",
             "--warmup",
             "10",
+            // Exactly the warm-up runs: no batches until the JIT is quiet.
+            "--jit-settle-seconds",
+            "0",
             "--data",
             data.toString());
     assertThat(output.lines().filter(l -> l.startsWith("workload=")))
@@ -78,6 +81,9 @@ class BenchCommandIT {
             "4",
             "--warmup",
             "10",
+            // Exactly the warm-up runs: no batches until the JIT is quiet.
+            "--jit-settle-seconds",
+            "0",
             "--data",
             data.toString());
     assertThat(output.lines().filter(l -> l.startsWith("workload=")))
