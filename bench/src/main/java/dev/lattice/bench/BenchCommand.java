@@ -60,8 +60,8 @@ public final class BenchCommand implements Callable<Integer>, LatticeSubcommand 
       names = "--warmup",
       defaultValue = "2000",
       description =
-          "Fewest runs before measuring; W and W2 then warm up until the JIT compilers are quiet"
-              + " (see JitWarmup), for at most --jit-settle-seconds.")
+          "Fewest runs before measuring; W and W2 then warm up until the JIT compilers take"
+              + " under 3 percent of a 2 s batch, for at most --jit-settle-seconds.")
   int warmup;
 
   @Option(
@@ -90,7 +90,7 @@ public final class BenchCommand implements Callable<Integer>, LatticeSubcommand 
 
   @Option(
       names = "--jit-settle-seconds",
-      defaultValue = "60",
+      defaultValue = "120",
       description =
           "The longest to wait for the JIT to go quiet: W and W2 warm up for at most this long,"
               + " F waits at most this long before measuring CPU.")
