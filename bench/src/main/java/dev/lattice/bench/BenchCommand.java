@@ -9,10 +9,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -158,6 +154,7 @@ public final class BenchCommand implements Callable<Integer>, LatticeSubcommand 
     List<Double> lattice = new ArrayList<>();
     List<Double> floors = new ArrayList<>();
     List<Long> rows = new ArrayList<>();
+    List<Integer> payloadSizes = new ArrayList<>();
     Map<String, Long> rowsByKind = new TreeMap<>();
     JournalDatabase db;
     Lattice.Builder builder = Lattice.builder().dataDirectory(directory);
@@ -177,13 +174,15 @@ public final class BenchCommand implements Callable<Integer>, LatticeSubcommand 
       // Rounds alternate Lattice and the floor on the same file, so that both see the same
       // machine: on a shared machine, throughput drifts by tens of percent within minutes.
       for (int round = 1; round <= rounds; round++) {
-        Map<String, Long> before = JournalRows.byKind(db.url(), db.user(), db.password());
+        long before = JournalRows.lastOrdering(db.url(), db.user(), db.password());
         double seconds = LatticeRunner.drive(node.client(), request, runs, concurrency, latencies);
-        Map<String, Long> after = JournalRows.byKind(db.url(), db.user(), db.password());
-        after.forEach((k, v) -> rowsByKind.merge(k, v - before.getOrDefault(k, 0L), Long::sum));
-        rows.add(JournalRows.total(after) - JournalRows.total(before));
+        JournalRows.Written written = JournalRows.after(db.url(), db.user(), db.password(), before);
+        written.byKind().forEach((k, v) -> rowsByKind.merge(k, v, Long::sum));
+        rows.add(written.rows());
         lattice.add(runs / seconds);
-        byte[] payload = new byte[averagePayload(db)];
+        // The floor writes rows the size of Lattice's own in this round.
+        byte[] payload = new byte[written.averagePayload()];
+        payloadSizes.add(payload.length);
         if (round == 1) {
           FloorBaseline.runsPerSecond(
               db.url(),
@@ -248,7 +247,8 @@ public final class BenchCommand implements Callable<Integer>, LatticeSubcommand 
             parts.add(
                 String.format(Locale.ROOT, "%s %.2f", kind, count / (double) (runs * rounds))));
     out.println(String.join(", ", parts) + ")");
-    byte[] payload = new byte[averagePayload(db)];
+    byte[] payload =
+        new byte[(int) payloadSizes.stream().mapToInt(Integer::intValue).average().orElse(1)];
     double ceiling =
         CeilingBaseline.rowsPerSecond(
             db.url(), db.user(), db.password(), "ceiling-", roundRows, payload);
@@ -292,16 +292,6 @@ public final class BenchCommand implements Callable<Integer>, LatticeSubcommand 
         .settings()
         .config()
         .getString("pekko-persistence-jdbc.shared-databases.slick.db.url");
-  }
-
-  private static int averagePayload(JournalDatabase db) throws Exception {
-    try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
-        Statement s = c.createStatement();
-        ResultSet rs =
-            s.executeQuery("select avg(octet_length(\"event_payload\")) from \"event_journal\"")) {
-      rs.next();
-      return Math.max(1, (int) Math.round(rs.getDouble(1)));
-    }
   }
 
   private static void deleteTree(Path directory) throws IOException {
