@@ -1,6 +1,7 @@
 package dev.lattice.orchestrator.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lattice.persistence.journal.NewPersistenceIds;
 import dev.lattice.protocol.CborSerializable;
 import dev.lattice.protocol.agent.AssignmentResult;
 import dev.lattice.protocol.api.Intervention;
@@ -32,6 +33,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
@@ -269,9 +271,15 @@ public final class RunEntity
       RunServices services,
       boolean fresh) {
     return Behaviors.setup(
-        context ->
-            Behaviors.withTimers(
-                timers -> new RunEntity(runId, context, timers, shard, services, fresh)));
+        context -> {
+          if (fresh) {
+            // Nothing to replay, and the journal need not look for the highest sequence number.
+            NewPersistenceIds.get(Adapter.toClassic(context.getSystem()))
+                .announce(persistenceId(runId).id());
+          }
+          return Behaviors.withTimers(
+              timers -> new RunEntity(runId, context, timers, shard, services, fresh));
+        });
   }
 
   @Override

@@ -55,6 +55,8 @@ public final class IndexingJournalDao extends DefaultJournalDao {
           + " \"event_ser_id\", \"event_ser_manifest\", \"meta_payload\", \"meta_ser_id\","
           + " \"meta_ser_manifest\") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
+  private final NewPersistenceIds newIds;
+
   /** Index changes of rows on their way to the write queue, by persistence id and sequence nr. */
   private final ConcurrentHashMap<String, RunIndexChange> pending = new ConcurrentHashMap<>();
 
@@ -70,6 +72,15 @@ public final class IndexingJournalDao extends DefaultJournalDao {
       ExecutionContext ec,
       Materializer mat) {
     super(db, profile, journalConfig, serialization, ec, mat);
+    this.newIds = NewPersistenceIds.get(mat.system());
+  }
+
+  @Override
+  public Future<Object> highestSequenceNr(String persistenceId, long fromSequenceNr) {
+    if (newIds.claim(persistenceId)) {
+      return Future.successful(0L);
+    }
+    return super.highestSequenceNr(persistenceId, fromSequenceNr);
   }
 
   @Override
