@@ -2,11 +2,10 @@ package dev.lattice.persistence.journal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import dev.lattice.persistence.readmodel.JdbcAuditLog;
 import dev.lattice.persistence.readmodel.ReadModelDatabase;
 import dev.lattice.persistence.testing.AuditedRecorder;
+import dev.lattice.persistence.testing.JournalTestKits;
 import dev.lattice.protocol.api.AuditPage;
 import dev.lattice.protocol.api.AuditQuery;
 import dev.lattice.protocol.audit.AuditEntry;
@@ -60,13 +59,7 @@ class AuditTrailIT {
   @BeforeEach
   void start() {
     database = database();
-    SchemaMigrations.migrate(database);
-    Config config =
-        JournalPluginConfig.overlay(database)
-            .withFallback(ConfigFactory.parseResources("lattice-persistence.conf"))
-            .withFallback(ConfigFactory.load())
-            .resolve();
-    testKit = ActorTestKit.create("audit", config);
+    testKit = JournalTestKits.on(database, "audit");
     readModels = new ReadModelDatabase(database, 1);
     auditLog = new JdbcAuditLog(readModels.dataSource());
   }

@@ -2,9 +2,9 @@ package dev.lattice.persistence.journal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.lattice.persistence.testing.AuditedRecorder;
+import dev.lattice.persistence.testing.JournalTestKits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -36,13 +36,7 @@ class NewPersistenceIdsIT {
   @BeforeEach
   void start() {
     JournalDatabase database = JournalDatabase.h2File(data, "new-ids", "");
-    SchemaMigrations.migrate(database);
-    Config config =
-        JournalPluginConfig.overlay(database)
-            .withFallback(ConfigFactory.parseResources("lattice-persistence.conf"))
-            .withFallback(ConfigFactory.load())
-            .resolve();
-    testKit = ActorTestKit.create("new-ids", config);
+    testKit = JournalTestKits.on(database, "new-ids");
   }
 
   @AfterEach
