@@ -9,15 +9,20 @@ import java.time.Duration;
  * @param snapshotEvery a ledger snapshots its spending after this many events
  * @param recordDelay how long a settlement may wait to be recorded together with later ones
  * @param recordBatch settlements recorded at once without waiting
+ * @param passivateAfterIdle a ledger that holds nothing and heard nothing for this long leaves
+ *     memory
  */
-public record LedgerSettings(int snapshotEvery, Duration recordDelay, int recordBatch) {
+public record LedgerSettings(
+    int snapshotEvery, Duration recordDelay, int recordBatch, Duration passivateAfterIdle) {
   /** The defaults of reference.conf, for code that has no configuration at hand. */
-  public static final LedgerSettings DEFAULT = new LedgerSettings(1000, Duration.ofMillis(10), 500);
+  public static final LedgerSettings DEFAULT =
+      new LedgerSettings(1000, Duration.ofMillis(10), 500, Duration.ofMinutes(2));
 
   static LedgerSettings create(Config ledger) {
     return new LedgerSettings(
         ledger.getInt("snapshot-every"),
         ledger.getDuration("record-delay"),
-        ledger.getInt("record-batch"));
+        ledger.getInt("record-batch"),
+        ledger.getDuration("passivate-after-idle"));
   }
 }

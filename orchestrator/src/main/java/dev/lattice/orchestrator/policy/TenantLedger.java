@@ -17,6 +17,7 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -33,11 +34,12 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
  * it and settle it with its usage when it finishes; a reservation that would take the tenant past
  * its limit is refused. Only tenants with a configured budget have a ledger.
  *
- * <p>Holds are not persisted: after a restart of the ledger, attempts still running hold nothing
- * until they settle (their usage is then counted in full). Spending counts as soon as it is settled
- * and is recorded shortly after, settlements close together in one event (a group commit):
- * dispatchers do not wait for it, and a crash can lose at most the last record delay's spending,
- * never a period's total.
+ * <p>Holds are not persisted: after a restart of the ledger (its node failed, or it moved),
+ * attempts still running hold nothing until they settle (their usage is then counted in full). So
+ * that idle passivation never drops holds, a ledger passivates itself, and only once it holds
+ * nothing. Spending counts as soon as it is settled and is recorded shortly after, settlements
+ * close together in one event (a group commit): dispatchers do not wait for it, and a crash can
+ * lose at most the last record delay's spending, never a period's total.
  */
 public final class TenantLedger
     extends EventSourcedBehaviorWithEnforcedReplies<
@@ -68,6 +70,11 @@ public final class TenantLedger
 
   /** Record the settlements collected since the last record. */
   enum Flush implements Command {
+    INSTANCE
+  }
+
+  /** Leave memory if idle and holding nothing (checked every passivate-after-idle). */
+  enum IdleCheck implements Command {
     INSTANCE
   }
 
@@ -114,16 +121,34 @@ public final class TenantLedger
                             entity.getEntityId(),
                             policy.tenantBudget(TenantId.of(entity.getEntityId())).orElse(null),
                             policy.ledger(),
-                            clock))
+                            clock,
+                            entity.getShard()))
                 .withRole(role)
-                .withStopMessage(Stop.INSTANCE));
+                .withStopMessage(Stop.INSTANCE)
+                // Sharding's idle passivation would drop the holds of attempts still running;
+                // a ledger passivates itself once it holds nothing (IdleCheck).
+                .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
   }
 
-  /** The ledger of {@code tenant}, limited by {@code budget} (none if null). */
+  /**
+   * The ledger of {@code tenant}, limited by {@code budget} (none if null), asking {@code shard} to
+   * passivate it once it is idle and holds nothing.
+   */
   public static Behavior<Command> create(
-      String tenant, TenantBudget budget, LedgerSettings settings, Clock clock) {
-    return Behaviors.withTimers(
-        timers -> new TenantLedger(tenant, budget, settings, timers, clock));
+      String tenant,
+      TenantBudget budget,
+      LedgerSettings settings,
+      Clock clock,
+      ActorRef<ClusterSharding.ShardCommand> shard) {
+    return Behaviors.setup(
+        context ->
+            Behaviors.withTimers(
+                timers -> {
+                  timers.startTimerWithFixedDelay(
+                      IdleCheck.INSTANCE, settings.passivateAfterIdle());
+                  return new TenantLedger(
+                      tenant, budget, settings, timers, clock, shard, context.getSelf());
+                }));
   }
 
   private final String tenant;
@@ -131,7 +156,10 @@ public final class TenantLedger
   private final LedgerSettings settings;
   private final TimerScheduler<Command> timers;
   private final Clock clock;
+  private final ActorRef<ClusterSharding.ShardCommand> shard;
+  private final ActorRef<Command> self;
   private final Map<String, Spend> holds = new HashMap<>();
+  private Instant lastHeard;
   // Settled, counted, and waiting to be recorded.
   private final List<Spent> unrecorded = new ArrayList<>();
 
@@ -140,7 +168,9 @@ public final class TenantLedger
       TenantBudget budget,
       LedgerSettings settings,
       TimerScheduler<Command> timers,
-      Clock clock) {
+      Clock clock,
+      ActorRef<ClusterSharding.ShardCommand> shard,
+      ActorRef<Command> self) {
     super(
         PersistenceId.of(ENTITY_TYPE_KEY.name(), tenant),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
@@ -149,6 +179,9 @@ public final class TenantLedger
     this.settings = settings;
     this.timers = timers;
     this.clock = clock;
+    this.shard = shard;
+    this.self = self;
+    this.lastHeard = clock.instant();
   }
 
   @Override
@@ -165,9 +198,11 @@ public final class TenantLedger
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
-        .onCommand(Reserve.class, this::onReserve)
-        .onCommand(Settle.class, this::onSettle)
-        .onCommand(GetUsage.class, (state, get) -> Effect().reply(get.replyTo(), usage(state)))
+        .onCommand(Reserve.class, (state, reserve) -> onReserve(state, heard(reserve)))
+        .onCommand(Settle.class, (state, settle) -> onSettle(state, heard(settle)))
+        .onCommand(
+            GetUsage.class, (state, get) -> Effect().reply(heard(get).replyTo(), usage(state)))
+        .onCommand(IdleCheck.class, (state, check) -> onIdleCheck())
         .onCommand(Flush.class, (state, flush) -> onFlush())
         .onCommand(Stop.class, (state, stop) -> onStop())
         .build();
@@ -201,6 +236,21 @@ public final class TenantLedger
     }
     if (!timers.isTimerActive(Flush.INSTANCE)) {
       timers.startSingleTimer(Flush.INSTANCE, settings.recordDelay());
+    }
+    return Effect().noReply();
+  }
+
+  /** Notes when the ledger last heard from a dispatcher or client; returns {@code command}. */
+  private <T extends Command> T heard(T command) {
+    lastHeard = clock.instant();
+    return command;
+  }
+
+  private ReplyEffect<Event, State> onIdleCheck() {
+    boolean idle = !clock.instant().isBefore(lastHeard.plus(settings.passivateAfterIdle()));
+    if (idle && holds.isEmpty()) {
+      // The shard answers with Stop, which records what still waits to be recorded.
+      shard.tell(new ClusterSharding.Passivate<>(self));
     }
     return Effect().noReply();
   }

@@ -12,6 +12,7 @@ import java.time.Instant;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.junit.jupiter.api.AfterAll;
@@ -26,7 +27,11 @@ class TenantLedgerTest {
       new TenantBudget(new Budget(1_000L, null), Duration.ofDays(1));
 
   /** A record delay no test waits for: only a full batch (or a stop) records. */
-  private static final LedgerSettings SETTINGS = new LedgerSettings(1000, Duration.ofMinutes(5), 3);
+  private static final LedgerSettings SETTINGS =
+      new LedgerSettings(1000, Duration.ofMinutes(5), 3, Duration.ofMinutes(2));
+
+  /** Where ledgers ask to be passivated. */
+  private final TestProbe<ClusterSharding.ShardCommand> shard = testKit.createTestProbe();
 
   private final String tenant = "acme-" + System.nanoTime();
   private final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T10:00:00Z"));
@@ -34,7 +39,7 @@ class TenantLedgerTest {
           TenantLedger.Command, TenantLedger.Event, TenantLedger.State>
       ledger =
           EventSourcedBehaviorTestKit.create(
-              testKit.system(), TenantLedger.create(tenant, BUDGET, SETTINGS, clock));
+              testKit.system(), TenantLedger.create(tenant, BUDGET, SETTINGS, clock, shard.ref()));
   private final TestProbe<TenantLedger.Reservation> reservations = testKit.createTestProbe();
 
   @AfterAll
@@ -101,7 +106,7 @@ class TenantLedgerTest {
   void aStoppingLedgerRecordsWhatWaitsFirst() {
     String name = "stopping-" + System.nanoTime();
     ActorRef<TenantLedger.Command> stopping =
-        testKit.spawn(TenantLedger.create(name, BUDGET, SETTINGS, clock));
+        testKit.spawn(TenantLedger.create(name, BUDGET, SETTINGS, clock, shard.ref()));
     stopping.tell(new TenantLedger.Settle("a", tokens(70)));
     stopping.tell(new TenantLedger.Settle("b", tokens(30)));
     PersistenceTestKit journal = PersistenceTestKit.create(testKit.system());
@@ -121,5 +126,24 @@ class TenantLedgerTest {
     clock.advance(Duration.ofDays(1));
     assertThat(usage().used()).isEqualTo(Spend.NONE);
     assertThat(reserve("b", 200).granted()).isTrue();
+  }
+
+  @Test
+  void anIdleLedgerPassivatesItselfOnlyOnceItHoldsNothing() {
+    assertThat(reserve("a", 400).granted()).isTrue();
+    clock.advance(Duration.ofMinutes(3));
+    ledger.runCommand(TenantLedger.IdleCheck.INSTANCE);
+    // Its attempt still runs: passivating would drop the hold.
+    shard.expectNoMessage(Duration.ofMillis(200));
+    assertThat(usage().reserved()).isEqualTo(tokens(400));
+
+    ledger.runCommand(new TenantLedger.Settle("a", tokens(300)));
+    clock.advance(Duration.ofMinutes(1));
+    ledger.runCommand(TenantLedger.IdleCheck.INSTANCE);
+    // Heard from a minute ago: not idle yet.
+    shard.expectNoMessage(Duration.ofMillis(200));
+    clock.advance(Duration.ofMinutes(1));
+    ledger.runCommand(TenantLedger.IdleCheck.INSTANCE);
+    shard.expectMessageClass(ClusterSharding.Passivate.class);
   }
 }
