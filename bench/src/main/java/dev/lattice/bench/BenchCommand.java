@@ -143,8 +143,7 @@ public final class BenchCommand implements Callable<Integer>, LatticeSubcommand 
   private String bench(Workload workload, Path directory, PrintStream out) throws Exception {
     out.printf(
         "%n== workload %s: %d rounds of %d runs (after at least %d warm-up runs) of %d steps,"
-            + " concurrency"
-            + " %d, journal %s%n",
+            + " concurrency %d, journal %s%n",
         workload, rounds, runs, warmup, workload.steps(), concurrency, directory);
     var request =
         ExecuteRequest.plan(

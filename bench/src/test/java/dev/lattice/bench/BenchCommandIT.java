@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,25 +35,22 @@ class BenchCommandIT {
     return output;
   }
 
+  /**
+   * {@code lattice bench} with {@code args} at concurrency 4 after exactly 10 warm-up runs (no
+   * batches until the JIT is quiet), on this test's data directory.
+   */
+  private String smallBench(String... args) {
+    String[] common = {
+      "--concurrency", "4", "--warmup", "10", "--jit-settle-seconds", "0", "--data", data.toString()
+    };
+    String[] all = Arrays.copyOf(args, args.length + common.length);
+    System.arraycopy(common, 0, all, args.length, common.length);
+    return bench(all);
+  }
+
   @Test
   void printsASummaryLinePerWorkload() {
-    String output =
-        bench(
-            "--workload",
-            "W,W2",
-            "--runs",
-            "40",
-            "--rounds",
-            "2",
-            "--concurrency",
-            "4",
-            "--warmup",
-            "10",
-            // Exactly the warm-up runs: no batches until the JIT is quiet.
-            "--jit-settle-seconds",
-            "0",
-            "--data",
-            data.toString());
+    String output = smallBench("--workload", "W,W2", "--runs", "40", "--rounds", "2");
     assertThat(output.lines().filter(l -> l.startsWith("workload=")))
         .hasSize(2)
         .allSatisfy(
@@ -68,24 +66,7 @@ class BenchCommandIT {
 
   @Test
   void withPoliciesEveryStepPassesEveryPolicyAndIsSettledWithItsTenant() {
-    String output =
-        bench(
-            "--workload",
-            "W",
-            "--policies",
-            "--runs",
-            "20",
-            "--rounds",
-            "1",
-            "--concurrency",
-            "4",
-            "--warmup",
-            "10",
-            // Exactly the warm-up runs: no batches until the JIT is quiet.
-            "--jit-settle-seconds",
-            "0",
-            "--data",
-            data.toString());
+    String output = smallBench("--workload", "W", "--policies", "--runs", "20", "--rounds", "1");
     assertThat(output.lines().filter(l -> l.startsWith("workload=")))
         .singleElement()
         .satisfies(line -> assertThat(line).startsWith("workload=W policies=on runs=20 "));
