@@ -73,6 +73,7 @@ public final class IndexingJournalDao extends DefaultJournalDao {
       Materializer mat) {
     super(db, profile, journalConfig, serialization, ec, mat);
     this.newIds = NewPersistenceIds.get(mat.system());
+    newIds.answeredByJournal();
   }
 
   @Override

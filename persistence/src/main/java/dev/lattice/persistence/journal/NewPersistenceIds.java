@@ -15,12 +15,15 @@ import org.apache.pekko.actor.Extension;
  * run it was one database round trip on the critical path of every run.
  *
  * <p>An announcement is taken back by the journal's answer, which follows at once (the entity
- * announces as it starts), so the set holds only entities that are starting.
+ * announces as it starts), so the set holds only entities that are starting. Announcements are kept
+ * only once Lattice's journal has said it answers them: with another journal plugin (an embedding
+ * application's, or a test kit's) nothing would take them back.
  */
 public final class NewPersistenceIds implements Extension {
   private static final Id ID = new Id();
 
   private final Set<String> announced = ConcurrentHashMap.newKeySet();
+  private volatile boolean answered;
 
   public static NewPersistenceIds get(ActorSystem system) {
     return ID.get(system);
@@ -30,7 +33,14 @@ public final class NewPersistenceIds implements Extension {
    * {@code persistenceId} has no events: the next question for its highest number is answered 0.
    */
   public void announce(String persistenceId) {
-    announced.add(persistenceId);
+    if (answered) {
+      announced.add(persistenceId);
+    }
+  }
+
+  /** The journal answers announcements from now on (it calls {@link #claim}). */
+  void answeredByJournal() {
+    answered = true;
   }
 
   /** Whether {@code persistenceId} was announced; takes the announcement back. */
