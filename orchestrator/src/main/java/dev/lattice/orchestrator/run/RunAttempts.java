@@ -2,7 +2,6 @@ package dev.lattice.orchestrator.run;
 
 import dev.lattice.protocol.agent.Assignment;
 import dev.lattice.protocol.run.RunStatus;
-import dev.lattice.protocol.run.StepStatus;
 import java.time.Duration;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
@@ -36,15 +35,10 @@ final class RunAttempts {
             Assignment.keyOf(state.runId(), stepId, attempt));
   }
 
-  /** Whether the step's latest attempt is with a dispatcher or an agent. */
-  static boolean out(StepState step) {
-    return step.status() == StepStatus.DISPATCHED || step.status() == StepStatus.RUNNING;
-  }
-
   /** A run that ended takes back whatever is still queued or running. */
   void withdrawAll(RunState state) {
     for (StepState step : state.stepStates()) {
-      if (step.status() == StepStatus.DISPATCHED || step.status() == StepStatus.RUNNING) {
+      if (step.status().out()) {
         withdraw(state, step.id(), step.attempt());
       }
     }
@@ -58,7 +52,7 @@ final class RunAttempts {
   void manageRedelivery(RunState state) {
     boolean waiting =
         state.status() == RunStatus.RUNNING
-            && state.stepStates().stream().anyMatch(RunAttempts::out);
+            && state.stepStates().stream().anyMatch(s -> s.status().out());
     if (waiting && !timers.isTimerActive(RunEntity.Redeliver.INSTANCE)) {
       Duration interval = services.settings().redeliverInterval();
       timers.startTimerWithFixedDelay(RunEntity.Redeliver.INSTANCE, interval, interval);

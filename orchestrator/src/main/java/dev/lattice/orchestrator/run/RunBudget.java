@@ -10,7 +10,6 @@ import dev.lattice.protocol.plan.Budget;
 import dev.lattice.protocol.plan.BudgetAction;
 import dev.lattice.protocol.plan.StepSpec;
 import dev.lattice.protocol.run.RunChange;
-import dev.lattice.protocol.run.StepStatus;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -103,9 +102,7 @@ final class RunBudget {
   private Spend heldByOthers(RunState state, String stepId, Predicate<String> counted) {
     Spend held = Spend.NONE;
     for (StepState other : state.stepStates()) {
-      if (!other.id().equals(stepId)
-          && counted.test(other.id())
-          && (other.status() == StepStatus.DISPATCHED || other.status() == StepStatus.RUNNING)) {
+      if (!other.id().equals(stepId) && counted.test(other.id()) && other.status().out()) {
         held = held.plus(hold(state.spec(other.id())));
       }
     }

@@ -477,7 +477,7 @@ public final class RunEntity
     // The dispatcher ignores keys it has in hand and repeats the result of those it finished.
     if (state.status() == RunStatus.RUNNING) {
       state.stepStates().stream()
-          .filter(RunAttempts::out)
+          .filter(s -> s.status().out())
           .forEach(s -> attempts.send(state, s.id()));
     }
     attempts.manageRedelivery(state);
@@ -647,7 +647,7 @@ public final class RunEntity
    */
   private void carryOn(RunState state) {
     for (StepState step : state.stepStates()) {
-      if (step.status() == StepStatus.DISPATCHED || step.status() == StepStatus.RUNNING) {
+      if (step.status().out()) {
         attempts.send(state, step.id());
       }
       if (step.status() == StepStatus.RUNNING) {

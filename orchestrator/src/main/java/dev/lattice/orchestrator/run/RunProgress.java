@@ -67,7 +67,7 @@ public final class RunProgress {
       this.state = state;
       // Steps already dispatched had their input checked when they were.
       for (StepState step : state.stepStates()) {
-        if (step.status() == StepStatus.DISPATCHED || step.status() == StepStatus.RUNNING) {
+        if (step.status().out()) {
           inputChecked.add(step.id());
         }
       }
@@ -131,7 +131,7 @@ public final class RunProgress {
     if (!live(state)
         || step == null
         || step.attempt() != result.attempt()
-        || (step.status() != StepStatus.DISPATCHED && step.status() != StepStatus.RUNNING)) {
+        || !step.status().out()) {
       return List.of();
     }
     Decision decision = new Decision(state);

@@ -1,6 +1,5 @@
 package dev.lattice.orchestrator.run;
 
-import dev.lattice.protocol.run.StepStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -92,8 +91,6 @@ final class RunTimers {
 
   private static boolean inFlight(RunState state, RunDeadline deadline) {
     StepState step = state.step(deadline.stepId());
-    return step != null
-        && step.attempt() == deadline.attempt()
-        && (step.status() == StepStatus.DISPATCHED || step.status() == StepStatus.RUNNING);
+    return step != null && step.attempt() == deadline.attempt() && step.status().out();
   }
 }

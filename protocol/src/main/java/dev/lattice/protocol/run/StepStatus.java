@@ -21,6 +21,11 @@ public enum StepStatus {
     return this == SUCCEEDED || this == FAILED || this == SKIPPED;
   }
 
+  /** Whether the step's current attempt is out: with a dispatcher or an agent. */
+  public boolean out() {
+    return this == DISPATCHED || this == RUNNING;
+  }
+
   @JsonValue
   public String wire() {
     return name().toLowerCase(Locale.ROOT);
