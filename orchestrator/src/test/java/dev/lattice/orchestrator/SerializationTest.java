@@ -242,6 +242,12 @@ class SerializationTest {
                 new BudgetFigures(
                     BudgetScope.TENANT, new Budget(1000L, null), spend, Spend.NONE, spend)),
             new TenantLedger.Settle("r/a/2", spend),
+            new TenantLedger.AskLease(spend, ref.narrow()),
+            new TenantLedger.Leased(spend, ref.narrow()),
+            new TenantLedger.Leased(Spend.NONE, ref.narrow()),
+            new TenantLedger.Recall(ref.narrow()),
+            new TenantLedger.SettleLeased("r/a/2", spend, Spend.NONE, ref.narrow()),
+            new TenantLedger.GiveBack(spend, ref.narrow()),
             new TenantLedger.GetUsage(ref.narrow()),
             new TenantLedger.Spent("r/a/2", spend, AT, AT),
             new TenantLedger.SpentTogether(

@@ -1,5 +1,6 @@
 package dev.lattice.orchestrator.dispatch;
 
+import dev.lattice.orchestrator.policy.LeaseSettings;
 import dev.lattice.orchestrator.policy.PolicySettings;
 import dev.lattice.protocol.agent.AllowList;
 import dev.lattice.protocol.agent.Assignment;
@@ -107,6 +108,11 @@ public final class DispatchPolicy {
   /** Whether attempts of {@code tenant} are reserved with its ledger. */
   boolean tenantLimited(dev.lattice.protocol.ids.TenantId tenant) {
     return policy.tenantBudget(tenant).isPresent();
+  }
+
+  /** How dispatchers take their tenants' budgets ahead from the ledgers. */
+  LeaseSettings lease() {
+    return policy.ledger().lease();
   }
 
   /** The usage of {@code result}. */

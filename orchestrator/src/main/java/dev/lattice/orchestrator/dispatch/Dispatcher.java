@@ -10,6 +10,7 @@ import dev.lattice.protocol.CborSerializable;
 import dev.lattice.protocol.agent.Assignment;
 import dev.lattice.protocol.agent.AssignmentResult;
 import dev.lattice.protocol.agent.ErrorClass;
+import dev.lattice.protocol.agent.Spend;
 import dev.lattice.protocol.agent.StepError;
 import dev.lattice.protocol.agent.StepOutcome;
 import dev.lattice.protocol.agent.Usage;
@@ -94,6 +95,14 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
 
   record Reserved(TenantLedger.Reservation reservation) implements Command {}
 
+  record FromLedger(TenantLedger.LeaseNews news) implements Command {}
+
+  record LedgerGone(ActorRef<TenantLedger.Command> ledger) implements Command {}
+
+  enum LeaseIdle implements Command {
+    INSTANCE
+  }
+
   enum Probe implements Command {
     INSTANCE
   }
@@ -144,7 +153,8 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
             policy,
             services.ledgers(),
             busKey.tenant(),
-            context.messageAdapter(TenantLedger.Reservation.class, Reserved::new));
+            context.messageAdapter(TenantLedger.Reservation.class, Reserved::new),
+            context.messageAdapter(TenantLedger.LeaseNews.class, FromLedger::new));
     // Named outright: found from the call stack, the logger's name was at times Pekko's own.
     context.setLoggerName(Dispatcher.class);
   }
@@ -209,6 +219,9 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
         .onMessage(Enqueue.class, this::onEnqueue)
         .onMessage(Withdraw.class, this::onWithdraw)
         .onMessage(Reserved.class, this::onReserved)
+        .onMessage(FromLedger.class, this::onFromLedger)
+        .onMessage(LedgerGone.class, this::onLedgerGone)
+        .onMessageEquals(LeaseIdle.INSTANCE, this::onLeaseIdle)
         .onMessage(FromAgent.class, this::onFromAgent)
         .onMessage(AgentsChanged.class, this::onAgentsChanged)
         .onMessageEquals(Probe.INSTANCE, this::onProbe)
@@ -244,7 +257,9 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
       refuse(assignment, refused.error(), refused.kind());
     } else if (admission instanceof DispatchPolicy.Admitted admitted) {
       if (admitted.tenantLimited()) {
-        holds.reserve(admitted);
+        if (holds.reserve(admitted, clock.instant())) {
+          acceptHeld(admitted, admitted.hold());
+        }
       } else {
         accept(admitted, List.of());
       }
@@ -264,16 +279,47 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
           assignment, StepError.budgetExceeded(reservation.refusal()), AuditKind.BUDGET_EXCEEDED);
       return this;
     }
+    acceptHeld(admitted, reservation.hold());
+    return this;
+  }
+
+  /** Accepts an attempt whose tenant's budget holds {@code hold} for it. */
+  private void acceptHeld(DispatchPolicy.Admitted admitted, Spend hold) {
     accept(
         admitted,
         List.of(
             audit.entry(
                 AuditKind.BUDGET_RESERVED,
-                assignment,
+                admitted.assignment(),
                 null,
                 null,
-                reservation.hold(),
+                hold,
                 clock.instant())));
+  }
+
+  private Behavior<Command> onFromLedger(FromLedger from) {
+    if (from.news() instanceof TenantLedger.Leased leased) {
+      holds
+          .leased(leased, clock.instant())
+          .ifPresent(ledger -> getContext().watchWith(ledger, new LedgerGone(ledger)));
+      if (holds.leaseUnused() && !timers.isTimerActive(LeaseIdle.INSTANCE)) {
+        timers.startTimerWithFixedDelay(LeaseIdle.INSTANCE, holds.idleCheck());
+      }
+    } else if (from.news() instanceof TenantLedger.Recall recall) {
+      holds.recalled(recall.ledger(), clock.instant());
+    }
+    return this;
+  }
+
+  private Behavior<Command> onLedgerGone(LedgerGone gone) {
+    holds.ledgerGone(gone.ledger());
+    return this;
+  }
+
+  private Behavior<Command> onLeaseIdle() {
+    if (!holds.idle()) {
+      timers.cancel(LeaseIdle.INSTANCE);
+    }
     return this;
   }
 

@@ -6,6 +6,7 @@ import dev.lattice.protocol.agent.Spend;
 import dev.lattice.protocol.ids.TenantId;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 
 /** Dispatchers reach each tenant's sharded ledger, wherever it lives. */
 final class ShardedTenantLedgers implements TenantLedgers {
@@ -18,15 +19,35 @@ final class ShardedTenantLedgers implements TenantLedgers {
   @Override
   public void reserve(
       TenantId tenant, String key, Spend hold, ActorRef<TenantLedger.Reservation> replyTo) {
-    sharding
-        .entityRefFor(TenantLedger.ENTITY_TYPE_KEY, tenant.value())
-        .tell(new TenantLedger.Reserve(key, hold, replyTo));
+    ledger(tenant).tell(new TenantLedger.Reserve(key, hold, replyTo));
   }
 
   @Override
   public void settle(TenantId tenant, String key, Spend spent) {
-    sharding
-        .entityRefFor(TenantLedger.ENTITY_TYPE_KEY, tenant.value())
-        .tell(new TenantLedger.Settle(key, spent));
+    ledger(tenant).tell(new TenantLedger.Settle(key, spent));
+  }
+
+  @Override
+  public void askLease(TenantId tenant, Spend amount, ActorRef<TenantLedger.LeaseNews> lessee) {
+    ledger(tenant).tell(new TenantLedger.AskLease(amount, lessee));
+  }
+
+  @Override
+  public void settleLeased(
+      TenantId tenant,
+      String key,
+      Spend spent,
+      Spend held,
+      ActorRef<TenantLedger.LeaseNews> lessee) {
+    ledger(tenant).tell(new TenantLedger.SettleLeased(key, spent, held, lessee));
+  }
+
+  @Override
+  public void giveBack(TenantId tenant, Spend amount, ActorRef<TenantLedger.LeaseNews> lessee) {
+    ledger(tenant).tell(new TenantLedger.GiveBack(amount, lessee));
+  }
+
+  private EntityRef<TenantLedger.Command> ledger(TenantId tenant) {
+    return sharding.entityRefFor(TenantLedger.ENTITY_TYPE_KEY, tenant.value());
   }
 }

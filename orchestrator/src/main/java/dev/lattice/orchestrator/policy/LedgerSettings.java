@@ -11,18 +11,25 @@ import java.time.Duration;
  * @param recordBatch settlements recorded at once without waiting
  * @param passivateAfterIdle a ledger that holds nothing and heard nothing for this long leaves
  *     memory
+ * @param lease how dispatchers take the tenant's budget ahead
  */
 public record LedgerSettings(
-    int snapshotEvery, Duration recordDelay, int recordBatch, Duration passivateAfterIdle) {
+    int snapshotEvery,
+    Duration recordDelay,
+    int recordBatch,
+    Duration passivateAfterIdle,
+    LeaseSettings lease) {
   /** The defaults of reference.conf, for code that has no configuration at hand. */
   public static final LedgerSettings DEFAULT =
-      new LedgerSettings(1000, Duration.ofMillis(10), 500, Duration.ofMinutes(2));
+      new LedgerSettings(
+          1000, Duration.ofMillis(10), 500, Duration.ofMinutes(2), LeaseSettings.DEFAULT);
 
   static LedgerSettings create(Config ledger) {
     return new LedgerSettings(
         ledger.getInt("snapshot-every"),
         ledger.getDuration("record-delay"),
         ledger.getInt("record-batch"),
-        ledger.getDuration("passivate-after-idle"));
+        ledger.getDuration("passivate-after-idle"),
+        LeaseSettings.create(ledger.getConfig("lease")));
   }
 }

@@ -15,6 +15,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
@@ -40,6 +41,13 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
  * nothing. Spending counts as soon as it is settled and is recorded shortly after, settlements
  * close together in one event (a group commit): dispatchers do not wait for it, and a crash can
  * lose at most the last record delay's spending, never a period's total.
+ *
+ * <p>Dispatchers may also take budget ahead, as a lease ({@link LedgerLeases}), and hold their
+ * attempts' estimates from it without a round trip to the ledger. A lease is granted only while as
+ * much again stays free, and a reservation that would be refused first waits for the unused part of
+ * every lease to come back (a recall), so leases never refuse what the budget allows. Leases, like
+ * holds, live in memory: a dispatcher that stops loses its lease (the ledger watches it), and a
+ * ledger that restarts forgets the leases it granted (the dispatchers watch it).
  */
 public final class TenantLedger
     extends EventSourcedBehaviorWithEnforcedReplies<
@@ -64,6 +72,36 @@ public final class TenantLedger
 
   /** The attempt {@code key} finished having spent {@code spent}; its hold is released. */
   public record Settle(String key, Spend spent) implements Command {}
+
+  /** Grant {@code amount} of the budget ahead to the dispatcher {@code lessee}, if it is free. */
+  public record AskLease(Spend amount, ActorRef<LeaseNews> lessee) implements Command {}
+
+  /**
+   * The attempt {@code key} finished having spent {@code spent}; it held {@code held} from the
+   * lease of {@code lessee}, which that much leaves.
+   */
+  public record SettleLeased(String key, Spend spent, Spend held, ActorRef<LeaseNews> lessee)
+      implements Command {}
+
+  /** {@code lessee} gives back {@code amount}, the unused part of its lease. */
+  public record GiveBack(Spend amount, ActorRef<LeaseNews> lessee) implements Command {}
+
+  /** What a ledger tells a dispatcher about its lease. */
+  public sealed interface LeaseNews extends CborSerializable {}
+
+  /** {@code ledger} granted {@code amount} more ahead, or nothing: the budget cannot spare it. */
+  public record Leased(Spend amount, ActorRef<Command> ledger) implements LeaseNews {}
+
+  /** {@code ledger} needs the unused part of the lease back (its tenant nears its limit). */
+  public record Recall(ActorRef<Command> ledger) implements LeaseNews {}
+
+  /** A lessee stopped, or its node left: its lease ends. */
+  record LesseeGone(ActorRef<LeaseNews> lessee) implements Command {}
+
+  /** A recall's answers are waited for no longer. */
+  enum RecallLapsed implements Command {
+    INSTANCE
+  }
 
   /** Answer with the tenant's usage in the current period. */
   public record GetUsage(ActorRef<TenantUsage> replyTo) implements Command {}
@@ -146,8 +184,7 @@ public final class TenantLedger
                 timers -> {
                   timers.startTimerWithFixedDelay(
                       IdleCheck.INSTANCE, settings.passivateAfterIdle());
-                  return new TenantLedger(
-                      tenant, budget, settings, timers, clock, shard, context.getSelf());
+                  return new TenantLedger(tenant, budget, settings, timers, clock, shard, context);
                 }));
   }
 
@@ -157,8 +194,9 @@ public final class TenantLedger
   private final TimerScheduler<Command> timers;
   private final Clock clock;
   private final ActorRef<ClusterSharding.ShardCommand> shard;
-  private final ActorRef<Command> self;
+  private final ActorContext<Command> context;
   private final Map<String, Spend> holds = new HashMap<>();
+  private final LedgerLeases leases = new LedgerLeases();
   private Instant lastHeard;
   // Settled, counted, and waiting to be recorded.
   private final List<Spent> unrecorded = new ArrayList<>();
@@ -170,7 +208,7 @@ public final class TenantLedger
       TimerScheduler<Command> timers,
       Clock clock,
       ActorRef<ClusterSharding.ShardCommand> shard,
-      ActorRef<Command> self) {
+      ActorContext<Command> context) {
     super(
         PersistenceId.of(ENTITY_TYPE_KEY.name(), tenant),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
@@ -180,7 +218,7 @@ public final class TenantLedger
     this.timers = timers;
     this.clock = clock;
     this.shard = shard;
-    this.self = self;
+    this.context = context;
     this.lastHeard = clock.instant();
   }
 
@@ -199,7 +237,12 @@ public final class TenantLedger
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
         .onCommand(Reserve.class, (state, reserve) -> onReserve(state, heard(reserve)))
-        .onCommand(Settle.class, (state, settle) -> onSettle(state, heard(settle)))
+        .onCommand(Settle.class, (state, settle) -> onSettle(heard(settle)))
+        .onCommand(AskLease.class, (state, ask) -> onAskLease(state, heard(ask)))
+        .onCommand(SettleLeased.class, (state, settle) -> onSettleLeased(heard(settle)))
+        .onCommand(GiveBack.class, (state, giveBack) -> onGiveBack(state, heard(giveBack)))
+        .onCommand(LesseeGone.class, (state, gone) -> onLesseeGone(state, gone))
+        .onCommand(RecallLapsed.class, (state, lapsed) -> onRecallLapsed(state))
         .onCommand(
             GetUsage.class, (state, get) -> Effect().reply(heard(get).replyTo(), usage(state)))
         .onCommand(IdleCheck.class, (state, check) -> onIdleCheck())
@@ -209,6 +252,20 @@ public final class TenantLedger
   }
 
   private ReplyEffect<Event, State> onReserve(State state, Reserve reserve) {
+    if (leases.recalling() || leases.anyParked()) {
+      // In the order they came: none overtakes a reservation waiting for the recall.
+      leases.park(reserve);
+      return Effect().noReply();
+    }
+    Reservation decided = decide(state, reserve, true);
+    return decided == null ? Effect().noReply() : Effect().reply(reserve.replyTo(), decided);
+  }
+
+  /**
+   * Grants or refuses {@code reserve}; null if it waits for a recall instead (only with {@code
+   * mayRecall}: a reservation that would be refused while leases may hold unused budget).
+   */
+  private Reservation decide(State state, Reserve reserve, boolean mayRecall) {
     TenantUsage usage = usage(state);
     // A repeated reservation (a re-sent assignment) replaces its earlier hold.
     Spend others = usage.reserved().minus(holds.getOrDefault(reserve.key(), Spend.NONE));
@@ -216,17 +273,80 @@ public final class TenantLedger
         new TenantUsage(tenant, usage.periodStart(), usage.used(), others, usage.limit())
             .figures(reserve.hold());
     if (budget != null && figures.exceeded()) {
+      List<ActorRef<LeaseNews>> recalled = mayRecall ? leases.recall() : List.of();
+      if (!recalled.isEmpty()) {
+        context
+            .getLog()
+            .debug(
+                "tenant {}: recalling {} leases for a hold of {}",
+                tenant,
+                recalled.size(),
+                reserve.hold());
+        recalled.forEach(lessee -> lessee.tell(new Recall(context.getSelf())));
+        timers.startSingleTimer(RecallLapsed.INSTANCE, settings.lease().recallTimeout());
+        leases.park(reserve);
+        return null;
+      }
       holds.remove(reserve.key());
-      return Effect()
-          .reply(reserve.replyTo(), new Reservation(reserve.key(), reserve.hold(), figures));
+      return new Reservation(reserve.key(), reserve.hold(), figures);
     }
     holds.put(reserve.key(), reserve.hold());
-    return Effect().reply(reserve.replyTo(), new Reservation(reserve.key(), reserve.hold(), null));
+    return new Reservation(reserve.key(), reserve.hold(), null);
   }
 
-  private ReplyEffect<Event, State> onSettle(State state, Settle settle) {
+  /** The recall is over: the reservations that waited for it are decided, in order. */
+  private ReplyEffect<Event, State> decideParked(State state) {
+    timers.cancel(RecallLapsed.INSTANCE);
+    for (Reserve reserve : leases.takeParked()) {
+      reserve.replyTo().tell(decide(state, reserve, false));
+    }
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, State> onAskLease(State state, AskLease ask) {
+    // Granted only while as much again stays free for other dispatchers, and never while a
+    // recall is under way.
+    boolean free =
+        budget != null
+            && !leases.recalling()
+            && !leases.anyParked()
+            && !usage(state).figures(ask.amount().times(2)).exceeded();
+    if (!free) {
+      return Effect().reply(ask.lessee(), new Leased(Spend.NONE, context.getSelf()));
+    }
+    if (leases.grant(ask.lessee(), ask.amount())) {
+      context.watchWith(ask.lessee(), new LesseeGone(ask.lessee()));
+    }
+    return Effect().reply(ask.lessee(), new Leased(ask.amount(), context.getSelf()));
+  }
+
+  private ReplyEffect<Event, State> onSettleLeased(SettleLeased settle) {
+    if (leases.settled(settle.lessee(), settle.held())) {
+      context.unwatch(settle.lessee());
+    }
+    return onSettle(new Settle(settle.key(), settle.spent()));
+  }
+
+  private ReplyEffect<Event, State> onGiveBack(State state, GiveBack giveBack) {
+    if (leases.givenBack(giveBack.lessee(), giveBack.amount())) {
+      context.unwatch(giveBack.lessee());
+    }
+    return leases.recalling() || !leases.anyParked() ? Effect().noReply() : decideParked(state);
+  }
+
+  private ReplyEffect<Event, State> onLesseeGone(State state, LesseeGone gone) {
+    leases.gone(gone.lessee());
+    return leases.recalling() || !leases.anyParked() ? Effect().noReply() : decideParked(state);
+  }
+
+  private ReplyEffect<Event, State> onRecallLapsed(State state) {
+    leases.recallLapsed();
+    return decideParked(state);
+  }
+
+  private ReplyEffect<Event, State> onSettle(Settle settle) {
     holds.remove(settle.key());
-    if (settle.spent().tokens() == 0 && settle.spent().costUsd().signum() == 0) {
+    if (settle.spent().none()) {
       return Effect().noReply();
     }
     Instant now = clock.instant();
@@ -248,9 +368,9 @@ public final class TenantLedger
 
   private ReplyEffect<Event, State> onIdleCheck() {
     boolean idle = !clock.instant().isBefore(lastHeard.plus(settings.passivateAfterIdle()));
-    if (idle && holds.isEmpty()) {
+    if (idle && holds.isEmpty() && leases.isEmpty()) {
       // The shard answers with Stop, which records what still waits to be recorded.
-      shard.tell(new ClusterSharding.Passivate<>(self));
+      shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
     }
     return Effect().noReply();
   }
@@ -278,7 +398,7 @@ public final class TenantLedger
 
   private TenantUsage usage(State state) {
     Instant start = periodStart(clock.instant());
-    Spend reserved = holds.values().stream().reduce(Spend.NONE, Spend::plus);
+    Spend reserved = holds.values().stream().reduce(leases.total(), Spend::plus);
     // The state already holds what is being written (an event is applied before its write ends,
     // and commands wait meanwhile): only what waits for the next record is added.
     State used = state;

@@ -63,6 +63,13 @@ class DispatcherTest {
   private final ConcurrentLinkedQueue<String> ledgerCalls = new ConcurrentLinkedQueue<>();
 
   private volatile boolean tenantSpent;
+
+  /** Leases the dispatcher asked for, used and gave back; declined unless granting is on. */
+  private final ConcurrentLinkedQueue<String> leaseCalls = new ConcurrentLinkedQueue<>();
+
+  private volatile boolean grantLeases;
+  private final TestProbe<TenantLedger.Command> ledger = testKit.createTestProbe();
+  private volatile ActorRef<TenantLedger.LeaseNews> lessee;
   private final TenantLedgers ledgers =
       new TenantLedgers() {
         @Override
@@ -84,6 +91,30 @@ class DispatcherTest {
         @Override
         public void settle(TenantId tenant, String key, Spend spent) {
           ledgerCalls.add("settle " + key + " " + spent.tokens() + " " + spent.costUsd());
+        }
+
+        @Override
+        public void askLease(
+            TenantId tenant, Spend amount, ActorRef<TenantLedger.LeaseNews> replyTo) {
+          lessee = replyTo;
+          leaseCalls.add("ask " + amount.tokens());
+          replyTo.tell(new TenantLedger.Leased(grantLeases ? amount : Spend.NONE, ledger.ref()));
+        }
+
+        @Override
+        public void settleLeased(
+            TenantId tenant,
+            String key,
+            Spend spent,
+            Spend held,
+            ActorRef<TenantLedger.LeaseNews> replyTo) {
+          leaseCalls.add("settle " + key + " " + spent.tokens() + " held " + held.tokens());
+        }
+
+        @Override
+        public void giveBack(
+            TenantId tenant, Spend amount, ActorRef<TenantLedger.LeaseNews> replyTo) {
+          leaseCalls.add("give back " + amount.tokens());
         }
       };
 
@@ -694,5 +725,63 @@ class DispatcherTest {
               assertThat(ledgerCalls).contains("settle run-1/s1/1 1500 0.02");
               return null;
             });
+  }
+
+  @Test
+  void aTenantsAttemptsTakeTheirHoldsFromALeaseWithoutAskingTheLedgerEachTime() {
+    grantLeases = true;
+    TestProbe<WorkerAgent.Command> a = onlyAgent("a", 5, 0);
+    dispatcher.tell(new Dispatcher.Enqueue(assignment("s1", "acme", "m1", null, 0)));
+    assigned(a);
+    // No lease yet: the first attempt is reserved on its own, and a lease of 32 holds is asked.
+    assertThat(ledgerCalls).containsExactly("reserve run-1/s1/1 100");
+    assertThat(leaseCalls).containsExactly("ask 3200");
+
+    dispatcher.tell(new Dispatcher.Enqueue(assignment("s2", "acme", "m1", null, 0)));
+    dispatcher.tell(new Dispatcher.Enqueue(assignment("s3", "acme", "m1", null, 0)));
+    WorkerAgent.Assign s2 = assigned(a);
+    assigned(a);
+    assertThat(ledgerCalls).containsExactly("reserve run-1/s1/1 100");
+    // Each attempt's hold is audited alike, wherever it came from.
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            () -> {
+              assertThat(written())
+                  .flatMap(DispatchLog.Batch::audit)
+                  .filteredOn(entry -> entry.kind() == AuditKind.BUDGET_RESERVED)
+                  .hasSize(3);
+              return null;
+            });
+
+    s2.replyTo()
+        .tell(
+            new WorkerAgent.Finished(
+                AssignmentResult.of(
+                    s2.assignment(),
+                    AgentId.of("a"),
+                    StepOutcome.succeeded(
+                        JsonNodeFactory.instance.nullNode(), new Usage("m1", 60, 20, null))),
+                0));
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            () -> {
+              assertThat(leaseCalls).contains("settle run-1/s2/1 80 held 100");
+              return null;
+            });
+
+    // Recalled: what is unused goes back, and the next attempt is reserved on its own again.
+    lessee.tell(new TenantLedger.Recall(ledger.ref()));
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            () -> {
+              assertThat(leaseCalls).contains("give back 3000");
+              return null;
+            });
+    dispatcher.tell(new Dispatcher.Enqueue(assignment("s4", "acme", "m1", null, 0)));
+    assigned(a);
+    assertThat(ledgerCalls).contains("reserve run-1/s4/1 100");
   }
 }

@@ -47,7 +47,9 @@ class PolicyIT {
                         + " prices { m1 { prompt-per-1k-tokens = 1, completion-per-1k-tokens = 2 } }\n"
                         + " tenants {\n"
                         + "   acme { models = [m1], tools = [search] }\n"
-                        + "   thrifty { budget { max-tokens = 1000, period = 1d } } } }"))
+                        + "   thrifty { budget { max-tokens = 1000, period = 1d } }\n"
+                        + "   leasing { budget { max-tokens = 10000, period = 1d } } }\n"
+                        + " estimates.capabilities.metered.tokens = 100 }"))
             // Reports what its input says it used, in model m1.
             .action(
                 "llm",
@@ -60,6 +62,12 @@ class PolicyIT {
                                 request.input().path("prompt").asLong(),
                                 request.input().path("completion").asLong(),
                                 null))))
+            // Uses exactly its estimate: 100 tokens.
+            .action(
+                "metered",
+                (request, context) ->
+                    CompletableFuture.completedFuture(
+                        ActionResult.of(request.input(), new Usage(null, 60, 40, null))))
             // Calls the tool its input names, if the policy lets it.
             .action(
                 "tooling",
@@ -202,5 +210,34 @@ class PolicyIT {
     assertThat(
             run("default", "{'steps': [{'id': 'a', 'capability': 'llm', 'input': {}}]}").status())
         .isEqualTo(RunStatus.COMPLETED);
+  }
+
+  @Test
+  void leasesOfATenantsBudgetNeverRefuseWhatItAllowsNorLetItOverspend() {
+    // 10,000 tokens, 100 per attempt: exactly 100 attempts fit. Dispatchers take leases of 32
+    // attempts, so the last ones are only let through once the unused leases are recalled.
+    StringBuilder steps = new StringBuilder();
+    for (int i = 0; i < 10; i++) {
+      steps.append(i == 0 ? "" : ", ").append("{'id': 's" + i + "', 'capability': 'metered'}");
+    }
+    String plan = "{'steps': [" + steps + "]}";
+    List<CompletableFuture<RunView>> runs = new java.util.ArrayList<>();
+    for (int r = 0; r < 10; r++) {
+      runs.add(CompletableFuture.supplyAsync(() -> run("leasing", plan)));
+    }
+    for (CompletableFuture<RunView> done : runs) {
+      RunView view = done.join();
+      assertThat(view.status())
+          .as(view.runId() + ": " + view.cause())
+          .isEqualTo(RunStatus.COMPLETED);
+    }
+    Await.until(
+        () ->
+            Await.result(lattice.client().tenantUsage(TenantId.of("leasing")))
+                .map(usage -> usage.used().tokens() == 10_000 && usage.reserved().none())
+                .orElse(false),
+        java.time.Duration.ofSeconds(10));
+    // Spent to the token: the next run is refused.
+    assertThatThrownBy(() -> run("leasing", plan)).isInstanceOf(TenantBudgetSpentException.class);
   }
 }
