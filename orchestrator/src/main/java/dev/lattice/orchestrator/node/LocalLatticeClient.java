@@ -43,12 +43,12 @@ import dev.lattice.protocol.api.SignalRequest;
 import dev.lattice.protocol.ids.AgentId;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.ids.TenantId;
-import dev.lattice.protocol.plan.ExecutionMode;
 import dev.lattice.protocol.run.RunEvent;
 import dev.lattice.protocol.run.RunFeed;
 import dev.lattice.protocol.run.RunStatus;
 import dev.lattice.protocol.run.RunView;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -94,6 +94,7 @@ final class LocalLatticeClient implements LatticeClient {
   private final ReadModels readModels;
   private final NodeReadiness readiness;
   private final ShardDistributions shards;
+  private final TenantAdmission admission;
 
   LocalLatticeClient(
       ActorSystem<?> system,
@@ -122,6 +123,15 @@ final class LocalLatticeClient implements LatticeClient {
     this.readModels = readModels;
     this.readiness = readiness;
     this.shards = shards;
+    this.admission =
+        new TenantAdmission(
+            policy,
+            tenant ->
+                sharding
+                    .entityRefFor(TenantLedger.ENTITY_TYPE_KEY, tenant.value())
+                    .ask(TenantLedger.GetUsage::new, askTimeout),
+            executor,
+            Clock.systemUTC());
   }
 
   @Override
@@ -138,7 +148,7 @@ final class LocalLatticeClient implements LatticeClient {
   @Override
   public CompletionStage<RunAccepted> execute(ExecuteRequest request, String idempotencyKey) {
     return plan(request)
-        .thenComposeAsync(planned -> checkTenantBudget(planned), executor)
+        .thenCompose(admission::admit)
         .thenComposeAsync(
             planned -> {
               RunId runId = runIdFor(planned, idempotencyKey);
@@ -162,35 +172,10 @@ final class LocalLatticeClient implements LatticeClient {
             executor);
   }
 
-  /**
-   * {@code planned}, unless its tenant has a budget and has spent it for the current period. A dry
-   * run spends nothing and is let through.
-   */
-  private CompletionStage<PlannedRun> checkTenantBudget(PlannedRun planned) {
-    if (planned.mode() == ExecutionMode.DRY_RUN) {
-      return CompletableFuture.completedFuture(planned);
-    }
-    return tenantUsage(planned.tenant())
-        .thenApplyAsync(
-            usage -> {
-              if (usage.isPresent() && usage.get().spent()) {
-                throw new TenantBudgetSpentException(usage.get());
-              }
-              return planned;
-            },
-            executor);
-  }
-
   /** The usage of {@code tenant} in its current budget period, if it has a budget. */
   @Override
   public CompletionStage<Optional<TenantUsage>> tenantUsage(TenantId tenant) {
-    if (policy.tenantBudget(tenant).isEmpty()) {
-      return CompletableFuture.completedFuture(Optional.empty());
-    }
-    return sharding
-        .entityRefFor(TenantLedger.ENTITY_TYPE_KEY, tenant.value())
-        .ask(TenantLedger.GetUsage::new, askTimeout)
-        .thenApplyAsync(Optional::of, executor);
+    return admission.usage(tenant);
   }
 
   /** A fresh id, or for an idempotency key the same id every time (per tenant). */

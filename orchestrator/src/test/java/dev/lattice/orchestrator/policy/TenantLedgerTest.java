@@ -36,7 +36,8 @@ class TenantLedgerTest {
           Duration.ofMinutes(5),
           3,
           Duration.ofMinutes(2),
-          new LeaseSettings(32, Duration.ofSeconds(1), Duration.ofSeconds(1), RECALL_TIMEOUT));
+          new LeaseSettings(32, Duration.ofSeconds(1), Duration.ofSeconds(1), RECALL_TIMEOUT),
+          Duration.ZERO);
 
   /** Where ledgers ask to be passivated. */
   private final TestProbe<ClusterSharding.ShardCommand> shard = testKit.createTestProbe();
