@@ -22,10 +22,6 @@ public record LeaseSettings(
   public static final LeaseSettings DEFAULT =
       new LeaseSettings(32, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1));
 
-  /** No leases: every attempt is reserved with its tenant's ledger. */
-  public static final LeaseSettings OFF =
-      new LeaseSettings(0, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1));
-
   static LeaseSettings create(Config lease) {
     return new LeaseSettings(
         lease.getInt("attempts"),

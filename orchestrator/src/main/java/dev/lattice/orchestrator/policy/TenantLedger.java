@@ -331,11 +331,16 @@ public final class TenantLedger
     if (leases.givenBack(giveBack.lessee(), giveBack.amount())) {
       context.unwatch(giveBack.lessee());
     }
-    return leases.recalling() || !leases.anyParked() ? Effect().noReply() : decideParked(state);
+    return decideParkedOnceRecalled(state);
   }
 
   private ReplyEffect<Event, State> onLesseeGone(State state, LesseeGone gone) {
     leases.gone(gone.lessee());
+    return decideParkedOnceRecalled(state);
+  }
+
+  /** Decides the parked reservations if the recall they wait for has all its answers. */
+  private ReplyEffect<Event, State> decideParkedOnceRecalled(State state) {
     return leases.recalling() || !leases.anyParked() ? Effect().noReply() : decideParked(state);
   }
 
