@@ -181,8 +181,10 @@ class AuditRouteTest extends JUnitRouteTest {
       assertThat(problem(get(key + "&limit=" + bad), 400, "invalid-request").get("field").asText())
           .isEqualTo("limit");
     }
-    assertThat(problem(get(key + "&after=abc"), 400, "invalid-request").get("field").asText())
-        .isEqualTo("after");
+    for (String bad : List.of("abc", "12.", ".3", "12.3.4", "-1", "1234567890123456789")) {
+      assertThat(problem(get(key + "&after=" + bad), 400, "invalid-request").get("field").asText())
+          .isEqualTo("after");
+    }
     problem(
         testRoute(route).run(HttpRequest.POST("/api/v1/runs/x/audit")), 405, "method-not-allowed");
   }

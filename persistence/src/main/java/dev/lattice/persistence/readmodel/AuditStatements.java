@@ -1,20 +1,24 @@
 package dev.lattice.persistence.readmodel;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.lattice.protocol.audit.AuditEntry;
-import dev.lattice.protocol.json.LatticeJson;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.sql.Types;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
-/** The audit trail's writes, run inside the journal's transaction by the journal DAO. */
+/**
+ * The audit trail's writes, run inside the journal's transaction by the journal DAO. A write stores
+ * one row per run and bus key, holding that run's entries from that dispatcher in order. A row
+ * costs H2 far more than its bytes do: one row per entry made the audit trail most of what a
+ * dispatcher's write cost, and a run's entries in one row cost a fifth of that
+ * (docs/benchmarks.md).
+ */
 public final class AuditStatements {
   private static final String INSERT =
-      "INSERT INTO \"lattice_audit\" (\"run_id\", \"bus_key\", \"at\", \"kind\", \"step_id\","
-          + " \"attempt\", \"agent_id\", \"detail\", \"data\") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      "INSERT INTO \"lattice_audit\" (\"run_id\", \"bus_key\", \"entries\") VALUES (?, ?, ?)";
 
   private AuditStatements() {}
 
@@ -24,37 +28,27 @@ public final class AuditStatements {
       return;
     }
     try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-      for (AuditEntry entry : entries) {
-        insert.setString(1, entry.runId().value());
-        insert.setString(2, entry.busKey());
-        insert.setTimestamp(3, Timestamp.from(entry.at()));
-        insert.setString(4, entry.kind().wire());
-        insert.setString(5, entry.stepId());
-        insert.setInt(6, entry.attempt());
-        nullable(insert, 7, entry.agentId());
-        nullable(insert, 8, entry.detail());
-        nullable(insert, 9, entry.data() == null ? null : json(entry));
+      for (List<AuditEntry> group : byRunAndBusKey(entries)) {
+        AuditEntry first = group.get(0);
+        insert.setString(1, first.runId().value());
+        insert.setString(2, first.busKey());
+        insert.setString(3, AuditGroupJson.write(group));
         insert.addBatch();
       }
       insert.executeBatch();
     }
   }
 
-  private static void nullable(PreparedStatement insert, int index, String value)
-      throws SQLException {
-    if (value == null) {
-      insert.setNull(index, Types.VARCHAR);
-    } else {
-      insert.setString(index, value);
+  /** {@code entries} grouped by run and bus key, groups in the order of their first entry. */
+  private static Iterable<List<AuditEntry>> byRunAndBusKey(List<AuditEntry> entries) {
+    Map<Group, List<AuditEntry>> groups = new LinkedHashMap<>();
+    for (AuditEntry entry : entries) {
+      groups
+          .computeIfAbsent(new Group(entry.runId().value(), entry.busKey()), g -> new ArrayList<>())
+          .add(entry);
     }
+    return groups.values();
   }
 
-  private static String json(AuditEntry entry) {
-    try {
-      return LatticeJson.mapper().writeValueAsString(entry.data());
-    } catch (JsonProcessingException e) {
-      // A JsonNode always writes; this would be a bug in Jackson.
-      throw new IllegalStateException("cannot write an audit entry's data as JSON", e);
-    }
-  }
+  private record Group(String runId, String busKey) {}
 }

@@ -1,13 +1,10 @@
 package dev.lattice.persistence.readmodel;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.lattice.protocol.api.AuditCursor;
 import dev.lattice.protocol.api.AuditPage;
 import dev.lattice.protocol.api.AuditQuery;
 import dev.lattice.protocol.audit.AuditEntry;
-import dev.lattice.protocol.audit.AuditKind;
 import dev.lattice.protocol.ids.RunId;
-import dev.lattice.protocol.json.LatticeJson;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,16 +15,16 @@ import javax.sql.DataSource;
 
 /**
  * Reads the audit trail ({@code lattice_audit}), which the journal DAO writes with the dispatchers'
- * events ({@link AuditStatements}): by run, or by bus key a page at a time, each in the order the
- * decisions were recorded. Every method blocks: call it from a dispatcher meant for blocking work.
+ * events ({@link AuditStatements}) a run's entries from one dispatcher write to a row: by run, or
+ * by bus key a page at a time, each in the order the decisions were recorded. Every method blocks:
+ * call it from a dispatcher meant for blocking work.
  */
 public final class JdbcAuditLog {
   private static final String COLUMNS =
-      "SELECT \"id\", \"run_id\", \"bus_key\", \"at\", \"kind\", \"step_id\", \"attempt\","
-          + " \"agent_id\", \"detail\", \"data\" FROM \"lattice_audit\"";
+      "SELECT \"id\", \"run_id\", \"bus_key\", \"entries\" FROM \"lattice_audit\"";
   private static final String BY_RUN = COLUMNS + " WHERE \"run_id\" = ? ORDER BY \"id\"";
   private static final String BY_BUS_KEY =
-      COLUMNS + " WHERE \"bus_key\" = ? AND \"id\" > ? ORDER BY \"id\" LIMIT ?";
+      COLUMNS + " WHERE \"bus_key\" = ? AND \"id\" >= ? ORDER BY \"id\" LIMIT ?";
 
   private final DataSource dataSource;
 
@@ -43,7 +40,7 @@ public final class JdbcAuditLog {
       List<AuditEntry> entries = new ArrayList<>();
       try (ResultSet rs = query.executeQuery()) {
         while (rs.next()) {
-          entries.add(entry(rs));
+          entries.addAll(entries(rs));
         }
       }
       return entries;
@@ -52,50 +49,40 @@ public final class JdbcAuditLog {
 
   /** A page of one dispatcher's decisions, oldest first, as {@code query} says. */
   public AuditPage byBusKey(AuditQuery query) throws SQLException {
+    AuditCursor after = query.cursor();
+    // The cursor's own row again when the last page ended inside it.
+    long fromRow = after.entriesRead() > 0 ? after.row() : after.row() + 1;
     try (Connection c = dataSource.getConnection();
         PreparedStatement statement = c.prepareStatement(BY_BUS_KEY)) {
       statement.setString(1, query.busKey().value());
-      statement.setLong(2, query.afterPosition());
-      // One row more than asked tells whether there is a next page.
-      statement.setInt(3, query.limit() + 1);
-      List<AuditEntry> entries = new ArrayList<>();
-      long lastId = 0;
-      boolean more = false;
+      statement.setLong(2, fromRow);
+      // Every row holds at least one entry, so besides the cursor's own row (which may have none
+      // left) limit + 1 rows hold the page and the entry more that tells whether there is a next.
+      statement.setInt(3, query.limit() + 2);
+      List<AuditEntry> page = new ArrayList<>();
+      AuditCursor next = null;
+      long lastRow = after.row();
       try (ResultSet rs = statement.executeQuery()) {
-        while (rs.next()) {
-          if (entries.size() == query.limit()) {
-            more = true;
-            break;
+        while (next == null && rs.next()) {
+          long row = rs.getLong(1);
+          List<AuditEntry> entries = entries(rs);
+          int skip = row == after.row() ? after.entriesRead() : 0;
+          for (int i = skip; i < entries.size(); i++) {
+            if (page.size() == query.limit()) {
+              // An entry beyond the page: the page ends before it.
+              next = i == 0 ? new AuditCursor(lastRow, 0) : new AuditCursor(row, i);
+              break;
+            }
+            page.add(entries.get(i));
           }
-          entries.add(entry(rs));
-          lastId = rs.getLong(1);
+          lastRow = row;
         }
       }
-      return new AuditPage(entries, more ? Long.toString(lastId) : null);
+      return new AuditPage(page, next == null ? null : next.text());
     }
   }
 
-  private static AuditEntry entry(ResultSet rs) throws SQLException {
-    return new AuditEntry(
-        rs.getTimestamp(4).toInstant(),
-        rs.getString(3),
-        AuditKind.fromWire(rs.getString(5)),
-        RunId.of(rs.getString(2)),
-        rs.getString(6),
-        rs.getInt(7),
-        rs.getString(8),
-        rs.getString(9),
-        json(rs.getString(10)));
-  }
-
-  private static JsonNode json(String text) throws SQLException {
-    if (text == null) {
-      return null;
-    }
-    try {
-      return LatticeJson.mapper().readTree(text);
-    } catch (JsonProcessingException e) {
-      throw new SQLException("an audit entry's data is not JSON: " + e.getOriginalMessage(), e);
-    }
+  private static List<AuditEntry> entries(ResultSet rs) throws SQLException {
+    return AuditGroupJson.read(RunId.of(rs.getString(2)), rs.getString(3), rs.getString(4));
   }
 }

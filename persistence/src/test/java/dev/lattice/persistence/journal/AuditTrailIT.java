@@ -20,6 +20,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -34,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The audit trail through the real journal on an H2 file (on PostgreSQL in {@link
  * AuditTrailPostgresIT}): the entries of an audited event are written in the event's own
- * transaction, and read back by run and by bus key in order.
+ * transaction, a row per run and bus key, and read back by run and by bus key in order.
  */
 class AuditTrailIT {
   private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(10);
@@ -97,7 +98,9 @@ class AuditTrailIT {
     record(recorder, List.of());
 
     assertThat(count("SELECT COUNT(*) FROM \"event_journal\"")).isEqualTo(3);
-    assertThat(count("SELECT COUNT(*) FROM \"lattice_audit\"")).isEqualTo(5);
+    // One row per run and bus key of each event: FIRST's two entries of the first, then FIRST
+    // on ECHO, FIRST on SHELL and SECOND on ECHO.
+    assertThat(count("SELECT COUNT(*) FROM \"lattice_audit\"")).isEqualTo(4);
     assertThat(auditLog.byRun(FIRST)).containsExactly(enqueued, reserved, dispatched, denied);
     assertThat(auditLog.byRun(SECOND)).containsExactly(otherRun);
     assertThat(auditLog.byRun(RunId.of("no-such-run"))).isEmpty();
@@ -113,18 +116,50 @@ class AuditTrailIT {
   }
 
   @Test
+  void aPageOfABusKeyCanEndInsideARowAndTheNextStartsWhereItEnded() throws SQLException {
+    ActorRef<AuditedRecorder.Record> recorder = testKit.spawn(AuditedRecorder.create("d3"));
+    List<AuditEntry> first = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      first.add(entry(AuditKind.ENQUEUED, FIRST, ECHO, "s" + i, null, null));
+    }
+    AuditEntry second = entry(AuditKind.ENQUEUED, SECOND, ECHO, "x", null, null);
+    record(recorder, first);
+    record(recorder, List.of(second));
+
+    List<AuditEntry> read = new ArrayList<>();
+    List<String> cursors = new ArrayList<>();
+    String after = null;
+    do {
+      AuditPage page = auditLog.byBusKey(new AuditQuery(ECHO, after, 2));
+      read.addAll(page.entries());
+      after = page.next();
+      cursors.add(after);
+    } while (after != null);
+
+    List<AuditEntry> all = new ArrayList<>(first);
+    all.add(second);
+    assertThat(read).containsExactlyElementsOf(all);
+    // Pages of 2 over rows of 5 and 1 entries: inside the first row twice, then at its end.
+    assertThat(cursors).hasSize(3);
+    assertThat(cursors.get(0)).endsWith(".2");
+    assertThat(cursors.get(1)).endsWith(".4");
+    assertThat(cursors.get(2)).isNull();
+    assertThat(auditLog.byBusKey(new AuditQuery(ECHO, null, 5)).next()).doesNotContain(".");
+  }
+
+  @Test
   void anAuditEntryThatCannotBeWrittenFailsItsEventsWriteAndNothingOfItIsStored() throws Exception {
     ActorRef<AuditedRecorder.Record> recorder = testKit.spawn(AuditedRecorder.create("d2"));
     record(recorder, List.of(entry(AuditKind.ENQUEUED, FIRST, ECHO, "a", null, null)));
 
-    // Longer than the step id column: the audit insert fails, and with it the event's write.
-    String tooLong = "s".repeat(300);
+    // Longer than the bus key column: the audit insert fails, and with it the event's write.
+    String tooLong = "k".repeat(300);
     TestProbe<StatusReply<Done>> probe = testKit.createTestProbe();
     recorder.tell(
         new AuditedRecorder.Record(
             List.of(
                 entry(AuditKind.DISPATCHED, SECOND, ECHO, "b", "local.echo", null),
-                entry(AuditKind.ENQUEUED, SECOND, ECHO, tooLong, null, null)),
+                new AuditEntry(AT, tooLong, AuditKind.ENQUEUED, SECOND, "c", 1, null, null, null)),
             probe.ref()));
     probe.expectTerminated(recorder, WRITE_TIMEOUT);
 

@@ -18,14 +18,13 @@ public record AuditQuery(BusKey busKey, String after, int limit) {
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be at least 1, was " + limit);
     }
-    if (after != null && !after.matches("\\d{1,18}")) {
-      throw new IllegalArgumentException(
-          "after must be the 'next' cursor of a previous page, was '" + after + "'");
+    if (after != null) {
+      AuditCursor.parse(after);
     }
   }
 
-  /** The position after which the page starts (0 for the first page). */
-  public long afterPosition() {
-    return after == null ? 0 : Long.parseLong(after);
+  /** Where the page starts: after {@link #after()}, or at the first entry. */
+  public AuditCursor cursor() {
+    return after == null ? AuditCursor.START : AuditCursor.parse(after);
   }
 }
