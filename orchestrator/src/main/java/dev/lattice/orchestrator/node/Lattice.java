@@ -123,10 +123,16 @@ public final class Lattice implements AutoCloseable {
   @Override
   public void close() {
     system.terminate();
+    awaitStopped(stopped, settings.startTimeout());
+  }
+
+  /**
+   * Waits for {@code stopped}: not only the actors, the last database connections close after them,
+   * and a caller may delete the data directory as soon as the node is closed.
+   */
+  private static void awaitStopped(CompletableFuture<Void> stopped, Duration timeout) {
     try {
-      // Not only the actors: the last database connections close after them, and a caller may
-      // delete the data directory as soon as this returns.
-      stopped.get(settings.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      stopped.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException e) {
@@ -224,20 +230,28 @@ public final class Lattice implements AutoCloseable {
           new ReadModelDatabase(persistence.database(), persistence.readModelPoolSize());
       JournalProbe journalProbe =
           new JournalProbe(persistence.database(), clusterSettings.journalTimeout());
-      ActorSystem<Void> system =
-          ActorSystem.create(
-              Guardian.create(
-                  settings,
-                  runSettings,
-                  retentionSettings,
-                  DispatchSettings.create(resolved),
-                  workerSettings,
-                  readModels,
-                  allActions,
-                  clock,
-                  started),
-              "lattice",
-              resolved);
+      ActorSystem<Void> system;
+      try {
+        system =
+            ActorSystem.create(
+                Guardian.create(
+                    settings,
+                    runSettings,
+                    retentionSettings,
+                    DispatchSettings.create(resolved),
+                    workerSettings,
+                    readModels,
+                    allActions,
+                    clock,
+                    started),
+                "lattice",
+                resolved);
+      } catch (RuntimeException e) {
+        // No actor system (its remoting port is taken, say): nothing else closes the pools.
+        readModels.close();
+        journalProbe.close();
+        throw e;
+      }
       // The read models' pool and the journal probe's close after the actors that use them.
       CompletableFuture<Void> stopped =
           system
@@ -282,7 +296,14 @@ public final class Lattice implements AutoCloseable {
                     system, Guardian.SHARDED_TYPES, clusterSettings.shardStatsTimeout()));
         return new Lattice(system, client, settings, persistence.database(), stopped);
       } catch (RuntimeException e) {
+        // A node that did not start leaves nothing open: its caller may retry on the same data
+        // directory, or delete it, as soon as this throws.
         system.terminate();
+        try {
+          awaitStopped(stopped, settings.startTimeout());
+        } catch (RuntimeException stopFailure) {
+          e.addSuppressed(stopFailure);
+        }
         throw e;
       }
     }

@@ -86,12 +86,24 @@ class ClusterBootstrapIT {
   @Test
   @Timeout(60)
   void aNodeWhoseManagementPortIsTakenDoesNotStartAndSaysWhy() throws Exception {
+    long poolThreadsBefore = databasePoolThreads();
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       int port = taken.getLocalPort();
       assertThatThrownBy(() -> node("a", port, discovery(port, FreePorts.next())))
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("Pekko Management could not start");
     }
+    // The failed start closed its database pools before it threw: nothing of it still holds the
+    // data directory, which JUnit deletes next.
+    assertThat(databasePoolThreads()).isEqualTo(poolThreadsBefore);
+  }
+
+  /** Threads of the node's own database pools (HikariCP names them after their pool). */
+  private static long databasePoolThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .map(Thread::getName)
+        .filter(n -> n.startsWith("lattice-read-models") || n.startsWith("lattice-journal-probe"))
+        .count();
   }
 
   private Lattice node(String name, int managementPort, Config discovery) {
