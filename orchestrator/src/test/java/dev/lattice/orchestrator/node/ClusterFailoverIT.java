@@ -124,11 +124,16 @@ class ClusterFailoverIT {
 
   private LocalCluster threeNodes() throws IOException {
     LocalCluster cluster = LocalCluster.startSeed(directory);
-    cluster.join("b", "orchestrator,worker");
-    cluster.join("c", "orchestrator,worker");
-    cluster.awaitUp("b");
-    cluster.awaitUp("c");
-    return cluster;
+    try {
+      cluster.join("b", "orchestrator,worker");
+      cluster.join("c", "orchestrator,worker");
+      cluster.awaitUp("b");
+      cluster.awaitUp("c");
+      return cluster;
+    } catch (IOException | RuntimeException | Error e) {
+      cluster.closeAfter(e);
+      throw e;
+    }
   }
 
   /** A stop of a member, run while the load goes on. */

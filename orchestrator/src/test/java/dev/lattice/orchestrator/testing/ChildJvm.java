@@ -15,7 +15,8 @@ import java.util.function.Predicate;
 
 /**
  * A JVM started by a test with the test's own classpath, whose output lines the test can wait for.
- * Always stopped: {@link #close()} kills it if it is still running.
+ * Always stopped: {@link #close()} kills it if it is still running, and the test JVM kills it as it
+ * exits if nothing closed it.
  */
 public final class ChildJvm implements AutoCloseable {
   private final Process process;
@@ -57,6 +58,9 @@ public final class ChildJvm implements AutoCloseable {
         new ProcessBuilder(command)
             .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();
+    // The last safety net: a child a failed test never reached to close dies with the test JVM
+    // instead of running on, orphaned, with its ports and data directory.
+    Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "child-jvm-reaper"));
     return new ChildJvm(process);
   }
 

@@ -48,12 +48,32 @@ public final class LocalCluster implements AutoCloseable {
   /** Starts the seed (both roles, hosting the journal) and waits until it is up. */
   public static LocalCluster startSeed(Path directory) throws IOException {
     LocalCluster cluster = new LocalCluster(directory, FreePorts.next(), FreePorts.next());
-    cluster.launch(
-        "seed",
-        cluster.seedPort,
-        List.of("seed", "--journal-server", Integer.toString(cluster.journalPort)));
-    cluster.awaitUp("seed");
-    return cluster;
+    try {
+      cluster.launch(
+          "seed",
+          cluster.seedPort,
+          List.of("seed", "--journal-server", Integer.toString(cluster.journalPort)));
+      cluster.awaitUp("seed");
+      return cluster;
+    } catch (IOException | RuntimeException | Error e) {
+      cluster.closeAfter(e);
+      throw e;
+    }
+  }
+
+  /**
+   * Stops every node after {@code failure} kept the cluster from its caller, who therefore cannot
+   * close it; what goes wrong while stopping is added to {@code failure}.
+   */
+  public void closeAfter(Throwable failure) {
+    try {
+      close();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      failure.addSuppressed(e);
+    } catch (RuntimeException | Error e) {
+      failure.addSuppressed(e);
+    }
   }
 
   /** Starts a member named {@code name} with {@code roles} joining the seed (not waiting). */
