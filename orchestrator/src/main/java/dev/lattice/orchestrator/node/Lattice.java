@@ -230,6 +230,13 @@ public final class Lattice implements AutoCloseable {
           new ReadModelDatabase(persistence.database(), persistence.readModelPoolSize());
       JournalProbe journalProbe =
           new JournalProbe(persistence.database(), clusterSettings.journalTimeout());
+      // The node's own pools, closed after the actors that use them (or at once if there are
+      // none).
+      Runnable closePools =
+          () -> {
+            readModels.close();
+            journalProbe.close();
+          };
       ActorSystem<Void> system;
       try {
         system =
@@ -248,20 +255,11 @@ public final class Lattice implements AutoCloseable {
                 resolved);
       } catch (RuntimeException e) {
         // No actor system (its remoting port is taken, say): nothing else closes the pools.
-        readModels.close();
-        journalProbe.close();
+        closePools.run();
         throw e;
       }
-      // The read models' pool and the journal probe's close after the actors that use them.
       CompletableFuture<Void> stopped =
-          system
-              .getWhenTerminated()
-              .thenRun(
-                  () -> {
-                    readModels.close();
-                    journalProbe.close();
-                  })
-              .toCompletableFuture();
+          system.getWhenTerminated().thenRun(closePools).toCompletableFuture();
       try {
         Instant deadline = Instant.now().plus(settings.startTimeout());
         Guardian.Started refs = await(started, deadline);

@@ -22,9 +22,14 @@ public final class ChildJvm implements AutoCloseable {
   private final Process process;
   private final List<String> lines = new CopyOnWriteArrayList<>();
   private final Thread reader;
+  private final Thread reaper;
 
   private ChildJvm(Process process) {
     this.process = process;
+    // The last safety net: a child a failed test never reached to close dies with the test JVM
+    // instead of running on, orphaned, with its ports and data directory.
+    this.reaper = new Thread(process::destroyForcibly, "child-jvm-reaper");
+    Runtime.getRuntime().addShutdownHook(reaper);
     this.reader =
         new Thread(
             () -> {
@@ -58,9 +63,6 @@ public final class ChildJvm implements AutoCloseable {
         new ProcessBuilder(command)
             .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();
-    // The last safety net: a child a failed test never reached to close dies with the test JVM
-    // instead of running on, orphaned, with its ports and data directory.
-    Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "child-jvm-reaper"));
     return new ChildJvm(process);
   }
 
@@ -147,6 +149,11 @@ public final class ChildJvm implements AutoCloseable {
   public void close() throws InterruptedException {
     if (process.isAlive()) {
       kill();
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(reaper);
+    } catch (IllegalStateException shuttingDown) {
+      // The test JVM is exiting: the hook runs anyway, on a process already gone.
     }
   }
 }
