@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -24,20 +23,37 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Input: {@code {"command": ["mvn", "-q", "test"], "workdir": "module", "env": {"K": "V"},
  * "failOnNonZeroExit": true}}. Only {@code command} is required; its first element must be one of
- * the configured allowed command names (no paths). {@code workdir} is resolved inside the
- * configured working directory and may not leave it. Output: {@code {"exitCode", "stdout",
- * "stderr", "durationMs", "truncated"}}, each stream cut to the configured size. A command still
- * running at the assignment's deadline is killed and the attempt fails with {@code timeout}.
+ * the configured allowed program names ({@link ProgramAllowList}). {@code workdir}, every other
+ * element of {@code command} and every {@code env} value that names a path must stay inside the
+ * configured working directory once symbolic links are followed ({@link PathGuard}). The program
+ * starts from a clean environment: the configured pass-through variables of the node and the step's
+ * allowed {@code env} entries ({@link EnvironmentPolicy}), never the node's secrets. Output: {@code
+ * {"exitCode", "stdout", "stderr", "durationMs", "truncated"}}, each stream cut to the configured
+ * size. A command still running at the assignment's deadline is killed and the attempt fails with
+ * {@code timeout}.
  */
 public final class ShellAction implements AgentAction {
-  private final Set<String> allowedCommands;
-  private final Path workingDirectory;
+  private final ProgramAllowList programs;
+  private final PathGuard paths;
+  private final EnvironmentPolicy environment;
+  private final Map<String, String> nodeEnvironment;
   private final int maxOutputBytes;
 
-  public ShellAction(Set<String> allowedCommands, Path workingDirectory, int maxOutputBytes) {
-    this.allowedCommands = Set.copyOf(allowedCommands);
-    this.workingDirectory = workingDirectory.toAbsolutePath().normalize();
-    this.maxOutputBytes = maxOutputBytes;
+  /**
+   * @throws IllegalArgumentException if the settings allow a launcher program or a variable that is
+   *     never allowed
+   */
+  public ShellAction(ShellSettings settings) {
+    this(settings, System.getenv());
+  }
+
+  /** With {@code nodeEnvironment} standing for the node's environment variables. */
+  ShellAction(ShellSettings settings, Map<String, String> nodeEnvironment) {
+    this.programs = new ProgramAllowList(settings.allowedCommands());
+    this.paths = new PathGuard(settings.workingDirectory());
+    this.environment = new EnvironmentPolicy(settings.passEnvironment(), settings.allowedEnv());
+    this.nodeEnvironment = Map.copyOf(nodeEnvironment);
+    this.maxOutputBytes = settings.maxOutputBytes();
   }
 
   @Override
@@ -50,7 +66,14 @@ public final class ShellAction implements AgentAction {
     List<String> command = command(input);
     // The command is a tool: the tenant's and the capability's tool allow-lists apply as well.
     context.useTool(request, command.get(0));
-    Path directory = directory(input);
+    Path root = paths.root();
+    Path directory = paths.directory(root, text(input, "workdir"));
+    for (int i = 1; i < command.size(); i++) {
+      paths.checkArgument(root, directory, "input.command[" + i + "]", command.get(i));
+    }
+    Map<String, String> childEnvironment =
+        environment.childEnvironment(nodeEnvironment, input.get("env"));
+    checkStepEnvironment(input.get("env"), root, directory);
     boolean failOnNonZeroExit =
         !input.has("failOnNonZeroExit") || input.get("failOnNonZeroExit").asBoolean();
     Path stdout = null;
@@ -64,7 +87,9 @@ public final class ShellAction implements AgentAction {
               .redirectInput(ProcessBuilder.Redirect.from(nullDevice()))
               .redirectOutput(stdout.toFile())
               .redirectError(stderr.toFile());
-      environment(input, builder.environment());
+      // A clean environment: the node's own variables (a journal password, API keys) stay out.
+      builder.environment().clear();
+      builder.environment().putAll(childEnvironment);
       Instant started = Instant.now();
       Process process = builder.start();
       long waitMs = Math.max(1, Duration.between(started, request.deadline()).toMillis());
@@ -113,44 +138,31 @@ public final class ShellAction implements AgentAction {
       }
       command.add(part.asText());
     }
-    String program = command.get(0);
-    if (program.contains("/") || program.contains("\\") || !allowedCommands.contains(program)) {
-      throw new ActionException(
-          ErrorClass.POLICY_DENIED,
-          "command '"
-              + program
-              + "' is not in lattice.worker.shell.allowed-commands "
-              + allowedCommands.stream().sorted().toList());
-    }
+    programs.check(command.get(0));
     return command;
   }
 
-  private Path directory(JsonNode input) {
-    JsonNode node = input.get("workdir");
-    if (node == null || node.isNull()) {
-      return workingDirectory;
-    }
-    Path resolved = workingDirectory.resolve(node.asText()).normalize();
-    if (!resolved.startsWith(workingDirectory) || !Files.isDirectory(resolved)) {
-      throw new ActionException(
-          ErrorClass.INVALID_INPUT,
-          "input.workdir must be an existing directory inside " + workingDirectory);
-    }
-    return resolved;
-  }
-
-  private static void environment(JsonNode input, Map<String, String> environment) {
-    JsonNode env = input.get("env");
-    if (env == null || env.isNull()) {
+  /** A variable's value reaches the program like an argument, and may name a path like one. */
+  private void checkStepEnvironment(JsonNode env, Path root, Path directory) {
+    if (env == null || !env.isObject()) {
       return;
-    }
-    if (!env.isObject()) {
-      throw new ActionException(ErrorClass.INVALID_INPUT, "input.env must be an object");
     }
     for (Iterator<Map.Entry<String, JsonNode>> it = env.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> entry = it.next();
-      environment.put(entry.getKey(), entry.getValue().asText());
+      paths.checkArgument(
+          root, directory, "input.env." + entry.getKey(), entry.getValue().asText());
     }
+  }
+
+  private static String text(JsonNode input, String field) {
+    JsonNode node = input.get(field);
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (!node.isTextual()) {
+      throw new ActionException(ErrorClass.INVALID_INPUT, "input." + field + " must be a string");
+    }
+    return node.asText();
   }
 
   private record Output(String text, boolean truncated) {}

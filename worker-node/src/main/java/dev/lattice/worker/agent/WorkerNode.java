@@ -26,14 +26,7 @@ public final class WorkerNode {
 
   /** The built-in actions by name, configured from {@code settings}. */
   public static Map<String, AgentAction> builtInActions(WorkerSettings settings) {
-    return Map.of(
-        "echo",
-        new EchoAction(),
-        "shell",
-        new ShellAction(
-            settings.shellAllowedCommands(),
-            settings.shellWorkingDirectory(),
-            settings.shellMaxOutputBytes()));
+    return Map.of("echo", new EchoAction(), "shell", new ShellAction(settings.shell()));
   }
 
   /**

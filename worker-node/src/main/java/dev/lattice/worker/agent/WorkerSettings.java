@@ -1,9 +1,8 @@
 package dev.lattice.worker.agent;
 
 import com.typesafe.config.Config;
-import java.nio.file.Path;
+import dev.lattice.worker.action.ShellSettings;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The {@code lattice.worker} settings.
@@ -13,9 +12,7 @@ import java.util.Set;
  * @param resultRetention results each agent keeps for answering repeated assignments
  * @param snapshotEvery an agent snapshots its state after this many events
  * @param actionDispatcher the dispatcher actions run on
- * @param shellAllowedCommands program names the shell action may run
- * @param shellWorkingDirectory the directory shell commands run in (and may not leave)
- * @param shellMaxOutputBytes how much of each output stream a shell result keeps
+ * @param shell the settings of the built-in shell action
  * @param recordDelay how long a result may wait to be recorded with later ones
  * @param recordBatch results that are recorded at once without waiting
  * @param heartbeatsPerTimeout heartbeats passed on to the run per heartbeat timeout, at most
@@ -29,9 +26,7 @@ public record WorkerSettings(
     int resultRetention,
     int snapshotEvery,
     String actionDispatcher,
-    Set<String> shellAllowedCommands,
-    Path shellWorkingDirectory,
-    int shellMaxOutputBytes,
+    ShellSettings shell,
     java.time.Duration recordDelay,
     int recordBatch,
     int heartbeatsPerTimeout,
@@ -47,9 +42,7 @@ public record WorkerSettings(
         c.getInt("result-retention"),
         c.getInt("snapshot-every"),
         "lattice.worker.action-dispatcher",
-        Set.copyOf(c.getStringList("shell.allowed-commands")),
-        Path.of(c.getString("shell.working-directory")),
-        c.getInt("shell.max-output-bytes"),
+        ShellSettings.create(c.getConfig("shell")),
         c.getDuration("record-delay"),
         c.getInt("record-batch"),
         c.getInt("heartbeats-per-timeout"),
@@ -68,9 +61,7 @@ public record WorkerSettings(
         resultRetention,
         snapshotEvery,
         actionDispatcher,
-        shellAllowedCommands,
-        shellWorkingDirectory,
-        shellMaxOutputBytes,
+        shell,
         recordDelay,
         recordBatch,
         heartbeatsPerTimeout,

@@ -9,28 +9,54 @@ import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.ids.AgentId;
 import dev.lattice.protocol.json.LatticeJson;
 import dev.lattice.protocol.plan.Budget;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ShellActionTest {
-  @TempDir Path workdir;
+  private static final int CUT_OUTPUT_BYTES = 16;
+  private static final int AMPLE_OUTPUT_BYTES = 65536;
+
+  @TempDir Path siblings;
+  private Path workdir;
+  private static final Set<String> PASSED = Set.of("PATH", "LANG", "LC_ALL", "TZ");
+
+  private int maxOutputBytes = AMPLE_OUTPUT_BYTES;
+  private Map<String, String> nodeEnvironment = System.getenv();
 
   private final ActionContext context =
       new ActionContext(
           AgentId.of("t.shell"), Executors.newCachedThreadPool(), LatticeJson.mapper());
+
+  @BeforeEach
+  void createWorkingDirectory() throws Exception {
+    workdir = Files.createDirectories(siblings.resolve("work"));
+  }
 
   private JsonNode run(String inputJson, long ttlMs) {
     return run(inputJson, ttlMs, List.of());
   }
 
   private JsonNode run(String inputJson, long ttlMs, List<AllowList> tools) {
-    ShellAction shell = new ShellAction(Set.of("echo", "false", "sleep", "ls"), workdir, 16);
+    ShellAction shell =
+        new ShellAction(
+            new ShellSettings(
+                Set.of("echo", "false", "sleep", "ls", "cat", "printenv"),
+                workdir,
+                maxOutputBytes,
+                PASSED,
+                Set.of("GREETING", "CONFIG")),
+            nodeEnvironment);
     try {
       JsonNode input = LatticeJson.mapper().readTree(inputJson.replace('\'', '"'));
       ActionRequest request =
@@ -70,8 +96,9 @@ class ShellActionTest {
 
   @Test
   void cutsLongOutput() {
+    maxOutputBytes = CUT_OUTPUT_BYTES;
     JsonNode out = run("{'command': ['echo', 'a line much longer than sixteen bytes']}", 5000);
-    assertThat(out.get("stdout").asText()).hasSize(16);
+    assertThat(out.get("stdout").asText()).hasSize(CUT_OUTPUT_BYTES);
     assertThat(out.get("truncated").asBoolean()).isTrue();
   }
 
@@ -113,8 +140,136 @@ class ShellActionTest {
   @Test
   void keepsTheWorkingDirectoryInsideItsRoot() {
     ActionException e = failure(() -> run("{'command': ['ls'], 'workdir': '../..'}", 5000));
-    assertThat(e.errorClass()).isEqualTo(ErrorClass.INVALID_INPUT);
+    assertThat(e.errorClass()).isEqualTo(ErrorClass.POLICY_DENIED);
+    assertThat(e.getMessage()).contains("input.workdir '../..'");
+    ActionException missing = failure(() -> run("{'command': ['ls'], 'workdir': 'nope'}", 5000));
+    assertThat(missing.errorClass()).isEqualTo(ErrorClass.INVALID_INPUT);
     assertThatThrownBy(() -> run("{'command': 'ls'}", 5000))
         .hasCauseInstanceOf(ActionException.class);
+  }
+
+  @Test
+  void refusesAnAbsolutePathOutsideTheWorkingDirectory() {
+    ActionException e = failure(() -> run("{'command': ['cat', '/etc/hostname']}", 5000));
+    assertThat(e.errorClass()).isEqualTo(ErrorClass.POLICY_DENIED);
+    assertThat(e.getMessage()).contains("'/etc/hostname'");
+    ActionException environ =
+        failure(() -> run("{'command': ['cat', '/proc/self/environ']}", 5000));
+    assertThat(environ.errorClass()).isEqualTo(ErrorClass.POLICY_DENIED);
+  }
+
+  @Test
+  void refusesAPathInAnOptionValue() {
+    ActionException e = failure(() -> run("{'command': ['ls', '--hide=/etc/hostname']}", 5000));
+    assertThat(e.errorClass()).isEqualTo(ErrorClass.POLICY_DENIED);
+    assertThat(e.getMessage()).contains("'--hide=/etc/hostname'");
+  }
+
+  @Test
+  void readsAFileInsideTheWorkingDirectory() throws Exception {
+    Files.createDirectories(workdir.resolve("sub"));
+    Files.writeString(workdir.resolve("sub/notes.txt"), "inside");
+    JsonNode out = run("{'command': ['cat', 'sub/notes.txt']}", 5000);
+    assertThat(out.get("stdout").asText()).isEqualTo("inside");
+    JsonNode dotted =
+        run("{'command': ['cat', './sub/../sub/notes.txt'], 'workdir': 'sub/..'}", 5000);
+    assertThat(dotted.get("stdout").asText()).isEqualTo("inside");
+  }
+
+  @Test
+  void refusesAParentPathArgument() {
+    ActionException e = failure(() -> run("{'command': ['ls', '../..']}", 5000));
+    assertThat(e.errorClass()).isEqualTo(ErrorClass.POLICY_DENIED);
+    assertThat(e.getMessage()).contains("'../..'");
+  }
+
+  @Test
+  void refusesASymbolicLinkArgumentThatLeavesTheWorkingDirectory() throws Exception {
+    Path outside = outside();
+    Files.createSymbolicLink(workdir.resolve("out"), outside);
+    Files.createSymbolicLink(workdir.resolve("secret"), outside.resolve("secret.txt"));
+    // A dangling link would let a program create a file outside.
+    Files.createSymbolicLink(workdir.resolve("dangling"), outside.resolve("new.txt"));
+    for (String argument : List.of("secret", "out/secret.txt", "out", "dangling", "./out/..")) {
+      ActionException e = failure(() -> run("{'command': ['cat', '" + argument + "']}", 5000));
+      assertThat(e.errorClass()).as(argument).isEqualTo(ErrorClass.POLICY_DENIED);
+      assertThat(e.getMessage()).as(argument).contains("'" + argument + "'");
+    }
+  }
+
+  @Test
+  void refusesAWorkdirThroughASymbolicLinkThatLeavesTheWorkingDirectory() throws Exception {
+    Files.createSymbolicLink(workdir.resolve("out"), outside());
+    ActionException e = failure(() -> run("{'command': ['ls'], 'workdir': 'out'}", 5000));
+    assertThat(e.errorClass()).isEqualTo(ErrorClass.POLICY_DENIED);
+    assertThat(e.getMessage()).contains("input.workdir 'out'");
+  }
+
+  /** A directory beside the working directory, holding a file the steps must not read. */
+  private Path outside() throws Exception {
+    Path outside = Files.createDirectories(siblings.resolve("outside"));
+    Files.writeString(outside.resolve("secret.txt"), "secret");
+    return outside;
+  }
+
+  @Test
+  void followsASymbolicLinkThatStaysInside() throws Exception {
+    Files.createDirectories(workdir.resolve("real"));
+    Files.writeString(workdir.resolve("real/f.txt"), "linked");
+    Files.createSymbolicLink(workdir.resolve("alias"), workdir.resolve("real"));
+    JsonNode out = run("{'command': ['cat', 'f.txt'], 'workdir': 'alias'}", 5000);
+    assertThat(out.get("stdout").asText()).isEqualTo("linked");
+  }
+
+  @Test
+  void refusesALoaderVariableInTheStepsEnvironment() {
+    ActionException e =
+        failure(() -> run("{'command': ['echo'], 'env': {'LD_PRELOAD': 'libevil.so'}}", 5000));
+    assertThat(e.errorClass()).isEqualTo(ErrorClass.POLICY_DENIED);
+    assertThat(e.getMessage()).contains("LD_PRELOAD");
+  }
+
+  @Test
+  void theChildGetsOnlyAllowListedVariablesOfTheNode() {
+    Set<String> others = new HashSet<>(System.getenv().keySet());
+    others.removeAll(PASSED);
+    // The test JVM inherits its builder's environment (HOME at least), which stands for the node's.
+    assertThat(others).isNotEmpty();
+    JsonNode out = run("{'command': ['printenv']}", 5000);
+    Set<String> names =
+        out.get("stdout")
+            .asText()
+            .lines()
+            .map(l -> l.substring(0, l.indexOf('=')))
+            .collect(Collectors.toSet());
+    assertThat(names).isSubsetOf(PASSED).doesNotContainAnyElementsOf(others).contains("PATH");
+  }
+
+  @Test
+  void aSecretInTheNodesEnvironmentDoesNotReachTheChild() {
+    nodeEnvironment =
+        Map.of("PATH", System.getenv("PATH"), "LATTICE_JOURNAL_PASSWORD", "hunter2-secret");
+    JsonNode out = run("{'command': ['printenv'], 'env': {'GREETING': 'hi'}}", 5000);
+    assertThat(out.get("stdout").asText())
+        .doesNotContain("hunter2-secret")
+        .doesNotContain("LATTICE_JOURNAL_PASSWORD")
+        .contains("GREETING=hi\n")
+        .contains("PATH=" + System.getenv("PATH") + "\n");
+  }
+
+  @Test
+  void refusesAStepVariableOffTheAllowList() {
+    ActionException e =
+        failure(() -> run("{'command': ['printenv'], 'env': {'SECRET_KEY': 'x'}}", 5000));
+    assertThat(e.errorClass()).isEqualTo(ErrorClass.POLICY_DENIED);
+    assertThat(e.getMessage()).contains("SECRET_KEY").contains("lattice.worker.shell.allowed-env");
+  }
+
+  @Test
+  void refusesAPathOutsideInAStepVariable() {
+    ActionException e =
+        failure(() -> run("{'command': ['printenv'], 'env': {'CONFIG': '/etc/hostname'}}", 5000));
+    assertThat(e.errorClass()).isEqualTo(ErrorClass.POLICY_DENIED);
+    assertThat(e.getMessage()).contains("input.env.CONFIG '/etc/hostname'");
   }
 }

@@ -17,6 +17,7 @@ import dev.lattice.protocol.plan.Budget;
 import dev.lattice.worker.action.ActionException;
 import dev.lattice.worker.action.ActionResult;
 import dev.lattice.worker.action.AgentAction;
+import dev.lattice.worker.action.ShellSettings;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -51,9 +52,7 @@ class WorkerAgentTest {
         100,
         1000,
         "lattice.worker.action-dispatcher",
-        Set.of(),
-        Path.of("."),
-        1024,
+        new ShellSettings(Set.of(), Path.of("."), 1024, Set.of(), Set.of()),
         Duration.ofMillis(10),
         100,
         4,
