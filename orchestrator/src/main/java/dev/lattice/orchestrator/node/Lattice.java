@@ -222,7 +222,8 @@ public final class Lattice implements AutoCloseable {
               new PlanValidator(
                   settings.maxSteps(),
                   EnumSet.of(StepKind.AGENT, StepKind.TRANSFORM, StepKind.GATE, StepKind.WAIT)),
-              runSettings.defaultRetry());
+              runSettings.defaultRetry(),
+              runSettings.payloadLimits());
 
       CompletableFuture<Guardian.Started> started = new CompletableFuture<>();
       ClusterSettings clusterSettings = ClusterSettings.create(resolved);

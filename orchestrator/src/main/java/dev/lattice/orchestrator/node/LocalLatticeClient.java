@@ -43,6 +43,7 @@ import dev.lattice.protocol.api.SignalRequest;
 import dev.lattice.protocol.ids.AgentId;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.ids.TenantId;
+import dev.lattice.protocol.json.PayloadLimits;
 import dev.lattice.protocol.run.RunEvent;
 import dev.lattice.protocol.run.RunFeed;
 import dev.lattice.protocol.run.RunStatus;
@@ -87,6 +88,7 @@ final class LocalLatticeClient implements LatticeClient {
   private final JournalReader reader;
   private final SnapshotReader snapshots;
   private final RunEventStreams streams;
+  private final PayloadLimits payloadLimits;
   private final Duration askTimeout;
   private final Duration resendInterval;
   private final Duration awaitTimeout;
@@ -114,6 +116,7 @@ final class LocalLatticeClient implements LatticeClient {
     this.reader = JournalReader.create(system);
     this.snapshots = SnapshotReader.create(system);
     this.streams = new RunEventStreams(system, reader, persistence);
+    this.payloadLimits = PayloadLimits.fromConfig(system.settings().config());
     this.askTimeout = settings.askTimeout();
     this.resendInterval = settings.resendInterval();
     this.awaitTimeout = settings.awaitTimeout();
@@ -249,12 +252,22 @@ final class LocalLatticeClient implements LatticeClient {
 
   @Override
   public CompletionStage<RunView> signal(RunId runId, String name, SignalRequest request) {
+    Optional<String> unfit = payloadLimits.violation(request.data());
+    if (unfit.isPresent()) {
+      return CompletableFuture.failedFuture(
+          new IllegalArgumentException("the signal's data " + unfit.get()));
+    }
     return intervention(
         runId, InterventionType.SIGNAL, replyTo -> new RunEntity.Signal(name, request, replyTo));
   }
 
   @Override
   public CompletionStage<RunView> override(RunId runId, String stepId, OverrideRequest request) {
+    Optional<String> unfit = payloadLimits.violation(request.output());
+    if (unfit.isPresent()) {
+      return CompletableFuture.failedFuture(
+          new IllegalArgumentException("the override's output " + unfit.get()));
+    }
     return intervention(
         runId,
         InterventionType.OVERRIDE,

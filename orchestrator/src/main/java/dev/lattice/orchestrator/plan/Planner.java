@@ -2,6 +2,7 @@ package dev.lattice.orchestrator.plan;
 
 import dev.lattice.protocol.api.ExecuteRequest;
 import dev.lattice.protocol.api.PlannedRun;
+import dev.lattice.protocol.json.PayloadLimits;
 import dev.lattice.protocol.plan.ExecutionMode;
 import dev.lattice.protocol.plan.PlanSpec;
 import dev.lattice.protocol.plan.RetryPolicy;
@@ -16,14 +17,21 @@ public final class Planner {
   private final TemplateRegistry templates;
   private final PlanValidator validator;
   private final RetryPolicy defaultRetry;
+  private final PayloadLimits payloadLimits;
 
   /**
    * @param defaultRetry the configured retry policy, for estimates
+   * @param payloadLimits how deep and large the payload and each step's input template may be
    */
-  public Planner(TemplateRegistry templates, PlanValidator validator, RetryPolicy defaultRetry) {
+  public Planner(
+      TemplateRegistry templates,
+      PlanValidator validator,
+      RetryPolicy defaultRetry,
+      PayloadLimits payloadLimits) {
     this.templates = templates;
     this.validator = validator;
     this.defaultRetry = defaultRetry;
+    this.payloadLimits = payloadLimits;
   }
 
   /**
@@ -63,6 +71,7 @@ public final class Planner {
       source = "plan";
     }
     validator.validate(plan, capabilities);
+    checkPayloads(request, plan);
     List<String> warnings = PolicyWarnings.of(plan);
     if (request.mode() == ExecutionMode.STRICT && !warnings.isEmpty()) {
       throw new PlanRejectedException(
@@ -76,6 +85,29 @@ public final class Planner {
         plan,
         PlanEstimator.estimate(plan, defaultRetry),
         warnings);
+  }
+
+  /**
+   * The payload and the input templates go into the run's first event: past the payload limits, the
+   * journal could refuse it. Over HTTP the API refuses such bodies already; this holds an embedding
+   * application's requests to the same limits.
+   */
+  private void checkPayloads(ExecuteRequest request, PlanSpec plan) {
+    payloadLimits
+        .violation(request.payload())
+        .ifPresent(
+            problem -> {
+              throw new PlanRejectedException("payload", "the payload " + problem);
+            });
+    for (int i = 0; i < plan.steps().size(); i++) {
+      String field = "plan.steps[" + i + "].input";
+      payloadLimits
+          .violation(plan.steps().get(i).input())
+          .ifPresent(
+              problem -> {
+                throw new PlanRejectedException(field, "the step's input " + problem);
+              });
+    }
   }
 
   public Set<String> intents() {

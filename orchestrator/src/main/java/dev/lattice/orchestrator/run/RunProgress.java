@@ -266,12 +266,13 @@ public final class RunProgress {
   }
 
   /**
-   * A step just dispatched whose input cannot be resolved fails at once with {@code invalid_input}:
+   * A step just dispatched whose input cannot be resolved, or resolves past the payload limits (its
+   * template nests earlier outputs in more levels), fails at once with {@code invalid_input}:
    * retrying would resolve it the same way.
    */
-  private static boolean checkInput(Decision decision, StepSpec step, Instant now) {
+  private boolean checkInput(Decision decision, StepSpec step, Instant now) {
     try {
-      input(decision.state, step);
+      settings.payloadLimits().check(input(decision.state, step), "the step's input");
       return false;
     } catch (IllegalArgumentException e) {
       decision.add(invalidInput(step.id(), decision.state.step(step.id()).attempt(), e, now));
@@ -287,6 +288,7 @@ public final class RunProgress {
         JsonNode output =
             TransformExpression.compile(step.expression())
                 .evaluate(context, settings.transformTimeout(), settings.transformMaxDepth());
+        settings.payloadLimits().check(output, "the transform's output");
         decision.add(
             new RunChange.StepSucceeded(step.id(), 1, null, null, output, Usage.NONE, now));
       } else if (step.kind() == StepKind.GATE) {

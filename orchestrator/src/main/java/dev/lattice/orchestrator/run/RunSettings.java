@@ -2,6 +2,7 @@ package dev.lattice.orchestrator.run;
 
 import com.typesafe.config.Config;
 import dev.lattice.protocol.agent.ErrorClass;
+import dev.lattice.protocol.json.PayloadLimits;
 import dev.lattice.protocol.plan.RetryPolicy;
 import java.time.Duration;
 
@@ -25,6 +26,7 @@ import java.time.Duration;
  * @param batchDelay how long a result that unblocks nothing may wait to share a write
  * @param agentLostGrace how much longer than an attempt's time limit the run waits for its agent's
  *     report before it times the attempt out itself
+ * @param payloadLimits how deep and large a step's resolved input or a transform's output may be
  */
 public record RunSettings(
     RetryPolicy defaultRetry,
@@ -41,7 +43,8 @@ public record RunSettings(
     int watchdogPageSize,
     Duration watchdogPageDelay,
     Duration batchDelay,
-    Duration agentLostGrace) {
+    Duration agentLostGrace,
+    PayloadLimits payloadLimits) {
 
   public static RunSettings create(Config config) {
     Config c = config.getConfig("lattice.run");
@@ -67,6 +70,7 @@ public record RunSettings(
         c.getInt("watchdog.page-size"),
         c.getDuration("watchdog.page-delay"),
         c.getDuration("batch-delay"),
-        c.getDuration("agent-lost-grace"));
+        c.getDuration("agent-lost-grace"),
+        PayloadLimits.fromConfig(config));
   }
 }

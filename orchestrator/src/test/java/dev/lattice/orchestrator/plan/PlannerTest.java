@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.lattice.protocol.api.ExecuteRequest;
 import dev.lattice.protocol.api.PlannedRun;
 import dev.lattice.protocol.ids.TenantId;
+import dev.lattice.protocol.json.PayloadLimits;
 import dev.lattice.protocol.plan.ExecutionMode;
 import dev.lattice.protocol.plan.RetryPolicy;
 import dev.lattice.protocol.plan.StepKind;
@@ -34,7 +35,40 @@ class PlannerTest {
     return new Planner(
         TemplateRegistry.load(BUILT_IN, directory),
         new PlanValidator(100, EnumSet.allOf(StepKind.class)),
-        RETRY);
+        RETRY,
+        new PayloadLimits(4, 1000));
+  }
+
+  @Test
+  void refusesAPayloadOrAnInputTemplatePastThePayloadLimits() {
+    assertThatThrownBy(
+            () ->
+                planner.plan(
+                    ExecuteRequest.plan(
+                        plan("{'steps': [{'id': 'a', 'capability': 'echo'}]}"),
+                        json("{'a': {'b': {'c': {'d': {'e': 1}}}}}")),
+                    CAPABILITIES))
+        .isInstanceOfSatisfying(
+            PlanRejectedException.class,
+            e -> {
+              assertThat(e.field()).isEqualTo("payload");
+              assertThat(e.reason())
+                  .isEqualTo("the payload nests deeper than 4 levels (lattice.payload.max-depth)");
+            });
+    assertThatThrownBy(
+            () ->
+                planner.plan(
+                    ExecuteRequest.plan(
+                        plan(
+                            "{'steps': [{'id': 'a', 'capability': 'echo'}, {'id': 'b',"
+                                + " 'capability': 'echo', 'input': {'t': '"
+                                + "x".repeat(1000)
+                                + "'}}]}"),
+                        json("{}")),
+                    CAPABILITIES))
+        .isInstanceOfSatisfying(
+            PlanRejectedException.class,
+            e -> assertThat(e.field()).isEqualTo("plan.steps[1].input"));
   }
 
   @Test

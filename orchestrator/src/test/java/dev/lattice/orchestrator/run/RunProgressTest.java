@@ -14,6 +14,7 @@ import dev.lattice.protocol.api.InterventionType;
 import dev.lattice.protocol.ids.AgentId;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.ids.TenantId;
+import dev.lattice.protocol.json.PayloadLimits;
 import dev.lattice.protocol.plan.ExecutionMode;
 import dev.lattice.protocol.plan.PlanSpec;
 import dev.lattice.protocol.plan.RetryPolicy;
@@ -44,7 +45,8 @@ public class RunProgressTest {
           500,
           Duration.ofMillis(100),
           Duration.ofMillis(10),
-          Duration.ofSeconds(10));
+          Duration.ofSeconds(10),
+          new PayloadLimits(128, 1 << 20));
   static final AgentId AGENT = AgentId.of("local.echo");
   static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 

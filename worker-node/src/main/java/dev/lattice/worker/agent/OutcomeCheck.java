@@ -7,8 +7,10 @@ import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.agent.Spend;
 import dev.lattice.protocol.agent.StepError;
 import dev.lattice.protocol.agent.StepOutcome;
+import dev.lattice.protocol.json.PayloadLimits;
 import dev.lattice.worker.action.ActionException;
 import dev.lattice.worker.action.ActionResult;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -16,9 +18,18 @@ import java.util.concurrent.TimeoutException;
 /**
  * Turns what an action returned into an attempt's outcome, holding it to its envelope: an attempt
  * over its budget fails with {@code budget_exceeded}, one past its TTL with {@code timeout}; other
- * failures keep the class the action gave them, or {@code agent_error}.
+ * failures keep the class the action gave them, or {@code agent_error}. An output past the payload
+ * limits fails with {@code malformed_output}, and an error message is cut to them: neither may make
+ * the agent's record of the result, or its run's, too deep or too large for the journal.
  */
 final class OutcomeCheck {
+  private static final String TRUNCATED = "... (truncated)";
+
+  private final PayloadLimits limits;
+
+  OutcomeCheck(PayloadLimits limits) {
+    this.limits = limits;
+  }
 
   StepOutcome outcome(Assignment assignment, ActionResult result, Throwable failure) {
     if (failure != null) {
@@ -33,12 +44,17 @@ final class OutcomeCheck {
     if (figures.exceeded()) {
       return new StepOutcome.Failed(StepError.budgetExceeded(figures), result.usage());
     }
+    Optional<String> unfit = limits.violation(result.output());
+    if (unfit.isPresent()) {
+      return StepOutcome.failed(
+          ErrorClass.MALFORMED_OUTPUT, "the action's output " + unfit.get(), result.usage());
+    }
     return StepOutcome.succeeded(result.output(), result.usage());
   }
 
-  private static StepOutcome failed(Assignment assignment, Throwable failure) {
+  private StepOutcome failed(Assignment assignment, Throwable failure) {
     if (failure instanceof ActionException action) {
-      return StepOutcome.failed(action.errorClass(), action.getMessage(), action.usage());
+      return StepOutcome.failed(action.errorClass(), cut(action.getMessage()), action.usage());
     }
     if (failure instanceof TimeoutException) {
       return StepOutcome.failed(
@@ -49,8 +65,16 @@ final class OutcomeCheck {
     String message = failure.getMessage();
     return StepOutcome.failed(
         ErrorClass.AGENT_ERROR,
-        failure.getClass().getSimpleName() + (message == null ? "" : ": " + message),
+        cut(failure.getClass().getSimpleName() + (message == null ? "" : ": " + message)),
         null);
+  }
+
+  /** A message no longer than a payload may be, marked where it was cut. */
+  private String cut(String message) {
+    if (message == null || message.length() <= limits.maxChars()) {
+      return message;
+    }
+    return message.substring(0, (int) limits.maxChars() - TRUNCATED.length()) + TRUNCATED;
   }
 
   private static Throwable unwrap(Throwable failure) {

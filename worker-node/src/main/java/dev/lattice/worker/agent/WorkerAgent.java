@@ -37,6 +37,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+import org.apache.pekko.persistence.typed.EventRejectedException;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
@@ -257,23 +258,33 @@ public final class WorkerAgent
               }
               return !cancelled.contains(key);
             });
-    this.outcomeCheck = new OutcomeCheck();
+    this.outcomeCheck = new OutcomeCheck(settings.payloadLimits());
     this.breakers = new Breakers(manifest, settings.breaker(), context, timers, clock.instant());
     this.vacancies = new Vacancies(settings.vacancyHold(), timers);
   }
 
-  /** An agent with {@code manifest} running {@code action}, registered with the receptionist. */
+  /**
+   * An agent with {@code manifest} running {@code action}, registered with the receptionist.
+   *
+   * <p>A record the journal refuses (it cannot be serialised) restarts the agent instead of
+   * stopping it: the results of that record were delivered already, and one bad record must not
+   * take the agent's capabilities away from every other run. Outputs are held to the payload limits
+   * before they are recorded, so this is the last line, not the rule.
+   */
   public static Behavior<Command> create(
       AgentManifest manifest, AgentAction action, WorkerSettings settings, Clock clock) {
-    return Behaviors.setup(
-        context -> {
-          context
-              .getSystem()
-              .receptionist()
-              .tell(Receptionist.register(SERVICE_KEY, context.getSelf()));
-          return Behaviors.<Command>withTimers(
-              timers -> new WorkerAgent(context, timers, manifest, action, settings, clock));
-        });
+    return Behaviors.supervise(
+            Behaviors.<Command>setup(
+                context -> {
+                  context
+                      .getSystem()
+                      .receptionist()
+                      .tell(Receptionist.register(SERVICE_KEY, context.getSelf()));
+                  return Behaviors.<Command>withTimers(
+                      timers ->
+                          new WorkerAgent(context, timers, manifest, action, settings, clock));
+                }))
+        .onFailure(EventRejectedException.class, SupervisorStrategy.restart());
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.lattice.worker.agent;
 
 import com.typesafe.config.Config;
+import dev.lattice.protocol.json.PayloadLimits;
 import dev.lattice.worker.action.ShellSettings;
 import java.util.List;
 
@@ -19,6 +20,7 @@ import java.util.List;
  * @param breaker when the agents' circuit breakers open and for how long
  * @param vacancyHold how long a full agent holds a freed slot for the next sender in line
  * @param drainTimeout how long a leaving node waits for its agents' work in flight to finish
+ * @param payloadLimits how deep and large an action's output may be
  */
 public record WorkerSettings(
     String nodeName,
@@ -32,7 +34,8 @@ public record WorkerSettings(
     int heartbeatsPerTimeout,
     BreakerSettings breaker,
     java.time.Duration vacancyHold,
-    java.time.Duration drainTimeout) {
+    java.time.Duration drainTimeout,
+    PayloadLimits payloadLimits) {
 
   public static WorkerSettings create(Config config) {
     Config c = config.getConfig("lattice.worker");
@@ -48,7 +51,8 @@ public record WorkerSettings(
         c.getInt("heartbeats-per-timeout"),
         BreakerSettings.create(c),
         c.getDuration("vacancy-hold"),
-        c.getDuration("drain-timeout"));
+        c.getDuration("drain-timeout"),
+        PayloadLimits.fromConfig(config));
   }
 
   /** This node's agents plus {@code extra} ones (those an embedding application registers). */
@@ -67,6 +71,7 @@ public record WorkerSettings(
         heartbeatsPerTimeout,
         breaker,
         vacancyHold,
-        drainTimeout);
+        drainTimeout,
+        payloadLimits);
   }
 }

@@ -13,6 +13,7 @@ import dev.lattice.protocol.agent.Usage;
 import dev.lattice.protocol.ids.AgentId;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.ids.TenantId;
+import dev.lattice.protocol.json.PayloadLimits;
 import dev.lattice.protocol.plan.Budget;
 import dev.lattice.worker.action.ActionException;
 import dev.lattice.worker.action.ActionResult;
@@ -58,7 +59,8 @@ class WorkerAgentTest {
         4,
         breaker,
         Duration.ofMillis(200),
-        Duration.ofSeconds(20));
+        Duration.ofSeconds(20),
+        new PayloadLimits(8, 1000));
   }
 
   private final AtomicInteger runs = new AtomicInteger();
@@ -116,6 +118,56 @@ class WorkerAgentTest {
     Assignment a = assignment("s1", 5000, Budget.UNLIMITED);
     StepOutcome outcome = finish(agent, a);
     assertThat(outcome).isEqualTo(StepOutcome.succeeded(a.input(), Usage.NONE));
+  }
+
+  @Test
+  void anOutputPastThePayloadLimitsFailsAsMalformedAndIsRecordedAsSuch() {
+    var agent =
+        agent(
+            4,
+            (request, context) -> {
+              if (!request.input().path("step").asText().equals("s1")) {
+                return CompletableFuture.completedFuture(ActionResult.of(request.input()));
+              }
+              ObjectNode deep = JsonNodeFactory.instance.objectNode();
+              ObjectNode level = deep;
+              for (int i = 0; i < 1100; i++) {
+                level = level.putObject("n");
+              }
+              return CompletableFuture.completedFuture(ActionResult.of(deep));
+            });
+    Assignment a = assignment("s1", 5000, Budget.UNLIMITED);
+    StepOutcome outcome = finish(agent, a);
+    assertThat(outcome)
+        .isEqualTo(
+            StepOutcome.failed(
+                ErrorClass.MALFORMED_OUTPUT,
+                "the action's output nests deeper than 8 levels (lattice.payload.max-depth)",
+                Usage.NONE));
+    // Its record is written (and read back by the test kit): the agent goes on.
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            Duration.ofSeconds(5),
+            () -> {
+              assertThat(agent.getState().result(a.idempotencyKey())).isPresent();
+              return null;
+            });
+    assertThat(finish(agent, assignment("s2", 5000, Budget.UNLIMITED)))
+        .isInstanceOf(StepOutcome.Succeeded.class);
+  }
+
+  @Test
+  void aFailureMessageLongerThanAPayloadMayBeIsCut() {
+    var agent =
+        agent(
+            4,
+            (request, context) ->
+                CompletableFuture.failedFuture(
+                    new ActionException(ErrorClass.AGENT_ERROR, "x".repeat(5000))));
+    StepOutcome outcome = finish(agent, assignment("s1", 5000, Budget.UNLIMITED));
+    String message = ((StepOutcome.Failed) outcome).error().message();
+    assertThat(message).hasSize(1000).endsWith("... (truncated)");
   }
 
   @Test
