@@ -2,6 +2,8 @@ package dev.lattice.orchestrator.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.lattice.orchestrator.node.Lattice;
 import dev.lattice.orchestrator.testing.Await;
 import dev.lattice.orchestrator.testing.DelayedEcho;
@@ -231,6 +233,18 @@ class HttpStreamsIT {
   }
 
   @Test
+  void theLargestCursorsReplayNothing() {
+    RunId runId = chain("tick", 3);
+    journal(runId);
+    String max = Long.toString(Long.MAX_VALUE);
+
+    assertThat(client.untilEnd(eventsPath(runId), SSE, max, PROMPTLY))
+        .noneMatch(line -> line.startsWith("id:"));
+    assertThat(client.untilEnd(eventsPath(runId) + "?from=" + max, NDJSON, null, PROMPTLY))
+        .isEmpty();
+  }
+
+  @Test
   void aStreamFromFarBeyondALiveRunWaitsForItAndEndsWithIt() {
     RunId runId = chain("tick", 20);
 
@@ -238,6 +252,38 @@ class HttpStreamsIT {
 
     assertThat(lines).isEmpty();
     assertThat(Await.result(lattice.client().run(runId)).status()).isEqualTo(RunStatus.COMPLETED);
+  }
+
+  @Test
+  void malformedCursorsAreProblemsNamingTheirField() {
+    RunId runId = chain("tick", 1);
+    journal(runId);
+    for (String from : List.of("0", "-1", "abc", "", "1.5", "9223372036854775808")) {
+      assertInvalid(client.open(eventsPath(runId) + "?from=" + from, NDJSON, null), "from");
+    }
+    for (String lastId : List.of("0", "-1", "abc", "9223372036854775808")) {
+      assertInvalid(client.open(eventsPath(runId), SSE, lastId), "Last-Event-ID");
+    }
+  }
+
+  private static void assertInvalid(HttpResponse<Stream<String>> response, String field) {
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    String body;
+    try (Stream<String> lines = response.body()) {
+      body = String.join("", lines.toList());
+    }
+    JsonNode problem = readTree(body);
+    assertThat(problem.get("type").asText()).isEqualTo("urn:lattice:problem:invalid-request");
+    assertThat(problem.get("field").asText()).isEqualTo(field);
+  }
+
+  private static JsonNode readTree(String json) {
+    try {
+      return LatticeJson.mapper().readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new AssertionError("not JSON: " + json, e);
+    }
   }
 
   private static long lastSeq(List<RunEvent> events) {
