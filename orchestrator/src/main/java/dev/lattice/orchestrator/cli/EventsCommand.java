@@ -1,6 +1,7 @@
 package dev.lattice.orchestrator.cli;
 
 import dev.lattice.protocol.run.RunEvent;
+import dev.lattice.protocol.run.RunStatus;
 import dev.lattice.protocol.run.RunView;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -59,9 +60,9 @@ final class EventsCommand extends ClientCommand {
   }
 
   /**
-   * Prints the run's events from {@code from} until its terminal event; 0 if it completed. A stream
-   * that ends early (the server closes idle connections) is resumed after the last event printed,
-   * as long as each attempt makes progress.
+   * Prints the run's events from {@code from} until its terminal event (none if {@code from} is
+   * past it); 0 if it completed. A stream that ends early (the server closes idle connections) is
+   * resumed after the last event printed, as long as each attempt makes progress.
    */
   static int follow(ApiClient api, String runId, long from, boolean json, PrintStream out) {
     RunEvent[] terminal = new RunEvent[1];
@@ -87,6 +88,14 @@ final class EventsCommand extends ClientCommand {
           throw e;
         }
         continue;
+      }
+      if (terminal[0] == null) {
+        // A stream that starts past the terminal event ends at once and empty; the run's status
+        // is then the outcome (a stream cut short, by contrast, is resumed).
+        RunView run = api.get(runPath(runId), RunView.class);
+        if (run.status().terminal() && next[0] > run.lastSeq()) {
+          return run.status() == RunStatus.COMPLETED ? 0 : CliException.REFUSED;
+        }
       }
       if (terminal[0] == null
           && fruitless(before, next[0], started)

@@ -112,18 +112,25 @@ final class EventRoutes extends AllDirectives {
         () -> completeOK(stream, EventStreamMarshalling.toEventStream()));
   }
 
-  /** Where to start: after {@code Last-Event-ID} when resuming, else {@code ?from}, else 1. */
+  /**
+   * Where to start: after {@code Last-Event-ID} when resuming, else {@code ?from}, else 1. Both are
+   * sequence numbers, so at least 1. A cursor past the run's last event is valid and gives an empty
+   * stream (which waits for the run, or ends at once if the run has ended).
+   */
   private static long fromSeq(Optional<String> from, Optional<String> lastEventId) {
     if (lastEventId.isPresent()) {
-      return number(lastEventId.get(), LAST_EVENT_ID, 0) + 1;
+      long last = sequenceNumber(lastEventId.get(), LAST_EVENT_ID);
+      // No run reaches seq Long.MAX_VALUE, so starting at it instead of one past it (which does
+      // not fit in a long) gives the same stream, an empty one.
+      return last == Long.MAX_VALUE ? last : last + 1;
     }
-    return from.map(value -> number(value, "from", 1)).orElse(1L);
+    return from.map(value -> sequenceNumber(value, "from")).orElse(1L);
   }
 
-  private static long number(String value, String field, long min) {
+  private static long sequenceNumber(String value, String field) {
     try {
       long n = Long.parseLong(value.trim());
-      if (n >= min) {
+      if (n >= 1) {
         return n;
       }
     } catch (NumberFormatException e) {
@@ -131,7 +138,13 @@ final class EventRoutes extends AllDirectives {
     }
     throw new ProblemException(
         Problem.Kind.INVALID_REQUEST.with(
-            field + " must be a whole number of at least " + min + ", was '" + value + "'", field));
+            field
+                + " must be a sequence number, a whole number from 1 to "
+                + Long.MAX_VALUE
+                + ", was '"
+                + value
+                + "'",
+            field));
   }
 
   private static boolean wantsEventStream(HttpRequest request) {

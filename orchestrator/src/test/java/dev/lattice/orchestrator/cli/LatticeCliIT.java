@@ -11,9 +11,13 @@ import dev.lattice.orchestrator.testing.ChildJvm;
 import dev.lattice.orchestrator.testing.DelayedEcho;
 import dev.lattice.persistence.testing.AuditedRecorder;
 import dev.lattice.persistence.testing.FreePorts;
+import dev.lattice.protocol.api.ExecuteRequest;
 import dev.lattice.protocol.audit.AuditEntry;
 import dev.lattice.protocol.audit.AuditKind;
 import dev.lattice.protocol.ids.RunId;
+import dev.lattice.protocol.json.LatticeJson;
+import dev.lattice.protocol.run.RunStatus;
+import dev.lattice.protocol.run.RunView;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -139,6 +143,36 @@ class LatticeCliIT {
       assertThat(events.get(i).strip()).startsWith((i + 1) + " ");
     }
     assertThat(events.get(events.size() - 1)).contains("run.completed");
+  }
+
+  @Test
+  void followingFromPastTheEndOfAFinishedRunPrintsNothingAndExitsWithItsOutcome() throws Exception {
+    RunId runId =
+        Await.result(
+                lattice
+                    .client()
+                    .execute(
+                        ExecuteRequest.intent(
+                            "code-build-test",
+                            LatticeJson.mapper().readTree("{\"test\":[\"false\"]}"))))
+            .runId();
+    RunView failed = Await.result(lattice.client().awaitTerminal(runId));
+    assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
+
+    Result resumed =
+        cli(
+            "past-the-end",
+            "events",
+            runId.value(),
+            "--from",
+            Long.toString(failed.lastSeq() + 1),
+            "--follow",
+            "--server",
+            server);
+
+    assertThat(resumed.exit()).as(resumed.err()).isEqualTo(1);
+    assertThat(resumed.out()).isEmpty();
+    assertThat(resumed.err()).doesNotContain("ended before the run did");
   }
 
   @Test

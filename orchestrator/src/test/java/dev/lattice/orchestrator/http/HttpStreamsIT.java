@@ -2,6 +2,8 @@ package dev.lattice.orchestrator.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.lattice.orchestrator.node.Lattice;
 import dev.lattice.orchestrator.testing.Await;
 import dev.lattice.orchestrator.testing.DelayedEcho;
@@ -13,6 +15,7 @@ import dev.lattice.protocol.json.LatticeJson;
 import dev.lattice.protocol.plan.PlanSpec;
 import dev.lattice.protocol.plan.StepSpec;
 import dev.lattice.protocol.run.RunEvent;
+import dev.lattice.protocol.run.RunStatus;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -40,6 +43,15 @@ import org.junit.jupiter.api.io.TempDir;
 class HttpStreamsIT {
   /** Long enough that a step records its start, so a chain of them takes a while. */
   private static final long TICK_MILLIS = 30;
+
+  /**
+   * How soon a stream with nothing left to send must end: well before its first heartbeat (15 s)
+   * and the idle timeout (60 s), which are what used to end or keep such streams.
+   */
+  private static final Duration PROMPTLY = Duration.ofSeconds(10);
+
+  private static final String NDJSON = "application/x-ndjson";
+  private static final String SSE = "text/event-stream";
 
   private Lattice lattice;
   private StreamClient client;
@@ -194,5 +206,91 @@ class HttpStreamsIT {
     try (Stream<String> body = response.body()) {
       assertThat(String.join("", body.toList())).contains("urn:lattice:problem:run-not-found");
     }
+  }
+
+  @Test
+  void anSseStreamResumedAfterTheTerminalEventEndsAtOnce() {
+    RunId runId = chain("tick", 3);
+    String lastId = Long.toString(lastSeq(journal(runId)));
+    int openBefore = openStreams();
+
+    List<String> lines = client.untilEnd(eventsPath(runId), SSE, lastId, PROMPTLY);
+
+    assertThat(lines).noneMatch(line -> line.startsWith("id:"));
+    Await.until(() -> openStreams() == openBefore, PROMPTLY);
+  }
+
+  @Test
+  void anNdjsonStreamFromPastTheTerminalEventEndsAtOnceWithNoLines() {
+    RunId runId = chain("tick", 3);
+    long last = lastSeq(journal(runId));
+
+    assertThat(client.untilEnd(eventsPath(runId) + "?from=" + (last + 1), NDJSON, null, PROMPTLY))
+        .isEmpty();
+    assertThat(
+            client.untilEnd(eventsPath(runId) + "?from=" + (last + 1000), NDJSON, null, PROMPTLY))
+        .isEmpty();
+  }
+
+  @Test
+  void theLargestCursorsReplayNothing() {
+    RunId runId = chain("tick", 3);
+    journal(runId);
+    String max = Long.toString(Long.MAX_VALUE);
+
+    assertThat(client.untilEnd(eventsPath(runId), SSE, max, PROMPTLY))
+        .noneMatch(line -> line.startsWith("id:"));
+    assertThat(client.untilEnd(eventsPath(runId) + "?from=" + max, NDJSON, null, PROMPTLY))
+        .isEmpty();
+  }
+
+  @Test
+  void aStreamFromFarBeyondALiveRunWaitsForItAndEndsWithIt() {
+    RunId runId = chain("tick", 20);
+
+    List<String> lines = client.untilEnd(eventsPath(runId) + "?from=1000", NDJSON, null, PROMPTLY);
+
+    assertThat(lines).isEmpty();
+    assertThat(Await.result(lattice.client().run(runId)).status()).isEqualTo(RunStatus.COMPLETED);
+  }
+
+  @Test
+  void malformedCursorsAreProblemsNamingTheirField() {
+    RunId runId = chain("tick", 1);
+    journal(runId);
+    for (String from : List.of("0", "-1", "abc", "", "1.5", "9223372036854775808")) {
+      assertInvalid(client.open(eventsPath(runId) + "?from=" + from, NDJSON, null), "from");
+    }
+    for (String lastId : List.of("0", "-1", "abc", "9223372036854775808")) {
+      assertInvalid(client.open(eventsPath(runId), SSE, lastId), "Last-Event-ID");
+    }
+  }
+
+  private static void assertInvalid(HttpResponse<Stream<String>> response, String field) {
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    String body;
+    try (Stream<String> lines = response.body()) {
+      body = String.join("", lines.toList());
+    }
+    JsonNode problem = readTree(body);
+    assertThat(problem.get("type").asText()).isEqualTo("urn:lattice:problem:invalid-request");
+    assertThat(problem.get("field").asText()).isEqualTo(field);
+  }
+
+  private static JsonNode readTree(String json) {
+    try {
+      return LatticeJson.mapper().readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new AssertionError("not JSON: " + json, e);
+    }
+  }
+
+  private static long lastSeq(List<RunEvent> events) {
+    return events.get(events.size() - 1).seq();
+  }
+
+  private int openStreams() {
+    return Await.result(lattice.client().state()).eventStreams();
   }
 }

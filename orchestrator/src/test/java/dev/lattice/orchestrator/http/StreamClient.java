@@ -13,6 +13,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
@@ -107,6 +112,31 @@ final class StreamClient {
       }
     }
     return events;
+  }
+
+  /**
+   * Every line of a stream that must end by itself within {@code within}; fails if it is still open
+   * then, and closes the connection either way.
+   */
+  List<String> untilEnd(String path, String accept, String lastEventId, Duration within) {
+    HttpResponse<Stream<String>> response = open(path, accept, lastEventId);
+    check(response);
+    Stream<String> lines = response.body();
+    ExecutorService reader = Executors.newSingleThreadExecutor();
+    try {
+      return reader.submit(lines::toList).get(within.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new AssertionError("the stream " + path + " was still open after " + within);
+    } catch (ExecutionException e) {
+      throw new AssertionError("the stream " + path + " broke", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } finally {
+      // Interrupting the reader stops its wait for the next line; closing drops the connection.
+      reader.shutdownNow();
+      lines.close();
+    }
   }
 
   private static void check(HttpResponse<Stream<String>> response) {

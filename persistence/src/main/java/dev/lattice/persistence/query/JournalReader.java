@@ -45,8 +45,10 @@ public final class JournalReader {
   /** At most {@code max} events from {@code fromSeq}, in sequence order. */
   public CompletionStage<List<RunEvent>> page(
       String persistenceId, RunId runId, long fromSeq, int max) {
+    // A cursor near Long.MAX_VALUE must not wrap the upper bound round to a negative number.
+    long toSeq = fromSeq <= Long.MAX_VALUE - (max - 1) ? fromSeq + (max - 1) : Long.MAX_VALUE;
     return readJournal
-        .currentEventsByPersistenceId(persistenceId, fromSeq, fromSeq + max - 1)
+        .currentEventsByPersistenceId(persistenceId, fromSeq, toSeq)
         .map(envelope -> toRunEvent(runId, envelope))
         .runWith(Sink.seq(), system)
         .thenApplyAsync(ArrayList::new, system.executionContext());

@@ -26,6 +26,10 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * happen one page at a time and only when the previous page has nearly been consumed, so a slow
  * reader holds at most one page and never makes the node buffer without bound. Downstream demand
  * arrives as one {@link Ack} per element delivered.
+ *
+ * <p>A stream whose cursor is past the run's terminal event (a client that resumes after the end,
+ * as browsers do when the server closes a finished stream) has nothing to wait for: it ends as soon
+ * as the run tells it has ended, or a push shows a terminal event before the cursor.
  */
 public final class RunEventFollower extends AbstractBehavior<RunEventFollower.Command> {
 
@@ -105,6 +109,9 @@ public final class RunEventFollower extends AbstractBehavior<RunEventFollower.Co
   private boolean awaitingAck;
   private boolean terminalQueued;
   private boolean lastSentTerminal;
+
+  /** The run ended before this stream's cursor: the stream ends once its outbox is delivered. */
+  private boolean endedBeforeCursor;
 
   private RunEventFollower(
       ActorContext<Command> context,
@@ -214,18 +221,46 @@ public final class RunEventFollower extends AbstractBehavior<RunEventFollower.Co
         checkExistence();
       }
       watch(subscribed.run());
+      if (subscribed.terminal()) {
+        noteEnded(subscribed.lastSeq());
+      }
       noteSeen(subscribed.lastSeq());
     } else if (message.feed() instanceof RunFeed.Published published) {
       for (RunEvent event : published.events()) {
         if (event.seq() == expected && !reading && !needJournal && outbox.size() < pageSize) {
           enqueue(event);
         } else {
+          if (event.terminal()) {
+            noteEnded(event.seq());
+          }
           noteSeen(event.seq());
         }
       }
     }
     readIfNeeded();
     drain();
+    return endIfDelivered();
+  }
+
+  /**
+   * The run ended at {@code lastSeq}. If that is before the cursor, this stream was never going to
+   * queue the terminal event (it queues exactly the events from the cursor on), so it stops reading
+   * and subscribing, and ends once what it holds is delivered.
+   */
+  private void noteEnded(long lastSeq) {
+    if (!terminalQueued && lastSeq < expected) {
+      endedBeforeCursor = true;
+      terminalQueued = true;
+      needJournal = false;
+      timers.cancel(Resubscribe.INSTANCE);
+    }
+  }
+
+  private Behavior<Command> endIfDelivered() {
+    if (endedBeforeCursor && outbox.isEmpty() && !awaitingAck) {
+      out.tell(Completed.INSTANCE);
+      return Behaviors.stopped();
+    }
     return this;
   }
 
@@ -297,7 +332,7 @@ public final class RunEventFollower extends AbstractBehavior<RunEventFollower.Co
     }
     drain();
     readIfNeeded();
-    return this;
+    return endIfDelivered();
   }
 
   /** Watches the run's actor, so that its stop (restart, move) leads to a new subscription. */
