@@ -112,6 +112,20 @@ class WorkerAgentTest {
         .outcome();
   }
 
+  /** Waits until {@code agent} has recorded the result of {@code assignment}. */
+  private static void awaitRecorded(
+      EventSourcedBehaviorTestKit<WorkerAgent.Command, WorkerAgent.Event, WorkerState> agent,
+      Assignment assignment) {
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            Duration.ofSeconds(5),
+            () -> {
+              assertThat(agent.getState().result(assignment.idempotencyKey())).isPresent();
+              return null;
+            });
+  }
+
   @Test
   void runsTheActionAndAnswersWithItsOutput() {
     var agent = agent(4, echo());
@@ -145,14 +159,7 @@ class WorkerAgentTest {
                 "the action's output nests deeper than 8 levels (lattice.payload.max-depth)",
                 Usage.NONE));
     // Its record is written (and read back by the test kit): the agent goes on.
-    testKit
-        .createTestProbe()
-        .awaitAssert(
-            Duration.ofSeconds(5),
-            () -> {
-              assertThat(agent.getState().result(a.idempotencyKey())).isPresent();
-              return null;
-            });
+    awaitRecorded(agent, a);
     assertThat(finish(agent, assignment("s2", 5000, Budget.UNLIMITED)))
         .isInstanceOf(StepOutcome.Succeeded.class);
   }
@@ -177,14 +184,7 @@ class WorkerAgentTest {
     finish(agent, a);
     int before = runs.get();
     // After the record is written, even a restarted agent answers from it.
-    testKit
-        .createTestProbe()
-        .awaitAssert(
-            Duration.ofSeconds(5),
-            () -> {
-              assertThat(agent.getState().result(a.idempotencyKey())).isPresent();
-              return null;
-            });
+    awaitRecorded(agent, a);
     agent.restart();
     agent.runCommand(new WorkerAgent.Assign(a, dispatcher.ref()));
     WorkerAgent.Finished again = dispatcher.expectMessageClass(WorkerAgent.Finished.class);
