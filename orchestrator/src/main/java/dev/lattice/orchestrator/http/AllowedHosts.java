@@ -3,7 +3,6 @@ package dev.lattice.orchestrator.http;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Collectors;
 
 /**
  * The host names a node answers to, the defence against DNS rebinding: a web page can point a name
@@ -28,12 +27,6 @@ final class AllowedHosts {
   private record Entry(String name, int port) {
     boolean matches(String host, int requestPort) {
       return name.equals(host) && (port == ANY_PORT || port == requestPort);
-    }
-
-    @Override
-    public String toString() {
-      String shown = name.indexOf(':') >= 0 ? "[" + name + "]" : name;
-      return port == ANY_PORT ? shown : shown + ":" + port;
     }
   }
 
@@ -70,11 +63,6 @@ final class AllowedHosts {
   boolean allows(String host, int port) {
     String name = name(host);
     return any || entries.stream().anyMatch(entry -> entry.matches(name, port));
-  }
-
-  /** The allowed hosts, for an error message. */
-  String describe() {
-    return any ? ANY : entries.stream().map(Entry::toString).collect(Collectors.joining(", "));
   }
 
   /** A configured entry: {@code name}, {@code name:port}, {@code [v6]} or {@code [v6]:port}. */

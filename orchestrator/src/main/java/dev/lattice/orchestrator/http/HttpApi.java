@@ -86,19 +86,17 @@ public final class HttpApi extends AllDirectives {
   private Route allowedHostsOnly(Supplier<Route> inner) {
     return extractUri(
         uri -> {
-          AllowedHosts allowed = hosts;
-          if (allowed.allows(uri.host().address(), uri.port())) {
+          if (hosts.allows(uri.host().address(), uri.port())) {
             return inner.get();
           }
+          // The names allowed are not listed: under DNS rebinding the page can read this answer.
           return ProblemHandlers.completeProblem(
               Problem.Kind.HOST_NOT_ALLOWED.with(
-                  "this node answers to "
-                      + allowed.describe()
-                      + ", not to '"
+                  "this node does not answer to host '"
                       + uri.host().address()
-                      + ":"
+                      + "' on port "
                       + uri.port()
-                      + "'; see lattice.http.allowed-hosts",
+                      + "; an operator can allow it in lattice.http.allowed-hosts",
                   "Host"));
         });
   }

@@ -33,7 +33,6 @@ class AllowedHostsTest {
     assertThat(hosts.allows("api.example.com", PORT)).isFalse();
     assertThat(hosts.allows("fd00::1", 1234)).isTrue();
     assertThat(hosts.allows("10.0.0.7", PORT)).isFalse();
-    assertThat(hosts.describe()).contains("lattice-api", "api.example.com:443", "[fd00::1]");
   }
 
   @Test
