@@ -15,6 +15,8 @@ dir="${LATTICE_LOCAL_DIR:-$here/run}"
 remote_base="${LATTICE_LOCAL_PORT_BASE:-2552}"
 http_base="${LATTICE_LOCAL_HTTP_BASE:-8080}"
 journal_port="${LATTICE_LOCAL_JOURNAL_PORT:-9092}"
+# Loopback: each API answers to 127.0.0.1 and localhost with its own port, the names clients here
+# use, and to no other (lattice.http.allowed-hosts; see docs/operations.md).
 host=127.0.0.1
 
 mkdir -p "$dir"

@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
@@ -29,14 +30,23 @@ public final class HttpApi extends AllDirectives {
   private final EventRoutes events;
   private final NodeRoutes node;
   private final ProbeRoutes probes;
+  private final Cors cors;
   private final HttpSettings settings;
+
+  /**
+   * Replaced once, when the server is bound: with port 0 the allowed hosts' port is known only
+   * then. Until then no client can know the port either.
+   */
+  private volatile AllowedHosts hosts;
 
   public HttpApi(LatticeClient client, ActorSystem<?> system, HttpSettings settings) {
     this.runs = new RunRoutes(client, settings);
     this.events = new EventRoutes(client, heartbeats(system, settings.heartbeat()));
     this.node = new NodeRoutes(client);
     this.probes = new ProbeRoutes(client::ready, settings);
+    this.cors = new Cors(settings);
     this.settings = settings;
+    this.hosts = AllowedHosts.of(settings.host(), settings.port(), settings.allowedHosts());
   }
 
   /** One heartbeat timer for all event streams of the node, broadcast to each. */
@@ -59,14 +69,41 @@ public final class HttpApi extends AllDirectives {
                         settings.maxBodyBytes(),
                         () ->
                             concat(
-                                pathPrefix(
-                                    "api",
-                                    () ->
-                                        pathPrefix(
-                                            "v1",
-                                            () ->
-                                                concat(runs.route(), events.route(), node.api()))),
-                                probes.route()))));
+                                // Probes answer whatever host they name: Kubernetes' name the
+                                // pod IP, and a probe reveals nothing and changes nothing.
+                                probes.route(),
+                                allowedHostsOnly(
+                                    () -> cors.route(() -> JsonRequests.required(this::api)))))));
+  }
+
+  /** {@code /api/v1/...}. */
+  private Route api() {
+    return pathPrefix(
+        "api", () -> pathPrefix("v1", () -> concat(runs.route(), events.route(), node.api())));
+  }
+
+  /** {@code inner} for requests that name an allowed host (see {@link AllowedHosts}). */
+  private Route allowedHostsOnly(Supplier<Route> inner) {
+    return extractUri(
+        uri -> {
+          if (hosts.allows(uri.host().address(), uri.port())) {
+            return inner.get();
+          }
+          // The names allowed are not listed: under DNS rebinding the page can read this answer.
+          return ProblemHandlers.completeProblem(
+              Problem.Kind.HOST_NOT_ALLOWED.with(
+                  "this node does not answer to host '"
+                      + uri.host().address()
+                      + "' on port "
+                      + uri.port()
+                      + "; an operator can allow it in lattice.http.allowed-hosts",
+                  "Host"));
+        });
+  }
+
+  /** The port is known only once bound when 0 was asked for; the allowed hosts follow it. */
+  private void listeningOn(int port) {
+    hosts = AllowedHosts.of(settings.host(), port, settings.allowedHosts());
   }
 
   /**
@@ -80,7 +117,11 @@ public final class HttpApi extends AllDirectives {
         Http.get(system)
             .newServerAt(settings.host(), settings.port())
             .bind(api.route())
-            .thenApply(b -> b.addToCoordinatedShutdown(settings.shutdownGrace(), system));
+            .thenApply(
+                b -> {
+                  api.listeningOn(b.localAddress().getPort());
+                  return b.addToCoordinatedShutdown(settings.shutdownGrace(), system);
+                });
     try {
       return new Server(
           binding

@@ -1,7 +1,10 @@
 package dev.lattice.orchestrator.http;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValueType;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Settings of the HTTP API ({@code lattice.http}).
@@ -15,6 +18,10 @@ import java.time.Duration;
  * @param readyTimeout how long the readiness check may wait for the journal
  * @param bindTimeout how long starting the server may wait for its port
  * @param shutdownGrace how long requests in progress may finish when the node stops
+ * @param allowedHosts host names accepted in the {@code Host} header besides the loopback names and
+ *     the bind host ({@link AllowedHosts})
+ * @param corsOrigins origins whose pages may call the API from a browser; empty turns CORS off
+ * @param corsMaxAge how long a browser may cache a preflight answer
  */
 public record HttpSettings(
     String host,
@@ -25,7 +32,15 @@ public record HttpSettings(
     int maxPageSize,
     Duration readyTimeout,
     Duration bindTimeout,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    List<String> allowedHosts,
+    List<String> corsOrigins,
+    Duration corsMaxAge) {
+
+  public HttpSettings {
+    allowedHosts = List.copyOf(allowedHosts);
+    corsOrigins = List.copyOf(corsOrigins);
+  }
 
   public static HttpSettings create(Config root) {
     Config c = root.getConfig("lattice.http");
@@ -38,7 +53,10 @@ public record HttpSettings(
         c.getInt("runs-page.max-size"),
         c.getDuration("ready-timeout"),
         c.getDuration("bind-timeout"),
-        c.getDuration("shutdown-grace"));
+        c.getDuration("shutdown-grace"),
+        list(c, "allowed-hosts"),
+        list(c, "cors.allowed-origins"),
+        c.getDuration("cors.max-age"));
   }
 
   /** These settings listening on {@code host:port} instead. */
@@ -52,6 +70,20 @@ public record HttpSettings(
         maxPageSize,
         readyTimeout,
         bindTimeout,
-        shutdownGrace);
+        shutdownGrace,
+        allowedHosts,
+        corsOrigins,
+        corsMaxAge);
+  }
+
+  /** A list, or a comma-separated string (as an environment variable sets it). */
+  private static List<String> list(Config config, String key) {
+    if (config.getValue(key).valueType() != ConfigValueType.STRING) {
+      return config.getStringList(key);
+    }
+    return Arrays.stream(config.getString(key).split(","))
+        .map(String::trim)
+        .filter(value -> !value.isEmpty())
+        .toList();
   }
 }

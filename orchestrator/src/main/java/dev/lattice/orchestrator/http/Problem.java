@@ -31,6 +31,7 @@ public record Problem(String type, String title, int status, String detail, Stri
     BUDGET_EXCEEDED(429, "budget-exceeded", "The tenant's budget is spent"),
     PAYLOAD_TOO_LARGE(413, "payload-too-large", "The request body is too large"),
     UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "Unsupported content type"),
+    HOST_NOT_ALLOWED(421, "host-not-allowed", "This node does not answer to that host name"),
     UNAVAILABLE(503, "unavailable", "The node cannot answer now"),
     INTERNAL(500, "internal-error", "Internal error");
 

@@ -47,7 +47,8 @@ class AuditRouteTest extends JUnitRouteTest {
         new HttpApi(
                 lattice.client(),
                 lattice.system(),
-                HttpSettings.create(lattice.system().settings().config()))
+                HttpSettings.create(lattice.system().settings().config())
+                    .withAddress("127.0.0.1", API_PORT))
             .route();
     recorder = AuditedRecorder.spawn(lattice.system(), "audit-route");
   }
@@ -186,6 +187,11 @@ class AuditRouteTest extends JUnitRouteTest {
           .isEqualTo("after");
     }
     problem(
-        testRoute(route).run(HttpRequest.POST("/api/v1/runs/x/audit")), 405, "method-not-allowed");
+        testRoute(route)
+            .run(
+                HttpRequest.POST("/api/v1/runs/x/audit")
+                    .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, ""))),
+        405,
+        "method-not-allowed");
   }
 }

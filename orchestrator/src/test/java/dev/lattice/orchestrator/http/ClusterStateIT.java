@@ -68,7 +68,8 @@ class ClusterStateIT extends JUnitRouteTest {
     return new HttpApi(
             node.client(),
             node.system(),
-            HttpSettings.create(node.system().settings().config()).withAddress("127.0.0.1", 0))
+            HttpSettings.create(node.system().settings().config())
+                .withAddress("127.0.0.1", API_PORT))
         .route();
   }
 

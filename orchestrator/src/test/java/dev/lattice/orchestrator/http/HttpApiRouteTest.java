@@ -45,14 +45,17 @@ class HttpApiRouteTest extends JUnitRouteTest {
     HttpSettings settings =
         new HttpSettings(
             "127.0.0.1",
-            0,
+            API_PORT,
             MAX_BODY,
             Duration.ofSeconds(1),
             2,
             5,
             Duration.ofSeconds(2),
             Duration.ofSeconds(10),
-            Duration.ofSeconds(1));
+            Duration.ofSeconds(1),
+            List.of(),
+            List.of(),
+            Duration.ofMinutes(1));
     route = new HttpApi(lattice.client(), lattice.system(), settings).route();
   }
 
@@ -203,7 +206,12 @@ class HttpApiRouteTest extends JUnitRouteTest {
     TestRouteResult wrongMethod = run(HttpRequest.GET("/api/v1/execute"));
     problem(wrongMethod, 405, "method-not-allowed");
     wrongMethod.assertHeaderExists("Allow", "POST");
-    problem(run(HttpRequest.DELETE("/api/v1/runs")), 405, "method-not-allowed");
+    problem(
+        run(
+            HttpRequest.DELETE("/api/v1/runs")
+                .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, ""))),
+        405,
+        "method-not-allowed");
     problem(run(HttpRequest.GET("/api/v1/nothing-here")), 404, "not-found");
   }
 
@@ -440,7 +448,7 @@ class HttpApiRouteTest extends JUnitRouteTest {
   private JsonNode intervene(String runId, String action, String body) {
     HttpRequest request =
         body == null
-            ? HttpRequest.POST("/api/v1/runs/" + runId + "/" + action)
+            ? post("/api/v1/runs/" + runId + "/" + action, "")
             : post("/api/v1/runs/" + runId + "/" + action, body);
     return json(run(request).assertStatusCode(200));
   }
@@ -474,9 +482,9 @@ class HttpApiRouteTest extends JUnitRouteTest {
 
     // A completed run can be neither resumed nor cancelled.
     JsonNode conflict =
-        problem(run(HttpRequest.POST("/api/v1/runs/" + runId + "/resume")), 409, "conflict");
+        problem(run(post("/api/v1/runs/" + runId + "/resume", "")), 409, "conflict");
     assertThat(conflict.get("detail").asText()).contains("completed");
-    problem(run(HttpRequest.POST("/api/v1/runs/" + runId + "/cancel")), 409, "conflict");
+    problem(run(post("/api/v1/runs/" + runId + "/cancel", "")), 409, "conflict");
   }
 
   @Test
@@ -492,9 +500,7 @@ class HttpApiRouteTest extends JUnitRouteTest {
     assertThat(lines.get(lines.size() - 1)).contains("\"type\":\"run.cancelled\"");
 
     problem(
-        run(HttpRequest.POST("/api/v1/runs/" + RunId.random().value() + "/pause")),
-        404,
-        "run-not-found");
+        run(post("/api/v1/runs/" + RunId.random().value() + "/pause", "")), 404, "run-not-found");
     problem(
         run(
             HttpRequest.POST("/api/v1/runs/" + runId + "/pause")
@@ -539,12 +545,11 @@ class HttpApiRouteTest extends JUnitRouteTest {
     assertThat(shown.get("steps").get(0).get("signal").asText()).isEqualTo("approve");
 
     JsonNode ambiguous =
-        problem(
-            run(HttpRequest.POST("/api/v1/runs/" + runId + "/signals/approve")), 409, "conflict");
+        problem(run(post("/api/v1/runs/" + runId + "/signals/approve", "")), 409, "conflict");
     assertThat(ambiguous.get("detail").asText()).contains("say which with 'stepId'");
-    problem(run(HttpRequest.POST("/api/v1/runs/" + runId + "/signals/reject")), 409, "conflict");
+    problem(run(post("/api/v1/runs/" + runId + "/signals/reject", "")), 409, "conflict");
     problem(
-        run(HttpRequest.POST("/api/v1/runs/" + RunId.random().value() + "/signals/approve")),
+        run(post("/api/v1/runs/" + RunId.random().value() + "/signals/approve", "")),
         404,
         "run-not-found");
     problem(

@@ -8,7 +8,9 @@ import java.io.IOException;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.headers.Host;
 import org.apache.pekko.http.javadsl.server.RouteResult;
+import org.apache.pekko.http.javadsl.testkit.DefaultHostInfo;
 import org.apache.pekko.http.javadsl.testkit.RouteTest;
 import org.apache.pekko.http.javadsl.testkit.TestRouteResult;
 import org.apache.pekko.stream.Materializer;
@@ -21,6 +23,16 @@ import scala.concurrent.Future;
  * of a real node.
  */
 abstract class JUnitRouteTest extends RouteTest {
+  /**
+   * The port the routes under test are told they serve on (nothing listens on it): requests name
+   * {@code localhost} with it, one of the hosts a node always answers to.
+   */
+  static final int API_PORT = 8080;
+
+  @Override
+  public DefaultHostInfo defaultHostInfo() {
+    return DefaultHostInfo.apply(Host.create("localhost", API_PORT), false);
+  }
 
   /** The node's actor system. */
   abstract org.apache.pekko.actor.typed.ActorSystem<?> nodeSystem();

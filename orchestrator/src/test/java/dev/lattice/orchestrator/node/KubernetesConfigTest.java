@@ -58,6 +58,14 @@ class KubernetesConfigTest {
   }
 
   @Test
+  void theApiAnswersToTheServicesNames() {
+    // Bound to 0.0.0.0, the API serves only the names listed (and the loopback ones).
+    assertThat(HttpSettings.create(node(POD)).allowedHosts())
+        .contains("lattice-api", "lattice-api.lattice.svc.cluster.local")
+        .doesNotContain("*");
+  }
+
+  @Test
   void downsWithTheSplitBrainResolversKeepMajority() {
     Config config = node(POD);
     assertThat(config.getString("pekko.cluster.downing-provider-class"))
