@@ -25,6 +25,8 @@ import java.time.Duration;
  * @param batchDelay how long a result that unblocks nothing may wait to share a write
  * @param agentLostGrace how much longer than an attempt's time limit the run waits for its agent's
  *     report before it times the attempt out itself
+ * @param timerHorizon the longest delay a run arms a timer with; a deadline further away is reached
+ *     by arming again each time the timer fires before it
  */
 public record RunSettings(
     RetryPolicy defaultRetry,
@@ -41,7 +43,8 @@ public record RunSettings(
     int watchdogPageSize,
     Duration watchdogPageDelay,
     Duration batchDelay,
-    Duration agentLostGrace) {
+    Duration agentLostGrace,
+    Duration timerHorizon) {
 
   public static RunSettings create(Config config) {
     Config c = config.getConfig("lattice.run");
@@ -67,6 +70,7 @@ public record RunSettings(
         c.getInt("watchdog.page-size"),
         c.getDuration("watchdog.page-delay"),
         c.getDuration("batch-delay"),
-        c.getDuration("agent-lost-grace"));
+        c.getDuration("agent-lost-grace"),
+        c.getDuration("timer-horizon"));
   }
 }
