@@ -5,9 +5,8 @@ import java.time.Instant;
 
 /**
  * Time arithmetic that saturates instead of overflowing: a deadline past {@link #LATEST} is {@link
- * #LATEST}, a sum of milliseconds past {@code Long.MAX_VALUE} is {@code Long.MAX_VALUE}. A deadline
- * that far away never falls due, which is what an unbounded duration means, whereas an exception in
- * a command handler or a timer breaks a run for good.
+ * #LATEST}. A deadline that far away never falls due, which is what an unbounded duration means,
+ * whereas an exception in a command handler or a timer breaks a run for good.
  */
 public final class SaturatingTime {
   /**
@@ -37,16 +36,6 @@ public final class SaturatingTime {
   /** {@code at + millis} milliseconds, saturating like {@link #plus(Instant, Duration)}. */
   public static Instant plusMillis(Instant at, long millis) {
     return plus(at, Duration.ofMillis(millis));
-  }
-
-  /** {@code a + b}, or {@code Long.MAX_VALUE} ({@code Long.MIN_VALUE}) beyond it. */
-  public static long addMillis(long a, long b) {
-    long sum = a + b;
-    // Overflow happened iff both operands have the same sign and the sum's sign differs.
-    if (((a ^ sum) & (b ^ sum)) < 0) {
-      return a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
-    }
-    return sum;
   }
 
   /**

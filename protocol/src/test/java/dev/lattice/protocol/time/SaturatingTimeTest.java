@@ -33,15 +33,6 @@ class SaturatingTimeTest {
   }
 
   @Test
-  void sumsOfMillisecondsSaturate() {
-    assertThat(SaturatingTime.addMillis(2, 3)).isEqualTo(5);
-    assertThat(SaturatingTime.addMillis(Long.MAX_VALUE, 1)).isEqualTo(Long.MAX_VALUE);
-    assertThat(SaturatingTime.addMillis(Long.MAX_VALUE, Long.MAX_VALUE)).isEqualTo(Long.MAX_VALUE);
-    assertThat(SaturatingTime.addMillis(Long.MIN_VALUE, -1)).isEqualTo(Long.MIN_VALUE);
-    assertThat(SaturatingTime.addMillis(Long.MAX_VALUE, Long.MIN_VALUE)).isEqualTo(-1);
-  }
-
-  @Test
   void aTimerDelayStaysWithinItsHorizonAndIsNeverNegative() {
     Duration day = Duration.ofDays(1);
     assertThat(SaturatingTime.delayWithin(NOW, NOW.plusSeconds(30), day))
