@@ -18,6 +18,7 @@ import dev.lattice.protocol.api.QueueView;
 import dev.lattice.protocol.audit.AuditEntry;
 import dev.lattice.protocol.audit.AuditKind;
 import dev.lattice.protocol.ids.BusKey;
+import dev.lattice.protocol.time.SaturatingTime;
 import dev.lattice.worker.agent.WorkerAgent;
 import java.time.Clock;
 import java.time.Duration;
@@ -412,7 +413,9 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
         long waitMs =
             Math.max(rejected.breaker().retryAfterMs(), settings.probeInterval().toMillis());
         pool.breakerOpen(
-            reply.agentId(), rejected.breaker().model(), clock.instant().plusMillis(waitMs));
+            reply.agentId(),
+            rejected.breaker().model(),
+            SaturatingTime.plusMillis(clock.instant(), waitMs));
       } else {
         pool.full(reply.agentId());
       }

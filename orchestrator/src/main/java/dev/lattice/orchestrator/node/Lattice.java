@@ -221,7 +221,8 @@ public final class Lattice implements AutoCloseable {
               TemplateRegistry.load(settings.templates(), settings.templateDirectory()),
               new PlanValidator(
                   settings.maxSteps(),
-                  EnumSet.of(StepKind.AGENT, StepKind.TRANSFORM, StepKind.GATE, StepKind.WAIT)),
+                  EnumSet.of(StepKind.AGENT, StepKind.TRANSFORM, StepKind.GATE, StepKind.WAIT),
+                  settings.maxDuration()),
               runSettings.defaultRetry(),
               runSettings.payloadLimits());
 

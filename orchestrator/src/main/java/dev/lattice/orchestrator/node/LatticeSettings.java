@@ -17,6 +17,7 @@ import java.util.Map;
  * @param awaitTimeout how long one wait for a run's end lasts before it is asked again
  * @param startTimeout how long starting the node may take
  * @param maxSteps the most steps a plan may have
+ * @param maxDuration the longest duration a plan may state
  * @param templates built-in plan templates, name to classpath resource
  * @param templateDirectory extra templates, or {@code null}
  */
@@ -27,6 +28,7 @@ public record LatticeSettings(
     Duration awaitTimeout,
     Duration startTimeout,
     int maxSteps,
+    Duration maxDuration,
     Map<String, String> templates,
     Path templateDirectory) {
 
@@ -49,6 +51,7 @@ public record LatticeSettings(
         node.getDuration("await-timeout"),
         node.getDuration("start-timeout"),
         planner.getInt("max-steps"),
+        planner.getDuration("max-duration"),
         templates,
         directory.isBlank() ? null : Path.of(directory));
   }

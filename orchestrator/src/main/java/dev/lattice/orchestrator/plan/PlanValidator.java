@@ -6,6 +6,7 @@ import dev.lattice.protocol.plan.RetryPolicy;
 import dev.lattice.protocol.plan.StepKind;
 import dev.lattice.protocol.plan.StepSpec;
 import dev.lattice.protocol.plan.StepTimeouts;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -18,8 +19,9 @@ import java.util.regex.Pattern;
 /**
  * Checks that a plan can run and says precisely why not: an empty plan, a duplicate or malformed
  * step id, an unknown dependency, a cycle (named step by step), an unknown capability, a field that
- * does not fit the step's kind, an expression that does not compile, or an input placeholder that
- * refers to something the step cannot see.
+ * does not fit the step's kind, an expression that does not compile, an input placeholder that
+ * refers to something the step cannot see, or a duration that is negative or longer than the
+ * configured maximum.
  */
 public final class PlanValidator {
   private static final Pattern STEP_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
@@ -28,14 +30,18 @@ public final class PlanValidator {
 
   private final int maxSteps;
   private final Set<StepKind> supportedKinds;
+  private final Duration maxDuration;
 
   /**
    * @param maxSteps the most steps a plan may have
    * @param supportedKinds the step kinds this version can run
+   * @param maxDuration the longest duration a plan may state (a wait, a deadline, a timeout, a
+   *     retry backoff)
    */
-  public PlanValidator(int maxSteps, Set<StepKind> supportedKinds) {
+  public PlanValidator(int maxSteps, Set<StepKind> supportedKinds, Duration maxDuration) {
     this.maxSteps = maxSteps;
     this.supportedKinds = Set.copyOf(supportedKinds);
+    this.maxDuration = maxDuration;
   }
 
   /**
@@ -72,7 +78,7 @@ public final class PlanValidator {
       }
     }
     validateRetry(plan.retry(), "plan.retry");
-    positive(plan.deadlineMs(), "plan.deadlineMs");
+    positiveDuration(plan.deadlineMs(), "plan.deadlineMs");
     validateBudget(plan.budget(), "plan.budget");
     for (int i = 0; i < steps.size(); i++) {
       validateStep(steps.get(i), "plan.steps[" + i + "]", index, knownCapabilities);
@@ -124,7 +130,10 @@ public final class PlanValidator {
         require(step.condition(), field, "condition", step);
         compile(field + ".condition", () -> GateCondition.compile(step.condition()));
       }
-      case WAIT -> validateWait(step, field);
+      case WAIT -> {
+        validateWait(step, field);
+        duration(step.durationMs(), field + ".durationMs");
+      }
       default -> {
         // Kinds not yet supported were rejected above.
       }
@@ -168,9 +177,6 @@ public final class PlanValidator {
               + "' needs 'durationMs' (a timer), 'signal' (a named signal), or both (a signal"
               + " with a timeout)");
     }
-    if (step.durationMs() != null && step.durationMs() < 0) {
-      throw new PlanRejectedException(field + ".durationMs", "must not be negative");
-    }
     if (step.signal() != null && !SIGNAL.matcher(step.signal()).matches()) {
       throw new PlanRejectedException(
           field + ".signal",
@@ -203,19 +209,15 @@ public final class PlanValidator {
     }
   }
 
-  private static void validateRetry(RetryPolicy retry, String field) {
+  private void validateRetry(RetryPolicy retry, String field) {
     if (retry == null) {
       return;
     }
     if (retry.maxAttempts() != null && (retry.maxAttempts() < 1 || retry.maxAttempts() > 100)) {
       throw new PlanRejectedException(field + ".maxAttempts", "maxAttempts must be 1..100");
     }
-    if (retry.initialBackoffMs() != null && retry.initialBackoffMs() < 0) {
-      throw new PlanRejectedException(field + ".initialBackoffMs", "must not be negative");
-    }
-    if (retry.maxBackoffMs() != null && retry.maxBackoffMs() < 0) {
-      throw new PlanRejectedException(field + ".maxBackoffMs", "must not be negative");
-    }
+    duration(retry.initialBackoffMs(), field + ".initialBackoffMs");
+    duration(retry.maxBackoffMs(), field + ".maxBackoffMs");
     if (retry.multiplier() != null && retry.multiplier() < 1.0) {
       throw new PlanRejectedException(field + ".multiplier", "multiplier must be at least 1.0");
     }
@@ -224,13 +226,13 @@ public final class PlanValidator {
     }
   }
 
-  private static void validateTimeouts(StepTimeouts timeouts, String field) {
+  private void validateTimeouts(StepTimeouts timeouts, String field) {
     if (timeouts == null) {
       return;
     }
-    positive(timeouts.scheduleToStartMs(), field + ".scheduleToStartMs");
-    positive(timeouts.startToCloseMs(), field + ".startToCloseMs");
-    positive(timeouts.heartbeatMs(), field + ".heartbeatMs");
+    positiveDuration(timeouts.scheduleToStartMs(), field + ".scheduleToStartMs");
+    positiveDuration(timeouts.startToCloseMs(), field + ".startToCloseMs");
+    positiveDuration(timeouts.heartbeatMs(), field + ".heartbeatMs");
   }
 
   private static void validateBudget(Budget budget, String field) {
@@ -245,10 +247,45 @@ public final class PlanValidator {
     }
   }
 
-  private static void positive(Long value, String field) {
-    if (value != null && value <= 0) {
+  /** A duration in milliseconds that must be more than zero and at most the maximum. */
+  private void positiveDuration(Long millis, String field) {
+    if (millis != null && millis <= 0) {
       throw new PlanRejectedException(field, "must be positive");
     }
+    duration(millis, field);
+  }
+
+  /**
+   * A duration in milliseconds that must not be negative nor longer than the maximum: durable
+   * timers are tested and documented up to it, and deadlines computed from it stay far from any
+   * overflow.
+   */
+  private void duration(Long millis, String field) {
+    if (millis == null) {
+      return;
+    }
+    if (millis < 0) {
+      throw new PlanRejectedException(field, "must not be negative");
+    }
+    if (millis > maxDuration.toMillis()) {
+      throw new PlanRejectedException(
+          field,
+          "must be at most "
+              + maxDuration.toMillis()
+              + " ms ("
+              + readable(maxDuration)
+              + "), the longest duration a plan may state; got "
+              + millis
+              + " ms");
+    }
+  }
+
+  private static String readable(Duration duration) {
+    long days = duration.toDays();
+    if (duration.equals(Duration.ofDays(days))) {
+      return days == 1 ? "1 day" : days + " days";
+    }
+    return duration.toString();
   }
 
   /** A cycle as a path of step ids that starts and ends at the same step, or empty. */

@@ -3,6 +3,7 @@ package dev.lattice.orchestrator.run;
 import dev.lattice.protocol.plan.StepSpec;
 import dev.lattice.protocol.plan.StepTimeouts;
 import dev.lattice.protocol.run.RunStatus;
+import dev.lattice.protocol.time.SaturatingTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +29,11 @@ public final class RunDeadlines {
     Long runLimit = state.plan().deadlineMs();
     if (runLimit != null) {
       deadlines.add(
-          new RunDeadline(RunDeadline.Kind.RUN, null, 0, state.startedAt().plusMillis(runLimit)));
+          new RunDeadline(
+              RunDeadline.Kind.RUN,
+              null,
+              0,
+              SaturatingTime.plusMillis(state.startedAt(), runLimit)));
     }
     for (StepState step : state.stepStates()) {
       StepSpec spec = state.spec(step.id());
@@ -55,7 +60,7 @@ public final class RunDeadlines {
                     RunDeadline.Kind.SCHEDULE_TO_START,
                     step.id(),
                     step.attempt(),
-                    step.changedAt().plusMillis(limits.scheduleToStartMs())));
+                    SaturatingTime.plusMillis(step.changedAt(), limits.scheduleToStartMs())));
           }
         }
         case RUNNING -> {
@@ -65,7 +70,8 @@ public final class RunDeadlines {
                     RunDeadline.Kind.START_TO_CLOSE,
                     step.id(),
                     step.attempt(),
-                    step.startedAt().plus(progress.ttl(spec)).plus(grace)));
+                    SaturatingTime.plus(
+                        SaturatingTime.plus(step.startedAt(), progress.ttl(spec)), grace)));
           }
         }
         default -> {

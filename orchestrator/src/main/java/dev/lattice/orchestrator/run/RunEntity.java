@@ -235,7 +235,13 @@ public final class RunEntity
     this.followers = new RunFollowers(runId);
     this.attempts = new RunAttempts(services, timers);
     this.clock = services.clock();
-    this.runTimers = new RunTimers(timers, clock, progress, services.settings().agentLostGrace());
+    this.runTimers =
+        new RunTimers(
+            timers,
+            clock,
+            progress,
+            services.settings().agentLostGrace(),
+            services.settings().timerHorizon());
     this.fresh = fresh;
   }
 

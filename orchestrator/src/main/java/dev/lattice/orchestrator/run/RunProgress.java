@@ -27,6 +27,7 @@ import dev.lattice.protocol.run.RunChange;
 import dev.lattice.protocol.run.RunSpec;
 import dev.lattice.protocol.run.RunStatus;
 import dev.lattice.protocol.run.StepStatus;
+import dev.lattice.protocol.time.SaturatingTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -294,7 +295,8 @@ public final class RunProgress {
       } else if (step.kind() == StepKind.GATE) {
         gate(decision, step, context, now);
       } else if (step.kind() == StepKind.WAIT) {
-        Instant until = step.durationMs() == null ? null : now.plusMillis(step.durationMs());
+        Instant until =
+            step.durationMs() == null ? null : SaturatingTime.plusMillis(now, step.durationMs());
         decision.add(new RunChange.StepWaiting(step.id(), until, step.signal(), now));
       } else {
         throw new IllegalStateException(
@@ -400,7 +402,8 @@ public final class RunProgress {
     }
     RetryPolicy policy = retryPolicy(decision.state, decision.state.spec(stepId));
     if (policy.retries(error.errorClass()) && attempt < policy.maxAttempts()) {
-      Instant due = now.plus(RetryBackoff.delay(policy, attempt, random.getAsDouble()));
+      Instant due =
+          SaturatingTime.plus(now, RetryBackoff.delay(policy, attempt, random.getAsDouble()));
       decision.add(new RunChange.StepRetryScheduled(stepId, attempt + 1, due, now));
     }
   }

@@ -26,6 +26,8 @@ import java.time.Duration;
  * @param batchDelay how long a result that unblocks nothing may wait to share a write
  * @param agentLostGrace how much longer than an attempt's time limit the run waits for its agent's
  *     report before it times the attempt out itself
+ * @param timerHorizon the longest delay a run arms a timer with; a deadline further away is reached
+ *     by arming again each time the timer fires before it
  * @param payloadLimits how deep and large a step's resolved input or a transform's output may be
  */
 public record RunSettings(
@@ -44,6 +46,7 @@ public record RunSettings(
     Duration watchdogPageDelay,
     Duration batchDelay,
     Duration agentLostGrace,
+    Duration timerHorizon,
     PayloadLimits payloadLimits) {
 
   public static RunSettings create(Config config) {
@@ -71,6 +74,7 @@ public record RunSettings(
         c.getDuration("watchdog.page-delay"),
         c.getDuration("batch-delay"),
         c.getDuration("agent-lost-grace"),
+        c.getDuration("timer-horizon"),
         PayloadLimits.fromConfig(config));
   }
 }

@@ -6,15 +6,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lattice.protocol.plan.PlanSpec;
 import dev.lattice.protocol.plan.StepKind;
+import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 
 class PlanValidatorTest {
+  private static final Duration MAX_DURATION = Duration.ofDays(366);
+  private static final long MAX_MS = MAX_DURATION.toMillis();
+
   private final PlanValidator validator =
       new PlanValidator(
-          100, EnumSet.of(StepKind.AGENT, StepKind.TRANSFORM, StepKind.GATE, StepKind.WAIT));
+          100,
+          EnumSet.of(StepKind.AGENT, StepKind.TRANSFORM, StepKind.GATE, StepKind.WAIT),
+          MAX_DURATION);
   private final Set<String> capabilities = Set.of("echo", "shell");
 
   private AbstractThrowableAssert<?, ? extends Throwable> rejecting(String json) {
@@ -178,10 +185,97 @@ class PlanValidatorTest {
 
   @Test
   void rejectsTooManySteps() {
-    PlanValidator small = new PlanValidator(1, EnumSet.of(StepKind.AGENT));
+    PlanValidator small = new PlanValidator(1, EnumSet.of(StepKind.AGENT), MAX_DURATION);
     PlanSpec spec =
         plan("{'steps': [{'id': 'a', 'capability': 'echo'}, {'id': 'b', 'capability': 'echo'}]}");
     assertThatThrownBy(() -> small.validate(spec, capabilities))
         .hasMessage("the plan has 2 steps; at most 1 are allowed");
+  }
+
+  /**
+   * Every duration a plan may state, as a plan with {@code V} in its place, and the field a refusal
+   * must name.
+   */
+  private static final List<String[]> DURATIONS =
+      List.of(
+          new String[] {
+            "{'steps': [{'id': 'w', 'kind': 'wait', 'durationMs': V}]}", "plan.steps[0].durationMs"
+          },
+          new String[] {
+            "{'steps': [{'id': 'w', 'kind': 'wait', 'signal': 'ok', 'durationMs': V}]}",
+            "plan.steps[0].durationMs"
+          },
+          new String[] {
+            "{'deadlineMs': V, 'steps': [{'id': 'a', 'capability': 'echo'}]}", "plan.deadlineMs"
+          },
+          new String[] {
+            "{'steps': [{'id': 'a', 'capability': 'echo', 'timeouts': {'scheduleToStartMs': V}}]}",
+            "plan.steps[0].timeouts.scheduleToStartMs"
+          },
+          new String[] {
+            "{'steps': [{'id': 'a', 'capability': 'echo', 'timeouts': {'startToCloseMs': V}}]}",
+            "plan.steps[0].timeouts.startToCloseMs"
+          },
+          new String[] {
+            "{'steps': [{'id': 'a', 'capability': 'echo', 'timeouts': {'heartbeatMs': V}}]}",
+            "plan.steps[0].timeouts.heartbeatMs"
+          },
+          new String[] {
+            "{'steps': [{'id': 'a', 'capability': 'echo', 'retry': {'initialBackoffMs': V}}]}",
+            "plan.steps[0].retry.initialBackoffMs"
+          },
+          new String[] {
+            "{'steps': [{'id': 'a', 'capability': 'echo', 'retry': {'maxBackoffMs': V}}]}",
+            "plan.steps[0].retry.maxBackoffMs"
+          },
+          new String[] {
+            "{'retry': {'initialBackoffMs': V}, 'steps': [{'id': 'a', 'capability': 'echo'}]}",
+            "plan.retry.initialBackoffMs"
+          },
+          new String[] {
+            "{'retry': {'maxBackoffMs': V}, 'steps': [{'id': 'a', 'capability': 'echo'}]}",
+            "plan.retry.maxBackoffMs"
+          });
+
+  @Test
+  void acceptsEveryDurationUpToTheMaximum() {
+    for (String[] duration : DURATIONS) {
+      PlanSpec spec = plan(duration[0].replace("V", String.valueOf(MAX_MS)));
+      assertThatCode(() -> validator.validate(spec, capabilities))
+          .as(duration[1])
+          .doesNotThrowAnyException();
+    }
+  }
+
+  @Test
+  void refusesEveryDurationBeyondTheMaximumNamingTheFieldAndTheLimit() {
+    for (String[] duration : DURATIONS) {
+      for (long beyond : new long[] {MAX_MS + 1, Long.MAX_VALUE}) {
+        rejecting(duration[0].replace("V", String.valueOf(beyond)))
+            .hasMessage(
+                "must be at most 31622400000 ms (366 days), the longest duration a plan may"
+                    + " state; got "
+                    + beyond
+                    + " ms")
+            .satisfies(
+                t -> org.assertj.core.api.Assertions.assertThat(field(t)).isEqualTo(duration[1]));
+      }
+    }
+  }
+
+  @Test
+  void refusesEveryNegativeDuration() {
+    for (String[] duration : DURATIONS) {
+      rejecting(duration[0].replace("V", "-1"))
+          .satisfies(
+              t -> org.assertj.core.api.Assertions.assertThat(field(t)).isEqualTo(duration[1]))
+          .satisfies(
+              t ->
+                  org.assertj.core.api.Assertions.assertThat(t.getMessage())
+                      .isIn("must not be negative", "must be positive"));
+      rejecting(duration[0].replace("V", String.valueOf(Long.MIN_VALUE)))
+          .satisfies(
+              t -> org.assertj.core.api.Assertions.assertThat(field(t)).isEqualTo(duration[1]));
+    }
   }
 }

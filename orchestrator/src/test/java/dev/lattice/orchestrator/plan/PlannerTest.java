@@ -15,6 +15,7 @@ import dev.lattice.protocol.plan.StepKind;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
@@ -34,7 +35,7 @@ class PlannerTest {
   private static Planner planner(Path directory) {
     return new Planner(
         TemplateRegistry.load(BUILT_IN, directory),
-        new PlanValidator(100, EnumSet.allOf(StepKind.class)),
+        new PlanValidator(100, EnumSet.allOf(StepKind.class), Duration.ofDays(366)),
         RETRY,
         new PayloadLimits(4, 1000));
   }

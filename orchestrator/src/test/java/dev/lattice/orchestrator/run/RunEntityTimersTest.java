@@ -5,10 +5,13 @@ import static dev.lattice.orchestrator.plan.Plans.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lattice.orchestrator.testing.ManualClock;
+import dev.lattice.orchestrator.testing.StrictManualScheduler;
 import dev.lattice.protocol.agent.Assignment;
 import dev.lattice.protocol.agent.AssignmentResult;
 import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.agent.StepOutcome;
+import dev.lattice.protocol.api.Intervention;
+import dev.lattice.protocol.api.InterventionType;
 import dev.lattice.protocol.api.PlannedRun;
 import dev.lattice.protocol.api.RunAccepted;
 import dev.lattice.protocol.ids.AgentId;
@@ -16,6 +19,7 @@ import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.run.RunChange;
 import dev.lattice.protocol.run.RunStatus;
 import dev.lattice.protocol.run.StepStatus;
+import dev.lattice.protocol.time.SaturatingTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -32,10 +36,15 @@ import org.junit.jupiter.api.Test;
 /**
  * The run entity's timers under a controlled clock: Pekko's scheduler and the entity's clock both
  * move only when the test says, so backoff, waits and time limits are checked to the millisecond
- * with no sleeping, and a restart re-arms them from the persisted times.
+ * with no sleeping, and a restart re-arms them from the persisted times. The scheduler refuses the
+ * delays Pekko's real one refuses, so timers longer than it can hold are checked as a node runs
+ * them.
  */
 class RunEntityTimersTest {
   private static final AgentId AGENT = AgentId.of("local.echo");
+  // Ten days: far below what the scheduler holds, and few enough steps for a year to pass quickly.
+  private static final Duration HORIZON = Duration.ofDays(10);
+  private static final RunSettings SETTINGS = RunProgressTest.settings(HORIZON);
 
   private ActorTestKit testKit;
   private ManualTime time;
@@ -49,14 +58,10 @@ class RunEntityTimersTest {
   @BeforeEach
   void create() {
     testKit =
-        ActorTestKit.create(ManualTime.config().withFallback(EventSourcedBehaviorTestKit.config()));
+        ActorTestKit.create(
+            StrictManualScheduler.config().withFallback(EventSourcedBehaviorTestKit.config()));
     time = ManualTime.get(testKit.system());
-    RunServices services =
-        new RunServices(
-            RunProgressTest.SETTINGS,
-            new RunProgress(RunProgressTest.SETTINGS),
-            assignments,
-            clock);
+    RunServices services = new RunServices(SETTINGS, new RunProgress(SETTINGS), assignments, clock);
     TestProbe<ClusterSharding.ShardCommand> shard = testKit.createTestProbe();
     run =
         EventSourcedBehaviorTestKit.create(
@@ -90,6 +95,22 @@ class RunEntityTimersTest {
                 null,
                 AGENT,
                 StepOutcome.failed(ErrorClass.AGENT_ERROR, "flaky", null))));
+  }
+
+  private void cancel() {
+    run.<RunEntity.InterventionOutcome>runCommand(
+        replyTo ->
+            new RunEntity.Intervene(
+                InterventionType.CANCEL, new Intervention("test", null), replyTo));
+    assertThat(run.getState().status()).isEqualTo(RunStatus.CANCELLED);
+  }
+
+  /** {@code horizons} times the horizon passes, with {@code check} after each. */
+  private void passHorizons(int horizons, Runnable check) {
+    for (int i = 0; i < horizons; i++) {
+      pass(HORIZON);
+      check.run();
+    }
   }
 
   private StepStatus status(String stepId) {
@@ -171,5 +192,62 @@ class RunEntityTimersTest {
     pass(Duration.ofMillis(1));
     assertThat(run.getState().status()).isEqualTo(RunStatus.FAILED);
     assertThat(withdrawn).containsExactly(runId + "/a/1");
+  }
+
+  @Test
+  void aWaitLongerThanTheSchedulerCanHoldIsArmedInStepsAndEndsAtItsDeadline() {
+    start(
+        "{'steps': [{'id': 'nap', 'kind': 'wait', 'durationMs': "
+            + Duration.ofDays(365).toMillis()
+            + "}]}");
+    Runnable stillWaiting = () -> assertThat(status("nap")).isEqualTo(StepStatus.WAITING);
+    passHorizons(20, stillWaiting);
+    // A restart re-arms from the persisted deadline, again for at most the horizon.
+    run.restart();
+    pass(Duration.ofDays(5));
+    passHorizons(15, stillWaiting);
+    // Day 365 less a millisecond: the timer fired on day 360 and was armed for the 5 days left.
+    pass(HORIZON.minusMillis(1));
+    assertThat(status("nap")).isEqualTo(StepStatus.WAITING);
+    pass(Duration.ofMillis(1));
+    assertThat(run.getState().status()).isEqualTo(RunStatus.COMPLETED);
+  }
+
+  @Test
+  void aRetryBackoffOfMonthsKeepsTheRunHealthyAndSendsTheRetryAtItsTime() {
+    long backoff = Duration.ofDays(300).toMillis();
+    start(
+        "{'steps': [{'id': 'a', 'capability': 'echo', 'retry': {'maxAttempts': 3,"
+            + " 'initialBackoffMs': "
+            + backoff
+            + ", 'maxBackoffMs': "
+            + backoff
+            + ", 'jitter': 0.0}}]}");
+    fail("a", 1);
+    passHorizons(29, () -> assertThat(status("a")).isEqualTo(StepStatus.RETRY_WAIT));
+    pass(HORIZON.minusMillis(1));
+    assertThat(status("a")).isEqualTo(StepStatus.RETRY_WAIT);
+    pass(Duration.ofMillis(1));
+    assertThat(status("a")).isEqualTo(StepStatus.DISPATCHED);
+    assertThat(run.getState().step("a").attempt()).isEqualTo(2);
+    cancel();
+  }
+
+  @Test
+  void durationsOfLongMaxValueSaturateAndLeaveTheRunCancellable() {
+    start(
+        ("{'deadlineMs': MAX, 'steps': [{'id': 'nap', 'kind': 'wait', 'durationMs': MAX},"
+                + " {'id': 'a', 'capability': 'echo', 'retry': {'maxAttempts': 2,"
+                + " 'initialBackoffMs': MAX, 'maxBackoffMs': MAX, 'jitter': 0.0}, 'timeouts':"
+                + " {'scheduleToStartMs': MAX, 'startToCloseMs': MAX, 'heartbeatMs': MAX}}]}")
+            .replace("MAX", String.valueOf(Long.MAX_VALUE)));
+    assertThat(run.getState().step("nap").waitUntil()).isEqualTo(SaturatingTime.LATEST);
+    run.runCommand(new RunEntity.ReportStarted("a", 1, AGENT));
+    pass(HORIZON);
+    fail("a", 1);
+    assertThat(status("a")).isEqualTo(StepStatus.RETRY_WAIT);
+    assertThat(run.getState().step("a").retryDueAt()).isEqualTo(SaturatingTime.LATEST);
+    passHorizons(3, () -> assertThat(run.getState().status()).isEqualTo(RunStatus.RUNNING));
+    cancel();
   }
 }

@@ -29,24 +29,30 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 public class RunProgressTest {
-  public static final RunSettings SETTINGS =
-      new RunSettings(
-          new RetryPolicy(3, 200L, 10_000L, 2.0, 0.2, List.of()),
-          Duration.ofMinutes(5),
-          2,
-          Duration.ofSeconds(1),
-          100,
-          Duration.ofSeconds(5),
-          Duration.ofSeconds(10),
-          500,
-          Duration.ofMillis(20),
-          Duration.ofSeconds(1),
-          Duration.ofSeconds(30),
-          500,
-          Duration.ofMillis(100),
-          Duration.ofMillis(10),
-          Duration.ofSeconds(10),
-          new PayloadLimits(128, 1 << 20));
+  public static final RunSettings SETTINGS = settings(Duration.ofDays(1));
+
+  /** The settings of these tests with another timer horizon. */
+  static RunSettings settings(Duration timerHorizon) {
+    return new RunSettings(
+        new RetryPolicy(3, 200L, 10_000L, 2.0, 0.2, List.of()),
+        Duration.ofMinutes(5),
+        2,
+        Duration.ofSeconds(1),
+        100,
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(10),
+        500,
+        Duration.ofMillis(20),
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(30),
+        500,
+        Duration.ofMillis(100),
+        Duration.ofMillis(10),
+        Duration.ofSeconds(10),
+        timerHorizon,
+        new PayloadLimits(128, 1 << 20));
+  }
+
   static final AgentId AGENT = AgentId.of("local.echo");
   static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 

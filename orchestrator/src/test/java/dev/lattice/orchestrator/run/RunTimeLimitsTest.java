@@ -57,6 +57,18 @@ class RunTimeLimitsTest {
     assertThat(RetryBackoff.delay(policy(0.5), 5, 0.999)).isEqualTo(Duration.ofMillis(3000));
   }
 
+  @Test
+  void backoffOfHugeFiguresStopsAtItsMaximumWithoutOverflowing() {
+    var huge =
+        new dev.lattice.protocol.plan.RetryPolicy(
+            100, Long.MAX_VALUE, Long.MAX_VALUE, 1e300, 1.0, null);
+    assertThat(RetryBackoff.delay(huge, 99, 0.999)).isEqualTo(Duration.ofMillis(Long.MAX_VALUE));
+    var months =
+        new dev.lattice.protocol.plan.RetryPolicy(
+            100, Duration.ofDays(300).toMillis(), Duration.ofDays(366).toMillis(), 10.0, 0.0, null);
+    assertThat(RetryBackoff.delay(months, 99, 0.5)).isEqualTo(Duration.ofDays(366));
+  }
+
   private static dev.lattice.protocol.plan.RetryPolicy policy(double jitter) {
     return new dev.lattice.protocol.plan.RetryPolicy(5, 1000L, 3000L, 2.0, jitter, null);
   }

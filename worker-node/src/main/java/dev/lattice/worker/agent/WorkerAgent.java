@@ -11,6 +11,7 @@ import dev.lattice.protocol.agent.StepOutcome;
 import dev.lattice.protocol.agent.Usage;
 import dev.lattice.protocol.ids.AgentId;
 import dev.lattice.protocol.json.LatticeJson;
+import dev.lattice.protocol.time.SaturatingTime;
 import dev.lattice.worker.action.ActionContext;
 import dev.lattice.worker.action.ActionRequest;
 import dev.lattice.worker.action.AgentAction;
@@ -382,7 +383,7 @@ public final class WorkerAgent
   }
 
   private void start(Assignment assignment) {
-    Instant deadline = clock.instant().plusMillis(assignment.ttlMs());
+    Instant deadline = SaturatingTime.plusMillis(clock.instant(), assignment.ttlMs());
     CompletableFuture<StepOutcome> outcome =
         CompletableFuture.supplyAsync(
                 () -> action.execute(ActionRequest.of(assignment, deadline), actionContext),
