@@ -15,6 +15,7 @@ import java.time.Duration;
  * @param readyTimeout how long the readiness check may wait for the journal
  * @param bindTimeout how long starting the server may wait for its port
  * @param shutdownGrace how long requests in progress may finish when the node stops
+ * @param json how deep and long the JSON of a request body may be
  */
 public record HttpSettings(
     String host,
@@ -25,7 +26,8 @@ public record HttpSettings(
     int maxPageSize,
     Duration readyTimeout,
     Duration bindTimeout,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    JsonLimits json) {
 
   public static HttpSettings create(Config root) {
     Config c = root.getConfig("lattice.http");
@@ -38,7 +40,8 @@ public record HttpSettings(
         c.getInt("runs-page.max-size"),
         c.getDuration("ready-timeout"),
         c.getDuration("bind-timeout"),
-        c.getDuration("shutdown-grace"));
+        c.getDuration("shutdown-grace"),
+        JsonLimits.create(c.getConfig("json")));
   }
 
   /** These settings listening on {@code host:port} instead. */
@@ -52,6 +55,7 @@ public record HttpSettings(
         maxPageSize,
         readyTimeout,
         bindTimeout,
-        shutdownGrace);
+        shutdownGrace,
+        json);
   }
 }

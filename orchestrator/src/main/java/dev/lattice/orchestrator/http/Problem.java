@@ -22,6 +22,8 @@ public record Problem(String type, String title, int status, String detail, Stri
   public enum Kind {
     MALFORMED_JSON(400, "malformed-json", "The request body is not valid JSON"),
     INVALID_REQUEST(400, "invalid-request", "The request is invalid"),
+    JSON_LIMIT_EXCEEDED(
+        400, "json-limit-exceeded", "The request body is nested too deeply or a value is too long"),
     INVALID_PLAN(400, "invalid-plan", "The plan cannot run"),
     RUN_NOT_FOUND(404, "run-not-found", "No such run"),
     NOT_FOUND(404, "not-found", "No such resource"),

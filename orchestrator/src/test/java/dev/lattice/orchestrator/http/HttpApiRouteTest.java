@@ -52,7 +52,8 @@ class HttpApiRouteTest extends JUnitRouteTest {
             5,
             Duration.ofSeconds(2),
             Duration.ofSeconds(10),
-            Duration.ofSeconds(1));
+            Duration.ofSeconds(1),
+            HttpSettings.create(lattice.system().settings().config()).json());
     route = new HttpApi(lattice.client(), lattice.system(), settings).route();
   }
 
