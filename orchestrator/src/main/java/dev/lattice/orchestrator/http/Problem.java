@@ -33,6 +33,11 @@ public record Problem(String type, String title, int status, String detail, Stri
     BUDGET_EXCEEDED(429, "budget-exceeded", "The tenant's budget is spent"),
     PAYLOAD_TOO_LARGE(413, "payload-too-large", "The request body is too large"),
     UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "Unsupported content type"),
+    URI_TOO_LONG(414, "uri-too-long", "The request URI is too long"),
+    HEADERS_TOO_LARGE(431, "headers-too-large", "The request headers are too large"),
+    NOT_IMPLEMENTED(501, "not-implemented", "The method is not implemented"),
+    HTTP_VERSION_NOT_SUPPORTED(
+        505, "http-version-not-supported", "The HTTP version is not supported"),
     UNAVAILABLE(503, "unavailable", "The node cannot answer now"),
     INTERNAL(500, "internal-error", "Internal error");
 
