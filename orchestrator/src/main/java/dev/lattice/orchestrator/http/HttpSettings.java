@@ -22,6 +22,7 @@ import java.util.List;
  *     the bind host ({@link AllowedHosts})
  * @param corsOrigins origins whose pages may call the API from a browser; empty turns CORS off
  * @param corsMaxAge how long a browser may cache a preflight answer
+ * @param json how deep and long the JSON of a request body may be
  */
 public record HttpSettings(
     String host,
@@ -35,7 +36,8 @@ public record HttpSettings(
     Duration shutdownGrace,
     List<String> allowedHosts,
     List<String> corsOrigins,
-    Duration corsMaxAge) {
+    Duration corsMaxAge,
+    JsonLimits json) {
 
   public HttpSettings {
     allowedHosts = List.copyOf(allowedHosts);
@@ -56,7 +58,8 @@ public record HttpSettings(
         c.getDuration("shutdown-grace"),
         list(c, "allowed-hosts"),
         list(c, "cors.allowed-origins"),
-        c.getDuration("cors.max-age"));
+        c.getDuration("cors.max-age"),
+        JsonLimits.create(c.getConfig("json")));
   }
 
   /** These settings listening on {@code host:port} instead. */
@@ -73,7 +76,8 @@ public record HttpSettings(
         shutdownGrace,
         allowedHosts,
         corsOrigins,
-        corsMaxAge);
+        corsMaxAge,
+        json);
   }
 
   /** A list, or a comma-separated string (as an environment variable sets it). */

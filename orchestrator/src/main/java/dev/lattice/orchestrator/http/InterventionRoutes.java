@@ -3,6 +3,7 @@ package dev.lattice.orchestrator.http;
 import static dev.lattice.orchestrator.http.JsonSupport.body;
 import static dev.lattice.orchestrator.http.JsonSupport.json;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lattice.orchestrator.node.LatticeClient;
 import dev.lattice.protocol.api.Intervention;
 import dev.lattice.protocol.api.InterventionType;
@@ -22,9 +23,12 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  */
 final class InterventionRoutes extends AllDirectives {
   private final LatticeClient client;
+  private final ObjectMapper bodies;
 
-  InterventionRoutes(LatticeClient client) {
+  /** The routes over {@code client}, reading bodies with {@code bodies}. */
+  InterventionRoutes(LatticeClient client, ObjectMapper bodies) {
     this.client = client;
+    this.bodies = bodies;
   }
 
   /** The intervention routes below {@code /runs/{id}}. */
@@ -51,7 +55,7 @@ final class InterventionRoutes extends AllDirectives {
                 post(
                     () ->
                         entity(
-                            body(OverrideRequest.class),
+                            body(OverrideRequest.class, bodies),
                             override ->
                                 onSuccess(
                                     client.override(RunRoutes.runId(id), stepId, override),
@@ -87,7 +91,7 @@ final class InterventionRoutes extends AllDirectives {
                         Problem.Kind.UNSUPPORTED_MEDIA_TYPE.with(
                             "send the body as application/json", "Content-Type"));
                   }
-                  return inner.apply(JsonSupport.parse(bytes.toArray(), type));
+                  return inner.apply(JsonSupport.parse(bytes.toArray(), type, bodies));
                 }));
   }
 }

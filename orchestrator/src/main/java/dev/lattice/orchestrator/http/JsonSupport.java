@@ -1,7 +1,12 @@
 package dev.lattice.orchestrator.http;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -27,6 +32,9 @@ final class JsonSupport {
 
   private static final ObjectMapper MAPPER = LatticeJson.mapper();
 
+  /** Where Jackson says a limit comes from: its own API, which means nothing to a client. */
+  private static final String CONSTRAINT_SOURCE = ",? from `StreamReadConstraints\\.\\w+\\(\\)`";
+
   private JsonSupport() {}
 
   /** Any response body as {@code application/json}. */
@@ -50,59 +58,106 @@ final class JsonSupport {
   }
 
   /**
-   * A request body of {@code type}, which must be {@code application/json}; anything the mapper
-   * rejects becomes a {@link ProblemException} naming the offending field.
+   * A request body of {@code type}, which must be {@code application/json}, read by {@code reader}
+   * (the public mapper within the node's {@link JsonLimits}); anything the mapper rejects becomes a
+   * {@link ProblemException} naming the offending field.
    */
-  static <T> Unmarshaller<HttpEntity, T> body(Class<T> type) {
+  static <T> Unmarshaller<HttpEntity, T> body(Class<T> type, ObjectMapper reader) {
     return Unmarshaller.forMediaType(MediaTypes.APPLICATION_JSON, Unmarshaller.entityToByteString())
-        .thenApply(bytes -> parse(bytes.toArray(), type));
+        .thenApply(bytes -> parse(bytes.toArray(), type, reader));
   }
 
-  static <T> T parse(byte[] body, Class<T> type) {
+  /**
+   * Exactly one JSON document of {@code type}: anything after it but whitespace (a second document,
+   * a stray bracket, a NUL) makes the body malformed, so that what a client sent is never
+   * half-read.
+   */
+  static <T> T parse(byte[] body, Class<T> type, ObjectMapper reader) {
     if (body.length == 0) {
       throw new ProblemException(Problem.Kind.MALFORMED_JSON.with("the request body is empty"));
     }
-    try {
-      T value = MAPPER.readValue(body, type);
+    try (JsonParser parser = reader.createParser(body)) {
+      // The trailing data is checked below, so that it is reported as malformed JSON rather than
+      // as a mapping error.
+      T value =
+          reader
+              .readerFor(type)
+              .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+              .readValue(parser);
       if (value == null) {
         throw new ProblemException(
             Problem.Kind.INVALID_REQUEST.with("the request body must be a JSON object"));
       }
+      if (parser.nextToken() != null) {
+        throw new ProblemException(
+            Problem.Kind.MALFORMED_JSON.with(
+                "unexpected data after the JSON document" + location(parser.currentLocation())));
+      }
       return value;
-    } catch (StreamReadException e) {
-      throw new ProblemException(
-          Problem.Kind.MALFORMED_JSON.with(firstLine(e.getOriginalMessage()) + location(e)));
-    } catch (UnrecognizedPropertyException e) {
-      throw new ProblemException(
-          Problem.Kind.INVALID_REQUEST.with(
-              "unknown field '" + e.getPropertyName() + "'", path(e)));
-    } catch (ValueInstantiationException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      throw new ProblemException(
-          Problem.Kind.INVALID_REQUEST.with(firstLine(cause.getMessage()), path(e)));
-    } catch (MismatchedInputException e) {
-      String field = path(e);
-      String expected = "expected " + describe(e.getTargetType());
-      throw new ProblemException(
-          Problem.Kind.INVALID_REQUEST.with(
-              field == null
-                  ? "the request body must be a JSON object"
-                  : "'" + field + "': " + expected,
-              field));
-    } catch (JsonMappingException e) {
-      Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : e;
-      String message =
-          cause == e ? firstLine(e.getOriginalMessage()) : firstLine(cause.getMessage());
-      throw new ProblemException(Problem.Kind.INVALID_REQUEST.with(message, path(e)));
     } catch (java.io.IOException e) {
-      throw new ProblemException(Problem.Kind.MALFORMED_JSON.with(firstLine(e.getMessage())));
+      throw new ProblemException(problemOf(e));
     }
+  }
+
+  /** The problem a failure to read a body stands for. */
+  private static Problem problemOf(java.io.IOException e) {
+    StreamConstraintsException limit = limitOf(e);
+    if (limit != null) {
+      return Problem.Kind.JSON_LIMIT_EXCEEDED.with(
+          firstLine(limit.getOriginalMessage()).replaceAll(CONSTRAINT_SOURCE, ""),
+          e instanceof JsonMappingException mapping ? path(mapping) : null);
+    }
+    if (e instanceof StreamReadException read) {
+      return Problem.Kind.MALFORMED_JSON.with(
+          firstLine(read.getOriginalMessage()) + location(read.getLocation()));
+    }
+    if (e instanceof UnrecognizedPropertyException unknown) {
+      return Problem.Kind.INVALID_REQUEST.with(
+          "unknown field '" + unknown.getPropertyName() + "'", path(unknown));
+    }
+    if (e instanceof ValueInstantiationException invalid) {
+      Throwable cause = invalid.getCause() == null ? invalid : invalid.getCause();
+      return Problem.Kind.INVALID_REQUEST.with(firstLine(cause.getMessage()), path(invalid));
+    }
+    if (e instanceof MismatchedInputException mismatch) {
+      String field = path(mismatch);
+      return Problem.Kind.INVALID_REQUEST.with(
+          field == null
+              ? "the request body must be a JSON object"
+              : "'" + field + "': expected " + describe(mismatch.getTargetType()),
+          field);
+    }
+    if (e instanceof JsonMappingException mapping) {
+      Throwable cause = mapping.getCause() instanceof IllegalArgumentException iae ? iae : mapping;
+      String message =
+          cause == mapping
+              ? firstLine(mapping.getOriginalMessage())
+              : firstLine(cause.getMessage());
+      return Problem.Kind.INVALID_REQUEST.with(message, path(mapping));
+    }
+    return Problem.Kind.MALFORMED_JSON.with(firstLine(e.getMessage()));
+  }
+
+  /** The limit a failure ran into, also when the mapper wrapped it with the field's path. */
+  private static StreamConstraintsException limitOf(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof StreamConstraintsException limit) {
+        return limit;
+      }
+    }
+    return null;
   }
 
   /** What a client must send for a value of {@code type}, in JSON's words. */
   static String describe(Class<?> type) {
     if (type == null) {
       return "another type of value";
+    }
+    if (type.isRecord()
+        && type.getRecordComponents().length == 1
+        && type.getRecordComponents()[0].getAccessor().isAnnotationPresent(JsonValue.class)) {
+      // A typed value such as a tenant id is written as the one value it wraps.
+      return describe(type.getRecordComponents()[0].getType());
     }
     if (type == String.class || type.isEnum()) {
       return "a string";
@@ -140,14 +195,10 @@ final class JsonSupport {
     return path.isEmpty() ? null : path.toString();
   }
 
-  private static String location(StreamReadException e) {
-    return e.getLocation() == null
+  private static String location(JsonLocation location) {
+    return location == null
         ? ""
-        : " (line "
-            + e.getLocation().getLineNr()
-            + ", column "
-            + e.getLocation().getColumnNr()
-            + ")";
+        : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
   }
 
   private static String firstLine(String message) {

@@ -22,6 +22,8 @@ public record Problem(String type, String title, int status, String detail, Stri
   public enum Kind {
     MALFORMED_JSON(400, "malformed-json", "The request body is not valid JSON"),
     INVALID_REQUEST(400, "invalid-request", "The request is invalid"),
+    JSON_LIMIT_EXCEEDED(
+        400, "json-limit-exceeded", "The request body is nested too deeply or a value is too long"),
     INVALID_PLAN(400, "invalid-plan", "The plan cannot run"),
     RUN_NOT_FOUND(404, "run-not-found", "No such run"),
     NOT_FOUND(404, "not-found", "No such resource"),
@@ -32,6 +34,11 @@ public record Problem(String type, String title, int status, String detail, Stri
     PAYLOAD_TOO_LARGE(413, "payload-too-large", "The request body is too large"),
     UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "Unsupported content type"),
     HOST_NOT_ALLOWED(421, "host-not-allowed", "This node does not answer to that host name"),
+    URI_TOO_LONG(414, "uri-too-long", "The request URI is too long"),
+    HEADERS_TOO_LARGE(431, "headers-too-large", "The request headers are too large"),
+    NOT_IMPLEMENTED(501, "not-implemented", "The method is not implemented"),
+    HTTP_VERSION_NOT_SUPPORTED(
+        505, "http-version-not-supported", "The HTTP version is not supported"),
     UNAVAILABLE(503, "unavailable", "The node cannot answer now"),
     INTERNAL(500, "internal-error", "Internal error");
 

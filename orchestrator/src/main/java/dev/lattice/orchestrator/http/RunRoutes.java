@@ -3,11 +3,13 @@ package dev.lattice.orchestrator.http;
 import static dev.lattice.orchestrator.http.JsonSupport.body;
 import static dev.lattice.orchestrator.http.JsonSupport.json;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lattice.orchestrator.node.LatticeClient;
 import dev.lattice.protocol.api.ExecuteRequest;
 import dev.lattice.protocol.api.RunQuery;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.ids.TenantId;
+import dev.lattice.protocol.json.LatticeJson;
 import dev.lattice.protocol.run.RunStatus;
 import java.util.List;
 import java.util.Optional;
@@ -31,11 +33,13 @@ final class RunRoutes extends AllDirectives {
   private final HttpSettings settings;
   private final InterventionRoutes interventions;
   private final AuditRoutes audit;
+  private final ObjectMapper bodies;
 
   RunRoutes(LatticeClient client, HttpSettings settings) {
     this.client = client;
     this.settings = settings;
-    this.interventions = new InterventionRoutes(client);
+    this.bodies = settings.json().applyTo(LatticeJson.mapper());
+    this.interventions = new InterventionRoutes(client, bodies);
     this.audit = new AuditRoutes(client, settings);
   }
 
@@ -47,7 +51,7 @@ final class RunRoutes extends AllDirectives {
                 post(
                     () ->
                         entity(
-                            body(ExecuteRequest.class),
+                            body(ExecuteRequest.class, bodies),
                             request ->
                                 onSuccess(
                                     client.plan(request),
@@ -61,7 +65,7 @@ final class RunRoutes extends AllDirectives {
                             IDEMPOTENCY_KEY,
                             key ->
                                 entity(
-                                    body(ExecuteRequest.class),
+                                    body(ExecuteRequest.class, bodies),
                                     request -> execute(request, key))))),
         path("runs", () -> get(this::listRuns)),
         pathPrefix(

@@ -55,7 +55,8 @@ class HttpApiRouteTest extends JUnitRouteTest {
             Duration.ofSeconds(1),
             List.of(),
             List.of(),
-            Duration.ofMinutes(1));
+            Duration.ofMinutes(1),
+            HttpSettings.create(lattice.system().settings().config()).json());
     route = new HttpApi(lattice.client(), lattice.system(), settings).route();
   }
 
