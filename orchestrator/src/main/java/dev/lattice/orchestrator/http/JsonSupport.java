@@ -8,11 +8,13 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import dev.lattice.protocol.json.LatticeJson;
+import java.io.IOException;
 import org.apache.pekko.http.javadsl.marshalling.Marshaller;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -34,6 +36,10 @@ final class JsonSupport {
 
   /** Where Jackson says a limit comes from: its own API, which means nothing to a client. */
   private static final String CONSTRAINT_SOURCE = ",? from `StreamReadConstraints\\.\\w+\\(\\)`";
+
+  /** Jackson's note that it leaves the source out of a location, which says nothing to a client. */
+  private static final String REDACTED_SOURCE =
+      "\\[Source: REDACTED \\(`\\w+\\.\\w+` disabled\\); ";
 
   private JsonSupport() {}
 
@@ -70,46 +76,54 @@ final class JsonSupport {
   /**
    * Exactly one JSON document of {@code type}: anything after it but whitespace (a second document,
    * a stray bracket, a NUL) makes the body malformed, so that what a client sent is never
-   * half-read.
+   * half-read. The document is read whole before it is mapped, so that broken JSON is reported as
+   * such even where its first part would already be a wrong value.
    */
   static <T> T parse(byte[] body, Class<T> type, ObjectMapper reader) {
-    if (body.length == 0) {
-      throw new ProblemException(Problem.Kind.MALFORMED_JSON.with("the request body is empty"));
-    }
+    JsonNode document;
     try (JsonParser parser = reader.createParser(body)) {
       // The trailing data is checked below, so that it is reported as malformed JSON rather than
       // as a mapping error.
-      T value =
-          reader
-              .readerFor(type)
-              .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-              .readValue(parser);
-      if (value == null) {
-        throw new ProblemException(
-            Problem.Kind.INVALID_REQUEST.with("the request body must be a JSON object"));
+      document =
+          reader.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(parser);
+      if (document == null) {
+        throw new ProblemException(Problem.Kind.MALFORMED_JSON.with("the request body is empty"));
       }
       if (parser.nextToken() != null) {
         throw new ProblemException(
             Problem.Kind.MALFORMED_JSON.with(
                 "unexpected data after the JSON document" + location(parser.currentLocation())));
       }
-      return value;
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
+      throw new ProblemException(problemOf(e));
+    }
+    if (!document.isObject()) {
+      throw new ProblemException(
+          Problem.Kind.INVALID_REQUEST.with("the request body must be a JSON object"));
+    }
+    try {
+      return reader.treeToValue(document, type);
+    } catch (IOException e) {
       throw new ProblemException(problemOf(e));
     }
   }
 
   /** The problem a failure to read a body stands for. */
-  private static Problem problemOf(java.io.IOException e) {
-    StreamConstraintsException limit = limitOf(e);
+  private static Problem problemOf(IOException e) {
+    StreamConstraintsException limit = causeOf(e, StreamConstraintsException.class);
     if (limit != null) {
       return Problem.Kind.JSON_LIMIT_EXCEEDED.with(
           firstLine(limit.getOriginalMessage()).replaceAll(CONSTRAINT_SOURCE, ""),
           e instanceof JsonMappingException mapping ? path(mapping) : null);
     }
-    if (e instanceof StreamReadException read) {
+    // Broken JSON inside a field (a body cut short, say) reaches here wrapped with the field's
+    // path:
+    // it is still malformed JSON, not a wrong value.
+    StreamReadException read = causeOf(e, StreamReadException.class);
+    if (read != null) {
       return Problem.Kind.MALFORMED_JSON.with(
-          firstLine(read.getOriginalMessage()) + location(read.getLocation()));
+          firstLine(read.getOriginalMessage()).replaceAll(REDACTED_SOURCE, "[")
+              + location(read.getLocation()));
     }
     if (e instanceof UnrecognizedPropertyException unknown) {
       return Problem.Kind.INVALID_REQUEST.with(
@@ -138,11 +152,11 @@ final class JsonSupport {
     return Problem.Kind.MALFORMED_JSON.with(firstLine(e.getMessage()));
   }
 
-  /** The limit a failure ran into, also when the mapper wrapped it with the field's path. */
-  private static StreamConstraintsException limitOf(Throwable e) {
+  /** The failure of {@code kind} behind {@code e}, also when the mapper wrapped it with a path. */
+  private static <T extends Throwable> T causeOf(Throwable e, Class<T> kind) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof StreamConstraintsException limit) {
-        return limit;
+      if (kind.isInstance(t)) {
+        return kind.cast(t);
       }
     }
     return null;

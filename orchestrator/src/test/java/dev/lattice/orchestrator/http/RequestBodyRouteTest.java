@@ -165,6 +165,15 @@ class RequestBodyRouteTest extends JUnitRouteTest {
   }
 
   @Test
+  void aBodyCutShortInsideAFieldIsMalformedNotAWrongValue() {
+    for (int end : List.of(9, 20, ECHO_PLAN.length() - 1)) {
+      JsonNode problem =
+          problem(run(post("/api/v1/plan", ECHO_PLAN.substring(0, end))), 400, "malformed-json");
+      assertThat(problem.get("detail").asText()).doesNotContain("Source");
+    }
+  }
+
+  @Test
   void anEnumIsReadByItsNameOnly() {
     for (String mode : List.of("1", "true", "\"\"")) {
       JsonNode problem =

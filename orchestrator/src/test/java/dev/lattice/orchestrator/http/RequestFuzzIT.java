@@ -135,7 +135,7 @@ class RequestFuzzIT {
         Tuple.of(run + "/cancel", "{\"actor\":\"ops\",\"reason\":\"fuzz\"}"));
   }
 
-  @Property(tries = 300)
+  @Property(tries = 1000)
   void aBodyThatIsNotExactlyOneJsonDocumentIsRefusedAsMalformed(
       @ForAll("endpoints") int endpoint, @ForAll("mutations") Mutation mutation) {
     Tuple.Tuple2<String, String> target = validBodies().get(endpoint);
@@ -149,7 +149,7 @@ class RequestFuzzIT {
     }
   }
 
-  @Property(tries = 200)
+  @Property(tries = 500)
   void randomPlansAreRefusedWithAProblemOrRunAndCanBeCancelled(
       @ForAll("requests") ObjectNode request, @ForAll boolean execute) {
     String body = request.toString();
