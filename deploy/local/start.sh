@@ -58,9 +58,13 @@ start() {
 start seed seed --remote "$host:$remote_base" --http "$host:$http_base" \
   --data "$dir/seed" --journal-server "$journal_port"
 journal="jdbc:h2:tcp://$host:$journal_port/lattice"
-start orch join --seed "$host:$remote_base" --journal "$journal" --roles orchestrator \
+# Members connect as the journal's member user, with the password the seed generated into its
+# data directory (owner-only); a file, so that the password is on no command line.
+journal_access=(--journal "$journal" --journal-user lattice
+  --journal-password-file "$dir/seed/journal-member.password")
+start orch join --seed "$host:$remote_base" "${journal_access[@]}" --roles orchestrator \
   --remote "$host:$((remote_base + 1))" --http "$host:$((http_base + 1))" --data "$dir/orch"
-start worker join --seed "$host:$remote_base" --journal "$journal" --roles worker \
+start worker join --seed "$host:$remote_base" "${journal_access[@]}" --roles worker \
   --remote "$host:$((remote_base + 2))" --data "$dir/worker"
 
 echo "journal: $journal (hosted by seed)"

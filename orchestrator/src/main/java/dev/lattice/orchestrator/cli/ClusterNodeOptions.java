@@ -3,9 +3,11 @@ package dev.lattice.orchestrator.cli;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
+import dev.lattice.persistence.journal.JournalCredentials;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -48,6 +50,24 @@ final class ClusterNodeOptions {
               + " jdbc:postgresql://HOST:PORT/DB (default: lattice.persistence.jdbc.url,"
               + " LATTICE_JOURNAL_URL).")
   String journal;
+
+  @Option(
+      names = "--journal-user",
+      paramLabel = "USER",
+      description =
+          "The journal's database user (default: lattice.persistence.jdbc.user,"
+              + " LATTICE_JOURNAL_USER); a seed's journal server's is printed by the seed.")
+  String journalUser;
+
+  @Option(
+      names = "--journal-password-file",
+      paramLabel = "FILE",
+      description =
+          "A file holding the journal user's password (default: LATTICE_JOURNAL_PASSWORD_FILE, or"
+              + " the password itself in LATTICE_JOURNAL_PASSWORD); a seed's journal server"
+              + " writes it to SEED-DATA/journal-member.password. Never on the command line,"
+              + " where other users see it.")
+  Path journalPasswordFile;
 
   @Option(
       names = "--name",
@@ -99,7 +119,32 @@ final class ClusterNodeOptions {
                         .toList()))
             .withValue("lattice.node.roles", ConfigValueFactory.fromIterable(roles))
             .withValue("lattice.node.name", ConfigValueFactory.fromAnyRef(name(remote)));
+    if (journalUser != null) {
+      config =
+          config.withValue(
+              "lattice.persistence.jdbc.user", ConfigValueFactory.fromAnyRef(journalUser));
+    }
+    if (journalPasswordFile != null) {
+      if (!Files.isReadable(journalPasswordFile)) {
+        throw new IllegalArgumentException(
+            "--journal-password-file: cannot read " + journalPasswordFile);
+      }
+      config =
+          config.withValue(
+              "lattice.persistence.jdbc.password-file",
+              ConfigValueFactory.fromAnyRef(journalPasswordFile.toAbsolutePath().toString()));
+    }
     return journal == null ? config : withJournal(config, journal);
+  }
+
+  /** {@code config} with the journal at {@code url}, reached as {@code credentials}. */
+  static Config withJournal(Config config, String url, JournalCredentials credentials) {
+    return withJournal(config, url)
+        .withValue(
+            "lattice.persistence.jdbc.user", ConfigValueFactory.fromAnyRef(credentials.user()))
+        .withValue(
+            "lattice.persistence.jdbc.password",
+            ConfigValueFactory.fromAnyRef(credentials.password()));
   }
 
   /** {@code config} with the journal at {@code url}. */

@@ -1,6 +1,7 @@
 package dev.lattice.orchestrator.cli;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValueFactory;
 import dev.lattice.orchestrator.node.Lattice;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -23,6 +24,9 @@ public final class JoinCommand implements Callable<Integer> {
   static final HostAndPort DEFAULT_REMOTE = new HostAndPort("127.0.0.1", 0);
 
   static final HostAndPort DEFAULT_HTTP = new HostAndPort("127.0.0.1", 0);
+
+  /** How the URL of an H2 journal server, such as a seed's, starts. */
+  private static final String H2_SERVER_URL = "jdbc:h2:tcp:";
 
   @Spec CommandSpec spec;
 
@@ -48,17 +52,36 @@ public final class JoinCommand implements Callable<Integer> {
       config = node.config(remote, seedAddresses);
       // Set by --journal or wherever a node's configuration comes from (environment,
       // application.conf, system properties).
-      String journalUrl =
-          config.withFallback(Lattice.defaultConfig()).getString("lattice.persistence.jdbc.url");
+      Config jdbc =
+          config.withFallback(Lattice.defaultConfig()).getConfig("lattice.persistence.jdbc");
+      String journalUrl = jdbc.getString("url");
       if (journalUrl.isBlank()) {
         throw new IllegalArgumentException(
             "a member needs the cluster's shared journal: --journal jdbc:h2:tcp://HOST:PORT/lattice"
                 + " (printed by `lattice seed --journal-server`) or jdbc:postgresql://HOST:PORT/DB");
+      }
+      if (journalUrl.startsWith(H2_SERVER_URL)) {
+        config = onJournalServer(config, jdbc);
       }
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
     Lattice lattice = Lattice.builder().dataDirectory(node.data).config(config).start();
     return NodeProcess.serve(lattice, node.http(DEFAULT_HTTP), () -> {});
+  }
+
+  /**
+   * A member of an H2 journal server reaches it as a user that may read and write rows but not
+   * create tables, so it checks the schema the seed migrated instead of migrating it.
+   */
+  private static Config onJournalServer(Config config, Config jdbc) {
+    if (jdbc.getString("user").isBlank()
+        || (jdbc.getString("password").isEmpty() && jdbc.getString("password-file").isBlank())) {
+      throw new IllegalArgumentException(
+          "a member of a seed's journal server needs its user and password: --journal-user lattice"
+              + " --journal-password-file SEED-DATA/journal-member.password (printed by the seed)");
+    }
+    return config.withValue(
+        "lattice.persistence.migrate-on-start", ConfigValueFactory.fromAnyRef(false));
   }
 }

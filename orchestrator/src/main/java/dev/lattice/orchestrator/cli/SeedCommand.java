@@ -1,6 +1,7 @@
 package dev.lattice.orchestrator.cli;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValueFactory;
 import dev.lattice.orchestrator.node.Lattice;
 import dev.lattice.persistence.journal.H2JournalServer;
 import java.util.List;
@@ -70,8 +71,7 @@ public final class SeedCommand implements Callable<Integer> {
       lattice =
           Lattice.builder()
               .dataDirectory(node.data)
-              .config(
-                  server == null ? config : ClusterNodeOptions.withJournal(config, server.url()))
+              .config(server == null ? config : onJournalServer(config, server))
               .start();
     } catch (RuntimeException e) {
       stopServer.run();
@@ -88,8 +88,26 @@ public final class SeedCommand implements Callable<Integer> {
             journalServer,
             node.data,
             defaults.getString("lattice.persistence.h2.file-name"),
-            defaults.getString("lattice.persistence.h2.options"));
-    System.out.println("journal server: " + server.memberUrl());
+            defaults.getString("lattice.persistence.h2.options"),
+            defaults.getString("lattice.persistence.h2.server-member-user"));
+    // Where the password is, never the password itself.
+    System.out.println(
+        "journal server: "
+            + server.memberUrl()
+            + " (user "
+            + server.member().user()
+            + ", password in "
+            + server.member().passwordFile().toAbsolutePath()
+            + ")");
     return server;
+  }
+
+  /**
+   * The seed's node on its own journal server, as a member like any other: the server's setup has
+   * migrated the schema, which the member user could not.
+   */
+  private static Config onJournalServer(Config config, H2JournalServer server) {
+    return ClusterNodeOptions.withJournal(config, server.memberUrl(), server.member())
+        .withValue("lattice.persistence.migrate-on-start", ConfigValueFactory.fromAnyRef(false));
   }
 }

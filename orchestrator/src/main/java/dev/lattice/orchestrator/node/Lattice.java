@@ -319,13 +319,15 @@ public final class Lattice implements AutoCloseable {
               "cannot create data directory " + persistence.dataDirectory(), e);
         }
       }
-      if (persistence.migrateOnStart()) {
-        try {
+      try {
+        if (persistence.migrateOnStart()) {
           SchemaMigrations.migrate(database);
-        } catch (RuntimeException e) {
-          throw new IllegalStateException(
-              "cannot open the journal at " + database.displayUrl() + ": " + rootMessage(e), e);
+        } else {
+          SchemaMigrations.validate(database);
         }
+      } catch (RuntimeException e) {
+        throw new IllegalStateException(
+            "cannot open the journal at " + database.displayUrl() + ": " + rootMessage(e), e);
       }
     }
 

@@ -21,6 +21,12 @@ class ClusterCommandsTest {
         "join --seed nowhere --journal jdbc:h2:tcp://127.0.0.1:9092/lattice | --seed takes HOST:PORT",
         "join --seed 127.0.0.1:2552 --journal jdbc:h2:tcp://h/l --roles boss | --roles takes"
             + " orchestrator and/or worker, not 'boss'",
+        "join --seed 127.0.0.1:2552 --journal jdbc:h2:tcp://127.0.0.1:9092/lattice | a member of a"
+            + " seed's journal server needs its user and password: --journal-user lattice"
+            + " --journal-password-file",
+        "join --seed 127.0.0.1:2552 --journal jdbc:h2:tcp://h/l --journal-user lattice"
+            + " --journal-password-file /nonexistent/journal-member.password |"
+            + " --journal-password-file: cannot read /nonexistent/journal-member.password",
         "seed --journal-server --journal jdbc:h2:tcp://h/l | --journal-server and --journal exclude",
         "seed --remote 2552 | --remote takes HOST:PORT",
         "join | Missing required option: '--seed"

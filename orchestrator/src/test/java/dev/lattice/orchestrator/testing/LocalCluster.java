@@ -87,6 +87,10 @@ public final class LocalCluster implements AutoCloseable {
             "127.0.0.1:" + seedPort,
             "--journal",
             journalUrl(),
+            "--journal-user",
+            JOURNAL_USER,
+            "--journal-password-file",
+            journalPasswordFile().toString(),
             "--name",
             name,
             "--roles",
@@ -102,6 +106,23 @@ public final class LocalCluster implements AutoCloseable {
 
   public Node node(String name) {
     return nodes.get(name);
+  }
+
+  /** The user members reach the seed's journal server as. */
+  public static final String JOURNAL_USER = "lattice";
+
+  /** The member user's password, written by the seed on its first start. */
+  public Path journalPasswordFile() {
+    return directory.resolve("seed").resolve("journal-member.password").toAbsolutePath();
+  }
+
+  /** The seed's data directory. */
+  public Path seedData() {
+    return directory.resolve("seed");
+  }
+
+  public int journalPort() {
+    return journalPort;
   }
 
   /** The shared journal, reachable while the seed runs. */

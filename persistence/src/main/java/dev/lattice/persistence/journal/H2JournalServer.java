@@ -3,9 +3,13 @@ package dev.lattice.persistence.journal;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import org.h2.engine.SysProperties;
 import org.h2.tools.Server;
 
 /**
@@ -13,50 +17,100 @@ import org.h2.tools.Server;
  * share: the seed node hosts it, and every node, the seed included, reaches the journal through it,
  * so that one process owns the database file.
  *
- * <p>H2's server has no authentication beyond the database's own user and password, so it listens
- * on loopback unless told to bind another address; it is meant for local clusters and tests, and
- * PostgreSQL for anything else.
+ * <p>Clients connect as the member user, which may read and write the journal's rows and nothing
+ * else; the administrator's password stays in the data directory (see {@link JournalServerSetup}).
+ * The server opens no database but the journal ({@code -ifExists}), and listens on the given
+ * address only; other hosts may connect only when that address is not a loopback one. It is meant
+ * for local clusters and tests, and PostgreSQL for anything else.
  */
 public final class H2JournalServer implements AutoCloseable {
+  /** The system property H2 reads, once per JVM, for the address its servers bind to. */
+  static final String BIND_ADDRESS_PROPERTY = "h2.bindAddress";
+
   private final Server server;
   private final String host;
   private final String fileName;
-  private final String options;
+  private final JournalCredentials member;
+  private final Connection keeper;
 
-  private H2JournalServer(Server server, String host, String fileName, String options) {
+  private H2JournalServer(
+      Server server, String host, String fileName, JournalCredentials member, Connection keeper) {
     this.server = server;
     this.host = host;
     this.fileName = fileName;
-    this.options = options;
+    this.member = member;
+    this.keeper = keeper;
   }
 
   /**
-   * Starts a server for the journal file {@code fileName} under {@code dataDirectory}, listening on
-   * {@code host}:{@code port} (0 for any free port). The database is created by the first node that
-   * connects.
+   * Prepares the journal file {@code fileName} under {@code dataDirectory} (see {@link
+   * JournalServerSetup}) and starts a server for it, listening on {@code host}:{@code port} (0 for
+   * any free port).
    *
-   * @param options H2 options every connection's URL carries (they set, among others, the
-   *     crash-safe write mode; see {@code lattice.persistence.h2.options})
+   * @param options H2 options the database is opened with (they set, among others, the crash-safe
+   *     write mode; see {@code lattice.persistence.h2.options})
+   * @param memberUser the user members connect as
    * @throws IllegalStateException if the server cannot start (the port is taken, say)
    */
   public static H2JournalServer start(
-      String host, int port, Path dataDirectory, String fileName, String options) {
+      String host,
+      int port,
+      Path dataDirectory,
+      String fileName,
+      String options,
+      String memberUser) {
+    bindTo(host);
+    JournalServerSetup setup = new JournalServerSetup(dataDirectory, fileName, options);
+    JournalCredentials member = setup.prepare(memberUser);
     List<String> args = new ArrayList<>();
     args.add("-tcpPort");
     args.add(Integer.toString(port));
     args.add("-baseDir");
     args.add(dataDirectory.toAbsolutePath().normalize().toString());
-    // A remote client may not create a database otherwise; the journal is created on first use.
-    args.add("-ifNotExists");
+    // Otherwise any client could create a database (as its administrator) under the data
+    // directory; the journal was created by the setup above.
+    args.add("-ifExists");
     if (!isLoopback(host)) {
       args.add("-tcpAllowOthers");
     }
+    Server server;
     try {
-      Server server = Server.createTcpServer(args.toArray(String[]::new)).start();
-      return new H2JournalServer(server, host, fileName, options);
+      server = Server.createTcpServer(args.toArray(String[]::new)).start();
     } catch (SQLException e) {
       throw new IllegalStateException(
           "cannot start the journal server on " + host + ":" + port + ": " + e.getMessage(), e);
+    }
+    try {
+      // The first connection opens the database with the options, and holding it keeps the
+      // database open while the server runs instead of closing and reopening it whenever the last
+      // member's pool lets go.
+      String url = "jdbc:h2:tcp://" + host + ":" + server.getPort() + "/" + fileName;
+      String withOptions = options == null || options.isBlank() ? url : url + ";" + options;
+      Connection keeper =
+          DriverManager.getConnection(withOptions, JournalServerSetup.ADMIN, setup.adminPassword());
+      return new H2JournalServer(server, host, fileName, member, keeper);
+    } catch (SQLException e) {
+      server.stop();
+      throw new IllegalStateException("cannot open the journal server's database: " + e, e);
+    }
+  }
+
+  /**
+   * Makes H2's servers bind to {@code host} only. H2 2.4 has no server option for it, just a system
+   * property that it reads when its settings class loads; the check below makes sure it was not
+   * read before (with another address, or none: every interface).
+   */
+  private static void bindTo(String host) {
+    System.setProperty(BIND_ADDRESS_PROPERTY, host);
+    if (!Objects.equals(SysProperties.BIND_ADDRESS, host)) {
+      throw new IllegalStateException(
+          "cannot bind the journal server to "
+              + host
+              + ": H2 read "
+              + BIND_ADDRESS_PROPERTY
+              + " earlier in this JVM ("
+              + SysProperties.BIND_ADDRESS
+              + ")");
     }
   }
 
@@ -66,25 +120,25 @@ public final class H2JournalServer implements AutoCloseable {
   }
 
   /**
-   * The JDBC URL through which other nodes reach the journal. The database's settings (the write
-   * mode among them) are its own, set by the first connection, the hosting node's: other nodes need
-   * no options.
+   * The JDBC URL through which nodes reach the journal. The database's settings (the write mode
+   * among them) are its own, set when the server opened it: nodes need no options.
    */
   public String memberUrl() {
     return "jdbc:h2:tcp://" + host + ":" + port() + "/" + fileName;
   }
 
-  /** The JDBC URL through which the hosting node reaches the journal, with every option. */
-  public String url() {
-    // Kept open while the server runs, instead of being closed and reopened whenever the last
-    // connection of a pool goes.
-    return memberUrl()
-        + ";DB_CLOSE_DELAY=-1"
-        + (options == null || options.isBlank() ? "" : ";" + options);
+  /** The user, password and password file members connect with. */
+  public JournalCredentials member() {
+    return member;
   }
 
   @Override
   public void close() {
+    try {
+      keeper.close();
+    } catch (SQLException e) {
+      // The server stops anyway, and the database with it.
+    }
     server.stop();
   }
 

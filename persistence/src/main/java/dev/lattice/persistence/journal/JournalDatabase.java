@@ -82,6 +82,12 @@ public record JournalDatabase(Dialect dialect, String url, String user, String p
         dialect, url, noUser && dialect == Dialect.H2 ? "sa" : user, password);
   }
 
+  /** Leaves the password out, so that printing or logging the record reveals nothing. */
+  @Override
+  public String toString() {
+    return "JournalDatabase[dialect=" + dialect + ", url=" + displayUrl() + ", user=" + user + "]";
+  }
+
   /** The URL without credentials or options, for logs. */
   public String displayUrl() {
     int options = url.indexOf(';');

@@ -1,6 +1,7 @@
 package dev.lattice.persistence.journal;
 
 import com.typesafe.config.Config;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -34,7 +35,7 @@ public record PersistenceSettings(
         url.isBlank()
             ? JournalDatabase.h2File(
                 dataDirectory, c.getString("h2.file-name"), c.getString("h2.options"))
-            : JournalDatabase.of(url, c.getString("jdbc.user"), c.getString("jdbc.password"));
+            : JournalDatabase.of(url, c.getString("jdbc.user"), password(c.getConfig("jdbc")));
     return new PersistenceSettings(
         dataDirectory,
         database,
@@ -42,5 +43,20 @@ public record PersistenceSettings(
         c.getInt("read-side.page-size"),
         c.getDuration("read-side.resubscribe-interval"),
         c.getInt("read-models.pool-size"));
+  }
+
+  /** {@code password}, else the content of {@code password-file}, else empty. */
+  private static String password(Config jdbc) {
+    String password = jdbc.getString("password");
+    String file = jdbc.getString("password-file");
+    if (!password.isEmpty() || file.isBlank()) {
+      return password;
+    }
+    try {
+      return SecretFile.read(Path.of(file));
+    } catch (UncheckedIOException e) {
+      throw new IllegalArgumentException(
+          "cannot read the journal's password file " + file + ": " + e.getCause().getMessage(), e);
+    }
   }
 }
