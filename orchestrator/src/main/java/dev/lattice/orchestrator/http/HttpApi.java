@@ -11,6 +11,8 @@ import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -59,6 +61,20 @@ public final class HttpApi extends AllDirectives {
 
   /** Every route, sealed: nothing leaves it but a response. */
   public Route route() {
+    return withRequestTimeoutResponse(HttpApi::timedOut, this::sealed);
+  }
+
+  /**
+   * What a request answers when it outlasts {@code pekko.http.server.request-timeout}: a problem,
+   * like every other error, instead of pekko-http's plain text.
+   */
+  private static HttpResponse timedOut(HttpRequest request) {
+    return ProblemHandlers.response(
+        Problem.Kind.UNAVAILABLE.with(
+            "the request took longer than the server's request timeout; retry later"));
+  }
+
+  private Route sealed() {
     return handleExceptions(
         ProblemHandlers.exceptions(),
         () ->

@@ -10,7 +10,6 @@ import dev.lattice.protocol.api.InterventionType;
 import dev.lattice.protocol.api.OverrideRequest;
 import dev.lattice.protocol.api.SignalRequest;
 import java.util.function.Function;
-import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -72,26 +71,16 @@ final class InterventionRoutes extends AllDirectives {
                 client.intervene(RunRoutes.runId(id), type, who), run -> completeOK(run, json())));
   }
 
-  /** A JSON body of {@code type}, or {@code absent} when the request has none. */
+  /**
+   * A JSON body of {@code type}, or {@code absent} when the request has none. That the request is
+   * {@code application/json}, even without a body, is checked before any route ({@link
+   * JsonRequests}).
+   */
   private <T> Route optionalBody(Class<T> type, T absent, Function<T, Route> inner) {
-    return extractRequest(
-        request ->
-            entity(
-                Unmarshaller.entityToByteString(),
-                bytes -> {
-                  if (bytes.isEmpty()) {
-                    return inner.apply(absent);
-                  }
-                  if (!request
-                      .entity()
-                      .getContentType()
-                      .mediaType()
-                      .equals(MediaTypes.APPLICATION_JSON)) {
-                    throw new ProblemException(
-                        Problem.Kind.UNSUPPORTED_MEDIA_TYPE.with(
-                            "send the body as application/json", "Content-Type"));
-                  }
-                  return inner.apply(JsonSupport.parse(bytes.toArray(), type, bodies));
-                }));
+    return entity(
+        Unmarshaller.entityToByteString(),
+        bytes ->
+            inner.apply(
+                bytes.isEmpty() ? absent : JsonSupport.parse(bytes.toArray(), type, bodies)));
   }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lattice.orchestrator.node.Lattice;
 import dev.lattice.orchestrator.testing.Await;
-import dev.lattice.protocol.api.RunQuery;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.run.RunView;
 import java.nio.file.Path;
@@ -74,15 +73,6 @@ class HttpApiRouteTest extends JUnitRouteTest {
     return testRoute(route).run(request);
   }
 
-  private static HttpRequest post(String path, String json) {
-    return HttpRequest.POST(path)
-        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, json));
-  }
-
-  private static long runCount() {
-    return Await.result(lattice.client().runs(new RunQuery(null, null, null, 500))).runs().size();
-  }
-
   private String execute(String body) {
     TestRouteResult result = run(post("/api/v1/execute", body));
     result.assertStatusCode(202);
@@ -93,7 +83,7 @@ class HttpApiRouteTest extends JUnitRouteTest {
 
   @Test
   void planReturnsTheValidatedPlanWithItsEstimateAndRunsNothing() {
-    long before = runCount();
+    long before = runCount(lattice);
     TestRouteResult result =
         run(post("/api/v1/plan", "{\"intent\":\"indexing\",\"payload\":{\"documents\":[\"a\"]}}"));
     result.assertStatusCode(200).assertMediaType("application/json");
@@ -102,7 +92,7 @@ class HttpApiRouteTest extends JUnitRouteTest {
     assertThat(planned.get("plan").get("steps").size()).isGreaterThan(1);
     assertThat(planned.get("estimate").get("steps").asInt())
         .isEqualTo(planned.get("plan").get("steps").size());
-    assertThat(runCount()).isEqualTo(before);
+    assertThat(runCount(lattice)).isEqualTo(before);
   }
 
   @Test
@@ -126,13 +116,13 @@ class HttpApiRouteTest extends JUnitRouteTest {
     HttpRequest request =
         post("/api/v1/execute", ECHO_PLAN)
             .addHeader(RawHeader.create("Idempotency-Key", "order-42"));
-    long before = runCount();
+    long before = runCount(lattice);
     JsonNode first = json(run(request).assertStatusCode(202));
     JsonNode second = json(run(request).assertStatusCode(202));
     assertThat(second.get("runId")).isEqualTo(first.get("runId"));
     assertThat(first.get("created").asBoolean()).isTrue();
     assertThat(second.get("created").asBoolean()).isFalse();
-    assertThat(runCount()).isEqualTo(before + 1);
+    assertThat(runCount(lattice)).isEqualTo(before + 1);
 
     JsonNode bad =
         problem(
@@ -146,7 +136,7 @@ class HttpApiRouteTest extends JUnitRouteTest {
 
   @Test
   void clientMistakesAreProblemsThatChangeNothing() {
-    long before = runCount();
+    long before = runCount(lattice);
     problem(run(post("/api/v1/execute", "{\"intent\":")), 400, "malformed-json");
     problem(run(post("/api/v1/execute", "")), 400, "malformed-json");
     problem(run(post("/api/v1/execute", "[]")), 400, "invalid-request");
@@ -199,7 +189,7 @@ class HttpApiRouteTest extends JUnitRouteTest {
         "unsupported-media-type");
     String huge = "{\"intent\":\"indexing\",\"payload\":\"" + "x".repeat((int) MAX_BODY) + "\"}";
     problem(run(post("/api/v1/execute", huge)), 413, "payload-too-large");
-    assertThat(runCount()).isEqualTo(before);
+    assertThat(runCount(lattice)).isEqualTo(before);
   }
 
   @Test
@@ -603,14 +593,14 @@ class HttpApiRouteTest extends JUnitRouteTest {
 
   @Test
   void strictModeRefusesAPlanWithPolicyWarningsAndPlanShowsThem() {
-    long before = runCount();
+    long before = runCount(lattice);
     JsonNode refused =
         problem(
             run(post("/api/v1/execute", "{\"intent\":\"indexing\",\"mode\":\"strict\"}")),
             400,
             "invalid-plan");
     assertThat(refused.get("detail").asText()).startsWith("strict mode refuses a plan");
-    assertThat(runCount()).isEqualTo(before);
+    assertThat(runCount(lattice)).isEqualTo(before);
     JsonNode planned =
         json(run(post("/api/v1/plan", "{\"intent\":\"indexing\"}")).assertStatusCode(200));
     assertThat(planned.get("warnings").get(0).asText()).contains("has no budget");

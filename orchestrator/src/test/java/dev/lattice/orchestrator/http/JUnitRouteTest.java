@@ -3,10 +3,15 @@ package dev.lattice.orchestrator.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lattice.orchestrator.node.Lattice;
+import dev.lattice.orchestrator.testing.Await;
+import dev.lattice.protocol.api.RunQuery;
 import dev.lattice.protocol.json.LatticeJson;
 import java.io.IOException;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.headers.Host;
 import org.apache.pekko.http.javadsl.server.RouteResult;
@@ -36,6 +41,17 @@ abstract class JUnitRouteTest extends RouteTest {
 
   /** The node's actor system. */
   abstract org.apache.pekko.actor.typed.ActorSystem<?> nodeSystem();
+
+  /** A POST of {@code json} as {@code application/json}. */
+  static HttpRequest post(String path, String json) {
+    return HttpRequest.POST(path)
+        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, json));
+  }
+
+  /** How many runs {@code lattice} knows (up to 500). */
+  static long runCount(Lattice lattice) {
+    return Await.result(lattice.client().runs(new RunQuery(null, null, null, 500))).runs().size();
+  }
 
   /** The body of a response, as JSON. */
   static JsonNode json(TestRouteResult result) {

@@ -4,19 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lattice.orchestrator.node.Lattice;
+import dev.lattice.orchestrator.testing.RawHttp;
 import dev.lattice.protocol.json.LatticeJson;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,57 +43,22 @@ class ParsingProblemsIT {
     lattice.close();
   }
 
-  /** A response as it came over the wire. */
-  private record Answer(int status, Map<String, String> headers, String body) {
-    JsonNode problem(int expectedStatus, String slug) throws IOException {
-      assertThat(status).as(body).isEqualTo(expectedStatus);
-      assertThat(headers.get("content-type")).isEqualTo("application/problem+json");
-      JsonNode json = LatticeJson.mapper().readTree(body);
-      assertThat(json.get("type").asText()).isEqualTo("urn:lattice:problem:" + slug);
-      assertThat(json.get("status").asInt()).isEqualTo(expectedStatus);
-      assertThat(json.get("title").asText()).isNotBlank();
-      assertThat(json.get("detail").asText()).isNotBlank();
-      return json;
-    }
+  /** Asserts that {@code answer} is a problem of {@code slug} and returns it. */
+  private static JsonNode problem(RawHttp.Response answer, int status, String slug)
+      throws IOException {
+    assertThat(answer.status()).as(answer.body()).isEqualTo(status);
+    assertThat(answer.header("Content-Type")).contains("application/problem+json");
+    JsonNode json = LatticeJson.mapper().readTree(answer.body());
+    assertThat(json.get("type").asText()).isEqualTo("urn:lattice:problem:" + slug);
+    assertThat(json.get("status").asInt()).isEqualTo(status);
+    assertThat(json.get("title").asText()).isNotBlank();
+    assertThat(json.get("detail").asText()).isNotBlank();
+    return json;
   }
 
   /** Sends {@code request} as it is and reads the one response to it. */
-  private Answer send(String request) throws IOException {
-    try (Socket socket = new Socket()) {
-      socket.connect(address, (int) ANSWER.toMillis());
-      socket.setSoTimeout((int) ANSWER.toMillis());
-      socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
-      socket.getOutputStream().flush();
-      InputStream in = socket.getInputStream();
-      String head = readHead(in);
-      String[] lines = head.split("\r\n");
-      int status = Integer.parseInt(lines[0].split(" ")[1]);
-      Map<String, String> headers = new LinkedHashMap<>();
-      for (String line : Arrays.copyOfRange(lines, 1, lines.length)) {
-        int colon = line.indexOf(':');
-        headers.put(
-            line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
-            line.substring(colon + 1).trim());
-      }
-      int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
-      String body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
-      return new Answer(status, headers, body);
-    }
-  }
-
-  private static String readHead(InputStream in) throws IOException {
-    ByteArrayOutputStream head = new ByteArrayOutputStream();
-    int matched = 0;
-    byte[] end = "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
-    while (matched < end.length) {
-      int b = in.read();
-      if (b < 0) {
-        throw new IOException("the connection closed before the response's head ended: " + head);
-      }
-      head.write(b);
-      matched = b == end[matched] ? matched + 1 : (b == end[0] ? 1 : 0);
-    }
-    return head.toString(StandardCharsets.ISO_8859_1).trim();
+  private RawHttp.Response send(String request) {
+    return RawHttp.exchange(address.getPort(), request.getBytes(StandardCharsets.ISO_8859_1));
   }
 
   private static String get(String target, String... headers) {
@@ -114,8 +73,10 @@ class ParsingProblemsIT {
   @Test
   void anUnknownMethodIsNotImplemented() throws IOException {
     JsonNode problem =
-        send("FOO /api/v1/runs HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-            .problem(501, "not-implemented");
+        problem(
+            send("FOO /api/v1/runs HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"),
+            501,
+            "not-implemented");
 
     assertThat(problem.get("detail").asText()).contains("FOO");
   }
@@ -124,12 +85,12 @@ class ParsingProblemsIT {
   void aUriOverTheParsersLimitIsTooLong() throws IOException {
     String target = "/api/v1/runs?tenant=" + "a".repeat(3000);
 
-    send(get(target)).problem(414, "uri-too-long");
+    problem(send(get(target)), 414, "uri-too-long");
   }
 
   @Test
   void aHeaderOverTheParsersLimitIsTooLarge() throws IOException {
-    send(get("/health", "X-Big: " + "b".repeat(9000))).problem(431, "headers-too-large");
+    problem(send(get("/health", "X-Big: " + "b".repeat(9000))), 431, "headers-too-large");
   }
 
   @Test
@@ -140,7 +101,7 @@ class ParsingProblemsIT {
     }
 
     // pekko-http answers this one with 400, not 431.
-    JsonNode problem = send(get("/health", headers)).problem(400, "invalid-request");
+    JsonNode problem = problem(send(get("/health", headers)), 400, "invalid-request");
 
     assertThat(problem.get("detail").asText()).contains("64 headers");
   }
@@ -148,24 +109,26 @@ class ParsingProblemsIT {
   @Test
   void anHttp11RequestWithoutHostIsInvalid() throws IOException {
     JsonNode problem =
-        send("GET /health HTTP/1.1\r\nConnection: close\r\n\r\n").problem(400, "invalid-request");
+        problem(send("GET /health HTTP/1.1\r\nConnection: close\r\n\r\n"), 400, "invalid-request");
 
     assertThat(problem.get("field").asText()).isEqualTo("Host");
     // HTTP/1.0 does not require one, but a relative URI needs it all the same.
-    assertThat(send("GET /health HTTP/1.0\r\n\r\n").problem(400, "invalid-request").get("field"))
+    assertThat(problem(send("GET /health HTTP/1.0\r\n\r\n"), 400, "invalid-request").get("field"))
         .hasToString("\"Host\"");
   }
 
   @Test
   void aMalformedRequestLineIsInvalid() throws IOException {
-    send("GET /a<b> HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").problem(400, "invalid-request");
-    send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header\r\n\r\n")
-        .problem(400, "invalid-request");
+    problem(send("GET /a<b> HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"), 400, "invalid-request");
+    problem(
+        send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header\r\n\r\n"),
+        400,
+        "invalid-request");
   }
 
   @Test
   void anUnsupportedHttpVersionIsRefused() throws IOException {
-    send("GET /health HTTP/1.7\r\nHost: 127.0.0.1\r\n\r\n")
-        .problem(505, "http-version-not-supported");
+    problem(
+        send("GET /health HTTP/1.7\r\nHost: 127.0.0.1\r\n\r\n"), 505, "http-version-not-supported");
   }
 }

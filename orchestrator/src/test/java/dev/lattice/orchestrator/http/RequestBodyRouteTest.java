@@ -5,15 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lattice.orchestrator.node.Lattice;
 import dev.lattice.orchestrator.testing.Await;
-import dev.lattice.protocol.api.RunQuery;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.json.LatticeJson;
 import dev.lattice.protocol.run.RunView;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.apache.pekko.http.javadsl.model.ContentTypes;
-import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.testkit.TestRouteResult;
@@ -63,15 +60,6 @@ class RequestBodyRouteTest extends JUnitRouteTest {
     return testRoute(route).run(request);
   }
 
-  private static HttpRequest post(String path, String json) {
-    return HttpRequest.POST(path)
-        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, json));
-  }
-
-  private static long runCount() {
-    return Await.result(lattice.client().runs(new RunQuery(null, null, null, 500))).runs().size();
-  }
-
   @Test
   void dataAfterTheDocumentIsMalformedOnEveryPostEndpointAndChangesNothing() {
     String runId =
@@ -90,7 +78,7 @@ class RequestBodyRouteTest extends JUnitRouteTest {
             List.of(runs + "/steps/ok/override", "{\"output\":{\"by\":\"ops\"}}"));
     List<String> trailers =
         List.of(" trailing garbage", "{}", " {\"actor\":\"x\"}", "}", "]", "\u0000", ",", "1");
-    long before = runCount();
+    long before = runCount(lattice);
 
     for (List<String> endpoint : endpoints) {
       for (String trailer : trailers) {
@@ -100,7 +88,7 @@ class RequestBodyRouteTest extends JUnitRouteTest {
       }
     }
 
-    assertThat(runCount()).isEqualTo(before);
+    assertThat(runCount(lattice)).isEqualTo(before);
     RunView view = Await.result(lattice.client().run(RunId.of(runId)));
     assertThat(view.status().wire()).isEqualTo("running");
     // The same bodies followed by whitespace only are taken.
@@ -155,13 +143,13 @@ class RequestBodyRouteTest extends JUnitRouteTest {
   @MethodSource("wrongTypes")
   void aValueOfTheWrongTypeIsRefusedNamingTheFieldAndTheExpectedType(
       String body, String field, String expected) {
-    long before = runCount();
+    long before = runCount(lattice);
 
     JsonNode problem = problem(run(post("/api/v1/execute", body)), 400, "invalid-request");
 
     assertThat(problem.get("field").asText()).isEqualTo(field);
     assertThat(problem.get("detail").asText()).isEqualTo("'" + field + "': expected " + expected);
-    assertThat(runCount()).isEqualTo(before);
+    assertThat(runCount(lattice)).isEqualTo(before);
   }
 
   @Test
@@ -218,7 +206,7 @@ class RequestBodyRouteTest extends JUnitRouteTest {
   @Test
   void aBodyNestedDeeperThanTheLimitIsRefusedNamingTheLimit() {
     int limit = settings.json().maxDepth();
-    long before = runCount();
+    long before = runCount(lattice);
 
     JsonNode problem =
         problem(run(post("/api/v1/execute", nestedTo(limit + 1))), 400, "json-limit-exceeded");
@@ -234,7 +222,7 @@ class RequestBodyRouteTest extends JUnitRouteTest {
         run(post("/api/v1/runs/r-nothing/steps/a/override", deepOverride)),
         400,
         "json-limit-exceeded");
-    assertThat(runCount()).isEqualTo(before);
+    assertThat(runCount(lattice)).isEqualTo(before);
   }
 
   @Test

@@ -19,8 +19,7 @@ import java.util.Optional;
 /**
  * HTTP/1.1 over a plain socket on loopback, for requests the JDK's client will not send: a {@code
  * Host} header of the test's choosing (as a browser under DNS rebinding sends it), or none of the
- * headers it adds. One request per connection ({@code Connection: close}); answers with a {@code
- * Content-Length} only, which is how the API sends everything but event streams.
+ * headers it adds. One request per connection ({@code Connection: close}).
  */
 public final class RawHttp {
   private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
@@ -55,30 +54,31 @@ public final class RawHttp {
       head.append("Content-Length: ").append(bytes.length).append("\r\n");
     }
     head.append("Connection: close\r\n\r\n");
+    ByteArrayOutputStream request = new ByteArrayOutputStream();
+    request.writeBytes(head.toString().getBytes(StandardCharsets.US_ASCII));
+    request.writeBytes(bytes);
+    return exchange(port, request.toByteArray());
+  }
+
+  /**
+   * Sends {@code request} to port {@code port} of 127.0.0.1 exactly as given, however malformed,
+   * and reads one answer: its head, then as many bytes as its {@code Content-Length} says, or
+   * everything until the server closes the connection when it gives none.
+   */
+  public static Response exchange(int port, byte[] request) {
     try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
       socket.setSoTimeout((int) READ_TIMEOUT.toMillis());
       OutputStream out = socket.getOutputStream();
-      out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
-      out.write(bytes);
+      out.write(request);
       out.flush();
-      return parse(readAll(socket.getInputStream()));
+      return read(socket.getInputStream());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  private static String readAll(InputStream in) throws IOException {
-    ByteArrayOutputStream all = new ByteArrayOutputStream();
-    in.transferTo(all);
-    return all.toString(StandardCharsets.UTF_8);
-  }
-
-  private static Response parse(String raw) {
-    int end = raw.indexOf("\r\n\r\n");
-    if (end < 0) {
-      throw new AssertionError("not an HTTP response: " + raw);
-    }
-    String[] lines = raw.substring(0, end).split("\r\n");
+  private static Response read(InputStream in) throws IOException {
+    String[] lines = readHead(in).split("\r\n");
     int status = Integer.parseInt(lines[0].split(" ")[1]);
     Map<String, List<String>> headers = new LinkedHashMap<>();
     for (int i = 1; i < lines.length; i++) {
@@ -88,6 +88,24 @@ public final class RawHttp {
               lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
           .add(lines[i].substring(colon + 1).trim());
     }
-    return new Response(status, headers, raw.substring(end + 4));
+    List<String> length = headers.get("content-length");
+    byte[] body =
+        length == null ? in.readAllBytes() : in.readNBytes(Integer.parseInt(length.get(0)));
+    return new Response(status, headers, new String(body, StandardCharsets.UTF_8));
+  }
+
+  private static String readHead(InputStream in) throws IOException {
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    byte[] end = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    int matched = 0;
+    while (matched < end.length) {
+      int b = in.read();
+      if (b < 0) {
+        throw new AssertionError("not an HTTP response: " + head);
+      }
+      head.write(b);
+      matched = b == end[matched] ? matched + 1 : (b == end[0] ? 1 : 0);
+    }
+    return head.toString(StandardCharsets.ISO_8859_1).trim();
   }
 }
