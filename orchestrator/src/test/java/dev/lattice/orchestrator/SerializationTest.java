@@ -15,13 +15,17 @@ import dev.lattice.orchestrator.run.RunDeadline;
 import dev.lattice.orchestrator.run.RunEntity;
 import dev.lattice.orchestrator.run.RunState;
 import dev.lattice.protocol.agent.AgentBreakers;
+import dev.lattice.protocol.agent.AgentCommand;
 import dev.lattice.protocol.agent.AgentManifest;
+import dev.lattice.protocol.agent.AgentReply;
 import dev.lattice.protocol.agent.Assignment;
 import dev.lattice.protocol.agent.AssignmentResult;
+import dev.lattice.protocol.agent.BreakerOpen;
 import dev.lattice.protocol.agent.BreakerState;
 import dev.lattice.protocol.agent.BreakerStatus;
 import dev.lattice.protocol.agent.BudgetFigures;
 import dev.lattice.protocol.agent.BudgetScope;
+import dev.lattice.protocol.agent.Drained;
 import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.agent.Spend;
 import dev.lattice.protocol.agent.StepError;
@@ -49,7 +53,6 @@ import dev.lattice.protocol.run.RunChange;
 import dev.lattice.protocol.run.RunEvent;
 import dev.lattice.protocol.run.RunFeed;
 import dev.lattice.protocol.run.RunSpec;
-import dev.lattice.worker.agent.BreakerOpen;
 import dev.lattice.worker.agent.WorkerAgent;
 import dev.lattice.worker.agent.WorkerState;
 import java.math.BigDecimal;
@@ -196,21 +199,21 @@ class SerializationTest {
             new Dispatcher.Withdraw("r/a/2"),
             batch,
             queue,
-            new WorkerAgent.Assign(assignment, ref.narrow()),
-            new WorkerAgent.GetManifest(ref.narrow()),
-            new WorkerAgent.Accepted("k", AgentId.of("n.echo"), 3),
-            new WorkerAgent.Rejected("k", AgentId.of("n.echo"), "busy", 4),
-            new WorkerAgent.Rejected(
+            new AgentCommand.Assign(assignment, ref.narrow()),
+            new AgentCommand.GetManifest(ref.narrow()),
+            new AgentReply.Accepted("k", AgentId.of("n.echo"), 3),
+            new AgentReply.Rejected("k", AgentId.of("n.echo"), "busy", 4),
+            new AgentReply.Rejected(
                 "k", AgentId.of("n.echo"), "breaker open", 0, new BreakerOpen("m", 1500)),
-            new WorkerAgent.WatchBreakers(ref.narrow()),
+            new AgentCommand.WatchBreakers(ref.narrow()),
             breakers,
-            new WorkerAgent.Finished(ok, 1),
-            new WorkerAgent.Cancel("r/a/2"),
-            new WorkerAgent.Alive("r/a/2", AgentId.of("n.echo"), 1),
-            new WorkerAgent.Vacancy(AgentId.of("n.echo"), 1),
-            new WorkerAgent.Release(ref.narrow()),
-            new WorkerAgent.Drain(ref.narrow()),
-            new WorkerAgent.Drained(AgentId.of("n.echo")),
+            new AgentReply.Finished(ok, 1),
+            new AgentCommand.Cancel("r/a/2"),
+            new AgentReply.Alive("r/a/2", AgentId.of("n.echo"), 1),
+            new AgentReply.Vacancy(AgentId.of("n.echo"), 1),
+            new AgentCommand.Release(ref.narrow()),
+            new AgentCommand.Drain(ref.narrow()),
+            new Drained(AgentId.of("n.echo")),
             new WorkerAgent.ResultsRecorded(List.of(ok, failed), AT),
             WorkerState.empty().record(List.of(ok, failed), 10),
             new AgentDirectory.Subscribe(ref.narrow()),

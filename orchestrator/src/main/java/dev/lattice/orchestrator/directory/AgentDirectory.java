@@ -2,9 +2,9 @@ package dev.lattice.orchestrator.directory;
 
 import dev.lattice.protocol.CborSerializable;
 import dev.lattice.protocol.agent.AgentBreakers;
+import dev.lattice.protocol.agent.AgentCommand;
 import dev.lattice.protocol.agent.AgentManifest;
 import dev.lattice.protocol.ids.AgentId;
-import dev.lattice.worker.agent.WorkerAgent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -63,18 +63,18 @@ public final class AgentDirectory extends AbstractBehavior<AgentDirectory.Comman
 
   private record ListingChanged(Receptionist.Listing listing) implements Command {}
 
-  private record ManifestReceived(ActorRef<WorkerAgent.Command> agent, AgentManifest manifest)
+  private record ManifestReceived(ActorRef<AgentCommand> agent, AgentManifest manifest)
       implements Command {}
 
-  private record ManifestMissing(ActorRef<WorkerAgent.Command> agent) implements Command {}
+  private record ManifestMissing(ActorRef<AgentCommand> agent) implements Command {}
 
   private record SubscriberGone(ActorRef<Agents> subscriber) implements Command {}
 
   private record BreakersReported(AgentBreakers breakers) implements Command {}
 
   private final Duration askTimeout;
-  private final Map<ActorRef<WorkerAgent.Command>, AgentManifest> manifests = new HashMap<>();
-  private final Set<ActorRef<WorkerAgent.Command>> listed = new HashSet<>();
+  private final Map<ActorRef<AgentCommand>, AgentManifest> manifests = new HashMap<>();
+  private final Set<ActorRef<AgentCommand>> listed = new HashSet<>();
   private final Set<ActorRef<Agents>> subscribers = new HashSet<>();
   private final Map<AgentId, AgentBreakers> breakers = new HashMap<>();
   private final ActorRef<AgentBreakers> breakerReports;
@@ -87,7 +87,7 @@ public final class AgentDirectory extends AbstractBehavior<AgentDirectory.Comman
     context
         .getSystem()
         .receptionist()
-        .tell(Receptionist.subscribe(WorkerAgent.SERVICE_KEY, listings));
+        .tell(Receptionist.subscribe(AgentCommand.SERVICE_KEY, listings));
     this.breakerReports = context.messageAdapter(AgentBreakers.class, BreakersReported::new);
   }
 
@@ -129,8 +129,8 @@ public final class AgentDirectory extends AbstractBehavior<AgentDirectory.Comman
   }
 
   private Behavior<Command> onListing(ListingChanged changed) {
-    Set<ActorRef<WorkerAgent.Command>> now =
-        changed.listing().getServiceInstances(WorkerAgent.SERVICE_KEY);
+    Set<ActorRef<AgentCommand>> now =
+        changed.listing().getServiceInstances(AgentCommand.SERVICE_KEY);
     boolean removed = manifests.keySet().retainAll(now);
     if (removed) {
       Set<AgentId> known = new HashSet<>();
@@ -139,7 +139,7 @@ public final class AgentDirectory extends AbstractBehavior<AgentDirectory.Comman
     }
     listed.clear();
     listed.addAll(now);
-    for (ActorRef<WorkerAgent.Command> agent : now) {
+    for (ActorRef<AgentCommand> agent : now) {
       if (!manifests.containsKey(agent)) {
         askManifest(agent);
       }
@@ -150,13 +150,13 @@ public final class AgentDirectory extends AbstractBehavior<AgentDirectory.Comman
     return this;
   }
 
-  private void askManifest(ActorRef<WorkerAgent.Command> agent) {
+  private void askManifest(ActorRef<AgentCommand> agent) {
     getContext()
         .ask(
             AgentManifest.class,
             agent,
             askTimeout,
-            WorkerAgent.GetManifest::new,
+            AgentCommand.GetManifest::new,
             (manifest, failure) ->
                 manifest != null
                     ? new ManifestReceived(agent, manifest)
@@ -166,7 +166,7 @@ public final class AgentDirectory extends AbstractBehavior<AgentDirectory.Comman
   private Behavior<Command> onManifest(ManifestReceived received) {
     if (listed.contains(received.agent())) {
       manifests.put(received.agent(), received.manifest());
-      received.agent().tell(new WorkerAgent.WatchBreakers(breakerReports));
+      received.agent().tell(new AgentCommand.WatchBreakers(breakerReports));
       publish();
     }
     return this;

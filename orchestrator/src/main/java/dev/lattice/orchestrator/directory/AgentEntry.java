@@ -1,8 +1,8 @@
 package dev.lattice.orchestrator.directory;
 
 import dev.lattice.protocol.CborSerializable;
+import dev.lattice.protocol.agent.AgentCommand;
 import dev.lattice.protocol.agent.AgentManifest;
-import dev.lattice.worker.agent.WorkerAgent;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
@@ -11,5 +11,5 @@ import org.apache.pekko.actor.typed.ActorRef;
  * @param manifest its manifest
  * @param ref its actor
  */
-public record AgentEntry(AgentManifest manifest, ActorRef<WorkerAgent.Command> ref)
+public record AgentEntry(AgentManifest manifest, ActorRef<AgentCommand> ref)
     implements CborSerializable {}

@@ -1,8 +1,8 @@
 package dev.lattice.orchestrator.dispatch;
 
 import dev.lattice.orchestrator.directory.AgentEntry;
+import dev.lattice.protocol.agent.AgentCommand;
 import dev.lattice.protocol.ids.AgentId;
-import dev.lattice.worker.agent.WorkerAgent;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -67,7 +67,7 @@ final class AgentPool {
     return agent != null && slots.containsKey(agent);
   }
 
-  Optional<ActorRef<WorkerAgent.Command>> ref(AgentId agent) {
+  Optional<ActorRef<AgentCommand>> ref(AgentId agent) {
     Slot slot = slots.get(agent);
     return slot == null ? Optional.empty() : Optional.of(slot.entry().ref());
   }

@@ -7,6 +7,8 @@ import dev.lattice.orchestrator.dispatch.DispatchLog.Batch;
 import dev.lattice.orchestrator.dispatch.DispatchLog.Route;
 import dev.lattice.orchestrator.policy.TenantLedger;
 import dev.lattice.protocol.CborSerializable;
+import dev.lattice.protocol.agent.AgentCommand;
+import dev.lattice.protocol.agent.AgentReply;
 import dev.lattice.protocol.agent.Assignment;
 import dev.lattice.protocol.agent.AssignmentResult;
 import dev.lattice.protocol.agent.ErrorClass;
@@ -19,7 +21,6 @@ import dev.lattice.protocol.audit.AuditEntry;
 import dev.lattice.protocol.audit.AuditKind;
 import dev.lattice.protocol.ids.BusKey;
 import dev.lattice.protocol.time.SaturatingTime;
-import dev.lattice.worker.agent.WorkerAgent;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -90,7 +91,7 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
 
   record AgentsChanged(List<AgentEntry> agents) implements Command {}
 
-  record FromAgent(WorkerAgent.Reply reply) implements Command {}
+  record FromAgent(AgentReply reply) implements Command {}
 
   record LogRecovered(DispatcherState state) implements Command {}
 
@@ -120,7 +121,7 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
   private final DispatchAudit audit;
   private final Clock clock;
   private final ActorRef<DispatchLog.Command> log;
-  private final ActorRef<WorkerAgent.Reply> agentReplies;
+  private final ActorRef<AgentReply> agentReplies;
   private final AgentPool pool;
   private final QueueMetrics metrics;
   private final TenantHolds holds;
@@ -148,7 +149,7 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
     this.state = recovered;
     this.pool = new AgentPool(busKey.role(), services.localNode());
     this.metrics = new QueueMetrics(settings.waitWindow(), clock.instant());
-    this.agentReplies = context.messageAdapter(WorkerAgent.Reply.class, FromAgent::new);
+    this.agentReplies = context.messageAdapter(AgentReply.class, FromAgent::new);
     this.holds =
         new TenantHolds(
             policy,
@@ -361,20 +362,20 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
               audit.entry(
                   AuditKind.WITHDRAWN, entry.assignment(), null, null, null, clock.instant())));
     } else {
-      pool.ref(entry.agentId()).ifPresent(ref -> ref.tell(new WorkerAgent.Cancel(entry.key())));
+      pool.ref(entry.agentId()).ifPresent(ref -> ref.tell(new AgentCommand.Cancel(entry.key())));
     }
     return this;
   }
 
   private Behavior<Command> onFromAgent(FromAgent from) {
-    WorkerAgent.Reply reply = from.reply();
-    if (reply instanceof WorkerAgent.Vacancy vacancy) {
+    AgentReply reply = from.reply();
+    if (reply instanceof AgentReply.Vacancy vacancy) {
       return onVacancy(vacancy);
     }
     DispatcherState.Entry entry = state.entry(reply.idempotencyKey());
     boolean ours = entry != null && reply.agentId().equals(entry.agentId());
     pool.reported(reply.agentId(), reply.load());
-    if (reply instanceof WorkerAgent.Accepted) {
+    if (reply instanceof AgentReply.Accepted) {
       if (ours) {
         Assignment a = entry.assignment();
         // Waited until an agent took it: routings an agent turned down are part of the wait.
@@ -382,12 +383,12 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
         metrics.waited(Duration.between(entry.acceptedAt(), now), now);
         runs.started(a.runId(), a.stepId(), a.attempt(), reply.agentId());
       }
-    } else if (reply instanceof WorkerAgent.Alive) {
+    } else if (reply instanceof AgentReply.Alive) {
       if (ours) {
         Assignment a = entry.assignment();
         runs.heartbeat(a.runId(), a.stepId(), a.attempt());
       }
-    } else if (reply instanceof WorkerAgent.Finished finished) {
+    } else if (reply instanceof AgentReply.Finished finished) {
       if (entry == null) {
         runs.finished(finished.result());
       } else {
@@ -399,7 +400,7 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
         ended(entry, result, audit.finished(entry.assignment(), result, clock.instant()), notes);
         decide(List.of(), List.of(), List.of(entry.key()), notes);
       }
-    } else if (reply instanceof WorkerAgent.Rejected rejected) {
+    } else if (reply instanceof AgentReply.Rejected rejected) {
       getContext()
           .getLog()
           .debug(
@@ -432,11 +433,12 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
    * A full agent that turned this dispatcher away holds a freed slot for it: take it with queued
    * work, or give it back so that the next in line gets it.
    */
-  private Behavior<Command> onVacancy(WorkerAgent.Vacancy vacancy) {
+  private Behavior<Command> onVacancy(AgentReply.Vacancy vacancy) {
     pool.reported(vacancy.agentId(), vacancy.load());
     List<Route> routed = decide(List.of(), List.of(), List.of(), List.of());
     if (routed.stream().noneMatch(route -> vacancy.agentId().equals(route.agentId()))) {
-      pool.ref(vacancy.agentId()).ifPresent(ref -> ref.tell(new WorkerAgent.Release(agentReplies)));
+      pool.ref(vacancy.agentId())
+          .ifPresent(ref -> ref.tell(new AgentCommand.Release(agentReplies)));
     }
     return this;
   }
@@ -460,7 +462,7 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
         // answers from its record if it already finished the work.
         pool.routed(entry.agentId());
         pool.ref(entry.agentId())
-            .ifPresent(ref -> ref.tell(new WorkerAgent.Assign(entry.assignment(), agentReplies)));
+            .ifPresent(ref -> ref.tell(new AgentCommand.Assign(entry.assignment(), agentReplies)));
       }
     }
     decide(List.of(), requeue, lost, notes);
@@ -560,7 +562,7 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
     for (Route route : routed) {
       DispatcherState.Entry entry = state.entry(route.key());
       pool.ref(route.agentId())
-          .ifPresent(ref -> ref.tell(new WorkerAgent.Assign(entry.assignment(), agentReplies)));
+          .ifPresent(ref -> ref.tell(new AgentCommand.Assign(entry.assignment(), agentReplies)));
     }
     if (state.queuedCount() > 0 && !timers.isTimerActive(Probe.INSTANCE)) {
       timers.startSingleTimer(Probe.INSTANCE, settings.probeInterval());

@@ -21,9 +21,9 @@ import dev.lattice.persistence.journal.JdbcRunRetention;
 import dev.lattice.persistence.journal.PersistenceSettings;
 import dev.lattice.persistence.readmodel.JdbcRunIndex;
 import dev.lattice.persistence.readmodel.ReadModelDatabase;
+import dev.lattice.protocol.agent.AgentCommand;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.worker.action.AgentAction;
-import dev.lattice.worker.agent.WorkerAgent;
 import dev.lattice.worker.agent.WorkerNode;
 import dev.lattice.worker.agent.WorkerSettings;
 import java.time.Clock;
@@ -59,8 +59,7 @@ final class Guardian {
               "ledgers", TenantLedger.ENTITY_TYPE_KEY.name(), LatticeSettings.ORCHESTRATOR));
 
   /** What the guardian started, for the client. */
-  record Started(
-      ActorRef<AgentDirectory.Command> directory, List<ActorRef<WorkerAgent.Command>> agents) {}
+  record Started(ActorRef<AgentDirectory.Command> directory, List<ActorRef<AgentCommand>> agents) {}
 
   static Behavior<Void> create(
       LatticeSettings settings,
@@ -151,7 +150,7 @@ final class Guardian {
             clock),
         LatticeSettings.ORCHESTRATOR);
 
-    List<ActorRef<WorkerAgent.Command>> agents =
+    List<ActorRef<AgentCommand>> agents =
         settings.worker()
             ? WorkerNode.start(context, workerSettings, actions, nodeAddress, clock)
             : List.of();

@@ -8,9 +8,12 @@ import dev.lattice.orchestrator.directory.AgentDirectory;
 import dev.lattice.orchestrator.directory.AgentEntry;
 import dev.lattice.orchestrator.policy.PolicySettings;
 import dev.lattice.orchestrator.policy.TenantLedger;
+import dev.lattice.protocol.agent.AgentCommand;
 import dev.lattice.protocol.agent.AgentManifest;
+import dev.lattice.protocol.agent.AgentReply;
 import dev.lattice.protocol.agent.Assignment;
 import dev.lattice.protocol.agent.AssignmentResult;
+import dev.lattice.protocol.agent.BreakerOpen;
 import dev.lattice.protocol.agent.BudgetFigures;
 import dev.lattice.protocol.agent.BudgetScope;
 import dev.lattice.protocol.agent.ErrorClass;
@@ -24,8 +27,6 @@ import dev.lattice.protocol.ids.BusKey;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.ids.TenantId;
 import dev.lattice.protocol.plan.Budget;
-import dev.lattice.worker.agent.BreakerOpen;
-import dev.lattice.worker.agent.WorkerAgent;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -174,9 +175,9 @@ class DispatcherTest {
             .withFallback(ConfigFactory.defaultReference()));
   }
 
-  private TestProbe<WorkerAgent.Command> agent(
+  private TestProbe<AgentCommand> agent(
       String id, int capacity, int priority, List<AgentEntry> into) {
-    TestProbe<WorkerAgent.Command> probe = testKit.createTestProbe();
+    TestProbe<AgentCommand> probe = testKit.createTestProbe();
     into.add(
         new AgentEntry(
             new AgentManifest(
@@ -186,9 +187,9 @@ class DispatcherTest {
   }
 
   /** The one agent this dispatcher knows of. */
-  private TestProbe<WorkerAgent.Command> onlyAgent(String id, int capacity, int priority) {
+  private TestProbe<AgentCommand> onlyAgent(String id, int capacity, int priority) {
     List<AgentEntry> entries = new java.util.ArrayList<>();
-    TestProbe<WorkerAgent.Command> probe = agent(id, capacity, priority, entries);
+    TestProbe<AgentCommand> probe = agent(id, capacity, priority, entries);
     agentsOf.tell(new AgentDirectory.Agents(entries));
     return probe;
   }
@@ -239,9 +240,9 @@ class DispatcherTest {
     return finished.peek();
   }
 
-  private static WorkerAgent.Assign assigned(TestProbe<WorkerAgent.Command> agent) {
+  private static AgentCommand.Assign assigned(TestProbe<AgentCommand> agent) {
     // Generous: a restarted dispatcher recovers its log first, which a loaded machine slows.
-    return (WorkerAgent.Assign) agent.receiveMessage(Duration.ofSeconds(15));
+    return (AgentCommand.Assign) agent.receiveMessage(Duration.ofSeconds(15));
   }
 
   private QueueView queue() {
@@ -285,21 +286,21 @@ class DispatcherTest {
 
   /** Agent {@code a} with room for one assignment: s1 routed to it, s2 queued behind. */
   private record OneBusyAgent(
-      TestProbe<WorkerAgent.Command> a, Assignment s1, Assignment s2, WorkerAgent.Assign routed) {}
+      TestProbe<AgentCommand> a, Assignment s1, Assignment s2, AgentCommand.Assign routed) {}
 
   private OneBusyAgent oneBusyAgent() {
-    TestProbe<WorkerAgent.Command> a = onlyAgent("a", 1, 0);
+    TestProbe<AgentCommand> a = onlyAgent("a", 1, 0);
     Assignment s1 = assignment("s1");
     Assignment s2 = assignment("s2");
     dispatcher.tell(new Dispatcher.Enqueue(s1));
     dispatcher.tell(new Dispatcher.Enqueue(s2));
-    WorkerAgent.Assign routed = assigned(a);
+    AgentCommand.Assign routed = assigned(a);
     assertThat(routed.assignment().stepId()).isEqualTo("s1");
     return new OneBusyAgent(a, s1, s2, routed);
   }
 
-  private static WorkerAgent.Accepted accepted(Assignment assignment, String agent) {
-    return new WorkerAgent.Accepted(assignment.idempotencyKey(), AgentId.of(agent), 1);
+  private static AgentReply.Accepted accepted(Assignment assignment, String agent) {
+    return new AgentReply.Accepted(assignment.idempotencyKey(), AgentId.of(agent), 1);
   }
 
   @Test
@@ -311,7 +312,7 @@ class DispatcherTest {
             Duration.ofMinutes(5), 1000, 1000, Duration.ofMillis(20), 1000, Duration.ofSeconds(60));
     start();
     OneBusyAgent busy = oneBusyAgent();
-    ActorRef<WorkerAgent.Reply> agentReplies = busy.routed().replyTo();
+    ActorRef<AgentReply> agentReplies = busy.routed().replyTo();
     agentReplies.tell(accepted(busy.s1(), "a"));
     // s1 ends, but the agent holds its slot for someone else in line (load 1 of 1): s2 waits.
     agentReplies.tell(
@@ -319,36 +320,36 @@ class DispatcherTest {
             busy.s1(), "a", StepOutcome.succeeded(JsonNodeFactory.instance.nullNode(), null), 1));
     busy.a().expectNoMessage(Duration.ofMillis(200));
     // Later a slot is held for this dispatcher: s2 takes it at once.
-    agentReplies.tell(new WorkerAgent.Vacancy(AgentId.of("a"), 0));
+    agentReplies.tell(new AgentReply.Vacancy(AgentId.of("a"), 0));
     assertThat(assigned(busy.a()).assignment()).isEqualTo(busy.s2());
     agentReplies.tell(
         finished(busy.s2(), "a", StepOutcome.succeeded(JsonNodeFactory.instance.nullNode(), null)));
     // With nothing queued, a slot offered is given back, so that the next in line gets it.
-    agentReplies.tell(new WorkerAgent.Vacancy(AgentId.of("a"), 0));
-    assertThat(busy.a().receiveMessage()).isEqualTo(new WorkerAgent.Release(agentReplies));
+    agentReplies.tell(new AgentReply.Vacancy(AgentId.of("a"), 0));
+    assertThat(busy.a().receiveMessage()).isEqualTo(new AgentCommand.Release(agentReplies));
   }
 
-  private static WorkerAgent.Finished finished(Assignment assignment, String agent, StepOutcome o) {
+  private static AgentReply.Finished finished(Assignment assignment, String agent, StepOutcome o) {
     return finished(assignment, agent, o, 0);
   }
 
   /** The agent's answer, after which {@code load} slots are taken on it. */
-  private static WorkerAgent.Finished finished(
+  private static AgentReply.Finished finished(
       Assignment assignment, String agent, StepOutcome o, int load) {
-    return new WorkerAgent.Finished(AssignmentResult.of(assignment, AgentId.of(agent), o), load);
+    return new AgentReply.Finished(AssignmentResult.of(assignment, AgentId.of(agent), o), load);
   }
 
   @Test
   void routesToTheLeastLoadedAgentAndQueuesBeyondCapacity() {
     List<AgentEntry> entries = new java.util.ArrayList<>();
-    TestProbe<WorkerAgent.Command> a = agent("a", 1, 0, entries);
-    TestProbe<WorkerAgent.Command> b = agent("b", 1, 0, entries);
+    TestProbe<AgentCommand> a = agent("a", 1, 0, entries);
+    TestProbe<AgentCommand> b = agent("b", 1, 0, entries);
     agentsOf.tell(new AgentDirectory.Agents(entries));
     dispatcher.tell(new Dispatcher.Enqueue(assignment("s1")));
     dispatcher.tell(new Dispatcher.Enqueue(assignment("s2")));
     dispatcher.tell(new Dispatcher.Enqueue(assignment("s3")));
-    WorkerAgent.Assign toA = assigned(a);
-    WorkerAgent.Assign toB = assigned(b);
+    AgentCommand.Assign toA = assigned(a);
+    AgentCommand.Assign toB = assigned(b);
     assertThat(List.of(toA.assignment().stepId(), toB.assignment().stepId()))
         .containsExactlyInAnyOrder("s1", "s2");
     // Both agents are at capacity: s3 waits, in the queue.
@@ -362,7 +363,7 @@ class DispatcherTest {
             toA.assignment(),
             AgentId.of("a"),
             StepOutcome.succeeded(JsonNodeFactory.instance.nullNode(), null));
-    toA.replyTo().tell(new WorkerAgent.Finished(result, 0));
+    toA.replyTo().tell(new AgentReply.Finished(result, 0));
     assertThat(assigned(a).assignment().stepId()).isEqualTo("s3");
     assertThat(finished).containsExactly(result);
   }
@@ -370,8 +371,8 @@ class DispatcherTest {
   @Test
   void prefersHigherPriorityAgents() {
     List<AgentEntry> entries = new java.util.ArrayList<>();
-    TestProbe<WorkerAgent.Command> low = agent("low", 10, 0, entries);
-    TestProbe<WorkerAgent.Command> high = agent("high", 10, 5, entries);
+    TestProbe<AgentCommand> low = agent("low", 10, 0, entries);
+    TestProbe<AgentCommand> high = agent("high", 10, 5, entries);
     agentsOf.tell(new AgentDirectory.Agents(entries));
     dispatcher.tell(new Dispatcher.Enqueue(assignment("s1")));
     assertThat(assigned(high).assignment().stepId()).isEqualTo("s1");
@@ -379,11 +380,11 @@ class DispatcherTest {
   }
 
   /** The agent answers {@code assign} that its breaker (or {@code model}'s) is open. */
-  private static void refuseByBreaker(WorkerAgent.Assign assign, String model, long retryAfterMs) {
+  private static void refuseByBreaker(AgentCommand.Assign assign, String model, long retryAfterMs) {
     assign
         .replyTo()
         .tell(
-            new WorkerAgent.Rejected(
+            new AgentReply.Rejected(
                 assign.assignment().idempotencyKey(),
                 AgentId.of("a"),
                 "circuit breaker open",
@@ -393,7 +394,7 @@ class DispatcherTest {
 
   @Test
   void anAgentWhoseBreakerIsOpenGetsNoWorkUntilItMayAcceptAgain() {
-    TestProbe<WorkerAgent.Command> a = onlyAgent("a", 5, 1);
+    TestProbe<AgentCommand> a = onlyAgent("a", 5, 1);
     dispatcher.tell(new Dispatcher.Enqueue(assignment("s1")));
     long coolDownMs = 600;
     long refusedAt = System.nanoTime();
@@ -407,7 +408,7 @@ class DispatcherTest {
 
   @Test
   void aModelsOpenBreakerKeepsOnlyThatModelsWorkFromTheAgent() {
-    TestProbe<WorkerAgent.Command> a = onlyAgent("a", 5, 0);
+    TestProbe<AgentCommand> a = onlyAgent("a", 5, 0);
     dispatcher.tell(new Dispatcher.Enqueue(assignment("s1", "m1")));
     refuseByBreaker(assigned(a), "m1", 60_000);
     dispatcher.tell(new Dispatcher.Enqueue(assignment("s2", "m1")));
@@ -421,12 +422,12 @@ class DispatcherTest {
 
   @Test
   void tellsTheRunWhenAnAgentTakesItsStep() {
-    TestProbe<WorkerAgent.Command> a = onlyAgent("a", 1, 0);
+    TestProbe<AgentCommand> a = onlyAgent("a", 1, 0);
     dispatcher.tell(new Dispatcher.Enqueue(assignment("s1")));
-    WorkerAgent.Assign assign = assigned(a);
+    AgentCommand.Assign assign = assigned(a);
     assign
         .replyTo()
-        .tell(new WorkerAgent.Accepted(assign.assignment().idempotencyKey(), AgentId.of("a"), 1));
+        .tell(new AgentReply.Accepted(assign.assignment().idempotencyKey(), AgentId.of("a"), 1));
     testKit
         .createTestProbe()
         .awaitAssert(
@@ -439,15 +440,15 @@ class DispatcherTest {
   @Test
   void aRejectedAssignmentGoesToAnotherAgent() {
     List<AgentEntry> entries = new java.util.ArrayList<>();
-    TestProbe<WorkerAgent.Command> a = agent("a", 5, 1, entries);
-    TestProbe<WorkerAgent.Command> b = agent("b", 5, 0, entries);
+    TestProbe<AgentCommand> a = agent("a", 5, 1, entries);
+    TestProbe<AgentCommand> b = agent("b", 5, 0, entries);
     agentsOf.tell(new AgentDirectory.Agents(entries));
     dispatcher.tell(new Dispatcher.Enqueue(assignment("s1")));
-    WorkerAgent.Assign first = assigned(a);
+    AgentCommand.Assign first = assigned(a);
     first
         .replyTo()
         .tell(
-            new WorkerAgent.Rejected(
+            new AgentReply.Rejected(
                 first.assignment().idempotencyKey(), AgentId.of("a"), "busy", 5));
     assertThat(assigned(b).assignment().stepId()).isEqualTo("s1");
   }
@@ -455,13 +456,13 @@ class DispatcherTest {
   @Test
   void anAttemptWhoseAgentLeavesFailsWithWorkerLostAndALateResultIsOnlyPassedOn() {
     List<AgentEntry> entries = new java.util.ArrayList<>();
-    TestProbe<WorkerAgent.Command> a = agent("a", 5, 1, entries);
-    TestProbe<WorkerAgent.Command> b = agent("b", 5, 0, entries);
+    TestProbe<AgentCommand> a = agent("a", 5, 1, entries);
+    TestProbe<AgentCommand> b = agent("b", 5, 0, entries);
     agentsOf.tell(new AgentDirectory.Agents(entries));
     // A tenant with a budget: the attempt holds part of it while it runs.
     Assignment s1 = assignment("s1", "acme", "m1", null, 0);
     dispatcher.tell(new Dispatcher.Enqueue(s1));
-    WorkerAgent.Assign routed = assigned(a);
+    AgentCommand.Assign routed = assigned(a);
 
     // a leaves while it runs s1: the attempt ends as worker_lost, for the run to retry.
     agentsOf.tell(new AgentDirectory.Agents(List.of(entries.get(1))));
@@ -513,7 +514,7 @@ class DispatcherTest {
   void afterARestartWorkOfAnAgentNotListedYetWaitsForAnAgentAsTheSameAttempt() {
     List<AgentEntry> entries = new java.util.ArrayList<>();
     agent("a", 1, 1, entries);
-    TestProbe<WorkerAgent.Command> b = agent("b", 1, 0, entries);
+    TestProbe<AgentCommand> b = agent("b", 1, 0, entries);
     agentsOf.tell(new AgentDirectory.Agents(entries));
     Assignment s1 = assignment("s1");
     Assignment s2 = assignment("s2");
@@ -529,7 +530,7 @@ class DispatcherTest {
     // The restarted dispatcher's first view lacks a (not listed yet, or gone with a node that
     // crashed): s1 waits in the queue as the same attempt instead of failing.
     agentsOf.tell(new AgentDirectory.Agents(List.of(entries.get(1))));
-    WorkerAgent.Assign resent = assigned(b);
+    AgentCommand.Assign resent = assigned(b);
     assertThat(resent.assignment().stepId()).isEqualTo("s2");
     assertQueue(2, 1, Map.of("b", 1));
     resent
@@ -552,7 +553,7 @@ class DispatcherTest {
         .tell(
             finished(
                 busy.s1(), "a", StepOutcome.failed(ErrorClass.RATE_LIMITED, "slow down", null)));
-    WorkerAgent.Assign second = assigned(busy.a());
+    AgentCommand.Assign second = assigned(busy.a());
     second.replyTo().tell(accepted(busy.s2(), "a"));
     second
         .replyTo()
@@ -573,7 +574,7 @@ class DispatcherTest {
 
   @Test
   void aRepeatedKeyIsAcceptedOnce() {
-    TestProbe<WorkerAgent.Command> a = onlyAgent("a", 5, 0);
+    TestProbe<AgentCommand> a = onlyAgent("a", 5, 0);
     dispatcher.tell(new Dispatcher.Enqueue(assignment("s1")));
     dispatcher.tell(new Dispatcher.Enqueue(assignment("s1")));
     assigned(a);
@@ -583,7 +584,7 @@ class DispatcherTest {
   @Test
   void afterARestartQueuedWorkIsStillThereAndRoutedWorkIsResentToTheSameAgent() {
     List<AgentEntry> entries = new java.util.ArrayList<>();
-    TestProbe<WorkerAgent.Command> a = agent("a", 1, 0, entries);
+    TestProbe<AgentCommand> a = agent("a", 1, 0, entries);
     agentsOf.tell(new AgentDirectory.Agents(entries));
     dispatcher.tell(new Dispatcher.Enqueue(assignment("s1")));
     Assignment s2 = assignment("s2");
@@ -602,20 +603,20 @@ class DispatcherTest {
   @Test
   void aWithdrawnAssignmentIsDroppedWhenQueuedAndCancelledOnItsAgentWhenRouted() {
     OneBusyAgent busy = oneBusyAgent();
-    TestProbe<WorkerAgent.Command> a = busy.a();
+    TestProbe<AgentCommand> a = busy.a();
     Assignment s1 = busy.s1();
     Assignment s2 = busy.s2();
-    WorkerAgent.Assign routed = busy.routed();
+    AgentCommand.Assign routed = busy.routed();
 
     // s2 waits in the queue: withdrawn, it is gone and never reaches an agent.
     dispatcher.tell(new Dispatcher.Withdraw(s2.idempotencyKey()));
     assertQueue(0, 1, Map.of("a", 1));
     // s1 is on agent a: withdrawn, the agent is told to cancel it.
     dispatcher.tell(new Dispatcher.Withdraw(s1.idempotencyKey()));
-    assertThat(a.expectMessageClass(WorkerAgent.Cancel.class).idempotencyKey())
+    assertThat(a.expectMessageClass(AgentCommand.Cancel.class).idempotencyKey())
         .isEqualTo(s1.idempotencyKey());
     // Heartbeats of a routed attempt reach its run.
-    routed.replyTo().tell(new WorkerAgent.Alive(s1.idempotencyKey(), AgentId.of("a"), 1));
+    routed.replyTo().tell(new AgentReply.Alive(s1.idempotencyKey(), AgentId.of("a"), 1));
     testKit
         .createTestProbe()
         .awaitAssert(
@@ -628,22 +629,22 @@ class DispatcherTest {
     AssignmentResult cancelled =
         AssignmentResult.of(
             s1, AgentId.of("a"), StepOutcome.failed(ErrorClass.CANCELLED, "withdrawn", null));
-    routed.replyTo().tell(new WorkerAgent.Finished(cancelled, 0));
+    routed.replyTo().tell(new AgentReply.Finished(cancelled, 0));
     a.expectNoMessage(Duration.ofMillis(100));
     assertQueue(0, 0, Map.of());
   }
 
   @Test
   void queuedWorkOfHigherPriorityRunsGoesFirst() {
-    TestProbe<WorkerAgent.Command> a = onlyAgent("a", 1, 0);
+    TestProbe<AgentCommand> a = onlyAgent("a", 1, 0);
     dispatcher.tell(new Dispatcher.Enqueue(assignment("first", "default", null, null, 0)));
-    WorkerAgent.Assign first = assigned(a);
+    AgentCommand.Assign first = assigned(a);
     dispatcher.tell(new Dispatcher.Enqueue(assignment("low", "default", null, null, 0)));
     dispatcher.tell(new Dispatcher.Enqueue(assignment("lower", "default", null, null, -1)));
     dispatcher.tell(new Dispatcher.Enqueue(assignment("high", "default", null, null, 5)));
     assertThat(queue().queued()).isEqualTo(3);
     List<String> order = new java.util.ArrayList<>();
-    WorkerAgent.Assign current = first;
+    AgentCommand.Assign current = first;
     for (int i = 0; i < 3; i++) {
       current
           .replyTo()
@@ -660,7 +661,7 @@ class DispatcherTest {
 
   @Test
   void aModelOffTheTenantsAllowListIsDeniedBeforeDispatchNamingTheRule() {
-    TestProbe<WorkerAgent.Command> a = onlyAgent("a", 5, 0);
+    TestProbe<AgentCommand> a = onlyAgent("a", 5, 0);
     dispatcher.tell(new Dispatcher.Enqueue(assignment("s1", "acme", "gpt-huge", null, 0)));
     StepOutcome.Failed failed = (StepOutcome.Failed) finishedResult().outcome();
     assertThat(failed.error().errorClass()).isEqualTo(ErrorClass.POLICY_DENIED);
@@ -673,7 +674,7 @@ class DispatcherTest {
 
   @Test
   void aStepWhoseExpectedUsageIsOverItsBudgetIsRefusedBeforeDispatchWithTheFigures() {
-    TestProbe<WorkerAgent.Command> a = onlyAgent("a", 5, 0);
+    TestProbe<AgentCommand> a = onlyAgent("a", 5, 0);
     dispatcher.tell(
         new Dispatcher.Enqueue(assignment("s1", "default", null, new Budget(50L, null), 0)));
     StepOutcome.Failed failed = (StepOutcome.Failed) finishedResult().outcome();
@@ -687,7 +688,7 @@ class DispatcherTest {
   @Test
   void aTenantOverItsBudgetHasItsAttemptRefusedBeforeDispatch() {
     tenantSpent = true;
-    TestProbe<WorkerAgent.Command> a = onlyAgent("a", 5, 0);
+    TestProbe<AgentCommand> a = onlyAgent("a", 5, 0);
     dispatcher.tell(new Dispatcher.Enqueue(assignment("s1", "acme", "m1", null, 0)));
     StepOutcome.Failed failed = (StepOutcome.Failed) finishedResult().outcome();
     assertThat(failed.error().errorClass()).isEqualTo(ErrorClass.BUDGET_EXCEEDED);
@@ -698,17 +699,17 @@ class DispatcherTest {
 
   @Test
   void aTenantsAttemptIsReservedBeforeDispatchAndSettledAtItsPricedUsage() {
-    TestProbe<WorkerAgent.Command> a = onlyAgent("a", 5, 0);
+    TestProbe<AgentCommand> a = onlyAgent("a", 5, 0);
     Assignment asked = assignment("s1", "acme", "m1", new Budget(null, new BigDecimal("0.01")), 0);
     dispatcher.tell(new Dispatcher.Enqueue(asked));
-    WorkerAgent.Assign assign = assigned(a);
+    AgentCommand.Assign assign = assigned(a);
     assertThat(ledgerCalls).containsExactly("reserve run-1/s1/1 100");
     // The agent reports no cost; the price table makes it 1000 * 0.01/1k + 500 * 0.02/1k = 0.02,
     // over the step's 0.01: the success becomes budget_exceeded.
     assign
         .replyTo()
         .tell(
-            new WorkerAgent.Finished(
+            new AgentReply.Finished(
                 AssignmentResult.of(
                     assign.assignment(),
                     AgentId.of("a"),
@@ -730,7 +731,7 @@ class DispatcherTest {
   @Test
   void aTenantsAttemptsTakeTheirHoldsFromALeaseWithoutAskingTheLedgerEachTime() {
     grantLeases = true;
-    TestProbe<WorkerAgent.Command> a = onlyAgent("a", 5, 0);
+    TestProbe<AgentCommand> a = onlyAgent("a", 5, 0);
     dispatcher.tell(new Dispatcher.Enqueue(assignment("s1", "acme", "m1", null, 0)));
     assigned(a);
     // No lease yet: the first attempt is reserved on its own, and a lease of 32 holds is asked.
@@ -739,7 +740,7 @@ class DispatcherTest {
 
     dispatcher.tell(new Dispatcher.Enqueue(assignment("s2", "acme", "m1", null, 0)));
     dispatcher.tell(new Dispatcher.Enqueue(assignment("s3", "acme", "m1", null, 0)));
-    WorkerAgent.Assign s2 = assigned(a);
+    AgentCommand.Assign s2 = assigned(a);
     assigned(a);
     assertThat(ledgerCalls).containsExactly("reserve run-1/s1/1 100");
     // Each attempt's hold is audited alike, wherever it came from.
@@ -756,7 +757,7 @@ class DispatcherTest {
 
     s2.replyTo()
         .tell(
-            new WorkerAgent.Finished(
+            new AgentReply.Finished(
                 AssignmentResult.of(
                     s2.assignment(),
                     AgentId.of("a"),

@@ -9,6 +9,7 @@ import dev.lattice.orchestrator.testing.Await;
 import dev.lattice.orchestrator.testing.DelayedEcho;
 import dev.lattice.orchestrator.testing.HoldFirstAttempt;
 import dev.lattice.orchestrator.testing.RunEvents;
+import dev.lattice.protocol.agent.AgentCommand;
 import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.api.ExecuteRequest;
 import dev.lattice.protocol.api.QueueView;
@@ -20,7 +21,6 @@ import dev.lattice.protocol.run.RunStatus;
 import dev.lattice.protocol.run.RunView;
 import dev.lattice.worker.action.AgentAction;
 import dev.lattice.worker.agent.AgentSpec;
-import dev.lattice.worker.agent.WorkerAgent;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -179,13 +179,13 @@ class WorkerLossIT {
         Await.result(
             AskPattern.<Receptionist.Command, Receptionist.Listing>ask(
                 system.receptionist(),
-                replyTo -> Receptionist.find(WorkerAgent.SERVICE_KEY, replyTo),
+                replyTo -> Receptionist.find(AgentCommand.SERVICE_KEY, replyTo),
                 Duration.ofSeconds(10),
                 system.scheduler()));
     // Agents are named after their id on their node (WorkerNode): local.a is agent-a.
     String name = "agent-" + agent.value().substring(agent.value().indexOf('.') + 1);
-    ActorRef<WorkerAgent.Command> ref =
-        listing.getServiceInstances(WorkerAgent.SERVICE_KEY).stream()
+    ActorRef<AgentCommand> ref =
+        listing.getServiceInstances(AgentCommand.SERVICE_KEY).stream()
             .filter(r -> r.path().name().equals(name) && r.path().address().hasLocalScope())
             .findFirst()
             .orElseThrow(() -> new AssertionError("no local agent " + name));

@@ -1,8 +1,10 @@
 package dev.lattice.worker.agent;
 
 import dev.lattice.protocol.agent.AgentBreakers;
+import dev.lattice.protocol.agent.AgentCommand;
 import dev.lattice.protocol.agent.AgentManifest;
 import dev.lattice.protocol.agent.Assignment;
+import dev.lattice.protocol.agent.BreakerOpen;
 import dev.lattice.protocol.agent.BreakerStatus;
 import dev.lattice.protocol.agent.StepOutcome;
 import java.time.Duration;
@@ -33,8 +35,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 final class Breakers {
   private final AgentManifest manifest;
   private final BreakerSettings settings;
-  private final ActorContext<WorkerAgent.Command> context;
-  private final TimerScheduler<WorkerAgent.Command> timers;
+  private final ActorContext<AgentCommand> context;
+  private final TimerScheduler<AgentCommand> timers;
   private Breaker agent;
   private final Map<String, Breaker> models = new TreeMap<>();
   private final Set<ActorRef<AgentBreakers>> watchers = new HashSet<>();
@@ -42,8 +44,8 @@ final class Breakers {
   Breakers(
       AgentManifest manifest,
       BreakerSettings settings,
-      ActorContext<WorkerAgent.Command> context,
-      TimerScheduler<WorkerAgent.Command> timers,
+      ActorContext<AgentCommand> context,
+      TimerScheduler<AgentCommand> timers,
       Instant now) {
     this.manifest = manifest;
     this.settings = settings;
@@ -81,23 +83,21 @@ final class Breakers {
     }
   }
 
-  /** Handles {@code command} at {@code now}. */
-  void on(WorkerAgent.BreakerCommand command, Instant now) {
-    if (command instanceof WorkerAgent.WatchBreakers watch) {
-      // Watchers get the breakers at once and then every change; one that stops is forgotten.
-      watch.watcher().tell(report());
-      if (watchers.add(watch.watcher())) {
-        context.watchWith(watch.watcher(), new WorkerAgent.BreakerWatcherGone(watch.watcher()));
-      }
-    } else if (command instanceof WorkerAgent.BreakerWatcherGone gone) {
-      watchers.remove(gone.watcher());
-    } else if (command instanceof WorkerAgent.BreakerDue) {
-      due(now);
+  /** Sends the breakers to {@code watcher} now and after every change, until it stops. */
+  void watch(ActorRef<AgentBreakers> watcher) {
+    watcher.tell(report());
+    if (watchers.add(watcher)) {
+      context.watchWith(watcher, new WorkerAgent.BreakerWatcherGone(watcher));
     }
   }
 
+  /** Forgets {@code watcher}, which stopped. */
+  void watcherGone(ActorRef<AgentBreakers> watcher) {
+    watchers.remove(watcher);
+  }
+
   /** Turns the breakers whose cool-down has ended half-open. */
-  private void due(Instant now) {
+  void due(Instant now) {
     update(null, agent.due(now), now);
     for (String model : List.copyOf(models.keySet())) {
       update(model, models.get(model).due(now), now);

@@ -1,5 +1,7 @@
 package dev.lattice.worker.agent;
 
+import dev.lattice.protocol.agent.AgentCommand;
+import dev.lattice.protocol.agent.AgentReply;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -17,18 +19,18 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * slots it leaves; with it, dispatchers competing for an agent take turns.
  *
  * <p>A held slot is the head's for {@code hold}: it takes it with an assignment, or gives it back
- * with {@link WorkerAgent.Release}; unanswered (its dispatcher moved or stopped), the hold lapses
+ * with {@link AgentCommand.Release}; unanswered (its dispatcher moved or stopped), the hold lapses
  * and the slot goes to the next in line. The sender whose work freed the slot joins the end of the
  * line, since it most likely has more.
  */
 final class Vacancies {
   private final Duration hold;
-  private final TimerScheduler<WorkerAgent.Command> timers;
-  private final LinkedHashSet<ActorRef<WorkerAgent.Reply>> waiting = new LinkedHashSet<>();
-  private final Map<Long, ActorRef<WorkerAgent.Reply>> holds = new HashMap<>();
+  private final TimerScheduler<AgentCommand> timers;
+  private final LinkedHashSet<ActorRef<AgentReply>> waiting = new LinkedHashSet<>();
+  private final Map<Long, ActorRef<AgentReply>> holds = new HashMap<>();
   private long nextHold;
 
-  Vacancies(Duration hold, TimerScheduler<WorkerAgent.Command> timers) {
+  Vacancies(Duration hold, TimerScheduler<AgentCommand> timers) {
     this.hold = hold;
     this.timers = timers;
   }
@@ -43,7 +45,7 @@ final class Vacancies {
    * {@code capacity}: with a slot held for it (which it takes now) or a free one nobody waits for.
    * A sender turned away joins the line.
    */
-  boolean take(ActorRef<WorkerAgent.Reply> sender, int running, int capacity) {
+  boolean take(ActorRef<AgentReply> sender, int running, int capacity) {
     Optional<Long> mine = holdOf(sender);
     if (mine.isPresent()) {
       holds.remove(mine.get());
@@ -61,12 +63,12 @@ final class Vacancies {
    * A slot freed after work of {@code owner} ended: held for the head of the line if there is one,
    * and {@code owner} joins the line. The sender to offer the slot to, if any.
    */
-  Optional<ActorRef<WorkerAgent.Reply>> freed(ActorRef<WorkerAgent.Reply> owner) {
+  Optional<ActorRef<AgentReply>> freed(ActorRef<AgentReply> owner) {
     if (waiting.isEmpty()) {
       return Optional.empty();
     }
-    Iterator<ActorRef<WorkerAgent.Reply>> line = waiting.iterator();
-    ActorRef<WorkerAgent.Reply> next = line.next();
+    Iterator<ActorRef<AgentReply>> line = waiting.iterator();
+    ActorRef<AgentReply> next = line.next();
     line.remove();
     if (owner != null && !owner.equals(next)) {
       waiting.add(owner);
@@ -78,7 +80,7 @@ final class Vacancies {
   }
 
   /** {@code sender} gives back a slot held for it: the slot goes to the next in line, if any. */
-  Optional<ActorRef<WorkerAgent.Reply>> released(ActorRef<WorkerAgent.Reply> sender) {
+  Optional<ActorRef<AgentReply>> released(ActorRef<AgentReply> sender) {
     Optional<Long> mine = holdOf(sender);
     if (mine.isEmpty()) {
       return Optional.empty();
@@ -90,8 +92,8 @@ final class Vacancies {
   }
 
   /** A hold was not answered in time: the slot goes to the next in line, if any. */
-  Optional<ActorRef<WorkerAgent.Reply>> lapsed(long id) {
-    ActorRef<WorkerAgent.Reply> sender = holds.remove(id);
+  Optional<ActorRef<AgentReply>> lapsed(long id) {
+    ActorRef<AgentReply> sender = holds.remove(id);
     if (sender == null) {
       return Optional.empty();
     }
@@ -99,7 +101,7 @@ final class Vacancies {
     return freed(null);
   }
 
-  private Optional<Long> holdOf(ActorRef<WorkerAgent.Reply> sender) {
+  private Optional<Long> holdOf(ActorRef<AgentReply> sender) {
     return holds.entrySet().stream()
         .filter(e -> e.getValue().equals(sender))
         .map(Map.Entry::getKey)

@@ -2,14 +2,28 @@ package dev.lattice.worker.agent;
 
 import dev.lattice.protocol.CborSerializable;
 import dev.lattice.protocol.agent.AgentBreakers;
+import dev.lattice.protocol.agent.AgentCommand;
+import dev.lattice.protocol.agent.AgentCommand.Assign;
+import dev.lattice.protocol.agent.AgentCommand.Cancel;
+import dev.lattice.protocol.agent.AgentCommand.Drain;
+import dev.lattice.protocol.agent.AgentCommand.GetManifest;
+import dev.lattice.protocol.agent.AgentCommand.Release;
+import dev.lattice.protocol.agent.AgentCommand.WatchBreakers;
 import dev.lattice.protocol.agent.AgentManifest;
+import dev.lattice.protocol.agent.AgentReply;
+import dev.lattice.protocol.agent.AgentReply.Accepted;
+import dev.lattice.protocol.agent.AgentReply.Alive;
+import dev.lattice.protocol.agent.AgentReply.Finished;
+import dev.lattice.protocol.agent.AgentReply.Rejected;
+import dev.lattice.protocol.agent.AgentReply.Vacancy;
 import dev.lattice.protocol.agent.Assignment;
 import dev.lattice.protocol.agent.AssignmentResult;
+import dev.lattice.protocol.agent.BreakerOpen;
+import dev.lattice.protocol.agent.Drained;
 import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.agent.StepError;
 import dev.lattice.protocol.agent.StepOutcome;
 import dev.lattice.protocol.agent.Usage;
-import dev.lattice.protocol.ids.AgentId;
 import dev.lattice.protocol.json.LatticeJson;
 import dev.lattice.protocol.time.SaturatingTime;
 import dev.lattice.worker.action.ActionContext;
@@ -37,7 +51,6 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
-import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 import org.apache.pekko.persistence.typed.EventRejectedException;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
@@ -68,131 +81,36 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
  * re-sends them and they run again (at least once).
  */
 public final class WorkerAgent
-    extends EventSourcedBehaviorWithEnforcedReplies<
-        WorkerAgent.Command, WorkerAgent.Event, WorkerState> {
+    extends EventSourcedBehaviorWithEnforcedReplies<AgentCommand, WorkerAgent.Event, WorkerState> {
 
   public static final String ENTITY_TYPE = "Agent";
 
-  /** The key every agent registers under with the receptionist. */
-  public static final ServiceKey<Command> SERVICE_KEY =
-      ServiceKey.create(Command.class, "lattice-agents");
-
-  /** Messages of a worker agent. */
-  public sealed interface Command extends CborSerializable {}
-
-  /** Run {@code assignment}; progress goes to {@code replyTo}. */
-  public record Assign(Assignment assignment, ActorRef<Reply> replyTo) implements Command {}
-
   /**
-   * Stop the attempt with {@code idempotencyKey}, best-effort: it finishes at once as {@code
-   * cancelled}; its action is told through its heartbeats and its result, if any, is dropped.
+   * The agent's own messages, which never leave it; the commands others send it are the {@link
+   * AgentCommand}s of the protocol.
    */
-  public record Cancel(String idempotencyKey) implements Command {}
-
-  /**
-   * {@code sender} does not take the slot the agent offered it with a {@link Vacancy}: it goes to
-   * the next in line.
-   */
-  public record Release(ActorRef<Reply> sender) implements Command {}
-
-  /**
-   * The agent's node is leaving: take no more assignments, and answer {@code replyTo} once those in
-   * flight have finished (at once if none are).
-   */
-  public record Drain(ActorRef<Drained> replyTo) implements Command {}
-
-  /** The answer to a {@link Drain}: nothing is in flight on the agent any more. */
-  public record Drained(AgentId agentId) implements CborSerializable {}
-
-  /** Answer with the agent's manifest. */
-  public record GetManifest(ActorRef<AgentManifest> replyTo) implements Command {}
-
-  /** Messages about the agent's circuit breakers, all handled by its {@link Breakers}. */
-  sealed interface BreakerCommand extends Command {}
-
-  /** Send the agent's circuit breakers to {@code watcher} now and after every change. */
-  public record WatchBreakers(ActorRef<AgentBreakers> watcher) implements BreakerCommand {}
+  sealed interface Internal extends AgentCommand {}
 
   /** A breakers' watcher stopped. */
-  record BreakerWatcherGone(ActorRef<AgentBreakers> watcher) implements BreakerCommand {}
+  record BreakerWatcherGone(ActorRef<AgentBreakers> watcher) implements Internal {}
 
   /** A breaker's cool-down may have ended. */
-  enum BreakerDue implements BreakerCommand {
+  enum BreakerDue implements Internal {
     INSTANCE
   }
 
   /** A slot held for a sender in line was not taken in time. */
-  record HoldLapsed(long hold) implements Command {}
+  record HoldLapsed(long hold) implements Internal {}
 
   /** The action of an assignment finished. */
-  record ActionFinished(Assignment assignment, StepOutcome outcome) implements Command {}
+  record ActionFinished(Assignment assignment, StepOutcome outcome) implements Internal {}
 
   /** An action reported that its attempt is alive. */
-  record Beat(String idempotencyKey) implements Command {}
+  record Beat(String idempotencyKey) implements Internal {}
 
   /** Record the outcomes collected since the last flush. */
-  enum Flush implements Command {
+  enum Flush implements Internal {
     INSTANCE
-  }
-
-  /** What an agent tells whoever sent it an assignment. */
-  public sealed interface Reply extends CborSerializable {
-    /** The assignment concerned; none for a {@link Vacancy}. */
-    String idempotencyKey();
-
-    AgentId agentId();
-
-    /**
-     * Slots taken on the agent after this reply, as its receiver sees them: assignments in flight
-     * plus slots held for others in line.
-     */
-    int load();
-  }
-
-  /**
-   * A slot is held for the receiver, which the agent turned away as busy before: take it with an
-   * {@link Assign} or give it back with a {@link Release}.
-   */
-  public record Vacancy(AgentId agentId, int load) implements Reply {
-    @Override
-    public String idempotencyKey() {
-      return null;
-    }
-  }
-
-  /** The agent took the assignment and is running it. */
-  public record Accepted(String idempotencyKey, AgentId agentId, int load) implements Reply {}
-
-  /**
-   * The agent will not run the assignment; send it elsewhere or later.
-   *
-   * @param reason why, for people
-   * @param breaker set when an open circuit breaker refused it
-   */
-  public record Rejected(
-      String idempotencyKey, AgentId agentId, String reason, int load, BreakerOpen breaker)
-      implements Reply {
-
-    /** A rejection for another reason than a breaker (busy, not served). */
-    public Rejected(String idempotencyKey, AgentId agentId, String reason, int load) {
-      this(idempotencyKey, agentId, reason, load, null);
-    }
-  }
-
-  /** The action running the assignment sent a heartbeat. */
-  public record Alive(String idempotencyKey, AgentId agentId, int load) implements Reply {}
-
-  /** The assignment's recorded result. */
-  public record Finished(AssignmentResult result, int load) implements Reply {
-    @Override
-    public String idempotencyKey() {
-      return result.idempotencyKey();
-    }
-
-    @Override
-    public AgentId agentId() {
-      return result.agentId();
-    }
   }
 
   /** Events of a worker agent. */
@@ -205,8 +123,8 @@ public final class WorkerAgent
     }
   }
 
-  private final ActorContext<Command> context;
-  private final TimerScheduler<Command> timers;
+  private final ActorContext<AgentCommand> context;
+  private final TimerScheduler<AgentCommand> timers;
   private final AgentManifest manifest;
   private final AgentAction action;
   private final WorkerSettings settings;
@@ -215,7 +133,7 @@ public final class WorkerAgent
   private final ActionContext actionContext;
   private final OutcomeCheck outcomeCheck;
   // Transient wiring, not state: rebuilt empty on restart, when in-flight work is re-sent anyway.
-  private final Map<String, List<ActorRef<Reply>>> inFlight = new HashMap<>();
+  private final Map<String, List<ActorRef<AgentReply>>> inFlight = new HashMap<>();
   private final Map<String, Assignment> running = new HashMap<>();
   // Written here, read by actions on their own threads through their heartbeats.
   private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
@@ -227,8 +145,8 @@ public final class WorkerAgent
   private List<ActorRef<Drained>> drainWaiters;
 
   private WorkerAgent(
-      ActorContext<Command> context,
-      TimerScheduler<Command> timers,
+      ActorContext<AgentCommand> context,
+      TimerScheduler<AgentCommand> timers,
       AgentManifest manifest,
       AgentAction action,
       WorkerSettings settings,
@@ -247,7 +165,7 @@ public final class WorkerAgent
             .getSystem()
             .dispatchers()
             .lookup(DispatcherSelector.fromConfig(settings.actionDispatcher()));
-    ActorRef<Command> self = context.getSelf();
+    ActorRef<AgentCommand> self = context.getSelf();
     this.actionContext =
         new ActionContext(
             manifest.agentId(),
@@ -272,16 +190,16 @@ public final class WorkerAgent
    * take the agent's capabilities away from every other run. Outputs are held to the payload limits
    * before they are recorded, so this is the last line, not the rule.
    */
-  public static Behavior<Command> create(
+  public static Behavior<AgentCommand> create(
       AgentManifest manifest, AgentAction action, WorkerSettings settings, Clock clock) {
     return Behaviors.supervise(
-            Behaviors.<Command>setup(
+            Behaviors.<AgentCommand>setup(
                 context -> {
                   context
                       .getSystem()
                       .receptionist()
-                      .tell(Receptionist.register(SERVICE_KEY, context.getSelf()));
-                  return Behaviors.<Command>withTimers(
+                      .tell(Receptionist.register(AgentCommand.SERVICE_KEY, context.getSelf()));
+                  return Behaviors.<AgentCommand>withTimers(
                       timers ->
                           new WorkerAgent(context, timers, manifest, action, settings, clock));
                 }))
@@ -300,34 +218,21 @@ public final class WorkerAgent
   }
 
   @Override
-  public CommandHandlerWithReply<Command, Event, WorkerState> commandHandler() {
+  public CommandHandlerWithReply<AgentCommand, Event, WorkerState> commandHandler() {
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
         .onCommand(Assign.class, this::onAssign)
-        .onCommand(GetManifest.class, (state, get) -> Effect().reply(get.replyTo(), manifest))
-        .onCommand(ActionFinished.class, this::onActionFinished)
         .onCommand(Cancel.class, this::onCancel)
+        .onCommand(Release.class, this::onRelease)
+        .onCommand(Drain.class, (state, drain) -> onDrain(drain))
+        .onCommand(GetManifest.class, (state, get) -> Effect().reply(get.replyTo(), manifest))
+        .onCommand(WatchBreakers.class, this::onWatchBreakers)
+        .onCommand(ActionFinished.class, this::onActionFinished)
         .onCommand(Beat.class, this::onBeat)
         .onCommand(Flush.class, (state, flush) -> onFlush())
-        .onCommand(Drain.class, (state, drain) -> onDrain(drain))
-        .onCommand(
-            Release.class,
-            (state, release) -> {
-              vacancies.released(release.sender()).ifPresent(this::offer);
-              return Effect().noReply();
-            })
-        .onCommand(
-            HoldLapsed.class,
-            (state, lapsed) -> {
-              vacancies.lapsed(lapsed.hold()).ifPresent(this::offer);
-              return Effect().noReply();
-            })
-        .onCommand(
-            BreakerCommand.class,
-            (state, command) -> {
-              breakers.on(command, clock.instant());
-              return Effect().noReply();
-            })
+        .onCommand(HoldLapsed.class, this::onHoldLapsed)
+        .onCommand(BreakerWatcherGone.class, this::onBreakerWatcherGone)
+        .onCommand(BreakerDue.class, (state, due) -> onBreakerDue())
         .build();
   }
 
@@ -341,7 +246,7 @@ public final class WorkerAgent
     if (known != null) {
       return Effect().reply(assign.replyTo(), new Finished(known, load()));
     }
-    List<ActorRef<Reply>> waiting = inFlight.get(key);
+    List<ActorRef<AgentReply>> waiting = inFlight.get(key);
     if (waiting != null) {
       waiting.add(assign.replyTo());
       return Effect().reply(assign.replyTo(), accepted(key));
@@ -367,7 +272,7 @@ public final class WorkerAgent
       return Effect().reply(assign.replyTo(), rejected(key, "busy", null));
     }
     breakers.admit(assignment, now);
-    List<ActorRef<Reply>> waiters = new ArrayList<>();
+    List<ActorRef<AgentReply>> waiters = new ArrayList<>();
     waiters.add(assign.replyTo());
     inFlight.put(key, waiters);
     running.put(key, assignment);
@@ -421,11 +326,37 @@ public final class WorkerAgent
   }
 
   private ReplyEffect<Event, WorkerState> onBeat(WorkerState state, Beat beat) {
-    List<ActorRef<Reply>> waiters = inFlight.get(beat.idempotencyKey());
+    List<ActorRef<AgentReply>> waiters = inFlight.get(beat.idempotencyKey());
     if (waiters != null) {
       Alive alive = new Alive(beat.idempotencyKey(), manifest.agentId(), load());
       waiters.forEach(w -> w.tell(alive));
     }
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, WorkerState> onRelease(WorkerState state, Release release) {
+    vacancies.released(release.sender()).ifPresent(this::offer);
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, WorkerState> onHoldLapsed(WorkerState state, HoldLapsed lapsed) {
+    vacancies.lapsed(lapsed.hold()).ifPresent(this::offer);
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, WorkerState> onWatchBreakers(WorkerState state, WatchBreakers watch) {
+    breakers.watch(watch.watcher());
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, WorkerState> onBreakerWatcherGone(
+      WorkerState state, BreakerWatcherGone gone) {
+    breakers.watcherGone(gone.watcher());
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, WorkerState> onBreakerDue() {
+    breakers.due(clock.instant());
     return Effect().noReply();
   }
 
@@ -439,9 +370,9 @@ public final class WorkerAgent
     // The result goes out at once; its record follows shortly, with others. The record is what
     // answers a repeated assignment after a restart: losing the last few milliseconds of records
     // in a crash only means those attempts may run again, which at-least-once allows.
-    List<ActorRef<Reply>> waiters = inFlight.remove(key);
+    List<ActorRef<AgentReply>> waiters = inFlight.remove(key);
     // A leaving agent offers no slot: nothing more will be accepted.
-    Optional<ActorRef<Reply>> next =
+    Optional<ActorRef<AgentReply>> next =
         drainWaiters != null
             ? Optional.empty()
             : vacancies.freed(waiters == null ? null : waiters.get(0));
@@ -494,7 +425,7 @@ public final class WorkerAgent
   }
 
   /** Tells {@code sender} of the slot held for it; the load it hears leaves that slot out. */
-  private void offer(ActorRef<Reply> sender) {
+  private void offer(ActorRef<AgentReply> sender) {
     sender.tell(new Vacancy(manifest.agentId(), load() - 1));
   }
 

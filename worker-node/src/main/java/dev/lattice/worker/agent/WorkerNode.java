@@ -1,6 +1,8 @@
 package dev.lattice.worker.agent;
 
+import dev.lattice.protocol.agent.AgentCommand;
 import dev.lattice.protocol.agent.AgentManifest;
+import dev.lattice.protocol.agent.Drained;
 import dev.lattice.protocol.ids.AgentId;
 import dev.lattice.worker.action.AgentAction;
 import dev.lattice.worker.action.EchoAction;
@@ -36,14 +38,14 @@ public final class WorkerNode {
    * @param nodeAddress the cluster address of this node, announced in each manifest
    * @throws IllegalArgumentException if an agent names an unknown action or ids repeat
    */
-  public static List<ActorRef<WorkerAgent.Command>> start(
+  public static List<ActorRef<AgentCommand>> start(
       ActorContext<?> context,
       WorkerSettings settings,
       Map<String, AgentAction> actions,
       String nodeAddress,
       Clock clock) {
     Set<String> ids = new HashSet<>();
-    Map<String, ActorRef<WorkerAgent.Command>> started = new HashMap<>();
+    Map<String, ActorRef<AgentCommand>> started = new HashMap<>();
     for (AgentSpec spec : settings.agents()) {
       AgentAction action = actions.get(spec.action());
       if (action == null) {
@@ -71,7 +73,7 @@ public final class WorkerNode {
           context.spawn(
               WorkerAgent.create(manifest, action, settings, clock), "agent-" + spec.id()));
     }
-    List<ActorRef<WorkerAgent.Command>> agents = List.copyOf(started.values());
+    List<ActorRef<AgentCommand>> agents = List.copyOf(started.values());
     drainOnLeaving(context.getSystem(), agents, settings.drainTimeout());
     return agents;
   }
@@ -83,7 +85,7 @@ public final class WorkerNode {
    * What is still running after the timeout is handed back that way.
    */
   private static void drainOnLeaving(
-      ActorSystem<?> system, List<ActorRef<WorkerAgent.Command>> agents, Duration timeout) {
+      ActorSystem<?> system, List<ActorRef<AgentCommand>> agents, Duration timeout) {
     CoordinatedShutdown.get(system)
         .addTask(
             CoordinatedShutdown.PhaseBeforeClusterShutdown(),
@@ -93,8 +95,8 @@ public final class WorkerNode {
                   agents.stream()
                       .map(
                           agent ->
-                              AskPattern.<WorkerAgent.Command, WorkerAgent.Drained>ask(
-                                      agent, WorkerAgent.Drain::new, timeout, system.scheduler())
+                              AskPattern.<AgentCommand, Drained>ask(
+                                      agent, AgentCommand.Drain::new, timeout, system.scheduler())
                                   .toCompletableFuture())
                       .toArray(CompletableFuture<?>[]::new);
               return CompletableFuture.allOf(drained).handle((done, failure) -> Done.getInstance());

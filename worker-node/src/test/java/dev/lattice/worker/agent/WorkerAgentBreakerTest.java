@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.lattice.protocol.agent.AgentBreakers;
+import dev.lattice.protocol.agent.AgentCommand;
 import dev.lattice.protocol.agent.AgentManifest;
+import dev.lattice.protocol.agent.AgentReply;
 import dev.lattice.protocol.agent.Assignment;
 import dev.lattice.protocol.agent.BreakerState;
 import dev.lattice.protocol.agent.BreakerStatus;
@@ -45,12 +47,12 @@ class WorkerAgentBreakerTest {
           new BreakerSettings(true, MAX_FAILURES, COOL_DOWN, 2.0, Duration.ofSeconds(5)));
   private static final Duration WAIT = Duration.ofSeconds(5);
 
-  private final TestProbe<WorkerAgent.Reply> dispatcher = testKit.createTestProbe();
+  private final TestProbe<AgentReply> dispatcher = testKit.createTestProbe();
   private final TestProbe<AgentBreakers> watcher = testKit.createTestProbe();
   private final AtomicInteger started = new AtomicInteger();
   private final AtomicInteger steps = new AtomicInteger();
   private final CompletableFuture<ActionResult> held = new CompletableFuture<>();
-  private EventSourcedBehaviorTestKit<WorkerAgent.Command, WorkerAgent.Event, WorkerState> agent;
+  private EventSourcedBehaviorTestKit<AgentCommand, WorkerAgent.Event, WorkerState> agent;
 
   @AfterAll
   static void stop() {
@@ -85,7 +87,7 @@ class WorkerAgentBreakerTest {
     agent =
         EventSourcedBehaviorTestKit.create(
             testKit.system(), WorkerAgent.create(manifest, action, SETTINGS, Clock.systemUTC()));
-    agent.runCommand(new WorkerAgent.WatchBreakers(watcher.ref()));
+    agent.runCommand(new AgentCommand.WatchBreakers(watcher.ref()));
     AgentBreakers first = watcher.receiveMessage(WAIT);
     assertThat(first.agent().state()).isEqualTo(BreakerState.CLOSED);
     assertThat(first.models().keySet()).containsExactly("m1", "m2");
@@ -109,15 +111,15 @@ class WorkerAgentBreakerTest {
     }
   }
 
-  private WorkerAgent.Reply send(Assignment assignment) {
-    agent.runCommand(new WorkerAgent.Assign(assignment, dispatcher.ref()));
+  private AgentReply send(Assignment assignment) {
+    agent.runCommand(new AgentCommand.Assign(assignment, dispatcher.ref()));
     return dispatcher.receiveMessage(WAIT);
   }
 
   /** Runs {@code assignment} to its end and returns its outcome. */
   private StepOutcome run(Assignment assignment) {
-    assertThat(send(assignment)).isInstanceOf(WorkerAgent.Accepted.class);
-    return dispatcher.expectMessageClass(WorkerAgent.Finished.class, WAIT).result().outcome();
+    assertThat(send(assignment)).isInstanceOf(AgentReply.Accepted.class);
+    return dispatcher.expectMessageClass(AgentReply.Finished.class, WAIT).result().outcome();
   }
 
   private void failTimes(int n, String model, ErrorClass errorClass) {
@@ -139,9 +141,9 @@ class WorkerAgentBreakerTest {
         .get(0);
   }
 
-  private static WorkerAgent.Rejected refused(WorkerAgent.Reply reply) {
-    assertThat(reply).isInstanceOf(WorkerAgent.Rejected.class);
-    WorkerAgent.Rejected rejected = (WorkerAgent.Rejected) reply;
+  private static AgentReply.Rejected refused(AgentReply reply) {
+    assertThat(reply).isInstanceOf(AgentReply.Rejected.class);
+    AgentReply.Rejected rejected = (AgentReply.Rejected) reply;
     assertThat(rejected.breaker()).as(rejected.reason()).isNotNull();
     return rejected;
   }
@@ -156,7 +158,7 @@ class WorkerAgentBreakerTest {
 
     // During the cool-down nothing reaches the action: the refusal names the breaker.
     int before = started.get();
-    WorkerAgent.Rejected rejected = refused(send(assignment(null, "{}")));
+    AgentReply.Rejected rejected = refused(send(assignment(null, "{}")));
     assertThat(rejected.breaker().model()).isNull();
     assertThat(rejected.breaker().retryAfterMs()).isPositive().isLessThanOrEqualTo(400);
     assertThat(rejected.reason()).contains("circuit breaker");
@@ -164,12 +166,12 @@ class WorkerAgentBreakerTest {
 
     // After it, the breaker says it is half-open, and exactly one assignment goes through.
     awaitReport(AgentBreakers::agent, BreakerState.HALF_OPEN);
-    assertThat(send(assignment(null, "{\"hold\": true}"))).isInstanceOf(WorkerAgent.Accepted.class);
+    assertThat(send(assignment(null, "{\"hold\": true}"))).isInstanceOf(AgentReply.Accepted.class);
     assertThat(refused(send(assignment(null, "{}"))).breaker().retryAfterMs()).isZero();
     assertThat(started.get()).isEqualTo(before + 1);
 
     held.complete(ActionResult.of(JsonNodeFactory.instance.objectNode()));
-    dispatcher.expectMessageClass(WorkerAgent.Finished.class, WAIT);
+    dispatcher.expectMessageClass(AgentReply.Finished.class, WAIT);
     AgentBreakers closed = awaitReport(AgentBreakers::agent, BreakerState.CLOSED);
     assertThat(closed.agent().consecutiveFailures()).isZero();
     assertThat(run(assignment(null, "{}"))).isInstanceOf(StepOutcome.Succeeded.class);

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lattice.protocol.agent.AgentCommand;
 import dev.lattice.protocol.agent.AgentManifest;
+import dev.lattice.protocol.agent.AgentReply;
 import dev.lattice.protocol.agent.Assignment;
 import dev.lattice.protocol.agent.BudgetScope;
+import dev.lattice.protocol.agent.Drained;
 import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.agent.StepOutcome;
 import dev.lattice.protocol.agent.Usage;
@@ -64,14 +67,14 @@ class WorkerAgentTest {
   }
 
   private final AtomicInteger runs = new AtomicInteger();
-  private final TestProbe<WorkerAgent.Reply> dispatcher = testKit.createTestProbe();
+  private final TestProbe<AgentReply> dispatcher = testKit.createTestProbe();
 
   @AfterAll
   static void stop() {
     testKit.shutdownTestKit();
   }
 
-  private EventSourcedBehaviorTestKit<WorkerAgent.Command, WorkerAgent.Event, WorkerState> agent(
+  private EventSourcedBehaviorTestKit<AgentCommand, WorkerAgent.Event, WorkerState> agent(
       int maxConcurrent, AgentAction action) {
     AgentManifest manifest =
         new AgentManifest(
@@ -102,19 +105,19 @@ class WorkerAgentTest {
   }
 
   private StepOutcome finish(
-      EventSourcedBehaviorTestKit<WorkerAgent.Command, WorkerAgent.Event, WorkerState> agent,
+      EventSourcedBehaviorTestKit<AgentCommand, WorkerAgent.Event, WorkerState> agent,
       Assignment assignment) {
-    agent.runCommand(new WorkerAgent.Assign(assignment, dispatcher.ref()));
-    dispatcher.expectMessageClass(WorkerAgent.Accepted.class);
+    agent.runCommand(new AgentCommand.Assign(assignment, dispatcher.ref()));
+    dispatcher.expectMessageClass(AgentReply.Accepted.class);
     return dispatcher
-        .expectMessageClass(WorkerAgent.Finished.class, Duration.ofSeconds(5))
+        .expectMessageClass(AgentReply.Finished.class, Duration.ofSeconds(5))
         .result()
         .outcome();
   }
 
   /** Waits until {@code agent} has recorded the result of {@code assignment}. */
   private static void awaitRecorded(
-      EventSourcedBehaviorTestKit<WorkerAgent.Command, WorkerAgent.Event, WorkerState> agent,
+      EventSourcedBehaviorTestKit<AgentCommand, WorkerAgent.Event, WorkerState> agent,
       Assignment assignment) {
     testKit
         .createTestProbe()
@@ -186,8 +189,8 @@ class WorkerAgentTest {
     // After the record is written, even a restarted agent answers from it.
     awaitRecorded(agent, a);
     agent.restart();
-    agent.runCommand(new WorkerAgent.Assign(a, dispatcher.ref()));
-    WorkerAgent.Finished again = dispatcher.expectMessageClass(WorkerAgent.Finished.class);
+    agent.runCommand(new AgentCommand.Assign(a, dispatcher.ref()));
+    AgentReply.Finished again = dispatcher.expectMessageClass(AgentReply.Finished.class);
     assertThat(again.result().outcome()).isEqualTo(StepOutcome.succeeded(a.input(), Usage.NONE));
     assertThat(runs.get()).isEqualTo(before);
   }
@@ -197,11 +200,11 @@ class WorkerAgentTest {
     CompletableFuture<ActionResult> never = new CompletableFuture<>();
     var agent = agent(1, (request, context) -> never);
     agent.runCommand(
-        new WorkerAgent.Assign(assignment("s1", 60_000, Budget.UNLIMITED), dispatcher.ref()));
-    assertThat(dispatcher.expectMessageClass(WorkerAgent.Accepted.class).load()).isEqualTo(1);
+        new AgentCommand.Assign(assignment("s1", 60_000, Budget.UNLIMITED), dispatcher.ref()));
+    assertThat(dispatcher.expectMessageClass(AgentReply.Accepted.class).load()).isEqualTo(1);
     agent.runCommand(
-        new WorkerAgent.Assign(assignment("s2", 60_000, Budget.UNLIMITED), dispatcher.ref()));
-    WorkerAgent.Rejected rejected = dispatcher.expectMessageClass(WorkerAgent.Rejected.class);
+        new AgentCommand.Assign(assignment("s2", 60_000, Budget.UNLIMITED), dispatcher.ref()));
+    AgentReply.Rejected rejected = dispatcher.expectMessageClass(AgentReply.Rejected.class);
     assertThat(rejected.reason()).isEqualTo("busy");
     never.complete(ActionResult.of(JsonNodeFactory.instance.nullNode()));
   }
@@ -216,42 +219,42 @@ class WorkerAgentTest {
             (request, context) ->
                 steps.computeIfAbsent(
                     request.input().get("step").asText(), s -> new CompletableFuture<>()));
-    TestProbe<WorkerAgent.Reply> heavy = testKit.createTestProbe();
-    TestProbe<WorkerAgent.Reply> light = testKit.createTestProbe();
+    TestProbe<AgentReply> heavy = testKit.createTestProbe();
+    TestProbe<AgentReply> light = testKit.createTestProbe();
     assign(agent, "h1", heavy);
-    heavy.expectMessageClass(WorkerAgent.Accepted.class);
+    heavy.expectMessageClass(AgentReply.Accepted.class);
     assign(agent, "l1", light);
-    light.expectMessageClass(WorkerAgent.Rejected.class);
+    light.expectMessageClass(AgentReply.Rejected.class);
     assign(agent, "h2", heavy);
-    heavy.expectMessageClass(WorkerAgent.Rejected.class);
+    heavy.expectMessageClass(AgentReply.Rejected.class);
 
     steps.computeIfAbsent("h1", s -> new CompletableFuture<>()).complete(done());
     // The slot is light's now: heavy hears it full, light is offered it.
-    assertThat(heavy.expectMessageClass(WorkerAgent.Finished.class, Duration.ofSeconds(5)).load())
+    assertThat(heavy.expectMessageClass(AgentReply.Finished.class, Duration.ofSeconds(5)).load())
         .isEqualTo(1);
-    assertThat(light.expectMessageClass(WorkerAgent.Vacancy.class).load()).isZero();
+    assertThat(light.expectMessageClass(AgentReply.Vacancy.class).load()).isZero();
     assign(agent, "h2", heavy);
-    heavy.expectMessageClass(WorkerAgent.Rejected.class);
+    heavy.expectMessageClass(AgentReply.Rejected.class);
     assign(agent, "l1", light);
-    light.expectMessageClass(WorkerAgent.Accepted.class);
+    light.expectMessageClass(AgentReply.Accepted.class);
 
     // Light's work ends: heavy, waiting since, is offered the slot and light queues behind it.
     steps.computeIfAbsent("l1", s -> new CompletableFuture<>()).complete(done());
-    light.expectMessageClass(WorkerAgent.Finished.class, Duration.ofSeconds(5));
-    heavy.expectMessageClass(WorkerAgent.Vacancy.class);
+    light.expectMessageClass(AgentReply.Finished.class, Duration.ofSeconds(5));
+    heavy.expectMessageClass(AgentReply.Vacancy.class);
     // Heavy gives it back: it goes to light, the next in line.
-    agent.runCommand(new WorkerAgent.Release(heavy.ref()));
-    light.expectMessageClass(WorkerAgent.Vacancy.class);
+    agent.runCommand(new AgentCommand.Release(heavy.ref()));
+    light.expectMessageClass(AgentReply.Vacancy.class);
     light.expectNoMessage(Duration.ofMillis(50));
 
     // Light does not answer: its hold lapses and the slot is free for anyone again.
     assign(agent, "h3", heavy);
-    heavy.expectMessageClass(WorkerAgent.Rejected.class);
-    WorkerAgent.Vacancy lapsed =
-        heavy.expectMessageClass(WorkerAgent.Vacancy.class, Duration.ofSeconds(5));
+    heavy.expectMessageClass(AgentReply.Rejected.class);
+    AgentReply.Vacancy lapsed =
+        heavy.expectMessageClass(AgentReply.Vacancy.class, Duration.ofSeconds(5));
     assertThat(lapsed.load()).isZero();
     assign(agent, "h3", heavy);
-    heavy.expectMessageClass(WorkerAgent.Accepted.class);
+    heavy.expectMessageClass(AgentReply.Accepted.class);
     steps.computeIfAbsent("h3", s -> new CompletableFuture<>()).complete(done());
   }
 
@@ -259,28 +262,28 @@ class WorkerAgentTest {
   void aLeavingAgentTakesNoMoreWorkAndSaysSoOnceItsWorkInFlightHasFinished() {
     CompletableFuture<ActionResult> running = new CompletableFuture<>();
     var agent = agent(4, (request, context) -> running);
-    TestProbe<WorkerAgent.Drained> leaving = testKit.createTestProbe();
+    TestProbe<Drained> leaving = testKit.createTestProbe();
     assign(agent, "s1", dispatcher);
-    dispatcher.expectMessageClass(WorkerAgent.Accepted.class);
+    dispatcher.expectMessageClass(AgentReply.Accepted.class);
 
-    agent.runCommand(new WorkerAgent.Drain(leaving.ref()));
+    agent.runCommand(new AgentCommand.Drain(leaving.ref()));
     assign(agent, "s2", dispatcher);
-    assertThat(dispatcher.expectMessageClass(WorkerAgent.Rejected.class).reason())
+    assertThat(dispatcher.expectMessageClass(AgentReply.Rejected.class).reason())
         .isEqualTo("leaving");
     leaving.expectNoMessage(Duration.ofMillis(100));
 
     running.complete(done());
-    dispatcher.expectMessageClass(WorkerAgent.Finished.class, Duration.ofSeconds(5));
+    dispatcher.expectMessageClass(AgentReply.Finished.class, Duration.ofSeconds(5));
     assertThat(leaving.receiveMessage(Duration.ofSeconds(5)).agentId().value())
         .startsWith("test.agent-");
   }
 
   private static void assign(
-      EventSourcedBehaviorTestKit<WorkerAgent.Command, WorkerAgent.Event, WorkerState> agent,
+      EventSourcedBehaviorTestKit<AgentCommand, WorkerAgent.Event, WorkerState> agent,
       String step,
-      TestProbe<WorkerAgent.Reply> sender) {
+      TestProbe<AgentReply> sender) {
     agent.runCommand(
-        new WorkerAgent.Assign(assignment(step, 60_000, Budget.UNLIMITED), sender.ref()));
+        new AgentCommand.Assign(assignment(step, 60_000, Budget.UNLIMITED), sender.ref()));
   }
 
   private static ActionResult done() {
@@ -346,7 +349,7 @@ class WorkerAgentTest {
   void answersWithItsManifest() {
     var agent = agent(3, echo());
     TestProbe<AgentManifest> probe = testKit.createTestProbe();
-    agent.runCommand(new WorkerAgent.GetManifest(probe.ref()));
+    agent.runCommand(new AgentCommand.GetManifest(probe.ref()));
     assertThat(probe.receiveMessage().maxConcurrent()).isEqualTo(3);
   }
 
@@ -379,16 +382,16 @@ class WorkerAgentTest {
             JsonNodeFactory.instance.objectNode(),
             TenantId.DEFAULT,
             400L);
-    agent.runCommand(new WorkerAgent.Assign(a, dispatcher.ref()));
-    dispatcher.expectMessageClass(WorkerAgent.Accepted.class);
+    agent.runCommand(new AgentCommand.Assign(a, dispatcher.ref()));
+    dispatcher.expectMessageClass(AgentReply.Accepted.class);
     // The action beats as fast as it can; the agent passes on a few per timeout, not all.
-    dispatcher.expectMessageClass(WorkerAgent.Alive.class, Duration.ofSeconds(5));
-    agent.runCommand(new WorkerAgent.Cancel(a.idempotencyKey()));
-    WorkerAgent.Reply reply = dispatcher.receiveMessage(Duration.ofSeconds(5));
-    while (reply instanceof WorkerAgent.Alive) {
+    dispatcher.expectMessageClass(AgentReply.Alive.class, Duration.ofSeconds(5));
+    agent.runCommand(new AgentCommand.Cancel(a.idempotencyKey()));
+    AgentReply reply = dispatcher.receiveMessage(Duration.ofSeconds(5));
+    while (reply instanceof AgentReply.Alive) {
       reply = dispatcher.receiveMessage(Duration.ofSeconds(5));
     }
-    WorkerAgent.Finished finished = (WorkerAgent.Finished) reply;
+    AgentReply.Finished finished = (AgentReply.Finished) reply;
     assertThat(finished.result().outcome())
         .isInstanceOf(StepOutcome.Failed.class)
         .extracting(o -> ((StepOutcome.Failed) o).error().errorClass())

@@ -1,11 +1,11 @@
-package dev.lattice.worker.agent;
+package dev.lattice.protocol.agent;
 
 import dev.lattice.protocol.CborSerializable;
 
 /**
  * Why a worker agent's open circuit breaker refused an assignment (part of its {@link
- * WorkerAgent.Rejected}), so that a dispatcher can leave the agent, or that model on it, alone
- * until the breaker may accept again.
+ * AgentReply.Rejected}), so that a dispatcher can leave the agent, or that model on it, alone until
+ * the breaker may accept again.
  *
  * @param model the model whose breaker it is, or null for the agent's own
  * @param retryAfterMs how long until it lets a probe through; 0 when a probe is already out and its
