@@ -24,10 +24,6 @@ import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.agent.StepError;
 import dev.lattice.protocol.agent.StepOutcome;
 import dev.lattice.protocol.agent.Usage;
-import dev.lattice.protocol.json.LatticeJson;
-import dev.lattice.protocol.time.SaturatingTime;
-import dev.lattice.worker.action.ActionContext;
-import dev.lattice.worker.action.ActionRequest;
 import dev.lattice.worker.action.AgentAction;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,14 +34,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -64,11 +54,11 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
  * maxConcurrent} at once, and records each result by idempotency key.
  *
  * <p>Lifecycle of an assignment: {@code Assign} → accepted (or rejected when busy or not served) →
- * the action runs on the action dispatcher, never on this actor's thread → its outcome, checked
- * against the assignment's TTL and budget, goes as {@link Finished} to everyone who sent that
- * assignment → shortly after, it is recorded. Outcomes finishing close together are recorded in one
- * event (a group commit), so a busy agent writes one journal row per batch, not per assignment, and
- * no result waits for a write.
+ * its {@link ActionRunner} runs the action on the action dispatcher, never on this actor's thread →
+ * its outcome, checked against the assignment's TTL and budget, goes as {@link Finished} to
+ * everyone who sent that assignment → shortly after, it is recorded. Outcomes finishing close
+ * together are recorded in one event (a group commit), so a busy agent writes one journal row per
+ * batch, not per assignment, and no result waits for a write.
  *
  * <p>Circuit breakers ({@link Breakers}) stand in front of the action: after too many failures in a
  * row an agent (or one of its models) refuses assignments with a {@link Rejected} naming its open
@@ -126,18 +116,11 @@ public final class WorkerAgent
   private final ActorContext<AgentCommand> context;
   private final TimerScheduler<AgentCommand> timers;
   private final AgentManifest manifest;
-  private final AgentAction action;
   private final WorkerSettings settings;
   private final Clock clock;
-  private final Executor actionExecutor;
-  private final ActionContext actionContext;
-  private final OutcomeCheck outcomeCheck;
+  private final ActionRunner runner;
   // Transient wiring, not state: rebuilt empty on restart, when in-flight work is re-sent anyway.
   private final Map<String, List<ActorRef<AgentReply>>> inFlight = new HashMap<>();
-  private final Map<String, Assignment> running = new HashMap<>();
-  // Written here, read by actions on their own threads through their heartbeats.
-  private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
-  private final HeartbeatGates heartbeats = new HeartbeatGates();
   private final Map<String, AssignmentResult> unrecorded = new LinkedHashMap<>();
   private final Breakers breakers;
   private final Vacancies vacancies;
@@ -157,27 +140,9 @@ public final class WorkerAgent
     this.context = context;
     this.timers = timers;
     this.manifest = manifest;
-    this.action = action;
     this.settings = settings;
     this.clock = clock;
-    this.actionExecutor =
-        context
-            .getSystem()
-            .dispatchers()
-            .lookup(DispatcherSelector.fromConfig(settings.actionDispatcher()));
-    ActorRef<AgentCommand> self = context.getSelf();
-    this.actionContext =
-        new ActionContext(
-            manifest.agentId(),
-            actionExecutor,
-            LatticeJson.mapper(),
-            key -> {
-              if (heartbeats.pass(key, System.nanoTime())) {
-                self.tell(new Beat(key));
-              }
-              return !cancelled.contains(key);
-            });
-    this.outcomeCheck = new OutcomeCheck(settings.payloadLimits());
+    this.runner = new ActionRunner(manifest.agentId(), action, settings, clock, context);
     this.breakers = new Breakers(manifest, settings.breaker(), context, timers, clock.instant());
     this.vacancies = new Vacancies(settings.vacancyHold(), timers);
   }
@@ -275,38 +240,13 @@ public final class WorkerAgent
     List<ActorRef<AgentReply>> waiters = new ArrayList<>();
     waiters.add(assign.replyTo());
     inFlight.put(key, waiters);
-    running.put(key, assignment);
-    if (assignment.heartbeatMs() != null) {
-      // Pass on a few heartbeats per timeout, not every one an action sends.
-      heartbeats.open(
-          key,
-          TimeUnit.MILLISECONDS.toNanos(assignment.heartbeatMs()) / settings.heartbeatsPerTimeout(),
-          System.nanoTime());
-    }
-    start(assignment);
+    runner.start(assignment);
     return Effect().reply(assign.replyTo(), accepted(key));
-  }
-
-  private void start(Assignment assignment) {
-    Instant deadline = SaturatingTime.plusMillis(clock.instant(), assignment.ttlMs());
-    CompletableFuture<StepOutcome> outcome =
-        CompletableFuture.supplyAsync(
-                () -> action.execute(ActionRequest.of(assignment, deadline), actionContext),
-                actionExecutor)
-            .thenCompose(stage -> stage)
-            .orTimeout(Math.max(1, assignment.ttlMs()), TimeUnit.MILLISECONDS)
-            .handle((result, failure) -> outcomeCheck.outcome(assignment, result, failure));
-    context.pipeToSelf(
-        outcome,
-        (checked, failure) ->
-            new ActionFinished(
-                assignment,
-                checked != null ? checked : outcomeCheck.outcome(assignment, null, failure)));
   }
 
   private ReplyEffect<Event, WorkerState> onActionFinished(
       WorkerState state, ActionFinished finished) {
-    if (cancelled.remove(finished.assignment().idempotencyKey())) {
+    if (runner.dropsOutcome(finished.assignment().idempotencyKey())) {
       // Its attempt was cancelled and answered for already.
       return Effect().noReply();
     }
@@ -314,13 +254,12 @@ public final class WorkerAgent
   }
 
   private ReplyEffect<Event, WorkerState> onCancel(WorkerState state, Cancel cancel) {
-    Assignment attempt = running.get(cancel.idempotencyKey());
-    if (attempt == null) {
+    Optional<Assignment> attempt = runner.cancel(cancel.idempotencyKey());
+    if (attempt.isEmpty()) {
       return Effect().noReply();
     }
-    cancelled.add(cancel.idempotencyKey());
     return finish(
-        attempt,
+        attempt.get(),
         new StepOutcome.Failed(
             StepError.of(ErrorClass.CANCELLED, "withdrawn by its run"), Usage.NONE));
   }
@@ -363,8 +302,7 @@ public final class WorkerAgent
   private ReplyEffect<Event, WorkerState> finish(Assignment assignment, StepOutcome outcome) {
     AssignmentResult result = AssignmentResult.of(assignment, manifest.agentId(), outcome);
     String key = result.idempotencyKey();
-    running.remove(key);
-    heartbeats.close(key);
+    runner.ended(key);
     unrecorded.put(key, result);
     breakers.record(assignment, outcome, clock.instant());
     // The result goes out at once; its record follows shortly, with others. The record is what
