@@ -30,7 +30,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -114,14 +113,13 @@ public final class WorkerAgent
   }
 
   private final ActorContext<AgentCommand> context;
-  private final TimerScheduler<AgentCommand> timers;
   private final AgentManifest manifest;
   private final WorkerSettings settings;
   private final Clock clock;
   private final ActionRunner runner;
   // Transient wiring, not state: rebuilt empty on restart, when in-flight work is re-sent anyway.
   private final Map<String, List<ActorRef<AgentReply>>> inFlight = new HashMap<>();
-  private final Map<String, AssignmentResult> unrecorded = new LinkedHashMap<>();
+  private final UnrecordedResults unrecorded;
   private final Breakers breakers;
   private final Vacancies vacancies;
   // Set once the node is leaving: who waits for the work in flight to finish.
@@ -138,11 +136,13 @@ public final class WorkerAgent
         PersistenceId.of(ENTITY_TYPE, manifest.agentId().value()),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
     this.context = context;
-    this.timers = timers;
     this.manifest = manifest;
     this.settings = settings;
     this.clock = clock;
     this.runner = new ActionRunner(manifest.agentId(), action, settings, clock, context);
+    this.unrecorded =
+        new UnrecordedResults(
+            settings.recordBatch(), settings.recordDelay(), context.getSelf(), timers);
     this.breakers = new Breakers(manifest, settings.breaker(), context, timers, clock.instant());
     this.vacancies = new Vacancies(settings.vacancyHold(), timers);
   }
@@ -204,12 +204,9 @@ public final class WorkerAgent
   private ReplyEffect<Event, WorkerState> onAssign(WorkerState state, Assign assign) {
     Assignment assignment = assign.assignment();
     String key = assignment.idempotencyKey();
-    AssignmentResult known = unrecorded.get(key);
-    if (known == null) {
-      known = state.result(key).orElse(null);
-    }
-    if (known != null) {
-      return Effect().reply(assign.replyTo(), new Finished(known, load()));
+    Optional<AssignmentResult> known = unrecorded.result(key).or(() -> state.result(key));
+    if (known.isPresent()) {
+      return Effect().reply(assign.replyTo(), new Finished(known.get(), load()));
     }
     List<ActorRef<AgentReply>> waiting = inFlight.get(key);
     if (waiting != null) {
@@ -303,11 +300,7 @@ public final class WorkerAgent
     AssignmentResult result = AssignmentResult.of(assignment, manifest.agentId(), outcome);
     String key = result.idempotencyKey();
     runner.ended(key);
-    unrecorded.put(key, result);
     breakers.record(assignment, outcome, clock.instant());
-    // The result goes out at once; its record follows shortly, with others. The record is what
-    // answers a repeated assignment after a restart: losing the last few milliseconds of records
-    // in a crash only means those attempts may run again, which at-least-once allows.
     List<ActorRef<AgentReply>> waiters = inFlight.remove(key);
     // A leaving agent offers no slot: nothing more will be accepted.
     Optional<ActorRef<AgentReply>> next =
@@ -320,23 +313,21 @@ public final class WorkerAgent
     }
     next.ifPresent(this::offer);
     answerDrainWaiters();
-    if (unrecorded.size() >= settings.recordBatch()) {
-      context.getSelf().tell(Flush.INSTANCE);
-    } else if (!timers.isTimerActive(Flush.INSTANCE)) {
-      timers.startSingleTimer(Flush.INSTANCE, settings.recordDelay());
-    }
+    // The result went out at once; its record follows shortly, with others. The record is what
+    // answers a repeated assignment after a restart: losing the last few milliseconds of records
+    // in a crash only means those attempts may run again, which at-least-once allows.
+    unrecorded.add(result);
     return Effect().noReply();
   }
 
   private ReplyEffect<Event, WorkerState> onFlush() {
-    timers.cancel(Flush.INSTANCE);
-    if (unrecorded.isEmpty()) {
+    List<AssignmentResult> batch = unrecorded.flush();
+    if (batch.isEmpty()) {
       return Effect().noReply();
     }
-    List<AssignmentResult> batch = List.copyOf(unrecorded.values());
     return Effect()
         .persist(new ResultsRecorded(batch, clock.instant()))
-        .thenRun(state -> batch.forEach(r -> unrecorded.remove(r.idempotencyKey(), r)))
+        .thenRun(state -> unrecorded.recorded(batch))
         .thenNoReply();
   }
 
