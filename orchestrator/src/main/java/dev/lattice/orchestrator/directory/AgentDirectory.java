@@ -7,6 +7,7 @@ import dev.lattice.protocol.agent.AgentManifest;
 import dev.lattice.protocol.ids.AgentId;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -199,7 +200,7 @@ public final class AgentDirectory extends AbstractBehavior<AgentDirectory.Comman
   private Agents current() {
     List<AgentEntry> entries = new ArrayList<>();
     manifests.forEach((ref, manifest) -> entries.add(new AgentEntry(manifest, ref)));
-    entries.sort(java.util.Comparator.comparing(e -> e.manifest().agentId().value()));
+    entries.sort(Comparator.comparing(e -> e.manifest().agentId().value()));
     return new Agents(entries);
   }
 

@@ -30,6 +30,7 @@ import dev.lattice.protocol.plan.Budget;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -188,7 +189,7 @@ class DispatcherTest {
 
   /** The one agent this dispatcher knows of. */
   private TestProbe<AgentCommand> onlyAgent(String id, int capacity, int priority) {
-    List<AgentEntry> entries = new java.util.ArrayList<>();
+    List<AgentEntry> entries = new ArrayList<>();
     TestProbe<AgentCommand> probe = agent(id, capacity, priority, entries);
     agentsOf.tell(new AgentDirectory.Agents(entries));
     return probe;
@@ -341,7 +342,7 @@ class DispatcherTest {
 
   @Test
   void routesToTheLeastLoadedAgentAndQueuesBeyondCapacity() {
-    List<AgentEntry> entries = new java.util.ArrayList<>();
+    List<AgentEntry> entries = new ArrayList<>();
     TestProbe<AgentCommand> a = agent("a", 1, 0, entries);
     TestProbe<AgentCommand> b = agent("b", 1, 0, entries);
     agentsOf.tell(new AgentDirectory.Agents(entries));
@@ -370,7 +371,7 @@ class DispatcherTest {
 
   @Test
   void prefersHigherPriorityAgents() {
-    List<AgentEntry> entries = new java.util.ArrayList<>();
+    List<AgentEntry> entries = new ArrayList<>();
     TestProbe<AgentCommand> low = agent("low", 10, 0, entries);
     TestProbe<AgentCommand> high = agent("high", 10, 5, entries);
     agentsOf.tell(new AgentDirectory.Agents(entries));
@@ -439,7 +440,7 @@ class DispatcherTest {
 
   @Test
   void aRejectedAssignmentGoesToAnotherAgent() {
-    List<AgentEntry> entries = new java.util.ArrayList<>();
+    List<AgentEntry> entries = new ArrayList<>();
     TestProbe<AgentCommand> a = agent("a", 5, 1, entries);
     TestProbe<AgentCommand> b = agent("b", 5, 0, entries);
     agentsOf.tell(new AgentDirectory.Agents(entries));
@@ -455,7 +456,7 @@ class DispatcherTest {
 
   @Test
   void anAttemptWhoseAgentLeavesFailsWithWorkerLostAndALateResultIsOnlyPassedOn() {
-    List<AgentEntry> entries = new java.util.ArrayList<>();
+    List<AgentEntry> entries = new ArrayList<>();
     TestProbe<AgentCommand> a = agent("a", 5, 1, entries);
     TestProbe<AgentCommand> b = agent("b", 5, 0, entries);
     agentsOf.tell(new AgentDirectory.Agents(entries));
@@ -512,7 +513,7 @@ class DispatcherTest {
 
   @Test
   void afterARestartWorkOfAnAgentNotListedYetWaitsForAnAgentAsTheSameAttempt() {
-    List<AgentEntry> entries = new java.util.ArrayList<>();
+    List<AgentEntry> entries = new ArrayList<>();
     agent("a", 1, 1, entries);
     TestProbe<AgentCommand> b = agent("b", 1, 0, entries);
     agentsOf.tell(new AgentDirectory.Agents(entries));
@@ -583,7 +584,7 @@ class DispatcherTest {
 
   @Test
   void afterARestartQueuedWorkIsStillThereAndRoutedWorkIsResentToTheSameAgent() {
-    List<AgentEntry> entries = new java.util.ArrayList<>();
+    List<AgentEntry> entries = new ArrayList<>();
     TestProbe<AgentCommand> a = agent("a", 1, 0, entries);
     agentsOf.tell(new AgentDirectory.Agents(entries));
     dispatcher.tell(new Dispatcher.Enqueue(assignment("s1")));
@@ -643,7 +644,7 @@ class DispatcherTest {
     dispatcher.tell(new Dispatcher.Enqueue(assignment("lower", "default", null, null, -1)));
     dispatcher.tell(new Dispatcher.Enqueue(assignment("high", "default", null, null, 5)));
     assertThat(queue().queued()).isEqualTo(3);
-    List<String> order = new java.util.ArrayList<>();
+    List<String> order = new ArrayList<>();
     AgentCommand.Assign current = first;
     for (int i = 0; i < 3; i++) {
       current

@@ -2,6 +2,7 @@ package dev.lattice.orchestrator.node;
 
 import static dev.lattice.orchestrator.plan.Plans.json;
 import static dev.lattice.orchestrator.plan.Plans.plan;
+import static org.apache.pekko.actor.ActorRef.noSender;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.ConfigFactory;
@@ -189,8 +190,7 @@ class WorkerLossIT {
             .filter(r -> r.path().name().equals(name) && r.path().address().hasLocalScope())
             .findFirst()
             .orElseThrow(() -> new AssertionError("no local agent " + name));
-    Adapter.toClassic(ref)
-        .tell(PoisonPill.getInstance(), org.apache.pekko.actor.ActorRef.noSender());
+    Adapter.toClassic(ref).tell(PoisonPill.getInstance(), noSender());
   }
 
   /**

@@ -2,6 +2,8 @@ package dev.lattice.worker.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.lattice.protocol.agent.AgentBreakers;
 import dev.lattice.protocol.agent.AgentCommand;
@@ -104,9 +106,9 @@ class WorkerAgentBreakerTest {
           model,
           Budget.UNLIMITED,
           5000,
-          new com.fasterxml.jackson.databind.ObjectMapper().readTree(inputJson),
+          new ObjectMapper().readTree(inputJson),
           TenantId.DEFAULT);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(e);
     }
   }

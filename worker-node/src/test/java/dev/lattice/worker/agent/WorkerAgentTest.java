@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import dev.lattice.protocol.agent.AgentCommand;
 import dev.lattice.protocol.agent.AgentManifest;
 import dev.lattice.protocol.agent.AgentReply;
@@ -11,6 +13,7 @@ import dev.lattice.protocol.agent.Assignment;
 import dev.lattice.protocol.agent.BudgetScope;
 import dev.lattice.protocol.agent.Drained;
 import dev.lattice.protocol.agent.ErrorClass;
+import dev.lattice.protocol.agent.StepError;
 import dev.lattice.protocol.agent.StepOutcome;
 import dev.lattice.protocol.agent.Usage;
 import dev.lattice.protocol.ids.AgentId;
@@ -29,6 +32,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -38,8 +44,8 @@ import org.junit.jupiter.api.Test;
 
 class WorkerAgentTest {
   /** An action dispatcher small enough for a test machine. */
-  static final com.typesafe.config.Config CONFIG =
-      com.typesafe.config.ConfigFactory.parseString(
+  static final Config CONFIG =
+      ConfigFactory.parseString(
               "lattice.worker.action-dispatcher { type = Dispatcher, executor ="
                   + " thread-pool-executor, thread-pool-executor.fixed-pool-size = 4 }")
           .withFallback(EventSourcedBehaviorTestKit.config());
@@ -211,8 +217,7 @@ class WorkerAgentTest {
 
   @Test
   void aFreedSlotGoesToTheNextInLineNotBackToTheSenderWhoseWorkFinished() {
-    var steps =
-        new java.util.concurrent.ConcurrentHashMap<String, CompletableFuture<ActionResult>>();
+    var steps = new ConcurrentHashMap<String, CompletableFuture<ActionResult>>();
     var agent =
         agent(
             1,
@@ -327,8 +332,7 @@ class WorkerAgentTest {
                     new ActionException(ErrorClass.RATE_LIMITED, "slow down")));
     StepOutcome.Failed failed =
         (StepOutcome.Failed) finish(agent, assignment("s", 5000, Budget.UNLIMITED));
-    assertThat(failed.error())
-        .isEqualTo(dev.lattice.protocol.agent.StepError.of(ErrorClass.RATE_LIMITED, "slow down"));
+    assertThat(failed.error()).isEqualTo(StepError.of(ErrorClass.RATE_LIMITED, "slow down"));
   }
 
   @Test
@@ -355,7 +359,7 @@ class WorkerAgentTest {
 
   @Test
   void aCancelledAttemptFinishesAtOnceAndItsActionLearnsItFromItsHeartbeat() throws Exception {
-    java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+    CountDownLatch stopped = new CountDownLatch(1);
     var agent =
         agent(
             4,
@@ -396,7 +400,7 @@ class WorkerAgentTest {
         .isInstanceOf(StepOutcome.Failed.class)
         .extracting(o -> ((StepOutcome.Failed) o).error().errorClass())
         .isEqualTo(ErrorClass.CANCELLED);
-    assertThat(stopped.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(stopped.await(5, TimeUnit.SECONDS)).isTrue();
     // What the action returned after its cancellation is not a second result.
     dispatcher.expectNoMessage(Duration.ofMillis(200));
   }
