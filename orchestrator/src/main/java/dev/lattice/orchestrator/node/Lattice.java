@@ -271,7 +271,7 @@ public final class Lattice implements AutoCloseable {
           awaitAgents(system, refs.directory(), expectedAgents(workerSettings), settings, deadline);
         }
         LatticeClient client =
-            new LocalLatticeClient(
+            LocalLatticeClient.create(
                 system,
                 refs.directory(),
                 planner,
