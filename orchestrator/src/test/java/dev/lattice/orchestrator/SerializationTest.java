@@ -34,8 +34,6 @@ import dev.lattice.protocol.agent.Usage;
 import dev.lattice.protocol.api.Intervention;
 import dev.lattice.protocol.api.InterventionType;
 import dev.lattice.protocol.api.OverrideRequest;
-import dev.lattice.protocol.api.PlanEstimate;
-import dev.lattice.protocol.api.PlannedRun;
 import dev.lattice.protocol.api.QueueView;
 import dev.lattice.protocol.api.QueueWait;
 import dev.lattice.protocol.api.RunAccepted;
@@ -120,14 +118,6 @@ class SerializationTest {
             AgentId.of("n.echo"),
             StepOutcome.failed(ErrorClass.TIMEOUT, "late", usage));
     RunSpec spec = new RunSpec(TenantId.of("acme"), ExecutionMode.AUTO, "plan", PLAN, JSON, "key");
-    PlannedRun planned =
-        new PlannedRun(
-            TenantId.of("acme"),
-            ExecutionMode.AUTO,
-            "plan",
-            PLAN,
-            new PlanEstimate(2, 1, 2, 1, 10L, null),
-            List.of("agent step 'a' has no budget: its tokens and cost are unbounded"));
     AgentManifest manifest =
         new AgentManifest(
             AgentId.of("n.echo"), Set.of("echo"), Set.of("m"), 4, 1, "pekko://lattice@h:1");
@@ -179,7 +169,7 @@ class SerializationTest {
             manifest,
             new RunFeed.Subscribed(4, false, ref),
             new RunFeed.Published(List.of(event)),
-            new RunEntity.StartRun(planned, JSON, "key", true, ref.narrow()),
+            new RunEntity.StartRun(spec, true, ref.narrow()),
             new RunEntity.ReportStarted("a", 2, AgentId.of("n.echo")),
             new RunEntity.ReportResult(ok),
             new RunEntity.GetRun(ref.narrow()),

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lattice.protocol.json.LatticeJson;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.ConnectException;
 import java.net.URI;
@@ -71,7 +72,7 @@ final class ApiClient {
    */
   void stream(String path, Predicate<String> line) {
     HttpRequest request = request(path).header("Accept", "application/x-ndjson").GET().build();
-    HttpResponse<java.io.InputStream> response;
+    HttpResponse<InputStream> response;
     try {
       response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
     } catch (IOException e) {

@@ -78,8 +78,8 @@ final class TextOutput {
       out.printf(
           "%-20s %-10s %-10s %-8d %s%n",
           step.id(),
-          step.kind().toString().toLowerCase(java.util.Locale.ROOT),
-          step.status().toString().toLowerCase(java.util.Locale.ROOT),
+          step.kind().toString().toLowerCase(Locale.ROOT),
+          step.status().toString().toLowerCase(Locale.ROOT),
           step.attempts(),
           shown == null ? waitingFor(step) : excerpt(shown));
     }
@@ -108,7 +108,7 @@ final class TextOutput {
       out.printf(
           "%-20s %-10s %-16s %s%n",
           step.id(),
-          step.kind().toString().toLowerCase(java.util.Locale.ROOT),
+          step.kind().toString().toLowerCase(Locale.ROOT),
           step.capability() == null ? "" : step.capability(),
           String.join(", ", step.dependsOn()));
     }

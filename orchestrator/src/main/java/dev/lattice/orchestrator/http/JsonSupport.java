@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import dev.lattice.protocol.json.LatticeJson;
 import java.io.IOException;
+import java.util.Collection;
 import org.apache.pekko.http.javadsl.marshalling.Marshaller;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -187,7 +188,7 @@ final class JsonSupport {
     if (type == Boolean.class || type == boolean.class) {
       return "true or false";
     }
-    if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+    if (Collection.class.isAssignableFrom(type) || type.isArray()) {
       return "an array";
     }
     return "a JSON object";

@@ -9,6 +9,7 @@ import dev.lattice.orchestrator.plan.PlanRejectedException;
 import dev.lattice.persistence.query.UnknownRunException;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpMethod;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.headers.Allow;
@@ -141,7 +142,7 @@ final class ProblemHandlers {
           default -> status >= 500 ? Problem.Kind.INTERNAL : Problem.Kind.INVALID_REQUEST;
         };
     String detail =
-        response.entity() instanceof org.apache.pekko.http.javadsl.model.HttpEntity.Strict strict
+        response.entity() instanceof HttpEntity.Strict strict
             ? strict.getData().utf8String()
             : response.status().reason();
     Problem problem = new Problem(kind.type(), response.status().reason(), status, detail, null);

@@ -2,6 +2,7 @@ package dev.lattice.orchestrator.policy;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigValue;
 import dev.lattice.protocol.agent.Usage;
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -28,7 +29,7 @@ public final class PriceTable {
   /** The table of {@code lattice.policy.prices}: model name → per-1k prices. */
   static PriceTable create(Config prices) {
     Map<String, ModelPrice> byModel = new HashMap<>();
-    for (Map.Entry<String, com.typesafe.config.ConfigValue> entry : prices.root().entrySet()) {
+    for (Map.Entry<String, ConfigValue> entry : prices.root().entrySet()) {
       Config price = ((ConfigObject) entry.getValue()).toConfig();
       byModel.put(
           entry.getKey(),

@@ -4,6 +4,7 @@ import dev.lattice.protocol.CborSerializable;
 import dev.lattice.protocol.agent.BudgetFigures;
 import dev.lattice.protocol.agent.Spend;
 import dev.lattice.protocol.ids.TenantId;
+import dev.lattice.protocol.plan.Budget;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -415,7 +416,7 @@ public final class TenantLedger
         start,
         used.usedIn(start),
         reserved,
-        budget == null ? dev.lattice.protocol.plan.Budget.UNLIMITED : budget.limit());
+        budget == null ? Budget.UNLIMITED : budget.limit());
   }
 
   private Instant periodStart(Instant now) {

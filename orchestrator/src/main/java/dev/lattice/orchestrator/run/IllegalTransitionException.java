@@ -1,5 +1,7 @@
 package dev.lattice.orchestrator.run;
 
+import java.util.Locale;
+
 /** A lifecycle transition that the transition table does not allow. */
 public final class IllegalTransitionException extends IllegalStateException {
   public IllegalTransitionException(String what, Enum<?> from, Enum<?> to) {
@@ -12,6 +14,6 @@ public final class IllegalTransitionException extends IllegalStateException {
   }
 
   private static String name(Enum<?> status) {
-    return status == null ? "(none)" : status.name().toLowerCase(java.util.Locale.ROOT);
+    return status == null ? "(none)" : status.name().toLowerCase(Locale.ROOT);
   }
 }

@@ -1,13 +1,11 @@
 package dev.lattice.orchestrator.run;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.lattice.persistence.journal.NewPersistenceIds;
 import dev.lattice.protocol.CborSerializable;
 import dev.lattice.protocol.agent.AssignmentResult;
 import dev.lattice.protocol.api.Intervention;
 import dev.lattice.protocol.api.InterventionType;
 import dev.lattice.protocol.api.OverrideRequest;
-import dev.lattice.protocol.api.PlannedRun;
 import dev.lattice.protocol.api.RunAccepted;
 import dev.lattice.protocol.api.SignalRequest;
 import dev.lattice.protocol.ids.AgentId;
@@ -98,28 +96,12 @@ public final class RunEntity
   public sealed interface Command extends CborSerializable {}
 
   /**
-   * Start the run with a validated plan; answers once its first events are persisted. {@code fresh}
-   * says the run id was just made up by the caller (a random, time-ordered UUID), so no event of it
-   * can exist: the entity then skips replaying its (empty) journal.
+   * Start the run as {@code spec} says (its plan validated); answers once its first events are
+   * persisted. {@code fresh} says the run id was just made up by the caller (a random, time-ordered
+   * UUID), so no event of it can exist: the entity then skips replaying its (empty) journal.
    */
-  public record StartRun(
-      PlannedRun planned,
-      JsonNode payload,
-      String idempotencyKey,
-      Integer priority,
-      boolean fresh,
-      ActorRef<StatusReply<RunAccepted>> replyTo)
-      implements Command {
-    /** A run of default priority. */
-    public StartRun(
-        PlannedRun planned,
-        JsonNode payload,
-        String idempotencyKey,
-        boolean fresh,
-        ActorRef<StatusReply<RunAccepted>> replyTo) {
-      this(planned, payload, idempotencyKey, null, fresh, replyTo);
-    }
-  }
+  public record StartRun(RunSpec spec, boolean fresh, ActorRef<StatusReply<RunAccepted>> replyTo)
+      implements Command {}
 
   /** An agent took an attempt of a step. */
   public record ReportStarted(String stepId, int attempt, AgentId agentId) implements Command {}
@@ -336,17 +318,7 @@ public final class RunEntity
     if (state.exists()) {
       return Effect().reply(start.replyTo(), StatusReply.success(new RunAccepted(runId, false)));
     }
-    PlannedRun planned = start.planned();
-    RunSpec spec =
-        new RunSpec(
-            planned.tenant(),
-            planned.mode(),
-            planned.source(),
-            planned.plan(),
-            start.payload(),
-            start.idempotencyKey(),
-            start.priority());
-    List<RunChange> events = progress.start(state, spec, clock.instant());
+    List<RunChange> events = progress.start(state, start.spec(), clock.instant());
     return Effect()
         .persist(events)
         .thenRun(next -> afterPersist(state, events, next))

@@ -1,6 +1,7 @@
 package dev.lattice.orchestrator.run;
 
 import dev.lattice.persistence.readmodel.JdbcRunIndex;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -138,7 +139,7 @@ public final class RunWatchdog {
             () -> {
               try {
                 return index.unfinished(after, pageSize);
-              } catch (java.sql.SQLException e) {
+              } catch (SQLException e) {
                 throw new CompletionException(e);
               }
             },

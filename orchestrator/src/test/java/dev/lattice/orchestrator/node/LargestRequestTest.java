@@ -8,12 +8,12 @@ import com.typesafe.config.ConfigFactory;
 import dev.lattice.orchestrator.http.HttpSettings;
 import dev.lattice.orchestrator.run.RunEntity;
 import dev.lattice.protocol.api.ExecuteRequest;
-import dev.lattice.protocol.api.PlanEstimate;
-import dev.lattice.protocol.api.PlannedRun;
 import dev.lattice.protocol.api.RunAccepted;
 import dev.lattice.protocol.ids.TenantId;
 import dev.lattice.protocol.json.LatticeJson;
 import dev.lattice.protocol.plan.ExecutionMode;
+import dev.lattice.protocol.plan.PlanSpec;
+import dev.lattice.protocol.run.RunSpec;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -72,15 +72,13 @@ class LargestRequestTest {
         testKit.<StatusReply<RunAccepted>>createTestProbe().ref();
     RunEntity.StartRun start =
         new RunEntity.StartRun(
-            new PlannedRun(
+            new RunSpec(
                 TenantId.DEFAULT,
                 ExecutionMode.AUTO,
                 "intent:indexing",
-                null,
-                new PlanEstimate(0, 0, 0, 0, null, null),
-                List.of()),
-            payload,
-            "key",
+                new PlanSpec(List.of(), null, null, null, null),
+                payload,
+                "key"),
             true,
             replyTo);
     Serialization serialization = SerializationExtension.get(testKit.system().classicSystem());

@@ -10,13 +10,13 @@ import dev.lattice.protocol.agent.StepOutcome;
 import dev.lattice.protocol.api.Intervention;
 import dev.lattice.protocol.api.InterventionType;
 import dev.lattice.protocol.api.OverrideRequest;
-import dev.lattice.protocol.api.PlannedRun;
 import dev.lattice.protocol.api.RunAccepted;
 import dev.lattice.protocol.api.SignalRequest;
 import dev.lattice.protocol.ids.AgentId;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.plan.PlanSpec;
 import dev.lattice.protocol.run.RunChange;
+import dev.lattice.protocol.run.RunSpec;
 import dev.lattice.protocol.run.RunStatus;
 import dev.lattice.protocol.run.RunView;
 import java.time.Clock;
@@ -120,9 +120,9 @@ class FinishedRunTest {
   }
 
   private RunAccepted start() {
-    PlannedRun planned = RunScenario.planned(ONE_STEP);
+    RunSpec spec = RunScenario.spec(ONE_STEP, json("{}"), "key");
     return run.<StatusReply<RunAccepted>>runCommand(
-            replyTo -> new RunEntity.StartRun(planned, json("{}"), "key", false, replyTo))
+            replyTo -> new RunEntity.StartRun(spec, false, replyTo))
         .reply()
         .getValue();
   }

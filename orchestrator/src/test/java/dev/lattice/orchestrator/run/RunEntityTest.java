@@ -8,7 +8,6 @@ import dev.lattice.protocol.agent.Assignment;
 import dev.lattice.protocol.agent.AssignmentResult;
 import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.agent.StepOutcome;
-import dev.lattice.protocol.api.PlannedRun;
 import dev.lattice.protocol.api.RunAccepted;
 import dev.lattice.protocol.ids.AgentId;
 import dev.lattice.protocol.ids.RunId;
@@ -16,6 +15,7 @@ import dev.lattice.protocol.plan.PlanSpec;
 import dev.lattice.protocol.run.RunChange;
 import dev.lattice.protocol.run.RunEventType;
 import dev.lattice.protocol.run.RunFeed;
+import dev.lattice.protocol.run.RunSpec;
 import dev.lattice.protocol.run.RunStatus;
 import dev.lattice.protocol.run.RunView;
 import dev.lattice.protocol.run.StepStatus;
@@ -67,9 +67,9 @@ class RunEntityTest {
   }
 
   private RunAccepted start(PlanSpec plan) {
-    PlannedRun planned = RunScenario.planned(plan);
+    RunSpec spec = RunScenario.spec(plan, json("{'x': 1}"), null);
     return run.<StatusReply<RunAccepted>>runCommand(
-            replyTo -> new RunEntity.StartRun(planned, json("{'x': 1}"), null, false, replyTo))
+            replyTo -> new RunEntity.StartRun(spec, false, replyTo))
         .reply()
         .getValue();
   }
@@ -107,10 +107,10 @@ class RunEntityTest {
   @Test
   void startingAgainAnswersWithTheSameRunAndPersistsNothing() {
     start(CHAIN);
-    PlannedRun planned = RunScenario.planned(CHAIN);
+    RunSpec spec = RunScenario.spec(CHAIN, json("{}"), null);
     var again =
         run.<StatusReply<RunAccepted>>runCommand(
-            replyTo -> new RunEntity.StartRun(planned, json("{}"), null, false, replyTo));
+            replyTo -> new RunEntity.StartRun(spec, false, replyTo));
     assertThat(again.reply().getValue()).isEqualTo(new RunAccepted(runId, false));
     assertThat(again.events()).isEmpty();
   }

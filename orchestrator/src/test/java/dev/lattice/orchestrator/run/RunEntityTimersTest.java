@@ -12,11 +12,11 @@ import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.agent.StepOutcome;
 import dev.lattice.protocol.api.Intervention;
 import dev.lattice.protocol.api.InterventionType;
-import dev.lattice.protocol.api.PlannedRun;
 import dev.lattice.protocol.api.RunAccepted;
 import dev.lattice.protocol.ids.AgentId;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.run.RunChange;
+import dev.lattice.protocol.run.RunSpec;
 import dev.lattice.protocol.run.RunStatus;
 import dev.lattice.protocol.run.StepStatus;
 import dev.lattice.protocol.time.SaturatingTime;
@@ -80,9 +80,9 @@ class RunEntityTimersTest {
   }
 
   private void start(String planJson) {
-    PlannedRun planned = RunScenario.planned(plan(planJson));
+    RunSpec spec = RunScenario.spec(plan(planJson), json("{}"), null);
     run.<StatusReply<RunAccepted>>runCommand(
-        replyTo -> new RunEntity.StartRun(planned, json("{}"), null, false, replyTo));
+        replyTo -> new RunEntity.StartRun(spec, false, replyTo));
   }
 
   private void fail(String stepId, int attempt) {

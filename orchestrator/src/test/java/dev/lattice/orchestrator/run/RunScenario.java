@@ -4,10 +4,9 @@ import static dev.lattice.orchestrator.plan.Plans.json;
 import static dev.lattice.orchestrator.plan.Plans.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.lattice.protocol.agent.AssignmentResult;
 import dev.lattice.protocol.agent.StepOutcome;
-import dev.lattice.protocol.api.PlanEstimate;
-import dev.lattice.protocol.api.PlannedRun;
 import dev.lattice.protocol.ids.AgentId;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.ids.TenantId;
@@ -37,14 +36,11 @@ final class RunScenario {
   final List<RunChange> journal = new ArrayList<>();
   RunState state = RunState.empty(RunId.of("run-1"));
 
-  /** What a run entity is started with to run {@code plan}: a validated plan, no estimate. */
-  static PlannedRun planned(PlanSpec plan) {
-    return new PlannedRun(
-        TenantId.DEFAULT,
-        ExecutionMode.AUTO,
-        "plan",
-        plan,
-        new PlanEstimate(0, 0, 0, 0, null, null));
+  /**
+   * What a run entity is started with to run {@code plan}: a validated plan in the default tenant.
+   */
+  static RunSpec spec(PlanSpec plan, JsonNode payload, String idempotencyKey) {
+    return new RunSpec(TenantId.DEFAULT, ExecutionMode.AUTO, "plan", plan, payload, idempotencyKey);
   }
 
   /** Starts the run at {@link #T0}. */

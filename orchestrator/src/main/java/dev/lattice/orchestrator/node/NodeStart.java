@@ -1,0 +1,376 @@
+package dev.lattice.orchestrator.node;
+
+import com.typesafe.config.Config;
+import dev.lattice.orchestrator.cluster.ClusterSettings;
+import dev.lattice.orchestrator.cluster.NodeReadiness;
+import dev.lattice.orchestrator.cluster.ShardDistributions;
+import dev.lattice.orchestrator.directory.AgentDirectory;
+import dev.lattice.orchestrator.dispatch.DispatchSettings;
+import dev.lattice.orchestrator.plan.PlanValidator;
+import dev.lattice.orchestrator.plan.Planner;
+import dev.lattice.orchestrator.plan.TemplateRegistry;
+import dev.lattice.orchestrator.policy.PolicySettings;
+import dev.lattice.orchestrator.run.RetentionSettings;
+import dev.lattice.orchestrator.run.RunSettings;
+import dev.lattice.persistence.journal.JournalDatabase;
+import dev.lattice.persistence.journal.JournalProbe;
+import dev.lattice.persistence.journal.PersistenceSettings;
+import dev.lattice.persistence.journal.SchemaMigrations;
+import dev.lattice.persistence.readmodel.JdbcAuditLog;
+import dev.lattice.persistence.readmodel.JdbcRunIndex;
+import dev.lattice.persistence.readmodel.ReadModelDatabase;
+import dev.lattice.protocol.plan.StepKind;
+import dev.lattice.worker.action.AgentAction;
+import dev.lattice.worker.agent.AgentSpec;
+import dev.lattice.worker.agent.WorkerNode;
+import dev.lattice.worker.agent.WorkerSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.cluster.Cluster;
+
+/**
+ * Starting a node, step by step: read its settings, prepare its journal, open its pools, start its
+ * actor system, wait until it is up with its own agents registered, then wire its client. A start
+ * that fails closes what it opened, so its caller may retry on the same data directory, or delete
+ * it, as soon as the start throws.
+ */
+final class NodeStart {
+  /** How often start-up checks a condition it waits for. */
+  private static final Duration POLL_INTERVAL = Duration.ofMillis(20);
+
+  private NodeStart() {}
+
+  /** The settings a node reads from its configuration. */
+  private record NodeSettings(
+      Config config,
+      PersistenceSettings persistence,
+      LatticeSettings lattice,
+      FormationSettings formation,
+      RunSettings run,
+      RetentionSettings retention,
+      WorkerSettings worker,
+      ClusterSettings cluster) {}
+
+  /** The node's own pools, closed after the actors that use them. */
+  private record Pools(ReadModelDatabase readModels, JournalProbe journalProbe) {
+    void close() {
+      readModels.close();
+      journalProbe.close();
+    }
+  }
+
+  /**
+   * Starts a node configured by {@code overrides} (over application.conf and the defaults) with its
+   * journal in {@code dataDirectory} (or the configured one), the registered {@code actions} and
+   * {@code agents}, stamping events with {@code clock}.
+   *
+   * @throws IllegalStateException if the node cannot start, with the reason
+   */
+  static Lattice start(
+      Config overrides,
+      Path dataDirectory,
+      Map<String, AgentAction> actions,
+      List<AgentSpec> agents,
+      Clock clock) {
+    Config resolved = NodeConfig.assemble(overrides, dataDirectory);
+    NodeSettings settings = readSettings(resolved, agents);
+    prepareJournal(settings.persistence());
+    Planner planner = planner(settings);
+    Pools pools = openPools(settings);
+    CompletableFuture<Guardian.Started> started = new CompletableFuture<>();
+    ActorSystem<Void> system =
+        startSystem(settings, pools, allActions(settings, actions), clock, started);
+    CompletableFuture<Void> stopped =
+        system.getWhenTerminated().thenRun(pools::close).toCompletableFuture();
+    try {
+      Guardian.Started refs = awaitUp(system, settings, started);
+      LatticeClient client = client(system, settings, refs, planner, pools);
+      return new Lattice(
+          system, client, settings.lattice(), settings.persistence().database(), stopped);
+    } catch (RuntimeException e) {
+      stop(system, stopped, settings.lattice().startTimeout(), e);
+      throw e;
+    }
+  }
+
+  private static NodeSettings readSettings(Config config, List<AgentSpec> agents) {
+    return new NodeSettings(
+        config,
+        PersistenceSettings.create(config),
+        LatticeSettings.create(config),
+        FormationSettings.create(config),
+        RunSettings.create(config),
+        RetentionSettings.create(config),
+        WorkerSettings.create(config).withAgents(agents),
+        ClusterSettings.create(config));
+  }
+
+  /** Creates the data directory of a file journal, and migrates or validates the schema. */
+  private static void prepareJournal(PersistenceSettings persistence) {
+    JournalDatabase database = persistence.database();
+    if (database.dialect() == JournalDatabase.Dialect.H2
+        && database.url().startsWith("jdbc:h2:file:")) {
+      try {
+        Files.createDirectories(persistence.dataDirectory().toAbsolutePath());
+      } catch (IOException e) {
+        throw new UncheckedIOException(
+            "cannot create data directory " + persistence.dataDirectory(), e);
+      }
+    }
+    try {
+      if (persistence.migrateOnStart()) {
+        SchemaMigrations.migrate(database);
+      } else {
+        SchemaMigrations.validate(database);
+      }
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(
+          "cannot open the journal at " + database.displayUrl() + ": " + rootMessage(e), e);
+    }
+  }
+
+  private static Planner planner(NodeSettings settings) {
+    LatticeSettings lattice = settings.lattice();
+    return new Planner(
+        TemplateRegistry.load(lattice.templates(), lattice.templateDirectory()),
+        new PlanValidator(
+            lattice.maxSteps(),
+            EnumSet.of(StepKind.AGENT, StepKind.TRANSFORM, StepKind.GATE, StepKind.WAIT),
+            lattice.maxDuration()),
+        settings.run().defaultRetry(),
+        settings.run().payloadLimits());
+  }
+
+  private static Pools openPools(NodeSettings settings) {
+    PersistenceSettings persistence = settings.persistence();
+    return new Pools(
+        new ReadModelDatabase(persistence.database(), persistence.readModelPoolSize()),
+        new JournalProbe(persistence.database(), settings.cluster().journalTimeout()));
+  }
+
+  /** The built-in actions, and over them those the application registered. */
+  private static Map<String, AgentAction> allActions(
+      NodeSettings settings, Map<String, AgentAction> registered) {
+    Map<String, AgentAction> all = new HashMap<>(WorkerNode.builtInActions(settings.worker()));
+    all.putAll(registered);
+    return all;
+  }
+
+  /** Starts the actor system and its guardian, which completes {@code started}. */
+  private static ActorSystem<Void> startSystem(
+      NodeSettings settings,
+      Pools pools,
+      Map<String, AgentAction> actions,
+      Clock clock,
+      CompletableFuture<Guardian.Started> started) {
+    try {
+      return ActorSystem.create(
+          Guardian.create(
+              settings.lattice(),
+              settings.run(),
+              settings.retention(),
+              DispatchSettings.create(settings.config()),
+              settings.worker(),
+              pools.readModels(),
+              actions,
+              clock,
+              started),
+          "lattice",
+          settings.config());
+    } catch (RuntimeException e) {
+      // No actor system (its remoting port is taken, say): nothing else closes the pools.
+      pools.close();
+      throw e;
+    }
+  }
+
+  /** Waits until the guardian started, the node is an up member, and its own agents registered. */
+  private static Guardian.Started awaitUp(
+      ActorSystem<?> system, NodeSettings settings, CompletableFuture<Guardian.Started> started) {
+    Instant deadline = Instant.now().plus(settings.lattice().startTimeout());
+    Guardian.Started refs = await(started, deadline);
+    awaitJoining(system, settings.formation(), deadline);
+    awaitMemberUp(system, deadline);
+    if (settings.lattice().worker()) {
+      awaitAgents(system, refs.directory(), expectedAgents(settings.worker()), settings, deadline);
+    }
+    return refs;
+  }
+
+  private static LatticeClient client(
+      ActorSystem<?> system,
+      NodeSettings settings,
+      Guardian.Started refs,
+      Planner planner,
+      Pools pools) {
+    ReadModelDatabase readModels = pools.readModels();
+    return LocalLatticeClient.create(
+        system,
+        refs.directory(),
+        planner,
+        settings.persistence(),
+        new ReadModels(
+            system,
+            new JdbcRunIndex(readModels.dataSource()),
+            new JdbcAuditLog(readModels.dataSource())),
+        PolicySettings.create(settings.config()),
+        settings.lattice(),
+        new NodeReadiness(
+            system,
+            Guardian.SHARDED_TYPES,
+            pools.journalProbe(),
+            system
+                .dispatchers()
+                .lookup(DispatcherSelector.fromConfig(PersistenceSettings.READ_MODEL_DISPATCHER)),
+            settings.cluster()),
+        new ShardDistributions(
+            system, Guardian.SHARDED_TYPES, settings.cluster().shardStatsTimeout()));
+  }
+
+  /** Stops a node that did not start, adding a failure to stop to {@code cause}. */
+  private static void stop(
+      ActorSystem<?> system,
+      CompletableFuture<Void> stopped,
+      Duration timeout,
+      RuntimeException cause) {
+    system.terminate();
+    try {
+      awaitStopped(stopped, timeout);
+    } catch (RuntimeException stopFailure) {
+      cause.addSuppressed(stopFailure);
+    }
+  }
+
+  /**
+   * Waits for {@code stopped}: not only the actors, the last database connections close after them,
+   * and a caller may delete the data directory as soon as the node is closed.
+   */
+  static void awaitStopped(CompletableFuture<Void> stopped, Duration timeout) {
+    try {
+      stopped.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("the node did not stop in time", e);
+    }
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = root.getMessage() == null ? root.toString() : root.getMessage();
+    if (message.contains("already in use") || message.contains("is locked")) {
+      return "another process (probably another Lattice node) has this data directory open";
+    }
+    return message.lines().findFirst().orElse(message);
+  }
+
+  private static Set<String> expectedAgents(WorkerSettings workerSettings) {
+    Set<String> ids = new HashSet<>();
+    workerSettings.agents().forEach(a -> ids.add(workerSettings.nodeName() + "." + a.id()));
+    return ids;
+  }
+
+  private static <T> T await(CompletableFuture<T> future, Instant deadline) {
+    try {
+      return future.get(remaining(deadline).toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while the node started", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("the node failed to start: " + rootMessage(e), e.getCause());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("the node did not start in time", e);
+    }
+  }
+
+  /** Starts joining the cluster; a failure to start says what went wrong in its own words. */
+  private static void awaitJoining(
+      ActorSystem<?> system, FormationSettings cluster, Instant deadline) {
+    CompletableFuture<Throwable> failure =
+        ClusterFormation.start(system, cluster)
+            .toCompletableFuture()
+            .handle((ok, e) -> e == null ? null : Failures.cause(e));
+    Throwable e = await(failure, deadline);
+    if (e != null) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  private static void awaitMemberUp(ActorSystem<?> system, Instant deadline) {
+    CompletableFuture<Void> up = new CompletableFuture<>();
+    Cluster.get(system.classicSystem()).registerOnMemberUp(() -> up.complete(null));
+    await(up, deadline);
+    // The callback runs only once this member is Up; the member view that selfMember() reads
+    // is updated by a separate event a moment later, so it is not checked here (under load that
+    // check failed a healthy start). A system that stopped meanwhile is not up, though.
+    if (system.getWhenTerminated().toCompletableFuture().isDone()) {
+      throw new IllegalStateException("the node did not join its cluster");
+    }
+  }
+
+  /** A short pause while polling, within {@code deadline}. */
+  private static void pause(Instant deadline) {
+    await(
+        CompletableFuture.runAsync(
+            () -> {},
+            CompletableFuture.delayedExecutor(POLL_INTERVAL.toMillis(), TimeUnit.MILLISECONDS)),
+        deadline);
+  }
+
+  private static void awaitAgents(
+      ActorSystem<?> system,
+      ActorRef<AgentDirectory.Command> directory,
+      Set<String> expected,
+      NodeSettings settings,
+      Instant deadline) {
+    // The receptionist spreads registrations asynchronously; plans naming these agents'
+    // capabilities are valid only once the directory lists them.
+    while (true) {
+      AgentDirectory.Agents agents =
+          await(
+              AskPattern.<AgentDirectory.Command, AgentDirectory.Agents>ask(
+                      directory,
+                      AgentDirectory.GetAgents::new,
+                      settings.lattice().askTimeout(),
+                      system.scheduler())
+                  .toCompletableFuture(),
+              deadline);
+      Set<String> known = new HashSet<>();
+      agents.agents().forEach(a -> known.add(a.manifest().agentId().value()));
+      if (known.containsAll(expected)) {
+        return;
+      }
+      if (remaining(deadline).isZero()) {
+        throw new IllegalStateException("agents did not register in time: " + expected);
+      }
+      pause(deadline);
+    }
+  }
+
+  private static Duration remaining(Instant deadline) {
+    Duration left = Duration.between(Instant.now(), deadline);
+    return left.isNegative() ? Duration.ZERO : left;
+  }
+}
