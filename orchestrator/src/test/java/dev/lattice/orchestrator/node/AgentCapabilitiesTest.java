@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.lattice.orchestrator.directory.AgentDirectory;
 import dev.lattice.orchestrator.directory.AgentEntry;
 import dev.lattice.orchestrator.plan.PlanRejectedException;
+import dev.lattice.protocol.agent.AgentCommand;
 import dev.lattice.protocol.agent.AgentManifest;
 import dev.lattice.protocol.ids.AgentId;
-import dev.lattice.worker.agent.WorkerAgent;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -104,7 +104,7 @@ class AgentCapabilitiesTest {
   }
 
   private AgentDirectory.Agents agents(String... capabilities) {
-    ActorRef<WorkerAgent.Command> ref = testKit.<WorkerAgent.Command>createTestProbe().ref();
+    ActorRef<AgentCommand> ref = testKit.<AgentCommand>createTestProbe().ref();
     return new AgentDirectory.Agents(
         List.of(
             new AgentEntry(
