@@ -6,18 +6,24 @@ import dev.cel.bundle.CelFactory;
 import dev.cel.common.CelValidationResult;
 import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
+import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelRuntime;
 import java.util.Map;
 
 /**
  * A gate step's condition: a CEL expression over {@code payload}, {@code steps} (each succeeded
  * step's id mapped to {@code {output}}) and {@code run} ({@code {id, tenant}}), which must yield a
- * boolean. CEL is side-effect free and always terminates, so it is safe to evaluate on the run's
- * own actor.
+ * boolean. CEL's standard macros are enabled ({@code has}, {@code all}, {@code exists}, {@code
+ * exists_one}, {@code map}, {@code filter}), as CEL users expect them. CEL is side-effect free and
+ * always terminates (a macro ranges over a finite list or map), so it is safe to evaluate on the
+ * run's own actor.
  */
 public final class GateCondition {
   private static final Cel CEL =
       CelFactory.standardCelBuilder()
+          // The builder leaves the macros out unless asked; without them has(...) and
+          // list.exists(...) are "undeclared reference" errors.
+          .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
           .addVar("payload", SimpleType.DYN)
           .addVar("steps", MapType.create(SimpleType.STRING, SimpleType.DYN))
           .addVar("run", MapType.create(SimpleType.STRING, SimpleType.DYN))
