@@ -3,6 +3,7 @@ package dev.lattice.orchestrator.plan;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cel.bundle.Cel;
 import dev.cel.bundle.CelFactory;
+import dev.cel.common.CelOptions;
 import dev.cel.common.CelValidationResult;
 import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
@@ -24,6 +25,10 @@ public final class GateCondition {
           // The builder leaves the macros out unless asked; without them has(...) and
           // list.exists(...) are "undeclared reference" errors.
           .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+          // JSON has one kind of number; it reaches CEL as an int or a double depending on how it
+          // was written (3 or 2.5). Comparing across the two, as the CEL spec allows, keeps
+          // items.exists(i, i > 2) from failing on an item written as 2.5.
+          .setOptions(CelOptions.current().enableHeterogeneousNumericComparisons(true).build())
           .addVar("payload", SimpleType.DYN)
           .addVar("steps", MapType.create(SimpleType.STRING, SimpleType.DYN))
           .addVar("run", MapType.create(SimpleType.STRING, SimpleType.DYN))

@@ -86,9 +86,22 @@ class GateConditionTest {
   }
 
   @Test
-  void macrosSeeDecimalsAsDoubles() {
+  void comparesIntegersAndDecimalsFromJsonWithEachOther() {
+    assertThat(evaluate("steps.score.output.values.exists(v, v > 2)")).isTrue();
+    assertThat(evaluate("steps.score.output.values.all(v, v < 3)")).isTrue();
+    assertThat(evaluate("steps.scan.output.items.exists(i, i > 3.5)")).isTrue();
+    assertThat(evaluate("steps.scan.output.items.filter(i, i >= 2.5) == [3, 4]")).isTrue();
     assertThat(evaluate("steps.score.output.values.exists(v, v > 2.0)")).isTrue();
-    assertThat(evaluate("steps.score.output.values.all(v, v < 3.0)")).isTrue();
+  }
+
+  @Test
+  void readingAnAbsentFieldFailsTheEvaluationWhereHasIsFalse() {
+    GateCondition unguarded = GateCondition.compile("steps.scan.output.missing == 1");
+    assertThatThrownBy(() -> unguarded.evaluate(context))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("missing");
+    assertThat(evaluate("has(steps.scan.output.missing) && steps.scan.output.missing == 1"))
+        .isFalse();
   }
 
   @Test
