@@ -3,21 +3,32 @@ package dev.lattice.orchestrator.plan;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cel.bundle.Cel;
 import dev.cel.bundle.CelFactory;
+import dev.cel.common.CelOptions;
 import dev.cel.common.CelValidationResult;
 import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
+import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelRuntime;
 import java.util.Map;
 
 /**
  * A gate step's condition: a CEL expression over {@code payload}, {@code steps} (each succeeded
  * step's id mapped to {@code {output}}) and {@code run} ({@code {id, tenant}}), which must yield a
- * boolean. CEL is side-effect free and always terminates, so it is safe to evaluate on the run's
- * own actor.
+ * boolean. CEL's standard macros are enabled ({@code has}, {@code all}, {@code exists}, {@code
+ * exists_one}, {@code map}, {@code filter}), as CEL users expect them. CEL is side-effect free and
+ * always terminates (a macro ranges over a finite list or map), so it is safe to evaluate on the
+ * run's own actor.
  */
 public final class GateCondition {
   private static final Cel CEL =
       CelFactory.standardCelBuilder()
+          // The builder leaves the macros out unless asked; without them has(...) and
+          // list.exists(...) are "undeclared reference" errors.
+          .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+          // JSON has one kind of number; it reaches CEL as an int or a double depending on how it
+          // was written (3 or 2.5). Comparing across the two, as the CEL spec allows, keeps
+          // items.exists(i, i > 2) from failing on an item written as 2.5.
+          .setOptions(CelOptions.current().enableHeterogeneousNumericComparisons(true).build())
           .addVar("payload", SimpleType.DYN)
           .addVar("steps", MapType.create(SimpleType.STRING, SimpleType.DYN))
           .addVar("run", MapType.create(SimpleType.STRING, SimpleType.DYN))

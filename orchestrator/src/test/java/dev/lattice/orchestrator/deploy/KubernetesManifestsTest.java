@@ -299,7 +299,7 @@ class KubernetesManifestsTest {
 
   private static Map<String, String> labels(JsonNode node) {
     Map<String, String> labels = new HashMap<>();
-    node.fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+    node.properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
     return labels;
   }
 

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
-import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -42,8 +41,7 @@ public final class CanonicalJson {
   private static JsonNode convert(JsonNode value) {
     if (value.isObject()) {
       ObjectNode copy = NODES.objectNode();
-      for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> field = it.next();
+      for (Map.Entry<String, JsonNode> field : value.properties()) {
         copy.set(field.getKey(), convert(field.getValue()));
       }
       return copy;

@@ -2,7 +2,6 @@ package dev.lattice.worker.action;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lattice.protocol.agent.ErrorClass;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -93,8 +92,7 @@ final class EnvironmentPolicy {
     if (!env.isObject()) {
       throw new ActionException(ErrorClass.INVALID_INPUT, "input.env must be an object");
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = env.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> entry = it.next();
+    for (Map.Entry<String, JsonNode> entry : env.properties()) {
       child.put(check(entry.getKey()), value(entry.getKey(), entry.getValue()));
     }
     return child;

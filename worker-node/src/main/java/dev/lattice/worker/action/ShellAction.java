@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -147,8 +146,7 @@ public final class ShellAction implements AgentAction {
     if (env == null || !env.isObject()) {
       return;
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = env.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> entry = it.next();
+    for (Map.Entry<String, JsonNode> entry : env.properties()) {
       paths.checkArgument(
           root, directory, "input.env." + entry.getKey(), entry.getValue().asText());
     }
