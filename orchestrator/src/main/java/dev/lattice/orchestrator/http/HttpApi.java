@@ -61,35 +61,43 @@ public final class HttpApi extends AllDirectives {
 
   /** Every route, sealed: nothing leaves it but a response. */
   public Route route() {
-    return withRequestTimeoutResponse(HttpApi::timedOut, this::sealed);
+    return withRequestTimeoutResponse(this::timedOut, this::sealed);
   }
 
   /**
    * What a request answers when it outlasts {@code pekko.http.server.request-timeout}: a problem,
    * like every other error, instead of pekko-http's plain text.
    */
-  private static HttpResponse timedOut(HttpRequest request) {
-    return ProblemHandlers.response(
-        Problem.Kind.UNAVAILABLE.with(
-            "the request took longer than the server's request timeout; retry later"));
+  private HttpResponse timedOut(HttpRequest request) {
+    return RetryAfter.withHeader(
+        ProblemHandlers.response(
+            Problem.Kind.UNAVAILABLE.with(
+                "the request took longer than the server's request timeout; retry later")),
+        settings.retryAfter().unavailable());
   }
 
+  /** Every answer, with {@code Retry-After} on each 503 and 429 (see {@link RetryAfter}). */
   private Route sealed() {
-    return handleExceptions(
-        ProblemHandlers.exceptions(),
-        () ->
-            handleRejections(
-                ProblemHandlers.rejections(),
+    return extractUnmatchedPath(
+        path ->
+            mapResponse(
+                response -> settings.retryAfter().onto(response, path),
                 () ->
-                    withSizeLimit(
-                        settings.maxBodyBytes(),
-                        () ->
-                            concat(
-                                // Probes answer whatever host they name: Kubernetes' name the
-                                // pod IP, and a probe reveals nothing and changes nothing.
-                                probes.route(),
-                                allowedHostsOnly(
-                                    () -> cors.route(() -> JsonRequests.required(this::api)))))));
+                    handleExceptions(
+                        ProblemHandlers.exceptions(),
+                        () -> handleRejections(ProblemHandlers.rejections(), this::limited))));
+  }
+
+  /** The routes, within the body size limit. */
+  private Route limited() {
+    return withSizeLimit(
+        settings.maxBodyBytes(),
+        () ->
+            concat(
+                // Probes answer whatever host they name: Kubernetes' name the pod IP, and a probe
+                // reveals nothing and changes nothing.
+                probes.route(),
+                allowedHostsOnly(() -> cors.route(() -> JsonRequests.required(this::api)))));
   }
 
   /** {@code /api/v1/...}. */
