@@ -32,6 +32,7 @@ public final class HttpApi extends AllDirectives {
   private final EventRoutes events;
   private final NodeRoutes node;
   private final ProbeRoutes probes;
+  private final OpenApiRoutes openApi;
   private final Cors cors;
   private final HttpSettings settings;
 
@@ -46,6 +47,7 @@ public final class HttpApi extends AllDirectives {
     this.events = new EventRoutes(client, heartbeats(system, settings.heartbeat()));
     this.node = new NodeRoutes(client);
     this.probes = new ProbeRoutes(client::ready, settings);
+    this.openApi = new OpenApiRoutes();
     this.cors = new Cors(settings);
     this.settings = settings;
     this.hosts = AllowedHosts.of(settings.host(), settings.port(), settings.allowedHosts());
@@ -103,7 +105,10 @@ public final class HttpApi extends AllDirectives {
   /** {@code /api/v1/...}. */
   private Route api() {
     return pathPrefix(
-        "api", () -> pathPrefix("v1", () -> concat(runs.route(), events.route(), node.api())));
+        "api",
+        () ->
+            pathPrefix(
+                "v1", () -> concat(runs.route(), events.route(), node.api(), openApi.api())));
   }
 
   /** {@code inner} for requests that name an allowed host (see {@link AllowedHosts}). */
