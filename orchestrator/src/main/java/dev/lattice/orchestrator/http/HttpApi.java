@@ -32,6 +32,7 @@ public final class HttpApi extends AllDirectives {
   private final EventRoutes events;
   private final NodeRoutes node;
   private final ProbeRoutes probes;
+  private final OpenApiRoutes openApi;
   private final Cors cors;
   private final HttpSettings settings;
 
@@ -46,6 +47,7 @@ public final class HttpApi extends AllDirectives {
     this.events = new EventRoutes(client, heartbeats(system, settings.heartbeat()));
     this.node = new NodeRoutes(client);
     this.probes = new ProbeRoutes(client::ready, settings);
+    this.openApi = new OpenApiRoutes();
     this.cors = new Cors(settings);
     this.settings = settings;
     this.hosts = AllowedHosts.of(settings.host(), settings.port(), settings.allowedHosts());
@@ -61,41 +63,52 @@ public final class HttpApi extends AllDirectives {
 
   /** Every route, sealed: nothing leaves it but a response. */
   public Route route() {
-    return withRequestTimeoutResponse(HttpApi::timedOut, this::sealed);
+    return withRequestTimeoutResponse(this::timedOut, this::sealed);
   }
 
   /**
    * What a request answers when it outlasts {@code pekko.http.server.request-timeout}: a problem,
    * like every other error, instead of pekko-http's plain text.
    */
-  private static HttpResponse timedOut(HttpRequest request) {
-    return ProblemHandlers.response(
-        Problem.Kind.UNAVAILABLE.with(
-            "the request took longer than the server's request timeout; retry later"));
+  private HttpResponse timedOut(HttpRequest request) {
+    return RetryAfter.withHeader(
+        ProblemHandlers.response(
+            Problem.Kind.UNAVAILABLE.with(
+                "the request took longer than the server's request timeout; retry later")),
+        settings.retryAfter().unavailable());
   }
 
+  /** Every answer, with {@code Retry-After} on each 503 and 429 (see {@link RetryAfter}). */
   private Route sealed() {
-    return handleExceptions(
-        ProblemHandlers.exceptions(),
-        () ->
-            handleRejections(
-                ProblemHandlers.rejections(),
+    return extractUnmatchedPath(
+        path ->
+            mapResponse(
+                response -> settings.retryAfter().onto(response, path),
                 () ->
-                    withSizeLimit(
-                        settings.maxBodyBytes(),
-                        () ->
-                            concat(
-                                // Probes answer whatever host they name: Kubernetes' name the
-                                // pod IP, and a probe reveals nothing and changes nothing.
-                                probes.route(),
-                                allowedHostsOnly(
-                                    () -> cors.route(() -> JsonRequests.required(this::api)))))));
+                    handleExceptions(
+                        ProblemHandlers.exceptions(),
+                        () -> handleRejections(ProblemHandlers.rejections(), this::limited))));
+  }
+
+  /** The routes, within the body size limit. */
+  private Route limited() {
+    return withSizeLimit(
+        settings.maxBodyBytes(),
+        () ->
+            concat(
+                // Probes answer whatever host they name: Kubernetes' name the pod IP, and a probe
+                // reveals nothing and changes nothing.
+                probes.route(),
+                allowedHostsOnly(() -> cors.route(() -> JsonRequests.required(this::api)))));
   }
 
   /** {@code /api/v1/...}. */
   private Route api() {
     return pathPrefix(
-        "api", () -> pathPrefix("v1", () -> concat(runs.route(), events.route(), node.api())));
+        "api",
+        () ->
+            pathPrefix(
+                "v1", () -> concat(runs.route(), events.route(), node.api(), openApi.api())));
   }
 
   /** {@code inner} for requests that name an allowed host (see {@link AllowedHosts}). */

@@ -23,6 +23,7 @@ import java.util.List;
  * @param corsOrigins origins whose pages may call the API from a browser; empty turns CORS off
  * @param corsMaxAge how long a browser may cache a preflight answer
  * @param json how deep and long the JSON of a request body may be
+ * @param retryAfter the {@code Retry-After} of 503 and 429 answers
  */
 public record HttpSettings(
     String host,
@@ -37,7 +38,8 @@ public record HttpSettings(
     List<String> allowedHosts,
     List<String> corsOrigins,
     Duration corsMaxAge,
-    JsonLimits json) {
+    JsonLimits json,
+    RetryAfter retryAfter) {
 
   public HttpSettings {
     allowedHosts = List.copyOf(allowedHosts);
@@ -59,7 +61,8 @@ public record HttpSettings(
         list(c, "allowed-hosts"),
         list(c, "cors.allowed-origins"),
         c.getDuration("cors.max-age"),
-        JsonLimits.create(c.getConfig("json")));
+        JsonLimits.create(c.getConfig("json")),
+        RetryAfter.create(c));
   }
 
   /** These settings listening on {@code host:port} instead. */
@@ -77,7 +80,8 @@ public record HttpSettings(
         allowedHosts,
         corsOrigins,
         corsMaxAge,
-        json);
+        json,
+        retryAfter);
   }
 
   /** A list, or a comma-separated string (as an environment variable sets it). */

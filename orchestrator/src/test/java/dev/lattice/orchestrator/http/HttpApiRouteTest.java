@@ -41,6 +41,7 @@ class HttpApiRouteTest extends JUnitRouteTest {
   @BeforeAll
   static void start() {
     lattice = Lattice.builder().dataDirectory(data).start();
+    HttpSettings defaults = HttpSettings.create(lattice.system().settings().config());
     HttpSettings settings =
         new HttpSettings(
             "127.0.0.1",
@@ -55,7 +56,8 @@ class HttpApiRouteTest extends JUnitRouteTest {
             List.of(),
             List.of(),
             Duration.ofMinutes(1),
-            HttpSettings.create(lattice.system().settings().config()).json());
+            defaults.json(),
+            defaults.retryAfter());
     route = new HttpApi(lattice.client(), lattice.system(), settings).route();
   }
 

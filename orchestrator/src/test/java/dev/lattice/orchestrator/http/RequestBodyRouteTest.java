@@ -263,7 +263,8 @@ class RequestBodyRouteTest extends JUnitRouteTest {
             settings.allowedHosts(),
             settings.corsOrigins(),
             settings.corsMaxAge(),
-            new JsonLimits(settings.json().maxDepth(), 16, 100, 16));
+            new JsonLimits(settings.json().maxDepth(), 16, 100, 16),
+            settings.retryAfter());
     Route small = new HttpApi(lattice.client(), lattice.system(), roomy).route();
     problem(
         testRoute(small)

@@ -61,6 +61,8 @@ class RequestTimeoutIT {
       if (answer.status() == 503) {
         timedOut++;
         assertThat(answer.header("Content-Type")).contains("application/problem+json");
+        // lattice.http.retry-after.unavailable, 1s by default.
+        assertThat(answer.header("Retry-After")).contains("1");
         JsonNode problem = LatticeJson.mapper().readTree(answer.body());
         assertThat(problem.get("type").asText()).isEqualTo("urn:lattice:problem:unavailable");
         assertThat(problem.get("detail").asText()).contains("request timeout");
