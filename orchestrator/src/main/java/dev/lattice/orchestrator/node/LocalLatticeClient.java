@@ -15,6 +15,7 @@ import dev.lattice.orchestrator.run.RunEntity;
 import dev.lattice.orchestrator.run.RunState;
 import dev.lattice.persistence.journal.PersistenceSettings;
 import dev.lattice.persistence.query.JournalReader;
+import dev.lattice.persistence.query.RunEventFollower;
 import dev.lattice.persistence.query.RunEventStreams;
 import dev.lattice.persistence.query.SequencedChange;
 import dev.lattice.persistence.query.SnapshotReader;
@@ -357,8 +358,27 @@ final class LocalLatticeClient implements LatticeClient {
 
   @Override
   public Source<RunEvent, NotUsed> events(RunId runId, long fromSeq) {
+    // The run index, written in the journal's own transactions, says whether the run exists and
+    // has ended; the stream asks nothing else that (see events(RunSummary, long)).
+    return Source.lazyCompletionStageSource(
+            () ->
+                summary(runId)
+                    .thenApplyAsync(
+                        found ->
+                            found
+                                .map(run -> events(run, fromSeq))
+                                .orElseGet(() -> Source.failed(new UnknownRunException(runId))),
+                        executor))
+        .mapMaterializedValue(ignored -> NotUsed.notUsed());
+  }
+
+  @Override
+  public Source<RunEvent, NotUsed> events(RunSummary run, long fromSeq) {
+    RunId runId = RunId.of(run.runId());
     return streams.follow(
-        runId, RunEntity.persistenceId(runId).id(), fromSeq, subscriber(runId)::accept);
+        new RunEventFollower.Start(
+            runId, RunEntity.persistenceId(runId).id(), fromSeq, run.status().terminal()),
+        subscriber(runId)::accept);
   }
 
   @Override
