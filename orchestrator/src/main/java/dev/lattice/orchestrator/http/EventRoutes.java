@@ -74,7 +74,8 @@ final class EventRoutes extends AllDirectives {
   }
 
   private Route events(RunId runId, long from, boolean sse) {
-    // Unknown runs are a 404 before the response starts: a stream cannot change its status.
+    // Unknown runs are a 404 before the response starts: a stream cannot change its status. This
+    // lookup is the only one: the stream is handed what it found.
     return onSuccess(
         client.summary(runId),
         summary -> {
@@ -83,7 +84,7 @@ final class EventRoutes extends AllDirectives {
                 Problem.Kind.RUN_NOT_FOUND.with(
                     "no run has the id '" + runId.value() + "'", "runId"));
           }
-          Source<RunEvent, NotUsed> events = client.events(runId, from);
+          Source<RunEvent, NotUsed> events = client.events(summary.get(), from);
           return sse ? serverSentEvents(events) : ndjson(events);
         });
   }

@@ -1,10 +1,14 @@
 package dev.lattice.orchestrator.node;
 
 import dev.lattice.orchestrator.run.RunEntity;
+import dev.lattice.persistence.query.RunEventFollower;
 import dev.lattice.persistence.query.RunEventStreams;
+import dev.lattice.persistence.query.UnknownRunException;
+import dev.lattice.protocol.api.RunSummary;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.run.RunEvent;
 import dev.lattice.protocol.run.RunFeed;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -22,17 +26,49 @@ final class EventStreams {
   private final ActorSystem<?> system;
   private final ClusterSharding sharding;
   private final RunEventStreams streams;
+  private final ReadModels readModels;
+  private final Executor executor;
 
-  EventStreams(ActorSystem<?> system, ClusterSharding sharding, RunEventStreams streams) {
+  EventStreams(
+      ActorSystem<?> system,
+      ClusterSharding sharding,
+      RunEventStreams streams,
+      ReadModels readModels,
+      Executor executor) {
     this.system = system;
     this.sharding = sharding;
     this.streams = streams;
+    this.readModels = readModels;
+    this.executor = executor;
   }
 
-  /** The run's events from {@code fromSeq}, then live until its terminal event. */
+  /**
+   * The run's events from {@code fromSeq}, then live until its terminal event; a stream of a run
+   * that does not exist fails with {@link UnknownRunException}.
+   */
   Source<RunEvent, NotUsed> events(RunId runId, long fromSeq) {
+    // The run index, written in the journal's own transactions, says whether the run exists and
+    // has ended; the stream asks nothing else that (see events(RunSummary, long)).
+    return Source.lazyCompletionStageSource(
+            () ->
+                readModels
+                    .summary(runId)
+                    .thenApplyAsync(
+                        found ->
+                            found
+                                .map(run -> events(run, fromSeq))
+                                .orElseGet(() -> Source.failed(new UnknownRunException(runId))),
+                        executor))
+        .mapMaterializedValue(ignored -> NotUsed.notUsed());
+  }
+
+  /** The events of {@code run}, known to exist, from {@code fromSeq}. */
+  Source<RunEvent, NotUsed> events(RunSummary run, long fromSeq) {
+    RunId runId = RunId.of(run.runId());
     return streams.follow(
-        runId, RunEntity.persistenceId(runId).id(), fromSeq, ref -> subscribe(runId, ref));
+        new RunEventFollower.Start(
+            runId, RunEntity.persistenceId(runId).id(), fromSeq, run.status().terminal()),
+        ref -> subscribe(runId, ref));
   }
 
   /** {@link #events} as a {@link Flow.Publisher}, materialized on this node's system. */

@@ -98,6 +98,13 @@ public interface LatticeClient {
    */
   Source<RunEvent, NotUsed> events(RunId runId, long fromSeq);
 
+  /**
+   * {@link #events(RunId, long)} of a run the caller has just looked up with {@link #summary}: the
+   * run is not looked up again, and if the summary says it has ended, its events are read from the
+   * journal alone, without waking it.
+   */
+  Source<RunEvent, NotUsed> events(RunSummary run, long fromSeq);
+
   /** {@link #events} as a {@link Flow.Publisher}, for code that does not use Pekko Streams. */
   Flow.Publisher<RunEvent> eventPublisher(RunId runId, long fromSeq);
 

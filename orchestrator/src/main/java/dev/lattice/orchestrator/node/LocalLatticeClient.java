@@ -109,7 +109,12 @@ final class LocalLatticeClient implements LatticeClient {
             settings.awaitTimeout(),
             executor);
     EventStreams streams =
-        new EventStreams(system, sharding, new RunEventStreams(system, reader, persistence));
+        new EventStreams(
+            system,
+            sharding,
+            new RunEventStreams(system, reader, persistence),
+            readModels,
+            executor);
     return new LocalLatticeClient(
         commands,
         new RunViews(SnapshotReader.create(system), reader, executor),
@@ -188,6 +193,11 @@ final class LocalLatticeClient implements LatticeClient {
   @Override
   public Source<RunEvent, NotUsed> events(RunId runId, long fromSeq) {
     return streams.events(runId, fromSeq);
+  }
+
+  @Override
+  public Source<RunEvent, NotUsed> events(RunSummary run, long fromSeq) {
+    return streams.events(run, fromSeq);
   }
 
   @Override

@@ -4,7 +4,9 @@ import static dev.lattice.orchestrator.plan.Plans.json;
 import static dev.lattice.orchestrator.plan.Plans.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lattice.orchestrator.run.RunEntity;
 import dev.lattice.orchestrator.testing.Await;
+import dev.lattice.orchestrator.testing.RecoveryLog;
 import dev.lattice.orchestrator.testing.TestJournal;
 import dev.lattice.protocol.api.ExecuteRequest;
 import dev.lattice.protocol.api.RunAccepted;
@@ -67,14 +69,28 @@ class RestartIT {
       awaitStep(first, cutOff, "slow", StepStatus.RUNNING);
     }
 
-    try (Lattice second =
-        journal
-            .node()
-            .action(
-                "slow",
-                (request, context) ->
-                    CompletableFuture.completedFuture(ActionResult.of(json("{'slow': 'done'}"))))
-            .start()) {
+    try (RecoveryLog finishedRecoveries = RecoveryLog.of(RunEntity.persistenceId(finished).id());
+        Lattice second =
+            journal
+                .node()
+                .action(
+                    "slow",
+                    (request, context) ->
+                        CompletableFuture.completedFuture(
+                            ActionResult.of(json("{'slow': 'done'}"))))
+                .start()) {
+      // A finished run's events, and a cursor past its end, come from the journal alone: its
+      // entity is not woken (no recovery), however often it is replayed.
+      long last = finishedEvents.get(finishedEvents.size() - 1).seq();
+      assertThat(events(second, finished)).isEqualTo(finishedEvents);
+      assertThat(events(second, finished, last + 1)).isEmpty();
+      assertThat(events(second, finished, last + 1000)).isEmpty();
+      assertThat(finishedRecoveries.recoveries()).isZero();
+      Await.result(second.client().awaitTerminal(finished));
+      assertThat(finishedRecoveries.recoveries())
+          .as("asking the run itself does wake it (the log sees recoveries)")
+          .isOne();
+
       // Only journal reads here: the node resumes the run without being asked to.
       RunView view = awaitStatus(second, cutOff, RunStatus.COMPLETED);
       assertThat(view.output()).isEqualTo(json("{'z': {'slow': {'slow': 'done'}}}"));
@@ -83,7 +99,12 @@ class RestartIT {
   }
 
   private static List<RunEvent> events(Lattice lattice, RunId runId) {
-    return Await.result(lattice.client().events(runId, 1).runWith(Sink.seq(), lattice.system()));
+    return events(lattice, runId, 1);
+  }
+
+  private static List<RunEvent> events(Lattice lattice, RunId runId, long fromSeq) {
+    return Await.result(
+        lattice.client().events(runId, fromSeq).runWith(Sink.seq(), lattice.system()));
   }
 
   private static void awaitStep(Lattice lattice, RunId runId, String step, StepStatus status) {

@@ -1,7 +1,6 @@
 package dev.lattice.persistence.query;
 
 import dev.lattice.persistence.journal.PersistenceSettings;
-import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.run.RunEvent;
 import dev.lattice.protocol.run.RunFeed;
 import java.util.Optional;
@@ -41,14 +40,16 @@ public final class RunEventStreams {
   }
 
   /**
-   * The events of {@code runId} (journal id {@code persistenceId}) from {@code fromSeq}, then live.
-   * The stream completes after the run's terminal event and fails with {@link UnknownRunException}
-   * if the run does not exist.
+   * The events of a run from {@code start}'s sequence number, then live. The stream completes after
+   * the run's terminal event (at once if the run ended before the cursor) and fails with {@link
+   * UnknownRunException} if the run turns out to have no events (it was deleted).
    *
-   * @param subscribe asks the run to push its events to a ref; called on start and periodically
+   * @param start the run, which the caller has established exists, and where to start
+   * @param subscribe asks the run to push its events to a ref; called once the journal has been
+   *     read to its end while the run is still going, and again when the run's actor stops
    */
   public Source<RunEvent, NotUsed> follow(
-      RunId runId, String persistenceId, long fromSeq, Consumer<ActorRef<RunFeed>> subscribe) {
+      RunEventFollower.Start start, Consumer<ActorRef<RunFeed>> subscribe) {
     return Source.fromMaterializer(
             (materializer, attributes) -> {
               open.incrementAndGet();
@@ -56,9 +57,7 @@ public final class RunEventStreams {
                   system.systemActorOf(
                       RunEventFollower.create(
                           reader,
-                          runId,
-                          persistenceId,
-                          fromSeq,
+                          start,
                           settings.readPageSize(),
                           settings.followerResubscribeInterval(),
                           subscribe,
