@@ -6,14 +6,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.lattice.orchestrator.node.Lattice;
 import dev.lattice.orchestrator.testing.Await;
 import dev.lattice.protocol.ids.RunId;
+import dev.lattice.protocol.json.LatticeJson;
 import dev.lattice.protocol.run.RunView;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.model.headers.TimeoutAccess;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.testkit.TestRouteResult;
 import org.junit.jupiter.api.AfterAll;
@@ -73,6 +77,23 @@ class HttpApiRouteTest extends JUnitRouteTest {
 
   private TestRouteResult run(HttpRequest request) {
     return testRoute(route).run(request);
+  }
+
+  @Test
+  void aRequestPastTheServersTimeoutAnswersAnUnavailableProblemWithRetryAfter() throws Exception {
+    RecordingTimeoutAccess timeout = new RecordingTimeoutAccess();
+    HttpRequest request = HttpRequest.GET("/health").addHeader(TimeoutAccess.create(timeout));
+    run(request).assertStatusCode(200);
+
+    HttpResponse answer = timeout.answer(request);
+
+    assertThat(answer.status().intValue()).isEqualTo(503);
+    assertThat(answer.entity().getContentType().toString()).isEqualTo("application/problem+json");
+    assertThat(answer.getHeader("Retry-After")).isPresent();
+    JsonNode problem =
+        LatticeJson.mapper().readTree(((HttpEntity.Strict) answer.entity()).getData().utf8String());
+    assertThat(problem.get("type").asText()).isEqualTo("urn:lattice:problem:unavailable");
+    assertThat(problem.get("detail").asText()).contains("request timeout");
   }
 
   private String execute(String body) {
