@@ -14,7 +14,8 @@ import java.time.Duration;
  * journal's writes nor takes a connection from them, and so that it gives up within its timeout
  * when the database is gone (the pool stops waiting for a connection then).
  *
- * <p>{@link #check()} blocks: call it from a dispatcher meant for blocking work.
+ * <p>{@link #check()} blocks: call it from a dispatcher meant for blocking work. {@link #close()}
+ * returns once the pool's connection is closed and its threads have ended.
  */
 public final class JournalProbe implements AutoCloseable {
   /** Touches the journal table, so a database without the journal's schema fails too. */
@@ -23,6 +24,9 @@ public final class JournalProbe implements AutoCloseable {
   /** The shortest connection timeout HikariCP accepts. */
   private static final Duration SHORTEST_POOL_TIMEOUT = Duration.ofMillis(250);
 
+  private static final String POOL_NAME = "lattice-journal-probe";
+
+  private final PoolThreads threads = new PoolThreads(POOL_NAME);
   private final HikariDataSource dataSource;
   private final int queryTimeoutSeconds;
 
@@ -44,7 +48,8 @@ public final class JournalProbe implements AutoCloseable {
     config.setValidationTimeout(SHORTEST_POOL_TIMEOUT.toMillis());
     // The node starts even when the database does not answer yet; the check then says so.
     config.setInitializationFailTimeout(-1);
-    config.setPoolName("lattice-journal-probe");
+    config.setPoolName(POOL_NAME);
+    config.setThreadFactory(threads);
     this.dataSource = new HikariDataSource(config);
     // JDBC counts query timeouts in whole seconds.
     this.queryTimeoutSeconds = (int) Math.max(1, (timeout.toMillis() + 999) / 1000);
@@ -68,5 +73,6 @@ public final class JournalProbe implements AutoCloseable {
   @Override
   public void close() {
     dataSource.close();
+    threads.join(PoolThreads.JOIN_BOUND);
   }
 }

@@ -3,13 +3,19 @@ package dev.lattice.persistence.readmodel;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.lattice.persistence.journal.JournalDatabase;
+import dev.lattice.persistence.journal.PoolThreads;
 import javax.sql.DataSource;
 
 /**
  * The connection pool of the read models, in the journal's database. Small on purpose: read-model
  * writes are batched by their writers, and each connection competes with the journal's.
+ *
+ * <p>{@link #close()} returns once the pool's connections are closed and its threads have ended.
  */
 public final class ReadModelDatabase implements AutoCloseable {
+  private static final String POOL_NAME = "lattice-read-models";
+
+  private final PoolThreads threads = new PoolThreads(POOL_NAME);
   private final HikariDataSource dataSource;
   private final JournalDatabase.Dialect dialect;
 
@@ -21,7 +27,8 @@ public final class ReadModelDatabase implements AutoCloseable {
     config.setDriverClassName(database.dialect().driver());
     config.setMaximumPoolSize(poolSize);
     config.setMinimumIdle(1);
-    config.setPoolName("lattice-read-models");
+    config.setPoolName(POOL_NAME);
+    config.setThreadFactory(threads);
     this.dataSource = new HikariDataSource(config);
     this.dialect = database.dialect();
   }
@@ -37,5 +44,6 @@ public final class ReadModelDatabase implements AutoCloseable {
   @Override
   public void close() {
     dataSource.close();
+    threads.join(PoolThreads.JOIN_BOUND);
   }
 }
