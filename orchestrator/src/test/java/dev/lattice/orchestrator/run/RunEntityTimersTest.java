@@ -4,6 +4,8 @@ import static dev.lattice.orchestrator.plan.Plans.json;
 import static dev.lattice.orchestrator.plan.Plans.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import dev.lattice.orchestrator.testing.ManualClock;
 import dev.lattice.orchestrator.testing.StrictManualScheduler;
 import dev.lattice.protocol.agent.Assignment;
@@ -44,6 +46,21 @@ class RunEntityTimersTest {
   private static final AgentId AGENT = AgentId.of("local.echo");
   // Ten days: far below what the scheduler holds, and few enough steps for a year to pass quickly.
   private static final Duration HORIZON = Duration.ofDays(10);
+
+  /**
+   * The journal's circuit breaker times its calls on the same manual scheduler: a write that a
+   * timer starts while the test moves time by a horizon would fail as timed out (and stop the run)
+   * with the default 10 s. Past the horizon, a call is only timed out if it never completes.
+   */
+  private static final Config JOURNAL_TIMEOUTS_PAST_THE_HORIZON =
+      ConfigFactory.parseString(
+          "pekko.persistence.journal-plugin-fallback {\n"
+              + "  circuit-breaker.call-timeout = 100d\n"
+              + "  recovery-event-timeout = 100d\n"
+              + "}\n"
+              + "pekko.persistence.snapshot-store-plugin-fallback.circuit-breaker.call-timeout ="
+              + " 100d");
+
   private static final RunSettings SETTINGS = RunProgressTest.settings(HORIZON);
 
   private ActorTestKit testKit;
@@ -59,7 +76,9 @@ class RunEntityTimersTest {
   void create() {
     testKit =
         ActorTestKit.create(
-            StrictManualScheduler.config().withFallback(EventSourcedBehaviorTestKit.config()));
+            StrictManualScheduler.config()
+                .withFallback(JOURNAL_TIMEOUTS_PAST_THE_HORIZON)
+                .withFallback(EventSourcedBehaviorTestKit.config()));
     time = ManualTime.get(testKit.system());
     RunServices services = new RunServices(SETTINGS, new RunProgress(SETTINGS), assignments, clock);
     TestProbe<ClusterSharding.ShardCommand> shard = testKit.createTestProbe();
