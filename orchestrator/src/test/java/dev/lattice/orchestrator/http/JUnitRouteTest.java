@@ -8,6 +8,7 @@ import dev.lattice.orchestrator.testing.Await;
 import dev.lattice.protocol.api.RunQuery;
 import dev.lattice.protocol.json.LatticeJson;
 import java.io.IOException;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -22,6 +23,7 @@ import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.SystemMaterializer;
 import org.junit.jupiter.api.Assertions;
 import scala.concurrent.Future;
+import scala.concurrent.duration.FiniteDuration;
 
 /**
  * Pekko HTTP's route testkit for JUnit 5 (its own base class is for JUnit 4), over the actor system
@@ -33,6 +35,8 @@ abstract class JUnitRouteTest extends RouteTest {
    * {@code localhost} with it, one of the hosts a node always answers to.
    */
   static final int API_PORT = 8080;
+
+  private static final long ROUTE_ANSWER_SECONDS = 30;
 
   @Override
   public DefaultHostInfo defaultHostInfo() {
@@ -76,6 +80,15 @@ abstract class JUnitRouteTest extends RouteTest {
   @Override
   public ActorSystem system() {
     return Adapter.toClassic(nodeSystem());
+  }
+
+  /**
+   * How long a route may take to answer: the testkit's 3 s default fails routes that write to the
+   * journal when another process keeps the machine's cores busy.
+   */
+  @Override
+  public FiniteDuration awaitDuration() {
+    return FiniteDuration.create(ROUTE_ANSWER_SECONDS, TimeUnit.SECONDS);
   }
 
   @Override

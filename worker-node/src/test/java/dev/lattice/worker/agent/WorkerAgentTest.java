@@ -67,7 +67,9 @@ class WorkerAgentTest {
         100,
         4,
         breaker,
-        Duration.ofMillis(200),
+        // Long enough that a test thread slowed by a busy machine still takes the slot held for it
+        // (200 ms was not); the test of a lapsing hold waits for it.
+        Duration.ofSeconds(2),
         Duration.ofSeconds(20),
         new PayloadLimits(8, 1000));
   }
