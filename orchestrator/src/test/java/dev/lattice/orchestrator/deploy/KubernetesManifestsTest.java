@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -86,7 +87,7 @@ class KubernetesManifestsTest {
   void theKustomizationAppliesEveryManifestAndGeneratesTheConfigMap() {
     JsonNode kustomization = manifests.get(KUSTOMIZATION).get(0);
     Set<String> resources = texts(kustomization.path("resources"));
-    Set<String> others = new java.util.HashSet<>(manifests.keySet());
+    Set<String> others = new HashSet<>(manifests.keySet());
     others.remove(KUSTOMIZATION);
     assertThat(resources).isEqualTo(others);
 

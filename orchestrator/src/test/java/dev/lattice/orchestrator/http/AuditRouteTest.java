@@ -12,6 +12,7 @@ import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.json.LatticeJson;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -143,7 +144,7 @@ class AuditRouteTest extends JUnitRouteTest {
     String key = "/api/v1/audit?busKey=" + BUS_KEY.replace("/", "%2F");
 
     // Earlier tests may have written under the same key: read all of it, two at a time.
-    List<String> kinds = new java.util.ArrayList<>();
+    List<String> kinds = new ArrayList<>();
     String next = null;
     int pages = 0;
     do {

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.junit.jupiter.api.Test;
@@ -43,7 +44,7 @@ class ClusterStateIT extends JUnitRouteTest {
   private Lattice main;
 
   @Override
-  org.apache.pekko.actor.typed.ActorSystem<?> nodeSystem() {
+  ActorSystem<?> nodeSystem() {
     return main.system();
   }
 

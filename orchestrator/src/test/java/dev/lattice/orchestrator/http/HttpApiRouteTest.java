@@ -7,10 +7,14 @@ import dev.lattice.orchestrator.node.Lattice;
 import dev.lattice.orchestrator.testing.Await;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.json.LatticeJson;
+import dev.lattice.protocol.run.RunStatus;
 import dev.lattice.protocol.run.RunView;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
@@ -71,7 +75,7 @@ class HttpApiRouteTest extends JUnitRouteTest {
   }
 
   @Override
-  org.apache.pekko.actor.typed.ActorSystem<?> nodeSystem() {
+  ActorSystem<?> nodeSystem() {
     return lattice.system();
   }
 
@@ -411,7 +415,7 @@ class HttpApiRouteTest extends JUnitRouteTest {
 
   /** The queues in {@code state} whose bus key starts with {@code prefix}. */
   private static List<JsonNode> queues(JsonNode state, String prefix) {
-    List<JsonNode> found = new java.util.ArrayList<>();
+    List<JsonNode> found = new ArrayList<>();
     state
         .get("queues")
         .forEach(
@@ -537,7 +541,7 @@ class HttpApiRouteTest extends JUnitRouteTest {
         .orElseThrow()
         .status()
         .toString()
-        .toLowerCase(java.util.Locale.ROOT);
+        .toLowerCase(Locale.ROOT);
   }
 
   @Test
@@ -583,7 +587,7 @@ class HttpApiRouteTest extends JUnitRouteTest {
     intervene(runId, "signals/approve", security);
     intervene(runId, "signals/approve", "{\"stepId\":\"legal\"}");
     RunView done = Await.result(lattice.client().awaitTerminal(RunId.of(runId)));
-    assertThat(done.status()).isEqualTo(dev.lattice.protocol.run.RunStatus.COMPLETED);
+    assertThat(done.status()).isEqualTo(RunStatus.COMPLETED);
     assertThat(done.output().get("ship").get("by").asText()).isEqualTo("sam");
     List<String> lines =
         run(HttpRequest.GET("/api/v1/runs/" + runId + "/events")).entityString().lines().toList();
@@ -616,7 +620,7 @@ class HttpApiRouteTest extends JUnitRouteTest {
                 .assertStatusCode(200));
     assertThat(after.get("steps").get(0).get("output").get("manual").asBoolean()).isTrue();
     RunView done = Await.result(lattice.client().awaitTerminal(RunId.of(runId)));
-    assertThat(done.status()).isEqualTo(dev.lattice.protocol.run.RunStatus.COMPLETED);
+    assertThat(done.status()).isEqualTo(RunStatus.COMPLETED);
   }
 
   @Test

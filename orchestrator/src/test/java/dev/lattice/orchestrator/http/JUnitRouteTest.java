@@ -10,7 +10,7 @@ import dev.lattice.protocol.json.LatticeJson;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.ClassicActorSystemProvider;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
@@ -43,8 +43,10 @@ abstract class JUnitRouteTest extends RouteTest {
     return DefaultHostInfo.apply(Host.create("localhost", API_PORT), false);
   }
 
-  /** The node's actor system. */
-  abstract org.apache.pekko.actor.typed.ActorSystem<?> nodeSystem();
+  /**
+   * The node's actor system (its typed system, which provides the classic one the testkit wants).
+   */
+  abstract ClassicActorSystemProvider nodeSystem();
 
   /** A POST of {@code json} as {@code application/json}. */
   static HttpRequest post(String path, String json) {
@@ -79,7 +81,7 @@ abstract class JUnitRouteTest extends RouteTest {
 
   @Override
   public ActorSystem system() {
-    return Adapter.toClassic(nodeSystem());
+    return nodeSystem().classicSystem();
   }
 
   /**

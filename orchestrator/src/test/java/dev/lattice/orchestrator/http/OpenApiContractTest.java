@@ -10,6 +10,7 @@ import dev.lattice.protocol.api.Readiness;
 import dev.lattice.protocol.api.ReadinessCheck;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.json.LatticeJson;
+import dev.lattice.protocol.run.StepStatus;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
@@ -103,7 +105,7 @@ class OpenApiContractTest extends JUnitRouteTest {
   }
 
   @Override
-  org.apache.pekko.actor.typed.ActorSystem<?> nodeSystem() {
+  ActorSystem<?> nodeSystem() {
     return lattice.system();
   }
 
@@ -142,7 +144,7 @@ class OpenApiContractTest extends JUnitRouteTest {
             .isEqualTo(media);
         for (JsonNode body : bodies(media, result.entityString())) {
           // An SSE stream is text; each of its data fields is a RunEvent.
-          List<com.networknt.schema.Error> errors =
+          var errors =
               media.equals("text/event-stream")
                   ? contract.validate(contract.schema("RunEvent"), body)
                   : contract.validate(response, media, body);
@@ -379,7 +381,7 @@ class OpenApiContractTest extends JUnitRouteTest {
     Await.until(
         () ->
             Await.result(lattice.client().run(RunId.of(runId))).steps().get(0).status()
-                == dev.lattice.protocol.run.StepStatus.WAITING,
+                == StepStatus.WAITING,
         Duration.ofSeconds(10));
     return runId;
   }

@@ -11,7 +11,9 @@ import scala.concurrent.duration.Duration;
 /**
  * What pekko-http's server attaches to every request so that routes can change what a timed-out
  * request answers, recorded instead of acted on: a route test can then ask what the server would
- * send, without a server and without a race against its timer.
+ * send, without a server and without a race against its timer. Pekko's interface names both the
+ * Scala and the Java request and response types, which share simple names: the Java ones are
+ * written out in full.
  */
 final class RecordingTimeoutAccess implements TimeoutAccess {
   private final AtomicReference<Function1<HttpRequest, HttpResponse>> handler =

@@ -11,6 +11,7 @@ import dev.lattice.protocol.run.RunView;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.testkit.TestRouteResult;
@@ -52,7 +53,7 @@ class RequestBodyRouteTest extends JUnitRouteTest {
   }
 
   @Override
-  org.apache.pekko.actor.typed.ActorSystem<?> nodeSystem() {
+  ActorSystem<?> nodeSystem() {
     return lattice.system();
   }
 

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -151,7 +152,7 @@ class ClusterFailoverIT {
   private static List<String> submit(
       LocalCluster cluster, HttpRuns client, boolean retry, Stop stop) throws Exception {
     String api = cluster.node("seed").api();
-    List<String> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<String> accepted = new CopyOnWriteArrayList<>();
     AtomicInteger next = new AtomicInteger();
     CountDownLatch enough = new CountDownLatch(STOP_AFTER);
     ExecutorService submitters = Executors.newFixedThreadPool(SUBMITTERS);

@@ -8,10 +8,12 @@ import dev.lattice.protocol.api.RunAccepted;
 import dev.lattice.protocol.run.RunEvent;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.apache.pekko.stream.javadsl.Sink;
 
 /**
@@ -42,8 +44,8 @@ public final class CrashDriver {
     List<RunAccepted> first =
         submitters
             .invokeAll(
-                java.util.stream.IntStream.range(0, firstBatch)
-                    .<java.util.concurrent.Callable<RunAccepted>>mapToObj(
+                IntStream.range(0, firstBatch)
+                    .<Callable<RunAccepted>>mapToObj(
                         i ->
                             () -> {
                               RunAccepted accepted = client.execute(W).toCompletableFuture().get();

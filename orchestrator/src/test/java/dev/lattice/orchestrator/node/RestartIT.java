@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -119,7 +120,7 @@ class RestartIT {
     return Await.result(lattice.client().run(runId));
   }
 
-  private static void poll(java.util.function.BooleanSupplier condition) {
+  private static void poll(BooleanSupplier condition) {
     Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
     while (!condition.getAsBoolean()) {
       assertThat(Instant.now()).as("condition met in time").isBefore(deadline);

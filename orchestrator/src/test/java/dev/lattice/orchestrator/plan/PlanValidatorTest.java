@@ -1,6 +1,7 @@
 package dev.lattice.orchestrator.plan;
 
 import static dev.lattice.orchestrator.plan.Plans.plan;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -57,9 +58,7 @@ class PlanValidatorTest {
   void rejectsADuplicateStepId() {
     rejecting("{'steps': [{'id': 'a', 'capability': 'echo'}, {'id': 'a', 'capability': 'echo'}]}")
         .hasMessageContaining("duplicate step id 'a'")
-        .satisfies(
-            t ->
-                org.assertj.core.api.Assertions.assertThat(field(t)).isEqualTo("plan.steps[1].id"));
+        .satisfies(t -> assertThat(field(t)).isEqualTo("plan.steps[1].id"));
   }
 
   @Test
@@ -71,10 +70,7 @@ class PlanValidatorTest {
   void rejectsAnUnknownDependency() {
     rejecting("{'steps': [{'id': 'a', 'capability': 'echo', 'dependsOn': ['nope']}]}")
         .hasMessage("step 'a' depends on unknown step 'nope'")
-        .satisfies(
-            t ->
-                org.assertj.core.api.Assertions.assertThat(field(t))
-                    .isEqualTo("plan.steps[0].dependsOn"));
+        .satisfies(t -> assertThat(field(t)).isEqualTo("plan.steps[0].dependsOn"));
   }
 
   @Test
@@ -96,10 +92,7 @@ class PlanValidatorTest {
   void rejectsAnUnknownCapabilityAndListsTheKnownOnes() {
     rejecting("{'steps': [{'id': 'a', 'capability': 'summarize'}]}")
         .hasMessage("no agent offers capability 'summarize'; known: [echo, shell]")
-        .satisfies(
-            t ->
-                org.assertj.core.api.Assertions.assertThat(field(t))
-                    .isEqualTo("plan.steps[0].capability"));
+        .satisfies(t -> assertThat(field(t)).isEqualTo("plan.steps[0].capability"));
   }
 
   @Test
@@ -157,8 +150,7 @@ class PlanValidatorTest {
         .hasMessage("'signal' does not apply to agent step 'a'");
     rejecting("{'deadlineMs': 0, 'steps': [{'id': 'a', 'capability': 'echo'}]}")
         .hasMessage("must be positive")
-        .satisfies(
-            t -> org.assertj.core.api.Assertions.assertThat(field(t)).isEqualTo("plan.deadlineMs"));
+        .satisfies(t -> assertThat(field(t)).isEqualTo("plan.deadlineMs"));
   }
 
   @Test
@@ -257,8 +249,7 @@ class PlanValidatorTest {
                     + " state; got "
                     + beyond
                     + " ms")
-            .satisfies(
-                t -> org.assertj.core.api.Assertions.assertThat(field(t)).isEqualTo(duration[1]));
+            .satisfies(t -> assertThat(field(t)).isEqualTo(duration[1]));
       }
     }
   }
@@ -267,15 +258,11 @@ class PlanValidatorTest {
   void refusesEveryNegativeDuration() {
     for (String[] duration : DURATIONS) {
       rejecting(duration[0].replace("V", "-1"))
+          .satisfies(t -> assertThat(field(t)).isEqualTo(duration[1]))
           .satisfies(
-              t -> org.assertj.core.api.Assertions.assertThat(field(t)).isEqualTo(duration[1]))
-          .satisfies(
-              t ->
-                  org.assertj.core.api.Assertions.assertThat(t.getMessage())
-                      .isIn("must not be negative", "must be positive"));
+              t -> assertThat(t.getMessage()).isIn("must not be negative", "must be positive"));
       rejecting(duration[0].replace("V", String.valueOf(Long.MIN_VALUE)))
-          .satisfies(
-              t -> org.assertj.core.api.Assertions.assertThat(field(t)).isEqualTo(duration[1]));
+          .satisfies(t -> assertThat(field(t)).isEqualTo(duration[1]));
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.lattice.orchestrator.plan;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lattice.protocol.json.LatticeJson;
 import dev.lattice.protocol.plan.PlanSpec;
@@ -13,7 +14,7 @@ public final class Plans {
   public static PlanSpec plan(String json) {
     try {
       return LatticeJson.mapper().readValue(json.replace('\'', '"'), PlanSpec.class);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
   }
@@ -22,7 +23,7 @@ public final class Plans {
   public static JsonNode json(String json) {
     try {
       return LatticeJson.mapper().readTree(json.replace('\'', '"'));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
   }

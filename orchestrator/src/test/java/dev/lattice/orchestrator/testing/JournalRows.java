@@ -5,6 +5,7 @@ import dev.lattice.orchestrator.node.Lattice;
 import dev.lattice.orchestrator.run.RunEntity;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import org.apache.pekko.persistence.typed.PersistenceId;
@@ -16,7 +17,7 @@ public final class JournalRows {
   /** The run index's status of {@code runId}, or {@code null} when the index has no such run. */
   public static String indexedStatus(Lattice lattice, String runId) {
     try (Connection c = connect(lattice);
-        java.sql.PreparedStatement s =
+        PreparedStatement s =
             c.prepareStatement(
                 "select \"status\" from \"lattice_run_index\" where \"run_id\" = ?")) {
       s.setString(1, runId);
@@ -81,7 +82,7 @@ public final class JournalRows {
 
   private static long scalar(Lattice lattice, String sql, String... parameters) {
     try (Connection c = connect(lattice);
-        java.sql.PreparedStatement s = c.prepareStatement(sql)) {
+        PreparedStatement s = c.prepareStatement(sql)) {
       for (int i = 0; i < parameters.length; i++) {
         s.setString(i + 1, parameters[i]);
       }
