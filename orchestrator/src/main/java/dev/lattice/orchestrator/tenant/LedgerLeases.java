@@ -1,4 +1,4 @@
-package dev.lattice.orchestrator.policy;
+package dev.lattice.orchestrator.tenant;
 
 import dev.lattice.protocol.agent.Spend;
 import java.util.ArrayList;

@@ -1,5 +1,9 @@
-package dev.lattice.orchestrator.policy;
+package dev.lattice.orchestrator.tenant;
 
+import dev.lattice.orchestrator.policy.LedgerSettings;
+import dev.lattice.orchestrator.policy.PolicySettings;
+import dev.lattice.orchestrator.policy.TenantBudget;
+import dev.lattice.orchestrator.policy.TenantUsage;
 import dev.lattice.protocol.CborSerializable;
 import dev.lattice.protocol.agent.BudgetFigures;
 import dev.lattice.protocol.agent.Spend;
