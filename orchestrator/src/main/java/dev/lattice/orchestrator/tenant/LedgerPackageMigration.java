@@ -6,8 +6,9 @@ import org.apache.pekko.serialization.jackson.JacksonMigration;
 /**
  * Reads the ledger's events and snapshots written while {@link TenantLedger} lived in the {@code
  * policy} package. Jackson's serializer names the class in each record's manifest, so records
- * written before the move name {@code dev.lattice.orchestrator.policy.TenantLedger$...}; their JSON
- * is unchanged, only the class they are read into is. Registered for each old name in {@code
+ * written before the move name {@code dev.lattice.orchestrator.policy.TenantLedger$...} (the
+ * snapshot {@code TenantLedger$State}, now {@link LedgerState}); their JSON is unchanged, only the
+ * class they are read into is. Registered for each old name in {@code
  * pekko.serialization.jackson.migrations} (lattice-node.conf).
  */
 public final class LedgerPackageMigration extends JacksonMigration {
@@ -25,9 +26,14 @@ public final class LedgerPackageMigration extends JacksonMigration {
 
   @Override
   public String transformClassName(int fromVersion, String className) {
-    return className.startsWith(OLD_PREFIX)
-        ? TenantLedger.class.getName() + "$" + className.substring(OLD_PREFIX.length())
-        : className;
+    if (!className.startsWith(OLD_PREFIX)) {
+      return className;
+    }
+    String nested = className.substring(OLD_PREFIX.length());
+    // The snapshot was TenantLedger.State; it has a file of its own now.
+    return nested.equals("State")
+        ? LedgerState.class.getName()
+        : TenantLedger.class.getName() + "$" + nested;
   }
 
   @Override

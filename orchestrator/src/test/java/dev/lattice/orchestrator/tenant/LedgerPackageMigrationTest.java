@@ -39,9 +39,13 @@ class LedgerPackageMigrationTest {
   static Stream<Object> recorded() {
     TenantLedger.Spent spent = new TenantLedger.Spent("r/a/2", SPEND, AT, AT);
     return Stream.of(
-        spent,
-        new TenantLedger.SpentTogether(List.of(spent, spent)),
-        new TenantLedger.State(AT, SPEND));
+        spent, new TenantLedger.SpentTogether(List.of(spent, spent)), new LedgerState(AT, SPEND));
+  }
+
+  /** The name a record of this class was written under before the move. */
+  private static String oldManifest(Object recorded) {
+    String nested = recorded instanceof LedgerState ? "State" : recorded.getClass().getSimpleName();
+    return LedgerPackageMigration.OLD_PREFIX + nested;
   }
 
   @ParameterizedTest(name = "{0}")
@@ -50,9 +54,8 @@ class LedgerPackageMigrationTest {
     Serialization serialization = SerializationExtension.get(testKit.system().classicSystem());
     Serializer serializer = serialization.findSerializerFor(recorded);
     byte[] bytes = serialization.serialize(recorded).get();
-    String oldManifest = LedgerPackageMigration.OLD_PREFIX + recorded.getClass().getSimpleName();
-
-    Object back = serialization.deserialize(bytes, serializer.identifier(), oldManifest).get();
+    Object back =
+        serialization.deserialize(bytes, serializer.identifier(), oldManifest(recorded)).get();
 
     assertThat(back).isEqualTo(recorded);
   }

@@ -48,8 +48,7 @@ class TenantLedgerTest {
 
   private final String tenant = "acme-" + System.nanoTime();
   private final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T10:00:00Z"));
-  private final EventSourcedBehaviorTestKit<
-          TenantLedger.Command, TenantLedger.Event, TenantLedger.State>
+  private final EventSourcedBehaviorTestKit<TenantLedger.Command, TenantLedger.Event, LedgerState>
       ledger =
           EventSourcedBehaviorTestKit.create(
               testKit.system(), TenantLedger.create(tenant, BUDGET, SETTINGS, clock, shard.ref()));
