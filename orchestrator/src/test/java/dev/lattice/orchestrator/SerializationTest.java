@@ -9,11 +9,11 @@ import dev.lattice.orchestrator.dispatch.DispatchLog;
 import dev.lattice.orchestrator.dispatch.Dispatcher;
 import dev.lattice.orchestrator.dispatch.DispatcherState;
 import dev.lattice.orchestrator.plan.Plans;
-import dev.lattice.orchestrator.policy.TenantLedger;
-import dev.lattice.orchestrator.policy.TenantUsage;
 import dev.lattice.orchestrator.run.RunDeadline;
 import dev.lattice.orchestrator.run.RunEntity;
 import dev.lattice.orchestrator.run.RunState;
+import dev.lattice.orchestrator.tenant.LedgerState;
+import dev.lattice.orchestrator.tenant.TenantLedger;
 import dev.lattice.protocol.agent.AgentBreakers;
 import dev.lattice.protocol.agent.AgentCommand;
 import dev.lattice.protocol.agent.AgentManifest;
@@ -38,6 +38,7 @@ import dev.lattice.protocol.api.QueueView;
 import dev.lattice.protocol.api.QueueWait;
 import dev.lattice.protocol.api.RunAccepted;
 import dev.lattice.protocol.api.SignalRequest;
+import dev.lattice.protocol.api.TenantUsage;
 import dev.lattice.protocol.audit.AuditEntry;
 import dev.lattice.protocol.audit.AuditKind;
 import dev.lattice.protocol.ids.AgentId;
@@ -247,7 +248,7 @@ class SerializationTest {
                 List.of(
                     new TenantLedger.Spent("r/a/2", spend, AT, AT),
                     new TenantLedger.Spent("r/b/1", Spend.NONE, AT, AT.plusSeconds(1)))),
-            new TenantLedger.State(AT, spend),
+            new LedgerState(AT, spend),
             new TenantUsage("acme", AT, spend, Spend.NONE, new Budget(1000L, new BigDecimal("5"))),
             new QueueView(
                 "agent/echo/0/acme",

@@ -1,6 +1,7 @@
 package dev.lattice.orchestrator.dispatch;
 
 import dev.lattice.orchestrator.directory.AgentDirectory;
+import dev.lattice.orchestrator.tenant.TenantLedgers;
 import java.time.Clock;
 import org.apache.pekko.actor.typed.ActorRef;
 

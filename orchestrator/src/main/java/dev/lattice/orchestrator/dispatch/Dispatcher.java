@@ -5,7 +5,7 @@ import dev.lattice.orchestrator.directory.AgentEntry;
 import dev.lattice.orchestrator.dispatch.DispatchLog.Accepted;
 import dev.lattice.orchestrator.dispatch.DispatchLog.Batch;
 import dev.lattice.orchestrator.dispatch.DispatchLog.Route;
-import dev.lattice.orchestrator.policy.TenantLedger;
+import dev.lattice.orchestrator.tenant.TenantLedger;
 import dev.lattice.protocol.CborSerializable;
 import dev.lattice.protocol.agent.AgentCommand;
 import dev.lattice.protocol.agent.AgentReply;

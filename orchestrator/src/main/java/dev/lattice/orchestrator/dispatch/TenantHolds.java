@@ -1,6 +1,8 @@
 package dev.lattice.orchestrator.dispatch;
 
-import dev.lattice.orchestrator.policy.TenantLedger;
+import dev.lattice.orchestrator.tenant.TenantLease;
+import dev.lattice.orchestrator.tenant.TenantLedger;
+import dev.lattice.orchestrator.tenant.TenantLedgers;
 import dev.lattice.protocol.agent.Assignment;
 import dev.lattice.protocol.agent.Spend;
 import dev.lattice.protocol.agent.Usage;

@@ -1,6 +1,5 @@
 package dev.lattice.orchestrator.node;
 
-import dev.lattice.orchestrator.policy.TenantUsage;
 import dev.lattice.protocol.api.AgentView;
 import dev.lattice.protocol.api.AuditPage;
 import dev.lattice.protocol.api.AuditQuery;
@@ -17,6 +16,7 @@ import dev.lattice.protocol.api.RunPage;
 import dev.lattice.protocol.api.RunQuery;
 import dev.lattice.protocol.api.RunSummary;
 import dev.lattice.protocol.api.SignalRequest;
+import dev.lattice.protocol.api.TenantUsage;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.ids.TenantId;
 import dev.lattice.protocol.run.RunEvent;

@@ -1,7 +1,6 @@
 package dev.lattice.orchestrator.node;
 
 import dev.lattice.orchestrator.plan.Planner;
-import dev.lattice.orchestrator.policy.TenantUsage;
 import dev.lattice.orchestrator.run.RunEntity;
 import dev.lattice.persistence.query.UnknownRunException;
 import dev.lattice.protocol.api.ExecuteRequest;
@@ -11,6 +10,7 @@ import dev.lattice.protocol.api.OverrideRequest;
 import dev.lattice.protocol.api.PlannedRun;
 import dev.lattice.protocol.api.RunAccepted;
 import dev.lattice.protocol.api.SignalRequest;
+import dev.lattice.protocol.api.TenantUsage;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.ids.TenantId;
 import dev.lattice.protocol.json.PayloadLimits;

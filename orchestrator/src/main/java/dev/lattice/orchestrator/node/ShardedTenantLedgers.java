@@ -1,7 +1,7 @@
 package dev.lattice.orchestrator.node;
 
-import dev.lattice.orchestrator.dispatch.TenantLedgers;
-import dev.lattice.orchestrator.policy.TenantLedger;
+import dev.lattice.orchestrator.tenant.TenantLedger;
+import dev.lattice.orchestrator.tenant.TenantLedgers;
 import dev.lattice.protocol.agent.Spend;
 import dev.lattice.protocol.ids.TenantId;
 import org.apache.pekko.actor.typed.ActorRef;

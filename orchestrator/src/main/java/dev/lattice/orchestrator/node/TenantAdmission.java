@@ -1,8 +1,8 @@
 package dev.lattice.orchestrator.node;
 
 import dev.lattice.orchestrator.policy.PolicySettings;
-import dev.lattice.orchestrator.policy.TenantUsage;
 import dev.lattice.protocol.api.PlannedRun;
+import dev.lattice.protocol.api.TenantUsage;
 import dev.lattice.protocol.ids.TenantId;
 import dev.lattice.protocol.plan.ExecutionMode;
 import java.time.Clock;

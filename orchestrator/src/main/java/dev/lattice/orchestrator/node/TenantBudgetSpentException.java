@@ -1,6 +1,6 @@
 package dev.lattice.orchestrator.node;
 
-import dev.lattice.orchestrator.policy.TenantUsage;
+import dev.lattice.protocol.api.TenantUsage;
 
 /** A new run is refused: its tenant has spent its budget for the current period. */
 public final class TenantBudgetSpentException extends RuntimeException {

@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.ConfigFactory;
-import dev.lattice.orchestrator.policy.TenantUsage;
 import dev.lattice.orchestrator.testing.Await;
 import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.agent.Usage;
 import dev.lattice.protocol.api.ExecuteRequest;
+import dev.lattice.protocol.api.TenantUsage;
 import dev.lattice.protocol.audit.AuditEntry;
 import dev.lattice.protocol.audit.AuditKind;
 import dev.lattice.protocol.ids.RunId;

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.ConfigFactory;
 import dev.lattice.orchestrator.policy.PolicySettings;
-import dev.lattice.orchestrator.policy.TenantUsage;
 import dev.lattice.orchestrator.testing.ManualClock;
 import dev.lattice.protocol.agent.Spend;
 import dev.lattice.protocol.api.PlannedRun;
+import dev.lattice.protocol.api.TenantUsage;
 import dev.lattice.protocol.ids.TenantId;
 import dev.lattice.protocol.plan.Budget;
 import dev.lattice.protocol.plan.ExecutionMode;

@@ -1,6 +1,5 @@
-package dev.lattice.orchestrator.dispatch;
+package dev.lattice.orchestrator.tenant;
 
-import dev.lattice.orchestrator.policy.TenantLedger;
 import dev.lattice.protocol.agent.Spend;
 import dev.lattice.protocol.ids.TenantId;
 import org.apache.pekko.actor.typed.ActorRef;

@@ -1,7 +1,6 @@
-package dev.lattice.orchestrator.dispatch;
+package dev.lattice.orchestrator.tenant;
 
 import dev.lattice.orchestrator.policy.LeaseSettings;
-import dev.lattice.orchestrator.policy.TenantLedger;
 import dev.lattice.protocol.agent.Spend;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,9 +20,9 @@ import org.apache.pekko.actor.typed.ActorRef;
  *
  * <p>Not thread-safe: it belongs to its dispatcher's actor.
  */
-final class TenantLease {
+public final class TenantLease {
   /** What an attempt took from the lease of {@code ledger}. */
-  record Taken(Spend held, ActorRef<TenantLedger.Command> ledger) {}
+  private record Taken(Spend held, ActorRef<TenantLedger.Command> ledger) {}
 
   private final LeaseSettings settings;
   private final Map<String, Taken> taken = new HashMap<>();
@@ -34,12 +33,12 @@ final class TenantLease {
   private Instant askAgainAt = Instant.MIN;
   private boolean usedSinceCheck;
 
-  TenantLease(LeaseSettings settings) {
+  public TenantLease(LeaseSettings settings) {
     this.settings = settings;
   }
 
   /** Takes {@code hold} for the attempt {@code key} from the lease; false if it cannot cover it. */
-  boolean take(String key, Spend hold) {
+  public boolean take(String key, Spend hold) {
     if (ledger == null || !unused.covers(hold)) {
       return false;
     }
@@ -53,7 +52,7 @@ final class TenantLease {
    * What to ask the ledger for now, with attempts that hold {@code hold} coming: a new lease once
    * half of one or less is left, unless an answer is awaited or the ledger declined lately.
    */
-  Optional<Spend> toAsk(Spend hold, Instant now) {
+  public Optional<Spend> toAsk(Spend hold, Instant now) {
     // An answer lost with the ledger's node is waited for no longer than a refusal's pause.
     boolean awaited = askedAt != null && now.isBefore(askedAt.plus(settings.retryAfterRefusal()));
     if (!settings.enabled() || awaited || now.isBefore(askAgainAt) || hold.none()) {
@@ -70,7 +69,7 @@ final class TenantLease {
    * The ledger answered a request: the amount is added to the lease (or, from a new incarnation of
    * the ledger, replaces it). Returns the ledger to watch if it is one not watched yet.
    */
-  Optional<ActorRef<TenantLedger.Command>> granted(TenantLedger.Leased leased, Instant now) {
+  public Optional<ActorRef<TenantLedger.Command>> granted(TenantLedger.Leased leased, Instant now) {
     askedAt = null;
     if (leased.amount().none()) {
       askAgainAt = now.plus(settings.retryAfterRefusal());
@@ -89,7 +88,7 @@ final class TenantLease {
    * {@code from} recalls the unused part: returns what to give back (possibly nothing, which
    * answers the recall all the same). The dispatcher asks again only after a while.
    */
-  Spend recalled(ActorRef<TenantLedger.Command> from, Instant now) {
+  public Spend recalled(ActorRef<TenantLedger.Command> from, Instant now) {
     askAgainAt = now.plus(settings.retryAfterRefusal());
     if (!from.equals(ledger)) {
       return Spend.NONE;
@@ -101,7 +100,7 @@ final class TenantLease {
    * Called every give-back-after-idle while the lease has an unused part: returns that part to give
    * back if nothing took from it since the last call.
    */
-  Spend idle() {
+  public Spend idle() {
     if (usedSinceCheck) {
       usedSinceCheck = false;
       return Spend.NONE;
@@ -116,7 +115,7 @@ final class TenantLease {
   }
 
   /** {@code gone} stopped: if it granted the lease, its unused part is void. */
-  void ledgerGone(ActorRef<TenantLedger.Command> gone) {
+  public void ledgerGone(ActorRef<TenantLedger.Command> gone) {
     if (gone.equals(ledger)) {
       ledger = null;
       unused = Spend.NONE;
@@ -128,7 +127,7 @@ final class TenantLease {
    * The attempt {@code key} finished: what it took from the lease of the ledger still in charge, or
    * empty if it took nothing from it (reserved on its own, or from an earlier incarnation).
    */
-  Optional<Spend> settled(String key) {
+  public Optional<Spend> settled(String key) {
     Taken took = taken.remove(key);
     return took != null && took.ledger().equals(ledger)
         ? Optional.of(took.held())
@@ -136,12 +135,12 @@ final class TenantLease {
   }
 
   /** Whether some of the lease is unused (to be given back when idle). */
-  boolean hasUnused() {
+  public boolean hasUnused() {
     return !unused.none();
   }
 
   /** The idle check's interval. */
-  Duration idleCheck() {
+  public Duration idleCheck() {
     return settings.giveBackAfterIdle();
   }
 }

@@ -1,10 +1,14 @@
-package dev.lattice.orchestrator.policy;
+package dev.lattice.orchestrator.tenant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lattice.orchestrator.policy.LeaseSettings;
+import dev.lattice.orchestrator.policy.LedgerSettings;
+import dev.lattice.orchestrator.policy.TenantBudget;
 import dev.lattice.orchestrator.testing.ManualClock;
 import dev.lattice.protocol.agent.BudgetScope;
 import dev.lattice.protocol.agent.Spend;
+import dev.lattice.protocol.api.TenantUsage;
 import dev.lattice.protocol.plan.Budget;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -44,8 +48,7 @@ class TenantLedgerTest {
 
   private final String tenant = "acme-" + System.nanoTime();
   private final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T10:00:00Z"));
-  private final EventSourcedBehaviorTestKit<
-          TenantLedger.Command, TenantLedger.Event, TenantLedger.State>
+  private final EventSourcedBehaviorTestKit<TenantLedger.Command, TenantLedger.Event, LedgerState>
       ledger =
           EventSourcedBehaviorTestKit.create(
               testKit.system(), TenantLedger.create(tenant, BUDGET, SETTINGS, clock, shard.ref()));

@@ -1,4 +1,4 @@
-package dev.lattice.orchestrator.policy;
+package dev.lattice.protocol.api;
 
 import dev.lattice.protocol.CborSerializable;
 import dev.lattice.protocol.agent.BudgetFigures;

@@ -1,17 +1,18 @@
-package dev.lattice.orchestrator.policy;
+package dev.lattice.orchestrator.tenant;
 
+import dev.lattice.orchestrator.policy.LedgerSettings;
+import dev.lattice.orchestrator.policy.PolicySettings;
+import dev.lattice.orchestrator.policy.TenantBudget;
 import dev.lattice.protocol.CborSerializable;
 import dev.lattice.protocol.agent.BudgetFigures;
 import dev.lattice.protocol.agent.Spend;
+import dev.lattice.protocol.api.TenantUsage;
 import dev.lattice.protocol.ids.TenantId;
-import dev.lattice.protocol.plan.Budget;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -43,16 +44,14 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
  * close together in one event (a group commit): dispatchers do not wait for it, and a crash can
  * lose at most the last record delay's spending, never a period's total.
  *
- * <p>Dispatchers may also take budget ahead, as a lease ({@link LedgerLeases}), and hold their
- * attempts' estimates from it without a round trip to the ledger. A lease is granted only while as
- * much again stays free, and a reservation that would be refused first waits for the unused part of
- * every lease to come back (a recall), so leases never refuse what the budget allows. Leases, like
+ * <p>Dispatchers may also take budget ahead, as a lease, and hold their attempts' estimates from it
+ * without a round trip to the ledger; the decisions are its {@link LedgerBook}'s. Leases, like
  * holds, live in memory: a dispatcher that stops loses its lease (the ledger watches it), and a
  * ledger that restarts forgets the leases it granted (the dispatchers watch it).
  */
 public final class TenantLedger
     extends EventSourcedBehaviorWithEnforcedReplies<
-        TenantLedger.Command, TenantLedger.Event, TenantLedger.State> {
+        TenantLedger.Command, TenantLedger.Event, LedgerState> {
 
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY =
       EntityTypeKey.create(Command.class, "TenantLedger");
@@ -135,20 +134,6 @@ public final class TenantLedger
     }
   }
 
-  /** The period's spending so far. */
-  public record State(Instant periodStart, Spend used) implements CborSerializable {
-    static final State EMPTY = new State(Instant.EPOCH, Spend.NONE);
-
-    /** The spending as of a time in the period that began at {@code start}. */
-    Spend usedIn(Instant start) {
-      return start.equals(periodStart) ? used : Spend.NONE;
-    }
-
-    State plus(Spent spent) {
-      return new State(spent.periodStart(), usedIn(spent.periodStart()).plus(spent.spent()));
-    }
-  }
-
   /** Starts sharding of ledgers (on orchestrator nodes; a proxy elsewhere). */
   public static void init(ActorSystem<?> system, PolicySettings policy, Clock clock, String role) {
     ClusterSharding.get(system)
@@ -190,14 +175,12 @@ public final class TenantLedger
   }
 
   private final String tenant;
-  private final TenantBudget budget;
   private final LedgerSettings settings;
   private final TimerScheduler<Command> timers;
   private final Clock clock;
   private final ActorRef<ClusterSharding.ShardCommand> shard;
   private final ActorContext<Command> context;
-  private final Map<String, Spend> holds = new HashMap<>();
-  private final LedgerLeases leases = new LedgerLeases();
+  private final LedgerBook<ActorRef<LeaseNews>, Reserve> book;
   private Instant lastHeard;
   // Settled, counted, and waiting to be recorded.
   private final List<Spent> unrecorded = new ArrayList<>();
@@ -214,7 +197,7 @@ public final class TenantLedger
         PersistenceId.of(ENTITY_TYPE_KEY.name(), tenant),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
     this.tenant = tenant;
-    this.budget = budget;
+    this.book = new LedgerBook<>(tenant, budget);
     this.settings = settings;
     this.timers = timers;
     this.clock = clock;
@@ -224,8 +207,8 @@ public final class TenantLedger
   }
 
   @Override
-  public State emptyState() {
-    return State.EMPTY;
+  public LedgerState emptyState() {
+    return LedgerState.EMPTY;
   }
 
   @Override
@@ -234,7 +217,7 @@ public final class TenantLedger
   }
 
   @Override
-  public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+  public CommandHandlerWithReply<Command, Event, LedgerState> commandHandler() {
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
         .onCommand(Reserve.class, (state, reserve) -> onReserve(state, heard(reserve)))
@@ -252,111 +235,95 @@ public final class TenantLedger
         .build();
   }
 
-  private ReplyEffect<Event, State> onReserve(State state, Reserve reserve) {
-    if (leases.recalling() || leases.anyParked()) {
-      // In the order they came: none overtakes a reservation waiting for the recall.
-      leases.park(reserve);
+  private ReplyEffect<Event, LedgerState> onReserve(LedgerState state, Reserve reserve) {
+    Instant start = book.periodStart(clock.instant());
+    LedgerBook.Decision<ActorRef<LeaseNews>> decision =
+        book.reserve(reserve, reserve.key(), reserve.hold(), start, used(state, start));
+    if (decision.parked()) {
+      recall(decision.recall(), reserve.hold());
       return Effect().noReply();
     }
-    Reservation decided = decide(state, reserve, true);
-    return decided == null ? Effect().noReply() : Effect().reply(reserve.replyTo(), decided);
+    return Effect().reply(reserve.replyTo(), reservation(reserve, decision));
   }
 
-  /**
-   * Grants or refuses {@code reserve}; null if it waits for a recall instead (only with {@code
-   * mayRecall}: a reservation that would be refused while leases may hold unused budget).
-   */
-  private Reservation decide(State state, Reserve reserve, boolean mayRecall) {
-    TenantUsage usage = usage(state);
-    // A repeated reservation (a re-sent assignment) replaces its earlier hold.
-    Spend others = usage.reserved().minus(holds.getOrDefault(reserve.key(), Spend.NONE));
-    BudgetFigures figures =
-        new TenantUsage(tenant, usage.periodStart(), usage.used(), others, usage.limit())
-            .figures(reserve.hold());
-    if (budget != null && figures.exceeded()) {
-      List<ActorRef<LeaseNews>> recalled = mayRecall ? leases.recall() : List.of();
-      if (!recalled.isEmpty()) {
-        context
-            .getLog()
-            .debug(
-                "tenant {}: recalling {} leases for a hold of {}",
-                tenant,
-                recalled.size(),
-                reserve.hold());
-        recalled.forEach(lessee -> lessee.tell(new Recall(context.getSelf())));
-        timers.startSingleTimer(RecallLapsed.INSTANCE, settings.lease().recallTimeout());
-        leases.park(reserve);
-        return null;
-      }
-      holds.remove(reserve.key());
-      return new Reservation(reserve.key(), reserve.hold(), figures);
+  /** Asks {@code lessees} for their leases' unused part, for a reservation of {@code hold}. */
+  private void recall(List<ActorRef<LeaseNews>> lessees, Spend hold) {
+    if (lessees.isEmpty()) {
+      return;
     }
-    holds.put(reserve.key(), reserve.hold());
-    return new Reservation(reserve.key(), reserve.hold(), null);
+    context
+        .getLog()
+        .debug("tenant {}: recalling {} leases for a hold of {}", tenant, lessees.size(), hold);
+    lessees.forEach(lessee -> lessee.tell(new Recall(context.getSelf())));
+    timers.startSingleTimer(RecallLapsed.INSTANCE, settings.lease().recallTimeout());
+  }
+
+  private static Reservation reservation(
+      Reserve reserve, LedgerBook.Decision<ActorRef<LeaseNews>> decision) {
+    return new Reservation(reserve.key(), reserve.hold(), decision.refusal());
   }
 
   /** The recall is over: the reservations that waited for it are decided, in order. */
-  private ReplyEffect<Event, State> decideParked(State state) {
+  private ReplyEffect<Event, LedgerState> decideParked(LedgerState state) {
     timers.cancel(RecallLapsed.INSTANCE);
-    for (Reserve reserve : leases.takeParked()) {
-      reserve.replyTo().tell(decide(state, reserve, false));
+    Instant start = book.periodStart(clock.instant());
+    Spend used = used(state, start);
+    for (Reserve reserve : book.takeParked()) {
+      reserve
+          .replyTo()
+          .tell(
+              reservation(reserve, book.decideParked(reserve.key(), reserve.hold(), start, used)));
     }
     return Effect().noReply();
   }
 
-  private ReplyEffect<Event, State> onAskLease(State state, AskLease ask) {
-    // Granted only while as much again stays free for other dispatchers, and never while a
-    // recall is under way.
-    boolean free =
-        budget != null
-            && !leases.recalling()
-            && !leases.anyParked()
-            && !usage(state).figures(ask.amount().times(2)).exceeded();
-    if (!free) {
+  private ReplyEffect<Event, LedgerState> onAskLease(LedgerState state, AskLease ask) {
+    Instant start = book.periodStart(clock.instant());
+    if (!book.mayLease(ask.amount(), start, used(state, start))) {
       return Effect().reply(ask.lessee(), new Leased(Spend.NONE, context.getSelf()));
     }
-    if (leases.grant(ask.lessee(), ask.amount())) {
+    if (book.lease(ask.lessee(), ask.amount())) {
       context.watchWith(ask.lessee(), new LesseeGone(ask.lessee()));
     }
     return Effect().reply(ask.lessee(), new Leased(ask.amount(), context.getSelf()));
   }
 
-  private ReplyEffect<Event, State> onSettleLeased(SettleLeased settle) {
-    if (leases.settled(settle.lessee(), settle.held())) {
+  private ReplyEffect<Event, LedgerState> onSettleLeased(SettleLeased settle) {
+    if (book.settledLeased(settle.lessee(), settle.held())) {
       context.unwatch(settle.lessee());
     }
     return onSettle(new Settle(settle.key(), settle.spent()));
   }
 
-  private ReplyEffect<Event, State> onGiveBack(State state, GiveBack giveBack) {
-    if (leases.givenBack(giveBack.lessee(), giveBack.amount())) {
+  private ReplyEffect<Event, LedgerState> onGiveBack(LedgerState state, GiveBack giveBack) {
+    if (book.givenBack(giveBack.lessee(), giveBack.amount())) {
       context.unwatch(giveBack.lessee());
     }
     return decideParkedOnceRecalled(state);
   }
 
-  private ReplyEffect<Event, State> onLesseeGone(State state, LesseeGone gone) {
-    leases.gone(gone.lessee());
+  private ReplyEffect<Event, LedgerState> onLesseeGone(LedgerState state, LesseeGone gone) {
+    book.lesseeGone(gone.lessee());
     return decideParkedOnceRecalled(state);
   }
 
   /** Decides the parked reservations if the recall they wait for has all its answers. */
-  private ReplyEffect<Event, State> decideParkedOnceRecalled(State state) {
-    return leases.recalling() || !leases.anyParked() ? Effect().noReply() : decideParked(state);
+  private ReplyEffect<Event, LedgerState> decideParkedOnceRecalled(LedgerState state) {
+    return book.parkedDecidable() ? decideParked(state) : Effect().noReply();
   }
 
-  private ReplyEffect<Event, State> onRecallLapsed(State state) {
-    leases.recallLapsed();
+  private ReplyEffect<Event, LedgerState> onRecallLapsed(LedgerState state) {
+    book.recallLapsed();
     return decideParked(state);
   }
 
-  private ReplyEffect<Event, State> onSettle(Settle settle) {
-    holds.remove(settle.key());
+  private ReplyEffect<Event, LedgerState> onSettle(Settle settle) {
+    book.settled(settle.key());
     if (settle.spent().none()) {
       return Effect().noReply();
     }
     Instant now = clock.instant();
-    unrecorded.add(new Spent(settle.key(), settle.spent(), periodStart(now), now));
+    unrecorded.add(new Spent(settle.key(), settle.spent(), book.periodStart(now), now));
     if (unrecorded.size() >= settings.recordBatch()) {
       return onFlush();
     }
@@ -372,23 +339,23 @@ public final class TenantLedger
     return command;
   }
 
-  private ReplyEffect<Event, State> onIdleCheck() {
+  private ReplyEffect<Event, LedgerState> onIdleCheck() {
     boolean idle = !clock.instant().isBefore(lastHeard.plus(settings.passivateAfterIdle()));
-    if (idle && holds.isEmpty() && leases.isEmpty()) {
+    if (idle && book.holdsNothing()) {
       // The shard answers with Stop, which records what still waits to be recorded.
       shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
     }
     return Effect().noReply();
   }
 
-  private ReplyEffect<Event, State> onStop() {
+  private ReplyEffect<Event, LedgerState> onStop() {
     timers.cancel(Flush.INSTANCE);
     return unrecorded.isEmpty()
         ? Effect().stop().thenNoReply()
         : Effect().persist(takeUnrecorded()).thenStop().thenNoReply();
   }
 
-  private ReplyEffect<Event, State> onFlush() {
+  private ReplyEffect<Event, LedgerState> onFlush() {
     timers.cancel(Flush.INSTANCE);
     return unrecorded.isEmpty()
         ? Effect().noReply()
@@ -402,42 +369,25 @@ public final class TenantLedger
     return together;
   }
 
-  private TenantUsage usage(State state) {
-    Instant start = periodStart(clock.instant());
-    Spend reserved = holds.values().stream().reduce(leases.total(), Spend::plus);
-    // The state already holds what is being written (an event is applied before its write ends,
-    // and commands wait meanwhile): only what waits for the next record is added.
-    State used = state;
-    for (Spent spent : unrecorded) {
-      used = used.plus(spent);
-    }
-    return new TenantUsage(
-        tenant,
-        start,
-        used.usedIn(start),
-        reserved,
-        budget == null ? Budget.UNLIMITED : budget.limit());
+  private TenantUsage usage(LedgerState state) {
+    Instant start = book.periodStart(clock.instant());
+    return book.usage(start, used(state, start));
   }
 
-  private Instant periodStart(Instant now) {
-    return budget == null ? Instant.EPOCH : budget.periodStart(now);
+  /** What the tenant spent in the period that began at {@code start}. */
+  private Spend used(LedgerState state, Instant start) {
+    // The state already holds what is being written (an event is applied before its write ends,
+    // and commands wait meanwhile): only what waits for the next record is added.
+    return state.plusAll(unrecorded).usedIn(start);
   }
 
   @Override
-  public EventHandler<State, Event> eventHandler() {
+  public EventHandler<LedgerState, Event> eventHandler() {
     return newEventHandlerBuilder()
         .forAnyState()
         // Ledgers once recorded one event per attempt; such journals still replay.
-        .onEvent(Spent.class, State::plus)
-        .onEvent(
-            SpentTogether.class,
-            (state, together) -> {
-              State next = state;
-              for (Spent spent : together.attempts()) {
-                next = next.plus(spent);
-              }
-              return next;
-            })
+        .onEvent(Spent.class, LedgerState::plus)
+        .onEvent(SpentTogether.class, LedgerState::plus)
         .build();
   }
 }

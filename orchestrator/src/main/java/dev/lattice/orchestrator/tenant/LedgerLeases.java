@@ -1,4 +1,4 @@
-package dev.lattice.orchestrator.policy;
+package dev.lattice.orchestrator.tenant;
 
 import dev.lattice.protocol.agent.Spend;
 import java.util.ArrayList;
@@ -7,11 +7,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.pekko.actor.typed.ActorRef;
 
 /**
- * The leases a tenant's ledger granted to dispatchers, and the reservations waiting while it
- * recalls them.
+ * The leases a tenant's ledger granted to dispatchers, and which of them it is recalling.
  *
  * <p>A lease is budget a dispatcher took ahead; it holds its attempts' estimates from it without
  * asking the ledger. For the ledger a lease counts as reserved in full: what it still has to give
@@ -20,18 +18,20 @@ import org.apache.pekko.actor.typed.ActorRef;
  * free when it was granted. The unused part comes back when the dispatcher is idle or when the
  * ledger recalls it.
  *
- * <p>Not thread-safe: it belongs to its ledger's actor, and lives in memory only, like holds.
+ * <p>{@code L} names a lessee (the ledger uses the dispatcher's actor). Not thread-safe: it belongs
+ * to its ledger's {@link LedgerBook}, and lives in memory only, like holds.
+ *
+ * @param <L> what names a lessee
  */
-final class LedgerLeases {
+final class LedgerLeases<L> {
   /** What a lessee's lease still counts for, and whether it may have some of it unused. */
   private static final class Lease {
     Spend outstanding = Spend.NONE;
     boolean recallable;
   }
 
-  private final Map<ActorRef<TenantLedger.LeaseNews>, Lease> leases = new HashMap<>();
-  private final Set<ActorRef<TenantLedger.LeaseNews>> recalling = new HashSet<>();
-  private final List<TenantLedger.Reserve> parked = new ArrayList<>();
+  private final Map<L, Lease> leases = new HashMap<>();
+  private final Set<L> recalling = new HashSet<>();
 
   /** All leases together: what counts as reserved for them. */
   Spend total() {
@@ -47,7 +47,7 @@ final class LedgerLeases {
   }
 
   /** Grants {@code amount} more to {@code lessee}; true if it had no lease (to be watched). */
-  boolean grant(ActorRef<TenantLedger.LeaseNews> lessee, Spend amount) {
+  boolean grant(L lessee, Spend amount) {
     Lease lease = leases.get(lessee);
     boolean fresh = lease == null;
     if (fresh) {
@@ -63,7 +63,7 @@ final class LedgerLeases {
    * An attempt {@code lessee} held {@code held} for from its lease settled: that much leaves the
    * lease. True if the lessee has no lease any more (to be unwatched).
    */
-  boolean settled(ActorRef<TenantLedger.LeaseNews> lessee, Spend held) {
+  boolean settled(L lessee, Spend held) {
     return reduce(lessee, held, false);
   }
 
@@ -71,12 +71,12 @@ final class LedgerLeases {
    * {@code lessee} gave back {@code amount}, the unused part of its lease, and answered a recall if
    * there was one. True if it has no lease any more (to be unwatched).
    */
-  boolean givenBack(ActorRef<TenantLedger.LeaseNews> lessee, Spend amount) {
+  boolean givenBack(L lessee, Spend amount) {
     recalling.remove(lessee);
     return reduce(lessee, amount, true);
   }
 
-  private boolean reduce(ActorRef<TenantLedger.LeaseNews> lessee, Spend amount, boolean unused) {
+  private boolean reduce(L lessee, Spend amount, boolean unused) {
     Lease lease = leases.get(lessee);
     if (lease == null) {
       // Granted by an earlier incarnation of the ledger, whose leases were lost with it.
@@ -95,7 +95,7 @@ final class LedgerLeases {
   }
 
   /** {@code lessee} stopped (or its node left): its lease ends, whatever its attempts held. */
-  void gone(ActorRef<TenantLedger.LeaseNews> lessee) {
+  void gone(L lessee) {
     leases.remove(lessee);
     recalling.remove(lessee);
   }
@@ -104,11 +104,11 @@ final class LedgerLeases {
    * Starts recalling every lease that may have an unused part, unless a recall is under way.
    * Returns the lessees to ask now; empty if there is nothing to recall or a recall is under way.
    */
-  List<ActorRef<TenantLedger.LeaseNews>> recall() {
+  List<L> recall() {
     if (!recalling.isEmpty()) {
       return List.of();
     }
-    List<ActorRef<TenantLedger.LeaseNews>> asked = new ArrayList<>();
+    List<L> asked = new ArrayList<>();
     leases.forEach(
         (lessee, lease) -> {
           if (lease.recallable) {
@@ -129,29 +129,12 @@ final class LedgerLeases {
    * not recalled again (their dispatcher may be gone), so later reservations do not wait for them.
    */
   void recallLapsed() {
-    for (ActorRef<TenantLedger.LeaseNews> silent : recalling) {
+    for (L silent : recalling) {
       Lease lease = leases.get(silent);
       if (lease != null) {
         lease.recallable = false;
       }
     }
     recalling.clear();
-  }
-
-  /** Holds {@code reserve} back until the recall under way is answered. */
-  void park(TenantLedger.Reserve reserve) {
-    parked.add(reserve);
-  }
-
-  /** Whether reservations wait for a recall. */
-  boolean anyParked() {
-    return !parked.isEmpty();
-  }
-
-  /** The reservations that waited for the recall, in the order they came; they wait no more. */
-  List<TenantLedger.Reserve> takeParked() {
-    List<TenantLedger.Reserve> taken = List.copyOf(parked);
-    parked.clear();
-    return taken;
   }
 }

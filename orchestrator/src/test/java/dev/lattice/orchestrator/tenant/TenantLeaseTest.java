@@ -1,9 +1,8 @@
-package dev.lattice.orchestrator.dispatch;
+package dev.lattice.orchestrator.tenant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lattice.orchestrator.policy.LeaseSettings;
-import dev.lattice.orchestrator.policy.TenantLedger;
 import dev.lattice.protocol.agent.Spend;
 import java.math.BigDecimal;
 import java.time.Duration;
