@@ -1,6 +1,7 @@
 package dev.lattice.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.management.OperatingSystemMXBean;
 import dev.lattice.orchestrator.http.HttpApi;
 import dev.lattice.orchestrator.http.HttpSettings;
 import dev.lattice.orchestrator.node.Lattice;
@@ -280,8 +281,7 @@ final class FollowerBench {
    * HTTP client threads: what the node spends.
    */
   private static double cpuShareOfCore(Duration interval) {
-    var os =
-        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    var os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     long cpuBefore = os.getProcessCpuTime();
     long clientBefore = clientThreadsCpu();
     long start = System.nanoTime();

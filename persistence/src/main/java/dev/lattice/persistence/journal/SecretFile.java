@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
@@ -70,9 +71,7 @@ public final class SecretFile {
 
   /** Owner-only permissions where the file system has POSIX permissions; none elsewhere. */
   private static FileAttribute<?>[] ownerOnly(Path directory) {
-    boolean posix =
-        Files.getFileAttributeView(directory, java.nio.file.attribute.PosixFileAttributeView.class)
-            != null;
+    boolean posix = Files.getFileAttributeView(directory, PosixFileAttributeView.class) != null;
     return posix
         ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY)}
         : new FileAttribute<?>[0];

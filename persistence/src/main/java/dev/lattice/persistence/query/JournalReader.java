@@ -5,6 +5,7 @@ import dev.lattice.protocol.run.RunChange;
 import dev.lattice.protocol.run.RunEvent;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -60,7 +61,7 @@ public final class JournalReader {
         .currentEventsByPersistenceId(persistenceId, 0, Long.MAX_VALUE)
         .take(1)
         .runWith(Sink.headOption(), system)
-        .thenApplyAsync(java.util.Optional::isPresent, system.executionContext());
+        .thenApplyAsync(Optional::isPresent, system.executionContext());
   }
 
   /**

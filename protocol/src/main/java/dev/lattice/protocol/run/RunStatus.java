@@ -2,6 +2,7 @@ package dev.lattice.protocol.run;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
 
 /** Lifecycle status of a run; the allowed transitions live in the orchestrator's RunLifecycle. */
 public enum RunStatus {
@@ -19,7 +20,7 @@ public enum RunStatus {
 
   @JsonValue
   public String wire() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT);
   }
 
   @JsonCreator

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.lattice.protocol.agent.StepError;
 import dev.lattice.protocol.agent.Usage;
 import dev.lattice.protocol.plan.StepKind;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -35,5 +36,5 @@ public record StepView(
     StepError error,
     Usage usage,
     String signal,
-    java.time.Instant waitUntil,
-    java.time.Instant retryAt) {}
+    Instant waitUntil,
+    Instant retryAt) {}
