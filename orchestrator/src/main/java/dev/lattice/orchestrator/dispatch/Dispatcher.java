@@ -1,33 +1,17 @@
 package dev.lattice.orchestrator.dispatch;
 
-import dev.lattice.orchestrator.directory.AgentDirectory;
 import dev.lattice.orchestrator.directory.AgentEntry;
-import dev.lattice.orchestrator.dispatch.DispatchLog.Accepted;
-import dev.lattice.orchestrator.dispatch.DispatchLog.Batch;
 import dev.lattice.orchestrator.dispatch.DispatchLog.Route;
 import dev.lattice.orchestrator.tenant.TenantLedger;
 import dev.lattice.protocol.CborSerializable;
 import dev.lattice.protocol.agent.AgentCommand;
 import dev.lattice.protocol.agent.AgentReply;
 import dev.lattice.protocol.agent.Assignment;
-import dev.lattice.protocol.agent.AssignmentResult;
-import dev.lattice.protocol.agent.ErrorClass;
-import dev.lattice.protocol.agent.Spend;
-import dev.lattice.protocol.agent.StepError;
-import dev.lattice.protocol.agent.StepOutcome;
-import dev.lattice.protocol.agent.Usage;
 import dev.lattice.protocol.api.QueueView;
 import dev.lattice.protocol.audit.AuditEntry;
-import dev.lattice.protocol.audit.AuditKind;
 import dev.lattice.protocol.ids.BusKey;
-import dev.lattice.protocol.time.SaturatingTime;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -35,7 +19,6 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
-import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -57,6 +40,12 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
  * dispatcher's work than its capacity; a routed assignment is re-sent to the same agent after a
  * restart, so the agent can answer from its record instead of running it again; an attempt whose
  * agent leaves while running it ends as a {@code worker_lost} failure, which the run retries.
+ *
+ * <p>The actor holds the table of its messages and what needs an actor (timers, watches, logging).
+ * The decisions are plain classes beside it: {@link Admissions} for what a run enqueues, {@link
+ * AgentReplies} and {@link AgentChanges} for what agents say and do, {@link AttemptEndings} for how
+ * an attempt ends; {@link QueueRouter} carries the {@link Decisions} out. It starts in {@link
+ * DispatcherRecovery}.
  */
 public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
 
@@ -91,7 +80,16 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
 
   record AgentsChanged(List<AgentEntry> agents) implements Command {}
 
-  record FromAgent(AgentReply reply) implements Command {}
+  // Each kind of agent reply is wrapped on its own, so that it reaches its own handler.
+  record AgentAccepted(AgentReply.Accepted reply) implements Command {}
+
+  record AgentAlive(AgentReply.Alive reply) implements Command {}
+
+  record AgentFinished(AgentReply.Finished reply) implements Command {}
+
+  record AgentRejected(AgentReply.Rejected reply) implements Command {}
+
+  record AgentVacancy(AgentReply.Vacancy reply) implements Command {}
 
   record LogRecovered(DispatcherState state) implements Command {}
 
@@ -116,21 +114,19 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
   private final BusKey busKey;
   private final TimerScheduler<Command> timers;
   private final DispatchSettings settings;
-  private final RunNotifier runs;
-  private final DispatchPolicy policy;
-  private final DispatchAudit audit;
   private final Clock clock;
-  private final ActorRef<DispatchLog.Command> log;
   private final ActorRef<AgentReply> agentReplies;
   private final AgentPool pool;
   private final QueueMetrics metrics;
   private final TenantHolds holds;
-  // Recently finished keys and what the run was told (null: nothing, the run took it back).
-  private final LinkedHashMap<String, AssignmentResult> recentlyFinished = new LinkedHashMap<>();
-  private DispatcherState state;
-  private boolean agentsKnown;
+  private final AttemptEndings endings;
+  private final Admissions admissions;
+  private final AgentReplies replies;
+  private final QueueRouter router;
+  private final AgentChanges agentChanges;
 
-  private Dispatcher(
+  /** Serves the queue that {@code log} recovered as {@code recovered}. */
+  Dispatcher(
       ActorContext<Command> context,
       BusKey busKey,
       TimerScheduler<Command> timers,
@@ -141,15 +137,13 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
     this.busKey = busKey;
     this.timers = timers;
     this.settings = services.settings();
-    this.runs = services.runs();
-    this.policy = services.policy();
-    this.audit = new DispatchAudit(busKey);
+    RunNotifier runs = services.runs();
+    DispatchPolicy policy = services.policy();
+    DispatchAudit audit = new DispatchAudit(busKey);
     this.clock = services.clock();
-    this.log = log;
-    this.state = recovered;
     this.pool = new AgentPool(busKey.role(), services.localNode());
     this.metrics = new QueueMetrics(settings.waitWindow(), clock.instant());
-    this.agentReplies = context.messageAdapter(AgentReply.class, FromAgent::new);
+    this.agentReplies = agentReplies(context);
     this.holds =
         new TenantHolds(
             policy,
@@ -157,8 +151,30 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
             busKey.tenant(),
             context.messageAdapter(TenantLedger.Reservation.class, Reserved::new),
             context.messageAdapter(TenantLedger.LeaseNews.class, FromLedger::new));
+    this.endings =
+        new AttemptEndings(
+            runs, metrics, holds, audit, new FinishedResults(settings.finishedMemory()));
+    this.admissions = new Admissions(policy, holds, endings, audit);
+    this.replies =
+        new AgentReplies(pool, runs, metrics, policy, audit, endings, settings.probeInterval());
+    this.router = new QueueRouter(recovered, pool, audit, log, agentReplies, clock);
+    this.agentChanges = new AgentChanges(pool, router, endings);
     // Named outright: found from the call stack, the logger's name was at times Pekko's own.
     context.setLoggerName(Dispatcher.class);
+  }
+
+  /**
+   * The reference agents answer to. Every kind of {@link AgentReply} has its own adapter; they all
+   * share one reference, which is why widening it to every reply is safe.
+   */
+  private static ActorRef<AgentReply> agentReplies(ActorContext<Command> context) {
+    context.messageAdapter(AgentReply.Vacancy.class, AgentVacancy::new);
+    context.messageAdapter(AgentReply.Accepted.class, AgentAccepted::new);
+    context.messageAdapter(AgentReply.Alive.class, AgentAlive::new);
+    context.messageAdapter(AgentReply.Rejected.class, AgentRejected::new);
+    return context
+        .messageAdapter(AgentReply.Finished.class, AgentFinished::new)
+        .<AgentReply>unsafeUpcast();
   }
 
   /**
@@ -166,53 +182,7 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
    * meanwhile), then serves.
    */
   public static Behavior<Command> create(BusKey busKey, DispatchServices services) {
-    DispatchSettings settings = services.settings();
-    return Behaviors.setup(
-        context ->
-            Behaviors.withTimers(
-                timers ->
-                    Behaviors.withStash(
-                        settings.stashCapacity(),
-                        stash -> {
-                          ActorRef<DispatchLog.Recovered> recovered =
-                              context.messageAdapter(
-                                  DispatchLog.Recovered.class, r -> new LogRecovered(r.state()));
-                          ActorRef<DispatchLog.Command> log =
-                              context.spawn(
-                                  DispatchLog.create(busKey, recovered, settings, services.clock()),
-                                  "log");
-                          return recovering(context, stash, busKey, timers, services, log);
-                        })));
-  }
-
-  private static Behavior<Command> recovering(
-      ActorContext<Command> context,
-      StashBuffer<Command> stash,
-      BusKey busKey,
-      TimerScheduler<Command> timers,
-      DispatchServices services,
-      ActorRef<DispatchLog.Command> log) {
-    return Behaviors.receive(Command.class)
-        .onMessage(
-            LogRecovered.class,
-            recovered -> {
-              Dispatcher serving =
-                  new Dispatcher(context, busKey, timers, services, log, recovered.state());
-              services
-                  .directory()
-                  .tell(
-                      new AgentDirectory.Subscribe(
-                          context.messageAdapter(
-                              AgentDirectory.Agents.class, a -> new AgentsChanged(a.agents()))));
-              return stash.unstashAll(serving);
-            })
-        .onMessageEquals(Stop.INSTANCE, Behaviors::stopped)
-        .onAnyMessage(
-            message -> {
-              stash.stash(message);
-              return Behaviors.same();
-            })
-        .build();
+    return DispatcherRecovery.create(busKey, services);
   }
 
   @Override
@@ -224,7 +194,11 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
         .onMessage(FromLedger.class, this::onFromLedger)
         .onMessage(LedgerGone.class, this::onLedgerGone)
         .onMessageEquals(LeaseIdle.INSTANCE, this::onLeaseIdle)
-        .onMessage(FromAgent.class, this::onFromAgent)
+        .onMessage(AgentAccepted.class, this::onAgentAccepted)
+        .onMessage(AgentAlive.class, this::onAgentAlive)
+        .onMessage(AgentFinished.class, this::onAgentFinished)
+        .onMessage(AgentRejected.class, this::onAgentRejected)
+        .onMessage(AgentVacancy.class, this::onAgentVacancy)
         .onMessage(AgentsChanged.class, this::onAgentsChanged)
         .onMessageEquals(Probe.INSTANCE, this::onProbe)
         .onMessage(GetQueue.class, this::onGetQueue)
@@ -236,67 +210,13 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
   }
 
   private Behavior<Command> onEnqueue(Enqueue enqueue) {
-    Assignment assignment = enqueue.assignment();
-    String key = assignment.idempotencyKey();
-    if (state.contains(key)) {
-      return this;
-    }
-    if (recentlyFinished.containsKey(key)) {
-      // The run sends an attempt again when it has not heard of it: the result may have been
-      // lost on its way (the run's node went down), so it hears it again. A run that had it
-      // ignores the repeat.
-      AssignmentResult told = recentlyFinished.get(key);
-      if (told != null) {
-        runs.finished(told);
-      }
-      return this;
-    }
-    // Already admitted and waiting for its tenant's ledger: asked again (the run re-sent it).
-    Optional<DispatchPolicy.Admitted> waiting = holds.waiting(key);
-    DispatchPolicy.Admission admission =
-        waiting.isPresent() ? waiting.get() : policy.admit(assignment);
-    if (admission instanceof DispatchPolicy.Refused refused) {
-      refuse(assignment, refused.error(), refused.kind());
-    } else if (admission instanceof DispatchPolicy.Admitted admitted) {
-      if (admitted.tenantLimited()) {
-        if (holds.reserve(admitted, clock.instant())) {
-          acceptHeld(admitted, admitted.hold());
-        }
-      } else {
-        accept(admitted, List.of());
-      }
-    }
+    decideIfAny(admissions.enqueue(enqueue.assignment(), router.state(), clock.instant()));
     return this;
   }
 
   private Behavior<Command> onReserved(Reserved reserved) {
-    TenantLedger.Reservation reservation = reserved.reservation();
-    DispatchPolicy.Admitted admitted = holds.answered(reservation).orElse(null);
-    if (admitted == null) {
-      return this;
-    }
-    Assignment assignment = admitted.assignment();
-    if (!reservation.granted()) {
-      refuse(
-          assignment, StepError.budgetExceeded(reservation.refusal()), AuditKind.BUDGET_EXCEEDED);
-      return this;
-    }
-    acceptHeld(admitted, reservation.hold());
+    decideIfAny(admissions.reserved(reserved.reservation(), router.state(), clock.instant()));
     return this;
-  }
-
-  /** Accepts an attempt whose tenant's budget holds {@code hold} for it. */
-  private void acceptHeld(DispatchPolicy.Admitted admitted, Spend hold) {
-    accept(
-        admitted,
-        List.of(
-            audit.entry(
-                AuditKind.BUDGET_RESERVED,
-                admitted.assignment(),
-                null,
-                null,
-                hold,
-                clock.instant())));
   }
 
   private Behavior<Command> onFromLedger(FromLedger from) {
@@ -325,106 +245,46 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
     return this;
   }
 
-  private void accept(DispatchPolicy.Admitted admitted, List<AuditEntry> notes) {
-    Accepted accepted = new Accepted(admitted.assignment(), state.lastTicket() + 1);
-    decide(List.of(accepted), List.of(), List.of(), notes);
-  }
-
-  /** The attempt fails at once, before dispatch: its run hears why, the log records it. */
-  private void refuse(Assignment assignment, StepError error, AuditKind kind) {
-    AssignmentResult refused =
-        AssignmentResult.of(assignment, null, new StepOutcome.Failed(error, Usage.NONE));
-    remember(assignment.idempotencyKey(), refused);
-    metrics.failed(error.errorClass());
-    runs.finished(refused);
-    decide(
-        List.of(),
-        List.of(),
-        List.of(),
-        List.of(
-            audit.entry(kind, assignment, null, error.message(), error.budget(), clock.instant())));
-  }
-
   private Behavior<Command> onWithdraw(Withdraw withdraw) {
     holds.forget(withdraw.idempotencyKey());
-    DispatcherState.Entry entry = state.entry(withdraw.idempotencyKey());
+    DispatcherState.Entry entry = router.state().entry(withdraw.idempotencyKey());
     if (entry == null) {
       return this;
     }
     if (entry.agentId() == null) {
-      remember(entry.key(), null);
-      holds.settle(entry.assignment(), Usage.NONE);
-      decide(
-          List.of(),
-          List.of(),
-          List.of(entry.key()),
-          List.of(
-              audit.entry(
-                  AuditKind.WITHDRAWN, entry.assignment(), null, null, null, clock.instant())));
+      AuditEntry withdrawn = endings.withdrawn(entry, clock.instant());
+      decide(Decisions.finish(entry.key()).noting(List.of(withdrawn)));
     } else {
       pool.ref(entry.agentId()).ifPresent(ref -> ref.tell(new AgentCommand.Cancel(entry.key())));
     }
     return this;
   }
 
-  private Behavior<Command> onFromAgent(FromAgent from) {
-    AgentReply reply = from.reply();
-    if (reply instanceof AgentReply.Vacancy vacancy) {
-      return onVacancy(vacancy);
-    }
-    DispatcherState.Entry entry = state.entry(reply.idempotencyKey());
-    boolean ours = entry != null && reply.agentId().equals(entry.agentId());
-    pool.reported(reply.agentId(), reply.load());
-    if (reply instanceof AgentReply.Accepted) {
-      if (ours) {
-        Assignment a = entry.assignment();
-        // Waited until an agent took it: routings an agent turned down are part of the wait.
-        Instant now = clock.instant();
-        metrics.waited(Duration.between(entry.acceptedAt(), now), now);
-        runs.started(a.runId(), a.stepId(), a.attempt(), reply.agentId());
-      }
-    } else if (reply instanceof AgentReply.Alive) {
-      if (ours) {
-        Assignment a = entry.assignment();
-        runs.heartbeat(a.runId(), a.stepId(), a.attempt());
-      }
-    } else if (reply instanceof AgentReply.Finished finished) {
-      if (entry == null) {
-        runs.finished(finished.result());
-      } else {
-        AssignmentResult result = policy.priced(entry.assignment(), finished.result());
-        if (entry.agentId() != null) {
-          pool.released(entry.agentId());
-        }
-        List<AuditEntry> notes = new ArrayList<>(2);
-        ended(entry, result, audit.finished(entry.assignment(), result, clock.instant()), notes);
-        decide(List.of(), List.of(), List.of(entry.key()), notes);
-      }
-    } else if (reply instanceof AgentReply.Rejected rejected) {
-      getContext()
-          .getLog()
-          .debug(
-              "{} rejected {}: {}",
-              rejected.agentId(),
-              rejected.idempotencyKey(),
-              rejected.reason());
-      if (rejected.breaker() != null) {
-        // Leave the agent (or that model on it) alone until its breaker may accept, and at least
-        // until the next probe, instead of treating it as merely full and asking again soon.
-        long waitMs =
-            Math.max(rejected.breaker().retryAfterMs(), settings.probeInterval().toMillis());
-        pool.breakerOpen(
-            reply.agentId(),
-            rejected.breaker().model(),
-            SaturatingTime.plusMillis(clock.instant(), waitMs));
-      } else {
-        pool.full(reply.agentId());
-      }
-      if (ours) {
-        pool.released(reply.agentId());
-        timers.startSingleTimer(Probe.INSTANCE, settings.probeInterval());
-        decide(List.of(), List.of(new Route(entry.key(), null)), List.of(), List.of());
-      }
+  private Behavior<Command> onAgentAccepted(AgentAccepted message) {
+    replies.accepted(message.reply(), router.state(), clock.instant());
+    return this;
+  }
+
+  private Behavior<Command> onAgentAlive(AgentAlive message) {
+    replies.alive(message.reply(), router.state());
+    return this;
+  }
+
+  private Behavior<Command> onAgentFinished(AgentFinished message) {
+    decideIfAny(replies.finished(message.reply(), router.state(), clock.instant()));
+    return this;
+  }
+
+  private Behavior<Command> onAgentRejected(AgentRejected message) {
+    AgentReply.Rejected rejected = message.reply();
+    getContext()
+        .getLog()
+        .debug(
+            "{} rejected {}: {}", rejected.agentId(), rejected.idempotencyKey(), rejected.reason());
+    Decisions requeue = replies.rejected(rejected, router.state(), clock.instant());
+    if (requeue != null) {
+      timers.startSingleTimer(Probe.INSTANCE, settings.probeInterval());
+      decide(requeue);
     }
     return this;
   }
@@ -433,9 +293,10 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
    * A full agent that turned this dispatcher away holds a freed slot for it: take it with queued
    * work, or give it back so that the next in line gets it.
    */
-  private Behavior<Command> onVacancy(AgentReply.Vacancy vacancy) {
+  private Behavior<Command> onAgentVacancy(AgentVacancy message) {
+    AgentReply.Vacancy vacancy = message.reply();
     pool.reported(vacancy.agentId(), vacancy.load());
-    List<Route> routed = decide(List.of(), List.of(), List.of(), List.of());
+    List<Route> routed = decide(Decisions.NONE);
     if (routed.stream().noneMatch(route -> vacancy.agentId().equals(route.agentId()))) {
       pool.ref(vacancy.agentId())
           .ifPresent(ref -> ref.tell(new AgentCommand.Release(agentReplies)));
@@ -444,136 +305,39 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
   }
 
   private Behavior<Command> onAgentsChanged(AgentsChanged changed) {
-    boolean first = !agentsKnown;
-    agentsKnown = true;
-    pool.update(changed.agents());
-    List<Route> requeue = new ArrayList<>();
-    List<String> lost = new ArrayList<>();
-    List<AuditEntry> notes = new ArrayList<>();
-    for (DispatcherState.Entry entry : state.inFlight()) {
-      if (!pool.knows(entry.agentId()) && first) {
-        // After a restart an agent may only not be listed yet: the attempt waits for one, and
-        // an agent that has its result answers from its record.
-        requeue.add(new Route(entry.key(), null));
-      } else if (!pool.knows(entry.agentId())) {
-        lost.add(workerLost(entry, notes));
-      } else if (first) {
-        // After a restart: count what is in flight and re-send it to the same agent, which
-        // answers from its record if it already finished the work.
-        pool.routed(entry.agentId());
-        pool.ref(entry.agentId())
-            .ifPresent(ref -> ref.tell(new AgentCommand.Assign(entry.assignment(), agentReplies)));
-      }
-    }
-    decide(List.of(), requeue, lost, notes);
+    decide(agentChanges.agentsChanged(changed.agents(), getContext().getLog(), clock.instant()));
     return this;
   }
 
-  /**
-   * The attempt of {@code entry} ended with {@code result}: its run hears it, its tenant's hold is
-   * settled, and {@code notes} gain the reconciliation (if any) and then {@code last}.
-   */
-  private void ended(
-      DispatcherState.Entry entry,
-      AssignmentResult result,
-      AuditEntry last,
-      List<AuditEntry> notes) {
-    runs.finished(result);
-    if (result.outcome() instanceof StepOutcome.Failed failed) {
-      metrics.failed(failed.error().errorClass());
-    }
-    remember(entry.key(), result);
-    TenantHolds.Reconciled reconciled =
-        holds.settle(entry.assignment(), DispatchPolicy.usage(result));
-    if (reconciled != null) {
-      notes.add(
-          audit.entry(
-              AuditKind.BUDGET_RECONCILED, entry.assignment(), null, null, reconciled, last.at()));
-    }
-    notes.add(last);
-  }
-
-  /**
-   * Ends an attempt whose agent left while it ran (the agent stopped, or its node left or became
-   * unreachable): the run hears a {@code worker_lost} failure and retries it as a new attempt, so a
-   * late result of this one is stale; its budget hold is released. Returns its key, to finish here,
-   * and adds what to audit to {@code notes}.
-   */
-  private String workerLost(DispatcherState.Entry entry, List<AuditEntry> notes) {
-    getContext()
-        .getLog()
-        .info("agent {} left while running {}: worker_lost", entry.agentId(), entry.key());
-    StepError error =
-        StepError.of(
-            ErrorClass.WORKER_LOST,
-            "agent " + entry.agentId().value() + " left while running the attempt");
-    AssignmentResult result =
-        AssignmentResult.of(
-            entry.assignment(), entry.agentId(), new StepOutcome.Failed(error, Usage.NONE));
-    AuditEntry lost =
-        audit.entry(
-            AuditKind.WORKER_LOST,
-            entry.assignment(),
-            entry.agentId(),
-            error.message(),
-            null,
-            clock.instant());
-    ended(entry, result, lost, notes);
-    return entry.key();
-  }
-
   private Behavior<Command> onProbe() {
-    if (state.queuedCount() > 0) {
+    if (router.state().queuedCount() > 0) {
       // Loads agents reported may be stale (they finished other dispatchers' work since): try
       // them again; a still-busy agent says so and is marked full once more.
       pool.forgetReports();
-      decide(List.of(), List.of(), List.of(), List.of());
+      decide(Decisions.NONE);
     }
     return this;
   }
 
   private Behavior<Command> onGetQueue(GetQueue get) {
-    get.replyTo().tell(metrics.view(busKey, state, clock.instant()));
+    get.replyTo().tell(metrics.view(busKey, router.state(), clock.instant()));
     return this;
   }
 
+  private void decideIfAny(Decisions decisions) {
+    if (decisions != null) {
+      decide(decisions);
+    }
+  }
+
   /**
-   * Applies decisions, routes whatever queued work agents can take now, sends it, and hands
-   * everything decided to the log. Returns what it routed.
+   * Carries out {@code decisions}; a probe follows while work stays queued. Returns what it routed.
    */
-  private List<Route> decide(
-      List<Accepted> accepted, List<Route> routes, List<String> finished, List<AuditEntry> notes) {
-    Instant now = clock.instant();
-    Batch batch = new Batch(accepted, routes, finished, now, List.of());
-    state = batch.applyTo(state);
-    List<AuditEntry> entries = new ArrayList<>(notes);
-    entries.addAll(audit.decided(state, accepted, routes, now));
-    List<Route> routed = agentsKnown ? pool.route(state, now) : List.of();
-    if (!routed.isEmpty()) {
-      Batch more = new Batch(List.of(), routed, List.of(), now, List.of());
-      state = more.applyTo(state);
-      batch = batch.merge(more);
-      entries.addAll(audit.decided(state, List.of(), routed, now));
-    }
-    batch = batch.merge(new Batch(List.of(), List.of(), List.of(), now, entries));
-    if (!batch.isEmpty()) {
-      log.tell(new DispatchLog.Record(batch, state.queuedCount() > 0));
-    }
-    for (Route route : routed) {
-      DispatcherState.Entry entry = state.entry(route.key());
-      pool.ref(route.agentId())
-          .ifPresent(ref -> ref.tell(new AgentCommand.Assign(entry.assignment(), agentReplies)));
-    }
-    if (state.queuedCount() > 0 && !timers.isTimerActive(Probe.INSTANCE)) {
+  private List<Route> decide(Decisions decisions) {
+    List<Route> routed = router.decide(decisions);
+    if (router.state().queuedCount() > 0 && !timers.isTimerActive(Probe.INSTANCE)) {
       timers.startSingleTimer(Probe.INSTANCE, settings.probeInterval());
     }
     return routed;
-  }
-
-  private void remember(String key, AssignmentResult told) {
-    recentlyFinished.put(key, told);
-    if (recentlyFinished.size() > settings.finishedMemory()) {
-      recentlyFinished.remove(recentlyFinished.keySet().iterator().next());
-    }
   }
 }

@@ -1,0 +1,118 @@
+package dev.lattice.orchestrator.dispatch;
+
+import dev.lattice.protocol.agent.AgentReply;
+import dev.lattice.protocol.agent.Assignment;
+import dev.lattice.protocol.agent.AssignmentResult;
+import dev.lattice.protocol.audit.AuditEntry;
+import dev.lattice.protocol.time.SaturatingTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a dispatcher makes of its agents' replies about assignments, one method per kind: the
+ * attempt started, is alive, finished, or was turned down. Every reply also tells the agent's load.
+ * Plain Java on the dispatcher's thread: it returns the decisions, and the dispatcher carries them
+ * out.
+ */
+final class AgentReplies {
+  private final AgentPool pool;
+  private final RunNotifier runs;
+  private final QueueMetrics metrics;
+  private final DispatchPolicy policy;
+  private final DispatchAudit audit;
+  private final AttemptEndings endings;
+  private final Duration probeInterval;
+
+  AgentReplies(
+      AgentPool pool,
+      RunNotifier runs,
+      QueueMetrics metrics,
+      DispatchPolicy policy,
+      DispatchAudit audit,
+      AttemptEndings endings,
+      Duration probeInterval) {
+    this.pool = pool;
+    this.runs = runs;
+    this.metrics = metrics;
+    this.policy = policy;
+    this.audit = audit;
+    this.endings = endings;
+    this.probeInterval = probeInterval;
+  }
+
+  /** The agent took the assignment: its run hears it started. */
+  void accepted(AgentReply.Accepted reply, DispatcherState state, Instant now) {
+    DispatcherState.Entry entry = heardFrom(reply, state);
+    if (entry != null) {
+      Assignment a = entry.assignment();
+      // Waited until an agent took it: routings an agent turned down are part of the wait.
+      metrics.waited(Duration.between(entry.acceptedAt(), now), now);
+      runs.started(a.runId(), a.stepId(), a.attempt(), reply.agentId());
+    }
+  }
+
+  /** The action running the assignment is alive: its run hears the heartbeat. */
+  void alive(AgentReply.Alive reply, DispatcherState state) {
+    DispatcherState.Entry entry = heardFrom(reply, state);
+    if (entry != null) {
+      Assignment a = entry.assignment();
+      runs.heartbeat(a.runId(), a.stepId(), a.attempt());
+    }
+  }
+
+  /**
+   * The assignment's result, priced, goes on to its run and the assignment is finished; null for a
+   * result of nothing here, which still goes on to its run.
+   */
+  Decisions finished(AgentReply.Finished reply, DispatcherState state, Instant now) {
+    // A result counts whichever agent sent it: after a restart it may come from an earlier
+    // routing of the attempt.
+    DispatcherState.Entry entry = state.entry(reply.idempotencyKey());
+    pool.reported(reply.agentId(), reply.load());
+    if (entry == null) {
+      runs.finished(reply.result());
+      return null;
+    }
+    AssignmentResult result = policy.priced(entry.assignment(), reply.result());
+    if (entry.agentId() != null) {
+      pool.released(entry.agentId());
+    }
+    List<AuditEntry> notes = new ArrayList<>(2);
+    endings.ended(entry, result, audit.finished(entry.assignment(), result, now), notes);
+    return Decisions.finish(entry.key()).noting(notes);
+  }
+
+  /**
+   * The agent turned the assignment down: it is full, or its breaker is open. Returns the
+   * assignment's way back to the queue; null if the agent was not running it.
+   */
+  Decisions rejected(AgentReply.Rejected reply, DispatcherState state, Instant now) {
+    DispatcherState.Entry entry = heardFrom(reply, state);
+    if (reply.breaker() != null) {
+      // Leave the agent (or that model on it) alone until its breaker may accept, and at least
+      // until the next probe, instead of treating it as merely full and asking again soon.
+      long waitMs = Math.max(reply.breaker().retryAfterMs(), probeInterval.toMillis());
+      pool.breakerOpen(
+          reply.agentId(), reply.breaker().model(), SaturatingTime.plusMillis(now, waitMs));
+    } else {
+      pool.full(reply.agentId());
+    }
+    if (entry == null) {
+      return null;
+    }
+    pool.released(reply.agentId());
+    return Decisions.requeue(entry.key());
+  }
+
+  /**
+   * Takes in the load {@code reply} reports; returns the entry of its assignment if the replying
+   * agent is the one running it, otherwise null.
+   */
+  private DispatcherState.Entry heardFrom(AgentReply reply, DispatcherState state) {
+    DispatcherState.Entry entry = state.entry(reply.idempotencyKey());
+    pool.reported(reply.agentId(), reply.load());
+    return entry != null && reply.agentId().equals(entry.agentId()) ? entry : null;
+  }
+}
