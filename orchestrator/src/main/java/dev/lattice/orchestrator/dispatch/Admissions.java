@@ -1,7 +1,7 @@
 package dev.lattice.orchestrator.dispatch;
 
 import dev.lattice.orchestrator.dispatch.DispatchLog.Accepted;
-import dev.lattice.orchestrator.policy.TenantLedger;
+import dev.lattice.orchestrator.tenant.TenantLedger;
 import dev.lattice.protocol.agent.Assignment;
 import dev.lattice.protocol.agent.Spend;
 import dev.lattice.protocol.agent.StepError;

@@ -13,6 +13,7 @@ import dev.lattice.protocol.agent.StepError;
 import dev.lattice.protocol.agent.StepOutcome;
 import dev.lattice.protocol.agent.Usage;
 import dev.lattice.protocol.audit.AuditKind;
+import dev.lattice.protocol.ids.TenantId;
 import java.util.Optional;
 
 /**
@@ -106,7 +107,7 @@ public final class DispatchPolicy {
   }
 
   /** Whether attempts of {@code tenant} are reserved with its ledger. */
-  boolean tenantLimited(dev.lattice.protocol.ids.TenantId tenant) {
+  boolean tenantLimited(TenantId tenant) {
     return policy.tenantBudget(tenant).isPresent();
   }
 

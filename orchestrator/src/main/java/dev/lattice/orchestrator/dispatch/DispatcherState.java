@@ -7,6 +7,7 @@ import dev.lattice.protocol.CborSerializable;
 import dev.lattice.protocol.agent.Assignment;
 import dev.lattice.protocol.ids.AgentId;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import org.pcollections.HashTreePMap;
 import org.pcollections.PMap;
@@ -89,9 +90,7 @@ public final class DispatcherState implements CborSerializable {
   /** Every entry, in ticket order; the serialized form. */
   @JsonProperty("entries")
   public List<Entry> entries() {
-    return entries.values().stream()
-        .sorted(java.util.Comparator.comparingLong(Entry::ticket))
-        .toList();
+    return entries.values().stream().sorted(Comparator.comparingLong(Entry::ticket)).toList();
   }
 
   @JsonProperty("lastTicket")
