@@ -27,6 +27,9 @@ class GroupCommitTest {
 
   private record Add(String item, boolean urgent) implements Msg {}
 
+  /** Items that arrive one after another before the owner hears anything else. */
+  private record Burst(List<Add> adds) implements Msg {}
+
   /** Report what has gathered and not been written. */
   private record Peek(ActorRef<List<String>> replyTo) implements Msg {}
 
@@ -61,10 +64,9 @@ class GroupCommitTest {
                       return Behaviors.receiveMessage(
                           msg -> {
                             if (msg instanceof Add add) {
-                              commit.add(add.item());
-                              if (commit.due(add.urgent())) {
-                                commit.flushSoon(context.getSelf());
-                              }
+                              arrive(commit, add, context.getSelf());
+                            } else if (msg instanceof Burst burst) {
+                              burst.adds().forEach(add -> arrive(commit, add, context.getSelf()));
                             } else if (msg instanceof Peek peek) {
                               peek.replyTo().tell(List.copyOf(commit.gathered()));
                             } else {
@@ -74,6 +76,13 @@ class GroupCommitTest {
                           });
                     }));
     return testKit.spawn(behavior);
+  }
+
+  private static void arrive(GroupCommit<String, Msg> commit, Add add, ActorRef<Msg> self) {
+    commit.add(add.item());
+    if (commit.due(add.urgent())) {
+      commit.flushSoon(self);
+    }
   }
 
   /** Waits until {@code owner} has handled every message sent before, and says what gathered. */
@@ -102,9 +111,7 @@ class GroupCommitTest {
   @Test
   void writesAtOnceWhenTheBatchIsFullAndDisarmsTheTimer() {
     ActorRef<Msg> owner = owner();
-    owner.tell(new Add("a", false));
-    owner.tell(new Add("b", false));
-    owner.tell(new Add("c", false));
+    owner.tell(new Burst(List.of(new Add("a", false), new Add("b", false), new Add("c", false))));
     assertEquals(List.of("a", "b", "c"), written.receiveMessage());
 
     // The timer armed by the first item went with the write: no empty flush follows.
@@ -115,9 +122,7 @@ class GroupCommitTest {
   @Test
   void urgentItemsArrivingBeforeTheFlushJoinOneWrite() {
     ActorRef<Msg> owner = owner();
-    owner.tell(new Add("a", true));
-    owner.tell(new Add("b", true));
-    owner.tell(new Add("c", false));
+    owner.tell(new Burst(List.of(new Add("a", true), new Add("b", true), new Add("c", false))));
     assertEquals(List.of("a", "b", "c"), written.receiveMessage());
 
     // One flush was sent, not one per urgent item, and no timer was armed behind it.
