@@ -6,6 +6,7 @@ import dev.lattice.protocol.audit.AuditEntry;
 import dev.lattice.protocol.audit.Audited;
 import dev.lattice.protocol.ids.AgentId;
 import dev.lattice.protocol.ids.BusKey;
+import dev.lattice.protocol.journal.GroupCommit;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,10 +32,10 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * trail.
  *
  * <p>Decisions arrive from the {@link Dispatcher} as they are made and are written in batches, one
- * {@link Batch} event per write (a group commit): at once when work is waiting for an agent (the
- * queue must survive a crash), otherwise within a short delay, so that routing never waits for a
- * write. Decisions of the last few milliseconds can be lost in a crash; runs re-send what they have
- * not heard back about, so nothing acknowledged is lost.
+ * {@link Batch} event per write (a {@link GroupCommit}): at once when work is waiting for an agent
+ * (the queue must survive a crash), otherwise within a short delay, so that routing never waits for
+ * a write. Decisions of the last few milliseconds can be lost in a crash; runs re-send what they
+ * have not heard back about, so nothing acknowledged is lost.
  */
 public final class DispatchLog
     extends EventSourcedBehaviorWithEnforcedReplies<
@@ -114,8 +115,19 @@ public final class DispatchLog
       return new Batch(a, r, f, later.at, e);
     }
 
-    static Batch empty(Instant at) {
-      return new Batch(List.of(), List.of(), List.of(), at, List.of());
+    /** {@code batches}, in order, as one batch made {@code at}. */
+    static Batch together(List<Batch> batches, Instant at) {
+      List<Accepted> a = new ArrayList<>();
+      List<Route> r = new ArrayList<>();
+      List<String> f = new ArrayList<>();
+      List<AuditEntry> e = new ArrayList<>();
+      for (Batch batch : batches) {
+        a.addAll(batch.accepted);
+        r.addAll(batch.routes);
+        f.addAll(batch.finished);
+        e.addAll(batch.audit);
+      }
+      return new Batch(a, r, f, at, e);
     }
   }
 
@@ -126,10 +138,10 @@ public final class DispatchLog
   public record Route(String key, AgentId agentId) implements CborSerializable {}
 
   private final ActorRef<Recovered> owner;
-  private final TimerScheduler<Command> timers;
   private final DispatchSettings settings;
   private final Clock clock;
-  private Batch unwritten;
+  // Merged into one Batch only when written, so that a decision costs no copy as it arrives.
+  private final GroupCommit<Batch, Command> unwritten;
 
   private DispatchLog(
       BusKey busKey,
@@ -141,10 +153,9 @@ public final class DispatchLog
         PersistenceId.of(Dispatcher.ENTITY_TYPE_KEY.name(), busKey.value()),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
     this.owner = owner;
-    this.timers = timers;
     this.settings = settings;
     this.clock = clock;
-    this.unwritten = Batch.empty(clock.instant());
+    this.unwritten = new GroupCommit<>(timers, Flush.INSTANCE, settings.recordDelay());
   }
 
   /** The log of the dispatcher for {@code busKey}; tells {@code owner} what it recovered. */
@@ -177,30 +188,17 @@ public final class DispatchLog
   }
 
   private ReplyEffect<Batch, DispatcherState> onRecord(DispatcherState state, Record record) {
-    unwritten = unwritten.merge(record.decisions());
-    if (record.urgent()) {
-      timers.cancel(Flush.INSTANCE);
-      return onFlush();
-    }
-    if (!timers.isTimerActive(Flush.INSTANCE)) {
-      timers.startSingleTimer(Flush.INSTANCE, settings.recordDelay());
-    }
-    return Effect().noReply();
+    unwritten.add(record.decisions());
+    return unwritten.due(record.urgent()) ? onFlush() : Effect().noReply();
   }
 
   private ReplyEffect<Batch, DispatcherState> onFlush() {
-    if (unwritten.isEmpty()) {
+    List<Batch> decisions = unwritten.take();
+    if (decisions.isEmpty()) {
       return Effect().noReply();
     }
-    Batch batch =
-        new Batch(
-            unwritten.accepted(),
-            unwritten.routes(),
-            unwritten.finished(),
-            clock.instant(),
-            unwritten.audit());
-    unwritten = Batch.empty(batch.at());
-    return Effect().persist(batch).thenNoReply();
+    Batch batch = Batch.together(decisions, clock.instant());
+    return batch.isEmpty() ? Effect().noReply() : Effect().persist(batch).thenNoReply();
   }
 
   @Override

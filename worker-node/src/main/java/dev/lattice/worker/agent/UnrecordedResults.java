@@ -2,8 +2,9 @@ package dev.lattice.worker.agent;
 
 import dev.lattice.protocol.agent.AgentCommand;
 import dev.lattice.protocol.agent.AssignmentResult;
+import dev.lattice.protocol.journal.GroupCommit;
 import java.time.Duration;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,27 +13,25 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
  * The results an agent has delivered but not yet recorded. They are recorded together, in one event
- * (a group commit): the agent is told to {@link WorkerAgent.Flush} as soon as {@code batch} of them
- * have gathered, else {@code delay} after the first. Until then they answer a repeated assignment
- * as the record would. Transient: those of an agent that stops are lost with it, and their attempts
- * may run again, which at-least-once allows. Used on its agent's thread only.
+ * (a {@link GroupCommit}): the agent is told to {@link WorkerAgent.Flush} as soon as {@code batch}
+ * of them have gathered, else {@code delay} after the first. Until they are in the journal they
+ * answer a repeated assignment as the record would. Transient: those of an agent that stops are
+ * lost with it, and their attempts may run again, which at-least-once allows. Used on its agent's
+ * thread only.
  */
 final class UnrecordedResults {
-  private final Map<String, AssignmentResult> results = new LinkedHashMap<>();
-  private final int batch;
-  private final Duration delay;
+  // By idempotency key until recorded, which is after they leave the group commit.
+  private final Map<String, AssignmentResult> results = new HashMap<>();
+  private final GroupCommit<AssignmentResult, AgentCommand> commit;
   private final ActorRef<AgentCommand> agent;
-  private final TimerScheduler<AgentCommand> timers;
 
   UnrecordedResults(
       int batch,
       Duration delay,
       ActorRef<AgentCommand> agent,
       TimerScheduler<AgentCommand> timers) {
-    this.batch = batch;
-    this.delay = delay;
+    this.commit = new GroupCommit<>(timers, WorkerAgent.Flush.INSTANCE, delay, batch);
     this.agent = agent;
-    this.timers = timers;
   }
 
   /** The unrecorded result of the assignment with {@code idempotencyKey}, if there is one. */
@@ -43,17 +42,15 @@ final class UnrecordedResults {
   /** Adds {@code result}, to be recorded with the batch it falls in. */
   void add(AssignmentResult result) {
     results.put(result.idempotencyKey(), result);
-    if (results.size() >= batch) {
-      agent.tell(WorkerAgent.Flush.INSTANCE);
-    } else if (!timers.isTimerActive(WorkerAgent.Flush.INSTANCE)) {
-      timers.startSingleTimer(WorkerAgent.Flush.INSTANCE, delay);
+    commit.add(result);
+    if (commit.due()) {
+      commit.flushSoon(agent);
     }
   }
 
   /** The results to record now, oldest first (none if empty); the flush timer is disarmed. */
   List<AssignmentResult> flush() {
-    timers.cancel(WorkerAgent.Flush.INSTANCE);
-    return List.copyOf(results.values());
+    return commit.take();
   }
 
   /** {@code recorded} are in the journal: forgets them, but not a newer result for a same key. */
