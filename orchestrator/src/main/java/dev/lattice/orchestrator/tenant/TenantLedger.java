@@ -8,10 +8,10 @@ import dev.lattice.protocol.agent.BudgetFigures;
 import dev.lattice.protocol.agent.Spend;
 import dev.lattice.protocol.api.TenantUsage;
 import dev.lattice.protocol.ids.TenantId;
+import dev.lattice.protocol.journal.GroupCommit;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -183,7 +183,7 @@ public final class TenantLedger
   private final LedgerBook<ActorRef<LeaseNews>, Reserve> book;
   private Instant lastHeard;
   // Settled, counted, and waiting to be recorded.
-  private final List<Spent> unrecorded = new ArrayList<>();
+  private final GroupCommit<Spent, Command> unrecorded;
 
   private TenantLedger(
       String tenant,
@@ -200,6 +200,8 @@ public final class TenantLedger
     this.book = new LedgerBook<>(tenant, budget);
     this.settings = settings;
     this.timers = timers;
+    this.unrecorded =
+        new GroupCommit<>(timers, Flush.INSTANCE, settings.recordDelay(), settings.recordBatch());
     this.clock = clock;
     this.shard = shard;
     this.context = context;
@@ -324,13 +326,7 @@ public final class TenantLedger
     }
     Instant now = clock.instant();
     unrecorded.add(new Spent(settle.key(), settle.spent(), book.periodStart(now), now));
-    if (unrecorded.size() >= settings.recordBatch()) {
-      return onFlush();
-    }
-    if (!timers.isTimerActive(Flush.INSTANCE)) {
-      timers.startSingleTimer(Flush.INSTANCE, settings.recordDelay());
-    }
-    return Effect().noReply();
+    return unrecorded.due() ? onFlush() : Effect().noReply();
   }
 
   /** Notes when the ledger last heard from a dispatcher or client; returns {@code command}. */
@@ -349,24 +345,17 @@ public final class TenantLedger
   }
 
   private ReplyEffect<Event, LedgerState> onStop() {
-    timers.cancel(Flush.INSTANCE);
-    return unrecorded.isEmpty()
+    List<Spent> spent = unrecorded.take();
+    return spent.isEmpty()
         ? Effect().stop().thenNoReply()
-        : Effect().persist(takeUnrecorded()).thenStop().thenNoReply();
+        : Effect().persist(new SpentTogether(spent)).thenStop().thenNoReply();
   }
 
   private ReplyEffect<Event, LedgerState> onFlush() {
-    timers.cancel(Flush.INSTANCE);
-    return unrecorded.isEmpty()
+    List<Spent> spent = unrecorded.take();
+    return spent.isEmpty()
         ? Effect().noReply()
-        : Effect().persist(takeUnrecorded()).thenNoReply();
-  }
-
-  /** What waits to be recorded, as one event; it waits no more. */
-  private SpentTogether takeUnrecorded() {
-    SpentTogether together = new SpentTogether(unrecorded);
-    unrecorded.clear();
-    return together;
+        : Effect().persist(new SpentTogether(spent)).thenNoReply();
   }
 
   private TenantUsage usage(LedgerState state) {
@@ -378,7 +367,7 @@ public final class TenantLedger
   private Spend used(LedgerState state, Instant start) {
     // The state already holds what is being written (an event is applied before its write ends,
     // and commands wait meanwhile): only what waits for the next record is added.
-    return state.plusAll(unrecorded).usedIn(start);
+    return state.plusAll(unrecorded.gathered()).usedIn(start);
   }
 
   @Override
