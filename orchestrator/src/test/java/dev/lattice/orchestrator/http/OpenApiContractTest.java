@@ -157,8 +157,7 @@ class OpenApiContractTest extends JUnitRouteTest {
   @Test
   void everyDescribedPathTakesOnlyTheMethodsItDescribes() {
     String runId = execute(WAITING_PLAN);
-    for (var path :
-        (Iterable<java.util.Map.Entry<String, JsonNode>>) contract.root().get("paths")::fields) {
+    for (var path : contract.root().get("paths").properties()) {
       Set<String> described = new TreeSet<>();
       OpenApiDocument.METHODS.stream()
           .filter(path.getValue()::has)

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -45,7 +46,7 @@ final class OpenApiDocument {
 
     @Override
     public String toString() {
-      return method.toUpperCase(java.util.Locale.ROOT) + " " + path;
+      return method.toUpperCase(Locale.ROOT) + " " + path;
     }
   }
 

@@ -20,6 +20,8 @@ import dev.lattice.protocol.run.RunStatus;
 import dev.lattice.protocol.run.RunView;
 import dev.lattice.worker.action.ActionResult;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.stream.javadsl.Sink;
@@ -116,7 +118,7 @@ class PolicyIT {
             "model 'gpt-huge' is not on the allow-list lattice.policy.tenants.acme.models [m1]");
     assertThat(done.steps().get(0).attempts()).isEqualTo(1);
     // The dispatcher's audit trail says who denied it and why.
-    Await.until(() -> !audit(done).isEmpty(), java.time.Duration.ofSeconds(10));
+    Await.until(() -> !audit(done).isEmpty(), Duration.ofSeconds(10));
     assertThat(audit(done))
         .singleElement()
         .satisfies(
@@ -128,7 +130,7 @@ class PolicyIT {
     RunView allowed =
         run("acme", "{'steps': [{'id': 'a', 'capability': 'llm', 'model': 'm1', 'input': {}}]}");
     assertThat(allowed.status()).isEqualTo(RunStatus.COMPLETED);
-    Await.until(() -> audit(allowed).size() == 3, java.time.Duration.ofSeconds(10));
+    Await.until(() -> audit(allowed).size() == 3, Duration.ofSeconds(10));
     assertThat(audit(allowed))
         .extracting(AuditEntry::kind)
         .containsExactly(AuditKind.ENQUEUED, AuditKind.DISPATCHED, AuditKind.DONE);
@@ -192,7 +194,7 @@ class PolicyIT {
             Await.result(lattice.client().tenantUsage(TenantId.of("thrifty")))
                 .map(TenantUsage::spent)
                 .orElse(false),
-        java.time.Duration.ofSeconds(10));
+        Duration.ofSeconds(10));
     assertThatThrownBy(
             () ->
                 Await.result(
@@ -221,7 +223,7 @@ class PolicyIT {
       steps.append(i == 0 ? "" : ", ").append("{'id': 's" + i + "', 'capability': 'metered'}");
     }
     String plan = "{'steps': [" + steps + "]}";
-    List<CompletableFuture<RunView>> runs = new java.util.ArrayList<>();
+    List<CompletableFuture<RunView>> runs = new ArrayList<>();
     for (int r = 0; r < 10; r++) {
       runs.add(CompletableFuture.supplyAsync(() -> run("leasing", plan)));
     }
@@ -236,7 +238,7 @@ class PolicyIT {
             Await.result(lattice.client().tenantUsage(TenantId.of("leasing")))
                 .map(usage -> usage.used().tokens() == 10_000 && usage.reserved().none())
                 .orElse(false),
-        java.time.Duration.ofSeconds(10));
+        Duration.ofSeconds(10));
     // Spent to the token: the next run is refused.
     assertThatThrownBy(() -> run("leasing", plan)).isInstanceOf(TenantBudgetSpentException.class);
   }

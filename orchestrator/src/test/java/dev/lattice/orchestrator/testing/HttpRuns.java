@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -22,8 +23,7 @@ public final class HttpRuns {
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final AtomicInteger errors = new AtomicInteger();
-  private final List<String> errorDetails =
-      java.util.Collections.synchronizedList(new ArrayList<>());
+  private final List<String> errorDetails = Collections.synchronizedList(new ArrayList<>());
 
   /** Answers that were not 2xx, or requests that failed, so far. */
   public int errors() {

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -171,7 +172,7 @@ public final class LocalCluster implements AutoCloseable {
     node.jvm().close();
     try {
       // Its output (the log lines) beside its error stream.
-      Files.write(node.log(), node.jvm().lines(), java.nio.file.StandardOpenOption.APPEND);
+      Files.write(node.log(), node.jvm().lines(), StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -3,6 +3,7 @@ package dev.lattice.worker.action;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lattice.protocol.agent.ErrorClass;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -183,9 +184,8 @@ public final class ShellAction implements AgentAction {
     return ": " + (newline >= 0 ? trimmed.substring(newline + 1) : trimmed);
   }
 
-  private static java.io.File nullDevice() {
-    return new java.io.File(
-        System.getProperty("os.name").startsWith("Windows") ? "NUL" : "/dev/null");
+  private static File nullDevice() {
+    return new File(System.getProperty("os.name").startsWith("Windows") ? "NUL" : "/dev/null");
   }
 
   private static void deleteQuietly(Path file) {

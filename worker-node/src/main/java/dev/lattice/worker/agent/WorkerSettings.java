@@ -3,6 +3,8 @@ package dev.lattice.worker.agent;
 import com.typesafe.config.Config;
 import dev.lattice.protocol.json.PayloadLimits;
 import dev.lattice.worker.action.ShellSettings;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -29,12 +31,12 @@ public record WorkerSettings(
     int snapshotEvery,
     String actionDispatcher,
     ShellSettings shell,
-    java.time.Duration recordDelay,
+    Duration recordDelay,
     int recordBatch,
     int heartbeatsPerTimeout,
     BreakerSettings breaker,
-    java.time.Duration vacancyHold,
-    java.time.Duration drainTimeout,
+    Duration vacancyHold,
+    Duration drainTimeout,
     PayloadLimits payloadLimits) {
 
   public static WorkerSettings create(Config config) {
@@ -57,7 +59,7 @@ public record WorkerSettings(
 
   /** This node's agents plus {@code extra} ones (those an embedding application registers). */
   public WorkerSettings withAgents(List<AgentSpec> extra) {
-    List<AgentSpec> all = new java.util.ArrayList<>(agents);
+    List<AgentSpec> all = new ArrayList<>(agents);
     all.addAll(extra);
     return new WorkerSettings(
         nodeName,

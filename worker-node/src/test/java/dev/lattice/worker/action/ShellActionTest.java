@@ -3,6 +3,7 @@ package dev.lattice.worker.action;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lattice.protocol.agent.AllowList;
 import dev.lattice.protocol.agent.ErrorClass;
@@ -72,7 +73,7 @@ class ShellActionTest {
               input,
               tools);
       return shell.execute(request, context).toCompletableFuture().join().output();
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(e);
     }
   }

@@ -2,6 +2,7 @@ package dev.lattice.worker.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.NullNode;
 import dev.lattice.protocol.agent.BreakerState;
 import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.agent.StepOutcome;
@@ -133,10 +134,7 @@ class BreakerTest {
         .containsEntry(ErrorClass.BUDGET_EXCEEDED, Verdict.NEUTRAL)
         .containsEntry(ErrorClass.POLICY_DENIED, Verdict.NEUTRAL)
         .containsEntry(ErrorClass.CANCELLED, Verdict.NEUTRAL);
-    assertThat(
-            Verdict.of(
-                StepOutcome.succeeded(
-                    com.fasterxml.jackson.databind.node.NullNode.getInstance(), null)))
+    assertThat(Verdict.of(StepOutcome.succeeded(NullNode.getInstance(), null)))
         .isEqualTo(Verdict.SUCCESS);
   }
 }

@@ -2,6 +2,7 @@ package dev.lattice.worker.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class HeartbeatGatesTest {
@@ -28,8 +29,7 @@ class HeartbeatGatesTest {
   @Test
   void aBurstAtOneInstantPassesOnce() {
     gates.open("a", 10, 0);
-    long passed =
-        java.util.stream.IntStream.range(0, 1_000).filter(i -> gates.pass("a", 20)).count();
+    long passed = IntStream.range(0, 1_000).filter(i -> gates.pass("a", 20)).count();
     assertThat(passed).isEqualTo(1);
   }
 }
