@@ -11,9 +11,10 @@ import dev.lattice.orchestrator.dispatch.DispatcherState;
 import dev.lattice.orchestrator.plan.Plans;
 import dev.lattice.orchestrator.policy.TenantLedger;
 import dev.lattice.orchestrator.policy.TenantUsage;
-import dev.lattice.orchestrator.run.RunDeadline;
 import dev.lattice.orchestrator.run.RunEntity;
-import dev.lattice.orchestrator.run.RunState;
+import dev.lattice.orchestrator.run.RunStateMoved;
+import dev.lattice.orchestrator.run.core.RunDeadline;
+import dev.lattice.orchestrator.run.core.RunState;
 import dev.lattice.protocol.agent.AgentBreakers;
 import dev.lattice.protocol.agent.AgentCommand;
 import dev.lattice.protocol.agent.AgentManifest;
@@ -68,6 +69,7 @@ import org.apache.pekko.serialization.Serializer;
 import org.apache.pekko.serialization.Serializers;
 import org.apache.pekko.serialization.jackson.JacksonSerializer;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -272,6 +274,23 @@ class SerializationTest {
     String manifest = Serializers.manifestFor(serializer, message);
     Object back = serialization.deserialize(bytes, serializer.identifier(), manifest).get();
     assertThat(back).isEqualTo(message);
+  }
+
+  @Test
+  void readsSnapshotsWrittenBeforeRunStateMoved() {
+    Serialization serialization = SerializationExtension.get(testKit.system().classicSystem());
+    RunState state =
+        RunState.empty(RUN)
+            .apply(
+                new RunChange.RunStarted(
+                    new RunSpec(TenantId.DEFAULT, ExecutionMode.AUTO, "plan", PLAN, JSON, null),
+                    AT));
+    Serializer serializer = serialization.findSerializerFor(state);
+    byte[] bytes = serialization.serialize(state).get();
+    // The JSON did not change, only the class name the manifest of an older snapshot carries.
+    Object back =
+        serialization.deserialize(bytes, serializer.identifier(), RunStateMoved.OLD_NAME).get();
+    assertThat(back).isEqualTo(state);
   }
 
   @ParameterizedTest(name = "{0}")

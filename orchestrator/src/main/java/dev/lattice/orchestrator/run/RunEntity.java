@@ -1,5 +1,12 @@
 package dev.lattice.orchestrator.run;
 
+import dev.lattice.orchestrator.run.core.DueDeadlines;
+import dev.lattice.orchestrator.run.core.IllegalTransitionException;
+import dev.lattice.orchestrator.run.core.RunDeadline;
+import dev.lattice.orchestrator.run.core.RunInterventions;
+import dev.lattice.orchestrator.run.core.RunProgress;
+import dev.lattice.orchestrator.run.core.RunState;
+import dev.lattice.orchestrator.run.core.StepState;
 import dev.lattice.persistence.journal.NewPersistenceIds;
 import dev.lattice.protocol.CborSerializable;
 import dev.lattice.protocol.agent.AssignmentResult;

@@ -1,24 +1,17 @@
-package dev.lattice.orchestrator.run;
+package dev.lattice.orchestrator.run.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.lattice.orchestrator.plan.GateCondition;
-import dev.lattice.orchestrator.plan.InputTemplate;
-import dev.lattice.orchestrator.plan.StepContext;
-import dev.lattice.orchestrator.plan.TransformExpression;
 import dev.lattice.orchestrator.policy.UsageEstimator;
-import dev.lattice.protocol.agent.Assignment;
 import dev.lattice.protocol.agent.AssignmentResult;
 import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.agent.StepError;
 import dev.lattice.protocol.agent.StepOutcome;
 import dev.lattice.protocol.agent.Usage;
 import dev.lattice.protocol.ids.AgentId;
-import dev.lattice.protocol.ids.BusKey;
 import dev.lattice.protocol.plan.BudgetAction;
 import dev.lattice.protocol.plan.ExecutionMode;
-import dev.lattice.protocol.plan.GateFallback;
 import dev.lattice.protocol.plan.RetryPolicy;
 import dev.lattice.protocol.plan.StepKind;
 import dev.lattice.protocol.plan.StepSpec;
@@ -28,7 +21,6 @@ import dev.lattice.protocol.run.RunSpec;
 import dev.lattice.protocol.run.RunStatus;
 import dev.lattice.protocol.run.StepStatus;
 import dev.lattice.protocol.time.SaturatingTime;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -43,10 +35,10 @@ import java.util.function.DoubleSupplier;
  * one implementation.
  */
 public final class RunProgress {
-  public static final String SERVICE = "agent";
-
   private final RunSettings settings;
   private final RunBudget budget;
+  private final StepAssignments assignments;
+  private final InlineSteps inline;
 
   /** Progress for runs whose attempts hold nothing against run budgets until they finish. */
   public RunProgress(RunSettings settings) {
@@ -56,6 +48,13 @@ public final class RunProgress {
   public RunProgress(RunSettings settings, UsageEstimator estimator) {
     this.settings = settings;
     this.budget = new RunBudget(estimator);
+    this.assignments = new StepAssignments(settings, budget);
+    this.inline = new InlineSteps(settings);
+  }
+
+  /** What this run's agent steps are sent, and where. */
+  public StepAssignments assignments() {
+    return assignments;
   }
 
   /** Accumulates events, applying each to a working state so later decisions see it. */
@@ -247,7 +246,7 @@ public final class RunProgress {
             decision.add(new RunChange.StepSkipped(step.id(), skip, now));
             changed = true;
           } else if (step.kind() != StepKind.AGENT && decision.state.ready(step)) {
-            evaluate(decision, step, now);
+            decision.add(inline.evaluate(decision.state, step, now));
             changed = true;
           }
         }
@@ -273,94 +272,12 @@ public final class RunProgress {
    */
   private boolean checkInput(Decision decision, StepSpec step, Instant now) {
     try {
-      settings.payloadLimits().check(input(decision.state, step), "the step's input");
+      settings.payloadLimits().check(StepInput.resolve(decision.state, step), "the step's input");
       return false;
     } catch (IllegalArgumentException e) {
-      decision.add(invalidInput(step.id(), decision.state.step(step.id()).attempt(), e, now));
+      decision.add(StepInput.invalid(step.id(), decision.state.step(step.id()).attempt(), e, now));
       return true;
     }
-  }
-
-  private void evaluate(Decision decision, StepSpec step, Instant now) {
-    RunState state = decision.state;
-    ObjectNode context = step.kind() == StepKind.WAIT ? null : context(state);
-    try {
-      if (step.kind() == StepKind.TRANSFORM) {
-        JsonNode output =
-            TransformExpression.compile(step.expression())
-                .evaluate(context, settings.transformTimeout(), settings.transformMaxDepth());
-        settings.payloadLimits().check(output, "the transform's output");
-        decision.add(
-            new RunChange.StepSucceeded(step.id(), 1, null, null, output, Usage.NONE, now));
-      } else if (step.kind() == StepKind.GATE) {
-        gate(decision, step, context, now);
-      } else if (step.kind() == StepKind.WAIT) {
-        Instant until =
-            step.durationMs() == null ? null : SaturatingTime.plusMillis(now, step.durationMs());
-        decision.add(new RunChange.StepWaiting(step.id(), until, step.signal(), now));
-      } else {
-        throw new IllegalStateException(
-            "step kind " + step.kind().wire() + " is not supported by this version");
-      }
-    } catch (IllegalArgumentException e) {
-      decision.add(invalidInput(step.id(), 1, e, now));
-    }
-  }
-
-  private static RunChange.StepFailed invalidInput(
-      String stepId, int attempt, IllegalArgumentException e, Instant now) {
-    return new RunChange.StepFailed(
-        stepId,
-        attempt,
-        null,
-        null,
-        StepError.of(ErrorClass.INVALID_INPUT, e.getMessage()),
-        Usage.NONE,
-        now);
-  }
-
-  private static void gate(Decision decision, StepSpec step, ObjectNode context, Instant now) {
-    boolean passed = GateCondition.compile(step.condition()).evaluate(context);
-    if (!passed && step.onFalse() != GateFallback.SKIP) {
-      decision.add(
-          new RunChange.StepFailed(
-              step.id(),
-              1,
-              null,
-              null,
-              StepError.of(
-                  ErrorClass.POLICY_DENIED,
-                  "gate '" + step.id() + "' condition '" + step.condition() + "' was false"),
-              Usage.NONE,
-              now));
-      return;
-    }
-    ObjectNode output = JsonNodeFactory.instance.objectNode().put("passed", passed);
-    decision.add(new RunChange.StepSucceeded(step.id(), 1, null, null, output, Usage.NONE, now));
-  }
-
-  private static ObjectNode context(RunState state) {
-    return StepContext.of(
-        state.runId().value(), state.tenant().value(), state.payload(), state.outputs());
-  }
-
-  /**
-   * A step's resolved input: its template with placeholders filled; without a template, the payload
-   * for a step without dependencies, otherwise the dependencies' outputs keyed by step id (a
-   * deterministic join, whatever order they finished in).
-   */
-  private static JsonNode input(RunState state, StepSpec step) {
-    if (step.input() != null) {
-      return InputTemplate.resolve(step.input(), context(state));
-    }
-    if (step.dependsOn().isEmpty()) {
-      return state.payload();
-    }
-    ObjectNode joined = JsonNodeFactory.instance.objectNode();
-    for (String dependency : step.dependsOn()) {
-      joined.set(dependency, state.step(dependency).output());
-    }
-    return joined;
   }
 
   /**
@@ -465,39 +382,5 @@ public final class RunProgress {
       }
     }
     return outputs;
-  }
-
-  /** The assignment for the latest attempt of an agent step that is dispatched or running. */
-  public Assignment assignment(RunState state, String stepId) {
-    StepState step = state.step(stepId);
-    StepSpec spec = state.spec(stepId);
-    long ttl = ttl(spec).toMillis();
-    return new Assignment(
-        state.runId(),
-        stepId,
-        step.attempt(),
-        null,
-        spec.capability(),
-        spec.model(),
-        budget.envelope(state, spec),
-        ttl,
-        input(state, spec),
-        state.tenant(),
-        spec.timeouts() == null ? null : spec.timeouts().heartbeatMs(),
-        state.spec().priorityOrDefault(),
-        List.of());
-  }
-
-  /** How long an attempt of an agent step may run: its start-to-close timeout, or the default. */
-  public Duration ttl(StepSpec spec) {
-    return spec.timeouts() != null && spec.timeouts().startToCloseMs() != null
-        ? Duration.ofMillis(spec.timeouts().startToCloseMs())
-        : settings.defaultTtl();
-  }
-
-  /** The dispatcher an agent step of this run goes to. */
-  public BusKey busKey(RunState state, StepSpec spec) {
-    int shard = Math.floorMod(state.runId().value().hashCode(), settings.dispatcherShards());
-    return new BusKey(SERVICE, spec.capability(), shard, state.tenant());
   }
 }

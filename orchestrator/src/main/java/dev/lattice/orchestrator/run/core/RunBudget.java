@@ -1,4 +1,4 @@
-package dev.lattice.orchestrator.run;
+package dev.lattice.orchestrator.run.core;
 
 import dev.lattice.orchestrator.policy.UsageEstimator;
 import dev.lattice.protocol.agent.BudgetFigures;

@@ -1,4 +1,4 @@
-package dev.lattice.orchestrator.run;
+package dev.lattice.orchestrator.retention;
 
 import dev.lattice.persistence.journal.JdbcRunRetention;
 import java.sql.SQLException;

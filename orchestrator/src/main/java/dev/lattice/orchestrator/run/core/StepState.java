@@ -1,4 +1,4 @@
-package dev.lattice.orchestrator.run;
+package dev.lattice.orchestrator.run.core;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;

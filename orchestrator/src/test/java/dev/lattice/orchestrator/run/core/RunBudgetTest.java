@@ -1,6 +1,6 @@
-package dev.lattice.orchestrator.run;
+package dev.lattice.orchestrator.run.core;
 
-import static dev.lattice.orchestrator.run.RunScenario.T0;
+import static dev.lattice.orchestrator.run.core.RunScenario.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -79,7 +79,8 @@ class RunBudgetTest {
     assertThat(types(resumed)).containsExactly(RunEventType.RUN_RESUMED);
     assertThat(run.status("b")).isEqualTo(StepStatus.DISPATCHED);
     // Approved, b goes out with what the run has left besides a's hold.
-    assertThat(run.progress.assignment(run.state, "b").budget()).isEqualTo(new Budget(400L, null));
+    assertThat(run.progress.assignments().assignment(run.state, "b").budget())
+        .isEqualTo(new Budget(400L, null));
     run.result("a", StepOutcome.succeeded(JsonNodeFactory.instance.nullNode(), usage(500)), T0);
     run.result("b", StepOutcome.succeeded(JsonNodeFactory.instance.nullNode(), usage(300)), T0);
     assertThat(run.state.status()).isEqualTo(RunStatus.COMPLETED);
@@ -113,7 +114,8 @@ class RunBudgetTest {
     run.start(
         "{'steps': [{'id': 'a', 'kind': 'agent', 'capability': 'echo', 'budget': {'maxTokens':"
             + " 100}}]}");
-    assertThat(run.progress.assignment(run.state, "a").budget()).isEqualTo(new Budget(100L, null));
+    assertThat(run.progress.assignments().assignment(run.state, "a").budget())
+        .isEqualTo(new Budget(100L, null));
   }
 
   private static Usage usage(long tokens) {

@@ -1,7 +1,7 @@
-package dev.lattice.orchestrator.run;
+package dev.lattice.orchestrator.run.core;
 
 import static dev.lattice.orchestrator.plan.Plans.json;
-import static dev.lattice.orchestrator.run.RunScenario.T0;
+import static dev.lattice.orchestrator.run.core.RunScenario.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package dev.lattice.orchestrator.run;
+package dev.lattice.orchestrator.run.core;
 
 import dev.lattice.protocol.plan.StepSpec;
 import dev.lattice.protocol.plan.StepTimeouts;
@@ -71,7 +71,8 @@ public final class RunDeadlines {
                     step.id(),
                     step.attempt(),
                     SaturatingTime.plus(
-                        SaturatingTime.plus(step.startedAt(), progress.ttl(spec)), grace)));
+                        SaturatingTime.plus(step.startedAt(), progress.assignments().ttl(spec)),
+                        grace)));
           }
         }
         default -> {

@@ -1,4 +1,4 @@
-package dev.lattice.orchestrator.run;
+package dev.lattice.orchestrator.run.core;
 
 import dev.lattice.protocol.plan.RetryPolicy;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.lattice.orchestrator.run;
+package dev.lattice.orchestrator.run.core;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonCreator;

@@ -1,4 +1,4 @@
-package dev.lattice.orchestrator.run;
+package dev.lattice.orchestrator.retention;
 
 import com.typesafe.config.Config;
 import java.time.Duration;

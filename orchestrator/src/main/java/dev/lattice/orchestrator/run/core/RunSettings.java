@@ -1,4 +1,4 @@
-package dev.lattice.orchestrator.run;
+package dev.lattice.orchestrator.run.core;
 
 import com.typesafe.config.Config;
 import dev.lattice.protocol.agent.ErrorClass;

@@ -1,4 +1,4 @@
-package dev.lattice.orchestrator.run;
+package dev.lattice.orchestrator.run.core;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -112,7 +112,7 @@ public final class DueDeadlines {
               "attempt "
                   + step.attempt()
                   + " did not finish within "
-                  + progress.ttl(spec).toMillis()
+                  + progress.assignments().ttl(spec).toMillis()
                   + " ms (its agent did not report)";
         };
     return progress.attemptFailed(

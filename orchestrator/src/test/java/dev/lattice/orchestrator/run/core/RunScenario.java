@@ -1,4 +1,4 @@
-package dev.lattice.orchestrator.run;
+package dev.lattice.orchestrator.run.core;
 
 import static dev.lattice.orchestrator.plan.Plans.json;
 import static dev.lattice.orchestrator.plan.Plans.plan;
@@ -25,7 +25,7 @@ import java.util.List;
  * persist, applied to a state and kept as a journal, so a test can check that a replay rebuilds the
  * state.
  */
-final class RunScenario {
+public final class RunScenario {
   static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
   static final AgentId AGENT = AgentId.of("local.echo");
   static final Duration GRACE = RunProgressTest.SETTINGS.agentLostGrace();
@@ -39,7 +39,7 @@ final class RunScenario {
   /**
    * What a run entity is started with to run {@code plan}: a validated plan in the default tenant.
    */
-  static RunSpec spec(PlanSpec plan, JsonNode payload, String idempotencyKey) {
+  public static RunSpec spec(PlanSpec plan, JsonNode payload, String idempotencyKey) {
     return new RunSpec(TenantId.DEFAULT, ExecutionMode.AUTO, "plan", plan, payload, idempotencyKey);
   }
 

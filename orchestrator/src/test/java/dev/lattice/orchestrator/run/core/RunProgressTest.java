@@ -1,4 +1,4 @@
-package dev.lattice.orchestrator.run;
+package dev.lattice.orchestrator.run.core;
 
 import static dev.lattice.orchestrator.plan.Plans.json;
 import static dev.lattice.orchestrator.plan.Plans.plan;
@@ -32,7 +32,7 @@ public class RunProgressTest {
   public static final RunSettings SETTINGS = settings(Duration.ofDays(1));
 
   /** The settings of these tests with another timer horizon. */
-  static RunSettings settings(Duration timerHorizon) {
+  public static RunSettings settings(Duration timerHorizon) {
     return new RunSettings(
         new RetryPolicy(3, 200L, 10_000L, 2.0, 0.2, List.of()),
         Duration.ofMinutes(5),
@@ -132,7 +132,7 @@ public class RunProgressTest {
     succeed("a", "{'from': 'a'}");
     assertThat(status("join")).isEqualTo(StepStatus.DISPATCHED);
     // Completion order was b then a; the join's input is keyed by step id all the same.
-    assertThat(progress.assignment(state, "join").input())
+    assertThat(progress.assignments().assignment(state, "join").input())
         .isEqualTo(json("{'a': {'from': 'a'}, 'b': {'from': 'b'}}"));
     assertReplayMatches();
   }
@@ -250,7 +250,7 @@ public class RunProgressTest {
     assertThat(status("shape")).isEqualTo(StepStatus.SUCCEEDED);
     assertThat(status("check")).isEqualTo(StepStatus.SUCCEEDED);
     assertThat(status("say")).isEqualTo(StepStatus.DISPATCHED);
-    assertThat(progress.assignment(state, "say").input()).isEqualTo(json("'HI'"));
+    assertThat(progress.assignments().assignment(state, "say").input()).isEqualTo(json("'HI'"));
     assertReplayMatches();
   }
 
@@ -313,7 +313,7 @@ public class RunProgressTest {
     for (int i = 9; i >= 0; i--) {
       succeed("b" + i, "{'i': " + i + "}");
     }
-    JsonNode joined = progress.assignment(state, "join").input();
+    JsonNode joined = progress.assignments().assignment(state, "join").input();
     assertThat(joined.size()).isEqualTo(10);
     assertThat(joined.get("b3")).isEqualTo(json("{'i': 3}"));
     assertReplayMatches();
