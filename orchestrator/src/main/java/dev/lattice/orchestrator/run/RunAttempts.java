@@ -31,6 +31,22 @@ final class RunAttempts {
             progress.assignments().assignment(state, stepId));
   }
 
+  /**
+   * Sends again every attempt that is out: it may have been lost on its way, or its result on the
+   * way back (a dispatcher, or this run, that moved or restarted after a node went down). The
+   * dispatcher ignores keys it has in hand and repeats the result of those it finished.
+   */
+  void redeliver(RunState state) {
+    if (state.status() == RunStatus.RUNNING) {
+      for (StepState step : state.stepStates()) {
+        if (step.status().out()) {
+          send(state, step.id());
+        }
+      }
+    }
+    manageRedelivery(state);
+  }
+
   /** Takes back attempt {@code attempt} of {@code stepId}, best-effort. */
   void withdraw(RunState state, String stepId, int attempt) {
     services

@@ -12,7 +12,6 @@ import dev.lattice.protocol.run.RunChange;
 import dev.lattice.protocol.run.RunStatus;
 import dev.lattice.protocol.run.StepStatus;
 import java.time.Instant;
-import java.util.List;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -31,10 +30,9 @@ public final class DueDeadlines {
    * (and maybe retried), or the run failed for its own deadline. None if it no longer applies (the
    * step moved on, the attempt finished, the run ended).
    */
-  public List<RunChange> due(
-      RunState state, RunDeadline deadline, Instant now, DoubleSupplier random) {
+  public Decided due(RunState state, RunDeadline deadline, Instant now, DoubleSupplier random) {
     if (!RunProgress.live(state) || now.isBefore(deadline.at())) {
-      return List.of();
+      return Decided.NOTHING;
     }
     return switch (deadline.kind()) {
       case RETRY -> progress.retryDue(state, deadline.stepId(), deadline.attempt(), now);
@@ -54,12 +52,12 @@ public final class DueDeadlines {
     };
   }
 
-  private List<RunChange> waitDue(RunState state, String stepId, Instant now) {
+  private Decided waitDue(RunState state, String stepId, Instant now) {
     StepState step = state.step(stepId);
     if (state.status() != RunStatus.RUNNING
         || step.status() != StepStatus.WAITING
         || step.waitUntil() == null) {
-      return List.of();
+      return Decided.NOTHING;
     }
     StepSpec spec = state.spec(stepId);
     if (spec.signal() == null) {
@@ -76,7 +74,7 @@ public final class DueDeadlines {
         state, new RunChange.StepFailed(stepId, 1, null, null, error, Usage.NONE, now), now);
   }
 
-  private List<RunChange> timedOut(
+  private Decided timedOut(
       RunState state, RunDeadline deadline, Instant now, DoubleSupplier random) {
     StepState step = state.step(deadline.stepId());
     boolean inFlight =
@@ -92,7 +90,7 @@ public final class DueDeadlines {
           default -> true;
         };
     if (!inFlight || !limited || step.attempt() != deadline.attempt()) {
-      return List.of();
+      return Decided.NOTHING;
     }
     String why =
         switch (deadline.kind()) {

@@ -29,8 +29,7 @@ public final class RunInterventions {
   }
 
   /** Pause, resume or cancel; on resume, whatever became ready or settled meanwhile follows. */
-  public List<RunChange> lifecycle(
-      RunState state, InterventionType type, Intervention who, Instant now) {
+  public Decided lifecycle(RunState state, InterventionType type, Intervention who, Instant now) {
     RunStatus target =
         switch (type) {
           case PAUSE -> RunStatus.PAUSED;
@@ -39,7 +38,7 @@ public final class RunInterventions {
           default -> throw new IllegalArgumentException(type + " is not a lifecycle intervention");
         };
     if (state.status() == target) {
-      return List.of();
+      return Decided.NOTHING;
     }
     RunLifecycle.transition(state.status(), target);
     RunChange change =
@@ -56,7 +55,7 @@ public final class RunInterventions {
    * step's output. With several steps waiting for the same name at once, the request must say
    * which.
    */
-  public List<RunChange> signal(RunState state, String name, SignalRequest request, Instant now) {
+  public Decided signal(RunState state, String name, SignalRequest request, Instant now) {
     JsonNode output =
         request.data() == null ? JsonNodeFactory.instance.objectNode() : request.data();
     List<StepSpec> named =
@@ -75,7 +74,7 @@ public final class RunInterventions {
                   + "'");
     }
     if (named.stream().anyMatch(s -> alreadyGot(state, s.id(), output))) {
-      return List.of();
+      return Decided.NOTHING;
     }
     requireLive(state, "a signal");
     List<StepSpec> waiting =
@@ -108,14 +107,13 @@ public final class RunInterventions {
   }
 
   /** Completes a failed or waiting step (or one waiting for its retry) with a given output. */
-  public List<RunChange> override(
-      RunState state, String stepId, OverrideRequest request, Instant now) {
+  public Decided override(RunState state, String stepId, OverrideRequest request, Instant now) {
     StepState step = state.step(stepId);
     if (step == null) {
       throw new IllegalTransitionException("this run has no step '" + stepId + "'");
     }
     if (alreadyGot(state, stepId, request.output())) {
-      return List.of();
+      return Decided.NOTHING;
     }
     requireLive(state, "an override");
     if (step.status() != StepStatus.FAILED

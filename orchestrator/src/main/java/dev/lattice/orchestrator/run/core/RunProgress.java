@@ -22,17 +22,17 @@ import dev.lattice.protocol.run.RunStatus;
 import dev.lattice.protocol.run.StepStatus;
 import dev.lattice.protocol.time.SaturatingTime;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.DoubleSupplier;
+import java.util.function.Function;
 
 /**
  * Decides what a run does next: what a result does to the DAG, which inline steps (transform, gate)
  * to evaluate, which steps to skip, when the run is done. Pure: given a state, a time and a source
- * of randomness it returns the events to persist, so the entity, its recovery and the tests share
- * one implementation.
+ * of randomness it returns the events to persist and the agent steps they dispatch ({@link
+ * Decided}), so the entity, its recovery and the tests share one implementation.
  */
 public final class RunProgress {
   private final RunSettings settings;
@@ -57,39 +57,17 @@ public final class RunProgress {
     return assignments;
   }
 
-  /** Accumulates events, applying each to a working state so later decisions see it. */
-  private static final class Decision {
-    private RunState state;
-    private final List<RunChange> events = new ArrayList<>();
-    private final Set<String> inputChecked = new HashSet<>();
-
-    Decision(RunState state) {
-      this.state = state;
-      // Steps already dispatched had their input checked when they were.
-      for (StepState step : state.stepStates()) {
-        if (step.status().out()) {
-          inputChecked.add(step.id());
-        }
-      }
-    }
-
-    void add(RunChange change) {
-      state = state.apply(change);
-      events.add(change);
-    }
-  }
-
-  /** The events that start a run: it starts, and its first steps are decided. */
-  public List<RunChange> start(RunState empty, RunSpec spec, Instant now) {
+  /** The events that start a run: it starts, and its first steps are decided and dispatched. */
+  public Decided start(RunState empty, RunSpec spec, Instant now) {
     Decision decision = new Decision(empty);
     decision.add(new RunChange.RunStarted(spec, now));
     if (spec.mode() == ExecutionMode.DRY_RUN) {
       // The plan is validated and recorded; nothing runs, not even transforms and gates.
       decision.add(new RunChange.RunCompleted(dryRunOutput(spec), now));
-      return decision.events;
+      return decision.decided();
     }
     advance(decision, now);
-    return decision.events;
+    return decision.decided();
   }
 
   private static JsonNode dryRunOutput(RunSpec spec) {
@@ -103,16 +81,16 @@ public final class RunProgress {
    * The event recording that an agent is running attempt {@code attempt} of a step; none if the
    * attempt is no longer dispatched (it finished, or another attempt replaced it).
    */
-  public List<RunChange> started(
+  public Decided started(
       RunState state, String stepId, int attempt, AgentId agentId, Instant startedAt) {
     StepState step = state.step(stepId);
     if (!live(state)
         || step == null
         || step.status() != StepStatus.DISPATCHED
         || step.attempt() != attempt) {
-      return List.of();
+      return Decided.NOTHING;
     }
-    return List.of(new RunChange.StepStarted(stepId, attempt, agentId, startedAt));
+    return Decided.of(List.of(new RunChange.StepStarted(stepId, attempt, agentId, startedAt)));
   }
 
   /**
@@ -121,20 +99,51 @@ public final class RunProgress {
    *
    * @param startedAt when the agent took the attempt, if the run heard of it
    */
-  public List<RunChange> resulted(
+  public Decided resulted(
       RunState state,
       AssignmentResult result,
       Instant startedAt,
       Instant now,
       DoubleSupplier random) {
+    Decision decision = new Decision(state);
+    resulted(decision, result, startedAt, now, random);
+    return decision.decided();
+  }
+
+  /**
+   * The events for results written together, each decided on the state the ones before it left: one
+   * write for all of them (a group commit).
+   *
+   * @param startedAt when the agent took a result's attempt, or {@code null} if the run did not
+   *     hear
+   */
+  public Decided resulted(
+      RunState state,
+      List<AssignmentResult> results,
+      Function<AssignmentResult, Instant> startedAt,
+      Instant now,
+      DoubleSupplier random) {
+    Decision decision = new Decision(state);
+    for (AssignmentResult result : results) {
+      resulted(decision, result, startedAt.apply(result), now, random);
+    }
+    return decision.decided();
+  }
+
+  private void resulted(
+      Decision decision,
+      AssignmentResult result,
+      Instant startedAt,
+      Instant now,
+      DoubleSupplier random) {
+    RunState state = decision.state();
     StepState step = state.step(result.stepId());
     if (!live(state)
         || step == null
         || step.attempt() != result.attempt()
         || !step.status().out()) {
-      return List.of();
+      return;
     }
-    Decision decision = new Decision(state);
     AgentId agent = result.agentId();
     Instant started = step.startedAt() != null ? step.startedAt() : startedAt;
     if (result.outcome() instanceof StepOutcome.Succeeded ok) {
@@ -154,30 +163,31 @@ public final class RunProgress {
           random);
     }
     advance(decision, now);
-    return decision.events;
   }
 
   /**
    * {@code first} and whatever follows from it: the events of an intervention or of a deadline
    * decided elsewhere ({@link RunInterventions}).
    */
-  List<RunChange> followedBy(RunState state, RunChange first, Instant now) {
+  Decided followedBy(RunState state, RunChange first, Instant now) {
     Decision decision = new Decision(state);
     decision.add(first);
     advance(decision, now);
-    return decision.events;
+    return decision.decided();
   }
 
   /** The events for a retry timer that fired: the next attempt is dispatched, if still due. */
-  List<RunChange> retryDue(RunState state, String stepId, int attempt, Instant now) {
+  Decided retryDue(RunState state, String stepId, int attempt, Instant now) {
     StepState step = state.step(stepId);
     if (state.status() != RunStatus.RUNNING
         || step == null
         || step.status() != StepStatus.RETRY_WAIT
         || step.attempt() + 1 != attempt) {
-      return List.of();
+      return Decided.NOTHING;
     }
-    return List.of(new RunChange.StepDispatched(stepId, attempt, now));
+    // Its input was checked when its first attempt was dispatched.
+    return new Decided(
+        List.of(new RunChange.StepDispatched(stepId, attempt, now)), List.of(stepId));
   }
 
   /**
@@ -218,10 +228,10 @@ public final class RunProgress {
   }
 
   /** The events that follow from the state as it is (nothing, for a settled run). */
-  public List<RunChange> advance(RunState state, Instant now) {
+  public Decided advance(RunState state, Instant now) {
     Decision decision = new Decision(state);
     advance(decision, now);
-    return decision.events;
+    return decision.decided();
   }
 
   static boolean live(RunState state) {
@@ -229,24 +239,24 @@ public final class RunProgress {
   }
 
   private void advance(Decision decision, Instant now) {
-    if (decision.state.status() != RunStatus.RUNNING) {
+    if (decision.state().status() != RunStatus.RUNNING) {
       return;
     }
     boolean changed = true;
     // A step over the run's budget may pause the run: then nothing more is decided.
-    while (changed && decision.state.status() == RunStatus.RUNNING) {
+    while (changed && decision.state().status() == RunStatus.RUNNING) {
       changed = false;
-      for (StepSpec step : decision.state.plan().steps()) {
-        StepState current = decision.state.step(step.id());
-        if (current.status() == StepStatus.DISPATCHED && decision.inputChecked.add(step.id())) {
+      for (StepSpec step : decision.state().plan().steps()) {
+        StepState current = decision.state().step(step.id());
+        if (current.status() == StepStatus.DISPATCHED && decision.newlyDispatched(step.id())) {
           changed |= checkInput(decision, step, now) || checkBudget(decision, step, now);
         } else if (current.status() == StepStatus.PENDING) {
-          String skip = decision.state.skipReason(step);
+          String skip = decision.state().skipReason(step);
           if (skip != null) {
             decision.add(new RunChange.StepSkipped(step.id(), skip, now));
             changed = true;
-          } else if (step.kind() != StepKind.AGENT && decision.state.ready(step)) {
-            decision.add(inline.evaluate(decision.state, step, now));
+          } else if (step.kind() != StepKind.AGENT && decision.state().ready(step)) {
+            decision.add(inline.evaluate(decision.state(), step, now));
             changed = true;
           }
         }
@@ -257,10 +267,10 @@ public final class RunProgress {
 
   /** A step just dispatched that would take the run past its budget is refused, or pauses it. */
   private boolean checkBudget(Decision decision, StepSpec step, Instant now) {
-    if (decision.state.status() != RunStatus.RUNNING) {
+    if (decision.state().status() != RunStatus.RUNNING) {
       return false;
     }
-    List<RunChange> refusal = budget.refusal(decision.state, step, decision.inputChecked, now);
+    List<RunChange> refusal = budget.refusal(decision.state(), step, decision.inputChecked(), now);
     refusal.forEach(decision::add);
     return !refusal.isEmpty();
   }
@@ -272,10 +282,11 @@ public final class RunProgress {
    */
   private boolean checkInput(Decision decision, StepSpec step, Instant now) {
     try {
-      settings.payloadLimits().check(StepInput.resolve(decision.state, step), "the step's input");
+      settings.payloadLimits().check(StepInput.resolve(decision.state(), step), "the step's input");
       return false;
     } catch (IllegalArgumentException e) {
-      decision.add(StepInput.invalid(step.id(), decision.state.step(step.id()).attempt(), e, now));
+      decision.add(
+          StepInput.invalid(step.id(), decision.state().step(step.id()).attempt(), e, now));
       return true;
     }
   }
@@ -284,7 +295,7 @@ public final class RunProgress {
    * The events of attempt {@code attempt} of a step failing with {@code error} (decided by the run
    * itself, e.g. a time limit): the failure, a retry if the policy allows one, and what follows.
    */
-  List<RunChange> attemptFailed(
+  Decided attemptFailed(
       RunState state, String stepId, StepError error, Instant now, DoubleSupplier random) {
     StepState step = state.step(stepId);
     Decision decision = new Decision(state);
@@ -299,7 +310,7 @@ public final class RunProgress {
         now,
         random);
     advance(decision, now);
-    return decision.events;
+    return decision.decided();
   }
 
   private void fail(
@@ -317,7 +328,7 @@ public final class RunProgress {
         && budgetExceeded(decision, stepId, attempt, error, now)) {
       return;
     }
-    RetryPolicy policy = retryPolicy(decision.state, decision.state.spec(stepId));
+    RetryPolicy policy = retryPolicy(decision.state(), decision.state().spec(stepId));
     if (policy.retries(error.errorClass()) && attempt < policy.maxAttempts()) {
       Instant due =
           SaturatingTime.plus(now, RetryBackoff.delay(policy, attempt, random.getAsDouble()));
@@ -332,11 +343,11 @@ public final class RunProgress {
    */
   private static boolean budgetExceeded(
       Decision decision, String stepId, int attempt, StepError error, Instant now) {
-    BudgetAction action = decision.state.plan().budgetAction();
+    BudgetAction action = decision.state().plan().budgetAction();
     if (error.budget() != null) {
       decision.add(new RunChange.BudgetExceeded(stepId, attempt, error.budget(), action, now));
     }
-    if (action != BudgetAction.PAUSE || decision.state.status() != RunStatus.RUNNING) {
+    if (action != BudgetAction.PAUSE || decision.state().status() != RunStatus.RUNNING) {
       return false;
     }
     decision.add(new RunChange.StepRetryScheduled(stepId, attempt + 1, now, now));
@@ -354,7 +365,7 @@ public final class RunProgress {
   }
 
   private static void settle(Decision decision, Instant now) {
-    RunState state = decision.state;
+    RunState state = decision.state();
     boolean allSettled = true;
     for (StepState step : state.stepStates()) {
       if (step.status() == StepStatus.FAILED) {

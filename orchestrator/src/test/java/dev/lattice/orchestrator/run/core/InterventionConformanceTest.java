@@ -89,7 +89,7 @@ class InterventionConformanceTest {
             run.state, type, new Intervention("ops", "why"), T0.plusMillis(3)));
   }
 
-  private static List<RunChange> intervene(RunScenario run, InterventionType type) {
+  private static Decided intervene(RunScenario run, InterventionType type) {
     var at = T0.plusSeconds(1);
     return switch (type) {
       case SIGNAL ->
@@ -123,7 +123,7 @@ class InterventionConformanceTest {
     }
     assertThat(events).first().extracting(RunChange::type).isEqualTo(expected);
     // Doing it again is harmless.
-    assertThat(intervene(run, type)).isEmpty();
+    assertThat(intervene(run, type).events()).isEmpty();
     run.assertReplayMatches();
   }
 

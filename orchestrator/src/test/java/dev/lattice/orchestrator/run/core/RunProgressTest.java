@@ -25,6 +25,7 @@ import dev.lattice.protocol.run.RunStatus;
 import dev.lattice.protocol.run.StepStatus;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -58,13 +59,17 @@ public class RunProgressTest {
 
   private final RunProgress progress = new RunProgress(SETTINGS);
   private RunState state;
-  private final java.util.List<RunChange> journal = new java.util.ArrayList<>();
+  private final List<RunChange> journal = new ArrayList<>();
 
   private List<RunChange> start(PlanSpec plan) {
     RunSpec spec =
         new RunSpec(
             TenantId.DEFAULT, ExecutionMode.AUTO, "plan", plan, json("{'text': 'hi'}"), null);
     return apply(progress.start(RunState.empty(RunId.of("run-1")), spec, T0));
+  }
+
+  private List<RunChange> apply(Decided decided) {
+    return apply(decided.events());
   }
 
   private List<RunChange> apply(List<RunChange> events) {
@@ -80,16 +85,23 @@ public class RunProgressTest {
   }
 
   private List<RunChange> result(String stepId, StepOutcome outcome) {
+    return apply(decide(stepId, outcome));
+  }
+
+  /** What the latest attempt of {@code stepId} ending with {@code outcome} decides, unapplied. */
+  private Decided decide(String stepId, StepOutcome outcome) {
+    return progress.resulted(state, resultOf(stepId, outcome), T0, T0.plusMillis(5), () -> 0.5);
+  }
+
+  private AssignmentResult resultOf(String stepId, StepOutcome outcome) {
     int attempt = state.step(stepId).attempt();
-    AssignmentResult result =
-        new AssignmentResult(
-            state.runId(),
-            stepId,
-            attempt,
-            state.runId() + "/" + stepId + "/" + attempt,
-            AGENT,
-            outcome);
-    return apply(progress.resulted(state, result, T0, T0.plusMillis(5), () -> 0.5));
+    return new AssignmentResult(
+        state.runId(),
+        stepId,
+        attempt,
+        state.runId() + "/" + stepId + "/" + attempt,
+        AGENT,
+        outcome);
   }
 
   private StepStatus status(String stepId) {
@@ -118,6 +130,53 @@ public class RunProgressTest {
     assertThat(status("b")).isEqualTo(StepStatus.DISPATCHED);
     assertThat(status("c")).isEqualTo(StepStatus.PENDING);
     assertThat(state.step("a").attempt()).isEqualTo(1);
+  }
+
+  @Test
+  void aDecisionNamesTheAgentStepsItDispatches() {
+    RunSpec spec =
+        new RunSpec(
+            TenantId.DEFAULT,
+            ExecutionMode.AUTO,
+            "plan",
+            plan(
+                "{'steps': [{'id': 'a', 'capability': 'echo'}, {'id': 'b', 'capability': 'echo'},"
+                    + " {'id': 'c', 'capability': 'echo', 'dependsOn': ['a', 'b']}]}"),
+            json("{}"),
+            null);
+    Decided started = progress.start(RunState.empty(RunId.of("run-1")), spec, T0);
+    assertThat(started.dispatched()).containsExactly("a", "b");
+    apply(started);
+    assertThat(decideAndApply("b", StepOutcome.succeeded(json("{}"), null))).isEmpty();
+    assertThat(decideAndApply("a", StepOutcome.succeeded(json("{}"), null))).containsExactly("c");
+    assertThat(decideAndApply("c", StepOutcome.failed(ErrorClass.AGENT_ERROR, "flaky", null)))
+        .as("a retry waits for its timer")
+        .isEmpty();
+    assertThat(progress.retryDue(state, "c", 2, T0.plusSeconds(1)).dispatched())
+        .containsExactly("c");
+  }
+
+  /** The steps the result dispatches; the state moves on. */
+  private List<String> decideAndApply(String stepId, StepOutcome outcome) {
+    Decided decided = decide(stepId, outcome);
+    apply(decided);
+    return decided.dispatched();
+  }
+
+  @Test
+  void resultsWrittenTogetherSendOnlyWhatTheLastOfThemLeftDispatched() {
+    start(
+        plan(
+            "{'steps': [{'id': 'a', 'capability': 'echo'}, {'id': 'b', 'capability': 'echo'},"
+                + " {'id': 'c', 'capability': 'echo', 'dependsOn': ['a']}]}"));
+    List<AssignmentResult> results =
+        List.of(
+            resultOf("a", StepOutcome.succeeded(json("{}"), null)),
+            resultOf("b", StepOutcome.failed(ErrorClass.AUTH, "denied", null)));
+    Decided decided = progress.resulted(state, results, r -> null, T0, () -> 0.5);
+    // a's success dispatched c, but b's failure in the same write failed the run.
+    assertThat(decided.events()).last().isInstanceOf(RunChange.RunFailed.class);
+    assertThat(decided.dispatched()).isEmpty();
   }
 
   @Test
@@ -164,7 +223,7 @@ public class RunProgressTest {
     assertThat(retry.dueAt()).isEqualTo(T0.plusMillis(5).plusMillis(200));
     assertThat(status("a")).isEqualTo(StepStatus.RETRY_WAIT);
 
-    assertThat(progress.retryDue(state, "a", 3, T0)).as("not the due attempt").isEmpty();
+    assertThat(progress.retryDue(state, "a", 3, T0).events()).as("not the due attempt").isEmpty();
     apply(progress.retryDue(state, "a", 2, T0.plusSeconds(1)));
     assertThat(status("a")).isEqualTo(StepStatus.DISPATCHED);
     assertThat(state.step("a").attempt()).isEqualTo(2);
@@ -203,11 +262,15 @@ public class RunProgressTest {
         new AssignmentResult(
             state.runId(), "a", 1, "k", AGENT, StepOutcome.succeeded(json("{}"), null));
     apply(progress.resulted(state, first, null, T0, () -> 0.5));
-    assertThat(progress.resulted(state, first, null, T0, () -> 0.5)).as("repeated").isEmpty();
+    assertThat(progress.resulted(state, first, null, T0, () -> 0.5).events())
+        .as("repeated")
+        .isEmpty();
     AssignmentResult otherAttempt =
         new AssignmentResult(
             state.runId(), "b", 7, "k7", AGENT, StepOutcome.succeeded(json("{}"), null));
-    assertThat(progress.resulted(state, otherAttempt, null, T0, () -> 0.5)).as("stale").isEmpty();
+    assertThat(progress.resulted(state, otherAttempt, null, T0, () -> 0.5).events())
+        .as("stale")
+        .isEmpty();
     assertThat(journal.stream().filter(e -> e instanceof RunChange.StepSucceeded).count())
         .isEqualTo(1);
   }
@@ -229,9 +292,9 @@ public class RunProgressTest {
 
     // The lost agent's own result for attempt 1 arrives after all: stale, before and after the
     // next attempt is dispatched.
-    assertThat(progress.resulted(state, late, null, T0, () -> 0.5)).isEmpty();
+    assertThat(progress.resulted(state, late, null, T0, () -> 0.5).events()).isEmpty();
     apply(progress.retryDue(state, "a", 2, T0.plusSeconds(1)));
-    assertThat(progress.resulted(state, late, null, T0, () -> 0.5)).isEmpty();
+    assertThat(progress.resulted(state, late, null, T0, () -> 0.5).events()).isEmpty();
     succeed("a", "{'n': 2}");
     assertThat(state.status()).isEqualTo(RunStatus.COMPLETED);
     assertThat(state.step("a").attempt()).isEqualTo(2);

@@ -2,6 +2,7 @@ package dev.lattice.orchestrator.run.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.lattice.protocol.agent.AssignmentResult;
 import dev.lattice.protocol.agent.ErrorClass;
@@ -20,12 +21,15 @@ import dev.lattice.protocol.plan.StepSpec;
 import dev.lattice.protocol.plan.StepTimeouts;
 import dev.lattice.protocol.run.RunChange;
 import dev.lattice.protocol.run.RunSpec;
+import dev.lattice.protocol.run.RunStatus;
+import dev.lattice.protocol.run.StepStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -43,8 +47,9 @@ import org.apache.pekko.serialization.Serializers;
  * with and without a run deadline) and random sequences of what can happen to a run (successes,
  * retryable and fatal failures, stale and repeated results, starts, deadlines falling due, missed
  * heartbeats, signals, overrides, pause, resume, cancel), replaying a run's events as the journal
- * stores them rebuilds exactly the state the run decided with, and the events keep the run's
- * invariants: no step succeeds twice, nothing follows the terminal event.
+ * stores them rebuilds exactly the state the run decided with, the events keep the run's invariants
+ * (no step succeeds twice, nothing follows the terminal event), and every decision names exactly
+ * the steps its events newly dispatched.
  */
 class RunReplayProperties {
   private static final ActorTestKit testKit = ActorTestKit.create();
@@ -151,13 +156,13 @@ class RunReplayProperties {
             JsonNodeFactory.instance.objectNode().put("n", 1),
             null);
     List<RunChange> journal = new ArrayList<>();
-    RunState live =
-        record(RunState.empty(RUN), progress.start(RunState.empty(RUN), spec, T0), journal);
+    RunState live = RunState.empty(RUN);
+    live = recordAndCheck(live, progress.start(live, spec, T0), journal);
     Instant now = T0;
     for (Action action : actions) {
       now = now.plusMillis(7);
       StepSpec step = plan.steps().get(action.step() % plan.steps().size());
-      live = record(live, decide(live, step.id(), action.kind(), now), journal);
+      live = recordAndCheck(live, decide(live, step.id(), action.kind(), now), journal);
     }
 
     RunState replayed = RunState.empty(RUN);
@@ -181,7 +186,7 @@ class RunReplayProperties {
     }
   }
 
-  private List<RunChange> decide(RunState state, String stepId, Kind kind, Instant now) {
+  private Decided decide(RunState state, String stepId, Kind kind, Instant now) {
     int attempt = state.step(stepId).attempt();
     return switch (kind) {
       case SUCCEED ->
@@ -226,7 +231,7 @@ class RunReplayProperties {
    * The step's deadline (or the run's) as it fires when its time comes; a deadline not yet due
    * fires at its time, which moves the clock there.
    */
-  private List<RunChange> due(RunState state, String stepId, Instant now) {
+  private Decided due(RunState state, String stepId, Instant now) {
     List<RunDeadline> deadlines = RunDeadlines.of(state, progress, Duration.ofMillis(5));
     RunDeadline chosen =
         deadlines.stream()
@@ -240,26 +245,26 @@ class RunReplayProperties {
                         .findFirst())
             .orElse(null);
     if (chosen == null) {
-      return List.of();
+      return Decided.NOTHING;
     }
     return dueDeadlines.due(state, chosen, chosen.at().isAfter(now) ? chosen.at() : now, () -> 0.5);
   }
 
   /** An intervention's events; none where the lifecycle refuses it (which changes nothing). */
-  private List<RunChange> intervene(RunState state, InterventionType type, Instant now) {
+  private Decided intervene(RunState state, InterventionType type, Instant now) {
     return refusable(
         () -> interventions.lifecycle(state, type, new Intervention("prop", "random"), now));
   }
 
-  private static List<RunChange> refusable(java.util.function.Supplier<List<RunChange>> decide) {
+  private static Decided refusable(Supplier<Decided> decide) {
     try {
       return decide.get();
     } catch (IllegalTransitionException refused) {
-      return List.of();
+      return Decided.NOTHING;
     }
   }
 
-  private List<RunChange> resulted(
+  private Decided resulted(
       RunState state, String stepId, int attempt, StepOutcome outcome, Instant now) {
     AssignmentResult result =
         new AssignmentResult(
@@ -267,16 +272,41 @@ class RunReplayProperties {
     return progress.resulted(state, result, now.minusMillis(3), now, () -> 0.5);
   }
 
-  private static RunState record(RunState state, List<RunChange> events, List<RunChange> journal) {
+  /**
+   * Applies a decision's events and checks the steps it says to send: exactly those its events
+   * dispatched and left dispatched, in a running run, in plan order.
+   */
+  private static RunState recordAndCheck(RunState state, Decided decided, List<RunChange> journal) {
     RunState next = state;
-    for (RunChange event : events) {
+    for (RunChange event : decided.events()) {
       next = next.apply(event);
       journal.add(event);
     }
+    assertThat(decided.dispatched())
+        .as("the steps to send after %s", decided.events())
+        .isEqualTo(newlyDispatched(state, next));
     return next;
   }
 
-  private static com.fasterxml.jackson.databind.JsonNode output(String stepId) {
+  private static List<String> newlyDispatched(RunState before, RunState after) {
+    List<String> dispatched = new ArrayList<>();
+    if (after.status() != RunStatus.RUNNING) {
+      return dispatched;
+    }
+    for (StepState step : after.stepStates()) {
+      StepState previous = before.exists() ? before.step(step.id()) : null;
+      boolean wasOut =
+          previous != null
+              && previous.status() == StepStatus.DISPATCHED
+              && previous.attempt() == step.attempt();
+      if (step.status() == StepStatus.DISPATCHED && !wasOut) {
+        dispatched.add(step.id());
+      }
+    }
+    return dispatched;
+  }
+
+  private static JsonNode output(String stepId) {
     return JsonNodeFactory.instance.objectNode().put("step", stepId).put("ratio", 0.25);
   }
 

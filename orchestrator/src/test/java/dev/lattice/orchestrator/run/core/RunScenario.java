@@ -51,6 +51,11 @@ public final class RunScenario {
     return this;
   }
 
+  /** Applies what a decision wrote; its events. */
+  List<RunChange> apply(Decided decided) {
+    return apply(decided.events());
+  }
+
   List<RunChange> apply(List<RunChange> events) {
     for (RunChange event : events) {
       state = state.apply(event);
