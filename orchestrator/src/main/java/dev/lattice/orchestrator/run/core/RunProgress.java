@@ -29,9 +29,9 @@ import java.util.function.DoubleSupplier;
 import java.util.function.Function;
 
 /**
- * Decides what a run does next: what a result does to the DAG, which inline steps (transform, gate)
- * to evaluate, which steps to skip, when the run is done. Pure: given a state, a time and a source
- * of randomness it returns the events to persist and the agent steps they dispatch ({@link
+ * Decides what a run does next: what a result does to the DAG, which ready inline steps to settle
+ * ({@link InlineSteps}), which steps to skip, when the run is done. Pure: given a state, a time and
+ * a source of randomness it returns the events to persist and the agent steps they dispatch ({@link
  * Decided}), so the entity, its recovery and the tests share one implementation.
  */
 public final class RunProgress {
