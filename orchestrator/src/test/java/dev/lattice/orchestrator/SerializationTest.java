@@ -3,15 +3,17 @@ package dev.lattice.orchestrator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.typesafe.config.ConfigFactory;
 import dev.lattice.orchestrator.directory.AgentDirectory;
 import dev.lattice.orchestrator.directory.AgentEntry;
 import dev.lattice.orchestrator.dispatch.DispatchLog;
 import dev.lattice.orchestrator.dispatch.Dispatcher;
 import dev.lattice.orchestrator.dispatch.DispatcherState;
 import dev.lattice.orchestrator.plan.Plans;
-import dev.lattice.orchestrator.run.RunDeadline;
 import dev.lattice.orchestrator.run.RunEntity;
-import dev.lattice.orchestrator.run.RunState;
+import dev.lattice.orchestrator.run.RunStateMoved;
+import dev.lattice.orchestrator.run.core.RunDeadline;
+import dev.lattice.orchestrator.run.core.RunState;
 import dev.lattice.orchestrator.tenant.LedgerState;
 import dev.lattice.orchestrator.tenant.TenantLedger;
 import dev.lattice.protocol.agent.AgentBreakers;
@@ -69,6 +71,7 @@ import org.apache.pekko.serialization.Serializer;
 import org.apache.pekko.serialization.Serializers;
 import org.apache.pekko.serialization.jackson.JacksonSerializer;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -77,7 +80,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Jackson CBOR serializer and read back equal.
  */
 class SerializationTest {
-  private static final ActorTestKit testKit = ActorTestKit.create();
+  // With the node's migrations of classes that moved, which read what older versions wrote.
+  private static final ActorTestKit testKit =
+      ActorTestKit.create(
+          ConfigFactory.parseResources("lattice-node.conf")
+              .withOnlyPath("pekko.serialization.jackson.migrations")
+              .withFallback(ConfigFactory.load()));
   private static final Instant AT = Instant.parse("2026-01-01T10:00:00.123456Z");
   private static final RunId RUN = RunId.of("01a1ff1a-0000-7000-8000-000000000001");
   private static final JsonNode JSON = Plans.json("{'text': 'hello', 'n': [1, 2.5, true, null]}");
@@ -273,6 +281,23 @@ class SerializationTest {
     String manifest = Serializers.manifestFor(serializer, message);
     Object back = serialization.deserialize(bytes, serializer.identifier(), manifest).get();
     assertThat(back).isEqualTo(message);
+  }
+
+  @Test
+  void readsSnapshotsWrittenBeforeRunStateMoved() {
+    Serialization serialization = SerializationExtension.get(testKit.system().classicSystem());
+    RunState state =
+        RunState.empty(RUN)
+            .apply(
+                new RunChange.RunStarted(
+                    new RunSpec(TenantId.DEFAULT, ExecutionMode.AUTO, "plan", PLAN, JSON, null),
+                    AT));
+    Serializer serializer = serialization.findSerializerFor(state);
+    byte[] bytes = serialization.serialize(state).get();
+    // The JSON did not change, only the class name the manifest of an older snapshot carries.
+    Object back =
+        serialization.deserialize(bytes, serializer.identifier(), RunStateMoved.OLD_NAME).get();
+    assertThat(back).isEqualTo(state);
   }
 
   @ParameterizedTest(name = "{0}")

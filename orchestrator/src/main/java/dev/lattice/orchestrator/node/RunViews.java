@@ -1,7 +1,7 @@
 package dev.lattice.orchestrator.node;
 
 import dev.lattice.orchestrator.run.RunEntity;
-import dev.lattice.orchestrator.run.RunState;
+import dev.lattice.orchestrator.run.core.RunState;
 import dev.lattice.persistence.query.JournalReader;
 import dev.lattice.persistence.query.SequencedChange;
 import dev.lattice.persistence.query.SnapshotReader;

@@ -1,5 +1,8 @@
 package dev.lattice.orchestrator.run;
 
+import dev.lattice.orchestrator.run.core.RunProgress;
+import dev.lattice.orchestrator.run.core.RunState;
+import dev.lattice.orchestrator.run.core.StepState;
 import dev.lattice.protocol.agent.Assignment;
 import dev.lattice.protocol.run.RunStatus;
 import java.time.Duration;
@@ -23,7 +26,25 @@ final class RunAttempts {
     RunProgress progress = services.progress();
     services
         .assignments()
-        .enqueue(progress.busKey(state, state.spec(stepId)), progress.assignment(state, stepId));
+        .enqueue(
+            progress.assignments().busKey(state, state.spec(stepId)),
+            progress.assignments().assignment(state, stepId));
+  }
+
+  /**
+   * Sends again every attempt that is out: it may have been lost on its way, or its result on the
+   * way back (a dispatcher, or this run, that moved or restarted after a node went down). The
+   * dispatcher ignores keys it has in hand and repeats the result of those it finished.
+   */
+  void redeliver(RunState state) {
+    if (state.status() == RunStatus.RUNNING) {
+      for (StepState step : state.stepStates()) {
+        if (step.status().out()) {
+          send(state, step.id());
+        }
+      }
+    }
+    manageRedelivery(state);
   }
 
   /** Takes back attempt {@code attempt} of {@code stepId}, best-effort. */
@@ -31,7 +52,7 @@ final class RunAttempts {
     services
         .assignments()
         .withdraw(
-            services.progress().busKey(state, state.spec(stepId)),
+            services.progress().assignments().busKey(state, state.spec(stepId)),
             Assignment.keyOf(state.runId(), stepId, attempt));
   }
 

@@ -1,5 +1,7 @@
 package dev.lattice.orchestrator.run;
 
+import dev.lattice.orchestrator.run.core.RunProgress;
+import dev.lattice.orchestrator.run.core.RunSettings;
 import java.time.Clock;
 
 /**

@@ -1,5 +1,10 @@
 package dev.lattice.orchestrator.run;
 
+import dev.lattice.orchestrator.run.core.RunDeadline;
+import dev.lattice.orchestrator.run.core.RunDeadlines;
+import dev.lattice.orchestrator.run.core.RunProgress;
+import dev.lattice.orchestrator.run.core.RunState;
+import dev.lattice.orchestrator.run.core.StepState;
 import dev.lattice.protocol.time.SaturatingTime;
 import java.time.Clock;
 import java.time.Duration;

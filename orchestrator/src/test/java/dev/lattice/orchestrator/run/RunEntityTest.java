@@ -4,6 +4,10 @@ import static dev.lattice.orchestrator.plan.Plans.json;
 import static dev.lattice.orchestrator.plan.Plans.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lattice.orchestrator.run.core.RunProgress;
+import dev.lattice.orchestrator.run.core.RunProgressTest;
+import dev.lattice.orchestrator.run.core.RunScenario;
+import dev.lattice.orchestrator.run.core.RunState;
 import dev.lattice.protocol.agent.Assignment;
 import dev.lattice.protocol.agent.AssignmentResult;
 import dev.lattice.protocol.agent.ErrorClass;

@@ -1,0 +1,137 @@
+package dev.lattice.orchestrator.run;
+
+import dev.lattice.orchestrator.run.core.Decided;
+import dev.lattice.orchestrator.run.core.RunState;
+import dev.lattice.orchestrator.run.core.StepState;
+import dev.lattice.protocol.plan.StepTimeouts;
+import dev.lattice.protocol.run.RunChange;
+import dev.lattice.protocol.run.StepStatus;
+import java.time.Duration;
+import java.util.function.LongSupplier;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.persistence.typed.javadsl.EffectFactories;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+
+/**
+ * What one run does outside its journal once its state changed, and only then: hands the attempts a
+ * write dispatched to their dispatchers, arms the timers the new state implies, pushes the events
+ * to followers and answers those waiting for the end. After a recovery or a resume it carries on
+ * with what was in flight.
+ */
+final class RunSideEffects {
+  private final RunFollowers followers;
+  private final RunAttempts attempts;
+  private final RunTimers runTimers;
+  private final StartNotices starts;
+  private final TimerScheduler<RunEntity.Command> timers;
+  private final Duration passivateAfterTerminal;
+  private final EffectFactories<RunChange, RunState> effects;
+  private final LongSupplier lastSeqNr;
+
+  /**
+   * @param effects the entity's effects, the only way to write under enforced replies
+   * @param lastSeqNr the sequence number of the entity's latest event
+   */
+  RunSideEffects(
+      RunFollowers followers,
+      RunAttempts attempts,
+      RunTimers runTimers,
+      StartNotices starts,
+      TimerScheduler<RunEntity.Command> timers,
+      Duration passivateAfterTerminal,
+      EffectFactories<RunChange, RunState> effects,
+      LongSupplier lastSeqNr) {
+    this.followers = followers;
+    this.attempts = attempts;
+    this.runTimers = runTimers;
+    this.starts = starts;
+    this.timers = timers;
+    this.passivateAfterTerminal = passivateAfterTerminal;
+    this.effects = effects;
+    this.lastSeqNr = lastSeqNr;
+  }
+
+  /**
+   * Writes {@code decided}, decided on {@code before}, then does what follows; nothing if empty.
+   */
+  ReplyEffect<RunChange, RunState> persist(RunState before, Decided decided) {
+    if (decided.isEmpty()) {
+      return effects.noReply();
+    }
+    return effects
+        .persist(decided.events())
+        .thenRun(next -> written(before, decided, next))
+        .thenNoReply();
+  }
+
+  /**
+   * {@code decided} was written: {@code before} is the state it was decided on, {@code state} the
+   * state after it.
+   */
+  void written(RunState before, Decided decided, RunState state) {
+    long lastSeq = lastSeqNr.getAsLong();
+    followers.publish(decided.events(), lastSeq);
+    for (String stepId : decided.dispatched()) {
+      attempts.send(state, stepId);
+    }
+    starts.forgetEnded(state);
+    runTimers.sync(state);
+    attempts.manageRedelivery(state);
+    if (state.terminal() && !before.terminal()) {
+      // Attempts still queued or running are of no use any more: take them back, best-effort.
+      attempts.withdrawAll(state);
+    }
+    if (state.terminal()) {
+      followers.ended(state.view(lastSeq));
+      passivateSoon();
+    }
+    if (resumed(decided)) {
+      // A resume re-sends what is in flight and re-arms what paused.
+      carryOn(state);
+    }
+  }
+
+  private static boolean resumed(Decided decided) {
+    for (RunChange change : decided.events()) {
+      if (change instanceof RunChange.RunResumed) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A finished run, or one that never started, does not stay in memory for long. */
+  void passivateSoon() {
+    timers.startSingleTimer(RunEntity.Passivate.INSTANCE, passivateAfterTerminal);
+  }
+
+  /**
+   * Re-sends what is in flight (dispatchers and agents drop keys they already have) and arms the
+   * timers of every deadline from its persisted time: after a recovery, and after a resume.
+   */
+  void carryOn(RunState state) {
+    for (StepState step : state.stepStates()) {
+      if (step.status().out()) {
+        attempts.send(state, step.id());
+      }
+      if (step.status() == StepStatus.RUNNING) {
+        // Heartbeats are not persisted: a recovered run counts from now.
+        heard(state, step.id(), step.attempt());
+      }
+    }
+    runTimers.sync(state);
+    attempts.manageRedelivery(state);
+  }
+
+  /** Moves the heartbeat deadline of a live attempt that asks for heartbeats. */
+  void heard(RunState state, String stepId, int attempt) {
+    StepState step = state.step(stepId);
+    if (step == null || step.attempt() != attempt || state.terminal()) {
+      return;
+    }
+    StepTimeouts limits = state.spec(stepId).timeouts();
+    if (limits != null && limits.heartbeatMs() != null) {
+      runTimers.heard(stepId, attempt, Duration.ofMillis(limits.heartbeatMs()));
+    }
+  }
+}

@@ -1,0 +1,111 @@
+package dev.lattice.orchestrator.run.core;
+
+import dev.lattice.orchestrator.policy.UsageEstimator;
+import dev.lattice.protocol.agent.BudgetFigures;
+import dev.lattice.protocol.agent.BudgetScope;
+import dev.lattice.protocol.agent.Spend;
+import dev.lattice.protocol.agent.StepError;
+import dev.lattice.protocol.agent.Usage;
+import dev.lattice.protocol.plan.Budget;
+import dev.lattice.protocol.plan.BudgetAction;
+import dev.lattice.protocol.plan.StepSpec;
+import dev.lattice.protocol.run.RunChange;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * A run's own budget (the plan's {@code budget}): each attempt holds its estimate from dispatch
+ * until its usage is known, and an attempt that would take the run past its limit is refused before
+ * it is dispatched. The run is the single writer of its usage, so this needs no coordination. Pure.
+ */
+final class RunBudget {
+  /** Who pauses a run that exceeded a budget, in its {@code run.paused} event. */
+  static final String ACTOR = "lattice";
+
+  private final UsageEstimator estimator;
+
+  RunBudget(UsageEstimator estimator) {
+    this.estimator = estimator;
+  }
+
+  /** What an attempt of {@code step} holds until its usage is known. */
+  Spend hold(StepSpec step) {
+    return estimator.estimate(
+        step.capability(), step.model(), step.budget() == null ? Budget.UNLIMITED : step.budget());
+  }
+
+  /**
+   * The events refusing the just-dispatched attempt of {@code step}, if it would take the run past
+   * its budget: the figures, then the step's failure or the run's pause (per the plan). Empty when
+   * it fits. Only the holds of {@code admitted} steps count: steps dispatched in the same decision
+   * but not checked yet hold nothing so far.
+   */
+  List<RunChange> refusal(RunState state, StepSpec step, Set<String> admitted, Instant now) {
+    Budget limit = state.plan().budget();
+    if (limit == null) {
+      return List.of();
+    }
+    BudgetFigures figures =
+        new BudgetFigures(
+            BudgetScope.RUN,
+            limit,
+            Spend.of(state.usage()),
+            heldByOthers(state, step.id(), admitted::contains),
+            hold(step));
+    if (!figures.exceeded()) {
+      return List.of();
+    }
+    int attempt = state.step(step.id()).attempt();
+    List<RunChange> events = new ArrayList<>(2);
+    BudgetAction action = state.plan().budgetAction();
+    events.add(new RunChange.BudgetExceeded(step.id(), attempt, figures, action, now));
+    events.add(
+        action == BudgetAction.PAUSE
+            // The attempt stays dispatched, unsent: resuming the run approves and sends it.
+            ? new RunChange.RunPaused(ACTOR, figures.describe(), now)
+            : new RunChange.StepFailed(
+                step.id(),
+                attempt,
+                null,
+                null,
+                StepError.budgetExceeded(figures),
+                Usage.NONE,
+                now));
+    return events;
+  }
+
+  /**
+   * The budget an attempt of {@code step} goes out with: its own, tightened by what the run has
+   * left. An attempt sent although the run has nothing left (approved by a resume) is held to its
+   * own budget only.
+   */
+  Budget envelope(RunState state, StepSpec step) {
+    Budget own = step.budget() == null ? Budget.UNLIMITED : step.budget();
+    Budget limit = state.plan().budget();
+    if (limit == null) {
+      return own;
+    }
+    Spend spent = Spend.of(state.usage()).plus(heldByOthers(state, step.id(), id -> true));
+    Long tokensLeft = limit.maxTokens() == null ? null : limit.maxTokens() - spent.tokens();
+    BigDecimal costLeft =
+        limit.maxCostUsd() == null ? null : limit.maxCostUsd().subtract(spent.costUsd());
+    if ((tokensLeft != null && tokensLeft <= 0) || (costLeft != null && costLeft.signum() <= 0)) {
+      return own;
+    }
+    return own.within(new Budget(tokensLeft, costLeft));
+  }
+
+  private Spend heldByOthers(RunState state, String stepId, Predicate<String> counted) {
+    Spend held = Spend.NONE;
+    for (StepState other : state.stepStates()) {
+      if (!other.id().equals(stepId) && counted.test(other.id()) && other.status().out()) {
+        held = held.plus(hold(state.spec(other.id())));
+      }
+    }
+    return held;
+  }
+}

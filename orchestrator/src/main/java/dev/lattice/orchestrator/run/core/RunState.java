@@ -1,0 +1,398 @@
+package dev.lattice.orchestrator.run.core;
+
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lattice.protocol.CborSerializable;
+import dev.lattice.protocol.agent.ErrorClass;
+import dev.lattice.protocol.agent.Usage;
+import dev.lattice.protocol.ids.RunId;
+import dev.lattice.protocol.ids.TenantId;
+import dev.lattice.protocol.plan.ExecutionMode;
+import dev.lattice.protocol.plan.PlanSpec;
+import dev.lattice.protocol.plan.StepKind;
+import dev.lattice.protocol.plan.StepSpec;
+import dev.lattice.protocol.run.RunCause;
+import dev.lattice.protocol.run.RunChange;
+import dev.lattice.protocol.run.RunSpec;
+import dev.lattice.protocol.run.RunStatus;
+import dev.lattice.protocol.run.RunView;
+import dev.lattice.protocol.run.StepStatus;
+import dev.lattice.protocol.run.StepView;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+import org.pcollections.HashTreePMap;
+import org.pcollections.PMap;
+
+/**
+ * The state of one run, rebuilt from its events: the spec, every step's state, usage and status.
+ * Immutable; {@link #apply} is the pure event handler and checks every transition against the run
+ * and step lifecycles.
+ *
+ * <p>One rule is applied here rather than recorded: while the run is running, an agent step whose
+ * dependencies have all succeeded (and were not skipped by a gate) is dispatched, attempt 1, as
+ * part of the event that settled the last of them. It is a pure function of the state, so replay
+ * reproduces it exactly, and it saves a journal row per step.
+ */
+// Only the @JsonProperty accessors form the serialized state, not the persistent collections;
+// nulls are left out so that they come back as nulls, not as JSON null nodes.
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonAutoDetect(
+    fieldVisibility = JsonAutoDetect.Visibility.NONE,
+    getterVisibility = JsonAutoDetect.Visibility.NONE,
+    isGetterVisibility = JsonAutoDetect.Visibility.NONE)
+public final class RunState implements CborSerializable {
+  private final RunId runId;
+  private final RunSpec spec;
+  private final RunStatus status;
+  private final PMap<String, StepState> steps;
+  private final Usage usage;
+  private final JsonNode output;
+  private final RunCause cause;
+  private final Instant startedAt;
+  private final Instant updatedAt;
+
+  private RunState(
+      RunId runId,
+      RunSpec spec,
+      RunStatus status,
+      PMap<String, StepState> steps,
+      Usage usage,
+      JsonNode output,
+      RunCause cause,
+      Instant startedAt,
+      Instant updatedAt) {
+    this.runId = runId;
+    this.spec = spec;
+    this.status = status;
+    this.steps = steps;
+    this.usage = usage;
+    this.output = output;
+    this.cause = cause;
+    this.startedAt = startedAt;
+    this.updatedAt = updatedAt;
+  }
+
+  /** The state of a run that has no events yet. */
+  public static RunState empty(RunId runId) {
+    return new RunState(
+        runId, null, null, HashTreePMap.empty(), Usage.NONE, null, null, null, null);
+  }
+
+  /** Rebuilds a state from its serialized form (a snapshot). */
+  @JsonCreator
+  static RunState fromJson(
+      @JsonProperty("runId") RunId runId,
+      @JsonProperty("spec") RunSpec spec,
+      @JsonProperty("status") RunStatus status,
+      @JsonProperty("steps") List<StepState> steps,
+      @JsonProperty("usage") Usage usage,
+      @JsonProperty("output") JsonNode output,
+      @JsonProperty("cause") RunCause cause,
+      @JsonProperty("startedAt") Instant startedAt,
+      @JsonProperty("updatedAt") Instant updatedAt) {
+    PMap<String, StepState> byId = HashTreePMap.empty();
+    for (StepState step : steps) {
+      byId = byId.plus(step.id(), step);
+    }
+    return new RunState(runId, spec, status, byId, usage, output, cause, startedAt, updatedAt);
+  }
+
+  @JsonProperty("runId")
+  public RunId runId() {
+    return runId;
+  }
+
+  @JsonProperty("spec")
+  public RunSpec spec() {
+    return spec;
+  }
+
+  @JsonProperty("status")
+  public RunStatus status() {
+    return status;
+  }
+
+  /** Every step's state, in plan order. */
+  @JsonProperty("steps")
+  public List<StepState> stepStates() {
+    return spec == null ? List.of() : plan().steps().stream().map(s -> steps.get(s.id())).toList();
+  }
+
+  @JsonProperty("usage")
+  public Usage usage() {
+    return usage;
+  }
+
+  @JsonProperty("output")
+  public JsonNode output() {
+    return output;
+  }
+
+  @JsonProperty("cause")
+  public RunCause cause() {
+    return cause;
+  }
+
+  @JsonProperty("startedAt")
+  public Instant startedAt() {
+    return startedAt;
+  }
+
+  @JsonProperty("updatedAt")
+  public Instant updatedAt() {
+    return updatedAt;
+  }
+
+  /** Whether the run has any event. */
+  public boolean exists() {
+    return status != null;
+  }
+
+  public boolean terminal() {
+    return status != null && status.terminal();
+  }
+
+  public PlanSpec plan() {
+    return spec.plan();
+  }
+
+  public TenantId tenant() {
+    return spec.tenant();
+  }
+
+  public JsonNode payload() {
+    return spec.payload();
+  }
+
+  public StepState step(String stepId) {
+    return steps.get(stepId);
+  }
+
+  public StepSpec spec(String stepId) {
+    return plan().step(stepId);
+  }
+
+  /** The state after {@code change}; throws if the change breaks a lifecycle. */
+  public RunState apply(RunChange change) {
+    if (change instanceof RunChange.RunStarted e) {
+      return started(e).dispatchReady(e.at());
+    } else if (change instanceof RunChange.StepDispatched e) {
+      return withStep(e.stepId(), s -> s.dispatched(e.attempt(), e.at()), e.at());
+    } else if (change instanceof RunChange.StepStarted e) {
+      return withStep(e.stepId(), s -> s.started(e.agentId(), e.at()), e.at());
+    } else if (change instanceof RunChange.StepSucceeded e) {
+      return withStep(
+              e.stepId(),
+              s ->
+                  s.succeeded(
+                      e.attempt(), e.agentId(), e.startedAt(), e.output(), e.usage(), e.at()),
+              e.at())
+          .withUsage(e.usage())
+          .dispatchReady(e.at());
+    } else if (change instanceof RunChange.StepFailed e) {
+      return withStep(
+              e.stepId(),
+              s -> s.failed(e.attempt(), e.agentId(), e.startedAt(), e.error(), e.usage(), e.at()),
+              e.at())
+          .withUsage(e.usage());
+    } else if (change instanceof RunChange.StepRetryScheduled e) {
+      return withStep(e.stepId(), s -> s.retryScheduled(e.dueAt(), e.at()), e.at());
+    } else if (change instanceof RunChange.StepSkipped e) {
+      return withStep(e.stepId(), s -> s.skipped(e.at()), e.at());
+    } else if (change instanceof RunChange.StepWaiting e) {
+      return withStep(e.stepId(), s -> s.waiting(e.until(), e.at()), e.at());
+    } else if (change instanceof RunChange.StepSignalled e) {
+      return withStep(e.stepId(), s -> s.completed(e.output(), e.at()), e.at())
+          .dispatchReady(e.at());
+    } else if (change instanceof RunChange.StepOverridden e) {
+      return withStep(e.stepId(), s -> s.completed(e.output(), e.at()), e.at())
+          .dispatchReady(e.at());
+    } else if (change instanceof RunChange.BudgetExceeded) {
+      // A record of figures; the failure or the pause that follows is its own event.
+      return this;
+    } else if (change instanceof RunChange.RunCompleted e) {
+      return transitioned(RunStatus.COMPLETED, e.output(), cause, e.at());
+    } else if (change instanceof RunChange.RunFailed e) {
+      return transitioned(RunStatus.FAILED, output, e.cause(), e.at());
+    } else if (change instanceof RunChange.RunPaused e) {
+      return transitioned(RunStatus.PAUSED, output, cause, e.at());
+    } else if (change instanceof RunChange.RunResumed e) {
+      return transitioned(RunStatus.RUNNING, output, cause, e.at()).dispatchReady(e.at());
+    } else if (change instanceof RunChange.RunCancelled e) {
+      String why = "cancelled by " + e.actor() + (e.reason() == null ? "" : ": " + e.reason());
+      return transitioned(
+          RunStatus.CANCELLED, output, new RunCause(null, ErrorClass.CANCELLED, why, 0), e.at());
+    }
+    throw new IllegalArgumentException("unknown run event " + change.getClass().getName());
+  }
+
+  private RunState started(RunChange.RunStarted e) {
+    if (status != null) {
+      throw new IllegalTransitionException("a run", status, RunStatus.RUNNING);
+    }
+    // A run exists from its first event, queued, and starts in the same event.
+    RunStatus running = RunLifecycle.transition(RunStatus.QUEUED, RunStatus.RUNNING);
+    PMap<String, StepState> initial = HashTreePMap.empty();
+    for (StepSpec step : e.spec().plan().steps()) {
+      initial = initial.plus(step.id(), StepState.pending(step.id()));
+    }
+    return new RunState(runId, e.spec(), running, initial, usage, output, cause, e.at(), e.at());
+  }
+
+  /** The run moved to {@code next} (checked against the lifecycle), with its output and cause. */
+  private RunState transitioned(RunStatus next, JsonNode finalOutput, RunCause why, Instant at) {
+    if (status == null) {
+      throw new IllegalTransitionException("a run", null, next);
+    }
+    RunStatus checked = RunLifecycle.transition(status, next);
+    return new RunState(runId, spec, checked, steps, usage, finalOutput, why, startedAt, at);
+  }
+
+  private RunState withStep(String stepId, UnaryOperator<StepState> change, Instant at) {
+    StepState current = steps.get(stepId);
+    if (current == null) {
+      throw new IllegalArgumentException("run " + runId + " has no step '" + stepId + "'");
+    }
+    return new RunState(
+        runId,
+        spec,
+        status,
+        steps.plus(stepId, change.apply(current)),
+        usage,
+        output,
+        cause,
+        startedAt,
+        at);
+  }
+
+  private RunState withUsage(Usage more) {
+    return new RunState(
+        runId, spec, status, steps, usage.plus(more), output, cause, startedAt, updatedAt);
+  }
+
+  /** Dispatches, attempt 1, every pending agent step that {@link #ready} allows. */
+  private RunState dispatchReady(Instant at) {
+    if (status != RunStatus.RUNNING || spec.mode() == ExecutionMode.DRY_RUN) {
+      return this;
+    }
+    PMap<String, StepState> next = steps;
+    for (StepSpec step : plan().steps()) {
+      if (step.kind() == StepKind.AGENT
+          && next.get(step.id()).status() == StepStatus.PENDING
+          && ready(step)) {
+        next = next.plus(step.id(), next.get(step.id()).dispatched(1, at));
+      }
+    }
+    return next == steps
+        ? this
+        : new RunState(runId, spec, status, next, usage, output, cause, startedAt, updatedAt);
+  }
+
+  /** Whether every dependency of {@code step} succeeded and no gate among them said skip. */
+  public boolean ready(StepSpec step) {
+    for (String dependency : step.dependsOn()) {
+      StepState dep = steps.get(dependency);
+      if (dep.status() != StepStatus.SUCCEEDED || gateSaidSkip(dependency, dep)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Why {@code step} must be skipped, or {@code null}: a dependency skipped, or a false gate. */
+  public String skipReason(StepSpec step) {
+    for (String dependency : step.dependsOn()) {
+      StepState dep = steps.get(dependency);
+      if (dep.status() == StepStatus.SKIPPED) {
+        return "dependency '" + dependency + "' was skipped";
+      }
+      if (dep.status() == StepStatus.SUCCEEDED && gateSaidSkip(dependency, dep)) {
+        return "gate '" + dependency + "' was false";
+      }
+    }
+    return null;
+  }
+
+  private boolean gateSaidSkip(String stepId, StepState state) {
+    return spec(stepId).kind() == StepKind.GATE && !state.output().path("passed").asBoolean(true);
+  }
+
+  /** The public view of this state; {@code lastSeq} is the latest event's sequence number. */
+  public RunView view(long lastSeq) {
+    List<StepView> views =
+        stepStates().stream()
+            .map(
+                s -> {
+                  StepSpec step = spec(s.id());
+                  return new StepView(
+                      s.id(),
+                      step.kind(),
+                      s.status(),
+                      step.dependsOn(),
+                      s.attempt(),
+                      s.agentId() == null ? null : s.agentId().value(),
+                      s.output(),
+                      s.error(),
+                      s.usage(),
+                      s.status() == StepStatus.WAITING ? step.signal() : null,
+                      s.waitUntil(),
+                      s.retryDueAt());
+                })
+            .toList();
+    return new RunView(
+        runId.value(),
+        tenant().value(),
+        status,
+        spec.mode(),
+        views,
+        usage,
+        output,
+        cause,
+        startedAt,
+        updatedAt,
+        lastSeq);
+  }
+
+  /** Outputs of every succeeded step, keyed by step id, in plan order. */
+  public Map<String, JsonNode> outputs() {
+    Map<String, JsonNode> result = new LinkedHashMap<>();
+    for (StepSpec step : plan().steps()) {
+      StepState s = steps.get(step.id());
+      if (s.output() != null) {
+        result.put(s.id(), s.output());
+      }
+    }
+    return result;
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof RunState that
+        && Objects.equals(runId, that.runId)
+        && Objects.equals(spec, that.spec)
+        && status == that.status
+        && stepStates().equals(that.stepStates())
+        && Objects.equals(usage, that.usage)
+        && Objects.equals(output, that.output)
+        && Objects.equals(cause, that.cause)
+        && Objects.equals(startedAt, that.startedAt)
+        && Objects.equals(updatedAt, that.updatedAt);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(runId, status, stepStates());
+  }
+
+  @Override
+  public String toString() {
+    return "RunState[" + runId + " " + status + " " + stepStates() + "]";
+  }
+}

@@ -1,0 +1,59 @@
+package dev.lattice.orchestrator.run.core;
+
+import dev.lattice.protocol.agent.Assignment;
+import dev.lattice.protocol.ids.BusKey;
+import dev.lattice.protocol.plan.StepSpec;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What an agent step is sent: the assignment of its latest attempt, how long that attempt may run,
+ * and the dispatcher (bus key) it goes to. Pure: the same state gives the same assignment, so a
+ * re-sent attempt is the one sent first.
+ */
+public final class StepAssignments {
+  /** The bus key's service of every agent step. */
+  public static final String SERVICE = "agent";
+
+  private final RunSettings settings;
+  private final RunBudget budget;
+
+  StepAssignments(RunSettings settings, RunBudget budget) {
+    this.settings = settings;
+    this.budget = budget;
+  }
+
+  /** The assignment for the latest attempt of an agent step that is dispatched or running. */
+  public Assignment assignment(RunState state, String stepId) {
+    StepState step = state.step(stepId);
+    StepSpec spec = state.spec(stepId);
+    long ttl = ttl(spec).toMillis();
+    return new Assignment(
+        state.runId(),
+        stepId,
+        step.attempt(),
+        null,
+        spec.capability(),
+        spec.model(),
+        budget.envelope(state, spec),
+        ttl,
+        StepInput.resolve(state, spec),
+        state.tenant(),
+        spec.timeouts() == null ? null : spec.timeouts().heartbeatMs(),
+        state.spec().priorityOrDefault(),
+        List.of());
+  }
+
+  /** How long an attempt of an agent step may run: its start-to-close timeout, or the default. */
+  public Duration ttl(StepSpec spec) {
+    return spec.timeouts() != null && spec.timeouts().startToCloseMs() != null
+        ? Duration.ofMillis(spec.timeouts().startToCloseMs())
+        : settings.defaultTtl();
+  }
+
+  /** The dispatcher an agent step of this run goes to. */
+  public BusKey busKey(RunState state, StepSpec spec) {
+    int shard = Math.floorMod(state.runId().value().hashCode(), settings.dispatcherShards());
+    return new BusKey(SERVICE, spec.capability(), shard, state.tenant());
+  }
+}

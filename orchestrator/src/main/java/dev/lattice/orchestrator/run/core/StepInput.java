@@ -1,0 +1,58 @@
+package dev.lattice.orchestrator.run.core;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lattice.orchestrator.plan.InputTemplate;
+import dev.lattice.orchestrator.plan.StepContext;
+import dev.lattice.protocol.agent.ErrorClass;
+import dev.lattice.protocol.agent.StepError;
+import dev.lattice.protocol.agent.Usage;
+import dev.lattice.protocol.plan.StepSpec;
+import dev.lattice.protocol.run.RunChange;
+import java.time.Instant;
+
+/** What a step reads: its resolved input, and the context its expressions see. Pure. */
+final class StepInput {
+  private StepInput() {}
+
+  /**
+   * A step's resolved input: its template with placeholders filled; without a template, the payload
+   * for a step without dependencies, otherwise the dependencies' outputs keyed by step id (a
+   * deterministic join, whatever order they finished in).
+   */
+  static JsonNode resolve(RunState state, StepSpec step) {
+    if (step.input() != null) {
+      return InputTemplate.resolve(step.input(), context(state));
+    }
+    if (step.dependsOn().isEmpty()) {
+      return state.payload();
+    }
+    ObjectNode joined = JsonNodeFactory.instance.objectNode();
+    for (String dependency : step.dependsOn()) {
+      joined.set(dependency, state.step(dependency).output());
+    }
+    return joined;
+  }
+
+  /**
+   * What templates, transforms and gates see: the run's ids, its payload and the outputs so far.
+   */
+  static ObjectNode context(RunState state) {
+    return StepContext.of(
+        state.runId().value(), state.tenant().value(), state.payload(), state.outputs());
+  }
+
+  /** The failure of a step whose input (or inline evaluation) is invalid: never retried. */
+  static RunChange.StepFailed invalid(
+      String stepId, int attempt, IllegalArgumentException e, Instant now) {
+    return new RunChange.StepFailed(
+        stepId,
+        attempt,
+        null,
+        null,
+        StepError.of(ErrorClass.INVALID_INPUT, e.getMessage()),
+        Usage.NONE,
+        now);
+  }
+}
