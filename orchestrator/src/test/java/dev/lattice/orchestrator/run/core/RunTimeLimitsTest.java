@@ -8,6 +8,7 @@ import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.agent.StepOutcome;
 import dev.lattice.protocol.api.Intervention;
 import dev.lattice.protocol.api.InterventionType;
+import dev.lattice.protocol.plan.RetryPolicy;
 import dev.lattice.protocol.run.RunChange;
 import dev.lattice.protocol.run.RunStatus;
 import dev.lattice.protocol.run.StepStatus;
@@ -59,18 +60,16 @@ class RunTimeLimitsTest {
 
   @Test
   void backoffOfHugeFiguresStopsAtItsMaximumWithoutOverflowing() {
-    var huge =
-        new dev.lattice.protocol.plan.RetryPolicy(
-            100, Long.MAX_VALUE, Long.MAX_VALUE, 1e300, 1.0, null);
+    var huge = new RetryPolicy(100, Long.MAX_VALUE, Long.MAX_VALUE, 1e300, 1.0, null);
     assertThat(RetryBackoff.delay(huge, 99, 0.999)).isEqualTo(Duration.ofMillis(Long.MAX_VALUE));
     var months =
-        new dev.lattice.protocol.plan.RetryPolicy(
+        new RetryPolicy(
             100, Duration.ofDays(300).toMillis(), Duration.ofDays(366).toMillis(), 10.0, 0.0, null);
     assertThat(RetryBackoff.delay(months, 99, 0.5)).isEqualTo(Duration.ofDays(366));
   }
 
-  private static dev.lattice.protocol.plan.RetryPolicy policy(double jitter) {
-    return new dev.lattice.protocol.plan.RetryPolicy(5, 1000L, 3000L, 2.0, jitter, null);
+  private static RetryPolicy policy(double jitter) {
+    return new RetryPolicy(5, 1000L, 3000L, 2.0, jitter, null);
   }
 
   @Test
