@@ -1,0 +1,160 @@
+package dev.lattice.modelserver.http;
+
+import dev.lattice.modelserver.script.Fault;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
+import org.apache.pekko.http.javadsl.model.headers.CacheControl;
+import org.apache.pekko.http.javadsl.model.headers.CacheDirectives;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
+
+/** Turns answers, faults and errors into HTTP responses in a provider's shape, paced as told. */
+final class Responses {
+
+  private final Materializer materializer;
+  private final Clock clock;
+
+  Responses(Materializer materializer, Clock clock) {
+    this.materializer = materializer;
+    this.clock = clock;
+  }
+
+  /** An error response with the provider's error body, and {@code Retry-After} when it has one. */
+  HttpResponse error(ProviderProtocol provider, ModelError error, List<HttpHeader> headers) {
+    List<HttpHeader> all = new ArrayList<>(headers);
+    error
+        .retryAfterSeconds()
+        .ifPresent(s -> all.add(RawHeader.create("Retry-After", Long.toString(s))));
+    return HttpResponse.create()
+        .withStatus(error.status())
+        .addHeaders(all)
+        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, provider.error(error)));
+  }
+
+  /**
+   * The answer to {@code call}, or the failure {@code fault} (null for none) asks for.
+   *
+   * @param dropConnection aborts the connection, for a disconnect before answering
+   */
+  CompletionStage<HttpResponse> answer(
+      ProviderProtocol provider,
+      ModelCall call,
+      Answer answer,
+      Fault fault,
+      List<HttpHeader> headers,
+      Runnable dropConnection) {
+    if (fault instanceof Fault.HttpError e) {
+      return later(answer.firstTokenDelay(), error(provider, scripted(e), headers));
+    }
+    if (fault instanceof Fault.ContextLengthExceeded e) {
+      return later(answer.firstTokenDelay(), error(provider, contextLength(e, answer), headers));
+    }
+    if (fault instanceof Fault.Disconnect d && (!call.stream() || dropsAt(d) == 0)) {
+      dropConnection.run();
+      return CompletableFuture.failedFuture(new ConnectionDropped("dropped before answering"));
+    }
+    String id = provider.newId();
+    Instant created = clock.instant();
+    if (call.stream()) {
+      Source<ByteString, ?> events =
+          events(provider.stream(call, answer, id, created), answer, fault);
+      return CompletableFuture.completedFuture(
+          HttpResponse.create()
+              .addHeaders(headers)
+              .addHeader(CacheControl.create(CacheDirectives.NO_CACHE))
+              .withEntity(
+                  HttpEntities.createChunked(
+                      MediaTypes.TEXT_EVENT_STREAM.toContentType(), events)));
+    }
+    String body = provider.completion(answer, id, created);
+    if (fault instanceof Fault.MalformedJson) {
+      body = body.substring(0, body.length() / 2);
+    }
+    HttpResponse response =
+        HttpResponse.create()
+            .addHeaders(headers)
+            .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, body));
+    return later(answer.firstTokenDelay(), response);
+  }
+
+  private static ModelError scripted(Fault.HttpError e) {
+    String message =
+        e.message() != null ? e.message() : "scripted error: HTTP status " + e.status();
+    return new ModelError(
+        e.status(),
+        ErrorKind.ofStatus(e.status()),
+        message,
+        Optional.ofNullable(e.retryAfterSeconds()).map(Integer::longValue));
+  }
+
+  private static ModelError contextLength(Fault.ContextLengthExceeded e, Answer answer) {
+    String message =
+        e.message() != null
+            ? e.message()
+            : "prompt is too long: "
+                + answer.promptTokens()
+                + " tokens; this model's maximum context length is exceeded";
+    return ModelError.contextLengthExceeded(message);
+  }
+
+  private static int dropsAt(Fault.Disconnect d) {
+    return d.afterTokens() == null ? 0 : d.afterTokens();
+  }
+
+  /**
+   * The stream's bytes: nothing before the first-token delay, the tokens apart by the token delay;
+   * cut short (a failed stream, which aborts the connection) or malformed if the fault says so.
+   */
+  private static Source<ByteString, ?> events(StreamFrames frames, Answer answer, Fault fault) {
+    List<SseFrame> tokens = frames.tokens();
+    boolean drops = fault instanceof Fault.Disconnect;
+    if (drops) {
+      tokens = tokens.subList(0, Math.min(tokens.size(), dropsAt((Fault.Disconnect) fault)));
+    }
+    if (fault instanceof Fault.MalformedJson && !tokens.isEmpty()) {
+      tokens = new ArrayList<>(tokens);
+      tokens.set(0, tokens.get(0).truncated());
+    }
+    List<Source<ByteString, ?>> parts = new ArrayList<>();
+    for (int i = 0; i < frames.opening().size(); i++) {
+      Duration wait = i == 0 ? answer.firstTokenDelay() : Duration.ZERO;
+      parts.add(delayed(frames.opening().get(i).bytes(), wait));
+    }
+    for (int i = 0; i < tokens.size(); i++) {
+      Duration wait = i == 0 ? Duration.ZERO : answer.tokenDelay();
+      parts.add(delayed(tokens.get(i).bytes(), wait));
+    }
+    Source<ByteString, ?> events = Source.from(parts).flatMapConcat(part -> part);
+    if (drops) {
+      return events.concat(
+          Source.failed(new ConnectionDropped("dropped in the middle of a stream")));
+    }
+    return events.concat(Source.from(frames.closing()).map(SseFrame::bytes));
+  }
+
+  private static Source<ByteString, ?> delayed(ByteString bytes, Duration wait) {
+    Source<ByteString, ?> single = Source.single(bytes);
+    return wait.isZero() ? single : single.initialDelay(wait);
+  }
+
+  private CompletionStage<HttpResponse> later(Duration wait, HttpResponse response) {
+    if (wait.isZero()) {
+      return CompletableFuture.completedFuture(response);
+    }
+    return Source.single(response).initialDelay(wait).runWith(Sink.head(), materializer);
+  }
+}

@@ -1,0 +1,85 @@
+package dev.lattice.modelserver.script;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * One answer of a script: which requests it answers, how many, and what it answers.
+ *
+ * <p>An entry answers with exactly one of {@code text}, {@code json} (a JSON value sent as the
+ * answer's text, for structured output) or {@code fault}.
+ *
+ * @param match which requests it answers; absent answers any (in order)
+ * @param times how many requests it answers before the next entry takes over; absent means once for
+ *     an entry without a match and without limit for one with a match
+ * @param text the answer's text
+ * @param json a JSON value whose compact text is the answer
+ * @param finishReason why the answer ended; {@code stop} when absent
+ * @param usage the token figures to report; estimated when absent
+ * @param stream how the answer is paced and cut into tokens
+ * @param fault a failure to answer with instead
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ScriptEntry(
+    Match match,
+    Integer times,
+    String text,
+    JsonNode json,
+    FinishReason finishReason,
+    Usage usage,
+    Streaming stream,
+    Fault fault) {
+
+  public ScriptEntry {
+    int answers = (text == null ? 0 : 1) + (json == null ? 0 : 1) + (fault == null ? 0 : 1);
+    if (answers != 1) {
+      throw new IllegalArgumentException(
+          "a script entry needs exactly one of text, json and fault, found " + answers);
+    }
+    if (times != null && times < 1) {
+      throw new IllegalArgumentException("times must be at least 1, was " + times);
+    }
+  }
+
+  public static ScriptEntry text(String text) {
+    return new ScriptEntry(null, null, text, null, null, null, null, null);
+  }
+
+  public static ScriptEntry json(JsonNode json) {
+    return new ScriptEntry(null, null, null, json, null, null, null, null);
+  }
+
+  public static ScriptEntry fault(Fault fault) {
+    return new ScriptEntry(null, null, null, null, null, null, null, fault);
+  }
+
+  /** This entry, answering only requests {@code match} accepts. */
+  public ScriptEntry when(Match match) {
+    return new ScriptEntry(match, times, text, json, finishReason, usage, stream, fault);
+  }
+
+  /** This entry, answering {@code count} requests. */
+  public ScriptEntry times(int count) {
+    return new ScriptEntry(match, count, text, json, finishReason, usage, stream, fault);
+  }
+
+  public ScriptEntry finishReason(FinishReason reason) {
+    return new ScriptEntry(match, times, text, json, reason, usage, stream, fault);
+  }
+
+  public ScriptEntry usage(Usage figures) {
+    return new ScriptEntry(match, times, text, json, finishReason, figures, stream, fault);
+  }
+
+  public ScriptEntry stream(Streaming shape) {
+    return new ScriptEntry(match, times, text, json, finishReason, usage, shape, fault);
+  }
+
+  /** How many requests this entry answers; {@link Integer#MAX_VALUE} for no limit. */
+  public int answers() {
+    if (times != null) {
+      return times;
+    }
+    return match == null ? 1 : Integer.MAX_VALUE;
+  }
+}

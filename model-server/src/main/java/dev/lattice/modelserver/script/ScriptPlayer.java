@@ -1,0 +1,54 @@
+package dev.lattice.modelserver.script;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Picks the entry that answers a request and counts what each entry has answered. Thread-safe:
+ * requests arrive on several connections at once.
+ *
+ * <p>The first entry in the script that accepts the request and has answers left answers it. So
+ * entries without a match answer in order, each {@code times} times, and a matched entry with
+ * {@code times} gives way to a later entry with the same match ("fail twice, then succeed").
+ */
+public final class ScriptPlayer {
+
+  private final List<ScriptEntry> entries;
+  private final int[] answered;
+
+  public ScriptPlayer(Script script) {
+    this.entries = script.entries();
+    this.answered = new int[entries.size()];
+  }
+
+  /** The entry answering a request for {@code model} whose last user message is {@code text}. */
+  public synchronized Optional<ScriptEntry> next(String model, String text) {
+    for (int i = 0; i < entries.size(); i++) {
+      ScriptEntry entry = entries.get(i);
+      boolean accepts = entry.match() == null || entry.match().accepts(model, text);
+      if (accepts && answered[i] < entry.answers()) {
+        answered[i]++;
+        return Optional.of(entry);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Why no entry answered a request, for the error a test will read. */
+  public synchronized String whyNoEntry(String model, String text) {
+    if (entries.isEmpty()) {
+      return "the script has no entries";
+    }
+    boolean anyAccepts =
+        entries.stream().anyMatch(e -> e.match() == null || e.match().accepts(model, text));
+    String request = "model '" + model + "' and last user message '" + abbreviate(text) + "'";
+    return anyAccepts
+        ? "every script entry for a request with " + request + " has answered all its times"
+        : "no script entry matches a request with " + request;
+  }
+
+  private static String abbreviate(String text) {
+    int shown = 200;
+    return text.length() <= shown ? text : text.substring(0, shown) + "...";
+  }
+}
