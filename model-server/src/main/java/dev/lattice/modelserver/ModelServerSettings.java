@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param shutdownTimeout how long stopping may wait
  * @param requestBodyTimeout how long reading a request body may take
  * @param maxRecordedRequests how many requests {@code requests()} keeps
+ * @param dropGrace how long after its last token a stream cut short drops its connection
  * @param answers what an answer is when its entry does not say
  */
 public record ModelServerSettings(
@@ -29,6 +30,7 @@ public record ModelServerSettings(
     Duration shutdownTimeout,
     Duration requestBodyTimeout,
     int maxRecordedRequests,
+    Duration dropGrace,
     AnswerDefaults answers) {
 
   /**
@@ -45,6 +47,7 @@ public record ModelServerSettings(
         c.getDuration("shutdown-timeout"),
         c.getDuration("request-body-timeout"),
         c.getInt("max-recorded-requests"),
+        c.getDuration("drop-grace"),
         AnswerDefaults.create(c));
   }
 
@@ -81,6 +84,7 @@ public record ModelServerSettings(
         shutdownTimeout,
         requestBodyTimeout,
         maxRecordedRequests,
+        dropGrace,
         answers);
   }
 

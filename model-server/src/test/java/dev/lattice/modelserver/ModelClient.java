@@ -91,8 +91,25 @@ final class ModelClient {
     return JSON.readTree(response.body());
   }
 
+  /**
+   * What a client read of a stream.
+   *
+   * @param events the events complete before the stream ended
+   * @param failure how the stream broke; null when it ended cleanly
+   */
+  record Read(List<Event> events, IOException failure) {}
+
   /** Reads events until the stream ends; an abort surfaces as the IOException a client gets. */
   static List<Event> events(InputStream body) throws IOException {
+    Read read = read(body);
+    if (read.failure() != null) {
+      throw read.failure();
+    }
+    return read.events();
+  }
+
+  /** Reads events until the stream ends or breaks. */
+  static Read read(InputStream body) {
     List<Event> events = new ArrayList<>();
     try (BufferedReader reader =
         new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
@@ -111,7 +128,9 @@ final class ModelClient {
           data.append(line.substring("data:".length()).trim());
         }
       }
+    } catch (IOException e) {
+      return new Read(events, e);
     }
-    return events;
+    return new Read(events, null);
   }
 }

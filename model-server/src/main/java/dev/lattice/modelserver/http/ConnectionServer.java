@@ -56,7 +56,9 @@ public final class ConnectionServer {
   private static Flow<ByteString, ByteString, NotUsed> connectionFlow(
       ActorSystem system, RequestHandler handler, SharedKillSwitch all) {
     SharedKillSwitch connection = KillSwitches.shared("model-server-connection");
-    Runnable drop = () -> connection.abort(new ConnectionDropped("dropped by the script"));
+    // Shut down rather than aborted: the bytes already past the switch are still delivered, so a
+    // stream cut short reaches the client as far as it went, then the socket closes.
+    Runnable drop = connection::shutdown;
     Flow<HttpRequest, HttpResponse, NotUsed> requests =
         Flow.of(HttpRequest.class).mapAsync(1, request -> handler.handle(request, drop));
     Flow<ByteString, ByteString, NotUsed> http =

@@ -56,7 +56,7 @@ public final class ModelEndpoints implements RequestHandler {
     this.limiter = new RateLimiter(script, settings.clock());
     this.requests = requests;
     this.materializer = materializer;
-    this.responses = new Responses(materializer, settings.clock());
+    this.responses = new Responses(materializer, settings.clock(), settings.dropGrace());
   }
 
   @Override

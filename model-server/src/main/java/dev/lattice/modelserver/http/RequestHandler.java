@@ -11,7 +11,7 @@ public interface RequestHandler {
   /**
    * The response to {@code request}.
    *
-   * @param dropConnection aborts the request's connection at once, without a byte of a response
+   * @param dropConnection closes the request's connection, without a byte more of a response
    */
   CompletionStage<HttpResponse> handle(HttpRequest request, Runnable dropConnection);
 }

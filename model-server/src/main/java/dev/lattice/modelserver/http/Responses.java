@@ -27,10 +27,12 @@ final class Responses {
 
   private final Materializer materializer;
   private final Clock clock;
+  private final Duration dropGrace;
 
-  Responses(Materializer materializer, Clock clock) {
+  Responses(Materializer materializer, Clock clock, Duration dropGrace) {
     this.materializer = materializer;
     this.clock = clock;
+    this.dropGrace = dropGrace;
   }
 
   /** An error response with the provider's error body, and {@code Retry-After} when it has one. */
@@ -65,13 +67,14 @@ final class Responses {
     }
     if (fault instanceof Fault.Disconnect d && (!call.stream() || dropsAt(d) == 0)) {
       dropConnection.run();
-      return CompletableFuture.failedFuture(new ConnectionDropped("dropped before answering"));
+      // No response ever comes: the connection is gone, and a failed one would be logged as a 500.
+      return new CompletableFuture<>();
     }
     String id = provider.newId();
     Instant created = clock.instant();
     if (call.stream()) {
       Source<ByteString, ?> events =
-          events(provider.stream(call, answer, id, created), answer, fault);
+          events(provider.stream(call, answer, id, created), answer, fault, dropConnection);
       return CompletableFuture.completedFuture(
           HttpResponse.create()
               .addHeaders(headers)
@@ -117,9 +120,10 @@ final class Responses {
 
   /**
    * The stream's bytes: nothing before the first-token delay, the tokens apart by the token delay;
-   * cut short (a failed stream, which aborts the connection) or malformed if the fault says so.
+   * cut short or malformed if the fault says so.
    */
-  private static Source<ByteString, ?> events(StreamFrames frames, Answer answer, Fault fault) {
+  private Source<ByteString, ?> events(
+      StreamFrames frames, Answer answer, Fault fault, Runnable dropConnection) {
     List<SseFrame> tokens = frames.tokens();
     boolean drops = fault instanceof Fault.Disconnect;
     if (drops) {
@@ -140,8 +144,17 @@ final class Responses {
     }
     Source<ByteString, ?> events = Source.from(parts).flatMapConcat(part -> part);
     if (drops) {
-      return events.concat(
-          Source.failed(new ConnectionDropped("dropped in the middle of a stream")));
+      // The connection is dropped a grace after the last token, so that the tokens have left the
+      // HTTP layer; the stream itself never ends, since an ended chunked response is a clean end.
+      Source<ByteString, ?> cut =
+          Source.single(dropGrace)
+              .initialDelay(dropGrace)
+              .flatMapConcat(
+                  grace -> {
+                    dropConnection.run();
+                    return Source.<ByteString>never();
+                  });
+      return events.concat(cut);
     }
     return events.concat(Source.from(frames.closing()).map(SseFrame::bytes));
   }

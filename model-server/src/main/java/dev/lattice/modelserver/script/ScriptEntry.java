@@ -6,8 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 /**
  * One answer of a script: which requests it answers, how many, and what it answers.
  *
- * <p>An entry answers with exactly one of {@code text}, {@code json} (a JSON value sent as the
- * answer's text, for structured output) or {@code fault}.
+ * <p>An entry answers with {@code text} or {@code json} (a JSON value sent as the answer's text,
+ * for structured output), or fails as {@code fault} says; a fault that sends part of an answer (a
+ * connection dropped mid-stream, malformed JSON) sends part of the entry's text.
  *
  * @param match which requests it answers; absent answers any (in order)
  * @param times how many requests it answers before the next entry takes over; absent means once for
@@ -31,10 +32,11 @@ public record ScriptEntry(
     Fault fault) {
 
   public ScriptEntry {
-    int answers = (text == null ? 0 : 1) + (json == null ? 0 : 1) + (fault == null ? 0 : 1);
-    if (answers != 1) {
-      throw new IllegalArgumentException(
-          "a script entry needs exactly one of text, json and fault, found " + answers);
+    if (text != null && json != null) {
+      throw new IllegalArgumentException("a script entry answers with text or json, not both");
+    }
+    if (text == null && json == null && fault == null) {
+      throw new IllegalArgumentException("a script entry needs text, json or a fault");
     }
     if (times != null && times < 1) {
       throw new IllegalArgumentException("times must be at least 1, was " + times);
@@ -61,6 +63,11 @@ public record ScriptEntry(
   /** This entry, answering {@code count} requests. */
   public ScriptEntry times(int count) {
     return new ScriptEntry(match, count, text, json, finishReason, usage, stream, fault);
+  }
+
+  /** This entry, failing as {@code failure} says (with its text, where the fault sends some). */
+  public ScriptEntry failing(Fault failure) {
+    return new ScriptEntry(match, times, text, json, finishReason, usage, stream, failure);
   }
 
   public ScriptEntry finishReason(FinishReason reason) {
