@@ -13,6 +13,9 @@ import java.util.Optional;
  */
 public final class ScriptPlayer {
 
+  /** How much of a user message an error quotes: enough to recognise it, not a whole prompt. */
+  private static final int QUOTED_CHARS = 200;
+
   private final List<ScriptEntry> entries;
   private final int[] answered;
 
@@ -48,7 +51,6 @@ public final class ScriptPlayer {
   }
 
   private static String abbreviate(String text) {
-    int shown = 200;
-    return text.length() <= shown ? text : text.substring(0, shown) + "...";
+    return text.length() <= QUOTED_CHARS ? text : text.substring(0, QUOTED_CHARS) + "...";
   }
 }
