@@ -2,7 +2,6 @@ package dev.lattice.worker.action.llm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lattice.protocol.agent.Usage;
-import java.util.Optional;
 
 /**
  * A streamed Messages answer: {@code message_start} (model, input tokens), {@code
@@ -11,8 +10,6 @@ import java.util.Optional;
  * nothing, and an {@code error} event ends the stream.
  */
 final class AnthropicStream implements StreamAssembly {
-  private final ProviderSettings provider;
-  private final Optional<String> key;
   private final StringBuilder text = new StringBuilder();
   private String model;
   private JsonNode startUsage = WireJson.mapper().createObjectNode();
@@ -20,11 +17,6 @@ final class AnthropicStream implements StreamAssembly {
   private String finishReason;
   private boolean done;
   private volatile int events;
-
-  AnthropicStream(ProviderSettings provider, Optional<String> key) {
-    this.provider = provider;
-    this.key = key;
-  }
 
   @Override
   public String accept(String type, String data) {
@@ -53,7 +45,7 @@ final class AnthropicStream implements StreamAssembly {
             usage.has("output_tokens") ? usage.path("output_tokens").asLong() : outputTokens;
       }
       case "message_stop" -> done = true;
-      case "error" -> throw AnthropicWire.INSTANCE.error(event).inStream(provider, key);
+      case "error" -> throw new ProviderError.Reported(AnthropicWire.INSTANCE.error(event));
       default -> {
         // ping, content_block_start and content_block_stop carry nothing of the answer.
       }

@@ -88,8 +88,8 @@ final class AnthropicWire implements ProviderWire {
   }
 
   @Override
-  public StreamAssembly stream(ProviderSettings provider, Optional<String> key) {
-    return new AnthropicStream(provider, key);
+  public StreamAssembly stream() {
+    return new AnthropicStream();
   }
 
   @Override

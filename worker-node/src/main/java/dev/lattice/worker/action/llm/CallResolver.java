@@ -192,47 +192,42 @@ final class CallResolver {
   }
 
   private static String text(JsonNode input, String field) {
-    JsonNode value = input.get(field);
-    if (value == null || value.isNull()) {
-      return null;
-    }
-    if (!value.isTextual()) {
+    JsonNode value = present(input, field);
+    if (value != null && !value.isTextual()) {
       throw invalid("'" + field + "' must be a string");
     }
-    return value.asText();
+    return value == null ? null : value.asText();
   }
 
   private static Double number(JsonNode input, String field) {
-    JsonNode value = input.get(field);
-    if (value == null || value.isNull()) {
-      return null;
-    }
-    if (!value.isNumber()) {
+    JsonNode value = present(input, field);
+    if (value != null && !value.isNumber()) {
       throw invalid("'" + field + "' must be a number");
     }
-    return value.asDouble();
+    return value == null ? null : value.asDouble();
   }
 
   private static Integer whole(JsonNode input, String field) {
-    JsonNode value = input.get(field);
-    if (value == null || value.isNull()) {
-      return null;
-    }
-    if (!value.canConvertToInt() || !value.isIntegralNumber() || value.asInt() < 1) {
+    JsonNode value = present(input, field);
+    if (value != null
+        && (!value.canConvertToInt() || !value.isIntegralNumber() || value.asInt() < 1)) {
       throw invalid("'" + field + "' must be a whole number of at least 1");
     }
-    return value.asInt();
+    return value == null ? null : value.asInt();
   }
 
   private static boolean flag(JsonNode input, String field) {
-    JsonNode value = input.get(field);
-    if (value == null || value.isNull()) {
-      return false;
-    }
-    if (!value.isBoolean()) {
+    JsonNode value = present(input, field);
+    if (value != null && !value.isBoolean()) {
       throw invalid("'" + field + "' must be true or false");
     }
-    return value.asBoolean();
+    return value != null && value.asBoolean();
+  }
+
+  /** The value of {@code field}, null when absent or null. */
+  private static JsonNode present(JsonNode input, String field) {
+    JsonNode value = input.get(field);
+    return value == null || value.isNull() ? null : value;
   }
 
   private static String first(String a, String b, String c) {

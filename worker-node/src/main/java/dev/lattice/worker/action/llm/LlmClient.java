@@ -73,7 +73,7 @@ final class LlmClient {
               ErrorClass.TIMEOUT, "the attempt's deadline passed before calling " + where(call)));
     }
     ProviderWire wire = ProviderWire.of(provider.protocol());
-    StreamAssembly assembly = wire.stream(provider, key);
+    StreamAssembly assembly = wire.stream();
     CompletionStage<HttpResponse> response =
         http.singleRequest(
             wire.request(call, key),
@@ -154,6 +154,9 @@ final class LlmClient {
       StreamAssembly assembly) {
     if (failure instanceof ActionException known) {
       return new CompletionException(known);
+    }
+    if (failure instanceof ProviderError.Reported reported) {
+      return new CompletionException(reported.error().inStream(call.provider(), key));
     }
     if (failure instanceof TimeoutException) {
       return new CompletionException(

@@ -2,7 +2,6 @@ package dev.lattice.worker.action.llm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lattice.protocol.agent.Usage;
-import java.util.Optional;
 
 /**
  * A streamed Chat Completions answer: {@code chat.completion.chunk} events whose {@code
@@ -12,19 +11,12 @@ import java.util.Optional;
 final class OpenAiStream implements StreamAssembly {
   private static final String DONE = "[DONE]";
 
-  private final ProviderSettings provider;
-  private final Optional<String> key;
   private final StringBuilder text = new StringBuilder();
   private String finishReason;
   private String model;
   private Usage usage;
   private boolean done;
   private volatile int events;
-
-  OpenAiStream(ProviderSettings provider, Optional<String> key) {
-    this.provider = provider;
-    this.key = key;
-  }
 
   @Override
   public String accept(String type, String data) {
@@ -35,7 +27,7 @@ final class OpenAiStream implements StreamAssembly {
     }
     JsonNode chunk = WireJson.parse(data, "a streamed chunk of the answer");
     if (chunk.has("error")) {
-      throw OpenAiWire.INSTANCE.error(chunk).inStream(provider, key);
+      throw new ProviderError.Reported(OpenAiWire.INSTANCE.error(chunk));
     }
     String named = WireJson.text(chunk, "model");
     model = named != null ? named : model;

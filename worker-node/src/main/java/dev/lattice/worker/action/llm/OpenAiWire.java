@@ -70,8 +70,8 @@ final class OpenAiWire implements ProviderWire {
   }
 
   @Override
-  public StreamAssembly stream(ProviderSettings provider, Optional<String> key) {
-    return new OpenAiStream(provider, key);
+  public StreamAssembly stream() {
+    return new OpenAiStream();
   }
 
   @Override

@@ -75,6 +75,20 @@ record ProviderError(String type, String code, String message, boolean contextTo
         rateLimit ? ErrorClass.RATE_LIMITED : ErrorClass.AGENT_ERROR, detail + said(key));
   }
 
+  /** Thrown by a stream assembly that read this error from the stream, for the client to map. */
+  static final class Reported extends RuntimeException {
+    private final transient ProviderError error;
+
+    Reported(ProviderError error) {
+      super(error.type, null, false, false);
+      this.error = error;
+    }
+
+    ProviderError error() {
+      return error;
+    }
+  }
+
   private String describedType() {
     String described = type == null ? "" : " " + type;
     return code == null || code.equals(type) ? described : described + "/" + code;

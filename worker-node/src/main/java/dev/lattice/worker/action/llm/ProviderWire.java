@@ -26,11 +26,8 @@ interface ProviderWire {
    */
   LlmAnswer answer(JsonNode body);
 
-  /**
-   * A fresh assembly for one streamed answer from {@code provider}; {@code key} is scrubbed from
-   * errors the stream reports.
-   */
-  StreamAssembly stream(ProviderSettings provider, Optional<String> key);
+  /** A fresh assembly for one streamed answer. */
+  StreamAssembly stream();
 
   /** What an error answer's body says; as much as can be read of it, never failing. */
   ProviderError error(JsonNode body);

@@ -13,7 +13,8 @@ interface StreamAssembly {
    * @param type the event's name, null when it had none
    * @param data the event's data
    * @return the piece of answer text it carried, empty if none
-   * @throws ActionException when the event is unreadable or an error
+   * @throws ActionException when the event is unreadable
+   * @throws ProviderError.Reported when the event is an error the provider reports
    */
   String accept(String type, String data);
 

@@ -90,7 +90,7 @@ class LlmErrorsTest {
 
   @Test
   void tooManyRequestsIsRateLimitedCarryingRetryAfter() {
-    ActionException failure = once(() -> failure(action, openAi("busy"), context));
+    ActionException failure = failed(openAi("busy"));
 
     assertThat(failure.errorClass()).isEqualTo(ErrorClass.RATE_LIMITED);
     assertThat(failure.retryAfter()).contains(Duration.ofSeconds(7));
@@ -99,7 +99,7 @@ class LlmErrorsTest {
 
   @Test
   void anthropicRateLimitIsRateLimitedToo() {
-    ActionException failure = once(() -> failure(action, anthropic("busy"), context));
+    ActionException failure = failed(anthropic("busy"));
 
     assertThat(failure.errorClass()).isEqualTo(ErrorClass.RATE_LIMITED);
     assertThat(failure.getMessage()).contains("rate_limit_error");
@@ -108,8 +108,8 @@ class LlmErrorsTest {
 
   @Test
   void serverErrorsAreAgentErrors() {
-    ActionException broken = once(() -> failure(action, openAi("broken"), context));
-    ActionException overloaded = once(() -> failure(action, anthropic("overloaded"), context));
+    ActionException broken = failed(openAi("broken"));
+    ActionException overloaded = failed(anthropic("overloaded"));
 
     assertThat(broken.errorClass()).isEqualTo(ErrorClass.AGENT_ERROR);
     assertThat(broken.getMessage()).contains("500").contains("server_error");
@@ -119,7 +119,7 @@ class LlmErrorsTest {
 
   @Test
   void otherClientErrorsAreInvalidInput() {
-    ActionException failure = once(() -> failure(action, openAi("missing"), context));
+    ActionException failure = failed(openAi("missing"));
 
     assertThat(failure.errorClass()).isEqualTo(ErrorClass.INVALID_INPUT);
     assertThat(failure.getMessage()).contains("404");
@@ -127,8 +127,8 @@ class LlmErrorsTest {
 
   @Test
   void aPromptTooLongIsInvalidInputInBothProtocols() {
-    ActionException openAi = once(() -> failure(action, openAi("long"), context));
-    ActionException anthropic = once(() -> failure(action, anthropic("long"), context));
+    ActionException openAi = failed(openAi("long"));
+    ActionException anthropic = failed(anthropic("long"));
 
     assertThat(openAi.errorClass()).isEqualTo(ErrorClass.INVALID_INPUT);
     assertThat(openAi.getMessage()).contains("context_length_exceeded").contains("context");
@@ -138,16 +138,15 @@ class LlmErrorsTest {
 
   @Test
   void aConnectionDroppedBeforeAnsweringIsAnAgentError() {
-    ActionException failure = once(() -> failure(action, openAi("drop early"), context));
+    ActionException failure = failed(openAi("drop early"));
 
     assertThat(failure.errorClass()).isEqualTo(ErrorClass.AGENT_ERROR);
   }
 
   @Test
   void aStreamCutMidwayIsAnAgentError() {
-    ActionException openAi = once(() -> failure(action, streamed(openAi("drop midway")), context));
-    ActionException anthropic =
-        once(() -> failure(action, streamed(anthropic("drop midway")), context));
+    ActionException openAi = failed(streamed(openAi("drop midway")));
+    ActionException anthropic = failed(streamed(anthropic("drop midway")));
 
     assertThat(openAi.errorClass()).isEqualTo(ErrorClass.AGENT_ERROR);
     assertThat(openAi.getMessage()).contains("broke after");
@@ -156,9 +155,8 @@ class LlmErrorsTest {
 
   @Test
   void unparseableProviderJsonIsAnAgentError() {
-    ActionException whole = once(() -> failure(action, openAi("garbled"), context));
-    ActionException streamedFailure =
-        once(() -> failure(action, streamed(openAi("garbled")), context));
+    ActionException whole = failed(openAi("garbled"));
+    ActionException streamedFailure = failed(streamed(openAi("garbled")));
 
     assertThat(whole.errorClass()).isEqualTo(ErrorClass.AGENT_ERROR);
     assertThat(whole.getMessage()).contains("not valid JSON");
@@ -167,29 +165,12 @@ class LlmErrorsTest {
 
   @Test
   void aSlowFirstTokenPastTheDeadlineIsATimeout() {
-    Instant deadline = Instant.now().plusMillis(300);
     ActionException streamedFailure =
-        once(
-            () ->
-                failure(
-                    action,
-                    request(
-                        "llm",
-                        null,
-                        deadline,
-                        "{'model': 'scripted-model', 'prompt': 'slow', 'stream': true}"),
-                    context));
+        failed(
+            streamed(
+                request("llm", null, soon(), "{'model': 'scripted-model', 'prompt': 'slow'}")));
     ActionException whole =
-        once(
-            () ->
-                failure(
-                    action,
-                    request(
-                        "llm",
-                        null,
-                        Instant.now().plusMillis(300),
-                        "{'model': 'scripted-model', 'prompt': 'slow'}"),
-                    context));
+        failed(request("llm", null, soon(), "{'model': 'scripted-model', 'prompt': 'slow'}"));
 
     assertThat(streamedFailure.errorClass()).isEqualTo(ErrorClass.TIMEOUT);
     assertThat(whole.errorClass()).isEqualTo(ErrorClass.TIMEOUT);
@@ -211,6 +192,16 @@ class LlmErrorsTest {
 
     assertThat(failure.errorClass()).isEqualTo(ErrorClass.TIMEOUT);
     assertThat(server.requests()).hasSize(before);
+  }
+
+  /** A deadline well before the scripted answer's first token. */
+  private static Instant soon() {
+    return Instant.now().plusMillis(300);
+  }
+
+  /** The failure of {@code request}, checked to have reached the server exactly once. */
+  private ActionException failed(ActionRequest request) {
+    return once(() -> failure(action, request, context));
   }
 
   /** Runs {@code call} and checks that it reached the server exactly once. */
