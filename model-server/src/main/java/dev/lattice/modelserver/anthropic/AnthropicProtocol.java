@@ -105,7 +105,13 @@ public final class AnthropicProtocol implements ProviderProtocol {
         content,
         stopReason,
         null,
-        new MessageUsage(answer.promptTokens(), outputTokens, answer.cachedTokens(), 0));
+        // Anthropic counts cache reads apart: input_tokens is the part of the prompt not read
+        // from the cache.
+        new MessageUsage(
+            Math.max(0, answer.promptTokens() - answer.cachedTokens()),
+            outputTokens,
+            answer.cachedTokens(),
+            0));
   }
 
   @Override

@@ -2,6 +2,8 @@ package dev.lattice.orchestrator.cli;
 
 /** A {@code HOST:PORT} option value. */
 record HostAndPort(String host, int port) {
+  /** The highest TCP port. */
+  static final int MAX_PORT = 65535;
 
   /** Parses {@code value}, or fails with a message naming {@code option}. */
   static HostAndPort parse(String value, String option) {
@@ -12,7 +14,7 @@ record HostAndPort(String host, int port) {
     }
     try {
       int port = Integer.parseInt(value.substring(colon + 1));
-      if (port < 0 || port > 65535) {
+      if (port < 0 || port > MAX_PORT) {
         throw new IllegalArgumentException(problem);
       }
       return new HostAndPort(value.substring(0, colon), port);

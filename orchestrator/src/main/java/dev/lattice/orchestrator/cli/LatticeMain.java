@@ -26,7 +26,8 @@ import picocli.CommandLine.Command;
       InterventionCommand.Signal.class,
       InterventionCommand.OverrideStep.class,
       StateCommand.class,
-      AgentsCommand.class
+      AgentsCommand.class,
+      ModelServerSubcommand.class
     })
 public final class LatticeMain {
 

@@ -57,7 +57,7 @@ public final class PriceTable {
             .add(price.completionPer1k().multiply(BigDecimal.valueOf(usage.completionTokens())))
             .divide(THOUSAND, MathContext.DECIMAL64)
             .stripTrailingZeros();
-    return new Usage(usage.model(), usage.promptTokens(), usage.completionTokens(), cost);
+    return usage.withCost(cost);
   }
 
   /**

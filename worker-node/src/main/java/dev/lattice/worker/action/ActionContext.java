@@ -5,6 +5,7 @@ import dev.lattice.protocol.agent.AllowList;
 import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.ids.AgentId;
 import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
  * What the agent offers the actions it runs.
@@ -13,13 +14,25 @@ import java.util.concurrent.Executor;
  * @param executor an executor for blocking work (the agent's action dispatcher)
  * @param json a JSON mapper for building outputs
  * @param heartbeats where a long action reports that it is alive
+ * @param system the actor system the agent runs in, for non-blocking I/O (pekko-http's client,
+ *     streams, the scheduler); null for a context made outside an agent without one
  */
 public record ActionContext(
-    AgentId agentId, Executor executor, ObjectMapper json, Heartbeats heartbeats) {
+    AgentId agentId,
+    Executor executor,
+    ObjectMapper json,
+    Heartbeats heartbeats,
+    ActorSystem<?> system) {
 
-  /** A context whose heartbeats go nowhere. */
+  /** A context whose heartbeats go nowhere, without an actor system. */
   public ActionContext(AgentId agentId, Executor executor, ObjectMapper json) {
-    this(agentId, executor, json, Heartbeats.NONE);
+    this(agentId, executor, json, Heartbeats.NONE, null);
+  }
+
+  /** A context without an actor system. */
+  public ActionContext(
+      AgentId agentId, Executor executor, ObjectMapper json, Heartbeats heartbeats) {
+    this(agentId, executor, json, heartbeats, null);
   }
 
   /**

@@ -15,6 +15,8 @@ import java.util.List;
  * @param attempt the attempt number, from 1
  * @param idempotencyKey {@code runId/stepId/attempt}: the key to make side effects idempotent on
  * @param tenant the run's tenant
+ * @param capability the capability the attempt was dispatched for (an action serving several, such
+ *     as {@code llm} with one model profile per capability, tells them apart by it)
  * @param model the model asked for, if any
  * @param budget the limits the result must stay within
  * @param deadline when the attempt's TTL runs out
@@ -27,6 +29,7 @@ public record ActionRequest(
     int attempt,
     String idempotencyKey,
     String tenant,
+    String capability,
     String model,
     Budget budget,
     Instant deadline,
@@ -45,6 +48,7 @@ public record ActionRequest(
         assignment.attempt(),
         assignment.idempotencyKey(),
         assignment.tenant().value(),
+        assignment.capability(),
         assignment.model(),
         assignment.budget(),
         deadline,

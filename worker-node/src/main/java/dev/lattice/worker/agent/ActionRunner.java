@@ -75,7 +75,8 @@ final class ActionRunner {
                 agent.tell(new WorkerAgent.Beat(key));
               }
               return !cancelled.contains(key);
-            });
+            },
+            context.getSystem());
     this.outcomeCheck = new OutcomeCheck(settings.payloadLimits());
   }
 

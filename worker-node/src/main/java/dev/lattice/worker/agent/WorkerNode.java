@@ -7,6 +7,7 @@ import dev.lattice.protocol.ids.AgentId;
 import dev.lattice.worker.action.AgentAction;
 import dev.lattice.worker.action.EchoAction;
 import dev.lattice.worker.action.ShellAction;
+import dev.lattice.worker.action.llm.LlmAction;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -28,7 +29,13 @@ public final class WorkerNode {
 
   /** The built-in actions by name, configured from {@code settings}. */
   public static Map<String, AgentAction> builtInActions(WorkerSettings settings) {
-    return Map.of("echo", new EchoAction(), "shell", new ShellAction(settings.shell()));
+    return Map.of(
+        "echo",
+        new EchoAction(),
+        "shell",
+        new ShellAction(settings.shell()),
+        LlmAction.NAME,
+        new LlmAction(settings.llm()));
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.lattice.worker.agent;
 import com.typesafe.config.Config;
 import dev.lattice.protocol.json.PayloadLimits;
 import dev.lattice.worker.action.ShellSettings;
+import dev.lattice.worker.action.llm.LlmSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +24,7 @@ import java.util.List;
  * @param vacancyHold how long a full agent holds a freed slot for the next sender in line
  * @param drainTimeout how long a leaving node waits for its agents' work in flight to finish
  * @param payloadLimits how deep and large an action's output may be
+ * @param llm the settings of the built-in llm action ({@code lattice.llm})
  */
 public record WorkerSettings(
     String nodeName,
@@ -37,7 +39,8 @@ public record WorkerSettings(
     BreakerSettings breaker,
     Duration vacancyHold,
     Duration drainTimeout,
-    PayloadLimits payloadLimits) {
+    PayloadLimits payloadLimits,
+    LlmSettings llm) {
 
   public static WorkerSettings create(Config config) {
     Config c = config.getConfig("lattice.worker");
@@ -54,7 +57,8 @@ public record WorkerSettings(
         BreakerSettings.create(c),
         c.getDuration("vacancy-hold"),
         c.getDuration("drain-timeout"),
-        PayloadLimits.fromConfig(config));
+        PayloadLimits.fromConfig(config),
+        LlmSettings.create(config.getConfig("lattice.llm")));
   }
 
   /** This node's agents plus {@code extra} ones (those an embedding application registers). */
@@ -74,6 +78,7 @@ public record WorkerSettings(
         breaker,
         vacancyHold,
         drainTimeout,
-        payloadLimits);
+        payloadLimits,
+        llm);
   }
 }

@@ -67,6 +67,7 @@ class ShellActionTest {
               1,
               "r/s/1",
               "default",
+              "shell",
               null,
               Budget.UNLIMITED,
               Instant.now().plusMillis(ttlMs),

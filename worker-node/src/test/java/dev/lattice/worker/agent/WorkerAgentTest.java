@@ -25,11 +25,13 @@ import dev.lattice.worker.action.ActionException;
 import dev.lattice.worker.action.ActionResult;
 import dev.lattice.worker.action.AgentAction;
 import dev.lattice.worker.action.ShellSettings;
+import dev.lattice.worker.action.llm.LlmSettings;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -71,7 +73,8 @@ class WorkerAgentTest {
         // (200 ms was not); the test of a lapsing hold waits for it.
         Duration.ofSeconds(2),
         Duration.ofSeconds(20),
-        new PayloadLimits(8, 1000));
+        new PayloadLimits(8, 1000),
+        new LlmSettings(Map.of(), Map.of(), 1024, 1 << 20));
   }
 
   private final AtomicInteger runs = new AtomicInteger();

@@ -1,0 +1,240 @@
+package dev.lattice.worker.action.llm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lattice.protocol.agent.ErrorClass;
+import dev.lattice.worker.action.ActionException;
+import dev.lattice.worker.action.ActionRequest;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Turns an attempt of the {@code llm} action into the call it makes: the step's input first, then
+ * the assignment's model, then the profile of the capability served (or the one the input names),
+ * then the defaults. Anything wrong with the input fails as {@code invalid_input}.
+ */
+final class CallResolver {
+  /** OpenAI's {@code json_schema.name} when the step gives none. */
+  static final String DEFAULT_SCHEMA_NAME = "answer";
+
+  private static final Set<String> FIELDS =
+      Set.of(
+          "messages",
+          "prompt",
+          "system",
+          "model",
+          "provider",
+          "profile",
+          "temperature",
+          "maxTokens",
+          "stop",
+          "schema",
+          "schemaName",
+          "stream");
+  private static final Set<String> ROLES =
+      Set.of(ChatMessage.SYSTEM, ChatMessage.USER, ChatMessage.ASSISTANT);
+
+  private final LlmSettings settings;
+
+  CallResolver(LlmSettings settings) {
+    this.settings = settings;
+  }
+
+  LlmCall resolve(ActionRequest request) {
+    JsonNode input = request.input();
+    if (input == null || !input.isObject()) {
+      throw invalid("the llm action's input must be an object");
+    }
+    for (Iterator<String> names = input.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!FIELDS.contains(name)) {
+        throw invalid(
+            "unknown input field '" + name + "'; known: " + FIELDS.stream().sorted().toList());
+      }
+    }
+    ModelProfile profile = profile(request, input);
+    String model =
+        first(text(input, "model"), request.model(), profile == null ? null : profile.model());
+    if (model == null) {
+      throw invalid("no model: name one in the step's input or model, or serve a profile");
+    }
+    Double temperature = number(input, "temperature");
+    Integer maxTokens = whole(input, "maxTokens");
+    String schemaName = text(input, "schemaName");
+    return new LlmCall(
+        provider(input, profile, model),
+        model,
+        system(profile, text(input, "system")),
+        messages(input),
+        temperature != null ? temperature : profile == null ? null : profile.temperature(),
+        maxTokens != null
+            ? maxTokens
+            : profile != null && profile.maxTokens() != null
+                ? profile.maxTokens()
+                : settings.defaultMaxTokens(),
+        stop(input.get("stop")),
+        schema(input.get("schema")),
+        schemaName == null ? DEFAULT_SCHEMA_NAME : schemaName,
+        flag(input, "stream"));
+  }
+
+  private ModelProfile profile(ActionRequest request, JsonNode input) {
+    String named = text(input, "profile");
+    if (named != null) {
+      return settings
+          .profile(named)
+          .orElseThrow(
+              () ->
+                  invalid(
+                      "unknown model profile '"
+                          + named
+                          + "'; configured: "
+                          + settings.profiles().keySet().stream().sorted().toList()));
+    }
+    return request.capability() == null
+        ? null
+        : settings.profile(request.capability()).orElse(null);
+  }
+
+  private ProviderSettings provider(JsonNode input, ModelProfile profile, String model) {
+    String named =
+        first(text(input, "provider"), profile == null ? null : profile.provider(), null);
+    if (named != null) {
+      return settings
+          .provider(named)
+          .orElseThrow(
+              () ->
+                  invalid(
+                      "unknown model provider '"
+                          + named
+                          + "'; configured: "
+                          + settings.providers().keySet().stream().sorted().toList()));
+    }
+    return settings
+        .providerServing(model)
+        .orElseThrow(
+            () ->
+                invalid(
+                    "no provider serves model '"
+                        + model
+                        + "'; configured: "
+                        + settings.providers().values().stream()
+                            .map(p -> p.name() + " " + p.models())
+                            .sorted()
+                            .collect(Collectors.joining(", "))));
+  }
+
+  /** The profile's system prompt, then the step's, either of which may be absent. */
+  private static String system(ModelProfile profile, String step) {
+    String base = profile == null ? null : profile.system();
+    if (base == null || step == null) {
+      return base == null ? step : base;
+    }
+    return base + "\n\n" + step;
+  }
+
+  private static List<ChatMessage> messages(JsonNode input) {
+    JsonNode messages = input.get("messages");
+    String prompt = text(input, "prompt");
+    if ((messages == null) == (prompt == null)) {
+      throw invalid("give exactly one of 'messages' (a list of {role, content}) and 'prompt'");
+    }
+    if (prompt != null) {
+      return List.of(new ChatMessage(ChatMessage.USER, prompt));
+    }
+    if (!messages.isArray() || messages.isEmpty()) {
+      throw invalid("'messages' must be a non-empty list of {role, content}");
+    }
+    List<ChatMessage> read = new ArrayList<>();
+    for (JsonNode message : messages) {
+      JsonNode role = message.get("role");
+      JsonNode content = message.get("content");
+      if (role == null
+          || !ROLES.contains(role.asText())
+          || content == null
+          || !content.isTextual()) {
+        throw invalid(
+            "each message needs a role (system, user or assistant) and a text content, got "
+                + message);
+      }
+      read.add(new ChatMessage(role.asText(), content.asText()));
+    }
+    return read;
+  }
+
+  private static List<String> stop(JsonNode stop) {
+    if (stop == null) {
+      return List.of();
+    }
+    if (stop.isTextual()) {
+      return List.of(stop.asText());
+    }
+    List<String> sequences = new ArrayList<>();
+    if (stop.isArray()) {
+      for (JsonNode each : stop) {
+        if (!each.isTextual()) {
+          throw invalid("'stop' must be a string or a list of strings");
+        }
+        sequences.add(each.asText());
+      }
+      return sequences;
+    }
+    throw invalid("'stop' must be a string or a list of strings");
+  }
+
+  private static JsonNode schema(JsonNode schema) {
+    if (schema != null && !schema.isObject()) {
+      throw invalid("'schema' must be a JSON Schema object");
+    }
+    return schema;
+  }
+
+  private static String text(JsonNode input, String field) {
+    JsonNode value = present(input, field);
+    if (value != null && !value.isTextual()) {
+      throw invalid("'" + field + "' must be a string");
+    }
+    return value == null ? null : value.asText();
+  }
+
+  private static Double number(JsonNode input, String field) {
+    JsonNode value = present(input, field);
+    if (value != null && !value.isNumber()) {
+      throw invalid("'" + field + "' must be a number");
+    }
+    return value == null ? null : value.asDouble();
+  }
+
+  private static Integer whole(JsonNode input, String field) {
+    JsonNode value = present(input, field);
+    if (value != null
+        && (!value.canConvertToInt() || !value.isIntegralNumber() || value.asInt() < 1)) {
+      throw invalid("'" + field + "' must be a whole number of at least 1");
+    }
+    return value == null ? null : value.asInt();
+  }
+
+  private static boolean flag(JsonNode input, String field) {
+    JsonNode value = present(input, field);
+    if (value != null && !value.isBoolean()) {
+      throw invalid("'" + field + "' must be true or false");
+    }
+    return value != null && value.asBoolean();
+  }
+
+  /** The value of {@code field}, null when absent or null. */
+  private static JsonNode present(JsonNode input, String field) {
+    JsonNode value = input.get(field);
+    return value == null || value.isNull() ? null : value;
+  }
+
+  private static String first(String a, String b, String c) {
+    return a != null ? a : b != null ? b : c;
+  }
+
+  private static ActionException invalid(String message) {
+    return new ActionException(ErrorClass.INVALID_INPUT, message);
+  }
+}

@@ -1,0 +1,61 @@
+package dev.lattice.worker.action.llm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lattice.protocol.agent.Usage;
+
+/**
+ * A streamed Chat Completions answer: {@code chat.completion.chunk} events whose {@code
+ * choices[0].delta.content} carry the text, one with the {@code finish_reason}, a last one with the
+ * {@code usage} (asked for with {@code stream_options.include_usage}), then {@code [DONE]}.
+ */
+final class OpenAiStream implements StreamAssembly {
+  private static final String DONE = "[DONE]";
+
+  private final StringBuilder text = new StringBuilder();
+  private String finishReason;
+  private String model;
+  private Usage usage;
+  private boolean done;
+  private volatile int events;
+
+  @Override
+  public String accept(String type, String data) {
+    events++;
+    if (DONE.equals(data.strip())) {
+      done = true;
+      return "";
+    }
+    JsonNode chunk = WireJson.parse(data, "a streamed chunk of the answer");
+    if (chunk.has("error")) {
+      throw new ProviderError.Reported(OpenAiWire.INSTANCE.error(chunk));
+    }
+    String named = WireJson.text(chunk, "model");
+    model = named != null ? named : model;
+    JsonNode choice = chunk.path("choices").path(0);
+    String reason = WireJson.text(choice, "finish_reason");
+    finishReason = reason != null ? reason : finishReason;
+    if (chunk.hasNonNull("usage")) {
+      usage = OpenAiWire.usage(model, chunk.path("usage"));
+    }
+    String delta = WireJson.text(choice.path("delta"), "content");
+    if (delta == null) {
+      return "";
+    }
+    text.append(delta);
+    return delta;
+  }
+
+  @Override
+  public int events() {
+    return events;
+  }
+
+  @Override
+  public LlmAnswer finish() {
+    if (!done) {
+      throw WireJson.broken("the answer stream ended before [DONE], after " + events + " events");
+    }
+    Usage counted = usage == null ? new Usage(model, 0, 0, null) : usage;
+    return new LlmAnswer(text.toString(), finishReason, model, counted);
+  }
+}
