@@ -67,8 +67,7 @@ class ModelServerCommandIT {
         .isEqualTo(new Outcome(1, "lattice: no script file " + logs.resolve("none.json") + "\n"));
     String unset = "LATTICE_TEST_UNSET_" + System.nanoTime();
     assertThat(run("model-server", "--port", "0", "--api-key-env", unset))
-        .isEqualTo(
-            new Outcome(1, "lattice: the environment variable " + unset + " is not set\n"));
+        .isEqualTo(new Outcome(1, "lattice: the environment variable " + unset + " is not set\n"));
     assertThat(run("model-server", "--port", "70000").err())
         .isEqualTo("lattice: --port must be between 0 and 65535\n");
   }
