@@ -1,0 +1,53 @@
+package dev.lattice.orchestrator.node;
+
+import static dev.lattice.orchestrator.plan.Plans.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.ConfigFactory;
+import dev.lattice.modelserver.ScriptedModelServer;
+import dev.lattice.modelserver.script.Script;
+import dev.lattice.orchestrator.testing.Await;
+import dev.lattice.protocol.api.ExecuteRequest;
+import dev.lattice.protocol.ids.RunId;
+import dev.lattice.protocol.json.LatticeJson;
+import dev.lattice.protocol.plan.PlanSpec;
+import dev.lattice.protocol.run.RunStatus;
+import dev.lattice.protocol.run.RunView;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's LLM example as a new user runs it: the shipped plan, the default agents and the
+ * model server's example script; only the server's port differs (a free one here).
+ */
+class LlmExampleIT {
+  private static final Path EXAMPLE = Path.of("..", "examples", "llm-review.json");
+
+  @TempDir Path data;
+
+  @Test
+  void theExamplePlanRunsAgainstTheExampleScript() throws Exception {
+    PlanSpec plan = LatticeJson.mapper().readValue(Files.readString(EXAMPLE), PlanSpec.class);
+    try (ScriptedModelServer models = ScriptedModelServer.start(Script.example());
+        Lattice lattice =
+            Lattice.builder()
+                .dataDirectory(data)
+                .config(
+                    ConfigFactory.parseString(
+                        "lattice.llm.providers.local.base-url = \"%s/v1\""
+                            .formatted(models.baseUrl())))
+                .start()) {
+      RunId runId =
+          Await.result(lattice.client().execute(ExecuteRequest.plan(plan, json("{}")))).runId();
+      RunView done = Await.result(lattice.client().awaitTerminal(runId));
+
+      assertThat(done.status()).as(String.valueOf(done.cause())).isEqualTo(RunStatus.COMPLETED);
+      assertThat(done.steps().get(0).output().get("text").asText()).contains("retries");
+      assertThat(done.steps().get(1).output().get("json").get("verdict").asText())
+          .isEqualTo("approve");
+      assertThat(done.usage().completionTokens()).isPositive();
+    }
+  }
+}
