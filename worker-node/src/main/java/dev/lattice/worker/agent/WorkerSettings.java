@@ -7,6 +7,8 @@ import dev.lattice.worker.action.llm.LlmSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The {@code lattice.worker} settings.
@@ -61,9 +63,15 @@ public record WorkerSettings(
         LlmSettings.create(config.getConfig("lattice.llm")));
   }
 
-  /** This node's agents plus {@code extra} ones (those an embedding application registers). */
+  /**
+   * This node's agents plus {@code extra} ones (those an embedding application registers). An extra
+   * agent replaces a configured one of the same id, as a registered action replaces the built-in
+   * one of its name: registering {@code llm} serves it with the application's action alone.
+   */
   public WorkerSettings withAgents(List<AgentSpec> extra) {
-    List<AgentSpec> all = new ArrayList<>(agents);
+    Set<String> replaced = extra.stream().map(AgentSpec::id).collect(Collectors.toSet());
+    List<AgentSpec> all = new ArrayList<>();
+    agents.stream().filter(a -> !replaced.contains(a.id())).forEach(all::add);
     all.addAll(extra);
     return new WorkerSettings(
         nodeName,
