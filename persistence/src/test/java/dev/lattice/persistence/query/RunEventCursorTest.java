@@ -163,10 +163,7 @@ class RunEventCursorTest {
 
     cursor.pageRead(List.of());
 
-    assertThat(actions(cursor))
-        .singleElement()
-        .isInstanceOfSatisfying(
-            Fail.class, fail -> assertThat(fail.cause()).isInstanceOf(UnknownRunException.class));
+    assertFailsAsUnknownRun(cursor);
     assertThat(actions(cursor)).isEmpty();
   }
 
@@ -276,10 +273,7 @@ class RunEventCursorTest {
     assertThat(actions(cursor)).containsExactly(CheckExistence.INSTANCE);
     cursor.existence(false);
 
-    assertThat(actions(cursor))
-        .singleElement()
-        .isInstanceOfSatisfying(
-            Fail.class, fail -> assertThat(fail.cause()).isInstanceOf(UnknownRunException.class));
+    assertFailsAsUnknownRun(cursor);
   }
 
   @Test
@@ -320,10 +314,7 @@ class RunEventCursorTest {
     assertThat(actions(cursor)).containsExactly(CheckExistence.INSTANCE);
     cursor.existence(false);
 
-    assertThat(actions(cursor))
-        .singleElement()
-        .isInstanceOfSatisfying(
-            Fail.class, fail -> assertThat(fail.cause()).isInstanceOf(UnknownRunException.class));
+    assertFailsAsUnknownRun(cursor);
   }
 
   @Test
@@ -366,5 +357,13 @@ class RunEventCursorTest {
     assertThat(live.resubscribe()).as("the end is not read yet").isTrue();
     live.pageRead(List.of(event(3), event(4), end(5)));
     assertThat(live.resubscribe()).as("the terminal event is queued").isFalse();
+  }
+
+  /** The cursor's only action now is to fail the stream: its run has no journal. */
+  private static void assertFailsAsUnknownRun(RunEventCursor cursor) {
+    assertThat(actions(cursor))
+        .singleElement()
+        .isInstanceOfSatisfying(
+            Fail.class, fail -> assertThat(fail.cause()).isInstanceOf(UnknownRunException.class));
   }
 }

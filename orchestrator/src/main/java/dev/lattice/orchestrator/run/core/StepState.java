@@ -85,7 +85,25 @@ public record StepState(
 
   StepState succeeded(
       int ofAttempt, AgentId agent, Instant started, JsonNode result, Usage used, Instant at) {
-    StepState done = settling(agent, at).to(StepStatus.SUCCEEDED, at);
+    return ended(StepStatus.SUCCEEDED, ofAttempt, agent, started, result, null, used, at);
+  }
+
+  StepState failed(
+      int ofAttempt, AgentId agent, Instant started, StepError failure, Usage used, Instant at) {
+    return ended(StepStatus.FAILED, ofAttempt, agent, started, null, failure, used, at);
+  }
+
+  /** The step settled as {@code end} by its attempt {@code ofAttempt}, with its output or error. */
+  private StepState ended(
+      StepStatus end,
+      int ofAttempt,
+      AgentId agent,
+      Instant started,
+      JsonNode result,
+      StepError failure,
+      Usage used,
+      Instant at) {
+    StepState done = settling(agent, at).to(end, at);
     return new StepState(
         id,
         done.status,
@@ -93,23 +111,6 @@ public record StepState(
         agent != null ? agent : agentId,
         started != null ? started : startedAt,
         result,
-        null,
-        usage.plus(used),
-        null,
-        at,
-        null);
-  }
-
-  StepState failed(
-      int ofAttempt, AgentId agent, Instant started, StepError failure, Usage used, Instant at) {
-    StepState done = settling(agent, at).to(StepStatus.FAILED, at);
-    return new StepState(
-        id,
-        done.status,
-        Math.max(attempt, ofAttempt),
-        agent != null ? agent : agentId,
-        started != null ? started : startedAt,
-        null,
         failure,
         usage.plus(used),
         null,
