@@ -192,9 +192,20 @@ final class LlmClient {
         name ->
             ConnectionPoolSettings.create(Adapter.toClassic(system))
                 .withMaxRetries(0)
+                .withMaxConnections(provider.maxConnections())
+                // Calls beyond the connections queue in the pool; it takes a power of two.
+                .withMaxOpenRequests(openRequests(provider.maxConnections()))
                 .withConnectionSettings(
                     ClientConnectionSettings.create(Adapter.toClassic(system))
                         .withConnectingTimeout(provider.connectTimeout())));
+  }
+
+  /**
+   * The pool's queue: room for every connection's call and as many waiting, rounded up to the power
+   * of two pekko-http requires.
+   */
+  private static int openRequests(int maxConnections) {
+    return Integer.highestOneBit(Math.max(1, 2 * maxConnections - 1)) << 1;
   }
 
   private static Throwable unwrapped(Throwable failure) {

@@ -21,6 +21,8 @@ import java.util.List;
  * @param requestTimeout how long a call may take, at most; the attempt's deadline may cut it
  *     shorter
  * @param anthropicVersion the {@code anthropic-version} header sent with the Anthropic protocol
+ * @param maxConnections how many calls to it may be open at once on one node; more wait for a
+ *     connection
  */
 public record ProviderSettings(
     String name,
@@ -31,7 +33,8 @@ public record ProviderSettings(
     List<String> models,
     Duration connectTimeout,
     Duration requestTimeout,
-    String anthropicVersion) {
+    String anthropicVersion,
+    int maxConnections) {
 
   public ProviderSettings {
     models = List.copyOf(models);
@@ -50,7 +53,8 @@ public record ProviderSettings(
         c.getStringList("models"),
         c.getDuration("connect-timeout"),
         c.getDuration("request-timeout"),
-        c.getString("anthropic-version"));
+        c.getString("anthropic-version"),
+        c.getInt("max-connections"));
   }
 
   /** Whether calls to this provider carry an API key. */
