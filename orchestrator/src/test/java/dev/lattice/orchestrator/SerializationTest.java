@@ -29,6 +29,7 @@ import dev.lattice.protocol.agent.BudgetFigures;
 import dev.lattice.protocol.agent.BudgetScope;
 import dev.lattice.protocol.agent.Drained;
 import dev.lattice.protocol.agent.ErrorClass;
+import dev.lattice.protocol.agent.RejectedOutput;
 import dev.lattice.protocol.agent.Spend;
 import dev.lattice.protocol.agent.StepError;
 import dev.lattice.protocol.agent.StepOutcome;
@@ -126,6 +127,12 @@ class SerializationTest {
             assignment,
             AgentId.of("n.echo"),
             StepOutcome.failed(ErrorClass.TIMEOUT, "late", usage));
+    RejectedOutput rejected = new RejectedOutput(1, List.of("/n: too short"), 3, "{\"n\": []}");
+    AssignmentResult repaired =
+        AssignmentResult.of(
+            assignment,
+            AgentId.of("n.echo"),
+            new StepOutcome.Succeeded(JSON, usage, List.of(rejected)));
     RunSpec spec = new RunSpec(TenantId.of("acme"), ExecutionMode.AUTO, "plan", PLAN, JSON, "key");
     AgentManifest manifest =
         new AgentManifest(
@@ -148,7 +155,8 @@ class SerializationTest {
             new RunChange.StepWaiting("w", AT.plusSeconds(60), "approve", AT),
             new RunChange.StepWaiting("t", AT.plusSeconds(5), null, AT),
             new RunChange.StepSignalled("w", "approve", JSON, "alice", null, AT),
-            new RunChange.StepOverridden("a", JSON, "ops", "by hand", AT));
+            new RunChange.StepOverridden("a", JSON, "ops", "by hand", AT),
+            RunChange.StepOutputRejected.of("a", 2, rejected, AT));
     RunState state = RunState.empty(RUN);
     for (RunChange change :
         List.of(changes.get(0), changes.get(4), changes.get(5), changes.get(1), changes.get(2))) {
@@ -181,6 +189,7 @@ class SerializationTest {
             new RunEntity.StartRun(spec, true, ref.narrow()),
             new RunEntity.ReportStarted("a", 2, AgentId.of("n.echo")),
             new RunEntity.ReportResult(ok),
+            new RunEntity.ReportResult(repaired),
             new RunEntity.GetRun(ref.narrow()),
             new RunEntity.Intervene(
                 InterventionType.PAUSE, new Intervention("ops", "maintenance"), ref.narrow()),
@@ -213,7 +222,7 @@ class SerializationTest {
             new AgentCommand.Release(ref.narrow()),
             new AgentCommand.Drain(ref.narrow()),
             new Drained(AgentId.of("n.echo")),
-            new WorkerAgent.ResultsRecorded(List.of(ok, failed), AT),
+            new WorkerAgent.ResultsRecorded(List.of(ok, failed, repaired), AT),
             WorkerState.empty().record(List.of(ok, failed), 10),
             new AgentDirectory.Subscribe(ref.narrow()),
             new AgentDirectory.Agents(List.of(new AgentEntry(manifest, ref.narrow()))),

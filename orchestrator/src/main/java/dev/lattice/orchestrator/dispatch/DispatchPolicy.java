@@ -92,10 +92,11 @@ public final class DispatchPolicy {
           new BudgetFigures(BudgetScope.STEP, assignment.budget(), null, null, Spend.of(usage));
       pricedOutcome =
           figures.exceeded()
-              ? new StepOutcome.Failed(StepError.budgetExceeded(figures), usage)
-              : new StepOutcome.Succeeded(ok.output(), usage);
+              ? new StepOutcome.Failed(StepError.budgetExceeded(figures), usage, ok.rejected())
+              : new StepOutcome.Succeeded(ok.output(), usage, ok.rejected());
     } else {
-      pricedOutcome = new StepOutcome.Failed(((StepOutcome.Failed) outcome).error(), usage);
+      pricedOutcome =
+          new StepOutcome.Failed(((StepOutcome.Failed) outcome).error(), usage, outcome.rejected());
     }
     return new AssignmentResult(
         result.runId(),

@@ -1,10 +1,12 @@
 package dev.lattice.protocol.run;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lattice.protocol.CborSerializable;
 import dev.lattice.protocol.agent.BudgetFigures;
+import dev.lattice.protocol.agent.RejectedOutput;
 import dev.lattice.protocol.agent.StepError;
 import dev.lattice.protocol.agent.Usage;
 import dev.lattice.protocol.ids.AgentId;
@@ -13,6 +15,7 @@ import dev.lattice.protocol.json.CanonicalJson;
 import dev.lattice.protocol.json.LatticeJson;
 import dev.lattice.protocol.plan.BudgetAction;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -115,6 +118,42 @@ public sealed interface RunChange extends CborSerializable {
     @Override
     public String type() {
       return RunEventType.STEP_SUCCEEDED;
+    }
+  }
+
+  /**
+   * Try {@code tryNumber} of the attempt gave an output its action rejected (an answer that was not
+   * the JSON its step's schema asked for), for {@code errors}; the action asked again or gave up.
+   * Recorded when the attempt's result arrives, just before the event that ends the attempt.
+   */
+  record StepOutputRejected(
+      String stepId,
+      Integer attempt,
+      @JsonProperty("try") int tryNumber,
+      List<String> errors,
+      int omittedErrors,
+      String output,
+      Instant at)
+      implements RunChange {
+    public StepOutputRejected {
+      errors = errors == null ? List.of() : List.copyOf(errors);
+    }
+
+    public static StepOutputRejected of(
+        String stepId, int attempt, RejectedOutput rejected, Instant at) {
+      return new StepOutputRejected(
+          stepId,
+          attempt,
+          rejected.tryNumber(),
+          rejected.errors(),
+          rejected.omittedErrors(),
+          rejected.output(),
+          at);
+    }
+
+    @Override
+    public String type() {
+      return RunEventType.STEP_OUTPUT_REJECTED;
     }
   }
 

@@ -14,6 +14,7 @@ public final class RunEventType {
   public static final String STEP_STARTED = "step.started";
   public static final String STEP_SUCCEEDED = "step.succeeded";
   public static final String STEP_FAILED = "step.failed";
+  public static final String STEP_OUTPUT_REJECTED = "step.output_rejected";
   public static final String STEP_RETRY_SCHEDULED = "step.retry_scheduled";
   public static final String STEP_SKIPPED = "step.skipped";
   public static final String STEP_WAITING = "step.waiting";

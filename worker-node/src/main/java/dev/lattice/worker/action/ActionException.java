@@ -1,8 +1,11 @@
 package dev.lattice.worker.action;
 
 import dev.lattice.protocol.agent.ErrorClass;
+import dev.lattice.protocol.agent.RejectedOutput;
 import dev.lattice.protocol.agent.Usage;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -11,6 +14,9 @@ import java.util.Optional;
  * <p>A failure caused by a rate limit may say how long the other side asked to wait ({@link
  * #retryAfter()}); its message then ends with {@code retryAfterMs=N} as well, so that the figure
  * survives where only the message travels (a step's recorded error).
+ *
+ * <p>An attempt that made several tries (an action that rejected an output and asked again) fails
+ * with the usage of all of them and the outputs it rejected ({@link #after}).
  */
 public class ActionException extends RuntimeException {
   /** How the wait a rate limit asked for is written at the end of the message. */
@@ -19,6 +25,7 @@ public class ActionException extends RuntimeException {
   private final ErrorClass errorClass;
   private final transient Usage usage;
   private final transient Duration retryAfter;
+  private final transient List<RejectedOutput> rejected;
 
   public ActionException(ErrorClass errorClass, String message) {
     this(errorClass, message, Usage.NONE, null);
@@ -34,12 +41,39 @@ public class ActionException extends RuntimeException {
    */
   public ActionException(
       ErrorClass errorClass, String message, Usage usage, Throwable cause, Duration retryAfter) {
-    super(
+    this(
+        errorClass,
         retryAfter == null ? message : message + " " + RETRY_AFTER_MS + retryAfter.toMillis(),
-        cause);
+        usage,
+        cause,
+        retryAfter,
+        List.of());
+  }
+
+  // The message complete, retryAfterMs included.
+  private ActionException(
+      ErrorClass errorClass,
+      String message,
+      Usage usage,
+      Throwable cause,
+      Duration retryAfter,
+      List<RejectedOutput> rejected) {
+    super(message, cause);
     this.errorClass = errorClass;
     this.usage = usage == null ? Usage.NONE : usage;
     this.retryAfter = retryAfter;
+    this.rejected = List.copyOf(rejected);
+  }
+
+  /**
+   * This failure, ending an attempt after earlier tries: their usage added to this one's, their
+   * rejected outputs before this one's.
+   */
+  public ActionException after(Usage earlierUsage, List<RejectedOutput> earlierRejected) {
+    List<RejectedOutput> all = new ArrayList<>(earlierRejected);
+    all.addAll(rejected);
+    return new ActionException(
+        errorClass, getMessage(), earlierUsage.plus(usage), getCause(), retryAfter, all);
   }
 
   public ErrorClass errorClass() {
@@ -49,6 +83,11 @@ public class ActionException extends RuntimeException {
   /** What the attempt consumed before it failed. */
   public Usage usage() {
     return usage;
+  }
+
+  /** Outputs the attempt rejected before it failed, in order of their tries. */
+  public List<RejectedOutput> rejected() {
+    return rejected;
   }
 
   /** How long the other side asked to wait before trying again, if it said. */

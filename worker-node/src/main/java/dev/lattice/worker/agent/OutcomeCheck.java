@@ -20,7 +20,8 @@ import java.util.concurrent.TimeoutException;
  * over its budget fails with {@code budget_exceeded}, one past its TTL with {@code timeout}; other
  * failures keep the class the action gave them, or {@code agent_error}. An output past the payload
  * limits fails with {@code malformed_output}, and an error message is cut to them: neither may make
- * the agent's record of the result, or its run's, too deep or too large for the journal.
+ * the agent's record of the result, or its run's, too deep or too large for the journal. The
+ * outputs an action rejected on the way go along whichever way the attempt ends.
  */
 final class OutcomeCheck {
   private static final String TRUNCATED = "... (truncated)";
@@ -42,19 +43,25 @@ final class OutcomeCheck {
         new BudgetFigures(
             BudgetScope.STEP, assignment.budget(), null, null, Spend.of(result.usage()));
     if (figures.exceeded()) {
-      return new StepOutcome.Failed(StepError.budgetExceeded(figures), result.usage());
+      return new StepOutcome.Failed(
+          StepError.budgetExceeded(figures), result.usage(), result.rejected());
     }
     Optional<String> unfit = limits.violation(result.output());
     if (unfit.isPresent()) {
-      return StepOutcome.failed(
-          ErrorClass.MALFORMED_OUTPUT, "the action's output " + unfit.get(), result.usage());
+      return new StepOutcome.Failed(
+          StepError.of(ErrorClass.MALFORMED_OUTPUT, "the action's output " + unfit.get()),
+          result.usage(),
+          result.rejected());
     }
-    return StepOutcome.succeeded(result.output(), result.usage());
+    return new StepOutcome.Succeeded(result.output(), result.usage(), result.rejected());
   }
 
   private StepOutcome failed(Assignment assignment, Throwable failure) {
     if (failure instanceof ActionException action) {
-      return StepOutcome.failed(action.errorClass(), cut(action.getMessage()), action.usage());
+      return new StepOutcome.Failed(
+          StepError.of(action.errorClass(), cut(action.getMessage())),
+          action.usage(),
+          action.rejected());
     }
     if (failure instanceof TimeoutException) {
       return StepOutcome.failed(

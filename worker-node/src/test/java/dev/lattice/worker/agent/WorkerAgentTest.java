@@ -26,6 +26,7 @@ import dev.lattice.worker.action.ActionResult;
 import dev.lattice.worker.action.AgentAction;
 import dev.lattice.worker.action.ShellSettings;
 import dev.lattice.worker.action.llm.LlmSettings;
+import dev.lattice.worker.action.llm.StructuredOutputSettings;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -74,7 +75,8 @@ class WorkerAgentTest {
         Duration.ofSeconds(2),
         Duration.ofSeconds(20),
         new PayloadLimits(8, 1000),
-        new LlmSettings(Map.of(), Map.of(), 1024, 1 << 20));
+        new LlmSettings(
+            Map.of(), Map.of(), 1024, 1 << 20, new StructuredOutputSettings(2, 10, 10, 300, 500)));
   }
 
   private final AtomicInteger runs = new AtomicInteger();

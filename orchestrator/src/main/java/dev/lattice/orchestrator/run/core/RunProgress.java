@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lattice.orchestrator.policy.UsageEstimator;
 import dev.lattice.protocol.agent.AssignmentResult;
 import dev.lattice.protocol.agent.ErrorClass;
+import dev.lattice.protocol.agent.RejectedOutput;
 import dev.lattice.protocol.agent.StepError;
 import dev.lattice.protocol.agent.StepOutcome;
 import dev.lattice.protocol.agent.Usage;
@@ -94,8 +95,9 @@ public final class RunProgress {
   }
 
   /**
-   * The events for an attempt's result: the step succeeds, or fails and is retried or fails the
-   * run; then whatever follows. None if the result is stale (another attempt, or already settled).
+   * The events for an attempt's result: the outputs its action rejected on the way, then the step
+   * succeeds, or fails and is retried or fails the run; then whatever follows. None if the result
+   * is stale (another attempt, or already settled).
    *
    * @param startedAt when the agent took the attempt, if the run heard of it
    */
@@ -146,6 +148,9 @@ public final class RunProgress {
     }
     AgentId agent = result.agentId();
     Instant started = step.startedAt() != null ? step.startedAt() : startedAt;
+    for (RejectedOutput rejected : result.outcome().rejected()) {
+      decision.add(RunChange.StepOutputRejected.of(step.id(), step.attempt(), rejected, now));
+    }
     if (result.outcome() instanceof StepOutcome.Succeeded ok) {
       decision.add(
           new RunChange.StepSucceeded(

@@ -214,8 +214,9 @@ public final class RunState implements CborSerializable {
     } else if (change instanceof RunChange.StepOverridden e) {
       return withStep(e.stepId(), s -> s.completed(e.output(), e.at()), e.at())
           .dispatchReady(e.at());
-    } else if (change instanceof RunChange.BudgetExceeded) {
-      // A record of figures; the failure or the pause that follows is its own event.
+    } else if (change instanceof RunChange.BudgetExceeded
+        || change instanceof RunChange.StepOutputRejected) {
+      // Records of figures and of rejected tries; the attempt's end is an event of its own.
       return this;
     } else if (change instanceof RunChange.RunCompleted e) {
       return transitioned(RunStatus.COMPLETED, e.output(), cause, e.at());

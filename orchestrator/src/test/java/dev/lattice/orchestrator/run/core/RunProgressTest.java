@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lattice.protocol.agent.AssignmentResult;
 import dev.lattice.protocol.agent.ErrorClass;
+import dev.lattice.protocol.agent.RejectedOutput;
+import dev.lattice.protocol.agent.StepError;
 import dev.lattice.protocol.agent.StepOutcome;
 import dev.lattice.protocol.api.Intervention;
 import dev.lattice.protocol.api.InterventionType;
@@ -251,6 +253,36 @@ public class RunProgressTest {
     result("a", StepOutcome.failed(ErrorClass.INVALID_INPUT, "bad", null));
     assertThat(state.status()).isEqualTo(RunStatus.FAILED);
     assertThat(state.cause().attempts()).isEqualTo(1);
+  }
+
+  @Test
+  void outputsAnActionRejectedAreRecordedBeforeTheEndOfTheirAttempt() {
+    start(plan("{'steps': [{'id': 'a', 'capability': 'llm', 'retry': {'maxAttempts': 2}}]}"));
+    RejectedOutput first = new RejectedOutput(1, List.of("/n: too small"), 0, "{\"n\": 0}");
+    RejectedOutput second = new RejectedOutput(2, List.of("not JSON"), 0, "no");
+    List<RunChange> failed =
+        result(
+            "a",
+            new StepOutcome.Failed(
+                StepError.of(ErrorClass.MALFORMED_OUTPUT, "never right"),
+                null,
+                List.of(first, second)));
+    assertThat(failed)
+        .extracting(RunChange::type)
+        .containsExactly(
+            "step.output_rejected", "step.output_rejected", "step.failed", "step.retry_scheduled");
+    assertThat(failed.get(1))
+        .isEqualTo(RunChange.StepOutputRejected.of("a", 1, second, T0.plusMillis(5)));
+
+    apply(progress.retryDue(state, "a", 2, T0));
+    List<RunChange> succeeded =
+        result("a", new StepOutcome.Succeeded(json("{'n': 1}"), null, List.of(first)));
+    assertThat(succeeded)
+        .extracting(RunChange::type)
+        .containsExactly("step.output_rejected", "step.succeeded", "run.completed");
+    assertThat(succeeded.get(0).attempt()).isEqualTo(2);
+    assertThat(state.step("a").output()).isEqualTo(json("{'n': 1}"));
+    assertReplayMatches();
   }
 
   @Test

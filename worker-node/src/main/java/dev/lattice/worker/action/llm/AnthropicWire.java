@@ -45,7 +45,7 @@ final class AnthropicWire implements ProviderWire {
       }
     }
     if (call.wantsJson()) {
-      system.add(JSON_INSTRUCTION + call.schema());
+      system.add(JSON_INSTRUCTION + call.schema().node());
     }
     if (!system.isEmpty()) {
       body.put("system", String.join("\n\n", system));

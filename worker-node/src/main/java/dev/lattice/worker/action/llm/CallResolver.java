@@ -13,7 +13,8 @@ import java.util.stream.Collectors;
 /**
  * Turns an attempt of the {@code llm} action into the call it makes: the step's input first, then
  * the assignment's model, then the profile of the capability served (or the one the input names),
- * then the defaults. Anything wrong with the input fails as {@code invalid_input}.
+ * then the defaults. Anything wrong with the input fails as {@code invalid_input}, a schema that is
+ * not a valid JSON Schema included.
  */
 final class CallResolver {
   /** OpenAI's {@code json_schema.name} when the step gives none. */
@@ -32,6 +33,7 @@ final class CallResolver {
           "stop",
           "schema",
           "schemaName",
+          "maxRepairs",
           "stream");
   private static final Set<String> ROLES =
       Set.of(ChatMessage.SYSTEM, ChatMessage.USER, ChatMessage.ASSISTANT);
@@ -63,6 +65,7 @@ final class CallResolver {
     Double temperature = number(input, "temperature");
     Integer maxTokens = whole(input, "maxTokens");
     String schemaName = text(input, "schemaName");
+    AnswerSchema schema = schema(input.get("schema"));
     return new LlmCall(
         provider(input, profile, model),
         model,
@@ -75,8 +78,9 @@ final class CallResolver {
                 ? profile.maxTokens()
                 : settings.defaultMaxTokens(),
         stop(input.get("stop")),
-        schema(input.get("schema")),
+        schema,
         schemaName == null ? DEFAULT_SCHEMA_NAME : schemaName,
+        repairs(input, schema),
         flag(input, "stream"));
   }
 
@@ -184,11 +188,37 @@ final class CallResolver {
     throw invalid("'stop' must be a string or a list of strings");
   }
 
-  private static JsonNode schema(JsonNode schema) {
-    if (schema != null && !schema.isObject()) {
+  private AnswerSchema schema(JsonNode schema) {
+    if (schema == null || schema.isNull()) {
+      return null;
+    }
+    if (!schema.isObject()) {
       throw invalid("'schema' must be a JSON Schema object");
     }
-    return schema;
+    return AnswerSchema.compile(schema, settings.structuredOutput());
+  }
+
+  /** How often an answer is asked for again: the step's {@code maxRepairs}, else the default. */
+  private int repairs(JsonNode input, AnswerSchema schema) {
+    JsonNode value = present(input, "maxRepairs");
+    StructuredOutputSettings limits = settings.structuredOutput();
+    if (value == null) {
+      return limits.repairs();
+    }
+    if (schema == null) {
+      throw invalid(
+          "'maxRepairs' needs a 'schema': only answers that must follow one are repaired");
+    }
+    if (!value.isIntegralNumber()
+        || !value.canConvertToInt()
+        || value.asInt() < 0
+        || value.asInt() > limits.maxRepairs()) {
+      throw invalid(
+          "'maxRepairs' must be a whole number from 0 to "
+              + limits.maxRepairs()
+              + " (lattice.llm.structured-output.max-repairs)");
+    }
+    return value.asInt();
   }
 
   private static String text(JsonNode input, String field) {

@@ -1,10 +1,10 @@
 package dev.lattice.worker.action.llm;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lattice.protocol.agent.ErrorClass;
+import dev.lattice.protocol.agent.RejectedOutput;
 import dev.lattice.protocol.agent.Usage;
 import dev.lattice.worker.action.ActionContext;
 import dev.lattice.worker.action.ActionException;
@@ -12,6 +12,7 @@ import dev.lattice.worker.action.ActionRequest;
 import dev.lattice.worker.action.ActionResult;
 import dev.lattice.worker.action.AgentAction;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -25,11 +26,12 @@ import java.util.function.UnaryOperator;
  *
  * <p>The step's input gives the conversation ({@code messages}, or {@code prompt} and {@code
  * system}) and may choose the {@code model}, {@code provider} or {@code profile} and set {@code
- * temperature}, {@code maxTokens}, {@code stop}, {@code schema} (structured output, parsed as JSON)
- * and {@code stream}. An agent serving a capability that names a profile uses that profile. The
- * output is {@code {text | json, finishReason, model, usage}}; the result's usage names the model
- * that answered, and the dispatcher prices it. Failures carry the canonical error classes (see
- * {@link ProviderError}); the call is never retried here.
+ * temperature}, {@code maxTokens}, {@code stop}, {@code schema} (structured output: the answer is
+ * read as JSON and validated, and asked for again up to {@code maxRepairs} times when it fails; see
+ * {@link RepairingCall}) and {@code stream}. An agent serving a capability that names a profile
+ * uses that profile. The output is {@code {text | json, finishReason, model, usage}}; the result's
+ * usage names the model that answered, and the dispatcher prices it. Failures carry the canonical
+ * error classes (see {@link ProviderError}); the call is never retried here.
  *
  * <p>Nothing happens at construction: the HTTP client is made at the first call, on the agent's
  * actor system, so an unused set-up costs a node nothing.
@@ -37,9 +39,6 @@ import java.util.function.UnaryOperator;
 public final class LlmAction implements AgentAction {
   /** The name it is registered under. */
   public static final String NAME = "llm";
-
-  // Enough of an answer that is not JSON to see what came instead.
-  private static final int QUOTED_ANSWER_CHARS = 200;
 
   private final LlmSettings settings;
   private final CallResolver resolver;
@@ -87,60 +86,65 @@ public final class LlmAction implements AgentAction {
             throw new ActionException(ErrorClass.CANCELLED, "the attempt was withdrawn");
           }
         };
-    return client(context)
+    LlmClient client = client(context);
+    if (call.wantsJson()) {
+      return new RepairingCall(
+              client,
+              key,
+              request.deadline(),
+              onDelta,
+              () -> context.heartbeat(request),
+              settings.structuredOutput(),
+              context.json(),
+              context.executor())
+          .call(call)
+          .thenApplyAsync(
+              accepted ->
+                  result(
+                      accepted.last(),
+                      "json",
+                      accepted.json(),
+                      accepted.usage(),
+                      accepted.rejected(),
+                      context.json()),
+              context.executor());
+    }
+    return client
         .call(call, key, request.deadline(), onDelta)
-        .thenApplyAsync(answer -> result(call, answer, context.json()), context.executor());
+        .thenApplyAsync(
+            answer ->
+                result(
+                    answer,
+                    "text",
+                    context.json().getNodeFactory().textNode(answer.text()),
+                    answer.usage(),
+                    List.of(),
+                    context.json()),
+            context.executor());
   }
 
-  private ActionResult result(LlmCall call, LlmAnswer answer, ObjectMapper json) {
+  /**
+   * The step's output: the answer ({@code text}, or {@code json} for structured output), why it
+   * ended, the model, and {@code usage}, that of every try.
+   */
+  private static ActionResult result(
+      LlmAnswer answer,
+      String field,
+      JsonNode value,
+      Usage usage,
+      List<RejectedOutput> rejected,
+      ObjectMapper json) {
     ObjectNode output = json.createObjectNode();
-    if (call.wantsJson()) {
-      output.set("json", parsed(answer, json));
-    } else {
-      output.put("text", answer.text());
-    }
+    output.set(field, value);
     output.put("finishReason", answer.finishReason());
     output.put("model", answer.model());
-    Usage usage = answer.usage();
     output
         .putObject("usage")
         .put("promptTokens", usage.promptTokens())
         .put("completionTokens", usage.completionTokens())
         .put("cachedTokens", usage.cachedTokens())
         .put("reasoningTokens", usage.reasoningTokens());
-    return ActionResult.of(output, usage);
-  }
-
-  /** The answer read as the JSON the step asked for; {@code malformed_output} if it is not. */
-  private static JsonNode parsed(LlmAnswer answer, ObjectMapper json) {
-    String text = unfenced(answer.text().strip());
-    try {
-      return json.readTree(text);
-    } catch (JsonProcessingException e) {
-      String quoted =
-          text.length() > QUOTED_ANSWER_CHARS ? text.substring(0, QUOTED_ANSWER_CHARS) + "…" : text;
-      throw new ActionException(
-          ErrorClass.MALFORMED_OUTPUT,
-          "the answer of model "
-              + answer.model()
-              + " is not the JSON the step asked for ("
-              + e.getOriginalMessage()
-              + "): "
-              + quoted,
-          answer.usage(),
-          null);
-    }
-  }
-
-  /** {@code text} without a Markdown code fence around it, which models add unasked. */
-  private static String unfenced(String text) {
-    if (!text.startsWith("```") || !text.endsWith("```") || text.length() < "``````".length()) {
-      return text;
-    }
-    String inner = text.substring(3, text.length() - 3);
-    int lineEnd = inner.indexOf('\n');
-    // The opening fence may name a language (```json): skip to the end of its line.
-    return (lineEnd >= 0 ? inner.substring(lineEnd + 1) : inner).strip();
+    return new ActionResult(output, usage, rejected);
   }
 
   private LlmClient client(ActionContext context) {

@@ -1,6 +1,6 @@
 package dev.lattice.worker.action.llm;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -14,8 +14,9 @@ import java.util.List;
  * @param temperature the sampling temperature; null for the provider's default
  * @param maxTokens the most tokens to generate
  * @param stop sequences that end the answer
- * @param schema a JSON Schema the answer must follow (then parsed as JSON); may be null
+ * @param schema a JSON Schema the answer must follow (then read as JSON and validated); may be null
  * @param schemaName the schema's name, as OpenAI's {@code json_schema.name}
+ * @param repairs how many times an answer that does not follow {@code schema} is asked for again
  * @param stream whether to ask the provider for a streamed answer
  */
 public record LlmCall(
@@ -26,8 +27,9 @@ public record LlmCall(
     Double temperature,
     int maxTokens,
     List<String> stop,
-    JsonNode schema,
+    AnswerSchema schema,
     String schemaName,
+    int repairs,
     boolean stream) {
 
   public LlmCall {
@@ -38,5 +40,27 @@ public record LlmCall(
   /** Whether the step asked for structured output. */
   public boolean wantsJson() {
     return schema != null;
+  }
+
+  /**
+   * This call, asking again: the conversation goes on with the rejected {@code answer} and a user
+   * message, {@code request}, saying what was wrong with it.
+   */
+  LlmCall repairedWith(String answer, String request) {
+    List<ChatMessage> longer = new ArrayList<>(messages);
+    longer.add(new ChatMessage(ChatMessage.ASSISTANT, answer));
+    longer.add(new ChatMessage(ChatMessage.USER, request));
+    return new LlmCall(
+        provider,
+        model,
+        system,
+        longer,
+        temperature,
+        maxTokens,
+        stop,
+        schema,
+        schemaName,
+        repairs,
+        stream);
   }
 }

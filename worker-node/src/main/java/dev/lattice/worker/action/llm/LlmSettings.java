@@ -13,12 +13,14 @@ import java.util.TreeMap;
  * @param defaultMaxTokens the most tokens to generate when neither step nor profile says (Anthropic
  *     requires a figure)
  * @param maxResponseBytes the largest answer body read (non-streamed answers and error bodies)
+ * @param structuredOutput how answers that must follow a JSON Schema are checked and repaired
  */
 public record LlmSettings(
     Map<String, ProviderSettings> providers,
     Map<String, ModelProfile> profiles,
     int defaultMaxTokens,
-    long maxResponseBytes) {
+    long maxResponseBytes,
+    StructuredOutputSettings structuredOutput) {
 
   public LlmSettings {
     providers = Map.copyOf(providers);
@@ -42,7 +44,11 @@ public record LlmSettings(
       profiles.put(name, ModelProfile.create(name, profileSection.getConfig(quoted(name))));
     }
     return new LlmSettings(
-        providers, profiles, llm.getInt("default-max-tokens"), llm.getBytes("max-response-bytes"));
+        providers,
+        profiles,
+        llm.getInt("default-max-tokens"),
+        llm.getBytes("max-response-bytes"),
+        StructuredOutputSettings.create(llm.getConfig("structured-output")));
   }
 
   /** The provider named {@code name}, if configured. */

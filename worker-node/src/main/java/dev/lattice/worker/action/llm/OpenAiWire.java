@@ -42,7 +42,7 @@ final class OpenAiWire implements ProviderWire {
     if (call.wantsJson()) {
       ObjectNode schema =
           body.putObject("response_format").put("type", "json_schema").putObject("json_schema");
-      schema.put("name", call.schemaName()).set("schema", call.schema());
+      schema.put("name", call.schemaName()).set("schema", call.schema().node());
     }
     if (call.stream()) {
       body.put("stream", true);

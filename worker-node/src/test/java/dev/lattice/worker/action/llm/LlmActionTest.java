@@ -237,7 +237,8 @@ class LlmActionTest {
             action,
             request(
                 "llm",
-                "{'model': 'scripted-model', 'prompt': 'prose', 'schema': {'type': 'object'}}"),
+                "{'model': 'scripted-model', 'prompt': 'prose', 'schema': {'type': 'object'},"
+                    + " 'maxRepairs': 0}"),
             context);
 
     assertThat(failure.errorClass()).isEqualTo(ErrorClass.MALFORMED_OUTPUT);
