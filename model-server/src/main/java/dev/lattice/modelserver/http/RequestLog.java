@@ -21,10 +21,7 @@ public final class RequestLog {
   }
 
   public synchronized void add(RecordedRequest request) {
-    if (requests.size() == capacity) {
-      requests.removeFirst();
-    }
-    requests.addLast(request);
+    append(requests, request);
   }
 
   public synchronized List<RecordedRequest> all() {
@@ -32,13 +29,18 @@ public final class RequestLog {
   }
 
   public synchronized void answered(ServedAnswer answer) {
-    if (answers.size() == capacity) {
-      answers.removeFirst();
-    }
-    answers.addLast(answer);
+    append(answers, answer);
   }
 
   public synchronized List<ServedAnswer> answers() {
     return List.copyOf(answers);
+  }
+
+  /** Adds {@code item}, forgetting the oldest when full. */
+  private <T> void append(Deque<T> items, T item) {
+    if (items.size() == capacity) {
+      items.removeFirst();
+    }
+    items.addLast(item);
   }
 }
