@@ -114,6 +114,11 @@ public final class ScriptedModelServer implements AutoCloseable {
     return requests.all();
   }
 
+  /** The answers sent to their end so far, oldest first: a fault's cut answer is not one. */
+  public List<ServedAnswer> answers() {
+    return requests.answers();
+  }
+
   /**
    * Stops listening, closes every connection and, if it started its own, stops the actor system.
    */

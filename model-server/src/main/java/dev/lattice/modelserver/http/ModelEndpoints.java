@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.lattice.modelserver.ModelServerSettings;
 import dev.lattice.modelserver.Protocol;
 import dev.lattice.modelserver.RecordedRequest;
+import dev.lattice.modelserver.ServedAnswer;
 import dev.lattice.modelserver.anthropic.AnthropicProtocol;
 import dev.lattice.modelserver.openai.OpenAiProtocol;
 import dev.lattice.modelserver.script.Script;
@@ -102,8 +103,8 @@ public final class ModelEndpoints implements RequestHandler {
 
   private CompletionStage<HttpResponse> model(
       ProviderProtocol provider, HttpRequest request, String body, Runnable drop) {
-    JsonNode recorded = record(provider.protocol(), request, body);
-    String requested = recorded.path("model").asText(settings.answers().model());
+    RecordedRequest recorded = record(provider.protocol(), request, body);
+    String requested = recorded.body().path("model").asText(settings.answers().model());
     try {
       if (!authorized(provider, request)) {
         throw new RequestRejected(unauthorized());
@@ -130,8 +131,16 @@ public final class ModelEndpoints implements RequestHandler {
       if (entry.get().fault() == null) {
         limiter.spend(call.model(), answer.totalTokens());
       }
+      Runnable ended =
+          () -> requests.answered(new ServedAnswer(recorded, settings.clock().instant()));
       return responses.answer(
-          provider, call, answer, entry.get().fault(), headers(provider, call.model()), drop);
+          provider,
+          call,
+          answer,
+          entry.get().fault(),
+          headers(provider, call.model()),
+          drop,
+          ended);
     } catch (RequestRejected e) {
       log.debug("{} {}: {}", request.method().name(), request.getUri().path(), e.getMessage());
       return done(responses.error(provider, e.error(), headers(provider, requested)));
@@ -156,8 +165,8 @@ public final class ModelEndpoints implements RequestHandler {
     return provider.rateLimitHeaders(limiter.status(model), now);
   }
 
-  /** Records the request (credentials redacted) and gives back its body as JSON. */
-  private JsonNode record(Protocol protocol, HttpRequest request, String body) {
+  /** Records the request (credentials redacted), its body as JSON. */
+  private RecordedRequest record(Protocol protocol, HttpRequest request, String body) {
     JsonNode json = bodyJson(body);
     Map<String, String> headers = new LinkedHashMap<>();
     for (HttpHeader header : request.getHeaders()) {
@@ -166,7 +175,7 @@ public final class ModelEndpoints implements RequestHandler {
       headers.merge(name, value, (a, b) -> a + ", " + b);
     }
     String model = json.path("model").isTextual() ? json.path("model").asText() : "";
-    requests.add(
+    RecordedRequest recorded =
         new RecordedRequest(
             protocol,
             request.method().name(),
@@ -174,8 +183,9 @@ public final class ModelEndpoints implements RequestHandler {
             model,
             headers,
             json,
-            settings.clock().instant()));
-    return json;
+            settings.clock().instant());
+    requests.add(recorded);
+    return recorded;
   }
 
   private static JsonNode bodyJson(String body) {

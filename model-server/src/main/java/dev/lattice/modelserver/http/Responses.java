@@ -51,6 +51,7 @@ final class Responses {
    * The answer to {@code call}, or the failure {@code fault} (null for none) asks for.
    *
    * @param dropConnection aborts the connection, for a disconnect before answering
+   * @param ended called once a whole answer has gone to the HTTP layer (not for a fault)
    */
   CompletionStage<HttpResponse> answer(
       ProviderProtocol provider,
@@ -58,7 +59,8 @@ final class Responses {
       Answer answer,
       Fault fault,
       List<HttpHeader> headers,
-      Runnable dropConnection) {
+      Runnable dropConnection,
+      Runnable ended) {
     if (fault instanceof Fault.HttpError e) {
       return later(answer.firstTokenDelay(), error(provider, scripted(e), headers));
     }
@@ -75,6 +77,9 @@ final class Responses {
     if (call.stream()) {
       Source<ByteString, ?> events =
           events(provider.stream(call, answer, id, created), answer, fault, dropConnection);
+      if (fault == null) {
+        events = events.watchTermination((notUsed, done) -> done.thenRun(ended));
+      }
       return CompletableFuture.completedFuture(
           HttpResponse.create()
               .addHeaders(headers)
@@ -91,7 +96,13 @@ final class Responses {
         HttpResponse.create()
             .addHeaders(headers)
             .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, body));
-    return later(answer.firstTokenDelay(), response);
+    CompletionStage<HttpResponse> sent = later(answer.firstTokenDelay(), response);
+    return fault == null ? sent.thenApply(r -> run(ended, r)) : sent;
+  }
+
+  private static HttpResponse run(Runnable ended, HttpResponse response) {
+    ended.run();
+    return response;
   }
 
   private static ModelError scripted(Fault.HttpError e) {
