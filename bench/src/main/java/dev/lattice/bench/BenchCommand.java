@@ -30,14 +30,15 @@ import picocli.CommandLine.Option;
     name = "bench",
     mixinStandardHelpOptions = true,
     description =
-        "Measure throughput and latency of workloads W and W2 against plain-JDBC baselines.")
+        "Measure throughput and latency of workloads W and W2 against plain-JDBC baselines, of"
+            + " live followers (F) and of streamed LLM steps (L).")
 public final class BenchCommand implements Callable<Integer>, LatticeSubcommand {
 
   @Option(
       names = "--workload",
       split = ",",
       defaultValue = "W",
-      description = "W, W2, F (live followers), or several, e.g. W,W2.")
+      description = "W, W2, F (live followers), L (LLM steps), or several, e.g. W,W2.")
   List<Workload> workloads;
 
   @Option(names = "--runs", defaultValue = "2000", description = "Measured runs per round.")
@@ -77,6 +78,12 @@ public final class BenchCommand implements Callable<Integer>, LatticeSubcommand 
       defaultValue = "1000",
       description = "Workload F: idle followers connected to other runs.")
   int followers;
+
+  @Option(
+      names = "--followers-per-run",
+      defaultValue = "10",
+      description = "Workload L: followers of each run, connected before its LLM step starts.")
+  int followersPerRun;
 
   @Option(
       names = "--idle-seconds",
@@ -119,16 +126,19 @@ public final class BenchCommand implements Callable<Integer>, LatticeSubcommand 
                       + System.currentTimeMillis()));
       try {
         summaries.add(
-            workload == Workload.F
-                ? FollowerBench.run(
-                    directory,
-                    followers,
-                    runs,
-                    warmup,
-                    Duration.ofSeconds(idleSeconds),
-                    Duration.ofSeconds(jitSettleSeconds),
-                    out)
-                : bench(workload, directory, out));
+            switch (workload) {
+              case F ->
+                  FollowerBench.run(
+                      directory,
+                      followers,
+                      runs,
+                      warmup,
+                      Duration.ofSeconds(idleSeconds),
+                      Duration.ofSeconds(jitSettleSeconds),
+                      out);
+              case L -> LlmBench.run(directory, runs, concurrency, followersPerRun, warmup, out);
+              default -> bench(workload, directory, out);
+            });
       } finally {
         if (!keep) {
           deleteTree(directory);
@@ -284,7 +294,7 @@ public final class BenchCommand implements Callable<Integer>, LatticeSubcommand 
         : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
   }
 
-  private static String urlOf(Lattice lattice) {
+  static String urlOf(Lattice lattice) {
     // The same URL (and so the same H2 settings) as the node's journal.
     return lattice
         .system()

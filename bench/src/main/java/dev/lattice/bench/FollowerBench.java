@@ -1,9 +1,6 @@
 package dev.lattice.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.management.OperatingSystemMXBean;
-import dev.lattice.orchestrator.http.HttpApi;
-import dev.lattice.orchestrator.http.HttpSettings;
 import dev.lattice.orchestrator.node.Lattice;
 import dev.lattice.orchestrator.node.LatticeClient;
 import dev.lattice.protocol.api.ExecuteRequest;
@@ -14,13 +11,9 @@ import dev.lattice.protocol.plan.StepSpec;
 import dev.lattice.protocol.run.RunEvent;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
-import java.lang.management.ThreadMXBean;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,7 +23,6 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -59,6 +51,8 @@ final class FollowerBench {
   private static final String CLIENT_THREAD_PREFIX = "bench-follower-client-";
 
   private static final String JDK_CLIENT_THREAD_PREFIX = "HttpClient-";
+  private static final List<String> CLIENT_THREADS_BY_NAME =
+      List.of(CLIENT_THREAD_PREFIX, JDK_CLIENT_THREAD_PREFIX);
   private static final Duration POLL_INTERVAL = Duration.ofMillis(50);
   private static final Duration JIT_QUIET_WINDOW = Duration.ofSeconds(2);
 
@@ -80,24 +74,12 @@ final class FollowerBench {
         "%n== workload F: %d idle followers, %d live runs, journal %s%n",
         followers, runs, directory);
     HeldSteps held = new HeldSteps();
-    ExecutorService clientThreads =
-        Executors.newFixedThreadPool(
-            CLIENT_THREADS,
-            task -> {
-              Thread thread = new Thread(task, CLIENT_THREAD_PREFIX + task.hashCode());
-              thread.setDaemon(true);
-              return thread;
-            });
+    ExecutorService clientThreads = SseFollower.clientThreads(CLIENT_THREAD_PREFIX, CLIENT_THREADS);
     HttpClient http = HttpClient.newBuilder().executor(clientThreads).build();
     List<Flow.Subscription> streams = new ArrayList<>();
     try (Lattice node =
         Lattice.builder().dataDirectory(directory).action(HOLD, held, followers + runs).start()) {
-      String url =
-          HttpApi.start(
-                  node,
-                  HttpSettings.create(node.system().settings().config())
-                      .withAddress("127.0.0.1", 0))
-              .url();
+      String url = SseFollower.serve(node);
       LatticeClient client = node.client();
       ExecuteRequest idleRun =
           ExecuteRequest.plan(PlanSpec.of(StepSpec.agent("held", HOLD, null)), null);
@@ -234,46 +216,20 @@ final class FollowerBench {
     }
   }
 
-  /**
-   * Opens a Server-Sent Events follower of {@code runId} that hands each event to {@code onEvent}.
-   */
+  /** A follower of {@code runId} that hands each event to {@code onEvent}. */
   private static Flow.Subscription follow(
       HttpClient http, String url, RunId runId, Consumer<RunEvent> onEvent) {
-    CompletableFuture<Flow.Subscription> subscribed = new CompletableFuture<>();
-    Flow.Subscriber<String> lines =
-        new Flow.Subscriber<>() {
-          @Override
-          public void onSubscribe(Flow.Subscription subscription) {
-            subscription.request(Long.MAX_VALUE);
-            subscribed.complete(subscription);
+    return SseFollower.follow(
+        http,
+        url,
+        runId,
+        json -> {
+          try {
+            onEvent.accept(MAPPER.treeToValue(json, RunEvent.class));
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
           }
-
-          @Override
-          public void onNext(String line) {
-            if (line.startsWith("data:") && line.length() > "data:".length()) {
-              try {
-                onEvent.accept(MAPPER.readValue(line.substring("data:".length()), RunEvent.class));
-              } catch (IOException | RuntimeException e) {
-                // The HTTP client would swallow it: say it, the run's wait then times out.
-                System.err.println("follower failed on " + line + ": " + e);
-              }
-            }
-          }
-
-          @Override
-          public void onError(Throwable throwable) {
-            subscribed.completeExceptionally(throwable);
-          }
-
-          @Override
-          public void onComplete() {}
-        };
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create(url + "/api/v1/runs/" + runId.value() + "/events"))
-            .header("Accept", "text/event-stream")
-            .build();
-    http.sendAsync(request, HttpResponse.BodyHandlers.fromLineSubscriber(lines));
-    return subscribed.join();
+        });
   }
 
   /**
@@ -281,26 +237,13 @@ final class FollowerBench {
    * HTTP client threads: what the node spends.
    */
   private static double cpuShareOfCore(Duration interval) {
-    var os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-    long cpuBefore = os.getProcessCpuTime();
-    long clientBefore = clientThreadsCpu();
+    long cpuBefore = ThreadCpu.process();
+    long clientBefore = ThreadCpu.of(CLIENT_THREADS_BY_NAME);
     long start = System.nanoTime();
     // Measuring a quiet interval: the bench has nothing to do but wait.
     LockSupport.parkNanos(interval.toNanos());
-    long node = os.getProcessCpuTime() - cpuBefore - (clientThreadsCpu() - clientBefore);
+    long node =
+        ThreadCpu.process() - cpuBefore - (ThreadCpu.of(CLIENT_THREADS_BY_NAME) - clientBefore);
     return node / (double) (System.nanoTime() - start);
-  }
-
-  private static long clientThreadsCpu() {
-    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    long total = 0;
-    for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-      if (info != null
-          && (info.getThreadName().startsWith(CLIENT_THREAD_PREFIX)
-              || info.getThreadName().startsWith(JDK_CLIENT_THREAD_PREFIX))) {
-        total += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
-      }
-    }
-    return total;
   }
 }

@@ -16,8 +16,13 @@ import java.util.TreeMap;
  * next round.
  */
 final class JournalRows {
-  /** Rows of one round: how many per writer kind, and their average payload. */
-  record Written(Map<String, Long> byKind, long rows, int averagePayload) {}
+  /** Rows of one round: how many per writer kind, and their payloads' bytes. */
+  record Written(Map<String, Long> byKind, long rows, long bytes) {
+    /** The average size of a row's payload, at least 1. */
+    int averagePayload() {
+      return (int) Math.max(1, Math.round(bytes / (double) Math.max(1, rows)));
+    }
+  }
 
   private JournalRows() {}
 
@@ -55,7 +60,7 @@ final class JournalRows {
         }
       }
     }
-    return new Written(counts, rows, (int) Math.max(1, Math.round(bytes / (double) rows)));
+    return new Written(counts, rows, bytes);
   }
 
   private static String kind(String persistenceId) {

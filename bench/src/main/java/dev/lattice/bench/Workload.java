@@ -46,6 +46,16 @@ enum Workload {
           StepSpec.agent("first", "echo", null, "held"),
           StepSpec.agent("second", "echo", null, "first"));
     }
+  },
+  /**
+   * LLM steps: a step held until the run's followers are connected, then a streamed model call (see
+   * {@link LlmBench}).
+   */
+  L {
+    @Override
+    PlanSpec plan() {
+      return LlmScript.llmRun(0).plan();
+    }
   };
 
   abstract PlanSpec plan();

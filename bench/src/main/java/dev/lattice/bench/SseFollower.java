@@ -1,0 +1,89 @@
+package dev.lattice.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lattice.orchestrator.http.HttpApi;
+import dev.lattice.orchestrator.http.HttpSettings;
+import dev.lattice.orchestrator.node.Lattice;
+import dev.lattice.protocol.ids.RunId;
+import dev.lattice.protocol.json.LatticeJson;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
+import java.util.function.Consumer;
+
+/** A Server-Sent Events follower of one run, as a browser or a CLI would open it. */
+final class SseFollower {
+  private static final ObjectMapper MAPPER = LatticeJson.mapper();
+  private static final String DATA = "data:";
+
+  private SseFollower() {}
+
+  /** {@code count} daemon threads for a bench's HTTP client, named {@code prefix}N. */
+  static ExecutorService clientThreads(String prefix, int count) {
+    return Executors.newFixedThreadPool(
+        count,
+        task -> {
+          Thread thread = new Thread(task, prefix + task.hashCode());
+          thread.setDaemon(true);
+          return thread;
+        });
+  }
+
+  /** Starts the node's HTTP API on loopback and a free port; returns its base URL. */
+  static String serve(Lattice node) {
+    return HttpApi.start(
+            node,
+            HttpSettings.create(node.system().settings().config()).withAddress("127.0.0.1", 0))
+        .url();
+  }
+
+  /**
+   * Opens a follower of {@code runId} on the node at {@code url} that hands each event's JSON to
+   * {@code onEvent}, on the HTTP client's threads; cancel the subscription to leave.
+   */
+  static Flow.Subscription follow(
+      HttpClient http, String url, RunId runId, Consumer<JsonNode> onEvent) {
+    CompletableFuture<Flow.Subscription> subscribed = new CompletableFuture<>();
+    Flow.Subscriber<String> lines =
+        new Flow.Subscriber<>() {
+          @Override
+          public void onSubscribe(Flow.Subscription subscription) {
+            subscription.request(Long.MAX_VALUE);
+            subscribed.complete(subscription);
+          }
+
+          @Override
+          public void onNext(String line) {
+            if (line.startsWith(DATA) && line.length() > DATA.length()) {
+              try {
+                onEvent.accept(MAPPER.readTree(line.substring(DATA.length())));
+              } catch (IOException | RuntimeException e) {
+                // The HTTP client would swallow it: say it, the run's wait then times out.
+                System.err.println("follower failed on " + line + ": " + e);
+              }
+            }
+          }
+
+          @Override
+          public void onError(Throwable throwable) {
+            subscribed.completeExceptionally(throwable);
+          }
+
+          @Override
+          public void onComplete() {}
+        };
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(url + "/api/v1/runs/" + runId.value() + "/events"))
+            .header("Accept", "text/event-stream")
+            .build();
+    http.sendAsync(request, HttpResponse.BodyHandlers.fromLineSubscriber(lines));
+    return subscribed.join();
+  }
+}
