@@ -14,13 +14,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import org.apache.pekko.actor.ActorSystem;
 
 /**
  * Workload L: LLM steps streaming their answers to followers. Each run holds a first step until its
  * followers are connected, then asks the scripted model server for a streamed answer (20 ms to the
  * first token, then 100 tokens 2 ms apart; the server runs in this process on its own actor system,
- * with a 1 ms scheduler tick so that its pauses are the ones asked for).
+ * whose 1 ms scheduler tick keeps those pauses).
  *
  * <p>Lattice's overhead per LLM step is the time from the run's decision to dispatch it (the time
  * of the held step's {@code step.succeeded}, which the run records as it decides) to the arrival of
@@ -32,7 +31,9 @@ import org.apache.pekko.actor.ActorSystem;
  * step are those of the LLM runs minus those of the same number of runs of the held step alone.
  */
 final class LlmBench {
-  private static final String MODEL_SERVER_SYSTEM = "bench-model-server";
+  /** The scripted model server's threads: those of its own actor system. */
+  private static final String MODEL_SERVER_SYSTEM = "model-server-";
+
   private static final String CLIENT_THREAD_PREFIX = "bench-llm-client-";
   private static final List<String> NOT_THE_NODE =
       List.of(MODEL_SERVER_SYSTEM, CLIENT_THREAD_PREFIX, "HttpClient-");
@@ -53,12 +54,10 @@ final class LlmBench {
         concurrency,
         followersPerRun,
         directory);
-    ActorSystem serverSystem = ActorSystem.create(MODEL_SERVER_SYSTEM, LlmScript.serverConfig());
     ExecutorService clientThreads = SseFollower.clientThreads(CLIENT_THREAD_PREFIX, CLIENT_THREADS);
     HeldSteps held = new HeldSteps();
     try (ScriptedModelServer models =
-            ScriptedModelServer.start(
-                LlmScript.script(), ModelServerSettings.loopback(), serverSystem);
+            ScriptedModelServer.start(LlmScript.script(), ModelServerSettings.loopback());
         Lattice node =
             Lattice.builder()
                 .dataDirectory(directory)
@@ -145,7 +144,6 @@ final class LlmBench {
     } finally {
       held.releaseAll();
       clientThreads.shutdownNow();
-      serverSystem.terminate();
     }
   }
 

@@ -52,19 +52,6 @@ final class LlmScript {
         .withModels(MODEL);
   }
 
-  /** The model server's actor system: a 1 ms scheduler tick (the default 10 ms rounds 2 ms up). */
-  static Config serverConfig() {
-    return ConfigFactory.parseString(
-            """
-            pekko.scheduler.tick-duration = 1ms
-            pekko.loggers = ["org.apache.pekko.event.slf4j.Slf4jLogger"]
-            pekko.logging-filter = "org.apache.pekko.event.slf4j.Slf4jLoggingFilter"
-            pekko.loglevel = WARNING
-            pekko.stdout-loglevel = OFF
-            """)
-        .withFallback(ConfigFactory.load());
-  }
-
   /**
    * The node: its llm agent calls the server at {@code models} with room for twice the bench's
    * concurrency, in slots and in connections, so that neither queues a step.

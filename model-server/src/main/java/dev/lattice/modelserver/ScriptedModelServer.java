@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -89,14 +90,24 @@ public final class ScriptedModelServer implements AutoCloseable {
     return new ScriptedModelServer(connections, requests, settings, own);
   }
 
-  /** Logs through slf4j, quietly: only what goes wrong. */
+  /**
+   * Logs through slf4j, quietly: only what goes wrong; schedules at {@code
+   * lattice.model-server.scheduler-tick}, so that pauses of a few milliseconds between tokens are
+   * kept.
+   */
   private static Config systemConfig() {
+    Config loaded = ConfigFactory.load();
     return ConfigFactory.parseString(
             "pekko.loggers = [\"org.apache.pekko.event.slf4j.Slf4jLogger\"]\n"
                 + "pekko.logging-filter = \"org.apache.pekko.event.slf4j.Slf4jLoggingFilter\"\n"
                 + "pekko.loglevel = WARNING\n"
                 + "pekko.stdout-loglevel = OFF\n")
-        .withFallback(ConfigFactory.load());
+        .withFallback(
+            ConfigFactory.parseMap(
+                Map.of(
+                    "pekko.scheduler.tick-duration",
+                    loaded.getDuration("lattice.model-server.scheduler-tick").toMillis() + "ms")))
+        .withFallback(loaded);
   }
 
   /** Where the server listens, e.g. {@code http://127.0.0.1:41234}. */

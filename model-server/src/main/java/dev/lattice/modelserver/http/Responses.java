@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
@@ -144,16 +145,19 @@ final class Responses {
       tokens = new ArrayList<>(tokens);
       tokens.set(0, tokens.get(0).truncated());
     }
-    List<Source<ByteString, ?>> parts = new ArrayList<>();
+    // Each part is due at a time from the stream's start, not a pause after the part before it:
+    // the scheduler rounds every pause up to its tick, which would otherwise add up over a stream.
+    List<Paced> parts = new ArrayList<>();
+    Duration due = Duration.ZERO;
     for (int i = 0; i < frames.opening().size(); i++) {
-      Duration wait = i == 0 ? answer.firstTokenDelay() : Duration.ZERO;
-      parts.add(delayed(frames.opening().get(i).bytes(), wait));
+      due = i == 0 ? answer.firstTokenDelay() : due;
+      parts.add(new Paced(frames.opening().get(i).bytes(), due));
     }
     for (int i = 0; i < tokens.size(); i++) {
-      Duration wait = i == 0 ? Duration.ZERO : answer.tokenDelay();
-      parts.add(delayed(tokens.get(i).bytes(), wait));
+      due = i == 0 ? due : due.plus(answer.tokenDelay());
+      parts.add(new Paced(tokens.get(i).bytes(), due));
     }
-    Source<ByteString, ?> events = Source.from(parts).flatMapConcat(part -> part);
+    Source<ByteString, ?> events = Source.lazySource(() -> paced(parts, System.nanoTime()));
     if (drops) {
       // The connection is dropped a grace after the last token, so that the tokens have left the
       // HTTP layer; the stream itself never ends, since an ended chunked response is a clean end.
@@ -170,9 +174,17 @@ final class Responses {
     return events.concat(Source.from(frames.closing()).map(SseFrame::bytes));
   }
 
-  private static Source<ByteString, ?> delayed(ByteString bytes, Duration wait) {
-    Source<ByteString, ?> single = Source.single(bytes);
-    return wait.isZero() ? single : single.initialDelay(wait);
+  /** Bytes to send once {@code due} has passed since the stream began. */
+  private record Paced(ByteString bytes, Duration due) {}
+
+  private static Source<ByteString, NotUsed> paced(List<Paced> parts, long startNanos) {
+    return Source.from(parts)
+        .flatMapConcat(
+            part -> {
+              long wait = startNanos + part.due().toNanos() - System.nanoTime();
+              Source<ByteString, NotUsed> single = Source.single(part.bytes());
+              return wait <= 0 ? single : single.initialDelay(Duration.ofNanos(wait));
+            });
   }
 
   private CompletionStage<HttpResponse> later(Duration wait, HttpResponse response) {
