@@ -5,14 +5,12 @@ import dev.lattice.orchestrator.ratelimit.ProviderLimiter;
 import dev.lattice.orchestrator.ratelimit.RateLimitServices;
 import dev.lattice.orchestrator.ratelimit.RateLimitSettings;
 import dev.lattice.protocol.agent.Assignment;
-import dev.lattice.protocol.agent.RateObservation;
 import dev.lattice.protocol.agent.Usage;
 import dev.lattice.worker.action.llm.LlmTarget;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -144,17 +142,6 @@ final class RatePermits {
     if (ask != null) {
       untrack(ask.model());
       services.limiters().release(ask.model(), key);
-    }
-  }
-
-  /** Passes what a provider reported on to its model's limiter. */
-  void observed(List<RateObservation> observations) {
-    for (RateObservation observation : observations) {
-      if (observation.reportsAny()) {
-        services
-            .limiters()
-            .observe(new LimitedModel(observation.provider(), observation.model()), observation);
-      }
     }
   }
 

@@ -3,7 +3,6 @@ package dev.lattice.orchestrator.node;
 import dev.lattice.orchestrator.ratelimit.LimitedModel;
 import dev.lattice.orchestrator.ratelimit.ProviderLimiter;
 import dev.lattice.orchestrator.ratelimit.ProviderLimiters;
-import dev.lattice.protocol.agent.RateObservation;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
@@ -30,11 +29,6 @@ final class ShardedProviderLimiters implements ProviderLimiters {
   @Override
   public void settle(LimitedModel model, String key, long tokens) {
     limiter(model).tell(new ProviderLimiter.Settle(key, tokens));
-  }
-
-  @Override
-  public void observe(LimitedModel model, RateObservation observation) {
-    limiter(model).tell(new ProviderLimiter.Observe(observation));
   }
 
   private EntityRef<ProviderLimiter.Command> limiter(LimitedModel model) {

@@ -1,6 +1,5 @@
 package dev.lattice.orchestrator.ratelimit;
 
-import dev.lattice.protocol.agent.RateObservation;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /** Where dispatchers ask the limiter of a provider's model for room, wherever it lives. */
@@ -14,7 +13,4 @@ public interface ProviderLimiters {
 
   /** The attempt {@code key} used {@code tokens}. */
   void settle(LimitedModel model, String key, long tokens);
-
-  /** What the provider's headers said about {@code model}. */
-  void observe(LimitedModel model, RateObservation observation);
 }

@@ -1,6 +1,5 @@
 package dev.lattice.orchestrator.ratelimit;
 
-import dev.lattice.protocol.agent.RateObservation;
 import dev.lattice.worker.action.llm.LlmTargets;
 import org.apache.pekko.actor.typed.ActorRef;
 
@@ -32,8 +31,5 @@ public record RateLimitServices(
 
         @Override
         public void settle(LimitedModel model, String key, long tokens) {}
-
-        @Override
-        public void observe(LimitedModel model, RateObservation observation) {}
       };
 }
