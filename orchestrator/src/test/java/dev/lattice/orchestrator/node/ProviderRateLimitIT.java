@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * llm client against the scripted model server, which refuses with 429 whatever goes over its
  * limit: 200 queued steps against 60 requests per window reach the server without a single 429, at
  * no more than the limit over any sliding window and close to it, while the queue shows in {@code
- * GET /api/v1/state} that its steps wait for the provider's limit.
+ * GET /api/v1/state} that its steps wait for the provider's limit. A provider that allows less than
+ * configured is kept to from its first answer's rate-limit headers on.
  *
  * <p>Both sides count over a window of 10 seconds instead of a minute, which the setting {@code
  * window} allows and the scripted server's {@code windowMs} matches: the same limiter, six times
@@ -51,13 +51,16 @@ class ProviderRateLimitIT {
   String api;
   private final HttpRuns http = new HttpRuns();
 
-  @BeforeEach
-  void start() {
+  /**
+   * Starts the scripted server with {@code limits} and a node whose provider {@code local} has
+   * {@code providerLimits} and whose dispatchers are set up by {@code dispatch}.
+   */
+  private void start(int steps, RateLimits limits, String providerLimits, String dispatch) {
     models =
         ScriptedModelServer.start(
-            Script.of(ScriptEntry.text("done").times(STEPS).usage(Usage.of(12, 3)))
+            Script.of(ScriptEntry.text("done").times(steps).usage(Usage.of(12, 3)))
                 .withModels("scripted-model")
-                .withRateLimits(RateLimits.requestsPerMinute(LIMIT).per(WINDOW)));
+                .withRateLimits(limits));
     lattice =
         Lattice.builder()
             .dataDirectory(data)
@@ -66,14 +69,15 @@ class ProviderRateLimitIT {
                     """
                     lattice.llm.providers.local {
                       base-url = "%s/v1", models = ["scripted-model"]
-                      limits { requests-per-minute = %d, window = %ds }
+                      limits { %s }
                     }
                     lattice.worker.agents = [{
                       id = llm, action = llm, capabilities = [llm],
                       models = ["scripted-model"], max-concurrent = 32, priority = 0
                     }]
+                    lattice.dispatch.rate-limits { %s }
                     """
-                        .formatted(models.baseUrl(), LIMIT, WINDOW.toSeconds())))
+                        .formatted(models.baseUrl(), providerLimits, dispatch)))
             .start();
     api =
         HttpApi.start(
@@ -85,37 +89,29 @@ class ProviderRateLimitIT {
 
   @AfterEach
   void stop() {
-    lattice.close();
-    models.close();
+    if (lattice != null) {
+      lattice.close();
+    }
+    if (models != null) {
+      models.close();
+    }
   }
 
   @Test
   void queuedStepsWaitForTheProvidersLimitInsteadOfCollecting429s() throws Exception {
-    List<String> runs = new ArrayList<>();
-    for (int i = 0; i < STEPS; i++) {
-      runs.add(
-          http.execute(
-              api,
-              "{\"plan\": {\"steps\": [{\"id\": \"ask\", \"capability\": \"llm\","
-                  + " \"retry\": {\"maxAttempts\": 1},"
-                  + " \"input\": {\"model\": \"scripted-model\", \"prompt\": \"question "
-                  + i
-                  + "\", \"maxTokens\": 16}}]}}",
-              UUID.randomUUID().toString()));
-    }
+    start(
+        STEPS,
+        RateLimits.requestsPerMinute(LIMIT).per(WINDOW),
+        "requests-per-minute = %d, window = %ds".formatted(LIMIT, WINDOW.toSeconds()),
+        "");
+
+    List<String> runs = submit(STEPS);
 
     AtomicReference<JsonNode> waitingQueue = new AtomicReference<>();
-    Await.until(() -> waitingQueue(waitingQueue), Duration.ofSeconds(30));
+    Await.until(() -> waitingQueue(REASON, waitingQueue), Duration.ofSeconds(30));
     assertThat(waitingQueue.get().get("waiting").get(REASON).asInt()).isPositive();
 
-    for (String runId : runs) {
-      Await.result(lattice.client().awaitTerminal(RunId.of(runId)), Duration.ofMinutes(2));
-    }
-    for (String runId : runs) {
-      JsonNode step = http.run(api, runId).get("steps").get(0);
-      assertThat(step.get("status").asText()).as(runId).isEqualTo("succeeded");
-      assertThat(step.get("attempts").asInt()).as(runId).isEqualTo(1);
-    }
+    allSucceedAtTheFirstAttempt(runs);
     List<Instant> arrivals = models.requests().stream().map(RecordedRequest::time).toList();
     // Each request answered, none refused with a 429 (a refusal is recorded but never answered).
     assertThat(arrivals).hasSize(STEPS);
@@ -131,11 +127,61 @@ class ProviderRateLimitIT {
     assertThat(http.state(api).toString()).doesNotContain("rate_limited");
   }
 
-  /** Whether a queue of the node's state shows steps waiting for the provider's limit. */
-  private boolean waitingQueue(AtomicReference<JsonNode> found) {
+  @Test
+  void aLowerLimitTheProviderReportsIsKeptToFromItsFirstAnswer() throws Exception {
+    // The provider allows 10 requests per 4 seconds, though configured for 200: asked one attempt
+    // at a time, the limiter has the first answer's headers before it grants the second.
+    int steps = 25;
+    Duration window = Duration.ofSeconds(4);
+    start(
+        steps,
+        RateLimits.requestsPerMinute(10).per(window),
+        "requests-per-minute = 200, window = %ds".formatted(window.toSeconds()),
+        "max-asks = 1");
+
+    List<String> runs = submit(steps);
+
+    String lowered = "rate_limited: provider local model scripted-model (10 requests per 4000 ms)";
+    Await.until(() -> waitingQueue(lowered, new AtomicReference<>()), Duration.ofSeconds(30));
+    allSucceedAtTheFirstAttempt(runs);
+    assertThat(models.requests()).hasSize(steps);
+    assertThat(models.answers()).hasSize(steps);
+  }
+
+  /** Runs {@code count} single-step runs of one llm call each through the HTTP API; their ids. */
+  private List<String> submit(int count) throws Exception {
+    List<String> runs = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      runs.add(
+          http.execute(
+              api,
+              "{\"plan\": {\"steps\": [{\"id\": \"ask\", \"capability\": \"llm\","
+                  + " \"retry\": {\"maxAttempts\": 1},"
+                  + " \"input\": {\"model\": \"scripted-model\", \"prompt\": \"question "
+                  + i
+                  + "\", \"maxTokens\": 16}}]}}",
+              UUID.randomUUID().toString()));
+    }
+    return runs;
+  }
+
+  /** Every run of {@code runs} ends with its step succeeded at its first attempt: no 429 came. */
+  private void allSucceedAtTheFirstAttempt(List<String> runs) throws Exception {
+    for (String runId : runs) {
+      Await.result(lattice.client().awaitTerminal(RunId.of(runId)), Duration.ofMinutes(2));
+    }
+    for (String runId : runs) {
+      JsonNode step = http.run(api, runId).get("steps").get(0);
+      assertThat(step.get("status").asText()).as(runId).isEqualTo("succeeded");
+      assertThat(step.get("attempts").asInt()).as(runId).isEqualTo(1);
+    }
+  }
+
+  /** Whether a queue of the node's state shows steps waiting for {@code reason}. */
+  private boolean waitingQueue(String reason, AtomicReference<JsonNode> found) {
     try {
       for (JsonNode queue : http.state(api).path("queues")) {
-        if (queue.path("waiting").has(REASON)) {
+        if (queue.path("waiting").has(reason)) {
           found.set(queue);
           return true;
         }
