@@ -285,9 +285,9 @@ class SerializationTest {
                 QueueWait.NONE,
                 Map.of(),
                 Map.of("rate_limited: provider openai model gpt-4o (60 rpm)", 140)),
-            new ProviderLimiter.Acquire("r/a/2", 1040, ref.narrow()),
+            new ProviderLimiter.Acquire("r/a/2", 3, 1040, ref.narrow()),
             new ProviderLimiter.Release("r/a/2"),
-            new ProviderLimiter.Settle("r/a/2", 57),
+            new ProviderLimiter.Settle("r/a/2", 2, 57),
             new ProviderLimiter.Observe(
                 new RateObservation(
                     "openai",

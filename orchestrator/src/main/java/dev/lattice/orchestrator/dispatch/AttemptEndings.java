@@ -74,7 +74,7 @@ final class AttemptEndings {
   AuditEntry withdrawn(DispatcherState.Entry entry, Instant at) {
     finished.remember(entry.key(), null);
     holds.settle(entry.assignment(), Usage.NONE);
-    permits.done(entry.key(), Usage.NONE);
+    permits.done(entry.key(), 0, Usage.NONE);
     return audit.entry(AuditKind.WITHDRAWN, entry.assignment(), null, null, null, at);
   }
 
@@ -92,7 +92,8 @@ final class AttemptEndings {
       metrics.failed(failed.error().errorClass());
     }
     finished.remember(entry.key(), result);
-    permits.done(entry.key(), DispatchPolicy.usage(result));
+    // Each output the action rejected was one more request to its model.
+    permits.done(entry.key(), result.outcome().rejected().size() + 1, DispatchPolicy.usage(result));
     TenantHolds.Reconciled reconciled =
         holds.settle(entry.assignment(), DispatchPolicy.usage(result));
     if (reconciled != null) {

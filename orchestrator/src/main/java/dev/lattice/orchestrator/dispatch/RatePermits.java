@@ -71,7 +71,9 @@ final class RatePermits {
     }
     asked.put(key, new Ask(model, now));
     outstanding.merge(model, 1, Integer::sum);
-    services.limiters().acquire(model, key, target.get().tokens(), replies);
+    services
+        .limiters()
+        .acquire(model, key, target.get().requests(), target.get().tokens(), replies);
     return false;
   }
 
@@ -118,22 +120,31 @@ final class RatePermits {
     for (Map.Entry<String, Ask> ask : asked.entrySet()) {
       if (!now.isBefore(ask.getValue().at().plus(reask))) {
         ask.setValue(new Ask(ask.getValue().model(), now));
-        Optional<LlmTarget> target = targets.getOrDefault(ask.getKey(), Optional.empty());
-        long tokens = target.map(LlmTarget::tokens).orElse(0L);
-        services.limiters().acquire(ask.getValue().model(), ask.getKey(), tokens, replies);
+        targets
+            .getOrDefault(ask.getKey(), Optional.empty())
+            .ifPresent(
+                target ->
+                    services
+                        .limiters()
+                        .acquire(
+                            ask.getValue().model(),
+                            ask.getKey(),
+                            target.requests(),
+                            target.tokens(),
+                            replies));
       }
     }
   }
 
   /**
-   * The attempt {@code key} is done here (finished, or taken back): the room it used counts its
-   * real tokens, room it did not use is given back.
+   * The attempt {@code key} is done here (finished after {@code tries} requests, or taken back):
+   * the room it used counts its real requests and tokens, room it did not use is given back.
    */
-  void done(String key, Usage usage) {
+  void done(String key, int tries, Usage usage) {
     targets.remove(key);
     LimitedModel used = sent.remove(key);
     if (used != null) {
-      services.limiters().settle(used, key, usage.promptTokens() + usage.completionTokens());
+      services.limiters().settle(used, key, tries, usage.promptTokens() + usage.completionTokens());
     }
     Ask ask = asked.remove(key);
     if (ask == null) {

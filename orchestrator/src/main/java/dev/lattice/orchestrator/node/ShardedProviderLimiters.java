@@ -17,8 +17,12 @@ final class ShardedProviderLimiters implements ProviderLimiters {
 
   @Override
   public void acquire(
-      LimitedModel model, String key, long tokens, ActorRef<ProviderLimiter.Answer> replyTo) {
-    limiter(model).tell(new ProviderLimiter.Acquire(key, tokens, replyTo));
+      LimitedModel model,
+      String key,
+      int requests,
+      long tokens,
+      ActorRef<ProviderLimiter.Answer> replyTo) {
+    limiter(model).tell(new ProviderLimiter.Acquire(key, requests, tokens, replyTo));
   }
 
   @Override
@@ -27,8 +31,8 @@ final class ShardedProviderLimiters implements ProviderLimiters {
   }
 
   @Override
-  public void settle(LimitedModel model, String key, long tokens) {
-    limiter(model).tell(new ProviderLimiter.Settle(key, tokens));
+  public void settle(LimitedModel model, String key, int requests, long tokens) {
+    limiter(model).tell(new ProviderLimiter.Settle(key, requests, tokens));
   }
 
   private EntityRef<ProviderLimiter.Command> limiter(LimitedModel model) {

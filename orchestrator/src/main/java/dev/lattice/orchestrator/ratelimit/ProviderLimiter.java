@@ -60,17 +60,22 @@ public final class ProviderLimiter extends AbstractBehavior<ProviderLimiter.Comm
   public sealed interface Command extends CborSerializable {}
 
   /**
-   * Room for one request of the attempt {@code key}, expecting {@code tokens}; the answer, now or
-   * once there is room, goes to {@code replyTo}. Asking again for a key granted or waiting is
-   * answered once more, never counted twice.
+   * Room for {@code requests} requests of the attempt {@code key} (one, or more for a step that may
+   * ask again to repair its answer), expecting {@code tokens} in all; the answer, now or once there
+   * is room, goes to {@code replyTo}. Asking again for a key granted or waiting is answered once
+   * more, never counted twice.
    */
-  public record Acquire(String key, long tokens, ActorRef<Answer> replyTo) implements Command {}
+  public record Acquire(String key, int requests, long tokens, ActorRef<Answer> replyTo)
+      implements Command {}
 
   /** The attempt {@code key} did not send its request: it stops counting, or stops waiting. */
   public record Release(String key) implements Command {}
 
-  /** The attempt {@code key} used {@code tokens}, which count instead of its estimate. */
-  public record Settle(String key, long tokens) implements Command {}
+  /**
+   * The attempt {@code key} made {@code requests} requests using {@code tokens}, which count
+   * instead of what it asked for.
+   */
+  public record Settle(String key, int requests, long tokens) implements Command {}
 
   /** What the provider's headers said in answer to a call. */
   public record Observe(RateObservation observation) implements Command {}
@@ -143,7 +148,7 @@ public final class ProviderLimiter extends AbstractBehavior<ProviderLimiter.Comm
   private Behavior<Command> onAcquire(Acquire acquire) {
     Instant now = clock.instant();
     askers.put(acquire.key(), acquire.replyTo());
-    List<String> grants = book.request(acquire.key(), acquire.tokens(), now);
+    List<String> grants = book.request(acquire.key(), acquire.requests(), acquire.tokens(), now);
     if (!grants.contains(acquire.key())) {
       acquire.replyTo().tell(new Waiting(model, acquire.key(), book.reason()));
     }
@@ -158,7 +163,7 @@ public final class ProviderLimiter extends AbstractBehavior<ProviderLimiter.Comm
   }
 
   private Behavior<Command> onSettle(Settle settle) {
-    book.settle(settle.key(), settle.tokens());
+    book.settle(settle.key(), settle.requests(), settle.tokens());
     return onTick();
   }
 

@@ -29,12 +29,17 @@ import java.util.Optional;
  */
 final class RateBook {
   /**
+   * What an attempt asks room for: its requests (a step with repairs may make several) and tokens.
+   */
+  private record Wanted(long requests, long tokens) {}
+
+  /**
    * Requests and tokens counted until {@code expires}; {@code key} null for usage seen elsewhere.
    */
   private static final class Use {
     final String key;
-    final long requests;
     final Instant expires;
+    long requests;
     long tokens;
 
     Use(String key, long requests, long tokens, Instant expires) {
@@ -50,7 +55,7 @@ final class RateBook {
   private final Duration margin;
   private final List<Use> uses = new ArrayList<>();
   private final Map<String, Use> granted = new HashMap<>();
-  private final LinkedHashMap<String, Long> waiting = new LinkedHashMap<>();
+  private final LinkedHashMap<String, Wanted> waiting = new LinkedHashMap<>();
   private long reportedRequests;
   private long reportedTokens;
   private long requests;
@@ -68,18 +73,17 @@ final class RateBook {
   }
 
   /**
-   * Asks for room for one request of {@code key} expecting {@code expectedTokens}; returns the keys
-   * granted now, in order (which include {@code key} if it was granted, now or before).
+   * Asks for room for {@code requests} requests of {@code key} expecting {@code expectedTokens} in
+   * all; returns the keys granted now, in order (which include {@code key} if it was granted, now
+   * or before). More than a whole window allows waits for an empty window, instead of forever.
    */
-  List<String> request(String key, long expectedTokens, Instant now) {
+  List<String> request(String key, long requests, long expectedTokens, Instant now) {
     if (granted.containsKey(key)) {
       List<String> again = new ArrayList<>(poll(now));
       again.add(key);
       return again;
     }
-    long limit = tokenLimit();
-    // A request larger than the whole window's tokens would never fit: it waits for an empty one.
-    waiting.putIfAbsent(key, limit > 0 ? Math.min(expectedTokens, limit) : expectedTokens);
+    waiting.putIfAbsent(key, new Wanted(requests, expectedTokens));
     return poll(now);
   }
 
@@ -87,14 +91,17 @@ final class RateBook {
   List<String> poll(Instant now) {
     expire(now);
     List<String> grants = new ArrayList<>();
-    Iterator<Map.Entry<String, Long>> next = waiting.entrySet().iterator();
+    Iterator<Map.Entry<String, Wanted>> next = waiting.entrySet().iterator();
     while (next.hasNext()) {
-      Map.Entry<String, Long> head = next.next();
-      if (!fits(head.getValue())) {
+      Map.Entry<String, Wanted> head = next.next();
+      Wanted wanted = head.getValue();
+      if (!fits(wanted)) {
         break;
       }
       next.remove();
-      Use use = new Use(head.getKey(), 1, head.getValue(), now.plus(window()).plus(margin));
+      Use use =
+          new Use(
+              head.getKey(), wanted.requests(), wanted.tokens(), now.plus(window()).plus(margin));
       add(use);
       granted.put(use.key, use);
       grants.add(use.key);
@@ -112,12 +119,17 @@ final class RateBook {
     }
   }
 
-  /** The request of {@code key} used {@code used} tokens, which count instead of its estimate. */
-  void settle(String key, long used) {
+  /**
+   * The attempt {@code key} made {@code requests} requests using {@code tokens} in all, which count
+   * instead of what it asked for.
+   */
+  void settle(String key, long requests, long tokens) {
     Use use = granted.remove(key);
     if (use != null && uses.contains(use)) {
-      tokens += used - use.tokens;
-      use.tokens = used;
+      this.requests += requests - use.requests;
+      this.tokens += tokens - use.tokens;
+      use.requests = requests;
+      use.tokens = tokens;
     }
   }
 
@@ -173,11 +185,12 @@ final class RateBook {
     return configured.window();
   }
 
-  private boolean fits(long expected) {
+  private boolean fits(Wanted wanted) {
     long requestLimit = lower(configured.requests(), reportedRequests);
     long tokenLimit = tokenLimit();
-    boolean requestRoom = requestLimit == 0 || requests < requestLimit;
-    boolean tokenRoom = tokenLimit == 0 || tokens + expected <= tokenLimit || tokens == 0;
+    boolean requestRoom =
+        requestLimit == 0 || requests + wanted.requests() <= requestLimit || requests == 0;
+    boolean tokenRoom = tokenLimit == 0 || tokens + wanted.tokens() <= tokenLimit || tokens == 0;
     return requestRoom && tokenRoom;
   }
 

@@ -22,7 +22,11 @@ public record RateLimitServices(
       new ProviderLimiters() {
         @Override
         public void acquire(
-            LimitedModel model, String key, long tokens, ActorRef<ProviderLimiter.Answer> replyTo) {
+            LimitedModel model,
+            String key,
+            int requests,
+            long tokens,
+            ActorRef<ProviderLimiter.Answer> replyTo) {
           replyTo.tell(new ProviderLimiter.Granted(model, key, null));
         }
 
@@ -30,6 +34,6 @@ public record RateLimitServices(
         public void release(LimitedModel model, String key) {}
 
         @Override
-        public void settle(LimitedModel model, String key, long tokens) {}
+        public void settle(LimitedModel model, String key, int requests, long tokens) {}
       };
 }

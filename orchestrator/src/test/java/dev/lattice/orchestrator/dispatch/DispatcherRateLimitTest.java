@@ -70,9 +70,14 @@ class DispatcherRateLimitTest {
       new ProviderLimiters() {
         @Override
         public void acquire(
-            LimitedModel model, String key, long tokens, ActorRef<ProviderLimiter.Answer> reply) {
+            LimitedModel model,
+            String key,
+            int requests,
+            long tokens,
+            ActorRef<ProviderLimiter.Answer> reply) {
           answers = reply;
-          limiterCalls.add("acquire " + model.entityId() + " " + key + " " + tokens);
+          limiterCalls.add(
+              "acquire " + model.entityId() + " " + key + " " + requests + " " + tokens);
         }
 
         @Override
@@ -81,8 +86,8 @@ class DispatcherRateLimitTest {
         }
 
         @Override
-        public void settle(LimitedModel model, String key, long tokens) {
-          limiterCalls.add("settle " + key + " " + tokens);
+        public void settle(LimitedModel model, String key, int requests, long tokens) {
+          limiterCalls.add("settle " + key + " " + requests + " " + tokens);
         }
       };
   private ActorRef<Dispatcher.Command> dispatcher;
@@ -135,7 +140,7 @@ class DispatcherRateLimitTest {
     dispatcher.tell(new Dispatcher.Enqueue(first));
 
     // "hello world!" is three tokens, and the answer may take five more.
-    awaitCalls("acquire local/m run-1/a/1 8");
+    awaitCalls("acquire local/m run-1/a/1 1 8");
     agent.expectNoMessage(Duration.ofMillis(200));
     answers.tell(new ProviderLimiter.Waiting(MODEL, first.idempotencyKey(), REASON));
     awaitWaiting(Map.of(REASON, 1));
@@ -146,7 +151,7 @@ class DispatcherRateLimitTest {
     assertThat(assign.assignment().idempotencyKey()).isEqualTo(first.idempotencyKey());
     awaitWaiting(Map.of());
     assign.replyTo().tell(finished(first, new Usage("m", 30, 12, BigDecimal.ZERO)));
-    awaitCalls("acquire local/m run-1/a/1 8", "settle run-1/a/1 42");
+    awaitCalls("acquire local/m run-1/a/1 1 8", "settle run-1/a/1 1 42");
   }
 
   @Test
@@ -156,21 +161,22 @@ class DispatcherRateLimitTest {
     Assignment second = assignment("b");
     dispatcher.tell(new Dispatcher.Enqueue(first));
     dispatcher.tell(new Dispatcher.Enqueue(second));
-    awaitCalls("acquire local/m run-1/a/1 8", "acquire local/m run-1/b/1 8");
+    awaitCalls("acquire local/m run-1/a/1 1 8", "acquire local/m run-1/b/1 1 8");
     answers.tell(new ProviderLimiter.Granted(MODEL, first.idempotencyKey(), null));
     AgentCommand.Assign assign = (AgentCommand.Assign) agent.receiveMessage();
 
     // The one agent is full: the second's room, granted now, cannot be used and goes back.
     answers.tell(new ProviderLimiter.Granted(MODEL, second.idempotencyKey(), null));
-    awaitCalls("acquire local/m run-1/a/1 8", "acquire local/m run-1/b/1 8", "release run-1/b/1");
+    awaitCalls(
+        "acquire local/m run-1/a/1 1 8", "acquire local/m run-1/b/1 1 8", "release run-1/b/1");
 
     assign.replyTo().tell(finished(first, Usage.NONE));
     awaitCalls(
-        "acquire local/m run-1/a/1 8",
-        "acquire local/m run-1/b/1 8",
+        "acquire local/m run-1/a/1 1 8",
+        "acquire local/m run-1/b/1 1 8",
         "release run-1/b/1",
-        "settle run-1/a/1 0",
-        "acquire local/m run-1/b/1 8");
+        "settle run-1/a/1 1 0",
+        "acquire local/m run-1/b/1 1 8");
   }
 
   @Test
@@ -178,13 +184,13 @@ class DispatcherRateLimitTest {
     agent(1);
     Assignment first = assignment("a");
     dispatcher.tell(new Dispatcher.Enqueue(first));
-    awaitCalls("acquire local/m run-1/a/1 8");
+    awaitCalls("acquire local/m run-1/a/1 1 8");
 
     dispatcher.tell(new Dispatcher.Withdraw(first.idempotencyKey()));
-    awaitCalls("acquire local/m run-1/a/1 8", "release run-1/a/1");
+    awaitCalls("acquire local/m run-1/a/1 1 8", "release run-1/a/1");
     answers.tell(new ProviderLimiter.Granted(MODEL, first.idempotencyKey(), null));
 
-    awaitCalls("acquire local/m run-1/a/1 8", "release run-1/a/1", "release run-1/a/1");
+    awaitCalls("acquire local/m run-1/a/1 1 8", "release run-1/a/1", "release run-1/a/1");
   }
 
   private TestProbe<AgentCommand> agent(int capacity) {

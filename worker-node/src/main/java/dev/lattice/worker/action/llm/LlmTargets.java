@@ -57,9 +57,16 @@ public final class LlmTargets {
       return Optional.empty();
     }
     ProviderSettings provider = call.provider();
+    // A step whose answer must follow a schema may ask again, once per repair, with at least as
+    // long a prompt each time.
+    int tries = call.wantsJson() ? 1 + call.repairs() : 1;
     return Optional.of(
         new LlmTarget(
-            provider.name(), call.model(), provider.limits().of(call.model()), tokens(call)));
+            provider.name(),
+            call.model(),
+            provider.limits().of(call.model()),
+            tries,
+            tries * tokens(call)));
   }
 
   /** The prompt's characters over {@link #CHARS_PER_TOKEN}, plus the answer's maximum. */

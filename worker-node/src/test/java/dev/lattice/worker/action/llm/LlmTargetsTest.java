@@ -46,6 +46,24 @@ class LlmTargetsTest {
     assertThat(target.limit()).isEqualTo(new RateLimit(60, 0, Duration.ofMinutes(1)));
     // Eight characters are two tokens, and the answer may take ten.
     assertThat(target.tokens()).isEqualTo(12);
+    assertThat(target.requests()).isEqualTo(1);
+  }
+
+  @Test
+  void aStepThatMayRepairItsAnswerMayMakeOneRequestMorePerRepair() {
+    LlmTarget target =
+        TARGETS
+            .target(
+                "llm",
+                null,
+                json(
+                    "{'model': 'gpt-small', 'prompt': 'x', 'schema': {'type': 'object'},"
+                        + " 'maxRepairs': 2}"))
+            .orElseThrow();
+
+    assertThat(target.requests()).isEqualTo(3);
+    // One token of prompt and the default 1024 of answer, for each of the three.
+    assertThat(target.tokens()).isEqualTo(3 * 1025);
   }
 
   @Test
