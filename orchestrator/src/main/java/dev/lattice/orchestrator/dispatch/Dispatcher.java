@@ -299,6 +299,7 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
             "{} rejected {}: {}", rejected.agentId(), rejected.idempotencyKey(), rejected.reason());
     Decisions requeue = replies.rejected(rejected, router.state(), clock.instant());
     if (requeue != null) {
+      permits.requeued(rejected.idempotencyKey());
       timers.startSingleTimer(Probe.INSTANCE, settings.probeInterval());
       decide(requeue);
     }

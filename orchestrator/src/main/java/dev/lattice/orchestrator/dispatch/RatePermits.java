@@ -104,6 +104,18 @@ final class RatePermits {
   }
 
   /**
+   * The attempt {@code key}, routed with room, came back to the queue unsent (its agent turned it
+   * away): the room goes back, and it asks again when an agent could take it, so that its request
+   * counts from when it is really sent.
+   */
+  void requeued(String key) {
+    LimitedModel model = sent.remove(key);
+    if (model != null) {
+      services.limiters().release(model, key);
+    }
+  }
+
+  /**
    * Gives back room held too long unused and asks again for what was asked long ago without answer
    * (its limiter may have restarted); called while work is queued.
    */

@@ -180,6 +180,24 @@ class DispatcherRateLimitTest {
   }
 
   @Test
+  void anAttemptItsAgentTurnsAwayGivesItsRoomBackAndAsksAgainWhenSentAgain() {
+    TestProbe<AgentCommand> agent = agent(2);
+    Assignment first = assignment("a");
+    dispatcher.tell(new Dispatcher.Enqueue(first));
+    awaitCalls("acquire local/m run-1/a/1 1 8");
+    answers.tell(new ProviderLimiter.Granted(MODEL, first.idempotencyKey(), null));
+    AgentCommand.Assign assign = (AgentCommand.Assign) agent.receiveMessage();
+
+    assign
+        .replyTo()
+        .tell(new AgentReply.Rejected(first.idempotencyKey(), AgentId.of("llm-1"), "busy", 2));
+
+    // Its request was never made: the room goes back, and it asks anew when it can go again.
+    awaitCalls(
+        "acquire local/m run-1/a/1 1 8", "release run-1/a/1", "acquire local/m run-1/a/1 1 8");
+  }
+
+  @Test
   void roomGrantedForAnAttemptTakenBackIsGivenBack() {
     agent(1);
     Assignment first = assignment("a");
