@@ -45,8 +45,9 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
  * <p>The actor holds the table of its messages and what needs an actor (timers, watches, logging).
  * The decisions are plain classes beside it: {@link Admissions} for what a run enqueues, {@link
  * AgentReplies} and {@link AgentChanges} for what agents say and do, {@link AttemptEndings} for how
- * an attempt ends; {@link QueueRouter} carries the {@link Decisions} out. It starts in {@link
- * DispatcherRecovery}.
+ * an attempt ends, {@link RatePermits} for room under model providers' rate limits (an llm attempt
+ * stays queued until its provider model's limiter grants it); {@link QueueRouter} carries the
+ * {@link Decisions} out. It starts in {@link DispatcherRecovery}.
  */
 public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
 
