@@ -51,6 +51,28 @@ class RateLimitTest {
   }
 
   @Test
+  void countsOverTheWindowTheLimitsName() throws Exception {
+    Script script =
+        Script.of(ScriptEntry.text("ok").when(new Match(null, null, null)))
+            .withRateLimits(RateLimits.requestsPerMinute(1).per(Duration.ofSeconds(10)));
+    assertThat(Script.fromJson(script.toJson())).isEqualTo(script);
+    try (ScriptedModelServer server = start(script)) {
+      ModelClient client = new ModelClient(server);
+
+      HttpResponse<String> first = client.send(client.openAi(openAiBody("m", "a", false)));
+      assertThat(first.headers().firstValue("x-ratelimit-reset-requests")).hasValue("10s");
+      clock.advance(Duration.ofSeconds(4));
+      HttpResponse<String> refused = client.send(client.openAi(openAiBody("m", "b", false)));
+      assertThat(refused.statusCode()).isEqualTo(429);
+      assertThat(refused.headers().firstValue("retry-after")).hasValue("6");
+
+      clock.advance(Duration.ofSeconds(6));
+      assertThat(client.send(client.openAi(openAiBody("m", "c", false))).statusCode())
+          .isEqualTo(200);
+    }
+  }
+
+  @Test
   void refusesRequestsOnceTheTokensOfTheMinuteAreSpent() throws Exception {
     Script script =
         Script.of(ScriptEntry.text("ok").usage(Usage.of(6, 4)).when(Match.model("m")))

@@ -10,6 +10,8 @@ import dev.lattice.orchestrator.dispatch.DispatchLog;
 import dev.lattice.orchestrator.dispatch.Dispatcher;
 import dev.lattice.orchestrator.dispatch.DispatcherState;
 import dev.lattice.orchestrator.plan.Plans;
+import dev.lattice.orchestrator.ratelimit.LimitedModel;
+import dev.lattice.orchestrator.ratelimit.ProviderLimiter;
 import dev.lattice.orchestrator.run.RunEntity;
 import dev.lattice.orchestrator.run.RunStateMoved;
 import dev.lattice.orchestrator.run.core.RunDeadline;
@@ -29,6 +31,7 @@ import dev.lattice.protocol.agent.BudgetFigures;
 import dev.lattice.protocol.agent.BudgetScope;
 import dev.lattice.protocol.agent.Drained;
 import dev.lattice.protocol.agent.ErrorClass;
+import dev.lattice.protocol.agent.RateObservation;
 import dev.lattice.protocol.agent.RejectedOutput;
 import dev.lattice.protocol.agent.Spend;
 import dev.lattice.protocol.agent.StepError;
@@ -274,6 +277,33 @@ class SerializationTest {
                 Map.of("echo-1", 2),
                 new QueueWait(40, 0.2, 3.5, 120.25),
                 Map.of(ErrorClass.WORKER_LOST, 2L, ErrorClass.AGENT_ERROR, 1L)),
+            new QueueView(
+                "agent/llm/0/acme",
+                140,
+                60,
+                Map.of("llm-1", 60),
+                QueueWait.NONE,
+                Map.of(),
+                Map.of("rate_limited: provider openai model gpt-4o (60 rpm)", 140)),
+            new ProviderLimiter.Acquire("r/a/2", 3, 1040, ref.narrow()),
+            new ProviderLimiter.Release("r/a/2"),
+            new ProviderLimiter.Settle("r/a/2", 2, 57),
+            new ProviderLimiter.Observe(
+                new RateObservation(
+                    "openai",
+                    "gpt-4o",
+                    new RateObservation.Quota(60, 12, 800),
+                    new RateObservation.Quota(30000, 1200, 59000))),
+            new ProviderLimiter.Observe(
+                new RateObservation(
+                    "anthropic", "claude", null, new RateObservation.Quota(40000, 0, 1000))),
+            new ProviderLimiter.Granted(
+                new LimitedModel("local", "meta-llama/Llama-3"),
+                "r/a/2",
+                "rate_limited: provider local model meta-llama/Llama-3 (60 rpm)"),
+            new ProviderLimiter.Granted(new LimitedModel("local", "m"), "r/a/2", null),
+            new ProviderLimiter.Waiting(
+                new LimitedModel("local", "m"), "r/b/1", "rate_limited: provider local model m"),
             state.view(6),
             StatusReply.success(new RunAccepted(RUN, false))));
   }

@@ -8,22 +8,22 @@ import java.util.Deque;
 import java.util.Optional;
 
 /**
- * The requests and tokens of the last minute against one set of limits: a sliding window, so a
- * request counts for exactly a minute after it was answered. Not thread-safe; {@link RateLimiter}
- * guards it.
+ * The requests and tokens of the last window (a minute unless the limits say otherwise) against one
+ * set of limits: a sliding window, so a request counts for exactly one window after it was
+ * answered. Not thread-safe; {@link RateLimiter} guards it.
  */
 final class RateWindow {
-
-  static final Duration LENGTH = Duration.ofMinutes(1);
 
   private record Spent(Instant at, long amount) {}
 
   private final RateLimits limits;
+  private final Duration length;
   private final Deque<Spent> requests = new ArrayDeque<>();
   private final Deque<Spent> tokens = new ArrayDeque<>();
 
   RateWindow(RateLimits limits) {
     this.limits = limits;
+    this.length = limits.window();
   }
 
   /** How long until a request may be answered; empty if it may now. */
@@ -54,28 +54,28 @@ final class RateWindow {
         Optional.ofNullable(limits.tokensPerMinute()).map(l -> dimension(tokens, l, now)));
   }
 
-  private static RateStatus.Dimension dimension(Deque<Spent> spent, long limit, Instant now) {
+  private RateStatus.Dimension dimension(Deque<Spent> spent, long limit, Instant now) {
     Duration reset =
-        spent.isEmpty() ? Duration.ZERO : Duration.between(now, spent.getLast().at().plus(LENGTH));
+        spent.isEmpty() ? Duration.ZERO : Duration.between(now, spent.getLast().at().plus(length));
     return new RateStatus.Dimension(limit, Math.max(0, limit - used(spent)), reset);
   }
 
   /**
    * How long until what the window holds falls below {@code limit}, as its oldest entries leave.
    */
-  private static Duration untilBelow(Deque<Spent> spent, long limit, Instant now) {
+  private Duration untilBelow(Deque<Spent> spent, long limit, Instant now) {
     long used = used(spent);
     for (Spent s : spent) {
       used -= s.amount();
       if (used < limit) {
-        return Duration.between(now, s.at().plus(LENGTH));
+        return Duration.between(now, s.at().plus(length));
       }
     }
     return Duration.ZERO;
   }
 
   private void forgetBefore(Instant now) {
-    Instant start = now.minus(LENGTH);
+    Instant start = now.minus(length);
     while (!requests.isEmpty() && !requests.getFirst().at().isAfter(start)) {
       requests.removeFirst();
     }

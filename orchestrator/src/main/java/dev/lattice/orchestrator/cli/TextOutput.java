@@ -237,6 +237,9 @@ final class TextOutput {
       out.printf(
           "  %-32s queued %d, in flight %d%n", queue.busKey(), queue.queued(), queue.inFlight());
       out.println("    " + waits(queue.queueWait()) + "; " + failures(queue.failures()));
+      queue
+          .waiting()
+          .forEach((reason, count) -> out.println("    waiting: " + count + " " + reason));
     }
     out.println("agents:");
     agents(state.agents(), out);

@@ -2,6 +2,7 @@ package dev.lattice.orchestrator.dispatch;
 
 import dev.lattice.orchestrator.directory.AgentEntry;
 import dev.lattice.protocol.agent.AgentCommand;
+import dev.lattice.protocol.agent.Assignment;
 import dev.lattice.protocol.ids.AgentId;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -87,13 +88,15 @@ final class AgentPool {
   }
 
   /**
-   * Picks an agent for each queued assignment of {@code state} that one can take now, in queue
-   * order, and counts it as routed there.
+   * Picks an agent for each queued assignment of {@code state} that one can take now and that
+   * {@code permits} lets go (it may be waiting for a provider's rate limit), in queue order, and
+   * counts it as routed there.
    */
-  List<DispatchLog.Route> route(DispatcherState state, Instant now) {
+  List<DispatchLog.Route> route(DispatcherState state, Instant now, RatePermits permits) {
     List<DispatchLog.Route> routes = new ArrayList<>();
     for (String key : state.queuedKeys()) {
-      String model = state.entry(key).assignment().model();
+      Assignment assignment = state.entry(key).assignment();
+      String model = assignment.model();
       Optional<AgentId> agent = select(model, now);
       if (agent.isEmpty()) {
         // Only a model's open breaker may keep this one from an agent: work for other models may
@@ -101,6 +104,11 @@ final class AgentPool {
         if (model == null || select(null, now).isEmpty()) {
           break;
         }
+        continue;
+      }
+      // Asked only once an agent could take it, so that room at a provider is not held for work
+      // that cannot go; one waiting lets those behind it for other models go.
+      if (!permits.admits(assignment, now)) {
         continue;
       }
       routed(agent.get());

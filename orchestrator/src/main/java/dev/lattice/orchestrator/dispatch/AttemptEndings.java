@@ -15,12 +15,14 @@ import java.util.List;
  * How an attempt ends at a dispatcher, whatever ended it (its agent's result, a refusal before
  * dispatch, its run taking it back, its agent leaving): its run hears the result, a failure is
  * counted, the result is remembered so that a repeat is answered instead of run again, its tenant's
- * hold is settled, and an audit note records it. Plain Java, used on the dispatcher's thread.
+ * hold and its room at a rate-limited provider are settled, and an audit note records it. Plain
+ * Java, used on the dispatcher's thread.
  */
 final class AttemptEndings {
   private final RunNotifier runs;
   private final QueueMetrics metrics;
   private final TenantHolds holds;
+  private final RatePermits permits;
   private final DispatchAudit audit;
   private final FinishedResults finished;
 
@@ -28,11 +30,13 @@ final class AttemptEndings {
       RunNotifier runs,
       QueueMetrics metrics,
       TenantHolds holds,
+      RatePermits permits,
       DispatchAudit audit,
       FinishedResults finished) {
     this.runs = runs;
     this.metrics = metrics;
     this.holds = holds;
+    this.permits = permits;
     this.audit = audit;
     this.finished = finished;
   }
@@ -70,6 +74,7 @@ final class AttemptEndings {
   AuditEntry withdrawn(DispatcherState.Entry entry, Instant at) {
     finished.remember(entry.key(), null);
     holds.settle(entry.assignment(), Usage.NONE);
+    permits.done(entry.key(), 0, Usage.NONE);
     return audit.entry(AuditKind.WITHDRAWN, entry.assignment(), null, null, null, at);
   }
 
@@ -87,6 +92,8 @@ final class AttemptEndings {
       metrics.failed(failed.error().errorClass());
     }
     finished.remember(entry.key(), result);
+    // Each output the action rejected was one more request to its model.
+    permits.done(entry.key(), result.outcome().rejected().size() + 1, DispatchPolicy.usage(result));
     TenantHolds.Reconciled reconciled =
         holds.settle(entry.assignment(), DispatchPolicy.usage(result));
     if (reconciled != null) {

@@ -1,6 +1,9 @@
 package dev.lattice.orchestrator.dispatch;
 
+import com.typesafe.config.ConfigFactory;
 import dev.lattice.orchestrator.directory.AgentDirectory;
+import dev.lattice.orchestrator.ratelimit.RateLimitServices;
+import dev.lattice.orchestrator.ratelimit.RateLimitSettings;
 import dev.lattice.orchestrator.tenant.TenantLedgers;
 import java.time.Clock;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -15,6 +18,7 @@ import org.apache.pekko.actor.typed.ActorRef;
  * @param ledgers the tenants' budget ledgers
  * @param localNode this node's name, so that agents on it are preferred when otherwise equal
  * @param clock the time of queue waits, audit entries and breaker cool-downs
+ * @param rateLimits the model providers' rate limits, kept to before dispatch
  */
 public record DispatchServices(
     DispatchSettings settings,
@@ -23,4 +27,26 @@ public record DispatchServices(
     DispatchPolicy policy,
     TenantLedgers ledgers,
     String localNode,
-    Clock clock) {}
+    Clock clock,
+    RateLimitServices rateLimits) {
+
+  /** Services without rate limits: no attempt waits for a provider. */
+  public DispatchServices(
+      DispatchSettings settings,
+      ActorRef<AgentDirectory.Command> directory,
+      RunNotifier runs,
+      DispatchPolicy policy,
+      TenantLedgers ledgers,
+      String localNode,
+      Clock clock) {
+    this(
+        settings,
+        directory,
+        runs,
+        policy,
+        ledgers,
+        localNode,
+        clock,
+        RateLimitServices.none(RateLimitSettings.create(ConfigFactory.defaultReference())));
+  }
+}

@@ -2,6 +2,7 @@ package dev.lattice.orchestrator.dispatch;
 
 import dev.lattice.orchestrator.directory.AgentEntry;
 import dev.lattice.orchestrator.dispatch.DispatchLog.Route;
+import dev.lattice.orchestrator.ratelimit.ProviderLimiter;
 import dev.lattice.orchestrator.tenant.TenantLedger;
 import dev.lattice.protocol.CborSerializable;
 import dev.lattice.protocol.agent.AgentCommand;
@@ -44,8 +45,9 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
  * <p>The actor holds the table of its messages and what needs an actor (timers, watches, logging).
  * The decisions are plain classes beside it: {@link Admissions} for what a run enqueues, {@link
  * AgentReplies} and {@link AgentChanges} for what agents say and do, {@link AttemptEndings} for how
- * an attempt ends; {@link QueueRouter} carries the {@link Decisions} out. It starts in {@link
- * DispatcherRecovery}.
+ * an attempt ends, {@link RatePermits} for room under model providers' rate limits (an llm attempt
+ * stays queued until its provider model's limiter grants it); {@link QueueRouter} carries the
+ * {@link Decisions} out. It starts in {@link DispatcherRecovery}.
  */
 public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
 
@@ -99,6 +101,8 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
 
   record LedgerGone(ActorRef<TenantLedger.Command> ledger) implements Command {}
 
+  record FromLimiter(ProviderLimiter.Answer answer) implements Command {}
+
   enum LeaseIdle implements Command {
     INSTANCE
   }
@@ -119,6 +123,7 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
   private final AgentPool pool;
   private final QueueMetrics metrics;
   private final TenantHolds holds;
+  private final RatePermits permits;
   private final AttemptEndings endings;
   private final Admissions admissions;
   private final AgentReplies replies;
@@ -151,13 +156,17 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
             busKey.tenant(),
             context.messageAdapter(TenantLedger.Reservation.class, Reserved::new),
             context.messageAdapter(TenantLedger.LeaseNews.class, FromLedger::new));
+    this.permits =
+        new RatePermits(
+            services.rateLimits(),
+            context.messageAdapter(ProviderLimiter.Answer.class, FromLimiter::new));
     this.endings =
         new AttemptEndings(
-            runs, metrics, holds, audit, new FinishedResults(settings.finishedMemory()));
+            runs, metrics, holds, permits, audit, new FinishedResults(settings.finishedMemory()));
     this.admissions = new Admissions(policy, holds, endings, audit);
     this.replies =
         new AgentReplies(pool, runs, metrics, policy, audit, endings, settings.probeInterval());
-    this.router = new QueueRouter(recovered, pool, audit, log, agentReplies, clock);
+    this.router = new QueueRouter(recovered, pool, permits, audit, log, agentReplies, clock);
     this.agentChanges = new AgentChanges(pool, router, endings);
     // Named outright: found from the call stack, the logger's name was at times Pekko's own.
     context.setLoggerName(Dispatcher.class);
@@ -193,6 +202,7 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
         .onMessage(Reserved.class, this::onReserved)
         .onMessage(FromLedger.class, this::onFromLedger)
         .onMessage(LedgerGone.class, this::onLedgerGone)
+        .onMessage(FromLimiter.class, this::onFromLimiter)
         .onMessageEquals(LeaseIdle.INSTANCE, this::onLeaseIdle)
         .onMessage(AgentAccepted.class, this::onAgentAccepted)
         .onMessage(AgentAlive.class, this::onAgentAlive)
@@ -235,6 +245,13 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
 
   private Behavior<Command> onLedgerGone(LedgerGone gone) {
     holds.ledgerGone(gone.ledger());
+    return this;
+  }
+
+  private Behavior<Command> onFromLimiter(FromLimiter from) {
+    if (permits.answered(from.answer(), clock.instant())) {
+      decide(Decisions.NONE);
+    }
     return this;
   }
 
@@ -283,6 +300,7 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
             "{} rejected {}: {}", rejected.agentId(), rejected.idempotencyKey(), rejected.reason());
     Decisions requeue = replies.rejected(rejected, router.state(), clock.instant());
     if (requeue != null) {
+      permits.requeued(rejected.idempotencyKey());
       timers.startSingleTimer(Probe.INSTANCE, settings.probeInterval());
       decide(requeue);
     }
@@ -311,6 +329,7 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
 
   private Behavior<Command> onProbe() {
     if (router.state().queuedCount() > 0) {
+      permits.sweep(clock.instant());
       // Loads agents reported may be stale (they finished other dispatchers' work since): try
       // them again; a still-busy agent says so and is marked full once more.
       pool.forgetReports();
@@ -320,7 +339,9 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
   }
 
   private Behavior<Command> onGetQueue(GetQueue get) {
-    get.replyTo().tell(metrics.view(busKey, router.state(), clock.instant()));
+    get.replyTo()
+        .tell(
+            metrics.view(busKey, router.state(), permits.waiting(router.state()), clock.instant()));
     return this;
   }
 

@@ -63,8 +63,11 @@ final class QueueMetrics {
     failures.merge(errorClass, 1L, Long::sum);
   }
 
-  /** The queue of {@code busKey} as it stands in {@code state}, with these figures. */
-  QueueView view(BusKey busKey, DispatcherState state, Instant now) {
+  /**
+   * The queue of {@code busKey} as it stands in {@code state}, with these figures and the queued
+   * assignments held back, by reason.
+   */
+  QueueView view(BusKey busKey, DispatcherState state, Map<String, Integer> waiting, Instant now) {
     Map<String, Integer> byAgent = new TreeMap<>();
     for (DispatcherState.Entry entry : state.inFlight()) {
       byAgent.merge(entry.agentId().value(), 1, Integer::sum);
@@ -75,7 +78,8 @@ final class QueueMetrics {
         state.inFlightCount(),
         byAgent,
         waits(now),
-        failures());
+        failures(),
+        waiting);
   }
 
   /** Percentiles of the waits of the current and the previous window. */

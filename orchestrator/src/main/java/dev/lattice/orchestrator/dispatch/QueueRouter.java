@@ -22,6 +22,7 @@ import org.apache.pekko.actor.typed.ActorRef;
  */
 final class QueueRouter {
   private final AgentPool pool;
+  private final RatePermits permits;
   private final DispatchAudit audit;
   private final ActorRef<DispatchLog.Command> log;
   private final ActorRef<AgentReply> agentReplies;
@@ -32,12 +33,14 @@ final class QueueRouter {
   QueueRouter(
       DispatcherState recovered,
       AgentPool pool,
+      RatePermits permits,
       DispatchAudit audit,
       ActorRef<DispatchLog.Command> log,
       ActorRef<AgentReply> agentReplies,
       Clock clock) {
     this.state = recovered;
     this.pool = pool;
+    this.permits = permits;
     this.audit = audit;
     this.log = log;
     this.agentReplies = agentReplies;
@@ -70,7 +73,7 @@ final class QueueRouter {
     state = new Batch(accepted, routes, decisions.finished(), now).applyTo(state);
     List<AuditEntry> entries = new ArrayList<>(decisions.notes());
     entries.addAll(audit.decided(state, accepted, routes, now));
-    List<Route> routed = agentsKnown ? pool.route(state, now) : List.of();
+    List<Route> routed = agentsKnown ? pool.route(state, now, permits) : List.of();
     if (!routed.isEmpty()) {
       state = new Batch(List.of(), routed, List.of(), now).applyTo(state);
       entries.addAll(audit.decided(state, List.of(), routed, now));

@@ -8,6 +8,9 @@ import dev.lattice.orchestrator.dispatch.DispatchSettings;
 import dev.lattice.orchestrator.dispatch.Dispatcher;
 import dev.lattice.orchestrator.dispatch.RunNotifier;
 import dev.lattice.orchestrator.policy.PolicySettings;
+import dev.lattice.orchestrator.ratelimit.ProviderLimiter;
+import dev.lattice.orchestrator.ratelimit.RateLimitServices;
+import dev.lattice.orchestrator.ratelimit.RateLimitSettings;
 import dev.lattice.orchestrator.retention.RetentionSettings;
 import dev.lattice.orchestrator.retention.RetentionSweeper;
 import dev.lattice.orchestrator.run.AssignmentSink;
@@ -24,12 +27,17 @@ import dev.lattice.persistence.readmodel.ReadModelDatabase;
 import dev.lattice.protocol.agent.AgentCommand;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.worker.action.AgentAction;
+import dev.lattice.worker.action.llm.LlmAction;
+import dev.lattice.worker.action.llm.LlmSettings;
+import dev.lattice.worker.action.llm.LlmTargets;
 import dev.lattice.worker.agent.WorkerNode;
 import dev.lattice.worker.agent.WorkerSettings;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -138,6 +146,9 @@ final class Guardian {
       }
     }
     TenantLedger.init(system, policy, clock, LatticeSettings.ORCHESTRATOR);
+    LlmSettings llm = LlmSettings.create(system.settings().config().getConfig("lattice.llm"));
+    RateLimitSettings rateLimits = RateLimitSettings.create(system.settings().config());
+    ProviderLimiter.init(system, llm, rateLimits, clock, LatticeSettings.ORCHESTRATOR);
     Dispatcher.init(
         system,
         new DispatchServices(
@@ -147,7 +158,11 @@ final class Guardian {
             new DispatchPolicy(policy),
             new ShardedTenantLedgers(sharding),
             nodeAddress,
-            clock),
+            clock,
+            new RateLimitServices(
+                new LlmTargets(llm, llmCapabilities(workerSettings)),
+                new ShardedProviderLimiters(sharding),
+                rateLimits)),
         LatticeSettings.ORCHESTRATOR);
 
     List<ActorRef<AgentCommand>> agents =
@@ -155,6 +170,14 @@ final class Guardian {
             ? WorkerNode.start(context, workerSettings, actions, nodeAddress, clock)
             : List.of();
     return new Started(directory, agents);
+  }
+
+  /** The capabilities of the configured agents that run the llm action. */
+  private static Set<String> llmCapabilities(WorkerSettings workerSettings) {
+    return workerSettings.agents().stream()
+        .filter(agent -> LlmAction.NAME.equals(agent.action()))
+        .flatMap(agent -> agent.capabilities().stream())
+        .collect(Collectors.toSet());
   }
 
   private static void startRetention(

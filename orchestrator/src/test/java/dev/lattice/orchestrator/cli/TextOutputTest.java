@@ -36,7 +36,15 @@ class TextOutputTest {
                   Map.of("local.echo", 1),
                   new QueueWait(12, 0.25, 3.5, 41.0),
                   Map.of(ErrorClass.WORKER_LOST, 2L, ErrorClass.AGENT_ERROR, 1L)),
-              new QueueView("agent/shell/1/default", 0, 0, Map.of(), QueueWait.NONE, Map.of())),
+              new QueueView("agent/shell/1/default", 0, 0, Map.of(), QueueWait.NONE, Map.of()),
+              new QueueView(
+                  "agent/llm/0/default",
+                  140,
+                  60,
+                  Map.of("local.llm", 60),
+                  QueueWait.NONE,
+                  Map.of(),
+                  Map.of("rate_limited: provider openai model gpt-4o (60 rpm)", 140))),
           Map.of(RunStatus.COMPLETED, 3L),
           0,
           new ClusterView(
@@ -87,6 +95,15 @@ class TextOutputTest {
             "waited: p50 0.3 ms, p90 3.5 ms, p99 41.0 ms (12 dispatched);"
                 + " failed: worker_lost 2, agent_error 1")
         .contains("waited: nothing dispatched lately; failed: none");
+  }
+
+  @Test
+  void stateShowsWhyQueuedWorkWaits() {
+    assertThat(text(STATE).lines().toList())
+        .containsSequence(
+            "  agent/llm/0/default              queued 140, in flight 60",
+            "    waited: nothing dispatched lately; failed: none",
+            "    waiting: 140 rate_limited: provider openai model gpt-4o (60 rpm)");
   }
 
   @Test

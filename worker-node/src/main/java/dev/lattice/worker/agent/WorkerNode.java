@@ -8,6 +8,7 @@ import dev.lattice.worker.action.AgentAction;
 import dev.lattice.worker.action.EchoAction;
 import dev.lattice.worker.action.ShellAction;
 import dev.lattice.worker.action.llm.LlmAction;
+import dev.lattice.worker.action.llm.RateReports;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -29,13 +30,22 @@ public final class WorkerNode {
 
   /** The built-in actions by name, configured from {@code settings}. */
   public static Map<String, AgentAction> builtInActions(WorkerSettings settings) {
+    return builtInActions(settings, RateReports.NONE);
+  }
+
+  /**
+   * The built-in actions by name, configured from {@code settings}; the llm action reports
+   * providers' rate-limit headers to {@code rateReports}.
+   */
+  public static Map<String, AgentAction> builtInActions(
+      WorkerSettings settings, RateReports rateReports) {
     return Map.of(
         "echo",
         new EchoAction(),
         "shell",
         new ShellAction(settings.shell()),
         LlmAction.NAME,
-        new LlmAction(settings.llm()));
+        new LlmAction(settings.llm(), rateReports));
   }
 
   /**

@@ -44,12 +44,18 @@ public final class LlmAction implements AgentAction {
   private final CallResolver resolver;
   private final ApiKeys keys;
   private final DeltaSink deltas;
+  private final RateReports rateReports;
   private final Clock clock;
   private final AtomicReference<LlmClient> client = new AtomicReference<>();
 
   /** The action of a node: keys from the node's environment, deltas to nobody yet. */
   public LlmAction(LlmSettings settings) {
-    this(settings, System::getenv, DeltaSink.NONE, Clock.systemUTC());
+    this(settings, RateReports.NONE);
+  }
+
+  /** The action of a node that reports providers' rate-limit headers to {@code rateReports}. */
+  public LlmAction(LlmSettings settings, RateReports rateReports) {
+    this(settings, System::getenv, DeltaSink.NONE, rateReports, Clock.systemUTC());
   }
 
   /**
@@ -58,10 +64,25 @@ public final class LlmAction implements AgentAction {
    */
   public LlmAction(
       LlmSettings settings, UnaryOperator<String> environment, DeltaSink deltas, Clock clock) {
+    this(settings, environment, deltas, RateReports.NONE, clock);
+  }
+
+  /**
+   * @param environment environment variables by name (null when unset), where API keys are found
+   * @param deltas where the text of streamed answers goes as it comes
+   * @param rateReports where what providers' rate-limit headers say goes
+   */
+  public LlmAction(
+      LlmSettings settings,
+      UnaryOperator<String> environment,
+      DeltaSink deltas,
+      RateReports rateReports,
+      Clock clock) {
     this.settings = settings;
     this.resolver = new CallResolver(settings);
     this.keys = new ApiKeys(environment);
     this.deltas = deltas;
+    this.rateReports = rateReports;
     this.clock = clock;
   }
 
@@ -152,7 +173,8 @@ public final class LlmAction implements AgentAction {
     if (current != null && current.system() == context.system()) {
       return current;
     }
-    LlmClient made = new LlmClient(context.system(), settings.maxResponseBytes(), clock);
+    LlmClient made =
+        new LlmClient(context.system(), settings.maxResponseBytes(), rateReports, clock);
     client.set(made);
     return made;
   }

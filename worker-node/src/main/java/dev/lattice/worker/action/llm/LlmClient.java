@@ -17,6 +17,7 @@ import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.settings.ClientConnectionSettings;
@@ -38,14 +39,16 @@ final class LlmClient {
   private final Http http;
   private final Materializer materializer;
   private final long maxResponseBytes;
+  private final RateReports rateReports;
   private final Clock clock;
   private final Map<String, ConnectionPoolSettings> pools = new ConcurrentHashMap<>();
 
-  LlmClient(ActorSystem<?> system, long maxResponseBytes, Clock clock) {
+  LlmClient(ActorSystem<?> system, long maxResponseBytes, RateReports rateReports, Clock clock) {
     this.system = system;
     this.http = Http.get(system);
     this.materializer = Materializer.matFromSystem(system);
     this.maxResponseBytes = maxResponseBytes;
+    this.rateReports = rateReports;
     this.clock = clock;
   }
 
@@ -103,6 +106,7 @@ final class LlmClient {
       StreamAssembly assembly,
       Consumer<String> onDelta) {
     int status = response.status().intValue();
+    report(response, call);
     if (!response.status().isSuccess()) {
       Optional<Duration> retryAfter =
           response
@@ -133,6 +137,24 @@ final class LlmClient {
             })
         .map(StreamAssembly::finish)
         .mapMaterializedValue(m -> NotUsed.getInstance());
+  }
+
+  /**
+   * Passes on what the answer's rate-limit headers say (a refusal's too), for provider models with
+   * limits to keep to.
+   */
+  private void report(HttpResponse response, LlmCall call) {
+    ProviderSettings provider = call.provider();
+    if (!provider.limits().of(call.model()).limited()) {
+      return;
+    }
+    RateLimitHeaders.read(
+            provider.name(),
+            provider.protocol(),
+            call.model(),
+            name -> response.getHeader(name).map(HttpHeader::value).orElse(null),
+            clock.instant())
+        .ifPresent(observation -> rateReports.observed(system, observation));
   }
 
   /** The whole body as text, up to the size limit. */

@@ -23,6 +23,7 @@ import java.util.List;
  * @param anthropicVersion the {@code anthropic-version} header sent with the Anthropic protocol
  * @param maxConnections how many calls to it may be open at once on one node; more wait for a
  *     connection
+ * @param limits its rate limits, which dispatchers keep to across the cluster before they send work
  */
 public record ProviderSettings(
     String name,
@@ -34,9 +35,11 @@ public record ProviderSettings(
     Duration connectTimeout,
     Duration requestTimeout,
     String anthropicVersion,
-    int maxConnections) {
+    int maxConnections,
+    ProviderLimits limits) {
 
   public ProviderSettings {
+    limits = limits == null ? ProviderLimits.NONE : limits;
     models = List.copyOf(models);
     apiKeyEnv = apiKeyEnv == null || apiKeyEnv.isBlank() ? null : apiKeyEnv;
   }
@@ -54,7 +57,8 @@ public record ProviderSettings(
         c.getDuration("connect-timeout"),
         c.getDuration("request-timeout"),
         c.getString("anthropic-version"),
-        c.getInt("max-connections"));
+        c.getInt("max-connections"),
+        ProviderLimits.create(c.getConfig("limits")));
   }
 
   /** Whether calls to this provider carry an API key. */
