@@ -59,7 +59,8 @@ final class OutcomeCheck {
   private StepOutcome failed(Assignment assignment, Throwable failure) {
     if (failure instanceof ActionException action) {
       return new StepOutcome.Failed(
-          StepError.of(action.errorClass(), cut(action.getMessage())),
+          StepError.of(action.errorClass(), cut(action.getMessage()))
+              .withRetryAfter(action.retryAfter().orElse(null)),
           action.usage(),
           action.rejected());
     }
