@@ -66,7 +66,11 @@ public final class DispatchPolicy {
     Spend hold =
         policy
             .estimator()
-            .estimate(assignment.capability(), assignment.model(), assignment.budget());
+            .estimate(
+                assignment.capability(),
+                assignment.model(),
+                assignment.budget(),
+                assignment.input());
     return new Admitted(
         assignment.withTools(
             policy.allowLists().tools(assignment.tenant(), assignment.capability())),
