@@ -6,7 +6,6 @@ import static dev.lattice.worker.action.llm.LlmCalls.failure;
 import static dev.lattice.worker.action.llm.LlmCalls.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
 import dev.lattice.modelserver.ModelServerSettings;
@@ -14,7 +13,6 @@ import dev.lattice.modelserver.ScriptedModelServer;
 import dev.lattice.modelserver.script.Script;
 import dev.lattice.modelserver.script.ScriptEntry;
 import dev.lattice.protocol.agent.ErrorClass;
-import dev.lattice.protocol.json.LatticeJson;
 import dev.lattice.protocol.plan.Budget;
 import dev.lattice.worker.action.ActionContext;
 import dev.lattice.worker.action.ActionException;
@@ -71,23 +69,7 @@ class LlmBudgetTest {
   }
 
   private static ActionRequest request(String model, Budget budget, String inputJson) {
-    try {
-      JsonNode input = LatticeJson.mapper().readTree(inputJson.replace('\'', '"'));
-      return new ActionRequest(
-          "r",
-          "s",
-          1,
-          "r/s/1",
-          "default",
-          "llm",
-          model,
-          budget,
-          Instant.now().plusSeconds(20),
-          input,
-          List.of());
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(e);
-    }
+    return LlmCalls.request("llm", model, budget, Instant.now().plusSeconds(20), inputJson);
   }
 
   @Test
