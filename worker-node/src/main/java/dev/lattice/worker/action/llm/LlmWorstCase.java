@@ -1,10 +1,12 @@
 package dev.lattice.worker.action.llm;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
 import dev.lattice.worker.action.ActionException;
 import dev.lattice.worker.action.ActionRequest;
 import java.util.HashSet;
+import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
 
@@ -22,6 +24,11 @@ import java.util.Set;
 public final class LlmWorstCase {
   /** The capability the built-in llm agent serves. */
   private static final String LLM = "llm";
+
+  private static final String SCHEMA = "schema";
+  private static final String SCHEMA_NAME = "schemaName";
+  private static final String MAX_REPAIRS = "maxRepairs";
+  private static final List<String> STRUCTURED_FIELDS = List.of(SCHEMA, SCHEMA_NAME, MAX_REPAIRS);
 
   private final LlmSettings settings;
   private final CallResolver resolver;
@@ -66,26 +73,54 @@ public final class LlmWorstCase {
    * input} may spend; empty for other steps, and for input the action will refuse without a call.
    */
   public OptionalLong tokens(String capability, String model, JsonNode input) {
-    if (!serves(capability)) {
+    if (!serves(capability) || input == null || !input.isObject()) {
       return OptionalLong.empty();
     }
+    JsonNode schema = input.get(SCHEMA);
+    boolean structured = schema != null && !schema.isNull();
+    // The schema is counted here, not compiled: a run weighs its steps' holds often.
+    ObjectNode plain = ((ObjectNode) input).deepCopy();
+    plain.remove(STRUCTURED_FIELDS);
     LlmCall call;
     try {
       call =
           resolver.resolve(
               new ActionRequest(
-                  null, null, 1, null, null, capability, model, null, null, input, null));
+                  null, null, 1, null, null, capability, model, null, null, plain, null));
     } catch (ActionException | IllegalArgumentException e) {
       return OptionalLong.empty();
     }
-    return OptionalLong.of(tokens(call));
+    if (!structured) {
+      return OptionalLong.of(tokens(call, 0, 0));
+    }
+    JsonNode name = input.get(SCHEMA_NAME);
+    long schemaTokens =
+        settings
+            .promptEstimate()
+            .schema(
+                schema,
+                name != null && name.isTextual()
+                    ? name.asText()
+                    : CallResolver.DEFAULT_SCHEMA_NAME);
+    return OptionalLong.of(tokens(call, repairs(input.get(MAX_REPAIRS)), schemaTokens));
   }
 
-  /** The most tokens {@code call} and its repairs may spend. */
-  long tokens(LlmCall call) {
+  /** The repairs a step asks for; an out-of-range figure fails the step before any call. */
+  private int repairs(JsonNode asked) {
+    StructuredOutputSettings limits = settings.structuredOutput();
+    if (asked == null || asked.isNull() || !asked.canConvertToInt()) {
+      return limits.repairs();
+    }
+    return Math.max(0, Math.min(asked.asInt(), limits.maxRepairs()));
+  }
+
+  /**
+   * The most tokens {@code call} may spend with {@code repairs} repairs, its prompt being {@code
+   * schemaTokens} longer than the call's own (a schema counted apart).
+   */
+  private long tokens(LlmCall call, long repairs, long schemaTokens) {
     PromptEstimate estimate = settings.promptEstimate();
-    long repairs = call.wantsJson() ? call.repairs() : 0;
-    long first = estimate.tokens(call) + call.maxTokens();
+    long first = estimate.tokens(call) + schemaTokens + call.maxTokens();
     // Each repair's prompt grows by the rejected answer and the request for another.
     long growth =
         2L * estimate.tokensPerMessage()

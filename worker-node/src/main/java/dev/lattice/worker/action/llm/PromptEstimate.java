@@ -1,5 +1,6 @@
 package dev.lattice.worker.action.llm;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
 import java.nio.charset.StandardCharsets;
 
@@ -39,14 +40,18 @@ public record PromptEstimate(int tokensPerMessage, int tokensPerCall) {
       tokens += message(message.content());
     }
     if (call.schema() != null) {
-      // OpenAI sends the schema as its response format; Anthropic asks for it in words.
-      tokens +=
-          tokensPerMessage
-              + bytes(AnthropicWire.JSON_INSTRUCTION)
-              + bytes(call.schema().node().toString())
-              + bytes(call.schemaName());
+      tokens += schema(call.schema().node(), call.schemaName());
     }
     return tokens;
+  }
+
+  /** The tokens a JSON Schema named {@code name} adds to a prompt, at most. */
+  long schema(JsonNode schema, String name) {
+    // OpenAI sends the schema as its response format; Anthropic asks for it in words.
+    return tokensPerMessage
+        + bytes(AnthropicWire.JSON_INSTRUCTION)
+        + bytes(schema.toString())
+        + bytes(name);
   }
 
   /** The tokens a message of {@code text} adds to a prompt, at most. */
