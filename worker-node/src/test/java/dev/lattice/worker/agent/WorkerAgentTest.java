@@ -82,7 +82,7 @@ class WorkerAgentTest {
             1024,
             1 << 20,
             new StructuredOutputSettings(2, 10, 10, 300, 500),
-            new PromptEstimate(8, 16)));
+            new PromptEstimate(1, 8, 16)));
   }
 
   private final AtomicInteger runs = new AtomicInteger();

@@ -14,20 +14,24 @@ import java.nio.charset.StandardCharsets;
  * <p>Budgets are reserved with it before a call, and a call's {@code maxTokens} is cut so that this
  * estimate plus the tokens it may generate stays within what the attempt may spend.
  *
+ * @param bytesPerToken bytes of text counted as one token, rounded up: 1 is the bound; more gives
+ *     budgets room at the risk of a prompt counted short (its provider may then spend past them)
  * @param tokensPerMessage overhead added for each message (the system prompt is one)
  * @param tokensPerCall overhead added once per call (the answer's priming, the schema's framing)
  */
-public record PromptEstimate(int tokensPerMessage, int tokensPerCall) {
+public record PromptEstimate(int bytesPerToken, int tokensPerMessage, int tokensPerCall) {
   public PromptEstimate {
-    if (tokensPerMessage < 0 || tokensPerCall < 0) {
+    if (bytesPerToken < 1 || tokensPerMessage < 0 || tokensPerCall < 0) {
       throw new IllegalArgumentException(
-          "lattice.llm.prompt-estimate: per-message-tokens and per-call-tokens must be >= 0");
+          "lattice.llm.prompt-estimate: bytes-per-token must be >= 1, per-message-tokens and"
+              + " per-call-tokens >= 0");
     }
   }
 
   /** Reads {@code c}, the {@code lattice.llm.prompt-estimate} section. */
   static PromptEstimate create(Config c) {
-    return new PromptEstimate(c.getInt("per-message-tokens"), c.getInt("per-call-tokens"));
+    return new PromptEstimate(
+        c.getInt("bytes-per-token"), c.getInt("per-message-tokens"), c.getInt("per-call-tokens"));
   }
 
   /** At least as many tokens as the provider counts for the prompt of {@code call}. */
@@ -49,14 +53,16 @@ public record PromptEstimate(int tokensPerMessage, int tokensPerCall) {
   long schema(JsonNode schema, String name) {
     // OpenAI sends the schema as its response format; Anthropic asks for it in words.
     return tokensPerMessage
-        + bytes(AnthropicWire.JSON_INSTRUCTION)
-        + bytes(schema.toString())
-        + bytes(name);
+        + tokensOf(bytes(AnthropicWire.JSON_INSTRUCTION) + bytes(schema.toString()) + bytes(name));
   }
 
   /** The tokens a message of {@code text} adds to a prompt, at most. */
   long message(String text) {
-    return tokensPerMessage + bytes(text);
+    return tokensPerMessage + tokensOf(bytes(text));
+  }
+
+  private long tokensOf(long bytes) {
+    return (bytes + bytesPerToken - 1) / bytesPerToken;
   }
 
   static long bytes(String text) {
