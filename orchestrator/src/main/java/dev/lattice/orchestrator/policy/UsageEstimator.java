@@ -18,8 +18,8 @@ import java.util.OptionalLong;
  * capability. Cost is held at the step's cost budget, otherwise the tokens priced at the dearer of
  * its model's two prices.
  *
- * <p>An llm attempt goes out with its hold as its token limit ({@link #envelope}), and the llm
- * action keeps every call within it, so it never spends more than it held.
+ * <p>An llm attempt that some budget applies to goes out with its hold as its token limit ({@link
+ * #envelope}), and the llm action keeps every call within it, so it never spends more than it held.
  */
 public final class UsageEstimator {
   /** No estimates and no prices: attempts hold nothing. */

@@ -100,11 +100,16 @@ final class RunBudget {
 
   /**
    * The budget an attempt of {@code step} goes out with: its own, tightened by what the run has
-   * left, and for an llm step by its worst case (see {@link UsageEstimator#envelope}). An attempt
-   * sent although the run has nothing left (approved by a resume) is held to its own budget only.
+   * left, and for an llm step of a run or step with a budget by its worst case (see {@link
+   * UsageEstimator#envelope}). An attempt sent although the run has nothing left (approved by a
+   * resume) is held to its own budget only.
    */
   Budget envelope(RunState state, StepSpec step) {
     Budget within = withinRun(state, step);
+    if (state.plan().budget() == null && step.budget() == null) {
+      // Nothing of the run's to keep within (its tenant's budget is the dispatcher's to apply).
+      return within;
+    }
     return estimator.envelope(step.capability(), step.model(), within, input(state, step));
   }
 

@@ -122,10 +122,7 @@ class RunBudgetTest {
 
   @Test
   void parallelLlmStepsHoldTheirWorstCaseAndGoOutWithItAsTheirLimit() {
-    RunScenario llm =
-        new RunScenario(
-            new RunProgress(
-                RunProgressTest.SETTINGS, PolicySettings.create(ConfigFactory.load()).estimator()));
+    RunScenario llm = llmScenario();
     String step =
         "{'id': '%s', 'kind': 'agent', 'capability': 'llm', 'input': {'model': 'scripted-model',"
             + " 'prompt': 'p', 'maxTokens': 100}}";
@@ -143,16 +140,26 @@ class RunBudgetTest {
     assertThat(exceeded.figures().requested().tokens()).isEqualTo(125);
 
     // With room for all three, each goes out with its worst case as its limit.
-    RunScenario roomy =
-        new RunScenario(
-            new RunProgress(
-                RunProgressTest.SETTINGS, PolicySettings.create(ConfigFactory.load()).estimator()));
+    RunScenario roomy = llmScenario();
     roomy.start(
         "{'budget': {'maxTokens': 400}, 'steps': ["
             + String.join(",", step.formatted("a"), step.formatted("b"), step.formatted("c"))
             + "]}");
     assertThat(roomy.progress.assignments().assignment(roomy.state, "a").budget())
         .isEqualTo(new Budget(125L, null));
+
+    // Without a run or step budget the run sets no limit (a tenant's budget sets its own).
+    RunScenario free = llmScenario();
+    free.start("{'steps': [" + step.formatted("a") + "]}");
+    assertThat(free.progress.assignments().assignment(free.state, "a").budget())
+        .isEqualTo(Budget.UNLIMITED);
+  }
+
+  /** A scenario whose llm steps hold their worst case, as a node configured by default does. */
+  private static RunScenario llmScenario() {
+    return new RunScenario(
+        new RunProgress(
+            RunProgressTest.SETTINGS, PolicySettings.create(ConfigFactory.load()).estimator()));
   }
 
   private static Usage usage(long tokens) {
