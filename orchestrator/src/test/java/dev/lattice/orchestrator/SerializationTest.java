@@ -61,6 +61,7 @@ import dev.lattice.protocol.run.RunSpec;
 import dev.lattice.worker.agent.WorkerAgent;
 import dev.lattice.worker.agent.WorkerState;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -147,7 +148,13 @@ class SerializationTest {
             new RunChange.StepStarted("a", 2, AgentId.of("n.echo"), AT),
             new RunChange.StepSucceeded("a", 2, AgentId.of("n.echo"), AT, JSON, usage, AT),
             new RunChange.StepFailed(
-                "a", 1, null, null, StepError.of(ErrorClass.AGENT_ERROR, "x"), usage, AT),
+                "a",
+                1,
+                null,
+                null,
+                StepError.of(ErrorClass.RATE_LIMITED, "x").withRetryAfter(Duration.ofSeconds(2)),
+                usage,
+                AT),
             new RunChange.StepRetryScheduled("a", 2, AT.plusSeconds(1), AT),
             new RunChange.StepSkipped("g", "gate 'x' was false", AT),
             new RunChange.RunCompleted(JSON, AT),

@@ -63,15 +63,28 @@ public final class DispatchPolicy {
     if (step.exceeded()) {
       return new Refused(StepError.budgetExceeded(step), AuditKind.BUDGET_EXCEEDED);
     }
+    boolean tenantLimited = policy.tenantBudget(assignment.tenant()).isPresent();
+    Assignment admitted =
+        assignment.withTools(
+            policy.allowLists().tools(assignment.tenant(), assignment.capability()));
+    if (tenantLimited) {
+      // An llm attempt goes out with what it holds as its limit, which its action keeps within.
+      admitted =
+          admitted.withBudget(
+              policy
+                  .estimator()
+                  .envelope(
+                      assignment.capability(),
+                      assignment.model(),
+                      assignment.budget(),
+                      assignment.input()));
+    }
     Spend hold =
         policy
             .estimator()
-            .estimate(assignment.capability(), assignment.model(), assignment.budget());
-    return new Admitted(
-        assignment.withTools(
-            policy.allowLists().tools(assignment.tenant(), assignment.capability())),
-        hold,
-        policy.tenantBudget(assignment.tenant()).isPresent());
+            .estimate(
+                assignment.capability(), assignment.model(), admitted.budget(), assignment.input());
+    return new Admitted(admitted, hold, tenantLimited);
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.lattice.orchestrator.policy;
 import com.typesafe.config.Config;
 import dev.lattice.protocol.ids.TenantId;
 import dev.lattice.protocol.plan.Budget;
+import dev.lattice.worker.action.llm.LlmWorstCase;
 import java.math.BigDecimal;
 import java.util.HashMap;
 import java.util.Map;
@@ -53,7 +54,10 @@ public record PolicySettings(
       }
     }
     return new PolicySettings(
-        UsageEstimator.create(policy.getConfig("estimates"), prices),
+        UsageEstimator.create(
+            policy.getConfig("estimates"),
+            prices,
+            config.hasPath("lattice.llm") ? LlmWorstCase.create(config) : null),
         AllowLists.create(policy, PATH),
         budgets,
         LedgerSettings.create(policy.getConfig("ledger")));

@@ -6,8 +6,10 @@ import com.typesafe.config.ConfigValue;
 import dev.lattice.protocol.agent.Usage;
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * What models cost, per thousand prompt and completion tokens. The cost of an attempt whose model
@@ -58,6 +60,28 @@ public final class PriceTable {
             .divide(THOUSAND, MathContext.DECIMAL64)
             .stripTrailingZeros();
     return usage.withCost(cost);
+  }
+
+  /**
+   * The most tokens of {@code model} that {@code cost} pays for, every token at the dearer of its
+   * two prices; empty for a model not in the table or one that costs nothing.
+   */
+  public OptionalLong affordable(String model, BigDecimal cost) {
+    ModelPrice price = model == null ? null : prices.get(model);
+    if (price == null) {
+      return OptionalLong.empty();
+    }
+    BigDecimal dearer = price.promptPer1k().max(price.completionPer1k());
+    if (dearer.signum() <= 0) {
+      return OptionalLong.empty();
+    }
+    return OptionalLong.of(
+        Math.max(
+            0,
+            cost.multiply(THOUSAND)
+                .divide(dearer, 0, RoundingMode.FLOOR)
+                .min(BigDecimal.valueOf(Long.MAX_VALUE))
+                .longValue()));
   }
 
   /**

@@ -133,6 +133,24 @@ public record Assignment(
         lists);
   }
 
+  /** This assignment with {@code limits} as its budget. */
+  public Assignment withBudget(Budget limits) {
+    return new Assignment(
+        runId,
+        stepId,
+        attempt,
+        idempotencyKey,
+        capability,
+        model,
+        limits,
+        ttlMs,
+        input,
+        tenant,
+        heartbeatMs,
+        priority,
+        tools);
+  }
+
   /** The idempotency key of an attempt: {@code runId/stepId/attempt}. */
   public static String keyOf(RunId runId, String stepId, int attempt) {
     return runId.value() + "/" + stepId + "/" + attempt;

@@ -12,8 +12,8 @@ import java.util.Optional;
  * An action's failure, with the canonical error class that decides whether it is retried.
  *
  * <p>A failure caused by a rate limit may say how long the other side asked to wait ({@link
- * #retryAfter()}); its message then ends with {@code retryAfterMs=N} as well, so that the figure
- * survives where only the message travels (a step's recorded error).
+ * #retryAfter()}): the agent puts it on the step's error, and the step's next attempt is scheduled
+ * no sooner. Its message ends with {@code retryAfterMs=N} as well, for people reading it.
  *
  * <p>An attempt that made several tries (an action that rejected an output and asked again) fails
  * with the usage of all of them and the outputs it rejected ({@link #after}).

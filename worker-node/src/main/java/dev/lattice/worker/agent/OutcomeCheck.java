@@ -18,10 +18,11 @@ import java.util.concurrent.TimeoutException;
 /**
  * Turns what an action returned into an attempt's outcome, holding it to its envelope: an attempt
  * over its budget fails with {@code budget_exceeded}, one past its TTL with {@code timeout}; other
- * failures keep the class the action gave them, or {@code agent_error}. An output past the payload
- * limits fails with {@code malformed_output}, and an error message is cut to them: neither may make
- * the agent's record of the result, or its run's, too deep or too large for the journal. The
- * outputs an action rejected on the way go along whichever way the attempt ends.
+ * failures keep the class the action gave them, or {@code agent_error}, and the wait a rate limit
+ * asked for (which the run's retry honours). An output past the payload limits fails with {@code
+ * malformed_output}, and an error message is cut to them: neither may make the agent's record of
+ * the result, or its run's, too deep or too large for the journal. The outputs an action rejected
+ * on the way go along whichever way the attempt ends.
  */
 final class OutcomeCheck {
   private static final String TRUNCATED = "... (truncated)";
@@ -59,7 +60,8 @@ final class OutcomeCheck {
   private StepOutcome failed(Assignment assignment, Throwable failure) {
     if (failure instanceof ActionException action) {
       return new StepOutcome.Failed(
-          StepError.of(action.errorClass(), cut(action.getMessage())),
+          StepError.of(action.errorClass(), cut(action.getMessage()))
+              .withRetryAfter(action.retryAfter().orElse(null)),
           action.usage(),
           action.rejected());
     }

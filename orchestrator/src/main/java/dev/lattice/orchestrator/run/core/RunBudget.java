@@ -1,5 +1,6 @@
 package dev.lattice.orchestrator.run.core;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.lattice.orchestrator.policy.UsageEstimator;
 import dev.lattice.protocol.agent.BudgetFigures;
 import dev.lattice.protocol.agent.BudgetScope;
@@ -33,9 +34,28 @@ final class RunBudget {
   }
 
   /** What an attempt of {@code step} holds until its usage is known. */
-  Spend hold(StepSpec step) {
-    return estimator.estimate(
-        step.capability(), step.model(), step.budget() == null ? Budget.UNLIMITED : step.budget());
+  Spend hold(RunState state, StepSpec step) {
+    return estimator.estimate(step.capability(), step.model(), own(step), input(state, step));
+  }
+
+  private static Budget own(StepSpec step) {
+    return step.budget() == null ? Budget.UNLIMITED : step.budget();
+  }
+
+  /**
+   * The resolved input of {@code step}, for an llm step only (the others' holds do not depend on
+   * it); null when there is none to look at.
+   */
+  private JsonNode input(RunState state, StepSpec step) {
+    if (!estimator.llmStep(step.capability())) {
+      return null;
+    }
+    try {
+      return StepInput.resolve(state, step);
+    } catch (IllegalArgumentException e) {
+      // Its attempt fails with invalid_input before it is sent.
+      return null;
+    }
   }
 
   /**
@@ -55,7 +75,7 @@ final class RunBudget {
             limit,
             Spend.of(state.usage()),
             heldByOthers(state, step.id(), admitted::contains),
-            hold(step));
+            hold(state, step));
     if (!figures.exceeded()) {
       return List.of();
     }
@@ -80,11 +100,21 @@ final class RunBudget {
 
   /**
    * The budget an attempt of {@code step} goes out with: its own, tightened by what the run has
-   * left. An attempt sent although the run has nothing left (approved by a resume) is held to its
-   * own budget only.
+   * left, and for an llm step of a run or step with a budget by its worst case (see {@link
+   * UsageEstimator#envelope}). An attempt sent although the run has nothing left (approved by a
+   * resume) is held to its own budget only.
    */
   Budget envelope(RunState state, StepSpec step) {
-    Budget own = step.budget() == null ? Budget.UNLIMITED : step.budget();
+    Budget within = withinRun(state, step);
+    if (state.plan().budget() == null && step.budget() == null) {
+      // Nothing of the run's to keep within (its tenant's budget is the dispatcher's to apply).
+      return within;
+    }
+    return estimator.envelope(step.capability(), step.model(), within, input(state, step));
+  }
+
+  private Budget withinRun(RunState state, StepSpec step) {
+    Budget own = own(step);
     Budget limit = state.plan().budget();
     if (limit == null) {
       return own;
@@ -103,7 +133,7 @@ final class RunBudget {
     Spend held = Spend.NONE;
     for (StepState other : state.stepStates()) {
       if (!other.id().equals(stepId) && counted.test(other.id()) && other.status().out()) {
-        held = held.plus(hold(state.spec(other.id())));
+        held = held.plus(hold(state, state.spec(other.id())));
       }
     }
     return held;

@@ -22,6 +22,7 @@ import dev.lattice.protocol.run.RunSpec;
 import dev.lattice.protocol.run.RunStatus;
 import dev.lattice.protocol.run.StepStatus;
 import dev.lattice.protocol.time.SaturatingTime;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -335,8 +336,11 @@ public final class RunProgress {
     }
     RetryPolicy policy = retryPolicy(decision.state(), decision.state().spec(stepId));
     if (policy.retries(error.errorClass()) && attempt < policy.maxAttempts()) {
+      // A wait the other side asked for (a rate limit's Retry-After) is honoured in full.
+      Duration backoff = RetryBackoff.delay(policy, attempt, random.getAsDouble());
       Instant due =
-          SaturatingTime.plus(now, RetryBackoff.delay(policy, attempt, random.getAsDouble()));
+          SaturatingTime.plus(
+              now, backoff.compareTo(error.retryAfter()) >= 0 ? backoff : error.retryAfter());
       decision.add(new RunChange.StepRetryScheduled(stepId, attempt + 1, due, now));
     }
   }

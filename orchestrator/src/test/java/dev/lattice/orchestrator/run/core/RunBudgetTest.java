@@ -4,6 +4,8 @@ import static dev.lattice.orchestrator.run.core.RunScenario.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.typesafe.config.ConfigFactory;
+import dev.lattice.orchestrator.policy.PolicySettings;
 import dev.lattice.protocol.agent.BudgetFigures;
 import dev.lattice.protocol.agent.BudgetScope;
 import dev.lattice.protocol.agent.ErrorClass;
@@ -116,6 +118,48 @@ class RunBudgetTest {
             + " 100}}]}");
     assertThat(run.progress.assignments().assignment(run.state, "a").budget())
         .isEqualTo(new Budget(100L, null));
+  }
+
+  @Test
+  void parallelLlmStepsHoldTheirWorstCaseAndGoOutWithItAsTheirLimit() {
+    RunScenario llm = llmScenario();
+    String step =
+        "{'id': '%s', 'kind': 'agent', 'capability': 'llm', 'input': {'model': 'scripted-model',"
+            + " 'prompt': 'p', 'maxTokens': 100}}";
+    llm.start(
+        "{'budget': {'maxTokens': 300}, 'onBudgetExceeded': 'pause', 'steps': ["
+            + String.join(",", step.formatted("a"), step.formatted("b"), step.formatted("c"))
+            + "]}");
+    // Each holds its prompt's bound (16 a call, 8 a message, 1 byte) and its maxTokens: 125.
+    assertThat(types(llm.journal))
+        .containsExactly(
+            RunEventType.RUN_STARTED, RunEventType.BUDGET_EXCEEDED, RunEventType.RUN_PAUSED);
+    RunChange.BudgetExceeded exceeded = (RunChange.BudgetExceeded) llm.journal.get(1);
+    assertThat(exceeded.stepId()).isEqualTo("c");
+    assertThat(exceeded.figures().reserved().tokens()).isEqualTo(250);
+    assertThat(exceeded.figures().requested().tokens()).isEqualTo(125);
+
+    // With room for all three, each goes out with its worst case as its limit.
+    RunScenario roomy = llmScenario();
+    roomy.start(
+        "{'budget': {'maxTokens': 400}, 'steps': ["
+            + String.join(",", step.formatted("a"), step.formatted("b"), step.formatted("c"))
+            + "]}");
+    assertThat(roomy.progress.assignments().assignment(roomy.state, "a").budget())
+        .isEqualTo(new Budget(125L, null));
+
+    // Without a run or step budget the run sets no limit (a tenant's budget sets its own).
+    RunScenario free = llmScenario();
+    free.start("{'steps': [" + step.formatted("a") + "]}");
+    assertThat(free.progress.assignments().assignment(free.state, "a").budget())
+        .isEqualTo(Budget.UNLIMITED);
+  }
+
+  /** A scenario whose llm steps hold their worst case, as a node configured by default does. */
+  private static RunScenario llmScenario() {
+    return new RunScenario(
+        new RunProgress(
+            RunProgressTest.SETTINGS, PolicySettings.create(ConfigFactory.load()).estimator()));
   }
 
   private static Usage usage(long tokens) {

@@ -235,6 +235,28 @@ public class RunProgressTest {
   }
 
   @Test
+  void aRateLimitsRetryAfterPostponesTheNextAttemptPastTheBackoff() {
+    start(plan("{'steps': [{'id': 'a', 'capability': 'echo'}]}"));
+    StepError limited =
+        StepError.of(ErrorClass.RATE_LIMITED, "429").withRetryAfter(Duration.ofSeconds(3));
+    List<RunChange> events = result("a", new StepOutcome.Failed(limited, null));
+    RunChange.StepRetryScheduled retry = (RunChange.StepRetryScheduled) events.get(1);
+    assertThat(retry.dueAt()).isEqualTo(T0.plusMillis(5).plusSeconds(3));
+    assertThat(((RunChange.StepFailed) events.get(0)).error().retryAfterMs()).isEqualTo(3000);
+    assertReplayMatches();
+  }
+
+  @Test
+  void aRetryAfterShorterThanTheBackoffLeavesTheBackoff() {
+    start(plan("{'steps': [{'id': 'a', 'capability': 'echo'}]}"));
+    StepError limited =
+        StepError.of(ErrorClass.RATE_LIMITED, "429").withRetryAfter(Duration.ofMillis(50));
+    List<RunChange> events = result("a", new StepOutcome.Failed(limited, null));
+    assertThat(((RunChange.StepRetryScheduled) events.get(1)).dueAt())
+        .isEqualTo(T0.plusMillis(5).plusMillis(200));
+  }
+
+  @Test
   void aFailureWithNoAttemptsLeftFailsTheRunWithItsCause() {
     start(plan("{'steps': [{'id': 'a', 'capability': 'echo', 'retry': {'maxAttempts': 2}}]}"));
     result("a", StepOutcome.failed(ErrorClass.TIMEOUT, "too slow", null));

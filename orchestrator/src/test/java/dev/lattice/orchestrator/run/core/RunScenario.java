@@ -30,11 +30,22 @@ public final class RunScenario {
   static final AgentId AGENT = AgentId.of("local.echo");
   static final Duration GRACE = RunProgressTest.SETTINGS.agentLostGrace();
 
-  final RunProgress progress = new RunProgress(RunProgressTest.SETTINGS);
-  final RunInterventions interventions = new RunInterventions(progress);
-  final DueDeadlines deadlines = new DueDeadlines(progress);
+  final RunProgress progress;
+  final RunInterventions interventions;
+  final DueDeadlines deadlines;
   final List<RunChange> journal = new ArrayList<>();
   RunState state = RunState.empty(RunId.of("run-1"));
+
+  RunScenario() {
+    this(new RunProgress(RunProgressTest.SETTINGS));
+  }
+
+  /** A scenario deciding with {@code progress}. */
+  RunScenario(RunProgress progress) {
+    this.progress = progress;
+    this.interventions = new RunInterventions(progress);
+    this.deadlines = new DueDeadlines(progress);
+  }
 
   /**
    * What a run entity is started with to run {@code plan}: a validated plan in the default tenant.

@@ -18,7 +18,7 @@ final class AnthropicWire implements ProviderWire {
   static final AnthropicWire INSTANCE = new AnthropicWire();
 
   // Anthropic has no response format: the schema is asked for in words, the answer parsed after.
-  private static final String JSON_INSTRUCTION =
+  static final String JSON_INSTRUCTION =
       "Answer with one JSON value only, no other text and no code fence, following this JSON"
           + " Schema:\n";
   // How Anthropic words an invalid_request_error for a prompt beyond the model's context.

@@ -108,6 +108,7 @@ public final class LlmAction implements AgentAction {
           }
         };
     LlmClient client = client(context);
+    SpendCap cap = new SpendCap(settings.promptEstimate(), request.budget());
     if (call.wantsJson()) {
       return new RepairingCall(
               client,
@@ -117,7 +118,8 @@ public final class LlmAction implements AgentAction {
               () -> context.heartbeat(request),
               settings.structuredOutput(),
               context.json(),
-              context.executor())
+              context.executor(),
+              cap)
           .call(call)
           .thenApplyAsync(
               accepted ->
@@ -130,8 +132,14 @@ public final class LlmAction implements AgentAction {
                       context.json()),
               context.executor());
     }
+    LlmCall sent;
+    try {
+      sent = cap.capped(call, Usage.NONE);
+    } catch (ActionException e) {
+      return CompletableFuture.failedFuture(e);
+    }
     return client
-        .call(call, key, request.deadline(), onDelta)
+        .call(sent, key, request.deadline(), onDelta)
         .thenApplyAsync(
             answer ->
                 result(

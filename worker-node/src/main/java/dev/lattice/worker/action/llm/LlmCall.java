@@ -42,6 +42,22 @@ public record LlmCall(
     return schema != null;
   }
 
+  /** This call, generating at most {@code most} tokens. */
+  LlmCall withMaxTokens(int most) {
+    return new LlmCall(
+        provider,
+        model,
+        system,
+        messages,
+        temperature,
+        most,
+        stop,
+        schema,
+        schemaName,
+        repairs,
+        stream);
+  }
+
   /**
    * This call, asking again: the conversation goes on with the rejected {@code answer} and a user
    * message, {@code request}, saying what was wrong with it.

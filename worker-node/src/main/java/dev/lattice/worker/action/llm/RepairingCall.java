@@ -34,6 +34,10 @@ final class RepairingCall {
   private static final String REPAIR_AGAIN =
       "Answer again with one JSON value only, following the JSON Schema given, without any other"
           + " text.";
+  // "- " before an error, "…" after a cut one, "\n" after it.
+  private static final int ERROR_FRAMING_BYTES = 6;
+  // "- and N more\n", N at most a long's digits.
+  private static final int OMITTED_LINE_BYTES = 32;
 
   /**
    * The accepted answer.
@@ -53,10 +57,12 @@ final class RepairingCall {
   private final StructuredOutputSettings settings;
   private final ObjectMapper json;
   private final Executor executor;
+  private final SpendCap cap;
 
   /**
    * @param onDelta where streamed text goes, every try's
    * @param wanted whether the attempt is still wanted; asked (as its heartbeat) before each repair
+   * @param cap keeps each try within what the attempt may spend
    */
   RepairingCall(
       LlmClient client,
@@ -66,7 +72,8 @@ final class RepairingCall {
       BooleanSupplier wanted,
       StructuredOutputSettings settings,
       ObjectMapper json,
-      Executor executor) {
+      Executor executor,
+      SpendCap cap) {
     this.client = client;
     this.key = key;
     this.deadline = deadline;
@@ -75,6 +82,7 @@ final class RepairingCall {
     this.settings = settings;
     this.json = json;
     this.executor = executor;
+    this.cap = cap;
   }
 
   /** Calls until an answer to {@code call} follows its schema, or its repairs are spent. */
@@ -84,8 +92,15 @@ final class RepairingCall {
 
   private CompletionStage<Accepted> attempt(
       LlmCall call, int tryNumber, Usage used, List<RejectedOutput> rejected) {
+    LlmCall sent;
+    try {
+      // The call's own maxTokens stays for the tries after it; this try's may be cut.
+      sent = cap.capped(call, used);
+    } catch (ActionException e) {
+      return CompletableFuture.failedFuture(e.after(used, rejected));
+    }
     return client
-        .call(call, key, deadline, onDelta)
+        .call(sent, key, deadline, onDelta)
         .handleAsync(
             (answer, failure) ->
                 failure != null
@@ -122,6 +137,20 @@ final class RepairingCall {
     }
     LlmCall again = call.repairedWith(answer.text(), repairRequest(errors, checked.errors()));
     return attempt(again, tryNumber + 1, used, now);
+  }
+
+  /**
+   * The tokens a repair request may take under {@code settings}, as reserved: its fixed text, the
+   * errors shown (each at most max-error-chars, counted a byte a character: validators write ASCII
+   * but for names taken from the schema) and the count of those left out. A longer request is still
+   * kept within the attempt's budget ({@link SpendCap}), at the cost of a repair.
+   */
+  static long requestTokensBound(StructuredOutputSettings settings) {
+    long perError = (long) settings.maxErrorChars() + ERROR_FRAMING_BYTES;
+    return PromptEstimate.bytes(REPAIR_REQUEST)
+        + PromptEstimate.bytes(REPAIR_AGAIN)
+        + settings.maxErrors() * perError
+        + OMITTED_LINE_BYTES;
   }
 
   /** What the model is told about its rejected answer. */

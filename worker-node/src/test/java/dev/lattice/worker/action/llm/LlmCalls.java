@@ -80,20 +80,16 @@ final class LlmCalls {
 
   static ActionRequest request(
       String capability, String model, Instant deadline, String inputJson) {
+    return request(capability, model, Budget.UNLIMITED, deadline, inputJson);
+  }
+
+  /** A request of an attempt whose envelope is {@code budget}. */
+  static ActionRequest request(
+      String capability, String model, Budget budget, Instant deadline, String inputJson) {
     try {
       JsonNode input = LatticeJson.mapper().readTree(inputJson.replace('\'', '"'));
       return new ActionRequest(
-          "r",
-          "s",
-          1,
-          "r/s/1",
-          "default",
-          capability,
-          model,
-          Budget.UNLIMITED,
-          deadline,
-          input,
-          List.of());
+          "r", "s", 1, "r/s/1", "default", capability, model, budget, deadline, input, List.of());
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(e);
     }
