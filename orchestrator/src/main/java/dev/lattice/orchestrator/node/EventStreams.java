@@ -8,6 +8,7 @@ import dev.lattice.protocol.api.RunSummary;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.run.RunEvent;
 import dev.lattice.protocol.run.RunFeed;
+import dev.lattice.protocol.run.RunStreamElement;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import org.apache.pekko.NotUsed;
@@ -27,6 +28,7 @@ final class EventStreams {
   private final ClusterSharding sharding;
   private final RunEventStreams streams;
   private final ReadModels readModels;
+  private final RunEventFollower.DeltaLimits deltaLimits;
   private final Executor executor;
 
   EventStreams(
@@ -34,11 +36,13 @@ final class EventStreams {
       ClusterSharding sharding,
       RunEventStreams streams,
       ReadModels readModels,
+      RunEventFollower.DeltaLimits deltaLimits,
       Executor executor) {
     this.system = system;
     this.sharding = sharding;
     this.streams = streams;
     this.readModels = readModels;
+    this.deltaLimits = deltaLimits;
     this.executor = executor;
   }
 
@@ -68,6 +72,19 @@ final class EventStreams {
     return streams.follow(
         new RunEventFollower.Start(
             runId, RunEntity.persistenceId(runId).id(), fromSeq, run.status().terminal()),
+        ref -> subscribe(runId, ref));
+  }
+
+  /** {@link #events(RunSummary, long)} with the live text of the run's running steps. */
+  Source<RunStreamElement, NotUsed> eventsAndDeltas(RunSummary run, long fromSeq) {
+    RunId runId = RunId.of(run.runId());
+    return streams.followAll(
+        new RunEventFollower.Start(
+            runId,
+            RunEntity.persistenceId(runId).id(),
+            fromSeq,
+            run.status().terminal(),
+            deltaLimits),
         ref -> subscribe(runId, ref));
   }
 

@@ -170,7 +170,8 @@ final class NodeStart {
   /** The built-in actions, and over them those the application registered. */
   private static Map<String, AgentAction> allActions(
       NodeSettings settings, Map<String, AgentAction> registered) {
-    Map<String, AgentAction> all = new HashMap<>(WorkerNode.builtInActions(settings.worker()));
+    Map<String, AgentAction> all =
+        new HashMap<>(WorkerNode.builtInActions(settings.worker(), new ShardedDeltaSink()));
     all.putAll(registered);
     return all;
   }

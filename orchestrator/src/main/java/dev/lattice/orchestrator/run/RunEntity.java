@@ -20,6 +20,7 @@ import dev.lattice.protocol.run.RunFeed;
 import dev.lattice.protocol.run.RunSpec;
 import dev.lattice.protocol.run.RunStatus;
 import dev.lattice.protocol.run.RunView;
+import dev.lattice.protocol.run.StepDelta;
 import java.time.Clock;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -125,6 +126,12 @@ public final class RunEntity
       String stepId, OverrideRequest request, ActorRef<InterventionOutcome> replyTo)
       implements Command {}
 
+  /**
+   * Text a running attempt streamed, from the worker running it: pushed to followers and held for
+   * those that join later, never persisted.
+   */
+  public record PublishDelta(StepDelta delta) implements Command {}
+
   /** A running attempt is alive: its action sent a heartbeat. */
   public record ReportHeartbeat(String stepId, int attempt) implements Command {}
 
@@ -207,7 +214,7 @@ public final class RunEntity
     this.shard = shard;
     this.services = services;
     this.progress = services.progress();
-    this.followers = new RunFollowers(runId);
+    this.followers = new RunFollowers(runId, services.heldDeltaChars());
     this.attempts = new RunAttempts(services, timers);
     this.clock = services.clock();
     this.unpersisted = new GroupCommit<>(timers, Flush.INSTANCE, services.settings().batchDelay());
@@ -301,6 +308,7 @@ public final class RunEntity
         .onCommand(RecordStarted.class, timerCommands::onRecordStarted)
         .onCommand(Due.class, timerCommands::onDue)
         .onCommand(ReportHeartbeat.class, timerCommands::onReportHeartbeat)
+        .onCommand(PublishDelta.class, this::onPublishDelta)
         .onCommand(Redeliver.class, this::onRedeliver)
         .onCommand(Resume.class, this::onResume)
         .onCommand(StartRun.class, this::onStartAgain)
@@ -324,6 +332,7 @@ public final class RunEntity
         .onCommand(RecordStarted.class, this::unchanged)
         .onCommand(Due.class, this::unchanged)
         .onCommand(ReportHeartbeat.class, this::unchanged)
+        .onCommand(PublishDelta.class, this::unchanged)
         .onCommand(Redeliver.class, this::unchanged)
         .onCommand(Resume.class, this::unchanged);
     return builder.build();
@@ -361,6 +370,11 @@ public final class RunEntity
 
   private ReplyEffect<RunChange, RunState> onResume(RunState state, Resume resume) {
     return sideEffects.persist(state, progress.advance(state, clock.instant()));
+  }
+
+  private ReplyEffect<RunChange, RunState> onPublishDelta(RunState state, PublishDelta publish) {
+    followers.delta(state, publish.delta());
+    return Effect().noReply();
   }
 
   private ReplyEffect<RunChange, RunState> onRedeliver(RunState state, Redeliver redeliver) {

@@ -2,6 +2,7 @@ package dev.lattice.persistence.query;
 
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.run.RunEvent;
+import dev.lattice.protocol.run.StepDelta;
 import java.util.ArrayDeque;
 import java.util.List;
 
@@ -34,6 +35,9 @@ final class RunEventCursor {
   /** Deliver this event downstream; call {@link #delivered()} when downstream wants the next. */
   record Emit(RunEvent event) implements Action {}
 
+  /** Deliver this streamed text downstream; call {@link #delivered()} likewise. */
+  record EmitDelta(StepDelta delta) implements Action {}
+
   /** Read a page of the journal from {@code fromSeq}; call {@link #pageRead} with it. */
   record Read(long fromSeq) implements Action {}
 
@@ -64,6 +68,10 @@ final class RunEventCursor {
   private final int pageSize;
   private final boolean endedAtStart;
   private final ArrayDeque<RunEvent> outbox = new ArrayDeque<>();
+  // Streamed text, for a stream that wants it; null otherwise.
+  private final DeltaQueue deltas;
+  // After a delta, an event goes next if one is waiting: text never holds the run's events back.
+  private boolean eventNext;
 
   /** The sequence number of the next event to queue. */
   private long expected;
@@ -101,6 +109,15 @@ final class RunEventCursor {
    *     without asking the run
    */
   RunEventCursor(RunId runId, long fromSeq, int pageSize, boolean endedAtStart) {
+    this(runId, fromSeq, pageSize, endedAtStart, null);
+  }
+
+  /**
+   * A cursor that also passes on the run's streamed text, held in {@code deltas} while downstream
+   * is busy.
+   */
+  RunEventCursor(RunId runId, long fromSeq, int pageSize, boolean endedAtStart, DeltaQueue deltas) {
+    this.deltas = deltas;
     this.runId = runId;
     this.expected = Math.max(1, fromSeq);
     this.pageSize = pageSize;
@@ -197,6 +214,16 @@ final class RunEventCursor {
     }
   }
 
+  /**
+   * Streamed text of a running step (never persisted). Dropped unless this stream wants text and is
+   * live: a stream still catching up from the journal is told the text so far when it subscribes.
+   */
+  void delta(StepDelta delta) {
+    if (deltas != null && live && !ended) {
+      deltas.add(delta);
+    }
+  }
+
   /** The journal's answer to {@link CheckExistence}. */
   void existence(boolean exists) {
     checking = false;
@@ -236,8 +263,17 @@ final class RunEventCursor {
       finished = true;
       return new Fail(failure);
     }
+    if (!awaitingDelivery
+        && deltas != null
+        && !deltas.isEmpty()
+        && (outbox.isEmpty() || !eventNext)) {
+      awaitingDelivery = true;
+      eventNext = true;
+      return new EmitDelta(deltas.poll());
+    }
     if (!awaitingDelivery && !outbox.isEmpty()) {
       awaitingDelivery = true;
+      eventNext = false;
       return new Emit(outbox.poll());
     }
     if (ended && !awaitingDelivery) {

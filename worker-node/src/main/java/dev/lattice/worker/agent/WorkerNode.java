@@ -7,6 +7,7 @@ import dev.lattice.protocol.ids.AgentId;
 import dev.lattice.worker.action.AgentAction;
 import dev.lattice.worker.action.EchoAction;
 import dev.lattice.worker.action.ShellAction;
+import dev.lattice.worker.action.llm.DeltaSink;
 import dev.lattice.worker.action.llm.LlmAction;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,15 +28,18 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 public final class WorkerNode {
   private WorkerNode() {}
 
-  /** The built-in actions by name, configured from {@code settings}. */
-  public static Map<String, AgentAction> builtInActions(WorkerSettings settings) {
+  /**
+   * The built-in actions by name, configured from {@code settings}; the {@code llm} action's
+   * streamed text goes to {@code deltas}.
+   */
+  public static Map<String, AgentAction> builtInActions(WorkerSettings settings, DeltaSink deltas) {
     return Map.of(
         "echo",
         new EchoAction(),
         "shell",
         new ShellAction(settings.shell()),
         LlmAction.NAME,
-        new LlmAction(settings.llm()));
+        new LlmAction(settings.llm(), deltas));
   }
 
   /**

@@ -25,6 +25,7 @@ import dev.lattice.worker.action.ActionException;
 import dev.lattice.worker.action.ActionResult;
 import dev.lattice.worker.action.AgentAction;
 import dev.lattice.worker.action.ShellSettings;
+import dev.lattice.worker.action.llm.DeltaSettings;
 import dev.lattice.worker.action.llm.LlmSettings;
 import dev.lattice.worker.action.llm.StructuredOutputSettings;
 import java.math.BigDecimal;
@@ -76,7 +77,12 @@ class WorkerAgentTest {
         Duration.ofSeconds(20),
         new PayloadLimits(8, 1000),
         new LlmSettings(
-            Map.of(), Map.of(), 1024, 1 << 20, new StructuredOutputSettings(2, 10, 10, 300, 500)));
+            Map.of(),
+            Map.of(),
+            1024,
+            1 << 20,
+            new StructuredOutputSettings(2, 10, 10, 300, 500),
+            new DeltaSettings(Duration.ofMillis(10), 4096)));
   }
 
   private final AtomicInteger runs = new AtomicInteger();

@@ -47,9 +47,9 @@ public final class LlmAction implements AgentAction {
   private final Clock clock;
   private final AtomicReference<LlmClient> client = new AtomicReference<>();
 
-  /** The action of a node: keys from the node's environment, deltas to nobody yet. */
-  public LlmAction(LlmSettings settings) {
-    this(settings, System::getenv, DeltaSink.NONE, Clock.systemUTC());
+  /** The action of a node: keys from the node's environment, streamed text to {@code deltas}. */
+  public LlmAction(LlmSettings settings, DeltaSink deltas) {
+    this(settings, System::getenv, deltas, Clock.systemUTC());
   }
 
   /**
@@ -79,9 +79,18 @@ public final class LlmAction implements AgentAction {
     } catch (ActionException e) {
       return CompletableFuture.failedFuture(e);
     }
+    DeltaBatcher batcher =
+        new DeltaBatcher(
+            request.runId(),
+            request.stepId(),
+            request.attempt(),
+            settings.deltas(),
+            context.system(),
+            clock,
+            delta -> deltas.send(context.system(), delta));
     Consumer<String> onDelta =
         delta -> {
-          deltas.delta(request.idempotencyKey(), delta);
+          batcher.text(delta);
           if (!context.heartbeat(request)) {
             throw new ActionException(ErrorClass.CANCELLED, "the attempt was withdrawn");
           }
@@ -93,11 +102,14 @@ public final class LlmAction implements AgentAction {
               key,
               request.deadline(),
               onDelta,
+              batcher::newTry,
               () -> context.heartbeat(request),
               settings.structuredOutput(),
               context.json(),
               context.executor())
           .call(call)
+          // The last text goes to followers before the result leaves the worker.
+          .whenComplete((accepted, failure) -> batcher.close())
           .thenApplyAsync(
               accepted ->
                   result(
@@ -111,6 +123,7 @@ public final class LlmAction implements AgentAction {
     }
     return client
         .call(call, key, request.deadline(), onDelta)
+        .whenComplete((answer, failure) -> batcher.close())
         .thenApplyAsync(
             answer ->
                 result(

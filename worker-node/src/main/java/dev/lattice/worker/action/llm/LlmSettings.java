@@ -14,13 +14,15 @@ import java.util.TreeMap;
  *     requires a figure)
  * @param maxResponseBytes the largest answer body read (non-streamed answers and error bodies)
  * @param structuredOutput how answers that must follow a JSON Schema are checked and repaired
+ * @param deltas how streamed text is gathered for the run's followers
  */
 public record LlmSettings(
     Map<String, ProviderSettings> providers,
     Map<String, ModelProfile> profiles,
     int defaultMaxTokens,
     long maxResponseBytes,
-    StructuredOutputSettings structuredOutput) {
+    StructuredOutputSettings structuredOutput,
+    DeltaSettings deltas) {
 
   public LlmSettings {
     providers = Map.copyOf(providers);
@@ -48,7 +50,8 @@ public record LlmSettings(
         profiles,
         llm.getInt("default-max-tokens"),
         llm.getBytes("max-response-bytes"),
-        StructuredOutputSettings.create(llm.getConfig("structured-output")));
+        StructuredOutputSettings.create(llm.getConfig("structured-output")),
+        DeltaSettings.create(llm.getConfig("deltas")));
   }
 
   /** The provider named {@code name}, if configured. */
