@@ -66,18 +66,23 @@ final class EventRoutes extends AllDirectives {
                                     parameterOptional(
                                         "from",
                                         from ->
-                                            optionalHeaderValueByName(
-                                                LAST_EVENT_ID,
-                                                last ->
-                                                    extractRequest(
-                                                        request ->
-                                                            events(
-                                                                RunRoutes.runId(id),
-                                                                fromSeq(from, last),
-                                                                wantsEventStream(request)))))))));
+                                            parameterOptional(
+                                                "deltas",
+                                                deltas ->
+                                                    optionalHeaderValueByName(
+                                                        LAST_EVENT_ID,
+                                                        last ->
+                                                            extractRequest(
+                                                                request ->
+                                                                    events(
+                                                                        RunRoutes.runId(id),
+                                                                        fromSeq(from, last),
+                                                                        withDeltas(deltas),
+                                                                        wantsEventStream(
+                                                                            request))))))))));
   }
 
-  private Route events(RunId runId, long from, boolean sse) {
+  private Route events(RunId runId, long from, boolean deltas, boolean sse) {
     // Unknown runs are a 404 before the response starts: a stream cannot change its status. This
     // lookup is the only one: the stream is handed what it found.
     return onSuccess(
@@ -88,7 +93,10 @@ final class EventRoutes extends AllDirectives {
                 Problem.Kind.RUN_NOT_FOUND.with(
                     "no run has the id '" + runId.value() + "'", "runId"));
           }
-          Source<RunStreamElement, NotUsed> events = client.eventsAndDeltas(summary.get(), from);
+          Source<RunStreamElement, NotUsed> events =
+              deltas
+                  ? client.eventsAndDeltas(summary.get(), from)
+                  : client.events(summary.get(), from).map(RunStreamElement.class::cast);
           return sse ? serverSentEvents(events) : ndjson(events);
         });
   }
@@ -139,6 +147,19 @@ final class EventRoutes extends AllDirectives {
       return last == Long.MAX_VALUE ? last : last + 1;
     }
     return from.map(value -> sequenceNumber(value, "from")).orElse(1L);
+  }
+
+  /** {@code ?deltas=false} leaves streamed text out; it is in by default. */
+  private static boolean withDeltas(Optional<String> deltas) {
+    if (deltas.isEmpty() || deltas.get().equals("true")) {
+      return true;
+    }
+    if (deltas.get().equals("false")) {
+      return false;
+    }
+    throw new ProblemException(
+        Problem.Kind.INVALID_REQUEST.with(
+            "deltas must be true or false, was '" + deltas.get() + "'", "deltas"));
   }
 
   private static long sequenceNumber(String value, String field) {
