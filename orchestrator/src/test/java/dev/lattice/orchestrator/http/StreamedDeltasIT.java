@@ -21,6 +21,7 @@ import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.run.RunStatus;
 import dev.lattice.protocol.run.RunView;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.LongStream;
@@ -126,13 +127,15 @@ class StreamedDeltasIT {
   }
 
   @Test
-  void aDeltaCarriesItsPlaceAndWhenTheWorkerReceivedIt() {
+  void aDeltaCarriesItsPlaceAndWhenTheWorkerReceivedItAsTheApiDocumentSays() {
     String runId = execute("tell a story", true, 1);
+    OpenApiDocument contract = OpenApiDocument.read();
     try (RunFollower follower = RunFollower.ndjson(client, runId, 1)) {
       follower.awaitEnd();
       long offset = 0;
       for (RunFollower.Item item : follower.deltas()) {
         JsonNode delta = item.json();
+        assertThat(contract.validate(contract.schema("StepDelta"), delta)).isEmpty();
         assertThat(delta.get("runId").asText()).isEqualTo(runId);
         assertThat(delta.get("stepId").asText()).isEqualTo("tell");
         assertThat(delta.get("attempt").asInt()).isEqualTo(1);
@@ -140,7 +143,7 @@ class StreamedDeltasIT {
         assertThat(delta.get("offset").asLong()).isEqualTo(offset);
         assertThat(delta.get("reset").asBoolean()).isEqualTo(offset == 0);
         assertThat(delta.has("seq")).isFalse();
-        assertThat(java.time.Instant.parse(delta.get("at").asText())).isNotNull();
+        assertThat(Instant.parse(delta.get("at").asText())).isNotNull();
         offset += delta.get("text").asText().length();
       }
       assertThat(offset).isEqualTo(STORY.length());
