@@ -17,10 +17,13 @@ import dev.lattice.orchestrator.run.RunEntity;
 import dev.lattice.orchestrator.testing.Await;
 import dev.lattice.orchestrator.testing.JournalRows;
 import dev.lattice.protocol.api.ExecuteRequest;
+import dev.lattice.protocol.api.SignalRequest;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.run.RunStatus;
 import dev.lattice.protocol.run.RunView;
+import dev.lattice.protocol.run.StepView;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +37,10 @@ import org.junit.jupiter.api.io.TempDir;
  * A streaming LLM step's text reaches the run's followers live over real HTTP (NDJSON and SSE), as
  * step.delta elements between the run's events, from the scripted model server through the node's
  * real client, without a journal row per token: followers from the start, followers that join or
- * resume mid-step, and a retried attempt all end up with the step's final text.
+ * resume mid-step, a retried attempt, and a step run by a worker of another node all end up with
+ * the step's final text. Each run's step waits for a signal until its first follower follows it
+ * live: text streamed before anyone follows is only held for the running attempt, so an attempt
+ * that failed before the follower subscribed would leave nothing to see.
  */
 class StreamedDeltasIT {
   /** Forty words, one token each, 40 ms apart: the step streams for about 1.6 s. */
@@ -93,7 +99,7 @@ class StreamedDeltasIT {
   @Test
   void followersFromTheStartAndFromMidStepGetTheWholeTextInNdjsonAndSse() {
     String runId = execute("tell a story", true, 1);
-    try (RunFollower early = RunFollower.ndjson(client, runId, 1)) {
+    try (RunFollower early = release(runId, RunFollower.ndjson(client, runId, 1))) {
       early.awaitDelta();
       try (RunFollower late = RunFollower.sse(client, runId, null)) {
         late.awaitEnd();
@@ -130,7 +136,7 @@ class StreamedDeltasIT {
   void aDeltaCarriesItsPlaceAndWhenTheWorkerReceivedItAsTheApiDocumentSays() {
     String runId = execute("tell a story", true, 1);
     OpenApiDocument contract = OpenApiDocument.read();
-    try (RunFollower follower = RunFollower.ndjson(client, runId, 1)) {
+    try (RunFollower follower = release(runId, RunFollower.ndjson(client, runId, 1))) {
       follower.awaitEnd();
       long offset = 0;
       for (RunFollower.Item item : follower.deltas()) {
@@ -153,11 +159,11 @@ class StreamedDeltasIT {
   @Test
   void aRetriedAttemptTellsFollowersToDropTheTextOfTheFailedOne() {
     String runId = execute("a flaky story", true, 2);
-    try (RunFollower follower = RunFollower.ndjson(client, runId, 1)) {
+    try (RunFollower follower = release(runId, RunFollower.ndjson(client, runId, 1))) {
       follower.awaitEnd();
       RunView run = Await.result(lattice.client().awaitTerminal(RunId.of(runId)));
       assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
-      assertThat(run.steps().get(0).attempts()).isEqualTo(2);
+      assertThat(tell(runId).attempts()).isEqualTo(2);
 
       List<JsonNode> first = attempt(follower, 1);
       List<JsonNode> second = attempt(follower, 2);
@@ -173,7 +179,7 @@ class StreamedDeltasIT {
   void aResumeWithLastEventIdMissesNoEventRepeatsNoneAndGetsTheTextSoFar() {
     String runId = execute("tell a story", true, 1);
     List<RunFollower.Item> before;
-    try (RunFollower first = RunFollower.sse(client, runId, null)) {
+    try (RunFollower first = release(runId, RunFollower.sse(client, runId, null))) {
       first.awaitDelta();
       before = first.events();
     }
@@ -192,10 +198,11 @@ class StreamedDeltasIT {
   void theJournalHoldsNoStreamedTextOnlyTheFinalAnswer() {
     String streamed = execute("tell a story", true, 1);
     int deltas;
-    try (RunFollower follower = RunFollower.ndjson(client, streamed, 1)) {
+    try (RunFollower follower = release(streamed, RunFollower.ndjson(client, streamed, 1))) {
       deltas = follower.awaitEnd().deltas().size();
     }
     String whole = execute("tell a story", false, 1);
+    release(whole);
     Await.result(lattice.client().awaitTerminal(RunId.of(whole)));
 
     long streamedRows = rows(streamed);
@@ -209,9 +216,52 @@ class StreamedDeltasIT {
     }
   }
 
+  @Test
+  void textStreamedOnAWorkerOfAnotherNodeReachesTheFollowersOfThisOne() {
+    try (Lattice far =
+        Lattice.builder()
+            .dataDirectory(data)
+            .config(
+                ConfigFactory.parseString(
+                    """
+                    lattice.node.roles = [worker]
+                    lattice.node.name = far
+                    lattice.llm.providers.local.base-url = "%s/v1"
+                    lattice.worker.agents = [{
+                      id = llm, action = llm, capabilities = [far-llm],
+                      models = ["scripted-model"], max-concurrent = 2, priority = 0
+                    }]
+                    pekko.cluster.seed-nodes = ["%s"]
+                    """
+                        .formatted(models.baseUrl(), lattice.address())))
+            .start()) {
+      Await.until(
+          () ->
+              Await.result(lattice.client().agents()).stream()
+                  .anyMatch(agent -> agent.agentId().equals("far.llm")),
+          Duration.ofSeconds(30));
+
+      String runId = execute("far-llm", "tell a story", true, 1);
+      try (RunFollower follower = release(runId, RunFollower.ndjson(client, runId, 1))) {
+        follower.awaitEnd();
+        assertThat(tell(runId).agentId()).isEqualTo("far.llm");
+        assertThat(follower.deltas().size()).isGreaterThan(1);
+        assertThat(follower.text("tell")).isEqualTo(STORY).isEqualTo(finalText(runId));
+      }
+    }
+  }
+
   private static String execute(String prompt, boolean stream, int maxAttempts) {
+    return execute("llm", prompt, stream, maxAttempts);
+  }
+
+  private static String execute(String capability, String prompt, boolean stream, int maxAttempts) {
+    // The step waits for the signal go, so that a test can follow the run before it streams.
     String plan =
-        "{'steps': [{'id': 'tell', 'capability': 'llm', 'retry': {'maxAttempts': "
+        "{'steps': [{'id': 'go', 'kind': 'wait', 'signal': 'go'},"
+            + " {'id': 'tell', 'dependsOn': ['go'], 'capability': '"
+            + capability
+            + "', 'retry': {'maxAttempts': "
             + maxAttempts
             + ", 'initialBackoffMs': 10}, 'input': {'model': 'scripted-model', 'prompt': '"
             + prompt
@@ -223,9 +273,27 @@ class StreamedDeltasIT {
         .value();
   }
 
-  private static String finalText(String runId) {
+  /** Lets the run's step start once {@code follower} follows the run live. */
+  private static RunFollower release(String runId, RunFollower follower) {
+    Await.until(
+        () -> follower.events().stream().anyMatch(e -> e.type().equals("step.waiting")),
+        Duration.ofSeconds(30));
+    release(runId);
+    return follower;
+  }
+
+  private static void release(String runId) {
+    Await.result(
+        lattice.client().signal(RunId.of(runId), "go", new SignalRequest(null, null, "test", "")));
+  }
+
+  private static StepView tell(String runId) {
     RunView run = Await.result(lattice.client().awaitTerminal(RunId.of(runId)));
-    return run.steps().get(0).output().get("text").asText();
+    return run.steps().stream().filter(step -> step.id().equals("tell")).findFirst().orElseThrow();
+  }
+
+  private static String finalText(String runId) {
+    return tell(runId).output().get("text").asText();
   }
 
   private static long lastSeq(String runId) {
