@@ -72,28 +72,18 @@ final class RunFollower implements AutoCloseable {
   private void read(boolean sse) {
     try {
       Iterator<String> it = lines.iterator();
-      String id = null;
-      String type = null;
-      StringBuilder data = new StringBuilder();
-      while (it.hasNext() && !ended) {
+      if (sse) {
+        StreamClient.readSse(
+            it,
+            (id, type, data) -> {
+              add(new Item(parse(data), id, type));
+              return !ended;
+            });
+      }
+      while (!sse && it.hasNext() && !ended) {
         String line = it.next();
-        if (!sse) {
-          if (!line.isBlank()) {
-            add(new Item(parse(line), null, null));
-          }
-        } else if (line.startsWith("data:")) {
-          data.append(line.substring("data:".length()));
-        } else if (line.startsWith("id:")) {
-          id = line.substring("id:".length());
-        } else if (line.startsWith("event:")) {
-          type = line.substring("event:".length());
-        } else if (line.isEmpty()) {
-          if (!data.isEmpty()) {
-            add(new Item(parse(data.toString()), id, type));
-          }
-          id = null;
-          type = null;
-          data.setLength(0);
+        if (!line.isBlank()) {
+          add(new Item(parse(line), null, null));
         }
       }
     } catch (RuntimeException e) {
