@@ -145,9 +145,10 @@ final class RunFollower implements AutoCloseable {
       if (!delta.get("stepId").asText().equals(stepId)) {
         continue;
       }
-      long offset = delta.get("offset").asLong();
-      String piece = delta.get("text").asText();
-      if (delta.get("reset").asBoolean()) {
+      JsonNode data = delta.get("data");
+      long offset = data.get("offset").asLong();
+      String piece = data.get("text").asText();
+      if (data.get("reset").asBoolean()) {
         text.setLength(0);
         start = offset;
         text.append(piece);

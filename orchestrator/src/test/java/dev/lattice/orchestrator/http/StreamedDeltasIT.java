@@ -114,9 +114,9 @@ class StreamedDeltasIT {
         // The late follower joined mid-step: the text so far came first, as a reset.
         assertThat(late.text("tell")).isEqualTo(text);
         JsonNode caughtUp = late.deltas().get(0).json();
-        assertThat(caughtUp.get("reset").asBoolean()).isTrue();
-        assertThat(caughtUp.get("offset").asLong()).isZero();
-        assertThat(caughtUp.get("text").asText()).isNotEmpty().isNotEqualTo(text);
+        assertThat(caughtUp.get("data").get("reset").asBoolean()).isTrue();
+        assertThat(caughtUp.get("data").get("offset").asLong()).isZero();
+        assertThat(caughtUp.get("data").get("text").asText()).isNotEmpty().isNotEqualTo(text);
         // In SSE a delta has no id, so Last-Event-ID stays a journal sequence number.
         late.deltas()
             .forEach(
@@ -145,12 +145,13 @@ class StreamedDeltasIT {
         assertThat(delta.get("runId").asText()).isEqualTo(runId);
         assertThat(delta.get("stepId").asText()).isEqualTo("tell");
         assertThat(delta.get("attempt").asInt()).isEqualTo(1);
-        assertThat(delta.get("try").asInt()).isEqualTo(1);
-        assertThat(delta.get("offset").asLong()).isEqualTo(offset);
-        assertThat(delta.get("reset").asBoolean()).isEqualTo(offset == 0);
+        assertThat(delta.get("data").get("try").asInt()).isEqualTo(1);
+        assertThat(delta.get("data").get("offset").asLong()).isEqualTo(offset);
+        assertThat(delta.get("data").get("reset").asBoolean()).isEqualTo(offset == 0);
         assertThat(delta.has("seq")).isFalse();
-        assertThat(Instant.parse(delta.get("at").asText())).isNotNull();
-        offset += delta.get("text").asText().length();
+        assertThat(delta.get("type").asText()).isEqualTo("step.delta");
+        assertThat(Instant.parse(delta.get("data").get("at").asText())).isNotNull();
+        offset += delta.get("data").get("text").asText().length();
       }
       assertThat(offset).isEqualTo(STORY.length());
     }
@@ -169,8 +170,8 @@ class StreamedDeltasIT {
       List<JsonNode> second = attempt(follower, 2);
       assertThat(first).isNotEmpty();
       assertThat(FIRST_TRY).startsWith(joined(first));
-      assertThat(second.get(0).get("reset").asBoolean()).isTrue();
-      assertThat(second.get(0).get("offset").asLong()).isZero();
+      assertThat(second.get(0).get("data").get("reset").asBoolean()).isTrue();
+      assertThat(second.get(0).get("data").get("offset").asLong()).isZero();
       assertThat(follower.text("tell")).isEqualTo(SECOND_TRY).isEqualTo(finalText(runId));
     }
   }
@@ -189,7 +190,7 @@ class StreamedDeltasIT {
       List<Long> seqs = new ArrayList<>(RunFollower.seqs(before));
       seqs.addAll(RunFollower.seqs(resumed.events()));
       assertThat(seqs).isEqualTo(oneTo(lastSeq(runId)));
-      assertThat(resumed.deltas().get(0).json().get("reset").asBoolean()).isTrue();
+      assertThat(resumed.deltas().get(0).json().get("data").get("reset").asBoolean()).isTrue();
       assertThat(resumed.text("tell")).isEqualTo(finalText(runId));
     }
   }
@@ -317,7 +318,7 @@ class StreamedDeltasIT {
 
   private static String joined(List<JsonNode> deltas) {
     StringBuilder text = new StringBuilder();
-    deltas.forEach(delta -> text.append(delta.get("text").asText()));
+    deltas.forEach(delta -> text.append(delta.get("data").get("text").asText()));
     return text.toString();
   }
 

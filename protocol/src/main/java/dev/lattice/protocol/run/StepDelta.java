@@ -7,8 +7,9 @@ import java.time.Instant;
 
 /**
  * A piece of a model's answer, streamed to a run's followers while its step runs: the public form
- * of a {@code step.delta} event. Never written to the journal: the step's final event holds the
- * whole text. It has no sequence number, so it neither takes one from the run's events nor moves a
+ * of a {@code step.delta} element of a run's stream, shaped like a {@link RunEvent} without {@code
+ * seq} and {@code timestamp}. Never written to the journal: the step's final event holds the whole
+ * text. It has no sequence number, so it neither takes one from the run's events nor moves a
  * follower's resume point.
  *
  * <p>A follower keeps one text per step: a delta with {@code reset} replaces it (a new attempt, a
@@ -21,27 +22,27 @@ import java.time.Instant;
  * @param type always {@link #TYPE}
  * @param stepId the step whose answer this is
  * @param attempt the step's attempt
- * @param tryNumber the try within the attempt, from 1 (structured output asks again on a rejected
- *     answer, within the same attempt)
- * @param offset where {@code text} starts in the try's text
- * @param reset whether the follower drops the text it holds for the step before this one
- * @param text the text
- * @param at when the worker received the first piece of {@code text} from the model
+ * @param data the text and its place
  */
-@JsonPropertyOrder({"runId", "type", "stepId", "attempt", "try", "offset", "reset", "text", "at"})
-public record StepDelta(
-    String runId,
-    String type,
-    String stepId,
-    int attempt,
-    @JsonProperty("try") int tryNumber,
-    long offset,
-    boolean reset,
-    String text,
-    Instant at)
+@JsonPropertyOrder({"runId", "type", "stepId", "attempt", "data"})
+public record StepDelta(String runId, String type, String stepId, int attempt, Piece data)
     implements CborSerializable, RunStreamElement {
-  /** The type of every delta event. */
+  /** The type of every delta. */
   public static final String TYPE = "step.delta";
+
+  /**
+   * The text of a delta and its place in the attempt's answer.
+   *
+   * @param tryNumber the try within the attempt, from 1 (structured output asks again on a rejected
+   *     answer, within the same attempt)
+   * @param offset where {@code text} starts in the try's text
+   * @param reset whether the follower drops the text it holds for the step before this one
+   * @param text the text
+   * @param at when the worker received the first piece of {@code text} from the model
+   */
+  @JsonPropertyOrder({"try", "offset", "reset", "text", "at"})
+  public record Piece(
+      @JsonProperty("try") int tryNumber, long offset, boolean reset, String text, Instant at) {}
 
   public StepDelta {
     type = TYPE;
@@ -57,44 +58,62 @@ public record StepDelta(
       boolean reset,
       String text,
       Instant at) {
-    return new StepDelta(runId, TYPE, stepId, attempt, tryNumber, offset, reset, text, at);
+    return new StepDelta(
+        runId, TYPE, stepId, attempt, new Piece(tryNumber, offset, reset, text, at));
+  }
+
+  public int tryNumber() {
+    return data.tryNumber();
+  }
+
+  public long offset() {
+    return data.offset();
+  }
+
+  public boolean reset() {
+    return data.reset();
+  }
+
+  public String text() {
+    return data.text();
+  }
+
+  public Instant at() {
+    return data.at();
   }
 
   /** The offset just past this delta's text. */
   public long end() {
-    return offset + text.length();
+    return offset() + text().length();
   }
 
   /** Whether {@code next} is the same try's text, right after this one. */
   public boolean continuedBy(StepDelta next) {
-    return !next.reset
+    return !next.reset()
         && next.stepId.equals(stepId)
         && next.attempt == attempt
-        && next.tryNumber == tryNumber
-        && next.offset == end();
+        && next.tryNumber() == tryNumber()
+        && next.offset() == end();
   }
 
   /** This delta followed by {@code next}, which {@link #continuedBy continues} it. */
   public StepDelta joined(StepDelta next) {
-    return new StepDelta(
-        runId, TYPE, stepId, attempt, tryNumber, offset, reset, text + next.text, at);
+    return of(runId, stepId, attempt, tryNumber(), offset(), reset(), text() + next.text(), at());
   }
 
   /** This delta as the start of what its follower holds: the text before it is not held. */
   public StepDelta asReset() {
-    return reset
-        ? this
-        : new StepDelta(runId, TYPE, stepId, attempt, tryNumber, offset, true, text, at);
+    return reset() ? this : of(runId, stepId, attempt, tryNumber(), offset(), true, text(), at());
   }
 
   /** This delta without its first {@code chars} characters: the text before is not held. */
   public StepDelta withoutHead(int chars) {
+    String text = text();
     int cut = Math.min(chars, text.length());
     // Never split a surrogate pair.
     if (cut > 0 && cut < text.length() && Character.isLowSurrogate(text.charAt(cut))) {
       cut++;
     }
-    return new StepDelta(
-        runId, TYPE, stepId, attempt, tryNumber, offset + cut, true, text.substring(cut), at);
+    return of(runId, stepId, attempt, tryNumber(), offset() + cut, true, text.substring(cut), at());
   }
 }
