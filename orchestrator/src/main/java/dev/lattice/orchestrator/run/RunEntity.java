@@ -62,6 +62,10 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * changes nothing, so a step never succeeds twice; a non-terminal run resumes by itself after a
  * restart (the {@link RunWatchdog} wakes it from the run index), re-sending what was in flight with
  * the same idempotency keys and re-arming retry timers from their persisted due times.
+ *
+ * <p>Text a running attempt streams ({@link PublishDelta}) is never persisted: the run passes it to
+ * its followers and holds the running attempt's text for those that join later ({@link
+ * RunDeltas}).
  */
 public final class RunEntity
     extends EventSourcedBehaviorWithEnforcedReplies<RunEntity.Command, RunChange, RunState> {
