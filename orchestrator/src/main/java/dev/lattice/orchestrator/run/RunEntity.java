@@ -64,8 +64,7 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * the same idempotency keys and re-arming retry timers from their persisted due times.
  *
  * <p>Text a running attempt streams ({@link PublishDelta}) is never persisted: the run passes it to
- * its followers and holds the running attempt's text for those that join later ({@link
- * RunDeltas}).
+ * its followers and holds the running attempt's text for those that join later ({@link RunDeltas}).
  */
 public final class RunEntity
     extends EventSourcedBehaviorWithEnforcedReplies<RunEntity.Command, RunChange, RunState> {
