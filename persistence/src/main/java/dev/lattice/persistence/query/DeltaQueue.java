@@ -11,8 +11,9 @@ import java.util.Set;
  * delta as it comes; one that falls behind finds the deltas of a step merged into one (the text
  * that came after another in the same try is joined to it, and a delta that resets a step's text
  * replaces everything pending for that step). Past {@code maxEntries} deltas or {@code maxChars}
- * characters the oldest text goes: the follower sees a gap in the offsets, and the step's final
- * event still holds the whole text. Plain Java, used by one actor.
+ * characters the oldest text goes, and the step's next delta becomes a reset at its offset (the
+ * text before it is not held); the step's final event still holds the whole text. Plain Java, used
+ * by one actor.
  */
 final class DeltaQueue {
   private final int maxEntries;

@@ -24,6 +24,11 @@ import java.util.List;
  * delivered, so a slow reader holds at most about a page; the stream ends after its terminal event
  * is delivered, or at once when the run ended before the cursor.
  *
+ * <p>A stream that wants the run's streamed text ({@code step.delta}, never persisted) gets it only
+ * while live, from pushes: it is held in a bounded {@link DeltaQueue} while downstream is busy, and
+ * text and events take turns, so text never holds back an event, and pending text is still
+ * delivered before the stream completes.
+ *
  * <p>Use: feed each result through one of the input methods, then call {@link #next()} until it
  * answers {@link Idle}, performing each action. {@link Complete} and {@link Fail} are final.
  */
