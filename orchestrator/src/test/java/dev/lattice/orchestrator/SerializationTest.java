@@ -199,6 +199,7 @@ class SerializationTest {
             new RunEntity.InterventionOutcome(null, "a run cannot go from completed to running"),
             new RunEntity.AwaitTerminal(ref.narrow()),
             new RunEntity.Subscribe(ref.narrow()),
+            new RunEntity.Subscribe(ref.narrow(), true),
             RunEntity.Resume.INSTANCE,
             new RunEntity.Signal(
                 "approve", new SignalRequest("w", JSON, "alice", "ok"), ref.narrow()),

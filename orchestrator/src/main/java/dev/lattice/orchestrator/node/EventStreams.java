@@ -72,7 +72,7 @@ final class EventStreams {
     return streams.follow(
         new RunEventFollower.Start(
             runId, RunEntity.persistenceId(runId).id(), fromSeq, run.status().terminal()),
-        ref -> subscribe(runId, ref));
+        ref -> subscribe(runId, ref, false));
   }
 
   /** {@link #events(RunSummary, long)} with the live text of the run's running steps. */
@@ -85,7 +85,7 @@ final class EventStreams {
             fromSeq,
             run.status().terminal(),
             deltaLimits),
-        ref -> subscribe(runId, ref));
+        ref -> subscribe(runId, ref, true));
   }
 
   /** {@link #events} as a {@link Flow.Publisher}, materialized on this node's system. */
@@ -99,9 +99,9 @@ final class EventStreams {
     return streams.open();
   }
 
-  private void subscribe(RunId runId, ActorRef<RunFeed> ref) {
+  private void subscribe(RunId runId, ActorRef<RunFeed> ref, boolean deltas) {
     sharding
         .entityRefFor(RunEntity.ENTITY_TYPE_KEY, runId.value())
-        .tell(new RunEntity.Subscribe(ref));
+        .tell(new RunEntity.Subscribe(ref, deltas));
   }
 }

@@ -150,9 +150,15 @@ public final class RunEntity
   public record AwaitTerminal(ActorRef<StatusReply<RunView>> replyTo) implements Command {}
 
   /**
-   * Push every event persisted from now on to {@code subscriber}, after telling it where we are.
+   * Push every event persisted from now on to {@code subscriber}, after telling it where we are;
+   * with {@code deltas}, the streamed text of running attempts too (the text so far first).
    */
-  public record Subscribe(ActorRef<RunFeed> subscriber) implements Command {}
+  public record Subscribe(ActorRef<RunFeed> subscriber, boolean deltas) implements Command {
+    /** A subscription to persisted events only. */
+    public Subscribe(ActorRef<RunFeed> subscriber) {
+      this(subscriber, false);
+    }
+  }
 
   /** A deadline's timer fired. */
   record Due(RunDeadline deadline) implements Command {}

@@ -23,6 +23,8 @@ final class RunFollowers {
   private final RunId runId;
   private final RunDeltas deltas;
   private final Set<ActorRef<RunFeed>> subscribers = new HashSet<>();
+  // The subscribers that take streamed text as well: a subset of subscribers.
+  private final Set<ActorRef<RunFeed>> textSubscribers = new HashSet<>();
   private final List<ActorRef<StatusReply<RunView>>> awaitingEnd = new ArrayList<>();
 
   /**
@@ -35,22 +37,22 @@ final class RunFollowers {
   }
 
   /**
-   * Adds a follower; false if it was already one. A new follower is told the text its running steps
-   * have streamed so far.
+   * Adds a follower, which takes streamed text as well if it asks for {@code deltas}; false if it
+   * was already one. A new follower of text is told the text its running steps have streamed so
+   * far.
    */
-  boolean subscribe(ActorRef<RunFeed> subscriber) {
-    if (!subscribers.add(subscriber)) {
-      return false;
+  boolean subscribe(ActorRef<RunFeed> subscriber, boolean deltas) {
+    if (deltas && textSubscribers.add(subscriber)) {
+      this.deltas.soFar().forEach(delta -> subscriber.tell(new RunFeed.Delta(delta)));
     }
-    deltas.soFar().forEach(delta -> subscriber.tell(new RunFeed.Delta(delta)));
-    return true;
+    return subscribers.add(subscriber);
   }
 
   /** Streamed text from a worker: held, and pushed to followers if its attempt is running. */
   void delta(RunState state, StepDelta delta) {
-    if (deltas.received(state, delta) && !subscribers.isEmpty()) {
+    if (deltas.received(state, delta) && !textSubscribers.isEmpty()) {
       RunFeed.Delta message = new RunFeed.Delta(delta);
-      subscribers.forEach(s -> s.tell(message));
+      textSubscribers.forEach(s -> s.tell(message));
     }
   }
 
@@ -61,6 +63,7 @@ final class RunFollowers {
 
   void unsubscribe(ActorRef<RunFeed> subscriber) {
     subscribers.remove(subscriber);
+    textSubscribers.remove(subscriber);
   }
 
   void awaitEnd(ActorRef<StatusReply<RunView>> waiter) {

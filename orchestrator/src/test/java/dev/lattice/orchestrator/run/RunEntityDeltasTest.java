@@ -78,7 +78,7 @@ class RunEntityDeltasTest {
 
   private TestProbe<RunFeed> subscribe() {
     TestProbe<RunFeed> follower = testKit.createTestProbe();
-    run.runCommand(new RunEntity.Subscribe(follower.ref()));
+    run.runCommand(new RunEntity.Subscribe(follower.ref(), true));
     return follower;
   }
 
@@ -109,6 +109,16 @@ class RunEntityDeltasTest {
 
     assertThat(drain(follower)).extracting(StepDelta::text).containsExactly("Hel", "lo");
     assertThat(run.getState().step("a").status()).isEqualTo(StepStatus.DISPATCHED);
+  }
+
+  @Test
+  void aFollowerOfEventsOnlyGetsNoText() {
+    TestProbe<RunFeed> follower = testKit.createTestProbe();
+    run.runCommand(new RunEntity.Subscribe(follower.ref()));
+    run.runCommand(new RunEntity.PublishDelta(delta("a", 1, 0, "Hel")));
+
+    assertThat(drain(follower)).isEmpty();
+    assertThat(drain(subscribe())).extracting(StepDelta::text).containsExactly("Hel");
   }
 
   @Test
