@@ -58,6 +58,7 @@ import dev.lattice.protocol.run.RunChange;
 import dev.lattice.protocol.run.RunEvent;
 import dev.lattice.protocol.run.RunFeed;
 import dev.lattice.protocol.run.RunSpec;
+import dev.lattice.protocol.run.StepDelta;
 import dev.lattice.worker.agent.WorkerAgent;
 import dev.lattice.worker.agent.WorkerState;
 import java.math.BigDecimal;
@@ -196,6 +197,8 @@ class SerializationTest {
             manifest,
             new RunFeed.Subscribed(4, false, ref),
             new RunFeed.Published(List.of(event)),
+            new RunFeed.Delta(StepDelta.of("r-1", "a", 2, 1, 12, false, "Hello, wo", AT)),
+            new RunEntity.PublishDelta(StepDelta.of("r-1", "a", 2, 3, 0, true, "{\"ok\"", AT)),
             new RunEntity.StartRun(spec, true, ref.narrow()),
             new RunEntity.ReportStarted("a", 2, AgentId.of("n.echo")),
             new RunEntity.ReportResult(ok),
@@ -206,6 +209,7 @@ class SerializationTest {
             new RunEntity.InterventionOutcome(null, "a run cannot go from completed to running"),
             new RunEntity.AwaitTerminal(ref.narrow()),
             new RunEntity.Subscribe(ref.narrow()),
+            new RunEntity.Subscribe(ref.narrow(), true),
             RunEntity.Resume.INSTANCE,
             new RunEntity.Signal(
                 "approve", new SignalRequest("w", JSON, "alice", "ok"), ref.narrow()),

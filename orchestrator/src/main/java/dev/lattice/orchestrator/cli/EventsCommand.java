@@ -3,6 +3,7 @@ package dev.lattice.orchestrator.cli;
 import dev.lattice.protocol.run.RunEvent;
 import dev.lattice.protocol.run.RunStatus;
 import dev.lattice.protocol.run.RunView;
+import dev.lattice.protocol.run.StepDelta;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URLEncoder;
@@ -54,7 +55,7 @@ final class EventsCommand extends ClientCommand {
         runPath(runId) + "/events?from=" + from,
         line -> {
           RunEvent event = print(line, json(), out);
-          return event.seq() < last;
+          return event == null || event.seq() < last;
         });
     return 0;
   }
@@ -76,6 +77,9 @@ final class EventsCommand extends ClientCommand {
             runPath(runId) + "/events?from=" + next[0],
             line -> {
               RunEvent event = print(line, json, out);
+              if (event == null) {
+                return true;
+              }
               next[0] = event.seq() + 1;
               if (event.terminal()) {
                 terminal[0] = event;
@@ -118,8 +122,12 @@ final class EventsCommand extends ClientCommand {
     return "/api/v1/runs/" + URLEncoder.encode(runId, StandardCharsets.UTF_8);
   }
 
+  /** Prints an event; a step's streamed text (a {@code step.delta}, not an event) is skipped. */
   private static RunEvent print(String line, boolean json, PrintStream out) {
     try {
+      if (StepDelta.TYPE.equals(ApiClient.MAPPER.readTree(line).path("type").asText())) {
+        return null;
+      }
       RunEvent event = ApiClient.MAPPER.readValue(line, RunEvent.class);
       out.println(json ? line : TextOutput.event(event));
       return event;

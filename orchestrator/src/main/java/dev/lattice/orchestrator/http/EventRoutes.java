@@ -3,6 +3,8 @@ package dev.lattice.orchestrator.http;
 import dev.lattice.orchestrator.node.LatticeClient;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.run.RunEvent;
+import dev.lattice.protocol.run.RunStreamElement;
+import dev.lattice.protocol.run.StepDelta;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
@@ -24,7 +26,9 @@ import org.apache.pekko.util.ByteString;
 /**
  * {@code GET /api/v1/runs/{id}/events}: the run's events from a sequence number, then live until
  * its terminal event. Newline-delimited JSON by default; Server-Sent Events (with heartbeats, and
- * resumable through {@code Last-Event-ID}) for clients that accept {@code text/event-stream}.
+ * resumable through {@code Last-Event-ID}) for clients that accept {@code text/event-stream}. While
+ * a step streams a model's answer, its text comes between the events as {@code step.delta}s, live
+ * only (see {@link StepDelta}).
  *
  * <p>The response streams with backpressure from the TCP connection back to the run's follower,
  * which reads the journal a page at a time: a slow reader holds at most a page in memory, and a
@@ -62,18 +66,23 @@ final class EventRoutes extends AllDirectives {
                                     parameterOptional(
                                         "from",
                                         from ->
-                                            optionalHeaderValueByName(
-                                                LAST_EVENT_ID,
-                                                last ->
-                                                    extractRequest(
-                                                        request ->
-                                                            events(
-                                                                RunRoutes.runId(id),
-                                                                fromSeq(from, last),
-                                                                wantsEventStream(request)))))))));
+                                            parameterOptional(
+                                                "deltas",
+                                                deltas ->
+                                                    optionalHeaderValueByName(
+                                                        LAST_EVENT_ID,
+                                                        last ->
+                                                            extractRequest(
+                                                                request ->
+                                                                    events(
+                                                                        RunRoutes.runId(id),
+                                                                        fromSeq(from, last),
+                                                                        withDeltas(deltas),
+                                                                        wantsEventStream(
+                                                                            request))))))))));
   }
 
-  private Route events(RunId runId, long from, boolean sse) {
+  private Route events(RunId runId, long from, boolean deltas, boolean sse) {
     // Unknown runs are a 404 before the response starts: a stream cannot change its status. This
     // lookup is the only one: the stream is handed what it found.
     return onSuccess(
@@ -84,33 +93,45 @@ final class EventRoutes extends AllDirectives {
                 Problem.Kind.RUN_NOT_FOUND.with(
                     "no run has the id '" + runId.value() + "'", "runId"));
           }
-          Source<RunEvent, NotUsed> events = client.events(summary.get(), from);
+          Source<RunStreamElement, NotUsed> events =
+              deltas
+                  ? client.eventsAndDeltas(summary.get(), from)
+                  : client.events(summary.get(), from).map(RunStreamElement.class::cast);
           return sse ? serverSentEvents(events) : ndjson(events);
         });
   }
 
-  private Route ndjson(Source<RunEvent, NotUsed> events) {
+  private Route ndjson(Source<RunStreamElement, NotUsed> events) {
     Source<ByteString, NotUsed> lines =
         events.map(event -> ByteString.fromArray(JsonSupport.bytes(event)).concat(NEWLINE));
     return complete(
         HttpResponse.create().withEntity(HttpEntities.createChunked(JsonSupport.NDJSON, lines)));
   }
 
-  private Route serverSentEvents(Source<RunEvent, NotUsed> events) {
+  private Route serverSentEvents(Source<RunStreamElement, NotUsed> events) {
     Source<ServerSentEvent, NotUsed> stream =
         events
-            .map(
-                event ->
-                    ServerSentEvent.create(
-                        new String(JsonSupport.bytes(event), StandardCharsets.UTF_8),
-                        event.type(),
-                        Long.toString(event.seq())))
+            .map(EventRoutes::serverSentEvent)
             // A stream that cannot take a heartbeat now skips it, and never holds back the
             // others'; the stream ends with the run's events.
             .merge(heartbeats.buffer(1, OverflowStrategy.dropHead()), true);
     return respondWithHeaders(
         List.of(CacheControl.create(CacheDirectives.NO_CACHE)),
         () -> completeOK(stream, EventStreamMarshalling.toEventStream()));
+  }
+
+  /**
+   * An event's SSE form: its id is its sequence number, so a client resumes after it with {@code
+   * Last-Event-ID}. A delta has no id: a client's last event id stays that of the last persisted
+   * event, and a resume neither skips nor repeats one (the text of a running step comes again as a
+   * catch-up).
+   */
+  private static ServerSentEvent serverSentEvent(RunStreamElement element) {
+    String data = new String(JsonSupport.bytes(element), StandardCharsets.UTF_8);
+    if (element instanceof RunEvent event) {
+      return ServerSentEvent.create(data, event.type(), Long.toString(event.seq()));
+    }
+    return ServerSentEvent.create(data, StepDelta.TYPE);
   }
 
   /**
@@ -126,6 +147,19 @@ final class EventRoutes extends AllDirectives {
       return last == Long.MAX_VALUE ? last : last + 1;
     }
     return from.map(value -> sequenceNumber(value, "from")).orElse(1L);
+  }
+
+  /** {@code ?deltas=false} leaves streamed text out; it is in by default. */
+  private static boolean withDeltas(Optional<String> deltas) {
+    if (deltas.isEmpty() || deltas.get().equals("true")) {
+      return true;
+    }
+    if (deltas.get().equals("false")) {
+      return false;
+    }
+    throw new ProblemException(
+        Problem.Kind.INVALID_REQUEST.with(
+            "deltas must be true or false, was '" + deltas.get() + "'", "deltas"));
   }
 
   private static long sequenceNumber(String value, String field) {

@@ -8,6 +8,7 @@ import dev.lattice.protocol.api.RunSummary;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.run.RunEvent;
 import dev.lattice.protocol.run.RunFeed;
+import dev.lattice.protocol.run.RunStreamElement;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import org.apache.pekko.NotUsed;
@@ -27,6 +28,7 @@ final class EventStreams {
   private final ClusterSharding sharding;
   private final RunEventStreams streams;
   private final ReadModels readModels;
+  private final RunEventFollower.DeltaLimits deltaLimits;
   private final Executor executor;
 
   EventStreams(
@@ -34,11 +36,13 @@ final class EventStreams {
       ClusterSharding sharding,
       RunEventStreams streams,
       ReadModels readModels,
+      RunEventFollower.DeltaLimits deltaLimits,
       Executor executor) {
     this.system = system;
     this.sharding = sharding;
     this.streams = streams;
     this.readModels = readModels;
+    this.deltaLimits = deltaLimits;
     this.executor = executor;
   }
 
@@ -68,7 +72,20 @@ final class EventStreams {
     return streams.follow(
         new RunEventFollower.Start(
             runId, RunEntity.persistenceId(runId).id(), fromSeq, run.status().terminal()),
-        ref -> subscribe(runId, ref));
+        ref -> subscribe(runId, ref, false));
+  }
+
+  /** {@link #events(RunSummary, long)} with the live text of the run's running steps. */
+  Source<RunStreamElement, NotUsed> eventsAndDeltas(RunSummary run, long fromSeq) {
+    RunId runId = RunId.of(run.runId());
+    return streams.followAll(
+        new RunEventFollower.Start(
+            runId,
+            RunEntity.persistenceId(runId).id(),
+            fromSeq,
+            run.status().terminal(),
+            deltaLimits),
+        ref -> subscribe(runId, ref, true));
   }
 
   /** {@link #events} as a {@link Flow.Publisher}, materialized on this node's system. */
@@ -82,9 +99,9 @@ final class EventStreams {
     return streams.open();
   }
 
-  private void subscribe(RunId runId, ActorRef<RunFeed> ref) {
+  private void subscribe(RunId runId, ActorRef<RunFeed> ref, boolean deltas) {
     sharding
         .entityRefFor(RunEntity.ENTITY_TYPE_KEY, runId.value())
-        .tell(new RunEntity.Subscribe(ref));
+        .tell(new RunEntity.Subscribe(ref, deltas));
   }
 }

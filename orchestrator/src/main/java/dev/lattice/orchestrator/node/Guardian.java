@@ -124,7 +124,11 @@ final class Guardian {
     RunEntity.init(
         system,
         new RunServices(
-            runSettings, new RunProgress(runSettings, policy.estimator()), assignments, clock),
+            runSettings,
+            new RunProgress(runSettings, policy.estimator()),
+            assignments,
+            clock,
+            system.settings().config().getInt(RunServices.HELD_DELTA_CHARS)),
         LatticeSettings.ORCHESTRATOR);
     if (settings.orchestrator()) {
       ClusterSingleton.get(system)

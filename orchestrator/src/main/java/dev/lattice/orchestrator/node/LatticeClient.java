@@ -20,7 +20,9 @@ import dev.lattice.protocol.api.TenantUsage;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.ids.TenantId;
 import dev.lattice.protocol.run.RunEvent;
+import dev.lattice.protocol.run.RunStreamElement;
 import dev.lattice.protocol.run.RunView;
+import dev.lattice.protocol.run.StepDelta;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -104,6 +106,14 @@ public interface LatticeClient {
    * journal alone, without waking it.
    */
   Source<RunEvent, NotUsed> events(RunSummary run, long fromSeq);
+
+  /**
+   * {@link #events(RunSummary, long)} with the streamed text of the run's running steps between its
+   * events, live: {@link StepDelta}s, never persisted and never replayed. A stream that starts
+   * while a step streams gets the text of its running attempt so far first (see {@link StepDelta}
+   * for how a follower puts the text together).
+   */
+  Source<RunStreamElement, NotUsed> eventsAndDeltas(RunSummary run, long fromSeq);
 
   /** {@link #events} as a {@link Flow.Publisher}, for code that does not use Pekko Streams. */
   Flow.Publisher<RunEvent> eventPublisher(RunId runId, long fromSeq);

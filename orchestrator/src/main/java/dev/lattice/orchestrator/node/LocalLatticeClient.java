@@ -31,6 +31,7 @@ import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.ids.TenantId;
 import dev.lattice.protocol.json.PayloadLimits;
 import dev.lattice.protocol.run.RunEvent;
+import dev.lattice.protocol.run.RunStreamElement;
 import dev.lattice.protocol.run.RunView;
 import java.time.Clock;
 import java.util.List;
@@ -114,6 +115,7 @@ final class LocalLatticeClient implements LatticeClient {
             sharding,
             new RunEventStreams(system, reader, persistence),
             readModels,
+            persistence.followerDeltas(),
             executor);
     return new LocalLatticeClient(
         commands,
@@ -198,6 +200,11 @@ final class LocalLatticeClient implements LatticeClient {
   @Override
   public Source<RunEvent, NotUsed> events(RunSummary run, long fromSeq) {
     return streams.events(run, fromSeq);
+  }
+
+  @Override
+  public Source<RunStreamElement, NotUsed> eventsAndDeltas(RunSummary run, long fromSeq) {
+    return streams.eventsAndDeltas(run, fromSeq);
   }
 
   @Override

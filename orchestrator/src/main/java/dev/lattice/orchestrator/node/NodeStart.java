@@ -171,7 +171,9 @@ final class NodeStart {
   private static Map<String, AgentAction> allActions(
       NodeSettings settings, Map<String, AgentAction> registered) {
     Map<String, AgentAction> all =
-        new HashMap<>(WorkerNode.builtInActions(settings.worker(), new LimiterReports()));
+        new HashMap<>(
+            WorkerNode.builtInActions(
+                settings.worker(), new ShardedDeltaSink(), new LimiterReports()));
     all.putAll(registered);
     return all;
   }

@@ -20,6 +20,7 @@ import dev.lattice.protocol.run.RunFeed;
 import dev.lattice.protocol.run.RunSpec;
 import dev.lattice.protocol.run.RunStatus;
 import dev.lattice.protocol.run.RunView;
+import dev.lattice.protocol.run.StepDelta;
 import java.time.Clock;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -61,6 +62,9 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * changes nothing, so a step never succeeds twice; a non-terminal run resumes by itself after a
  * restart (the {@link RunWatchdog} wakes it from the run index), re-sending what was in flight with
  * the same idempotency keys and re-arming retry timers from their persisted due times.
+ *
+ * <p>Text a running attempt streams ({@link PublishDelta}) is never persisted: the run passes it to
+ * its followers and holds the running attempt's text for those that join later ({@link RunDeltas}).
  */
 public final class RunEntity
     extends EventSourcedBehaviorWithEnforcedReplies<RunEntity.Command, RunChange, RunState> {
@@ -125,6 +129,12 @@ public final class RunEntity
       String stepId, OverrideRequest request, ActorRef<InterventionOutcome> replyTo)
       implements Command {}
 
+  /**
+   * Text a running attempt streamed, from the worker running it: pushed to followers and held for
+   * those that join later, never persisted.
+   */
+  public record PublishDelta(StepDelta delta) implements Command {}
+
   /** A running attempt is alive: its action sent a heartbeat. */
   public record ReportHeartbeat(String stepId, int attempt) implements Command {}
 
@@ -140,9 +150,15 @@ public final class RunEntity
   public record AwaitTerminal(ActorRef<StatusReply<RunView>> replyTo) implements Command {}
 
   /**
-   * Push every event persisted from now on to {@code subscriber}, after telling it where we are.
+   * Push every event persisted from now on to {@code subscriber}, after telling it where we are;
+   * with {@code deltas}, the streamed text of running attempts too (the text so far first).
    */
-  public record Subscribe(ActorRef<RunFeed> subscriber) implements Command {}
+  public record Subscribe(ActorRef<RunFeed> subscriber, boolean deltas) implements Command {
+    /** A subscription to persisted events only. */
+    public Subscribe(ActorRef<RunFeed> subscriber) {
+      this(subscriber, false);
+    }
+  }
 
   /** A deadline's timer fired. */
   record Due(RunDeadline deadline) implements Command {}
@@ -207,7 +223,7 @@ public final class RunEntity
     this.shard = shard;
     this.services = services;
     this.progress = services.progress();
-    this.followers = new RunFollowers(runId);
+    this.followers = new RunFollowers(runId, services.heldDeltaChars());
     this.attempts = new RunAttempts(services, timers);
     this.clock = services.clock();
     this.unpersisted = new GroupCommit<>(timers, Flush.INSTANCE, services.settings().batchDelay());
@@ -301,6 +317,7 @@ public final class RunEntity
         .onCommand(RecordStarted.class, timerCommands::onRecordStarted)
         .onCommand(Due.class, timerCommands::onDue)
         .onCommand(ReportHeartbeat.class, timerCommands::onReportHeartbeat)
+        .onCommand(PublishDelta.class, this::onPublishDelta)
         .onCommand(Redeliver.class, this::onRedeliver)
         .onCommand(Resume.class, this::onResume)
         .onCommand(StartRun.class, this::onStartAgain)
@@ -324,6 +341,7 @@ public final class RunEntity
         .onCommand(RecordStarted.class, this::unchanged)
         .onCommand(Due.class, this::unchanged)
         .onCommand(ReportHeartbeat.class, this::unchanged)
+        .onCommand(PublishDelta.class, this::unchanged)
         .onCommand(Redeliver.class, this::unchanged)
         .onCommand(Resume.class, this::unchanged);
     return builder.build();
@@ -361,6 +379,11 @@ public final class RunEntity
 
   private ReplyEffect<RunChange, RunState> onResume(RunState state, Resume resume) {
     return sideEffects.persist(state, progress.advance(state, clock.instant()));
+  }
+
+  private ReplyEffect<RunChange, RunState> onPublishDelta(RunState state, PublishDelta publish) {
+    followers.delta(state, publish.delta());
+    return Effect().noReply();
   }
 
   private ReplyEffect<RunChange, RunState> onRedeliver(RunState state, Redeliver redeliver) {

@@ -60,7 +60,7 @@ final class RunQueries {
   /** A subscriber hears where the run stands; it is pushed every event written from now on. */
   ReplyEffect<RunChange, RunState> onSubscribe(RunState state, RunEntity.Subscribe subscribe) {
     ActorRef<RunFeed> subscriber = subscribe.subscriber();
-    if (followers.subscribe(subscriber)) {
+    if (followers.subscribe(subscriber, subscribe.deltas())) {
       context.watchWith(subscriber, new RunEntity.SubscriberGone(subscriber));
     }
     return effects.reply(

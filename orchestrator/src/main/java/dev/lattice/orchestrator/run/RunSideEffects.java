@@ -71,6 +71,7 @@ final class RunSideEffects {
   void written(RunState before, Decided decided, RunState state) {
     long lastSeq = lastSeqNr.getAsLong();
     followers.publish(decided.events(), lastSeq);
+    followers.settled(state);
     for (String stepId : decided.dispatched()) {
       attempts.send(state, stepId);
     }

@@ -357,6 +357,13 @@ class HttpApiRouteTest extends JUnitRouteTest {
                 .get("field")
                 .asText())
         .isEqualTo("Last-Event-ID");
+    assertThat(
+            problem(run(HttpRequest.GET(path + "?deltas=maybe")), 400, "invalid-request")
+                .get("field")
+                .asText())
+        .isEqualTo("deltas");
+    assertThat(run(HttpRequest.GET(path + "?deltas=false")).entityString())
+        .isEqualTo(run(HttpRequest.GET(path)).entityString());
   }
 
   @Test

@@ -82,36 +82,53 @@ final class StreamClient {
     HttpResponse<Stream<String>> response = open(path, "text/event-stream", lastEventId);
     check(response);
     try (Stream<String> lines = response.body()) {
-      Iterator<String> it = lines.iterator();
-      String id = null;
-      String type = null;
-      StringBuilder data = new StringBuilder();
-      while (it.hasNext()) {
-        String line = it.next();
-        if (line.startsWith("data:")) {
-          data.append(line.substring("data:".length()));
-        } else if (line.startsWith("id:")) {
-          id = line.substring("id:".length());
-        } else if (line.startsWith("event:")) {
-          type = line.substring("event:".length());
-        } else if (line.isEmpty()) {
-          if (!data.isEmpty()) {
-            RunEvent event = parse(data.toString());
+      readSse(
+          lines.iterator(),
+          (id, type, data) -> {
+            RunEvent event = parse(data);
             if (!String.valueOf(event.seq()).equals(id) || !event.type().equals(type)) {
               throw new AssertionError("SSE fields id:" + id + " event:" + type + " for " + data);
             }
             events.add(event);
-            if (stop.test(event)) {
-              break;
-            }
-          }
-          id = null;
-          type = null;
-          data.setLength(0);
-        }
-      }
+            return !stop.test(event);
+          });
     }
     return events;
+  }
+
+  /** What a reader of Server-Sent Events does with each event that has data. */
+  @FunctionalInterface
+  interface SseEvents {
+    /**
+     * Takes one event; {@code id} and {@code type} are null when absent.
+     *
+     * @return whether to read on
+     */
+    boolean next(String id, String type, String data);
+  }
+
+  /** Reads Server-Sent Events (skipping heartbeats) until {@code events} says stop or they end. */
+  static void readSse(Iterator<String> lines, SseEvents events) {
+    String id = null;
+    String type = null;
+    StringBuilder data = new StringBuilder();
+    while (lines.hasNext()) {
+      String line = lines.next();
+      if (line.startsWith("data:")) {
+        data.append(line.substring("data:".length()));
+      } else if (line.startsWith("id:")) {
+        id = line.substring("id:".length());
+      } else if (line.startsWith("event:")) {
+        type = line.substring("event:".length());
+      } else if (line.isEmpty()) {
+        if (!data.isEmpty() && !events.next(id, type, data.toString())) {
+          return;
+        }
+        id = null;
+        type = null;
+        data.setLength(0);
+      }
+    }
   }
 
   /**

@@ -59,7 +59,8 @@ class FinishedRunTest {
                   RunProgressTest.SETTINGS,
                   new RunProgress(RunProgressTest.SETTINGS),
                   new RecordingAssignments(),
-                  Clock.systemUTC()),
+                  Clock.systemUTC(),
+                  65_536),
               false));
 
   @AfterAll

@@ -64,7 +64,8 @@ class RunEntityTest {
             RunProgressTest.SETTINGS,
             new RunProgress(RunProgressTest.SETTINGS),
             assignments,
-            Clock.systemUTC());
+            Clock.systemUTC(),
+            65_536);
     run =
         EventSourcedBehaviorTestKit.create(
             testKit.system(), RunEntity.eventSourced(runId, shard.ref(), services, false));

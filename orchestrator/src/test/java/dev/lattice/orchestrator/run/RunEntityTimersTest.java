@@ -85,7 +85,8 @@ class RunEntityTimersTest {
                 .withFallback(JOURNAL_TIMEOUTS_PAST_THE_HORIZON)
                 .withFallback(EventSourcedBehaviorTestKit.config()));
     time = ManualTime.get(testKit.system());
-    RunServices services = new RunServices(SETTINGS, new RunProgress(SETTINGS), assignments, clock);
+    RunServices services =
+        new RunServices(SETTINGS, new RunProgress(SETTINGS), assignments, clock, 65_536);
     TestProbe<ClusterSharding.ShardCommand> shard = testKit.createTestProbe();
     run =
         EventSourcedBehaviorTestKit.create(

@@ -1,6 +1,7 @@
 package dev.lattice.persistence.journal;
 
 import com.typesafe.config.Config;
+import dev.lattice.persistence.query.RunEventFollower;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +15,7 @@ import java.time.Duration;
  * @param readPageSize events read from the journal per query when replaying
  * @param followerResubscribeInterval how often a live follower re-subscribes to its run
  * @param readModelPoolSize connections of the read models' pool
+ * @param followerDeltas how much streamed text a follower holds for a client that is busy
  */
 public record PersistenceSettings(
     Path dataDirectory,
@@ -21,7 +23,8 @@ public record PersistenceSettings(
     boolean migrateOnStart,
     int readPageSize,
     Duration followerResubscribeInterval,
-    int readModelPoolSize) {
+    int readModelPoolSize,
+    RunEventFollower.DeltaLimits followerDeltas) {
 
   /** The dispatcher for blocking read-model work. */
   public static final String READ_MODEL_DISPATCHER = "lattice.persistence.read-model-dispatcher";
@@ -42,7 +45,9 @@ public record PersistenceSettings(
         c.getBoolean("migrate-on-start"),
         c.getInt("read-side.page-size"),
         c.getDuration("read-side.resubscribe-interval"),
-        c.getInt("read-models.pool-size"));
+        c.getInt("read-models.pool-size"),
+        new RunEventFollower.DeltaLimits(
+            c.getInt("read-side.deltas.max-pending"), c.getInt("read-side.deltas.max-chars")));
   }
 
   /** {@code password}, else the content of {@code password-file}, else empty. */

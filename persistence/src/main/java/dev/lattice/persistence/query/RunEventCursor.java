@@ -2,6 +2,7 @@ package dev.lattice.persistence.query;
 
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.run.RunEvent;
+import dev.lattice.protocol.run.StepDelta;
 import java.util.ArrayDeque;
 import java.util.List;
 
@@ -23,6 +24,11 @@ import java.util.List;
  * delivered, so a slow reader holds at most about a page; the stream ends after its terminal event
  * is delivered, or at once when the run ended before the cursor.
  *
+ * <p>A stream that wants the run's streamed text ({@code step.delta}, never persisted) gets it only
+ * while live, from pushes: it is held in a bounded {@link DeltaQueue} while downstream is busy, and
+ * text and events take turns, so text never holds back an event, and pending text is still
+ * delivered before the stream completes.
+ *
  * <p>Use: feed each result through one of the input methods, then call {@link #next()} until it
  * answers {@link Idle}, performing each action. {@link Complete} and {@link Fail} are final.
  */
@@ -33,6 +39,9 @@ final class RunEventCursor {
 
   /** Deliver this event downstream; call {@link #delivered()} when downstream wants the next. */
   record Emit(RunEvent event) implements Action {}
+
+  /** Deliver this streamed text downstream; call {@link #delivered()} likewise. */
+  record EmitDelta(StepDelta delta) implements Action {}
 
   /** Read a page of the journal from {@code fromSeq}; call {@link #pageRead} with it. */
   record Read(long fromSeq) implements Action {}
@@ -64,6 +73,10 @@ final class RunEventCursor {
   private final int pageSize;
   private final boolean endedAtStart;
   private final ArrayDeque<RunEvent> outbox = new ArrayDeque<>();
+  // Streamed text, for a stream that wants it; null otherwise.
+  private final DeltaQueue deltas;
+  // After a delta, an event goes next if one is waiting: text never holds the run's events back.
+  private boolean eventNext;
 
   /** The sequence number of the next event to queue. */
   private long expected;
@@ -101,6 +114,15 @@ final class RunEventCursor {
    *     without asking the run
    */
   RunEventCursor(RunId runId, long fromSeq, int pageSize, boolean endedAtStart) {
+    this(runId, fromSeq, pageSize, endedAtStart, null);
+  }
+
+  /**
+   * A cursor that also passes on the run's streamed text, held in {@code deltas} while downstream
+   * is busy.
+   */
+  RunEventCursor(RunId runId, long fromSeq, int pageSize, boolean endedAtStart, DeltaQueue deltas) {
+    this.deltas = deltas;
     this.runId = runId;
     this.expected = Math.max(1, fromSeq);
     this.pageSize = pageSize;
@@ -197,6 +219,16 @@ final class RunEventCursor {
     }
   }
 
+  /**
+   * Streamed text of a running step (never persisted). Dropped unless this stream wants text and is
+   * live: a stream still catching up from the journal is told the text so far when it subscribes.
+   */
+  void delta(StepDelta delta) {
+    if (deltas != null && live && !ended) {
+      deltas.add(delta);
+    }
+  }
+
   /** The journal's answer to {@link CheckExistence}. */
   void existence(boolean exists) {
     checking = false;
@@ -236,8 +268,17 @@ final class RunEventCursor {
       finished = true;
       return new Fail(failure);
     }
+    if (!awaitingDelivery
+        && deltas != null
+        && !deltas.isEmpty()
+        && (outbox.isEmpty() || !eventNext)) {
+      awaitingDelivery = true;
+      eventNext = true;
+      return new EmitDelta(deltas.poll());
+    }
     if (!awaitingDelivery && !outbox.isEmpty()) {
       awaitingDelivery = true;
+      eventNext = false;
       return new Emit(outbox.poll());
     }
     if (ended && !awaitingDelivery) {

@@ -4,6 +4,7 @@ import dev.lattice.persistence.query.RunEventCursor.Action;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.run.RunEvent;
 import dev.lattice.protocol.run.RunFeed;
+import dev.lattice.protocol.run.RunStreamElement;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
@@ -61,8 +62,8 @@ public final class RunEventFollower extends AbstractBehavior<RunEventFollower.Co
   /** What the follower sends to the stream stage. */
   public sealed interface Out {}
 
-  /** The next event. */
-  public record Element(RunEvent event) implements Out {}
+  /** The next event, or streamed text. */
+  public record Element(RunStreamElement element) implements Out {}
 
   /** The terminal event was delivered. */
   public enum Completed implements Out {
@@ -79,8 +80,25 @@ public final class RunEventFollower extends AbstractBehavior<RunEventFollower.Co
    * @param persistenceId its journal id
    * @param fromSeq the first sequence number wanted
    * @param endedAtStart whether the run had ended when the caller looked it up
+   * @param deltas the bounds of the streamed text held for the stream, or null for a stream of
+   *     persisted events only
    */
-  public record Start(RunId runId, String persistenceId, long fromSeq, boolean endedAtStart) {}
+  public record Start(
+      RunId runId, String persistenceId, long fromSeq, boolean endedAtStart, DeltaLimits deltas) {
+
+    /** A stream of persisted events only. */
+    public Start(RunId runId, String persistenceId, long fromSeq, boolean endedAtStart) {
+      this(runId, persistenceId, fromSeq, endedAtStart, null);
+    }
+  }
+
+  /**
+   * How much streamed text a stream holds while its client is busy.
+   *
+   * @param maxEntries the most deltas held; beyond, the oldest go
+   * @param maxChars the most characters held; beyond, the oldest go
+   */
+  public record DeltaLimits(int maxEntries, int maxChars) {}
 
   private final JournalReader reader;
   private final RunId runId;
@@ -115,7 +133,15 @@ public final class RunEventFollower extends AbstractBehavior<RunEventFollower.Co
     this.resubscribeInterval = resubscribeInterval;
     this.subscribe = subscribe;
     this.feedAdapter = context.messageAdapter(RunFeed.class, FromRun::new);
-    this.cursor = new RunEventCursor(runId, start.fromSeq(), pageSize, start.endedAtStart());
+    this.cursor =
+        new RunEventCursor(
+            runId,
+            start.fromSeq(),
+            pageSize,
+            start.endedAtStart(),
+            start.deltas() == null
+                ? null
+                : new DeltaQueue(start.deltas().maxEntries(), start.deltas().maxChars()));
   }
 
   /**
@@ -185,6 +211,8 @@ public final class RunEventFollower extends AbstractBehavior<RunEventFollower.Co
       cursor.subscribed(subscribed.lastSeq(), subscribed.terminal());
     } else if (message.feed() instanceof RunFeed.Published published) {
       cursor.published(published.events());
+    } else if (message.feed() instanceof RunFeed.Delta delta) {
+      cursor.delta(delta.delta());
     }
     return act();
   }
@@ -205,6 +233,8 @@ public final class RunEventFollower extends AbstractBehavior<RunEventFollower.Co
       Action action = cursor.next();
       if (action instanceof RunEventCursor.Emit emit) {
         out.tell(new Element(emit.event()));
+      } else if (action instanceof RunEventCursor.EmitDelta emit) {
+        out.tell(new Element(emit.delta()));
       } else if (action instanceof RunEventCursor.Read read) {
         getContext()
             .pipeToSelf(

@@ -3,6 +3,7 @@ package dev.lattice.persistence.query;
 import dev.lattice.persistence.journal.PersistenceSettings;
 import dev.lattice.protocol.run.RunEvent;
 import dev.lattice.protocol.run.RunFeed;
+import dev.lattice.protocol.run.RunStreamElement;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -50,6 +51,16 @@ public final class RunEventStreams {
    */
   public Source<RunEvent, NotUsed> follow(
       RunEventFollower.Start start, Consumer<ActorRef<RunFeed>> subscribe) {
+    return followAll(start, subscribe).filter(RunEvent.class::isInstance).map(RunEvent.class::cast);
+  }
+
+  /**
+   * Like {@link #follow}, with the streamed text of the run's steps between its events when {@code
+   * start} asks for it: live only, never read from the journal (see {@link
+   * dev.lattice.protocol.run.StepDelta}).
+   */
+  public Source<RunStreamElement, NotUsed> followAll(
+      RunEventFollower.Start start, Consumer<ActorRef<RunFeed>> subscribe) {
     return Source.fromMaterializer(
             (materializer, attributes) -> {
               open.incrementAndGet();
@@ -81,7 +92,7 @@ public final class RunEventStreams {
                         follower.tell(new RunEventFollower.Attach(stage));
                         return NotUsed.notUsed();
                       })
-                  .map(out -> ((RunEventFollower.Element) out).event());
+                  .map(out -> ((RunEventFollower.Element) out).element());
             })
         .mapMaterializedValue(ignored -> NotUsed.notUsed());
   }

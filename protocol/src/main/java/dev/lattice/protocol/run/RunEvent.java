@@ -25,7 +25,8 @@ public record RunEvent(
     String type,
     String stepId,
     Integer attempt,
-    JsonNode data) {
+    JsonNode data)
+    implements RunStreamElement {
 
   /** Whether this event ends the run's stream. */
   public boolean terminal() {

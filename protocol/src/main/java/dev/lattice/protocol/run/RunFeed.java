@@ -26,4 +26,10 @@ public sealed interface RunFeed extends CborSerializable {
       events = List.copyOf(events);
     }
   }
+
+  /**
+   * Streamed text of a running step; never persisted. Sent after {@link Subscribed} to a new
+   * follower too, one per running step, with what the step's attempt has streamed so far.
+   */
+  record Delta(StepDelta delta) implements RunFeed {}
 }

@@ -7,6 +7,7 @@ import dev.lattice.protocol.ids.AgentId;
 import dev.lattice.worker.action.AgentAction;
 import dev.lattice.worker.action.EchoAction;
 import dev.lattice.worker.action.ShellAction;
+import dev.lattice.worker.action.llm.DeltaSink;
 import dev.lattice.worker.action.llm.LlmAction;
 import dev.lattice.worker.action.llm.RateReports;
 import java.time.Clock;
@@ -28,24 +29,20 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 public final class WorkerNode {
   private WorkerNode() {}
 
-  /** The built-in actions by name, configured from {@code settings}. */
-  public static Map<String, AgentAction> builtInActions(WorkerSettings settings) {
-    return builtInActions(settings, RateReports.NONE);
-  }
-
   /**
-   * The built-in actions by name, configured from {@code settings}; the llm action reports
-   * providers' rate-limit headers to {@code rateReports}.
+   * The built-in actions by name, configured from {@code settings}; the {@code llm} action's
+   * streamed text goes to {@code deltas}, and what providers' rate-limit headers say to {@code
+   * rateReports}.
    */
   public static Map<String, AgentAction> builtInActions(
-      WorkerSettings settings, RateReports rateReports) {
+      WorkerSettings settings, DeltaSink deltas, RateReports rateReports) {
     return Map.of(
         "echo",
         new EchoAction(),
         "shell",
         new ShellAction(settings.shell()),
         LlmAction.NAME,
-        new LlmAction(settings.llm(), rateReports));
+        new LlmAction(settings.llm(), deltas, rateReports));
   }
 
   /**

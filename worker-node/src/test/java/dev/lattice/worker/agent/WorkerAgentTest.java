@@ -25,6 +25,7 @@ import dev.lattice.worker.action.ActionException;
 import dev.lattice.worker.action.ActionResult;
 import dev.lattice.worker.action.AgentAction;
 import dev.lattice.worker.action.ShellSettings;
+import dev.lattice.worker.action.llm.DeltaSettings;
 import dev.lattice.worker.action.llm.LlmSettings;
 import dev.lattice.worker.action.llm.PromptEstimate;
 import dev.lattice.worker.action.llm.StructuredOutputSettings;
@@ -82,7 +83,8 @@ class WorkerAgentTest {
             1024,
             1 << 20,
             new StructuredOutputSettings(2, 10, 10, 300, 500),
-            new PromptEstimate(1, 8, 16)));
+            new PromptEstimate(1, 8, 16),
+            new DeltaSettings(Duration.ofMillis(10), 4096)));
   }
 
   private final AtomicInteger runs = new AtomicInteger();

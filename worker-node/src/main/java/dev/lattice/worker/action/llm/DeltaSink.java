@@ -1,16 +1,22 @@
 package dev.lattice.worker.action.llm;
 
+import dev.lattice.protocol.run.StepDelta;
+import org.apache.pekko.actor.typed.ActorSystem;
+
 /**
- * Where the text of a streamed answer goes as it arrives, before the whole answer is known. The
- * seam for live delta fan-out to a run's followers; today nothing listens.
+ * Where the text of a streamed answer goes as it arrives, before the whole answer is known: on to
+ * the run's followers, wherever they are. It gets the text in batches ({@link DeltaBatcher}), each
+ * with its place in the attempt's answer.
  */
 @FunctionalInterface
 public interface DeltaSink {
-  DeltaSink NONE = (idempotencyKey, text) -> {};
+  DeltaSink NONE = (system, delta) -> {};
 
   /**
-   * Receives the next piece of the answer of the attempt {@code idempotencyKey}. Called on a stream
-   * thread, in order; must not block.
+   * Sends the next batch of an attempt's text. Called in order per attempt, on a stream or
+   * scheduler thread; must not block.
+   *
+   * @param system the actor system of the agent running the attempt
    */
-  void delta(String idempotencyKey, String text);
+  void send(ActorSystem<?> system, StepDelta delta);
 }

@@ -48,14 +48,12 @@ public final class LlmAction implements AgentAction {
   private final Clock clock;
   private final AtomicReference<LlmClient> client = new AtomicReference<>();
 
-  /** The action of a node: keys from the node's environment, deltas to nobody yet. */
-  public LlmAction(LlmSettings settings) {
-    this(settings, RateReports.NONE);
-  }
-
-  /** The action of a node that reports providers' rate-limit headers to {@code rateReports}. */
-  public LlmAction(LlmSettings settings, RateReports rateReports) {
-    this(settings, System::getenv, DeltaSink.NONE, rateReports, Clock.systemUTC());
+  /**
+   * The action of a node: keys from the node's environment, streamed text to {@code deltas}, what
+   * providers' rate-limit headers say to {@code rateReports}.
+   */
+  public LlmAction(LlmSettings settings, DeltaSink deltas, RateReports rateReports) {
+    this(settings, System::getenv, deltas, rateReports, Clock.systemUTC());
   }
 
   /**
@@ -100,9 +98,18 @@ public final class LlmAction implements AgentAction {
     } catch (ActionException e) {
       return CompletableFuture.failedFuture(e);
     }
+    DeltaBatcher batcher =
+        new DeltaBatcher(
+            request.runId(),
+            request.stepId(),
+            request.attempt(),
+            settings.deltas(),
+            context.system(),
+            clock,
+            delta -> deltas.send(context.system(), delta));
     Consumer<String> onDelta =
         delta -> {
-          deltas.delta(request.idempotencyKey(), delta);
+          batcher.text(delta);
           if (!context.heartbeat(request)) {
             throw new ActionException(ErrorClass.CANCELLED, "the attempt was withdrawn");
           }
@@ -115,12 +122,15 @@ public final class LlmAction implements AgentAction {
               key,
               request.deadline(),
               onDelta,
+              batcher::newTry,
               () -> context.heartbeat(request),
               settings.structuredOutput(),
               context.json(),
               context.executor(),
               cap)
           .call(call)
+          // The last text goes to followers before the result leaves the worker.
+          .whenComplete((accepted, failure) -> batcher.close())
           .thenApplyAsync(
               accepted ->
                   result(
@@ -140,6 +150,7 @@ public final class LlmAction implements AgentAction {
     }
     return client
         .call(sent, key, request.deadline(), onDelta)
+        .whenComplete((answer, failure) -> batcher.close())
         .thenApplyAsync(
             answer ->
                 result(

@@ -15,6 +15,7 @@ import java.util.TreeMap;
  * @param maxResponseBytes the largest answer body read (non-streamed answers and error bodies)
  * @param structuredOutput how answers that must follow a JSON Schema are checked and repaired
  * @param promptEstimate how a call's prompt tokens are bounded before it is made (budgets)
+ * @param deltas how streamed text is gathered for the run's followers
  */
 public record LlmSettings(
     Map<String, ProviderSettings> providers,
@@ -22,7 +23,8 @@ public record LlmSettings(
     int defaultMaxTokens,
     long maxResponseBytes,
     StructuredOutputSettings structuredOutput,
-    PromptEstimate promptEstimate) {
+    PromptEstimate promptEstimate,
+    DeltaSettings deltas) {
 
   public LlmSettings {
     providers = Map.copyOf(providers);
@@ -51,7 +53,8 @@ public record LlmSettings(
         llm.getInt("default-max-tokens"),
         llm.getBytes("max-response-bytes"),
         StructuredOutputSettings.create(llm.getConfig("structured-output")),
-        PromptEstimate.create(llm.getConfig("prompt-estimate")));
+        PromptEstimate.create(llm.getConfig("prompt-estimate")),
+        DeltaSettings.create(llm.getConfig("deltas")));
   }
 
   /** The provider named {@code name}, if configured. */

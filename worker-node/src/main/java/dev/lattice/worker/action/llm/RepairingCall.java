@@ -53,6 +53,7 @@ final class RepairingCall {
   private final Optional<String> key;
   private final Instant deadline;
   private final Consumer<String> onDelta;
+  private final Runnable onNewTry;
   private final BooleanSupplier wanted;
   private final StructuredOutputSettings settings;
   private final ObjectMapper json;
@@ -61,6 +62,7 @@ final class RepairingCall {
 
   /**
    * @param onDelta where streamed text goes, every try's
+   * @param onNewTry told before each repair's call: its text replaces the rejected one's
    * @param wanted whether the attempt is still wanted; asked (as its heartbeat) before each repair
    * @param cap keeps each try within what the attempt may spend
    */
@@ -69,6 +71,7 @@ final class RepairingCall {
       Optional<String> key,
       Instant deadline,
       Consumer<String> onDelta,
+      Runnable onNewTry,
       BooleanSupplier wanted,
       StructuredOutputSettings settings,
       ObjectMapper json,
@@ -78,6 +81,7 @@ final class RepairingCall {
     this.key = key;
     this.deadline = deadline;
     this.onDelta = onDelta;
+    this.onNewTry = onNewTry;
     this.wanted = wanted;
     this.settings = settings;
     this.json = json;
@@ -136,6 +140,7 @@ final class RepairingCall {
               .after(used, now));
     }
     LlmCall again = call.repairedWith(answer.text(), repairRequest(errors, checked.errors()));
+    onNewTry.run();
     return attempt(again, tryNumber + 1, used, now);
   }
 
