@@ -30,14 +30,17 @@ import picocli.CommandLine.Option;
     name = "bench",
     mixinStandardHelpOptions = true,
     description =
-        "Measure throughput and latency of workloads W and W2 against plain-JDBC baselines.")
+        "Measure throughput and latency of workloads W and W2 against plain-JDBC baselines, live"
+            + " followers (F) and the journal bytes of long conversations (P).")
 public final class BenchCommand implements Callable<Integer>, LatticeSubcommand {
 
   @Option(
       names = "--workload",
       split = ",",
       defaultValue = "W",
-      description = "W, W2, F (live followers), or several, e.g. W,W2.")
+      description =
+          "W, W2, F (live followers), P (journal bytes of long conversations), or several, e.g."
+              + " W,W2.")
   List<Workload> workloads;
 
   @Option(names = "--runs", defaultValue = "2000", description = "Measured runs per round.")
@@ -100,6 +103,19 @@ public final class BenchCommand implements Callable<Integer>, LatticeSubcommand 
               + " priced usage.")
   boolean policies;
 
+  @Option(
+      names = "--steps",
+      split = ",",
+      defaultValue = "25,50,100",
+      description = "Workload P: the conversation lengths to run, in llm steps.")
+  List<Integer> conversationSteps;
+
+  @Option(
+      names = "--answer-bytes",
+      defaultValue = "10000",
+      description = "Workload P: the size of each scripted answer.")
+  int answerBytes;
+
   @Option(names = "--keep", description = "Keep the journal files afterwards.")
   boolean keep;
 
@@ -119,16 +135,19 @@ public final class BenchCommand implements Callable<Integer>, LatticeSubcommand 
                       + System.currentTimeMillis()));
       try {
         summaries.add(
-            workload == Workload.F
-                ? FollowerBench.run(
-                    directory,
-                    followers,
-                    runs,
-                    warmup,
-                    Duration.ofSeconds(idleSeconds),
-                    Duration.ofSeconds(jitSettleSeconds),
-                    out)
-                : bench(workload, directory, out));
+            switch (workload) {
+              case F ->
+                  FollowerBench.run(
+                      directory,
+                      followers,
+                      runs,
+                      warmup,
+                      Duration.ofSeconds(idleSeconds),
+                      Duration.ofSeconds(jitSettleSeconds),
+                      out);
+              case P -> PayloadBench.run(directory, conversationSteps, answerBytes, out);
+              default -> bench(workload, directory, out);
+            });
       } finally {
         if (!keep) {
           deleteTree(directory);

@@ -1,0 +1,217 @@
+package dev.lattice.orchestrator.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.lattice.modelserver.ScriptedModelServer;
+import dev.lattice.modelserver.script.Match;
+import dev.lattice.modelserver.script.Script;
+import dev.lattice.modelserver.script.ScriptEntry;
+import dev.lattice.orchestrator.http.HttpApi;
+import dev.lattice.orchestrator.http.HttpSettings;
+import dev.lattice.orchestrator.testing.Await;
+import dev.lattice.orchestrator.testing.HttpRuns;
+import dev.lattice.persistence.payload.JournalPayloads;
+import dev.lattice.protocol.ids.RunId;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Large payloads through a real node, its H2 file journal and HTTP API: three llm steps answer more
+ * than the 64 KiB an event holds whole, each later step getting the earlier answers as its input.
+ * The journal's rows then hold references, the payload table holds each answer once, and the run's
+ * state and events, over HTTP, hold the whole answers, before and after a restart.
+ */
+class PayloadStoreIT {
+  /** Over the default inline-max-bytes (64 KiB) each. */
+  private static final String ONE = "alpha ".repeat(12_000);
+
+  private static final String TWO = "bravo ".repeat(12_000);
+  private static final String THREE = "charlie ".repeat(9_000);
+  private static final CBORMapper CBOR = new CBORMapper();
+
+  @TempDir static Path data;
+  static ScriptedModelServer models;
+  static Lattice lattice;
+  static String api;
+  private final HttpRuns http = new HttpRuns();
+
+  @BeforeAll
+  static void start() {
+    models =
+        ScriptedModelServer.start(
+            Script.of(
+                    ScriptEntry.text(ONE).when(Match.contains("step one")),
+                    ScriptEntry.text(TWO).when(Match.contains("step two")),
+                    ScriptEntry.text(THREE).when(Match.contains("step three")))
+                .withModels("scripted-model"));
+    startNode();
+  }
+
+  private static void startNode() {
+    lattice = Lattice.builder().dataDirectory(data).config(config()).start();
+    api =
+        HttpApi.start(
+                lattice,
+                HttpSettings.create(lattice.system().settings().config())
+                    .withAddress("127.0.0.1", 0))
+            .url();
+  }
+
+  private static Config config() {
+    return ConfigFactory.parseString(
+        """
+        lattice.llm.providers.local.base-url = "%s/v1"
+        lattice.worker.agents = [{
+          id = llm, action = llm, capabilities = [llm],
+          models = ["scripted-model"], max-concurrent = 8, priority = 0
+        }]
+        """
+            .formatted(models.baseUrl()));
+  }
+
+  @AfterAll
+  static void stop() {
+    lattice.close();
+    models.close();
+  }
+
+  @Test
+  void largeAnswersAreStoredOnceAndEveryReadGetsThemWhole() throws Exception {
+    String runId = execute();
+
+    assertWhole(http.run(api, runId), http.events(api, runId));
+    List<String> rows = journalRows();
+    assertThat(rows).isNotEmpty().noneMatch(PayloadStoreIT::holdsAnyAnswer);
+    assertThat(refRows()).isGreaterThanOrEqualTo(3);
+    // Each answer is in the journal's events and in the inputs of the steps after it, yet stored
+    // once: the table holds it in one row, and nothing else.
+    List<String> stored = payloads();
+    assertThat(stored).hasSize(3);
+    assertThat(stored).containsExactlyInAnyOrder(quoted(ONE), quoted(TWO), quoted(THREE));
+
+    lattice.close();
+    startNode();
+
+    assertWhole(http.run(api, runId), http.events(api, runId));
+    assertThat(payloads()).hasSize(3);
+  }
+
+  private String execute() throws Exception {
+    String plan =
+        """
+        {"steps": [
+          {"id": "one", "capability": "llm",
+           "input": {"model": "scripted-model", "prompt": "step one"}},
+          {"id": "two", "capability": "llm", "dependsOn": ["one"],
+           "input": {"model": "scripted-model", "messages": [
+             {"role": "user", "content": "step one"},
+             {"role": "assistant", "content": "${steps.one.output.text}"},
+             {"role": "user", "content": "step two"}]}},
+          {"id": "three", "capability": "llm", "dependsOn": ["two"],
+           "input": {"model": "scripted-model", "messages": [
+             {"role": "user", "content": "step one"},
+             {"role": "assistant", "content": "${steps.one.output.text}"},
+             {"role": "user", "content": "step two"},
+             {"role": "assistant", "content": "${steps.two.output.text}"},
+             {"role": "user", "content": "step three"}]}}]}
+        """;
+    String runId = http.execute(api, "{\"plan\": " + plan + "}", UUID.randomUUID().toString());
+    Await.result(lattice.client().awaitTerminal(RunId.of(runId)));
+    return runId;
+  }
+
+  private static void assertWhole(JsonNode run, List<JsonNode> events) {
+    assertThat(run.get("status").asText()).isEqualTo("completed");
+    assertThat(run.get("steps"))
+        .extracting(step -> step.get("output").get("text").asText())
+        .containsExactly(ONE, TWO, THREE);
+    assertThat(events)
+        .filteredOn(e -> e.get("type").asText().equals("step.succeeded"))
+        .extracting(e -> e.get("data").get("output").get("text").asText())
+        .containsExactly(ONE, TWO, THREE);
+  }
+
+  private static boolean holdsAnyAnswer(String row) {
+    // A tenth of an answer: no row holds even a part of one.
+    return List.of(ONE, TWO, THREE).stream()
+        .anyMatch(answer -> row.contains(answer.substring(0, answer.length() / 10)));
+  }
+
+  private static String quoted(String text) {
+    return JsonNodeFactory.instance.textNode(text).toString();
+  }
+
+  /** The journal's events as JSON text (rows are CBOR, whose long strings come in chunks). */
+  private static List<String> journalRows() throws SQLException {
+    List<String> rows = new ArrayList<>();
+    query(
+        "select \"event_payload\" from \"event_journal\"",
+        rs -> rows.add(cbor(rs.getBytes(1)).toString()));
+    return rows;
+  }
+
+  private static JsonNode cbor(byte[] bytes) {
+    try {
+      return CBOR.readTree(bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static int refRows() throws SQLException {
+    List<Integer> count = new ArrayList<>();
+    query(
+        "select count(*) from \"event_journal\" where \"adapter_manifest\" = '"
+            + JournalPayloads.REFS_MANIFEST
+            + "'",
+        rs -> count.add(rs.getInt(1)));
+    return count.get(0);
+  }
+
+  private static List<String> payloads() throws SQLException {
+    List<String> contents = new ArrayList<>();
+    query(
+        "select \"content\" from \"lattice_payload\"",
+        rs -> contents.add(cbor(rs.getBytes(1)).toString()));
+    return contents;
+  }
+
+  private interface RowReader {
+    void read(ResultSet rs) throws SQLException;
+  }
+
+  private static void query(String sql, RowReader reader) throws SQLException {
+    // The node's own URL: the same H2 file and settings, opened again in this JVM.
+    String url =
+        lattice
+            .system()
+            .settings()
+            .config()
+            .getString("pekko-persistence-jdbc.shared-databases.slick.db.url");
+    try (Connection c = DriverManager.getConnection(url, "sa", "");
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      while (rs.next()) {
+        reader.read(rs);
+      }
+    }
+  }
+}
