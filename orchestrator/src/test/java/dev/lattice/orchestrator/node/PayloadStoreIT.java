@@ -161,11 +161,21 @@ class PayloadStoreIT {
 
   /** The journal's events as JSON text (rows are CBOR, whose long strings come in chunks). */
   private static List<String> journalRows() throws SQLException {
-    List<String> rows = new ArrayList<>();
-    query(
-        "select \"event_payload\" from \"event_journal\"",
-        rs -> rows.add(cbor(rs.getBytes(1)).toString()));
-    return rows;
+    return query(
+        "select \"event_payload\" from \"event_journal\"", rs -> cbor(rs.getBytes(1)).toString());
+  }
+
+  private static int refRows() throws SQLException {
+    String sql =
+        "select count(*) from \"event_journal\" where \"adapter_manifest\" = '"
+            + JournalPayloads.REFS_MANIFEST
+            + "'";
+    return query(sql, rs -> rs.getInt(1)).get(0);
+  }
+
+  private static List<String> payloads() throws SQLException {
+    return query(
+        "select \"content\" from \"lattice_payload\"", rs -> cbor(rs.getBytes(1)).toString());
   }
 
   private static JsonNode cbor(byte[] bytes) {
@@ -176,29 +186,11 @@ class PayloadStoreIT {
     }
   }
 
-  private static int refRows() throws SQLException {
-    List<Integer> count = new ArrayList<>();
-    query(
-        "select count(*) from \"event_journal\" where \"adapter_manifest\" = '"
-            + JournalPayloads.REFS_MANIFEST
-            + "'",
-        rs -> count.add(rs.getInt(1)));
-    return count.get(0);
+  private interface RowReader<T> {
+    T read(ResultSet rs) throws SQLException;
   }
 
-  private static List<String> payloads() throws SQLException {
-    List<String> contents = new ArrayList<>();
-    query(
-        "select \"content\" from \"lattice_payload\"",
-        rs -> contents.add(cbor(rs.getBytes(1)).toString()));
-    return contents;
-  }
-
-  private interface RowReader {
-    void read(ResultSet rs) throws SQLException;
-  }
-
-  private static void query(String sql, RowReader reader) throws SQLException {
+  private static <T> List<T> query(String sql, RowReader<T> reader) throws SQLException {
     // The node's own URL: the same H2 file and settings, opened again in this JVM.
     String url =
         lattice
@@ -209,9 +201,11 @@ class PayloadStoreIT {
     try (Connection c = DriverManager.getConnection(url, "sa", "");
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery(sql)) {
+      List<T> values = new ArrayList<>();
       while (rs.next()) {
-        reader.read(rs);
+        values.add(reader.read(rs));
       }
+      return values;
     }
   }
 }
