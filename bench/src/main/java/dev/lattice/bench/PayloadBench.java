@@ -118,26 +118,12 @@ final class PayloadBench {
     for (int k = 1; k <= steps; k++) {
       answers.add(ScriptEntry.text(answer(k, answerBytes)).when(Match.contains(question(k))));
     }
+    String url;
+    double seconds;
     try (ScriptedModelServer models =
             ScriptedModelServer.start(
                 Script.of(answers.toArray(ScriptEntry[]::new)).withModels(MODEL));
-        Lattice node =
-            Lattice.builder()
-                .dataDirectory(directory)
-                .config(
-                    ConfigFactory.parseString(
-                        """
-                        lattice.llm.providers.local.base-url = "%s/v1"
-                        lattice.worker.agents = [{
-                          id = llm, action = llm, capabilities = [llm],
-                          models = ["%s"], max-concurrent = 8, priority = 0
-                        }]
-                        # The last steps' inputs hold about steps x answer bytes.
-                        lattice.payload.max-size = 8MiB
-                        lattice.persistence.payloads.inline-max-bytes = %s
-                        """
-                            .formatted(models.baseUrl(), MODEL, store ? "64KiB" : WHOLE)))
-                .start()) {
+        Lattice node = start(directory, models, store)) {
       long started = System.nanoTime();
       RunId runId =
           node.client()
@@ -151,25 +137,48 @@ final class PayloadBench {
               .awaitTerminal(runId)
               .toCompletableFuture()
               .get(RUN_TIMEOUT_MINUTES, TimeUnit.MINUTES);
-      double seconds = (System.nanoTime() - started) / 1e9;
+      seconds = (System.nanoTime() - started) / 1e9;
       if (done.status() != RunStatus.COMPLETED) {
         throw new IllegalStateException("the conversation ended " + done.status() + ": " + done);
       }
-      String url =
+      url =
           node.system()
               .settings()
               .config()
               .getString("pekko-persistence-jdbc.shared-databases.slick.db.url");
-      long[] events =
-          sizes(
-              url,
-              "select count(*), coalesce(sum(octet_length(\"event_payload\")), 0) from \"event_journal\"");
-      long[] payloads =
-          sizes(
-              url,
-              "select count(*), coalesce(sum(octet_length(\"content\")), 0) from \"lattice_payload\"");
-      return new Footprint(steps, store, events[0], events[1], payloads[0], payloads[1], seconds);
     }
+    // Measured once the node has stopped: the agent's and the dispatcher's last records, written
+    // shortly after the run ends, count too.
+    long[] events =
+        sizes(
+            url,
+            "select count(*), coalesce(sum(octet_length(\"event_payload\")), 0)"
+                + " from \"event_journal\"");
+    long[] payloads =
+        sizes(
+            url,
+            "select count(*), coalesce(sum(octet_length(\"content\")), 0)"
+                + " from \"lattice_payload\"");
+    return new Footprint(steps, store, events[0], events[1], payloads[0], payloads[1], seconds);
+  }
+
+  private static Lattice start(Path directory, ScriptedModelServer models, boolean store) {
+    return Lattice.builder()
+        .dataDirectory(directory)
+        .config(
+            ConfigFactory.parseString(
+                """
+                lattice.llm.providers.local.base-url = "%s/v1"
+                lattice.worker.agents = [{
+                  id = llm, action = llm, capabilities = [llm],
+                  models = ["%s"], max-concurrent = 8, priority = 0
+                }]
+                # The last steps' inputs hold about steps x answer bytes.
+                lattice.payload.max-size = 8MiB
+                lattice.persistence.payloads.inline-max-bytes = %s
+                """
+                    .formatted(models.baseUrl(), MODEL, store ? "64KiB" : WHOLE)))
+        .start();
   }
 
   /** N chained steps; step k's messages are every earlier question and answer, then its own. */
