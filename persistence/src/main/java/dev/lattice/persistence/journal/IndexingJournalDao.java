@@ -4,9 +4,11 @@ import dev.lattice.persistence.payload.JournalPayloads;
 import dev.lattice.persistence.readmodel.AuditStatements;
 import dev.lattice.persistence.readmodel.RunIndexChange;
 import dev.lattice.persistence.readmodel.RunIndexStatements;
+import dev.lattice.protocol.CborSerializable;
 import dev.lattice.protocol.audit.AuditEntry;
 import dev.lattice.protocol.audit.Audited;
 import dev.lattice.protocol.run.RunChange;
+import java.io.NotSerializableException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -66,6 +68,7 @@ public final class IndexingJournalDao extends DefaultJournalDao {
   private final NewPersistenceIds newIds;
   private final JournalPayloads payloads;
   private final Serialization serialization;
+  private final int cborSerializerId;
 
   /** Index changes of rows on their way to the write queue, by persistence id and sequence nr. */
   private final ConcurrentHashMap<String, RunIndexChange> pending = new ConcurrentHashMap<>();
@@ -85,6 +88,7 @@ public final class IndexingJournalDao extends DefaultJournalDao {
     this.newIds = NewPersistenceIds.get(mat.system());
     this.payloads = JournalPayloads.get(mat.system());
     this.serialization = serialization;
+    this.cborSerializerId = cborSerializerId(serialization);
     newIds.answeredByJournal();
   }
 
@@ -181,8 +185,12 @@ public final class IndexingJournalDao extends DefaultJournalDao {
         Map<String, byte[]> parts = new LinkedHashMap<>();
         List<JournalPayloads.Externalised> externalised = new ArrayList<>(rows.size());
         for (JournalPekkoSerializationRow row : rows) {
+          // Only Lattice's own events (CBOR by Jackson) are split; Pekko's own rows stay as they
+          // are.
           JournalPayloads.Externalised e =
-              row.adapterManifest().isEmpty() ? payloads.externalise(row.eventPayload()) : null;
+              row.eventSerId() == cborSerializerId && row.adapterManifest().isEmpty()
+                  ? payloads.externalise(row.eventPayload())
+                  : null;
           externalised.add(e);
           if (e != null) {
             e.parts().forEach(parts::putIfAbsent);
@@ -234,6 +242,15 @@ public final class IndexingJournalDao extends DefaultJournalDao {
       insert.setNull(10, Types.VARBINARY);
       insert.setNull(11, Types.INTEGER);
       insert.setNull(12, Types.VARCHAR);
+    }
+  }
+
+  /** The serializer of every Lattice event: the one bound to {@link CborSerializable}. */
+  private static int cborSerializerId(Serialization serialization) {
+    try {
+      return serialization.serializerFor(CborSerializable.class).identifier();
+    } catch (NotSerializableException e) {
+      throw new IllegalStateException("no serializer is bound to CborSerializable", e);
     }
   }
 

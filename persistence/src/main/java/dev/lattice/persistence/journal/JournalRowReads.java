@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.japi.Pair;
@@ -96,7 +97,7 @@ final class JournalRowReads {
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static java.util.concurrent.CompletionStage<Page> read(
+  private static CompletionStage<Page> read(
       JdbcBackend.JdbcDatabaseDef db,
       Serialization serialization,
       JournalPayloads payloads,

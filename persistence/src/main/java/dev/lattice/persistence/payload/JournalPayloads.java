@@ -1,6 +1,7 @@
 package dev.lattice.persistence.payload;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Collection;
@@ -53,7 +54,14 @@ public final class JournalPayloads implements Extension {
     if (event.length <= settings.inlineMaxBytes()) {
       return null;
     }
-    PayloadSplitter.Split split = splitter.split(PayloadCodec.decode(event));
+    JsonNode tree;
+    try {
+      tree = PayloadCodec.decode(event);
+    } catch (UncheckedIOException e) {
+      // Not plain CBOR (say, a serializer configured to compress): written whole, as before.
+      return null;
+    }
+    PayloadSplitter.Split split = splitter.split(tree);
     if (split.parts().isEmpty()) {
       return null;
     }

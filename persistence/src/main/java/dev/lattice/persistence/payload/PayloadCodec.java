@@ -1,5 +1,6 @@
 package dev.lattice.persistence.payload;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
@@ -13,7 +14,11 @@ import java.io.UncheckedIOException;
  */
 final class PayloadCodec {
   private static final CBORMapper MAPPER =
-      CBORMapper.builder().disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES).build();
+      CBORMapper.builder()
+          .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+          // A row must be one whole value: anything after it means it is not what it seems.
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
 
   private PayloadCodec() {}
 

@@ -28,6 +28,21 @@ class PayloadSplitterTest {
   }
 
   @Test
+  void aLargeRowThatIsNotOneCborValueIsWrittenWhole() {
+    byte[] two = PayloadCodec.encode(NODES.textNode("t".repeat(3000)));
+    byte[] row = new byte[two.length * 2];
+    System.arraycopy(two, 0, row, 0, two.length);
+    System.arraycopy(two, 0, row, two.length, two.length);
+
+    assertThat(payloads.externalise(row)).isNull();
+    // Compressed, as a serializer configured to compress would write it.
+    byte[] gzip = new byte[5000];
+    gzip[0] = (byte) 0x1f;
+    gzip[1] = (byte) 0x8b;
+    assertThat(payloads.externalise(gzip)).isNull();
+  }
+
+  @Test
   void aLargeTextOverTheLimitBecomesAReferenceAndComesBackWhole() {
     ObjectNode event = NODES.objectNode().put("stepId", "a").put("output", "y".repeat(10_000));
 
