@@ -15,6 +15,8 @@ import dev.lattice.orchestrator.http.HttpApi;
 import dev.lattice.orchestrator.http.HttpSettings;
 import dev.lattice.orchestrator.testing.Await;
 import dev.lattice.orchestrator.testing.HttpRuns;
+import dev.lattice.orchestrator.testing.TestJournal;
+import dev.lattice.persistence.journal.JournalDatabase;
 import dev.lattice.persistence.payload.JournalPayloads;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.run.RunChange;
@@ -30,16 +32,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.apache.pekko.serialization.SerializationExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Large payloads through a real node, its H2 file journal and HTTP API: three llm steps answer more
- * than the 64 KiB an event holds whole, each later step getting the earlier answers as its input.
- * The journal's rows then hold references, the payload table holds each answer once, and the run's
- * state and events, over HTTP, hold the whole answers, before and after a restart.
+ * Large payloads through a real node, its journal (an H2 file here, PostgreSQL in {@link
+ * PayloadStorePostgresIT}) and HTTP API: three llm steps answer more than the 64 KiB an event holds
+ * whole, each later step getting the earlier answers as its input. The journal's rows then hold
+ * references, the payload table holds each answer once, and the run's state and events, over HTTP,
+ * hold the whole answers, before and after a restart.
  */
 class PayloadStoreIT {
   /** Over the default inline-max-bytes (64 KiB) each. */
@@ -49,14 +52,20 @@ class PayloadStoreIT {
   private static final String THREE = "charlie ".repeat(9_000);
   private static final CBORMapper CBOR = new CBORMapper();
 
-  @TempDir static Path data;
-  static ScriptedModelServer models;
-  static Lattice lattice;
-  static String api;
+  @TempDir Path data;
+  private ScriptedModelServer models;
+  private TestJournal journal;
+  private Lattice lattice;
+  private String api;
   private final HttpRuns http = new HttpRuns();
 
-  @BeforeAll
-  static void start() {
+  /** The journal of the test's nodes. */
+  TestJournal journal() {
+    return TestJournal.h2(data);
+  }
+
+  @BeforeEach
+  void start() {
     models =
         ScriptedModelServer.start(
             Script.of(
@@ -64,11 +73,12 @@ class PayloadStoreIT {
                     ScriptEntry.text(TWO).when(Match.contains("step two")),
                     ScriptEntry.text(THREE).when(Match.contains("step three")))
                 .withModels("scripted-model"));
+    journal = journal();
     startNode();
   }
 
-  private static void startNode() {
-    lattice = Lattice.builder().dataDirectory(data).config(config()).start();
+  private void startNode() {
+    lattice = journal.node().config(config()).start();
     api =
         HttpApi.start(
                 lattice,
@@ -77,7 +87,7 @@ class PayloadStoreIT {
             .url();
   }
 
-  private static Config config() {
+  private Config config() {
     return ConfigFactory.parseString(
         """
         lattice.llm.providers.local.base-url = "%s/v1"
@@ -89,8 +99,8 @@ class PayloadStoreIT {
             .formatted(models.baseUrl()));
   }
 
-  @AfterAll
-  static void stop() {
+  @AfterEach
+  void stop() {
     lattice.close();
     models.close();
   }
@@ -165,7 +175,7 @@ class PayloadStoreIT {
    * The journal's events as JSON text (rows are CBOR, whose long strings come in chunks); rows of
    * Pekko's own entities, in other encodings, are left out.
    */
-  private static List<String> journalRows() throws Exception {
+  private List<String> journalRows() throws Exception {
     int cbor =
         SerializationExtension.get(lattice.system()).serializerFor(RunChange.class).identifier();
     return query(
@@ -173,7 +183,7 @@ class PayloadStoreIT {
         rs -> cbor(rs.getBytes(1)).toString());
   }
 
-  private static int refRows() throws SQLException {
+  private int refRows() throws SQLException {
     String sql =
         "select count(*) from \"event_journal\" where \"adapter_manifest\" = '"
             + JournalPayloads.REFS_MANIFEST
@@ -181,7 +191,7 @@ class PayloadStoreIT {
     return query(sql, rs -> rs.getInt(1)).get(0);
   }
 
-  private static List<String> payloads() throws SQLException {
+  private List<String> payloads() throws SQLException {
     return query(
         "select \"content\" from \"lattice_payload\"", rs -> cbor(rs.getBytes(1)).toString());
   }
@@ -198,15 +208,18 @@ class PayloadStoreIT {
     T read(ResultSet rs) throws SQLException;
   }
 
-  private static <T> List<T> query(String sql, RowReader<T> reader) throws SQLException {
-    // The node's own URL: the same H2 file and settings, opened again in this JVM.
+  private <T> List<T> query(String sql, RowReader<T> reader) throws SQLException {
+    // The node's own URL: the same database (for H2, the same file and settings, opened again).
     String url =
         lattice
             .system()
             .settings()
             .config()
             .getString("pekko-persistence-jdbc.shared-databases.slick.db.url");
-    try (Connection c = DriverManager.getConnection(url, "sa", "");
+    JournalDatabase db = journal.database();
+    String user = db == null ? "sa" : db.user();
+    String password = db == null ? "" : db.password();
+    try (Connection c = DriverManager.getConnection(url, user, password);
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery(sql)) {
       List<T> values = new ArrayList<>();
