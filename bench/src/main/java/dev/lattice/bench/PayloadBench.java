@@ -73,7 +73,8 @@ final class PayloadBench {
       for (int steps : stepCounts) {
         Path directory =
             Files.createDirectories(
-                root.resolve("payloads-" + (store ? "store-" : "whole-") + steps));
+                root.resolve(
+                    "payloads-" + (store ? "store-" : "whole-") + steps + "-" + results.size()));
         Footprint f = measure(directory, steps, answerBytes, store);
         results.add(f);
         out.printf(
