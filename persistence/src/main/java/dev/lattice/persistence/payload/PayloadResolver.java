@@ -76,13 +76,6 @@ public final class PayloadResolver {
     }
   }
 
-  /** Whether {@code tree} refers to any part. */
-  public static boolean refersToParts(JsonNode tree) {
-    Set<String> hashes = new LinkedHashSet<>();
-    collect(tree, hashes);
-    return !hashes.isEmpty();
-  }
-
   private static void collect(JsonNode node, Set<String> hashes) {
     PayloadRef ref = PayloadRef.from(node);
     if (ref != null) {
