@@ -30,15 +30,18 @@ import picocli.CommandLine.Option;
     name = "bench",
     mixinStandardHelpOptions = true,
     description =
-        "Measure throughput and latency of workloads W and W2 against plain-JDBC baselines, of"
-            + " live followers (F) and of streamed LLM steps (L).")
+        "Measure throughput and latency of workloads W and W2 against plain-JDBC baselines, live"
+            + " followers (F), streamed LLM steps (L) and the journal bytes of long conversations"
+            + " (P).")
 public final class BenchCommand implements Callable<Integer>, LatticeSubcommand {
 
   @Option(
       names = "--workload",
       split = ",",
       defaultValue = "W",
-      description = "W, W2, F (live followers), L (LLM steps), or several, e.g. W,W2.")
+      description =
+          "W, W2, F (live followers), L (LLM steps), P (journal bytes of long conversations), or"
+              + " several, e.g. W,W2.")
   List<Workload> workloads;
 
   @Option(names = "--runs", defaultValue = "2000", description = "Measured runs per round.")
@@ -107,6 +110,19 @@ public final class BenchCommand implements Callable<Integer>, LatticeSubcommand 
               + " priced usage.")
   boolean policies;
 
+  @Option(
+      names = "--steps",
+      split = ",",
+      defaultValue = "25,50,100",
+      description = "Workload P: the conversation lengths to run, in llm steps.")
+  List<Integer> conversationSteps;
+
+  @Option(
+      names = "--answer-bytes",
+      defaultValue = "10000",
+      description = "Workload P: the size of each scripted answer.")
+  int answerBytes;
+
   @Option(names = "--keep", description = "Keep the journal files afterwards.")
   boolean keep;
 
@@ -137,6 +153,7 @@ public final class BenchCommand implements Callable<Integer>, LatticeSubcommand 
                       Duration.ofSeconds(jitSettleSeconds),
                       out);
               case L -> LlmBench.run(directory, runs, concurrency, followersPerRun, warmup, out);
+              case P -> PayloadBench.run(directory, conversationSteps, answerBytes, out);
               default -> bench(workload, directory, out);
             });
       } finally {

@@ -56,6 +56,17 @@ enum Workload {
     PlanSpec plan() {
       return LlmScript.llmRun(0).plan();
     }
+  },
+  /**
+   * Payloads: a conversation of chained llm steps, each given every earlier answer, and the journal
+   * bytes it leaves with and without large payloads stored apart (see {@link PayloadBench}). Its
+   * plan here is the 50-step one.
+   */
+  P {
+    @Override
+    PlanSpec plan() {
+      return PayloadBench.conversation(50);
+    }
   };
 
   abstract PlanSpec plan();

@@ -105,4 +105,40 @@ class BenchCommandIT {
                             + " baseline_cpu_pct_of_core=[\\d.]+"));
     assertThat(data.toFile().list()).isEmpty();
   }
+
+  @Test
+  void measuresTheJournalBytesOfAConversationWithAndWithoutThePayloadStore() {
+    String output =
+        bench(
+            "--workload",
+            "P",
+            "--steps",
+            "4",
+            "--answer-bytes",
+            "70000",
+            "--data",
+            data.toString());
+    assertThat(output.lines().filter(l -> l.startsWith("workload=P")))
+        .singleElement()
+        .satisfies(
+            line ->
+                assertThat(line)
+                    .matches(
+                        "workload=P answer_bytes=70000 store_4_bytes=\\d+ whole_4_bytes=\\d+"));
+    // Each 70 KB answer is over 64 KiB: with the store it is one row however many events hold it
+    // (its step's, its agent's record, the later steps' inputs); whole, it is in every one.
+    assertThat(figure(output, "store_4_bytes")).isLessThan(figure(output, "whole_4_bytes") / 2);
+    assertThat(data.toFile().list()).isEmpty();
+  }
+
+  private static long figure(String output, String name) {
+    return output
+        .lines()
+        .filter(l -> l.startsWith("workload=P"))
+        .flatMap(l -> Arrays.stream(l.split(" ")))
+        .filter(part -> part.startsWith(name + "="))
+        .mapToLong(part -> Long.parseLong(part.substring(name.length() + 1)))
+        .findFirst()
+        .orElseThrow();
+  }
 }

@@ -1,19 +1,25 @@
 package dev.lattice.persistence.journal;
 
+import dev.lattice.persistence.payload.JournalPayloads;
 import dev.lattice.persistence.readmodel.AuditStatements;
 import dev.lattice.persistence.readmodel.RunIndexChange;
 import dev.lattice.persistence.readmodel.RunIndexStatements;
+import dev.lattice.protocol.CborSerializable;
 import dev.lattice.protocol.audit.AuditEntry;
 import dev.lattice.protocol.audit.Audited;
 import dev.lattice.protocol.run.RunChange;
+import java.io.NotSerializableException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.persistence.AtomicWrite;
 import org.apache.pekko.persistence.PersistentRepr;
 import org.apache.pekko.persistence.jdbc.config.JournalConfig;
@@ -22,6 +28,7 @@ import org.apache.pekko.persistence.jdbc.journal.dao.JournalTables.JournalPekkoS
 import org.apache.pekko.persistence.journal.Tagged;
 import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.scaladsl.Source;
 import scala.Tuple2;
 import scala.collection.immutable.Seq;
 import scala.collection.immutable.Set;
@@ -43,10 +50,13 @@ import slick.jdbc.SimpleJdbcAction;
  * lattice_audit}) is kept the same way: the entries of an {@link Audited} event are inserted with
  * it.
  *
+ * <p>Large events are written with their large parts in the payload table instead ({@link
+ * JournalPayloads}), in the same transaction, and made whole again when replayed.
+ *
  * <p>Everything else is pekko-persistence-jdbc's: serialization, the write queue that batches
- * concurrent writes into one transaction, recovery and queries. Only the last step, writing a batch
- * of rows, is done here with plain JDBC, in the column layout of Lattice's migrations. Configured
- * as {@code jdbc-journal.dao}; the plugin creates it by reflection.
+ * concurrent writes into one transaction, and queries. Only writing a batch of rows and reading a
+ * run's rows for replay are done here with plain JDBC, in the column layout of Lattice's
+ * migrations. Configured as {@code jdbc-journal.dao}; the plugin creates it by reflection.
  */
 public final class IndexingJournalDao extends DefaultJournalDao {
   private static final String INSERT_EVENT =
@@ -56,6 +66,9 @@ public final class IndexingJournalDao extends DefaultJournalDao {
           + " \"meta_ser_manifest\") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
   private final NewPersistenceIds newIds;
+  private final JournalPayloads payloads;
+  private final Serialization serialization;
+  private final int cborSerializerId;
 
   /** Index changes of rows on their way to the write queue, by persistence id and sequence nr. */
   private final ConcurrentHashMap<String, RunIndexChange> pending = new ConcurrentHashMap<>();
@@ -73,6 +86,9 @@ public final class IndexingJournalDao extends DefaultJournalDao {
       Materializer mat) {
     super(db, profile, journalConfig, serialization, ec, mat);
     this.newIds = NewPersistenceIds.get(mat.system());
+    this.payloads = JournalPayloads.get(mat.system());
+    this.serialization = serialization;
+    this.cborSerializerId = cborSerializerId(serialization);
     newIds.answeredByJournal();
   }
 
@@ -115,7 +131,8 @@ public final class IndexingJournalDao extends DefaultJournalDao {
       tagged |= !row._2().isEmpty();
     }
     if (tagged) {
-      // Lattice tags no events; should anything else, the plugin's own write handles tags.
+      // Lattice tags no events; should anything else, the plugin's own write handles tags (and
+      // writes its events whole).
       return super.writeJournalRows(rows);
     }
     // In sequence order, as the plugin writes them.
@@ -145,7 +162,16 @@ public final class IndexingJournalDao extends DefaultJournalDao {
     return db().run((DBIOAction) write);
   }
 
-  private static void write(
+  @Override
+  public Source<Try<Tuple2<PersistentRepr, Object>>, NotUsed> messages(
+      String persistenceId, long fromSequenceNr, long toSequenceNr, long max) {
+    // Replay reads rows itself, to make rows written with references whole before they are
+    // deserialized.
+    return JournalRowReads.messages(
+        db(), serialization, payloads, ec(), persistenceId, fromSequenceNr, toSequenceNr, max);
+  }
+
+  private void write(
       Connection connection,
       List<JournalPekkoSerializationRow> rows,
       List<RunIndexChange> changes,
@@ -154,9 +180,26 @@ public final class IndexingJournalDao extends DefaultJournalDao {
       boolean autoCommit = connection.getAutoCommit();
       connection.setAutoCommit(false);
       try {
+        // Large events lose their large parts to the payload table, written first: a row never
+        // refers to a part that is not there.
+        Map<String, byte[]> parts = new LinkedHashMap<>();
+        List<JournalPayloads.Externalised> externalised = new ArrayList<>(rows.size());
+        for (JournalPekkoSerializationRow row : rows) {
+          // Only Lattice's own events (CBOR by Jackson) are split; Pekko's own rows stay as they
+          // are.
+          JournalPayloads.Externalised e =
+              row.eventSerId() == cborSerializerId && row.adapterManifest().isEmpty()
+                  ? payloads.externalise(row.eventPayload())
+                  : null;
+          externalised.add(e);
+          if (e != null) {
+            e.parts().forEach(parts::putIfAbsent);
+          }
+        }
+        payloads.store(connection, parts);
         try (PreparedStatement insert = connection.prepareStatement(INSERT_EVENT)) {
-          for (JournalPekkoSerializationRow row : rows) {
-            bind(insert, row);
+          for (int i = 0; i < rows.size(); i++) {
+            bind(insert, rows.get(i), externalised.get(i));
             insert.addBatch();
           }
           insert.executeBatch();
@@ -164,6 +207,7 @@ public final class IndexingJournalDao extends DefaultJournalDao {
         RunIndexStatements.apply(connection, changes);
         AuditStatements.insert(connection, audit);
         connection.commit();
+        payloads.committed(parts);
       } catch (SQLException | RuntimeException e) {
         connection.rollback();
         throw e;
@@ -175,15 +219,19 @@ public final class IndexingJournalDao extends DefaultJournalDao {
     }
   }
 
-  private static void bind(PreparedStatement insert, JournalPekkoSerializationRow row)
+  private static void bind(
+      PreparedStatement insert,
+      JournalPekkoSerializationRow row,
+      JournalPayloads.Externalised externalised)
       throws SQLException {
     insert.setBoolean(1, row.deleted());
     insert.setString(2, row.persistenceId());
     insert.setLong(3, row.sequenceNumber());
     insert.setString(4, row.writer());
     insert.setLong(5, row.writeTimestamp());
-    insert.setString(6, row.adapterManifest());
-    insert.setBytes(7, row.eventPayload());
+    insert.setString(
+        6, externalised == null ? row.adapterManifest() : JournalPayloads.REFS_MANIFEST);
+    insert.setBytes(7, externalised == null ? row.eventPayload() : externalised.event());
     insert.setInt(8, row.eventSerId());
     insert.setString(9, row.eventSerManifest());
     if (row.metaPayload().isDefined()) {
@@ -194,6 +242,15 @@ public final class IndexingJournalDao extends DefaultJournalDao {
       insert.setNull(10, Types.VARBINARY);
       insert.setNull(11, Types.INTEGER);
       insert.setNull(12, Types.VARCHAR);
+    }
+  }
+
+  /** The serializer of every Lattice event: the one bound to {@link CborSerializable}. */
+  private static int cborSerializerId(Serialization serialization) {
+    try {
+      return serialization.serializerFor(CborSerializable.class).identifier();
+    } catch (NotSerializableException e) {
+      throw new IllegalStateException("no serializer is bound to CborSerializable", e);
     }
   }
 
