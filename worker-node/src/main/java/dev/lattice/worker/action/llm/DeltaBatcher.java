@@ -10,8 +10,9 @@ import org.apache.pekko.actor.typed.ActorSystem;
 /**
  * Gathers the streamed text of one attempt into batches for its followers: a model sends a token
  * every few milliseconds, and one message per token for every running step would flood the cluster.
- * The first piece of a batch waits up to the flush interval for more; a long batch, a new try and
- * the end of the call send what is gathered at once.
+ * The first piece of a batch waits up to the flush interval for more (the first piece to come after
+ * it sends the batch; a timer sends it when none comes); a long batch, a new try and the end of the
+ * call send what is gathered at once.
  *
  * <p>Each batch carries its offset in the try's text; the first batch of each try has {@code
  * reset}, telling followers to drop the text of the tries and attempts before. Fed on the stream
@@ -60,7 +61,11 @@ final class DeltaBatcher {
       firstAt = clock.instant();
     }
     pending.append(piece);
-    if (pending.length() >= settings.maxBatchChars() || settings.flushInterval().isZero()) {
+    // A piece that comes once the interval has passed sends the batch itself: the timer fires a
+    // scheduler tick late (10 ms by default), which would be most of a follower's wait.
+    if (pending.length() >= settings.maxBatchChars()
+        || settings.flushInterval().isZero()
+        || !clock.instant().isBefore(firstAt.plus(settings.flushInterval()))) {
       flush();
     } else if (flush == null) {
       flush =
