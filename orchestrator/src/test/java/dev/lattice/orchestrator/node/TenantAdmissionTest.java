@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.ConfigFactory;
+import dev.lattice.modelserver.ManualClock;
 import dev.lattice.orchestrator.policy.PolicySettings;
-import dev.lattice.orchestrator.testing.ManualClock;
 import dev.lattice.protocol.agent.Spend;
 import dev.lattice.protocol.api.PlannedRun;
 import dev.lattice.protocol.api.TenantUsage;

@@ -6,12 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.lattice.modelserver.ManualClock;
 import dev.lattice.orchestrator.run.core.RunProgress;
 import dev.lattice.orchestrator.run.core.RunProgressTest;
 import dev.lattice.orchestrator.run.core.RunScenario;
 import dev.lattice.orchestrator.run.core.RunSettings;
 import dev.lattice.orchestrator.run.core.RunState;
-import dev.lattice.orchestrator.testing.ManualClock;
 import dev.lattice.orchestrator.testing.StrictManualScheduler;
 import dev.lattice.protocol.agent.Assignment;
 import dev.lattice.protocol.agent.AssignmentResult;

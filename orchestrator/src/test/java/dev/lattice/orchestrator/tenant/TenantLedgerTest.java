@@ -2,10 +2,10 @@ package dev.lattice.orchestrator.tenant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lattice.modelserver.ManualClock;
 import dev.lattice.orchestrator.policy.LeaseSettings;
 import dev.lattice.orchestrator.policy.LedgerSettings;
 import dev.lattice.orchestrator.policy.TenantBudget;
-import dev.lattice.orchestrator.testing.ManualClock;
 import dev.lattice.protocol.agent.BudgetScope;
 import dev.lattice.protocol.agent.Spend;
 import dev.lattice.protocol.api.TenantUsage;

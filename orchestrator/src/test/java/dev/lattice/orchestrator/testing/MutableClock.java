@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * A clock that runs like the system's and that a test can move on, for a whole node: its timers run
  * on real time, so time must pass for them as well (a clock that stood still would keep every timer
- * short of its due time). With Pekko's ManualTime, use {@link ManualClock} instead.
+ * short of its due time). With Pekko's ManualTime, use {@link dev.lattice.modelserver.ManualClock}
+ * instead.
  */
 public final class MutableClock extends Clock {
   private final AtomicReference<Duration> offset = new AtomicReference<>(Duration.ZERO);

@@ -2,12 +2,11 @@ package dev.lattice.worker.action.llm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lattice.modelserver.ManualClock;
 import dev.lattice.protocol.run.StepDelta;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -78,7 +77,7 @@ class DeltaBatcherTest {
 
   @Test
   void aPieceAfterTheIntervalSendsTheBatchWithoutWaitingForTheTimer() {
-    MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
     DeltaBatcher batcher =
         new DeltaBatcher(
             "r1", "s", 3, new DeltaSettings(LONG, 1000), TEST_KIT.system(), clock, sent::add);
@@ -102,33 +101,5 @@ class DeltaBatcherTest {
 
     assertThat(sent).extracting(StepDelta::text).containsExactly("a", "b");
     assertThat(sent).extracting(StepDelta::offset).containsExactly(0L, 1L);
-  }
-
-  /** A clock the test moves by hand. */
-  private static final class MutableClock extends Clock {
-    private volatile Instant now;
-
-    MutableClock(Instant start) {
-      this.now = start;
-    }
-
-    void advance(Duration by) {
-      now = now.plus(by);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
   }
 }

@@ -6,16 +6,19 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock the test moves by hand. */
-final class ManualClock extends Clock {
-
+/**
+ * A clock that stands still until a test moves it: for the server's rate-limit windows ({@link
+ * ModelServerSettings#withClock}) and for the timing of the code under test alongside it.
+ */
+public final class ManualClock extends Clock {
   private volatile Instant now;
 
-  ManualClock(Instant start) {
+  public ManualClock(Instant start) {
     this.now = start;
   }
 
-  void advance(Duration by) {
+  /** Moves the clock forward. */
+  public void advance(Duration by) {
     now = now.plus(by);
   }
 
