@@ -131,6 +131,26 @@ class BenchCommandIT {
     assertThat(data.toFile().list()).isEmpty();
   }
 
+  @Test
+  void measuresStreamedLlmStepsWithTheirFollowers() {
+    String output = smallBench("--workload", "L", "--runs", "20", "--followers-per-run", "2");
+    assertThat(output.lines().filter(l -> l.startsWith("workload=L")))
+        .singleElement()
+        .satisfies(
+            line ->
+                assertThat(line)
+                    .matches(
+                        "workload=L runs=20 concurrency=4 followers_per_run=2"
+                            + " overhead_p50_ms=[\\d.]+ overhead_p99_ms=[\\d.]+"
+                            + " delta_p50_ms=[\\d.]+ delta_p99_ms=[\\d.]+ deltas=[1-9]\\d*"
+                            + " cpu_ms_per_1000_deltas=[\\d.]+ cpu_ms_per_1000_tokens=[\\d.]+"
+                            + " journal_rows_per_llm_step=[\\d.]+"
+                            + " journal_bytes_per_llm_step=\\d+"));
+    // Every run's overhead was measured against the server's time for its own request.
+    assertThat(output).doesNotContain("overhead per LLM step p50 0.00 ms");
+    assertThat(data.toFile().list()).isEmpty();
+  }
+
   private static long figure(String output, String name) {
     return output
         .lines()
