@@ -45,7 +45,14 @@ final class CallResolver {
   }
 
   LlmCall resolve(ActionRequest request) {
-    JsonNode input = request.input();
+    return resolve(request.capability(), request.model(), request.input());
+  }
+
+  /**
+   * The call an attempt for {@code capability}, assigned {@code model}, with {@code input} makes:
+   * all a request's resolution reads, so that a dispatcher can know it before there is a request.
+   */
+  LlmCall resolve(String capability, String assignedModel, JsonNode input) {
     if (input == null || !input.isObject()) {
       throw invalid("the llm action's input must be an object");
     }
@@ -56,9 +63,9 @@ final class CallResolver {
             "unknown input field '" + name + "'; known: " + FIELDS.stream().sorted().toList());
       }
     }
-    ModelProfile profile = profile(request, input);
+    ModelProfile profile = profile(capability, input);
     String model =
-        first(text(input, "model"), request.model(), profile == null ? null : profile.model());
+        first(text(input, "model"), assignedModel, profile == null ? null : profile.model());
     if (model == null) {
       throw invalid("no model: name one in the step's input or model, or serve a profile");
     }
@@ -84,7 +91,7 @@ final class CallResolver {
         flag(input, "stream"));
   }
 
-  private ModelProfile profile(ActionRequest request, JsonNode input) {
+  private ModelProfile profile(String capability, JsonNode input) {
     String named = text(input, "profile");
     if (named != null) {
       return settings
@@ -97,9 +104,7 @@ final class CallResolver {
                           + "'; configured: "
                           + settings.profiles().keySet().stream().sorted().toList()));
     }
-    return request.capability() == null
-        ? null
-        : settings.profile(request.capability()).orElse(null);
+    return capability == null ? null : settings.profile(capability).orElse(null);
   }
 
   private ProviderSettings provider(JsonNode input, ModelProfile profile, String model) {

@@ -2,8 +2,6 @@ package dev.lattice.worker.action.llm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lattice.worker.action.ActionException;
-import dev.lattice.worker.action.ActionRequest;
-import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 
@@ -19,7 +17,7 @@ public final class LlmTargets {
   private static final int CHARS_PER_TOKEN = 4;
 
   private final CallResolver resolver;
-  private final Set<String> capabilities;
+  private final LlmCapabilities capabilities;
 
   /**
    * @param settings the {@code lattice.llm} settings
@@ -27,10 +25,7 @@ public final class LlmTargets {
    */
   public LlmTargets(LlmSettings settings, Set<String> agentCapabilities) {
     this.resolver = new CallResolver(settings);
-    Set<String> all = new HashSet<>(agentCapabilities);
-    all.add(LlmAction.NAME);
-    all.addAll(settings.profiles().keySet());
-    this.capabilities = Set.copyOf(all);
+    this.capabilities = new LlmCapabilities(settings, agentCapabilities);
   }
 
   /** Whether attempts for {@code capability} run the llm action, and so may have a target. */
@@ -49,10 +44,7 @@ public final class LlmTargets {
     }
     LlmCall call;
     try {
-      call =
-          resolver.resolve(
-              new ActionRequest(
-                  null, null, 1, null, null, capability, model, null, null, input, null));
+      call = resolver.resolve(capability, model, input);
     } catch (ActionException | IllegalArgumentException invalid) {
       return Optional.empty();
     }

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
 import dev.lattice.worker.action.ActionException;
-import dev.lattice.worker.action.ActionRequest;
-import java.util.HashSet;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -22,9 +20,6 @@ import java.util.Set;
  * never spends more than was reserved for it even where this bound is off.
  */
 public final class LlmWorstCase {
-  /** The capability the built-in llm agent serves. */
-  private static final String LLM = "llm";
-
   private static final String SCHEMA = "schema";
   private static final String SCHEMA_NAME = "schemaName";
   private static final String MAX_REPAIRS = "maxRepairs";
@@ -32,7 +27,7 @@ public final class LlmWorstCase {
 
   private final LlmSettings settings;
   private final CallResolver resolver;
-  private final Set<String> capabilities;
+  private final LlmCapabilities capabilities;
 
   /**
    * @param capabilities the capabilities served by the llm action, besides {@code llm} and the
@@ -41,10 +36,7 @@ public final class LlmWorstCase {
   public LlmWorstCase(LlmSettings settings, Set<String> capabilities) {
     this.settings = settings;
     this.resolver = new CallResolver(settings);
-    Set<String> all = new HashSet<>(capabilities);
-    all.add(LLM);
-    all.addAll(settings.profiles().keySet());
-    this.capabilities = Set.copyOf(all);
+    this.capabilities = new LlmCapabilities(settings, capabilities);
   }
 
   /**
@@ -52,20 +44,13 @@ public final class LlmWorstCase {
    * capabilities its configured agents serve with the llm action.
    */
   public static LlmWorstCase create(Config config) {
-    Set<String> served = new HashSet<>();
-    if (config.hasPath("lattice.worker.agents")) {
-      for (Config agent : config.getConfigList("lattice.worker.agents")) {
-        if (LlmAction.NAME.equals(agent.getString("action"))) {
-          served.addAll(agent.getStringList("capabilities"));
-        }
-      }
-    }
-    return new LlmWorstCase(LlmSettings.create(config.getConfig("lattice.llm")), served);
+    return new LlmWorstCase(
+        LlmSettings.create(config.getConfig("lattice.llm")), LlmCapabilities.ofAgents(config));
   }
 
   /** Whether steps of {@code capability} are llm steps. */
   public boolean serves(String capability) {
-    return capability != null && capabilities.contains(capability);
+    return capabilities.contains(capability);
   }
 
   /**
@@ -83,10 +68,7 @@ public final class LlmWorstCase {
     plain.remove(STRUCTURED_FIELDS);
     LlmCall call;
     try {
-      call =
-          resolver.resolve(
-              new ActionRequest(
-                  null, null, 1, null, null, capability, model, null, null, plain, null));
+      call = resolver.resolve(capability, model, plain);
     } catch (ActionException | IllegalArgumentException e) {
       return OptionalLong.empty();
     }
