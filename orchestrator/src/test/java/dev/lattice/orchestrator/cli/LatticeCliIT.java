@@ -3,12 +3,11 @@ package dev.lattice.orchestrator.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.ConfigFactory;
-import dev.lattice.orchestrator.http.HttpApi;
-import dev.lattice.orchestrator.http.HttpSettings;
 import dev.lattice.orchestrator.node.Lattice;
 import dev.lattice.orchestrator.testing.Await;
 import dev.lattice.orchestrator.testing.ChildJvm;
 import dev.lattice.orchestrator.testing.DelayedEcho;
+import dev.lattice.orchestrator.testing.LoopbackApi;
 import dev.lattice.persistence.testing.AuditedRecorder;
 import dev.lattice.persistence.testing.FreePorts;
 import dev.lattice.protocol.api.ExecuteRequest;
@@ -56,12 +55,7 @@ class LatticeCliIT {
             // Never answers: a run on it stays in flight for as long as a test needs.
             .action("held", (request, context) -> new java.util.concurrent.CompletableFuture<>())
             .start();
-    server =
-        HttpApi.start(
-                lattice,
-                HttpSettings.create(lattice.system().settings().config())
-                    .withAddress("127.0.0.1", 0))
-            .url();
+    server = LoopbackApi.start(lattice);
   }
 
   @AfterAll

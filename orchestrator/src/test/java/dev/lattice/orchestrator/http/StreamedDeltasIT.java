@@ -16,6 +16,7 @@ import dev.lattice.orchestrator.node.Lattice;
 import dev.lattice.orchestrator.run.RunEntity;
 import dev.lattice.orchestrator.testing.Await;
 import dev.lattice.orchestrator.testing.JournalRows;
+import dev.lattice.orchestrator.testing.LoopbackApi;
 import dev.lattice.protocol.api.ExecuteRequest;
 import dev.lattice.protocol.api.SignalRequest;
 import dev.lattice.protocol.ids.RunId;
@@ -81,13 +82,7 @@ class StreamedDeltasIT {
                     """
                         .formatted(models.baseUrl())))
             .start();
-    client =
-        new StreamClient(
-            HttpApi.start(
-                    lattice,
-                    HttpSettings.create(lattice.system().settings().config())
-                        .withAddress("127.0.0.1", 0))
-                .url());
+    client = new StreamClient(LoopbackApi.start(lattice));
   }
 
   @AfterAll

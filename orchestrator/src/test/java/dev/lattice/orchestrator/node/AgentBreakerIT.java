@@ -6,9 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
-import dev.lattice.orchestrator.http.HttpApi;
-import dev.lattice.orchestrator.http.HttpSettings;
 import dev.lattice.orchestrator.testing.Await;
+import dev.lattice.orchestrator.testing.LoopbackApi;
 import dev.lattice.orchestrator.testing.MutableClock;
 import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.api.ExecuteRequest;
@@ -98,12 +97,7 @@ class AgentBreakerIT {
   void anAgentThatKeepsFailingGetsNoWorkDuringItsCoolDownAndIsBackAfterASuccessfulProbe() {
     try (Lattice lattice = node()) {
       LatticeClient client = lattice.client();
-      String api =
-          HttpApi.start(
-                  lattice,
-                  HttpSettings.create(lattice.system().settings().config())
-                      .withAddress("127.0.0.1", 0))
-              .url();
+      String api = LoopbackApi.start(lattice);
 
       for (int i = 0; i < MAX_FAILURES; i++) {
         RunView failed = Await.result(client.awaitTerminal(execute(client)));

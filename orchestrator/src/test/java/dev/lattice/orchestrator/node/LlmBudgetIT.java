@@ -13,10 +13,9 @@ import dev.lattice.modelserver.script.Match;
 import dev.lattice.modelserver.script.Script;
 import dev.lattice.modelserver.script.ScriptEntry;
 import dev.lattice.modelserver.script.Streaming;
-import dev.lattice.orchestrator.http.HttpApi;
-import dev.lattice.orchestrator.http.HttpSettings;
 import dev.lattice.orchestrator.testing.Await;
 import dev.lattice.orchestrator.testing.HttpRuns;
+import dev.lattice.orchestrator.testing.LoopbackApi;
 import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.api.ExecuteRequest;
 import dev.lattice.protocol.api.TenantUsage;
@@ -90,12 +89,7 @@ class LlmBudgetIT {
                     """
                         .formatted(models.baseUrl(), MODEL, TENANT_TOKENS)))
             .start();
-    api =
-        HttpApi.start(
-                lattice,
-                HttpSettings.create(lattice.system().settings().config())
-                    .withAddress("127.0.0.1", 0))
-            .url();
+    api = LoopbackApi.start(lattice);
   }
 
   @AfterAll

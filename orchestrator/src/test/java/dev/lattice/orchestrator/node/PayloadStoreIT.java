@@ -11,10 +11,9 @@ import dev.lattice.modelserver.ScriptedModelServer;
 import dev.lattice.modelserver.script.Match;
 import dev.lattice.modelserver.script.Script;
 import dev.lattice.modelserver.script.ScriptEntry;
-import dev.lattice.orchestrator.http.HttpApi;
-import dev.lattice.orchestrator.http.HttpSettings;
 import dev.lattice.orchestrator.testing.Await;
 import dev.lattice.orchestrator.testing.HttpRuns;
+import dev.lattice.orchestrator.testing.LoopbackApi;
 import dev.lattice.orchestrator.testing.TestJournal;
 import dev.lattice.persistence.journal.JournalDatabase;
 import dev.lattice.persistence.payload.JournalPayloads;
@@ -79,12 +78,7 @@ class PayloadStoreIT {
 
   private void startNode() {
     lattice = journal.node().config(config()).start();
-    api =
-        HttpApi.start(
-                lattice,
-                HttpSettings.create(lattice.system().settings().config())
-                    .withAddress("127.0.0.1", 0))
-            .url();
+    api = LoopbackApi.start(lattice);
   }
 
   private Config config() {

@@ -10,10 +10,9 @@ import dev.lattice.modelserver.script.RateLimits;
 import dev.lattice.modelserver.script.Script;
 import dev.lattice.modelserver.script.ScriptEntry;
 import dev.lattice.modelserver.script.Usage;
-import dev.lattice.orchestrator.http.HttpApi;
-import dev.lattice.orchestrator.http.HttpSettings;
 import dev.lattice.orchestrator.testing.Await;
 import dev.lattice.orchestrator.testing.HttpRuns;
+import dev.lattice.orchestrator.testing.LoopbackApi;
 import dev.lattice.protocol.ids.RunId;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,12 +78,7 @@ class ProviderRateLimitIT {
                     """
                         .formatted(models.baseUrl(), providerLimits, dispatch)))
             .start();
-    api =
-        HttpApi.start(
-                lattice,
-                HttpSettings.create(lattice.system().settings().config())
-                    .withAddress("127.0.0.1", 0))
-            .url();
+    api = LoopbackApi.start(lattice);
   }
 
   @AfterEach

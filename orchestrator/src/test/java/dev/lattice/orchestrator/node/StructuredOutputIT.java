@@ -10,10 +10,9 @@ import dev.lattice.modelserver.script.Match;
 import dev.lattice.modelserver.script.Script;
 import dev.lattice.modelserver.script.ScriptEntry;
 import dev.lattice.modelserver.script.Usage;
-import dev.lattice.orchestrator.http.HttpApi;
-import dev.lattice.orchestrator.http.HttpSettings;
 import dev.lattice.orchestrator.testing.Await;
 import dev.lattice.orchestrator.testing.HttpRuns;
+import dev.lattice.orchestrator.testing.LoopbackApi;
 import dev.lattice.protocol.ids.RunId;
 import java.nio.file.Path;
 import java.util.List;
@@ -71,12 +70,7 @@ class StructuredOutputIT {
                     """
                         .formatted(models.baseUrl())))
             .start();
-    api =
-        HttpApi.start(
-                lattice,
-                HttpSettings.create(lattice.system().settings().config())
-                    .withAddress("127.0.0.1", 0))
-            .url();
+    api = LoopbackApi.start(lattice);
   }
 
   @AfterAll
