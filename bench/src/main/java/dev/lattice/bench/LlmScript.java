@@ -57,7 +57,14 @@ final class LlmScript {
    * concurrency, in slots and in connections, so that neither queues a step.
    */
   static Config nodeConfig(URI models, int concurrency) {
-    int room = concurrency * 2;
+    return llmAgent(models, MODEL, concurrency * 2);
+  }
+
+  /**
+   * A node whose llm agent calls {@code model} on the scripted server at {@code models}, {@code
+   * slots} calls at once (and as many connections).
+   */
+  static Config llmAgent(URI models, String model, int slots) {
     return ConfigFactory.parseString(
         """
         lattice.llm.providers.local { base-url = "%s/v1", models = ["%s"], max-connections = %d }
@@ -66,7 +73,7 @@ final class LlmScript {
           max-concurrent = %d, priority = 0
         }]
         """
-            .formatted(models, MODEL, room, MODEL, room));
+            .formatted(models, model, slots, model, slots));
   }
 
   /** Runs of the held step alone: what a run costs without its LLM step. */

@@ -44,6 +44,9 @@ final class PayloadBench {
   /** An inline limit no event reaches: every event is written whole. */
   private static final String WHOLE = "1GiB";
 
+  /** The llm agent's slots: the conversation runs one step at a time. */
+  private static final int AGENT_SLOTS = 8;
+
   private static final long RUN_TIMEOUT_MINUTES = 10;
 
   private PayloadBench() {}
@@ -142,11 +145,7 @@ final class PayloadBench {
       if (done.status() != RunStatus.COMPLETED) {
         throw new IllegalStateException("the conversation ended " + done.status() + ": " + done);
       }
-      url =
-          node.system()
-              .settings()
-              .config()
-              .getString("pekko-persistence-jdbc.shared-databases.slick.db.url");
+      url = BenchCommand.urlOf(node);
     }
     // Measured once the node has stopped: the agent's and the dispatcher's last records, written
     // shortly after the run ends, count too.
@@ -168,17 +167,13 @@ final class PayloadBench {
         .dataDirectory(directory)
         .config(
             ConfigFactory.parseString(
-                """
-                lattice.llm.providers.local.base-url = "%s/v1"
-                lattice.worker.agents = [{
-                  id = llm, action = llm, capabilities = [llm],
-                  models = ["%s"], max-concurrent = 8, priority = 0
-                }]
-                # The last steps' inputs hold about steps x answer bytes.
-                lattice.payload.max-size = 8MiB
-                lattice.persistence.payloads.inline-max-bytes = %s
-                """
-                    .formatted(models.baseUrl(), MODEL, store ? "64KiB" : WHOLE)))
+                    """
+                    # The last steps' inputs hold about steps x answer bytes.
+                    lattice.payload.max-size = 8MiB
+                    lattice.persistence.payloads.inline-max-bytes = %s
+                    """
+                        .formatted(store ? "64KiB" : WHOLE))
+                .withFallback(LlmScript.llmAgent(models.baseUrl(), MODEL, AGENT_SLOTS)))
         .start();
   }
 
