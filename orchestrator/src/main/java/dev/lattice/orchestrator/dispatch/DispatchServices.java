@@ -1,9 +1,7 @@
 package dev.lattice.orchestrator.dispatch;
 
-import com.typesafe.config.ConfigFactory;
 import dev.lattice.orchestrator.directory.AgentDirectory;
 import dev.lattice.orchestrator.ratelimit.RateLimitServices;
-import dev.lattice.orchestrator.ratelimit.RateLimitSettings;
 import dev.lattice.orchestrator.tenant.TenantLedgers;
 import java.time.Clock;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -28,25 +26,4 @@ public record DispatchServices(
     TenantLedgers ledgers,
     String localNode,
     Clock clock,
-    RateLimitServices rateLimits) {
-
-  /** Services without rate limits: no attempt waits for a provider. */
-  public DispatchServices(
-      DispatchSettings settings,
-      ActorRef<AgentDirectory.Command> directory,
-      RunNotifier runs,
-      DispatchPolicy policy,
-      TenantLedgers ledgers,
-      String localNode,
-      Clock clock) {
-    this(
-        settings,
-        directory,
-        runs,
-        policy,
-        ledgers,
-        localNode,
-        clock,
-        RateLimitServices.none(RateLimitSettings.create(ConfigFactory.defaultReference())));
-  }
-}
+    RateLimitServices rateLimits) {}

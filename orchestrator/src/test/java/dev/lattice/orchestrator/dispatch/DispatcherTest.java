@@ -7,6 +7,8 @@ import com.typesafe.config.ConfigFactory;
 import dev.lattice.orchestrator.directory.AgentDirectory;
 import dev.lattice.orchestrator.directory.AgentEntry;
 import dev.lattice.orchestrator.policy.PolicySettings;
+import dev.lattice.orchestrator.ratelimit.RateLimitServices;
+import dev.lattice.orchestrator.ratelimit.RateLimitSettings;
 import dev.lattice.orchestrator.tenant.TenantLedger;
 import dev.lattice.orchestrator.tenant.TenantLedgers;
 import dev.lattice.protocol.agent.AgentCommand;
@@ -159,7 +161,10 @@ class DispatcherTest {
                     new DispatchPolicy(policy()),
                     ledgers,
                     "local",
-                    Clock.systemUTC())));
+                    Clock.systemUTC(),
+                    // No rate limits: no attempt waits for a provider.
+                    RateLimitServices.none(
+                        RateLimitSettings.create(ConfigFactory.defaultReference())))));
     agentsOf = directory.expectMessageClass(AgentDirectory.Subscribe.class).subscriber();
   }
 
