@@ -40,6 +40,15 @@ public record ActionRequest(
     tools = tools == null ? List.of() : List.copyOf(tools);
   }
 
+  /**
+   * The effect key of this step, {@code runId/stepId}: the same for every attempt, so a target that
+   * deduplicates by it applies the step's effect once. A tool call's step id names its call, so its
+   * key is {@code runId/stepId/call}. Sent as {@code Idempotency-Key} by {@code http}.
+   */
+  public String effectKey() {
+    return runId + "/" + stepId;
+  }
+
   /** The request for one attempt of {@code assignment} that must finish by {@code deadline}. */
   public static ActionRequest of(Assignment assignment, Instant deadline) {
     return new ActionRequest(

@@ -1,5 +1,6 @@
 package dev.lattice.worker.action;
 
+import dev.lattice.protocol.agent.ToolSpec;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -18,4 +19,12 @@ import java.util.concurrent.CompletionStage;
 @FunctionalInterface
 public interface AgentAction {
   CompletionStage<ActionResult> execute(ActionRequest request, ActionContext context);
+
+  /**
+   * How {@code capability}, served by this action, is offered to a model as a tool; null when it
+   * cannot be one. Configuration ({@code lattice.worker.tools}) takes precedence over it.
+   */
+  default ToolSpec describe(String capability) {
+    return null;
+  }
 }

@@ -3,6 +3,7 @@ package dev.lattice.worker.agent;
 import dev.lattice.protocol.agent.AgentCommand;
 import dev.lattice.protocol.agent.AgentManifest;
 import dev.lattice.protocol.agent.Drained;
+import dev.lattice.protocol.agent.ToolSpec;
 import dev.lattice.protocol.ids.AgentId;
 import dev.lattice.worker.action.AgentAction;
 import dev.lattice.worker.action.EchoAction;
@@ -81,7 +82,8 @@ public final class WorkerNode {
               spec.models(),
               spec.maxConcurrent(),
               spec.priority(),
-              nodeAddress);
+              nodeAddress,
+              toolsOf(spec, action, settings));
       started.put(
           spec.id(),
           context.spawn(
@@ -90,6 +92,24 @@ public final class WorkerNode {
     List<ActorRef<AgentCommand>> agents = List.copyOf(started.values());
     drainOnLeaving(context.getSystem(), agents, settings.drainTimeout());
     return agents;
+  }
+
+  /**
+   * How the capabilities of {@code spec} are offered as tools: configuration first, then action.
+   */
+  private static Map<String, ToolSpec> toolsOf(
+      AgentSpec spec, AgentAction action, WorkerSettings settings) {
+    Map<String, ToolSpec> tools = new HashMap<>();
+    for (String capability : spec.capabilities()) {
+      ToolSpec described = settings.tools().get(capability);
+      if (described == null) {
+        described = action.describe(capability);
+      }
+      if (described != null) {
+        tools.put(capability, described);
+      }
+    }
+    return tools;
   }
 
   /**

@@ -1,12 +1,14 @@
 package dev.lattice.worker.agent;
 
 import com.typesafe.config.Config;
+import dev.lattice.protocol.agent.ToolSpec;
 import dev.lattice.protocol.json.PayloadLimits;
 import dev.lattice.worker.action.ShellSettings;
 import dev.lattice.worker.action.llm.LlmSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -27,6 +29,8 @@ import java.util.stream.Collectors;
  * @param drainTimeout how long a leaving node waits for its agents' work in flight to finish
  * @param payloadLimits how deep and large an action's output may be
  * @param llm the settings of the built-in llm action ({@code lattice.llm})
+ * @param tools capabilities described as tools by configuration ({@code lattice.worker.tools}),
+ *     over what their actions say
  */
 public record WorkerSettings(
     String nodeName,
@@ -42,7 +46,12 @@ public record WorkerSettings(
     Duration vacancyHold,
     Duration drainTimeout,
     PayloadLimits payloadLimits,
-    LlmSettings llm) {
+    LlmSettings llm,
+    Map<String, ToolSpec> tools) {
+
+  public WorkerSettings {
+    tools = tools == null ? Map.of() : Map.copyOf(tools);
+  }
 
   public static WorkerSettings create(Config config) {
     Config c = config.getConfig("lattice.worker");
@@ -60,7 +69,8 @@ public record WorkerSettings(
         c.getDuration("vacancy-hold"),
         c.getDuration("drain-timeout"),
         PayloadLimits.fromConfig(config),
-        LlmSettings.create(config.getConfig("lattice.llm")));
+        LlmSettings.create(config.getConfig("lattice.llm")),
+        ToolDescriptions.fromConfig(c.getConfig("tools")));
   }
 
   /**
@@ -87,6 +97,7 @@ public record WorkerSettings(
         vacancyHold,
         drainTimeout,
         payloadLimits,
-        llm);
+        llm,
+        tools);
   }
 }

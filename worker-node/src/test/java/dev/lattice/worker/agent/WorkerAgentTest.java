@@ -84,7 +84,8 @@ class WorkerAgentTest {
             1 << 20,
             new StructuredOutputSettings(2, 10, 10, 300, 500),
             new PromptEstimate(1, 8, 16),
-            new DeltaSettings(Duration.ofMillis(10), 4096)));
+            new DeltaSettings(Duration.ofMillis(10), 4096)),
+        Map.of());
   }
 
   private final AtomicInteger runs = new AtomicInteger();
