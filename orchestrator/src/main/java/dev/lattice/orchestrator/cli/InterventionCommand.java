@@ -166,4 +166,26 @@ abstract class InterventionCommand extends ClientCommand {
       body.set("output", RequestOptions.jsonArgument(output, "--output"));
     }
   }
+
+  @Command(
+      name = "retry",
+      mixinStandardHelpOptions = true,
+      description =
+          "Send again a step whose outcome is unknown (a call of an unsafe tool that may have"
+              + " happened when its node died): say it did not happen. If it did, override the"
+              + " step with its result instead.")
+  static final class RetryStep extends InterventionCommand {
+    @Parameters(index = "1", paramLabel = "STEP_ID", description = "The step.")
+    String stepId;
+
+    @Override
+    String action() {
+      return "steps/" + stepId + "/retry";
+    }
+
+    @Override
+    String done() {
+      return "step '" + stepId + "' sent again";
+    }
+  }
 }

@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       InterventionCommand.Cancel.class,
       InterventionCommand.Signal.class,
       InterventionCommand.OverrideStep.class,
+      InterventionCommand.RetryStep.class,
       StateCommand.class,
       AgentsCommand.class,
       ModelServerSubcommand.class

@@ -2,10 +2,13 @@ package dev.lattice.orchestrator.dispatch;
 
 import dev.lattice.orchestrator.directory.AgentEntry;
 import dev.lattice.orchestrator.dispatch.DispatchLog.Route;
+import dev.lattice.protocol.agent.ToolSpec;
 import dev.lattice.protocol.audit.AuditEntry;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 
 /**
@@ -31,7 +34,10 @@ final class AgentChanges {
   Decisions agentsChanged(List<AgentEntry> agents, Logger log, Instant now) {
     boolean first = !router.agentsKnown();
     router.agentsListed();
+    // The tools as described before: the agents that left may have been all that described one.
+    Map<String, ToolSpec> described = new HashMap<>(pool.tools());
     pool.update(agents);
+    described.putAll(pool.tools());
     List<Route> requeue = new ArrayList<>();
     List<String> lost = new ArrayList<>();
     List<AuditEntry> notes = new ArrayList<>();
@@ -42,7 +48,8 @@ final class AgentChanges {
         requeue.add(new Route(entry.key(), null));
       } else if (!pool.knows(entry.agentId())) {
         log.info("agent {} left while running {}: worker_lost", entry.agentId(), entry.key());
-        endings.workerLost(entry, now, notes);
+        ToolSpec tool = described.get(entry.assignment().capability());
+        endings.workerLost(entry, tool == null ? null : tool.effect(), now, notes);
         lost.add(entry.key());
       } else if (first) {
         // After a restart: count what is in flight and re-send it to the same agent, which

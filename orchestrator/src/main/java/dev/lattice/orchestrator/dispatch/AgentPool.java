@@ -3,6 +3,7 @@ package dev.lattice.orchestrator.dispatch;
 import dev.lattice.orchestrator.directory.AgentEntry;
 import dev.lattice.protocol.agent.AgentCommand;
 import dev.lattice.protocol.agent.Assignment;
+import dev.lattice.protocol.agent.ToolSpec;
 import dev.lattice.protocol.ids.AgentId;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,6 +36,7 @@ final class AgentPool {
   private final String capability;
   private final String localNode;
   private final Map<AgentId, Slot> slots = new HashMap<>();
+  private Map<String, ToolSpec> tools = Map.of();
   // Until when an agent's breaker (model null) or one of its models' breakers refuses work.
   private final Map<Breaker, Instant> openBreakers = new HashMap<>();
 
@@ -48,7 +50,9 @@ final class AgentPool {
   /** Replaces the known agents with those of {@code entries} serving the capability. */
   void update(List<AgentEntry> entries) {
     Map<AgentId, Slot> next = new HashMap<>();
+    Map<String, ToolSpec> described = new HashMap<>();
     for (AgentEntry entry : entries) {
+      described.putAll(entry.manifest().tools());
       if (entry.manifest().serves(capability)) {
         AgentId id = entry.manifest().agentId();
         Slot previous = slots.get(id);
@@ -61,7 +65,13 @@ final class AgentPool {
     }
     slots.clear();
     slots.putAll(next);
+    tools = Map.copyOf(described);
     openBreakers.keySet().removeIf(breaker -> !slots.containsKey(breaker.agent()));
+  }
+
+  /** How every capability of the cluster that can be a tool is described, by capability. */
+  Map<String, ToolSpec> tools() {
+    return tools;
   }
 
   boolean knows(AgentId agent) {

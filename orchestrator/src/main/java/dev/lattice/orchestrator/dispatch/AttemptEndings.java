@@ -5,6 +5,7 @@ import dev.lattice.protocol.agent.AssignmentResult;
 import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.agent.StepError;
 import dev.lattice.protocol.agent.StepOutcome;
+import dev.lattice.protocol.agent.ToolEffect;
 import dev.lattice.protocol.agent.Usage;
 import dev.lattice.protocol.audit.AuditEntry;
 import dev.lattice.protocol.audit.AuditKind;
@@ -110,11 +111,21 @@ final class AttemptEndings {
    * late result of this one is stale; its budget hold is released. Adds what to audit to {@code
    * notes}.
    */
-  void workerLost(DispatcherState.Entry entry, Instant at, List<AuditEntry> notes) {
+  void workerLost(
+      DispatcherState.Entry entry, ToolEffect effect, Instant at, List<AuditEntry> notes) {
+    String agent = entry.agentId().value();
+    // An unsafe call may have happened: running it again could do it twice.
     StepError error =
-        StepError.of(
-            ErrorClass.WORKER_LOST,
-            "agent " + entry.agentId().value() + " left while running the attempt");
+        effect == ToolEffect.UNSAFE
+            ? StepError.of(
+                ErrorClass.UNKNOWN_OUTCOME,
+                "agent "
+                    + agent
+                    + " left while running a call of unsafe tool '"
+                    + entry.assignment().capability()
+                    + "': it may have happened, so it is not repeated")
+            : StepError.of(
+                ErrorClass.WORKER_LOST, "agent " + agent + " left while running the attempt");
     AssignmentResult result =
         AssignmentResult.of(
             entry.assignment(), entry.agentId(), new StepOutcome.Failed(error, Usage.NONE));

@@ -91,7 +91,12 @@ final class QueueRouter {
 
   /** Sends {@code assignment} to {@code agent}, whose replies come back to the dispatcher. */
   void assign(AgentId agent, Assignment assignment) {
-    pool.ref(agent).ifPresent(ref -> ref.tell(new AgentCommand.Assign(assignment, agentReplies)));
+    pool.ref(agent)
+        .ifPresent(
+            ref ->
+                ref.tell(
+                    new AgentCommand.Assign(
+                        ToolDefinitions.complete(assignment, pool.tools()), agentReplies)));
   }
 
   private static List<Route> followedBy(List<Route> first, List<Route> then) {

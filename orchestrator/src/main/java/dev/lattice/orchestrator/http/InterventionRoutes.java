@@ -58,6 +58,18 @@ final class InterventionRoutes extends AllDirectives {
                             override ->
                                 onSuccess(
                                     client.override(RunRoutes.runId(id), stepId, override),
+                                    run -> completeOK(run, json()))))),
+        path(
+            PathMatchers.segment("steps").slash(PathMatchers.segment()).slash("retry"),
+            stepId ->
+                post(
+                    () ->
+                        optionalBody(
+                            Intervention.class,
+                            new Intervention(null, null),
+                            who ->
+                                onSuccess(
+                                    client.retryStep(RunRoutes.runId(id), stepId, who),
                                     run -> completeOK(run, json()))))));
   }
 

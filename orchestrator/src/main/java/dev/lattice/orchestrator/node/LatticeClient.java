@@ -91,6 +91,13 @@ public interface LatticeClient {
    */
   CompletionStage<RunView> override(RunId runId, String stepId, OverrideRequest request);
 
+  /**
+   * Sends again a step whose last attempt's outcome is unknown (a call of an unsafe tool that may
+   * have happened when its node died): the person asking says it did not. To say it did, override
+   * the step with its result instead. Repeating it changes nothing. Fails like {@link #signal}.
+   */
+  CompletionStage<RunView> retryStep(RunId runId, String stepId, Intervention who);
+
   /** A run's state once it has reached a terminal status. */
   CompletionStage<RunView> awaitTerminal(RunId runId);
 

@@ -188,6 +188,11 @@ final class LocalLatticeClient implements LatticeClient {
   }
 
   @Override
+  public CompletionStage<RunView> retryStep(RunId runId, String stepId, Intervention who) {
+    return commands.retry(runId, stepId, who);
+  }
+
+  @Override
   public CompletionStage<RunView> awaitTerminal(RunId runId) {
     return commands.awaitTerminal(runId);
   }

@@ -147,6 +147,11 @@ final class RunCommands {
         replyTo -> new RunEntity.OverrideStep(stepId, request, replyTo));
   }
 
+  CompletionStage<RunView> retry(RunId runId, String stepId, Intervention who) {
+    return intervention(
+        runId, InterventionType.RETRY, replyTo -> new RunEntity.RetryStep(stepId, who, replyTo));
+  }
+
   private CompletionStage<RunView> intervention(
       RunId runId,
       InterventionType type,

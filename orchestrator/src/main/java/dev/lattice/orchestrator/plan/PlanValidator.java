@@ -138,6 +138,14 @@ public final class PlanValidator {
         // Kinds not yet supported were rejected above.
       }
     }
+    requireAbsent(step.partOf(), field, "partOf", step);
+    if (step.kind() != StepKind.AGENT) {
+      requireAbsent(step.tools(), field, "tools", step);
+    }
+    if (step.tools() == null) {
+      requireAbsent(step.maxTurns(), field, "maxTurns", step);
+      requireAbsent(step.maxToolCalls(), field, "maxToolCalls", step);
+    }
     if (step.kind() != StepKind.WAIT) {
       requireAbsent(step.durationMs(), field, "durationMs", step);
       requireAbsent(step.signal(), field, "signal", step);
@@ -159,6 +167,38 @@ public final class PlanValidator {
     }
     requireAbsent(step.expression(), field, "expression", step);
     requireAbsent(step.condition(), field, "condition", step);
+    if (step.tools() != null) {
+      validateTools(step, field, knownCapabilities);
+    }
+  }
+
+  /** The tools of an llm step: capabilities some agent offers, each once, and positive bounds. */
+  private static void validateTools(StepSpec step, String field, Set<String> knownCapabilities) {
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < step.tools().size(); i++) {
+      String tool = step.tools().get(i);
+      String at = field + ".tools[" + i + "]";
+      if (tool == null || !knownCapabilities.contains(tool)) {
+        throw new PlanRejectedException(
+            at,
+            "no agent offers capability '"
+                + tool
+                + "' to call as a tool; known: "
+                + knownCapabilities.stream().sorted().toList());
+      }
+      if (!seen.add(tool)) {
+        throw new PlanRejectedException(
+            at, "step '" + step.id() + "' lists tool '" + tool + "' twice");
+      }
+    }
+    atLeastOne(step.maxTurns(), field + ".maxTurns");
+    atLeastOne(step.maxToolCalls(), field + ".maxToolCalls");
+  }
+
+  private static void atLeastOne(Integer value, String field) {
+    if (value != null && value < 1) {
+      throw new PlanRejectedException(field, "must be at least 1");
+    }
   }
 
   private static void validateWait(StepSpec step, String field) {

@@ -65,6 +65,11 @@ final class InterventionCommands {
             interventions.override(state, override.stepId(), override.request(), clock.instant()));
   }
 
+  ReplyEffect<RunChange, RunState> onRetry(RunState state, RunEntity.RetryStep retry) {
+    return intervention(
+        state, retry.replyTo(), () -> interventions.retry(state, retry.stepId(), clock.instant()));
+  }
+
   /** The answer to an intervention in a run that has no events: there is no run to change. */
   ReplyEffect<RunChange, RunState> noRun(ActorRef<RunEntity.InterventionOutcome> replyTo) {
     return effects.reply(replyTo, new RunEntity.InterventionOutcome(null, null));

@@ -39,7 +39,7 @@ final class RunAttempts {
   void redeliver(RunState state) {
     if (state.status() == RunStatus.RUNNING) {
       for (StepState step : state.stepStates()) {
-        if (step.status().out()) {
+        if (state.inFlight(step)) {
           send(state, step.id());
         }
       }
@@ -59,7 +59,7 @@ final class RunAttempts {
   /** A run that ended takes back whatever is still queued or running. */
   void withdrawAll(RunState state) {
     for (StepState step : state.stepStates()) {
-      if (step.status().out()) {
+      if (state.inFlight(step)) {
         withdraw(state, step.id(), step.attempt());
       }
     }
@@ -73,7 +73,7 @@ final class RunAttempts {
   void manageRedelivery(RunState state) {
     boolean waiting =
         state.status() == RunStatus.RUNNING
-            && state.stepStates().stream().anyMatch(s -> s.status().out());
+            && state.stepStates().stream().anyMatch(state::inFlight);
     if (waiting && !timers.isTimerActive(RunEntity.Redeliver.INSTANCE)) {
       Duration interval = services.settings().redeliverInterval();
       timers.startTimerWithFixedDelay(RunEntity.Redeliver.INSTANCE, interval, interval);

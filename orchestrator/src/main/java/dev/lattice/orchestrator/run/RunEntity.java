@@ -130,6 +130,14 @@ public final class RunEntity
       implements Command {}
 
   /**
+   * Send again a step whose last attempt's outcome is unknown, a person having decided it did not
+   * happen; answers like {@link Intervene}.
+   */
+  public record RetryStep(
+      String stepId, Intervention intervention, ActorRef<InterventionOutcome> replyTo)
+      implements Command {}
+
+  /**
    * Text a running attempt streamed, from the worker running it: pushed to followers and held for
    * those that join later, never persisted.
    */
@@ -324,6 +332,7 @@ public final class RunEntity
         .onCommand(Intervene.class, interventions::onIntervene)
         .onCommand(Signal.class, interventions::onSignal)
         .onCommand(OverrideStep.class, interventions::onOverride)
+        .onCommand(RetryStep.class, interventions::onRetry)
         .onCommand(GetRun.class, queries::onGetRun)
         .onCommand(AwaitTerminal.class, queries::onAwaitTerminal)
         .onCommand(Passivate.class, this::onPassivate);
@@ -335,6 +344,7 @@ public final class RunEntity
         .onCommand(Intervene.class, intervene -> interventions.noRun(intervene.replyTo()))
         .onCommand(Signal.class, signal -> interventions.noRun(signal.replyTo()))
         .onCommand(OverrideStep.class, override -> interventions.noRun(override.replyTo()))
+        .onCommand(RetryStep.class, retry -> interventions.noRun(retry.replyTo()))
         .onCommand(Passivate.class, this::passivateUnlessAwaited)
         // Reports and timers of a run without events have nothing to change.
         .onCommand(ReportStarted.class, this::unchanged)

@@ -112,10 +112,10 @@ final class RunSideEffects {
    */
   void carryOn(RunState state) {
     for (StepState step : state.stepStates()) {
-      if (step.status().out()) {
+      if (state.inFlight(step)) {
         attempts.send(state, step.id());
       }
-      if (step.status() == StepStatus.RUNNING) {
+      if (step.status() == StepStatus.RUNNING && state.inFlight(step)) {
         // Heartbeats are not persisted: a recovered run counts from now.
         heard(state, step.id(), step.attempt());
       }

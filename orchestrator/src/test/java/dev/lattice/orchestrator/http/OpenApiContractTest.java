@@ -6,11 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
 import dev.lattice.orchestrator.node.Lattice;
 import dev.lattice.orchestrator.testing.Await;
+import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.api.Readiness;
 import dev.lattice.protocol.api.ReadinessCheck;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.json.LatticeJson;
 import dev.lattice.protocol.run.StepStatus;
+import dev.lattice.worker.action.ActionException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
@@ -42,6 +45,12 @@ class OpenApiContractTest extends JUnitRouteTest {
   private static final String ECHO_PLAN =
       "{\"plan\":{\"steps\":[{\"id\":\"a\",\"capability\":\"echo\",\"input\":{\"text\":\"hi\"}},"
           + "{\"id\":\"b\",\"capability\":\"echo\",\"dependsOn\":[\"a\"]}]}}";
+
+  /** A step that failed and waits an hour for its retry: a hand retry of it is a repeat. */
+  private static final String RETRY_WAITING_PLAN =
+      "{\"plan\":{\"steps\":[{\"id\":\"approval\",\"capability\":\"flaky\","
+          + "\"retry\":{\"maxAttempts\":2,\"initialBackoffMs\":3600000}}]}}";
+
   private static final String WAITING_PLAN =
       "{\"plan\":{\"steps\":[{\"id\":\"approval\",\"kind\":\"wait\",\"signal\":\"approve\"}]}}";
 
@@ -89,6 +98,11 @@ class OpenApiContractTest extends JUnitRouteTest {
                 ConfigFactory.parseString(
                     "lattice.policy.tenants.broke.budget { max-tokens = 0, period = 1d }\n"
                         + "lattice.http.retry-after.budget-exceeded = 7s"))
+            .action(
+                "flaky",
+                (request, context) ->
+                    CompletableFuture.failedFuture(
+                        new ActionException(ErrorClass.AGENT_ERROR, "always fails")))
             .start();
     HttpSettings settings =
         HttpSettings.create(lattice.system().settings().config())
@@ -353,7 +367,10 @@ class OpenApiContractTest extends JUnitRouteTest {
    */
   private static HttpRequest sample(OpenApiDocument.Operation operation) {
     boolean acts = operation.method().equals("post") && operation.path().contains("{id}");
-    String runId = acts ? waitingRun() : completedRun;
+    String runId =
+        !acts
+            ? completedRun
+            : operation.path().endsWith("/retry") ? retryWaitingRun() : waitingRun();
     if (operation.path().endsWith("/resume")) {
       send(post("/api/v1/runs/" + runId + "/pause", "")).assertStatusCode(200);
     }
@@ -375,12 +392,19 @@ class OpenApiContractTest extends JUnitRouteTest {
     return request(operation.method().toUpperCase(Locale.ROOT), path, body);
   }
 
+  private static String retryWaitingRun() {
+    return runWhoseStepIs(RETRY_WAITING_PLAN, StepStatus.RETRY_WAIT);
+  }
+
   private static String waitingRun() {
-    String runId = execute(WAITING_PLAN);
+    return runWhoseStepIs(WAITING_PLAN, StepStatus.WAITING);
+  }
+
+  /** A run of {@code plan} once its first step is {@code status}. */
+  private static String runWhoseStepIs(String plan, StepStatus status) {
+    String runId = execute(plan);
     Await.until(
-        () ->
-            Await.result(lattice.client().run(RunId.of(runId))).steps().get(0).status()
-                == StepStatus.WAITING,
+        () -> Await.result(lattice.client().run(RunId.of(runId))).steps().get(0).status() == status,
         Duration.ofSeconds(10));
     return runId;
   }

@@ -133,6 +133,24 @@ public record Assignment(
         lists);
   }
 
+  /** This assignment with {@code resolved} as its input. */
+  public Assignment withInput(JsonNode resolved) {
+    return new Assignment(
+        runId,
+        stepId,
+        attempt,
+        idempotencyKey,
+        capability,
+        model,
+        budget,
+        ttlMs,
+        resolved,
+        tenant,
+        heartbeatMs,
+        priority,
+        tools);
+  }
+
   /** This assignment with {@code limits} as its budget. */
   public Assignment withBudget(Budget limits) {
     return new Assignment(

@@ -18,7 +18,14 @@ public enum ErrorClass {
   WORKER_LOST("worker_lost", true),
   AGENT_ERROR("agent_error", true),
   CANCELLED("cancelled", false),
-  INVALID_INPUT("invalid_input", false);
+  INVALID_INPUT("invalid_input", false),
+  /** A tool loop reached its most turns or tool calls. */
+  TOOL_LIMIT("tool_limit", false),
+  /**
+   * A call of an unsafe tool left, and its node died before its result was recorded: it may have
+   * happened. Never retried by itself; the step waits for a person to say what happened.
+   */
+  UNKNOWN_OUTCOME("unknown_outcome", false);
 
   private final String wire;
   private final boolean retryable;

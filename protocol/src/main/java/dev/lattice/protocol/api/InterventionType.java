@@ -13,5 +13,7 @@ public enum InterventionType {
   /** Complete the wait step waiting for a named signal. */
   SIGNAL,
   /** Complete a failed or waiting step with a given output. */
-  OVERRIDE
+  OVERRIDE,
+  /** Send again a step whose last attempt's outcome is unknown: a person says it did not happen. */
+  RETRY
 }

@@ -1,6 +1,7 @@
 package dev.lattice.protocol.plan;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -46,6 +47,14 @@ public record PlanSpec(
   /** This plan with a run deadline. */
   public PlanSpec withDeadline(Long deadline) {
     return new PlanSpec(steps, retry, deadline, budget, onBudgetExceeded);
+  }
+
+  /** This plan with {@code more} steps after its own (a tool loop's turns and calls). */
+  public PlanSpec plus(List<StepSpec> more) {
+    List<StepSpec> all = new ArrayList<>(steps.size() + more.size());
+    all.addAll(steps);
+    all.addAll(more);
+    return new PlanSpec(all, retry, deadlineMs, budget, onBudgetExceeded);
   }
 
   /** The step with {@code id}, or {@code null}. */

@@ -26,6 +26,11 @@ import java.util.List;
  * @param durationMs wait steps: a durable timer
  * @param signal wait steps: the name of the signal that completes the step
  * @param url notify steps: the webhook to call
+ * @param tools agent steps of an llm capability: the capabilities the model may call as tools; the
+ *     step then runs as a tool loop, one turn and one call at a time, each a step of its own
+ * @param maxTurns with {@code tools}: how many model turns the loop may take at most
+ * @param maxToolCalls with {@code tools}: how many tool calls it may make at most
+ * @param partOf set by the run on the steps it adds for a tool loop; never in a plan sent to it
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StepSpec(
@@ -43,12 +48,85 @@ public record StepSpec(
     GateFallback onFalse,
     Long durationMs,
     String signal,
-    String url) {
+    String url,
+    List<String> tools,
+    Integer maxTurns,
+    Integer maxToolCalls,
+    LoopPart partOf) {
 
   public StepSpec {
     kind = kind == null ? StepKind.AGENT : kind;
     dependsOn = dependsOn == null ? List.of() : List.copyOf(dependsOn);
     input = CanonicalJson.of(input);
+    tools = tools == null || tools.isEmpty() ? null : List.copyOf(tools);
+  }
+
+  /** A step that offers no tools. */
+  public StepSpec(
+      String id,
+      StepKind kind,
+      List<String> dependsOn,
+      JsonNode input,
+      String capability,
+      String model,
+      Budget budget,
+      RetryPolicy retry,
+      StepTimeouts timeouts,
+      String expression,
+      String condition,
+      GateFallback onFalse,
+      Long durationMs,
+      String signal,
+      String url) {
+    this(
+        id,
+        kind,
+        dependsOn,
+        input,
+        capability,
+        model,
+        budget,
+        retry,
+        timeouts,
+        expression,
+        condition,
+        onFalse,
+        durationMs,
+        signal,
+        url,
+        null,
+        null,
+        null,
+        null);
+  }
+
+  /** Whether this step runs as a tool loop: it offers its model tools. */
+  public boolean toolLoop() {
+    return tools != null && partOf == null;
+  }
+
+  /** This step offering {@code names} as tools, with the loop's limits (null: the defaults). */
+  public StepSpec withTools(List<String> names, Integer turns, Integer calls) {
+    return new StepSpec(
+        id,
+        kind,
+        dependsOn,
+        input,
+        capability,
+        model,
+        budget,
+        retry,
+        timeouts,
+        expression,
+        condition,
+        onFalse,
+        durationMs,
+        signal,
+        url,
+        names,
+        turns,
+        calls,
+        partOf);
   }
 
   /** An agent step that needs {@code capability}. */
@@ -69,6 +147,41 @@ public record StepSpec(
         null,
         null,
         null);
+  }
+
+  /**
+   * A step a run adds for a tool loop ({@code part}): an agent step of {@code capability} without
+   * dependencies, with the loop step's limits.
+   */
+  public static StepSpec loopPart(
+      String id,
+      LoopPart part,
+      String capability,
+      JsonNode input,
+      String model,
+      Budget budget,
+      RetryPolicy retry,
+      StepTimeouts timeouts) {
+    return new StepSpec(
+        id,
+        StepKind.AGENT,
+        List.of(),
+        input,
+        capability,
+        model,
+        budget,
+        retry,
+        timeouts,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        part);
   }
 
   /** A transform step evaluating a JSONata {@code expression}. */
@@ -152,7 +265,11 @@ public record StepSpec(
         onFalse,
         durationMs,
         signal,
-        url);
+        url,
+        tools,
+        maxTurns,
+        maxToolCalls,
+        partOf);
   }
 
   /** This step with other timeouts. */
@@ -172,7 +289,11 @@ public record StepSpec(
         onFalse,
         durationMs,
         signal,
-        url);
+        url,
+        tools,
+        maxTurns,
+        maxToolCalls,
+        partOf);
   }
 
   /** This step with another budget. */
@@ -192,6 +313,10 @@ public record StepSpec(
         onFalse,
         durationMs,
         signal,
-        url);
+        url,
+        tools,
+        maxTurns,
+        maxToolCalls,
+        partOf);
   }
 }

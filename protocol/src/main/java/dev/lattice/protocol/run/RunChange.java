@@ -246,6 +246,36 @@ public sealed interface RunChange extends CborSerializable {
     }
   }
 
+  /**
+   * Turn {@code turn} of the tool loop of the llm step {@code stepId} begins: the run adds its step
+   * ({@code stepId.tN}, sent the conversation so far) and dispatches it. The first turn also starts
+   * the loop's step.
+   */
+  record ToolTurnStarted(String stepId, int turn, Instant at) implements RunChange {
+    @Override
+    public String type() {
+      return RunEventType.STEP_TURN_STARTED;
+    }
+  }
+
+  /**
+   * Turn {@code turn} of the tool loop of {@code stepId} answered with tool calls: the run adds a
+   * step for each ({@code stepId.tN.cM}) and dispatches them at once, in parallel. A call that
+   * names no offered tool, or whose arguments are not an object, is refused instead (its step fails
+   * at once, and the model is told why).
+   */
+  record ToolCallsRequested(String stepId, int turn, List<ToolCall> calls, Instant at)
+      implements RunChange {
+    public ToolCallsRequested {
+      calls = List.copyOf(calls);
+    }
+
+    @Override
+    public String type() {
+      return RunEventType.STEP_TOOL_CALLS;
+    }
+  }
+
   /** Every step settled without failure; {@code output} holds the final steps' outputs. */
   record RunCompleted(JsonNode output, Instant at) implements RunChange {
     public RunCompleted {

@@ -6,6 +6,8 @@ import dev.lattice.protocol.ids.TenantId;
 import dev.lattice.protocol.json.CanonicalJson;
 import dev.lattice.protocol.plan.ExecutionMode;
 import dev.lattice.protocol.plan.PlanSpec;
+import dev.lattice.protocol.plan.StepSpec;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -44,6 +46,11 @@ public record RunSpec(
     Objects.requireNonNull(plan, "plan");
     payload = CanonicalJson.of(payload);
     priority = priority == null || priority == 0 ? null : priority;
+  }
+
+  /** This spec with its plan grown by {@code more} steps. */
+  public RunSpec withSteps(List<StepSpec> more) {
+    return new RunSpec(tenant, mode, source, plan.plus(more), payload, idempotencyKey, priority);
   }
 
   /** The run's priority, 0 by default. */

@@ -46,7 +46,13 @@ record Breaker(
       }
       return switch (failed.error().errorClass()) {
         case AGENT_ERROR, TIMEOUT, RATE_LIMITED, AUTH, MALFORMED_OUTPUT, WORKER_LOST -> FAILURE;
-        case INVALID_INPUT, BUDGET_EXCEEDED, POLICY_DENIED, CANCELLED -> NEUTRAL;
+        case INVALID_INPUT,
+            BUDGET_EXCEEDED,
+            POLICY_DENIED,
+            CANCELLED,
+            TOOL_LIMIT,
+            UNKNOWN_OUTCOME ->
+            NEUTRAL;
       };
     }
   }

@@ -23,6 +23,8 @@ import dev.lattice.protocol.agent.Drained;
 import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.agent.StepError;
 import dev.lattice.protocol.agent.StepOutcome;
+import dev.lattice.protocol.agent.ToolEffect;
+import dev.lattice.protocol.agent.ToolSpec;
 import dev.lattice.protocol.agent.Usage;
 import dev.lattice.worker.action.AgentAction;
 import java.time.Clock;
@@ -111,6 +113,12 @@ public final class WorkerAgent
       results = List.copyOf(results);
     }
   }
+
+  /**
+   * An attempt of an unsafe tool is about to run: recorded before its action starts, so that after
+   * a crash the agent knows it may have happened instead of running it again.
+   */
+  public record UnsafeCallStarted(String idempotencyKey, Instant at) implements Event {}
 
   private final ActorContext<AgentCommand> context;
   private final AgentManifest manifest;
@@ -213,6 +221,9 @@ public final class WorkerAgent
       waiting.add(assign.replyTo());
       return Effect().reply(assign.replyTo(), accepted(key));
     }
+    if (state.startedUnsafe(key)) {
+      return outcomeUnknown(assign);
+    }
     if (drainWaiters != null) {
       // Its dispatcher sends it elsewhere; the agent leaves with its node.
       return Effect().reply(assign.replyTo(), rejected(key, "leaving", null));
@@ -237,8 +248,50 @@ public final class WorkerAgent
     List<ActorRef<AgentReply>> waiters = new ArrayList<>();
     waiters.add(assign.replyTo());
     inFlight.put(key, waiters);
+    if (unsafe(assignment)) {
+      // Recorded before it runs: after a crash, "it may have happened" is known, not guessed.
+      return Effect()
+          .persist(new UnsafeCallStarted(key, now))
+          .thenRun(recorded -> runner.start(assignment))
+          .thenReply(assign.replyTo(), recorded -> accepted(key));
+    }
     runner.start(assignment);
     return Effect().reply(assign.replyTo(), accepted(key));
+  }
+
+  private boolean unsafe(Assignment assignment) {
+    ToolSpec tool = manifest.tools().get(assignment.capability());
+    return tool != null && tool.effect() == ToolEffect.UNSAFE;
+  }
+
+  /**
+   * An attempt of an unsafe tool that started before the agent stopped, and whose result was never
+   * recorded, is sent again: it is not run twice. Its outcome is unknown, and recorded as such, so
+   * the step waits for a person to say whether it happened.
+   */
+  private ReplyEffect<Event, WorkerState> outcomeUnknown(Assign assign) {
+    Assignment assignment = assign.assignment();
+    context
+        .getLog()
+        .warn(
+            "attempt {} of unsafe tool '{}' started before a stop and has no recorded result:"
+                + " not run again",
+            assignment.idempotencyKey(),
+            assignment.capability());
+    AssignmentResult result =
+        AssignmentResult.of(
+            assignment,
+            manifest.agentId(),
+            new StepOutcome.Failed(
+                StepError.of(
+                    ErrorClass.UNKNOWN_OUTCOME,
+                    "a call of unsafe tool '"
+                        + assignment.capability()
+                        + "' started before its node stopped and its result was not recorded:"
+                        + " it may have happened, so it is not repeated"),
+                Usage.NONE));
+    unrecorded.add(result);
+    return Effect().reply(assign.replyTo(), new Finished(result, load()));
   }
 
   private ReplyEffect<Event, WorkerState> onActionFinished(
@@ -377,6 +430,9 @@ public final class WorkerAgent
         .onEvent(
             ResultsRecorded.class,
             (state, recorded) -> state.record(recorded.results(), settings.resultRetention()))
+        .onEvent(
+            UnsafeCallStarted.class,
+            (state, started) -> state.unsafeCallStarted(started.idempotencyKey()))
         .build();
   }
 }

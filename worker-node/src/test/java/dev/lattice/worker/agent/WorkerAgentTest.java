@@ -56,7 +56,7 @@ class WorkerAgentTest {
           .withFallback(EventSourcedBehaviorTestKit.config());
 
   private static final ActorTestKit testKit = ActorTestKit.create(CONFIG);
-  private static final WorkerSettings SETTINGS =
+  static final WorkerSettings SETTINGS =
       settings(new BreakerSettings(true, 5, Duration.ofSeconds(30), 2.0, Duration.ofMinutes(5)));
 
   /** Worker settings for tests, with {@code breaker}. */

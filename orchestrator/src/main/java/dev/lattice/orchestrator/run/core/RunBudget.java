@@ -132,7 +132,11 @@ final class RunBudget {
   private Spend heldByOthers(RunState state, String stepId, Predicate<String> counted) {
     Spend held = Spend.NONE;
     for (StepState other : state.stepStates()) {
-      if (!other.id().equals(stepId) && counted.test(other.id()) && other.status().out()) {
+      if (!other.id().equals(stepId)
+          && counted.test(other.id())
+          && other.status().out()
+          // A tool loop's step holds nothing itself: each of its turns holds its own.
+          && !state.spec(other.id()).toolLoop()) {
         held = held.plus(hold(state, state.spec(other.id())));
       }
     }

@@ -37,6 +37,10 @@ public final class RunDeadlines {
     }
     for (StepState step : state.stepStates()) {
       StepSpec spec = state.spec(step.id());
+      if (spec.toolLoop()) {
+        // Its turns and calls have the deadlines; the loop itself waits on them.
+        continue;
+      }
       StepTimeouts limits = spec.timeouts();
       switch (step.status()) {
         case RETRY_WAIT -> {

@@ -2,6 +2,7 @@ package dev.lattice.orchestrator.run.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.api.Intervention;
 import dev.lattice.protocol.api.InterventionType;
 import dev.lattice.protocol.api.OverrideRequest;
@@ -131,6 +132,34 @@ public final class RunInterventions {
         state,
         new RunChange.StepOverridden(stepId, request.output(), who.actor(), who.reason(), now),
         now);
+  }
+
+  /**
+   * Sends again a step whose last attempt's outcome is unknown (an unsafe tool's call that may have
+   * happened): a person decided it did not happen. The next attempt carries the same effect key.
+   */
+  public Decided retry(RunState state, String stepId, Instant now) {
+    StepState step = state.step(stepId);
+    if (step == null) {
+      throw new IllegalTransitionException("this run has no step '" + stepId + "'");
+    }
+    if (step.status() == StepStatus.RETRY_WAIT || step.status().out()) {
+      // A repeat of a retry already decided.
+      return Decided.NOTHING;
+    }
+    requireLive(state, "a retry");
+    if (step.status() != StepStatus.WAITING
+        || step.error() == null
+        || step.error().errorClass() != ErrorClass.UNKNOWN_OUTCOME) {
+      throw new IllegalTransitionException(
+          "step '"
+              + stepId
+              + "' is "
+              + step.status().wire()
+              + "; only a step whose outcome is unknown can be retried by hand");
+    }
+    return progress.followedBy(
+        state, new RunChange.StepRetryScheduled(stepId, step.attempt() + 1, now, now), now);
   }
 
   /** Whether the step already succeeded with {@code output}: the request is a repeat. */

@@ -41,6 +41,7 @@ public final class RunProgress {
   private final RunBudget budget;
   private final StepAssignments assignments;
   private final InlineSteps inline;
+  private final ToolLoops loops;
 
   /** Progress for runs whose attempts hold nothing against run budgets until they finish. */
   public RunProgress(RunSettings settings) {
@@ -52,6 +53,7 @@ public final class RunProgress {
     this.budget = new RunBudget(estimator);
     this.assignments = new StepAssignments(settings, budget);
     this.inline = new InlineSteps(settings);
+    this.loops = new ToolLoops(settings.toolLoop());
   }
 
   /** What this run's agent steps are sent, and where. */
@@ -211,6 +213,11 @@ public final class RunProgress {
       if (!(result.outcome() instanceof StepOutcome.Succeeded)) {
         return true;
       }
+      StepSpec spec = state.spec(result.stepId());
+      if (spec != null && spec.partOf() != null) {
+        // It moves a tool loop on, which waits for nothing else.
+        return true;
+      }
       done.add(result.stepId());
     }
     boolean outstanding = false;
@@ -261,10 +268,14 @@ public final class RunProgress {
           if (skip != null) {
             decision.add(new RunChange.StepSkipped(step.id(), skip, now));
             changed = true;
+          } else if (step.toolLoop()) {
+            changed |= loops.advance(decision, step, now);
           } else if (step.kind() != StepKind.AGENT && decision.state().ready(step)) {
             decision.add(inline.evaluate(decision.state(), step, now));
             changed = true;
           }
+        } else if (current.status() == StepStatus.RUNNING && step.toolLoop()) {
+          changed |= loops.advance(decision, step, now);
         }
       }
     }
@@ -330,6 +341,11 @@ public final class RunProgress {
       Instant now,
       DoubleSupplier random) {
     decision.add(new RunChange.StepFailed(stepId, attempt, agent, started, error, usage, now));
+    if (error.errorClass() == ErrorClass.UNKNOWN_OUTCOME) {
+      // It may have happened: a person says whether (an override with its result) or retries it.
+      decision.add(new RunChange.StepWaiting(stepId, null, null, now));
+      return;
+    }
     if (error.errorClass() == ErrorClass.BUDGET_EXCEEDED
         && budgetExceeded(decision, stepId, attempt, error, now)) {
       return;
@@ -377,6 +393,10 @@ public final class RunProgress {
     RunState state = decision.state();
     boolean allSettled = true;
     for (StepState step : state.stepStates()) {
+      if (state.spec(step.id()).partOf() != null) {
+        // A tool loop's turns and calls: its own step settles for them.
+        continue;
+      }
       if (step.status() == StepStatus.FAILED) {
         StepError error = step.error();
         decision.add(
@@ -397,7 +417,9 @@ public final class RunProgress {
     state.plan().steps().forEach(s -> depended.addAll(s.dependsOn()));
     ObjectNode outputs = JsonNodeFactory.instance.objectNode();
     for (StepState step : state.stepStates()) {
-      if (!depended.contains(step.id()) && step.status() == StepStatus.SUCCEEDED) {
+      if (!depended.contains(step.id())
+          && step.status() == StepStatus.SUCCEEDED
+          && state.spec(step.id()).partOf() == null) {
         outputs.set(step.id(), step.output());
       }
     }

@@ -29,6 +29,7 @@ import java.time.Duration;
  * @param timerHorizon the longest delay a run arms a timer with; a deadline further away is reached
  *     by arming again each time the timer fires before it
  * @param payloadLimits how deep and large a step's resolved input or a transform's output may be
+ * @param toolLoop the bounds of tool loops whose steps set none
  */
 public record RunSettings(
     RetryPolicy defaultRetry,
@@ -47,7 +48,8 @@ public record RunSettings(
     Duration batchDelay,
     Duration agentLostGrace,
     Duration timerHorizon,
-    PayloadLimits payloadLimits) {
+    PayloadLimits payloadLimits,
+    ToolLoopSettings toolLoop) {
 
   public static RunSettings create(Config config) {
     Config c = config.getConfig("lattice.run");
@@ -75,6 +77,7 @@ public record RunSettings(
         c.getDuration("batch-delay"),
         c.getDuration("agent-lost-grace"),
         c.getDuration("timer-horizon"),
-        PayloadLimits.fromConfig(config));
+        PayloadLimits.fromConfig(config),
+        ToolLoopSettings.create(c.getConfig("tool-loop")));
   }
 }

@@ -22,6 +22,7 @@ import dev.lattice.protocol.run.RunView;
 import dev.lattice.protocol.run.StepStatus;
 import dev.lattice.protocol.run.StepView;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -214,6 +215,14 @@ public final class RunState implements CborSerializable {
     } else if (change instanceof RunChange.StepOverridden e) {
       return withStep(e.stepId(), s -> s.completed(e.output(), e.at()), e.at())
           .dispatchReady(e.at());
+    } else if (change instanceof RunChange.ToolTurnStarted e) {
+      return toolTurnStarted(e);
+    } else if (change instanceof RunChange.ToolCallsRequested e) {
+      List<StepSpec> calls = new ArrayList<>(e.calls().size());
+      for (int i = 0; i < e.calls().size(); i++) {
+        calls.add(ToolLoops.callStep(e.stepId(), e.turn(), i + 1, e.calls().get(i)));
+      }
+      return withSteps(calls, e.at()).dispatchReady(e.at());
     } else if (change instanceof RunChange.BudgetExceeded
         || change instanceof RunChange.StepOutputRejected) {
       // Records of figures and of rejected tries; the attempt's end is an event of its own.
@@ -232,6 +241,29 @@ public final class RunState implements CborSerializable {
           RunStatus.CANCELLED, output, new RunCause(null, ErrorClass.CANCELLED, why, 0), e.at());
     }
     throw new IllegalArgumentException("unknown run event " + change.getClass().getName());
+  }
+
+  /** A tool loop's turn begins: its step is added and sent; the first also starts the loop. */
+  private RunState toolTurnStarted(RunChange.ToolTurnStarted e) {
+    RunState next = this;
+    if (e.turn() == 1) {
+      next = withStep(e.stepId(), s -> s.dispatched(1, e.at()).started(null, e.at()), e.at());
+    }
+    return next.withSteps(List.of(ToolLoops.turnStep(spec(e.stepId()), e.turn())), e.at())
+        .dispatchReady(e.at());
+  }
+
+  /** The run's plan grown by {@code added}, pending. */
+  private RunState withSteps(List<StepSpec> added, Instant at) {
+    PMap<String, StepState> next = steps;
+    for (StepSpec step : added) {
+      if (next.containsKey(step.id())) {
+        throw new IllegalArgumentException("run " + runId + " has a step '" + step.id() + "'");
+      }
+      next = next.plus(step.id(), StepState.pending(step.id()));
+    }
+    return new RunState(
+        runId, spec.withSteps(added), status, next, usage, output, cause, startedAt, at);
   }
 
   private RunState started(RunChange.RunStarted e) {
@@ -286,6 +318,7 @@ public final class RunState implements CborSerializable {
     PMap<String, StepState> next = steps;
     for (StepSpec step : plan().steps()) {
       if (step.kind() == StepKind.AGENT
+          && !step.toolLoop()
           && next.get(step.id()).status() == StepStatus.PENDING
           && ready(step)) {
         next = next.plus(step.id(), next.get(step.id()).dispatched(1, at));
@@ -294,6 +327,14 @@ public final class RunState implements CborSerializable {
     return next == steps
         ? this
         : new RunState(runId, spec, status, next, usage, output, cause, startedAt, updatedAt);
+  }
+
+  /**
+   * Whether an attempt of {@code step} is out with a dispatcher or an agent. A tool loop's own step
+   * never is: its turns and calls are.
+   */
+  public boolean inFlight(StepState step) {
+    return step.status().out() && !spec(step.id()).toolLoop();
   }
 
   /** Whether every dependency of {@code step} succeeded and no gate among them said skip. */

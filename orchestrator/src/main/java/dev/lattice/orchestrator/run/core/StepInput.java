@@ -22,6 +22,12 @@ final class StepInput {
    * deterministic join, whatever order they finished in).
    */
   static JsonNode resolve(RunState state, StepSpec step) {
+    if (step.partOf() != null) {
+      // A tool call's arguments are the model's data, never a template to fill.
+      return step.partOf().isTurn()
+          ? ToolConversation.input(state, step.partOf())
+          : step.input() == null ? JsonNodeFactory.instance.objectNode() : step.input();
+    }
     if (step.input() != null) {
       return InputTemplate.resolve(step.input(), context(state));
     }

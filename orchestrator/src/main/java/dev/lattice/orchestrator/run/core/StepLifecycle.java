@@ -25,9 +25,15 @@ public final class StepLifecycle {
             StepStatus.DISPATCHED, StepStatus.WAITING, StepStatus.SUCCEEDED, StepStatus.FAILED));
     ALLOWED.put(StepStatus.DISPATCHED, EnumSet.of(StepStatus.RUNNING, StepStatus.FAILED));
     ALLOWED.put(StepStatus.RUNNING, EnumSet.of(StepStatus.SUCCEEDED, StepStatus.FAILED));
-    ALLOWED.put(StepStatus.WAITING, EnumSet.of(StepStatus.SUCCEEDED, StepStatus.FAILED));
-    // An override completes a failed step, or one waiting for its retry, with a given output.
-    ALLOWED.put(StepStatus.FAILED, EnumSet.of(StepStatus.RETRY_WAIT, StepStatus.SUCCEEDED));
+    // A step whose attempt's outcome is unknown waits for a person: "retry it" schedules the next.
+    ALLOWED.put(
+        StepStatus.WAITING,
+        EnumSet.of(StepStatus.SUCCEEDED, StepStatus.FAILED, StepStatus.RETRY_WAIT));
+    // An override completes a failed step, or one waiting for its retry, with a given output; a
+    // failure whose outcome is unknown waits for a person.
+    ALLOWED.put(
+        StepStatus.FAILED,
+        EnumSet.of(StepStatus.RETRY_WAIT, StepStatus.SUCCEEDED, StepStatus.WAITING));
     ALLOWED.put(StepStatus.RETRY_WAIT, EnumSet.of(StepStatus.READY, StepStatus.SUCCEEDED));
     ALLOWED.put(StepStatus.SUCCEEDED, EnumSet.noneOf(StepStatus.class));
     ALLOWED.put(StepStatus.SKIPPED, EnumSet.noneOf(StepStatus.class));

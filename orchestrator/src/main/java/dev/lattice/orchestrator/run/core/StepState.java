@@ -124,8 +124,13 @@ public record StepState(
         id, waiting.status, attempt, agentId, startedAt, null, error, usage, dueAt, at, null);
   }
 
-  /** A wait step began to wait, until {@code until} if its timer or signal timeout is set. */
+  /** A wait step began to wait, or a failed attempt whose outcome is unknown waits for a person. */
   StepState waiting(Instant until, Instant at) {
+    if (status == StepStatus.FAILED) {
+      StepState waiting = to(StepStatus.WAITING, at);
+      return new StepState(
+          id, waiting.status, attempt, agentId, startedAt, null, error, usage, null, at, null);
+    }
     StepState waiting = to(StepStatus.READY, at).to(StepStatus.WAITING, at);
     return new StepState(id, waiting.status, 1, null, null, null, null, usage, null, at, until);
   }

@@ -31,7 +31,8 @@ class InterventionConformanceTest {
   private static final String PLAN =
       "{'steps': [{'id': 'ok', 'kind': 'wait', 'signal': 'go'},"
           + " {'id': 'r', 'capability': 'echo', 'retry': {'maxAttempts': 2}},"
-          + " {'id': 'x', 'capability': 'echo', 'retry': {'maxAttempts': 1}}]}";
+          + " {'id': 'x', 'capability': 'echo', 'retry': {'maxAttempts': 1}},"
+          + " {'id': 'u', 'capability': 'echo'}]}";
 
   /** How to bring the run to each status. */
   private static final Map<RunStatus, Consumer<RunScenario>> TO =
@@ -76,6 +77,13 @@ class InterventionConformanceTest {
                   RunStatus.RUNNING, "step.overridden",
                   RunStatus.PAUSED, "step.overridden",
                   RunStatus.CANCELLED, "refused",
+                  RunStatus.FAILED, "refused"),
+          // Step 'u' waits: its attempt's outcome is unknown.
+          InterventionType.RETRY,
+              Map.of(
+                  RunStatus.RUNNING, "step.retry_scheduled",
+                  RunStatus.PAUSED, "step.retry_scheduled",
+                  RunStatus.CANCELLED, "refused",
                   RunStatus.FAILED, "refused"));
 
   static Stream<Arguments> everyInterventionInEveryStatus() {
@@ -98,6 +106,7 @@ class InterventionConformanceTest {
       case OVERRIDE ->
           run.interventions.override(
               run.state, "r", new OverrideRequest(json("{'fixed': true}"), "ops", null), at);
+      case RETRY -> run.interventions.retry(run.state, "u", at);
       default -> run.interventions.lifecycle(run.state, type, new Intervention("ops", "why"), at);
     };
   }
@@ -107,6 +116,8 @@ class InterventionConformanceTest {
   void doesWhatTheLifecycleAllowsAndNothingElse(InterventionType type, RunStatus status) {
     RunScenario run = new RunScenario().start(PLAN);
     run.result("r", StepOutcome.failed(ErrorClass.AGENT_ERROR, "flaky", null), T0.plusMillis(1));
+    run.result(
+        "u", StepOutcome.failed(ErrorClass.UNKNOWN_OUTCOME, "may have", null), T0.plusMillis(1));
     TO.get(status).accept(run);
     assertThat(run.state.status()).isEqualTo(status);
     String expected = EXPECTED.get(type).get(status);

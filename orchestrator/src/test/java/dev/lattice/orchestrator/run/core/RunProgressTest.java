@@ -53,7 +53,8 @@ public class RunProgressTest {
         Duration.ofMillis(10),
         Duration.ofSeconds(10),
         timerHorizon,
-        new PayloadLimits(128, 1 << 20));
+        new PayloadLimits(128, 1 << 20),
+        new ToolLoopSettings(4, 6));
   }
 
   static final AgentId AGENT = AgentId.of("local.echo");

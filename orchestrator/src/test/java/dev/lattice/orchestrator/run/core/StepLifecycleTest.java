@@ -24,9 +24,11 @@ class StepLifecycleTest {
                   StepStatus.FAILED),
           StepStatus.DISPATCHED, EnumSet.of(StepStatus.RUNNING, StepStatus.FAILED),
           StepStatus.RUNNING, EnumSet.of(StepStatus.SUCCEEDED, StepStatus.FAILED),
-          StepStatus.WAITING, EnumSet.of(StepStatus.SUCCEEDED, StepStatus.FAILED),
+          StepStatus.WAITING,
+              EnumSet.of(StepStatus.SUCCEEDED, StepStatus.FAILED, StepStatus.RETRY_WAIT),
           // An override completes a failed step, or one waiting for its retry.
-          StepStatus.FAILED, EnumSet.of(StepStatus.RETRY_WAIT, StepStatus.SUCCEEDED),
+          StepStatus.FAILED,
+              EnumSet.of(StepStatus.RETRY_WAIT, StepStatus.SUCCEEDED, StepStatus.WAITING),
           StepStatus.RETRY_WAIT, EnumSet.of(StepStatus.READY, StepStatus.SUCCEEDED),
           StepStatus.SUCCEEDED, EnumSet.noneOf(StepStatus.class),
           StepStatus.SKIPPED, EnumSet.noneOf(StepStatus.class));
