@@ -5,6 +5,7 @@ import dev.lattice.protocol.CborSerializable;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.ids.TenantId;
 import dev.lattice.protocol.plan.Budget;
+import dev.lattice.protocol.plan.LoopPart;
 import java.util.List;
 import java.util.Objects;
 
@@ -28,6 +29,8 @@ import java.util.Objects;
  * @param priority its run's priority: higher is dispatched first from the same queue
  * @param tools the tool allow-lists that apply: a tool is allowed when every list allows it; none
  *     configured means every tool is allowed
+ * @param part what the step is part of when it is a turn or a tool call of a tool loop; null
+ *     otherwise
  */
 public record Assignment(
     RunId runId,
@@ -42,8 +45,41 @@ public record Assignment(
     TenantId tenant,
     Long heartbeatMs,
     int priority,
-    List<AllowList> tools)
+    List<AllowList> tools,
+    LoopPart part)
     implements CborSerializable {
+
+  /** An assignment that is no part of a tool loop. */
+  public Assignment(
+      RunId runId,
+      String stepId,
+      int attempt,
+      String idempotencyKey,
+      String capability,
+      String model,
+      Budget budget,
+      long ttlMs,
+      JsonNode input,
+      TenantId tenant,
+      Long heartbeatMs,
+      int priority,
+      List<AllowList> tools) {
+    this(
+        runId,
+        stepId,
+        attempt,
+        idempotencyKey,
+        capability,
+        model,
+        budget,
+        ttlMs,
+        input,
+        tenant,
+        heartbeatMs,
+        priority,
+        tools,
+        null);
+  }
 
   /** An assignment of default priority with no tool allow-lists. */
   public Assignment(
@@ -130,7 +166,8 @@ public record Assignment(
         tenant,
         heartbeatMs,
         priority,
-        lists);
+        lists,
+        part);
   }
 
   /** This assignment with {@code resolved} as its input. */
@@ -148,7 +185,8 @@ public record Assignment(
         tenant,
         heartbeatMs,
         priority,
-        tools);
+        tools,
+        part);
   }
 
   /** This assignment with {@code limits} as its budget. */
@@ -166,7 +204,8 @@ public record Assignment(
         tenant,
         heartbeatMs,
         priority,
-        tools);
+        tools,
+        part);
   }
 
   /** The idempotency key of an attempt: {@code runId/stepId/attempt}. */

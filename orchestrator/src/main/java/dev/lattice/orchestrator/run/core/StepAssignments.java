@@ -41,7 +41,8 @@ public final class StepAssignments {
         state.tenant(),
         spec.timeouts() == null ? null : spec.timeouts().heartbeatMs(),
         state.spec().priorityOrDefault(),
-        List.of());
+        List.of(),
+        spec.partOf());
   }
 
   /** How long an attempt of an agent step may run: its start-to-close timeout, or the default. */
