@@ -105,9 +105,14 @@ final class AnthropicWire implements ProviderWire {
     JsonNode input = block.path("input");
     String id = WireJson.text(block, "id");
     String name = WireJson.text(block, "name");
-    return input.isObject()
-        ? new ToolCall(id, name, input, null)
-        : ToolCall.parsed(id, name, input.isMissingNode() ? null : input.toString());
+    if (input.isObject()) {
+      return new ToolCall(id, name, input, null);
+    }
+    // Not an object: kept as the model's text, for the model to be told.
+    return ToolCall.parsed(
+        id,
+        name,
+        input.isMissingNode() ? null : input.isTextual() ? input.asText() : input.toString());
   }
 
   /** Anthropic's {@code tool_choice} type for the step's choice. */
