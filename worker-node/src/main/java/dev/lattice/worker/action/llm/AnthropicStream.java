@@ -75,6 +75,11 @@ final class AnthropicStream implements StreamAssembly {
   }
 
   @Override
+  public int toolCallPieces() {
+    return toolCalls.pieces();
+  }
+
+  @Override
   public int events() {
     return events;
   }

@@ -57,6 +57,11 @@ final class OpenAiStream implements StreamAssembly {
   }
 
   @Override
+  public int toolCallPieces() {
+    return toolCalls.pieces();
+  }
+
+  @Override
   public int events() {
     return events;
   }

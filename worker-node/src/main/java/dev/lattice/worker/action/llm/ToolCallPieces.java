@@ -11,6 +11,7 @@ import java.util.TreeMap;
  */
 final class ToolCallPieces {
   private final Map<Integer, Piece> calls = new TreeMap<>();
+  private int pieces;
 
   private static final class Piece {
     private String id;
@@ -20,6 +21,7 @@ final class ToolCallPieces {
 
   /** Takes what an event says of the call at {@code index}; null parts say nothing. */
   void accept(int index, String id, String name, String arguments) {
+    pieces++;
     Piece piece = calls.computeIfAbsent(index, i -> new Piece());
     if (id != null && !id.isEmpty()) {
       piece.id = id;
@@ -30,6 +32,11 @@ final class ToolCallPieces {
     if (arguments != null) {
       piece.arguments.append(arguments);
     }
+  }
+
+  /** How many pieces it took. */
+  int pieces() {
+    return pieces;
   }
 
   /** The calls, in the order of their indexes, their arguments parsed. */

@@ -29,6 +29,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.junit.jupiter.api.AfterAll;
@@ -75,7 +76,14 @@ class LlmToolsTest {
           Adapter.toClassic(testKit.system()));
 
   private final List<StepDelta> deltas = new CopyOnWriteArrayList<>();
-  private final ActionContext context = context(testKit.system(), key -> true);
+  private final AtomicInteger beats = new AtomicInteger();
+  private final ActionContext context =
+      context(
+          testKit.system(),
+          key -> {
+            beats.incrementAndGet();
+            return true;
+          });
   private final LlmAction action =
       new LlmAction(
           LlmCalls.settings(server, "deltas.flush-interval = 1h"),
@@ -241,6 +249,7 @@ class LlmToolsTest {
   void argumentsThatAreNotJsonComeBackRawWithoutFailingTheStep() {
     for (String model : List.of(OPENAI_MODEL, ANTHROPIC_MODEL)) {
       for (boolean stream : List.of(false, true)) {
+        beats.set(0);
         ActionResult result =
             run(
                 action,
@@ -256,6 +265,8 @@ class LlmToolsTest {
         assertThat(call.get("arguments").isNull()).as(model + " " + stream).isTrue();
         assertThat(call.path("rawArguments").asText()).isEqualTo("{\"city\": \"Par");
         assertThat(result.output().path("finishReason").asText()).isEqualTo("tool_calls");
+        // No text at all: the pieces of the call are the attempt's heartbeats.
+        assertThat(beats.get() > 0).as(model + " " + stream + " heartbeats").isEqualTo(stream);
       }
     }
   }
