@@ -77,13 +77,7 @@ class LlmToolsTest {
 
   private final List<StepDelta> deltas = new CopyOnWriteArrayList<>();
   private final AtomicInteger beats = new AtomicInteger();
-  private final ActionContext context =
-      context(
-          testKit.system(),
-          key -> {
-            beats.incrementAndGet();
-            return true;
-          });
+  private final ActionContext context = LlmCalls.counting(testKit.system(), beats);
   private final LlmAction action =
       new LlmAction(
           LlmCalls.settings(server, "deltas.flush-interval = 1h"),
