@@ -1,6 +1,7 @@
 package dev.lattice.worker.action.llm;
 
 import dev.lattice.protocol.agent.Usage;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -17,9 +18,10 @@ public record LlmAnswer(
     String text, String finishReason, String model, Usage usage, List<ToolCall> toolCalls) {
   static final String TOOL_CALLS = "tool_calls";
   private static final String STOP = "stop";
+  private static final String MADE_UP_ID = "call_";
 
   public LlmAnswer {
-    toolCalls = toolCalls == null ? List.of() : List.copyOf(toolCalls);
+    toolCalls = toolCalls == null ? List.of() : withIds(toolCalls);
     // Some OpenAI-compatible servers end a turn that calls tools with "stop": the calls decide.
     if (!toolCalls.isEmpty() && (finishReason == null || STOP.equals(finishReason))) {
       finishReason = TOOL_CALLS;
@@ -29,6 +31,23 @@ public record LlmAnswer(
   /** An answer of text only. */
   public LlmAnswer(String text, String finishReason, String model, Usage usage) {
     this(text, finishReason, model, usage, List.of());
+  }
+
+  /**
+   * The calls, each with an id: a server that gives none gets {@code call_N} by the call's place in
+   * the answer, which is what its result refers to in the next turn.
+   */
+  private static List<ToolCall> withIds(List<ToolCall> calls) {
+    List<ToolCall> named = new ArrayList<>();
+    for (int i = 0; i < calls.size(); i++) {
+      ToolCall call = calls.get(i);
+      named.add(
+          call.id() == null || call.id().isEmpty()
+              ? new ToolCall(
+                  MADE_UP_ID + (i + 1), call.name(), call.arguments(), call.rawArguments())
+              : call);
+    }
+    return List.copyOf(named);
   }
 
   /** Whether the model called tools. */

@@ -42,9 +42,12 @@ final class OpenAiStream implements StreamAssembly {
     }
     for (JsonNode call : choice.path("delta").path("tool_calls")) {
       JsonNode function = call.path("function");
+      String id = WireJson.text(call, "id");
       toolCalls.accept(
-          call.path("index").asInt(),
-          WireJson.text(call, "id"),
+          call.path("index").isIntegralNumber()
+              ? call.path("index").asInt()
+              : toolCalls.indexOf(id),
+          id,
           WireJson.text(function, "name"),
           WireJson.text(function, "arguments"));
     }

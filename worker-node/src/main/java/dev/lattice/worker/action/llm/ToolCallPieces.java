@@ -2,7 +2,6 @@ package dev.lattice.worker.action.llm;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 
 /**
@@ -10,7 +9,7 @@ import java.util.TreeMap;
  * in the stream, its id and name come once, and the text of its arguments in pieces.
  */
 final class ToolCallPieces {
-  private final Map<Integer, Piece> calls = new TreeMap<>();
+  private final TreeMap<Integer, Piece> calls = new TreeMap<>();
   private int pieces;
 
   private static final class Piece {
@@ -32,6 +31,19 @@ final class ToolCallPieces {
     if (arguments != null) {
       piece.arguments.append(arguments);
     }
+  }
+
+  /**
+   * The index of a piece that names none (some OpenAI-compatible servers send whole calls without
+   * one): a new call when it brings an id not seen yet (or is the first), else the latest call.
+   */
+  int indexOf(String id) {
+    if (calls.isEmpty()) {
+      return 0;
+    }
+    int latest = calls.lastKey();
+    boolean known = calls.values().stream().anyMatch(p -> id == null || id.equals(p.id));
+    return known ? latest : latest + 1;
   }
 
   /** How many pieces it took. */
