@@ -1,14 +1,17 @@
 package dev.lattice.modelserver.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.lattice.modelserver.Protocol;
+import dev.lattice.modelserver.anthropic.AnthropicWire.BlockDelta;
+import dev.lattice.modelserver.anthropic.AnthropicWire.ContentBlock;
 import dev.lattice.modelserver.anthropic.AnthropicWire.ContentBlockDelta;
 import dev.lattice.modelserver.anthropic.AnthropicWire.ContentBlockStart;
 import dev.lattice.modelserver.anthropic.AnthropicWire.ContentBlockStop;
 import dev.lattice.modelserver.anthropic.AnthropicWire.DeltaUsage;
 import dev.lattice.modelserver.anthropic.AnthropicWire.ErrorBody;
 import dev.lattice.modelserver.anthropic.AnthropicWire.ErrorDetail;
-import dev.lattice.modelserver.anthropic.AnthropicWire.InputMessage;
 import dev.lattice.modelserver.anthropic.AnthropicWire.Message;
 import dev.lattice.modelserver.anthropic.AnthropicWire.MessageDelta;
 import dev.lattice.modelserver.anthropic.AnthropicWire.MessageStart;
@@ -16,10 +19,7 @@ import dev.lattice.modelserver.anthropic.AnthropicWire.MessageStop;
 import dev.lattice.modelserver.anthropic.AnthropicWire.MessageUsage;
 import dev.lattice.modelserver.anthropic.AnthropicWire.MessagesRequest;
 import dev.lattice.modelserver.anthropic.AnthropicWire.StopDelta;
-import dev.lattice.modelserver.anthropic.AnthropicWire.TextBlock;
-import dev.lattice.modelserver.anthropic.AnthropicWire.TextDelta;
 import dev.lattice.modelserver.http.Answer;
-import dev.lattice.modelserver.http.ContentText;
 import dev.lattice.modelserver.http.ModelCall;
 import dev.lattice.modelserver.http.ModelError;
 import dev.lattice.modelserver.http.ProviderProtocol;
@@ -28,6 +28,8 @@ import dev.lattice.modelserver.http.RequestRejected;
 import dev.lattice.modelserver.http.SseFrame;
 import dev.lattice.modelserver.http.StreamFrames;
 import dev.lattice.modelserver.http.WireJson;
+import dev.lattice.modelserver.script.Chunking;
+import dev.lattice.modelserver.script.ToolCall;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +43,10 @@ import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 public final class AnthropicProtocol implements ProviderProtocol {
 
   private static final String VERSION_HEADER = "anthropic-version";
+  private static final JsonNode EMPTY_INPUT = JsonNodeFactory.instance.objectNode();
+  // Streamed input comes in small pieces, as a model generates it.
+  private static final Chunking ARGUMENT_PIECES = Chunking.CHARS;
+  private static final int ARGUMENT_PIECE_CHARS = 8;
 
   @Override
   public Protocol protocol() {
@@ -67,17 +73,7 @@ public final class AnthropicProtocol implements ProviderProtocol {
     if (messages.messages() == null || messages.messages().isEmpty()) {
       throw rejected("messages: at least one message is required");
     }
-    StringBuilder prompt = new StringBuilder(ContentText.of(messages.system()));
-    String lastUser = "";
-    for (InputMessage message : messages.messages()) {
-      String text = ContentText.of(message.content());
-      prompt.append('\n').append(text);
-      if ("user".equals(message.role())) {
-        lastUser = text;
-      }
-    }
-    boolean stream = Boolean.TRUE.equals(messages.stream());
-    return new ModelCall(messages.model(), lastUser, prompt.toString(), stream, stream);
+    return AnthropicConversation.read(messages);
   }
 
   private static RequestRejected rejected(String message) {
@@ -90,13 +86,28 @@ public final class AnthropicProtocol implements ProviderProtocol {
         message(
             id,
             answer,
-            List.of(new TextBlock("text", answer.text())),
+            content(answer),
             answer.finishReason().anthropic(),
             answer.completionTokens()));
   }
 
+  /** The answer's blocks: its text (unless it only calls tools), then a tool_use per call. */
+  private static List<ContentBlock> content(Answer answer) {
+    List<ContentBlock> blocks = new ArrayList<>();
+    if (!answer.text().isEmpty() || answer.toolCalls().isEmpty()) {
+      blocks.add(ContentBlock.text(answer.text()));
+    }
+    for (ToolCall call : answer.toolCalls()) {
+      // Anthropic parses the input itself; arguments scripted as raw text go as a string.
+      JsonNode input =
+          call.arguments() != null ? call.arguments() : TextNode.valueOf(call.rawArguments());
+      blocks.add(ContentBlock.toolUse(call.id(), call.name(), input));
+    }
+    return blocks;
+  }
+
   private static Message message(
-      String id, Answer answer, List<TextBlock> content, String stopReason, int outputTokens) {
+      String id, Answer answer, List<ContentBlock> content, String stopReason, int outputTokens) {
     return new Message(
         id,
         "message",
@@ -118,32 +129,59 @@ public final class AnthropicProtocol implements ProviderProtocol {
   public StreamFrames stream(ModelCall call, Answer answer, String id, Instant created) {
     // As Anthropic does, message_start carries the input tokens and no output yet; the output
     // tokens come with message_delta.
-    List<SseFrame> opening =
-        List.of(
-            event(
-                "message_start",
-                new MessageStart("message_start", message(id, answer, List.of(), null, 0))),
-            event(
-                "content_block_start",
-                new ContentBlockStart("content_block_start", 0, new TextBlock("text", ""))));
+    boolean hasText = !answer.text().isEmpty() || answer.toolCalls().isEmpty();
+    List<SseFrame> opening = new ArrayList<>();
+    opening.add(
+        event(
+            "message_start",
+            new MessageStart("message_start", message(id, answer, List.of(), null, 0))));
+    if (hasText) {
+      opening.add(blockStart(0, ContentBlock.text("")));
+    }
     List<SseFrame> tokens = new ArrayList<>();
     for (String token : answer.tokens()) {
-      tokens.add(
-          event(
-              "content_block_delta",
-              new ContentBlockDelta("content_block_delta", 0, new TextDelta("text_delta", token))));
+      tokens.add(blockDelta(0, BlockDelta.text(token)));
     }
-    List<SseFrame> closing =
-        List.of(
-            event("content_block_stop", new ContentBlockStop("content_block_stop", 0)),
-            event(
+    List<SseFrame> closing = new ArrayList<>();
+    if (answer.toolCalls().isEmpty()) {
+      closing.add(blockStop(0));
+    } else {
+      // Tool calls follow the text as blocks of their own, their input in JSON pieces; they are
+      // part of what is paced and cut like tokens.
+      int index = 0;
+      if (hasText) {
+        tokens.add(blockStop(index++));
+      }
+      for (ToolCall toolCall : answer.toolCalls()) {
+        tokens.add(
+            blockStart(index, ContentBlock.toolUse(toolCall.id(), toolCall.name(), EMPTY_INPUT)));
+        for (String piece : ARGUMENT_PIECES.split(toolCall.argumentsText(), ARGUMENT_PIECE_CHARS)) {
+          tokens.add(blockDelta(index, BlockDelta.inputJson(piece)));
+        }
+        tokens.add(blockStop(index++));
+      }
+    }
+    closing.add(
+        event(
+            "message_delta",
+            new MessageDelta(
                 "message_delta",
-                new MessageDelta(
-                    "message_delta",
-                    new StopDelta(answer.finishReason().anthropic(), null),
-                    new DeltaUsage(answer.completionTokens()))),
-            event("message_stop", new MessageStop("message_stop")));
+                new StopDelta(answer.finishReason().anthropic(), null),
+                new DeltaUsage(answer.completionTokens()))));
+    closing.add(event("message_stop", new MessageStop("message_stop")));
     return new StreamFrames(opening, tokens, closing);
+  }
+
+  private static SseFrame blockStart(int index, ContentBlock block) {
+    return event("content_block_start", new ContentBlockStart("content_block_start", index, block));
+  }
+
+  private static SseFrame blockDelta(int index, BlockDelta delta) {
+    return event("content_block_delta", new ContentBlockDelta("content_block_delta", index, delta));
+  }
+
+  private static SseFrame blockStop(int index) {
+    return event("content_block_stop", new ContentBlockStop("content_block_stop", index));
   }
 
   private static SseFrame event(String name, Object data) {

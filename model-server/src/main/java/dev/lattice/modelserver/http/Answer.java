@@ -5,10 +5,13 @@ import dev.lattice.modelserver.script.Chunking;
 import dev.lattice.modelserver.script.FinishReason;
 import dev.lattice.modelserver.script.ScriptEntry;
 import dev.lattice.modelserver.script.Streaming;
+import dev.lattice.modelserver.script.ToolCall;
 import dev.lattice.modelserver.script.Usage;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * A script entry's answer to one request, every default filled in.
@@ -23,6 +26,7 @@ import java.util.Optional;
  * @param reasoningTokens usage: completion tokens spent reasoning
  * @param firstTokenDelay the wait before anything of the answer is sent
  * @param tokenDelay the wait between streamed tokens
+ * @param toolCalls the tools the answer calls, each with its id; empty for none
  */
 public record Answer(
     String model,
@@ -34,15 +38,26 @@ public record Answer(
     int cachedTokens,
     int reasoningTokens,
     Duration firstTokenDelay,
-    Duration tokenDelay) {
+    Duration tokenDelay,
+    List<ToolCall> toolCalls) {
 
   public Answer {
     tokens = List.copyOf(tokens);
+    toolCalls = List.copyOf(toolCalls);
   }
 
-  /** The answer {@code entry} gives to {@code call}. A fault entry answers with empty text. */
-  public static Answer of(ScriptEntry entry, ModelCall call, AnswerDefaults defaults) {
+  /**
+   * The answer {@code entry} gives to {@code call}. A fault entry answers with empty text; tool
+   * calls without an id get one from {@code callIds}.
+   */
+  public static Answer of(
+      ScriptEntry entry, ModelCall call, AnswerDefaults defaults, Supplier<String> callIds) {
     String text = entry.text() != null ? entry.text() : entry.json() != null ? json(entry) : "";
+    List<ToolCall> calls = new ArrayList<>();
+    for (ToolCall each : Optional.ofNullable(entry.toolCalls()).orElse(List.of())) {
+      calls.add(each.id() != null ? each : each.withId(callIds.get()));
+    }
+    FinishReason defaultReason = calls.isEmpty() ? FinishReason.STOP : FinishReason.TOOL_CALLS;
     Streaming shape = Optional.ofNullable(entry.stream()).orElse(Streaming.none());
     Chunking chunking = Optional.ofNullable(shape.chunking()).orElse(defaults.chunking());
     int chunkChars = Optional.ofNullable(shape.chunkChars()).orElse(defaults.chunkChars());
@@ -51,10 +66,11 @@ public record Answer(
         call.model(),
         text,
         chunking.split(text, chunkChars),
-        Optional.ofNullable(entry.finishReason()).orElse(FinishReason.STOP),
+        Optional.ofNullable(entry.finishReason()).orElse(defaultReason),
         Optional.ofNullable(usage.promptTokens())
             .orElseGet(() -> estimate(call.prompt(), defaults)),
-        Optional.ofNullable(usage.completionTokens()).orElseGet(() -> estimate(text, defaults)),
+        Optional.ofNullable(usage.completionTokens())
+            .orElseGet(() -> estimate(text + argumentsText(calls), defaults)),
         Optional.ofNullable(usage.cachedTokens()).orElse(0),
         Optional.ofNullable(usage.reasoningTokens()).orElse(0),
         Optional.ofNullable(shape.firstTokenDelayMs())
@@ -62,7 +78,15 @@ public record Answer(
             .orElse(Duration.ZERO),
         Optional.ofNullable(shape.tokenDelayMs())
             .map(Duration::ofMillis)
-            .orElse(defaults.tokenDelay()));
+            .orElse(defaults.tokenDelay()),
+        calls);
+  }
+
+  /** The text of the calls' names and arguments, which the model generated as well. */
+  private static String argumentsText(List<ToolCall> calls) {
+    StringBuilder text = new StringBuilder();
+    calls.forEach(c -> text.append(c.name()).append(c.argumentsText()));
+    return text.toString();
   }
 
   public int totalTokens() {

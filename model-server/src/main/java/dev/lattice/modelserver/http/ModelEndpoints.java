@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
@@ -38,6 +39,7 @@ public final class ModelEndpoints implements RequestHandler {
 
   private static final Logger log = LoggerFactory.getLogger(ModelEndpoints.class);
   private static final Set<String> CREDENTIAL_HEADERS = Set.of("authorization", "x-api-key");
+  private static final String TOOL_CALL_ID = "call_";
 
   private final ModelServerSettings settings;
   private final Script script;
@@ -48,6 +50,8 @@ public final class ModelEndpoints implements RequestHandler {
   private final Responses responses;
   private final OpenAiProtocol openAi = new OpenAiProtocol();
   private final AnthropicProtocol anthropic = new AnthropicProtocol();
+  // Tool calls a script gives no id are numbered across the server's answers, in order.
+  private final AtomicInteger toolCallIds = new AtomicInteger();
 
   public ModelEndpoints(
       Script script, ModelServerSettings settings, RequestLog requests, Materializer materializer) {
@@ -120,14 +124,19 @@ public final class ModelEndpoints implements RequestHandler {
                 ModelError.rateLimited(message, seconds),
                 headers(provider, call.model())));
       }
-      Optional<ScriptEntry> entry = player.next(call.model(), call.lastUserMessage());
+      Optional<ScriptEntry> entry = player.next(call.turn());
       if (entry.isEmpty()) {
-        String why = player.whyNoEntry(call.model(), call.lastUserMessage());
+        String why = player.whyNoEntry(call.turn());
         return done(
             responses.error(
                 provider, ModelError.invalidRequest(why), headers(provider, call.model())));
       }
-      Answer answer = Answer.of(entry.get(), call, settings.answers());
+      Answer answer =
+          Answer.of(
+              entry.get(),
+              call,
+              settings.answers(),
+              () -> TOOL_CALL_ID + toolCallIds.incrementAndGet());
       if (entry.get().fault() == null) {
         limiter.spend(call.model(), answer.totalTokens());
       }

@@ -22,14 +22,19 @@ import dev.lattice.modelserver.openai.OpenAiWire.ChunkChoice;
 import dev.lattice.modelserver.openai.OpenAiWire.CompletionTokensDetails;
 import dev.lattice.modelserver.openai.OpenAiWire.CompletionUsage;
 import dev.lattice.modelserver.openai.OpenAiWire.Delta;
+import dev.lattice.modelserver.openai.OpenAiWire.DeltaFunction;
+import dev.lattice.modelserver.openai.OpenAiWire.DeltaToolCall;
 import dev.lattice.modelserver.openai.OpenAiWire.ErrorBody;
 import dev.lattice.modelserver.openai.OpenAiWire.ErrorDetail;
 import dev.lattice.modelserver.openai.OpenAiWire.ModelEntry;
 import dev.lattice.modelserver.openai.OpenAiWire.ModelList;
 import dev.lattice.modelserver.openai.OpenAiWire.PromptTokensDetails;
+import dev.lattice.modelserver.script.Chunking;
+import dev.lattice.modelserver.script.ToolCall;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -43,6 +48,10 @@ public final class OpenAiProtocol implements ProviderProtocol {
 
   private static final Set<String> RESPONSE_FORMATS = Set.of("text", "json_object", "json_schema");
   private static final String BEARER = "Bearer ";
+  private static final String FUNCTION = "function";
+  // Streamed arguments come in small pieces, as a model generates them.
+  private static final Chunking ARGUMENT_PIECES = Chunking.CHARS;
+  private static final int ARGUMENT_PIECE_CHARS = 8;
 
   @Override
   public Protocol protocol() {
@@ -71,18 +80,53 @@ public final class OpenAiProtocol implements ProviderProtocol {
       checkResponseFormat(chat.responseFormat());
     }
     StringBuilder prompt = new StringBuilder();
+    for (JsonNode tool : Optional.ofNullable(chat.tools()).orElse(List.of())) {
+      checkTool(tool);
+      prompt.append(tool).append('\n');
+    }
     String lastUser = "";
+    String lastToolResult = "";
+    // Tool calls not yet answered by a tool message, as OpenAI checks them.
+    Set<String> open = new LinkedHashSet<>();
     for (ChatMessage message : chat.messages()) {
       String text = ContentText.of(message.content());
       prompt.append(text).append('\n');
+      if (!"tool".equals(message.role()) && !open.isEmpty()) {
+        throw rejected("tool_call_ids did not have response messages: " + open);
+      }
       if ("user".equals(message.role())) {
         lastUser = text;
+      } else if ("tool".equals(message.role())) {
+        if (message.toolCallId() == null || !open.remove(message.toolCallId())) {
+          throw rejected(
+              "messages with role 'tool' must be a response to a preceding message with"
+                  + " 'tool_calls' (tool_call_id "
+                  + message.toolCallId()
+                  + ")");
+        }
+        lastToolResult = text;
+      }
+      for (OpenAiWire.ToolCall call : Optional.ofNullable(message.toolCalls()).orElse(List.of())) {
+        if (call.id() == null || call.function() == null || call.function().name() == null) {
+          throw rejected("each of an assistant's tool_calls needs an id and a function name");
+        }
+        open.add(call.id());
+        prompt.append(call.function().name()).append(call.function().arguments()).append('\n');
       }
     }
     boolean stream = Boolean.TRUE.equals(chat.stream());
     boolean includeUsage =
         chat.streamOptions() != null && Boolean.TRUE.equals(chat.streamOptions().includeUsage());
-    return new ModelCall(chat.model(), lastUser, prompt.toString(), stream, includeUsage);
+    String lastRole = chat.messages().get(chat.messages().size() - 1).role();
+    return new ModelCall(
+        chat.model(), lastUser, prompt.toString(), stream, includeUsage, lastRole, lastToolResult);
+  }
+
+  private static void checkTool(JsonNode tool) {
+    if (!"function".equals(tool.path("type").asText())
+        || !tool.path("function").path("name").isTextual()) {
+      throw rejected("each of 'tools' must be {type: function, function: {name, ...}}");
+    }
   }
 
   private static void checkResponseFormat(OpenAiWire.ResponseFormat format) {
@@ -110,7 +154,19 @@ public final class OpenAiProtocol implements ProviderProtocol {
             List.of(
                 new Choice(
                     0,
-                    new AssistantMessage("assistant", answer.text()),
+                    new AssistantMessage(
+                        "assistant",
+                        answer.text().isEmpty() && !answer.toolCalls().isEmpty()
+                            ? null
+                            : answer.text(),
+                        answer.toolCalls().stream()
+                            .map(
+                                c ->
+                                    new OpenAiWire.ToolCall(
+                                        c.id(),
+                                        FUNCTION,
+                                        new OpenAiWire.Function(c.name(), c.argumentsText())))
+                            .toList()),
                     answer.finishReason().openAi())),
             usage(answer)));
   }
@@ -123,6 +179,25 @@ public final class OpenAiProtocol implements ProviderProtocol {
     List<SseFrame> tokens = new ArrayList<>();
     for (String token : answer.tokens()) {
       tokens.add(chunk(id, seconds, answer, new ChunkChoice(0, new Delta(null, token), null)));
+    }
+    // Each call: one chunk with its id and name, then its arguments' text in pieces.
+    for (int i = 0; i < answer.toolCalls().size(); i++) {
+      ToolCall toolCall = answer.toolCalls().get(i);
+      tokens.add(
+          toolChunk(
+              id,
+              seconds,
+              answer,
+              new DeltaToolCall(
+                  i, toolCall.id(), FUNCTION, new DeltaFunction(toolCall.name(), ""))));
+      for (String piece : ARGUMENT_PIECES.split(toolCall.argumentsText(), ARGUMENT_PIECE_CHARS)) {
+        tokens.add(
+            toolChunk(
+                id,
+                seconds,
+                answer,
+                new DeltaToolCall(i, null, null, new DeltaFunction(null, piece))));
+      }
     }
     List<SseFrame> closing = new ArrayList<>();
     closing.add(
@@ -145,6 +220,11 @@ public final class OpenAiProtocol implements ProviderProtocol {
     }
     closing.add(SseFrame.data("[DONE]"));
     return new StreamFrames(List.of(opening), tokens, closing);
+  }
+
+  private static SseFrame toolChunk(String id, long created, Answer answer, DeltaToolCall call) {
+    return chunk(
+        id, created, answer, new ChunkChoice(0, new Delta(null, null, List.of(call)), null));
   }
 
   private static SseFrame chunk(String id, long created, Answer answer, ChunkChoice choice) {

@@ -21,9 +21,16 @@ final class OpenAiWire {
       JsonNode stop,
       Boolean stream,
       StreamOptions streamOptions,
-      ResponseFormat responseFormat) {}
+      ResponseFormat responseFormat,
+      List<JsonNode> tools,
+      JsonNode toolChoice) {}
 
-  record ChatMessage(String role, JsonNode content) {}
+  record ChatMessage(String role, JsonNode content, List<ToolCall> toolCalls, String toolCallId) {}
+
+  /** A tool call, in an assistant message or an answer; {@code arguments} is JSON text. */
+  record ToolCall(String id, String type, Function function) {}
+
+  record Function(String name, String arguments) {}
 
   record StreamOptions(Boolean includeUsage) {}
 
@@ -39,7 +46,11 @@ final class OpenAiWire {
 
   record Choice(int index, AssistantMessage message, String finishReason) {}
 
-  record AssistantMessage(String role, String content) {}
+  /** OpenAI sends {@code content: null} for a turn that only calls tools. */
+  record AssistantMessage(
+      String role,
+      String content,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<ToolCall> toolCalls) {}
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record ChatCompletionChunk(
@@ -54,7 +65,18 @@ final class OpenAiWire {
   record ChunkChoice(int index, Delta delta, String finishReason) {}
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  record Delta(String role, String content) {}
+  record Delta(String role, String content, List<DeltaToolCall> toolCalls) {
+    Delta(String role, String content) {
+      this(role, content, null);
+    }
+  }
+
+  /** A piece of a streamed tool call: its id, type and name come first, then its arguments. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record DeltaToolCall(int index, String id, String type, DeltaFunction function) {}
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record DeltaFunction(String name, String arguments) {}
 
   record CompletionUsage(
       int promptTokens,

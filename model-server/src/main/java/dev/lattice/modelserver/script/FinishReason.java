@@ -11,7 +11,9 @@ public enum FinishReason {
   /** The answer reached one of the request's stop sequences. */
   STOP_SEQUENCE("stop_sequence", "stop", "stop_sequence"),
   /** The answer was withheld by a content filter. */
-  CONTENT_FILTER("content_filter", "content_filter", "refusal");
+  CONTENT_FILTER("content_filter", "content_filter", "refusal"),
+  /** The model called tools and waits for their results. */
+  TOOL_CALLS("tool_calls", "tool_calls", "tool_use");
 
   private final String scriptName;
   private final String openAi;

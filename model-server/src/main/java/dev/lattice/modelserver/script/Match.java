@@ -7,12 +7,15 @@ import java.util.regex.Pattern;
  * Which requests a script entry answers: all of the given conditions must hold; an absent one holds
  * for every request.
  *
- * @param contains a substring the last user message must contain
- * @param regex a regular expression that must be found in the last user message
+ * @param contains a substring the last user message or the last tool result must contain
+ * @param regex a regular expression that must be found in the last user message or the last tool
+ *     result
  * @param model the exact model the request must name
+ * @param lastRole the role the request's last message must have: {@code user}, {@code assistant} or
+ *     {@code tool} (it carries tool results)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Match(String contains, String regex, String model) {
+public record Match(String contains, String regex, String model, String lastRole) {
 
   public Match {
     if (regex != null) {
@@ -21,27 +24,56 @@ public record Match(String contains, String regex, String model) {
     }
   }
 
+  /** A match on the last user message's text and the model, whatever the last role. */
+  public Match(String contains, String regex, String model) {
+    this(contains, regex, model, null);
+  }
+
   public static Match contains(String text) {
-    return new Match(text, null, null);
+    return new Match(text, null, null, null);
   }
 
   public static Match regex(String pattern) {
-    return new Match(null, pattern, null);
+    return new Match(null, pattern, null, null);
   }
 
   public static Match model(String model) {
-    return new Match(null, null, model);
+    return new Match(null, null, model, null);
+  }
+
+  /**
+   * Requests whose last message has {@code role}; {@code tool} for those ending in tool results.
+   */
+  public static Match lastRole(String role) {
+    return new Match(null, null, null, role);
   }
 
   /** This match, also requiring the given model. */
   public Match andModel(String name) {
-    return new Match(contains, regex, name);
+    return new Match(contains, regex, name, lastRole);
+  }
+
+  /** This match, also requiring the request's last message to have {@code role}. */
+  public Match andLastRole(String role) {
+    return new Match(contains, regex, model, role);
   }
 
   /** Whether a request for {@code requestModel} whose last user message is {@code text} matches. */
   public boolean accepts(String requestModel, String text) {
-    return (model == null || model.equals(requestModel))
-        && (contains == null || text.contains(contains))
-        && (regex == null || Pattern.compile(regex).matcher(text).find());
+    return accepts(Turn.user(requestModel, text));
+  }
+
+  /** Whether a request of {@code turn} matches. */
+  public boolean accepts(Turn turn) {
+    return (model == null || model.equals(turn.model()))
+        && (lastRole == null || lastRole.equals(turn.lastRole()))
+        && (contains == null
+            || turn.lastUserMessage().contains(contains)
+            || turn.lastToolResult().contains(contains))
+        && (regex == null || found(turn.lastUserMessage()) || found(turn.lastToolResult()));
+  }
+
+  private boolean found(String text) {
+    return Pattern.compile(regex).matcher(text).find();
   }
 }

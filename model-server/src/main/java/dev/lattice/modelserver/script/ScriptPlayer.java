@@ -25,10 +25,15 @@ public final class ScriptPlayer {
   }
 
   /** The entry answering a request for {@code model} whose last user message is {@code text}. */
-  public synchronized Optional<ScriptEntry> next(String model, String text) {
+  public Optional<ScriptEntry> next(String model, String text) {
+    return next(Turn.user(model, text));
+  }
+
+  /** The entry answering a request of {@code turn}. */
+  public synchronized Optional<ScriptEntry> next(Turn turn) {
     for (int i = 0; i < entries.size(); i++) {
       ScriptEntry entry = entries.get(i);
-      boolean accepts = entry.match() == null || entry.match().accepts(model, text);
+      boolean accepts = entry.match() == null || entry.match().accepts(turn);
       if (accepts && answered[i] < entry.answers()) {
         answered[i]++;
         return Optional.of(entry);
@@ -38,13 +43,23 @@ public final class ScriptPlayer {
   }
 
   /** Why no entry answered a request, for the error a test will read. */
-  public synchronized String whyNoEntry(String model, String text) {
+  public synchronized String whyNoEntry(Turn turn) {
     if (entries.isEmpty()) {
       return "the script has no entries";
     }
     boolean anyAccepts =
-        entries.stream().anyMatch(e -> e.match() == null || e.match().accepts(model, text));
-    String request = "model '" + model + "' and last user message '" + abbreviate(text) + "'";
+        entries.stream().anyMatch(e -> e.match() == null || e.match().accepts(turn));
+    String request =
+        "model '"
+            + turn.model()
+            + "', last message by "
+            + turn.lastRole()
+            + " and last user message '"
+            + abbreviate(turn.lastUserMessage())
+            + "'"
+            + (turn.lastToolResult().isEmpty()
+                ? ""
+                : " and last tool result '" + abbreviate(turn.lastToolResult()) + "'");
     return anyAccepts
         ? "every script entry for a request with " + request + " has answered all its times"
         : "no script entry matches a request with " + request;

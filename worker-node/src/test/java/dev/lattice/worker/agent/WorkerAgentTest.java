@@ -83,7 +83,7 @@ class WorkerAgentTest {
             1024,
             1 << 20,
             new StructuredOutputSettings(2, 10, 10, 300, 500),
-            new PromptEstimate(1, 8, 16),
+            new PromptEstimate(1, 8, 16, 16, 600),
             new DeltaSettings(Duration.ofMillis(10), 4096)),
         Map.of());
   }

@@ -5,12 +5,16 @@ import dev.lattice.protocol.agent.Usage;
 
 /**
  * A streamed Messages answer: {@code message_start} (model, input tokens), {@code
- * content_block_delta} events whose {@code text_delta} carry the text, {@code message_delta} (stop
- * reason, output tokens), then {@code message_stop}; {@code ping} and block boundaries carry
- * nothing, and an {@code error} event ends the stream.
+ * content_block_delta} events whose {@code text_delta} carry the text (a {@code tool_use} block's
+ * start names a tool call, its {@code input_json_delta} events the arguments' text), {@code
+ * message_delta} (stop reason, output tokens), then {@code message_stop}; {@code ping} and block
+ * boundaries carry nothing, and an {@code error} event ends the stream.
  */
 final class AnthropicStream implements StreamAssembly {
+  private static final String INPUT_JSON_DELTA = "input_json_delta";
+
   private final StringBuilder text = new StringBuilder();
+  private final ToolCallPieces toolCalls = new ToolCallPieces();
   private String model;
   private JsonNode startUsage = WireJson.mapper().createObjectNode();
   private long outputTokens;
@@ -30,8 +34,25 @@ final class AnthropicStream implements StreamAssembly {
         startUsage = message.path("usage");
         outputTokens = startUsage.path("output_tokens").asLong();
       }
+      case "content_block_start" -> {
+        JsonNode block = event.path("content_block");
+        if (AnthropicWire.TOOL_USE.equals(WireJson.text(block, "type"))) {
+          // Its input comes in input_json_delta pieces; the start holds an empty one.
+          toolCalls.accept(
+              event.path("index").asInt(),
+              WireJson.text(block, "id"),
+              WireJson.text(block, "name"),
+              null);
+        }
+      }
       case "content_block_delta" -> {
-        String delta = WireJson.text(event.path("delta"), "text");
+        JsonNode piece = event.path("delta");
+        if (INPUT_JSON_DELTA.equals(WireJson.text(piece, "type"))) {
+          toolCalls.accept(
+              event.path("index").asInt(), null, null, WireJson.text(piece, "partial_json"));
+          return "";
+        }
+        String delta = WireJson.text(piece, "text");
         if (delta != null) {
           text.append(delta);
           return delta;
@@ -47,10 +68,15 @@ final class AnthropicStream implements StreamAssembly {
       case "message_stop" -> done = true;
       case "error" -> throw new ProviderError.Reported(AnthropicWire.INSTANCE.error(event));
       default -> {
-        // ping, content_block_start and content_block_stop carry nothing of the answer.
+        // ping and content_block_stop carry nothing of the answer.
       }
     }
     return "";
+  }
+
+  @Override
+  public int toolCallPieces() {
+    return toolCalls.pieces();
   }
 
   @Override
@@ -65,6 +91,6 @@ final class AnthropicStream implements StreamAssembly {
           "the answer stream ended before message_stop, after " + events + " events");
     }
     Usage usage = AnthropicWire.usage(model, startUsage, outputTokens);
-    return new LlmAnswer(text.toString(), finishReason, model, usage);
+    return new LlmAnswer(text.toString(), finishReason, model, usage, toolCalls.calls());
   }
 }

@@ -23,6 +23,7 @@ final class AnthropicWire implements ProviderWire {
           + " Schema:\n";
   // How Anthropic words an invalid_request_error for a prompt beyond the model's context.
   private static final String PROMPT_TOO_LONG = "prompt is too long";
+  static final String TOOL_USE = "tool_use";
 
   private AnthropicWire() {}
 
@@ -37,13 +38,7 @@ final class AnthropicWire implements ProviderWire {
       system.add(call.system());
     }
     ArrayNode messages = body.putArray("messages");
-    for (ChatMessage message : call.messages()) {
-      if (ChatMessage.SYSTEM.equals(message.role())) {
-        system.add(message.content());
-      } else {
-        messages.addObject().put("role", message.role()).put("content", message.content());
-      }
-    }
+    AnthropicMessages.write(call.messages(), messages, system);
     if (call.wantsJson()) {
       system.add(JSON_INSTRUCTION + call.schema().node());
     }
@@ -59,6 +54,19 @@ final class AnthropicWire implements ProviderWire {
     if (call.stream()) {
       body.put("stream", true);
     }
+    if (call.hasTools()) {
+      ArrayNode tools = body.putArray("tools");
+      for (ToolSpec tool : call.tools()) {
+        ObjectNode written = tools.addObject().put("name", tool.name());
+        if (tool.description() != null) {
+          written.put("description", tool.description());
+        }
+        written.set("input_schema", tool.parameters());
+      }
+      if (call.toolChoice() != null) {
+        body.putObject("tool_choice").put("type", toolChoice(call.toolChoice()));
+      }
+    }
     HttpRequest request =
         HttpRequest.POST(call.provider().endpoint("messages").toString())
             .withEntity(ContentTypes.APPLICATION_JSON, WireJson.bytes(body))
@@ -73,9 +81,13 @@ final class AnthropicWire implements ProviderWire {
       throw WireJson.broken("the answer has no content blocks");
     }
     StringBuilder text = new StringBuilder();
+    List<ToolCall> calls = new ArrayList<>();
     for (JsonNode block : content) {
-      if ("text".equals(WireJson.text(block, "type"))) {
+      String type = WireJson.text(block, "type");
+      if ("text".equals(type)) {
         text.append(WireJson.text(block, "text"));
+      } else if (TOOL_USE.equals(type)) {
+        calls.add(toolCall(block));
       }
     }
     String model = WireJson.text(body, "model");
@@ -84,7 +96,28 @@ final class AnthropicWire implements ProviderWire {
         text.toString(),
         finishReason(WireJson.text(body, "stop_reason")),
         model,
-        usage(model, usage, usage.path("output_tokens").asLong()));
+        usage(model, usage, usage.path("output_tokens").asLong()),
+        calls);
+  }
+
+  /** A {@code tool_use} block's call; its {@code input} is already JSON. */
+  private static ToolCall toolCall(JsonNode block) {
+    JsonNode input = block.path("input");
+    String id = WireJson.text(block, "id");
+    String name = WireJson.text(block, "name");
+    if (input.isObject()) {
+      return new ToolCall(id, name, input, null);
+    }
+    // Not an object: kept as the model's text, for the model to be told.
+    return ToolCall.parsed(
+        id,
+        name,
+        input.isMissingNode() ? null : input.isTextual() ? input.asText() : input.toString());
+  }
+
+  /** Anthropic's {@code tool_choice} type for the step's choice. */
+  private static String toolChoice(String choice) {
+    return LlmCall.TOOL_CHOICE_REQUIRED.equals(choice) ? "any" : choice;
   }
 
   @Override
@@ -125,6 +158,7 @@ final class AnthropicWire implements ProviderWire {
       case "end_turn", "stop_sequence" -> "stop";
       case "max_tokens" -> "length";
       case "refusal" -> "content_filter";
+      case TOOL_USE -> LlmAnswer.TOOL_CALLS;
       default -> stopReason;
     };
   }

@@ -34,9 +34,9 @@ final class CallResolver {
           "schema",
           "schemaName",
           "maxRepairs",
-          "stream");
-  private static final Set<String> ROLES =
-      Set.of(ChatMessage.SYSTEM, ChatMessage.USER, ChatMessage.ASSISTANT);
+          "stream",
+          "tools",
+          "toolChoice");
 
   private final LlmSettings settings;
 
@@ -73,11 +73,17 @@ final class CallResolver {
     Integer maxTokens = whole(input, "maxTokens");
     String schemaName = text(input, "schemaName");
     AnswerSchema schema = schema(input.get("schema"));
+    List<ChatMessage> messages =
+        ConversationInput.messages(present(input, "messages"), text(input, "prompt"));
+    String system = system(profile, text(input, "system"));
+    if (messages.stream().anyMatch(ChatMessage::isToolResult)) {
+      system = system == null ? ToolOutput.SYSTEM_NOTE : system + "\n\n" + ToolOutput.SYSTEM_NOTE;
+    }
     return new LlmCall(
         provider(input, profile, model),
         model,
-        system(profile, text(input, "system")),
-        messages(input),
+        system,
+        messages,
         temperature != null ? temperature : profile == null ? null : profile.temperature(),
         maxTokens != null
             ? maxTokens
@@ -88,7 +94,9 @@ final class CallResolver {
         schema,
         schemaName == null ? DEFAULT_SCHEMA_NAME : schemaName,
         repairs(input, schema),
-        flag(input, "stream"));
+        flag(input, "stream"),
+        ConversationInput.tools(present(input, "tools")),
+        ConversationInput.toolChoice(present(input, "toolChoice")));
   }
 
   private ModelProfile profile(String capability, JsonNode input) {
@@ -142,35 +150,6 @@ final class CallResolver {
       return base == null ? step : base;
     }
     return base + "\n\n" + step;
-  }
-
-  private static List<ChatMessage> messages(JsonNode input) {
-    JsonNode messages = input.get("messages");
-    String prompt = text(input, "prompt");
-    if ((messages == null) == (prompt == null)) {
-      throw invalid("give exactly one of 'messages' (a list of {role, content}) and 'prompt'");
-    }
-    if (prompt != null) {
-      return List.of(new ChatMessage(ChatMessage.USER, prompt));
-    }
-    if (!messages.isArray() || messages.isEmpty()) {
-      throw invalid("'messages' must be a non-empty list of {role, content}");
-    }
-    List<ChatMessage> read = new ArrayList<>();
-    for (JsonNode message : messages) {
-      JsonNode role = message.get("role");
-      JsonNode content = message.get("content");
-      if (role == null
-          || !ROLES.contains(role.asText())
-          || content == null
-          || !content.isTextual()) {
-        throw invalid(
-            "each message needs a role (system, user or assistant) and a text content, got "
-                + message);
-      }
-      read.add(new ChatMessage(role.asText(), content.asText()));
-    }
-    return read;
   }
 
   private static List<String> stop(JsonNode stop) {

@@ -2,6 +2,7 @@ package dev.lattice.worker.action.llm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.agent.RejectedOutput;
@@ -28,10 +29,12 @@ import java.util.function.UnaryOperator;
  * system}) and may choose the {@code model}, {@code provider} or {@code profile} and set {@code
  * temperature}, {@code maxTokens}, {@code stop}, {@code schema} (structured output: the answer is
  * read as JSON and validated, and asked for again up to {@code maxRepairs} times when it fails; see
- * {@link RepairingCall}) and {@code stream}. An agent serving a capability that names a profile
- * uses that profile. The output is {@code {text | json, finishReason, model, usage}}; the result's
- * usage names the model that answered, and the dispatcher prices it. Failures carry the canonical
- * error classes (see {@link ProviderError}); the call is never retried here.
+ * {@link RepairingCall}), {@code stream}, and {@code tools} and {@code toolChoice} (one model turn
+ * that may call tools: the calls come back in the output's {@code toolCalls}, and the next turn
+ * sends them with their results among its {@code messages}). An agent serving a capability that
+ * names a profile uses that profile. The output is {@code {text | json, finishReason, model,
+ * usage}}; the result's usage names the model that answered, and the dispatcher prices it. Failures
+ * carry the canonical error classes (see {@link ProviderError}); the call is never retried here.
  *
  * <p>Nothing happens at construction: the HTTP client is made at the first call, on the agent's
  * actor system, so an unused set-up costs a node nothing.
@@ -39,6 +42,8 @@ import java.util.function.UnaryOperator;
 public final class LlmAction implements AgentAction {
   /** The name it is registered under. */
   public static final String NAME = "llm";
+
+  private static final String TEXT = "text";
 
   private final LlmSettings settings;
   private final CallResolver resolver;
@@ -133,13 +138,21 @@ public final class LlmAction implements AgentAction {
           .whenComplete((accepted, failure) -> batcher.close())
           .thenApplyAsync(
               accepted ->
-                  result(
-                      accepted.last(),
-                      "json",
-                      accepted.json(),
-                      accepted.usage(),
-                      accepted.rejected(),
-                      context.json()),
+                  accepted.json() == null
+                      ? result(
+                          accepted.last(),
+                          TEXT,
+                          context.json().getNodeFactory().textNode(accepted.last().text()),
+                          accepted.usage(),
+                          accepted.rejected(),
+                          context.json())
+                      : result(
+                          accepted.last(),
+                          "json",
+                          accepted.json(),
+                          accepted.usage(),
+                          accepted.rejected(),
+                          context.json()),
               context.executor());
     }
     LlmCall sent;
@@ -155,7 +168,7 @@ public final class LlmAction implements AgentAction {
             answer ->
                 result(
                     answer,
-                    "text",
+                    TEXT,
                     context.json().getNodeFactory().textNode(answer.text()),
                     answer.usage(),
                     List.of(),
@@ -164,8 +177,9 @@ public final class LlmAction implements AgentAction {
   }
 
   /**
-   * The step's output: the answer ({@code text}, or {@code json} for structured output), why it
-   * ended, the model, and {@code usage}, that of every try.
+   * The step's output: the answer ({@code text}, or {@code json} for structured output), the tools
+   * it calls ({@code toolCalls}, when it calls any), why it ended, the model, and {@code usage},
+   * that of every try.
    */
   private static ActionResult result(
       LlmAnswer answer,
@@ -176,6 +190,16 @@ public final class LlmAction implements AgentAction {
       ObjectMapper json) {
     ObjectNode output = json.createObjectNode();
     output.set(field, value);
+    if (answer.callsTools()) {
+      ArrayNode calls = output.putArray("toolCalls");
+      for (ToolCall call : answer.toolCalls()) {
+        ObjectNode written = calls.addObject().put("id", call.id()).put("name", call.name());
+        written.set("arguments", call.arguments());
+        if (call.rawArguments() != null) {
+          written.put("rawArguments", call.rawArguments());
+        }
+      }
+    }
     output.put("finishReason", answer.finishReason());
     output.put("model", answer.model());
     output

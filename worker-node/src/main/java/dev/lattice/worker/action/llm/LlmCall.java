@@ -18,6 +18,9 @@ import java.util.List;
  * @param schemaName the schema's name, as OpenAI's {@code json_schema.name}
  * @param repairs how many times an answer that does not follow {@code schema} is asked for again
  * @param stream whether to ask the provider for a streamed answer
+ * @param tools the tools offered to the model; empty for none
+ * @param toolChoice whether the model may, must or must not call them: {@code auto}, {@code
+ *     required} or {@code none}; null for the provider's default (auto)
  */
 public record LlmCall(
     ProviderSettings provider,
@@ -30,11 +33,22 @@ public record LlmCall(
     AnswerSchema schema,
     String schemaName,
     int repairs,
-    boolean stream) {
+    boolean stream,
+    List<ToolSpec> tools,
+    String toolChoice) {
+  static final String TOOL_CHOICE_AUTO = "auto";
+  static final String TOOL_CHOICE_NONE = "none";
+  static final String TOOL_CHOICE_REQUIRED = "required";
 
   public LlmCall {
     messages = List.copyOf(messages);
     stop = List.copyOf(stop);
+    tools = tools == null ? List.of() : List.copyOf(tools);
+  }
+
+  /** Whether the call offers the model tools. */
+  public boolean hasTools() {
+    return !tools.isEmpty();
   }
 
   /** Whether the step asked for structured output. */
@@ -55,7 +69,9 @@ public record LlmCall(
         schema,
         schemaName,
         repairs,
-        stream);
+        stream,
+        tools,
+        toolChoice);
   }
 
   /**
@@ -77,6 +93,8 @@ public record LlmCall(
         schema,
         schemaName,
         repairs,
-        stream);
+        stream,
+        tools,
+        toolChoice);
   }
 }

@@ -61,8 +61,8 @@ final class LlmClient {
    * ActionException}.
    *
    * @param deadline when the attempt runs out of time
-   * @param onDelta receives each piece of a streamed answer as it comes; may throw an {@link
-   *     ActionException} to end the call
+   * @param onDelta receives each piece of a streamed answer's text as it comes (empty for a piece
+   *     of a tool call); may throw an {@link ActionException} to end the call
    */
   CompletionStage<LlmAnswer> call(
       LlmCall call, Optional<String> key, Instant deadline, Consumer<String> onDelta) {
@@ -129,8 +129,10 @@ final class LlmClient {
         .fold(
             assembly,
             (building, event) -> {
+              int pieces = building.toolCallPieces();
               String delta = building.accept(event.getEventType().orElse(null), event.getData());
-              if (!delta.isEmpty()) {
+              // A piece of a tool call is progress too, though without text for followers.
+              if (!delta.isEmpty() || building.toolCallPieces() != pieces) {
                 onDelta.accept(delta);
               }
               return building;

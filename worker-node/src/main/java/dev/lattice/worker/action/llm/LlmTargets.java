@@ -61,11 +61,24 @@ public final class LlmTargets {
             tries * tokens(call)));
   }
 
-  /** The prompt's characters over {@link #CHARS_PER_TOKEN}, plus the answer's maximum. */
+  /**
+   * The prompt's characters (tools and tool calls included) over {@link #CHARS_PER_TOKEN}, plus the
+   * answer's maximum.
+   */
   private static long tokens(LlmCall call) {
     long chars = call.system() == null ? 0 : call.system().length();
     for (ChatMessage message : call.messages()) {
       chars += message.content().length();
+      for (ToolCall made : message.toolCalls()) {
+        chars += made.name().length() + made.argumentsText().length();
+      }
+    }
+    // The tools offered are part of the prompt the provider counts.
+    for (ToolSpec tool : call.tools()) {
+      chars +=
+          tool.name().length()
+              + (tool.description() == null ? 0 : tool.description().length())
+              + tool.parameters().toString().length();
     }
     return (chars + CHARS_PER_TOKEN - 1) / CHARS_PER_TOKEN + call.maxTokens();
   }

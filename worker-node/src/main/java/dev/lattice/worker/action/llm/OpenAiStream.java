@@ -5,13 +5,16 @@ import dev.lattice.protocol.agent.Usage;
 
 /**
  * A streamed Chat Completions answer: {@code chat.completion.chunk} events whose {@code
- * choices[0].delta.content} carry the text, one with the {@code finish_reason}, a last one with the
- * {@code usage} (asked for with {@code stream_options.include_usage}), then {@code [DONE]}.
+ * choices[0].delta.content} carry the text (and {@code delta.tool_calls} the pieces of tool calls:
+ * index, id, function name, pieces of the arguments' text), one with the {@code finish_reason}, a
+ * last one with the {@code usage} (asked for with {@code stream_options.include_usage}), then
+ * {@code [DONE]}.
  */
 final class OpenAiStream implements StreamAssembly {
   private static final String DONE = "[DONE]";
 
   private final StringBuilder text = new StringBuilder();
+  private final ToolCallPieces toolCalls = new ToolCallPieces();
   private String finishReason;
   private String model;
   private Usage usage;
@@ -37,12 +40,28 @@ final class OpenAiStream implements StreamAssembly {
     if (chunk.hasNonNull("usage")) {
       usage = OpenAiWire.usage(model, chunk.path("usage"));
     }
+    for (JsonNode call : choice.path("delta").path("tool_calls")) {
+      JsonNode function = call.path("function");
+      String id = WireJson.text(call, "id");
+      toolCalls.accept(
+          call.path("index").isIntegralNumber()
+              ? call.path("index").asInt()
+              : toolCalls.indexOf(id),
+          id,
+          WireJson.text(function, "name"),
+          WireJson.text(function, "arguments"));
+    }
     String delta = WireJson.text(choice.path("delta"), "content");
     if (delta == null) {
       return "";
     }
     text.append(delta);
     return delta;
+  }
+
+  @Override
+  public int toolCallPieces() {
+    return toolCalls.pieces();
   }
 
   @Override
@@ -56,6 +75,6 @@ final class OpenAiStream implements StreamAssembly {
       throw WireJson.broken("the answer stream ended before [DONE], after " + events + " events");
     }
     Usage counted = usage == null ? new Usage(model, 0, 0, null) : usage;
-    return new LlmAnswer(text.toString(), finishReason, model, counted);
+    return new LlmAnswer(text.toString(), finishReason, model, counted, toolCalls.calls());
   }
 }

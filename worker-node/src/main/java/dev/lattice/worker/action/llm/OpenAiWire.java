@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lattice.protocol.agent.Usage;
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
@@ -29,7 +31,21 @@ final class OpenAiWire implements ProviderWire {
       messages.addObject().put("role", ChatMessage.SYSTEM).put("content", call.system());
     }
     for (ChatMessage message : call.messages()) {
-      messages.addObject().put("role", message.role()).put("content", message.content());
+      message(messages.addObject(), message);
+    }
+    if (call.hasTools()) {
+      ArrayNode tools = body.putArray("tools");
+      for (ToolSpec tool : call.tools()) {
+        ObjectNode function = tools.addObject().put("type", "function").putObject("function");
+        function.put("name", tool.name());
+        if (tool.description() != null) {
+          function.put("description", tool.description());
+        }
+        function.set("parameters", tool.parameters());
+      }
+      if (call.toolChoice() != null) {
+        body.put("tool_choice", call.toolChoice());
+      }
     }
     // max_tokens rather than max_completion_tokens: every OpenAI-compatible server reads it.
     body.put("max_tokens", call.maxTokens());
@@ -54,6 +70,36 @@ final class OpenAiWire implements ProviderWire {
     return key.map(k -> request.addHeader(Authorization.oauth2(k))).orElse(request);
   }
 
+  /** {@code message} in Chat Completions' shape, written into {@code into}. */
+  private static void message(ObjectNode into, ChatMessage message) {
+    into.put("role", message.role());
+    if (message.isToolResult()) {
+      into.put("tool_call_id", message.toolCallId());
+      into.put("content", ToolOutput.wrapped(message.content(), message.isError()));
+      return;
+    }
+    if (message.toolCalls().isEmpty()) {
+      into.put("content", message.content());
+      return;
+    }
+    // An assistant turn that only calls tools has no content, which OpenAI wants as null.
+    if (message.content() == null || message.content().isEmpty()) {
+      into.putNull("content");
+    } else {
+      into.put("content", message.content());
+    }
+    ArrayNode calls = into.putArray("tool_calls");
+    for (ToolCall call : message.toolCalls()) {
+      calls
+          .addObject()
+          .put("id", call.id())
+          .put("type", "function")
+          .putObject("function")
+          .put("name", call.name())
+          .put("arguments", call.argumentsText());
+    }
+  }
+
   @Override
   public LlmAnswer answer(JsonNode body) {
     JsonNode choice = body.path("choices").path(0);
@@ -62,11 +108,21 @@ final class OpenAiWire implements ProviderWire {
     }
     String text = WireJson.text(choice.path("message"), "content");
     String model = WireJson.text(body, "model");
+    List<ToolCall> calls = new ArrayList<>();
+    for (JsonNode call : choice.path("message").path("tool_calls")) {
+      JsonNode function = call.path("function");
+      calls.add(
+          ToolCall.parsed(
+              WireJson.text(call, "id"),
+              WireJson.text(function, "name"),
+              WireJson.text(function, "arguments")));
+    }
     return new LlmAnswer(
         text == null ? "" : text,
         WireJson.text(choice, "finish_reason"),
         model,
-        usage(model, body.path("usage")));
+        usage(model, body.path("usage")),
+        calls);
   }
 
   @Override

@@ -43,7 +43,7 @@ final class RepairingCall {
    * The accepted answer.
    *
    * @param last the answer accepted, as the provider gave it
-   * @param json that answer, read as JSON
+   * @param json that answer, read as JSON; null when the answer calls tools (not checked)
    * @param usage the usage of every try
    * @param rejected the answers rejected before it
    */
@@ -117,6 +117,10 @@ final class RepairingCall {
 
   private CompletionStage<Accepted> checked(
       LlmCall call, int tryNumber, LlmAnswer answer, Usage used, List<RejectedOutput> rejected) {
+    if (answer.callsTools()) {
+      // A turn that calls tools is not the answer yet: the schema holds for the final one.
+      return CompletableFuture.completedFuture(new Accepted(answer, null, used, rejected));
+    }
     CheckedAnswer checked = call.schema().check(answer.text(), json);
     if (checked.accepted()) {
       return CompletableFuture.completedFuture(

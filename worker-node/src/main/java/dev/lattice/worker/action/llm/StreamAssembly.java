@@ -18,6 +18,12 @@ interface StreamAssembly {
    */
   String accept(String type, String data);
 
+  /**
+   * How many pieces of tool calls it took so far: a stream that only calls tools carries no text,
+   * and its pieces are the attempt's sign of life.
+   */
+  int toolCallPieces();
+
   /** How many events it took. */
   int events();
 

@@ -56,13 +56,7 @@ class LlmActionTest {
           }
           """);
   private final AtomicInteger beats = new AtomicInteger();
-  private final ActionContext context =
-      context(
-          testKit.system(),
-          key -> {
-            beats.incrementAndGet();
-            return true;
-          });
+  private final ActionContext context = LlmCalls.counting(testKit.system(), beats);
   private final LlmAction action = LlmCalls.action(settings);
 
   @AfterAll

@@ -40,6 +40,17 @@ class LlmBudgetTest {
   private static final String SCHEMA =
       "{'type': 'object', 'required': ['score'], 'properties': {'score': {'type': 'integer'}}}";
 
+  private static final String TOOLS =
+      "'tools': [{'name': 'get_weather', 'description': 'The weather in a city, now',"
+          + " 'parameters': {'type': 'object', 'required': ['city'],"
+          + " 'properties': {'city': {'type': 'string', 'description': 'Its name'}}}}]";
+  private static final String TOOL_TURN =
+      "'messages': [{'role': 'user', 'content': 'Weather in Zürich?'},"
+          + " {'role': 'assistant', 'toolCalls': [{'id': 'call_1', 'name': 'get_weather',"
+          + "  'arguments': {'city': 'Zürich', 'units': 'metric'}}]},"
+          + " {'role': 'tool', 'toolCallId': 'call_1', 'name': 'get_weather',"
+          + "  'content': {'temp': '21°C', 'sky': '<b>sunny</b> & warm & dry'}}]";
+
   private final ActionContext context = context(testKit.system(), key -> true);
   private final List<ScriptedModelServer> servers = new ArrayList<>();
 
@@ -85,7 +96,10 @@ class LlmBudgetTest {
                 + " {'role': 'user', 'content': 'diff --git a/x b/x'},"
                 + " {'role': 'assistant', 'content': 'Which file?'},"
                 + " {'role': 'user', 'content': 'x, line 3: ñ'}]}",
-            "{'prompt': 'rate it', 'schema': " + SCHEMA + "}");
+            "{'prompt': 'rate it', 'schema': " + SCHEMA + "}",
+            "{" + TOOLS + ", " + TOOL_TURN + "}",
+            // Tool calls and results without tools offered: only their own text counts.
+            "{" + TOOL_TURN + "}");
     for (String model : List.of(LlmCalls.OPENAI_MODEL, LlmCalls.ANTHROPIC_MODEL)) {
       for (String input : inputs) {
         ActionRequest request = request(model, Budget.UNLIMITED, input);
@@ -98,6 +112,35 @@ class LlmBudgetTest {
             .isGreaterThanOrEqualTo(result.usage().promptTokens());
       }
     }
+  }
+
+  @Test
+  void theWorstCaseCountsTheToolsOfferedAndTheToolTurnsOfTheConversation() {
+    ScriptedModelServer server = server(ScriptEntry.text("fine"));
+    LlmSettings settings = LlmCalls.settings(server, "");
+    LlmWorstCase worstCase = new LlmWorstCase(settings, Set.of());
+    long plain =
+        worstCase
+            .tokens("llm", LlmCalls.OPENAI_MODEL, request(null, null, "{'prompt': 'x'}").input())
+            .orElseThrow();
+    long withTurn =
+        worstCase
+            .tokens(
+                "llm", LlmCalls.OPENAI_MODEL, request(null, null, "{" + TOOL_TURN + "}").input())
+            .orElseThrow();
+    long withTools =
+        worstCase
+            .tokens(
+                "llm",
+                LlmCalls.OPENAI_MODEL,
+                request(null, null, "{" + TOOLS + ", " + TOOL_TURN + "}").input())
+            .orElseThrow();
+
+    PromptEstimate estimate = settings.promptEstimate();
+    // The call, its arguments and the wrapped result each count at least their bytes.
+    assertThat(withTurn - plain).isGreaterThan(2L * estimate.tokensPerTool() + 150);
+    assertThat(withTools - withTurn)
+        .isGreaterThan(estimate.toolUseTokens() + estimate.tokensPerTool() + 100L);
   }
 
   @Test

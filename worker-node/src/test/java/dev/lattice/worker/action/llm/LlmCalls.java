@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
@@ -72,6 +73,16 @@ final class LlmCalls {
   static ActionContext context(ActorSystem<?> system, Heartbeats heartbeats) {
     return new ActionContext(
         AgentId.of("test.llm"), Runnable::run, LatticeJson.mapper(), heartbeats, system);
+  }
+
+  /** A context that counts the attempt's heartbeats in {@code beats}, the attempt always wanted. */
+  static ActionContext counting(ActorSystem<?> system, AtomicInteger beats) {
+    return context(
+        system,
+        key -> {
+          beats.incrementAndGet();
+          return true;
+        });
   }
 
   static ActionRequest request(String capability, String inputJson) {
