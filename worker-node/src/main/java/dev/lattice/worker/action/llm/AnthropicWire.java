@@ -56,7 +56,7 @@ final class AnthropicWire implements ProviderWire {
     }
     if (call.hasTools()) {
       ArrayNode tools = body.putArray("tools");
-      for (ToolSpec tool : call.tools()) {
+      for (OfferedTool tool : call.tools()) {
         ObjectNode written = tools.addObject().put("name", tool.name());
         if (tool.description() != null) {
           written.put("description", tool.description());

@@ -122,14 +122,14 @@ final class ConversationInput {
   }
 
   /** The tools offered to the model; empty when the input has none. */
-  static List<ToolSpec> tools(JsonNode tools) {
+  static List<OfferedTool> tools(JsonNode tools) {
     if (tools == null) {
       return List.of();
     }
     if (!tools.isArray()) {
       throw invalid("'tools' must be a list of {name, description, parameters}");
     }
-    List<ToolSpec> read = new ArrayList<>();
+    List<OfferedTool> read = new ArrayList<>();
     Set<String> names = new HashSet<>();
     for (int i = 0; i < tools.size(); i++) {
       JsonNode tool = tools.get(i);
@@ -153,7 +153,7 @@ final class ConversationInput {
         throw invalid(where + ": 'parameters' must be a JSON Schema object");
       }
       read.add(
-          new ToolSpec(
+          new OfferedTool(
               name,
               description == null ? null : description.asText(),
               // Anthropic needs a schema; a tool without one takes no arguments.

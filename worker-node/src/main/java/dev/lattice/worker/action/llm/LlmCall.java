@@ -34,7 +34,7 @@ public record LlmCall(
     String schemaName,
     int repairs,
     boolean stream,
-    List<ToolSpec> tools,
+    List<OfferedTool> tools,
     String toolChoice) {
   static final String TOOL_CHOICE_AUTO = "auto";
   static final String TOOL_CHOICE_NONE = "none";

@@ -74,7 +74,7 @@ public final class LlmTargets {
       }
     }
     // The tools offered are part of the prompt the provider counts.
-    for (ToolSpec tool : call.tools()) {
+    for (OfferedTool tool : call.tools()) {
       chars +=
           tool.name().length()
               + (tool.description() == null ? 0 : tool.description().length())

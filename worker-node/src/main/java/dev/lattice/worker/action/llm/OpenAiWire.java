@@ -35,7 +35,7 @@ final class OpenAiWire implements ProviderWire {
     }
     if (call.hasTools()) {
       ArrayNode tools = body.putArray("tools");
-      for (ToolSpec tool : call.tools()) {
+      for (OfferedTool tool : call.tools()) {
         ObjectNode function = tools.addObject().put("type", "function").putObject("function");
         function.put("name", tool.name());
         if (tool.description() != null) {

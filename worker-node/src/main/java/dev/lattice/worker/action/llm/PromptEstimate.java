@@ -63,7 +63,7 @@ public record PromptEstimate(
     }
     if (call.hasTools()) {
       tokens += toolUseTokens;
-      for (ToolSpec tool : call.tools()) {
+      for (OfferedTool tool : call.tools()) {
         tokens +=
             tokensPerTool
                 + tokensOf(

@@ -10,4 +10,4 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param description what it does, for the model; may be null
  * @param parameters the JSON Schema of its arguments (an object)
  */
-public record ToolSpec(String name, String description, JsonNode parameters) {}
+public record OfferedTool(String name, String description, JsonNode parameters) {}
