@@ -1,13 +1,16 @@
 package dev.lattice.orchestrator.dispatch;
 
 import dev.lattice.orchestrator.dispatch.DispatchLog.Accepted;
+import dev.lattice.orchestrator.guard.Verdict;
 import dev.lattice.orchestrator.tenant.TenantLedger;
 import dev.lattice.protocol.agent.Assignment;
+import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.agent.Spend;
 import dev.lattice.protocol.agent.StepError;
 import dev.lattice.protocol.audit.AuditEntry;
 import dev.lattice.protocol.audit.AuditKind;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -22,24 +25,60 @@ final class Admissions {
   private final TenantHolds holds;
   private final AttemptEndings endings;
   private final DispatchAudit audit;
+  private final LoopGuard guard;
 
   Admissions(
-      DispatchPolicy policy, TenantHolds holds, AttemptEndings endings, DispatchAudit audit) {
+      DispatchPolicy policy,
+      TenantHolds holds,
+      AttemptEndings endings,
+      DispatchAudit audit,
+      LoopGuard guard) {
     this.policy = policy;
     this.holds = holds;
     this.endings = endings;
     this.audit = audit;
+    this.guard = guard;
   }
 
   /**
    * What enqueuing {@code assignment} decides; null for nothing yet: a repeat of an attempt queued
    * or finished here, or one waiting for its tenant's ledger.
    */
-  Decisions enqueue(Assignment assignment, DispatcherState state, Instant now) {
+  Decisions enqueue(
+      Assignment assignment, DispatcherState state, boolean agentsKnown, Instant now) {
     String key = assignment.idempotencyKey();
     if (state.contains(key) || endings.repeated(key)) {
       return null;
     }
+    List<String> undescribed = guard.undescribedTools(assignment, agentsKnown);
+    if (!undescribed.isEmpty()) {
+      StepError error =
+          StepError.of(
+              ErrorClass.INVALID_INPUT,
+              "no agent describes "
+                  + undescribed
+                  + " as a tool (a description and an argument schema, from its action or"
+                  + " lattice.worker.tools): a capability without a schema cannot be offered");
+      return refuse(assignment, error, AuditKind.DENIED, now);
+    }
+    List<AuditEntry> findings = new ArrayList<>();
+    for (Verdict verdict : guard.input(assignment)) {
+      if (verdict.aborts()) {
+        StepError error = StepError.of(ErrorClass.POLICY_DENIED, verdict.describe());
+        return refuse(assignment, error, AuditKind.GUARDRAIL, now).noting(findings);
+      }
+      findings.add(
+          audit.entry(AuditKind.GUARDRAIL, assignment, null, verdict.describe(), null, now));
+    }
+    Decisions decided = admit(assignment, state, now);
+    if (findings.isEmpty()) {
+      return decided;
+    }
+    return (decided == null ? Decisions.NONE : decided).noting(findings);
+  }
+
+  private Decisions admit(Assignment assignment, DispatcherState state, Instant now) {
+    String key = assignment.idempotencyKey();
     // Already admitted and waiting for its tenant's ledger: asked again (the run re-sent it).
     Optional<DispatchPolicy.Admitted> waiting = holds.waiting(key);
     DispatchPolicy.Admission admission =

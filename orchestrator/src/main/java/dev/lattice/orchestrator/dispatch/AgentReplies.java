@@ -1,9 +1,14 @@
 package dev.lattice.orchestrator.dispatch;
 
+import dev.lattice.orchestrator.guard.Verdict;
 import dev.lattice.protocol.agent.AgentReply;
 import dev.lattice.protocol.agent.Assignment;
 import dev.lattice.protocol.agent.AssignmentResult;
+import dev.lattice.protocol.agent.ErrorClass;
+import dev.lattice.protocol.agent.StepError;
+import dev.lattice.protocol.agent.StepOutcome;
 import dev.lattice.protocol.audit.AuditEntry;
+import dev.lattice.protocol.audit.AuditKind;
 import dev.lattice.protocol.time.SaturatingTime;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +23,7 @@ import java.util.List;
  */
 final class AgentReplies {
   private final AgentPool pool;
+  private final LoopGuard guard;
   private final RunNotifier runs;
   private final QueueMetrics metrics;
   private final DispatchPolicy policy;
@@ -32,7 +38,9 @@ final class AgentReplies {
       DispatchPolicy policy,
       DispatchAudit audit,
       AttemptEndings endings,
+      LoopGuard guard,
       Duration probeInterval) {
+    this.guard = guard;
     this.pool = pool;
     this.runs = runs;
     this.metrics = metrics;
@@ -80,6 +88,28 @@ final class AgentReplies {
       pool.released(entry.agentId());
     }
     List<AuditEntry> notes = new ArrayList<>(2);
+    for (Verdict verdict : guard.output(entry.assignment(), result)) {
+      notes.add(
+          audit.entry(
+              AuditKind.GUARDRAIL,
+              entry.assignment(),
+              reply.agentId(),
+              verdict.describe(),
+              null,
+              now));
+      if (verdict.aborts() && result.outcome() instanceof StepOutcome.Succeeded ok) {
+        // Dropped: the run, and the model after it, hear why instead. Its usage still counts.
+        result =
+            new AssignmentResult(
+                result.runId(),
+                result.stepId(),
+                result.attempt(),
+                result.idempotencyKey(),
+                result.agentId(),
+                new StepOutcome.Failed(
+                    StepError.of(ErrorClass.POLICY_DENIED, verdict.describe()), ok.usage()));
+      }
+    }
     endings.ended(entry, result, audit.finished(entry.assignment(), result, now), notes);
     return Decisions.finish(entry.key()).noting(notes);
   }

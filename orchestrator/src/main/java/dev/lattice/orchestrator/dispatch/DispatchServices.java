@@ -1,6 +1,7 @@
 package dev.lattice.orchestrator.dispatch;
 
 import dev.lattice.orchestrator.directory.AgentDirectory;
+import dev.lattice.orchestrator.guard.Guardrails;
 import dev.lattice.orchestrator.ratelimit.RateLimitServices;
 import dev.lattice.orchestrator.tenant.TenantLedgers;
 import java.time.Clock;
@@ -17,6 +18,7 @@ import org.apache.pekko.actor.typed.ActorRef;
  * @param localNode this node's name, so that agents on it are preferred when otherwise equal
  * @param clock the time of queue waits, audit entries and breaker cool-downs
  * @param rateLimits the model providers' rate limits, kept to before dispatch
+ * @param guardrails the checks on what tool loops' turns and calls send and get back
  */
 public record DispatchServices(
     DispatchSettings settings,
@@ -26,4 +28,5 @@ public record DispatchServices(
     TenantLedgers ledgers,
     String localNode,
     Clock clock,
-    RateLimitServices rateLimits) {}
+    RateLimitServices rateLimits,
+    Guardrails guardrails) {}

@@ -163,9 +163,11 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
     this.endings =
         new AttemptEndings(
             runs, metrics, holds, permits, audit, new FinishedResults(settings.finishedMemory()));
-    this.admissions = new Admissions(policy, holds, endings, audit);
+    LoopGuard guard = new LoopGuard(services.guardrails(), pool);
+    this.admissions = new Admissions(policy, holds, endings, audit, guard);
     this.replies =
-        new AgentReplies(pool, runs, metrics, policy, audit, endings, settings.probeInterval());
+        new AgentReplies(
+            pool, runs, metrics, policy, audit, endings, guard, settings.probeInterval());
     this.router = new QueueRouter(recovered, pool, permits, audit, log, agentReplies, clock);
     this.agentChanges = new AgentChanges(pool, router, endings);
     // Named outright: found from the call stack, the logger's name was at times Pekko's own.
@@ -220,7 +222,9 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
   }
 
   private Behavior<Command> onEnqueue(Enqueue enqueue) {
-    decideIfAny(admissions.enqueue(enqueue.assignment(), router.state(), clock.instant()));
+    decideIfAny(
+        admissions.enqueue(
+            enqueue.assignment(), router.state(), router.agentsKnown(), clock.instant()));
     return this;
   }
 

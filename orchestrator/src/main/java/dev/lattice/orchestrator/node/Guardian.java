@@ -7,6 +7,7 @@ import dev.lattice.orchestrator.dispatch.DispatchServices;
 import dev.lattice.orchestrator.dispatch.DispatchSettings;
 import dev.lattice.orchestrator.dispatch.Dispatcher;
 import dev.lattice.orchestrator.dispatch.RunNotifier;
+import dev.lattice.orchestrator.guard.Guardrails;
 import dev.lattice.orchestrator.policy.PolicySettings;
 import dev.lattice.orchestrator.ratelimit.ProviderLimiter;
 import dev.lattice.orchestrator.ratelimit.RateLimitServices;
@@ -77,6 +78,7 @@ final class Guardian {
       WorkerSettings workerSettings,
       ReadModelDatabase readModels,
       Map<String, AgentAction> actions,
+      Guardrails guardrails,
       Clock clock,
       CompletableFuture<Started> started) {
     return Behaviors.setup(
@@ -92,6 +94,7 @@ final class Guardian {
                     workerSettings,
                     readModels,
                     actions,
+                    guardrails,
                     clock));
           } catch (RuntimeException e) {
             started.completeExceptionally(e);
@@ -110,6 +113,7 @@ final class Guardian {
       WorkerSettings workerSettings,
       ReadModelDatabase readModels,
       Map<String, AgentAction> actions,
+      Guardrails guardrails,
       Clock clock) {
     var system = context.getSystem();
     PolicySettings policy = PolicySettings.create(system.settings().config());
@@ -166,7 +170,8 @@ final class Guardian {
             new RateLimitServices(
                 new LlmTargets(llm, llmCapabilities(workerSettings)),
                 new ShardedProviderLimiters(sharding),
-                rateLimits)),
+                rateLimits),
+            guardrails),
         LatticeSettings.ORCHESTRATOR);
 
     List<ActorRef<AgentCommand>> agents =

@@ -2,6 +2,7 @@ package dev.lattice.orchestrator.node;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.lattice.orchestrator.guard.Guardrail;
 import dev.lattice.persistence.journal.JournalDatabase;
 import dev.lattice.worker.action.AgentAction;
 import dev.lattice.worker.agent.AgentSpec;
@@ -100,6 +101,7 @@ public final class Lattice implements AutoCloseable {
     private Path dataDirectory;
     private final Map<String, AgentAction> actions = new HashMap<>();
     private final List<AgentSpec> agents = new ArrayList<>();
+    private final Map<String, Guardrail> guardrails = new HashMap<>();
     private Clock clock = Clock.systemUTC();
 
     private Builder() {}
@@ -143,6 +145,15 @@ public final class Lattice implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Registers {@code guardrail} under {@code name}: it runs where {@code lattice.guardrails.NAME}
+     * says ({@code enabled}, {@code mode}, {@code applies-to}), which must be configured.
+     */
+    public Builder guardrail(String name, Guardrail guardrail) {
+      guardrails.put(name, guardrail);
+      return this;
+    }
+
     /** The clock events are stamped with (for tests). */
     public Builder clock(Clock value) {
       this.clock = value;
@@ -155,7 +166,7 @@ public final class Lattice implements AutoCloseable {
      * @throws IllegalStateException if the node cannot start, with the reason
      */
     public Lattice start() {
-      return NodeStart.start(config, dataDirectory, actions, agents, clock);
+      return NodeStart.start(config, dataDirectory, actions, agents, guardrails, clock);
     }
   }
 }

@@ -6,6 +6,8 @@ import dev.lattice.orchestrator.cluster.NodeReadiness;
 import dev.lattice.orchestrator.cluster.ShardDistributions;
 import dev.lattice.orchestrator.directory.AgentDirectory;
 import dev.lattice.orchestrator.dispatch.DispatchSettings;
+import dev.lattice.orchestrator.guard.Guardrail;
+import dev.lattice.orchestrator.guard.Guardrails;
 import dev.lattice.orchestrator.plan.PlanValidator;
 import dev.lattice.orchestrator.plan.Planner;
 import dev.lattice.orchestrator.plan.TemplateRegistry;
@@ -90,15 +92,17 @@ final class NodeStart {
       Path dataDirectory,
       Map<String, AgentAction> actions,
       List<AgentSpec> agents,
+      Map<String, Guardrail> guardrails,
       Clock clock) {
     Config resolved = NodeConfig.assemble(overrides, dataDirectory);
+    Guardrails checks = Guardrails.create(resolved, guardrails);
     NodeSettings settings = readSettings(resolved, agents);
     prepareJournal(settings.persistence());
     Planner planner = planner(settings);
     Pools pools = openPools(settings);
     CompletableFuture<Guardian.Started> started = new CompletableFuture<>();
     ActorSystem<Void> system =
-        startSystem(settings, pools, allActions(settings, actions), clock, started);
+        startSystem(settings, pools, allActions(settings, actions), checks, clock, started);
     CompletableFuture<Void> stopped =
         system.getWhenTerminated().thenRun(pools::close).toCompletableFuture();
     try {
@@ -183,6 +187,7 @@ final class NodeStart {
       NodeSettings settings,
       Pools pools,
       Map<String, AgentAction> actions,
+      Guardrails guardrails,
       Clock clock,
       CompletableFuture<Guardian.Started> started) {
     try {
@@ -195,6 +200,7 @@ final class NodeStart {
               settings.worker(),
               pools.readModels(),
               actions,
+              guardrails,
               clock,
               started),
           "lattice",

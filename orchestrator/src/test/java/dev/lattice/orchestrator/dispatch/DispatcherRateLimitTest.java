@@ -7,6 +7,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.lattice.orchestrator.directory.AgentDirectory;
 import dev.lattice.orchestrator.directory.AgentEntry;
+import dev.lattice.orchestrator.guard.Guardrails;
 import dev.lattice.orchestrator.policy.PolicySettings;
 import dev.lattice.orchestrator.ratelimit.LimitedModel;
 import dev.lattice.orchestrator.ratelimit.ProviderLimiter;
@@ -128,7 +129,8 @@ class DispatcherRateLimitTest {
                         new LlmTargets(
                             LlmSettings.create(CONFIG.getConfig("lattice.llm")), Set.of()),
                         limiters,
-                        RateLimitSettings.create(CONFIG)))));
+                        RateLimitSettings.create(CONFIG)),
+                    Guardrails.NONE)));
     agentsOf = directory.expectMessageClass(AgentDirectory.Subscribe.class).subscriber();
   }
 

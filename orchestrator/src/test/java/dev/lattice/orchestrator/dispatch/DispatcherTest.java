@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.typesafe.config.ConfigFactory;
 import dev.lattice.orchestrator.directory.AgentDirectory;
 import dev.lattice.orchestrator.directory.AgentEntry;
+import dev.lattice.orchestrator.guard.Guardrails;
 import dev.lattice.orchestrator.policy.PolicySettings;
 import dev.lattice.orchestrator.ratelimit.RateLimitServices;
 import dev.lattice.orchestrator.ratelimit.RateLimitSettings;
@@ -164,7 +165,8 @@ class DispatcherTest {
                     Clock.systemUTC(),
                     // No rate limits: no attempt waits for a provider.
                     RateLimitServices.none(
-                        RateLimitSettings.create(ConfigFactory.defaultReference())))));
+                        RateLimitSettings.create(ConfigFactory.defaultReference())),
+                    Guardrails.NONE)));
     agentsOf = directory.expectMessageClass(AgentDirectory.Subscribe.class).subscriber();
   }
 

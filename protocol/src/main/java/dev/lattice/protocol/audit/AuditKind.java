@@ -29,7 +29,13 @@ public enum AuditKind {
   /** Finished successfully. */
   DONE("done"),
   /** Finished with an error class. */
-  FAILED("failed");
+  FAILED("failed"),
+  /**
+   * A guardrail found something in a tool loop's turn or call: the entry says which, in which mode,
+   * and what (never the text it matched). In abort mode the attempt failed or its result was
+   * dropped.
+   */
+  GUARDRAIL("guardrail");
 
   private final String wire;
 
