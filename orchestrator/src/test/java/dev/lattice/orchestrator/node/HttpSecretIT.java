@@ -11,6 +11,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.typesafe.config.ConfigFactory;
 import dev.lattice.orchestrator.testing.Await;
+import dev.lattice.orchestrator.testing.DataFiles;
 import dev.lattice.orchestrator.testing.LoopbackApi;
 import dev.lattice.protocol.json.LatticeJson;
 import java.io.IOException;
@@ -28,7 +29,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -168,14 +168,7 @@ class HttpSecretIT {
     }
     // The node is closed: every journal file is written out. They hold the step's output (the
     // echo, so a secret would show) and not the secret.
-    String written;
-    try (Stream<Path> files = Files.walk(data)) {
-      StringBuilder all = new StringBuilder();
-      for (Path file : files.filter(Files::isRegularFile).toList()) {
-        all.append(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1));
-      }
-      written = all.toString();
-    }
+    String written = DataFiles.allText(data);
     assertThat(written).contains("c-42").doesNotContain(SECRET);
   }
 
