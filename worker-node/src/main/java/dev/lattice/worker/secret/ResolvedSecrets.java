@@ -7,8 +7,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The secrets one call resolved, by name, to scrub them from what the call gives back: its output
@@ -22,6 +24,11 @@ public final class ResolvedSecrets {
   /** Notes that {@code name} resolved to {@code value}. */
   void add(String name, String value) {
     values.put(name, value);
+  }
+
+  /** The names of the secrets resolved, in the order first met. */
+  public Set<String> names() {
+    return Collections.unmodifiableSet(values.keySet());
   }
 
   /** Whether no secret was resolved. */

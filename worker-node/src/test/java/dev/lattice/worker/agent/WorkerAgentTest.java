@@ -87,15 +87,7 @@ class WorkerAgentTest {
             new PromptEstimate(1, 8, 16),
             new DeltaSettings(Duration.ofMillis(10), 4096)),
         Map.of(),
-        new HttpSettings(
-            List.of(),
-            Map.of(),
-            Set.of(),
-            1024,
-            Duration.ofSeconds(1),
-            Duration.ofSeconds(1),
-            4,
-            100),
+        HttpSettings.create(ConfigFactory.defaultReference().getConfig("lattice.http")),
         null);
   }
 

@@ -30,7 +30,7 @@ final class HostAllowList {
   Optional<String> refusal(String host, String tenant) {
     String name = normalized(host);
     List<String> own = tenants.getOrDefault(tenant, List.of());
-    if (matchesAny(global, name) || matchesAny(own, name)) {
+    if (matches(global, name) || matches(own, name)) {
       return Optional.empty();
     }
     return Optional.of(
@@ -41,7 +41,8 @@ final class HostAllowList {
             + ".allowed-hosts");
   }
 
-  private static boolean matchesAny(List<String> patterns, String host) {
+  /** Whether {@code host}, {@link #normalized}, matches one of {@code patterns}, normalized. */
+  static boolean matches(List<String> patterns, String host) {
     for (String pattern : patterns) {
       if (pattern.startsWith("*.")
           ? host.endsWith(pattern.substring(1)) && host.length() > pattern.length() - 1

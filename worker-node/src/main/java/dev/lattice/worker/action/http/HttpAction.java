@@ -37,6 +37,7 @@ public final class HttpAction implements AgentAction {
   private final SecretResolver secrets;
   private final HostAllowList hosts;
   private final AddressGuard guard;
+  private final SecretScopes scopes;
   private final Clock clock;
   private final AtomicReference<GuardedClient> client = new AtomicReference<>();
 
@@ -45,6 +46,7 @@ public final class HttpAction implements AgentAction {
     this.secrets = secrets;
     this.hosts = new HostAllowList(settings.allowedHosts(), settings.tenantHosts());
     this.guard = new AddressGuard(settings.allowedPrivateHosts());
+    this.scopes = new SecretScopes(settings.secrets());
     this.clock = clock;
   }
 
@@ -59,7 +61,7 @@ public final class HttpAction implements AgentAction {
       return CompletableFuture.failedFuture(
           new ActionException(ErrorClass.AGENT_ERROR, "the http action needs an actor system"));
     }
-    HttpInput input = new HttpInput(settings, hosts, secrets, context.json());
+    HttpInput input = new HttpInput(settings, hosts, secrets, scopes, context.json());
     HttpOutcome outcome = new HttpOutcome(context.json(), settings.errorExcerptChars());
     GuardedClient sender = client(context);
     // Reading the input may read secret files: off the caller's thread.

@@ -48,12 +48,19 @@ final class HttpInput {
   private final HttpSettings settings;
   private final HostAllowList hosts;
   private final SecretResolver secrets;
+  private final SecretScopes scopes;
   private final ObjectMapper json;
 
-  HttpInput(HttpSettings settings, HostAllowList hosts, SecretResolver secrets, ObjectMapper json) {
+  HttpInput(
+      HttpSettings settings,
+      HostAllowList hosts,
+      SecretResolver secrets,
+      SecretScopes scopes,
+      ObjectMapper json) {
     this.settings = settings;
     this.hosts = hosts;
     this.secrets = secrets;
+    this.scopes = scopes;
     this.json = json;
   }
 
@@ -91,6 +98,7 @@ final class HttpInput {
       // The same for every attempt of the step: a target that deduplicates applies it once.
       sent.add(RawHeader.create(HttpHeaderInput.IDEMPOTENCY_KEY, request.effectKey()));
     }
+    scopes.check(used, uri.host().address(), request.tenant());
     HttpRequest built =
         HttpRequest.create()
             .withMethod(method)

@@ -18,6 +18,7 @@ import java.util.Set;
  * @param requestTimeout how long a call may take, response read to its end included
  * @param maxConnections connections kept open per target host
  * @param errorExcerptChars how much of a failed response's body its error message quotes
+ * @param secrets where each scoped secret may go, by name
  */
 public record HttpSettings(
     List<String> allowedHosts,
@@ -27,12 +28,14 @@ public record HttpSettings(
     Duration connectTimeout,
     Duration requestTimeout,
     int maxConnections,
-    int errorExcerptChars) {
+    int errorExcerptChars,
+    Map<String, SecretScope> secrets) {
 
   public HttpSettings {
     allowedHosts = List.copyOf(allowedHosts);
     tenantHosts = Map.copyOf(tenantHosts);
     allowedPrivateHosts = Set.copyOf(allowedPrivateHosts);
+    secrets = Map.copyOf(secrets);
   }
 
   /** Reads {@code http}, the {@code lattice.http} section. */
@@ -42,6 +45,16 @@ public record HttpSettings(
     for (String tenant : byTenant.root().keySet()) {
       tenants.put(tenant, byTenant.getConfig(quoted(tenant)).getStringList("allowed-hosts"));
     }
+    Map<String, SecretScope> secrets = new HashMap<>();
+    Config bySecret = http.getConfig("secrets");
+    for (String secret : bySecret.root().keySet()) {
+      Config scope = bySecret.getConfig(quoted(secret));
+      secrets.put(
+          secret,
+          new SecretScope(
+              scope.hasPath("hosts") ? scope.getStringList("hosts") : List.of(),
+              scope.hasPath("tenants") ? Set.copyOf(scope.getStringList("tenants")) : Set.of()));
+    }
     return new HttpSettings(
         http.getStringList("allowed-hosts"),
         tenants,
@@ -50,7 +63,8 @@ public record HttpSettings(
         http.getDuration("connect-timeout"),
         http.getDuration("request-timeout"),
         http.getInt("max-connections"),
-        http.getInt("error-excerpt-chars"));
+        http.getInt("error-excerpt-chars"),
+        secrets);
   }
 
   private static String quoted(String key) {

@@ -284,6 +284,42 @@ class HttpActionTest {
   }
 
   @Test
+  void aScopedSecretGoesOnlyToItsHostsAndForItsTenants() {
+    HttpAction scoped =
+        action(
+            "allowed-hosts = [\"127.0.0.1\", \"127.0.0.2\"]\n"
+                + "allowed-private-hosts = [\"127.0.0.1\", \"127.0.0.2\"]\n"
+                + "secrets { crm-token { hosts = [\"127.0.0.1\"], tenants = [\"acme\"] } }");
+    String input = "{'url': '%s/echo', 'headers': {'Authorization': '${secret:crm-token}'}}";
+
+    ActionException otherTenant = failure(scoped, request(1, input));
+    assertThat(otherTenant.errorClass()).isEqualTo(ErrorClass.POLICY_DENIED);
+    assertThat(otherTenant.getMessage()).contains("lattice.http.secrets.crm-token.tenants");
+
+    ActionException otherHost =
+        failure(
+            scoped,
+            request(
+                "acme",
+                "{'url': 'http://127.0.0.2:"
+                    + target.port()
+                    + "/echo', 'headers': {'Authorization': '${secret:crm-token}'}}"));
+    assertThat(otherHost.errorClass()).isEqualTo(ErrorClass.POLICY_DENIED);
+    assertThat(otherHost.getMessage()).contains("lattice.http.secrets.crm-token.hosts");
+    assertThat(target.received).isEmpty();
+
+    assertThat(
+            scoped
+                .execute(request("acme", input), context)
+                .toCompletableFuture()
+                .join()
+                .output()
+                .get("status")
+                .asInt())
+        .isEqualTo(200);
+  }
+
+  @Test
   void describesItselfAsAnUnsafeToolWithASchema() {
     ToolSpec tool = action.describe("http");
 
@@ -334,12 +370,20 @@ class HttpActionTest {
   }
 
   private ActionRequest request(int attempt, String input) {
+    return request(attempt, "default", input);
+  }
+
+  private ActionRequest request(String tenant, String input) {
+    return request(1, tenant, input);
+  }
+
+  private ActionRequest request(int attempt, String tenant, String input) {
     return new ActionRequest(
         "run-1",
         "step-1",
         attempt,
         "run-1/step-1/" + attempt,
-        "default",
+        tenant,
         "http",
         null,
         Budget.UNLIMITED,
