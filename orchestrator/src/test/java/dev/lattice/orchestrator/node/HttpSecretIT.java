@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * A secret named in an http step reaches the target and nothing else: through a real node (H2 file
  * journal, HTTP API on loopback) to a real server on loopback that echoes it back in its answers,
  * neither the journal's files, the run's events, its audit trail, the API's answers nor any log
- * line hold it; where the target echoed it, the reference stands instead.
+ * line hold it; where the target echoed it, the reference stands instead. Every attempt carries its
+ * step's effect key, and a payload cannot redirect a step nor add a header through a template.
  */
 class HttpSecretIT {
   private static final String SECRET = "crm-5ecret-value-8d41f0";
@@ -48,6 +49,7 @@ class HttpSecretIT {
   @TempDir Path secrets;
 
   private final List<String> sentAuthorization = new CopyOnWriteArrayList<>();
+  private final List<String> sentKeys = new CopyOnWriteArrayList<>();
   private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
   private final Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
   private final Logger pekko = (Logger) LoggerFactory.getLogger("org.apache.pekko");
@@ -83,6 +85,7 @@ class HttpSecretIT {
   private void answer(HttpExchange exchange) throws IOException {
     String authorization = exchange.getRequestHeaders().getFirst("Authorization");
     sentAuthorization.add(authorization);
+    sentKeys.add(exchange.getRequestHeaders().getFirst("Idempotency-Key"));
     String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
     String echo =
         LatticeJson.mapper()
@@ -134,31 +137,50 @@ class HttpSecretIT {
            "payload": {"base": "%s", "customer": "c-42"}}
           """
               .formatted(base);
-      HttpResponse<String> started = post(api + "/api/v1/execute", plan);
-      answers.add(started.body());
-      assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
-      String runId = LatticeJson.mapper().readTree(started.body()).get("runId").asText();
-
-      Await.until(() -> terminal(get(api + "/api/v1/runs/" + runId)), Duration.ofSeconds(30));
-      String run = get(api + "/api/v1/runs/" + runId);
-      answers.add(run);
-      answers.add(get(api + "/api/v1/runs/" + runId + "/events"));
-      answers.add(get(api + "/api/v1/runs/" + runId + "/audit"));
+      JsonNode run = runToEnd(api, plan, answers);
+      // Tricks a payload could play on a templated URL or header: refused in the worker, before
+      // anything is sent, and not retried.
+      JsonNode tricked =
+          runToEnd(
+              api,
+              oneStep(
+                  "{\"url\": \"${payload.url}\", \"headers\": {\"X-Note\": \"${payload.note}\"}}",
+                  "{\"url\": \"" + base + "@evil.example/echo\", \"note\": \"n\"}"),
+              answers);
+      JsonNode smuggled =
+          runToEnd(
+              api,
+              oneStep(
+                  "{\"url\": \"${payload.url}\", \"headers\": {\"X-Note\": \"${payload.note}\"}}",
+                  "{\"url\": \"" + base + "/echo\", \"note\": \"n\\r\\nAuthorization: Bearer x\"}"),
+              answers);
       answers.add(get(api + "/api/v1/runs?limit=10"));
       answers.add(get(api + "/api/v1/state"));
       answers.add(get(api + "/api/v1/agents"));
 
-      JsonNode state = LatticeJson.mapper().readTree(run);
-      assertThat(state.get("status").asText()).as(run).isEqualTo("failed");
-      // The target got the secret on all three requests, and echoed it back each time.
+      assertThat(run.get("status").asText()).as(run.toString()).isEqualTo("failed");
+      // The target got the secret on all three requests of the first run, and echoed it back each
+      // time; the two tricked runs sent it nothing.
       assertThat(sentAuthorization).hasSize(3).containsOnly("Bearer " + SECRET);
+      // Every attempt of a step carries the step's effect key.
+      String runId = run.get("runId").asText();
+      assertThat(sentKeys).containsExactly(runId + "/call", runId + "/broken", runId + "/broken");
       // Where it was echoed, the output and the error carry the reference.
-      assertThat(run)
+      assertThat(run.toString())
           .contains("Bearer ${secret:crm-token}")
           .contains("key=${secret:crm-token}")
           .contains("answered 500");
+      assertThat(tricked.at("/steps/0/error/errorClass").asText())
+          .as(tricked.toString())
+          .isEqualTo("policy_denied");
+      assertThat(tricked.at("/steps/0/error/message").asText()).contains("evil.example");
+      assertThat(smuggled.at("/steps/0/error/errorClass").asText())
+          .as(smuggled.toString())
+          .isEqualTo("invalid_input");
+      assertThat(smuggled.at("/steps/0/error/message").asText()).contains("control character");
+      assertThat(smuggled.at("/steps/0/attempts").asInt()).isEqualTo(1);
     }
-    assertThat(answers).hasSize(7).noneMatch(answer -> answer.contains(SECRET));
+    assertThat(answers).hasSize(15).noneMatch(answer -> answer.contains(SECRET));
     assertThat(logs.list).isNotEmpty();
     for (ILoggingEvent event : logs.list) {
       assertThat(event.getFormattedMessage()).doesNotContain(SECRET);
@@ -170,6 +192,32 @@ class HttpSecretIT {
     // echo, so a secret would show) and not the secret.
     String written = DataFiles.allText(data);
     assertThat(written).contains("c-42").doesNotContain(SECRET);
+  }
+
+  /**
+   * Starts the run {@code body} asks for through the API and waits for its end; its state, events
+   * and audit trail, as the API answered them, go to {@code answers}.
+   */
+  private JsonNode runToEnd(String api, String body, List<String> answers) throws Exception {
+    HttpResponse<String> started = post(api + "/api/v1/execute", body);
+    answers.add(started.body());
+    assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+    String runId = LatticeJson.mapper().readTree(started.body()).get("runId").asText();
+    Await.until(() -> terminal(get(api + "/api/v1/runs/" + runId)), Duration.ofSeconds(30));
+    String run = get(api + "/api/v1/runs/" + runId);
+    answers.add(run);
+    answers.add(get(api + "/api/v1/runs/" + runId + "/events"));
+    answers.add(get(api + "/api/v1/runs/" + runId + "/audit"));
+    return LatticeJson.mapper().readTree(run);
+  }
+
+  /** A request for a run of one http step with {@code input}, and {@code payload}. */
+  private static String oneStep(String input, String payload) {
+    return "{\"plan\": {\"steps\": [{\"id\": \"only\", \"capability\": \"http\", \"input\": "
+        + input
+        + "}]}, \"payload\": "
+        + payload
+        + "}";
   }
 
   private static boolean terminal(String run) {
