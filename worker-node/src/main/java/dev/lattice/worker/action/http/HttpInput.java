@@ -76,7 +76,10 @@ final class HttpInput {
             name -> {
               if (!FIELDS.contains(name)) {
                 throw invalid(
-                    "input." + name + " is not a field of an http step; expected " + FIELDS);
+                    "input."
+                        + name
+                        + " is not a field of an http step; expected one of "
+                        + FIELDS.stream().sorted().toList());
               }
             });
     ResolvedSecrets used = new ResolvedSecrets();
@@ -98,13 +101,15 @@ final class HttpInput {
       // The same for every attempt of the step: a target that deduplicates applies it once.
       sent.add(RawHeader.create(HttpHeaderInput.IDEMPOTENCY_KEY, request.effectKey()));
     }
+    RequestEntity body = body(input.get("body"), headers, used);
+    // Every secret is resolved by now: each must be allowed to go where the call goes.
     scopes.check(used, uri.host().address(), request.tenant());
     HttpRequest built =
         HttpRequest.create()
             .withMethod(method)
             .withUri(query.isEmpty() ? uri : uri.query(Query.create(query)))
             .addHeaders(sent)
-            .withEntity(body(input.get("body"), headers, used));
+            .withEntity(body);
     return new HttpCall(
         built, uri.host().address(), maxResponseBytes(input.get("maxResponseBytes")), used);
   }

@@ -306,6 +306,15 @@ class HttpActionTest {
                     + "/echo', 'headers': {'Authorization': '${secret:crm-token}'}}"));
     assertThat(otherHost.errorClass()).isEqualTo(ErrorClass.POLICY_DENIED);
     assertThat(otherHost.getMessage()).contains("lattice.http.secrets.crm-token.hosts");
+    ActionException inTheBody =
+        failure(
+            scoped,
+            request(
+                "acme",
+                "{'url': 'http://127.0.0.2:"
+                    + target.port()
+                    + "/echo', 'body': {'deep': ['${secret:crm-token}']}}"));
+    assertThat(inTheBody.errorClass()).isEqualTo(ErrorClass.POLICY_DENIED);
     assertThat(target.received).isEmpty();
 
     assertThat(
