@@ -7,8 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.json.LatticeJson;
 import dev.lattice.worker.action.ActionException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -94,16 +97,12 @@ class SecretResolverTest {
     SecretResolver resolver = new SecretResolver(Map.of("LATTICE_SECRET_PW", value)::get, null);
     ResolvedSecrets used = new ResolvedSecrets();
     resolver.resolve("${secret:pw}", used);
-    String basic =
-        java.util.Base64.getEncoder()
-            .encodeToString(value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    String basic = Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
     JsonNode echoed =
         LatticeJson.mapper()
             .createObjectNode()
             .put("raw", "got " + value)
-            .put(
-                "encoded",
-                java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8))
+            .put("encoded", URLEncoder.encode(value, StandardCharsets.UTF_8))
             .put(value, "as a name")
             .set("nested", LatticeJson.mapper().createArrayNode().add("Basic " + basic));
 

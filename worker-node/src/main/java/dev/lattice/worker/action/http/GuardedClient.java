@@ -109,7 +109,11 @@ final class GuardedClient {
         .mapMaterializedValue(m -> NotUsed.getInstance());
   }
 
-  private static InetSocketAddress checkedAddress(AddressGuard guard, String host, int port) {
+  /**
+   * The address to connect to for {@code host}: resolved here, every address checked, and handed to
+   * the connection as an address, so that nothing resolves the name again.
+   */
+  static InetSocketAddress checkedAddress(AddressGuard guard, String host, int port) {
     InetAddress[] addresses;
     try {
       addresses = InetAddress.getAllByName(host);

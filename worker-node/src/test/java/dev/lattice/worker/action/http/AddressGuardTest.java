@@ -1,9 +1,12 @@
 package dev.lattice.worker.action.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -75,7 +78,7 @@ class AddressGuardTest {
     HostAllowList hosts =
         new HostAllowList(
             List.of("api.example.com", "*.hooks.example.com"),
-            java.util.Map.of("acme", List.of("crm.acme.example")));
+            Map.of("acme", List.of("crm.acme.example")));
 
     assertThat(hosts.refusal("API.Example.com.", "default")).isEmpty();
     assertThat(hosts.refusal("a.hooks.example.com", "default")).isEmpty();
@@ -90,5 +93,21 @@ class AddressGuardTest {
                 assertThat(rule)
                     .contains("lattice.http.allowed-hosts")
                     .contains("lattice.http.tenants.default.allowed-hosts"));
+  }
+
+  @Test
+  void theConnectionGetsTheAddressThatWasCheckedNotTheNameAgain() {
+    AddressGuard guard = new AddressGuard(Set.of("localhost"));
+
+    InetSocketAddress address = GuardedClient.checkedAddress(guard, "localhost", 8080);
+
+    assertThat(address.isUnresolved()).isFalse();
+    assertThat(address.getAddress().isLoopbackAddress()).isTrue();
+    assertThat(address.getPort()).isEqualTo(8080);
+    assertThat(
+            catchThrowable(
+                () -> GuardedClient.checkedAddress(new AddressGuard(Set.of()), "localhost", 80)))
+        .isInstanceOf(AddressDenied.class)
+        .hasMessageContaining("loopback");
   }
 }
