@@ -159,6 +159,15 @@ class HttpActionTest {
   }
 
   @Test
+  void aHeadRequestReturnsStatusAndHeadersWithAnEmptyBody() {
+    JsonNode output = run("{'method': 'HEAD', 'url': '%s/'}");
+
+    assertThat(output.get("status").asInt()).isEqualTo(200);
+    assertThat(output.get("body").asText()).isEmpty();
+    assertThat(target.received).extracting(TargetServer.Received::method).containsExactly("HEAD");
+  }
+
+  @Test
   void aRedirectIsReturnedNotFollowed() {
     JsonNode output = run("{'url': '%s/redirect'}");
 
