@@ -17,9 +17,17 @@ import java.util.regex.Pattern;
  * placeholder becomes the referenced JSON value with its type; placeholders inside a longer string
  * are replaced by their text (objects and arrays as JSON). A placeholder whose value is missing
  * fails the step with {@code invalid_input} rather than passing on a silent null.
+ *
+ * <p>{@code ${secret:NAME}} is not a placeholder: it is left as it is, for the worker to resolve
+ * (only a worker may see a secret's value). A value a placeholder brings in (the payload, an
+ * earlier output) may not hold such a reference: data from outside or from a model could otherwise
+ * name any secret and have it sent. Secret references are written in the plan only.
  */
 public final class InputTemplate {
-  private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{\\s*([^}]*?)\\s*\\}");
+  // Any ${...} except a secret reference, which the worker resolves.
+  private static final Pattern PLACEHOLDER =
+      Pattern.compile("\\$\\{(?!\\s*secret:)\\s*([^}]*?)\\s*\\}");
+  private static final String SECRET_REFERENCE = "${secret:";
   private static final Pattern SEGMENT = Pattern.compile("([A-Za-z0-9_-]+)|\\[(\\d+)\\]");
 
   private InputTemplate() {}
@@ -130,7 +138,8 @@ public final class InputTemplate {
   private static JsonNode resolveText(String text, JsonNode context) {
     Matcher whole = PLACEHOLDER.matcher(text);
     if (whole.matches()) {
-      return lookup(parse(whole.group(1)), context).deepCopy();
+      Reference reference = parse(whole.group(1));
+      return withoutSecretReferences(reference, lookup(reference, context)).deepCopy();
     }
     Matcher m = PLACEHOLDER.matcher(text);
     if (!m.find()) {
@@ -139,12 +148,28 @@ public final class InputTemplate {
     StringBuilder out = new StringBuilder();
     m.reset();
     while (m.find()) {
-      JsonNode value = lookup(parse(m.group(1)), context);
+      Reference reference = parse(m.group(1));
+      JsonNode value = withoutSecretReferences(reference, lookup(reference, context));
       m.appendReplacement(
           out, Matcher.quoteReplacement(value.isValueNode() ? value.asText() : value.toString()));
     }
     m.appendTail(out);
     return JsonNodeFactory.instance.textNode(out.toString());
+  }
+
+  /** {@code value}, brought in by {@code reference}, if no text of it names a secret. */
+  private static JsonNode withoutSecretReferences(Reference reference, JsonNode value) {
+    String text =
+        value.isTextual() ? value.asText() : value.isContainerNode() ? value.toString() : "";
+    if (text.contains(SECRET_REFERENCE)) {
+      throw new IllegalArgumentException(
+          "input refers to ${"
+              + reference.text()
+              + "}, whose value holds a secret reference ("
+              + SECRET_REFERENCE
+              + "...}); secrets may be named in a step's input as written in the plan only");
+    }
+    return value;
   }
 
   private static JsonNode lookup(Reference reference, JsonNode context) {

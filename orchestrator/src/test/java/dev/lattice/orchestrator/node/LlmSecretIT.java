@@ -10,15 +10,14 @@ import dev.lattice.modelserver.ScriptedModelServer;
 import dev.lattice.modelserver.script.Script;
 import dev.lattice.modelserver.script.ScriptEntry;
 import dev.lattice.orchestrator.testing.Await;
+import dev.lattice.orchestrator.testing.DataFiles;
 import dev.lattice.protocol.api.ExecuteRequest;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.json.LatticeJson;
 import dev.lattice.protocol.run.RunStatus;
 import dev.lattice.protocol.run.RunView;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,14 +67,7 @@ class LlmSecretIT {
     }
     // The node is closed: every journal file is written out. The files hold the step's text as
     // it was sent (so a key would show), and not the key.
-    String written;
-    try (Stream<Path> files = Files.walk(data)) {
-      StringBuilder all = new StringBuilder();
-      for (Path file : files.filter(Files::isRegularFile).toList()) {
-        all.append(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1));
-      }
-      written = all.toString();
-    }
+    String written = DataFiles.allText(data);
     assertThat(written).contains("scripted-model").doesNotContain(KEY);
   }
 }

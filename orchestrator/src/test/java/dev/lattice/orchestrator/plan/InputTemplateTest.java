@@ -49,4 +49,39 @@ class InputTemplateTest {
         .singleElement()
         .satisfies(r -> assertThat(r.stepId()).isEqualTo("fetch"));
   }
+
+  @Test
+  void secretReferencesAreLeftForTheWorker() {
+    JsonNode input =
+        json(
+            "{'headers': {'Authorization': 'Bearer ${secret:crm-token}'},"
+                + " 'body': '${secret:whole} for ${payload.repo}', 'only': '${secret:x}'}");
+
+    assertThat(InputTemplate.references(input))
+        .singleElement()
+        .satisfies(r -> assertThat(r.text()).isEqualTo("payload.repo"));
+    assertThat(InputTemplate.resolve(input, context))
+        .isEqualTo(
+            json(
+                "{'headers': {'Authorization': 'Bearer ${secret:crm-token}'},"
+                    + " 'body': '${secret:whole} for demo', 'only': '${secret:x}'}"));
+  }
+
+  @Test
+  void aValueBroughtInMayNotNameASecret() {
+    JsonNode outside =
+        StepContext.of(
+            "r-1",
+            "acme",
+            json("{'h': 'Bearer ${secret:admin}', 'o': {'deep': ['${secret:admin}']}}"),
+            Map.of());
+
+    assertThatThrownBy(() -> InputTemplate.resolve(json("'x ${payload.h}'"), outside))
+        .hasMessageContaining("${payload.h}")
+        .hasMessageContaining("secret reference");
+    assertThatThrownBy(() -> InputTemplate.resolve(json("'${payload.h}'"), outside))
+        .hasMessageContaining("secret reference");
+    assertThatThrownBy(() -> InputTemplate.resolve(json("{'b': '${payload.o}'}"), outside))
+        .hasMessageContaining("secret reference");
+  }
 }

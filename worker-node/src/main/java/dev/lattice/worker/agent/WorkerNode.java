@@ -8,9 +8,11 @@ import dev.lattice.protocol.ids.AgentId;
 import dev.lattice.worker.action.AgentAction;
 import dev.lattice.worker.action.EchoAction;
 import dev.lattice.worker.action.ShellAction;
+import dev.lattice.worker.action.http.HttpAction;
 import dev.lattice.worker.action.llm.DeltaSink;
 import dev.lattice.worker.action.llm.LlmAction;
 import dev.lattice.worker.action.llm.RateReports;
+import dev.lattice.worker.secret.SecretResolver;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -43,7 +45,12 @@ public final class WorkerNode {
         "shell",
         new ShellAction(settings.shell()),
         LlmAction.NAME,
-        new LlmAction(settings.llm(), deltas, rateReports));
+        new LlmAction(settings.llm(), deltas, rateReports),
+        HttpAction.NAME,
+        new HttpAction(
+            settings.http(),
+            new SecretResolver(System::getenv, settings.secretsDirectory()),
+            Clock.systemUTC()));
   }
 
   /**

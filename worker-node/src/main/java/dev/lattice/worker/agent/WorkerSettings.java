@@ -4,7 +4,9 @@ import com.typesafe.config.Config;
 import dev.lattice.protocol.agent.ToolSpec;
 import dev.lattice.protocol.json.PayloadLimits;
 import dev.lattice.worker.action.ShellSettings;
+import dev.lattice.worker.action.http.HttpSettings;
 import dev.lattice.worker.action.llm.LlmSettings;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +33,9 @@ import java.util.stream.Collectors;
  * @param llm the settings of the built-in llm action ({@code lattice.llm})
  * @param tools capabilities described as tools by configuration ({@code lattice.worker.tools}),
  *     over what their actions say
+ * @param http the settings of the built-in http action ({@code lattice.http})
+ * @param secretsDirectory where {@code ${secret:NAME}} references are looked up as files ({@code
+ *     lattice.secrets.directory}); null for nowhere
  */
 public record WorkerSettings(
     String nodeName,
@@ -47,7 +52,9 @@ public record WorkerSettings(
     Duration drainTimeout,
     PayloadLimits payloadLimits,
     LlmSettings llm,
-    Map<String, ToolSpec> tools) {
+    Map<String, ToolSpec> tools,
+    HttpSettings http,
+    Path secretsDirectory) {
 
   public WorkerSettings {
     tools = tools == null ? Map.of() : Map.copyOf(tools);
@@ -70,7 +77,13 @@ public record WorkerSettings(
         c.getDuration("drain-timeout"),
         PayloadLimits.fromConfig(config),
         LlmSettings.create(config.getConfig("lattice.llm")),
-        ToolDescriptions.fromConfig(c.getConfig("tools")));
+        ToolDescriptions.fromConfig(c.getConfig("tools")),
+        HttpSettings.create(config.getConfig("lattice.http")),
+        secretsDirectory(config.getString("lattice.secrets.directory")));
+  }
+
+  private static Path secretsDirectory(String configured) {
+    return configured.isBlank() ? null : Path.of(configured);
   }
 
   /**
@@ -98,6 +111,8 @@ public record WorkerSettings(
         drainTimeout,
         payloadLimits,
         llm,
-        tools);
+        tools,
+        http,
+        secretsDirectory);
   }
 }

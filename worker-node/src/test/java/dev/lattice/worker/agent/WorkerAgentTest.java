@@ -25,6 +25,7 @@ import dev.lattice.worker.action.ActionException;
 import dev.lattice.worker.action.ActionResult;
 import dev.lattice.worker.action.AgentAction;
 import dev.lattice.worker.action.ShellSettings;
+import dev.lattice.worker.action.http.HttpSettings;
 import dev.lattice.worker.action.llm.DeltaSettings;
 import dev.lattice.worker.action.llm.LlmSettings;
 import dev.lattice.worker.action.llm.PromptEstimate;
@@ -85,7 +86,9 @@ class WorkerAgentTest {
             new StructuredOutputSettings(2, 10, 10, 300, 500),
             new PromptEstimate(1, 8, 16, 16, 600),
             new DeltaSettings(Duration.ofMillis(10), 4096)),
-        Map.of());
+        Map.of(),
+        HttpSettings.create(ConfigFactory.defaultReference().getConfig("lattice.http")),
+        null);
   }
 
   private final AtomicInteger runs = new AtomicInteger();

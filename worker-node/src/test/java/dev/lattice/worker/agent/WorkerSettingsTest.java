@@ -10,8 +10,10 @@ class WorkerSettingsTest {
   private final WorkerSettings defaults = WorkerSettings.create(ConfigFactory.load());
 
   @Test
-  void theDefaultAgentsServeEchoShellAndLlm() {
-    assertThat(defaults.agents()).extracting(AgentSpec::id).containsExactly("echo", "shell", "llm");
+  void theDefaultAgentsServeEchoShellLlmAndHttp() {
+    assertThat(defaults.agents())
+        .extracting(AgentSpec::id)
+        .containsExactly("echo", "shell", "llm", "http");
   }
 
   @Test
@@ -23,8 +25,8 @@ class WorkerSettingsTest {
 
     assertThat(settings.agents())
         .extracting(AgentSpec::id)
-        .containsExactly("echo", "shell", "llm", "search");
+        .containsExactly("echo", "shell", "http", "llm", "search");
     assertThat(settings.agents()).contains(llm).filteredOn(a -> a.id().equals("llm")).hasSize(1);
-    assertThat(settings.agents().get(2).maxConcurrent()).isEqualTo(3);
+    assertThat(settings.agents().get(3).maxConcurrent()).isEqualTo(3);
   }
 }

@@ -2,6 +2,8 @@ package dev.lattice.worker.action.llm;
 
 import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.worker.action.ActionException;
+import dev.lattice.worker.action.ClientPools;
+import dev.lattice.worker.action.RetryAfter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,11 +18,11 @@ import java.util.function.Consumer;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.http.javadsl.ClientTransport;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
-import org.apache.pekko.http.javadsl.settings.ClientConnectionSettings;
 import org.apache.pekko.http.javadsl.settings.ConnectionPoolSettings;
 import org.apache.pekko.http.javadsl.unmarshalling.sse.EventStreamUnmarshalling;
 import org.apache.pekko.stream.Materializer;
@@ -94,7 +96,7 @@ final class LlmClient {
               }
               // A response that came after the timeout is nobody's: free its connection.
               response.thenAccept(late -> late.discardEntityBytes(materializer));
-              throw failure(unwrapped(failure), call, key, limit, assembly);
+              throw failure(ClientPools.unwrapped(failure), call, key, limit, assembly);
             });
   }
 
@@ -214,30 +216,11 @@ final class LlmClient {
     return pools.computeIfAbsent(
         provider.name(),
         name ->
-            ConnectionPoolSettings.create(Adapter.toClassic(system))
-                .withMaxRetries(0)
-                .withMaxConnections(provider.maxConnections())
-                // Calls beyond the connections queue in the pool; it takes a power of two.
-                .withMaxOpenRequests(openRequests(provider.maxConnections()))
-                .withConnectionSettings(
-                    ClientConnectionSettings.create(Adapter.toClassic(system))
-                        .withConnectingTimeout(provider.connectTimeout())));
-  }
-
-  /**
-   * The pool's queue: room for every connection's call and as many waiting, rounded up to the power
-   * of two pekko-http requires.
-   */
-  private static int openRequests(int maxConnections) {
-    return Integer.highestOneBit(Math.max(1, 2 * maxConnections - 1)) << 1;
-  }
-
-  private static Throwable unwrapped(Throwable failure) {
-    Throwable cause = failure;
-    while (cause instanceof CompletionException && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    return cause;
+            ClientPools.settings(
+                system,
+                provider.maxConnections(),
+                provider.connectTimeout(),
+                ClientTransport.TCP()));
   }
 
   private static String where(LlmCall call) {

@@ -1,4 +1,4 @@
-package dev.lattice.worker.action.llm;
+package dev.lattice.worker.action;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

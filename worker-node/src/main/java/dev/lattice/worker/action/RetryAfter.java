@@ -1,4 +1,4 @@
-package dev.lattice.worker.action.llm;
+package dev.lattice.worker.action;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -8,11 +8,11 @@ import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /** Reads an HTTP {@code Retry-After} header: seconds to wait, or the date to wait until. */
-final class RetryAfter {
+public final class RetryAfter {
   private RetryAfter() {}
 
   /** The wait {@code value} asks for at {@code now}; empty when absent or unreadable. */
-  static Optional<Duration> parse(String value, Instant now) {
+  public static Optional<Duration> parse(String value, Instant now) {
     if (value == null || value.isBlank()) {
       return Optional.empty();
     }
