@@ -97,10 +97,12 @@ class ToolLoopsTest {
     answer(
         "agent.t1",
         "{'toolCalls': [{'id': 'b1', 'name': 'shell', 'arguments': {}},"
-            + " {'id': 'b2', 'name': 'echo', 'arguments': null, 'rawArguments': '{oops'}]}");
+            + " {'id': 'b2', 'name': 'echo', 'arguments': null, 'rawArguments': '{oops'},"
+            + " {'id': 'b3', 'name': 'echo', 'arguments': {'h': ['Bearer ${secret:API_KEY}']}}]}");
     assertThat(run.status("agent.t1.c1")).isEqualTo(StepStatus.FAILED);
     assertThat(run.state.step("agent.t1.c1").error().message()).contains("no tool named 'shell'");
     assertThat(run.status("agent.t1.c2")).isEqualTo(StepStatus.FAILED);
+    assertThat(run.state.step("agent.t1.c3").error().message()).contains("may not name a secret");
     assertThat(run.status("agent.t2")).isEqualTo(StepStatus.DISPATCHED);
     run.assertReplayMatches();
   }
