@@ -65,7 +65,7 @@ final class Admissions {
     for (Verdict verdict : guard.input(assignment)) {
       if (verdict.aborts()) {
         StepError error = StepError.of(ErrorClass.POLICY_DENIED, verdict.describe());
-        return refuse(assignment, error, AuditKind.GUARDRAIL, now).noting(findings);
+        return refuse(assignment, error, AuditKind.GUARDRAIL, now).notingFirst(findings);
       }
       findings.add(
           audit.entry(AuditKind.GUARDRAIL, assignment, null, verdict.describe(), null, now));
@@ -74,7 +74,7 @@ final class Admissions {
     if (findings.isEmpty()) {
       return decided;
     }
-    return (decided == null ? Decisions.NONE : decided).noting(findings);
+    return (decided == null ? Decisions.NONE : decided).notingFirst(findings);
   }
 
   private Decisions admit(Assignment assignment, DispatcherState state, Instant now) {

@@ -3,6 +3,7 @@ package dev.lattice.orchestrator.dispatch;
 import dev.lattice.orchestrator.dispatch.DispatchLog.Accepted;
 import dev.lattice.orchestrator.dispatch.DispatchLog.Route;
 import dev.lattice.protocol.audit.AuditEntry;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -45,6 +46,16 @@ record Decisions(
   /** These decisions, with {@code finished} instead of the keys finished so far. */
   Decisions finishing(List<String> finished) {
     return new Decisions(accepted, routes, finished, notes);
+  }
+
+  /** These decisions, with {@code earlier} notes before their own. */
+  Decisions notingFirst(List<AuditEntry> earlier) {
+    if (earlier.isEmpty()) {
+      return this;
+    }
+    List<AuditEntry> all = new ArrayList<>(earlier);
+    all.addAll(notes);
+    return new Decisions(accepted, routes, finished, all);
   }
 
   /** These decisions, with {@code notes} instead of the notes so far. */

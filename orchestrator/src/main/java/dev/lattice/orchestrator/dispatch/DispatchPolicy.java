@@ -57,6 +57,24 @@ public final class DispatchPolicy {
                   + denied.get().allowed().stream().sorted().toList()),
           AuditKind.DENIED);
     }
+    if (assignment.part() != null && !assignment.part().isTurn()) {
+      // A model's tool call: the tool is the capability, under the tenant's tool allow-lists.
+      for (AllowList list :
+          policy.allowLists().tools(assignment.tenant(), assignment.capability())) {
+        if (!list.allows(assignment.capability())) {
+          return new Refused(
+              StepError.of(
+                  ErrorClass.POLICY_DENIED,
+                  "tool '"
+                      + assignment.capability()
+                      + "' is not on the allow-list "
+                      + list.rule()
+                      + " "
+                      + list.allowed().stream().sorted().toList()),
+              AuditKind.DENIED);
+        }
+      }
+    }
     Spend expected = policy.estimator().expected(assignment.capability(), assignment.model());
     BudgetFigures step =
         new BudgetFigures(BudgetScope.STEP, assignment.budget(), null, null, expected);
