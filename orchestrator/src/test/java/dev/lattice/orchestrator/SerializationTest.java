@@ -36,6 +36,8 @@ import dev.lattice.protocol.agent.RejectedOutput;
 import dev.lattice.protocol.agent.Spend;
 import dev.lattice.protocol.agent.StepError;
 import dev.lattice.protocol.agent.StepOutcome;
+import dev.lattice.protocol.agent.ToolEffect;
+import dev.lattice.protocol.agent.ToolSpec;
 import dev.lattice.protocol.agent.Usage;
 import dev.lattice.protocol.api.Intervention;
 import dev.lattice.protocol.api.InterventionType;
@@ -52,6 +54,7 @@ import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.ids.TenantId;
 import dev.lattice.protocol.plan.Budget;
 import dev.lattice.protocol.plan.ExecutionMode;
+import dev.lattice.protocol.plan.LoopPart;
 import dev.lattice.protocol.plan.PlanSpec;
 import dev.lattice.protocol.run.RunCause;
 import dev.lattice.protocol.run.RunChange;
@@ -59,6 +62,7 @@ import dev.lattice.protocol.run.RunEvent;
 import dev.lattice.protocol.run.RunFeed;
 import dev.lattice.protocol.run.RunSpec;
 import dev.lattice.protocol.run.StepDelta;
+import dev.lattice.protocol.run.ToolCall;
 import dev.lattice.worker.agent.WorkerAgent;
 import dev.lattice.worker.agent.WorkerState;
 import java.math.BigDecimal;
@@ -167,7 +171,15 @@ class SerializationTest {
             new RunChange.StepWaiting("t", AT.plusSeconds(5), null, AT),
             new RunChange.StepSignalled("w", "approve", JSON, "alice", null, AT),
             new RunChange.StepOverridden("a", JSON, "ops", "by hand", AT),
-            RunChange.StepOutputRejected.of("a", 2, rejected, AT));
+            RunChange.StepOutputRejected.of("a", 2, rejected, AT),
+            new RunChange.ToolTurnStarted("a", 1, AT),
+            new RunChange.ToolCallsRequested(
+                "a",
+                1,
+                List.of(
+                    new ToolCall("c1", "echo", "echo", "a.t1.c1", JSON, null),
+                    new ToolCall("c2", "shell", null, "a.t1.c2", null, "no tool named 'shell'")),
+                AT));
     RunState state = RunState.empty(RUN);
     for (RunChange change :
         List.of(changes.get(0), changes.get(4), changes.get(5), changes.get(1), changes.get(2))) {
@@ -238,6 +250,33 @@ class SerializationTest {
             new Drained(AgentId.of("n.echo")),
             new WorkerAgent.ResultsRecorded(List.of(ok, failed, repaired), AT),
             WorkerState.empty().record(List.of(ok, failed), 10),
+            WorkerState.empty().unsafeCallStarted("r/a/2"),
+            new WorkerAgent.UnsafeCallStarted("r/a/2", AT),
+            assignment.withInput(JSON).withTools(List.of()).withBudget(Budget.UNLIMITED),
+            new Assignment(
+                RUN,
+                "a.t1.c1",
+                1,
+                null,
+                "echo",
+                null,
+                Budget.UNLIMITED,
+                5,
+                JSON,
+                TenantId.of("acme"),
+                null,
+                0,
+                List.of(),
+                new LoopPart("a", 1, 1, "c1", "echo")),
+            new RunEntity.RetryStep("a.t1.c1", new Intervention("ops", null), ref.narrow()),
+            new AgentManifest(
+                AgentId.of("n.echo"),
+                Set.of("echo"),
+                Set.of(),
+                4,
+                1,
+                "pekko://lattice@h:1",
+                Map.of("echo", new ToolSpec("Returns its input.", JSON, ToolEffect.IDEMPOTENT))),
             new AgentDirectory.Subscribe(ref.narrow()),
             new AgentDirectory.Agents(List.of(new AgentEntry(manifest, ref.narrow()))),
             new AgentDirectory.GetBreakers(ref.narrow()),

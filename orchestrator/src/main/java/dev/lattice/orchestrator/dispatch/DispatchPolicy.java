@@ -57,7 +57,7 @@ public final class DispatchPolicy {
                   + denied.get().allowed().stream().sorted().toList()),
           AuditKind.DENIED);
     }
-    if (assignment.part() != null && !assignment.part().isTurn()) {
+    if (assignment.part() != null && !assignment.part().turnStep()) {
       // A model's tool call: the tool is the capability, under the tenant's tool allow-lists.
       for (AllowList list :
           policy.allowLists().tools(assignment.tenant(), assignment.capability())) {

@@ -39,7 +39,7 @@ final class LoopGuard {
     return guardrails.check(
         guarded(
             assignment,
-            part.isTurn() ? GuardedKind.MODEL_REQUEST : GuardedKind.TOOL_ARGUMENTS,
+            part.turnStep() ? GuardedKind.MODEL_REQUEST : GuardedKind.TOOL_ARGUMENTS,
             assignment.input()));
   }
 
@@ -52,7 +52,7 @@ final class LoopGuard {
     return guardrails.check(
         guarded(
             assignment,
-            part.isTurn() ? GuardedKind.MODEL_ANSWER : GuardedKind.TOOL_RESULT,
+            part.turnStep() ? GuardedKind.MODEL_ANSWER : GuardedKind.TOOL_RESULT,
             ok.output()));
   }
 
@@ -62,7 +62,7 @@ final class LoopGuard {
    */
   List<String> undescribedTools(Assignment assignment, boolean agentsKnown) {
     LoopPart part = assignment.part();
-    if (!agentsKnown || part == null || !part.isTurn()) {
+    if (!agentsKnown || part == null || !part.turnStep()) {
       return List.of();
     }
     Map<String, ToolSpec> described = pool.tools();

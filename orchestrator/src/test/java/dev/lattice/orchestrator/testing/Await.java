@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /** Waits for asynchronous results in tests, always with a deadline. */
 public final class Await {
@@ -43,6 +44,15 @@ public final class Await {
         throw new AssertionError("condition not met within " + timeout);
       }
       LockSupport.parkNanos(POLL_INTERVAL.toNanos());
+    }
+  }
+
+  /** {@link #until(BooleanSupplier, Duration)}, saying what {@code state} says when it fails. */
+  public static void until(BooleanSupplier condition, Duration timeout, Supplier<String> state) {
+    try {
+      until(condition, timeout);
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + ": " + state.get(), e);
     }
   }
 

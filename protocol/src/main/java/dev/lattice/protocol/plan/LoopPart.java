@@ -25,7 +25,9 @@ public record LoopPart(String step, int turn, Integer call, String callId, Strin
     return new LoopPart(step, turn, null, null, null);
   }
 
-  public boolean isTurn() {
+  // Not "isTurn": Jackson would read it as a boolean property "turn", clashing with the turn
+  // number.
+  public boolean turnStep() {
     return call == null;
   }
 

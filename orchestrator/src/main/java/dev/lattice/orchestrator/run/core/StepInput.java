@@ -24,7 +24,7 @@ final class StepInput {
   static JsonNode resolve(RunState state, StepSpec step) {
     if (step.partOf() != null) {
       // A tool call's arguments are the model's data, never a template to fill.
-      return step.partOf().isTurn()
+      return step.partOf().turnStep()
           ? ToolConversation.input(state, step.partOf())
           : step.input() == null ? JsonNodeFactory.instance.objectNode() : step.input();
     }

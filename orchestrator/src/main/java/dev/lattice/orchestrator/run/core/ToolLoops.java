@@ -221,7 +221,7 @@ final class ToolLoops {
     int latest = 0;
     for (StepSpec step : state.plan().steps()) {
       LoopPart part = step.partOf();
-      if (part != null && part.isTurn() && part.step().equals(loop)) {
+      if (part != null && part.turnStep() && part.step().equals(loop)) {
         latest = Math.max(latest, part.turn());
       }
     }
@@ -233,7 +233,7 @@ final class ToolLoops {
     List<StepSpec> calls = new ArrayList<>();
     for (StepSpec step : state.plan().steps()) {
       LoopPart part = step.partOf();
-      if (part != null && !part.isTurn() && part.turn() == turn && part.step().equals(loop)) {
+      if (part != null && !part.turnStep() && part.turn() == turn && part.step().equals(loop)) {
         calls.add(step);
       }
     }
@@ -244,7 +244,7 @@ final class ToolLoops {
     int made = 0;
     for (StepSpec step : state.plan().steps()) {
       LoopPart part = step.partOf();
-      if (part != null && !part.isTurn() && part.step().equals(loop)) {
+      if (part != null && !part.turnStep() && part.step().equals(loop)) {
         made++;
       }
     }
