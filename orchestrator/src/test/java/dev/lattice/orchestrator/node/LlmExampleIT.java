@@ -13,6 +13,7 @@ import dev.lattice.protocol.json.LatticeJson;
 import dev.lattice.protocol.plan.PlanSpec;
 import dev.lattice.protocol.run.RunStatus;
 import dev.lattice.protocol.run.RunView;
+import dev.lattice.protocol.run.StepView;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -47,6 +48,14 @@ class LlmExampleIT {
       assertThat(done.steps().get(0).output().get("text").asText()).contains("retries");
       assertThat(done.steps().get(1).output().get("json").get("verdict").asText())
           .isEqualTo("approve");
+      // A step that calls a tool: its turns and the call are steps of their own.
+      assertThat(done.steps())
+          .filteredOn(s -> s.id().equals("check"))
+          .singleElement()
+          .satisfies(s -> assertThat(s.output().get("text").asText()).contains("claim holds"));
+      assertThat(done.steps())
+          .extracting(StepView::id)
+          .contains("check.t1", "check.t1.c1", "check.t2");
       assertThat(done.usage().completionTokens()).isPositive();
     }
   }
