@@ -52,7 +52,9 @@ final class McpMethods {
 
   /** The protocol revision to speak with a client that asks for {@code requested}. */
   static String negotiate(String requested) {
-    return PROTOCOL_VERSIONS.contains(requested) ? requested : PROTOCOL_VERSIONS.get(0);
+    return requested != null && PROTOCOL_VERSIONS.contains(requested)
+        ? requested
+        : PROTOCOL_VERSIONS.get(0);
   }
 
   /** The answer to {@code initialize} in revision {@code version}. */

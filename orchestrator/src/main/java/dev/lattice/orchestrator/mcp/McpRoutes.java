@@ -93,6 +93,8 @@ public final class McpRoutes extends AllDirectives {
       return handle(request, message);
     } catch (McpException e) {
       return done(httpError(StatusCodes.BAD_REQUEST, e));
+    } catch (RuntimeException e) {
+      return done(httpError(StatusCodes.INTERNAL_SERVER_ERROR, McpFailures.asMcp(e)));
     }
   }
 
@@ -146,7 +148,9 @@ public final class McpRoutes extends AllDirectives {
       throw new McpException(JsonRpc.INVALID_REQUEST, "initialize must be a request with an id");
     }
     JsonNode requested = rpc.params() == null ? null : rpc.params().get("protocolVersion");
-    String version = McpMethods.negotiate(requested == null ? null : requested.asText());
+    String version =
+        McpMethods.negotiate(
+            requested == null || !requested.isTextual() ? null : requested.asText());
     McpSession session = sessions.open(version);
     return ok(JsonRpc.result(json, rpc.id(), methods.initialize(version)))
         .addHeader(RawHeader.create(SESSION_HEADER, session.id()));
