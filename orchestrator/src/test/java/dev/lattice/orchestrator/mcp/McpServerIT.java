@@ -139,6 +139,22 @@ class McpServerIT {
   }
 
   @Test
+  void aCallMayNameItsTenantAndItsIdempotencyKey() {
+    ObjectNode params = raw.toolCall("indexing", raw.object("{'text': 'T.'}"), true);
+    ((ObjectNode) params.get("_meta"))
+        .put(CallOptions.TENANT_META, "acme")
+        .put(CallOptions.IDEMPOTENCY_KEY_META, "order-42");
+
+    String first = raw.result("tools/call", params).get("taskId").asText();
+    String again = raw.result("tools/call", params).get("taskId").asText();
+
+    assertThat(again).isEqualTo(first);
+    assertThat(Await.result(lattice.client().run(RunId.of(first))).tenant()).isEqualTo("acme");
+    ((ObjectNode) params.get("_meta")).put(CallOptions.TENANT_META, "Not A Tenant");
+    assertThat(errorCode(raw.call("tools/call", params))).isEqualTo(JsonRpc.INVALID_PARAMS);
+  }
+
+  @Test
   void aTaskAugmentedCallIsPolledToCompletion() {
     JsonNode created =
         raw.result(
