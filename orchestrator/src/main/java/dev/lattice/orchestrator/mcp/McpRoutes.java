@@ -33,8 +33,11 @@ import org.apache.pekko.util.ByteString;
  * transport allows.
  */
 public final class McpRoutes extends AllDirectives {
-  static final String SESSION_HEADER = "Mcp-Session-Id";
-  static final String VERSION_HEADER = "MCP-Protocol-Version";
+  /** The header that names a client's session. */
+  public static final String SESSION_HEADER = "Mcp-Session-Id";
+
+  /** The header that names the protocol revision a client speaks. */
+  public static final String VERSION_HEADER = "MCP-Protocol-Version";
 
   private final McpMethods methods;
   private final McpSessions sessions;

@@ -76,6 +76,10 @@ final class McpHttp {
     return params;
   }
 
+  ObjectMapper json() {
+    return json;
+  }
+
   ObjectNode taskId(String taskId) {
     return json.createObjectNode().put("taskId", taskId);
   }

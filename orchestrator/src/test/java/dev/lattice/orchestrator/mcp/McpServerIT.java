@@ -247,6 +247,37 @@ class McpServerIT {
   }
 
   @Test
+  void aFailedRunIsAToolErrorAndAFailedTask() {
+    Map<String, Object> plan =
+        Map.of(
+            "steps",
+            List.of(
+                Map.of(
+                    "id", "check",
+                    "kind", "gate",
+                    "condition", "payload.ok == true",
+                    "onFalse", "fail")));
+    McpSchema.CallToolResult direct =
+        sdk.callTool(
+            new McpSchema.CallToolRequest(
+                ToolCatalog.RUN_PLAN, Map.of("plan", plan, "payload", Map.of("ok", false))));
+    assertThat(direct.isError()).isTrue();
+    assertThat(((McpSchema.TextContent) direct.content().get(0)).text())
+        .startsWith("The run failed at step 'check'");
+
+    ObjectNode arguments = raw.json().valueToTree(Map.of("plan", plan, "payload", Map.of()));
+    String taskId =
+        raw.result("tools/call", raw.toolCall(ToolCatalog.RUN_PLAN, arguments, true))
+            .get("taskId")
+            .asText();
+    JsonNode failed = pollUntil(taskId, "failed");
+    assertThat(failed.get("error").get("code").asInt()).isEqualTo(JsonRpc.RUN_FAILED);
+    assertThat(failed.get("error").get("data").get("cause").get("stepId").asText())
+        .isEqualTo("check");
+    assertThat(failed.has("result")).isFalse();
+  }
+
+  @Test
   void aCancelledTaskEndsCancelled() {
     JsonNode created = raw.result("tools/call", raw.toolCall("slow", raw.object("{'n': 1}"), true));
     String taskId = created.get("taskId").asText();
