@@ -56,7 +56,7 @@ public final class McpRoutes extends AllDirectives {
         new McpSessions(settings.maxSessions(), settings.sessionIdleTimeout(), Clock.systemUTC());
     ToolCatalog catalog = new ToolCatalog(client, json, executor);
     RunTasks tasks = new RunTasks(json, settings.taskPollInterval());
-    RunWaiter waiter = new RunWaiter(client, system, settings.statusPoll());
+    RunWaiter waiter = new RunWaiter(client, system);
     ToolCalls calls =
         new ToolCalls(client, catalog, tasks, waiter, json, settings.callWait(), executor);
     this.methods = new McpMethods(client, catalog, calls, tasks, waiter, settings, json, executor);

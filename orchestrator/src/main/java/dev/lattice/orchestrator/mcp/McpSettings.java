@@ -9,7 +9,6 @@ import java.time.Duration;
  * @param enabled whether the node serves {@code /mcp}
  * @param callWait how long a tool call that is not task-augmented waits for its run before it
  *     answers with the run's state instead of its result; below pekko-http's request timeout
- * @param statusPoll how often a waiting call reads its run's state
  * @param taskPollInterval the polling interval suggested to clients for a task
  * @param maxSessions the most sessions kept; the least recently used goes first
  * @param sessionIdleTimeout how long a session may stay unused before it is forgotten
@@ -17,7 +16,6 @@ import java.time.Duration;
 public record McpSettings(
     boolean enabled,
     Duration callWait,
-    Duration statusPoll,
     Duration taskPollInterval,
     int maxSessions,
     Duration sessionIdleTimeout) {
@@ -27,7 +25,6 @@ public record McpSettings(
     return new McpSettings(
         c.getBoolean("enabled"),
         c.getDuration("call-wait"),
-        c.getDuration("status-poll"),
         c.getDuration("task-poll-interval"),
         c.getInt("sessions.max"),
         c.getDuration("sessions.idle-timeout"));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lattice.orchestrator.node.Failures;
+import dev.lattice.orchestrator.node.InterventionRefusedException;
 import dev.lattice.orchestrator.node.LatticeClient;
 import dev.lattice.persistence.query.UnknownRunException;
 import dev.lattice.protocol.api.ExecuteRequest;
@@ -148,8 +149,7 @@ final class ToolCalls {
    */
   private JsonNode toolError(Throwable failure) {
     Throwable e = Failures.cause(failure);
-    if (!(e instanceof UnknownRunException
-        || e instanceof dev.lattice.orchestrator.node.InterventionRefusedException)) {
+    if (!(e instanceof UnknownRunException || e instanceof InterventionRefusedException)) {
       throw McpFailures.asMcp(e);
     }
     return json.valueToTree(
