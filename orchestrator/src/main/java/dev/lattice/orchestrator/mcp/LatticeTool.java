@@ -11,9 +11,15 @@ import dev.lattice.worker.action.JsonSchemaCheck;
  * @param schema the JSON Schema its arguments must match
  * @param kind what calling it does
  * @param startsRun whether a call starts a run (and so may become a task)
+ * @param annotations MCP's hints about the tool (read-only, idempotent, ...), or null
  */
 record LatticeTool(
-    String name, String description, JsonSchemaCheck schema, Kind kind, boolean startsRun) {
+    String name,
+    String description,
+    JsonSchemaCheck schema,
+    Kind kind,
+    boolean startsRun,
+    JsonNode annotations) {
 
   /** What calling a tool does. */
   enum Kind {

@@ -83,6 +83,9 @@ final class ToolCatalog {
       ObjectNode entry =
           list.addObject().put("name", tool.name()).put("description", tool.description());
       entry.set("inputSchema", tool.inputSchema());
+      if (tool.annotations() != null) {
+        entry.set("annotations", tool.annotations());
+      }
       if (tool.startsRun()) {
         // For clients of the 2025-11-25 revision: such a call may be task-augmented.
         entry.putObject("execution").put("taskSupport", "optional");
@@ -103,7 +106,7 @@ final class ToolCatalog {
                 : intent.description())
             + " Starts a durable run; its arguments are the run's payload.";
     return new LatticeTool(
-        intent.name(), description, compiledSchema, LatticeTool.Kind.INTENT, true);
+        intent.name(), description, compiledSchema, LatticeTool.Kind.INTENT, true, null);
   }
 
   /** The built-in tools, with their descriptions and schemas from a resource. */
@@ -139,7 +142,8 @@ final class ToolCatalog {
             spec.required("description").asText(),
             JsonSchemaCheck.compile(spec.required("inputSchema")),
             kind,
-            startsRun));
+            startsRun,
+            spec.get("annotations")));
   }
 
   private static JsonNode read(ObjectMapper json, String text) {

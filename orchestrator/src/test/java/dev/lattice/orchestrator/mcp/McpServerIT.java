@@ -8,6 +8,7 @@ import com.typesafe.config.ConfigFactory;
 import dev.lattice.orchestrator.node.Lattice;
 import dev.lattice.orchestrator.testing.Await;
 import dev.lattice.orchestrator.testing.LoopbackApi;
+import dev.lattice.orchestrator.testing.RawHttp;
 import dev.lattice.orchestrator.testing.TestJournal;
 import dev.lattice.protocol.api.RunQuery;
 import dev.lattice.protocol.ids.RunId;
@@ -18,6 +19,7 @@ import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTranspor
 import io.modelcontextprotocol.spec.McpSchema;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -105,6 +107,7 @@ class McpServerIT {
     assertThat(approval.inputSchema()).containsEntry("required", List.of("item"));
     // A template without a schema takes any object.
     assertThat(tools.get("slow").inputSchema()).containsEntry("type", "object");
+    assertThat(tools.get(ToolCatalog.GET_RUN).annotations().readOnlyHint()).isTrue();
   }
 
   @Test
@@ -358,6 +361,25 @@ class McpServerIT {
 
     HttpResponse<String> get = raw.exchange(HttpRequest.newBuilder(raw.endpoint()).GET().build());
     assertThat(get.statusCode()).isEqualTo(405);
+  }
+
+  @Test
+  void aRequestNamingAForeignHostIsRefusedBeforeMcpSeesIt() {
+    int port = URI.create(baseUrl).getPort();
+    String initialize =
+        raw.request("initialize", raw.object("{'protocolVersion': '2025-11-25'}"), 1).toString();
+
+    RawHttp.Response rebound =
+        RawHttp.send(
+            port,
+            "POST",
+            "/mcp",
+            Map.of("Host", "evil.example:" + port, "Content-Type", "application/json"),
+            initialize);
+
+    // DNS rebinding: a page that points its own name at 127.0.0.1 gets nothing from /mcp.
+    assertThat(rebound.status()).isEqualTo(421);
+    assertThat(rebound.header(McpRoutes.SESSION_HEADER)).isEmpty();
   }
 
   @Test
