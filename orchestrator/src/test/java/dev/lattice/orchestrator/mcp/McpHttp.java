@@ -3,6 +3,7 @@ package dev.lattice.orchestrator.mcp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lattice.orchestrator.testing.Await;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A raw JSON-RPC client of {@code /mcp} over the JDK's HTTP client, for what the SDK's client does
@@ -74,6 +76,22 @@ final class McpHttp {
           .putObject(TASKS);
     }
     return params;
+  }
+
+  /** The task once {@code tasks/get} shows {@code status}, within {@code deadline}. */
+  JsonNode pollUntil(String taskId, String status, Duration deadline) {
+    AtomicReference<JsonNode> last = new AtomicReference<>();
+    try {
+      Await.until(
+          () -> {
+            last.set(result("tasks/get", taskId(taskId)));
+            return status.equals(last.get().get("status").asText());
+          },
+          deadline);
+    } catch (AssertionError e) {
+      throw new AssertionError("task " + taskId + " never became " + status + ": " + last.get(), e);
+    }
+    return last.get();
   }
 
   ObjectMapper json() {

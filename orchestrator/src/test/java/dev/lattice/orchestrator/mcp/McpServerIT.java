@@ -399,18 +399,7 @@ class McpServerIT {
 
   /** The task once {@code tasks/get} shows {@code status}. */
   private JsonNode pollUntil(String taskId, String status) {
-    AtomicReference<JsonNode> last = new AtomicReference<>();
-    try {
-      Await.until(
-          () -> {
-            last.set(raw.result("tasks/get", raw.taskId(taskId)));
-            return status.equals(last.get().get("status").asText());
-          },
-          DEADLINE);
-    } catch (AssertionError e) {
-      throw new AssertionError("task " + taskId + " never became " + status + ": " + last.get(), e);
-    }
-    return last.get();
+    return raw.pollUntil(taskId, status, DEADLINE);
   }
 
   private int runCount() {
