@@ -106,15 +106,27 @@ final class TaskMethods {
     return content != null && content.isObject() ? content : json.createObjectNode();
   }
 
-  /** Cancels the task's run; a run that has already ended stays as it is. */
+  /**
+   * Cancels the task's run; a run that has already ended stays as it is. The acknowledgement
+   * carries the task as it is then, which is what clients of the 2025-11-25 revision expect.
+   */
   CompletionStage<JsonNode> cancel(JsonNode params) {
     RunId runId = Params.runId(Params.text(params, "taskId"));
-    return ignoringRaces(
-            client.intervene(
-                runId,
-                InterventionType.CANCEL,
-                new Intervention(CallOptions.ACTOR, "cancelled through MCP tasks/cancel")))
-        .<JsonNode>thenApply(done -> acknowledged())
+    return client
+        .intervene(
+            runId,
+            InterventionType.CANCEL,
+            new Intervention(CallOptions.ACTOR, "cancelled through MCP tasks/cancel"))
+        .handle(
+            (run, failure) ->
+                failure == null
+                    ? CompletableFuture.completedFuture(run)
+                    : Failures.cause(failure) instanceof InterventionRefusedException
+                        // It ended before the cancellation could take effect.
+                        ? client.run(runId)
+                        : CompletableFuture.<RunView>failedFuture(failure))
+        .thenCompose(run -> run)
+        .<JsonNode>thenApplyAsync(tasks::detailed, executor)
         .exceptionally(
             failure -> {
               throw taskFailure(failure);

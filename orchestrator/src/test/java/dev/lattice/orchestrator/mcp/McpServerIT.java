@@ -289,6 +289,10 @@ class McpServerIT {
     JsonNode ack = raw.result("tasks/cancel", raw.taskId(taskId));
 
     assertThat(ack.get("resultType").asText()).isEqualTo("complete");
+    assertThat(ack.get("taskId").asText()).isEqualTo(taskId);
+    // Cancelling again, once it has ended, changes nothing.
+    assertThat(raw.result("tasks/cancel", raw.taskId(taskId)).get("resultType").asText())
+        .isEqualTo("complete");
     pollUntil(taskId, "cancelled");
     assertThat(Await.result(lattice.client().run(RunId.of(taskId))).status())
         .isEqualTo(RunStatus.CANCELLED);
