@@ -1,8 +1,10 @@
 package dev.lattice.orchestrator.mcp;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lattice.orchestrator.node.Failures;
 import dev.lattice.orchestrator.node.InterventionRefusedException;
@@ -161,8 +163,23 @@ final class ToolCalls {
     try {
       return json.treeToValue(plan, PlanSpec.class);
     } catch (JsonProcessingException e) {
-      throw new McpException(
-          JsonRpc.INVALID_PARAMS, "'plan' is not a valid plan: " + e.getOriginalMessage());
+      throw new McpException(JsonRpc.INVALID_PARAMS, "'plan' is not a valid plan: " + problem(e));
     }
+  }
+
+  /** What is wrong in a plan, where: said in the plan's terms, not the mapper's. */
+  private static String problem(JsonProcessingException e) {
+    StringBuilder where = new StringBuilder("plan");
+    if (e instanceof JsonMappingException mapping) {
+      for (JsonMappingException.Reference ref : mapping.getPath()) {
+        where.append(
+            ref.getFieldName() != null ? "." + ref.getFieldName() : "[" + ref.getIndex() + "]");
+      }
+    }
+    String what =
+        e instanceof UnrecognizedPropertyException unknown
+            ? "unknown field '" + unknown.getPropertyName() + "'"
+            : e.getOriginalMessage().lines().findFirst().orElse("invalid value");
+    return what + " (at " + where + ")";
   }
 }

@@ -337,6 +337,15 @@ class McpServerIT {
                 false));
     assertThat(errorCode(badPlan)).isEqualTo(JsonRpc.INVALID_PARAMS);
     assertThat(badPlan.get("error").get("message").asText()).contains("nope");
+    JsonNode oddPlan =
+        raw.call(
+            "tools/call",
+            raw.toolCall(
+                ToolCatalog.RUN_PLAN,
+                raw.object("{'plan': {'steps': [{'id': 'a', 'capability': 'echo', 'colour': 1}]}}"),
+                false));
+    assertThat(oddPlan.get("error").get("message").asText())
+        .isEqualTo("'plan' is not a valid plan: unknown field 'colour' (at plan.steps[0].colour)");
     JsonNode unknownTask = raw.call("tasks/get", raw.taskId("no-such-task"));
     assertThat(errorCode(unknownTask)).isEqualTo(JsonRpc.INVALID_PARAMS);
 
