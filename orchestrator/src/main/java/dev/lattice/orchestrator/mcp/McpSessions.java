@@ -70,7 +70,7 @@ final class McpSessions {
   private void forgetIdle() {
     long now = clock.millis();
     sessions.values().removeIf(s -> now - s.lastUsed() > idleTimeout.toMillis());
-    while (sessions.size() >= max) {
+    while (sessions.size() >= max && !sessions.isEmpty()) {
       sessions.values().stream()
           .min(Comparator.comparingLong(McpSession::lastUsed))
           .ifPresent(oldest -> sessions.remove(oldest.id()));

@@ -20,6 +20,15 @@ public record McpSettings(
     int maxSessions,
     Duration sessionIdleTimeout) {
 
+  public McpSettings {
+    if (maxSessions < 1) {
+      throw new IllegalArgumentException("lattice.mcp.sessions.max must be at least 1");
+    }
+    if (callWait.isNegative() || taskPollInterval.isNegative() || sessionIdleTimeout.isNegative()) {
+      throw new IllegalArgumentException("lattice.mcp durations must not be negative");
+    }
+  }
+
   public static McpSettings create(Config root) {
     Config c = root.getConfig("lattice.mcp");
     return new McpSettings(
