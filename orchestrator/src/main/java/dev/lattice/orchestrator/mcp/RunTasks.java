@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lattice.protocol.run.RunCause;
 import dev.lattice.protocol.run.RunStatus;
 import dev.lattice.protocol.run.RunView;
+import dev.lattice.protocol.run.StepStatus;
 import dev.lattice.protocol.run.StepView;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.time.Duration;
@@ -187,9 +188,10 @@ final class RunTasks {
   private static String statusMessage(RunView run, TaskStatus status) {
     return switch (status) {
       case WORKING ->
-          run.status() == RunStatus.PAUSED
-              ? "The run is paused by an operator."
-              : "The run is " + run.status().wire() + ".";
+          (run.status() == RunStatus.PAUSED
+                  ? "The run is paused by an operator."
+                  : "The run is " + run.status().wire() + ".")
+              + inProgress(run);
       case INPUT_REQUIRED ->
           "The run waits for "
               + String.join(
@@ -201,6 +203,22 @@ final class RunTasks {
       case COMPLETED -> "The run completed.";
       case FAILED, CANCELLED -> causeText(run);
     };
+  }
+
+  /** Which steps are under way, for a person watching the task. */
+  private static String inProgress(RunView run) {
+    List<String> steps =
+        run.steps().stream()
+            .filter(
+                step ->
+                    step.status().out()
+                        || step.status() == StepStatus.WAITING
+                        || step.status() == StepStatus.RETRY_WAIT)
+            .map(
+                step ->
+                    step.status() == StepStatus.RETRY_WAIT ? step.id() + " (retrying)" : step.id())
+            .toList();
+    return steps.isEmpty() ? "" : " Under way: " + String.join(", ", steps) + ".";
   }
 
   private static String causeText(RunView run) {

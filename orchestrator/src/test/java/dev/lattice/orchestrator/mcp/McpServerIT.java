@@ -285,6 +285,14 @@ class McpServerIT {
     JsonNode created = raw.result("tools/call", raw.toolCall("slow", raw.object("{'n': 1}"), true));
     String taskId = created.get("taskId").asText();
     assertThat(created.get("status").asText()).isEqualTo("working");
+    // The run waits a minute for its timer, which the task says.
+    Await.until(
+        () ->
+            raw.result("tasks/get", raw.taskId(taskId))
+                .get("statusMessage")
+                .asText()
+                .equals("The run is running. Under way: nap."),
+        DEADLINE);
 
     JsonNode ack = raw.result("tasks/cancel", raw.taskId(taskId));
 
