@@ -63,10 +63,14 @@ class McpServerIT {
             .config(
                 ConfigFactory.parseMap(
                     Map.of(
-                        "lattice.planner.template-dir", templates.toString(),
-                        // Short, so that a call of a run that waits for a person answers soon.
-                        "lattice.mcp.call-wait", "3s",
-                        "lattice.mcp.task-poll-interval", "100ms")))
+                        "lattice.planner.template-dir",
+                        templates.toString(),
+                        // Longer than any run here takes, even on a busy machine: a plain call
+                        // answers with the result, or as soon as its run waits for a person.
+                        "lattice.mcp.call-wait",
+                        "15s",
+                        "lattice.mcp.task-poll-interval",
+                        "100ms")))
             .start();
     baseUrl = LoopbackApi.start(lattice);
     sdk =
