@@ -2,6 +2,7 @@ package dev.lattice.orchestrator.cli;
 
 import dev.lattice.orchestrator.http.HttpApi;
 import dev.lattice.orchestrator.http.HttpSettings;
+import dev.lattice.orchestrator.mcp.McpSettings;
 import dev.lattice.orchestrator.node.Lattice;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -31,6 +32,9 @@ final class NodeProcess {
             HttpApi.start(
                 lattice, http == null ? settings : settings.withAddress(http.host(), http.port()));
         api = "API " + server.url() + ", ";
+        if (McpSettings.create(lattice.system().settings().config()).enabled()) {
+          api += "MCP " + server.url() + "/mcp, ";
+        }
       } catch (RuntimeException e) {
         lattice.close();
         afterStop.run();

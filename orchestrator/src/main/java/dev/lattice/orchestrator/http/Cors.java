@@ -1,5 +1,6 @@
 package dev.lattice.orchestrator.http;
 
+import dev.lattice.orchestrator.mcp.McpRoutes;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -19,18 +20,23 @@ import org.apache.pekko.http.javadsl.server.Route;
  * from one of them gets the headers (errors included), and its preflight a 204.
  */
 final class Cors extends AllDirectives {
-  /** The methods the API takes. */
-  private static final String METHODS = "GET, POST";
+  /** The methods the API takes ({@code DELETE} ends an MCP session). */
+  private static final String METHODS = "GET, POST, DELETE";
 
   /**
    * The request headers the API reads that a browser would not send cross-origin unasked ({@code
    * Content-Type: application/json} among them).
    */
   private static final String REQUEST_HEADERS =
-      "Content-Type, " + RunRoutes.IDEMPOTENCY_KEY + ", Last-Event-ID";
+      "Content-Type, "
+          + RunRoutes.IDEMPOTENCY_KEY
+          + ", Last-Event-ID, "
+          + McpRoutes.SESSION_HEADER
+          + ", "
+          + McpRoutes.VERSION_HEADER;
 
   /** The response headers a page may read besides the basic ones. */
-  private static final String EXPOSED_HEADERS = "Location";
+  private static final String EXPOSED_HEADERS = "Location, " + McpRoutes.SESSION_HEADER;
 
   private final Set<String> origins;
   private final String maxAgeSeconds;

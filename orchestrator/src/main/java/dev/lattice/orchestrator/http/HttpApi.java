@@ -1,7 +1,10 @@
 package dev.lattice.orchestrator.http;
 
+import dev.lattice.orchestrator.mcp.McpRoutes;
+import dev.lattice.orchestrator.mcp.McpSettings;
 import dev.lattice.orchestrator.node.Lattice;
 import dev.lattice.orchestrator.node.LatticeClient;
+import dev.lattice.protocol.json.LatticeJson;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
@@ -22,7 +25,8 @@ import org.apache.pekko.stream.javadsl.Source;
 
 /**
  * The HTTP API of a node (DESIGN.md §5): {@code /api/v1/...} over the node's {@link LatticeClient},
- * plus {@code /health} and {@code /ready}. Every error is {@code application/problem+json}.
+ * plus {@code /health} and {@code /ready}. Every error is {@code application/problem+json}, but
+ * those of {@code /mcp} (the node as an MCP server, {@link McpRoutes}), which speaks JSON-RPC.
  */
 public final class HttpApi extends AllDirectives {
   /** The broadcast hub's buffer; ticks are dropped, not queued, when it is full. */
@@ -35,6 +39,9 @@ public final class HttpApi extends AllDirectives {
   private final OpenApiRoutes openApi;
   private final Cors cors;
   private final HttpSettings settings;
+
+  /** The MCP server, or null when {@code lattice.mcp.enabled} is off. */
+  private final McpRoutes mcp;
 
   /**
    * Replaced once, when the server is bound: with port 0 the allowed hosts' port is known only
@@ -51,6 +58,12 @@ public final class HttpApi extends AllDirectives {
     this.cors = new Cors(settings);
     this.settings = settings;
     this.hosts = AllowedHosts.of(settings.host(), settings.port(), settings.allowedHosts());
+    McpSettings mcpSettings = McpSettings.create(system.settings().config());
+    this.mcp =
+        mcpSettings.enabled()
+            ? new McpRoutes(
+                client, system, mcpSettings, settings.json().applyTo(LatticeJson.mapper()))
+            : null;
   }
 
   /** One heartbeat timer for all event streams of the node, broadcast to each. */
@@ -98,8 +111,16 @@ public final class HttpApi extends AllDirectives {
             concat(
                 // Probes answer whatever host they name: Kubernetes' name the pod IP, and a probe
                 // reveals nothing and changes nothing.
-                probes.route(),
-                allowedHostsOnly(() -> cors.route(() -> JsonRequests.required(this::api)))));
+                probes.route(), allowedHostsOnly(() -> cors.route(this::served))));
+  }
+
+  /**
+   * The API, and {@code /mcp}: MCP answers in JSON-RPC, not problems, and checks content types
+   * itself (a DELETE that ends a session has no body).
+   */
+  private Route served() {
+    Route api = JsonRequests.required(this::api);
+    return mcp == null ? api : concat(mcp.route(), api);
   }
 
   /** {@code /api/v1/...}. */

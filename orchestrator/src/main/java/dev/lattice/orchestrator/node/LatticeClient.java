@@ -4,6 +4,7 @@ import dev.lattice.protocol.api.AgentView;
 import dev.lattice.protocol.api.AuditPage;
 import dev.lattice.protocol.api.AuditQuery;
 import dev.lattice.protocol.api.ExecuteRequest;
+import dev.lattice.protocol.api.IntentView;
 import dev.lattice.protocol.api.Intervention;
 import dev.lattice.protocol.api.InterventionType;
 import dev.lattice.protocol.api.NodeState;
@@ -40,6 +41,12 @@ public interface LatticeClient {
 
   /** The validated plan {@code request} would run, with its estimate; runs nothing. */
   CompletionStage<PlannedRun> plan(ExecuteRequest request);
+
+  /**
+   * The intents this node can run (its plan templates), each with its description and the JSON
+   * Schema of its payload where the template gives them.
+   */
+  CompletionStage<List<IntentView>> intents();
 
   /** Starts a run; completes once its first events are durable. */
   CompletionStage<RunAccepted> execute(ExecuteRequest request);

@@ -14,6 +14,7 @@ import dev.lattice.protocol.api.AgentView;
 import dev.lattice.protocol.api.AuditPage;
 import dev.lattice.protocol.api.AuditQuery;
 import dev.lattice.protocol.api.ExecuteRequest;
+import dev.lattice.protocol.api.IntentView;
 import dev.lattice.protocol.api.Intervention;
 import dev.lattice.protocol.api.InterventionType;
 import dev.lattice.protocol.api.NodeState;
@@ -130,6 +131,11 @@ final class LocalLatticeClient implements LatticeClient {
   @Override
   public CompletionStage<PlannedRun> plan(ExecuteRequest request) {
     return commands.plan(request);
+  }
+
+  @Override
+  public CompletionStage<List<IntentView>> intents() {
+    return commands.intents();
   }
 
   @Override

@@ -4,6 +4,7 @@ import dev.lattice.orchestrator.plan.Planner;
 import dev.lattice.orchestrator.run.RunEntity;
 import dev.lattice.persistence.query.UnknownRunException;
 import dev.lattice.protocol.api.ExecuteRequest;
+import dev.lattice.protocol.api.IntentView;
 import dev.lattice.protocol.api.Intervention;
 import dev.lattice.protocol.api.InterventionType;
 import dev.lattice.protocol.api.OverrideRequest;
@@ -18,6 +19,7 @@ import dev.lattice.protocol.run.RunSpec;
 import dev.lattice.protocol.run.RunView;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -67,6 +69,11 @@ final class RunCommands {
   /** The validated plan {@code request} would run, against the capabilities agents offer now. */
   CompletionStage<PlannedRun> plan(ExecuteRequest request) {
     return capabilities.apply(offered -> planner.plan(request, offered));
+  }
+
+  /** The intents the planner knows, with their descriptions and payload schemas. */
+  CompletionStage<List<IntentView>> intents() {
+    return CompletableFuture.completedFuture(planner.intentViews());
   }
 
   /** Plans {@code request}, admits it for its tenant and starts it. */

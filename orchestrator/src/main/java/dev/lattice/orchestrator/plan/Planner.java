@@ -1,6 +1,7 @@
 package dev.lattice.orchestrator.plan;
 
 import dev.lattice.protocol.api.ExecuteRequest;
+import dev.lattice.protocol.api.IntentView;
 import dev.lattice.protocol.api.PlannedRun;
 import dev.lattice.protocol.json.PayloadLimits;
 import dev.lattice.protocol.plan.ExecutionMode;
@@ -63,6 +64,15 @@ public final class Planner {
                               + request.intent()
                               + "'; known: "
                               + templates.names()));
+      List<String> violations = templates.payloadViolations(request.intent(), request.payload());
+      if (!violations.isEmpty()) {
+        throw new PlanRejectedException(
+            "payload",
+            "the payload does not match the payloadSchema of intent '"
+                + request.intent()
+                + "': "
+                + String.join("; ", violations));
+      }
       source = "intent:" + request.intent();
     } else if (request.workflow() != null) {
       throw new PlanRejectedException("workflow", "saved workflows are not supported yet");
@@ -112,5 +122,10 @@ public final class Planner {
 
   public Set<String> intents() {
     return templates.names();
+  }
+
+  /** Every intent, with its description and payload schema. */
+  public List<IntentView> intentViews() {
+    return templates.intents();
   }
 }

@@ -187,4 +187,65 @@ class PlannerTest {
         planner(directory).plan(ExecuteRequest.intent("greet", json("{}")), CAPABILITIES);
     assertThat(planned.plan().steps()).hasSize(1);
   }
+
+  @Test
+  void refusesAPayloadThatDoesNotMatchTheIntentsSchema() {
+    assertThatThrownBy(
+            () ->
+                planner.plan(
+                    ExecuteRequest.intent("code-build-test", json("{'build': 'make'}")),
+                    CAPABILITIES))
+        .isInstanceOfSatisfying(
+            PlanRejectedException.class,
+            e -> {
+              assertThat(e.field()).isEqualTo("payload");
+              assertThat(e.reason())
+                  .startsWith("the payload does not match the payloadSchema of intent")
+                  .contains("/build");
+            });
+    // An absent payload is checked as {}: every field of the built-in templates is optional.
+    assertThat(
+            planner
+                .plan(ExecuteRequest.intent("code-build-test", null), CAPABILITIES)
+                .plan()
+                .steps())
+        .isNotEmpty();
+  }
+
+  @Test
+  void intentsDescribeThemselvesAndTheirPayload(@TempDir Path directory) throws Exception {
+    Files.writeString(
+        directory.resolve("greet.json"),
+        "{\"description\": \"Says hello.\", \"payloadSchema\": {\"type\": \"object\","
+            + " \"required\": [\"name\"]}, \"steps\": [{\"id\": \"a\", \"capability\":"
+            + " \"echo\"}]}");
+    Files.writeString(
+        directory.resolve("bare.json"), "{\"steps\": [{\"id\": \"a\", \"capability\": \"echo\"}]}");
+
+    var intents = planner(directory).intentViews();
+
+    assertThat(intents)
+        .extracting(i -> i.name())
+        .containsExactly("bare", "code-build-test", "greet", "indexing");
+    var greet = intents.get(2);
+    assertThat(greet.description()).isEqualTo("Says hello.");
+    assertThat(greet.payloadSchema().get("required").get(0).asText()).isEqualTo("name");
+    assertThat(intents.get(0).description()).isNull();
+    assertThat(intents.get(0).payloadSchema()).isNull();
+    assertThatThrownBy(
+            () -> planner(directory).plan(ExecuteRequest.intent("greet", json("{}")), CAPABILITIES))
+        .hasMessageContaining("required property 'name' not found");
+  }
+
+  @Test
+  void refusesATemplateWhosePayloadSchemaIsNoSchema(@TempDir Path directory) throws Exception {
+    Files.writeString(
+        directory.resolve("odd.json"),
+        "{\"payloadSchema\": {\"type\": 5}, \"steps\": [{\"id\": \"a\", \"capability\":"
+            + " \"echo\"}]}");
+
+    assertThatThrownBy(() -> planner(directory))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("template 'odd': payloadSchema is not a valid JSON Schema");
+  }
 }

@@ -3,16 +3,10 @@ package dev.lattice.worker.action.llm;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.networknt.schema.Error;
-import com.networknt.schema.Schema;
-import com.networknt.schema.SchemaLocation;
-import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SchemaRegistryConfig;
-import com.networknt.schema.SpecificationVersion;
 import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.worker.action.ActionException;
+import dev.lattice.worker.action.JsonSchemaCheck;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The JSON Schema a step's answer must follow, checked when the step's input is read and compiled
@@ -23,30 +17,10 @@ import java.util.Locale;
  * schema comes from a plan, so it must not make a worker fetch anything).
  */
 final class AnswerSchema {
-  private static final String DEFAULT_DIALECT = "https://json-schema.org/draft/2020-12/schema";
-  // The only documents the validator may load: the drafts' meta-schemas, which it ships.
-  private static final List<String> META_SCHEMAS =
-      List.of("https://json-schema.org/", "http://json-schema.org/");
-  private static final String ROOT = "(root)";
-  // Shared: it only ever caches the meta-schemas, and it is safe for concurrent use.
-  private static final SchemaRegistry REGISTRY =
-      SchemaRegistry.withDefaultDialect(
-          SpecificationVersion.DRAFT_2020_12,
-          builder ->
-              builder
-                  // Messages in English whatever the node's locale: they go to the model and to
-                  // the run's events.
-                  .schemaRegistryConfig(
-                      SchemaRegistryConfig.builder().locale(Locale.ENGLISH).build())
-                  .schemaLoader(
-                      loader ->
-                          loader.allow(
-                              iri -> META_SCHEMAS.stream().anyMatch(iri.toString()::startsWith))));
-
   private final JsonNode node;
-  private final Schema schema;
+  private final JsonSchemaCheck schema;
 
-  private AnswerSchema(JsonNode node, Schema schema) {
+  private AnswerSchema(JsonNode node, JsonSchemaCheck schema) {
     this.node = node;
     this.schema = schema;
   }
@@ -59,14 +33,11 @@ final class AnswerSchema {
    */
   static AnswerSchema compile(JsonNode node, StructuredOutputSettings settings) {
     try {
-      List<Error> errors = REGISTRY.getSchema(SchemaLocation.of(dialect(node))).validate(node);
+      List<String> errors = JsonSchemaCheck.metaViolations(node);
       if (!errors.isEmpty()) {
-        throw invalid(String.join("; ", settings.shown(described(errors))));
+        throw invalid(String.join("; ", settings.shown(errors)));
       }
-      Schema schema = REGISTRY.getSchema(node);
-      // References are resolved lazily otherwise: a broken one shows here, not at the answer.
-      schema.initializeValidators();
-      return new AnswerSchema(node, schema);
+      return new AnswerSchema(node, JsonSchemaCheck.compileUnchecked(node));
     } catch (ActionException e) {
       throw e;
     } catch (RuntimeException e) {
@@ -91,27 +62,8 @@ final class AnswerSchema {
     if (answer == null || answer.isMissingNode()) {
       return CheckedAnswer.rejected(List.of("the answer is empty, not JSON"));
     }
-    List<Error> errors = schema.validate(answer);
-    return errors.isEmpty()
-        ? CheckedAnswer.accepted(answer)
-        : CheckedAnswer.rejected(described(errors));
-  }
-
-  /** Each error as {@code where: what}, where being a JSON Pointer into the answer. */
-  private static List<String> described(List<Error> errors) {
-    return errors.stream()
-        .map(
-            error -> {
-              String where = error.getInstanceLocation().toString();
-              return (where.isEmpty() ? ROOT : where) + ": " + error.getMessage();
-            })
-        .toList();
-  }
-
-  /** The meta-schema {@code node} is written in. */
-  private static String dialect(JsonNode node) {
-    JsonNode named = node.get("$schema");
-    return named != null && named.isTextual() ? named.asText() : DEFAULT_DIALECT;
+    List<String> errors = schema.violations(answer);
+    return errors.isEmpty() ? CheckedAnswer.accepted(answer) : CheckedAnswer.rejected(errors);
   }
 
   /** {@code text} without a Markdown code fence around it, which models add unasked. */
