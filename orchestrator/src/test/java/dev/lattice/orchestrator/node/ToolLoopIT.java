@@ -26,9 +26,11 @@ import dev.lattice.protocol.run.RunView;
 import dev.lattice.protocol.run.StepStatus;
 import dev.lattice.protocol.run.StepView;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -102,6 +104,13 @@ class ToolLoopIT {
                         .when(Match.contains("call the shell tool").andLastRole("tool")),
                     ScriptEntry.text("I cannot do that.")
                         .when(Match.contains("no tool named 'shell'").andLastRole("tool")),
+                    // Injection into the shell tool's arguments.
+                    ScriptEntry.toolCalls(
+                            ToolCall.of("shell", json("{'command': ['echo', '$(touch pwned2)']}")),
+                            ToolCall.of("shell", json("{'command': ['echo', 'hi; touch pwned']}")))
+                        .when(Match.contains("inject").andLastRole("user")),
+                    ScriptEntry.text("shell done")
+                        .when(Match.contains("hi; touch pwned").andLastRole("tool")),
                     // A model that never stops calling tools.
                     ScriptEntry.toolCalls(ToolCall.of("echo", json("{'again': true}")))
                         .when(Match.contains("forever")))
@@ -116,9 +125,26 @@ class ToolLoopIT {
                     lattice.http.allowed-hosts = ["127.0.0.1"]
                     lattice.http.allowed-private-hosts = ["127.0.0.1"]
                     lattice.policy.tenants.locked.tools = [echo]
+                    lattice.worker.shell.working-directory = "%s"
+                    lattice.worker.tools.shell {
+                      description = "Runs an allowed program, without a shell"
+                      input-schema {
+                        type = object, required = [command]
+                        properties.command { type = array, items.type = string }
+                      }
+                      effect = unsafe
+                    }
                     """
-                        .formatted(models.baseUrl())))
+                        .formatted(models.baseUrl(), shellDirectory())))
             .start();
+  }
+
+  private static Path shellDirectory() {
+    try {
+      return Files.createDirectories(data.resolve("shell"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @AfterAll
@@ -129,10 +155,16 @@ class ToolLoopIT {
   }
 
   private static RunView run(String tenant, String prompt, String extra) {
+    return run(tenant, prompt, extra, "['echo', 'http']");
+  }
+
+  private static RunView run(String tenant, String prompt, String extra, String tools) {
     ExecuteRequest request =
         ExecuteRequest.plan(
                 plan(
-                    "{'steps': [{'id': 'agent', 'capability': 'llm', 'tools': ['echo', 'http'],"
+                    "{'steps': [{'id': 'agent', 'capability': 'llm', 'tools': "
+                        + tools
+                        + ","
                         + extra
                         + " 'input': {'model': 'scripted-model', 'prompt': '"
                         + prompt
@@ -247,5 +279,19 @@ class ToolLoopIT {
     assertThat(step(done, "agent").error().errorClass()).isEqualTo(ErrorClass.TOOL_LIMIT);
     assertThat(done.cause().stepId()).isEqualTo("agent");
     assertThat(requestsAbout("loop forever")).hasSize(3);
+  }
+
+  @Test
+  void argumentsInjectedIntoTheShellToolRunNothing() {
+    RunView done = run("default", "Please inject into the shell.", "", "['shell']");
+
+    assertThat(done.status()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(step(done, "agent").output().get("text").asText()).isEqualTo("shell done");
+    assertThat(step(done, "agent.t1.c1").error().message()).contains("argument-deny-list");
+    // No shell reads the arguments: the text is echoed, not run.
+    assertThat(step(done, "agent.t1.c2").output().get("stdout").asText())
+        .isEqualTo("hi; touch pwned\n");
+    assertThat(shellDirectory().resolve("pwned")).doesNotExist();
+    assertThat(shellDirectory().resolve("pwned2")).doesNotExist();
   }
 }

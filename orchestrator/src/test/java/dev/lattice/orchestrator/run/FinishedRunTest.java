@@ -149,6 +149,7 @@ class FinishedRunTest {
               case OVERRIDE ->
                   new RunEntity.OverrideStep(
                       "a", new OverrideRequest(json("{}"), "test", null), replyTo);
+              case RETRY -> new RunEntity.RetryStep("a", new Intervention("test", null), replyTo);
               default -> new RunEntity.Intervene(type, new Intervention("test", null), replyTo);
             });
   }
