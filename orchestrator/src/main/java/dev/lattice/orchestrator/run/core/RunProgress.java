@@ -392,11 +392,12 @@ public final class RunProgress {
   private static void settle(Decision decision, Instant now) {
     RunState state = decision.state();
     boolean allSettled = true;
-    for (StepState step : state.stepStates()) {
-      if (state.spec(step.id()).partOf() != null) {
+    for (StepSpec spec : state.plan().steps()) {
+      if (spec.partOf() != null) {
         // A tool loop's turns and calls: its own step settles for them.
         continue;
       }
+      StepState step = state.step(spec.id());
       if (step.status() == StepStatus.FAILED) {
         StepError error = step.error();
         decision.add(
@@ -416,11 +417,12 @@ public final class RunProgress {
     Set<String> depended = new HashSet<>();
     state.plan().steps().forEach(s -> depended.addAll(s.dependsOn()));
     ObjectNode outputs = JsonNodeFactory.instance.objectNode();
-    for (StepState step : state.stepStates()) {
-      if (!depended.contains(step.id())
+    for (StepSpec spec : state.plan().steps()) {
+      StepState step = state.step(spec.id());
+      if (!depended.contains(spec.id())
           && step.status() == StepStatus.SUCCEEDED
-          && state.spec(step.id()).partOf() == null) {
-        outputs.set(step.id(), step.output());
+          && spec.partOf() == null) {
+        outputs.set(spec.id(), step.output());
       }
     }
     return outputs;
