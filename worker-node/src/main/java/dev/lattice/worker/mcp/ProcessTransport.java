@@ -40,6 +40,8 @@ final class ProcessTransport implements McpClientTransport {
   // Writes go out one at a time, on a thread of their own: a full pipe must not block a caller.
   private final Scheduler writer;
   private final CompletableFuture<Integer> exited = new CompletableFuture<>();
+  // The client sends its first message as it connects, maybe before the process has started.
+  private final CompletableFuture<Process> started = new CompletableFuture<>();
   private volatile Process process;
   private volatile boolean stopping;
 
@@ -82,12 +84,22 @@ final class ProcessTransport implements McpClientTransport {
     }
     environment.putAll(spec.env());
     try {
-      process = builder.start();
+      // Under the lock stop() takes: a transport stopped while it connects starts no process.
+      synchronized (this) {
+        if (stopping) {
+          throw new IllegalStateException("MCP server '" + spec.name() + "' was stopped");
+        }
+        process = builder.start();
+      }
     } catch (IOException e) {
+      IllegalStateException failure =
+          new IllegalStateException(
+              "cannot start MCP server '" + spec.name() + "' (" + spec.command().get(0) + ")", e);
+      started.completeExceptionally(failure);
       exited.complete(-1);
-      throw new IllegalStateException(
-          "cannot start MCP server '" + spec.name() + "' (" + spec.command().get(0) + ")", e);
+      throw failure;
     }
+    started.complete(process);
     process.onExit().thenAccept(p -> exited.complete(p.exitValue()));
     daemon("in", () -> readMessages(process.getInputStream(), handler));
     daemon("err", () -> readErrors(process.getErrorStream()));
@@ -145,25 +157,27 @@ final class ProcessTransport implements McpClientTransport {
 
   @Override
   public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message) {
-    return Mono.<Void>fromRunnable(
-            () -> {
-              Process running = process;
-              if (running == null || !running.isAlive()) {
-                throw new IllegalStateException("MCP server '" + spec.name() + "' is not running");
-              }
-              try {
-                // One message a line: a newline inside the JSON would split it.
-                String line = json.writeValueAsString(message).replace("\n", "\\n");
-                OutputStream out = running.getOutputStream();
-                out.write(line.getBytes(StandardCharsets.UTF_8));
-                out.write('\n');
-                out.flush();
-              } catch (IOException e) {
-                throw new IllegalStateException(
-                    "MCP server '" + spec.name() + "' does not take input: " + e.getMessage(), e);
-              }
-            })
-        .subscribeOn(writer);
+    return Mono.fromFuture(started.copy())
+        .publishOn(writer)
+        .doOnNext(running -> write(running, message))
+        .then();
+  }
+
+  private void write(Process running, McpSchema.JSONRPCMessage message) {
+    if (!running.isAlive()) {
+      throw new IllegalStateException("MCP server '" + spec.name() + "' is not running");
+    }
+    try {
+      // One message a line: a newline inside the JSON would split it.
+      String line = json.writeValueAsString(message).replace("\n", "\\n");
+      OutputStream out = running.getOutputStream();
+      out.write(line.getBytes(StandardCharsets.UTF_8));
+      out.write('\n');
+      out.flush();
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "MCP server '" + spec.name() + "' does not take input: " + e.getMessage(), e);
+    }
   }
 
   @Override
@@ -177,9 +191,13 @@ final class ProcessTransport implements McpClientTransport {
    * processes it started (a server run through npx or uvx is a tree).
    */
   CompletableFuture<Void> stop() {
-    stopping = true;
-    Process running = process;
+    Process running;
+    synchronized (this) {
+      stopping = true;
+      running = process;
+    }
     if (running == null) {
+      started.completeExceptionally(new IllegalStateException("stopped before it started"));
       writer.dispose();
       return CompletableFuture.completedFuture(null);
     }

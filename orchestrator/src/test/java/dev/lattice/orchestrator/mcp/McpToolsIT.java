@@ -1,0 +1,299 @@
+package dev.lattice.orchestrator.mcp;
+
+import static dev.lattice.orchestrator.plan.Plans.json;
+import static dev.lattice.orchestrator.plan.Plans.plan;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import dev.lattice.orchestrator.node.Lattice;
+import dev.lattice.orchestrator.node.LatticeClient;
+import dev.lattice.orchestrator.testing.Await;
+import dev.lattice.orchestrator.testing.HttpRuns;
+import dev.lattice.orchestrator.testing.LoopbackApi;
+import dev.lattice.protocol.agent.ErrorClass;
+import dev.lattice.protocol.api.ExecuteRequest;
+import dev.lattice.protocol.ids.RunId;
+import dev.lattice.protocol.json.LatticeJson;
+import dev.lattice.protocol.run.RunStatus;
+import dev.lattice.protocol.run.RunView;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/**
+ * MCP servers' tools as capabilities, through a real node (H2 file journal, HTTP API on loopback)
+ * and a real MCP server process ({@link TestMcpServer}, a JVM of its own spoken to over stdio): the
+ * tools are in the agent directory with their schemas and effects, a step calls one with its input
+ * and gets its answer, the step's effect key reaches the server in {@code _meta}, the server's
+ * environment secret reaches nothing else, and a server killed is restarted while its agent's
+ * breaker opens and closes again. Stopping the node stops every server process it started.
+ */
+class McpToolsIT {
+  private static final String SECRET = "mcp-secret-7f3a9c2e41";
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration RESTART_BACKOFF = Duration.ofSeconds(2);
+  private static final String AGENT = "local.mcp-test";
+
+  @TempDir static Path data;
+  static Lattice lattice;
+  static String api;
+  static final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+  static final Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+  // Every server process seen, to check that none outlives the node.
+  static final Set<Long> pids = ConcurrentHashMap.newKeySet();
+  private final HttpRuns http = new HttpRuns();
+  private final HttpClient client = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void start() {
+    ((Logger) LoggerFactory.getLogger("dev.lattice.worker.mcp")).setLevel(Level.DEBUG);
+    ((Logger) LoggerFactory.getLogger("io.modelcontextprotocol")).setLevel(Level.DEBUG);
+    logs.start();
+    root.addAppender(logs);
+    lattice = Lattice.builder().dataDirectory(data).config(config()).start();
+    api = LoopbackApi.start(lattice);
+  }
+
+  static Config config() {
+    List<String> command =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xshare:auto",
+            "-XX:TieredStopAtLevel=1",
+            "-cp",
+            System.getProperty("java.class.path"),
+            TestMcpServer.class.getName());
+    return ConfigFactory.parseString(
+            """
+            lattice.mcp {
+              servers.test {
+                env { %s = "%s" }
+                effects { echo = keyed }
+              }
+              restart-backoff { min = %dms, max = %dms }
+              stop-timeout = 500ms
+              call-timeout = 20s
+            }
+            lattice.worker.breaker { max-failures = 2, cool-down = 1s, max-cool-down = 1s }
+            """
+                .formatted(
+                    TestMcpServer.SECRET_VARIABLE,
+                    SECRET,
+                    RESTART_BACKOFF.toMillis(),
+                    RESTART_BACKOFF.toMillis()))
+        .withValue("lattice.mcp.servers.test.command", ConfigValueFactory.fromIterable(command));
+  }
+
+  @AfterAll
+  static void stop() {
+    try {
+      if (lattice != null) {
+        lattice.close();
+      }
+      // No server process outlives its node.
+      for (long pid : pids) {
+        Await.until(
+            () -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true),
+            Duration.ofSeconds(10));
+      }
+    } finally {
+      root.detachAppender(logs);
+      ((Logger) LoggerFactory.getLogger("dev.lattice.worker.mcp")).setLevel(null);
+      ((Logger) LoggerFactory.getLogger("io.modelcontextprotocol")).setLevel(null);
+    }
+  }
+
+  @Test
+  void theServersToolsAreCapabilitiesWithTheirSchemasAndEffects() {
+    JsonNode agent = agent();
+    assertThat(agent.get("capabilities"))
+        .extracting(JsonNode::asText)
+        .contains("mcp.test.add", "mcp.test.echo", "mcp.test.inspect", "mcp.test.fail");
+    JsonNode tools = agent.get("tools");
+    JsonNode add = tools.get("mcp.test.add");
+    assertThat(add.get("description").asText()).isEqualTo("Adds two numbers.");
+    assertThat(add.get("inputSchema").get("properties").get("a").get("type").asText())
+        .isEqualTo("number");
+    assertThat(add.get("inputSchema").get("required"))
+        .extracting(JsonNode::asText)
+        .containsExactly("a", "b");
+    // readOnlyHint: idempotent; no hint: unsafe; configured: keyed.
+    assertThat(add.get("effect").asText()).isEqualTo("idempotent");
+    assertThat(tools.get("mcp.test.fail").get("effect").asText()).isEqualTo("unsafe");
+    assertThat(tools.get("mcp.test.echo").get("effect").asText()).isEqualTo("keyed");
+  }
+
+  @Test
+  void aStepCallsTheToolWithItsInputAndGetsItsAnswer() throws Exception {
+    String runId =
+        http.execute(
+            api,
+            json("{'plan': {'steps': ["
+                    + "{'id': 'sum', 'capability': 'mcp.test.add', 'input': {'a': 2, 'b': 3}},"
+                    + "{'id': 'say', 'capability': 'mcp.test.echo', 'dependsOn': ['sum'],"
+                    + " 'input': {'text': 'hello'}}]}}")
+                .toString(),
+            "mcp-add-1");
+    http.events(api, runId);
+    JsonNode run = http.run(api, runId);
+
+    assertThat(run.get("status").asText()).isEqualTo("completed");
+    assertThat(run.get("steps").get(0).get("output").get("sum").asDouble()).isEqualTo(5.0);
+    JsonNode said = run.get("steps").get(1).get("output");
+    assertThat(said.get("text").asText()).isEqualTo("hello");
+    assertThat(said.get("content").get(0).get("type").asText()).isEqualTo("text");
+  }
+
+  @Test
+  void theStepsEffectKeyReachesTheServerInMeta() {
+    RunView run = runOne("look", "mcp.test.inspect", "{}");
+
+    assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+    JsonNode seen = run.steps().get(0).output();
+    pids.add(seen.get("pid").asLong());
+    assertThat(seen.get("effectKey").asText()).isEqualTo(run.runId() + "/look");
+  }
+
+  @Test
+  void aToolThatAnswersWithAnErrorFailsTheStep() {
+    RunView run = runOne("oops", "mcp.test.fail", "{}");
+
+    assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(run.cause().errorClass()).isEqualTo(ErrorClass.AGENT_ERROR);
+    assertThat(run.cause().message()).contains("reported an error: it failed on purpose");
+  }
+
+  @Test
+  void argumentsThatAreNotAnObjectAreInvalidInput() {
+    RunView run = runOne("odd", "mcp.test.add", "[1, 2]");
+
+    assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(run.cause().errorClass()).isEqualTo(ErrorClass.INVALID_INPUT);
+  }
+
+  @Test
+  void theServersSecretReachesTheServerAndNoJournalApiAnswerOrLogLine() throws Exception {
+    RunView run = runOne("measure", "mcp.test.secret", "{}");
+
+    assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(run.steps().get(0).output().get("length").asInt()).isEqualTo(SECRET.length());
+    for (String path :
+        List.of("/api/v1/agents", "/api/v1/state", "/api/v1/runs", "/api/v1/runs/" + run.runId())) {
+      assertThat(get(path).toString()).doesNotContain(SECRET);
+    }
+    assertThat(List.copyOf(logs.list))
+        .allSatisfy(e -> assertThat(e.getFormattedMessage()).doesNotContain(SECRET));
+    try (Stream<Path> files = Files.walk(data)) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        assertThat(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1))
+            .as("%s", file)
+            .doesNotContain(SECRET);
+      }
+    }
+  }
+
+  @Test
+  void aKilledServerIsRestartedWhileItsBreakerOpensAndItsToolsWorkAgainAfterwards() {
+    long first =
+        runOne("before", "mcp.test.inspect", "{}").steps().get(0).output().get("pid").asLong();
+    pids.add(first);
+    ProcessHandle.of(first).orElseThrow().destroyForcibly();
+    Await.until(() -> ProcessHandle.of(first).map(p -> !p.isAlive()).orElse(true), TIMEOUT);
+
+    // Calls fail at once while the server is down; two failures open the breaker.
+    Await.until(
+        () -> {
+          RunView failed = runOne("down", "mcp.test.add", "{'a': 1, 'b': 1}");
+          assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
+          assertThat(failed.cause().errorClass()).isEqualTo(ErrorClass.AGENT_ERROR);
+          return breaker().equals("open");
+        },
+        TIMEOUT);
+    RunView down = runOne("down", "mcp.test.add", "{'a': 1, 'b': 1}");
+    // Refused by the breaker or failed fast by the connection; never waiting out a call timeout.
+    assertThat(down.status()).isIn(RunStatus.FAILED, RunStatus.COMPLETED);
+
+    // After the restart (and the breaker's probe) the tools work again, on a new process.
+    Await.until(
+        () -> runOne("after", "mcp.test.add", "{'a': 1, 'b': 1}").status() == RunStatus.COMPLETED,
+        TIMEOUT);
+    long second =
+        runOne("again", "mcp.test.inspect", "{}").steps().get(0).output().get("pid").asLong();
+    pids.add(second);
+    assertThat(second).isNotEqualTo(first);
+    Await.until(() -> breaker().equals("closed"), TIMEOUT);
+  }
+
+  /** Runs a plan of one step with one attempt, through the embedding client; its final view. */
+  private static RunView runOne(String stepId, String capability, String input) {
+    LatticeClient client = lattice.client();
+    RunId runId =
+        Await.result(
+                client.execute(
+                    ExecuteRequest.plan(
+                        plan(
+                            "{'steps': [{'id': '"
+                                + stepId
+                                + "', 'capability': '"
+                                + capability
+                                + "', 'retry': {'maxAttempts': 1}, 'input': "
+                                + input
+                                + "}]}"),
+                        json("{}"))))
+            .runId();
+    return Await.result(client.awaitTerminal(runId), TIMEOUT);
+  }
+
+  private JsonNode agent() {
+    for (JsonNode agent : get("/api/v1/agents")) {
+      if (agent.get("agentId").asText().equals(AGENT)) {
+        return agent;
+      }
+    }
+    throw new AssertionError("no agent " + AGENT + " in " + get("/api/v1/agents"));
+  }
+
+  private String breaker() {
+    JsonNode breaker = agent().get("breaker");
+    return breaker == null ? "closed" : breaker.get("state").asText();
+  }
+
+  private JsonNode get(String path) {
+    try {
+      HttpResponse<String> response =
+          client.send(
+              HttpRequest.newBuilder(URI.create(api + path)).GET().build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).as("GET %s", path).isEqualTo(200);
+      return LatticeJson.mapper().readTree(response.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,158 @@
+package dev.lattice.orchestrator.mcp;
+
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
+import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A small MCP server for tests, run as its own process and spoken to over stdio with the MCP Java
+ * SDK's server. Its tools: {@code add} (read-only), {@code echo} (no hints), {@code inspect} (what
+ * this process has seen: its pid, its calls, the effect keys in their {@code _meta}), {@code fail}
+ * (answers with {@code isError}), {@code secret} (the length of an environment variable) and {@code
+ * retire} (stops offering a tool, and says so).
+ */
+public final class TestMcpServer {
+  /** The variable {@code secret} measures. */
+  public static final String SECRET_VARIABLE = "TEST_MCP_SECRET";
+
+  private static final String EFFECT_KEY = "io.lattice/effectKey";
+
+  private TestMcpServer() {}
+
+  public static void main(String[] args) throws InterruptedException {
+    // stdout carries the protocol: whatever else would print there (logging) goes to stderr.
+    PrintStream protocol = System.out;
+    System.setOut(System.err);
+    McpJsonMapper json = McpJsonDefaults.getMapper();
+    AtomicReference<McpSyncServer> self = new AtomicReference<>();
+    McpSyncServer server =
+        McpServer.sync(new StdioServerTransportProvider(json, System.in, protocol))
+            .serverInfo("lattice-test", "1")
+            .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
+            .tools(
+                tool(
+                    "add",
+                    "Adds two numbers.",
+                    "{\"type\":\"object\",\"required\":[\"a\",\"b\"],\"properties\":{"
+                        + "\"a\":{\"type\":\"number\"},\"b\":{\"type\":\"number\"}}}",
+                    true,
+                    json,
+                    request -> {
+                      double a = ((Number) request.arguments().get("a")).doubleValue();
+                      double b = ((Number) request.arguments().get("b")).doubleValue();
+                      return structured(Map.of("sum", a + b));
+                    }),
+                tool(
+                    "echo",
+                    "Returns the text it is given.",
+                    "{\"type\":\"object\",\"properties\":{\"text\":{\"type\":\"string\"}}}",
+                    false,
+                    json,
+                    request ->
+                        McpSchema.CallToolResult.builder()
+                            .addTextContent(String.valueOf(request.arguments().get("text")))
+                            .build()),
+                tool(
+                    "inspect",
+                    "Says what this server has seen.",
+                    "{\"type\":\"object\"}",
+                    true,
+                    json,
+                    request -> {
+                      Object key = request.meta() == null ? null : request.meta().get(EFFECT_KEY);
+                      synchronized (effectKeys) {
+                        return structured(
+                            Map.of(
+                                "pid",
+                                ProcessHandle.current().pid(),
+                                "calls",
+                                calls.get(),
+                                "effectKey",
+                                String.valueOf(key),
+                                "effectKeys",
+                                List.copyOf(effectKeys)));
+                      }
+                    }),
+                tool(
+                    "fail",
+                    "Always fails.",
+                    "{\"type\":\"object\"}",
+                    false,
+                    json,
+                    request ->
+                        McpSchema.CallToolResult.builder()
+                            .addTextContent("it failed on purpose")
+                            .isError(true)
+                            .build()),
+                tool(
+                    "secret",
+                    "Measures a secret.",
+                    "{\"type\":\"object\"}",
+                    true,
+                    json,
+                    request -> {
+                      String value = System.getenv(SECRET_VARIABLE);
+                      return structured(Map.of("length", value == null ? -1 : value.length()));
+                    }),
+                tool(
+                    "retire",
+                    "Stops offering a tool.",
+                    "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"}}}",
+                    false,
+                    json,
+                    request -> {
+                      self.get().removeTool(String.valueOf(request.arguments().get("name")));
+                      self.get().notifyToolsListChanged();
+                      return structured(Map.of("retired", request.arguments().get("name")));
+                    }))
+            .build();
+    self.set(server);
+    // The transport reads stdin on threads of its own; this process lives until it is stopped.
+    new CountDownLatch(1).await();
+  }
+
+  // What every call of this process had, counted where calls arrive.
+  private static final AtomicInteger calls = new AtomicInteger();
+  private static final List<String> effectKeys = new ArrayList<>();
+
+  private static SyncToolSpecification tool(
+      String name,
+      String description,
+      String schema,
+      boolean readOnly,
+      McpJsonMapper json,
+      java.util.function.Function<McpSchema.CallToolRequest, McpSchema.CallToolResult> handler) {
+    McpSchema.Tool.Builder tool =
+        McpSchema.Tool.builder().name(name).description(description).inputSchema(json, schema);
+    if (readOnly) {
+      tool.annotations(McpSchema.ToolAnnotations.builder().readOnlyHint(true).build());
+    }
+    return SyncToolSpecification.builder()
+        .tool(tool.build())
+        .callHandler(
+            (exchange, request) -> {
+              calls.incrementAndGet();
+              Object key = request.meta() == null ? null : request.meta().get(EFFECT_KEY);
+              synchronized (effectKeys) {
+                effectKeys.add(String.valueOf(key));
+              }
+              return handler.apply(request);
+            })
+        .build();
+  }
+
+  private static McpSchema.CallToolResult structured(Map<String, Object> content) {
+    return McpSchema.CallToolResult.builder().structuredContent(content).build();
+  }
+}
