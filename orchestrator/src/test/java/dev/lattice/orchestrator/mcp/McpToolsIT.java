@@ -53,11 +53,13 @@ import org.slf4j.LoggerFactory;
  */
 class McpToolsIT {
   private static final String SECRET = "mcp-secret-7f3a9c2e41";
+  private static final String HEADER_SECRET = "mcp-header-secret-5b81d07c";
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
   private static final Duration RESTART_BACKOFF = Duration.ofSeconds(2);
   private static final String AGENT = "local.mcp-test";
 
   @TempDir static Path data;
+  static TestHttpMcpServer web;
   static Lattice lattice;
   static String api;
   static final ListAppender<ILoggingEvent> logs = new ListAppender<>();
@@ -68,11 +70,12 @@ class McpToolsIT {
   private final HttpClient client = HttpClient.newHttpClient();
 
   @BeforeAll
-  static void start() {
+  static void start() throws IOException {
     ((Logger) LoggerFactory.getLogger("dev.lattice.worker.mcp")).setLevel(Level.DEBUG);
     ((Logger) LoggerFactory.getLogger("io.modelcontextprotocol")).setLevel(Level.DEBUG);
     logs.start();
     root.addAppender(logs);
+    web = TestHttpMcpServer.start("Bearer " + HEADER_SECRET);
     lattice = Lattice.builder().dataDirectory(data).config(config()).start();
     api = LoopbackApi.start(lattice);
   }
@@ -93,6 +96,10 @@ class McpToolsIT {
                 env { %s = "%s" }
                 effects { echo = keyed }
               }
+              servers.web {
+                url = "%s"
+                headers { Authorization = "Bearer %s" }
+              }
               restart-backoff { min = %dms, max = %dms }
               stop-timeout = 500ms
               call-timeout = 20s
@@ -102,6 +109,8 @@ class McpToolsIT {
                 .formatted(
                     TestMcpServer.SECRET_VARIABLE,
                     SECRET,
+                    web.url(),
+                    HEADER_SECRET,
                     RESTART_BACKOFF.toMillis(),
                     RESTART_BACKOFF.toMillis()))
         .withValue("lattice.mcp.servers.test.command", ConfigValueFactory.fromIterable(command));
@@ -112,6 +121,9 @@ class McpToolsIT {
     try {
       if (lattice != null) {
         lattice.close();
+      }
+      if (web != null) {
+        web.close();
       }
       // No server process outlives its node.
       for (long pid : pids) {
@@ -178,6 +190,34 @@ class McpToolsIT {
   }
 
   @Test
+  void aStreamableHttpServersToolIsCalledWithItsHeadersAndTheEffectKey() {
+    RunView run = runOne("times", "mcp.web.multiply", "{'a': 6, 'b': 7}");
+
+    assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(run.steps().get(0).output().get("product").asDouble()).isEqualTo(42.0);
+    assertThat(web.effectKeys()).contains(run.runId() + "/times");
+    assertThat(web.refused()).isZero();
+    JsonNode multiply = agent("local.mcp-web").get("tools").get("mcp.web.multiply");
+    assertThat(multiply.get("effect").asText()).isEqualTo("idempotent");
+  }
+
+  @Test
+  void aToolTheServerNoLongerListsIsInvalidInput() {
+    assertThat(runOne("retire", "mcp.test.retire", "{'name': 'spare'}").status())
+        .isEqualTo(RunStatus.COMPLETED);
+
+    // The server tells the client its list changed; the client lists the tools again.
+    Await.until(
+        () -> {
+          RunView run = runOne("gone", "mcp.test.spare", "{}");
+          return run.status() == RunStatus.FAILED
+              && run.cause().errorClass() == ErrorClass.INVALID_INPUT
+              && run.cause().message().contains("no longer offers the tool 'spare'");
+        },
+        TIMEOUT);
+  }
+
+  @Test
   void aToolThatAnswersWithAnErrorFailsTheStep() {
     RunView run = runOne("oops", "mcp.test.fail", "{}");
 
@@ -202,15 +242,15 @@ class McpToolsIT {
     assertThat(run.steps().get(0).output().get("length").asInt()).isEqualTo(SECRET.length());
     for (String path :
         List.of("/api/v1/agents", "/api/v1/state", "/api/v1/runs", "/api/v1/runs/" + run.runId())) {
-      assertThat(get(path).toString()).doesNotContain(SECRET);
+      assertThat(get(path).toString()).doesNotContain(SECRET).doesNotContain(HEADER_SECRET);
     }
     assertThat(List.copyOf(logs.list))
-        .allSatisfy(e -> assertThat(e.getFormattedMessage()).doesNotContain(SECRET));
+        .allSatisfy(e -> assertThat(e.getFormattedMessage()).doesNotContain(SECRET, HEADER_SECRET));
     try (Stream<Path> files = Files.walk(data)) {
       for (Path file : files.filter(Files::isRegularFile).toList()) {
         assertThat(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1))
             .as("%s", file)
-            .doesNotContain(SECRET);
+            .doesNotContain(SECRET, HEADER_SECRET);
       }
     }
   }
@@ -223,15 +263,19 @@ class McpToolsIT {
     ProcessHandle.of(first).orElseThrow().destroyForcibly();
     Await.until(() -> ProcessHandle.of(first).map(p -> !p.isAlive()).orElse(true), TIMEOUT);
 
-    // Calls fail at once while the server is down; two failures open the breaker.
+    // Calls fail at once while the server is down (not at their 20 s timeout); two failures open
+    // the breaker.
+    List<String> failures = new java.util.ArrayList<>();
     Await.until(
         () -> {
           RunView failed = runOne("down", "mcp.test.add", "{'a': 1, 'b': 1}");
           assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
           assertThat(failed.cause().errorClass()).isEqualTo(ErrorClass.AGENT_ERROR);
+          failures.add(failed.cause().message());
           return breaker().equals("open");
         },
-        TIMEOUT);
+        Duration.ofSeconds(10));
+    assertThat(failures).anyMatch(m -> m.contains("MCP server 'test' is not available"));
     RunView down = runOne("down", "mcp.test.add", "{'a': 1, 'b': 1}");
     // Refused by the breaker or failed fast by the connection; never waiting out a call timeout.
     assertThat(down.status()).isIn(RunStatus.FAILED, RunStatus.COMPLETED);
@@ -268,12 +312,16 @@ class McpToolsIT {
   }
 
   private JsonNode agent() {
+    return agent(AGENT);
+  }
+
+  private JsonNode agent(String id) {
     for (JsonNode agent : get("/api/v1/agents")) {
-      if (agent.get("agentId").asText().equals(AGENT)) {
+      if (agent.get("agentId").asText().equals(id)) {
         return agent;
       }
     }
-    throw new AssertionError("no agent " + AGENT + " in " + get("/api/v1/agents"));
+    throw new AssertionError("no agent " + id + " in " + get("/api/v1/agents"));
   }
 
   private String breaker() {

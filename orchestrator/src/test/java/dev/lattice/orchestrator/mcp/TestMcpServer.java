@@ -19,8 +19,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * A small MCP server for tests, run as its own process and spoken to over stdio with the MCP Java
  * SDK's server. Its tools: {@code add} (read-only), {@code echo} (no hints), {@code inspect} (what
  * this process has seen: its pid, its calls, the effect keys in their {@code _meta}), {@code fail}
- * (answers with {@code isError}), {@code secret} (the length of an environment variable) and {@code
- * retire} (stops offering a tool, and says so).
+ * (answers with {@code isError}), {@code secret} (the length of an environment variable), {@code
+ * spare} and {@code retire} (stops offering a tool, and says so).
  */
 public final class TestMcpServer {
   /** The variable {@code secret} measures. */
@@ -105,6 +105,13 @@ public final class TestMcpServer {
                       String value = System.getenv(SECRET_VARIABLE);
                       return structured(Map.of("length", value == null ? -1 : value.length()));
                     }),
+                tool(
+                    "spare",
+                    "Is there until it is retired.",
+                    "{\"type\":\"object\"}",
+                    true,
+                    json,
+                    request -> structured(Map.of("here", true))),
                 tool(
                     "retire",
                     "Stops offering a tool.",
