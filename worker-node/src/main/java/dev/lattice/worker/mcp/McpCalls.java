@@ -78,8 +78,23 @@ final class McpCalls {
     if (cause instanceof TimeoutException) {
       return "no answer in time";
     }
-    String message = cause.getMessage();
-    return message == null ? cause.getClass().getSimpleName() : message;
+    // The SDK wraps what went wrong ("Client failed to initialize ..."): say what it wraps too,
+    // each message once.
+    StringBuilder message = new StringBuilder(messageOf(cause));
+    for (Throwable inner = cause.getCause();
+        inner != null && inner != inner.getCause();
+        inner = inner.getCause()) {
+      String more = messageOf(inner);
+      if (!message.toString().contains(more)) {
+        message.append(": ").append(more);
+      }
+    }
+    return message.toString();
+  }
+
+  private static String messageOf(Throwable failure) {
+    String message = failure.getMessage();
+    return message == null ? failure.getClass().getSimpleName() : message;
   }
 
   private static String text(McpSchema.CallToolResult result) {
