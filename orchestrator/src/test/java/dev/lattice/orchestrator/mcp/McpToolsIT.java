@@ -291,6 +291,22 @@ class McpToolsIT {
     Await.until(() -> breaker().equals("closed"), TIMEOUT);
   }
 
+  @Test
+  void aCallInFlightWhenTheServerDiesFailsAtOnceAndTheServerComesBack() {
+    pids.add(runOne("pid", "mcp.test.inspect", "{}").steps().get(0).output().get("pid").asLong());
+    long started = System.nanoTime();
+    RunView crashed = runOne("crash", "mcp.test.crash", "{}");
+
+    assertThat(crashed.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(crashed.cause().errorClass()).isEqualTo(ErrorClass.AGENT_ERROR);
+    // Well before the call's 20 s timeout: the process's exit ends the call.
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+    Await.until(
+        () -> runOne("back", "mcp.test.add", "{'a': 1, 'b': 2}").status() == RunStatus.COMPLETED,
+        TIMEOUT);
+    pids.add(runOne("pid", "mcp.test.inspect", "{}").steps().get(0).output().get("pid").asLong());
+  }
+
   /** Runs a plan of one step with one attempt, through the embedding client; its final view. */
   private static RunView runOne(String stepId, String capability, String input) {
     LatticeClient client = lattice.client();

@@ -19,8 +19,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * A small MCP server for tests, run as its own process and spoken to over stdio with the MCP Java
  * SDK's server. Its tools: {@code add} (read-only), {@code echo} (no hints), {@code inspect} (what
  * this process has seen: its pid, its calls, the effect keys in their {@code _meta}), {@code fail}
- * (answers with {@code isError}), {@code secret} (the length of an environment variable), {@code
- * spare} and {@code retire} (stops offering a tool, and says so).
+ * (answers with {@code isError}), {@code crash} (ends the process mid-call), {@code secret} (the
+ * length of an environment variable), {@code spare} and {@code retire} (stops offering a tool, and
+ * says so).
  */
 public final class TestMcpServer {
   /** The variable {@code secret} measures. */
@@ -104,6 +105,16 @@ public final class TestMcpServer {
                     request -> {
                       String value = System.getenv(SECRET_VARIABLE);
                       return structured(Map.of("length", value == null ? -1 : value.length()));
+                    }),
+                tool(
+                    "crash",
+                    "Ends this process in the middle of the call.",
+                    "{\"type\":\"object\"}",
+                    false,
+                    json,
+                    request -> {
+                      Runtime.getRuntime().halt(3);
+                      return structured(Map.of());
                     }),
                 tool(
                     "spare",

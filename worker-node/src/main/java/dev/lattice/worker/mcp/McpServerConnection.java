@@ -141,6 +141,15 @@ final class McpServerConnection {
   }
 
   private CompletableFuture<Up> connect() {
+    try {
+      return connectClient();
+    } catch (RuntimeException e) {
+      // A connection that cannot even be set up fails like one that does not answer.
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private CompletableFuture<Up> connectClient() {
     McpClientTransport transport =
         spec.stdio() ? new ProcessTransport(spec, settings, json) : httpTransport();
     ProcessTransport process = transport instanceof ProcessTransport p ? p : null;

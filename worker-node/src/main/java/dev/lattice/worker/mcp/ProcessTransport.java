@@ -137,7 +137,13 @@ final class ProcessTransport implements McpClientTransport {
       }
     } catch (IOException e) {
       if (!stopping) {
-        log.warn("MCP server '{}': reading its output failed: {}", spec.name(), e.toString());
+        // Nothing more can be read from it, so no call would ever be answered: end it, and
+        // its exit restarts it.
+        log.warn(
+            "MCP server '{}': reading its output failed ({}); stopping it",
+            spec.name(),
+            e.getMessage());
+        process.destroyForcibly();
       }
     }
   }
