@@ -7,6 +7,9 @@ import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +41,7 @@ public final class TestMcpServer {
     McpJsonMapper json = McpJsonDefaults.getMapper();
     AtomicReference<McpSyncServer> self = new AtomicReference<>();
     McpSyncServer server =
-        McpServer.sync(new StdioServerTransportProvider(json, System.in, protocol))
+        McpServer.sync(new StdioServerTransportProvider(json, endsWithInput(System.in), protocol))
             .serverInfo("lattice-test", "1")
             .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
             .tools(
@@ -143,6 +146,31 @@ public final class TestMcpServer {
   // What every call of this process had, counted where calls arrive.
   private static final AtomicInteger calls = new AtomicInteger();
   private static final List<String> effectKeys = new ArrayList<>();
+
+  /**
+   * {@code in}, ending this process when it ends: a client closes a stdio server's input to stop
+   * it, and a well-behaved server exits then, also when its client died without stopping it.
+   */
+  private static InputStream endsWithInput(InputStream in) {
+    return new FilterInputStream(in) {
+      @Override
+      public int read() throws IOException {
+        return exitAtEnd(super.read());
+      }
+
+      @Override
+      public int read(byte[] buffer, int offset, int length) throws IOException {
+        return exitAtEnd(super.read(buffer, offset, length));
+      }
+
+      private int exitAtEnd(int read) {
+        if (read < 0) {
+          System.exit(0);
+        }
+        return read;
+      }
+    };
+  }
 
   private static SyncToolSpecification tool(
       String name,
