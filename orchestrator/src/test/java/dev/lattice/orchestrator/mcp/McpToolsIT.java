@@ -81,14 +81,6 @@ class McpToolsIT {
   }
 
   static Config config() {
-    List<String> command =
-        List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xshare:auto",
-            "-XX:TieredStopAtLevel=1",
-            "-cp",
-            System.getProperty("java.class.path"),
-            TestMcpServer.class.getName());
     return ConfigFactory.parseString(
             """
             lattice.mcp {
@@ -113,7 +105,9 @@ class McpToolsIT {
                     HEADER_SECRET,
                     RESTART_BACKOFF.toMillis(),
                     RESTART_BACKOFF.toMillis()))
-        .withValue("lattice.mcp.servers.test.command", ConfigValueFactory.fromIterable(command));
+        .withValue(
+            "lattice.mcp.servers.test.command",
+            ConfigValueFactory.fromIterable(TestMcpServer.command()));
   }
 
   @AfterAll

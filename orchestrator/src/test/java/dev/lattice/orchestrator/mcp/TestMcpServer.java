@@ -11,6 +11,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,16 @@ public final class TestMcpServer {
   private static final String EFFECT_KEY = "io.lattice/effectKey";
 
   private TestMcpServer() {}
+
+  /** The command that starts this server: a JVM with the test's classpath. */
+  public static List<String> command() {
+    return List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-XX:TieredStopAtLevel=1",
+        "-cp",
+        System.getProperty("java.class.path"),
+        TestMcpServer.class.getName());
+  }
 
   public static void main(String[] args) throws InterruptedException {
     // stdout carries the protocol: whatever else would print there (logging) goes to stderr.
