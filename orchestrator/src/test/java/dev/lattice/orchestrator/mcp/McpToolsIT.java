@@ -212,6 +212,35 @@ class McpToolsIT {
   }
 
   @Test
+  void progressTheServerReportsKeepsALongCallsHeartbeatGoing() {
+    RunView reported = runSlow(200);
+    RunView silent = runSlow(0);
+
+    assertThat(reported.status()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(reported.steps().get(0).output().get("done").asBoolean()).isTrue();
+    assertThat(silent.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(silent.cause().errorClass()).isEqualTo(ErrorClass.TIMEOUT);
+  }
+
+  /** A call of 2.5 s whose step allows 1 s without a heartbeat. */
+  private static RunView runSlow(int beatMs) {
+    LatticeClient client = lattice.client();
+    RunId runId =
+        Await.result(
+                client.execute(
+                    ExecuteRequest.plan(
+                        plan(
+                            "{'steps': [{'id': 'slow', 'capability': 'mcp.test.slow',"
+                                + " 'retry': {'maxAttempts': 1}, 'timeouts': {'heartbeatMs': 1000},"
+                                + " 'input': {'ms': 2500, 'beatMs': "
+                                + beatMs
+                                + "}}]}"),
+                        json("{}"))))
+            .runId();
+    return Await.result(client.awaitTerminal(runId), TIMEOUT);
+  }
+
+  @Test
   void aToolThatAnswersWithAnErrorFailsTheStep() {
     RunView run = runOne("oops", "mcp.test.fail", "{}");
 

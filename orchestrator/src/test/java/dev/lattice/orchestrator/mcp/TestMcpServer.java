@@ -5,6 +5,7 @@ import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.io.FilterInputStream;
@@ -18,14 +19,15 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
 
 /**
  * A small MCP server for tests, run as its own process and spoken to over stdio with the MCP Java
  * SDK's server. Its tools: {@code add} (read-only), {@code echo} (no hints), {@code inspect} (what
  * this process has seen: its pid, its calls, the effect keys in their {@code _meta}), {@code fail}
- * (answers with {@code isError}), {@code crash} (ends the process mid-call), {@code secret} (the
- * length of an environment variable), {@code spare} and {@code retire} (stops offering a tool, and
- * says so).
+ * (answers with {@code isError}), {@code crash} (ends the process mid-call), {@code slow} (reports
+ * progress while it takes its time), {@code secret} (the length of an environment variable), {@code
+ * spare} and {@code retire} (stops offering a tool, and says so).
  */
 public final class TestMcpServer {
   /** The variable {@code secret} measures. */
@@ -63,7 +65,7 @@ public final class TestMcpServer {
                         + "\"a\":{\"type\":\"number\"},\"b\":{\"type\":\"number\"}}}",
                     true,
                     json,
-                    request -> {
+                    (exchange, request) -> {
                       double a = ((Number) request.arguments().get("a")).doubleValue();
                       double b = ((Number) request.arguments().get("b")).doubleValue();
                       return structured(Map.of("sum", a + b));
@@ -74,7 +76,7 @@ public final class TestMcpServer {
                     "{\"type\":\"object\",\"properties\":{\"text\":{\"type\":\"string\"}}}",
                     false,
                     json,
-                    request ->
+                    (exchange, request) ->
                         McpSchema.CallToolResult.builder()
                             .addTextContent(String.valueOf(request.arguments().get("text")))
                             .build()),
@@ -84,7 +86,7 @@ public final class TestMcpServer {
                     "{\"type\":\"object\"}",
                     true,
                     json,
-                    request -> {
+                    (exchange, request) -> {
                       Object key = request.meta() == null ? null : request.meta().get(EFFECT_KEY);
                       synchronized (effectKeys) {
                         return structured(
@@ -105,7 +107,7 @@ public final class TestMcpServer {
                     "{\"type\":\"object\"}",
                     false,
                     json,
-                    request ->
+                    (exchange, request) ->
                         McpSchema.CallToolResult.builder()
                             .addTextContent("it failed on purpose")
                             .isError(true)
@@ -116,7 +118,7 @@ public final class TestMcpServer {
                     "{\"type\":\"object\"}",
                     true,
                     json,
-                    request -> {
+                    (exchange, request) -> {
                       String value = System.getenv(SECRET_VARIABLE);
                       return structured(Map.of("length", value == null ? -1 : value.length()));
                     }),
@@ -126,9 +128,30 @@ public final class TestMcpServer {
                     "{\"type\":\"object\"}",
                     false,
                     json,
-                    request -> {
+                    (exchange, request) -> {
                       Runtime.getRuntime().halt(3);
                       return structured(Map.of());
+                    }),
+                tool(
+                    "slow",
+                    "Takes ms milliseconds, reporting progress every beatMs (0: never).",
+                    "{\"type\":\"object\",\"properties\":{"
+                        + "\"ms\":{\"type\":\"integer\"},\"beatMs\":{\"type\":\"integer\"}}}",
+                    true,
+                    json,
+                    (exchange, request) -> {
+                      long ms = ((Number) request.arguments().get("ms")).longValue();
+                      long beat = ((Number) request.arguments().get("beatMs")).longValue();
+                      Object token = request.meta().get("progressToken");
+                      long end = System.nanoTime() + ms * 1_000_000;
+                      for (int step = 1; System.nanoTime() < end; step++) {
+                        sleep(beat > 0 ? Math.min(beat, ms) : ms);
+                        if (beat > 0 && token != null) {
+                          exchange.progressNotification(
+                              new McpSchema.ProgressNotification(token, step, null, "working"));
+                        }
+                      }
+                      return structured(Map.of("done", true));
                     }),
                 tool(
                     "spare",
@@ -136,14 +159,14 @@ public final class TestMcpServer {
                     "{\"type\":\"object\"}",
                     true,
                     json,
-                    request -> structured(Map.of("here", true))),
+                    (exchange, request) -> structured(Map.of("here", true))),
                 tool(
                     "retire",
                     "Stops offering a tool.",
                     "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"}}}",
                     false,
                     json,
-                    request -> {
+                    (exchange, request) -> {
                       self.get().removeTool(String.valueOf(request.arguments().get("name")));
                       self.get().notifyToolsListChanged();
                       return structured(Map.of("retired", request.arguments().get("name")));
@@ -183,13 +206,22 @@ public final class TestMcpServer {
     };
   }
 
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   private static SyncToolSpecification tool(
       String name,
       String description,
       String schema,
       boolean readOnly,
       McpJsonMapper json,
-      java.util.function.Function<McpSchema.CallToolRequest, McpSchema.CallToolResult> handler) {
+      BiFunction<McpSyncServerExchange, McpSchema.CallToolRequest, McpSchema.CallToolResult>
+          handler) {
     McpSchema.Tool.Builder tool =
         McpSchema.Tool.builder().name(name).description(description).inputSchema(json, schema);
     if (readOnly) {
@@ -204,7 +236,7 @@ public final class TestMcpServer {
               synchronized (effectKeys) {
                 effectKeys.add(String.valueOf(key));
               }
-              return handler.apply(request);
+              return handler.apply(exchange, request);
             })
         .build();
   }

@@ -11,11 +11,14 @@ import io.modelcontextprotocol.spec.McpSchema;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -38,6 +41,10 @@ import reactor.core.publisher.Mono;
  */
 final class McpServerConnection {
   private static final Logger log = LoggerFactory.getLogger(McpServerConnection.class);
+
+  /** The {@code _meta} key under which MCP asks for progress notifications on a request. */
+  private static final String PROGRESS_TOKEN = "progressToken";
+
   private static final McpSchema.Implementation CLIENT_INFO =
       new McpSchema.Implementation("lattice", "Lattice", "1");
 
@@ -64,6 +71,8 @@ final class McpServerConnection {
   // Continuations run on the scheduler, or where they complete once it has shut down with the
   // node, so that a connection finishing then is still closed.
   private final Executor continuations;
+  // What to run when the server reports progress on a call, by the call's progress token.
+  private final Map<String, Runnable> progress = new ConcurrentHashMap<>();
   private final AtomicReference<State> state = new AtomicReference<>(new Down("not connected yet"));
 
   McpServerConnection(
@@ -105,13 +114,18 @@ final class McpServerConnection {
   }
 
   /**
-   * Calls {@code tool}, bounded by {@code timeout}.
+   * Calls {@code tool}, bounded by {@code timeout}; every progress notification the server sends
+   * about the call runs {@code onProgress}.
    *
    * @throws ActionException with {@code agent_error} while the server is down, with {@code
    *     invalid_input} when it no longer lists the tool
    */
   CompletableFuture<McpSchema.CallToolResult> call(
-      String tool, Map<String, Object> arguments, Map<String, Object> meta, Duration timeout) {
+      String tool,
+      Map<String, Object> arguments,
+      Map<String, Object> meta,
+      Duration timeout,
+      Runnable onProgress) {
     State current = state.get();
     if (!(current instanceof Up up)) {
       String why = current instanceof Down down ? down.reason() : "the node is stopping";
@@ -123,15 +137,15 @@ final class McpServerConnection {
           ErrorClass.INVALID_INPUT,
           "MCP server '" + spec.name() + "' no longer offers the tool '" + tool + "'");
     }
+    String token = UUID.randomUUID().toString();
+    Map<String, Object> withToken = new HashMap<>(meta);
+    withToken.put(PROGRESS_TOKEN, token);
+    progress.put(token, onProgress);
     return up.client()
-        .callTool(new McpSchema.CallToolRequest(tool, arguments, meta))
+        .callTool(new McpSchema.CallToolRequest(tool, arguments, withToken))
         .timeout(timeout)
+        .doFinally(signal -> progress.remove(token))
         .toFuture();
-  }
-
-  /** The id of the server's process, or -1 if it has none running (an HTTP server, or down). */
-  long pid() {
-    return state.get() instanceof Up up && up.process() != null ? up.process().pid() : -1;
   }
 
   /** Stops the server for good; completes when its process has ended. */
@@ -162,6 +176,14 @@ final class McpServerConnection {
             .toolsChangeConsumer(
                 listed -> {
                   tools.set(byName(listed));
+                  return Mono.empty();
+                })
+            .progressConsumer(
+                notification -> {
+                  Runnable listener = progress.get(String.valueOf(notification.progressToken()));
+                  if (listener != null) {
+                    listener.run();
+                  }
                   return Mono.empty();
                 })
             .build();

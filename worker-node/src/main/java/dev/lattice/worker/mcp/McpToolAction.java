@@ -20,7 +20,8 @@ import java.util.concurrent.CompletionStage;
  * the step's input as its arguments and the step's effect key in {@code _meta} ({@value
  * #EFFECT_KEY_META}), so a server that deduplicates can apply a step's effect once whatever the
  * attempts. The call is bounded by the call timeout and the attempt's deadline; it is made once per
- * attempt (the step's retry policy decides about another).
+ * attempt (the step's retry policy decides about another). Progress the server reports on the call
+ * counts as the attempt's heartbeat.
  */
 public final class McpToolAction implements AgentAction {
   /** The {@code _meta} key that carries the step's effect key to the server. */
@@ -79,7 +80,9 @@ public final class McpToolAction implements AgentAction {
               tool,
               arguments,
               Map.of(EFFECT_KEY_META, request.effectKey()),
-              left.compareTo(callTimeout) < 0 ? left : callTimeout)
+              left.compareTo(callTimeout) < 0 ? left : callTimeout,
+              // A server's progress on a long call keeps the attempt's heartbeat going.
+              () -> context.heartbeat(request))
           .handleAsync(
               (result, failure) -> {
                 if (failure != null) {
