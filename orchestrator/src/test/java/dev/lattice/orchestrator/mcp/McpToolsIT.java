@@ -47,9 +47,10 @@ import org.slf4j.LoggerFactory;
  * MCP servers' tools as capabilities, through a real node (H2 file journal, HTTP API on loopback)
  * and a real MCP server process ({@link TestMcpServer}, a JVM of its own spoken to over stdio): the
  * tools are in the agent directory with their schemas and effects, a step calls one with its input
- * and gets its answer, the step's effect key reaches the server in {@code _meta}, the server's
- * environment secret reaches nothing else, and a server killed is restarted while its agent's
- * breaker opens and closes again. Stopping the node stops every server process it started.
+ * and gets its answer, the step's effect key reaches the server in {@code _meta}, progress keeps a
+ * long call's heartbeat going, the servers' secrets (an environment variable, an HTTP header) reach
+ * nothing else, and a server killed is restarted while its agent's breaker opens and closes again.
+ * A streamable HTTP server is called too. Stopping the node stops every server process it started.
  */
 class McpToolsIT {
   private static final String SECRET = "mcp-secret-7f3a9c2e41";
@@ -224,20 +225,11 @@ class McpToolsIT {
 
   /** A call of 2.5 s whose step allows 1 s without a heartbeat. */
   private static RunView runSlow(int beatMs) {
-    LatticeClient client = lattice.client();
-    RunId runId =
-        Await.result(
-                client.execute(
-                    ExecuteRequest.plan(
-                        plan(
-                            "{'steps': [{'id': 'slow', 'capability': 'mcp.test.slow',"
-                                + " 'retry': {'maxAttempts': 1}, 'timeouts': {'heartbeatMs': 1000},"
-                                + " 'input': {'ms': 2500, 'beatMs': "
-                                + beatMs
-                                + "}}]}"),
-                        json("{}"))))
-            .runId();
-    return Await.result(client.awaitTerminal(runId), TIMEOUT);
+    return runStep(
+        "'id': 'slow', 'capability': 'mcp.test.slow', 'timeouts': {'heartbeatMs': 1000},"
+            + " 'input': {'ms': 2500, 'beatMs': "
+            + beatMs
+            + "}");
   }
 
   @Test
@@ -332,19 +324,17 @@ class McpToolsIT {
 
   /** Runs a plan of one step with one attempt, through the embedding client; its final view. */
   private static RunView runOne(String stepId, String capability, String input) {
+    return runStep("'id': '" + stepId + "', 'capability': '" + capability + "', 'input': " + input);
+  }
+
+  /** Runs a plan of one step of {@code fields}, with one attempt; its final view. */
+  private static RunView runStep(String fields) {
     LatticeClient client = lattice.client();
     RunId runId =
         Await.result(
                 client.execute(
                     ExecuteRequest.plan(
-                        plan(
-                            "{'steps': [{'id': '"
-                                + stepId
-                                + "', 'capability': '"
-                                + capability
-                                + "', 'retry': {'maxAttempts': 1}, 'input': "
-                                + input
-                                + "}]}"),
+                        plan("{'steps': [{" + fields + ", 'retry': {'maxAttempts': 1}}]}"),
                         json("{}"))))
             .runId();
     return Await.result(client.awaitTerminal(runId), TIMEOUT);
