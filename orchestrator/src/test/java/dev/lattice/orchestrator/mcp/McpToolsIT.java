@@ -20,6 +20,7 @@ import dev.lattice.orchestrator.testing.LoopbackApi;
 import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.api.ExecuteRequest;
 import dev.lattice.protocol.ids.RunId;
+import dev.lattice.protocol.ids.TenantId;
 import dev.lattice.protocol.json.LatticeJson;
 import dev.lattice.protocol.run.RunStatus;
 import dev.lattice.protocol.run.RunView;
@@ -98,6 +99,7 @@ class McpToolsIT {
               call-timeout = 20s
             }
             lattice.worker.breaker { max-failures = 2, cool-down = 1s, max-cool-down = 1s }
+            lattice.policy.tenants.restricted.tools = ["mcp.test.add"]
             """
                 .formatted(
                     TestMcpServer.SECRET_VARIABLE,
@@ -233,6 +235,23 @@ class McpToolsIT {
   }
 
   @Test
+  void aTenantsToolAllowListNamesTheToolsItMayCall() {
+    RunView allowed =
+        runAs(
+            "restricted",
+            "'id': 'sum', 'capability': 'mcp.test.add'," + " 'input': {'a': 1, 'b': 1}");
+    RunView denied =
+        runAs(
+            "restricted",
+            "'id': 'say', 'capability': 'mcp.test.echo'," + " 'input': {'text': 'hi'}");
+
+    assertThat(allowed.status()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(denied.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(denied.cause().errorClass()).isEqualTo(ErrorClass.POLICY_DENIED);
+    assertThat(denied.cause().message()).contains("'mcp.test.echo'");
+  }
+
+  @Test
   void aToolThatAnswersWithAnErrorFailsTheStep() {
     RunView run = runOne("oops", "mcp.test.fail", "{}");
 
@@ -329,13 +348,19 @@ class McpToolsIT {
 
   /** Runs a plan of one step of {@code fields}, with one attempt; its final view. */
   private static RunView runStep(String fields) {
+    return runAs(TenantId.DEFAULT.value(), fields);
+  }
+
+  /** Runs a plan of one step of {@code fields} for {@code tenant}, with one attempt. */
+  private static RunView runAs(String tenant, String fields) {
     LatticeClient client = lattice.client();
     RunId runId =
         Await.result(
                 client.execute(
                     ExecuteRequest.plan(
-                        plan("{'steps': [{" + fields + ", 'retry': {'maxAttempts': 1}}]}"),
-                        json("{}"))))
+                            plan("{'steps': [{" + fields + ", 'retry': {'maxAttempts': 1}}]}"),
+                            json("{}"))
+                        .withTenant(TenantId.of(tenant))))
             .runId();
     return Await.result(client.awaitTerminal(runId), TIMEOUT);
   }

@@ -16,12 +16,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Calls the tools of one MCP server: the capability {@code mcp.SERVER.TOOL} calls {@code TOOL} with
- * the step's input as its arguments and the step's effect key in {@code _meta} ({@value
- * #EFFECT_KEY_META}), so a server that deduplicates can apply a step's effect once whatever the
- * attempts. The call is bounded by the call timeout and the attempt's deadline; it is made once per
- * attempt (the step's retry policy decides about another). Progress the server reports on the call
- * counts as the attempt's heartbeat.
+ * Calls the tools of one MCP server: the capability {@code mcp.SERVER.TOOL}, when the tool
+ * allow-lists that apply name it, calls {@code TOOL} with the step's input as its arguments and the
+ * step's effect key in {@code _meta} ({@value #EFFECT_KEY_META}), so a server that deduplicates can
+ * apply a step's effect once whatever the attempts. The call is bounded by the call timeout and the
+ * attempt's deadline; it is made once per attempt (the step's retry policy decides about another).
+ * Progress the server reports on the call counts as the attempt's heartbeat.
  */
 public final class McpToolAction implements AgentAction {
   /** The {@code _meta} key that carries the step's effect key to the server. */
@@ -60,6 +60,9 @@ public final class McpToolAction implements AgentAction {
             ErrorClass.INVALID_INPUT,
             "MCP server '" + server.name() + "' serves no capability " + request.capability());
       }
+      // An MCP tool is a tool: the tenant's and the capability's tool allow-lists name it by its
+      // capability.
+      context.useTool(request, request.capability());
       JsonNode input = request.input();
       if (input != null && !input.isNull() && !input.isObject()) {
         throw new ActionException(
