@@ -57,7 +57,8 @@ class McpToolsIT {
   private static final String SECRET = "mcp-secret-7f3a9c2e41";
   private static final String HEADER_SECRET = "mcp-header-secret-5b81d07c";
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
-  private static final Duration RESTART_BACKOFF = Duration.ofSeconds(2);
+  // Long enough for two calls to fail (and the breaker to open) while the server is down.
+  private static final Duration RESTART_BACKOFF = Duration.ofSeconds(3);
   private static final String AGENT = "local.mcp-test";
 
   @TempDir static Path data;
