@@ -1,7 +1,6 @@
 package dev.lattice.orchestrator.mcp;
 
 import static dev.lattice.orchestrator.plan.Plans.json;
-import static dev.lattice.orchestrator.plan.Plans.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
@@ -13,23 +12,13 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import dev.lattice.orchestrator.node.Lattice;
-import dev.lattice.orchestrator.node.LatticeClient;
 import dev.lattice.orchestrator.testing.Await;
 import dev.lattice.orchestrator.testing.HttpRuns;
 import dev.lattice.orchestrator.testing.LoopbackApi;
 import dev.lattice.protocol.agent.ErrorClass;
-import dev.lattice.protocol.api.ExecuteRequest;
-import dev.lattice.protocol.ids.RunId;
-import dev.lattice.protocol.ids.TenantId;
-import dev.lattice.protocol.json.LatticeJson;
 import dev.lattice.protocol.run.RunStatus;
 import dev.lattice.protocol.run.RunView;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,12 +54,12 @@ class McpToolsIT {
   static TestHttpMcpServer web;
   static Lattice lattice;
   static String api;
+  static McpTestNode node;
   static final ListAppender<ILoggingEvent> logs = new ListAppender<>();
   static final Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
   // Every server process seen, to check that none outlives the node.
   static final Set<Long> pids = ConcurrentHashMap.newKeySet();
   private final HttpRuns http = new HttpRuns();
-  private final HttpClient client = HttpClient.newHttpClient();
 
   @BeforeAll
   static void start() throws IOException {
@@ -81,6 +70,7 @@ class McpToolsIT {
     web = TestHttpMcpServer.start("Bearer " + HEADER_SECRET);
     lattice = Lattice.builder().dataDirectory(data).config(config()).start();
     api = LoopbackApi.start(lattice);
+    node = new McpTestNode(lattice, api, TIMEOUT);
   }
 
   static Config config() {
@@ -138,7 +128,7 @@ class McpToolsIT {
 
   @Test
   void theServersToolsAreCapabilitiesWithTheirSchemasAndEffects() {
-    JsonNode agent = agent();
+    JsonNode agent = node.agent(AGENT);
     assertThat(agent.get("capabilities"))
         .extracting(JsonNode::asText)
         .contains("mcp.test.add", "mcp.test.echo", "mcp.test.inspect", "mcp.test.fail");
@@ -179,7 +169,7 @@ class McpToolsIT {
 
   @Test
   void theStepsEffectKeyReachesTheServerInMeta() {
-    RunView run = runOne("look", "mcp.test.inspect", "{}");
+    RunView run = node.runOne("look", "mcp.test.inspect", "{}");
 
     assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
     JsonNode seen = run.steps().get(0).output();
@@ -189,25 +179,25 @@ class McpToolsIT {
 
   @Test
   void aStreamableHttpServersToolIsCalledWithItsHeadersAndTheEffectKey() {
-    RunView run = runOne("times", "mcp.web.multiply", "{'a': 6, 'b': 7}");
+    RunView run = node.runOne("times", "mcp.web.multiply", "{'a': 6, 'b': 7}");
 
     assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
     assertThat(run.steps().get(0).output().get("product").asDouble()).isEqualTo(42.0);
     assertThat(web.effectKeys()).contains(run.runId() + "/times");
     assertThat(web.refused()).isZero();
-    JsonNode multiply = agent("local.mcp-web").get("tools").get("mcp.web.multiply");
+    JsonNode multiply = node.agent("local.mcp-web").get("tools").get("mcp.web.multiply");
     assertThat(multiply.get("effect").asText()).isEqualTo("idempotent");
   }
 
   @Test
   void aToolTheServerNoLongerListsIsInvalidInput() {
-    assertThat(runOne("retire", "mcp.test.retire", "{'name': 'spare'}").status())
+    assertThat(node.runOne("retire", "mcp.test.retire", "{'name': 'spare'}").status())
         .isEqualTo(RunStatus.COMPLETED);
 
     // The server tells the client its list changed; the client lists the tools again.
     Await.until(
         () -> {
-          RunView run = runOne("gone", "mcp.test.spare", "{}");
+          RunView run = node.runOne("gone", "mcp.test.spare", "{}");
           return run.status() == RunStatus.FAILED
               && run.cause().errorClass() == ErrorClass.INVALID_INPUT
               && run.cause().message().contains("no longer offers the tool 'spare'");
@@ -228,7 +218,7 @@ class McpToolsIT {
 
   /** A call of 2.5 s whose step allows 1 s without a heartbeat. */
   private static RunView runSlow(int beatMs) {
-    return runStep(
+    return node.runStep(
         "'id': 'slow', 'capability': 'mcp.test.slow', 'timeouts': {'heartbeatMs': 1000},"
             + " 'input': {'ms': 2500, 'beatMs': "
             + beatMs
@@ -238,11 +228,11 @@ class McpToolsIT {
   @Test
   void aTenantsToolAllowListNamesTheToolsItMayCall() {
     RunView allowed =
-        runAs(
+        node.runAs(
             "restricted",
             "'id': 'sum', 'capability': 'mcp.test.add'," + " 'input': {'a': 1, 'b': 1}");
     RunView denied =
-        runAs(
+        node.runAs(
             "restricted",
             "'id': 'say', 'capability': 'mcp.test.echo'," + " 'input': {'text': 'hi'}");
 
@@ -254,7 +244,7 @@ class McpToolsIT {
 
   @Test
   void aToolThatAnswersWithAnErrorFailsTheStep() {
-    RunView run = runOne("oops", "mcp.test.fail", "{}");
+    RunView run = node.runOne("oops", "mcp.test.fail", "{}");
 
     assertThat(run.status()).isEqualTo(RunStatus.FAILED);
     assertThat(run.cause().errorClass()).isEqualTo(ErrorClass.AGENT_ERROR);
@@ -263,7 +253,7 @@ class McpToolsIT {
 
   @Test
   void argumentsThatAreNotAnObjectAreInvalidInput() {
-    RunView run = runOne("odd", "mcp.test.add", "[1, 2]");
+    RunView run = node.runOne("odd", "mcp.test.add", "[1, 2]");
 
     assertThat(run.status()).isEqualTo(RunStatus.FAILED);
     assertThat(run.cause().errorClass()).isEqualTo(ErrorClass.INVALID_INPUT);
@@ -271,13 +261,13 @@ class McpToolsIT {
 
   @Test
   void theServersSecretReachesTheServerAndNoJournalApiAnswerOrLogLine() throws Exception {
-    RunView run = runOne("measure", "mcp.test.secret", "{}");
+    RunView run = node.runOne("measure", "mcp.test.secret", "{}");
 
     assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
     assertThat(run.steps().get(0).output().get("length").asInt()).isEqualTo(SECRET.length());
     for (String path :
         List.of("/api/v1/agents", "/api/v1/state", "/api/v1/runs", "/api/v1/runs/" + run.runId())) {
-      assertThat(get(path).toString()).doesNotContain(SECRET).doesNotContain(HEADER_SECRET);
+      assertThat(node.get(path).toString()).doesNotContain(SECRET).doesNotContain(HEADER_SECRET);
     }
     assertThat(List.copyOf(logs.list))
         .allSatisfy(e -> assertThat(e.getFormattedMessage()).doesNotContain(SECRET, HEADER_SECRET));
@@ -293,7 +283,7 @@ class McpToolsIT {
   @Test
   void aKilledServerIsRestartedWhileItsBreakerOpensAndItsToolsWorkAgainAfterwards() {
     long first =
-        runOne("before", "mcp.test.inspect", "{}").steps().get(0).output().get("pid").asLong();
+        node.runOne("before", "mcp.test.inspect", "{}").steps().get(0).output().get("pid").asLong();
     pids.add(first);
     ProcessHandle.of(first).orElseThrow().destroyForcibly();
     Await.until(() -> ProcessHandle.of(first).map(p -> !p.isAlive()).orElse(true), TIMEOUT);
@@ -303,100 +293,47 @@ class McpToolsIT {
     List<String> failures = new java.util.ArrayList<>();
     Await.until(
         () -> {
-          RunView failed = runOne("down", "mcp.test.add", "{'a': 1, 'b': 1}");
+          RunView failed = node.runOne("down", "mcp.test.add", "{'a': 1, 'b': 1}");
           assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
           assertThat(failed.cause().errorClass()).isEqualTo(ErrorClass.AGENT_ERROR);
           failures.add(failed.cause().message());
-          return breaker().equals("open");
+          return node.breaker(AGENT).equals("open");
         },
         Duration.ofSeconds(10));
     assertThat(failures).anyMatch(m -> m.contains("MCP server 'test' is not available"));
-    RunView down = runOne("down", "mcp.test.add", "{'a': 1, 'b': 1}");
+    RunView down = node.runOne("down", "mcp.test.add", "{'a': 1, 'b': 1}");
     // Refused by the breaker or failed fast by the connection; never waiting out a call timeout.
     assertThat(down.status()).isIn(RunStatus.FAILED, RunStatus.COMPLETED);
 
     // After the restart (and the breaker's probe) the tools work again, on a new process.
     Await.until(
-        () -> runOne("after", "mcp.test.add", "{'a': 1, 'b': 1}").status() == RunStatus.COMPLETED,
+        () ->
+            node.runOne("after", "mcp.test.add", "{'a': 1, 'b': 1}").status()
+                == RunStatus.COMPLETED,
         TIMEOUT);
     long second =
-        runOne("again", "mcp.test.inspect", "{}").steps().get(0).output().get("pid").asLong();
+        node.runOne("again", "mcp.test.inspect", "{}").steps().get(0).output().get("pid").asLong();
     pids.add(second);
     assertThat(second).isNotEqualTo(first);
-    Await.until(() -> breaker().equals("closed"), TIMEOUT);
+    Await.until(() -> node.breaker(AGENT).equals("closed"), TIMEOUT);
   }
 
   @Test
   void aCallInFlightWhenTheServerDiesFailsAtOnceAndTheServerComesBack() {
-    pids.add(runOne("pid", "mcp.test.inspect", "{}").steps().get(0).output().get("pid").asLong());
+    pids.add(
+        node.runOne("pid", "mcp.test.inspect", "{}").steps().get(0).output().get("pid").asLong());
     long started = System.nanoTime();
-    RunView crashed = runOne("crash", "mcp.test.crash", "{}");
+    RunView crashed = node.runOne("crash", "mcp.test.crash", "{}");
 
     assertThat(crashed.status()).isEqualTo(RunStatus.FAILED);
     assertThat(crashed.cause().errorClass()).isEqualTo(ErrorClass.AGENT_ERROR);
     // Well before the call's 20 s timeout: the process's exit ends the call.
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
     Await.until(
-        () -> runOne("back", "mcp.test.add", "{'a': 1, 'b': 2}").status() == RunStatus.COMPLETED,
+        () ->
+            node.runOne("back", "mcp.test.add", "{'a': 1, 'b': 2}").status() == RunStatus.COMPLETED,
         TIMEOUT);
-    pids.add(runOne("pid", "mcp.test.inspect", "{}").steps().get(0).output().get("pid").asLong());
-  }
-
-  /** Runs a plan of one step with one attempt, through the embedding client; its final view. */
-  private static RunView runOne(String stepId, String capability, String input) {
-    return runStep("'id': '" + stepId + "', 'capability': '" + capability + "', 'input': " + input);
-  }
-
-  /** Runs a plan of one step of {@code fields}, with one attempt; its final view. */
-  private static RunView runStep(String fields) {
-    return runAs(TenantId.DEFAULT.value(), fields);
-  }
-
-  /** Runs a plan of one step of {@code fields} for {@code tenant}, with one attempt. */
-  private static RunView runAs(String tenant, String fields) {
-    LatticeClient client = lattice.client();
-    RunId runId =
-        Await.result(
-                client.execute(
-                    ExecuteRequest.plan(
-                            plan("{'steps': [{" + fields + ", 'retry': {'maxAttempts': 1}}]}"),
-                            json("{}"))
-                        .withTenant(TenantId.of(tenant))))
-            .runId();
-    return Await.result(client.awaitTerminal(runId), TIMEOUT);
-  }
-
-  private JsonNode agent() {
-    return agent(AGENT);
-  }
-
-  private JsonNode agent(String id) {
-    for (JsonNode agent : get("/api/v1/agents")) {
-      if (agent.get("agentId").asText().equals(id)) {
-        return agent;
-      }
-    }
-    throw new AssertionError("no agent " + id + " in " + get("/api/v1/agents"));
-  }
-
-  private String breaker() {
-    JsonNode breaker = agent().get("breaker");
-    return breaker == null ? "closed" : breaker.get("state").asText();
-  }
-
-  private JsonNode get(String path) {
-    try {
-      HttpResponse<String> response =
-          client.send(
-              HttpRequest.newBuilder(URI.create(api + path)).GET().build(),
-              HttpResponse.BodyHandlers.ofString());
-      assertThat(response.statusCode()).as("GET %s", path).isEqualTo(200);
-      return LatticeJson.mapper().readTree(response.body());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    pids.add(
+        node.runOne("pid", "mcp.test.inspect", "{}").steps().get(0).output().get("pid").asLong());
   }
 }
