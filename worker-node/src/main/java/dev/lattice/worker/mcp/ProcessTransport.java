@@ -57,11 +57,6 @@ final class ProcessTransport implements McpClientTransport {
     return exited;
   }
 
-  /** The process's id, once started. */
-  long pid() {
-    return process == null ? -1 : process.pid();
-  }
-
   @Override
   public Mono<Void> connect(
       Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler) {
