@@ -1,5 +1,6 @@
 package dev.lattice.orchestrator.mcp;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.ConfigFactory;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A node whose MCP server cannot be started or does not answer does not start, says which server,
- * and leaves no process of it behind.
+ * and leaves no process of it behind; one whose server is not required starts without it.
  */
 class McpServerStartIT {
   @TempDir Path data;
@@ -38,6 +39,23 @@ class McpServerStartIT {
         .hasMessageContaining("MCP server 'silent' did not start");
 
     Await.until(() -> sleepers().isEmpty(), Duration.ofSeconds(10));
+  }
+
+  @Test
+  void aServerNotRequiredIsLeftOutWhenItCannotBeStarted() {
+    try (Lattice lattice =
+        Lattice.builder()
+            .dataDirectory(data)
+            .config(
+                ConfigFactory.parseString(
+                    "lattice.mcp.servers.missing { command = [\"/nonexistent/mcp-server\"],"
+                        + " required = false }"))
+            .start()) {
+      assertThat(Await.result(lattice.client().agents()))
+          .extracting(agent -> agent.agentId())
+          .contains("local.echo")
+          .doesNotContain("local.mcp-missing");
+    }
   }
 
   private void start(String mcp) {

@@ -24,6 +24,8 @@ import java.util.regex.Pattern;
  * @param effects what repeating a call of a tool means, by tool name, over its annotations
  * @param toolErrorClass the error class of a call the tool answered with {@code isError}
  * @param maxConcurrent how many calls the server's agent runs at once at most
+ * @param required whether a node whose start cannot reach the server fails to start; otherwise it
+ *     starts without the server's tools
  */
 public record McpServerSpec(
     String name,
@@ -34,7 +36,8 @@ public record McpServerSpec(
     Map<String, String> headers,
     Map<String, ToolEffect> effects,
     ErrorClass toolErrorClass,
-    int maxConcurrent) {
+    int maxConcurrent,
+    boolean required) {
 
   /** Names stay free of dots, so {@code mcp.NAME.TOOL} names its server without doubt. */
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
@@ -122,7 +125,8 @@ public record McpServerSpec(
         c.hasPath("tool-error-class")
             ? ErrorClass.fromWire(c.getString("tool-error-class"))
             : defaults.toolErrorClass(),
-        c.hasPath("max-concurrent") ? c.getInt("max-concurrent") : defaults.maxConcurrent());
+        c.hasPath("max-concurrent") ? c.getInt("max-concurrent") : defaults.maxConcurrent(),
+        !c.hasPath("required") || c.getBoolean("required"));
   }
 
   private static Map<String, String> strings(Config c, String path) {

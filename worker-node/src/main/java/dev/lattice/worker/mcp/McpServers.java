@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
  * <p>Starting waits, on the caller's thread and before any agent is spawned, until every server has
  * answered its handshake and listed its tools (each within {@code lattice.mcp.connect-timeout}, all
  * at once): an agent announces its capabilities once, when it starts. A server that cannot be
- * reached then stops the node from starting, naming it. Tools a server adds later are not served
- * until the node restarts; tools it drops fail their calls with {@code invalid_input}.
+ * reached then stops the node from starting, naming it, unless it is not required: the node then
+ * starts without it. Tools a server adds later are not served until the node restarts; tools it
+ * drops fail their calls with {@code invalid_input}.
  */
 public final class McpServers implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(McpServers.class);
@@ -106,9 +107,14 @@ public final class McpServers implements AutoCloseable {
         servers.close();
         throw new IllegalStateException("interrupted while connecting MCP servers", e);
       } catch (ExecutionException | TimeoutException e) {
-        servers.close();
-        throw new IllegalStateException(
-            "MCP server '" + spec.name() + "' did not start: " + McpCalls.describe(e), e);
+        String why = "MCP server '" + spec.name() + "' did not start: " + McpCalls.describe(e);
+        if (spec.required()) {
+          servers.close();
+          throw new IllegalStateException(why, e);
+        }
+        log.error("{}; the node starts without its tools (required = false)", why);
+        entry.getKey().close();
+        continue;
       }
       Map<String, ToolSpec> specs = new LinkedHashMap<>();
       tools.forEach(

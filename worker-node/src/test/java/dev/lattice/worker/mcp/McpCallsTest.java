@@ -28,7 +28,8 @@ class McpCallsTest {
           Map.of(),
           Map.of("store", ToolEffect.KEYED),
           ErrorClass.AGENT_ERROR,
-          1);
+          1,
+          true);
 
   @Test
   void structuredContentIsTheOutput() {

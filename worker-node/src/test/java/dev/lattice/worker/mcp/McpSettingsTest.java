@@ -56,6 +56,7 @@ class McpSettingsTest {
         .isEqualTo(Map.of("write_file", ToolEffect.KEYED, "odd.name", ToolEffect.IDEMPOTENT));
     assertThat(files.maxConcurrent()).isEqualTo(3);
     assertThat(files.toolErrorClass()).isEqualTo(ErrorClass.AGENT_ERROR);
+    assertThat(files.required()).isTrue();
     assertThat(files.capability("read_file")).isEqualTo("mcp.files.read_file");
     assertThat(files.toolOf("mcp.files.read.file")).isEqualTo("read.file");
     assertThat(files.toolOf("mcp.other.read_file")).isNull();
@@ -76,6 +77,7 @@ class McpSettingsTest {
               url = "https://mcp.example.com/v1/mcp?x=1"
               headers { Authorization = "Bearer s3cr3t" }
               tool-error-class = invalid_input
+              required = false
             }
             call-timeout = 5s
             restart-backoff { min = 100ms, max = 2s }
@@ -86,6 +88,7 @@ class McpSettingsTest {
     assertThat(search.url()).isEqualTo(URI.create("https://mcp.example.com/v1/mcp?x=1"));
     assertThat(search.headers()).isEqualTo(Map.of("Authorization", "Bearer s3cr3t"));
     assertThat(search.toolErrorClass()).isEqualTo(ErrorClass.INVALID_INPUT);
+    assertThat(search.required()).isFalse();
     assertThat(settings.callTimeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(settings.nextBackoff(null)).isEqualTo(Duration.ofMillis(100));
     assertThat(settings.nextBackoff(Duration.ofMillis(100))).isEqualTo(Duration.ofMillis(200));
