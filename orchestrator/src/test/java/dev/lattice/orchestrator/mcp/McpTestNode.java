@@ -47,15 +47,17 @@ final class McpTestNode {
     return runAs(TenantId.DEFAULT.value(), fields);
   }
 
-  /** Runs a plan of one step of {@code fields} for {@code tenant}, with one attempt. */
+  /**
+   * Runs a plan of one step of {@code fields} for {@code tenant}, with one attempt unless the
+   * fields give a retry policy.
+   */
   RunView runAs(String tenant, String fields) {
+    String retry = fields.contains("'retry'") ? "" : ", 'retry': {'maxAttempts': 1}";
     LatticeClient client = lattice.client();
     RunId runId =
         Await.result(
                 client.execute(
-                    ExecuteRequest.plan(
-                            plan("{'steps': [{" + fields + ", 'retry': {'maxAttempts': 1}}]}"),
-                            json("{}"))
+                    ExecuteRequest.plan(plan("{'steps': [{" + fields + retry + "}]}"), json("{}"))
                         .withTenant(TenantId.of(tenant))))
             .runId();
     return Await.result(client.awaitTerminal(runId), timeout);

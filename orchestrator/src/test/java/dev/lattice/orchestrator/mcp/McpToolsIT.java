@@ -178,6 +178,23 @@ class McpToolsIT {
   }
 
   @Test
+  void everyAttemptOfAStepCarriesTheSameEffectKey() {
+    RunView run =
+        node.runStep(
+            "'id': 'twice', 'capability': 'mcp.test.fail', 'input': {},"
+                + " 'retry': {'maxAttempts': 2, 'initialBackoffMs': 10}");
+    assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(run.steps().get(0).attempts()).isEqualTo(2);
+
+    JsonNode seen = node.runOne("keys", "mcp.test.inspect", "{}").steps().get(0).output();
+    pids.add(seen.get("pid").asLong());
+    assertThat(seen.get("effectKeys"))
+        .extracting(JsonNode::asText)
+        .filteredOn(key -> key.startsWith(run.runId()))
+        .containsExactly(run.runId() + "/twice", run.runId() + "/twice");
+  }
+
+  @Test
   void aStreamableHttpServersToolIsCalledWithItsHeadersAndTheEffectKey() {
     RunView run = node.runOne("times", "mcp.web.multiply", "{'a': 6, 'b': 7}");
 
