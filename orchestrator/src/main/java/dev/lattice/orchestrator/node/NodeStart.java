@@ -24,8 +24,8 @@ import dev.lattice.worker.action.AgentAction;
 import dev.lattice.worker.agent.AgentSpec;
 import dev.lattice.worker.agent.WorkerNode;
 import dev.lattice.worker.agent.WorkerSettings;
+import dev.lattice.worker.mcp.McpClientSettings;
 import dev.lattice.worker.mcp.McpServers;
-import dev.lattice.worker.mcp.McpSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -141,13 +141,13 @@ final class NodeStart {
 
   /**
    * Connects the node's MCP servers, if it is a worker: their tools are its agents' capabilities,
-   * so this waits (bounded by lattice.mcp.connect-timeout) before any agent starts.
+   * so this waits (bounded by lattice.mcp.client.connect-timeout) before any agent starts.
    */
   private static McpServers startMcp(NodeSettings settings, Clock clock) {
     if (!settings.lattice().worker()) {
       return McpServers.none();
     }
-    return McpServers.start(McpSettings.create(settings.config()), clock);
+    return McpServers.start(McpClientSettings.create(settings.config()), clock);
   }
 
   /** Stops the MCP server processes as the node stops, after its agents finished their work. */

@@ -65,7 +65,7 @@ final class McpServerConnection {
   record Closed() implements State {}
 
   private final McpServerSpec spec;
-  private final McpSettings settings;
+  private final McpClientSettings settings;
   private final McpJsonMapper json;
   private final ScheduledExecutorService scheduler;
   // Continuations run on the scheduler, or where they complete once it has shut down with the
@@ -77,7 +77,7 @@ final class McpServerConnection {
 
   McpServerConnection(
       McpServerSpec spec,
-      McpSettings settings,
+      McpClientSettings settings,
       McpJsonMapper json,
       ScheduledExecutorService scheduler) {
     this.spec = spec;

@@ -70,12 +70,12 @@ public record McpServerSpec(
 
   /** The capability that serves {@code tool} of this server. */
   public String capability(String tool) {
-    return McpSettings.CAPABILITY_PREFIX + name + "." + tool;
+    return McpClientSettings.CAPABILITY_PREFIX + name + "." + tool;
   }
 
   /** The tool a capability of this server names, or null if it is not one of this server's. */
   public String toolOf(String capability) {
-    String prefix = McpSettings.CAPABILITY_PREFIX + name + ".";
+    String prefix = McpClientSettings.CAPABILITY_PREFIX + name + ".";
     return capability.startsWith(prefix) ? capability.substring(prefix.length()) : null;
   }
 
@@ -92,7 +92,7 @@ public record McpServerSpec(
         + "]";
   }
 
-  static McpServerSpec fromConfig(String name, Config c, McpSettings.Defaults defaults) {
+  static McpServerSpec fromConfig(String name, Config c, McpClientSettings.Defaults defaults) {
     String at = "lattice.mcp.servers." + name;
     List<String> command = List.of();
     if (c.hasPath("command")) {

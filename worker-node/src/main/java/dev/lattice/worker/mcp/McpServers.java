@@ -29,11 +29,11 @@ import org.slf4j.LoggerFactory;
  * action {@code mcp.SERVER}, and described as tools by what the server lists.
  *
  * <p>Starting waits, on the caller's thread and before any agent is spawned, until every server has
- * answered its handshake and listed its tools (each within {@code lattice.mcp.connect-timeout}, all
- * at once): an agent announces its capabilities once, when it starts. A server that cannot be
- * reached then stops the node from starting, naming it, unless it is not required: the node then
- * starts without it. Tools a server adds later are not served until the node restarts; tools it
- * drops fail their calls with {@code invalid_input}.
+ * answered its handshake and listed its tools (each within {@code
+ * lattice.mcp.client.connect-timeout}, all at once): an agent announces its capabilities once, when
+ * it starts. A server that cannot be reached then stops the node from starting, naming it, unless
+ * it is not required: the node then starts without it. Tools a server adds later are not served
+ * until the node restarts; tools it drops fail their calls with {@code invalid_input}.
  */
 public final class McpServers implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(McpServers.class);
@@ -69,7 +69,7 @@ public final class McpServers implements AutoCloseable {
    * @throws IllegalStateException if a server cannot be started or reached in time, after stopping
    *     those that started
    */
-  public static McpServers start(McpSettings settings, Clock clock) {
+  public static McpServers start(McpClientSettings settings, Clock clock) {
     if (settings.servers().isEmpty()) {
       return NONE;
     }
@@ -125,7 +125,7 @@ public final class McpServers implements AutoCloseable {
         log.warn("MCP server '{}' lists no tools; no agent serves it", spec.name());
         continue;
       }
-      String action = McpSettings.CAPABILITY_PREFIX + spec.name();
+      String action = McpClientSettings.CAPABILITY_PREFIX + spec.name();
       actions.put(action, new McpToolAction(entry.getKey(), specs, settings.callTimeout(), clock));
       agents.add(
           new AgentSpec(

@@ -35,7 +35,7 @@ final class ProcessTransport implements McpClientTransport {
   private static final Logger log = LoggerFactory.getLogger(ProcessTransport.class);
 
   private final McpServerSpec spec;
-  private final McpSettings settings;
+  private final McpClientSettings settings;
   private final McpJsonMapper json;
   // Writes go out one at a time, on a thread of their own: a full pipe must not block a caller.
   private final Scheduler writer;
@@ -45,7 +45,7 @@ final class ProcessTransport implements McpClientTransport {
   private volatile Process process;
   private volatile boolean stopping;
 
-  ProcessTransport(McpServerSpec spec, McpSettings settings, McpJsonMapper json) {
+  ProcessTransport(McpServerSpec spec, McpClientSettings settings, McpJsonMapper json) {
     this.spec = spec;
     this.settings = settings;
     this.json = json;

@@ -1,4 +1,4 @@
-package dev.lattice.orchestrator.mcp;
+package dev.lattice.orchestrator.mcpclient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -33,8 +33,8 @@ class McpServerStartIT {
     assertThatThrownBy(
             () ->
                 start(
-                    "servers.silent { command = [\"sleep\", \"600\"] }, connect-timeout = 1s,"
-                        + " stop-timeout = 200ms"))
+                    "servers.silent { command = [\"sleep\", \"600\"] },"
+                        + " client { connect-timeout = 1s, stop-timeout = 200ms }"))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("MCP server 'silent' did not start");
 

@@ -1,4 +1,4 @@
-package dev.lattice.orchestrator.mcp;
+package dev.lattice.orchestrator.mcpclient;
 
 import dev.lattice.orchestrator.testing.Await;
 import dev.lattice.orchestrator.testing.ChildJvm;

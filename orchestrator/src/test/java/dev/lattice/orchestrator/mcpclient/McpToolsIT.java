@@ -1,4 +1,4 @@
-package dev.lattice.orchestrator.mcp;
+package dev.lattice.orchestrator.mcpclient;
 
 import static dev.lattice.orchestrator.plan.Plans.json;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -85,9 +85,11 @@ class McpToolsIT {
                 url = "%s"
                 headers { Authorization = "Bearer %s" }
               }
-              restart-backoff { min = %dms, max = %dms }
-              stop-timeout = 500ms
-              call-timeout = 20s
+              client {
+                restart-backoff { min = %dms, max = %dms }
+                stop-timeout = 500ms
+                call-timeout = 20s
+              }
             }
             lattice.worker.breaker { max-failures = 2, cool-down = 1s, max-cool-down = 1s }
             lattice.policy.tenants.restricted.tools = ["mcp.test.add"]

@@ -1,4 +1,4 @@
-package dev.lattice.orchestrator.mcp;
+package dev.lattice.orchestrator.mcpclient;
 
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.McpJsonMapper;

@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The {@code lattice.mcp} settings: the MCP servers whose tools this node serves, and how it talks
- * to them.
+ * The MCP client's settings: the MCP servers whose tools this node serves ({@code
+ * lattice.mcp.servers}), and how it talks to them ({@code lattice.mcp.client}).
  *
  * @param servers the configured servers, by name
  * @param connectTimeout how long starting a server, its handshake and listing its tools may take
@@ -20,7 +20,7 @@ import java.util.List;
  * @param maxMessageChars the longest message a stdio server may send (one line of JSON)
  * @param passEnvironment the node's environment variables a stdio server sees, besides its env
  */
-public record McpSettings(
+public record McpClientSettings(
     List<McpServerSpec> servers,
     Duration connectTimeout,
     Duration callTimeout,
@@ -36,27 +36,33 @@ public record McpSettings(
   /** What a server's section falls back to. */
   record Defaults(int maxConcurrent, ErrorClass toolErrorClass) {}
 
-  public McpSettings {
+  public McpClientSettings {
     servers = List.copyOf(servers);
     passEnvironment = List.copyOf(passEnvironment);
     if (restartMaxBackoff.compareTo(restartMinBackoff) < 0) {
       throw new IllegalArgumentException(
-          "lattice.mcp.restart-backoff.max must be at least restart-backoff.min");
+          "lattice.mcp.client.restart-backoff.max must be at least restart-backoff.min");
     }
   }
 
-  public static McpSettings create(Config config) {
-    Config c = config.getConfig("lattice.mcp");
+  /**
+   * The servers of {@code lattice.mcp.servers} (with {@code lattice.mcp.server-defaults}) and the
+   * client's own settings, {@code lattice.mcp.client}; the rest of {@code lattice.mcp} is the
+   * node's own MCP server's.
+   */
+  public static McpClientSettings create(Config config) {
+    Config mcp = config.getConfig("lattice.mcp");
     Defaults defaults =
         new Defaults(
-            c.getInt("server-defaults.max-concurrent"),
-            ErrorClass.fromWire(c.getString("server-defaults.tool-error-class")));
+            mcp.getInt("server-defaults.max-concurrent"),
+            ErrorClass.fromWire(mcp.getString("server-defaults.tool-error-class")));
     List<McpServerSpec> servers = new ArrayList<>();
-    Config section = c.getConfig("servers");
+    Config section = mcp.getConfig("servers");
     for (String name : section.root().keySet().stream().sorted().toList()) {
       servers.add(McpServerSpec.fromConfig(name, section.getConfig("\"" + name + "\""), defaults));
     }
-    return new McpSettings(
+    Config c = mcp.getConfig("client");
+    return new McpClientSettings(
         servers,
         c.getDuration("connect-timeout"),
         c.getDuration("call-timeout"),

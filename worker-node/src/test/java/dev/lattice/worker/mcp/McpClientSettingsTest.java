@@ -14,19 +14,19 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** {@code lattice.mcp}: stdio and HTTP servers as configured, and what is refused. */
-class McpSettingsTest {
-  private static McpSettings parse(String mcp) {
+/** {@code lattice.mcp.servers} and {@code .client}: servers as configured, and what is refused. */
+class McpClientSettingsTest {
+  private static McpClientSettings parse(String mcp) {
     Config config =
         ConfigFactory.parseString("lattice.mcp { " + mcp + " }")
             .withFallback(ConfigFactory.defaultReference())
             .resolve();
-    return McpSettings.create(config);
+    return McpClientSettings.create(config);
   }
 
   @Test
   void noServersByDefault() {
-    McpSettings settings = McpSettings.create(ConfigFactory.defaultReference());
+    McpClientSettings settings = McpClientSettings.create(ConfigFactory.defaultReference());
 
     assertThat(settings.servers()).isEmpty();
     assertThat(settings.restartMinBackoff()).isLessThanOrEqualTo(settings.restartMaxBackoff());
@@ -70,7 +70,7 @@ class McpSettingsTest {
 
   @Test
   void readsAStreamableHttpServer() {
-    McpSettings settings =
+    McpClientSettings settings =
         parse(
             """
             servers.search {
@@ -79,8 +79,7 @@ class McpSettingsTest {
               tool-error-class = invalid_input
               required = false
             }
-            call-timeout = 5s
-            restart-backoff { min = 100ms, max = 2s }
+            client { call-timeout = 5s, restart-backoff { min = 100ms, max = 2s } }
             """);
     McpServerSpec search = settings.servers().get(0);
 
@@ -97,7 +96,7 @@ class McpSettingsTest {
 
   @Test
   void theValuesOfEnvAndHeadersStayOutOfItsText() {
-    McpSettings settings =
+    McpClientSettings settings =
         parse(
             """
             servers.a { command = ["a"], env { TOKEN = "env-s3cr3t" } }
@@ -118,7 +117,7 @@ class McpSettingsTest {
             "servers.a { url = \"ftp://h/mcp\" }",
             "servers.a { command = [\"x\"], effects { t = sometimes } }",
             "servers.a { command = [\"x\"], max-concurrent = 0 }",
-            "restart-backoff { min = 2s, max = 1s }")
+            "client.restart-backoff { min = 2s, max = 1s }")
         .forEach(
             bad ->
                 assertThatThrownBy(() -> parse(bad))

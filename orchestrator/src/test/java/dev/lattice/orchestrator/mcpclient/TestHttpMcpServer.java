@@ -1,4 +1,4 @@
-package dev.lattice.orchestrator.mcp;
+package dev.lattice.orchestrator.mcpclient;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
