@@ -26,6 +26,8 @@ import dev.lattice.worker.action.AgentAction;
 import dev.lattice.worker.agent.AgentSpec;
 import dev.lattice.worker.agent.WorkerNode;
 import dev.lattice.worker.agent.WorkerSettings;
+import dev.lattice.worker.mcp.McpClientSettings;
+import dev.lattice.worker.mcp.McpServers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -33,6 +35,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -43,6 +46,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -70,7 +75,20 @@ final class NodeStart {
       RunSettings run,
       RetentionSettings retention,
       WorkerSettings worker,
-      ClusterSettings cluster) {}
+      ClusterSettings cluster) {
+
+    /** These settings with the agents of MCP servers, under those the application registered. */
+    NodeSettings withMcpAgents(List<AgentSpec> mcpAgents) {
+      if (mcpAgents.isEmpty()) {
+        return this;
+      }
+      List<AgentSpec> all = new ArrayList<>(mcpAgents);
+      // An agent the application registered under the same id replaces the server's.
+      all.removeIf(a -> worker.agents().stream().anyMatch(b -> b.id().equals(a.id())));
+      return new NodeSettings(
+          config, persistence, lattice, formation, run, retention, worker.withAgents(all), cluster);
+    }
+  }
 
   /** The node's own pools, closed after the actors that use them. */
   private record Pools(ReadModelDatabase readModels, JournalProbe journalProbe) {
@@ -96,15 +114,25 @@ final class NodeStart {
       Clock clock) {
     Config resolved = NodeConfig.assemble(overrides, dataDirectory);
     Guardrails checks = Guardrails.create(resolved, guardrails);
-    NodeSettings settings = readSettings(resolved, agents);
-    prepareJournal(settings.persistence());
-    Planner planner = planner(settings);
-    Pools pools = openPools(settings);
+    NodeSettings configured = readSettings(resolved, agents);
+    prepareJournal(configured.persistence());
+    Planner planner = planner(configured);
+    McpServers mcp = startMcp(configured, clock);
+    NodeSettings settings = configured.withMcpAgents(mcp.agents());
+    Pools pools;
+    ActorSystem<Void> system;
     CompletableFuture<Guardian.Started> started = new CompletableFuture<>();
-    ActorSystem<Void> system =
-        startSystem(settings, pools, allActions(settings, actions), checks, clock, started);
+    try {
+      pools = openPools(settings);
+      system =
+          startSystem(settings, pools, allActions(settings, mcp, actions), checks, clock, started);
+    } catch (RuntimeException e) {
+      mcp.close();
+      throw e;
+    }
+    stopMcpWith(system, mcp);
     CompletableFuture<Void> stopped =
-        system.getWhenTerminated().thenRun(pools::close).toCompletableFuture();
+        system.getWhenTerminated().thenRun(pools::close).thenRun(mcp::close).toCompletableFuture();
     try {
       Guardian.Started refs = awaitUp(system, settings, started);
       LatticeClient client = client(system, settings, refs, planner, pools);
@@ -114,6 +142,26 @@ final class NodeStart {
       stop(system, stopped, settings.lattice().startTimeout(), e);
       throw e;
     }
+  }
+
+  /**
+   * Connects the node's MCP servers, if it is a worker: their tools are its agents' capabilities,
+   * so this waits (bounded by lattice.mcp.client.connect-timeout) before any agent starts.
+   */
+  private static McpServers startMcp(NodeSettings settings, Clock clock) {
+    if (!settings.lattice().worker()) {
+      return McpServers.none();
+    }
+    return McpServers.start(McpClientSettings.create(settings.config()), clock);
+  }
+
+  /** Stops the MCP server processes as the node stops, after its agents finished their work. */
+  private static void stopMcpWith(ActorSystem<?> system, McpServers mcp) {
+    CoordinatedShutdown.get(system)
+        .addTask(
+            CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+            "lattice-mcp-servers",
+            () -> mcp.stop().handle((done, failure) -> Done.getInstance()));
   }
 
   private static NodeSettings readSettings(Config config, List<AgentSpec> agents) {
@@ -171,13 +219,14 @@ final class NodeStart {
         new JournalProbe(persistence.database(), settings.cluster().journalTimeout()));
   }
 
-  /** The built-in actions, and over them those the application registered. */
+  /** The built-in actions, those of the MCP servers, and over them the application's. */
   private static Map<String, AgentAction> allActions(
-      NodeSettings settings, Map<String, AgentAction> registered) {
+      NodeSettings settings, McpServers mcp, Map<String, AgentAction> registered) {
     Map<String, AgentAction> all =
         new HashMap<>(
             WorkerNode.builtInActions(
                 settings.worker(), new ShardedDeltaSink(), new LimiterReports()));
+    all.putAll(mcp.actions());
     all.putAll(registered);
     return all;
   }

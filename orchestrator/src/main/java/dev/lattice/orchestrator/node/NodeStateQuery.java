@@ -180,6 +180,7 @@ final class NodeStateQuery {
         m.priority(),
         0,
         breakers == null ? null : breakers.agent(),
-        breakers == null ? Map.of() : breakers.models());
+        breakers == null ? Map.of() : breakers.models(),
+        m.tools());
   }
 }

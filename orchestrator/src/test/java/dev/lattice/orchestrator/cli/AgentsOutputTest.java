@@ -29,7 +29,8 @@ class AgentsOutputTest {
           new BreakerStatus(BreakerState.OPEN, 5, SINCE, SINCE.plusSeconds(30)),
           Map.of(
               "m1", new BreakerStatus(BreakerState.HALF_OPEN, 2, SINCE, null),
-              "m2", new BreakerStatus(BreakerState.CLOSED, 0, SINCE, null)));
+              "m2", new BreakerStatus(BreakerState.CLOSED, 0, SINCE, null)),
+          Map.of());
 
   @Test
   void theBreakersSurviveTheWayFromTheServerToTheCommand() throws Exception {

@@ -1,8 +1,11 @@
 package dev.lattice.protocol.api;
 
 import dev.lattice.protocol.agent.BreakerStatus;
+import dev.lattice.protocol.agent.ToolSpec;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One worker agent as the cluster sees it.
@@ -17,6 +20,8 @@ import java.util.Map;
  * @param breaker the circuit breaker of the agent itself, as it last reported it; absent until it
  *     has
  * @param modelBreakers the circuit breaker of each of its models, by model name
+ * @param tools how its capabilities that can be offered to models as tools are described, by
+ *     capability
  */
 public record AgentView(
     String agentId,
@@ -27,10 +32,12 @@ public record AgentView(
     int priority,
     int load,
     BreakerStatus breaker,
-    Map<String, BreakerStatus> modelBreakers) {
+    Map<String, BreakerStatus> modelBreakers,
+    Map<String, ToolSpec> tools) {
 
   public AgentView {
     modelBreakers = modelBreakers == null ? Map.of() : modelBreakers;
+    tools = tools == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(tools));
   }
 
   /** This view with {@code value} as its load. */
@@ -44,6 +51,7 @@ public record AgentView(
         priority,
         value,
         breaker,
-        modelBreakers);
+        modelBreakers,
+        tools);
   }
 }
