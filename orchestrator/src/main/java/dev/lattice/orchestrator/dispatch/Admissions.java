@@ -44,13 +44,12 @@ final class Admissions {
    * What enqueuing {@code assignment} decides; null for nothing yet: a repeat of an attempt queued
    * or finished here, or one waiting for its tenant's ledger.
    */
-  Decisions enqueue(
-      Assignment assignment, DispatcherState state, boolean agentsKnown, Instant now) {
+  Decisions enqueue(Assignment assignment, DispatcherState state, Instant now) {
     String key = assignment.idempotencyKey();
     if (state.contains(key) || endings.repeated(key)) {
       return null;
     }
-    List<String> undescribed = guard.undescribedTools(assignment, agentsKnown);
+    List<String> undescribed = guard.undescribedTools(assignment);
     if (!undescribed.isEmpty()) {
       StepError error =
           StepError.of(

@@ -12,7 +12,9 @@ import dev.lattice.protocol.api.QueueView;
 import dev.lattice.protocol.audit.AuditEntry;
 import dev.lattice.protocol.ids.BusKey;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -120,6 +122,8 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
   private final DispatchSettings settings;
   private final Clock clock;
   private final ActorRef<AgentReply> agentReplies;
+  // Tool loops' turns and calls enqueued before the agents were first listed, by key, in order.
+  private final Map<String, Assignment> untilAgentsKnown = new LinkedHashMap<>();
   private final AgentPool pool;
   private final QueueMetrics metrics;
   private final TenantHolds holds;
@@ -222,9 +226,14 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
   }
 
   private Behavior<Command> onEnqueue(Enqueue enqueue) {
-    decideIfAny(
-        admissions.enqueue(
-            enqueue.assignment(), router.state(), router.agentsKnown(), clock.instant()));
+    Assignment assignment = enqueue.assignment();
+    if (assignment.part() != null && !router.agentsKnown()) {
+      // A tool loop's turn or call is checked against the tools the agents describe: it waits
+      // for the directory's first listing (moments after this dispatcher started).
+      untilAgentsKnown.putIfAbsent(assignment.idempotencyKey(), assignment);
+      return this;
+    }
+    decideIfAny(admissions.enqueue(assignment, router.state(), clock.instant()));
     return this;
   }
 
@@ -328,6 +337,11 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
 
   private Behavior<Command> onAgentsChanged(AgentsChanged changed) {
     decide(agentChanges.agentsChanged(changed.agents(), getContext().getLog(), clock.instant()));
+    if (!untilAgentsKnown.isEmpty()) {
+      List<Assignment> waiting = List.copyOf(untilAgentsKnown.values());
+      untilAgentsKnown.clear();
+      waiting.forEach(assignment -> onEnqueue(new Enqueue(assignment)));
+    }
     return this;
   }
 

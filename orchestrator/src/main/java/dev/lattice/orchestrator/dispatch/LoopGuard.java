@@ -57,12 +57,12 @@ final class LoopGuard {
   }
 
   /**
-   * The tools a turn offers that no agent describes, while the agents are known; empty for anything
-   * else.
+   * The tools a turn offers that no agent describes; empty for anything else. Asked once the agents
+   * are known (the dispatcher holds a loop's turns and calls until then).
    */
-  List<String> undescribedTools(Assignment assignment, boolean agentsKnown) {
+  List<String> undescribedTools(Assignment assignment) {
     LoopPart part = assignment.part();
-    if (!agentsKnown || part == null || !part.turnStep()) {
+    if (part == null || !part.turnStep()) {
       return List.of();
     }
     Map<String, ToolSpec> described = pool.tools();

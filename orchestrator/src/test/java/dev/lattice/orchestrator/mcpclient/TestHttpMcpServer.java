@@ -26,7 +26,7 @@ import reactor.core.publisher.Mono;
  * offers {@code multiply}, recording the effect keys its calls carry.
  */
 final class TestHttpMcpServer implements AutoCloseable {
-  private static final String EFFECT_KEY = "io.lattice/effectKey";
+  private static final String EFFECT_KEY = "dev.lattice/effectKey";
 
   private final HttpServer http;
   private final McpStatelessSyncServer server;

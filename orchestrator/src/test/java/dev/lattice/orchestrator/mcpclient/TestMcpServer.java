@@ -33,7 +33,7 @@ public final class TestMcpServer {
   /** The variable {@code secret} measures. */
   public static final String SECRET_VARIABLE = "TEST_MCP_SECRET";
 
-  private static final String EFFECT_KEY = "io.lattice/effectKey";
+  private static final String EFFECT_KEY = "dev.lattice/effectKey";
 
   private TestMcpServer() {}
 

@@ -44,7 +44,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A node in its own JVM is killed with SIGKILL while 12 runs are inside 5-turn tool loops (96 tool
+ * A node in its own JVM is killed with SIGKILL while 13 runs are inside 5-turn tool loops (104 tool
  * calls in all): a keyed tool ({@code refund}) and an unsafe one ({@code note}), both the http
  * action against a counting server here, which answers notes slowly so that some are in flight at
  * the kill. A new node on the same journal resumes every loop at its first unfinished turn or call:

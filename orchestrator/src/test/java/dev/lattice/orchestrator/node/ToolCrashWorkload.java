@@ -25,7 +25,7 @@ import java.util.List;
  * request bodies name the run and the turn, so the scripted model server knows which turn it is.
  */
 final class ToolCrashWorkload {
-  static final int RUNS = 12;
+  static final int RUNS = 13;
   static final int TURNS = 5;
   static final String MODEL = "scripted-model";
 

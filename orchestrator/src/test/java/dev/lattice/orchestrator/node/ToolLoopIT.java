@@ -69,7 +69,11 @@ class ToolLoopIT {
           if (key != null) {
             idempotencyKeys.put(path, key);
           }
-          byte[] body = "{\"forecast\": \"forecast-body: sunny\"}".getBytes(StandardCharsets.UTF_8);
+          byte[] body =
+              (path.equals("/broken")
+                      ? "{\"broken-marker\": [1, 2"
+                      : "{\"forecast\": \"forecast-body: sunny\"}")
+                  .getBytes(StandardCharsets.UTF_8);
           exchange.getResponseHeaders().add("Content-Type", "application/json");
           exchange.sendResponseHeaders(200, body.length);
           exchange.getResponseBody().write(body);
@@ -111,6 +115,18 @@ class ToolLoopIT {
                         .when(Match.contains("inject").andLastRole("user")),
                     ScriptEntry.text("shell done")
                         .when(Match.contains("hi; touch pwned").andLastRole("tool")),
+                    // Arguments that do not match the tool's schema, and a malformed result.
+                    ScriptEntry.toolCalls(
+                            ToolCall.of("http", json("{'method': 'GET'}")),
+                            ToolCall.of(
+                                "http",
+                                json(
+                                    "{'method': 'GET', 'url': '"
+                                        + forecast.replace("/forecast", "/broken")
+                                        + "'}")))
+                        .when(Match.contains("malformed").andLastRole("user")),
+                    ScriptEntry.text("handled")
+                        .when(Match.contains("broken-marker").andLastRole("tool")),
                     // A model that never stops calling tools.
                     ScriptEntry.toolCalls(ToolCall.of("echo", json("{'again': true}")))
                         .when(Match.contains("forever")))
@@ -293,5 +309,20 @@ class ToolLoopIT {
         .isEqualTo("hi; touch pwned\n");
     assertThat(shellDirectory().resolve("pwned")).doesNotExist();
     assertThat(shellDirectory().resolve("pwned2")).doesNotExist();
+  }
+
+  @Test
+  void argumentsOutsideTheToolsSchemaAreRefusedAndAMalformedResultReachesTheModelAsData() {
+    RunView done = run("default", "A malformed exchange.", "");
+
+    assertThat(done.status()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(step(done, "agent").output().get("text").asText()).isEqualTo("handled");
+    StepView noUrl = step(done, "agent.t1.c1");
+    assertThat(noUrl.status()).isEqualTo(StepStatus.FAILED);
+    assertThat(noUrl.error().message()).contains("tool-schema", "url");
+    assertThat(targetRequests).doesNotContain("/");
+    // The target answered JSON cut short: the model got it, as data, and went on.
+    assertThat(requestsAbout("A malformed exchange.").get(1).body().toString())
+        .contains("untrusted", "broken-marker");
   }
 }

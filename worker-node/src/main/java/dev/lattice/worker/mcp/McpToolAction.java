@@ -25,7 +25,7 @@ import java.util.concurrent.CompletionStage;
  */
 public final class McpToolAction implements AgentAction {
   /** The {@code _meta} key that carries the step's effect key to the server. */
-  public static final String EFFECT_KEY_META = "io.lattice/effectKey";
+  public static final String EFFECT_KEY_META = "dev.lattice/effectKey";
 
   private static final TypeReference<Map<String, Object>> ARGUMENTS = new TypeReference<>() {};
 
