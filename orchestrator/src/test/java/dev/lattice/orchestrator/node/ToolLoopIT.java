@@ -208,6 +208,12 @@ class ToolLoopIT {
     assertThat(done.status()).isEqualTo(RunStatus.COMPLETED);
     assertThat(step(done, "agent").output().get("text").asText()).isEqualTo("It is sunny in Oslo.");
     assertThat(step(done, "agent").output().get("turns").asInt()).isEqualTo(2);
+    // The loop's step shows what its two turns used, which is all the run used.
+    assertThat(step(done, "agent").usage().promptTokens())
+        .isEqualTo(
+            step(done, "agent.t1").usage().promptTokens()
+                + step(done, "agent.t2").usage().promptTokens())
+        .isEqualTo(done.usage().promptTokens());
     assertThat(done.steps())
         .extracting(StepView::id)
         .containsExactly("agent", "agent.t1", "agent.t1.c1", "agent.t1.c2", "agent.t2");
@@ -269,6 +275,14 @@ class ToolLoopIT {
     assertThat(shell.status()).isEqualTo(StepStatus.FAILED);
     assertThat(shell.error().message()).contains("no tool named 'shell'");
 
+    // The audit trail is written behind the decisions: it has both refusals soon after.
+    Await.until(
+        () ->
+            Await.result(lattice.client().audit(RunId.of(done.runId()))).entries().stream()
+                    .filter(e -> e.stepId().startsWith("agent.t1.c"))
+                    .count()
+                >= 2,
+        Duration.ofSeconds(10));
     List<AuditEntry> audit = Await.result(lattice.client().audit(RunId.of(done.runId()))).entries();
     assertThat(audit)
         .anySatisfy(

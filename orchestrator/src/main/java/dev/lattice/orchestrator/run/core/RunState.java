@@ -23,6 +23,7 @@ import dev.lattice.protocol.run.StepStatus;
 import dev.lattice.protocol.run.StepView;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -368,11 +369,18 @@ public final class RunState implements CborSerializable {
 
   /** The public view of this state; {@code lastSeq} is the latest event's sequence number. */
   public RunView view(long lastSeq) {
+    // A tool loop's step shows what its turns and calls used.
+    Map<String, Usage> loops = new HashMap<>();
+    for (StepSpec step : plan().steps()) {
+      if (step.partOf() != null) {
+        loops.merge(step.partOf().step(), steps.get(step.id()).usage(), Usage::plus);
+      }
+    }
     List<StepView> views =
-        stepStates().stream()
+        plan().steps().stream()
             .map(
-                s -> {
-                  StepSpec step = spec(s.id());
+                step -> {
+                  StepState s = steps.get(step.id());
                   return new StepView(
                       s.id(),
                       step.kind(),
@@ -382,7 +390,7 @@ public final class RunState implements CborSerializable {
                       s.agentId() == null ? null : s.agentId().value(),
                       s.output(),
                       s.error(),
-                      s.usage(),
+                      loops.getOrDefault(s.id(), s.usage()),
                       s.status() == StepStatus.WAITING ? step.signal() : null,
                       s.waitUntil(),
                       s.retryDueAt());
