@@ -50,6 +50,7 @@ import dev.lattice.protocol.api.TenantUsage;
 import dev.lattice.protocol.audit.AuditEntry;
 import dev.lattice.protocol.audit.AuditKind;
 import dev.lattice.protocol.ids.AgentId;
+import dev.lattice.protocol.ids.BusKey;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.ids.TenantId;
 import dev.lattice.protocol.plan.Budget;
@@ -269,6 +270,7 @@ class SerializationTest {
                 List.of(),
                 new LoopPart("a", 1, 1, "c1", "echo")),
             new RunEntity.RetryStep("a.t1.c1", new Intervention("ops", null), ref.narrow()),
+            new RunEntity.ConfirmAttempt("a", 2, BusKey.parse("agent/echo/0/acme")),
             new AgentManifest(
                 AgentId.of("n.echo"),
                 Set.of("echo"),

@@ -4,28 +4,70 @@ import dev.lattice.orchestrator.directory.AgentEntry;
 import dev.lattice.orchestrator.dispatch.DispatchLog.Route;
 import dev.lattice.protocol.agent.ToolSpec;
 import dev.lattice.protocol.audit.AuditEntry;
+import dev.lattice.protocol.ids.BusKey;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 
 /**
  * What becomes of a dispatcher's work in flight when the agents serving its capability change. The
  * first list after a start picks up where the dispatcher left off: work on a listed agent is sent
- * to it again, work on an agent not listed yet waits in the queue. Later, an attempt whose agent
- * left ends as a {@code worker_lost} failure. Plain Java on the dispatcher's thread.
+ * to it again once its run confirms it still wants it, work on an agent not listed yet waits in the
+ * queue. Later, an attempt whose agent left ends as a {@code worker_lost} failure. Plain Java on
+ * the dispatcher's thread.
  */
 final class AgentChanges {
   private final AgentPool pool;
   private final QueueRouter router;
   private final AttemptEndings endings;
+  private final RunNotifier runs;
+  private final BusKey busKey;
+  // Work found in flight after a restart whose run has not said yet whether it still wants it.
+  private final Set<String> awaitingRun = new HashSet<>();
 
-  AgentChanges(AgentPool pool, QueueRouter router, AttemptEndings endings) {
+  AgentChanges(
+      AgentPool pool, QueueRouter router, AttemptEndings endings, RunNotifier runs, BusKey busKey) {
     this.pool = pool;
     this.router = router;
     this.endings = endings;
+    this.runs = runs;
+    this.busKey = busKey;
+  }
+
+  /**
+   * The run of {@code key}, found in flight after a restart, sent it again: it still wants it.
+   * Whether it was waiting for that; it is sent to its agent then.
+   */
+  boolean confirmed(String key) {
+    if (!awaitingRun.remove(key)) {
+      return false;
+    }
+    DispatcherState.Entry entry = router.state().entry(key);
+    if (entry != null && entry.agentId() != null) {
+      router.assign(entry.agentId(), entry.assignment());
+    }
+    return true;
+  }
+
+  /**
+   * The run of {@code key}, found in flight after a restart, took it back: it has its result, or no
+   * longer wants it. The attempt ends here without a result; null when it was not waiting.
+   */
+  Decisions declined(String key, Instant now) {
+    if (!awaitingRun.remove(key)) {
+      return null;
+    }
+    DispatcherState.Entry entry = router.state().entry(key);
+    if (entry == null) {
+      return Decisions.NONE;
+    }
+    pool.released(entry.agentId());
+    return Decisions.finish(key).noting(List.of(endings.withdrawn(entry, now)));
   }
 
   /**
@@ -52,10 +94,13 @@ final class AgentChanges {
         endings.workerLost(entry, tool == null ? null : tool.effect(), now, notes);
         lost.add(entry.key());
       } else if (first) {
-        // After a restart: count what is in flight and re-send it to the same agent, which
-        // answers from its record if it already finished the work.
+        // After a restart: count what is in flight, and ask its run whether it still wants it
+        // before sending it to its agent again. The records that it finished (this
+        // dispatcher's, the agent's) are written behind and may have been lost with the node:
+        // sent again, a finished attempt would run twice.
         pool.routed(entry.agentId());
-        router.assign(entry.agentId(), entry.assignment());
+        awaitingRun.add(entry.key());
+        runs.stillWanted(entry.assignment(), busKey);
       }
     }
     return Decisions.NONE.routing(requeue).finishing(lost).noting(notes);

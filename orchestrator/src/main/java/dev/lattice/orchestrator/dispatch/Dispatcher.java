@@ -173,7 +173,7 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
         new AgentReplies(
             pool, runs, metrics, policy, audit, endings, guard, settings.probeInterval());
     this.router = new QueueRouter(recovered, pool, permits, audit, log, agentReplies, clock);
-    this.agentChanges = new AgentChanges(pool, router, endings);
+    this.agentChanges = new AgentChanges(pool, router, endings, runs, busKey);
     // Named outright: found from the call stack, the logger's name was at times Pekko's own.
     context.setLoggerName(Dispatcher.class);
   }
@@ -227,6 +227,9 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
 
   private Behavior<Command> onEnqueue(Enqueue enqueue) {
     Assignment assignment = enqueue.assignment();
+    if (agentChanges.confirmed(assignment.idempotencyKey())) {
+      return this;
+    }
     if (assignment.part() != null && !router.agentsKnown()) {
       // A tool loop's turn or call is checked against the tools the agents describe: it waits
       // for the directory's first listing (moments after this dispatcher started).
@@ -276,6 +279,11 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
   }
 
   private Behavior<Command> onWithdraw(Withdraw withdraw) {
+    Decisions declined = agentChanges.declined(withdraw.idempotencyKey(), clock.instant());
+    if (declined != null) {
+      decide(declined);
+      return this;
+    }
     holds.forget(withdraw.idempotencyKey());
     DispatcherState.Entry entry = router.state().entry(withdraw.idempotencyKey());
     if (entry == null) {

@@ -2,8 +2,10 @@ package dev.lattice.orchestrator.node;
 
 import dev.lattice.orchestrator.dispatch.RunNotifier;
 import dev.lattice.orchestrator.run.RunEntity;
+import dev.lattice.protocol.agent.Assignment;
 import dev.lattice.protocol.agent.AssignmentResult;
 import dev.lattice.protocol.ids.AgentId;
+import dev.lattice.protocol.ids.BusKey;
 import dev.lattice.protocol.ids.RunId;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
@@ -28,6 +30,13 @@ final class ShardedRunNotifier implements RunNotifier {
   @Override
   public void finished(AssignmentResult result) {
     tell(result.runId(), new RunEntity.ReportResult(result));
+  }
+
+  @Override
+  public void stillWanted(Assignment assignment, BusKey busKey) {
+    tell(
+        assignment.runId(),
+        new RunEntity.ConfirmAttempt(assignment.stepId(), assignment.attempt(), busKey));
   }
 
   private void tell(RunId runId, RunEntity.Command command) {

@@ -4,6 +4,7 @@ import dev.lattice.orchestrator.run.core.RunProgress;
 import dev.lattice.orchestrator.run.core.RunState;
 import dev.lattice.orchestrator.run.core.StepState;
 import dev.lattice.protocol.agent.Assignment;
+import dev.lattice.protocol.ids.BusKey;
 import dev.lattice.protocol.run.RunStatus;
 import java.time.Duration;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -45,6 +46,25 @@ final class RunAttempts {
       }
     }
     manageRedelivery(state);
+  }
+
+  /**
+   * Answers a restarted dispatcher ({@code busKey}) that found attempt {@code attempt} of {@code
+   * stepId} in flight: sent again if this run still has it out, taken back otherwise (the run
+   * already has its result, moved on to another attempt, or ended).
+   */
+  void confirm(RunState state, String stepId, int attempt, BusKey busKey) {
+    StepState step = state.exists() ? state.step(stepId) : null;
+    boolean wanted =
+        step != null
+            && step.attempt() == attempt
+            && state.inFlight(step)
+            && (state.status() == RunStatus.RUNNING || state.status() == RunStatus.PAUSED);
+    if (wanted) {
+      send(state, stepId);
+    } else {
+      services.assignments().withdraw(busKey, Assignment.keyOf(state.runId(), stepId, attempt));
+    }
   }
 
   /** Takes back attempt {@code attempt} of {@code stepId}, best-effort. */

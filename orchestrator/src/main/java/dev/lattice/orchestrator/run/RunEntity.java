@@ -13,6 +13,7 @@ import dev.lattice.protocol.api.OverrideRequest;
 import dev.lattice.protocol.api.RunAccepted;
 import dev.lattice.protocol.api.SignalRequest;
 import dev.lattice.protocol.ids.AgentId;
+import dev.lattice.protocol.ids.BusKey;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.journal.GroupCommit;
 import dev.lattice.protocol.run.RunChange;
@@ -142,6 +143,12 @@ public final class RunEntity
    * those that join later, never persisted.
    */
   public record PublishDelta(StepDelta delta) implements Command {}
+
+  /**
+   * A dispatcher (at {@code busKey}) that restarted found attempt {@code attempt} of the step in
+   * flight: the run sends it again if it still wants it, else takes it back.
+   */
+  public record ConfirmAttempt(String stepId, int attempt, BusKey busKey) implements Command {}
 
   /** A running attempt is alive: its action sent a heartbeat. */
   public record ReportHeartbeat(String stepId, int attempt) implements Command {}
@@ -333,6 +340,7 @@ public final class RunEntity
         .onCommand(Signal.class, interventions::onSignal)
         .onCommand(OverrideStep.class, interventions::onOverride)
         .onCommand(RetryStep.class, interventions::onRetry)
+        .onCommand(ConfirmAttempt.class, this::onConfirmAttempt)
         .onCommand(GetRun.class, queries::onGetRun)
         .onCommand(AwaitTerminal.class, queries::onAwaitTerminal)
         .onCommand(Passivate.class, this::onPassivate);
@@ -345,6 +353,7 @@ public final class RunEntity
         .onCommand(Signal.class, signal -> interventions.noRun(signal.replyTo()))
         .onCommand(OverrideStep.class, override -> interventions.noRun(override.replyTo()))
         .onCommand(RetryStep.class, retry -> interventions.noRun(retry.replyTo()))
+        .onCommand(ConfirmAttempt.class, this::onConfirmAttempt)
         .onCommand(Passivate.class, this::passivateUnlessAwaited)
         // Reports and timers of a run without events have nothing to change.
         .onCommand(ReportStarted.class, this::unchanged)
@@ -398,6 +407,12 @@ public final class RunEntity
 
   private ReplyEffect<RunChange, RunState> onRedeliver(RunState state, Redeliver redeliver) {
     attempts.redeliver(state);
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<RunChange, RunState> onConfirmAttempt(
+      RunState state, ConfirmAttempt confirm) {
+    attempts.confirm(state, confirm.stepId(), confirm.attempt(), confirm.busKey());
     return Effect().noReply();
   }
 

@@ -111,6 +111,11 @@ class DispatcherRateLimitTest {
 
           @Override
           public void finished(AssignmentResult result) {}
+
+          @Override
+          public void stillWanted(Assignment assignment, BusKey at) {
+            dispatcher.tell(new Dispatcher.Enqueue(assignment));
+          }
         };
     TenantLedgers noLedgers = null;
     dispatcher =

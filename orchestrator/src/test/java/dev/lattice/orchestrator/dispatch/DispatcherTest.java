@@ -38,6 +38,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -125,6 +126,8 @@ class DispatcherTest {
       };
 
   private ActorRef<Dispatcher.Command> dispatcher;
+  // Steps whose run has their result: asked after a restart, it takes them back.
+  private final Set<String> done = ConcurrentHashMap.newKeySet();
   private ActorRef<AgentDirectory.Agents> agentsOf;
 
   @AfterAll
@@ -149,6 +152,16 @@ class DispatcherTest {
           @Override
           public void finished(AssignmentResult result) {
             finished.add(result);
+          }
+
+          // A run that still wants its attempt sends it again; one that has its result takes it
+          // back.
+          @Override
+          public void stillWanted(Assignment assignment, BusKey at) {
+            dispatcher.tell(
+                done.contains(assignment.stepId())
+                    ? new Dispatcher.Withdraw(assignment.idempotencyKey())
+                    : new Dispatcher.Enqueue(assignment));
           }
         };
     dispatcher =
@@ -607,6 +620,24 @@ class DispatcherTest {
     agentsOf.tell(new AgentDirectory.Agents(entries));
     assertThat(assigned(a).assignment().stepId()).isEqualTo("s1");
     assertQueue(1, 1, Map.of("a", 1));
+  }
+
+  @Test
+  void afterARestartWorkItsRunAlreadyHasIsNotSentToItsAgentAgain() {
+    List<AgentEntry> entries = new ArrayList<>();
+    TestProbe<AgentCommand> a = agent("a", 1, 0, entries);
+    agentsOf.tell(new AgentDirectory.Agents(entries));
+    Assignment s1 = assignment("s1");
+    dispatcher.tell(new Dispatcher.Enqueue(s1));
+    assigned(a);
+    awaitRecorded(s1);
+    testKit.stop(dispatcher);
+    // The run recorded s1's result, which this dispatcher's log and the agent's record lost.
+    done.add("s1");
+    start();
+    agentsOf.tell(new AgentDirectory.Agents(entries));
+    assertQueue(0, 0, Map.of());
+    a.expectNoMessage(Duration.ofMillis(200));
   }
 
   @Test

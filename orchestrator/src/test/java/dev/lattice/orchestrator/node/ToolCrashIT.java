@@ -57,9 +57,6 @@ class ToolCrashIT {
   private static final long NOTE_DELAY_MS = 300;
   private static final int KILL_AFTER_REQUESTS = 30;
 
-  /** Longer than the delays records are written behind with (lattice.dispatch.record-delay...). */
-  private static final Duration RECORD_WINDOW = Duration.ofSeconds(1);
-
   @TempDir Path data;
   @TempDir Path logs;
   private ScriptedModelServer models;
@@ -266,21 +263,18 @@ class ToolCrashIT {
     }
     for (Map.Entry<String, Instant> done : succeeded.entrySet()) {
       String stepId = done.getKey();
-      // Finished well before the kill, every record of it was written: it is not run again. In
-      // the last moments, the dispatcher's and the agent's records of it (written behind, in
-      // batches) may be lost with the node: a restarted dispatcher then sends it once more, and
-      // the run ignores the second answer (a keyed target applies it once all the same).
-      int most = done.getValue().isBefore(killed.minus(RECORD_WINDOW)) ? 1 : 2;
+      // A restarted dispatcher asks the run before it sends what it had in flight again: what
+      // the run has is not sent again, however recent (its records of it may have been lost).
       if (stepId.matches("agent\\.t\\d+")) {
         int turn = Integer.parseInt(stepId.substring("agent.t".length()));
         assertThat(modelCalls(n, turn))
             .as(
                 "model calls of run %d turn %d (succeeded at %s, killed at %s): %s",
                 n, turn, done.getValue(), killed, callTimes(n, turn))
-            .hasSizeBetween(1, most);
+            .hasSize(1);
       } else if (stepId.matches("agent\\.t\\d+\\.c\\d+")) {
         String key = view.runId() + "/" + stepId;
-        assertThat(requestsByKey.get(key).get()).as("requests of %s", key).isBetween(1, most);
+        assertThat(requestsByKey.get(key).get()).as("requests of %s", key).isEqualTo(1);
         assertThat(sentBeforeKill).containsKey(key);
       }
     }
