@@ -636,7 +636,15 @@ class DispatcherTest {
     done.add("s1");
     start();
     agentsOf.tell(new AgentDirectory.Agents(entries));
-    assertQueue(0, 0, Map.of());
+    // The run's answer takes a round trip: the attempt ends once it arrives.
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            Duration.ofSeconds(5),
+            () -> {
+              assertQueue(0, 0, Map.of());
+              return null;
+            });
     a.expectNoMessage(Duration.ofMillis(200));
   }
 
