@@ -46,9 +46,14 @@ final class EventRoutes extends AllDirectives {
    * @param heartbeats the node's shared heartbeat ticks (one timer for every stream, rather than
    *     one per stream: with a thousand idle streams, per-stream idle timers cost ~5 % of a core)
    */
-  EventRoutes(LatticeClient client, Source<ServerSentEvent, NotUsed> heartbeats) {
+  // Outputs larger than this go to followers by reference (LargeOutputs).
+  private final long inlineOutputMax;
+
+  EventRoutes(
+      LatticeClient client, Source<ServerSentEvent, NotUsed> heartbeats, long inlineOutputMax) {
     this.client = client;
     this.heartbeats = heartbeats;
+    this.inlineOutputMax = inlineOutputMax;
   }
 
   Route route() {
@@ -97,7 +102,9 @@ final class EventRoutes extends AllDirectives {
               deltas
                   ? client.eventsAndDeltas(summary.get(), from)
                   : client.events(summary.get(), from).map(RunStreamElement.class::cast);
-          return sse ? serverSentEvents(events) : ndjson(events);
+          Source<RunStreamElement, NotUsed> shortened =
+              events.map(e -> LargeOutputs.referenced(e, inlineOutputMax));
+          return sse ? serverSentEvents(shortened) : ndjson(shortened);
         });
   }
 

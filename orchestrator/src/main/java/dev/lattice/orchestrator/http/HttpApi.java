@@ -51,7 +51,11 @@ public final class HttpApi extends AllDirectives {
 
   public HttpApi(LatticeClient client, ActorSystem<?> system, HttpSettings settings) {
     this.runs = new RunRoutes(client, settings);
-    this.events = new EventRoutes(client, heartbeats(system, settings.heartbeat()));
+    this.events =
+        new EventRoutes(
+            client,
+            heartbeats(system, settings.heartbeat()),
+            system.settings().config().getBytes("lattice.http.events.inline-output-max"));
     this.node = new NodeRoutes(client);
     this.probes = new ProbeRoutes(client::ready, settings);
     this.openApi = new OpenApiRoutes();

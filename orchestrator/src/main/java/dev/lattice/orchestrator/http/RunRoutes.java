@@ -82,9 +82,28 @@ final class RunRoutes extends AllDirectives {
                                             onSuccess(
                                                 client.run(runId(id)),
                                                 run -> completeOK(run, json())))),
+                            path(
+                                PathMatchers.segment("steps").slash(PathMatchers.segment()),
+                                stepId -> get(() -> step(id, stepId))),
                             interventions.route(id),
                             audit.ofRun(id)))),
         audit.byBusKey());
+  }
+
+  /** One step of a run: where an event stream's large outputs point. */
+  private Route step(String id, String stepId) {
+    return onSuccess(
+        client.run(runId(id)),
+        run ->
+            run.steps().stream()
+                .filter(step -> step.id().equals(stepId))
+                .findFirst()
+                .map(step -> completeOK(step, json()))
+                .orElseThrow(
+                    () ->
+                        new ProblemException(
+                            Problem.Kind.NOT_FOUND.with(
+                                "run " + id + " has no step '" + stepId + "'", "stepId"))));
   }
 
   private Route execute(ExecuteRequest request, Optional<String> key) {

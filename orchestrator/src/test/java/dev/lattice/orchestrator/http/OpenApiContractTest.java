@@ -71,7 +71,6 @@ class OpenApiContractTest extends JUnitRouteTest {
           "/api/v1/tenants",
           "/api/v1/tenants/default/usage",
           "/api/v1/runs/{id}/steps",
-          "/api/v1/runs/{id}/steps/approval",
           "/api/v1/runs/{id}/signals",
           "/api/v1/runs/{id}/retry",
           "/api/v1/runs/{id}/events/1",
@@ -380,7 +379,10 @@ class OpenApiContractTest extends JUnitRouteTest {
       return request("DELETE", "/mcp", "")
           .addHeader(RawHeader.create("Mcp-Session-Id", mcpSession()));
     }
-    boolean acts = operation.method().equals("post") && operation.path().contains("{id}");
+    // A step to read, or a run to act on, is the waiting run's wait step.
+    boolean acts =
+        (operation.method().equals("post") && operation.path().contains("{id}"))
+            || operation.path().contains("{stepId}");
     String runId =
         !acts
             ? completedRun
