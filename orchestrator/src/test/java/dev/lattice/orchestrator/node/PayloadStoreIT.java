@@ -85,6 +85,8 @@ class PayloadStoreIT {
     return ConfigFactory.parseString(
         """
         lattice.llm.providers.local.base-url = "%s/v1"
+        # Followers get the answers whole here (by default they would get large ones by reference).
+        lattice.http.events.inline-output-max = 16MiB
         lattice.worker.agents = [{
           id = llm, action = llm, capabilities = [llm],
           models = ["scripted-model"], max-concurrent = 8, priority = 0
