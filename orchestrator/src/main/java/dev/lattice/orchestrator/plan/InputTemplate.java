@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -27,7 +28,10 @@ public final class InputTemplate {
   // Any ${...} except a secret reference, which the worker resolves.
   private static final Pattern PLACEHOLDER =
       Pattern.compile("\\$\\{(?!\\s*secret:)\\s*([^}]*?)\\s*\\}");
-  private static final String SECRET_REFERENCE = "${secret:";
+
+  /** How a secret reference starts: {@code ${secret:NAME}}. */
+  public static final String SECRET_REFERENCE = "${secret:";
+
   private static final Pattern SEGMENT = Pattern.compile("([A-Za-z0-9_-]+)|\\[(\\d+)\\]");
 
   private InputTemplate() {}
@@ -159,9 +163,7 @@ public final class InputTemplate {
 
   /** {@code value}, brought in by {@code reference}, if no text of it names a secret. */
   private static JsonNode withoutSecretReferences(Reference reference, JsonNode value) {
-    String text =
-        value.isTextual() ? value.asText() : value.isContainerNode() ? value.toString() : "";
-    if (text.contains(SECRET_REFERENCE)) {
+    if (namesSecret(value)) {
       throw new IllegalArgumentException(
           "input refers to ${"
               + reference.text()
@@ -170,6 +172,31 @@ public final class InputTemplate {
               + "...}); secrets may be named in a step's input as written in the plan only");
     }
     return value;
+  }
+
+  /**
+   * Whether any text of {@code value}, a field name or a string, holds a secret reference ({@code
+   * ${secret:...}}): data that is not the plan's own may not name secrets.
+   */
+  public static boolean namesSecret(JsonNode value) {
+    if (value.isTextual()) {
+      return value.textValue().contains(SECRET_REFERENCE);
+    }
+    Iterator<Map.Entry<String, JsonNode>> fields = value.fields();
+    while (fields.hasNext()) {
+      Map.Entry<String, JsonNode> field = fields.next();
+      if (field.getKey().contains(SECRET_REFERENCE) || namesSecret(field.getValue())) {
+        return true;
+      }
+    }
+    if (value.isArray()) {
+      for (JsonNode element : value) {
+        if (namesSecret(element)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static JsonNode lookup(Reference reference, JsonNode context) {

@@ -2,6 +2,7 @@ package dev.lattice.orchestrator.run.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lattice.orchestrator.plan.InputTemplate;
 import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.agent.StepError;
 import dev.lattice.protocol.agent.Usage;
@@ -12,9 +13,7 @@ import dev.lattice.protocol.run.StepStatus;
 import dev.lattice.protocol.run.ToolCall;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Decides the tool loop of an llm step that offers tools. The loop is a sequence of steps the run
@@ -26,8 +25,6 @@ import java.util.Map;
  * a run recovered after a crash goes on at the first unfinished turn or call. Pure.
  */
 final class ToolLoops {
-  private static final String SECRET_REFERENCE = "${secret:";
-
   private final ToolLoopSettings settings;
 
   ToolLoops(ToolLoopSettings settings) {
@@ -131,9 +128,12 @@ final class ToolLoops {
         refusal = "there is no tool named '" + name + "'; the tools are " + names.byName().keySet();
       } else if (arguments == null || !arguments.isObject()) {
         refusal = "the arguments of a call of '" + name + "' must be a JSON object";
-      } else if (namesSecret(arguments)) {
+      } else if (InputTemplate.namesSecret(arguments)) {
         // Only a plan's author may name a secret: a model talked into it would send it anywhere.
-        refusal = "the arguments of a tool call may not name a secret (" + SECRET_REFERENCE + ")";
+        refusal =
+            "the arguments of a tool call may not name a secret ("
+                + InputTemplate.SECRET_REFERENCE
+                + ")";
       }
       String id = call.path("id").asText("call_" + (i + 1));
       calls.add(
@@ -146,26 +146,6 @@ final class ToolLoops {
               refusal));
     }
     return calls;
-  }
-
-  private static boolean namesSecret(JsonNode node) {
-    if (node.isTextual()) {
-      return node.textValue().contains(SECRET_REFERENCE);
-    }
-    for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
-      Map.Entry<String, JsonNode> field = fields.next();
-      if (field.getKey().contains(SECRET_REFERENCE) || namesSecret(field.getValue())) {
-        return true;
-      }
-    }
-    if (node.isArray()) {
-      for (JsonNode element : node) {
-        if (namesSecret(element)) {
-          return true;
-        }
-      }
-    }
-    return false;
   }
 
   /** The loop step's end: its output when it succeeded, its error when it failed. */
