@@ -16,10 +16,10 @@ import org.slf4j.Logger;
 
 /**
  * What becomes of a dispatcher's work in flight when the agents serving its capability change. The
- * first list after a start picks up where the dispatcher left off: work on a listed agent is sent
- * to it again once its run confirms it still wants it, work on an agent not listed yet waits in the
- * queue. Later, an attempt whose agent left ends as a {@code worker_lost} failure. Plain Java on
- * the dispatcher's thread.
+ * first list after a start picks up where the dispatcher left off: each attempt found in flight is
+ * first confirmed by its run, then sent again to its agent when listed, or put back in the queue
+ * when its agent is not listed yet. Later, an attempt whose agent left ends as a {@code
+ * worker_lost} failure. Plain Java on the dispatcher's thread.
  */
 final class AgentChanges {
   private final AgentPool pool;
@@ -27,8 +27,10 @@ final class AgentChanges {
   private final AttemptEndings endings;
   private final RunNotifier runs;
   private final BusKey busKey;
-  // Work found in flight after a restart whose run has not said yet whether it still wants it.
+  // Work found in flight after a restart whose run has not said yet whether it still wants it:
+  // on a listed agent (sent to it again when confirmed) or on one not listed (queued again).
   private final Set<String> awaitingRun = new HashSet<>();
+  private final Set<String> awaitingRunUnlisted = new HashSet<>();
 
   AgentChanges(
       AgentPool pool, QueueRouter router, AttemptEndings endings, RunNotifier runs, BusKey busKey) {
@@ -40,18 +42,24 @@ final class AgentChanges {
   }
 
   /**
-   * The run of {@code key}, found in flight after a restart, sent it again: it still wants it.
-   * Whether it was waiting for that; it is sent to its agent then.
+   * The run of {@code key}, found in flight after a restart, sent it again: it still wants it. It
+   * is sent to its agent, or queued again when its agent was not listed; null when it was not
+   * waiting for that.
    */
-  boolean confirmed(String key) {
+  Decisions confirmed(String key) {
+    if (awaitingRunUnlisted.remove(key)) {
+      return router.state().entry(key) == null
+          ? Decisions.NONE
+          : Decisions.NONE.routing(List.of(new Route(key, null)));
+    }
     if (!awaitingRun.remove(key)) {
-      return false;
+      return null;
     }
     DispatcherState.Entry entry = router.state().entry(key);
     if (entry != null && entry.agentId() != null) {
       router.assign(entry.agentId(), entry.assignment());
     }
-    return true;
+    return Decisions.NONE;
   }
 
   /**
@@ -59,14 +67,17 @@ final class AgentChanges {
    * longer wants it. The attempt ends here without a result; null when it was not waiting.
    */
   Decisions declined(String key, Instant now) {
-    if (!awaitingRun.remove(key)) {
+    boolean unlisted = awaitingRunUnlisted.remove(key);
+    if (!unlisted && !awaitingRun.remove(key)) {
       return null;
     }
     DispatcherState.Entry entry = router.state().entry(key);
     if (entry == null) {
       return Decisions.NONE;
     }
-    pool.released(entry.agentId());
+    if (!unlisted) {
+      pool.released(entry.agentId());
+    }
     return Decisions.finish(key).noting(List.of(endings.withdrawn(entry, now)));
   }
 
@@ -80,14 +91,19 @@ final class AgentChanges {
     Map<String, ToolSpec> described = new HashMap<>(pool.tools());
     pool.update(agents);
     described.putAll(pool.tools());
-    List<Route> requeue = new ArrayList<>();
     List<String> lost = new ArrayList<>();
     List<AuditEntry> notes = new ArrayList<>();
     for (DispatcherState.Entry entry : router.state().inFlight()) {
+      if (awaitingRunUnlisted.contains(entry.key())) {
+        // Not on any agent yet: its run is still being asked whether to queue it again.
+        continue;
+      }
       if (!pool.knows(entry.agentId()) && first) {
-        // After a restart an agent may only not be listed yet: the attempt waits for one, and
-        // an agent that has its result answers from its record.
-        requeue.add(new Route(entry.key(), null));
+        // After a restart an agent may only not be listed yet: the attempt waits in the queue
+        // for one once its run confirms it (its result may have been recorded just before the
+        // node went down), and an agent that has its result answers from its record.
+        awaitingRunUnlisted.add(entry.key());
+        runs.stillWanted(entry.assignment(), busKey);
       } else if (!pool.knows(entry.agentId())) {
         log.info("agent {} left while running {}: worker_lost", entry.agentId(), entry.key());
         ToolSpec tool = described.get(entry.assignment().capability());
@@ -103,6 +119,6 @@ final class AgentChanges {
         runs.stillWanted(entry.assignment(), busKey);
       }
     }
-    return Decisions.NONE.routing(requeue).finishing(lost).noting(notes);
+    return Decisions.NONE.finishing(lost).noting(notes);
   }
 }

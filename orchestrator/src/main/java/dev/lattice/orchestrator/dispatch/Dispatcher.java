@@ -227,7 +227,9 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
 
   private Behavior<Command> onEnqueue(Enqueue enqueue) {
     Assignment assignment = enqueue.assignment();
-    if (agentChanges.confirmed(assignment.idempotencyKey())) {
+    Decisions confirmed = agentChanges.confirmed(assignment.idempotencyKey());
+    if (confirmed != null) {
+      decide(confirmed);
       return this;
     }
     if (assignment.part() != null && !router.agentsKnown()) {

@@ -298,6 +298,18 @@ class DispatcherTest {
             });
   }
 
+  /** The run's answer takes a round trip: the attempt ends once it arrives. */
+  private void awaitRunTookItBack() {
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            Duration.ofSeconds(5),
+            () -> {
+              assertQueue(0, 0, Map.of());
+              return null;
+            });
+  }
+
   /** What the dispatcher's log has written so far. */
   private List<DispatchLog.Batch> written() {
     String id = PersistenceId.of(Dispatcher.ENTITY_TYPE_KEY.name(), busKey.value()).id();
@@ -636,16 +648,27 @@ class DispatcherTest {
     done.add("s1");
     start();
     agentsOf.tell(new AgentDirectory.Agents(entries));
-    // The run's answer takes a round trip: the attempt ends once it arrives.
-    testKit
-        .createTestProbe()
-        .awaitAssert(
-            Duration.ofSeconds(5),
-            () -> {
-              assertQueue(0, 0, Map.of());
-              return null;
-            });
+    awaitRunTookItBack();
     a.expectNoMessage(Duration.ofMillis(200));
+  }
+
+  @Test
+  void afterARestartWorkItsRunAlreadyHasIsNotQueuedAgainWhenItsAgentIsNotListedYet() {
+    List<AgentEntry> entries = new ArrayList<>();
+    agent("a", 1, 0, entries);
+    TestProbe<AgentCommand> b = agent("b", 1, 0, entries);
+    agentsOf.tell(new AgentDirectory.Agents(entries.subList(0, 1)));
+    Assignment s1 = assignment("s1");
+    dispatcher.tell(new Dispatcher.Enqueue(s1));
+    awaitRecorded(s1);
+    testKit.stop(dispatcher);
+    // The run recorded s1's result, which this dispatcher's log and the agent's record lost.
+    done.add("s1");
+    start();
+    // Agent a is not listed yet: s1 would wait for any agent, and b is free.
+    agentsOf.tell(new AgentDirectory.Agents(entries.subList(1, 2)));
+    awaitRunTookItBack();
+    b.expectNoMessage(Duration.ofMillis(200));
   }
 
   @Test

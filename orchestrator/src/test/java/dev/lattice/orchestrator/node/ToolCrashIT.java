@@ -57,9 +57,6 @@ class ToolCrashIT {
   private static final long NOTE_DELAY_MS = 300;
   private static final int KILL_AFTER_REQUESTS = 30;
 
-  /** Longer than the delays records are written behind with (lattice.dispatch.record-delay...). */
-  private static final Duration RECORD_WINDOW = Duration.ofSeconds(1);
-
   @TempDir Path data;
   @TempDir Path logs;
   private ScriptedModelServer models;
@@ -266,21 +263,18 @@ class ToolCrashIT {
     }
     for (Map.Entry<String, Instant> done : succeeded.entrySet()) {
       String stepId = done.getKey();
-      // A restarted dispatcher asks the run before it sends what it had in flight to its agent
-      // again. Work whose agent it has not listed yet goes back to its queue without asking, so
-      // a step finished in the last moment before the kill (its records, written behind, lost
-      // with the node) may be sent once more there; the run ignores the second answer.
-      int most = done.getValue().isBefore(killed.minus(RECORD_WINDOW)) ? 1 : 2;
+      // A restarted dispatcher asks the run before it sends again what it had in flight, whether
+      // its agent is listed yet or not: what the run recorded as finished is never sent twice.
       if (stepId.matches("agent\\.t\\d+")) {
         int turn = Integer.parseInt(stepId.substring("agent.t".length()));
         assertThat(modelCalls(n, turn))
             .as(
                 "model calls of run %d turn %d (succeeded at %s, killed at %s): %s",
                 n, turn, done.getValue(), killed, callTimes(n, turn))
-            .hasSizeBetween(1, most);
+            .hasSize(1);
       } else if (stepId.matches("agent\\.t\\d+\\.c\\d+")) {
         String key = view.runId() + "/" + stepId;
-        assertThat(requestsByKey.get(key).get()).as("requests of %s", key).isBetween(1, most);
+        assertThat(requestsByKey.get(key).get()).as("requests of %s", key).isEqualTo(1);
         assertThat(sentBeforeKill).containsKey(key);
       }
     }
