@@ -163,12 +163,13 @@ public final class NodeReadiness {
     CompletableFuture<Void> previous = journalQuery.get();
     if (!previous.isDone()) {
       return CompletableFuture.completedFuture(
-          new ReadinessCheck("journal", false, "the previous journal query has not returned yet"));
+          new ReadinessCheck(
+              "journal", false, "the journal has not answered the previous check yet"));
     }
     CompletableFuture<Void> query = new CompletableFuture<>();
     if (!journalQuery.compareAndSet(previous, query)) {
       return CompletableFuture.completedFuture(
-          new ReadinessCheck("journal", false, "another journal query is running"));
+          new ReadinessCheck("journal", false, "the journal is being checked by another request"));
     }
     try {
       blocking.execute(() -> runQuery(query));
