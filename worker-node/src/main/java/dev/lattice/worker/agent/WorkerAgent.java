@@ -280,16 +280,7 @@ public final class WorkerAgent
             assignment.capability());
     AssignmentResult result =
         AssignmentResult.of(
-            assignment,
-            manifest.agentId(),
-            new StepOutcome.Failed(
-                StepError.of(
-                    ErrorClass.UNKNOWN_OUTCOME,
-                    "a call of unsafe tool '"
-                        + assignment.capability()
-                        + "' started before its node stopped and its result was not recorded:"
-                        + " it may have happened, so it is not repeated"),
-                Usage.NONE));
+            assignment, manifest.agentId(), UnsafeOutcomes.startedBeforeAStop(assignment));
     unrecorded.add(result);
     return Effect().reply(assign.replyTo(), new Finished(result, load()));
   }
@@ -300,7 +291,12 @@ public final class WorkerAgent
       // Its attempt was cancelled and answered for already.
       return Effect().noReply();
     }
-    return finish(finished.assignment(), finished.outcome());
+    Assignment assignment = finished.assignment();
+    return finish(
+        assignment,
+        unsafe(assignment)
+            ? UnsafeOutcomes.ofCall(assignment, finished.outcome())
+            : finished.outcome());
   }
 
   private ReplyEffect<Event, WorkerState> onCancel(WorkerState state, Cancel cancel) {

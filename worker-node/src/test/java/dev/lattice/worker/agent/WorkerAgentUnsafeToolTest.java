@@ -15,14 +15,17 @@ import dev.lattice.protocol.ids.AgentId;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.ids.TenantId;
 import dev.lattice.protocol.plan.Budget;
+import dev.lattice.worker.action.ActionException;
 import dev.lattice.worker.action.ActionResult;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.junit.jupiter.api.AfterAll;
@@ -45,6 +48,12 @@ class WorkerAgentUnsafeToolTest {
   /** An agent whose tool never answers: the call is in flight when the agent restarts. */
   private EventSourcedBehaviorTestKit<AgentCommand, WorkerAgent.Event, WorkerState> agent(
       ToolEffect effect) {
+    return agent(effect, new CompletableFuture<>());
+  }
+
+  /** An agent whose tool answers every call with {@code answer}. */
+  private EventSourcedBehaviorTestKit<AgentCommand, WorkerAgent.Event, WorkerState> agent(
+      ToolEffect effect, CompletableFuture<ActionResult> answer) {
     AgentManifest manifest =
         new AgentManifest(
             AgentId.of("test.tool-" + effect.wire() + "-" + System.nanoTime()),
@@ -62,7 +71,7 @@ class WorkerAgentUnsafeToolTest {
             manifest,
             (request, context) -> {
               calls.incrementAndGet();
-              return new CompletableFuture<ActionResult>();
+              return answer;
             },
             WorkerAgentTest.SETTINGS,
             Clock.systemUTC()));
@@ -92,7 +101,15 @@ class WorkerAgentUnsafeToolTest {
     var agent = agent(ToolEffect.UNSAFE);
     assign(agent);
     dispatcher.expectMessageClass(AgentReply.Accepted.class);
-    assertThat(calls).hasValue(1);
+    // The action starts on a thread of its own, maybe after the reply.
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            Duration.ofSeconds(5),
+            () -> {
+              assertThat(calls).hasValue(1);
+              return null;
+            });
     assertThat(agent.getState().startedUnsafe(call().idempotencyKey())).isTrue();
 
     agent.restart();
@@ -127,5 +144,34 @@ class WorkerAgentUnsafeToolTest {
     assign(agent);
     dispatcher.expectMessageClass(AgentReply.Accepted.class);
     assertThat(calls).hasValue(2);
+  }
+
+  @Test
+  void anUnsafeCallThatTimedOutHasAnUnknownOutcomeWhileAnIdempotentOneTimesOut() {
+    for (ToolEffect effect : List.of(ToolEffect.UNSAFE, ToolEffect.IDEMPOTENT)) {
+      var agent =
+          agent(
+              effect,
+              CompletableFuture.failedFuture(
+                  new ActionException(ErrorClass.TIMEOUT, "no answer within 10 ms")));
+      assign(agent);
+      StepOutcome.Failed failed = (StepOutcome.Failed) finished().result().outcome();
+      assertThat(failed.error().errorClass())
+          .as("%s tool", effect)
+          .isEqualTo(effect == ToolEffect.UNSAFE ? ErrorClass.UNKNOWN_OUTCOME : ErrorClass.TIMEOUT);
+      assertThat(failed.error().message()).contains("no answer within 10 ms");
+    }
+  }
+
+  /** The next Finished reply the dispatcher gets, past its Accepted. */
+  private AgentReply.Finished finished() {
+    List<AgentReply> replies =
+        dispatcher.fishForMessage(
+            Duration.ofSeconds(5),
+            reply ->
+                reply instanceof AgentReply.Finished
+                    ? FishingOutcomes.complete()
+                    : FishingOutcomes.continueAndIgnore());
+    return (AgentReply.Finished) replies.get(replies.size() - 1);
   }
 }
