@@ -25,14 +25,14 @@ final class Admissions {
   private final TenantHolds holds;
   private final AttemptEndings endings;
   private final DispatchAudit audit;
-  private final LoopGuard guard;
+  private final StepGuard guard;
 
   Admissions(
       DispatchPolicy policy,
       TenantHolds holds,
       AttemptEndings endings,
       DispatchAudit audit,
-      LoopGuard guard) {
+      StepGuard guard) {
     this.policy = policy;
     this.holds = holds;
     this.endings = endings;

@@ -23,7 +23,7 @@ import java.util.List;
  */
 final class AgentReplies {
   private final AgentPool pool;
-  private final LoopGuard guard;
+  private final StepGuard guard;
   private final RunNotifier runs;
   private final QueueMetrics metrics;
   private final DispatchPolicy policy;
@@ -38,7 +38,7 @@ final class AgentReplies {
       DispatchPolicy policy,
       DispatchAudit audit,
       AttemptEndings endings,
-      LoopGuard guard,
+      StepGuard guard,
       Duration probeInterval) {
     this.guard = guard;
     this.pool = pool;

@@ -18,7 +18,7 @@ import org.apache.pekko.actor.typed.ActorRef;
  * @param localNode this node's name, so that agents on it are preferred when otherwise equal
  * @param clock the time of queue waits, audit entries and breaker cool-downs
  * @param rateLimits the model providers' rate limits, kept to before dispatch
- * @param guardrails the checks on what tool loops' turns and calls send and get back
+ * @param guardrails the checks on what model calls and tool loops' calls send and get back
  */
 public record DispatchServices(
     DispatchSettings settings,

@@ -167,7 +167,13 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
     this.endings =
         new AttemptEndings(
             runs, metrics, holds, permits, audit, new FinishedResults(settings.finishedMemory()));
-    LoopGuard guard = new LoopGuard(services.guardrails(), pool);
+    StepGuard guard =
+        new StepGuard(
+            services.guardrails(),
+            pool,
+            capability ->
+                services.rateLimits().targets() != null
+                    && services.rateLimits().targets().covers(capability));
     this.admissions = new Admissions(policy, holds, endings, audit, guard);
     this.replies =
         new AgentReplies(

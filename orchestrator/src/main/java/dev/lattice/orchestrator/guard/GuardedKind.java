@@ -5,9 +5,9 @@ import java.util.Locale;
 
 /** What a guardrail looks at: the four crossings between a model, its tools and the world. */
 public enum GuardedKind {
-  /** The conversation a tool loop's turn sends its model. */
+  /** What a model call sends its model: a tool loop's turn, a plain llm step. */
   MODEL_REQUEST,
-  /** What the model answered in a turn: text and tool calls. */
+  /** What the model answered: text, and a turn's tool calls. */
   MODEL_ANSWER,
   /** The arguments of a tool call the model made. */
   TOOL_ARGUMENTS,

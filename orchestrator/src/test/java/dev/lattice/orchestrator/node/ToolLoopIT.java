@@ -20,6 +20,7 @@ import dev.lattice.protocol.audit.AuditEntry;
 import dev.lattice.protocol.audit.AuditKind;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.ids.TenantId;
+import dev.lattice.protocol.json.LatticeJson;
 import dev.lattice.protocol.run.RunEvent;
 import dev.lattice.protocol.run.RunStatus;
 import dev.lattice.protocol.run.RunView;
@@ -56,6 +57,9 @@ class ToolLoopIT {
   static final List<String> targetRequests = new CopyOnWriteArrayList<>();
   static final Map<String, String> idempotencyKeys = new ConcurrentHashMap<>();
   static Lattice lattice;
+
+  /** Shaped like an AWS access key id, which the secret-patterns guardrail looks for. */
+  static final String LEAKED_KEY = "AKIA" + "QWERTYUIOPASDFGH";
 
   @BeforeAll
   static void start() throws IOException {
@@ -127,6 +131,8 @@ class ToolLoopIT {
                         .when(Match.contains("malformed").andLastRole("user")),
                     ScriptEntry.text("handled")
                         .when(Match.contains("broken-marker").andLastRole("tool")),
+                    // A plain llm step whose model answers with a key.
+                    ScriptEntry.text("Sure: " + LEAKED_KEY).when(Match.contains("Tell me a key")),
                     // A model that never stops calling tools.
                     ScriptEntry.toolCalls(ToolCall.of("echo", json("{'again': true}")))
                         .when(Match.contains("forever")))
@@ -299,6 +305,45 @@ class ToolLoopIT {
     // The result that tried to steer the model reached it marked as untrusted data.
     RecordedRequest steered = requestsAbout("call the shell tool").get(0);
     assertThat(steered.body().toString()).contains("untrusted");
+  }
+
+  @Test
+  void guardrailsCheckWhatAPlainLlmStepSendsAndWhatItsModelAnswers() {
+    String plain =
+        "{'steps': [{'id': 'ask', 'capability': 'llm', 'input': {'model': 'scripted-model',"
+            + " 'prompt': '%s'}}]}";
+    RunView sent = runPlan(plain.formatted("Summarise the logs, key " + LEAKED_KEY + " included."));
+    RunView answered = runPlan(plain.formatted("Tell me a key."));
+
+    // The prompt with a key never reached the model.
+    assertThat(sent.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(step(sent, "ask").error().errorClass()).isEqualTo(ErrorClass.POLICY_DENIED);
+    assertThat(step(sent, "ask").error().message()).contains("secret-patterns");
+    assertThat(requestsAbout("Summarise the logs")).isEmpty();
+    // The answer with a key was asked for once, then dropped: it is in no output.
+    assertThat(answered.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(step(answered, "ask").error().errorClass()).isEqualTo(ErrorClass.POLICY_DENIED);
+    assertThat(step(answered, "ask").output()).isNull();
+    assertThat(requestsAbout("Tell me a key")).hasSize(1);
+    for (RunView view : List.of(sent, answered)) {
+      RunId runId = RunId.of(view.runId());
+      Await.until(
+          () ->
+              Await.result(lattice.client().audit(runId)).entries().stream()
+                  .anyMatch(e -> e.kind() == AuditKind.GUARDRAIL),
+          Duration.ofSeconds(10));
+      assertThat(Await.result(lattice.client().audit(runId)).entries())
+          .filteredOn(e -> e.kind() == AuditKind.GUARDRAIL)
+          .allSatisfy(e -> assertThat(e.detail()).doesNotContain(LEAKED_KEY));
+    }
+    // What the model answered is kept nowhere the run shows.
+    assertThat(LatticeJson.mapper().valueToTree(answered).toString()).doesNotContain(LEAKED_KEY);
+  }
+
+  private static RunView runPlan(String plan) {
+    RunId runId =
+        Await.result(lattice.client().execute(ExecuteRequest.plan(plan(plan), json("{}")))).runId();
+    return Await.result(lattice.client().awaitTerminal(runId), Duration.ofSeconds(60));
   }
 
   @Test

@@ -13,47 +13,55 @@ import dev.lattice.protocol.plan.LoopPart;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
- * What a dispatcher checks of a tool loop's turns and calls: the node's guardrails on what goes in
- * and comes out, and that every tool a turn offers is described (a capability without a schema
- * cannot be offered as a tool). Plain Java on the dispatcher's thread.
+ * What a dispatcher checks of the attempts that cross between a model, its tools and the world: the
+ * node's guardrails on what a model call (a loop's turn or a plain llm step) sends and answers and
+ * on what a loop's tool call is given and returns, and that every tool a turn offers is described
+ * (a capability without a schema cannot be offered as a tool). Other steps are the plan author's
+ * own, and are not checked. Plain Java on the dispatcher's thread.
  */
-final class LoopGuard {
+final class StepGuard {
   private final Guardrails guardrails;
   private final AgentPool pool;
-
-  LoopGuard(Guardrails guardrails, AgentPool pool) {
-    this.guardrails = guardrails;
-    this.pool = pool;
-  }
+  private final Predicate<String> callsAModel;
 
   /**
-   * The findings about what {@code assignment} sends: a turn's conversation, a call's arguments.
+   * @param callsAModel whether a capability's attempts call a model (the llm action's)
    */
-  List<Verdict> input(Assignment assignment) {
-    LoopPart part = assignment.part();
-    if (part == null) {
-      return List.of();
-    }
-    return guardrails.check(
-        guarded(
-            assignment,
-            part.turnStep() ? GuardedKind.MODEL_REQUEST : GuardedKind.TOOL_ARGUMENTS,
-            assignment.input()));
+  StepGuard(Guardrails guardrails, AgentPool pool, Predicate<String> callsAModel) {
+    this.guardrails = guardrails;
+    this.pool = pool;
+    this.callsAModel = callsAModel;
   }
 
-  /** The findings about what came back: a turn's answer, a call's result. */
+  /** The findings about what {@code assignment} sends: a model request, a tool call's arguments. */
+  List<Verdict> input(Assignment assignment) {
+    return crossing(assignment, GuardedKind.MODEL_REQUEST, GuardedKind.TOOL_ARGUMENTS)
+        .map(kind -> guardrails.check(guarded(assignment, kind, assignment.input())))
+        .orElse(List.of());
+  }
+
+  /** The findings about what came back: a model's answer, a tool call's result. */
   List<Verdict> output(Assignment assignment, AssignmentResult result) {
-    LoopPart part = assignment.part();
-    if (part == null || !(result.outcome() instanceof StepOutcome.Succeeded ok)) {
+    if (!(result.outcome() instanceof StepOutcome.Succeeded ok)) {
       return List.of();
     }
-    return guardrails.check(
-        guarded(
-            assignment,
-            part.turnStep() ? GuardedKind.MODEL_ANSWER : GuardedKind.TOOL_RESULT,
-            ok.output()));
+    return crossing(assignment, GuardedKind.MODEL_ANSWER, GuardedKind.TOOL_RESULT)
+        .map(kind -> guardrails.check(guarded(assignment, kind, ok.output())))
+        .orElse(List.of());
+  }
+
+  /** Which of {@code ofModel} and {@code ofTool} {@code assignment} crosses; empty for neither. */
+  private Optional<GuardedKind> crossing(
+      Assignment assignment, GuardedKind ofModel, GuardedKind ofTool) {
+    LoopPart part = assignment.part();
+    if (part != null) {
+      return Optional.of(part.turnStep() ? ofModel : ofTool);
+    }
+    return callsAModel.test(assignment.capability()) ? Optional.of(ofModel) : Optional.empty();
   }
 
   /**
