@@ -4,6 +4,7 @@ import dev.lattice.protocol.CborSerializable;
 import dev.lattice.protocol.agent.AgentBreakers;
 import dev.lattice.protocol.agent.AgentCommand;
 import dev.lattice.protocol.agent.AgentManifest;
+import dev.lattice.protocol.agent.ToolSpec;
 import dev.lattice.protocol.ids.AgentId;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,6 +60,13 @@ public final class AgentDirectory extends AbstractBehavior<AgentDirectory.Comman
       Set<String> all = new HashSet<>();
       agents.forEach(a -> all.addAll(a.manifest().capabilities()));
       return all;
+    }
+
+    /** How the capabilities that can be tools are described, by capability. */
+    public Map<String, ToolSpec> tools() {
+      Map<String, ToolSpec> described = new HashMap<>();
+      agents.forEach(a -> described.putAll(a.manifest().tools()));
+      return described;
     }
   }
 

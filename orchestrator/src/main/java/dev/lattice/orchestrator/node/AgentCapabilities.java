@@ -2,7 +2,9 @@ package dev.lattice.orchestrator.node;
 
 import dev.lattice.orchestrator.directory.AgentDirectory;
 import dev.lattice.orchestrator.plan.PlanRejectedException;
+import dev.lattice.protocol.agent.ToolSpec;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -38,6 +40,8 @@ final class AgentCapabilities {
   private final Executor executor;
   // The capabilities of the latest listing, or null while there is none.
   private final AtomicReference<Set<String>> listed = new AtomicReference<>();
+  // How the latest listing describes the capabilities that can be tools (empty before one).
+  private final AtomicReference<Map<String, ToolSpec>> described = new AtomicReference<>(Map.of());
 
   private AgentCapabilities(
       ActorSystem<?> system,
@@ -91,6 +95,11 @@ final class AgentCapabilities {
     }
   }
 
+  /** How the latest listing describes the capabilities that can be tools, by capability. */
+  Map<String, ToolSpec> described() {
+    return described.get();
+  }
+
   /** The capabilities of the latest listing, if one has arrived. */
   Optional<Set<String>> listing() {
     return Optional.ofNullable(listed.get());
@@ -110,6 +119,7 @@ final class AgentCapabilities {
               .onMessage(
                   AgentDirectory.Agents.class,
                   agents -> {
+                    described.set(Map.copyOf(agents.tools()));
                     listed.set(Set.copyOf(agents.capabilities()));
                     return Behaviors.same();
                   })

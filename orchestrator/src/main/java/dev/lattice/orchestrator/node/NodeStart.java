@@ -8,6 +8,8 @@ import dev.lattice.orchestrator.directory.AgentDirectory;
 import dev.lattice.orchestrator.dispatch.DispatchSettings;
 import dev.lattice.orchestrator.guard.Guardrail;
 import dev.lattice.orchestrator.guard.Guardrails;
+import dev.lattice.orchestrator.plan.GoalPlans;
+import dev.lattice.orchestrator.plan.GoalSettings;
 import dev.lattice.orchestrator.plan.PlanValidator;
 import dev.lattice.orchestrator.plan.Planner;
 import dev.lattice.orchestrator.plan.TemplateRegistry;
@@ -209,7 +211,12 @@ final class NodeStart {
             EnumSet.of(StepKind.AGENT, StepKind.TRANSFORM, StepKind.GATE, StepKind.WAIT),
             lattice.maxDuration()),
         settings.run().defaultRetry(),
-        settings.run().payloadLimits());
+        settings.run().payloadLimits(),
+        new GoalPlans(
+            GoalSettings.create(settings.config()),
+            lattice.maxSteps(),
+            lattice.maxDuration(),
+            PolicySettings.create(settings.config())));
   }
 
   private static Pools openPools(NodeSettings settings) {

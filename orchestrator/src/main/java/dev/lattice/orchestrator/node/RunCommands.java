@@ -15,6 +15,7 @@ import dev.lattice.protocol.api.TenantUsage;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.ids.TenantId;
 import dev.lattice.protocol.json.PayloadLimits;
+import dev.lattice.protocol.plan.ExecutionMode;
 import dev.lattice.protocol.run.RunSpec;
 import dev.lattice.protocol.run.RunView;
 import java.nio.charset.StandardCharsets;
@@ -66,9 +67,23 @@ final class RunCommands {
     this.executor = executor;
   }
 
-  /** The validated plan {@code request} would run, against the capabilities agents offer now. */
+  /**
+   * The validated plan {@code request} would run, against the capabilities agents offer now. For a
+   * goal, that is the plan its planner writes: in a dry run of the goal, which runs the planner and
+   * nothing of its plan, and whose events keep every turn.
+   */
   CompletionStage<PlannedRun> plan(ExecuteRequest request) {
-    return capabilities.apply(offered -> planner.plan(request, offered));
+    if (request.goal() == null) {
+      return planned(request);
+    }
+    return execute(request.withMode(ExecutionMode.DRY_RUN), null)
+        .thenCompose(accepted -> awaitTerminal(accepted.runId()))
+        .thenApplyAsync(view -> GoalPlanned.of(request, view), executor);
+  }
+
+  /** The plan a run of {@code request} starts with (for a goal, the planner's step). */
+  private CompletionStage<PlannedRun> planned(ExecuteRequest request) {
+    return capabilities.apply(offered -> planner.plan(request, offered, capabilities.described()));
   }
 
   /** The intents the planner knows, with their descriptions and payload schemas. */
@@ -78,7 +93,7 @@ final class RunCommands {
 
   /** Plans {@code request}, admits it for its tenant and starts it. */
   CompletionStage<RunAccepted> execute(ExecuteRequest request, String idempotencyKey) {
-    return plan(request)
+    return planned(request)
         .thenCompose(admission::admit)
         .thenComposeAsync(planned -> start(planned, request, idempotencyKey), executor);
   }

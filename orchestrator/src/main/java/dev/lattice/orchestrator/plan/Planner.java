@@ -1,5 +1,6 @@
 package dev.lattice.orchestrator.plan;
 
+import dev.lattice.protocol.agent.ToolSpec;
 import dev.lattice.protocol.api.ExecuteRequest;
 import dev.lattice.protocol.api.IntentView;
 import dev.lattice.protocol.api.PlannedRun;
@@ -8,31 +9,46 @@ import dev.lattice.protocol.plan.ExecutionMode;
 import dev.lattice.protocol.plan.PlanSpec;
 import dev.lattice.protocol.plan.RetryPolicy;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * Turns a request into a validated plan: from an intent (a named template), or an explicit plan. It
- * runs nothing and holds no state, so the same plan comes out for the same request.
+ * Turns a request into a validated plan: from an intent (a named template), an explicit plan, or a
+ * goal (a plan of one planner step, whose model writes the rest as the run goes). It runs nothing
+ * and holds no state, so the same plan comes out for the same request.
  */
 public final class Planner {
   private final TemplateRegistry templates;
   private final PlanValidator validator;
   private final RetryPolicy defaultRetry;
   private final PayloadLimits payloadLimits;
+  private final GoalPlans goals;
 
-  /**
-   * @param defaultRetry the configured retry policy, for estimates
-   * @param payloadLimits how deep and large the payload and each step's input template may be
-   */
+  /** A planner that plans no goals. */
   public Planner(
       TemplateRegistry templates,
       PlanValidator validator,
       RetryPolicy defaultRetry,
       PayloadLimits payloadLimits) {
+    this(templates, validator, defaultRetry, payloadLimits, null);
+  }
+
+  /**
+   * @param defaultRetry the configured retry policy, for estimates
+   * @param payloadLimits how deep and large the payload and each step's input template may be
+   * @param goals how goals are planned; null when they are not
+   */
+  public Planner(
+      TemplateRegistry templates,
+      PlanValidator validator,
+      RetryPolicy defaultRetry,
+      PayloadLimits payloadLimits,
+      GoalPlans goals) {
     this.templates = templates;
     this.validator = validator;
     this.defaultRetry = defaultRetry;
     this.payloadLimits = payloadLimits;
+    this.goals = goals;
   }
 
   /**
@@ -42,13 +58,29 @@ public final class Planner {
    * @throws PlanRejectedException if the request or the plan cannot run
    */
   public PlannedRun plan(ExecuteRequest request, Set<String> capabilities) {
+    return plan(request, capabilities, Map.of());
+  }
+
+  /**
+   * The plan {@code request} asks for, validated against the {@code capabilities} agents offer now
+   * (those that can be tools described as {@code described} says, for a goal's planner), with its
+   * estimate.
+   *
+   * @throws PlanRejectedException if the request or the plan cannot run
+   */
+  public PlannedRun plan(
+      ExecuteRequest request, Set<String> capabilities, Map<String, ToolSpec> described) {
     int sources =
         (request.intent() != null ? 1 : 0)
             + (request.workflow() != null ? 1 : 0)
-            + (request.plan() != null ? 1 : 0);
+            + (request.plan() != null ? 1 : 0)
+            + (request.goal() != null ? 1 : 0);
     if (sources != 1) {
       throw new PlanRejectedException(
-          null, "give exactly one of 'intent', 'workflow' or 'plan' (got " + sources + ")");
+          null, "give exactly one of 'intent', 'workflow', 'plan' or 'goal' (got " + sources + ")");
+    }
+    if (request.goal() != null) {
+      return goal(request, capabilities, described);
     }
     String source;
     PlanSpec plan;
@@ -95,6 +127,22 @@ public final class Planner {
         plan,
         PlanEstimator.estimate(plan, defaultRetry),
         warnings);
+  }
+
+  private PlannedRun goal(
+      ExecuteRequest request, Set<String> capabilities, Map<String, ToolSpec> described) {
+    if (goals == null) {
+      throw new PlanRejectedException("goal", "this node plans no goals");
+    }
+    PlanSpec plan = goals.plan(request, capabilities, described, templates.intents());
+    checkPayloads(request, plan);
+    return new PlannedRun(
+        request.tenant(),
+        request.mode(),
+        "goal",
+        plan,
+        PlanEstimator.estimate(plan, defaultRetry),
+        List.of());
   }
 
   /**

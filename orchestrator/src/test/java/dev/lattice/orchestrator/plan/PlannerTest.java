@@ -104,7 +104,7 @@ class PlannerTest {
   void needsExactlyOneSource() {
     ExecuteRequest none = new ExecuteRequest(null, json("{}"), null, null, null, null);
     assertThatThrownBy(() -> planner.plan(none, CAPABILITIES))
-        .hasMessage("give exactly one of 'intent', 'workflow' or 'plan' (got 0)");
+        .hasMessage("give exactly one of 'intent', 'workflow', 'plan' or 'goal' (got 0)");
     ExecuteRequest two =
         new ExecuteRequest(
             null,

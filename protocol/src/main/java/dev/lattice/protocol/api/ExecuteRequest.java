@@ -8,7 +8,8 @@ import dev.lattice.protocol.plan.ExecutionMode;
 import dev.lattice.protocol.plan.PlanSpec;
 
 /**
- * A request to plan or run work: exactly one of {@code intent}, {@code workflow} or {@code plan}.
+ * A request to plan or run work: exactly one of {@code intent}, {@code workflow}, {@code plan} or
+ * {@code goal}.
  *
  * @param tenant the tenant; {@code default} when absent
  * @param payload the run's input, free-form JSON
@@ -18,6 +19,8 @@ import dev.lattice.protocol.plan.PlanSpec;
  * @param plan an explicit plan
  * @param priority the run's priority: its steps are dispatched before those of lower priority
  *     waiting in the same queue; 0 when absent
+ * @param goal what to achieve, in words: a planner model turns it into the plan the run goes on
+ *     with (see docs/agents.md)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ExecuteRequest(
@@ -27,7 +30,8 @@ public record ExecuteRequest(
     String intent,
     String workflow,
     PlanSpec plan,
-    Integer priority) {
+    Integer priority,
+    String goal) {
 
   public ExecuteRequest(
       TenantId tenant,
@@ -36,7 +40,19 @@ public record ExecuteRequest(
       String intent,
       String workflow,
       PlanSpec plan) {
-    this(tenant, payload, mode, intent, workflow, plan, null);
+    this(tenant, payload, mode, intent, workflow, plan, null, null);
+  }
+
+  /** A request of a template, a workflow or a plan, with a priority. */
+  public ExecuteRequest(
+      TenantId tenant,
+      JsonNode payload,
+      ExecutionMode mode,
+      String intent,
+      String workflow,
+      PlanSpec plan,
+      Integer priority) {
+    this(tenant, payload, mode, intent, workflow, plan, priority, null);
   }
 
   public ExecuteRequest {
@@ -50,20 +66,25 @@ public record ExecuteRequest(
     return new ExecuteRequest(null, payload, null, intent, null, null);
   }
 
+  /** Plans {@code goal} with a planner model, then runs that plan with {@code payload}. */
+  public static ExecuteRequest goal(String goal, JsonNode payload) {
+    return new ExecuteRequest(null, payload, null, null, null, null, null, goal);
+  }
+
   /** Runs an explicit plan with {@code payload}. */
   public static ExecuteRequest plan(PlanSpec plan, JsonNode payload) {
     return new ExecuteRequest(null, payload, null, null, null, plan);
   }
 
   public ExecuteRequest withTenant(TenantId value) {
-    return new ExecuteRequest(value, payload, mode, intent, workflow, plan, priority);
+    return new ExecuteRequest(value, payload, mode, intent, workflow, plan, priority, goal);
   }
 
   public ExecuteRequest withMode(ExecutionMode value) {
-    return new ExecuteRequest(tenant, payload, value, intent, workflow, plan, priority);
+    return new ExecuteRequest(tenant, payload, value, intent, workflow, plan, priority, goal);
   }
 
   public ExecuteRequest withPriority(Integer value) {
-    return new ExecuteRequest(tenant, payload, mode, intent, workflow, plan, value);
+    return new ExecuteRequest(tenant, payload, mode, intent, workflow, plan, value, goal);
   }
 }

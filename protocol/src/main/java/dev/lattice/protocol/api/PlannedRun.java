@@ -1,5 +1,7 @@
 package dev.lattice.protocol.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.lattice.protocol.agent.Usage;
 import dev.lattice.protocol.ids.TenantId;
 import dev.lattice.protocol.plan.ExecutionMode;
 import dev.lattice.protocol.plan.PlanSpec;
@@ -15,17 +17,34 @@ import java.util.List;
  * @param estimate the estimate
  * @param warnings what in the plan a policy warns about (e.g. a step without a budget); a run in
  *     {@code strict} mode is refused when there is any
+ * @param plannedBy for a goal: the run in which its planner wrote the plan (a dry run, whose events
+ *     record every turn); absent otherwise
+ * @param plannerUsage for a goal: what its planner's turns used
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record PlannedRun(
     TenantId tenant,
     ExecutionMode mode,
     String source,
     PlanSpec plan,
     PlanEstimate estimate,
-    List<String> warnings) {
+    List<String> warnings,
+    String plannedBy,
+    Usage plannerUsage) {
 
   public PlannedRun {
     warnings = warnings == null ? List.of() : List.copyOf(warnings);
+  }
+
+  /** A plan of a template or of the request itself. */
+  public PlannedRun(
+      TenantId tenant,
+      ExecutionMode mode,
+      String source,
+      PlanSpec plan,
+      PlanEstimate estimate,
+      List<String> warnings) {
+    this(tenant, mode, source, plan, estimate, warnings, null, null);
   }
 
   /** A plan nothing warns about. */

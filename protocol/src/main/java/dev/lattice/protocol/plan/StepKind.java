@@ -15,7 +15,12 @@ public enum StepKind {
   /** A durable timer or a named signal such as a human approval. */
   WAIT("wait"),
   /** A webhook call. */
-  NOTIFY("notify");
+  NOTIFY("notify"),
+  /**
+   * A planner: a model that turns the run's goal into the plan the run goes on with. The run of a
+   * goal starts with one; a plan sent to Lattice cannot name it.
+   */
+  PLAN("plan");
 
   private final String wire;
 

@@ -9,11 +9,13 @@ import dev.lattice.protocol.agent.BudgetFigures;
 import dev.lattice.protocol.agent.RejectedOutput;
 import dev.lattice.protocol.agent.StepError;
 import dev.lattice.protocol.agent.Usage;
+import dev.lattice.protocol.api.PlanEstimate;
 import dev.lattice.protocol.ids.AgentId;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.json.CanonicalJson;
 import dev.lattice.protocol.json.LatticeJson;
 import dev.lattice.protocol.plan.BudgetAction;
+import dev.lattice.protocol.plan.PlanSpec;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -273,6 +275,44 @@ public sealed interface RunChange extends CborSerializable {
     @Override
     public String type() {
       return RunEventType.STEP_TOOL_CALLS;
+    }
+  }
+
+  /**
+   * The planner of {@code stepId} is asked for a plan, turn {@code turn}: the run adds its step
+   * ({@code stepId.tN}) and dispatches it. From the second turn on, {@code errors} say why the
+   * previous turn's plan was refused; the planner is asked to repair it. The first turn also starts
+   * the planner's step.
+   */
+  record PlannerAsked(String stepId, int turn, List<String> errors, Instant at)
+      implements RunChange {
+    public PlannerAsked {
+      errors = errors == null ? List.of() : List.copyOf(errors);
+    }
+
+    @Override
+    public String type() {
+      return RunEventType.PLAN_ASKED;
+    }
+  }
+
+  /**
+   * The plan turn {@code turn} of the planner {@code stepId} answered passed every check: the run
+   * goes on with its steps (added to the run's plan, pending), unless the run only plans ({@code
+   * dry-run}) or waits for a person to approve it first ({@code approve}). {@code estimate} is the
+   * plan's, as {@code POST /plan} gives it; {@code approvedBy} names who approved (or edited) it.
+   */
+  record PlanAdopted(
+      String stepId,
+      int turn,
+      PlanSpec plan,
+      PlanEstimate estimate,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String approvedBy,
+      Instant at)
+      implements RunChange {
+    @Override
+    public String type() {
+      return RunEventType.PLAN_ADOPTED;
     }
   }
 

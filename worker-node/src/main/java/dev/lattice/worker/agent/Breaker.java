@@ -51,6 +51,7 @@ record Breaker(
             POLICY_DENIED,
             CANCELLED,
             TOOL_LIMIT,
+            INVALID_PLAN,
             UNKNOWN_OUTCOME ->
             NEUTRAL;
       };

@@ -42,6 +42,7 @@ public final class RunProgress {
   private final StepAssignments assignments;
   private final InlineSteps inline;
   private final ToolLoops loops;
+  private final Planning planning;
 
   /** Progress for runs whose attempts hold nothing against run budgets until they finish. */
   public RunProgress(RunSettings settings) {
@@ -54,6 +55,7 @@ public final class RunProgress {
     this.assignments = new StepAssignments(settings, budget);
     this.inline = new InlineSteps(settings);
     this.loops = new ToolLoops(settings.toolLoop());
+    this.planning = new Planning(settings);
   }
 
   /** What this run's agent steps are sent, and where. */
@@ -65,13 +67,18 @@ public final class RunProgress {
   public Decided start(RunState empty, RunSpec spec, Instant now) {
     Decision decision = new Decision(empty);
     decision.add(new RunChange.RunStarted(spec, now));
-    if (spec.mode() == ExecutionMode.DRY_RUN) {
-      // The plan is validated and recorded; nothing runs, not even transforms and gates.
+    if (spec.mode() == ExecutionMode.DRY_RUN && !plans(spec)) {
+      // The plan is validated and recorded; nothing runs, not even transforms and gates. (A goal's
+      // planner does run: the plan it writes is what a dry run of a goal records.)
       decision.add(new RunChange.RunCompleted(dryRunOutput(spec), now));
       return decision.decided();
     }
     advance(decision, now);
     return decision.decided();
+  }
+
+  private static boolean plans(RunSpec spec) {
+    return spec.plan().steps().stream().anyMatch(step -> step.kind() == StepKind.PLAN);
   }
 
   private static JsonNode dryRunOutput(RunSpec spec) {
@@ -270,12 +277,16 @@ public final class RunProgress {
             changed = true;
           } else if (step.toolLoop()) {
             changed |= loops.advance(decision, step, now);
+          } else if (step.kind() == StepKind.PLAN) {
+            changed |= planning.advance(decision, step, now);
           } else if (step.kind() != StepKind.AGENT && decision.state().ready(step)) {
             decision.add(inline.evaluate(decision.state(), step, now));
             changed = true;
           }
         } else if (current.status() == StepStatus.RUNNING && step.toolLoop()) {
           changed |= loops.advance(decision, step, now);
+        } else if (current.status() == StepStatus.RUNNING && step.kind() == StepKind.PLAN) {
+          changed |= planning.advance(decision, step, now);
         }
       }
     }
@@ -421,7 +432,8 @@ public final class RunProgress {
       StepState step = state.step(spec.id());
       if (!depended.contains(spec.id())
           && step.status() == StepStatus.SUCCEEDED
-          && spec.partOf() == null) {
+          && spec.partOf() == null
+          && (spec.kind() != StepKind.PLAN || !Planning.runsAdopted(state))) {
         outputs.set(spec.id(), step.output());
       }
     }

@@ -224,6 +224,12 @@ public final class RunState implements CborSerializable {
         calls.add(ToolLoops.callStep(e.stepId(), e.turn(), i + 1, e.calls().get(i)));
       }
       return withSteps(calls, e.at()).dispatchReady(e.at());
+    } else if (change instanceof RunChange.PlannerAsked e) {
+      return plannerAsked(e);
+    } else if (change instanceof RunChange.PlanAdopted e) {
+      return Planning.runsAdopted(this)
+          ? withSteps(e.plan().steps(), e.at()).dispatchReady(e.at())
+          : this;
     } else if (change instanceof RunChange.BudgetExceeded
         || change instanceof RunChange.StepOutputRejected) {
       // Records of figures and of rejected tries; the attempt's end is an event of its own.
@@ -252,6 +258,16 @@ public final class RunState implements CborSerializable {
     }
     return next.withSteps(List.of(ToolLoops.turnStep(spec(e.stepId()), e.turn())), e.at())
         .dispatchReady(e.at());
+  }
+
+  /** A planner's turn begins: its step is added and sent; the first also starts the planner. */
+  private RunState plannerAsked(RunChange.PlannerAsked e) {
+    RunState next = this;
+    if (e.turn() == 1) {
+      next = withStep(e.stepId(), s -> s.dispatched(1, e.at()).started(null, e.at()), e.at());
+    }
+    StepSpec turn = Planning.turnStep(next, spec(e.stepId()), e.turn(), e.errors());
+    return next.withSteps(List.of(turn), e.at()).dispatchReady(e.at());
   }
 
   /** The run's plan grown by {@code added}, pending. */
@@ -313,11 +329,16 @@ public final class RunState implements CborSerializable {
 
   /** Dispatches, attempt 1, every pending agent step that {@link #ready} allows. */
   private RunState dispatchReady(Instant at) {
-    if (status != RunStatus.RUNNING || spec.mode() == ExecutionMode.DRY_RUN) {
+    if (status != RunStatus.RUNNING) {
       return this;
     }
+    // A run that only plans sends its planner's turns, and nothing else.
+    boolean planning = spec.mode() == ExecutionMode.DRY_RUN;
     PMap<String, StepState> next = steps;
     for (StepSpec step : plan().steps()) {
+      if (planning && !Planning.plannerTurn(this, step)) {
+        continue;
+      }
       if (step.kind() == StepKind.AGENT
           && !step.toolLoop()
           && next.get(step.id()).status() == StepStatus.PENDING

@@ -23,7 +23,11 @@ final class StepInput {
    */
   static JsonNode resolve(RunState state, StepSpec step) {
     if (step.partOf() != null) {
-      // A tool call's arguments are the model's data, never a template to fill.
+      // A tool call's arguments are the model's data, never a template to fill; a planner's turn
+      // holds its conversation.
+      if (Planning.plannerTurn(state, step)) {
+        return step.input();
+      }
       return step.partOf().turnStep()
           ? ToolConversation.input(state, step.partOf())
           : step.input() == null ? JsonNodeFactory.instance.objectNode() : step.input();

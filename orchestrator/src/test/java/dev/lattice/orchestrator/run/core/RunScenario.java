@@ -62,6 +62,12 @@ public final class RunScenario {
     return this;
   }
 
+  /** Starts the run of {@code spec} at {@link #T0}. */
+  RunScenario start(RunSpec spec) {
+    apply(progress.start(state, spec, T0));
+    return this;
+  }
+
   /** Applies what a decision wrote; its events. */
   List<RunChange> apply(Decided decided) {
     return apply(decided.events());

@@ -1,0 +1,197 @@
+package dev.lattice.orchestrator.plan;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lattice.orchestrator.policy.AllowLists;
+import dev.lattice.orchestrator.policy.PolicySettings;
+import dev.lattice.protocol.agent.ToolSpec;
+import dev.lattice.protocol.api.ExecuteRequest;
+import dev.lattice.protocol.api.IntentView;
+import dev.lattice.protocol.json.LatticeJson;
+import dev.lattice.protocol.plan.PlanSpec;
+import dev.lattice.protocol.plan.StepKind;
+import dev.lattice.protocol.plan.StepSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The plan of a goal's run: one step of kind {@code plan}, whose input records everything its
+ * planner is asked and checked against, as the run starts: the ask itself (instructions, the goal,
+ * the payload, the catalogue of what the cluster can do, the plan's JSON Schema), the capabilities
+ * the plan may use (those on offer that the tenant's allow-lists let it use) and the plan limits.
+ * The run decides with that record alone, so that replaying its journal decides the same.
+ */
+public final class GoalPlans {
+  /** The id of a goal run's planner step. */
+  public static final String PLANNER_STEP = "plan";
+
+  /** The step kinds a planner's plan may use. */
+  static final Set<StepKind> PLANNED_KINDS =
+      EnumSet.of(StepKind.AGENT, StepKind.TRANSFORM, StepKind.GATE, StepKind.WAIT);
+
+  private static final String SCHEMA_RESOURCE = "/dev/lattice/orchestrator/plan/plan.schema.json";
+  private static final JsonNode PLAN_SCHEMA = loadSchema();
+
+  private final GoalSettings settings;
+  private final int maxSteps;
+  private final Duration maxDuration;
+  private final AllowLists allowLists;
+
+  /**
+   * @param settings the {@code lattice.planner.goals} settings
+   * @param maxSteps the most steps a plan may have
+   * @param maxDuration the longest duration a plan may state
+   * @param policy the allow-lists that narrow what a tenant's plan may use
+   */
+  public GoalPlans(
+      GoalSettings settings, int maxSteps, Duration maxDuration, PolicySettings policy) {
+    this.settings = settings;
+    this.maxSteps = maxSteps;
+    this.maxDuration = maxDuration;
+    this.allowLists = policy.allowLists();
+  }
+
+  /**
+   * The one-step plan that plans {@code request}'s goal, with the {@code capabilities} on offer
+   * (described as {@code described} says), and the {@code intents} for reference.
+   *
+   * @throws PlanRejectedException when the goal is blank or too long
+   */
+  public PlanSpec plan(
+      ExecuteRequest request,
+      Set<String> capabilities,
+      Map<String, ToolSpec> described,
+      List<IntentView> intents) {
+    String goal = request.goal();
+    if (goal.isBlank()) {
+      throw new PlanRejectedException("goal", "the goal is blank");
+    }
+    if (goal.length() > settings.maxGoalChars()) {
+      throw new PlanRejectedException(
+          "goal",
+          "the goal has "
+              + goal.length()
+              + " characters; at most "
+              + settings.maxGoalChars()
+              + " are allowed (lattice.planner.goals.max-goal-chars)");
+    }
+    Set<String> usable = new TreeSet<>();
+    for (String capability : capabilities) {
+      if (allowLists.tools(request.tenant(), capability).stream()
+          .allMatch(list -> list.allows(capability))) {
+        usable.add(capability);
+      }
+    }
+    ObjectNode input = JsonNodeFactory.instance.objectNode();
+    input.put("goal", goal);
+    input.set("ask", ask(goal, request.payload(), catalogue(usable, described, intents)));
+    ArrayNode offered = input.putArray("capabilities");
+    usable.forEach(offered::add);
+    input
+        .putObject("limits")
+        .put("maxSteps", maxSteps)
+        .put("maxDurationMs", maxDuration.toMillis());
+    StepSpec planner =
+        new StepSpec(
+                PLANNER_STEP,
+                StepKind.PLAN,
+                List.of(),
+                input,
+                settings.capability(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null)
+            .withTools(null, settings.maxTurns(), null);
+    return new PlanSpec(List.of(planner), null, null);
+  }
+
+  private ObjectNode ask(String goal, JsonNode payload, ObjectNode catalogue) {
+    ObjectNode ask = JsonNodeFactory.instance.objectNode();
+    if (settings.profile() != null) {
+      ask.put("profile", settings.profile());
+    }
+    ask.put("system", settings.instructions());
+    ask.set("schema", PLAN_SCHEMA);
+    ask.put("schemaName", "plan");
+    ask.putArray("messages")
+        .addObject()
+        .put("role", "user")
+        .put(
+            "content",
+            "Goal: "
+                + goal
+                + "\n\nThe run's payload: "
+                + payload
+                + "\n\nWhat the cluster can do: "
+                + catalogue);
+    return ask;
+  }
+
+  private static ObjectNode catalogue(
+      Set<String> usable, Map<String, ToolSpec> described, List<IntentView> intents) {
+    ObjectNode catalogue = JsonNodeFactory.instance.objectNode();
+    ArrayNode capabilities = catalogue.putArray("capabilities");
+    for (String name : usable) {
+      ObjectNode entry = capabilities.addObject().put("name", name);
+      ToolSpec tool = described.get(name);
+      if (tool != null) {
+        entry.put("description", tool.description());
+        entry.set("inputSchema", tool.inputSchema());
+      }
+    }
+    ArrayNode templates = catalogue.putArray("intents");
+    for (IntentView intent : intents) {
+      templates.add(LatticeJson.mapper().valueToTree(intent));
+    }
+    return catalogue;
+  }
+
+  /** What the planner step {@code input} asks its model first. */
+  public static ObjectNode ask(JsonNode input) {
+    return (ObjectNode) input.get("ask");
+  }
+
+  /** The capabilities a plan of the planner step with {@code input} may use. */
+  public static Set<String> capabilities(JsonNode input) {
+    Set<String> names = new HashSet<>();
+    input.path("capabilities").forEach(name -> names.add(name.asText()));
+    return names;
+  }
+
+  /** The validator of plans of the planner step with {@code input}, with its recorded limits. */
+  public static PlanValidator validator(JsonNode input) {
+    JsonNode limits = input.path("limits");
+    return new PlanValidator(
+        limits.path("maxSteps").asInt(),
+        PLANNED_KINDS,
+        Duration.ofMillis(limits.path("maxDurationMs").asLong()));
+  }
+
+  private static JsonNode loadSchema() {
+    try (InputStream in = GoalPlans.class.getResourceAsStream(SCHEMA_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + SCHEMA_RESOURCE);
+      }
+      return LatticeJson.mapper().readTree(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,33 @@
+package dev.lattice.orchestrator.plan;
+
+import com.typesafe.config.Config;
+
+/**
+ * The {@code lattice.planner.goals} settings: how a goal's planner is asked.
+ *
+ * @param capability the capability its asks are dispatched to (one the llm action serves)
+ * @param profile the model profile of its asks; null for none
+ * @param maxTurns asks per goal: the first, then repairs of a refused plan
+ * @param maxGoalChars the longest goal accepted
+ * @param instructions what the planner is told before the goal
+ */
+public record GoalSettings(
+    String capability, String profile, int maxTurns, int maxGoalChars, String instructions) {
+
+  public GoalSettings {
+    if (maxTurns < 1) {
+      throw new IllegalArgumentException("lattice.planner.goals.max-turns must be at least 1");
+    }
+  }
+
+  public static GoalSettings create(Config config) {
+    Config c = config.getConfig("lattice.planner.goals");
+    String profile = c.getString("profile");
+    return new GoalSettings(
+        c.getString("capability"),
+        profile.isBlank() ? null : profile,
+        c.getInt("max-turns"),
+        c.getInt("max-goal-chars"),
+        c.getString("instructions"));
+  }
+}

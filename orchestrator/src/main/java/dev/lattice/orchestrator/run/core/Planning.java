@@ -1,0 +1,201 @@
+package dev.lattice.orchestrator.run.core;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lattice.orchestrator.plan.GoalPlans;
+import dev.lattice.orchestrator.plan.PlanEstimator;
+import dev.lattice.orchestrator.plan.PlanRejectedException;
+import dev.lattice.protocol.agent.ErrorClass;
+import dev.lattice.protocol.agent.StepError;
+import dev.lattice.protocol.agent.Usage;
+import dev.lattice.protocol.api.PlanEstimate;
+import dev.lattice.protocol.json.LatticeJson;
+import dev.lattice.protocol.plan.ExecutionMode;
+import dev.lattice.protocol.plan.LoopPart;
+import dev.lattice.protocol.plan.PlanSpec;
+import dev.lattice.protocol.plan.StepKind;
+import dev.lattice.protocol.plan.StepSpec;
+import dev.lattice.protocol.run.RunChange;
+import dev.lattice.protocol.run.StepStatus;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Decides the planner step of a goal's run ({@link StepKind#PLAN}): it asks its model for a plan,
+ * turn by turn ({@code plan.t1}, {@code plan.t2}, ...; each an agent step of the planner's
+ * capability, dispatched and policed like any), checks each answer as a plan sent to the API is
+ * checked, and either adopts it (the run's plan grows by its steps) or asks again with the reasons
+ * it was refused, up to the step's {@code maxTurns}. The checks use only what the step recorded
+ * when the run started (the capabilities on offer, the limits), so replaying the journal decides
+ * the same. Pure.
+ */
+final class Planning {
+  private final RunSettings settings;
+
+  Planning(RunSettings settings) {
+    this.settings = settings;
+  }
+
+  /** Moves the planner {@code planner} on as far as its state allows now; whether it did. */
+  boolean advance(Decision decision, StepSpec planner, Instant now) {
+    RunState state = decision.state();
+    StepState current = state.step(planner.id());
+    if (current.status() == StepStatus.PENDING) {
+      if (!state.ready(planner)) {
+        return false;
+      }
+      decision.add(new RunChange.PlannerAsked(planner.id(), 1, List.of(), now));
+      return true;
+    }
+    if (current.status() != StepStatus.RUNNING) {
+      return false;
+    }
+    int turn = ToolLoops.latestTurn(state, planner.id());
+    StepState answered = state.step(LoopPart.turnId(planner.id(), turn));
+    if (answered.status() == StepStatus.FAILED) {
+      decision.add(failed(planner, answered, answered.error(), now));
+      return true;
+    }
+    if (answered.status() != StepStatus.SUCCEEDED) {
+      return false;
+    }
+    List<String> errors = new ArrayList<>();
+    PlanSpec plan = check(state, planner, answered.output(), errors);
+    if (plan != null) {
+      PlanEstimate estimate = PlanEstimator.estimate(plan, settings.defaultRetry());
+      decision.add(new RunChange.PlanAdopted(planner.id(), turn, plan, estimate, null, now));
+      decision.add(
+          new RunChange.StepSucceeded(
+              planner.id(),
+              1,
+              answered.agentId(),
+              current.startedAt(),
+              adopted(plan, estimate, turn),
+              Usage.NONE,
+              now));
+      return true;
+    }
+    int maxTurns = planner.maxTurns() == null ? 1 : planner.maxTurns();
+    if (turn >= maxTurns) {
+      String why =
+          "the planner's plan was refused in each of its "
+              + turn
+              + " turns (maxTurns "
+              + maxTurns
+              + "); the last time: "
+              + String.join("; ", errors);
+      decision.add(failed(planner, answered, StepError.of(ErrorClass.INVALID_PLAN, why), now));
+      return true;
+    }
+    decision.add(new RunChange.PlannerAsked(planner.id(), turn + 1, errors, now));
+    return true;
+  }
+
+  /**
+   * The plan in a turn's {@code answer}, or null with {@code errors} saying why it cannot run: it
+   * is not a plan, the plan validator refuses it, an input is past the payload limits, or a step
+   * takes the id of one the run has already.
+   */
+  private PlanSpec check(RunState state, StepSpec planner, JsonNode answer, List<String> errors) {
+    JsonNode json = answer == null ? null : answer.get("json");
+    PlanSpec plan;
+    try {
+      plan = json == null ? null : LatticeJson.mapper().treeToValue(json, PlanSpec.class);
+    } catch (JsonProcessingException e) {
+      errors.add("the answer is not a plan: " + e.getOriginalMessage());
+      return null;
+    } catch (IllegalArgumentException e) {
+      errors.add("the answer is not a plan: " + e.getMessage());
+      return null;
+    }
+    if (plan == null) {
+      errors.add("the answer holds no plan (a JSON object with \"steps\")");
+      return null;
+    }
+    try {
+      GoalPlans.validator(planner.input()).validate(plan, GoalPlans.capabilities(planner.input()));
+    } catch (PlanRejectedException e) {
+      errors.add((e.field() == null ? "" : e.field() + ": ") + e.reason());
+      return null;
+    }
+    for (int i = 0; i < plan.steps().size(); i++) {
+      StepSpec step = plan.steps().get(i);
+      if (state.spec(step.id()) != null) {
+        errors.add("plan.steps[" + i + "].id: '" + step.id() + "' is taken by the run's own step");
+      }
+      settings
+          .payloadLimits()
+          .violation(step.input())
+          .ifPresent(problem -> errors.add("plan.steps[" + step.id() + "].input: " + problem));
+    }
+    return errors.isEmpty() ? plan : null;
+  }
+
+  private static JsonNode adopted(PlanSpec plan, PlanEstimate estimate, int turns) {
+    ObjectNode output = JsonNodeFactory.instance.objectNode();
+    output.set("plan", LatticeJson.mapper().valueToTree(plan));
+    output.set("estimate", LatticeJson.mapper().valueToTree(estimate));
+    output.put("turns", turns);
+    return output;
+  }
+
+  private static RunChange failed(StepSpec planner, StepState turn, StepError error, Instant now) {
+    return new RunChange.StepFailed(
+        planner.id(), 1, turn.agentId(), turn.startedAt(), error, Usage.NONE, now);
+  }
+
+  /**
+   * The step {@link RunChange.PlannerAsked} adds: turn {@code turn} of {@code planner}, sent the
+   * conversation so far as its literal input (never a template: a plan's own placeholders are text
+   * to the planner). The first turn is sent the ask the step recorded; each later one that
+   * conversation, the previous turn's answer and why it was refused.
+   */
+  static StepSpec turnStep(RunState state, StepSpec planner, int turn, List<String> errors) {
+    ObjectNode input;
+    if (turn == 1) {
+      input = GoalPlans.ask(planner.input()).deepCopy();
+    } else {
+      StepSpec previous = state.spec(LoopPart.turnId(planner.id(), turn - 1));
+      input = previous.input().deepCopy();
+      ArrayNode messages = (ArrayNode) input.withArray("messages");
+      JsonNode answer = state.step(previous.id()).output();
+      messages
+          .addObject()
+          .put("role", "assistant")
+          .put("content", answer == null ? "" : answer.path("json").toString());
+      messages.addObject().put("role", "user").put("content", refusal(errors));
+    }
+    return StepSpec.loopPart(
+        LoopPart.turnId(planner.id(), turn),
+        LoopPart.turn(planner.id(), turn),
+        planner.capability(),
+        input,
+        planner.model(),
+        planner.budget(),
+        planner.retry(),
+        planner.timeouts());
+  }
+
+  private static String refusal(List<String> errors) {
+    StringBuilder text = new StringBuilder("That plan cannot run:\n");
+    errors.forEach(error -> text.append("- ").append(error).append('\n'));
+    return text.append("Answer the whole plan again, corrected.").toString();
+  }
+
+  /** Whether {@code step} is a turn of a planner, whose input is the literal conversation. */
+  static boolean plannerTurn(RunState state, StepSpec step) {
+    return step.partOf() != null && state.spec(step.partOf().step()).kind() == StepKind.PLAN;
+  }
+
+  /**
+   * Whether the adopted plan's steps join the run now: not in a run that only plans ({@code
+   * dry-run}).
+   */
+  static boolean runsAdopted(RunState state) {
+    return state.spec().mode() != ExecutionMode.DRY_RUN;
+  }
+}

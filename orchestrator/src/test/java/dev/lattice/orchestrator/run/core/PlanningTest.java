@@ -1,0 +1,105 @@
+package dev.lattice.orchestrator.run.core;
+
+import static dev.lattice.orchestrator.plan.Plans.json;
+import static dev.lattice.orchestrator.run.core.RunScenario.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.typesafe.config.ConfigFactory;
+import dev.lattice.orchestrator.plan.GoalPlans;
+import dev.lattice.orchestrator.plan.GoalSettings;
+import dev.lattice.orchestrator.policy.PolicySettings;
+import dev.lattice.protocol.agent.ErrorClass;
+import dev.lattice.protocol.agent.StepOutcome;
+import dev.lattice.protocol.api.ExecuteRequest;
+import dev.lattice.protocol.ids.TenantId;
+import dev.lattice.protocol.plan.ExecutionMode;
+import dev.lattice.protocol.plan.PlanSpec;
+import dev.lattice.protocol.run.RunChange;
+import dev.lattice.protocol.run.RunSpec;
+import dev.lattice.protocol.run.RunStatus;
+import dev.lattice.protocol.run.StepStatus;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** A goal's planner, decided turn by turn: asked, refused with reasons, adopted, replayed. */
+class PlanningTest {
+  private static final String GOOD =
+      "{'json': {'steps': [{'id': 'hello', 'capability': 'echo', 'input': {'t': '${payload.x}'}},"
+          + " {'id': 'bye', 'capability': 'echo', 'dependsOn': ['hello']}]}}";
+
+  private final RunScenario run = new RunScenario();
+
+  private static RunSpec goal(ExecutionMode mode) {
+    GoalPlans goals =
+        new GoalPlans(
+            GoalSettings.create(ConfigFactory.load()),
+            100,
+            Duration.ofDays(1),
+            PolicySettings.NONE);
+    ExecuteRequest request = ExecuteRequest.goal("Say hello.", json("{'x': 1}"));
+    PlanSpec plan = goals.plan(request, Set.of("echo", "llm"), Map.of(), List.of());
+    return new RunSpec(TenantId.DEFAULT, mode, "goal", plan, json("{'x': 1}"), null);
+  }
+
+  private void answer(String stepId, String output) {
+    run.result(stepId, StepOutcome.succeeded(json(output), null), T0.plusMillis(10));
+  }
+
+  @Test
+  void aRefusedPlanIsAskedForAgainWithTheReasonsThenAdoptedAndRun() {
+    run.start(goal(ExecutionMode.AUTO));
+    assertThat(run.status("plan")).isEqualTo(StepStatus.RUNNING);
+    assertThat(run.status("plan.t1")).isEqualTo(StepStatus.DISPATCHED);
+    JsonNode ask = StepInput.resolve(run.state, run.state.spec("plan.t1"));
+    assertThat(ask.get("schemaName").asText()).isEqualTo("plan");
+    assertThat(ask.get("messages").get(0).get("content").asText())
+        .contains("Goal: Say hello.", "\"name\":\"echo\"");
+
+    answer("plan.t1", "{'json': {'steps': [{'id': 'hello', 'capability': 'teleport'}]}}");
+    assertThat(run.status("plan.t2")).isEqualTo(StepStatus.DISPATCHED);
+    JsonNode messages = StepInput.resolve(run.state, run.state.spec("plan.t2")).get("messages");
+    assertThat(messages).hasSize(3);
+    assertThat(messages.get(1).get("role").asText()).isEqualTo("assistant");
+    assertThat(messages.get(2).get("content").asText()).contains("'teleport'");
+    // The planner's own placeholders are text to it, never filled in.
+    answer("plan.t2", GOOD);
+    assertThat(run.status("plan")).isEqualTo(StepStatus.SUCCEEDED);
+    assertThat(run.journal).extracting(RunChange::type).contains("plan.asked", "plan.adopted");
+    assertThat(run.status("hello")).isEqualTo(StepStatus.DISPATCHED);
+    assertThat(StepInput.resolve(run.state, run.state.spec("hello"))).isEqualTo(json("{'t': 1}"));
+    answer("hello", "{}");
+    answer("bye", "{'done': true}");
+    assertThat(run.state.status()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(run.state.output()).isEqualTo(json("{'bye': {'done': true}}"));
+    run.assertReplayMatches();
+  }
+
+  @Test
+  void aPlannerRefusedInEveryTurnFailsWithInvalidPlan() {
+    run.start(goal(ExecutionMode.AUTO));
+    for (int turn = 1; turn <= 3; turn++) {
+      answer("plan.t" + turn, "{'json': {'steps': [{'id': 'plan', 'capability': 'echo'}]}}");
+    }
+    assertThat(run.state.plan().step("plan.t4")).isNull();
+    assertThat(run.state.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(run.state.step("plan").error().errorClass()).isEqualTo(ErrorClass.INVALID_PLAN);
+    assertThat(run.state.step("plan").error().message()).contains("is taken by the run's own step");
+    run.assertReplayMatches();
+  }
+
+  @Test
+  void aDryRunOfAGoalRunsThePlannerOnlyAndEndsWithItsPlan() {
+    run.start(goal(ExecutionMode.DRY_RUN));
+    assertThat(run.status("plan.t1")).isEqualTo(StepStatus.DISPATCHED);
+    answer("plan.t1", GOOD);
+    assertThat(run.state.status()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(run.state.plan().step("hello")).isNull();
+    assertThat(run.state.output().get("plan").get("plan").get("steps")).hasSize(2);
+    assertThat(run.state.output().get("plan").get("estimate").get("steps").asInt()).isEqualTo(2);
+    run.assertReplayMatches();
+  }
+}
