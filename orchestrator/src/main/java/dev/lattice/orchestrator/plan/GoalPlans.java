@@ -102,23 +102,7 @@ public final class GoalPlans {
         .put("maxSteps", maxSteps)
         .put("maxDurationMs", maxDuration.toMillis());
     StepSpec planner =
-        new StepSpec(
-                PLANNER_STEP,
-                StepKind.PLAN,
-                List.of(),
-                input,
-                settings.capability(),
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null)
-            .withTools(null, settings.maxTurns(), null);
+        StepSpec.planner(PLANNER_STEP, settings.capability(), input, settings.maxTurns());
     return new PlanSpec(List.of(planner), null, null);
   }
 

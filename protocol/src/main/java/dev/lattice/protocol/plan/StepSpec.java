@@ -150,6 +150,38 @@ public record StepSpec(
   }
 
   /**
+   * The planner step of a goal's run: asks {@code capability}'s model for a plan, with what {@code
+   * input} records, in at most {@code maxTurns} turns.
+   */
+  public static StepSpec planner(String id, String capability, JsonNode input, int maxTurns) {
+    return agent(id, capability, input).withKind(StepKind.PLAN).withTools(null, maxTurns, null);
+  }
+
+  /** This step, of kind {@code value}. */
+  private StepSpec withKind(StepKind value) {
+    return new StepSpec(
+        id,
+        value,
+        dependsOn,
+        input,
+        capability,
+        model,
+        budget,
+        retry,
+        timeouts,
+        expression,
+        condition,
+        onFalse,
+        durationMs,
+        signal,
+        url,
+        tools,
+        maxTurns,
+        maxToolCalls,
+        partOf);
+  }
+
+  /**
    * A step a run adds for a tool loop ({@code part}): an agent step of {@code capability} without
    * dependencies, with the loop step's limits.
    */
