@@ -82,6 +82,10 @@ public final class Planner {
     if (request.goal() != null) {
       return goal(request, capabilities, described);
     }
+    if (request.mode() == ExecutionMode.APPROVE) {
+      throw new PlanRejectedException(
+          "mode", "mode 'approve' waits for a person to approve a goal's plan: give a 'goal'");
+    }
     String source;
     PlanSpec plan;
     if (request.intent() != null) {

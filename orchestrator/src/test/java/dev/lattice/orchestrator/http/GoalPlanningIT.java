@@ -17,6 +17,7 @@ import dev.lattice.protocol.json.LatticeJson;
 import dev.lattice.protocol.run.RunStatus;
 import dev.lattice.protocol.run.RunView;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -92,13 +93,20 @@ class GoalPlanningIT {
         HttpResponse.BodyHandlers.ofString());
   }
 
-  private static JsonNode get(String path) throws Exception {
-    return LatticeJson.mapper()
-        .readTree(
-            http.send(
-                    HttpRequest.newBuilder(URI.create(api + path)).build(),
-                    HttpResponse.BodyHandlers.ofString())
-                .body());
+  private static JsonNode get(String path) {
+    try {
+      return LatticeJson.mapper()
+          .readTree(
+              http.send(
+                      HttpRequest.newBuilder(URI.create(api + path)).build(),
+                      HttpResponse.BodyHandlers.ofString())
+                  .body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   private static List<JsonNode> events(RunId runId) throws Exception {
@@ -218,6 +226,58 @@ class GoalPlanningIT {
   }
 
   @Test
+  void inApproveModeThePlanWaitsForAPersonWhoApprovesItEdited() throws Exception {
+    RunId runId =
+        execute(
+            "{\"goal\": \"Greet the team, approved.\", \"mode\": \"approve\","
+                + " \"payload\": {\"team\": \"ops\"}}");
+    Await.until(
+        () ->
+            stepOf(get("/api/v1/runs/" + runId), "plan").path("status").asText().equals("waiting"),
+        Duration.ofSeconds(30));
+    // Nothing of the plan has run.
+    JsonNode waiting = get("/api/v1/runs/" + runId);
+    assertThat(waiting.path("status").asText()).isEqualTo("running");
+    List<String> ids = new ArrayList<>();
+    waiting.path("steps").forEach(step -> ids.add(step.path("id").asText()));
+    assertThat(ids).containsExactly("plan", "plan.t1", "plan.t2");
+
+    String path = "/api/v1/runs/" + runId + "/signals/approve-plan";
+    HttpResponse<String> refused =
+        post(
+            path,
+            "{\"data\": {\"plan\": {\"steps\": [{\"id\": \"x\", \"capability\": \"nope\"}]}}}");
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
+    assertThat(refused.body()).contains("the edited plan cannot run").contains("'nope'");
+
+    HttpResponse<String> approved =
+        post(
+            path,
+            "{\"actor\": \"alice\", \"reason\": \"one step is enough\", \"data\": {\"plan\":"
+                + " {\"steps\": [{\"id\": \"only\", \"capability\": \"echo\","
+                + " \"input\": {\"to\": \"${payload.team}\"}}]}}}");
+    assertThat(approved.statusCode()).as(approved.body()).isEqualTo(200);
+    RunView done = Await.result(lattice.client().awaitTerminal(runId), Duration.ofSeconds(30));
+    assertThat(done.status()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(done.output().path("only").path("to").asText()).isEqualTo("ops");
+    List<JsonNode> planEvents =
+        events(runId).stream().filter(e -> e.path("type").asText().startsWith("plan.")).toList();
+    assertThat(planEvents)
+        .extracting(e -> e.path("type").asText())
+        .containsExactly("plan.asked", "plan.asked", "plan.proposed", "plan.adopted");
+    assertThat(planEvents.get(3).path("data").path("approvedBy").asText()).isEqualTo("alice");
+    assertThat(planEvents.get(3).path("data").path("plan").path("steps")).hasSize(1);
+
+    // The approval is not a mode for a plan that needs no planner.
+    HttpResponse<String> planOnly =
+        post(
+            "/api/v1/execute",
+            "{\"mode\": \"approve\", \"plan\": {\"steps\": [{\"id\": \"a\", \"capability\": \"echo\"}]}}");
+    assertThat(planOnly.statusCode()).isEqualTo(400);
+    assertThat(planOnly.body()).contains("give a 'goal'");
+  }
+
+  @Test
   void aBadGoalRequestIsRefusedAndStartsNothing() throws Exception {
     int requests = models.requests().size();
     HttpResponse<String> blank = post("/api/v1/execute", "{\"goal\": \"  \"}");
@@ -236,7 +296,7 @@ class GoalPlanningIT {
     assertThat(models.requests()).hasSize(requests);
   }
 
-  private static JsonNode stepOf(JsonNode state, String id) throws IOException {
+  private static JsonNode stepOf(JsonNode state, String id) {
     for (JsonNode step : state.path("steps")) {
       if (step.path("id").asText().equals(id)) {
         return step;

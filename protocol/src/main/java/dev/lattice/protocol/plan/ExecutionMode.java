@@ -10,7 +10,12 @@ public enum ExecutionMode {
   /** Run the plan, but fail before starting if any policy warning applies. */
   STRICT("strict"),
   /** Validate, estimate and record the plan; dispatch nothing. */
-  DRY_RUN("dry-run");
+  DRY_RUN("dry-run"),
+  /**
+   * For a goal: plan it, then wait for a person to approve the plan (as it is, or edited) before
+   * any step of it runs.
+   */
+  APPROVE("approve");
 
   private final String wire;
 
@@ -31,6 +36,6 @@ public enum ExecutionMode {
       }
     }
     throw new IllegalArgumentException(
-        "mode must be one of 'auto', 'strict', 'dry-run', not '" + wire + "'");
+        "mode must be one of 'auto', 'strict', 'dry-run', 'approve', not '" + wire + "'");
   }
 }

@@ -297,6 +297,19 @@ public sealed interface RunChange extends CborSerializable {
   }
 
   /**
+   * The plan turn {@code turn} of the planner {@code stepId} answered passed every check, in a run
+   * that waits for a person to approve it ({@code approve}): the planner's step waits for the
+   * signal {@code approve-plan}, whose data may hold an edited plan.
+   */
+  record PlanProposed(String stepId, int turn, PlanSpec plan, PlanEstimate estimate, Instant at)
+      implements RunChange {
+    @Override
+    public String type() {
+      return RunEventType.PLAN_PROPOSED;
+    }
+  }
+
+  /**
    * The plan turn {@code turn} of the planner {@code stepId} answered passed every check: the run
    * goes on with its steps (added to the run's plan, pending), unless the run only plans ({@code
    * dry-run}) or waits for a person to approve it first ({@code approve}). {@code estimate} is the

@@ -23,6 +23,7 @@ public final class RunEventType {
   public static final String STEP_TURN_STARTED = "step.turn_started";
   public static final String STEP_TOOL_CALLS = "step.tool_calls";
   public static final String PLAN_ASKED = "plan.asked";
+  public static final String PLAN_PROPOSED = "plan.proposed";
   public static final String PLAN_ADOPTED = "plan.adopted";
   public static final String BUDGET_EXCEEDED = "budget.exceeded";
 

@@ -12,6 +12,7 @@ import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.agent.StepError;
 import dev.lattice.protocol.agent.Usage;
 import dev.lattice.protocol.api.PlanEstimate;
+import dev.lattice.protocol.api.SignalRequest;
 import dev.lattice.protocol.json.LatticeJson;
 import dev.lattice.protocol.plan.ExecutionMode;
 import dev.lattice.protocol.plan.LoopPart;
@@ -34,6 +35,9 @@ import java.util.List;
  * the same. Pure.
  */
 final class Planning {
+  /** The signal that approves the plan a planner proposed, in a run of mode {@code approve}. */
+  static final String APPROVAL_SIGNAL = "approve-plan";
+
   private final RunSettings settings;
 
   Planning(RunSettings settings) {
@@ -67,16 +71,11 @@ final class Planning {
     PlanSpec plan = check(state, planner, answered.output(), errors);
     if (plan != null) {
       PlanEstimate estimate = PlanEstimator.estimate(plan, settings.defaultRetry());
-      decision.add(new RunChange.PlanAdopted(planner.id(), turn, plan, estimate, null, now));
-      decision.add(
-          new RunChange.StepSucceeded(
-              planner.id(),
-              1,
-              answered.agentId(),
-              current.startedAt(),
-              adopted(plan, estimate, turn),
-              Usage.NONE,
-              now));
+      if (state.spec().mode() == ExecutionMode.APPROVE) {
+        decision.add(new RunChange.PlanProposed(planner.id(), turn, plan, estimate, now));
+      } else {
+        adopt(planner, current, turn, plan, estimate, null, now).forEach(decision::add);
+      }
       return true;
     }
     int maxTurns = planner.maxTurns() == null ? 1 : planner.maxTurns();
@@ -93,6 +92,67 @@ final class Planning {
     }
     decision.add(new RunChange.PlannerAsked(planner.id(), turn + 1, errors, now));
     return true;
+  }
+
+  /** The planner's plan joins the run (unless it only plans), and the planner's step ends. */
+  private static List<RunChange> adopt(
+      StepSpec planner,
+      StepState current,
+      int turn,
+      PlanSpec plan,
+      PlanEstimate estimate,
+      String approvedBy,
+      Instant now) {
+    return List.of(
+        new RunChange.PlanAdopted(planner.id(), turn, plan, estimate, approvedBy, now),
+        new RunChange.StepSucceeded(
+            planner.id(),
+            1,
+            current.agentId(),
+            current.startedAt(),
+            adopted(plan, estimate, turn),
+            Usage.NONE,
+            now));
+  }
+
+  /**
+   * The events of a person approving the plan proposed by the planner that waits for it: the plan
+   * of {@code approval}'s data ({@code {"plan": {...}}}), checked as the planner's plans are, or
+   * else the plan as proposed.
+   *
+   * @throws IllegalTransitionException when no planner waits, or the edited plan cannot run
+   */
+  List<RunChange> approval(RunState state, SignalRequest approval, Instant now) {
+    StepSpec planner =
+        state.plan().steps().stream()
+            .filter(s -> s.kind() == StepKind.PLAN)
+            .filter(s -> state.step(s.id()).status() == StepStatus.WAITING)
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalTransitionException(
+                        "no planner of this run waits for its plan's approval"));
+    int turn = ToolLoops.latestTurn(state, planner.id());
+    JsonNode edited = approval.data() == null ? null : approval.data().get("plan");
+    JsonNode answer =
+        edited == null
+            ? state.step(LoopPart.turnId(planner.id(), turn)).output()
+            : JsonNodeFactory.instance.objectNode().set("json", edited);
+    List<String> errors = new ArrayList<>();
+    PlanSpec plan = check(state, planner, answer, errors);
+    if (plan == null) {
+      throw new IllegalTransitionException(
+          "the edited plan cannot run: " + String.join("; ", errors));
+    }
+    String who = approval.intervention().actor();
+    return adopt(
+        planner,
+        state.step(planner.id()),
+        turn,
+        plan,
+        PlanEstimator.estimate(plan, settings.defaultRetry()),
+        who,
+        now);
   }
 
   /**

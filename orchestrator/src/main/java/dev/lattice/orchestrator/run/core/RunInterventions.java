@@ -57,6 +57,10 @@ public final class RunInterventions {
    * which.
    */
   public Decided signal(RunState state, String name, SignalRequest request, Instant now) {
+    if (Planning.APPROVAL_SIGNAL.equals(name)) {
+      requireLive(state, "an approval");
+      return progress.approvePlan(state, request, now);
+    }
     JsonNode output =
         request.data() == null ? JsonNodeFactory.instance.objectNode() : request.data();
     List<StepSpec> named =

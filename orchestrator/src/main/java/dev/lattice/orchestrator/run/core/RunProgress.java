@@ -10,6 +10,7 @@ import dev.lattice.protocol.agent.RejectedOutput;
 import dev.lattice.protocol.agent.StepError;
 import dev.lattice.protocol.agent.StepOutcome;
 import dev.lattice.protocol.agent.Usage;
+import dev.lattice.protocol.api.SignalRequest;
 import dev.lattice.protocol.ids.AgentId;
 import dev.lattice.protocol.plan.BudgetAction;
 import dev.lattice.protocol.plan.ExecutionMode;
@@ -185,10 +186,26 @@ public final class RunProgress {
    * decided elsewhere ({@link RunInterventions}).
    */
   Decided followedBy(RunState state, RunChange first, Instant now) {
+    return followedBy(state, List.of(first), now);
+  }
+
+  /** The events {@code first}, then those that follow from them. */
+  Decided followedBy(RunState state, List<RunChange> first, Instant now) {
     Decision decision = new Decision(state);
-    decision.add(first);
+    first.forEach(decision::add);
     advance(decision, now);
     return decision.decided();
+  }
+
+  /**
+   * The events of a person approving the plan the goal's planner proposed, as {@code approval}
+   * gives it (with an edited plan in its data's {@code plan}, or without, for the plan as
+   * proposed).
+   *
+   * @throws IllegalTransitionException when no planner waits for approval, or the edit cannot run
+   */
+  Decided approvePlan(RunState state, SignalRequest approval, Instant now) {
+    return followedBy(state, planning.approval(state, approval, now), now);
   }
 
   /** The events for a retry timer that fired: the next attempt is dispatched, if still due. */

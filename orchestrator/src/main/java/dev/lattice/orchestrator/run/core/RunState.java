@@ -226,6 +226,8 @@ public final class RunState implements CborSerializable {
       return withSteps(calls, e.at()).dispatchReady(e.at());
     } else if (change instanceof RunChange.PlannerAsked e) {
       return plannerAsked(e);
+    } else if (change instanceof RunChange.PlanProposed e) {
+      return withStep(e.stepId(), s -> s.waiting(null, e.at()), e.at());
     } else if (change instanceof RunChange.PlanAdopted e) {
       return Planning.runsAdopted(this)
           ? withSteps(e.plan().steps(), e.at()).dispatchReady(e.at())

@@ -24,7 +24,10 @@ public final class StepLifecycle {
         EnumSet.of(
             StepStatus.DISPATCHED, StepStatus.WAITING, StepStatus.SUCCEEDED, StepStatus.FAILED));
     ALLOWED.put(StepStatus.DISPATCHED, EnumSet.of(StepStatus.RUNNING, StepStatus.FAILED));
-    ALLOWED.put(StepStatus.RUNNING, EnumSet.of(StepStatus.SUCCEEDED, StepStatus.FAILED));
+    // A goal's planner whose plan waits for a person's approval.
+    ALLOWED.put(
+        StepStatus.RUNNING,
+        EnumSet.of(StepStatus.SUCCEEDED, StepStatus.FAILED, StepStatus.WAITING));
     // A step whose attempt's outcome is unknown waits for a person: "retry it" schedules the next.
     ALLOWED.put(
         StepStatus.WAITING,

@@ -124,9 +124,12 @@ public record StepState(
         id, waiting.status, attempt, agentId, startedAt, null, error, usage, dueAt, at, null);
   }
 
-  /** A wait step began to wait, or a failed attempt whose outcome is unknown waits for a person. */
+  /**
+   * A wait step began to wait, a failed attempt whose outcome is unknown waits for a person, or a
+   * running planner's plan waits for a person's approval.
+   */
   StepState waiting(Instant until, Instant at) {
-    if (status == StepStatus.FAILED) {
+    if (status == StepStatus.FAILED || status == StepStatus.RUNNING) {
       StepState waiting = to(StepStatus.WAITING, at);
       return new StepState(
           id, waiting.status, attempt, agentId, startedAt, null, error, usage, null, at, null);

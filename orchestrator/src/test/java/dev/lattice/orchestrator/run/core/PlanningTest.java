@@ -3,6 +3,7 @@ package dev.lattice.orchestrator.run.core;
 import static dev.lattice.orchestrator.plan.Plans.json;
 import static dev.lattice.orchestrator.run.core.RunScenario.T0;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
@@ -12,6 +13,7 @@ import dev.lattice.orchestrator.policy.PolicySettings;
 import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.agent.StepOutcome;
 import dev.lattice.protocol.api.ExecuteRequest;
+import dev.lattice.protocol.api.SignalRequest;
 import dev.lattice.protocol.ids.TenantId;
 import dev.lattice.protocol.plan.ExecutionMode;
 import dev.lattice.protocol.plan.PlanSpec;
@@ -100,6 +102,43 @@ class PlanningTest {
     assertThat(run.state.plan().step("hello")).isNull();
     assertThat(run.state.output().get("plan").get("plan").get("steps")).hasSize(2);
     assertThat(run.state.output().get("plan").get("estimate").get("steps").asInt()).isEqualTo(2);
+    run.assertReplayMatches();
+  }
+
+  @Test
+  void inApproveModeThePlanWaitsForAPersonWhoMayEditIt() {
+    run.start(goal(ExecutionMode.APPROVE));
+    answer("plan.t1", GOOD);
+    assertThat(run.status("plan")).isEqualTo(StepStatus.WAITING);
+    assertThat(run.state.plan().step("hello")).isNull();
+    assertThat(run.journal).extracting(RunChange::type).contains("plan.proposed");
+
+    // An edit that cannot run is refused and changes nothing.
+    SignalRequest bad =
+        new SignalRequest(
+            null, json("{'plan': {'steps': [{'id': 'x', 'capability': 'nope'}]}}"), "ops", null);
+    assertThatThrownBy(() -> run.interventions.signal(run.state, "approve-plan", bad, T0))
+        .isInstanceOf(IllegalTransitionException.class)
+        .hasMessageContaining("'nope'");
+    assertThat(run.status("plan")).isEqualTo(StepStatus.WAITING);
+
+    SignalRequest edited =
+        new SignalRequest(
+            null,
+            json("{'plan': {'steps': [{'id': 'only', 'capability': 'echo'}]}}"),
+            "ops",
+            "one step is enough");
+    run.apply(run.interventions.signal(run.state, "approve-plan", edited, T0.plusSeconds(5)));
+    assertThat(run.status("plan")).isEqualTo(StepStatus.SUCCEEDED);
+    assertThat(run.state.plan().step("hello")).isNull();
+    assertThat(run.status("only")).isEqualTo(StepStatus.DISPATCHED);
+    RunChange.PlanAdopted adopted =
+        run.journal.stream()
+            .filter(RunChange.PlanAdopted.class::isInstance)
+            .map(RunChange.PlanAdopted.class::cast)
+            .findFirst()
+            .orElseThrow();
+    assertThat(adopted.approvedBy()).isEqualTo("ops");
     run.assertReplayMatches();
   }
 }

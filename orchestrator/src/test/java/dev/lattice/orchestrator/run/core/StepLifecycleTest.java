@@ -15,23 +15,26 @@ import org.junit.jupiter.params.provider.MethodSource;
 class StepLifecycleTest {
   private static final Map<StepStatus, Set<StepStatus>> EXPECTED =
       Map.of(
-          StepStatus.PENDING, EnumSet.of(StepStatus.READY, StepStatus.SKIPPED),
+          StepStatus.PENDING,
+          EnumSet.of(StepStatus.READY, StepStatus.SKIPPED),
           StepStatus.READY,
-              EnumSet.of(
-                  StepStatus.DISPATCHED,
-                  StepStatus.WAITING,
-                  StepStatus.SUCCEEDED,
-                  StepStatus.FAILED),
-          StepStatus.DISPATCHED, EnumSet.of(StepStatus.RUNNING, StepStatus.FAILED),
-          StepStatus.RUNNING, EnumSet.of(StepStatus.SUCCEEDED, StepStatus.FAILED),
+          EnumSet.of(
+              StepStatus.DISPATCHED, StepStatus.WAITING, StepStatus.SUCCEEDED, StepStatus.FAILED),
+          StepStatus.DISPATCHED,
+          EnumSet.of(StepStatus.RUNNING, StepStatus.FAILED),
+          StepStatus.RUNNING,
+          EnumSet.of(StepStatus.SUCCEEDED, StepStatus.FAILED, StepStatus.WAITING),
           StepStatus.WAITING,
-              EnumSet.of(StepStatus.SUCCEEDED, StepStatus.FAILED, StepStatus.RETRY_WAIT),
+          EnumSet.of(StepStatus.SUCCEEDED, StepStatus.FAILED, StepStatus.RETRY_WAIT),
           // An override completes a failed step, or one waiting for its retry.
           StepStatus.FAILED,
-              EnumSet.of(StepStatus.RETRY_WAIT, StepStatus.SUCCEEDED, StepStatus.WAITING),
-          StepStatus.RETRY_WAIT, EnumSet.of(StepStatus.READY, StepStatus.SUCCEEDED),
-          StepStatus.SUCCEEDED, EnumSet.noneOf(StepStatus.class),
-          StepStatus.SKIPPED, EnumSet.noneOf(StepStatus.class));
+          EnumSet.of(StepStatus.RETRY_WAIT, StepStatus.SUCCEEDED, StepStatus.WAITING),
+          StepStatus.RETRY_WAIT,
+          EnumSet.of(StepStatus.READY, StepStatus.SUCCEEDED),
+          StepStatus.SUCCEEDED,
+          EnumSet.noneOf(StepStatus.class),
+          StepStatus.SKIPPED,
+          EnumSet.noneOf(StepStatus.class));
 
   static Stream<Arguments> everyPair() {
     return Stream.of(StepStatus.values())
