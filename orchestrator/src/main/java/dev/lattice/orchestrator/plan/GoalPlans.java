@@ -9,6 +9,7 @@ import dev.lattice.orchestrator.policy.PolicySettings;
 import dev.lattice.protocol.agent.ToolSpec;
 import dev.lattice.protocol.api.ExecuteRequest;
 import dev.lattice.protocol.api.IntentView;
+import dev.lattice.protocol.api.PlanEstimate;
 import dev.lattice.protocol.json.LatticeJson;
 import dev.lattice.protocol.plan.PlanSpec;
 import dev.lattice.protocol.plan.StepKind;
@@ -46,6 +47,7 @@ public final class GoalPlans {
   private final int maxSteps;
   private final Duration maxDuration;
   private final AllowLists allowLists;
+  private final PolicySettings policy;
 
   /**
    * @param settings the {@code lattice.planner.goals} settings
@@ -59,6 +61,7 @@ public final class GoalPlans {
     this.maxSteps = maxSteps;
     this.maxDuration = maxDuration;
     this.allowLists = policy.allowLists();
+    this.policy = policy;
   }
 
   /**
@@ -97,10 +100,16 @@ public final class GoalPlans {
     input.set("ask", ask(goal, request.payload(), catalogue(usable, described, intents)));
     ArrayNode offered = input.putArray("capabilities");
     usable.forEach(offered::add);
-    input
-        .putObject("limits")
-        .put("maxSteps", maxSteps)
-        .put("maxDurationMs", maxDuration.toMillis());
+    ObjectNode limits =
+        input
+            .putObject("limits")
+            .put("maxSteps", maxSteps)
+            .put("maxDurationMs", maxDuration.toMillis());
+    // The tenant's budget for a period: a plan estimated to take more could never finish in one.
+    policy
+        .tenantBudget(request.tenant())
+        .ifPresent(
+            budget -> limits.set("budget", LatticeJson.mapper().valueToTree(budget.limit())));
     StepSpec planner =
         StepSpec.planner(PLANNER_STEP, settings.capability(), input, settings.maxTurns());
     return new PlanSpec(List.of(planner), null, null);
@@ -157,6 +166,37 @@ public final class GoalPlans {
     Set<String> names = new HashSet<>();
     input.path("capabilities").forEach(name -> names.add(name.asText()));
     return names;
+  }
+
+  /**
+   * Why the plan estimated as {@code estimate} exceeds the tenant's budget the planner step with
+   * {@code input} recorded; null when it does not, or the tenant has none.
+   */
+  public static String overBudget(JsonNode input, PlanEstimate estimate) {
+    JsonNode budget = input.path("limits").path("budget");
+    if (budget.isMissingNode()) {
+      return null;
+    }
+    JsonNode tokens = budget.path("maxTokens");
+    if (tokens.isNumber()
+        && estimate.maxTokens() != null
+        && estimate.maxTokens() > tokens.asLong()) {
+      return "the plan may take "
+          + estimate.maxTokens()
+          + " tokens, more than the tenant's budget of "
+          + tokens.asLong();
+    }
+    JsonNode cost = budget.path("maxCostUsd");
+    if (cost.isNumber()
+        && estimate.maxCostUsd() != null
+        && estimate.maxCostUsd().compareTo(cost.decimalValue()) > 0) {
+      return "the plan may cost "
+          + estimate.maxCostUsd()
+          + " USD, more than the tenant's budget of "
+          + cost.decimalValue()
+          + " USD";
+    }
+    return null;
   }
 
   /** The validator of plans of the planner step with {@code input}, with its recorded limits. */

@@ -192,6 +192,12 @@ final class Planning {
           .violation(step.input())
           .ifPresent(problem -> errors.add("plan.steps[" + step.id() + "].input: " + problem));
     }
+    String over =
+        GoalPlans.overBudget(
+            planner.input(), PlanEstimator.estimate(plan, settings.defaultRetry()));
+    if (over != null) {
+      errors.add(over);
+    }
     return errors.isEmpty() ? plan : null;
   }
 

@@ -36,12 +36,12 @@ class PlanningTest {
   private final RunScenario run = new RunScenario();
 
   private static RunSpec goal(ExecutionMode mode) {
+    return goal(mode, PolicySettings.NONE);
+  }
+
+  private static RunSpec goal(ExecutionMode mode, PolicySettings policy) {
     GoalPlans goals =
-        new GoalPlans(
-            GoalSettings.create(ConfigFactory.load()),
-            100,
-            Duration.ofDays(1),
-            PolicySettings.NONE);
+        new GoalPlans(GoalSettings.create(ConfigFactory.load()), 100, Duration.ofDays(1), policy);
     ExecuteRequest request = ExecuteRequest.goal("Say hello.", json("{'x': 1}"));
     PlanSpec plan = goals.plan(request, Set.of("echo", "llm"), Map.of(), List.of());
     return new RunSpec(TenantId.DEFAULT, mode, "goal", plan, json("{'x': 1}"), null);
@@ -139,6 +139,26 @@ class PlanningTest {
             .findFirst()
             .orElseThrow();
     assertThat(adopted.approvedBy()).isEqualTo("ops");
+    run.assertReplayMatches();
+  }
+
+  @Test
+  void aPlanEstimatedPastTheTenantsBudgetIsRefused() {
+    PolicySettings budgeted =
+        PolicySettings.create(
+            ConfigFactory.parseString(
+                    "lattice.policy.tenants.default.budget"
+                        + " { max-cost-usd = 0.5, period = 1d }")
+                .withFallback(ConfigFactory.load()));
+    run.start(goal(ExecutionMode.AUTO, budgeted));
+    answer(
+        "plan.t1",
+        "{'json': {'steps': [{'id': 'a', 'capability': 'echo', 'budget': {'maxCostUsd': 1}}]}}");
+    assertThat(run.status("plan.t2")).isEqualTo(StepStatus.DISPATCHED);
+    JsonNode refusal =
+        StepInput.resolve(run.state, run.state.spec("plan.t2")).get("messages").get(2);
+    assertThat(refusal.get("content").asText())
+        .contains("more than the tenant's budget of 0.5 USD");
     run.assertReplayMatches();
   }
 }
