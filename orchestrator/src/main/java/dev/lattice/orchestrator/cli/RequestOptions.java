@@ -32,6 +32,12 @@ final class RequestOptions {
     String workflow;
 
     @Option(
+        names = "--goal",
+        paramLabel = "TEXT",
+        description = "What to achieve, in words: a planner model writes the plan.")
+    String goal;
+
+    @Option(
         names = "--request",
         paramLabel = "FILE",
         description = "A file holding a whole request body (JSON; - for stdin).")
@@ -47,7 +53,11 @@ final class RequestOptions {
   @Option(names = "--tenant", paramLabel = "TENANT", description = "The tenant (default: default).")
   String tenant;
 
-  @Option(names = "--mode", paramLabel = "MODE", description = "auto (default), strict or dry-run.")
+  @Option(
+      names = "--mode",
+      paramLabel = "MODE",
+      description =
+          "auto (default), strict, dry-run, or approve (a goal's plan waits for approval).")
   String mode;
 
   /** The request body these options describe. */
@@ -65,6 +75,8 @@ final class RequestOptions {
         body.put("intent", source.intent);
       } else if (source.workflow != null) {
         body.put("workflow", source.workflow);
+      } else if (source.goal != null) {
+        body.put("goal", source.goal);
       } else {
         body.set("plan", readJson(text(source.planFile), "--plan"));
       }

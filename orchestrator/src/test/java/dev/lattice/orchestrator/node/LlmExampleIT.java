@@ -59,4 +59,31 @@ class LlmExampleIT {
       assertThat(done.usage().completionTokens()).isPositive();
     }
   }
+
+  /** The README's goal: the example script's planner answers a plan of two llm steps. */
+  @Test
+  void theExampleGoalIsPlannedAndRunAgainstTheExampleScript() {
+    try (ScriptedModelServer models = ScriptedModelServer.start(Script.example());
+        Lattice lattice =
+            Lattice.builder()
+                .dataDirectory(data)
+                .config(
+                    ConfigFactory.parseString(
+                        "lattice.llm.providers.local.base-url = \"%s/v1\""
+                            .formatted(models.baseUrl())))
+                .start()) {
+      ExecuteRequest goal =
+          ExecuteRequest.goal(
+              "Summarise the change in the payload, then review the summary.",
+              json("{'change': 'Retries move from the worker into the run entity.'}"));
+      RunId runId = Await.result(lattice.client().execute(goal)).runId();
+      RunView done = Await.result(lattice.client().awaitTerminal(runId));
+
+      assertThat(done.status()).as(String.valueOf(done.cause())).isEqualTo(RunStatus.COMPLETED);
+      assertThat(done.steps())
+          .extracting(StepView::id)
+          .containsExactly("plan", "plan.t1", "summarise", "review");
+      assertThat(done.output().get("review").get("text").asText()).contains("approve");
+    }
+  }
 }
