@@ -28,18 +28,21 @@ class LlmExampleIT {
 
   @TempDir Path data;
 
+  /** A node with the default agents, its local provider at {@code models}. */
+  private Lattice nodeOf(ScriptedModelServer models) {
+    return Lattice.builder()
+        .dataDirectory(data)
+        .config(
+            ConfigFactory.parseString(
+                "lattice.llm.providers.local.base-url = \"%s/v1\"".formatted(models.baseUrl())))
+        .start();
+  }
+
   @Test
   void theExamplePlanRunsAgainstTheExampleScript() throws Exception {
     PlanSpec plan = LatticeJson.mapper().readValue(Files.readString(EXAMPLE), PlanSpec.class);
     try (ScriptedModelServer models = ScriptedModelServer.start(Script.example());
-        Lattice lattice =
-            Lattice.builder()
-                .dataDirectory(data)
-                .config(
-                    ConfigFactory.parseString(
-                        "lattice.llm.providers.local.base-url = \"%s/v1\""
-                            .formatted(models.baseUrl())))
-                .start()) {
+        Lattice lattice = nodeOf(models)) {
       RunId runId =
           Await.result(lattice.client().execute(ExecuteRequest.plan(plan, json("{}")))).runId();
       RunView done = Await.result(lattice.client().awaitTerminal(runId));
@@ -64,14 +67,7 @@ class LlmExampleIT {
   @Test
   void theExampleGoalIsPlannedAndRunAgainstTheExampleScript() {
     try (ScriptedModelServer models = ScriptedModelServer.start(Script.example());
-        Lattice lattice =
-            Lattice.builder()
-                .dataDirectory(data)
-                .config(
-                    ConfigFactory.parseString(
-                        "lattice.llm.providers.local.base-url = \"%s/v1\""
-                            .formatted(models.baseUrl())))
-                .start()) {
+        Lattice lattice = nodeOf(models)) {
       ExecuteRequest goal =
           ExecuteRequest.goal(
               "Summarise the change in the payload, then review the summary.",
