@@ -60,6 +60,12 @@ final class RequestOptions {
           "auto (default), strict, dry-run, or approve (a goal's plan waits for approval).")
   String mode;
 
+  @Option(
+      names = "--replans",
+      paramLabel = "N",
+      description = "With --goal: new plans the run may ask for when a step fails for good.")
+  Integer replans;
+
   /** The request body these options describe. */
   ObjectNode body() {
     ObjectNode body;
@@ -89,6 +95,9 @@ final class RequestOptions {
     }
     if (mode != null) {
       body.put("mode", mode);
+    }
+    if (replans != null) {
+      body.put("replans", replans);
     }
     return body;
   }

@@ -88,6 +88,15 @@ public final class GoalPlans {
               + settings.maxGoalChars()
               + " are allowed (lattice.planner.goals.max-goal-chars)");
     }
+    int replans = request.replans() == null ? 0 : request.replans();
+    if (replans < 0 || replans > settings.maxReplans()) {
+      throw new PlanRejectedException(
+          "replans",
+          "replans must be between 0 and "
+              + settings.maxReplans()
+              + " (lattice.planner.goals.max-replans), not "
+              + replans);
+    }
     Set<String> usable = new TreeSet<>();
     for (String capability : capabilities) {
       if (allowLists.tools(request.tenant(), capability).stream()
@@ -104,7 +113,8 @@ public final class GoalPlans {
         input
             .putObject("limits")
             .put("maxSteps", maxSteps)
-            .put("maxDurationMs", maxDuration.toMillis());
+            .put("maxDurationMs", maxDuration.toMillis())
+            .put("replans", replans);
     // The tenant's budget for a period: a plan estimated to take more could never finish in one.
     policy
         .tenantBudget(request.tenant())
@@ -159,6 +169,11 @@ public final class GoalPlans {
   /** What the planner step {@code input} asks its model first. */
   public static ObjectNode ask(JsonNode input) {
     return (ObjectNode) input.get("ask");
+  }
+
+  /** How many new plans the run of the planner step with {@code input} may ask for. */
+  public static int replans(JsonNode input) {
+    return input.path("limits").path("replans").asInt(0);
   }
 
   /** The capabilities a plan of the planner step with {@code input} may use. */

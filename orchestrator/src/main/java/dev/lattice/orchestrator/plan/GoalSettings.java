@@ -9,10 +9,16 @@ import com.typesafe.config.Config;
  * @param profile the model profile of its asks; null for none
  * @param maxTurns asks per goal: the first, then repairs of a refused plan
  * @param maxGoalChars the longest goal accepted
+ * @param maxReplans the most new plans a run may ask for after a step of its plan failed
  * @param instructions what the planner is told before the goal
  */
 public record GoalSettings(
-    String capability, String profile, int maxTurns, int maxGoalChars, String instructions) {
+    String capability,
+    String profile,
+    int maxTurns,
+    int maxGoalChars,
+    int maxReplans,
+    String instructions) {
 
   public GoalSettings {
     if (maxTurns < 1) {
@@ -28,6 +34,7 @@ public record GoalSettings(
         profile.isBlank() ? null : profile,
         c.getInt("max-turns"),
         c.getInt("max-goal-chars"),
+        c.getInt("max-replans"),
         c.getString("instructions"));
   }
 }

@@ -82,6 +82,9 @@ public final class Planner {
     if (request.goal() != null) {
       return goal(request, capabilities, described);
     }
+    if (request.replans() != null) {
+      throw new PlanRejectedException("replans", "replans are new plans of a goal: give a 'goal'");
+    }
     if (request.mode() == ExecutionMode.APPROVE) {
       throw new PlanRejectedException(
           "mode", "mode 'approve' waits for a person to approve a goal's plan: give a 'goal'");

@@ -45,6 +45,16 @@ class GoalPlanningIT {
   /** The plan of a planner that never learns: the reasons it is told name "beam" too. */
   private static final String BEAM = "{\"steps\": [{\"id\": \"up\", \"capability\": \"beam\"}]}";
 
+  /** A plan whose transform fails for good: JSONata's $error. */
+  private static final String FAILING_PLAN =
+      "{\"steps\": [{\"id\": \"boom\", \"kind\": \"transform\","
+          + " \"expression\": \"$error('no greeting today')\"},"
+          + " {\"id\": \"after\", \"capability\": \"echo\", \"dependsOn\": [\"boom\"]}]}";
+
+  private static final String SECOND_PLAN =
+      "{\"steps\": [{\"id\": \"fallback\", \"capability\": \"echo\","
+          + " \"input\": {\"greeting\": \"hi\"}}]}";
+
   private static final String GOOD_PLAN =
       "{\"steps\": ["
           + "{\"id\": \"hello\", \"capability\": \"echo\","
@@ -65,6 +75,8 @@ class GoalPlanningIT {
             Script.of(
                     // First match wins: a planner that never learns, whatever it is told.
                     ScriptEntry.text(BEAM).when(Match.regex("(?i)beam")),
+                    ScriptEntry.text(SECOND_PLAN).when(Match.contains("Its step 'boom' failed")),
+                    ScriptEntry.text(FAILING_PLAN).when(Match.contains("Greet with a fallback")),
                     ScriptEntry.text(GOOD_PLAN).when(Match.contains("That plan cannot run")),
                     ScriptEntry.text(UNKNOWN_CAPABILITY).when(Match.contains("Greet the team")))
                 .withModels("scripted-model"));
@@ -275,6 +287,25 @@ class GoalPlanningIT {
             "{\"mode\": \"approve\", \"plan\": {\"steps\": [{\"id\": \"a\", \"capability\": \"echo\"}]}}");
     assertThat(planOnly.statusCode()).isEqualTo(400);
     assertThat(planOnly.body()).contains("give a 'goal'");
+  }
+
+  @Test
+  void aRunThatMayReplanAsksForANewPlanWhenAStepFailsForGood() throws Exception {
+    RunId runId = execute("{\"goal\": \"Greet with a fallback.\", \"replans\": 1}");
+    RunView done = Await.result(lattice.client().awaitTerminal(runId), Duration.ofSeconds(60));
+
+    assertThat(done.status()).as("%s", done.cause()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(done.output().path("fallback").path("greeting").asText()).isEqualTo("hi");
+    JsonNode state = get("/api/v1/runs/" + runId);
+    assertThat(stepOf(state, "boom").path("status").asText()).isEqualTo("failed");
+    assertThat(stepOf(state, "after").path("status").asText()).isEqualTo("skipped");
+    assertThat(stepOf(state, "plan-2").path("status").asText()).isEqualTo("succeeded");
+    assertThat(events(runId))
+        .filteredOn(e -> e.path("type").asText().equals("plan.replanning"))
+        .singleElement()
+        .satisfies(e -> assertThat(e.path("data").path("failedStep").asText()).isEqualTo("boom"));
+    assertThat(requestsAbout("Its step 'boom' failed").get(0).body().toString())
+        .contains("no greeting today");
   }
 
   @Test

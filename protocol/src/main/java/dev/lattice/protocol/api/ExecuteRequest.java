@@ -21,6 +21,8 @@ import dev.lattice.protocol.plan.PlanSpec;
  *     waiting in the same queue; 0 when absent
  * @param goal what to achieve, in words: a planner model turns it into the plan the run goes on
  *     with (see docs/agents.md)
+ * @param replans with a goal: how many times the planner may be asked for a new plan of the
+ *     remaining work when a step of its plan fails for good; 0 when absent
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ExecuteRequest(
@@ -31,7 +33,8 @@ public record ExecuteRequest(
     String workflow,
     PlanSpec plan,
     Integer priority,
-    String goal) {
+    String goal,
+    Integer replans) {
 
   public ExecuteRequest(
       TenantId tenant,
@@ -40,7 +43,7 @@ public record ExecuteRequest(
       String intent,
       String workflow,
       PlanSpec plan) {
-    this(tenant, payload, mode, intent, workflow, plan, null, null);
+    this(tenant, payload, mode, intent, workflow, plan, null, null, null);
   }
 
   /** A request of a template, a workflow or a plan, with a priority. */
@@ -52,7 +55,7 @@ public record ExecuteRequest(
       String workflow,
       PlanSpec plan,
       Integer priority) {
-    this(tenant, payload, mode, intent, workflow, plan, priority, null);
+    this(tenant, payload, mode, intent, workflow, plan, priority, null, null);
   }
 
   public ExecuteRequest {
@@ -68,7 +71,7 @@ public record ExecuteRequest(
 
   /** Plans {@code goal} with a planner model, then runs that plan with {@code payload}. */
   public static ExecuteRequest goal(String goal, JsonNode payload) {
-    return new ExecuteRequest(null, payload, null, null, null, null, null, goal);
+    return new ExecuteRequest(null, payload, null, null, null, null, null, goal, null);
   }
 
   /** Runs an explicit plan with {@code payload}. */
@@ -77,14 +80,20 @@ public record ExecuteRequest(
   }
 
   public ExecuteRequest withTenant(TenantId value) {
-    return new ExecuteRequest(value, payload, mode, intent, workflow, plan, priority, goal);
+    return new ExecuteRequest(
+        value, payload, mode, intent, workflow, plan, priority, goal, replans);
   }
 
   public ExecuteRequest withMode(ExecutionMode value) {
-    return new ExecuteRequest(tenant, payload, value, intent, workflow, plan, priority, goal);
+    return new ExecuteRequest(
+        tenant, payload, value, intent, workflow, plan, priority, goal, replans);
+  }
+
+  public ExecuteRequest withReplans(Integer value) {
+    return new ExecuteRequest(tenant, payload, mode, intent, workflow, plan, priority, goal, value);
   }
 
   public ExecuteRequest withPriority(Integer value) {
-    return new ExecuteRequest(tenant, payload, mode, intent, workflow, plan, value, goal);
+    return new ExecuteRequest(tenant, payload, mode, intent, workflow, plan, value, goal, replans);
   }
 }

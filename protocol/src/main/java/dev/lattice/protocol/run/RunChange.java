@@ -329,6 +329,19 @@ public sealed interface RunChange extends CborSerializable {
     }
   }
 
+  /**
+   * Step {@code failedStep} of a goal's plan failed for good, and the run may ask for a new plan:
+   * it adds the planner step {@code stepId} (plan version {@code version}), asked for a plan of the
+   * remaining work, and the steps of the plan it replaces that have not started are skipped.
+   */
+  record ReplanStarted(String stepId, String failedStep, int version, Instant at)
+      implements RunChange {
+    @Override
+    public String type() {
+      return RunEventType.PLAN_REPLANNING;
+    }
+  }
+
   /** Every step settled without failure; {@code output} holds the final steps' outputs. */
   record RunCompleted(JsonNode output, Instant at) implements RunChange {
     public RunCompleted {

@@ -23,7 +23,9 @@ import dev.lattice.protocol.run.RunChange;
 import dev.lattice.protocol.run.StepStatus;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Decides the planner step of a goal's run ({@link StepKind#PLAN}): it asks its model for a plan,
@@ -37,6 +39,9 @@ import java.util.List;
 final class Planning {
   /** The signal that approves the plan a planner proposed, in a run of mode {@code approve}. */
   static final String APPROVAL_SIGNAL = "approve-plan";
+
+  /** The most characters of a step's output a new plan's planner is shown. */
+  private static final int OUTPUT_CHARS = 2000;
 
   private final RunSettings settings;
 
@@ -250,6 +255,112 @@ final class Planning {
     StringBuilder text = new StringBuilder("That plan cannot run:\n");
     errors.forEach(error -> text.append("- ").append(error).append('\n'));
     return text.append("Answer the whole plan again, corrected.").toString();
+  }
+
+  /**
+   * Step {@code failed} failed for good: when it belongs to the plan the run's latest planner
+   * adopted, and the run may still ask for new plans, the planner is asked for a plan of the
+   * remaining work, and what has not started of the failed plan is skipped. Whether it was.
+   */
+  boolean replan(Decision decision, StepSpec failed, Instant now) {
+    RunState state = decision.state();
+    if (failed.partOf() != null || failed.kind() == StepKind.PLAN) {
+      return false;
+    }
+    List<StepSpec> planners = planners(state);
+    if (planners.isEmpty()) {
+      return false;
+    }
+    StepSpec latest = planners.get(planners.size() - 1);
+    int used = planners.size() - 1;
+    if (state.step(latest.id()).status() != StepStatus.SUCCEEDED
+        || !adoptedIds(state, latest).contains(failed.id())
+        || used >= GoalPlans.replans(planners.get(0).input())) {
+      return false;
+    }
+    int version = planners.size() + 1;
+    decision.add(
+        new RunChange.ReplanStarted(
+            GoalPlans.PLANNER_STEP + "-" + version, failed.id(), version, now));
+    for (String id : adoptedIds(state, latest)) {
+      if (state.step(id).status() == StepStatus.PENDING) {
+        decision.add(
+            new RunChange.StepSkipped(
+                id,
+                "replaced by plan version " + version + ": step '" + failed.id() + "' failed",
+                now));
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The planner step {@link RunChange.ReplanStarted} adds: asked as the first planner was, and told
+   * what the failed plan did (the outputs of its steps that succeeded, cut short, and why {@code
+   * failedStep} failed) and which ids are taken.
+   */
+  static StepSpec replanStep(RunState state, RunChange.ReplanStarted e) {
+    List<StepSpec> planners = planners(state);
+    StepSpec first = planners.get(0);
+    StepSpec latest = planners.get(planners.size() - 1);
+    ObjectNode done = JsonNodeFactory.instance.objectNode();
+    for (String id : adoptedIds(state, latest)) {
+      StepState step = state.step(id);
+      if (step.status() == StepStatus.SUCCEEDED) {
+        String output = String.valueOf(step.output());
+        done.put(
+            id, output.length() > OUTPUT_CHARS ? output.substring(0, OUTPUT_CHARS) + "…" : output);
+      }
+    }
+    StepState failed = state.step(e.failedStep());
+    List<String> taken = new ArrayList<>();
+    state.plan().steps().forEach(s -> taken.add(s.id()));
+    ObjectNode input = first.input().deepCopy();
+    ObjectNode message = (ObjectNode) GoalPlans.ask(input).withArray("messages").get(0);
+    message.put(
+        "content",
+        message.path("content").asText()
+            + "\n\nA plan was tried: "
+            + state.step(latest.id()).output().path("plan")
+            + "\nIts step '"
+            + e.failedStep()
+            + "' failed: "
+            + failed.error().errorClass().wire()
+            + ": "
+            + failed.error().message()
+            + "\nOutputs of its steps that succeeded: "
+            + done
+            + "\nWrite a plan of what remains of the goal. Its placeholders cannot see those"
+            + " outputs: copy what it needs into its inputs. These step ids are taken: "
+            + taken);
+    return StepSpec.planner(e.stepId(), first.capability(), input, first.maxTurns());
+  }
+
+  /**
+   * The steps of plans that a later plan replaced: their failures no longer fail the run, and their
+   * outputs are not the run's.
+   */
+  static Set<String> superseded(RunState state) {
+    List<StepSpec> planners = planners(state);
+    Set<String> replaced = new HashSet<>();
+    for (int i = 0; i < planners.size() - 1; i++) {
+      replaced.addAll(adoptedIds(state, planners.get(i)));
+    }
+    return replaced;
+  }
+
+  private static List<StepSpec> planners(RunState state) {
+    return state.plan().steps().stream().filter(s -> s.kind() == StepKind.PLAN).toList();
+  }
+
+  /** The ids of the plan {@code planner} adopted; empty before it adopted one. */
+  private static List<String> adoptedIds(RunState state, StepSpec planner) {
+    StepState step = state.step(planner.id());
+    List<String> ids = new ArrayList<>();
+    if (step.status() == StepStatus.SUCCEEDED) {
+      step.output().path("plan").path("steps").forEach(s -> ids.add(s.path("id").asText()));
+    }
+    return ids;
   }
 
   /** Whether {@code step} is a turn of a planner, whose input is the literal conversation. */

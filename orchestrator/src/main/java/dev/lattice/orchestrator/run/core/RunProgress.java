@@ -304,6 +304,9 @@ public final class RunProgress {
           changed |= loops.advance(decision, step, now);
         } else if (current.status() == StepStatus.RUNNING && step.kind() == StepKind.PLAN) {
           changed |= planning.advance(decision, step, now);
+        } else if (current.status() == StepStatus.FAILED
+            && !Planning.superseded(decision.state()).contains(step.id())) {
+          changed |= planning.replan(decision, step, now);
         }
       }
     }
@@ -420,9 +423,11 @@ public final class RunProgress {
   private static void settle(Decision decision, Instant now) {
     RunState state = decision.state();
     boolean allSettled = true;
+    Set<String> replaced = Planning.superseded(state);
     for (StepSpec spec : state.plan().steps()) {
-      if (spec.partOf() != null) {
-        // A tool loop's turns and calls: its own step settles for them.
+      if (spec.partOf() != null || replaced.contains(spec.id())) {
+        // A tool loop's turns and calls: its own step settles for them. A step of a plan a new
+        // plan replaced: what it does no longer decides the run.
         continue;
       }
       StepState step = state.step(spec.id());
@@ -444,10 +449,12 @@ public final class RunProgress {
   private static ObjectNode finalOutputs(RunState state) {
     Set<String> depended = new HashSet<>();
     state.plan().steps().forEach(s -> depended.addAll(s.dependsOn()));
+    Set<String> replaced = Planning.superseded(state);
     ObjectNode outputs = JsonNodeFactory.instance.objectNode();
     for (StepSpec spec : state.plan().steps()) {
       StepState step = state.step(spec.id());
       if (!depended.contains(spec.id())
+          && !replaced.contains(spec.id())
           && step.status() == StepStatus.SUCCEEDED
           && spec.partOf() == null
           && (spec.kind() != StepKind.PLAN || !Planning.runsAdopted(state))) {

@@ -226,6 +226,8 @@ public final class RunState implements CborSerializable {
       return withSteps(calls, e.at()).dispatchReady(e.at());
     } else if (change instanceof RunChange.PlannerAsked e) {
       return plannerAsked(e);
+    } else if (change instanceof RunChange.ReplanStarted e) {
+      return withSteps(List.of(Planning.replanStep(this, e)), e.at());
     } else if (change instanceof RunChange.PlanProposed e) {
       return withStep(e.stepId(), s -> s.waiting(null, e.at()), e.at());
     } else if (change instanceof RunChange.PlanAdopted e) {

@@ -40,9 +40,14 @@ class PlanningTest {
   }
 
   private static RunSpec goal(ExecutionMode mode, PolicySettings policy) {
+    return goal(mode, policy, null);
+  }
+
+  private static RunSpec goal(ExecutionMode mode, PolicySettings policy, Integer replans) {
     GoalPlans goals =
         new GoalPlans(GoalSettings.create(ConfigFactory.load()), 100, Duration.ofDays(1), policy);
-    ExecuteRequest request = ExecuteRequest.goal("Say hello.", json("{'x': 1}"));
+    ExecuteRequest request =
+        ExecuteRequest.goal("Say hello.", json("{'x': 1}")).withReplans(replans);
     PlanSpec plan = goals.plan(request, Set.of("echo", "llm"), Map.of(), List.of());
     return new RunSpec(TenantId.DEFAULT, mode, "goal", plan, json("{'x': 1}"), null);
   }
@@ -160,5 +165,46 @@ class PlanningTest {
     assertThat(refusal.get("content").asText())
         .contains("more than the tenant's budget of 0.5 USD");
     run.assertReplayMatches();
+  }
+
+  @Test
+  void aStepThatFailsForGoodAsksForANewPlanOfTheRestWhenTheRunMay() {
+    run.start(goal(ExecutionMode.AUTO, PolicySettings.NONE, 1));
+    answer("plan.t1", GOOD);
+    run.result(
+        "hello",
+        StepOutcome.failed(ErrorClass.INVALID_INPUT, "no such team", null),
+        T0.plusSeconds(1));
+
+    // The run did not fail: a second planner is asked, told what failed; the rest is skipped.
+    assertThat(run.state.status()).isEqualTo(RunStatus.RUNNING);
+    assertThat(run.status("bye")).isEqualTo(StepStatus.SKIPPED);
+    assertThat(run.status("plan-2.t1")).isEqualTo(StepStatus.DISPATCHED);
+    String ask =
+        StepInput.resolve(run.state, run.state.spec("plan-2.t1"))
+            .get("messages")
+            .get(0)
+            .get("content")
+            .asText();
+    assertThat(ask).contains("Its step 'hello' failed: invalid_input: no such team", "taken");
+
+    answer("plan-2.t1", "{'json': {'steps': [{'id': 'hello2', 'capability': 'echo'}]}}");
+    answer("hello2", "{'hi': 2}");
+    assertThat(run.state.status()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(run.state.output()).isEqualTo(json("{'hello2': {'hi': 2}}"));
+    assertThat(run.journal).extracting(RunChange::type).contains("plan.replanning");
+    run.assertReplayMatches();
+  }
+
+  @Test
+  void withoutReplansLeftAFailedStepFailsTheRun() {
+    run.start(goal(ExecutionMode.AUTO));
+    answer("plan.t1", GOOD);
+    run.result(
+        "hello",
+        StepOutcome.failed(ErrorClass.INVALID_INPUT, "no such team", null),
+        T0.plusSeconds(1));
+    assertThat(run.state.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(run.state.plan().step("plan-2")).isNull();
   }
 }
