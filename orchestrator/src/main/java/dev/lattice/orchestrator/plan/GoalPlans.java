@@ -106,7 +106,18 @@ public final class GoalPlans {
     }
     ObjectNode input = JsonNodeFactory.instance.objectNode();
     input.put("goal", goal);
-    input.set("ask", ask(goal, request.payload(), catalogue(usable, described, intents)));
+    ObjectNode catalogue = catalogue(usable, described, intents);
+    ArrayNode models = catalogue.putArray("models");
+    settings.models().forEach(models::add);
+    policy
+        .tenantBudget(request.tenant())
+        .ifPresent(
+            budget ->
+                catalogue
+                    .putObject("tenantBudget")
+                    .put("period", budget.period().toString())
+                    .set("limit", LatticeJson.mapper().valueToTree(budget.limit())));
+    input.set("ask", ask(goal, request.payload(), catalogue));
     ArrayNode offered = input.putArray("capabilities");
     usable.forEach(offered::add);
     ObjectNode limits =

@@ -1,6 +1,9 @@
 package dev.lattice.orchestrator.plan;
 
 import com.typesafe.config.Config;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The {@code lattice.planner.goals} settings: how a goal's planner is asked.
@@ -11,6 +14,7 @@ import com.typesafe.config.Config;
  * @param maxGoalChars the longest goal accepted
  * @param maxReplans the most new plans a run may ask for after a step of its plan failed
  * @param instructions what the planner is told before the goal
+ * @param models the models and model profiles a plan's llm steps may name, for the catalogue
  */
 public record GoalSettings(
     String capability,
@@ -18,9 +22,11 @@ public record GoalSettings(
     int maxTurns,
     int maxGoalChars,
     int maxReplans,
-    String instructions) {
+    String instructions,
+    List<String> models) {
 
   public GoalSettings {
+    models = List.copyOf(models);
     if (maxTurns < 1) {
       throw new IllegalArgumentException("lattice.planner.goals.max-turns must be at least 1");
     }
@@ -35,6 +41,25 @@ public record GoalSettings(
         c.getInt("max-turns"),
         c.getInt("max-goal-chars"),
         c.getInt("max-replans"),
-        c.getString("instructions"));
+        c.getString("instructions"),
+        models(config));
+  }
+
+  /** The profiles of {@code lattice.llm.profiles} and the models its providers list. */
+  private static List<String> models(Config config) {
+    Set<String> names = new TreeSet<>();
+    if (config.hasPath("lattice.llm.profiles")) {
+      config.getConfig("lattice.llm.profiles").root().keySet().forEach(names::add);
+    }
+    if (config.hasPath("lattice.llm.providers")) {
+      Config providers = config.getConfig("lattice.llm.providers");
+      for (String provider : providers.root().keySet()) {
+        String path = "\"" + provider + "\".models";
+        if (providers.hasPath(path)) {
+          names.addAll(providers.getStringList(path));
+        }
+      }
+    }
+    return List.copyOf(names);
   }
 }

@@ -64,7 +64,8 @@ class PlanningTest {
     JsonNode ask = StepInput.resolve(run.state, run.state.spec("plan.t1"));
     assertThat(ask.get("schemaName").asText()).isEqualTo("plan");
     assertThat(ask.get("messages").get(0).get("content").asText())
-        .contains("Goal: Say hello.", "\"name\":\"echo\"");
+        .contains(
+            "Goal: Say hello.", "\"name\":\"echo\"", "\"models\":[\"planner\",\"scripted-model\"]");
 
     answer("plan.t1", "{'json': {'steps': [{'id': 'hello', 'capability': 'teleport'}]}}");
     assertThat(run.status("plan.t2")).isEqualTo(StepStatus.DISPATCHED);
