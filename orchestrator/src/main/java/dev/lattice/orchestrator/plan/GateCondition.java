@@ -32,6 +32,8 @@ public final class GateCondition {
           .addVar("payload", SimpleType.DYN)
           .addVar("steps", MapType.create(SimpleType.STRING, SimpleType.DYN))
           .addVar("run", MapType.create(SimpleType.STRING, SimpleType.DYN))
+          // The run's shared state the gate sees; absent where a gate is checked outside a run.
+          .addVar("state", MapType.create(SimpleType.STRING, SimpleType.DYN))
           .build();
 
   private final String source;
@@ -58,7 +60,7 @@ public final class GateCondition {
   }
 
   /**
-   * Evaluates the condition over {@code context} ({@code {payload, steps, run}}).
+   * Evaluates the condition over {@code context} ({@code {payload, steps, run, state}}).
    *
    * @throws IllegalArgumentException if evaluation fails or does not yield a boolean
    */

@@ -92,6 +92,12 @@ public final class InputTemplate {
     }
     switch (root) {
       case "payload" -> {}
+      case "state" -> {
+        if (segments.size() < 2) {
+          throw new IllegalArgumentException(
+              "${" + path + "}: state references look like state.KEY[.field...]");
+        }
+      }
       case "run" -> {
         if (segments.size() != 2 || !List.of("id", "tenant").contains(segments.get(1))) {
           throw new IllegalArgumentException(
@@ -106,7 +112,7 @@ public final class InputTemplate {
       }
       default ->
           throw new IllegalArgumentException(
-              "${" + path + "}: a placeholder starts with payload, steps or run");
+              "${" + path + "}: a placeholder starts with payload, steps, state or run");
     }
     return new Reference(path, List.copyOf(segments));
   }

@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * What step inputs, transforms and gates can see: {@code {payload, steps: {ID: {output}}, run: {id,
- * tenant}}}. Outputs are keyed by step id, never by completion order, so parallel branches merge
- * deterministically.
+ * tenant}}}, and, added by the run, {@code state}: the run's shared state the step sees. Outputs
+ * are keyed by step id, never by completion order, so parallel branches merge deterministically.
  */
 public final class StepContext {
   private StepContext() {}

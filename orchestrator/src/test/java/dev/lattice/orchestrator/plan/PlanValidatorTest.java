@@ -164,7 +164,7 @@ class PlanValidatorTest {
   @Test
   void rejectsAMalformedPlaceholder() {
     rejecting("{'steps': [{'id': 'a', 'capability': 'echo', 'input': '${secrets.key}'}]}")
-        .hasMessageContaining("a placeholder starts with payload, steps or run");
+        .hasMessageContaining("a placeholder starts with payload, steps, state or run");
   }
 
   @Test

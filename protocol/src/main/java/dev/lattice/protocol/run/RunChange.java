@@ -342,6 +342,18 @@ public sealed interface RunChange extends CborSerializable {
     }
   }
 
+  /**
+   * The result of step {@code stepId} wrote {@code entry} into the run's shared state (its output's
+   * {@code $state}); the entry replaces what the key held, in the order the run recorded the
+   * writes.
+   */
+  record StateWritten(String stepId, StateEntry entry, Instant at) implements RunChange {
+    @Override
+    public String type() {
+      return RunEventType.STATE_WRITTEN;
+    }
+  }
+
   /** Every step settled without failure; {@code output} holds the final steps' outputs. */
   record RunCompleted(JsonNode output, Instant at) implements RunChange {
     public RunCompleted {

@@ -22,6 +22,7 @@ import java.util.List;
  * @param createdAt when the run was planned
  * @param updatedAt when the run last changed
  * @param lastSeq the sequence number of the run's latest event
+ * @param state the run's shared state: every key as its latest write left it (absent when none)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunView(
@@ -35,5 +36,29 @@ public record RunView(
     RunCause cause,
     Instant createdAt,
     Instant updatedAt,
-    long lastSeq)
-    implements CborSerializable {}
+    long lastSeq,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<StateEntry> state)
+    implements CborSerializable {
+
+  /** A view of a run without shared state. */
+  public RunView(
+      String runId,
+      String tenant,
+      RunStatus status,
+      ExecutionMode mode,
+      List<StepView> steps,
+      Usage usage,
+      JsonNode output,
+      RunCause cause,
+      Instant createdAt,
+      Instant updatedAt,
+      long lastSeq) {
+    this(
+        runId, tenant, status, mode, steps, usage, output, cause, createdAt, updatedAt, lastSeq,
+        List.of());
+  }
+
+  public RunView {
+    state = state == null ? List.of() : List.copyOf(state);
+  }
+}

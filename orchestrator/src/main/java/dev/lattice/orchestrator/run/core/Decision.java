@@ -36,6 +36,11 @@ final class Decision {
   void add(RunChange change) {
     state = state.apply(change);
     events.add(change);
+    // A step's result may write the run's shared state: recorded right after it, in order.
+    for (RunChange write : StateWrites.of(change)) {
+      state = state.apply(write);
+      events.add(write);
+    }
   }
 
   /** The steps whose input has been checked, those dispatched before this decision included. */

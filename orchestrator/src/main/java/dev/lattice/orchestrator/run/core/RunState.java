@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lattice.protocol.CborSerializable;
 import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.agent.Usage;
@@ -19,10 +20,12 @@ import dev.lattice.protocol.run.RunChange;
 import dev.lattice.protocol.run.RunSpec;
 import dev.lattice.protocol.run.RunStatus;
 import dev.lattice.protocol.run.RunView;
+import dev.lattice.protocol.run.StateEntry;
 import dev.lattice.protocol.run.StepStatus;
 import dev.lattice.protocol.run.StepView;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,6 +62,7 @@ public final class RunState implements CborSerializable {
   private final RunCause cause;
   private final Instant startedAt;
   private final Instant updatedAt;
+  private final RunVariables variables;
 
   private RunState(
       RunId runId,
@@ -69,7 +73,8 @@ public final class RunState implements CborSerializable {
       JsonNode output,
       RunCause cause,
       Instant startedAt,
-      Instant updatedAt) {
+      Instant updatedAt,
+      RunVariables variables) {
     this.runId = runId;
     this.spec = spec;
     this.status = status;
@@ -79,12 +84,22 @@ public final class RunState implements CborSerializable {
     this.cause = cause;
     this.startedAt = startedAt;
     this.updatedAt = updatedAt;
+    this.variables = variables;
   }
 
   /** The state of a run that has no events yet. */
   public static RunState empty(RunId runId) {
     return new RunState(
-        runId, null, null, HashTreePMap.empty(), Usage.NONE, null, null, null, null);
+        runId,
+        null,
+        null,
+        HashTreePMap.empty(),
+        Usage.NONE,
+        null,
+        null,
+        null,
+        null,
+        RunVariables.EMPTY);
   }
 
   /** Rebuilds a state from its serialized form (a snapshot). */
@@ -98,12 +113,23 @@ public final class RunState implements CborSerializable {
       @JsonProperty("output") JsonNode output,
       @JsonProperty("cause") RunCause cause,
       @JsonProperty("startedAt") Instant startedAt,
-      @JsonProperty("updatedAt") Instant updatedAt) {
+      @JsonProperty("updatedAt") Instant updatedAt,
+      @JsonProperty("variables") List<StateEntry> variables) {
     PMap<String, StepState> byId = HashTreePMap.empty();
     for (StepState step : steps) {
       byId = byId.plus(step.id(), step);
     }
-    return new RunState(runId, spec, status, byId, usage, output, cause, startedAt, updatedAt);
+    return new RunState(
+        runId,
+        spec,
+        status,
+        byId,
+        usage,
+        output,
+        cause,
+        startedAt,
+        updatedAt,
+        variables == null ? RunVariables.EMPTY : RunVariables.of(variables));
   }
 
   @JsonProperty("runId")
@@ -150,6 +176,17 @@ public final class RunState implements CborSerializable {
   @JsonProperty("updatedAt")
   public Instant updatedAt() {
     return updatedAt;
+  }
+
+  /** The run's shared state, every key as its latest write left it. */
+  @JsonProperty("variables")
+  public List<StateEntry> variables() {
+    return variables.entries();
+  }
+
+  /** The shared state step {@code reader} sees now (the latest event's time). */
+  ObjectNode variablesFor(String reader) {
+    return variables.visibleTo(reader, updatedAt);
   }
 
   /** Whether the run has any event. */
@@ -226,6 +263,18 @@ public final class RunState implements CborSerializable {
       return withSteps(calls, e.at()).dispatchReady(e.at());
     } else if (change instanceof RunChange.PlannerAsked e) {
       return plannerAsked(e);
+    } else if (change instanceof RunChange.StateWritten e) {
+      return new RunState(
+          runId,
+          spec,
+          status,
+          steps,
+          usage,
+          output,
+          cause,
+          startedAt,
+          e.at(),
+          variables.written(e.entry()));
     } else if (change instanceof RunChange.ReplanStarted e) {
       return withSteps(List.of(Planning.replanStep(this, e)), e.at());
     } else if (change instanceof RunChange.PlanProposed e) {
@@ -284,7 +333,7 @@ public final class RunState implements CborSerializable {
       next = next.plus(step.id(), StepState.pending(step.id()));
     }
     return new RunState(
-        runId, spec.withSteps(added), status, next, usage, output, cause, startedAt, at);
+        runId, spec.withSteps(added), status, next, usage, output, cause, startedAt, at, variables);
   }
 
   private RunState started(RunChange.RunStarted e) {
@@ -297,7 +346,8 @@ public final class RunState implements CborSerializable {
     for (StepSpec step : e.spec().plan().steps()) {
       initial = initial.plus(step.id(), StepState.pending(step.id()));
     }
-    return new RunState(runId, e.spec(), running, initial, usage, output, cause, e.at(), e.at());
+    return new RunState(
+        runId, e.spec(), running, initial, usage, output, cause, e.at(), e.at(), variables);
   }
 
   /** The run moved to {@code next} (checked against the lifecycle), with its output and cause. */
@@ -306,7 +356,8 @@ public final class RunState implements CborSerializable {
       throw new IllegalTransitionException("a run", null, next);
     }
     RunStatus checked = RunLifecycle.transition(status, next);
-    return new RunState(runId, spec, checked, steps, usage, finalOutput, why, startedAt, at);
+    return new RunState(
+        runId, spec, checked, steps, usage, finalOutput, why, startedAt, at, variables);
   }
 
   private RunState withStep(String stepId, UnaryOperator<StepState> change, Instant at) {
@@ -323,12 +374,22 @@ public final class RunState implements CborSerializable {
         output,
         cause,
         startedAt,
-        at);
+        at,
+        variables);
   }
 
   private RunState withUsage(Usage more) {
     return new RunState(
-        runId, spec, status, steps, usage.plus(more), output, cause, startedAt, updatedAt);
+        runId,
+        spec,
+        status,
+        steps,
+        usage.plus(more),
+        output,
+        cause,
+        startedAt,
+        updatedAt,
+        variables);
   }
 
   /** Dispatches, attempt 1, every pending agent step that {@link #ready} allows. */
@@ -352,7 +413,8 @@ public final class RunState implements CborSerializable {
     }
     return next == steps
         ? this
-        : new RunState(runId, spec, status, next, usage, output, cause, startedAt, updatedAt);
+        : new RunState(
+            runId, spec, status, next, usage, output, cause, startedAt, updatedAt, variables);
   }
 
   /**
@@ -416,7 +478,7 @@ public final class RunState implements CborSerializable {
                       s.output(),
                       s.error(),
                       loops.getOrDefault(s.id(), s.usage()),
-                      s.status() == StepStatus.WAITING ? step.signal() : null,
+                      s.status() == StepStatus.WAITING ? waitsFor(step) : null,
                       s.waitUntil(),
                       s.retryDueAt());
                 })
@@ -432,7 +494,15 @@ public final class RunState implements CborSerializable {
         cause,
         startedAt,
         updatedAt,
-        lastSeq);
+        lastSeq,
+        variables.entries().stream()
+            .sorted(Comparator.comparing(StateEntry::key).thenComparing(StateEntry::stepId))
+            .toList());
+  }
+
+  /** The signal a waiting step waits for: a planner's plan waits for its approval. */
+  private static String waitsFor(StepSpec step) {
+    return step.kind() == StepKind.PLAN ? Planning.APPROVAL_SIGNAL : step.signal();
   }
 
   /** Outputs of every succeeded step, keyed by step id, in plan order. */

@@ -33,7 +33,7 @@ final class StepInput {
           : step.input() == null ? JsonNodeFactory.instance.objectNode() : step.input();
     }
     if (step.input() != null) {
-      return InputTemplate.resolve(step.input(), context(state));
+      return InputTemplate.resolve(step.input(), context(state, step.id()));
     }
     if (step.dependsOn().isEmpty()) {
       return state.payload();
@@ -46,11 +46,15 @@ final class StepInput {
   }
 
   /**
-   * What templates, transforms and gates see: the run's ids, its payload and the outputs so far.
+   * What the templates, transforms and gates of step {@code reader} see: the run's ids, its
+   * payload, the outputs so far, and the shared state the step sees.
    */
-  static ObjectNode context(RunState state) {
-    return StepContext.of(
-        state.runId().value(), state.tenant().value(), state.payload(), state.outputs());
+  static ObjectNode context(RunState state, String reader) {
+    ObjectNode context =
+        StepContext.of(
+            state.runId().value(), state.tenant().value(), state.payload(), state.outputs());
+    context.set("state", state.variablesFor(reader));
+    return context;
   }
 
   /** The failure of a step whose input (or inline evaluation) is invalid: never retried. */
