@@ -1,0 +1,306 @@
+package dev.lattice.orchestrator.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.typesafe.config.ConfigFactory;
+import dev.lattice.modelserver.RecordedRequest;
+import dev.lattice.modelserver.ScriptedModelServer;
+import dev.lattice.modelserver.script.Match;
+import dev.lattice.modelserver.script.Script;
+import dev.lattice.modelserver.script.ScriptEntry;
+import dev.lattice.modelserver.script.Streaming;
+import dev.lattice.orchestrator.node.Lattice;
+import dev.lattice.orchestrator.testing.Await;
+import dev.lattice.orchestrator.testing.JournalRows;
+import dev.lattice.orchestrator.testing.LoopbackApi;
+import dev.lattice.protocol.json.LatticeJson;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Direct invocation over real HTTP on loopback, against a node with the shipped agents and role
+ * profiles, whose model calls go through the real client to the scripted model server: a role
+ * profile and a plain capability answer with their result and a run that is listed and replayable;
+ * a streamed invocation gives the run's events (and a model's text as it comes); bad requests are
+ * problems that start nothing. Also the agent directory's listing: categories, status, load and
+ * priority.
+ */
+class AgentInvokeIT {
+  private static final String REVIEW = "One bug: the loop never ends.";
+  private static final String PLAN = "step one then step two then step three";
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  @TempDir static Path data;
+  static ScriptedModelServer models;
+  static Lattice lattice;
+  static String api;
+  static final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void start() {
+    models =
+        ScriptedModelServer.start(
+            Script.of(
+                    ScriptEntry.text(REVIEW).when(Match.contains("review this loop")),
+                    ScriptEntry.text(PLAN).stream(Streaming.none().withTokenDelayMs(5).byWords())
+                        .when(Match.contains("plan a release")))
+                .withModels("scripted-model"));
+    // The shipped agents and profiles, with the provider pointed at this test's model server.
+    lattice =
+        Lattice.builder()
+            .dataDirectory(data)
+            .config(
+                ConfigFactory.parseString(
+                    "lattice.llm.providers.local.base-url = \"%s/v1\"".formatted(models.baseUrl())))
+            .start();
+    api = LoopbackApi.start(lattice);
+  }
+
+  @AfterAll
+  static void stop() {
+    lattice.close();
+    models.close();
+  }
+
+  @Test
+  void aRoleProfileAnswersWithItsModelsTextAndARunThatIsListedAndReplayable() {
+    Response response =
+        post("/api/v1/agents/reviewer/invoke", "{\"task\": \"review this loop: while(true){}\"}");
+    assertThat(response.status()).as(response.body()).isEqualTo(200);
+    JsonNode result = response.json();
+    String runId = result.get("runId").asText();
+    assertThat(response.location()).isEqualTo("/api/v1/runs/" + runId);
+    assertThat(result.get("status").asText()).isEqualTo("completed");
+    assertThat(result.get("capability").asText()).isEqualTo("reviewer");
+    assertThat(result.get("agentId").asText()).isEqualTo("local.llm");
+    assertThat(result.get("text").asText()).isEqualTo(REVIEW);
+    assertThat(result.get("output").get("text").asText()).isEqualTo(REVIEW);
+    assertThat(result.get("usage").get("completionTokens").asLong()).isPositive();
+
+    // The task was the prompt; the shipped reviewer profile gave the system prompt.
+    RecordedRequest call =
+        models.requests().stream()
+            .filter(r -> r.body().toString().contains("while(true)"))
+            .findFirst()
+            .orElseThrow();
+    JsonNode messages = call.body().get("messages");
+    assertThat(messages.get(0).get("role").asText()).isEqualTo("system");
+    assertThat(messages.get(0).get("content").asText()).contains("You are a code reviewer");
+    assertThat(messages.get(messages.size() - 1).get("content").asText())
+        .isEqualTo("review this loop: while(true){}");
+
+    assertListedAndReplayable(runId);
+  }
+
+  @Test
+  void aPlainCapabilityGetsTheTaskInItsInputAndAnAgentIdNamesItsCapability() {
+    Response byCapability =
+        post("/api/v1/agents/echo/invoke", "{\"task\": \"hello\", \"input\": {\"n\": 1}}");
+    assertThat(byCapability.status()).as(byCapability.body()).isEqualTo(200);
+    JsonNode output = byCapability.json().get("output");
+    assertThat(output.get("task").asText()).isEqualTo("hello");
+    assertThat(output.get("n").asInt()).isEqualTo(1);
+    assertThat(byCapability.json().has("text")).isFalse();
+
+    // An agent serving one capability; a template-like task is text, never a template.
+    Response byAgent = post("/api/v1/agents/local.echo/invoke", "{\"task\": \"{{payload}}\"}");
+    assertThat(byAgent.status()).as(byAgent.body()).isEqualTo(200);
+    assertThat(byAgent.json().get("capability").asText()).isEqualTo("echo");
+    assertThat(byAgent.json().get("agentId").asText()).isEqualTo("local.echo");
+    assertThat(byAgent.json().get("output").get("task").asText()).isEqualTo("{{payload}}");
+
+    // An agent serving several needs the capability named.
+    Response planner =
+        post(
+            "/api/v1/agents/local.llm/invoke",
+            "{\"task\": \"review this loop: for(;;){}\", \"capability\": \"reviewer\"}");
+    assertThat(planner.status()).as(planner.body()).isEqualTo(200);
+    assertThat(planner.json().get("text").asText()).isEqualTo(REVIEW);
+    assertListedAndReplayable(byAgent.json().get("runId").asText());
+  }
+
+  @Test
+  void aStreamedInvocationGivesTheRunsEventsAndTheModelsTextAsItComes() {
+    Response ndjson =
+        post("/api/v1/agents/planner/invoke", "{\"task\": \"plan a release\", \"stream\": true}");
+    assertThat(ndjson.status()).as(ndjson.body()).isEqualTo(200);
+    assertThat(ndjson.contentType()).startsWith("application/x-ndjson");
+    List<JsonNode> lines = ndjson.body().lines().map(AgentInvokeIT::parse).toList();
+    List<String> types = lines.stream().map(l -> l.get("type").asText()).toList();
+    assertThat(lines.get(0).get("seq").asLong()).isEqualTo(1);
+    assertThat(types).contains("step.succeeded").contains("step.delta");
+    assertThat(types.get(types.size() - 1)).isEqualTo("run.completed");
+    StringBuilder text = new StringBuilder();
+    lines.stream()
+        .filter(l -> l.get("type").asText().equals("step.delta"))
+        .forEach(l -> text.append(l.get("data").get("text").asText()));
+    assertThat(text.toString()).isEqualTo(PLAN);
+    String runId = lines.get(0).get("runId").asText();
+    assertThat(ndjson.location()).isEqualTo("/api/v1/runs/" + runId);
+
+    // An event stream asked for by Accept alone: Server-Sent Events, each id its seq.
+    Response sse =
+        send(
+            request("/api/v1/agents/echo/invoke")
+                .header("Accept", "text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"task\": \"hi\"}"))
+                .build());
+    assertThat(sse.status()).isEqualTo(200);
+    assertThat(sse.contentType()).startsWith("text/event-stream");
+    List<String> data =
+        sse.body()
+            .lines()
+            .filter(l -> l.startsWith("data:") && l.length() > "data:".length())
+            .map(l -> l.substring("data:".length()))
+            .toList();
+    assertThat(parse(data.get(data.size() - 1)).get("type").asText()).isEqualTo("run.completed");
+    assertThat(sse.body()).contains("id:1");
+  }
+
+  @Test
+  void badRequestsAreProblemsThatStartNothing() {
+    // Whatever runs other tests started are in the journal before counting.
+    Await.until(
+        () -> JournalRows.runs(lattice) == JournalRows.indexedCount(lattice),
+        Duration.ofSeconds(20));
+    long runs = JournalRows.runs(lattice);
+
+    problem(post("/api/v1/agents/nobody/invoke", "{\"task\": \"x\"}"), 404, "agent-not-found");
+    problem(post("/api/v1/agents/echo/invoke", "{}"), 400, "invalid-request");
+    problem(post("/api/v1/agents/echo/invoke", "{\"task\": \"  \"}"), 400, "invalid-request");
+    problem(post("/api/v1/agents/echo/invoke", "{\"input\": [1]}"), 400, "invalid-request");
+    problem(post("/api/v1/agents/echo/invoke", "{\"task\": 1, \"x\": 2}"), 400, "invalid-request");
+    problem(post("/api/v1/agents/echo/invoke", "{\"task\":"), 400, "malformed-json");
+    problem(post("/api/v1/agents/local.llm/invoke", "{\"task\": \"x\"}"), 400, "invalid-request");
+    problem(
+        post("/api/v1/agents/local.llm/invoke", "{\"task\": \"x\", \"capability\": \"shell\"}"),
+        400,
+        "invalid-request");
+    problem(
+        post("/api/v1/agents/echo/invoke", "{\"task\": \"x\", \"capability\": \"llm\"}"),
+        400,
+        "invalid-request");
+    problem(
+        post("/api/v1/agents/reviewer/invoke", "{\"task\": \"x\", \"input\": {\"prompt\": \"y\"}}"),
+        400,
+        "invalid-request");
+    problem(
+        post("/api/v1/agents/echo/invoke", "{\"task\": \"x\", \"tenant\": \"Not A Tenant\"}"),
+        400,
+        "invalid-request");
+    problem(get("/api/v1/agents/echo/invoke"), 405, "method-not-allowed");
+
+    assertThat(JournalRows.runs(lattice)).isEqualTo(runs);
+  }
+
+  @Test
+  void theDirectoryListsEachAgentsCapabilitiesByCategoryWithStatusLoadAndPriority() {
+    Response response = get("/api/v1/agents");
+    assertThat(response.status()).isEqualTo(200);
+    List<JsonNode> agents = new ArrayList<>();
+    response.json().forEach(agents::add);
+    JsonNode llm = agent(agents, "local.llm");
+    assertThat(texts(llm.get("categories").get("llm")))
+        .containsExactly("coder", "llm", "planner", "researcher", "reviewer");
+    assertThat(llm.get("status").asText()).isEqualTo("available");
+    assertThat(llm.get("load").asInt()).isZero();
+    assertThat(llm.get("priority").asInt()).isZero();
+    assertThat(llm.get("maxConcurrent").asInt()).isEqualTo(32);
+    assertThat(texts(agent(agents, "local.echo").get("categories").get("tool")))
+        .containsExactly("echo");
+    assertThat(texts(agent(agents, "local.http").get("categories").get("tool")))
+        .containsExactly("http");
+    // The fields that were there before stay.
+    assertThat(texts(agent(agents, "local.shell").get("capabilities"))).containsExactly("shell");
+  }
+
+  private static void assertListedAndReplayable(String runId) {
+    Await.until(() -> "completed".equals(JournalRows.indexedStatus(lattice, runId)), WAIT);
+    Response listed = get("/api/v1/runs?status=completed&limit=500");
+    assertThat(listed.body()).contains(runId);
+    Response events = get("/api/v1/runs/" + runId + "/events?from=1");
+    List<JsonNode> replayed = events.body().lines().map(AgentInvokeIT::parse).toList();
+    assertThat(replayed.get(0).get("seq").asLong()).isEqualTo(1);
+    assertThat(replayed.get(replayed.size() - 1).get("type").asText()).isEqualTo("run.completed");
+    JsonNode run = get("/api/v1/runs/" + runId).json();
+    assertThat(run.get("steps").get(0).get("id").asText()).isEqualTo("invoke");
+  }
+
+  private static JsonNode problem(Response response, int status, String slug) {
+    assertThat(response.status()).as(response.body()).isEqualTo(status);
+    assertThat(response.contentType()).startsWith("application/problem+json");
+    JsonNode problem = response.json();
+    assertThat(problem.get("type").asText()).isEqualTo("urn:lattice:problem:" + slug);
+    return problem;
+  }
+
+  private static JsonNode agent(List<JsonNode> agents, String id) {
+    return agents.stream()
+        .filter(a -> a.get("agentId").asText().equals(id))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no agent " + id + " in " + agents));
+  }
+
+  private static List<String> texts(JsonNode array) {
+    List<String> texts = new ArrayList<>();
+    array.forEach(n -> texts.add(n.asText()));
+    return texts;
+  }
+
+  private record Response(int status, String contentType, String location, String body) {
+    JsonNode json() {
+      return parse(body);
+    }
+  }
+
+  private static HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(URI.create(api + path))
+        .timeout(WAIT)
+        .header("Content-Type", "application/json");
+  }
+
+  private static Response post(String path, String body) {
+    return send(request(path).POST(HttpRequest.BodyPublishers.ofString(body)).build());
+  }
+
+  private static Response get(String path) {
+    return send(HttpRequest.newBuilder(URI.create(api + path)).timeout(WAIT).GET().build());
+  }
+
+  private static Response send(HttpRequest request) {
+    try {
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      return new Response(
+          response.statusCode(),
+          response.headers().firstValue("Content-Type").orElse(""),
+          response.headers().firstValue("Location").orElse(null),
+          response.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static JsonNode parse(String text) {
+    try {
+      return LatticeJson.mapper().readTree(text);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
