@@ -79,6 +79,57 @@ class LatticeCliIT {
   }
 
   @Test
+  void agentExecPrintsTheAnswerOrFollowsTheRunAndAgentsGroupsByCategory() throws Exception {
+    Result exec =
+        cli(
+            "agent-exec",
+            "agent",
+            "exec",
+            "echo",
+            "hello",
+            "--input",
+            "{\"n\":1}",
+            "--server",
+            server);
+    assertThat(exec.exit()).as(exec.err()).isZero();
+    String answer = String.join("\n", exec.out());
+    assertThat(answer).contains("\"task\" : \"hello\"").contains("\"n\" : 1");
+
+    Result followed =
+        cli(
+            "agent-exec-follow",
+            "agent",
+            "exec",
+            "local.echo",
+            "hi",
+            "--follow",
+            "--server",
+            server);
+    assertThat(followed.exit()).as(followed.err()).isZero();
+    String output = String.join("\n", followed.out());
+    assertThat(output).contains("step.succeeded       invoke").contains("run.completed");
+    assertThat(followed.out().get(followed.out().size() - 1)).contains("}");
+
+    Result unknown = cli("agent-exec-unknown", "agent", "exec", "nobody", "x", "--server", server);
+    assertThat(unknown.exit()).isEqualTo(1);
+    assertThat(unknown.err()).contains("No such agent or capability (404)").contains("nobody");
+
+    Result noTask = cli("agent-exec-empty", "agent", "exec", "echo", "--server", server);
+    assertThat(noTask.exit()).isEqualTo(1);
+    assertThat(noTask.err()).contains("give a TASK, an --input, or both");
+
+    Result agents = cli("agents", "agents", "--server", server);
+    assertThat(agents.exit()).as(agents.err()).isZero();
+    assertThat(agents.out().get(0)).contains("CATEGORY").contains("STATUS").contains("PRIORITY");
+    assertThat(agents.out())
+        .anySatisfy(
+            line -> assertThat(line).startsWith("llm").contains("local.llm").contains("reviewer"))
+        .anySatisfy(
+            line ->
+                assertThat(line).startsWith("tool").contains("local.echo").contains("available"));
+  }
+
+  @Test
   void executeFollowPrintsTheEventsAndRunShowsTheFinalState() throws Exception {
     Result executed =
         cli(
