@@ -12,6 +12,7 @@ import dev.lattice.modelserver.script.ScriptEntry;
 import dev.lattice.modelserver.script.Streaming;
 import dev.lattice.orchestrator.node.Lattice;
 import dev.lattice.orchestrator.testing.Await;
+import dev.lattice.orchestrator.testing.DelayedEcho;
 import dev.lattice.orchestrator.testing.JournalRows;
 import dev.lattice.orchestrator.testing.LoopbackApi;
 import dev.lattice.protocol.json.LatticeJson;
@@ -42,6 +43,7 @@ class AgentInvokeIT {
   private static final String REVIEW = "One bug: the loop never ends.";
   private static final String PLAN = "step one then step two then step three";
   private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final Duration INVOKE_WAIT = Duration.ofSeconds(3);
 
   @TempDir static Path data;
   static ScriptedModelServer models;
@@ -64,7 +66,12 @@ class AgentInvokeIT {
             .dataDirectory(data)
             .config(
                 ConfigFactory.parseString(
-                    "lattice.llm.providers.local.base-url = \"%s/v1\"".formatted(models.baseUrl())))
+                    "lattice.llm.providers.local.base-url = \"%s/v1\"\n".formatted(models.baseUrl())
+                        + "lattice.http.invoke.wait = "
+                        + INVOKE_WAIT.toMillis()
+                        + "ms"))
+            // An application's action that takes longer than the invocation waits.
+            .action("slow", DelayedEcho.after(INVOKE_WAIT.multipliedBy(2)))
             .start();
     api = LoopbackApi.start(lattice);
   }
@@ -171,6 +178,21 @@ class AgentInvokeIT {
   }
 
   @Test
+  void aRunThatOutlastsTheWaitIsAnsweredWithItsIdAndGoesOnToItsEnd() {
+    Response response = post("/api/v1/agents/slow/invoke", "{\"task\": \"take your time\"}");
+    assertThat(response.status()).as(response.body()).isEqualTo(202);
+    JsonNode result = response.json();
+    String runId = result.get("runId").asText();
+    assertThat(result.get("status").asText()).isEqualTo("running");
+    assertThat(result.has("output")).isFalse();
+    assertThat(response.location()).isEqualTo("/api/v1/runs/" + runId);
+    Await.until(
+        () -> get("/api/v1/runs/" + runId).json().get("status").asText().equals("completed"), WAIT);
+    JsonNode step = get("/api/v1/runs/" + runId).json().get("steps").get(0);
+    assertThat(step.get("output").get("task").asText()).isEqualTo("take your time");
+  }
+
+  @Test
   void badRequestsAreProblemsThatStartNothing() {
     // Whatever runs other tests started are in the journal before counting.
     Await.until(
@@ -223,6 +245,8 @@ class AgentInvokeIT {
         .containsExactly("echo");
     assertThat(texts(agent(agents, "local.http").get("categories").get("tool")))
         .containsExactly("http");
+    assertThat(texts(agent(agents, "local.slow").get("categories").get("custom")))
+        .containsExactly("slow");
     // The fields that were there before stay.
     assertThat(texts(agent(agents, "local.shell").get("capabilities"))).containsExactly("shell");
   }
