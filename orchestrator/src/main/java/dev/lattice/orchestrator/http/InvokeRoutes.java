@@ -20,8 +20,9 @@ import org.apache.pekko.http.javadsl.server.Route;
 /**
  * {@code POST /api/v1/agents/{agent}/invoke}: one agent, or one capability, as a durable run of one
  * step. Answers with the step's result once the run ends (200), or with the run's id when it
- * outlasts the wait (202); or, when the body says {@code "stream": true} or the client accepts only
- * an event stream, with the run's events as {@code GET /runs/{id}/events} gives them.
+ * outlasts the wait (202); or, when the body says {@code "stream": true} or the client accepts an
+ * event stream and not JSON, with the run's events as {@code GET /runs/{id}/events} gives them (SSE
+ * when it accepts {@code text/event-stream}, else NDJSON).
  */
 final class InvokeRoutes extends AllDirectives {
   private static final String NDJSON = "application/x-ndjson";
@@ -61,7 +62,7 @@ final class InvokeRoutes extends AllDirectives {
       String target, InvokeRequest request, Optional<String> key, HttpRequest http) {
     String idempotencyKey = key.map(RunRoutes::validKey).orElse(null);
     boolean sse = EventRoutes.wantsEventStream(http);
-    boolean stream = request.streamed() || sse || acceptsNdjson(http);
+    boolean stream = request.streamed() || ((sse || accepts(http, NDJSON)) && !acceptsJson(http));
     InvokeRequest asked = stream ? request.withStream(true) : request;
     return onSuccess(
         client.invoke(target, asked, idempotencyKey),
@@ -82,7 +83,15 @@ final class InvokeRoutes extends AllDirectives {
                 json()));
   }
 
-  private static boolean acceptsNdjson(HttpRequest request) {
-    return request.getHeader("Accept").map(a -> a.value().contains(NDJSON)).orElse(false);
+  private static boolean accepts(HttpRequest request, String media) {
+    return request.getHeader("Accept").map(a -> a.value().contains(media)).orElse(false);
+  }
+
+  /**
+   * Whether the client takes the result as JSON: a client that accepts both (as MCP clients and
+   * some libraries send) gets the result unless its body asks for the stream.
+   */
+  private static boolean acceptsJson(HttpRequest request) {
+    return accepts(request, "application/json");
   }
 }

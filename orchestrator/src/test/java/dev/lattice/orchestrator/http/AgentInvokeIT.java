@@ -129,6 +129,20 @@ class AgentInvokeIT {
     assertThat(byAgent.json().get("agentId").asText()).isEqualTo("local.echo");
     assertThat(byAgent.json().get("output").get("task").asText()).isEqualTo("{{payload}}");
 
+    // Retrying with the same idempotency key gives the same run.
+    String[] runs = new String[2];
+    for (int i = 0; i < 2; i++) {
+      Response keyed =
+          send(
+              request("/api/v1/agents/echo/invoke")
+                  .header("Idempotency-Key", "invoke-once")
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"task\": \"once\"}"))
+                  .build());
+      assertThat(keyed.status()).as(keyed.body()).isEqualTo(200);
+      runs[i] = keyed.json().get("runId").asText();
+    }
+    assertThat(runs[1]).isEqualTo(runs[0]);
+
     // An agent serving several needs the capability named.
     Response planner =
         post(
@@ -175,6 +189,17 @@ class AgentInvokeIT {
             .toList();
     assertThat(parse(data.get(data.size() - 1)).get("type").asText()).isEqualTo("run.completed");
     assertThat(sse.body()).contains("id:1");
+
+    // A client that accepts JSON too gets the result.
+    Response both =
+        send(
+            request("/api/v1/agents/echo/invoke")
+                .header("Accept", "application/json, text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"task\": \"hi\"}"))
+                .build());
+    assertThat(both.status()).isEqualTo(200);
+    assertThat(both.contentType()).startsWith("application/json");
+    assertThat(both.json().get("output").get("task").asText()).isEqualTo("hi");
   }
 
   @Test
