@@ -124,9 +124,17 @@ final class LocalLatticeClient implements LatticeClient {
             readModels,
             persistence.followerDeltas(),
             executor);
+    CapabilityCategories categories = CapabilityCategories.create(system.settings().config());
     NodeStateQuery nodeState =
         new NodeStateQuery(
-            system, directory, readModels, shards, streams::open, settings.askTimeout(), executor);
+            system,
+            directory,
+            readModels,
+            shards,
+            streams::open,
+            categories,
+            settings.askTimeout(),
+            executor);
     return new LocalLatticeClient(
         commands,
         new RunViews(SnapshotReader.create(system), reader, executor),
@@ -134,11 +142,7 @@ final class LocalLatticeClient implements LatticeClient {
         readModels,
         nodeState,
         readiness,
-        new AgentInvocations(
-            nodeState::listed,
-            commands,
-            CapabilityCategories.create(system.settings().config()),
-            executor));
+        new AgentInvocations(nodeState::listed, commands, categories, executor));
   }
 
   @Override

@@ -58,6 +58,7 @@ final class NodeStateQuery {
       ReadModels readModels,
       ShardDistributions shards,
       IntSupplier openStreams,
+      CapabilityCategories categories,
       Duration askTimeout,
       Executor executor) {
     this.system = system;
@@ -66,7 +67,7 @@ final class NodeStateQuery {
     this.readModels = readModels;
     this.shards = shards;
     this.openStreams = openStreams;
-    this.categories = CapabilityCategories.create(system.settings().config());
+    this.categories = categories;
     this.askTimeout = askTimeout;
     this.executor = executor;
   }
