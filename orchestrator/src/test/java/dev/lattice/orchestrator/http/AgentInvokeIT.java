@@ -69,7 +69,10 @@ class AgentInvokeIT {
                     "lattice.llm.providers.local.base-url = \"%s/v1\"\n".formatted(models.baseUrl())
                         + "lattice.http.invoke.wait = "
                         + INVOKE_WAIT.toMillis()
-                        + "ms"))
+                        + "ms\n"
+                        // A tenant that may use another model only, and one whose budget is spent.
+                        + "lattice.policy.tenants.strict.models = [other-model]\n"
+                        + "lattice.policy.tenants.broke.budget { max-tokens = 0, period = 1d }"))
             // An application's action that takes longer than the invocation waits.
             .action("slow", DelayedEcho.after(INVOKE_WAIT.multipliedBy(2)))
             .start();
@@ -215,6 +218,29 @@ class AgentInvokeIT {
         () -> get("/api/v1/runs/" + runId).json().get("status").asText().equals("completed"), WAIT);
     JsonNode step = get("/api/v1/runs/" + runId).json().get("steps").get(0);
     assertThat(step.get("output").get("task").asText()).isEqualTo("take your time");
+  }
+
+  @Test
+  void theTenantsPoliciesApplyAsToAnyRunAndTheDispatchersDecisionsAreAudited() {
+    int calls = models.requests().size();
+    Response denied =
+        post(
+            "/api/v1/agents/reviewer/invoke",
+            "{\"task\": \"review this loop: do{}while(1)\", \"tenant\": \"strict\","
+                + " \"model\": \"scripted-model\"}");
+    assertThat(denied.status()).as(denied.body()).isEqualTo(200);
+    JsonNode result = denied.json();
+    assertThat(result.get("status").asText()).isEqualTo("failed");
+    assertThat(result.get("cause").get("errorClass").asText()).isEqualTo("policy_denied");
+    assertThat(result.has("output")).isFalse();
+    String runId = result.get("runId").asText();
+    Await.until(() -> get("/api/v1/runs/" + runId + "/audit").body().contains("\"denied\""), WAIT);
+    assertThat(models.requests()).hasSize(calls);
+
+    problem(
+        post("/api/v1/agents/echo/invoke", "{\"task\": \"x\", \"tenant\": \"broke\"}"),
+        429,
+        "budget-exceeded");
   }
 
   @Test
