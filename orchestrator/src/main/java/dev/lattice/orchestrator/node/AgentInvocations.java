@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lattice.orchestrator.directory.CapabilityCategories;
+import dev.lattice.orchestrator.plan.PlanRejectedException;
 import dev.lattice.protocol.api.AgentView;
 import dev.lattice.protocol.api.CapabilityCategory;
 import dev.lattice.protocol.api.ExecuteRequest;
 import dev.lattice.protocol.api.Invocation;
 import dev.lattice.protocol.api.InvokeRequest;
+import dev.lattice.protocol.api.RunAccepted;
 import dev.lattice.protocol.plan.PlanSpec;
 import dev.lattice.protocol.plan.StepSpec;
 import java.util.List;
@@ -30,6 +32,9 @@ import java.util.function.Supplier;
 final class AgentInvocations {
   /** The id of the one step of an invocation's run. */
   static final String STEP_ID = "invoke";
+
+  /** How a refused plan names the fields of its one step. */
+  private static final String STEP_FIELD = "plan.steps[0].";
 
   private final Supplier<CompletionStage<List<AgentView>>> agents;
   private final RunCommands commands;
@@ -70,12 +75,32 @@ final class AgentInvocations {
                       null);
               return commands
                   .execute(run, idempotencyKey)
+                  .exceptionallyCompose(AgentInvocations::inRequestTerms)
                   .thenApply(
                       accepted ->
                           new Invocation(
                               accepted.runId(), STEP_ID, capability, accepted.created()));
             },
             executor);
+  }
+
+  /**
+   * A refused plan names its field in the plan the invocation built; the caller knows only its
+   * request, so the field is named there ({@code budget.maxTokens}, {@code input}).
+   */
+  private static CompletionStage<RunAccepted> inRequestTerms(Throwable failure) {
+    Throwable cause = Failures.cause(failure);
+    if (cause instanceof PlanRejectedException rejected && rejected.field() != null) {
+      String field = rejected.field();
+      String renamed =
+          field.startsWith(STEP_FIELD)
+              ? field.substring(STEP_FIELD.length())
+              : field.equals("payload") || field.startsWith("payload.")
+                  ? "input" + field.substring("payload".length())
+                  : field;
+      return CompletableFuture.failedFuture(new PlanRejectedException(renamed, rejected.reason()));
+    }
+    return CompletableFuture.failedFuture(cause);
   }
 
   private static void checkShape(InvokeRequest request) {

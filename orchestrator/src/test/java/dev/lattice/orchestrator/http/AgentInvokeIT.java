@@ -274,6 +274,13 @@ class AgentInvokeIT {
         post("/api/v1/agents/echo/invoke", "{\"task\": \"x\", \"tenant\": \"Not A Tenant\"}"),
         400,
         "invalid-request");
+    JsonNode budget =
+        problem(
+            post(
+                "/api/v1/agents/echo/invoke", "{\"task\": \"x\", \"budget\": {\"maxTokens\": -1}}"),
+            400,
+            "invalid-plan");
+    assertThat(budget.get("field").asText()).isEqualTo("budget.maxTokens");
     problem(get("/api/v1/agents/echo/invoke"), 405, "method-not-allowed");
 
     assertThat(JournalRows.runs(lattice)).isEqualTo(runs);
