@@ -7,6 +7,7 @@ import dev.lattice.protocol.run.RunCause;
 import dev.lattice.protocol.run.RunEvent;
 import dev.lattice.protocol.run.RunStatus;
 import dev.lattice.protocol.run.RunView;
+import dev.lattice.protocol.run.StepDelta;
 import dev.lattice.protocol.run.StepView;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -82,9 +83,7 @@ final class AgentExecCommand extends ClientCommand {
     if (follow) {
       return followed(api, path, body, out);
     }
-    Map<String, String> headers =
-        idempotencyKey == null ? Map.of() : Map.of("Idempotency-Key", idempotencyKey);
-    InvokeResult result = api.post(path, body, headers, InvokeResult.class);
+    InvokeResult result = api.post(path, body, headers(), InvokeResult.class);
     if (!result.status().terminal()) {
       // The run outlasted the server's wait: follow it quietly to its end, then answer.
       EventsCommand.follow(
@@ -101,33 +100,67 @@ final class AgentExecCommand extends ClientCommand {
 
   /** Streams the run's events, then prints its answer. */
   private int followed(ApiClient api, String path, ObjectNode body, PrintStream out) {
-    if (idempotencyKey != null) {
-      throw new CliException(
-          "--idempotency-key cannot be used with --follow", CliException.REFUSED);
-    }
     body.put("stream", true);
-    String[] runId = new String[1];
-    api.postStream(
-        path,
-        body,
-        line -> {
-          JsonNode element = read(line);
-          runId[0] = element.path("runId").asText(runId[0]);
-          if (json()) {
-            out.println(line);
-          } else if (!"step.delta".equals(element.path("type").asText())) {
-            out.println(TextOutput.event(read(line, RunEvent.class)));
-          }
-          return true;
-        });
-    if (runId[0] == null) {
+    Followed followed = new Followed(out, json());
+    api.postStream(path, body, headers(), followed::take);
+    if (followed.runId == null) {
       throw new CliException("the server sent no event", CliException.REFUSED);
     }
-    RunView run = api.get(EventsCommand.runPath(runId[0]), RunView.class);
-    if (json()) {
+    followed.endLine();
+    RunView run = api.get(EventsCommand.runPath(followed.runId), RunView.class);
+    if (json() || (followed.streamedText && run.status() == RunStatus.COMPLETED)) {
+      // The answer is out already: as JSON lines, or as the model's text while it came.
       return run.status() == RunStatus.COMPLETED ? 0 : CliException.REFUSED;
     }
     return answer(run, out);
+  }
+
+  /**
+   * What following an invocation has printed: each event on a line of its own, and a model's text
+   * as it comes, between them.
+   */
+  private static final class Followed {
+    private final PrintStream out;
+    private final boolean json;
+    private String runId;
+    private boolean streamedText;
+    private boolean midLine;
+
+    Followed(PrintStream out, boolean json) {
+      this.out = out;
+      this.json = json;
+    }
+
+    boolean take(String line) {
+      JsonNode element = read(line);
+      if (runId == null) {
+        runId = element.path("runId").asText(null);
+      }
+      if (json) {
+        out.println(line);
+      } else if (StepDelta.TYPE.equals(element.path("type").asText())) {
+        JsonNode piece = element.path("data");
+        if (piece.path("reset").asBoolean() && midLine) {
+          // Another attempt, or another try, starts its text again.
+          out.println();
+        }
+        out.print(piece.path("text").asText());
+        out.flush();
+        midLine = true;
+        streamedText = true;
+      } else {
+        endLine();
+        out.println(TextOutput.event(read(line, RunEvent.class)));
+      }
+      return true;
+    }
+
+    void endLine() {
+      if (midLine) {
+        out.println();
+        midLine = false;
+      }
+    }
   }
 
   private int answer(RunView run, PrintStream out) {
@@ -174,6 +207,10 @@ final class AgentExecCommand extends ClientCommand {
     }
     out.println(text != null ? text : ApiClient.pretty(output));
     return 0;
+  }
+
+  private Map<String, String> headers() {
+    return idempotencyKey == null ? Map.of() : Map.of("Idempotency-Key", idempotencyKey);
   }
 
   private ObjectNode body() {

@@ -78,14 +78,14 @@ final class ApiClient {
    * POST {@code body} as JSON to {@code path}, whose answer is a newline-delimited JSON stream, and
    * hand each line to {@code line} as {@link #stream} does.
    */
-  void postStream(String path, JsonNode body, Predicate<String> line) {
-    lines(
+  void postStream(String path, JsonNode body, Map<String, String> headers, Predicate<String> line) {
+    HttpRequest.Builder request =
         request(path)
             .header("Accept", "application/x-ndjson")
             .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(json(body)))
-            .build(),
-        line);
+            .POST(HttpRequest.BodyPublishers.ofByteArray(json(body)));
+    headers.forEach(request::header);
+    lines(request.build(), line);
   }
 
   private void lines(HttpRequest request, Predicate<String> line) {
