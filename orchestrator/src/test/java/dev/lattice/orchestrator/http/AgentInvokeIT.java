@@ -10,18 +10,13 @@ import dev.lattice.modelserver.script.Match;
 import dev.lattice.modelserver.script.Script;
 import dev.lattice.modelserver.script.ScriptEntry;
 import dev.lattice.modelserver.script.Streaming;
+import dev.lattice.orchestrator.http.JsonClient.Response;
 import dev.lattice.orchestrator.node.Lattice;
 import dev.lattice.orchestrator.testing.Await;
 import dev.lattice.orchestrator.testing.DelayedEcho;
 import dev.lattice.orchestrator.testing.JournalRows;
 import dev.lattice.orchestrator.testing.LoopbackApi;
-import dev.lattice.protocol.json.LatticeJson;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,8 +43,7 @@ class AgentInvokeIT {
   @TempDir static Path data;
   static ScriptedModelServer models;
   static Lattice lattice;
-  static String api;
-  static final HttpClient http = HttpClient.newHttpClient();
+  static JsonClient client;
 
   @BeforeAll
   static void start() {
@@ -76,7 +70,7 @@ class AgentInvokeIT {
             // An application's action that takes longer than the invocation waits.
             .action("slow", DelayedEcho.after(INVOKE_WAIT.multipliedBy(2)))
             .start();
-    api = LoopbackApi.start(lattice);
+    client = new JsonClient(LoopbackApi.start(lattice), WAIT);
   }
 
   @AfterAll
@@ -342,47 +336,23 @@ class AgentInvokeIT {
     return texts;
   }
 
-  private record Response(int status, String contentType, String location, String body) {
-    JsonNode json() {
-      return parse(body);
-    }
-  }
-
-  private static HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(URI.create(api + path))
-        .timeout(WAIT)
-        .header("Content-Type", "application/json");
-  }
-
   private static Response post(String path, String body) {
-    return send(request(path).POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    return client.post(path, body);
   }
 
   private static Response get(String path) {
-    return send(HttpRequest.newBuilder(URI.create(api + path)).timeout(WAIT).GET().build());
+    return client.get(path);
   }
 
   private static Response send(HttpRequest request) {
-    try {
-      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-      return new Response(
-          response.statusCode(),
-          response.headers().firstValue("Content-Type").orElse(""),
-          response.headers().firstValue("Location").orElse(null),
-          response.body());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return client.send(request);
+  }
+
+  private static HttpRequest.Builder request(String path) {
+    return client.request(path);
   }
 
   private static JsonNode parse(String text) {
-    try {
-      return LatticeJson.mapper().readTree(text);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return JsonClient.parse(text);
   }
 }

@@ -7,13 +7,6 @@ import com.typesafe.config.ConfigFactory;
 import dev.lattice.orchestrator.node.Lattice;
 import dev.lattice.orchestrator.testing.Await;
 import dev.lattice.orchestrator.testing.LoopbackApi;
-import dev.lattice.protocol.json.LatticeJson;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,7 +32,6 @@ class LocalRoutingIT {
   private static final int DISPATCHER_SHARDS = 8;
 
   @TempDir Path data;
-  private final HttpClient http = HttpClient.newHttpClient();
 
   @Test
   void eachStepGoesToTheAgentOnTheNodeOfItsDispatcherWhenSeveralFitEqually() {
@@ -123,38 +115,14 @@ class LocalRoutingIT {
   }
 
   private int status(String api, String path) {
-    return send(HttpRequest.newBuilder(URI.create(api + path)).GET().build()).statusCode();
+    return new JsonClient(api, WAIT).get(path).status();
   }
 
   private JsonNode get(String api, String path) {
-    return parse(send(HttpRequest.newBuilder(URI.create(api + path)).GET().build()));
+    return new JsonClient(api, WAIT).get(path).json();
   }
 
   private JsonNode post(String api, String path, String body) {
-    return parse(
-        send(
-            HttpRequest.newBuilder(URI.create(api + path))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build()));
-  }
-
-  private HttpResponse<String> send(HttpRequest request) {
-    try {
-      return http.send(request, HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static JsonNode parse(HttpResponse<String> response) {
-    try {
-      return LatticeJson.mapper().readTree(response.body());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return new JsonClient(api, WAIT).post(path, body).json();
   }
 }
