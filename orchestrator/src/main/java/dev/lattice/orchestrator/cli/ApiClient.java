@@ -71,7 +71,24 @@ final class ApiClient {
    * the stream ends or {@code line} returns false.
    */
   void stream(String path, Predicate<String> line) {
-    HttpRequest request = request(path).header("Accept", "application/x-ndjson").GET().build();
+    lines(request(path).header("Accept", "application/x-ndjson").GET().build(), line);
+  }
+
+  /**
+   * POST {@code body} as JSON to {@code path}, whose answer is a newline-delimited JSON stream, and
+   * hand each line to {@code line} as {@link #stream} does.
+   */
+  void postStream(String path, JsonNode body, Map<String, String> headers, Predicate<String> line) {
+    HttpRequest.Builder request =
+        request(path)
+            .header("Accept", "application/x-ndjson")
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(json(body)));
+    headers.forEach(request::header);
+    lines(request.build(), line);
+  }
+
+  private void lines(HttpRequest request, Predicate<String> line) {
     HttpResponse<InputStream> response;
     try {
       response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());

@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
       InterventionCommand.RetryStep.class,
       StateCommand.class,
       AgentsCommand.class,
+      AgentCommand.class,
       ModelServerSubcommand.class
     })
 public final class LatticeMain {

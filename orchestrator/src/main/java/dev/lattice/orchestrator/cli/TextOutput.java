@@ -25,10 +25,12 @@ import java.io.PrintStream;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
+import java.util.TreeMap;
 
 /** The human-readable output of the client commands. */
 final class TextOutput {
@@ -180,17 +182,41 @@ final class TextOutput {
         .stripTrailing();
   }
 
+  /**
+   * The agents grouped by the category of their capabilities: an agent whose capabilities fall in
+   * several categories has a row in each, with the capabilities of that category. A server that
+   * sends no categories gets one group, {@code -}.
+   */
   static void agents(List<AgentView> agents, PrintStream out) {
-    out.printf("%-24s %-24s %-10s %-40s %s%n", "AGENT", "CAPABILITIES", "LOAD", "NODE", "BREAKER");
+    String row = "%-8s %-24s %-32s %-13s %-8s %-8s %-40s %s%n";
+    out.printf(
+        row, "CATEGORY", "AGENT", "CAPABILITIES", "STATUS", "LOAD", "PRIORITY", "NODE", "BREAKER");
+    Map<String, List<Map.Entry<AgentView, List<String>>>> groups = new TreeMap<>();
     for (AgentView agent : agents) {
-      out.printf(
-          "%-24s %-24s %-10s %-40s %s%n",
-          agent.agentId(),
-          String.join(",", agent.capabilities()),
-          agent.load() + "/" + agent.maxConcurrent(),
-          agent.node(),
-          breakers(agent));
+      Map<String, List<String>> categories =
+          agent.categories().isEmpty() ? Map.of("-", agent.capabilities()) : agent.categories();
+      categories.forEach(
+          (category, capabilities) ->
+              groups
+                  .computeIfAbsent(category, c -> new ArrayList<>())
+                  .add(Map.entry(agent, capabilities)));
     }
+    groups.forEach(
+        (category, rows) ->
+            rows.forEach(
+                entry -> {
+                  AgentView agent = entry.getKey();
+                  out.printf(
+                      row,
+                      category,
+                      agent.agentId(),
+                      String.join(",", entry.getValue()),
+                      agent.status().wire(),
+                      agent.load() + "/" + agent.maxConcurrent(),
+                      agent.priority(),
+                      agent.node(),
+                      breakers(agent));
+                }));
   }
 
   /** The agent's breaker, then those of its models that are not closed and clean. */

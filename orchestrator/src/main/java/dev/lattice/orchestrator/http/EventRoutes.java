@@ -87,7 +87,8 @@ final class EventRoutes extends AllDirectives {
                                                                             request))))))))));
   }
 
-  private Route events(RunId runId, long from, boolean deltas, boolean sse) {
+  /** The events of {@code runId} from {@code from}, live, as SSE or NDJSON. */
+  Route events(RunId runId, long from, boolean deltas, boolean sse) {
     // Unknown runs are a 404 before the response starts: a stream cannot change its status. This
     // lookup is the only one: the stream is handed what it found.
     return onSuccess(
@@ -189,7 +190,7 @@ final class EventRoutes extends AllDirectives {
             field));
   }
 
-  private static boolean wantsEventStream(HttpRequest request) {
+  static boolean wantsEventStream(HttpRequest request) {
     return request
         .getHeader("Accept")
         .map(accept -> accept.value().contains(EVENT_STREAM))

@@ -35,6 +35,7 @@ public final class HttpApi extends AllDirectives {
   private final RunRoutes runs;
   private final EventRoutes events;
   private final NodeRoutes node;
+  private final InvokeRoutes invoke;
   private final ProbeRoutes probes;
   private final OpenApiRoutes openApi;
   private final Cors cors;
@@ -57,6 +58,13 @@ public final class HttpApi extends AllDirectives {
             heartbeats(system, settings.heartbeat()),
             system.settings().config().getBytes("lattice.http.events.inline-output-max"));
     this.node = new NodeRoutes(client);
+    this.invoke =
+        new InvokeRoutes(
+            client,
+            events,
+            new InvokeWaiter(
+                client, system, system.settings().config().getDuration("lattice.http.invoke.wait")),
+            settings.json().applyTo(LatticeJson.mapper()));
     this.probes = new ProbeRoutes(client::ready, settings);
     this.openApi = new OpenApiRoutes();
     this.cors = new Cors(settings);
@@ -133,7 +141,10 @@ public final class HttpApi extends AllDirectives {
         "api",
         () ->
             pathPrefix(
-                "v1", () -> concat(runs.route(), events.route(), node.api(), openApi.api())));
+                "v1",
+                () ->
+                    concat(
+                        runs.route(), events.route(), node.api(), invoke.route(), openApi.api())));
   }
 
   /** {@code inner} for requests that name an allowed host (see {@link AllowedHosts}). */

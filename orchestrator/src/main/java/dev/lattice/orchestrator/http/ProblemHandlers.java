@@ -4,7 +4,9 @@ import static org.apache.pekko.http.javadsl.server.Directives.complete;
 
 import dev.lattice.orchestrator.node.Failures;
 import dev.lattice.orchestrator.node.InterventionRefusedException;
+import dev.lattice.orchestrator.node.InvalidInvocationException;
 import dev.lattice.orchestrator.node.TenantBudgetSpentException;
+import dev.lattice.orchestrator.node.UnknownAgentException;
 import dev.lattice.orchestrator.plan.PlanRejectedException;
 import dev.lattice.persistence.query.UnknownRunException;
 import java.util.concurrent.TimeoutException;
@@ -111,6 +113,12 @@ final class ProblemHandlers {
     }
     if (e instanceof TenantBudgetSpentException spent) {
       return Problem.Kind.BUDGET_EXCEEDED.with(spent.getMessage(), "tenant");
+    }
+    if (e instanceof UnknownAgentException unknown) {
+      return Problem.Kind.AGENT_NOT_FOUND.with(unknown.getMessage(), "agent");
+    }
+    if (e instanceof InvalidInvocationException invalid) {
+      return Problem.Kind.INVALID_REQUEST.with(invalid.getMessage(), invalid.field());
     }
     if (e instanceof UnknownRunException unknown) {
       return Problem.Kind.RUN_NOT_FOUND.with(unknown.getMessage(), "runId");

@@ -154,7 +154,7 @@ final class RunRoutes extends AllDirectives {
     }
   }
 
-  private static String validKey(String key) {
+  static String validKey(String key) {
     if (!VALID_KEY.matcher(key).matches()) {
       throw new ProblemException(
           Problem.Kind.INVALID_REQUEST.with(

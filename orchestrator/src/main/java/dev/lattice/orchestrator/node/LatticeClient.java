@@ -7,6 +7,8 @@ import dev.lattice.protocol.api.ExecuteRequest;
 import dev.lattice.protocol.api.IntentView;
 import dev.lattice.protocol.api.Intervention;
 import dev.lattice.protocol.api.InterventionType;
+import dev.lattice.protocol.api.Invocation;
+import dev.lattice.protocol.api.InvokeRequest;
 import dev.lattice.protocol.api.NodeState;
 import dev.lattice.protocol.api.OverrideRequest;
 import dev.lattice.protocol.api.PlannedRun;
@@ -149,4 +151,14 @@ public interface LatticeClient {
 
   /** Every worker agent registered in the cluster. */
   CompletionStage<List<AgentView>> agents();
+
+  /**
+   * Runs one agent as a durable run of one {@code agent} step: {@code target} is an agent's id (the
+   * step asks for its capability, the request's or its only one) or a capability some agent serves.
+   * The run starts like any other ({@link #execute(ExecuteRequest, String)}, whose idempotency
+   * {@code idempotencyKey} follows, null for none) and completes once it is durable. Fails with
+   * {@link UnknownAgentException} when {@code target} is neither, {@link
+   * InvalidInvocationException} for a request that cannot run, and as {@code execute} does.
+   */
+  CompletionStage<Invocation> invoke(String target, InvokeRequest request, String idempotencyKey);
 }

@@ -3,6 +3,7 @@ package dev.lattice.orchestrator.node;
 import dev.lattice.orchestrator.cluster.NodeReadiness;
 import dev.lattice.orchestrator.cluster.ShardDistributions;
 import dev.lattice.orchestrator.directory.AgentDirectory;
+import dev.lattice.orchestrator.directory.CapabilityCategories;
 import dev.lattice.orchestrator.plan.Planner;
 import dev.lattice.orchestrator.policy.PolicySettings;
 import dev.lattice.orchestrator.tenant.TenantLedger;
@@ -17,6 +18,8 @@ import dev.lattice.protocol.api.ExecuteRequest;
 import dev.lattice.protocol.api.IntentView;
 import dev.lattice.protocol.api.Intervention;
 import dev.lattice.protocol.api.InterventionType;
+import dev.lattice.protocol.api.Invocation;
+import dev.lattice.protocol.api.InvokeRequest;
 import dev.lattice.protocol.api.NodeState;
 import dev.lattice.protocol.api.OverrideRequest;
 import dev.lattice.protocol.api.PlannedRun;
@@ -59,6 +62,7 @@ final class LocalLatticeClient implements LatticeClient {
   private final ReadModels readModels;
   private final NodeStateQuery nodeState;
   private final NodeReadiness readiness;
+  private final AgentInvocations invocations;
 
   private LocalLatticeClient(
       RunCommands commands,
@@ -66,13 +70,15 @@ final class LocalLatticeClient implements LatticeClient {
       EventStreams streams,
       ReadModels readModels,
       NodeStateQuery nodeState,
-      NodeReadiness readiness) {
+      NodeReadiness readiness,
+      AgentInvocations invocations) {
     this.commands = commands;
     this.views = views;
     this.streams = streams;
     this.readModels = readModels;
     this.nodeState = nodeState;
     this.readiness = readiness;
+    this.invocations = invocations;
   }
 
   /** The client of the node {@code system}, whose guardian started {@code directory}. */
@@ -118,14 +124,25 @@ final class LocalLatticeClient implements LatticeClient {
             readModels,
             persistence.followerDeltas(),
             executor);
+    CapabilityCategories categories = CapabilityCategories.create(system.settings().config());
+    NodeStateQuery nodeState =
+        new NodeStateQuery(
+            system,
+            directory,
+            readModels,
+            shards,
+            streams::open,
+            categories,
+            settings.askTimeout(),
+            executor);
     return new LocalLatticeClient(
         commands,
         new RunViews(SnapshotReader.create(system), reader, executor),
         streams,
         readModels,
-        new NodeStateQuery(
-            system, directory, readModels, shards, streams::open, settings.askTimeout(), executor),
-        readiness);
+        nodeState,
+        readiness,
+        new AgentInvocations(nodeState::listed, commands, categories, executor));
   }
 
   @Override
@@ -236,5 +253,11 @@ final class LocalLatticeClient implements LatticeClient {
   @Override
   public CompletionStage<List<AgentView>> agents() {
     return nodeState.agents();
+  }
+
+  @Override
+  public CompletionStage<Invocation> invoke(
+      String target, InvokeRequest request, String idempotencyKey) {
+    return invocations.invoke(target, request, idempotencyKey);
   }
 }

@@ -5,6 +5,7 @@ import dev.lattice.orchestrator.cluster.MemberRoles;
 import dev.lattice.orchestrator.cluster.ShardDistributions;
 import dev.lattice.orchestrator.directory.AgentDirectory;
 import dev.lattice.orchestrator.directory.AgentEntry;
+import dev.lattice.orchestrator.directory.CapabilityCategories;
 import dev.lattice.orchestrator.dispatch.Dispatcher;
 import dev.lattice.protocol.agent.AgentBreakers;
 import dev.lattice.protocol.agent.AgentManifest;
@@ -47,6 +48,7 @@ final class NodeStateQuery {
   private final ReadModels readModels;
   private final ShardDistributions shards;
   private final IntSupplier openStreams;
+  private final CapabilityCategories categories;
   private final Duration askTimeout;
   private final Executor executor;
 
@@ -56,6 +58,7 @@ final class NodeStateQuery {
       ReadModels readModels,
       ShardDistributions shards,
       IntSupplier openStreams,
+      CapabilityCategories categories,
       Duration askTimeout,
       Executor executor) {
     this.system = system;
@@ -64,6 +67,7 @@ final class NodeStateQuery {
     this.readModels = readModels;
     this.shards = shards;
     this.openStreams = openStreams;
+    this.categories = categories;
     this.askTimeout = askTimeout;
     this.executor = executor;
   }
@@ -77,7 +81,7 @@ final class NodeStateQuery {
         .forEach(
             m -> members.add(m.address() + " " + MemberRoles.roles(m) + " " + status(m.status())));
     List<ClusterMember> clusterMembers = ClusterMembers.of(cluster);
-    CompletionStage<List<AgentView>> agents = agents();
+    CompletionStage<List<AgentView>> agents = listed();
     CompletionStage<List<QueueView>> queues = queues();
     CompletionStage<RunsAndShards> counts =
         readModels.countByStatus().thenCombineAsync(shards.current(), RunsAndShards::new, executor);
@@ -98,8 +102,18 @@ final class NodeStateQuery {
             executor);
   }
 
-  /** Every agent the directory knows, with its circuit breakers as it last reported them. */
+  /**
+   * Every agent the directory knows, with its circuit breakers as it last reported them and the
+   * load this node's dispatchers have in flight on it.
+   */
   CompletionStage<List<AgentView>> agents() {
+    return listed()
+        .thenCombineAsync(
+            queues(), (agents, queues) -> withLoad(agents, queues).agents(), executor);
+  }
+
+  /** Every agent the directory knows, with its circuit breakers, before its load is counted. */
+  CompletionStage<List<AgentView>> listed() {
     CompletionStage<AgentDirectory.Breakers> breakers =
         AskPattern.ask(directory, AgentDirectory.GetBreakers::new, askTimeout, system.scheduler());
     return AskPattern.ask(directory, AgentDirectory.GetAgents::new, askTimeout, system.scheduler())
@@ -109,7 +123,7 @@ final class NodeStateQuery {
               Map<AgentId, AgentBreakers> byAgent = new HashMap<>();
               reported.agents().forEach(b -> byAgent.put(b.agentId(), b));
               return agents.agents().stream()
-                  .map(entry -> view(entry, byAgent.get(entry.manifest().agentId())))
+                  .map(entry -> view(entry, byAgent.get(entry.manifest().agentId()), categories))
                   .toList();
             },
             executor);
@@ -169,18 +183,22 @@ final class NodeStateQuery {
         executor);
   }
 
-  private static AgentView view(AgentEntry entry, AgentBreakers breakers) {
+  private static AgentView view(
+      AgentEntry entry, AgentBreakers breakers, CapabilityCategories categories) {
     AgentManifest m = entry.manifest();
+    List<String> capabilities = m.capabilities().stream().sorted().toList();
     return new AgentView(
         m.agentId().value(),
         m.node(),
-        m.capabilities().stream().sorted().toList(),
+        capabilities,
         m.models().stream().sorted().toList(),
         m.maxConcurrent(),
         m.priority(),
         0,
         breakers == null ? null : breakers.agent(),
         breakers == null ? Map.of() : breakers.models(),
-        m.tools());
+        m.tools(),
+        categories.group(capabilities),
+        null);
   }
 }

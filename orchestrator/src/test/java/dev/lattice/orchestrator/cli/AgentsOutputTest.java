@@ -57,4 +57,36 @@ class AgentsOutputTest {
         .contains("m1: half_open (2 failures)")
         .doesNotContain("m2");
   }
+
+  @Test
+  void theTableGroupsAgentsByTheCategoryOfTheirCapabilitiesWithStatusAndPriority() {
+    AgentView both =
+        new AgentView(
+            "local.mixed",
+            "pekko://lattice@127.0.0.1:25520",
+            List.of("echo", "reviewer"),
+            List.of(),
+            2,
+            7,
+            2,
+            null,
+            Map.of(),
+            Map.of(),
+            Map.of("llm", List.of("reviewer"), "tool", List.of("echo")),
+            null);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    TextOutput.agents(List.of(both), new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
+    assertThat(lines.get(0)).contains("CATEGORY").contains("STATUS").contains("PRIORITY");
+    assertThat(lines.get(1))
+        .startsWith("llm")
+        .contains("local.mixed")
+        .contains("reviewer")
+        .doesNotContain("echo")
+        .contains("busy")
+        .contains("2/2")
+        .contains(" 7 ");
+    assertThat(lines.get(2)).startsWith("tool").contains("local.mixed").contains("echo");
+    assertThat(lines).hasSize(3);
+  }
 }

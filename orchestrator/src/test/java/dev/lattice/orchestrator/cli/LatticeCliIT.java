@@ -3,6 +3,11 @@ package dev.lattice.orchestrator.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.ConfigFactory;
+import dev.lattice.modelserver.ScriptedModelServer;
+import dev.lattice.modelserver.script.Match;
+import dev.lattice.modelserver.script.Script;
+import dev.lattice.modelserver.script.ScriptEntry;
+import dev.lattice.modelserver.script.Streaming;
 import dev.lattice.orchestrator.node.Lattice;
 import dev.lattice.orchestrator.testing.Await;
 import dev.lattice.orchestrator.testing.ChildJvm;
@@ -36,21 +41,33 @@ class LatticeCliIT {
   private static final Duration TIMEOUT = Duration.ofMinutes(1);
   private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(2);
   private static final Duration SLOW_STEP = Duration.ofSeconds(5);
+  private static final String REVIEW = "One bug: the loop never ends.";
 
   @TempDir static Path data;
   @TempDir static Path logs;
   static Lattice lattice;
+  static ScriptedModelServer models;
   static String server;
 
   @BeforeAll
   static void start() {
+    models =
+        ScriptedModelServer.start(
+            Script.of(
+                    ScriptEntry.text(REVIEW).stream(Streaming.none().withTokenDelayMs(5).byWords())
+                        .when(Match.contains("while (true)")))
+                .withModels("scripted-model"));
     // Idle connections close quickly here, so that following a slow step needs resuming.
     lattice =
         Lattice.builder()
             .dataDirectory(data)
             .config(
                 ConfigFactory.parseString(
-                    "pekko.http.server.idle-timeout = " + IDLE_TIMEOUT.toMillis() + "ms"))
+                    "pekko.http.server.idle-timeout = "
+                        + IDLE_TIMEOUT.toMillis()
+                        + "ms\nlattice.llm.providers.local.base-url = \""
+                        + models.baseUrl()
+                        + "/v1\""))
             .action("slow", DelayedEcho.after(SLOW_STEP))
             // Never answers: a run on it stays in flight for as long as a test needs.
             .action("held", (request, context) -> new java.util.concurrent.CompletableFuture<>())
@@ -61,6 +78,7 @@ class LatticeCliIT {
   @AfterAll
   static void stop() {
     lattice.close();
+    models.close();
   }
 
   /** A finished CLI process: its exit code, stdout lines and stderr. */
@@ -76,6 +94,83 @@ class LatticeCliIT {
       process.awaitEnd(TIMEOUT);
       return new Result(exit, process.lines(), Files.readString(log));
     }
+  }
+
+  @Test
+  void agentExecPrintsTheAnswerOrFollowsTheRunAndAgentsGroupsByCategory() throws Exception {
+    Result exec =
+        cli(
+            "agent-exec",
+            "agent",
+            "exec",
+            "echo",
+            "hello",
+            "--input",
+            "{\"n\":1}",
+            "--server",
+            server);
+    assertThat(exec.exit()).as(exec.err()).isZero();
+    String answer = String.join("\n", exec.out());
+    assertThat(answer).contains("\"task\" : \"hello\"").contains("\"n\" : 1");
+
+    Result followed =
+        cli(
+            "agent-exec-follow",
+            "agent",
+            "exec",
+            "local.echo",
+            "hi",
+            "--follow",
+            "--server",
+            server);
+    assertThat(followed.exit()).as(followed.err()).isZero();
+    String output = String.join("\n", followed.out());
+    assertThat(output).contains("step.succeeded       invoke").contains("run.completed");
+    assertThat(followed.out().get(followed.out().size() - 1)).contains("}");
+
+    // A role profile: the model's answer is printed as it comes, between the run's events.
+    Result review =
+        cli(
+            "agent-exec-review",
+            "agent",
+            "exec",
+            "reviewer",
+            "Review: while (true) { poll(); }",
+            "--follow",
+            "--server",
+            server);
+    assertThat(review.exit()).as(review.err()).isZero();
+    assertThat(review.out()).contains(REVIEW);
+    assertThat(review.out().get(review.out().size() - 1)).contains("run.completed");
+    Result answered =
+        cli(
+            "agent-exec-answer",
+            "agent",
+            "exec",
+            "reviewer",
+            "while (true) {}",
+            "--server",
+            server);
+    assertThat(answered.exit()).as(answered.err()).isZero();
+    assertThat(answered.out()).containsExactly(REVIEW);
+
+    Result unknown = cli("agent-exec-unknown", "agent", "exec", "nobody", "x", "--server", server);
+    assertThat(unknown.exit()).isEqualTo(1);
+    assertThat(unknown.err()).contains("No such agent or capability (404)").contains("nobody");
+
+    Result noTask = cli("agent-exec-empty", "agent", "exec", "echo", "--server", server);
+    assertThat(noTask.exit()).isEqualTo(1);
+    assertThat(noTask.err()).contains("give a TASK, an --input, or both");
+
+    Result agents = cli("agents", "agents", "--server", server);
+    assertThat(agents.exit()).as(agents.err()).isZero();
+    assertThat(agents.out().get(0)).contains("CATEGORY").contains("STATUS").contains("PRIORITY");
+    assertThat(agents.out())
+        .anySatisfy(
+            line -> assertThat(line).startsWith("llm").contains("local.llm").contains("reviewer"))
+        .anySatisfy(
+            line ->
+                assertThat(line).startsWith("tool").contains("local.echo").contains("available"));
   }
 
   @Test

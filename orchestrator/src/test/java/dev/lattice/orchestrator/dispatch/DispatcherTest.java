@@ -199,11 +199,16 @@ class DispatcherTest {
 
   private TestProbe<AgentCommand> agent(
       String id, int capacity, int priority, List<AgentEntry> into) {
+    return agent(id, capacity, priority, "local", into);
+  }
+
+  /** An echo agent on {@code node} ("local" is the dispatcher's own). */
+  private TestProbe<AgentCommand> agent(
+      String id, int capacity, int priority, String node, List<AgentEntry> into) {
     TestProbe<AgentCommand> probe = testKit.createTestProbe();
     into.add(
         new AgentEntry(
-            new AgentManifest(
-                AgentId.of(id), Set.of("echo"), Set.of(), capacity, priority, "local"),
+            new AgentManifest(AgentId.of(id), Set.of("echo"), Set.of(), capacity, priority, node),
             probe.ref()));
     return probe;
   }
@@ -411,6 +416,29 @@ class DispatcherTest {
     dispatcher.tell(new Dispatcher.Enqueue(assignment("s1")));
     assertThat(assigned(high).assignment().stepId()).isEqualTo("s1");
     low.expectNoMessage(Duration.ofMillis(50));
+  }
+
+  @Test
+  void prefersAnAgentOnItsOwnNodeWhenSeveralFitEqually() {
+    List<AgentEntry> entries = new ArrayList<>();
+    // The remote agent's id sorts first: only the node can make the local one win.
+    TestProbe<AgentCommand> remote = agent("a-remote", 10, 0, "pekko://lattice@10.0.0.2", entries);
+    TestProbe<AgentCommand> local = agent("b-local", 10, 0, entries);
+    agentsOf.tell(new AgentDirectory.Agents(entries));
+    dispatcher.tell(new Dispatcher.Enqueue(assignment("s1")));
+    assertThat(assigned(local).assignment().stepId()).isEqualTo("s1");
+    remote.expectNoMessage(Duration.ofMillis(50));
+  }
+
+  @Test
+  void aHigherPriorityAgentOnAnotherNodeWinsOverALocalOne() {
+    List<AgentEntry> entries = new ArrayList<>();
+    TestProbe<AgentCommand> remote = agent("remote", 10, 5, "pekko://lattice@10.0.0.2", entries);
+    TestProbe<AgentCommand> local = agent("local", 10, 0, entries);
+    agentsOf.tell(new AgentDirectory.Agents(entries));
+    dispatcher.tell(new Dispatcher.Enqueue(assignment("s1")));
+    assertThat(assigned(remote).assignment().stepId()).isEqualTo("s1");
+    local.expectNoMessage(Duration.ofMillis(50));
   }
 
   /** The agent answers {@code assign} that its breaker (or {@code model}'s) is open. */

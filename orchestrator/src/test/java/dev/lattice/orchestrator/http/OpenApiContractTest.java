@@ -292,6 +292,18 @@ class OpenApiContractTest extends JUnitRouteTest {
         post("/api/v1/runs/" + completedRun + "/steps/a/override", "{}"),
         400,
         "invalid-request");
+    checkProblem(
+        "post",
+        "/api/v1/agents/{agent}/invoke",
+        post("/api/v1/agents/nobody/invoke", "{\"task\":\"hi\"}"),
+        404,
+        "agent-not-found");
+    checkProblem(
+        "post",
+        "/api/v1/agents/{agent}/invoke",
+        post("/api/v1/agents/echo/invoke", "{\"input\":[1]}"),
+        400,
+        "invalid-request");
     String huge = "{\"intent\":\"indexing\",\"payload\":\"" + "x".repeat(1_100_000) + "\"}";
     checkProblem(
         "post", "/api/v1/execute", post("/api/v1/execute", huge), 413, "payload-too-large");
@@ -441,7 +453,8 @@ class OpenApiContractTest extends JUnitRouteTest {
     return template
         .replace("{id}", runId)
         .replace("{name}", "approve")
-        .replace("{stepId}", "approval");
+        .replace("{stepId}", "approval")
+        .replace("{agent}", "echo");
   }
 
   private static HttpRequest request(String method, String path, String body) {

@@ -57,6 +57,16 @@ public final class JournalRows {
         prefix + "%");
   }
 
+  /** The runs the journal holds events of. */
+  public static long runs(Lattice lattice) {
+    String prefix = PersistenceId.of(RunEntity.ENTITY_TYPE_KEY.name(), "").id();
+    return scalar(
+        lattice,
+        "select count(distinct \"persistence_id\") from \"event_journal\""
+            + " where \"persistence_id\" like ?",
+        prefix + "%");
+  }
+
   /** The journal rows of {@code persistenceId}. */
   public static long count(Lattice lattice, String persistenceId) {
     return scalar(

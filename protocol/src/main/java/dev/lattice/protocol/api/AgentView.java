@@ -22,6 +22,9 @@ import java.util.TreeMap;
  * @param modelBreakers the circuit breaker of each of its models, by model name
  * @param tools how its capabilities that can be offered to models as tools are described, by
  *     capability
+ * @param categories its capabilities grouped by what they do, by the wire name of their {@link
+ *     CapabilityCategory}
+ * @param status whether it can take work now, from its load and its own circuit breaker
  */
 public record AgentView(
     String agentId,
@@ -33,14 +36,46 @@ public record AgentView(
     int load,
     BreakerStatus breaker,
     Map<String, BreakerStatus> modelBreakers,
-    Map<String, ToolSpec> tools) {
+    Map<String, ToolSpec> tools,
+    Map<String, List<String>> categories,
+    AgentStatus status) {
 
   public AgentView {
     modelBreakers = modelBreakers == null ? Map.of() : modelBreakers;
     tools = tools == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(tools));
+    categories =
+        categories == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(categories));
+    status = status == null ? AgentStatus.of(breaker, load, maxConcurrent) : status;
   }
 
-  /** This view with {@code value} as its load. */
+  /** A view whose categories are not known and whose status follows from its load. */
+  public AgentView(
+      String agentId,
+      String node,
+      List<String> capabilities,
+      List<String> models,
+      int maxConcurrent,
+      int priority,
+      int load,
+      BreakerStatus breaker,
+      Map<String, BreakerStatus> modelBreakers,
+      Map<String, ToolSpec> tools) {
+    this(
+        agentId,
+        node,
+        capabilities,
+        models,
+        maxConcurrent,
+        priority,
+        load,
+        breaker,
+        modelBreakers,
+        tools,
+        null,
+        null);
+  }
+
+  /** This view with {@code value} as its load, and the status that follows from it. */
   public AgentView withLoad(int value) {
     return new AgentView(
         agentId,
@@ -52,6 +87,13 @@ public record AgentView(
         value,
         breaker,
         modelBreakers,
-        tools);
+        tools,
+        categories,
+        AgentStatus.of(breaker, value, maxConcurrent));
+  }
+
+  /** Whether it serves {@code capability}. */
+  public boolean serves(String capability) {
+    return capabilities.contains(capability);
   }
 }

@@ -328,6 +328,30 @@ public record StepSpec(
         partOf);
   }
 
+  /** This step with another model. */
+  public StepSpec withModel(String name) {
+    return new StepSpec(
+        id,
+        kind,
+        dependsOn,
+        input,
+        capability,
+        name,
+        budget,
+        retry,
+        timeouts,
+        expression,
+        condition,
+        onFalse,
+        durationMs,
+        signal,
+        url,
+        tools,
+        maxTurns,
+        maxToolCalls,
+        partOf);
+  }
+
   /** This step with another budget. */
   public StepSpec withBudget(Budget limits) {
     return new StepSpec(

@@ -65,7 +65,9 @@ class PlanningTest {
     assertThat(ask.get("schemaName").asText()).isEqualTo("plan");
     assertThat(ask.get("messages").get(0).get("content").asText())
         .contains(
-            "Goal: Say hello.", "\"name\":\"echo\"", "\"models\":[\"planner\",\"scripted-model\"]");
+            "Goal: Say hello.",
+            "\"name\":\"echo\"",
+            "\"models\":[\"coder\",\"planner\",\"researcher\",\"reviewer\",\"scripted-model\"]");
 
     answer("plan.t1", "{'json': {'steps': [{'id': 'hello', 'capability': 'teleport'}]}}");
     assertThat(run.status("plan.t2")).isEqualTo(StepStatus.DISPATCHED);
