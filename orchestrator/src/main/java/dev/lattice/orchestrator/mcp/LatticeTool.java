@@ -27,6 +27,8 @@ record LatticeTool(
     INTENT,
     /** Runs an explicit plan. */
     RUN_PLAN,
+    /** Plans a goal with the planner model, then runs the plan. */
+    ACHIEVE_GOAL,
     /** Sends a signal to a run. */
     SIGNAL,
     /** Reads a run's state, or its result once finished. */

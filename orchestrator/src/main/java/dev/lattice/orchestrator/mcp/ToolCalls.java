@@ -13,6 +13,7 @@ import dev.lattice.persistence.query.UnknownRunException;
 import dev.lattice.protocol.api.ExecuteRequest;
 import dev.lattice.protocol.api.SignalRequest;
 import dev.lattice.protocol.ids.RunId;
+import dev.lattice.protocol.plan.ExecutionMode;
 import dev.lattice.protocol.plan.PlanSpec;
 import dev.lattice.protocol.run.RunView;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -99,9 +100,22 @@ final class ToolCalls {
       case RUN_PLAN ->
           start(
               ExecuteRequest.plan(plan(arguments.get("plan")), arguments.get("payload")), options);
+      case ACHIEVE_GOAL -> start(goal(arguments), options);
       case SIGNAL -> signal(arguments);
       case GET_RUN -> runState(Params.runId(arguments.get("runId").asText()));
     };
+  }
+
+  /** The request of a {@code lattice.achieve_goal} call, whose arguments match its schema. */
+  private static ExecuteRequest goal(JsonNode arguments) {
+    ExecuteRequest request =
+        ExecuteRequest.goal(arguments.get("goal").asText(), arguments.get("payload"));
+    if (arguments.has("mode")) {
+      request = request.withMode(ExecutionMode.fromWire(arguments.get("mode").asText()));
+    }
+    return arguments.has("replans")
+        ? request.withReplans(arguments.get("replans").asInt())
+        : request;
   }
 
   private CompletionStage<JsonNode> start(ExecuteRequest request, CallOptions options) {

@@ -20,11 +20,12 @@ import java.util.concurrent.Executor;
 
 /**
  * The tools this server offers: every intent of the node (its arguments are the payload), and
- * built-in tools to run an explicit plan, send a run a signal and read a run. Intents are read from
- * the node on every listing, so templates added to the node show up.
+ * built-in tools to run an explicit plan, achieve a goal, send a run a signal and read a run.
+ * Intents are read from the node on every listing, so templates added to the node show up.
  */
 final class ToolCatalog {
   static final String RUN_PLAN = "lattice.run_plan";
+  static final String ACHIEVE_GOAL = "lattice.achieve_goal";
   static final String SIGNAL = "lattice.signal";
   static final String GET_RUN = "lattice.get_run";
 
@@ -123,6 +124,7 @@ final class ToolCatalog {
     }
     Map<String, LatticeTool> tools = new LinkedHashMap<>();
     add(tools, specs, RUN_PLAN, LatticeTool.Kind.RUN_PLAN, true);
+    add(tools, specs, ACHIEVE_GOAL, LatticeTool.Kind.ACHIEVE_GOAL, true);
     add(tools, specs, SIGNAL, LatticeTool.Kind.SIGNAL, false);
     add(tools, specs, GET_RUN, LatticeTool.Kind.GET_RUN, false);
     return tools;

@@ -16,6 +16,10 @@ import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.json.LatticeJson;
 import dev.lattice.protocol.run.RunStatus;
 import dev.lattice.protocol.run.RunView;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.spec.McpSchema;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -26,6 +30,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -306,6 +311,30 @@ class GoalPlanningIT {
         .satisfies(e -> assertThat(e.path("data").path("failedStep").asText()).isEqualTo("boom"));
     assertThat(requestsAbout("Its step 'boom' failed").get(0).body().toString())
         .contains("no greeting today");
+  }
+
+  @Test
+  void anMcpClientAchievesAGoal() {
+    McpSyncClient client =
+        McpClient.sync(HttpClientStreamableHttpTransport.builder(api).endpoint("/mcp").build())
+            .requestTimeout(Duration.ofSeconds(60))
+            .build();
+    try {
+      client.initialize();
+      assertThat(client.listTools().tools())
+          .extracting(McpSchema.Tool::name)
+          .contains("lattice.achieve_goal");
+      McpSchema.CallToolResult result =
+          client.callTool(
+              new McpSchema.CallToolRequest(
+                  "lattice.achieve_goal",
+                  Map.of("goal", "Greet the team over MCP.", "payload", Map.of("team", "mcp"))));
+
+      assertThat(result.isError()).isFalse();
+      assertThat(result.structuredContent().toString()).contains("HELLO, MCP");
+    } finally {
+      client.closeGracefully();
+    }
   }
 
   @Test
