@@ -206,8 +206,10 @@ final class NodeStart {
         TemplateRegistry.load(lattice.templates(), lattice.templateDirectory()),
         new PlanValidator(
             lattice.maxSteps(),
-            EnumSet.of(StepKind.AGENT, StepKind.TRANSFORM, StepKind.GATE, StepKind.WAIT),
-            lattice.maxDuration()),
+            // Notify steps are part of the wire format, not yet of what a node runs.
+            EnumSet.complementOf(EnumSet.of(StepKind.NOTIFY)),
+            lattice.maxDuration(),
+            settings.run().subPlan()),
         settings.run().defaultRetry(),
         settings.run().payloadLimits());
   }

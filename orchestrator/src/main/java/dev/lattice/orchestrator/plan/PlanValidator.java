@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  * step id, an unknown dependency, a cycle (named step by step), an unknown capability, a field that
  * does not fit the step's kind, an expression that does not compile, an input placeholder that
  * refers to something the step cannot see, or a duration that is negative or longer than the
- * configured maximum.
+ * configured maximum. The sub-plans of map and loop steps are checked the same way, each on its own
+ * (their step ids are their own), with the references they may make ({@link SubPlanScope}).
  */
 public final class PlanValidator {
   private static final Pattern STEP_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
@@ -31,17 +32,21 @@ public final class PlanValidator {
   private final int maxSteps;
   private final Set<StepKind> supportedKinds;
   private final Duration maxDuration;
+  private final SubPlanLimits subPlan;
 
   /**
    * @param maxSteps the most steps a plan may have
    * @param supportedKinds the step kinds this version can run
    * @param maxDuration the longest duration a plan may state (a wait, a deadline, a timeout, a
    *     retry backoff)
+   * @param subPlan the bounds of map and loop steps
    */
-  public PlanValidator(int maxSteps, Set<StepKind> supportedKinds, Duration maxDuration) {
+  public PlanValidator(
+      int maxSteps, Set<StepKind> supportedKinds, Duration maxDuration, SubPlanLimits subPlan) {
     this.maxSteps = maxSteps;
     this.supportedKinds = Set.copyOf(supportedKinds);
     this.maxDuration = maxDuration;
+    this.subPlan = subPlan;
   }
 
   /**
@@ -50,53 +55,70 @@ public final class PlanValidator {
    * @throws PlanRejectedException with the first problem found
    */
   public void validate(PlanSpec plan, Set<String> knownCapabilities) {
-    List<StepSpec> steps = plan.steps();
+    validateRetry(plan.retry(), "plan.retry");
+    positiveDuration(plan.deadlineMs(), "plan.deadlineMs");
+    validateBudget(plan.budget(), "plan.budget");
+    validateSteps(plan.steps(), "plan.steps", knownCapabilities, SubPlanScope.TOP);
+  }
+
+  /** The steps of a plan, or of a map's or loop's sub-plan ({@code scope}), at {@code field}. */
+  private void validateSteps(
+      List<StepSpec> steps, String field, Set<String> knownCapabilities, SubPlanScope scope) {
     if (steps.isEmpty()) {
-      throw new PlanRejectedException("plan.steps", "the plan has no steps");
+      throw new PlanRejectedException(field, scope.what() + " has no steps");
     }
     if (steps.size() > maxSteps) {
       throw new PlanRejectedException(
-          "plan.steps",
-          "the plan has " + steps.size() + " steps; at most " + maxSteps + " are allowed");
+          field,
+          scope.what() + " has " + steps.size() + " steps; at most " + maxSteps + " are allowed");
     }
     Map<String, Integer> index = new LinkedHashMap<>();
     for (int i = 0; i < steps.size(); i++) {
       StepSpec step = steps.get(i);
-      String field = "plan.steps[" + i + "]";
+      String at = field + "[" + i + "]";
       if (step == null) {
-        throw new PlanRejectedException(field, "step is null");
+        throw new PlanRejectedException(at, "step is null");
       }
       if (step.id() == null || !STEP_ID.matcher(step.id()).matches()) {
         throw new PlanRejectedException(
-            field + ".id",
+            at + ".id",
             "step id must be 1-64 letters, digits, '_' or '-', starting with a letter or digit");
       }
       if (index.putIfAbsent(step.id(), i) != null) {
         throw new PlanRejectedException(
-            field + ".id",
+            at + ".id",
             "duplicate step id '" + step.id() + "' (also steps[" + index.get(step.id()) + "])");
       }
     }
-    validateRetry(plan.retry(), "plan.retry");
-    positiveDuration(plan.deadlineMs(), "plan.deadlineMs");
-    validateBudget(plan.budget(), "plan.budget");
     for (int i = 0; i < steps.size(); i++) {
-      validateStep(steps.get(i), "plan.steps[" + i + "]", index, knownCapabilities);
+      validateStep(steps.get(i), field + "[" + i + "]", index, knownCapabilities, scope);
     }
     List<String> cycle = findCycle(steps);
     if (!cycle.isEmpty()) {
       throw new PlanRejectedException(
-          "plan.steps[" + index.get(cycle.get(0)) + "].dependsOn",
-          "the plan has a dependency cycle: " + String.join(" -> ", cycle));
+          field + "[" + index.get(cycle.get(0)) + "].dependsOn",
+          scope.what() + " has a dependency cycle: " + String.join(" -> ", cycle));
     }
     Map<String, Set<String>> ancestors = ancestors(steps);
     for (int i = 0; i < steps.size(); i++) {
-      validateReferences(steps.get(i), "plan.steps[" + i + "].input", ancestors);
+      StepSpec step = steps.get(i);
+      validateReferences(step, field + "[" + i + "].input", ancestors, scope);
+      if (step.kind().runsSubPlan()) {
+        validateSteps(
+            step.steps(),
+            field + "[" + i + "].steps",
+            knownCapabilities,
+            scope.inside(step, ancestors.get(step.id())));
+      }
     }
   }
 
   private void validateStep(
-      StepSpec step, String field, Map<String, Integer> index, Set<String> knownCapabilities) {
+      StepSpec step,
+      String field,
+      Map<String, Integer> index,
+      Set<String> knownCapabilities,
+      SubPlanScope scope) {
     if (!supportedKinds.contains(step.kind())) {
       throw new PlanRejectedException(
           field + ".kind",
@@ -134,11 +156,28 @@ public final class PlanValidator {
         validateWait(step, field);
         duration(step.durationMs(), field + ".durationMs");
       }
+      case MAP, LOOP -> validateSubPlanStep(step, field, scope);
       default -> {
         // Kinds not yet supported were rejected above.
       }
     }
     requireAbsent(step.partOf(), field, "partOf", step);
+    requireAbsent(step.within(), field, "within", step);
+    if (!step.kind().runsSubPlan()) {
+      requireAbsent(step.steps(), field, "steps", step);
+    }
+    if (step.kind() != StepKind.MAP) {
+      requireAbsent(step.concurrency(), field, "concurrency", step);
+      requireAbsent(step.onElementFailure(), field, "onElementFailure", step);
+    }
+    if (step.kind() != StepKind.LOOP) {
+      requireAbsent(step.maxIterations(), field, "maxIterations", step);
+      requireAbsent(step.until(), field, "until", step);
+    }
+    if (scope.parent() != null && step.tools() != null) {
+      throw new PlanRejectedException(
+          field + ".tools", "a step of a map's or a loop's sub-plan may not offer tools");
+    }
     if (step.kind() != StepKind.AGENT) {
       requireAbsent(step.tools(), field, "tools", step);
     }
@@ -153,6 +192,44 @@ public final class PlanValidator {
     validateRetry(step.retry(), field + ".retry");
     validateTimeouts(step.timeouts(), field + ".timeouts");
     validateBudget(step.budget(), field + ".budget");
+  }
+
+  /** A map or loop step: its own fields; its sub-plan is validated with the plan's steps. */
+  private void validateSubPlanStep(StepSpec step, String field, SubPlanScope scope) {
+    if (scope.parent() != null) {
+      throw new PlanRejectedException(
+          field + ".kind",
+          "a "
+              + step.kind().wire()
+              + " step may not be part of a map's or a loop's sub-plan (step '"
+              + step.id()
+              + "')");
+    }
+    // Its sub-plan's steps have their own policies; the map or loop holds no attempt of its own.
+    requireNoAttempts(step, field);
+    if (step.steps() == null) {
+      throw new PlanRejectedException(
+          field + ".steps",
+          step.kind().wire() + " step '" + step.id() + "' needs 'steps', its sub-plan");
+    }
+    if (step.kind() == StepKind.MAP) {
+      between(step.concurrency(), subPlan.maxConcurrency(), field + ".concurrency", "concurrency");
+    } else {
+      require(step.until(), field, "until", step);
+      compile(field + ".until", () -> GateCondition.compile(step.until()));
+      between(
+          step.maxIterations(),
+          subPlan.maxIterations(),
+          field + ".maxIterations",
+          "lattice.run.sub-plan.max-iterations");
+    }
+  }
+
+  private static void between(Integer value, int max, String field, String limit) {
+    if (value != null && (value < 1 || value > max)) {
+      throw new PlanRejectedException(
+          field, "must be 1.." + max + " (" + limit + "); got " + value);
+    }
   }
 
   private static void validateAgent(StepSpec step, String field, Set<String> knownCapabilities) {
@@ -202,13 +279,8 @@ public final class PlanValidator {
   }
 
   private static void validateWait(StepSpec step, String field) {
-    requireAbsent(step.capability(), field, "capability", step);
-    requireAbsent(step.expression(), field, "expression", step);
-    requireAbsent(step.condition(), field, "condition", step);
     // A wait is not retried and has no attempts to limit: a signal's timeout is its durationMs.
-    requireAbsent(step.retry(), field, "retry", step);
-    requireAbsent(step.timeouts(), field, "timeouts", step);
-    requireAbsent(step.budget(), field, "budget", step);
+    requireNoAttempts(step, field);
     if (step.durationMs() == null && step.signal() == null) {
       throw new PlanRejectedException(
           field + ".durationMs",
@@ -223,6 +295,16 @@ public final class PlanValidator {
           "signal name must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or"
               + " digit");
     }
+  }
+
+  /** A step that runs nothing itself: no agent, expression or condition, and no attempt policy. */
+  private static void requireNoAttempts(StepSpec step, String field) {
+    requireAbsent(step.capability(), field, "capability", step);
+    requireAbsent(step.expression(), field, "expression", step);
+    requireAbsent(step.condition(), field, "condition", step);
+    requireAbsent(step.retry(), field, "retry", step);
+    requireAbsent(step.timeouts(), field, "timeouts", step);
+    requireAbsent(step.budget(), field, "budget", step);
   }
 
   private static void require(String value, String field, String name, StepSpec step) {
@@ -394,7 +476,7 @@ public final class PlanValidator {
   }
 
   private static void validateReferences(
-      StepSpec step, String field, Map<String, Set<String>> ancestors) {
+      StepSpec step, String field, Map<String, Set<String>> ancestors, SubPlanScope scope) {
     List<InputTemplate.Reference> references;
     try {
       references = InputTemplate.references(step.input());
@@ -402,17 +484,11 @@ public final class PlanValidator {
       throw new PlanRejectedException(field, e.getMessage());
     }
     for (InputTemplate.Reference reference : references) {
-      String target = reference.stepId();
-      if ("steps".equals(reference.root()) && !ancestors.get(step.id()).contains(target)) {
+      String problem = scope.problem(reference, ancestors.get(step.id()), ancestors.keySet());
+      if (problem != null) {
         throw new PlanRejectedException(
             field,
-            "step '"
-                + step.id()
-                + "' refers to ${"
-                + reference.text()
-                + "}, but '"
-                + target
-                + "' is not among its dependencies");
+            "step '" + step.id() + "' refers to ${" + reference.text() + "}, but " + problem);
       }
     }
   }

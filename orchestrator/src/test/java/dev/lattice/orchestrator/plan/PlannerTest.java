@@ -35,7 +35,8 @@ class PlannerTest {
   private static Planner planner(Path directory) {
     return new Planner(
         TemplateRegistry.load(BUILT_IN, directory),
-        new PlanValidator(100, EnumSet.allOf(StepKind.class), Duration.ofDays(366)),
+        new PlanValidator(
+            100, EnumSet.allOf(StepKind.class), Duration.ofDays(366), PlanValidatorTest.SUB_PLAN),
         RETRY,
         new PayloadLimits(4, 1000));
   }

@@ -21,6 +21,8 @@ public enum ErrorClass {
   INVALID_INPUT("invalid_input", false),
   /** A tool loop reached its most turns or tool calls. */
   TOOL_LIMIT("tool_limit", false),
+  /** A loop step ran its most iterations without its condition holding. */
+  LOOP_LIMIT("loop_limit", false),
   /**
    * A call of an unsafe tool left, and its node died before its result was recorded: it may have
    * happened. Never retried by itself; the step waits for a person to say what happened.

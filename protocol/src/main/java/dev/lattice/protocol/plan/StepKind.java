@@ -15,12 +15,21 @@ public enum StepKind {
   /** A durable timer or a named signal such as a human approval. */
   WAIT("wait"),
   /** A webhook call. */
-  NOTIFY("notify");
+  NOTIFY("notify"),
+  /** A sub-plan run once for every element of a list, a few elements at a time. */
+  MAP("map"),
+  /** A sub-plan run again and again until a CEL condition holds. */
+  LOOP("loop");
 
   private final String wire;
 
   StepKind(String wire) {
     this.wire = wire;
+  }
+
+  /** Whether steps of this kind run a sub-plan, as steps the run adds while it goes. */
+  public boolean runsSubPlan() {
+    return this == MAP || this == LOOP;
   }
 
   @JsonValue

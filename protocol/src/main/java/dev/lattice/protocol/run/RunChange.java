@@ -276,6 +276,30 @@ public sealed interface RunChange extends CborSerializable {
     }
   }
 
+  /**
+   * Element {@code index} (from 0) of the map step {@code stepId} begins: the run adds its
+   * sub-plan's steps ({@code stepId.INDEX.SUB}) and dispatches those that are ready. The first
+   * element also starts the map's step.
+   */
+  record ElementStarted(String stepId, int index, Instant at) implements RunChange {
+    @Override
+    public String type() {
+      return RunEventType.STEP_ELEMENT_STARTED;
+    }
+  }
+
+  /**
+   * Iteration {@code iteration} (from 1) of the loop step {@code stepId} begins: the run adds its
+   * sub-plan's steps ({@code stepId.iN.SUB}) and dispatches those that are ready. The first
+   * iteration also starts the loop's step.
+   */
+  record IterationStarted(String stepId, int iteration, Instant at) implements RunChange {
+    @Override
+    public String type() {
+      return RunEventType.STEP_ITERATION_STARTED;
+    }
+  }
+
   /** Every step settled without failure; {@code output} holds the final steps' outputs. */
   record RunCompleted(JsonNode output, Instant at) implements RunChange {
     public RunCompleted {

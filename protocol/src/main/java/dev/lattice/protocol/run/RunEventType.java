@@ -22,6 +22,8 @@ public final class RunEventType {
   public static final String STEP_OVERRIDDEN = "step.overridden";
   public static final String STEP_TURN_STARTED = "step.turn_started";
   public static final String STEP_TOOL_CALLS = "step.tool_calls";
+  public static final String STEP_ELEMENT_STARTED = "step.element_started";
+  public static final String STEP_ITERATION_STARTED = "step.iteration_started";
   public static final String BUDGET_EXCEEDED = "budget.exceeded";
 
   private static final Set<String> TERMINAL = Set.of(RUN_COMPLETED, RUN_FAILED, RUN_CANCELLED);

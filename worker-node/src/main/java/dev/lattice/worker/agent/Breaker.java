@@ -51,6 +51,7 @@ record Breaker(
             POLICY_DENIED,
             CANCELLED,
             TOOL_LIMIT,
+            LOOP_LIMIT,
             UNKNOWN_OUTCOME ->
             NEUTRAL;
       };

@@ -42,6 +42,8 @@ public final class RunProgress {
   private final StepAssignments assignments;
   private final InlineSteps inline;
   private final ToolLoops loops;
+  private final MapSteps maps;
+  private final LoopSteps loopSteps;
 
   /** Progress for runs whose attempts hold nothing against run budgets until they finish. */
   public RunProgress(RunSettings settings) {
@@ -54,6 +56,8 @@ public final class RunProgress {
     this.assignments = new StepAssignments(settings, budget);
     this.inline = new InlineSteps(settings);
     this.loops = new ToolLoops(settings.toolLoop());
+    this.maps = new MapSteps(settings.subPlan());
+    this.loopSteps = new LoopSteps(settings.subPlan());
   }
 
   /** What this run's agent steps are sent, and where. */
@@ -214,8 +218,8 @@ public final class RunProgress {
         return true;
       }
       StepSpec spec = state.spec(result.stepId());
-      if (spec != null && spec.partOf() != null) {
-        // It moves a tool loop on, which waits for nothing else.
+      if (spec != null && spec.added()) {
+        // It moves a tool loop, a map or a loop on, which waits for nothing else.
         return true;
       }
       done.add(result.stepId());
@@ -268,18 +272,27 @@ public final class RunProgress {
           if (skip != null) {
             decision.add(new RunChange.StepSkipped(step.id(), skip, now));
             changed = true;
-          } else if (step.toolLoop()) {
-            changed |= loops.advance(decision, step, now);
+          } else if (step.runsParts()) {
+            changed |= advanceParts(decision, step, now);
           } else if (step.kind() != StepKind.AGENT && decision.state().ready(step)) {
             decision.add(inline.evaluate(decision.state(), step, now));
             changed = true;
           }
-        } else if (current.status() == StepStatus.RUNNING && step.toolLoop()) {
-          changed |= loops.advance(decision, step, now);
+        } else if (current.status() == StepStatus.RUNNING && step.runsParts()) {
+          changed |= advanceParts(decision, step, now);
         }
       }
     }
     settle(decision, now);
+  }
+
+  /** Moves on a step the run carries out through steps it adds; whether it did. */
+  private boolean advanceParts(Decision decision, StepSpec step, Instant now) {
+    return switch (step.kind()) {
+      case MAP -> maps.advance(decision, step, now);
+      case LOOP -> loopSteps.advance(decision, step, now);
+      default -> loops.advance(decision, step, now);
+    };
   }
 
   /** A step just dispatched that would take the run past its budget is refused, or pauses it. */
@@ -393,8 +406,8 @@ public final class RunProgress {
     RunState state = decision.state();
     boolean allSettled = true;
     for (StepSpec spec : state.plan().steps()) {
-      if (spec.partOf() != null) {
-        // A tool loop's turns and calls: its own step settles for them.
+      if (spec.added()) {
+        // A tool loop's turns and calls, a map's or a loop's parts: its own step settles for them.
         continue;
       }
       StepState step = state.step(spec.id());
@@ -419,9 +432,7 @@ public final class RunProgress {
     ObjectNode outputs = JsonNodeFactory.instance.objectNode();
     for (StepSpec spec : state.plan().steps()) {
       StepState step = state.step(spec.id());
-      if (!depended.contains(spec.id())
-          && step.status() == StepStatus.SUCCEEDED
-          && spec.partOf() == null) {
+      if (!depended.contains(spec.id()) && step.status() == StepStatus.SUCCEEDED && !spec.added()) {
         outputs.set(spec.id(), step.output());
       }
     }

@@ -8,9 +8,13 @@ import dev.lattice.orchestrator.plan.StepContext;
 import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.agent.StepError;
 import dev.lattice.protocol.agent.Usage;
+import dev.lattice.protocol.plan.StepKind;
 import dev.lattice.protocol.plan.StepSpec;
+import dev.lattice.protocol.plan.SubPlanPart;
 import dev.lattice.protocol.run.RunChange;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** What a step reads: its resolved input, and the context its expressions see. Pure. */
 final class StepInput {
@@ -29,24 +33,45 @@ final class StepInput {
           : step.input() == null ? JsonNodeFactory.instance.objectNode() : step.input();
     }
     if (step.input() != null) {
-      return InputTemplate.resolve(step.input(), context(state));
+      return InputTemplate.resolve(step.input(), context(state, step));
     }
+    SubPlanPart part = step.within();
     if (step.dependsOn().isEmpty()) {
-      return state.payload();
+      // A map's element's first steps get the element; a loop's, like the plan's, the payload.
+      return part != null && state.spec(part.step()).kind() == StepKind.MAP
+          ? SubPlanContext.item(state, state.spec(part.step()), part.index())
+          : state.payload();
     }
     ObjectNode joined = JsonNodeFactory.instance.objectNode();
     for (String dependency : step.dependsOn()) {
-      joined.set(dependency, state.step(dependency).output());
+      String key = part == null ? dependency : state.spec(dependency).within().subStep();
+      joined.set(key, state.step(dependency).output());
     }
     return joined;
   }
 
+  /** What {@code step}'s templates and expressions see: its part's context, if it is in one. */
+  static ObjectNode context(RunState state, StepSpec step) {
+    SubPlanPart part = step.within();
+    return part == null
+        ? context(state)
+        : SubPlanContext.of(state, state.spec(part.step()), part.index());
+  }
+
   /**
-   * What templates, transforms and gates see: the run's ids, its payload and the outputs so far.
+   * What templates, transforms and gates of the plan's own steps see: the run's ids, its payload
+   * and the outputs so far.
    */
   static ObjectNode context(RunState state) {
-    return StepContext.of(
-        state.runId().value(), state.tenant().value(), state.payload(), state.outputs());
+    Map<String, JsonNode> outputs = new LinkedHashMap<>();
+    for (StepSpec step : state.plan().steps()) {
+      JsonNode output = state.step(step.id()).output();
+      // The steps of maps' elements and loops' iterations are seen from their own part only.
+      if (output != null && step.within() == null) {
+        outputs.put(step.id(), output);
+      }
+    }
+    return StepContext.of(state.runId().value(), state.tenant().value(), state.payload(), outputs);
   }
 
   /** The failure of a step whose input (or inline evaluation) is invalid: never retried. */
