@@ -43,16 +43,11 @@ final class MapSteps {
     int size = StepInput.resolve(state, map).size();
     int started = SubPlanParts.added(state, map);
     int running = 0;
-    ArrayNode results = JsonNodeFactory.instance.arrayNode();
     for (int index = 0; index < started; index++) {
       SubPlanParts.Settled settled = SubPlanParts.settled(state, map, index);
       if (settled == null) {
         running++;
-      } else if (settled.failed() == null) {
-        results.add(settled.result());
-      } else if (map.onElementFailure() == ElementFailure.COLLECT) {
-        results.add(failure(settled));
-      } else {
+      } else if (settled.failed() != null && map.onElementFailure() != ElementFailure.COLLECT) {
         decision.add(failed(state, map, index, settled, now));
         return true;
       }
@@ -60,7 +55,13 @@ final class MapSteps {
     if (started == size && running == 0) {
       decision.add(
           new RunChange.StepSucceeded(
-              map.id(), 1, null, state.step(map.id()).startedAt(), results, Usage.NONE, now));
+              map.id(),
+              1,
+              null,
+              state.step(map.id()).startedAt(),
+              results(state, map, size),
+              Usage.NONE,
+              now));
       return true;
     }
     boolean changed = false;
@@ -117,6 +118,17 @@ final class MapSteps {
       decision.add(new RunChange.ElementStarted(map.id(), index, now));
     }
     return true;
+  }
+
+  /** Every element's result, or its error, in the list's order: once all have settled. */
+  private static ArrayNode results(RunState state, StepSpec map, int size) {
+    ArrayNode results = JsonNodeFactory.instance.arrayNode();
+    for (int index = 0; index < size; index++) {
+      SubPlanParts.Settled settled = SubPlanParts.settled(state, map, index);
+      results.add(
+          settled.failed() == null ? SubPlanParts.result(state, map, index) : failure(settled));
+    }
+    return results;
   }
 
   private int concurrency(StepSpec map) {

@@ -22,8 +22,10 @@ import java.util.Set;
 final class SubPlanParts {
   private SubPlanParts() {}
 
-  /** How a part ended: its result, or the sub-step that failed it. */
-  record Settled(JsonNode result, StepState failed, String failedStep) {}
+  /** How a part ended: well ({@code failed} null), or failed by the sub-step {@code failedStep}. */
+  record Settled(StepState failed, String failedStep) {
+    static final Settled WELL = new Settled(null, null);
+  }
 
   /** The id prefix of part {@code index} of {@code parent}. */
   static String prefix(StepSpec parent, int index) {
@@ -84,9 +86,9 @@ final class SubPlanParts {
       }
     }
     if (failed != null) {
-      return new Settled(null, failed, failedStep);
+      return new Settled(failed, failedStep);
     }
-    return pending ? null : new Settled(result(state, parent, index), null, null);
+    return pending ? null : Settled.WELL;
   }
 
   /**
