@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lattice.orchestrator.node.Lattice;
 import dev.lattice.orchestrator.testing.Await;
+import dev.lattice.orchestrator.testing.HttpRuns;
 import dev.lattice.orchestrator.testing.LoopbackApi;
+import dev.lattice.orchestrator.testing.RawHttp;
 import dev.lattice.orchestrator.testing.TestJournal;
 import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.json.LatticeJson;
@@ -14,13 +16,12 @@ import dev.lattice.worker.action.ActionResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,8 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SubPlansIT {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpRuns runs = new HttpRuns();
   private final AtomicInteger running = new AtomicInteger();
   private final AtomicInteger mostAtOnce = new AtomicInteger();
   private Lattice lattice;
@@ -100,7 +100,7 @@ class SubPlansIT {
   }
 
   @Test
-  void aMapRunsThreeElementsAtATimeAndOutputsTheResultsInTheListsOrder() {
+  void aMapRunsThreeElementsAtATimeAndOutputsTheResultsInTheListsOrder() throws Exception {
     mostAtOnce.set(0);
     JsonNode run =
         finished(
@@ -120,13 +120,13 @@ class SubPlansIT {
     assertThat(mostAtOnce.get()).isBetween(2, 3);
     // Every element's steps are in the run, each with its own id.
     assertThat(stepIds(run)).contains("M", "M.0.call", "M.0.shape", "M.9.call", "M.9.shape");
-    List<JsonNode> events = events(run.get("runId").asText());
+    List<JsonNode> events = runs.events(api, run.get("runId").asText());
     assertThat(events.stream().filter(e -> e.get("type").asText().equals("step.element_started")))
         .hasSize(10);
   }
 
   @Test
-  void aFailingElementFailsTheMapOrIsCollected() {
+  void aFailingElementFailsTheMapOrIsCollected() throws Exception {
     JsonNode failed =
         finished(
             execute(
@@ -167,7 +167,7 @@ class SubPlansIT {
   }
 
   @Test
-  void aLoopRepeatsUntilItsConditionOverTheIterationHolds() {
+  void aLoopRepeatsUntilItsConditionOverTheIterationHolds() throws Exception {
     JsonNode run = finished(execute(loop(5, 3)));
     assertThat(run.get("status").asText()).isEqualTo("completed");
     JsonNode output = run.get("output").get("L");
@@ -179,7 +179,7 @@ class SubPlansIT {
   }
 
   @Test
-  void aLoopThatReachesMaxIterationsFailsWithLoopLimit() {
+  void aLoopThatReachesMaxIterationsFailsWithLoopLimit() throws Exception {
     JsonNode run = finished(execute(loop(2, 10)));
     assertThat(run.get("status").asText()).isEqualTo("failed");
     assertThat(run.get("cause").get("errorClass").asText()).isEqualTo("loop_limit");
@@ -188,21 +188,21 @@ class SubPlansIT {
   }
 
   @Test
-  void aBadSubPlanIsRefusedWithAProblem() {
-    HttpResponse<String> refused =
+  void aBadSubPlanIsRefusedWithAProblem() throws Exception {
+    RawHttp.Response refused =
         post(
             "{\"plan\":{\"steps\":[{\"id\":\"M\",\"kind\":\"map\",\"concurrency\":0,"
                 + "\"steps\":[{\"id\":\"a\",\"capability\":\"echo\"}]}]}}");
-    assertThat(refused.statusCode()).isEqualTo(400);
-    assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(refused.header("Content-Type")).hasValue("application/problem+json");
     JsonNode problem = json(refused.body());
     assertThat(problem.get("field").asText()).isEqualTo("plan.steps[0].concurrency");
 
-    HttpResponse<String> outside =
+    RawHttp.Response outside =
         post(
             "{\"plan\":{\"steps\":[{\"id\":\"L\",\"kind\":\"loop\",\"until\":\"true\","
                 + "\"steps\":[{\"id\":\"a\",\"capability\":\"echo\",\"input\":\"${item}\"}]}]}}");
-    assertThat(outside.statusCode()).isEqualTo(400);
+    assertThat(outside.status()).isEqualTo(400);
     assertThat(json(outside.body()).get("field").asText())
         .isEqualTo("plan.steps[0].steps[0].input");
     assertThat(json(outside.body()).get("detail").asText())
@@ -215,51 +215,19 @@ class SubPlansIT {
     return ids;
   }
 
-  private String execute(String body) {
-    HttpResponse<String> response = post(body);
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
-    return json(response.body()).get("runId").asText();
+  private String execute(String body) throws Exception {
+    return runs.execute(api, body, UUID.randomUUID().toString());
   }
 
-  private JsonNode finished(String runId) {
+  private JsonNode finished(String runId) throws Exception {
     Await.until(
         () -> !List.of("queued", "running").contains(run(runId).get("status").asText()), WAIT);
-    return run(runId);
+    return runs.run(api, runId);
   }
 
   private JsonNode run(String runId) {
-    HttpResponse<String> response =
-        send(HttpRequest.newBuilder(URI.create(api + "/api/v1/runs/" + runId)).GET().build());
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    return json(response.body());
-  }
-
-  private List<JsonNode> events(String runId) {
-    HttpResponse<String> response =
-        send(
-            HttpRequest.newBuilder(URI.create(api + "/api/v1/runs/" + runId + "/events"))
-                .GET()
-                .build());
-    List<JsonNode> events = new ArrayList<>();
-    for (String line : response.body().split("\n")) {
-      if (!line.isBlank()) {
-        events.add(json(line));
-      }
-    }
-    return events;
-  }
-
-  private HttpResponse<String> post(String body) {
-    return send(
-        HttpRequest.newBuilder(URI.create(api + "/api/v1/execute"))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build());
-  }
-
-  private HttpResponse<String> send(HttpRequest request) {
     try {
-      return http.send(request, HttpResponse.BodyHandlers.ofString());
+      return runs.run(api, runId);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -268,11 +236,18 @@ class SubPlansIT {
     }
   }
 
-  private static JsonNode json(String text) {
-    try {
-      return LatticeJson.mapper().readTree(text);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  /** An execute request answered as it is, refusals included. */
+  private RawHttp.Response post(String body) {
+    int port = URI.create(api).getPort();
+    return RawHttp.send(
+        port,
+        "POST",
+        "/api/v1/execute",
+        Map.of("Host", "127.0.0.1:" + port, "Content-Type", "application/json"),
+        body);
+  }
+
+  private static JsonNode json(String text) throws IOException {
+    return LatticeJson.mapper().readTree(text);
   }
 }
