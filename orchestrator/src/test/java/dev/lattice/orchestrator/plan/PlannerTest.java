@@ -141,6 +141,33 @@ class PlannerTest {
   }
 
   @Test
+  void givesNoBudgetEstimateForAgentsThatAMapRunsPerElement() {
+    PlannedRun planned =
+        planner.plan(
+            ExecuteRequest.plan(
+                plan(
+                    "{'steps': [{'id': 'M', 'kind': 'map', 'input': '${payload.items}', 'steps':"
+                        + " [{'id': 'a', 'capability': 'echo', 'budget': {'maxTokens': 100,"
+                        + " 'maxCostUsd': 0.01}}]}]}"),
+                json("{'items': [1, 2]}")),
+            CAPABILITIES);
+    assertThat(planned.estimate().maxTokens()).isNull();
+    assertThat(planned.estimate().maxCostUsd()).isNull();
+    // The sub-plan's steps are warned about like the plan's.
+    PlannedRun unbounded =
+        planner.plan(
+            ExecuteRequest.plan(
+                plan(
+                    "{'steps': [{'id': 'L', 'kind': 'loop', 'until': 'true', 'steps':"
+                        + " [{'id': 'a', 'capability': 'echo'}]}]}"),
+                json("{}")),
+            CAPABILITIES);
+    assertThat(unbounded.warnings())
+        .containsExactly(
+            "agent step 'a' of loop step 'L' has no budget: its tokens and cost are unbounded");
+  }
+
+  @Test
   void strictRefusesAPlanWithPolicyWarningsWhichAutoOnlyReports() {
     ExecuteRequest auto = ExecuteRequest.intent("indexing", json("{}"));
     assertThat(planner.plan(auto, CAPABILITIES).warnings())
