@@ -45,10 +45,13 @@ class SubPlanCrashIT {
     assertThat(ended(beforeRestart, runs.get("map"))).isLessThan(SubPlanCrashWorkload.ELEMENTS);
     assertThat(ended(beforeRestart, runs.get("loop"))).isLessThan(SubPlanCrashWorkload.ITERATIONS);
 
+    Instant restarting = Instant.now();
     try (Lattice second = SubPlanCrashWorkload.node(data, log, "second").start()) {
       LatticeClient client = second.client();
+      Instant started = Instant.now();
       RunView map = Await.result(client.awaitTerminal(runs.get("map")), DEADLINE);
       RunView loop = Await.result(client.awaitTerminal(runs.get("loop")), DEADLINE);
+      Instant done = Instant.now();
 
       assertThat(map.status()).isEqualTo(RunStatus.COMPLETED);
       assertThat(map.output().get("M")).hasSize(SubPlanCrashWorkload.ELEMENTS);
@@ -74,10 +77,13 @@ class SubPlanCrashIT {
       }
       System.out.printf(
           "sub-plan crash: %d element and iteration steps finished before the kill, %d"
-              + " executions in all for %d steps%n",
+              + " executions in all for %d steps; the new node started in %d ms and finished"
+              + " both runs %d ms later%n",
           finishedBefore,
           all.stream().filter(e -> e.what() == ExecutionLog.What.STARTED).count(),
-          SubPlanCrashWorkload.ELEMENTS + SubPlanCrashWorkload.ITERATIONS);
+          SubPlanCrashWorkload.ELEMENTS + SubPlanCrashWorkload.ITERATIONS,
+          Duration.between(restarting, started).toMillis(),
+          Duration.between(started, done).toMillis());
       assertThat(finishedBefore).isGreaterThanOrEqualTo(MAP_DONE_AT_KILL + LOOP_DONE_AT_KILL);
     }
   }
