@@ -39,7 +39,7 @@ final class StepInput {
     if (step.dependsOn().isEmpty()) {
       // A map's element's first steps get the element; a loop's, like the plan's, the payload.
       return part != null && state.spec(part.step()).kind() == StepKind.MAP
-          ? SubPlanContext.item(state, state.spec(part.step()), part.index())
+          ? element(state, state.spec(part.step()), part.index())
           : state.payload();
     }
     ObjectNode joined = JsonNodeFactory.instance.objectNode();
@@ -48,6 +48,25 @@ final class StepInput {
       joined.set(key, state.step(dependency).output());
     }
     return joined;
+  }
+
+  /**
+   * Element {@code index} of {@code map}, as the input of its first steps: like a value a template
+   * brings in, it may not name a secret, since the list may be data from outside.
+   */
+  private static JsonNode element(RunState state, StepSpec map, int index) {
+    JsonNode item = SubPlanContext.item(state, map, index);
+    if (InputTemplate.namesSecret(item)) {
+      throw new IllegalArgumentException(
+          "element "
+              + index
+              + " of map '"
+              + map.id()
+              + "' holds a secret reference ("
+              + InputTemplate.SECRET_REFERENCE
+              + "...}); secrets may be named in a step's input as written in the plan only");
+    }
+    return item;
   }
 
   /** What {@code step}'s templates and expressions see: its part's context, if it is in one. */

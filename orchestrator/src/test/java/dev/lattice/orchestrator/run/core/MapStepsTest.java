@@ -131,4 +131,27 @@ class MapStepsTest {
     RunScenario run = new RunScenario().start(plan(""), "{'items': " + items + "]}");
     assertThat(run.state.step("M").error().message()).contains("max-elements");
   }
+
+  @Test
+  void anElementFromOutsideMayNotNameASecret() {
+    // Through a template, the list is refused as a whole: the map fails before any element runs.
+    RunScenario templated =
+        new RunScenario().start(plan(""), "{'items': [{'n': 1}, {'n': '${secret:API_KEY}'}]}");
+    assertThat(templated.status("M")).isEqualTo(StepStatus.FAILED);
+    assertThat(templated.state.step("M").error().errorClass()).isEqualTo(ErrorClass.INVALID_INPUT);
+    assertThat(templated.state.step("M").error().message()).contains("secret reference");
+
+    // A map without input runs over the payload as it is; an element's first step gets the
+    // element as its input, and is refused when it is sent.
+    RunScenario passed =
+        new RunScenario()
+            .start(
+                "{'steps': [{'id': 'M', 'kind': 'map', 'steps': [{'id': 'call', 'capability':"
+                    + " 'echo'}]}]}",
+                "[{'n': 1}, 'Bearer ${secret:API_KEY}']");
+    assertThat(passed.status("M.0.call")).isEqualTo(StepStatus.DISPATCHED);
+    assertThat(passed.status("M.1.call")).isEqualTo(StepStatus.FAILED);
+    assertThat(passed.state.step("M.1.call").error().message()).contains("secret reference");
+    assertThat(passed.status("M")).isEqualTo(StepStatus.FAILED);
+  }
 }
