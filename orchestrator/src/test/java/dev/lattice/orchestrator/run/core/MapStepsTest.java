@@ -154,4 +154,24 @@ class MapStepsTest {
     assertThat(passed.state.step("M.1.call").error().message()).contains("secret reference");
     assertThat(passed.status("M")).isEqualTo(StepStatus.FAILED);
   }
+
+  @Test
+  void aGateInTheSubPlanSeesTheElementAndASkippedFinalStepGivesNull() {
+    RunScenario run =
+        new RunScenario()
+            .start(
+                "{'steps': [{'id': 'M', 'kind': 'map', 'input': '${payload.items}', 'steps':"
+                    + " [{'id': 'even', 'kind': 'gate', 'condition': 'item.n % 2 == 0',"
+                    + " 'onFalse': 'skip'}, {'id': 'call', 'capability': 'echo', 'dependsOn':"
+                    + " ['even'], 'input': '${item}'}]}]}",
+                PAYLOAD);
+    // Element 0 is {'n': 1}: odd, its call is skipped.
+    assertThat(run.status("M.0.call")).isEqualTo(StepStatus.SKIPPED);
+    answer(run, "M.1.call");
+    answer(run, "M.3.call");
+    assertThat(run.state.status()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(run.state.step("M").output().toString())
+        .isEqualTo(json("[null, {'n': 2}, null, {'n': 4}]").toString());
+    run.assertReplayMatches();
+  }
 }
