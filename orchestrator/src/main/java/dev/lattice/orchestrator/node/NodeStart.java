@@ -206,8 +206,13 @@ final class NodeStart {
         TemplateRegistry.load(lattice.templates(), lattice.templateDirectory()),
         new PlanValidator(
             lattice.maxSteps(),
-            // Notify steps are part of the wire format, not yet of what a node runs.
-            EnumSet.complementOf(EnumSet.of(StepKind.NOTIFY)),
+            EnumSet.of(
+                StepKind.AGENT,
+                StepKind.TRANSFORM,
+                StepKind.GATE,
+                StepKind.WAIT,
+                StepKind.MAP,
+                StepKind.LOOP),
             lattice.maxDuration(),
             settings.run().subPlan()),
         settings.run().defaultRetry(),
