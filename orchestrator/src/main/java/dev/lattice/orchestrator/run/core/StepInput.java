@@ -22,8 +22,9 @@ final class StepInput {
 
   /**
    * A step's resolved input: its template with placeholders filled; without a template, the payload
-   * for a step without dependencies, otherwise the dependencies' outputs keyed by step id (a
-   * deterministic join, whatever order they finished in).
+   * for a step without dependencies (the element, for the first steps of a map's element),
+   * otherwise the dependencies' outputs keyed by step id (a deterministic join, whatever order they
+   * finished in; by sub-plan id within a map's element or a loop's iteration).
    */
   static JsonNode resolve(RunState state, StepSpec step) {
     if (step.partOf() != null) {
