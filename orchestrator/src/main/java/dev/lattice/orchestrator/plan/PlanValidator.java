@@ -32,7 +32,7 @@ public final class PlanValidator {
   private final int maxSteps;
   private final Set<StepKind> supportedKinds;
   private final Duration maxDuration;
-  private final SubPlanLimits subPlan;
+  private final SubPlanFields subPlanFields;
 
   /**
    * @param maxSteps the most steps a plan may have
@@ -46,7 +46,7 @@ public final class PlanValidator {
     this.maxSteps = maxSteps;
     this.supportedKinds = Set.copyOf(supportedKinds);
     this.maxDuration = maxDuration;
-    this.subPlan = subPlan;
+    this.subPlanFields = new SubPlanFields(subPlan);
   }
 
   /**
@@ -156,28 +156,13 @@ public final class PlanValidator {
         validateWait(step, field);
         duration(step.durationMs(), field + ".durationMs");
       }
-      case MAP, LOOP -> validateSubPlanStep(step, field, scope);
+      case MAP, LOOP -> subPlanFields.check(step, field, scope);
       default -> {
         // Kinds not yet supported were rejected above.
       }
     }
     requireAbsent(step.partOf(), field, "partOf", step);
-    requireAbsent(step.within(), field, "within", step);
-    if (!step.kind().runsSubPlan()) {
-      requireAbsent(step.steps(), field, "steps", step);
-    }
-    if (step.kind() != StepKind.MAP) {
-      requireAbsent(step.concurrency(), field, "concurrency", step);
-      requireAbsent(step.onElementFailure(), field, "onElementFailure", step);
-    }
-    if (step.kind() != StepKind.LOOP) {
-      requireAbsent(step.maxIterations(), field, "maxIterations", step);
-      requireAbsent(step.until(), field, "until", step);
-    }
-    if (scope.parent() != null && step.tools() != null) {
-      throw new PlanRejectedException(
-          field + ".tools", "a step of a map's or a loop's sub-plan may not offer tools");
-    }
+    SubPlanFields.checkOthers(step, field, scope);
     if (step.kind() != StepKind.AGENT) {
       requireAbsent(step.tools(), field, "tools", step);
     }
@@ -192,44 +177,6 @@ public final class PlanValidator {
     validateRetry(step.retry(), field + ".retry");
     validateTimeouts(step.timeouts(), field + ".timeouts");
     validateBudget(step.budget(), field + ".budget");
-  }
-
-  /** A map or loop step: its own fields; its sub-plan is validated with the plan's steps. */
-  private void validateSubPlanStep(StepSpec step, String field, SubPlanScope scope) {
-    if (scope.parent() != null) {
-      throw new PlanRejectedException(
-          field + ".kind",
-          "a "
-              + step.kind().wire()
-              + " step may not be part of a map's or a loop's sub-plan (step '"
-              + step.id()
-              + "')");
-    }
-    // Its sub-plan's steps have their own policies; the map or loop holds no attempt of its own.
-    requireNoAttempts(step, field);
-    if (step.steps() == null) {
-      throw new PlanRejectedException(
-          field + ".steps",
-          step.kind().wire() + " step '" + step.id() + "' needs 'steps', its sub-plan");
-    }
-    if (step.kind() == StepKind.MAP) {
-      between(step.concurrency(), subPlan.maxConcurrency(), field + ".concurrency", "concurrency");
-    } else {
-      require(step.until(), field, "until", step);
-      compile(field + ".until", () -> GateCondition.compile(step.until()));
-      between(
-          step.maxIterations(),
-          subPlan.maxIterations(),
-          field + ".maxIterations",
-          "lattice.run.sub-plan.max-iterations");
-    }
-  }
-
-  private static void between(Integer value, int max, String field, String limit) {
-    if (value != null && (value < 1 || value > max)) {
-      throw new PlanRejectedException(
-          field, "must be 1.." + max + " (" + limit + "); got " + value);
-    }
   }
 
   private static void validateAgent(StepSpec step, String field, Set<String> knownCapabilities) {
@@ -298,7 +245,7 @@ public final class PlanValidator {
   }
 
   /** A step that runs nothing itself: no agent, expression or condition, and no attempt policy. */
-  private static void requireNoAttempts(StepSpec step, String field) {
+  static void requireNoAttempts(StepSpec step, String field) {
     requireAbsent(step.capability(), field, "capability", step);
     requireAbsent(step.expression(), field, "expression", step);
     requireAbsent(step.condition(), field, "condition", step);
@@ -307,7 +254,7 @@ public final class PlanValidator {
     requireAbsent(step.budget(), field, "budget", step);
   }
 
-  private static void require(String value, String field, String name, StepSpec step) {
+  static void require(String value, String field, String name, StepSpec step) {
     if (value == null || value.isBlank()) {
       throw new PlanRejectedException(
           field + "." + name,
@@ -315,7 +262,7 @@ public final class PlanValidator {
     }
   }
 
-  private static void requireAbsent(Object value, String field, String name, StepSpec step) {
+  static void requireAbsent(Object value, String field, String name, StepSpec step) {
     if (value != null) {
       throw new PlanRejectedException(
           field + "." + name,
@@ -323,7 +270,7 @@ public final class PlanValidator {
     }
   }
 
-  private static void compile(String field, Runnable compile) {
+  static void compile(String field, Runnable compile) {
     try {
       compile.run();
     } catch (IllegalArgumentException e) {

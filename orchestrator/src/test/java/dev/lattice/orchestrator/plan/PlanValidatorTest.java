@@ -99,7 +99,7 @@ class PlanValidatorTest {
     rejecting(
             "{'steps': [{'id': 'M', 'kind': 'map', 'concurrency': 9, 'steps': [{'id': 'a',"
                 + " 'capability': 'echo'}]}]}")
-        .hasMessage("must be 1..8 (concurrency); got 9");
+        .hasMessage("must be 1..8 (lattice.run.sub-plan.max-concurrency); got 9");
     rejecting(
             "{'steps': [{'id': 'L', 'kind': 'loop', 'until': 'true', 'maxIterations': 6, 'steps':"
                 + " [{'id': 'a', 'capability': 'echo'}]}]}")
