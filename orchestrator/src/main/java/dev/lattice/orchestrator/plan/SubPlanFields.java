@@ -46,6 +46,23 @@ final class SubPlanFields {
           limits.maxIterations(),
           field + ".maxIterations",
           "lattice.run.sub-plan.max-iterations");
+      long iterations =
+          step.maxIterations() == null ? limits.maxIterations() : step.maxIterations();
+      if (iterations * step.steps().size() > limits.maxAddedSteps()) {
+        throw new PlanRejectedException(
+            field + ".maxIterations",
+            "loop step '"
+                + step.id()
+                + "' may add "
+                + iterations * step.steps().size()
+                + " steps ("
+                + iterations
+                + " iterations of "
+                + step.steps().size()
+                + "); at most "
+                + limits.maxAddedSteps()
+                + " are allowed (lattice.run.sub-plan.max-added-steps)");
+      }
     }
   }
 

@@ -9,11 +9,21 @@ import com.typesafe.config.Config;
  * @param maxConcurrency the highest {@code concurrency} a map step may set
  * @param defaultConcurrency how many elements run at once when a map step sets no concurrency
  * @param maxIterations the highest {@code maxIterations} a loop step may set, and its default
+ * @param maxAddedSteps the most steps one map or loop may add to its run, over all its elements or
+ *     iterations
  */
 public record SubPlanLimits(
-    int maxElements, int maxConcurrency, int defaultConcurrency, int maxIterations) {
+    int maxElements,
+    int maxConcurrency,
+    int defaultConcurrency,
+    int maxIterations,
+    int maxAddedSteps) {
   public SubPlanLimits {
-    if (maxElements < 1 || maxConcurrency < 1 || defaultConcurrency < 1 || maxIterations < 1) {
+    if (maxElements < 1
+        || maxConcurrency < 1
+        || defaultConcurrency < 1
+        || maxIterations < 1
+        || maxAddedSteps < 1) {
       throw new IllegalArgumentException("lattice.run.sub-plan limits must be at least 1");
     }
     if (defaultConcurrency > maxConcurrency) {
@@ -29,6 +39,7 @@ public record SubPlanLimits(
         c.getInt("max-elements"),
         c.getInt("max-concurrency"),
         c.getInt("default-concurrency"),
-        c.getInt("max-iterations"));
+        c.getInt("max-iterations"),
+        c.getInt("max-added-steps"));
   }
 }

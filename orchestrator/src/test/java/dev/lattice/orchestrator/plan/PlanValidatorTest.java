@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class PlanValidatorTest {
   private static final Duration MAX_DURATION = Duration.ofDays(366);
   private static final long MAX_MS = MAX_DURATION.toMillis();
-  static final SubPlanLimits SUB_PLAN = new SubPlanLimits(1000, 8, 4, 5);
+  static final SubPlanLimits SUB_PLAN = new SubPlanLimits(1000, 8, 4, 5, 20);
 
   private final PlanValidator validator =
       new PlanValidator(
@@ -104,6 +104,13 @@ class PlanValidatorTest {
             "{'steps': [{'id': 'L', 'kind': 'loop', 'until': 'true', 'maxIterations': 6, 'steps':"
                 + " [{'id': 'a', 'capability': 'echo'}]}]}")
         .hasMessageContaining("must be 1..5");
+    rejecting(
+            "{'steps': [{'id': 'L', 'kind': 'loop', 'until': 'true', 'steps': [{'id': 'a',"
+                + " 'capability': 'echo'}, {'id': 'b', 'capability': 'echo'}, {'id': 'c',"
+                + " 'capability': 'echo'}, {'id': 'd', 'capability': 'echo'}, {'id': 'e',"
+                + " 'capability': 'echo'}]}]}")
+        .hasMessageContaining("may add 25 steps (5 iterations of 5); at most 20")
+        .satisfies(t -> assertThat(field(t)).isEqualTo("plan.steps[0].maxIterations"));
     rejecting("{'steps': [{'id': 'a', 'capability': 'echo', 'maxIterations': 2}]}")
         .hasMessage("'maxIterations' does not apply to agent step 'a'");
   }

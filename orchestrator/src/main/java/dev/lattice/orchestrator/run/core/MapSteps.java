@@ -13,6 +13,7 @@ import dev.lattice.protocol.plan.StepSpec;
 import dev.lattice.protocol.run.RunChange;
 import dev.lattice.protocol.run.StepStatus;
 import java.time.Instant;
+import java.util.Locale;
 
 /**
  * Decides a map step: its sub-plan runs once for every element of the list its input resolves to,
@@ -81,23 +82,7 @@ final class MapSteps {
       decision.add(StepInput.invalid(map.id(), 1, e, now));
       return true;
     }
-    String problem = null;
-    if (list == null || !list.isArray()) {
-      problem =
-          "map step '"
-              + map.id()
-              + "' runs over a list, but its input is "
-              + (list == null ? "missing" : list.getNodeType().name().toLowerCase());
-    } else if (list.size() > limits.maxElements()) {
-      problem =
-          "map step '"
-              + map.id()
-              + "' has "
-              + list.size()
-              + " elements; at most "
-              + limits.maxElements()
-              + " are allowed (lattice.run.sub-plan.max-elements)";
-    }
+    String problem = problem(map, list);
     if (problem != null) {
       decision.add(
           new RunChange.StepFailed(
@@ -129,6 +114,39 @@ final class MapSteps {
           settled.failed() == null ? SubPlanParts.result(state, map, index) : failure(settled));
     }
     return results;
+  }
+
+  /** Why {@code map} cannot run over {@code list}, or {@code null}. */
+  private String problem(StepSpec map, JsonNode list) {
+    if (list == null || !list.isArray()) {
+      return "map step '"
+          + map.id()
+          + "' runs over a list, but its input is "
+          + (list == null ? "missing" : list.getNodeType().name().toLowerCase(Locale.ROOT));
+    }
+    if (list.size() > limits.maxElements()) {
+      return "map step '"
+          + map.id()
+          + "' has "
+          + list.size()
+          + " elements; at most "
+          + limits.maxElements()
+          + " are allowed (lattice.run.sub-plan.max-elements)";
+    }
+    if ((long) list.size() * map.steps().size() > limits.maxAddedSteps()) {
+      return "map step '"
+          + map.id()
+          + "' would add "
+          + (long) list.size() * map.steps().size()
+          + " steps ("
+          + list.size()
+          + " elements of "
+          + map.steps().size()
+          + "); at most "
+          + limits.maxAddedSteps()
+          + " are allowed (lattice.run.sub-plan.max-added-steps)";
+    }
+    return null;
   }
 
   private int concurrency(StepSpec map) {

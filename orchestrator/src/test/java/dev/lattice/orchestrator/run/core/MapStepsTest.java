@@ -130,6 +130,24 @@ class MapStepsTest {
     }
     RunScenario run = new RunScenario().start(plan(""), "{'items': " + items + "]}");
     assertThat(run.state.step("M").error().message()).contains("max-elements");
+
+    // Fewer elements, but each adds so many steps that together they would pass the bound.
+    int elements = RunProgressTest.SETTINGS.subPlan().maxElements();
+    int perElement = RunProgressTest.SETTINGS.subPlan().maxAddedSteps() / elements + 1;
+    StringBuilder steps = new StringBuilder();
+    for (int i = 0; i < perElement; i++) {
+      steps.append(i == 0 ? "" : ", ").append("{'id': 's").append(i).append("', 'capability':");
+      steps.append(" 'echo'}");
+    }
+    RunScenario wide =
+        new RunScenario()
+            .start(
+                "{'steps': [{'id': 'M', 'kind': 'map', 'input': '${payload.items}', 'steps': ["
+                    + steps
+                    + "]}]}",
+                "{'items': " + items.substring(0, items.lastIndexOf(",")) + "]}");
+    assertThat(wide.state.step("M").error().errorClass()).isEqualTo(ErrorClass.INVALID_INPUT);
+    assertThat(wide.state.step("M").error().message()).contains("max-added-steps");
   }
 
   @Test

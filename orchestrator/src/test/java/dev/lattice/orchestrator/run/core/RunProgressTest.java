@@ -56,7 +56,7 @@ public class RunProgressTest {
         timerHorizon,
         new PayloadLimits(128, 1 << 20),
         new ToolLoopSettings(4, 6),
-        new SubPlanLimits(1000, 100, 10, 100));
+        new SubPlanLimits(1000, 100, 10, 100, 10_000));
   }
 
   static final AgentId AGENT = AgentId.of("local.echo");
