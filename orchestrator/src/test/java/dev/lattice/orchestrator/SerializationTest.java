@@ -108,6 +108,12 @@ class SerializationTest {
               + " 'retry': {'nonRetryable': ['timeout']}, 'input': {'x': '${payload.text}'}},"
               + " {'id': 'g', 'kind': 'gate', 'dependsOn': ['a'], 'condition': 'true', 'onFalse':"
               + " 'skip'}, {'id': 'w', 'kind': 'wait', 'signal': 'approve', 'durationMs': 60000}]}");
+  private static final PlanSpec SUB_PLANS =
+      Plans.plan(
+          "{'steps': [{'id': 'M', 'kind': 'map', 'input': '${payload.n}', 'concurrency': 2,"
+              + " 'onElementFailure': 'collect', 'steps': [{'id': 'f', 'capability': 'echo',"
+              + " 'input': '${item}'}]}, {'id': 'L', 'kind': 'loop', 'until': 'iteration > 1',"
+              + " 'maxIterations': 3, 'steps': [{'id': 'r', 'capability': 'echo'}]}]}");
 
   @AfterAll
   static void stop() {
@@ -174,6 +180,8 @@ class SerializationTest {
             new RunChange.StepOverridden("a", JSON, "ops", "by hand", AT),
             RunChange.StepOutputRejected.of("a", 2, rejected, AT),
             new RunChange.ToolTurnStarted("a", 1, AT),
+            new RunChange.ElementStarted("m", 3, AT),
+            new RunChange.IterationStarted("l", 2, AT),
             new RunChange.ToolCallsRequested(
                 "a",
                 1,
@@ -186,6 +194,16 @@ class SerializationTest {
         List.of(changes.get(0), changes.get(4), changes.get(5), changes.get(1), changes.get(2))) {
       state = state.apply(change);
     }
+    // A state with the steps a map and a loop added, each marked with what it is part of.
+    RunState grown =
+        RunState.empty(RUN)
+            .apply(
+                new RunChange.RunStarted(
+                    new RunSpec(
+                        TenantId.of("acme"), ExecutionMode.AUTO, "plan", SUB_PLANS, JSON, null),
+                    AT))
+            .apply(new RunChange.ElementStarted("M", 0, AT))
+            .apply(new RunChange.IterationStarted("L", 1, AT));
     RunEvent event = changes.get(3).toEvent(RUN, 4);
     DispatchLog.Batch batch =
         new DispatchLog.Batch(
@@ -204,6 +222,7 @@ class SerializationTest {
         changes.stream(),
         Stream.of(
             state,
+            grown,
             assignment,
             ok,
             failed,

@@ -208,15 +208,23 @@ final class NodeStart {
         TemplateRegistry.load(lattice.templates(), lattice.templateDirectory()),
         new PlanValidator(
             lattice.maxSteps(),
-            EnumSet.of(StepKind.AGENT, StepKind.TRANSFORM, StepKind.GATE, StepKind.WAIT),
-            lattice.maxDuration()),
+            EnumSet.of(
+                StepKind.AGENT,
+                StepKind.TRANSFORM,
+                StepKind.GATE,
+                StepKind.WAIT,
+                StepKind.MAP,
+                StepKind.LOOP),
+            lattice.maxDuration(),
+            settings.run().subPlan()),
         settings.run().defaultRetry(),
         settings.run().payloadLimits(),
         new GoalPlans(
             GoalSettings.create(settings.config()),
             lattice.maxSteps(),
             lattice.maxDuration(),
-            PolicySettings.create(settings.config())));
+            PolicySettings.create(settings.config()),
+            settings.run().subPlan()));
   }
 
   private static Pools openPools(NodeSettings settings) {

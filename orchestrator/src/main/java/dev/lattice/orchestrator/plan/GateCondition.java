@@ -14,10 +14,11 @@ import java.util.Map;
 /**
  * A gate step's condition: a CEL expression over {@code payload}, {@code steps} (each succeeded
  * step's id mapped to {@code {output}}) and {@code run} ({@code {id, tenant}}), which must yield a
- * boolean. CEL's standard macros are enabled ({@code has}, {@code all}, {@code exists}, {@code
- * exists_one}, {@code map}, {@code filter}), as CEL users expect them. CEL is side-effect free and
- * always terminates (a macro ranges over a finite list or map), so it is safe to evaluate on the
- * run's own actor.
+ * boolean; in a map's sub-plan it also sees {@code item} and {@code index}, in a loop's {@code
+ * iteration} and {@code previous}. CEL's standard macros are enabled ({@code has}, {@code all},
+ * {@code exists}, {@code exists_one}, {@code map}, {@code filter}), as CEL users expect them. CEL
+ * is side-effect free and always terminates (a macro ranges over a finite list or map), so it is
+ * safe to evaluate on the run's own actor.
  */
 public final class GateCondition {
   private static final Cel CEL =
@@ -34,6 +35,11 @@ public final class GateCondition {
           .addVar("run", MapType.create(SimpleType.STRING, SimpleType.DYN))
           // The run's shared state the gate sees; absent where a gate is checked outside a run.
           .addVar("state", MapType.create(SimpleType.STRING, SimpleType.DYN))
+          // Set in the sub-plans of maps (item, index) and loops (iteration, previous) only.
+          .addVar("item", SimpleType.DYN)
+          .addVar("index", SimpleType.DYN)
+          .addVar("iteration", SimpleType.DYN)
+          .addVar("previous", MapType.create(SimpleType.STRING, SimpleType.DYN))
           .build();
 
   private final String source;

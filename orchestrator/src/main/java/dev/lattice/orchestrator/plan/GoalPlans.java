@@ -1,5 +1,6 @@
 package dev.lattice.orchestrator.plan;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -38,7 +39,13 @@ public final class GoalPlans {
 
   /** The step kinds a planner's plan may use. */
   static final Set<StepKind> PLANNED_KINDS =
-      EnumSet.of(StepKind.AGENT, StepKind.TRANSFORM, StepKind.GATE, StepKind.WAIT);
+      EnumSet.of(
+          StepKind.AGENT,
+          StepKind.TRANSFORM,
+          StepKind.GATE,
+          StepKind.WAIT,
+          StepKind.MAP,
+          StepKind.LOOP);
 
   private static final String SCHEMA_RESOURCE = "/dev/lattice/orchestrator/plan/plan.schema.json";
   private static final JsonNode PLAN_SCHEMA = loadSchema();
@@ -48,20 +55,27 @@ public final class GoalPlans {
   private final Duration maxDuration;
   private final AllowLists allowLists;
   private final PolicySettings policy;
+  private final SubPlanLimits subPlans;
 
   /**
    * @param settings the {@code lattice.planner.goals} settings
    * @param maxSteps the most steps a plan may have
    * @param maxDuration the longest duration a plan may state
    * @param policy the allow-lists that narrow what a tenant's plan may use
+   * @param subPlans the bounds of the plan's map and loop steps
    */
   public GoalPlans(
-      GoalSettings settings, int maxSteps, Duration maxDuration, PolicySettings policy) {
+      GoalSettings settings,
+      int maxSteps,
+      Duration maxDuration,
+      PolicySettings policy,
+      SubPlanLimits subPlans) {
     this.settings = settings;
     this.maxSteps = maxSteps;
     this.maxDuration = maxDuration;
     this.allowLists = policy.allowLists();
     this.policy = policy;
+    this.subPlans = subPlans;
   }
 
   /**
@@ -126,6 +140,7 @@ public final class GoalPlans {
             .put("maxSteps", maxSteps)
             .put("maxDurationMs", maxDuration.toMillis())
             .put("replans", replans);
+    limits.set("subPlans", LatticeJson.mapper().valueToTree(subPlans));
     // The tenant's budget for a period: a plan estimated to take more could never finish in one.
     policy
         .tenantBudget(request.tenant())
@@ -228,10 +243,17 @@ public final class GoalPlans {
   /** The validator of plans of the planner step with {@code input}, with its recorded limits. */
   public static PlanValidator validator(JsonNode input) {
     JsonNode limits = input.path("limits");
+    SubPlanLimits subPlans;
+    try {
+      subPlans = LatticeJson.mapper().treeToValue(limits.path("subPlans"), SubPlanLimits.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("the planner step's recorded sub-plan limits", e);
+    }
     return new PlanValidator(
         limits.path("maxSteps").asInt(),
         PLANNED_KINDS,
-        Duration.ofMillis(limits.path("maxDurationMs").asLong()));
+        Duration.ofMillis(limits.path("maxDurationMs").asLong()),
+        subPlans);
   }
 
   private static JsonNode loadSchema() {

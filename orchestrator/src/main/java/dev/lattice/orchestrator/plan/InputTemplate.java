@@ -14,10 +14,12 @@ import java.util.regex.Pattern;
 /**
  * Lattice's input templates: any string in a step's {@code input} may hold {@code ${path}}
  * placeholders, where {@code path} is {@code payload[.name|[index]]...}, {@code
- * steps.ID.output[...]} or {@code run.id} / {@code run.tenant}. A string that is exactly one
- * placeholder becomes the referenced JSON value with its type; placeholders inside a longer string
- * are replaced by their text (objects and arrays as JSON). A placeholder whose value is missing
- * fails the step with {@code invalid_input} rather than passing on a silent null.
+ * steps.ID.output[...]} or {@code run.id} / {@code run.tenant}; in a map's sub-plan also {@code
+ * item[...]} and {@code index}, in a loop's {@code iteration} and {@code previous.ID.output[...]}.
+ * A string that is exactly one placeholder becomes the referenced JSON value with its type;
+ * placeholders inside a longer string are replaced by their text (objects and arrays as JSON). A
+ * placeholder whose value is missing fails the step with {@code invalid_input} rather than passing
+ * on a silent null.
  *
  * <p>{@code ${secret:NAME}} is not a placeholder: it is left as it is, for the worker to resolve
  * (only a worker may see a secret's value). A value a placeholder brings in (the payload, an
@@ -42,7 +44,7 @@ public final class InputTemplate {
       return (String) segments.get(0);
     }
 
-    /** For {@code steps.ID...} references, the step id. */
+    /** For {@code steps.ID...} and {@code previous.ID...} references, the step id. */
     public String stepId() {
       return segments.size() > 1 && segments.get(1) instanceof String id ? id : null;
     }
@@ -110,9 +112,24 @@ public final class InputTemplate {
               "${" + path + "}: step references look like steps.ID.output[.field...]");
         }
       }
+      case "item" -> {}
+      case "index", "iteration" -> {
+        if (segments.size() != 1) {
+          throw new IllegalArgumentException("${" + path + "}: " + root + " is a number");
+        }
+      }
+      case "previous" -> {
+        if (segments.size() < 3 || !"output".equals(segments.get(2))) {
+          throw new IllegalArgumentException(
+              "${" + path + "}: previous references look like previous.ID.output[.field...]");
+        }
+      }
       default ->
           throw new IllegalArgumentException(
-              "${" + path + "}: a placeholder starts with payload, steps, state or run");
+              "${"
+                  + path
+                  + "}: a placeholder starts with payload, steps, state or run (in a map's sub-plan also"
+                  + " item or index, in a loop's also iteration or previous)");
     }
     return new Reference(path, List.copyOf(segments));
   }

@@ -16,7 +16,7 @@ public final class PlanEstimator {
   /**
    * The estimate for {@code plan}, taking missing retry settings from {@code defaultRetry}. Budgets
    * are summed over every attempt an agent step may make; absent when any agent step has no limit
-   * of that kind.
+   * of that kind, or runs in a map's or loop's sub-plan.
    */
   public static PlanEstimate estimate(PlanSpec plan, RetryPolicy defaultRetry) {
     Map<String, StepSpec> byId = new HashMap<>();
@@ -31,6 +31,12 @@ public final class PlanEstimator {
       int level = depth(step.id(), byId, depth);
       critical = Math.max(critical, level);
       width.merge(level, 1, Integer::sum);
+      if (step.kind().runsSubPlan()
+          && step.steps().stream().anyMatch(s -> s.kind() == StepKind.AGENT)) {
+        // How often a map's or loop's agents run is known only as it runs: no bound to give.
+        tokens = null;
+        cost = null;
+      }
       if (step.kind() == StepKind.AGENT) {
         agentSteps++;
         RetryPolicy retry =

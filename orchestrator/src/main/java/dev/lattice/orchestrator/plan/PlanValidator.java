@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  * step id, an unknown dependency, a cycle (named step by step), an unknown capability, a field that
  * does not fit the step's kind, an expression that does not compile, an input placeholder that
  * refers to something the step cannot see, or a duration that is negative or longer than the
- * configured maximum.
+ * configured maximum. The sub-plans of map and loop steps are checked the same way, each on its own
+ * (their step ids are their own), with the references they may make ({@link SubPlanScope}).
  */
 public final class PlanValidator {
   private static final Pattern STEP_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
@@ -31,17 +32,21 @@ public final class PlanValidator {
   private final int maxSteps;
   private final Set<StepKind> supportedKinds;
   private final Duration maxDuration;
+  private final SubPlanFields subPlanFields;
 
   /**
    * @param maxSteps the most steps a plan may have
    * @param supportedKinds the step kinds this version can run
    * @param maxDuration the longest duration a plan may state (a wait, a deadline, a timeout, a
    *     retry backoff)
+   * @param subPlan the bounds of map and loop steps
    */
-  public PlanValidator(int maxSteps, Set<StepKind> supportedKinds, Duration maxDuration) {
+  public PlanValidator(
+      int maxSteps, Set<StepKind> supportedKinds, Duration maxDuration, SubPlanLimits subPlan) {
     this.maxSteps = maxSteps;
     this.supportedKinds = Set.copyOf(supportedKinds);
     this.maxDuration = maxDuration;
+    this.subPlanFields = new SubPlanFields(subPlan);
   }
 
   /**
@@ -50,53 +55,70 @@ public final class PlanValidator {
    * @throws PlanRejectedException with the first problem found
    */
   public void validate(PlanSpec plan, Set<String> knownCapabilities) {
-    List<StepSpec> steps = plan.steps();
+    validateRetry(plan.retry(), "plan.retry");
+    positiveDuration(plan.deadlineMs(), "plan.deadlineMs");
+    validateBudget(plan.budget(), "plan.budget");
+    validateSteps(plan.steps(), "plan.steps", knownCapabilities, SubPlanScope.TOP);
+  }
+
+  /** The steps of a plan, or of a map's or loop's sub-plan ({@code scope}), at {@code field}. */
+  private void validateSteps(
+      List<StepSpec> steps, String field, Set<String> knownCapabilities, SubPlanScope scope) {
     if (steps.isEmpty()) {
-      throw new PlanRejectedException("plan.steps", "the plan has no steps");
+      throw new PlanRejectedException(field, scope.what() + " has no steps");
     }
     if (steps.size() > maxSteps) {
       throw new PlanRejectedException(
-          "plan.steps",
-          "the plan has " + steps.size() + " steps; at most " + maxSteps + " are allowed");
+          field,
+          scope.what() + " has " + steps.size() + " steps; at most " + maxSteps + " are allowed");
     }
     Map<String, Integer> index = new LinkedHashMap<>();
     for (int i = 0; i < steps.size(); i++) {
       StepSpec step = steps.get(i);
-      String field = "plan.steps[" + i + "]";
+      String at = field + "[" + i + "]";
       if (step == null) {
-        throw new PlanRejectedException(field, "step is null");
+        throw new PlanRejectedException(at, "step is null");
       }
       if (step.id() == null || !STEP_ID.matcher(step.id()).matches()) {
         throw new PlanRejectedException(
-            field + ".id",
+            at + ".id",
             "step id must be 1-64 letters, digits, '_' or '-', starting with a letter or digit");
       }
       if (index.putIfAbsent(step.id(), i) != null) {
         throw new PlanRejectedException(
-            field + ".id",
+            at + ".id",
             "duplicate step id '" + step.id() + "' (also steps[" + index.get(step.id()) + "])");
       }
     }
-    validateRetry(plan.retry(), "plan.retry");
-    positiveDuration(plan.deadlineMs(), "plan.deadlineMs");
-    validateBudget(plan.budget(), "plan.budget");
     for (int i = 0; i < steps.size(); i++) {
-      validateStep(steps.get(i), "plan.steps[" + i + "]", index, knownCapabilities);
+      validateStep(steps.get(i), field + "[" + i + "]", index, knownCapabilities, scope);
     }
     List<String> cycle = findCycle(steps);
     if (!cycle.isEmpty()) {
       throw new PlanRejectedException(
-          "plan.steps[" + index.get(cycle.get(0)) + "].dependsOn",
-          "the plan has a dependency cycle: " + String.join(" -> ", cycle));
+          field + "[" + index.get(cycle.get(0)) + "].dependsOn",
+          scope.what() + " has a dependency cycle: " + String.join(" -> ", cycle));
     }
     Map<String, Set<String>> ancestors = ancestors(steps);
     for (int i = 0; i < steps.size(); i++) {
-      validateReferences(steps.get(i), "plan.steps[" + i + "].input", ancestors);
+      StepSpec step = steps.get(i);
+      validateReferences(step, field + "[" + i + "].input", ancestors, scope);
+      if (step.kind().runsSubPlan()) {
+        validateSteps(
+            step.steps(),
+            field + "[" + i + "].steps",
+            knownCapabilities,
+            scope.inside(step, ancestors.get(step.id())));
+      }
     }
   }
 
   private void validateStep(
-      StepSpec step, String field, Map<String, Integer> index, Set<String> knownCapabilities) {
+      StepSpec step,
+      String field,
+      Map<String, Integer> index,
+      Set<String> knownCapabilities,
+      SubPlanScope scope) {
     if (!supportedKinds.contains(step.kind())) {
       throw new PlanRejectedException(
           field + ".kind",
@@ -134,11 +156,13 @@ public final class PlanValidator {
         validateWait(step, field);
         duration(step.durationMs(), field + ".durationMs");
       }
+      case MAP, LOOP -> subPlanFields.check(step, field, scope);
       default -> {
         // Kinds not yet supported were rejected above.
       }
     }
     requireAbsent(step.partOf(), field, "partOf", step);
+    SubPlanFields.checkOthers(step, field, scope);
     if (step.kind() != StepKind.AGENT) {
       requireAbsent(step.tools(), field, "tools", step);
     }
@@ -202,13 +226,8 @@ public final class PlanValidator {
   }
 
   private static void validateWait(StepSpec step, String field) {
-    requireAbsent(step.capability(), field, "capability", step);
-    requireAbsent(step.expression(), field, "expression", step);
-    requireAbsent(step.condition(), field, "condition", step);
     // A wait is not retried and has no attempts to limit: a signal's timeout is its durationMs.
-    requireAbsent(step.retry(), field, "retry", step);
-    requireAbsent(step.timeouts(), field, "timeouts", step);
-    requireAbsent(step.budget(), field, "budget", step);
+    requireNoAttempts(step, field);
     if (step.durationMs() == null && step.signal() == null) {
       throw new PlanRejectedException(
           field + ".durationMs",
@@ -225,7 +244,17 @@ public final class PlanValidator {
     }
   }
 
-  private static void require(String value, String field, String name, StepSpec step) {
+  /** A step that runs nothing itself: no agent, expression or condition, and no attempt policy. */
+  static void requireNoAttempts(StepSpec step, String field) {
+    requireAbsent(step.capability(), field, "capability", step);
+    requireAbsent(step.expression(), field, "expression", step);
+    requireAbsent(step.condition(), field, "condition", step);
+    requireAbsent(step.retry(), field, "retry", step);
+    requireAbsent(step.timeouts(), field, "timeouts", step);
+    requireAbsent(step.budget(), field, "budget", step);
+  }
+
+  static void require(String value, String field, String name, StepSpec step) {
     if (value == null || value.isBlank()) {
       throw new PlanRejectedException(
           field + "." + name,
@@ -233,7 +262,7 @@ public final class PlanValidator {
     }
   }
 
-  private static void requireAbsent(Object value, String field, String name, StepSpec step) {
+  static void requireAbsent(Object value, String field, String name, StepSpec step) {
     if (value != null) {
       throw new PlanRejectedException(
           field + "." + name,
@@ -241,7 +270,7 @@ public final class PlanValidator {
     }
   }
 
-  private static void compile(String field, Runnable compile) {
+  static void compile(String field, Runnable compile) {
     try {
       compile.run();
     } catch (IllegalArgumentException e) {
@@ -394,7 +423,7 @@ public final class PlanValidator {
   }
 
   private static void validateReferences(
-      StepSpec step, String field, Map<String, Set<String>> ancestors) {
+      StepSpec step, String field, Map<String, Set<String>> ancestors, SubPlanScope scope) {
     List<InputTemplate.Reference> references;
     try {
       references = InputTemplate.references(step.input());
@@ -402,17 +431,11 @@ public final class PlanValidator {
       throw new PlanRejectedException(field, e.getMessage());
     }
     for (InputTemplate.Reference reference : references) {
-      String target = reference.stepId();
-      if ("steps".equals(reference.root()) && !ancestors.get(step.id()).contains(target)) {
+      String problem = scope.problem(reference, ancestors.get(step.id()), ancestors.keySet());
+      if (problem != null) {
         throw new PlanRejectedException(
             field,
-            "step '"
-                + step.id()
-                + "' refers to ${"
-                + reference.text()
-                + "}, but '"
-                + target
-                + "' is not among its dependencies");
+            "step '" + step.id() + "' refers to ${" + reference.text() + "}, but " + problem);
       }
     }
   }

@@ -14,24 +14,37 @@ import java.util.List;
 public final class PolicyWarnings {
   private PolicyWarnings() {}
 
-  /** The warnings about {@code plan}, in step order. */
+  /** The warnings about {@code plan}, in step order, a map's or loop's sub-plan after it. */
   public static List<String> of(PlanSpec plan) {
     List<String> warnings = new ArrayList<>();
-    for (StepSpec step : plan.steps()) {
+    add(plan.steps(), "", warnings);
+    return warnings;
+  }
+
+  private static void add(List<StepSpec> steps, String where, List<String> warnings) {
+    for (StepSpec step : steps) {
       if (step.kind() == StepKind.AGENT && unbounded(step.budget())) {
         warnings.add(
-            "agent step '" + step.id() + "' has no budget: its tokens and cost are unbounded");
+            "agent step '"
+                + step.id()
+                + "'"
+                + where
+                + " has no budget: its tokens and cost are unbounded");
       }
       if (step.kind() == StepKind.WAIT && step.signal() != null && step.durationMs() == null) {
         warnings.add(
             "wait step '"
                 + step.id()
-                + "' waits for signal '"
+                + "'"
+                + where
+                + " waits for signal '"
                 + step.signal()
                 + "' with no timeout: the run may wait forever");
       }
+      if (step.kind().runsSubPlan()) {
+        add(step.steps(), " of " + step.kind().wire() + " step '" + step.id() + "'", warnings);
+      }
     }
-    return warnings;
   }
 
   private static boolean unbounded(Budget budget) {

@@ -17,12 +17,11 @@ import org.junit.jupiter.api.Test;
 class PlanValidatorTest {
   private static final Duration MAX_DURATION = Duration.ofDays(366);
   private static final long MAX_MS = MAX_DURATION.toMillis();
+  static final SubPlanLimits SUB_PLAN = new SubPlanLimits(1000, 8, 4, 5, 20);
 
   private final PlanValidator validator =
       new PlanValidator(
-          100,
-          EnumSet.of(StepKind.AGENT, StepKind.TRANSFORM, StepKind.GATE, StepKind.WAIT),
-          MAX_DURATION);
+          100, EnumSet.complementOf(EnumSet.of(StepKind.NOTIFY)), MAX_DURATION, SUB_PLAN);
   private final Set<String> capabilities = Set.of("echo", "shell");
 
   private AbstractThrowableAssert<?, ? extends Throwable> rejecting(String json) {
@@ -52,6 +51,87 @@ class PlanValidatorTest {
   @Test
   void rejectsAnEmptyPlan() {
     rejecting("{'steps': []}").hasMessage("the plan has no steps");
+  }
+
+  @Test
+  void acceptsAMapAndALoopWithTheNamesTheirSubPlansSee() {
+    validator.validate(
+        plan(
+            "{'steps': [{'id': 'list', 'kind': 'transform', 'expression': 'payload.items'},"
+                + " {'id': 'M', 'kind': 'map', 'input': '${steps.list.output}', 'dependsOn':"
+                + " ['list'], 'concurrency': 3, 'onElementFailure': 'collect', 'steps': [{'id':"
+                + " 'fetch', 'capability': 'echo', 'input': {'x': '${item.x}', 'i': '${index}',"
+                + " 'all': '${steps.list.output}'}}, {'id': 'store', 'capability': 'echo',"
+                + " 'dependsOn': ['fetch'], 'input': '${steps.fetch.output}'}]},"
+                + " {'id': 'L', 'kind': 'loop', 'until': 'steps.review.output.ok', 'maxIterations':"
+                + " 5, 'steps': [{'id': 'review', 'capability': 'echo', 'input': {'n':"
+                + " '${iteration}', 'before': '${previous.review.output}'}}]}]}"),
+        capabilities);
+  }
+
+  @Test
+  void rejectsAMapOrLoopWithoutAProperSubPlan() {
+    rejecting("{'steps': [{'id': 'M', 'kind': 'map', 'input': '${payload.items}'}]}")
+        .hasMessage("map step 'M' needs 'steps', its sub-plan");
+    rejecting("{'steps': [{'id': 'M', 'kind': 'map', 'steps': []}]}")
+        .hasMessage("the sub-plan of map step 'M' has no steps")
+        .satisfies(t -> assertThat(field(t)).isEqualTo("plan.steps[0].steps"));
+    rejecting(
+            "{'steps': [{'id': 'M', 'kind': 'map', 'steps': [{'id': 'a', 'capability': 'echo',"
+                + " 'dependsOn': ['b']}, {'id': 'b', 'capability': 'echo', 'dependsOn': ['a']}]}]}")
+        .hasMessageContaining("the sub-plan of map step 'M' has a dependency cycle")
+        .satisfies(t -> assertThat(field(t)).startsWith("plan.steps[0].steps["));
+    rejecting(
+            "{'steps': [{'id': 'L', 'kind': 'loop', 'until': 'true', 'steps': [{'id': 'M', 'kind':"
+                + " 'map', 'steps': [{'id': 'a', 'capability': 'echo'}]}]}]}")
+        .hasMessageContaining("may not be part of a map's or a loop's sub-plan");
+    rejecting(
+            "{'steps': [{'id': 'L', 'kind': 'loop', 'steps': [{'id': 'a', 'capability': 'echo'}]}]}")
+        .hasMessage("loop step 'L' needs 'until'");
+    rejecting(
+            "{'steps': [{'id': 'L', 'kind': 'loop', 'until': 'steps.a.output ==', 'steps': [{'id':"
+                + " 'a', 'capability': 'echo'}]}]}")
+        .satisfies(t -> assertThat(field(t)).isEqualTo("plan.steps[0].until"));
+  }
+
+  @Test
+  void rejectsBoundsPastTheConfiguredLimits() {
+    rejecting(
+            "{'steps': [{'id': 'M', 'kind': 'map', 'concurrency': 9, 'steps': [{'id': 'a',"
+                + " 'capability': 'echo'}]}]}")
+        .hasMessage("must be 1..8 (lattice.run.sub-plan.max-concurrency); got 9");
+    rejecting(
+            "{'steps': [{'id': 'L', 'kind': 'loop', 'until': 'true', 'maxIterations': 6, 'steps':"
+                + " [{'id': 'a', 'capability': 'echo'}]}]}")
+        .hasMessageContaining("must be 1..5");
+    rejecting(
+            "{'steps': [{'id': 'L', 'kind': 'loop', 'until': 'true', 'steps': [{'id': 'a',"
+                + " 'capability': 'echo'}, {'id': 'b', 'capability': 'echo'}, {'id': 'c',"
+                + " 'capability': 'echo'}, {'id': 'd', 'capability': 'echo'}, {'id': 'e',"
+                + " 'capability': 'echo'}]}]}")
+        .hasMessageContaining("may add 25 steps (5 iterations of 5); at most 20")
+        .satisfies(t -> assertThat(field(t)).isEqualTo("plan.steps[0].maxIterations"));
+    rejecting("{'steps': [{'id': 'a', 'capability': 'echo', 'maxIterations': 2}]}")
+        .hasMessage("'maxIterations' does not apply to agent step 'a'");
+  }
+
+  @Test
+  void rejectsNamesOutsideTheSubPlanThatHasThem() {
+    rejecting("{'steps': [{'id': 'a', 'capability': 'echo', 'input': '${item}'}]}")
+        .hasMessageContaining("only a map's sub-plan has item");
+    rejecting(
+            "{'steps': [{'id': 'M', 'kind': 'map', 'steps': [{'id': 'a', 'capability': 'echo',"
+                + " 'input': '${iteration}'}]}]}")
+        .hasMessageContaining("only a loop's sub-plan has iteration")
+        .satisfies(t -> assertThat(field(t)).isEqualTo("plan.steps[0].steps[0].input"));
+    rejecting(
+            "{'steps': [{'id': 'L', 'kind': 'loop', 'until': 'true', 'steps': [{'id': 'a',"
+                + " 'capability': 'echo', 'input': '${previous.b.output}'}]}]}")
+        .hasMessageContaining("the loop's sub-plan has no step 'b'");
+    rejecting(
+            "{'steps': [{'id': 'x', 'capability': 'echo'}, {'id': 'M', 'kind': 'map', 'steps':"
+                + " [{'id': 'a', 'capability': 'echo', 'input': '${steps.x.output}'}]}]}")
+        .hasMessageContaining("'x' is not among its dependencies");
   }
 
   @Test
@@ -177,7 +257,7 @@ class PlanValidatorTest {
 
   @Test
   void rejectsTooManySteps() {
-    PlanValidator small = new PlanValidator(1, EnumSet.of(StepKind.AGENT), MAX_DURATION);
+    PlanValidator small = new PlanValidator(1, EnumSet.of(StepKind.AGENT), MAX_DURATION, SUB_PLAN);
     PlanSpec spec =
         plan("{'steps': [{'id': 'a', 'capability': 'echo'}, {'id': 'b', 'capability': 'echo'}]}");
     assertThatThrownBy(() -> small.validate(spec, capabilities))

@@ -35,7 +35,8 @@ class PlannerTest {
   private static Planner planner(Path directory) {
     return new Planner(
         TemplateRegistry.load(BUILT_IN, directory),
-        new PlanValidator(100, EnumSet.allOf(StepKind.class), Duration.ofDays(366)),
+        new PlanValidator(
+            100, EnumSet.allOf(StepKind.class), Duration.ofDays(366), PlanValidatorTest.SUB_PLAN),
         RETRY,
         new PayloadLimits(4, 1000));
   }
@@ -137,6 +138,33 @@ class PlannerTest {
     // a may run 3 times (the default), b and c once each.
     assertThat(planned.estimate().maxTokens()).isEqualTo(400L);
     assertThat(planned.estimate().maxCostUsd()).isEqualByComparingTo(new BigDecimal("0.07"));
+  }
+
+  @Test
+  void givesNoBudgetEstimateForAgentsThatAMapRunsPerElement() {
+    PlannedRun planned =
+        planner.plan(
+            ExecuteRequest.plan(
+                plan(
+                    "{'steps': [{'id': 'M', 'kind': 'map', 'input': '${payload.items}', 'steps':"
+                        + " [{'id': 'a', 'capability': 'echo', 'budget': {'maxTokens': 100,"
+                        + " 'maxCostUsd': 0.01}}]}]}"),
+                json("{'items': [1, 2]}")),
+            CAPABILITIES);
+    assertThat(planned.estimate().maxTokens()).isNull();
+    assertThat(planned.estimate().maxCostUsd()).isNull();
+    // The sub-plan's steps are warned about like the plan's.
+    PlannedRun unbounded =
+        planner.plan(
+            ExecuteRequest.plan(
+                plan(
+                    "{'steps': [{'id': 'L', 'kind': 'loop', 'until': 'true', 'steps':"
+                        + " [{'id': 'a', 'capability': 'echo'}]}]}"),
+                json("{}")),
+            CAPABILITIES);
+    assertThat(unbounded.warnings())
+        .containsExactly(
+            "agent step 'a' of loop step 'L' has no budget: its tokens and cost are unbounded");
   }
 
   @Test

@@ -23,6 +23,8 @@ public enum ErrorClass {
   TOOL_LIMIT("tool_limit", false),
   /** A planner's plan for a goal was still refused after its last repair. */
   INVALID_PLAN("invalid_plan", false),
+  /** A loop step ran its most iterations without its condition holding. */
+  LOOP_LIMIT("loop_limit", false),
   /**
    * A call of an unsafe tool left, and its node died before its result was recorded: it may have
    * happened. Never retried by itself; the step waits for a person to say what happened.

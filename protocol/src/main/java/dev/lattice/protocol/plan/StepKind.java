@@ -20,12 +20,21 @@ public enum StepKind {
    * A planner: a model that turns the run's goal into the plan the run goes on with. The run of a
    * goal starts with one; a plan sent to Lattice cannot name it.
    */
-  PLAN("plan");
+  PLAN("plan"),
+  /** A sub-plan run once for every element of a list, a few elements at a time. */
+  MAP("map"),
+  /** A sub-plan run again and again until a CEL condition holds. */
+  LOOP("loop");
 
   private final String wire;
 
   StepKind(String wire) {
     this.wire = wire;
+  }
+
+  /** Whether steps of this kind run a sub-plan, as steps the run adds while it goes. */
+  public boolean runsSubPlan() {
+    return this == MAP || this == LOOP;
   }
 
   @JsonValue

@@ -3,6 +3,8 @@ package dev.lattice.protocol.plan;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lattice.protocol.json.CanonicalJson;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -31,6 +33,13 @@ import java.util.List;
  * @param maxTurns with {@code tools}: how many model turns the loop may take at most
  * @param maxToolCalls with {@code tools}: how many tool calls it may make at most
  * @param partOf set by the run on the steps it adds for a tool loop; never in a plan sent to it
+ * @param steps map and loop steps: the sub-plan run for each element or iteration
+ * @param concurrency map steps: how many elements run at once at most
+ * @param onElementFailure map steps: what an element that fails does; {@code fail} when absent
+ * @param maxIterations loop steps: how many iterations the loop may run at most
+ * @param until loop steps: a CEL expression over the iteration just finished; the loop ends when it
+ *     holds
+ * @param within set by the run on the steps it adds for a map or a loop; never in a plan sent to it
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StepSpec(
@@ -52,13 +61,70 @@ public record StepSpec(
     List<String> tools,
     Integer maxTurns,
     Integer maxToolCalls,
-    LoopPart partOf) {
+    LoopPart partOf,
+    List<StepSpec> steps,
+    Integer concurrency,
+    ElementFailure onElementFailure,
+    Integer maxIterations,
+    String until,
+    SubPlanPart within) {
 
   public StepSpec {
     kind = kind == null ? StepKind.AGENT : kind;
     dependsOn = dependsOn == null ? List.of() : List.copyOf(dependsOn);
     input = CanonicalJson.of(input);
     tools = tools == null || tools.isEmpty() ? null : List.copyOf(tools);
+    // Null elements are the validator's to report, so they are kept.
+    steps = steps == null ? null : Collections.unmodifiableList(new ArrayList<>(steps));
+  }
+
+  /** A step that runs no sub-plan. */
+  public StepSpec(
+      String id,
+      StepKind kind,
+      List<String> dependsOn,
+      JsonNode input,
+      String capability,
+      String model,
+      Budget budget,
+      RetryPolicy retry,
+      StepTimeouts timeouts,
+      String expression,
+      String condition,
+      GateFallback onFalse,
+      Long durationMs,
+      String signal,
+      String url,
+      List<String> tools,
+      Integer maxTurns,
+      Integer maxToolCalls,
+      LoopPart partOf) {
+    this(
+        id,
+        kind,
+        dependsOn,
+        input,
+        capability,
+        model,
+        budget,
+        retry,
+        timeouts,
+        expression,
+        condition,
+        onFalse,
+        durationMs,
+        signal,
+        url,
+        tools,
+        maxTurns,
+        maxToolCalls,
+        partOf,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null);
   }
 
   /** A step that offers no tools. */
@@ -105,6 +171,52 @@ public record StepSpec(
     return tools != null && partOf == null;
   }
 
+  /**
+   * Whether the run carries this step out through steps it adds (a tool loop, a map, a loop): it is
+   * never sent anywhere itself, and holds no attempt of its own.
+   */
+  public boolean runsParts() {
+    return toolLoop() || kind.runsSubPlan();
+  }
+
+  /** Whether the run added this step for a tool loop, a map or a loop. */
+  public boolean added() {
+    return partOf != null || within != null;
+  }
+
+  /**
+   * This sub-plan step as the run adds it for {@code part}: with id {@code id} and its
+   * dependencies' ids {@code dependsOn}.
+   */
+  public StepSpec addedAs(String id, List<String> dependsOn, SubPlanPart part) {
+    return new StepSpec(
+        id,
+        kind,
+        dependsOn,
+        input,
+        capability,
+        model,
+        budget,
+        retry,
+        timeouts,
+        expression,
+        condition,
+        onFalse,
+        durationMs,
+        signal,
+        url,
+        tools,
+        maxTurns,
+        maxToolCalls,
+        partOf,
+        steps,
+        concurrency,
+        onElementFailure,
+        maxIterations,
+        until,
+        part);
+  }
+
   /** This step offering {@code names} as tools, with the loop's limits (null: the defaults). */
   public StepSpec withTools(List<String> names, Integer turns, Integer calls) {
     return new StepSpec(
@@ -126,7 +238,13 @@ public record StepSpec(
         names,
         turns,
         calls,
-        partOf);
+        partOf,
+        steps,
+        concurrency,
+        onElementFailure,
+        maxIterations,
+        until,
+        within);
   }
 
   /** An agent step that needs {@code capability}. */
@@ -301,7 +419,13 @@ public record StepSpec(
         tools,
         maxTurns,
         maxToolCalls,
-        partOf);
+        partOf,
+        steps,
+        concurrency,
+        onElementFailure,
+        maxIterations,
+        until,
+        within);
   }
 
   /** This step with other timeouts. */
@@ -325,7 +449,13 @@ public record StepSpec(
         tools,
         maxTurns,
         maxToolCalls,
-        partOf);
+        partOf,
+        steps,
+        concurrency,
+        onElementFailure,
+        maxIterations,
+        until,
+        within);
   }
 
   /** This step with another model. */
@@ -373,6 +503,12 @@ public record StepSpec(
         tools,
         maxTurns,
         maxToolCalls,
-        partOf);
+        partOf,
+        steps,
+        concurrency,
+        onElementFailure,
+        maxIterations,
+        until,
+        within);
   }
 }

@@ -297,6 +297,18 @@ public sealed interface RunChange extends CborSerializable {
   }
 
   /**
+   * Element {@code index} (from 0) of the map step {@code stepId} begins: the run adds its
+   * sub-plan's steps ({@code stepId.INDEX.SUB}) and dispatches those that are ready. The first
+   * element also starts the map's step.
+   */
+  record ElementStarted(String stepId, int index, Instant at) implements RunChange {
+    @Override
+    public String type() {
+      return RunEventType.STEP_ELEMENT_STARTED;
+    }
+  }
+
+  /**
    * The plan turn {@code turn} of the planner {@code stepId} answered passed every check, in a run
    * that waits for a person to approve it ({@code approve}): the planner's step waits for the
    * signal {@code approve-plan}, whose data may hold an edited plan.
@@ -351,6 +363,18 @@ public sealed interface RunChange extends CborSerializable {
     @Override
     public String type() {
       return RunEventType.STATE_WRITTEN;
+    }
+  }
+
+  /**
+   * Iteration {@code iteration} (from 1) of the loop step {@code stepId} begins: the run adds its
+   * sub-plan's steps ({@code stepId.iN.SUB}) and dispatches those that are ready. The first
+   * iteration also starts the loop's step.
+   */
+  record IterationStarted(String stepId, int iteration, Instant at) implements RunChange {
+    @Override
+    public String type() {
+      return RunEventType.STEP_ITERATION_STARTED;
     }
   }
 

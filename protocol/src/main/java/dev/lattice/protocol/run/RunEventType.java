@@ -27,6 +27,8 @@ public final class RunEventType {
   public static final String PLAN_ADOPTED = "plan.adopted";
   public static final String PLAN_REPLANNING = "plan.replanning";
   public static final String STATE_WRITTEN = "state.written";
+  public static final String STEP_ELEMENT_STARTED = "step.element_started";
+  public static final String STEP_ITERATION_STARTED = "step.iteration_started";
   public static final String BUDGET_EXCEEDED = "budget.exceeded";
 
   private static final Set<String> TERMINAL = Set.of(RUN_COMPLETED, RUN_FAILED, RUN_CANCELLED);

@@ -52,6 +52,7 @@ record Breaker(
             CANCELLED,
             TOOL_LIMIT,
             INVALID_PLAN,
+            LOOP_LIMIT,
             UNKNOWN_OUTCOME ->
             NEUTRAL;
       };

@@ -30,7 +30,7 @@ final class InlineSteps {
   /** The event of evaluating the ready inline step {@code step} at {@code now}. */
   RunChange evaluate(RunState state, StepSpec step, Instant now) {
     // A wait reads nothing, so it does not pay for building the context.
-    ObjectNode context = step.kind() == StepKind.WAIT ? null : StepInput.context(state, step.id());
+    ObjectNode context = step.kind() == StepKind.WAIT ? null : StepInput.context(state, step);
     try {
       return switch (step.kind()) {
         case TRANSFORM -> transform(step, context, now);

@@ -264,7 +264,7 @@ final class Planning {
    */
   boolean replan(Decision decision, StepSpec failed, Instant now) {
     RunState state = decision.state();
-    if (failed.partOf() != null || failed.kind() == StepKind.PLAN) {
+    if (failed.added() || failed.kind() == StepKind.PLAN) {
       return false;
     }
     List<StepSpec> planners = planners(state);

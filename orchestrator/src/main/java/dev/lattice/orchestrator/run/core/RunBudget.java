@@ -136,7 +136,7 @@ final class RunBudget {
           && counted.test(other.id())
           && other.status().out()
           // A tool loop's step holds nothing itself: each of its turns holds its own.
-          && !state.spec(other.id()).toolLoop()) {
+          && !state.spec(other.id()).runsParts()) {
         held = held.plus(hold(state, state.spec(other.id())));
       }
     }

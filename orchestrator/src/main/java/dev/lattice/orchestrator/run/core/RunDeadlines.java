@@ -37,7 +37,7 @@ public final class RunDeadlines {
     }
     for (StepState step : state.stepStates()) {
       StepSpec spec = state.spec(step.id());
-      if (spec.toolLoop()) {
+      if (spec.runsParts()) {
         // Its turns and calls have the deadlines; the loop itself waits on them.
         continue;
       }

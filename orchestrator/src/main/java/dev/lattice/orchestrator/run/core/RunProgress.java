@@ -44,6 +44,8 @@ public final class RunProgress {
   private final InlineSteps inline;
   private final ToolLoops loops;
   private final Planning planning;
+  private final MapSteps maps;
+  private final LoopSteps loopSteps;
 
   /** Progress for runs whose attempts hold nothing against run budgets until they finish. */
   public RunProgress(RunSettings settings) {
@@ -57,6 +59,8 @@ public final class RunProgress {
     this.inline = new InlineSteps(settings);
     this.loops = new ToolLoops(settings.toolLoop());
     this.planning = new Planning(settings);
+    this.maps = new MapSteps(settings.subPlan());
+    this.loopSteps = new LoopSteps(settings.subPlan());
   }
 
   /** What this run's agent steps are sent, and where. */
@@ -238,8 +242,8 @@ public final class RunProgress {
         return true;
       }
       StepSpec spec = state.spec(result.stepId());
-      if (spec != null && spec.partOf() != null) {
-        // It moves a tool loop on, which waits for nothing else.
+      if (spec != null && spec.added()) {
+        // It moves a tool loop, a map or a loop on, which waits for nothing else.
         return true;
       }
       done.add(result.stepId());
@@ -292,16 +296,16 @@ public final class RunProgress {
           if (skip != null) {
             decision.add(new RunChange.StepSkipped(step.id(), skip, now));
             changed = true;
-          } else if (step.toolLoop()) {
-            changed |= loops.advance(decision, step, now);
           } else if (step.kind() == StepKind.PLAN) {
             changed |= planning.advance(decision, step, now);
+          } else if (step.runsParts()) {
+            changed |= advanceParts(decision, step, now);
           } else if (step.kind() != StepKind.AGENT && decision.state().ready(step)) {
             decision.add(inline.evaluate(decision.state(), step, now));
             changed = true;
           }
-        } else if (current.status() == StepStatus.RUNNING && step.toolLoop()) {
-          changed |= loops.advance(decision, step, now);
+        } else if (current.status() == StepStatus.RUNNING && step.runsParts()) {
+          changed |= advanceParts(decision, step, now);
         } else if (current.status() == StepStatus.RUNNING && step.kind() == StepKind.PLAN) {
           changed |= planning.advance(decision, step, now);
         } else if (current.status() == StepStatus.FAILED
@@ -311,6 +315,15 @@ public final class RunProgress {
       }
     }
     settle(decision, now);
+  }
+
+  /** Moves on a step the run carries out through steps it adds; whether it did. */
+  private boolean advanceParts(Decision decision, StepSpec step, Instant now) {
+    return switch (step.kind()) {
+      case MAP -> maps.advance(decision, step, now);
+      case LOOP -> loopSteps.advance(decision, step, now);
+      default -> loops.advance(decision, step, now);
+    };
   }
 
   /** A step just dispatched that would take the run past its budget is refused, or pauses it. */
@@ -425,9 +438,9 @@ public final class RunProgress {
     boolean allSettled = true;
     Set<String> replaced = Planning.superseded(state);
     for (StepSpec spec : state.plan().steps()) {
-      if (spec.partOf() != null || replaced.contains(spec.id())) {
-        // A tool loop's turns and calls: its own step settles for them. A step of a plan a new
-        // plan replaced: what it does no longer decides the run.
+      if (spec.added() || replaced.contains(spec.id())) {
+        // A tool loop's turns and calls, a map's or a loop's parts: its own step settles for them.
+        // A step of a plan a new plan replaced: what it does no longer decides the run.
         continue;
       }
       StepState step = state.step(spec.id());
@@ -456,7 +469,7 @@ public final class RunProgress {
       if (!depended.contains(spec.id())
           && !replaced.contains(spec.id())
           && step.status() == StepStatus.SUCCEEDED
-          && spec.partOf() == null
+          && !spec.added()
           && (spec.kind() != StepKind.PLAN || !Planning.runsAdopted(state))) {
         outputs.set(spec.id(), step.output());
       }

@@ -1,6 +1,7 @@
 package dev.lattice.orchestrator.run.core;
 
 import com.typesafe.config.Config;
+import dev.lattice.orchestrator.plan.SubPlanLimits;
 import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.json.PayloadLimits;
 import dev.lattice.protocol.plan.RetryPolicy;
@@ -30,6 +31,7 @@ import java.time.Duration;
  *     by arming again each time the timer fires before it
  * @param payloadLimits how deep and large a step's resolved input or a transform's output may be
  * @param toolLoop the bounds of tool loops whose steps set none
+ * @param subPlan the bounds of map and loop steps
  */
 public record RunSettings(
     RetryPolicy defaultRetry,
@@ -49,7 +51,8 @@ public record RunSettings(
     Duration agentLostGrace,
     Duration timerHorizon,
     PayloadLimits payloadLimits,
-    ToolLoopSettings toolLoop) {
+    ToolLoopSettings toolLoop,
+    SubPlanLimits subPlan) {
 
   public static RunSettings create(Config config) {
     Config c = config.getConfig("lattice.run");
@@ -78,6 +81,7 @@ public record RunSettings(
         c.getDuration("agent-lost-grace"),
         c.getDuration("timer-horizon"),
         PayloadLimits.fromConfig(config),
-        ToolLoopSettings.create(c.getConfig("tool-loop")));
+        ToolLoopSettings.create(c.getConfig("tool-loop")),
+        SubPlanLimits.create(config));
   }
 }

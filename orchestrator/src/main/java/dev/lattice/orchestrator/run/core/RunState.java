@@ -283,6 +283,10 @@ public final class RunState implements CborSerializable {
       return Planning.runsAdopted(this)
           ? withSteps(e.plan().steps(), e.at()).dispatchReady(e.at())
           : this;
+    } else if (change instanceof RunChange.ElementStarted e) {
+      return partStarted(e.stepId(), e.index(), e.at());
+    } else if (change instanceof RunChange.IterationStarted e) {
+      return partStarted(e.stepId(), e.iteration(), e.at());
     } else if (change instanceof RunChange.BudgetExceeded
         || change instanceof RunChange.StepOutputRejected) {
       // Records of figures and of rejected tries; the attempt's end is an event of its own.
@@ -321,6 +325,18 @@ public final class RunState implements CborSerializable {
     }
     StepSpec turn = Planning.turnStep(next, spec(e.stepId()), e.turn(), e.errors());
     return next.withSteps(List.of(turn), e.at()).dispatchReady(e.at());
+  }
+
+  /**
+   * An element of a map or an iteration of a loop begins: its sub-plan's steps are added and the
+   * ready ones sent; the first also starts the map's or loop's step.
+   */
+  private RunState partStarted(String stepId, int index, Instant at) {
+    RunState next = this;
+    if (step(stepId).status() == StepStatus.PENDING) {
+      next = withStep(stepId, s -> s.dispatched(1, at).started(null, at), at);
+    }
+    return next.withSteps(SubPlanParts.steps(spec(stepId), index), at).dispatchReady(at);
   }
 
   /** The run's plan grown by {@code added}, pending. */
@@ -405,7 +421,7 @@ public final class RunState implements CborSerializable {
         continue;
       }
       if (step.kind() == StepKind.AGENT
-          && !step.toolLoop()
+          && !step.runsParts()
           && next.get(step.id()).status() == StepStatus.PENDING
           && ready(step)) {
         next = next.plus(step.id(), next.get(step.id()).dispatched(1, at));
@@ -418,11 +434,11 @@ public final class RunState implements CborSerializable {
   }
 
   /**
-   * Whether an attempt of {@code step} is out with a dispatcher or an agent. A tool loop's own step
-   * never is: its turns and calls are.
+   * Whether an attempt of {@code step} is out with a dispatcher or an agent. A tool loop's, a map's
+   * or a loop's own step never is: the steps it added are.
    */
   public boolean inFlight(StepState step) {
-    return step.status().out() && !spec(step.id()).toolLoop();
+    return step.status().out() && !spec(step.id()).runsParts();
   }
 
   /** Whether every dependency of {@code step} succeeded and no gate among them said skip. */
@@ -456,11 +472,13 @@ public final class RunState implements CborSerializable {
 
   /** The public view of this state; {@code lastSeq} is the latest event's sequence number. */
   public RunView view(long lastSeq) {
-    // A tool loop's step shows what its turns and calls used.
+    // A tool loop's, a map's or a loop's step shows what the steps it added used.
     Map<String, Usage> loops = new HashMap<>();
     for (StepSpec step : plan().steps()) {
       if (step.partOf() != null) {
         loops.merge(step.partOf().step(), steps.get(step.id()).usage(), Usage::plus);
+      } else if (step.within() != null) {
+        loops.merge(step.within().step(), steps.get(step.id()).usage(), Usage::plus);
       }
     }
     List<StepView> views =

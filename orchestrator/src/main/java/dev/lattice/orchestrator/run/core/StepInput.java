@@ -8,9 +8,13 @@ import dev.lattice.orchestrator.plan.StepContext;
 import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.agent.StepError;
 import dev.lattice.protocol.agent.Usage;
+import dev.lattice.protocol.plan.StepKind;
 import dev.lattice.protocol.plan.StepSpec;
+import dev.lattice.protocol.plan.SubPlanPart;
 import dev.lattice.protocol.run.RunChange;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** What a step reads: its resolved input, and the context its expressions see. Pure. */
 final class StepInput {
@@ -18,8 +22,9 @@ final class StepInput {
 
   /**
    * A step's resolved input: its template with placeholders filled; without a template, the payload
-   * for a step without dependencies, otherwise the dependencies' outputs keyed by step id (a
-   * deterministic join, whatever order they finished in).
+   * for a step without dependencies (the element, for the first steps of a map's element),
+   * otherwise the dependencies' outputs keyed by step id (a deterministic join, whatever order they
+   * finished in; by sub-plan id within a map's element or a loop's iteration).
    */
   static JsonNode resolve(RunState state, StepSpec step) {
     if (step.partOf() != null) {
@@ -33,28 +38,68 @@ final class StepInput {
           : step.input() == null ? JsonNodeFactory.instance.objectNode() : step.input();
     }
     if (step.input() != null) {
-      return InputTemplate.resolve(step.input(), context(state, step.id()));
+      return InputTemplate.resolve(step.input(), context(state, step));
     }
+    SubPlanPart part = step.within();
     if (step.dependsOn().isEmpty()) {
-      return state.payload();
+      // A map's element's first steps get the element; a loop's, like the plan's, the payload.
+      return part != null && state.spec(part.step()).kind() == StepKind.MAP
+          ? element(state, state.spec(part.step()), part.index())
+          : state.payload();
     }
     ObjectNode joined = JsonNodeFactory.instance.objectNode();
     for (String dependency : step.dependsOn()) {
-      joined.set(dependency, state.step(dependency).output());
+      String key = part == null ? dependency : state.spec(dependency).within().subStep();
+      joined.set(key, state.step(dependency).output());
     }
     return joined;
   }
 
   /**
-   * What the templates, transforms and gates of step {@code reader} see: the run's ids, its
-   * payload, the outputs so far, and the shared state the step sees.
+   * Element {@code index} of {@code map}, as the input of its first steps: like a value a template
+   * brings in, it may not name a secret, since the list may be data from outside.
    */
-  static ObjectNode context(RunState state, String reader) {
+  private static JsonNode element(RunState state, StepSpec map, int index) {
+    JsonNode item = SubPlanContext.item(state, map, index);
+    if (InputTemplate.namesSecret(item)) {
+      throw new IllegalArgumentException(
+          "element "
+              + index
+              + " of map '"
+              + map.id()
+              + "' holds a secret reference ("
+              + InputTemplate.SECRET_REFERENCE
+              + "...}); secrets may be named in a step's input as written in the plan only");
+    }
+    return item;
+  }
+
+  /** What {@code step}'s templates and expressions see: its part's context, if it is in one. */
+  static ObjectNode context(RunState state, StepSpec step) {
+    SubPlanPart part = step.within();
     ObjectNode context =
-        StepContext.of(
-            state.runId().value(), state.tenant().value(), state.payload(), state.outputs());
-    context.set("state", state.variablesFor(reader));
+        part == null
+            ? context(state)
+            : SubPlanContext.of(state, state.spec(part.step()), part.index());
+    // The run's shared state as this step sees it (its own private keys included).
+    context.set("state", state.variablesFor(step.id()));
     return context;
+  }
+
+  /**
+   * What templates, transforms and gates of the plan's own steps see: the run's ids, its payload
+   * and the outputs so far.
+   */
+  static ObjectNode context(RunState state) {
+    Map<String, JsonNode> outputs = new LinkedHashMap<>();
+    for (StepSpec step : state.plan().steps()) {
+      JsonNode output = state.step(step.id()).output();
+      // The steps of maps' elements and loops' iterations are seen from their own part only.
+      if (output != null && step.within() == null) {
+        outputs.put(step.id(), output);
+      }
+    }
+    return StepContext.of(state.runId().value(), state.tenant().value(), state.payload(), outputs);
   }
 
   /** The failure of a step whose input (or inline evaluation) is invalid: never retried. */

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
 import dev.lattice.orchestrator.plan.GoalPlans;
 import dev.lattice.orchestrator.plan.GoalSettings;
+import dev.lattice.orchestrator.plan.SubPlanLimits;
 import dev.lattice.orchestrator.policy.PolicySettings;
 import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.agent.StepOutcome;
@@ -45,7 +46,12 @@ class PlanningTest {
 
   private static RunSpec goal(ExecutionMode mode, PolicySettings policy, Integer replans) {
     GoalPlans goals =
-        new GoalPlans(GoalSettings.create(ConfigFactory.load()), 100, Duration.ofDays(1), policy);
+        new GoalPlans(
+            GoalSettings.create(ConfigFactory.load()),
+            100,
+            Duration.ofDays(1),
+            policy,
+            SubPlanLimits.create(ConfigFactory.load()));
     ExecuteRequest request =
         ExecuteRequest.goal("Say hello.", json("{'x': 1}")).withReplans(replans);
     PlanSpec plan = goals.plan(request, Set.of("echo", "llm"), Map.of(), List.of());

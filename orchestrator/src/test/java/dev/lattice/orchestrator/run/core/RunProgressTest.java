@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lattice.orchestrator.plan.SubPlanLimits;
 import dev.lattice.protocol.agent.AssignmentResult;
 import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.agent.RejectedOutput;
@@ -54,7 +55,8 @@ public class RunProgressTest {
         Duration.ofSeconds(10),
         timerHorizon,
         new PayloadLimits(128, 1 << 20),
-        new ToolLoopSettings(4, 6));
+        new ToolLoopSettings(4, 6),
+        new SubPlanLimits(1000, 100, 10, 100, 10_000));
   }
 
   static final AgentId AGENT = AgentId.of("local.echo");

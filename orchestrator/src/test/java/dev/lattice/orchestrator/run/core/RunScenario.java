@@ -56,8 +56,13 @@ public final class RunScenario {
 
   /** Starts the run at {@link #T0}. */
   RunScenario start(String planJson) {
+    return start(planJson, "{}");
+  }
+
+  RunScenario start(String planJson, String payloadJson) {
     RunSpec spec =
-        new RunSpec(TenantId.DEFAULT, ExecutionMode.AUTO, "plan", plan(planJson), json("{}"), null);
+        new RunSpec(
+            TenantId.DEFAULT, ExecutionMode.AUTO, "plan", plan(planJson), json(payloadJson), null);
     apply(progress.start(state, spec, T0));
     return this;
   }
