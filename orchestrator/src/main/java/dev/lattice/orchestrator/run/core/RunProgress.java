@@ -309,7 +309,10 @@ public final class RunProgress {
         } else if (current.status() == StepStatus.RUNNING && step.kind() == StepKind.PLAN) {
           changed |= planning.advance(decision, step, now);
         } else if (current.status() == StepStatus.FAILED
+            && !step.added()
+            && step.kind() != StepKind.PLAN
             && !Planning.superseded(decision.state()).contains(step.id())) {
+          // Only a failed step of a goal's plan may be replanned; the cheap checks come first.
           changed |= planning.replan(decision, step, now);
         }
       }
