@@ -38,7 +38,10 @@ final class EventsCommand extends ClientCommand {
       description = "The first sequence number (default: 1).")
   long from;
 
-  @Option(names = "--follow", description = "Keep printing live events until the run ends.")
+  @Option(
+      names = "--follow",
+      description =
+          "Keep printing live events, and streaming steps' text as it comes, until the run ends.")
   boolean follow;
 
   @Override
@@ -69,6 +72,7 @@ final class EventsCommand extends ClientCommand {
     RunEvent[] terminal = new RunEvent[1];
     long[] next = {from};
     int fruitless = 0;
+    FollowPrinter printer = new FollowPrinter(out, json);
     while (terminal[0] == null) {
       long before = next[0];
       long started = System.nanoTime();
@@ -76,7 +80,7 @@ final class EventsCommand extends ClientCommand {
         api.stream(
             runPath(runId) + "/events?from=" + next[0],
             line -> {
-              RunEvent event = print(line, json, out);
+              RunEvent event = printer.take(line);
               if (event == null) {
                 return true;
               }
@@ -88,6 +92,7 @@ final class EventsCommand extends ClientCommand {
               return true;
             });
       } catch (ApiClient.BrokenStream e) {
+        printer.endLine();
         if (fruitless(before, next[0], started) && ++fruitless >= MAX_FRUITLESS_RESUMES) {
           throw e;
         }

@@ -24,7 +24,9 @@ final class ExecuteCommand extends ClientCommand {
       description = "Retrying with the same key returns the same run instead of a second one.")
   String idempotencyKey;
 
-  @Option(names = "--follow", description = "Print the run's events until it ends.")
+  @Option(
+      names = "--follow",
+      description = "Print the run's events, and streaming steps' text, until it ends.")
   boolean follow;
 
   @Override

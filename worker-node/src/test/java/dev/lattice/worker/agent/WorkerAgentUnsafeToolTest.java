@@ -101,15 +101,7 @@ class WorkerAgentUnsafeToolTest {
     var agent = agent(ToolEffect.UNSAFE);
     assign(agent);
     dispatcher.expectMessageClass(AgentReply.Accepted.class);
-    // The action starts on a thread of its own, maybe after the reply.
-    testKit
-        .createTestProbe()
-        .awaitAssert(
-            Duration.ofSeconds(5),
-            () -> {
-              assertThat(calls).hasValue(1);
-              return null;
-            });
+    awaitCalls(1);
     assertThat(agent.getState().startedUnsafe(call().idempotencyKey())).isTrue();
 
     agent.restart();
@@ -143,7 +135,19 @@ class WorkerAgentUnsafeToolTest {
     agent.restart();
     assign(agent);
     dispatcher.expectMessageClass(AgentReply.Accepted.class);
-    assertThat(calls).hasValue(2);
+    awaitCalls(2);
+  }
+
+  /** The action starts on a thread of its own, maybe after the agent's reply. */
+  private void awaitCalls(int expected) {
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            Duration.ofSeconds(5),
+            () -> {
+              assertThat(calls).hasValue(expected);
+              return null;
+            });
   }
 
   @Test
