@@ -23,7 +23,6 @@ import dev.lattice.persistence.journal.SchemaMigrations;
 import dev.lattice.persistence.readmodel.JdbcAuditLog;
 import dev.lattice.persistence.readmodel.JdbcRunIndex;
 import dev.lattice.persistence.readmodel.ReadModelDatabase;
-import dev.lattice.protocol.plan.StepKind;
 import dev.lattice.worker.action.AgentAction;
 import dev.lattice.worker.agent.AgentSpec;
 import dev.lattice.worker.agent.WorkerNode;
@@ -38,7 +37,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -208,13 +206,7 @@ final class NodeStart {
         TemplateRegistry.load(lattice.templates(), lattice.templateDirectory()),
         new PlanValidator(
             lattice.maxSteps(),
-            EnumSet.of(
-                StepKind.AGENT,
-                StepKind.TRANSFORM,
-                StepKind.GATE,
-                StepKind.WAIT,
-                StepKind.MAP,
-                StepKind.LOOP),
+            PlanValidator.PLAN_KINDS,
             lattice.maxDuration(),
             settings.run().subPlan()),
         settings.run().defaultRetry(),

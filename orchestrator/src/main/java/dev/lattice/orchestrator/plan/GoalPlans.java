@@ -13,13 +13,11 @@ import dev.lattice.protocol.api.IntentView;
 import dev.lattice.protocol.api.PlanEstimate;
 import dev.lattice.protocol.json.LatticeJson;
 import dev.lattice.protocol.plan.PlanSpec;
-import dev.lattice.protocol.plan.StepKind;
 import dev.lattice.protocol.plan.StepSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -36,16 +34,6 @@ import java.util.TreeSet;
 public final class GoalPlans {
   /** The id of a goal run's planner step. */
   public static final String PLANNER_STEP = "plan";
-
-  /** The step kinds a planner's plan may use. */
-  static final Set<StepKind> PLANNED_KINDS =
-      EnumSet.of(
-          StepKind.AGENT,
-          StepKind.TRANSFORM,
-          StepKind.GATE,
-          StepKind.WAIT,
-          StepKind.MAP,
-          StepKind.LOOP);
 
   private static final String SCHEMA_RESOURCE = "/dev/lattice/orchestrator/plan/plan.schema.json";
   private static final JsonNode PLAN_SCHEMA = loadSchema();
@@ -251,7 +239,7 @@ public final class GoalPlans {
     }
     return new PlanValidator(
         limits.path("maxSteps").asInt(),
-        PLANNED_KINDS,
+        PlanValidator.PLAN_KINDS,
         Duration.ofMillis(limits.path("maxDurationMs").asLong()),
         subPlans);
   }

@@ -8,6 +8,8 @@ import dev.lattice.protocol.plan.StepSpec;
 import dev.lattice.protocol.plan.StepTimeouts;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -25,6 +27,21 @@ import java.util.regex.Pattern;
  * (their step ids are their own), with the references they may make ({@link SubPlanScope}).
  */
 public final class PlanValidator {
+  /**
+   * The step kinds a plan may use, a goal's planner's plan included: listed one by one, so that a
+   * kind added to the wire format is not run by accident ({@code notify} is not run yet, and a
+   * {@code plan} step is the run's own).
+   */
+  public static final Set<StepKind> PLAN_KINDS =
+      Collections.unmodifiableSet(
+          EnumSet.of(
+              StepKind.AGENT,
+              StepKind.TRANSFORM,
+              StepKind.GATE,
+              StepKind.WAIT,
+              StepKind.MAP,
+              StepKind.LOOP));
+
   private static final Pattern STEP_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
   // Signal names travel in URL paths: the same shape as step ids, dots allowed.
   private static final Pattern SIGNAL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
