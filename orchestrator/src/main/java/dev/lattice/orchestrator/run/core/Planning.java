@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -129,10 +130,7 @@ final class Planning {
    */
   List<RunChange> approval(RunState state, SignalRequest approval, Instant now) {
     StepSpec planner =
-        state.plan().steps().stream()
-            .filter(s -> s.kind() == StepKind.PLAN)
-            .filter(s -> state.step(s.id()).status() == StepStatus.WAITING)
-            .findFirst()
+        waitingPlanner(state)
             .orElseThrow(
                 () ->
                     new IllegalTransitionException(
@@ -347,6 +345,13 @@ final class Planning {
       replaced.addAll(adoptedIds(state, planners.get(i)));
     }
     return replaced;
+  }
+
+  /** The planner of {@code state} whose plan waits for a person's approval, if one does. */
+  static Optional<StepSpec> waitingPlanner(RunState state) {
+    return planners(state).stream()
+        .filter(s -> state.step(s.id()).status() == StepStatus.WAITING)
+        .findFirst();
   }
 
   private static List<StepSpec> planners(RunState state) {

@@ -57,7 +57,8 @@ public final class RunInterventions {
    * which.
    */
   public Decided signal(RunState state, String name, SignalRequest request, Instant now) {
-    if (Planning.APPROVAL_SIGNAL.equals(name)) {
+    // The approval of a planner's plan; a wait step of the plan may wait for the same name.
+    if (Planning.APPROVAL_SIGNAL.equals(name) && Planning.waitingPlanner(state).isPresent()) {
       requireLive(state, "an approval");
       return progress.approvePlan(state, request, now);
     }

@@ -216,4 +216,17 @@ class PlanningTest {
     assertThat(run.state.status()).isEqualTo(RunStatus.FAILED);
     assertThat(run.state.plan().step("plan-2")).isNull();
   }
+
+  @Test
+  void aWaitStepOfThePlanMayWaitForTheApprovalSignalsNameWhenNoPlannerWaits() {
+    run.start("{'steps': [{'id': 'gate', 'kind': 'wait', 'signal': 'approve-plan'}]}");
+    run.apply(
+        run.interventions.signal(
+            run.state,
+            "approve-plan",
+            new SignalRequest(null, json("{'ok': true}"), "ops", null),
+            T0));
+    assertThat(run.status("gate")).isEqualTo(StepStatus.SUCCEEDED);
+    assertThat(run.state.status()).isEqualTo(RunStatus.COMPLETED);
+  }
 }
