@@ -74,13 +74,13 @@ final class Planning {
       return false;
     }
     List<String> errors = new ArrayList<>();
-    PlanSpec plan = check(state, planner, answered.output(), errors);
+    Checked plan = check(state, planner, answered.output(), errors);
     if (plan != null) {
-      PlanEstimate estimate = PlanEstimator.estimate(plan, settings.defaultRetry());
       if (state.spec().mode() == ExecutionMode.APPROVE) {
-        decision.add(new RunChange.PlanProposed(planner.id(), turn, plan, estimate, now));
+        decision.add(
+            new RunChange.PlanProposed(planner.id(), turn, plan.plan(), plan.estimate(), now));
       } else {
-        adopt(planner, current, turn, plan, estimate, null, now).forEach(decision::add);
+        adopt(planner, current, turn, plan, null, now).forEach(decision::add);
       }
       return true;
     }
@@ -102,21 +102,16 @@ final class Planning {
 
   /** The planner's plan joins the run (unless it only plans), and the planner's step ends. */
   private static List<RunChange> adopt(
-      StepSpec planner,
-      StepState current,
-      int turn,
-      PlanSpec plan,
-      PlanEstimate estimate,
-      String approvedBy,
-      Instant now) {
+      StepSpec planner, StepState current, int turn, Checked plan, String approvedBy, Instant now) {
     return List.of(
-        new RunChange.PlanAdopted(planner.id(), turn, plan, estimate, approvedBy, now),
+        new RunChange.PlanAdopted(
+            planner.id(), turn, plan.plan(), plan.estimate(), approvedBy, now),
         new RunChange.StepSucceeded(
             planner.id(),
             1,
             current.agentId(),
             current.startedAt(),
-            adopted(plan, estimate, turn),
+            adopted(plan.plan(), plan.estimate(), turn),
             Usage.NONE,
             now));
   }
@@ -142,28 +137,24 @@ final class Planning {
             ? state.step(LoopPart.turnId(planner.id(), turn)).output()
             : JsonNodeFactory.instance.objectNode().set("json", edited);
     List<String> errors = new ArrayList<>();
-    PlanSpec plan = check(state, planner, answer, errors);
+    Checked plan = check(state, planner, answer, errors);
     if (plan == null) {
       throw new IllegalTransitionException(
           "the edited plan cannot run: " + String.join("; ", errors));
     }
-    String who = approval.intervention().actor();
     return adopt(
-        planner,
-        state.step(planner.id()),
-        turn,
-        plan,
-        PlanEstimator.estimate(plan, settings.defaultRetry()),
-        who,
-        now);
+        planner, state.step(planner.id()), turn, plan, approval.intervention().actor(), now);
   }
+
+  /** A plan that passed every check, with its estimate. */
+  private record Checked(PlanSpec plan, PlanEstimate estimate) {}
 
   /**
    * The plan in a turn's {@code answer}, or null with {@code errors} saying why it cannot run: it
-   * is not a plan, the plan validator refuses it, an input is past the payload limits, or a step
-   * takes the id of one the run has already.
+   * is not a plan, the plan validator refuses it, an input is past the payload limits, a step takes
+   * the id of one the run has already, or its estimate is past the tenant's budget.
    */
-  private PlanSpec check(RunState state, StepSpec planner, JsonNode answer, List<String> errors) {
+  private Checked check(RunState state, StepSpec planner, JsonNode answer, List<String> errors) {
     JsonNode json = answer == null ? null : answer.get("json");
     PlanSpec plan;
     try {
@@ -195,13 +186,12 @@ final class Planning {
           .violation(step.input())
           .ifPresent(problem -> errors.add("plan.steps[" + step.id() + "].input: " + problem));
     }
-    String over =
-        GoalPlans.overBudget(
-            planner.input(), PlanEstimator.estimate(plan, settings.defaultRetry()));
+    PlanEstimate estimate = PlanEstimator.estimate(plan, settings.defaultRetry());
+    String over = GoalPlans.overBudget(planner.input(), estimate);
     if (over != null) {
       errors.add(over);
     }
-    return errors.isEmpty() ? plan : null;
+    return errors.isEmpty() ? new Checked(plan, estimate) : null;
   }
 
   private static JsonNode adopted(PlanSpec plan, PlanEstimate estimate, int turns) {
