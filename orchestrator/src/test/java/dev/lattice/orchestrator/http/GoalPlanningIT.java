@@ -11,6 +11,7 @@ import dev.lattice.modelserver.script.Script;
 import dev.lattice.modelserver.script.ScriptEntry;
 import dev.lattice.orchestrator.node.Lattice;
 import dev.lattice.orchestrator.testing.Await;
+import dev.lattice.orchestrator.testing.HttpRuns;
 import dev.lattice.orchestrator.testing.LoopbackApi;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.json.LatticeJson;
@@ -72,6 +73,7 @@ class GoalPlanningIT {
   static Lattice lattice;
   static String api;
   static final HttpClient http = HttpClient.newHttpClient();
+  static final HttpRuns runs = new HttpRuns();
 
   @BeforeAll
   static void start() {
@@ -110,14 +112,10 @@ class GoalPlanningIT {
         HttpResponse.BodyHandlers.ofString());
   }
 
-  private static JsonNode get(String path) {
+  /** The run's state over HTTP; unchecked, so that a wait's condition can read it. */
+  private static JsonNode runState(Object runId) {
     try {
-      return LatticeJson.mapper()
-          .readTree(
-              http.send(
-                      HttpRequest.newBuilder(URI.create(api + path)).build(),
-                      HttpResponse.BodyHandlers.ofString())
-                  .body());
+      return runs.run(api, runId.toString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -127,17 +125,7 @@ class GoalPlanningIT {
   }
 
   private static List<JsonNode> events(RunId runId) throws Exception {
-    String body =
-        http.send(
-                HttpRequest.newBuilder(URI.create(api + "/api/v1/runs/" + runId + "/events"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body();
-    List<JsonNode> events = new ArrayList<>();
-    for (String line : body.split("\n")) {
-      events.add(LatticeJson.mapper().readTree(line));
-    }
-    return events;
+    return runs.events(api, runId.value());
   }
 
   private static RunId execute(String body) throws Exception {
@@ -192,7 +180,7 @@ class GoalPlanningIT {
     assertThat(firstAsk).contains("\\\"name\\\":\\\"echo\\\"").contains("\\\"platform\\\"");
 
     // The state shows the planner's step with its turns and their usage.
-    JsonNode state = get("/api/v1/runs/" + runId);
+    JsonNode state = runState(runId);
     JsonNode planner = stepOf(state, "plan");
     assertThat(planner.path("status").asText()).isEqualTo("succeeded");
     assertThat(planner.path("usage").path("promptTokens").asLong()).isPositive();
@@ -217,7 +205,7 @@ class GoalPlanningIT {
 
     // The planning run is a dry run: its plan's steps never ran.
     RunId planning = RunId.of(body.path("plannedBy").asText());
-    JsonNode state = get("/api/v1/runs/" + planning);
+    JsonNode state = runState(planning);
     assertThat(state.path("mode").asText()).isEqualTo("dry-run");
     assertThat(state.path("status").asText()).isEqualTo("completed");
     List<String> ids = new ArrayList<>();
@@ -249,11 +237,10 @@ class GoalPlanningIT {
             "{\"goal\": \"Greet the team, approved.\", \"mode\": \"approve\","
                 + " \"payload\": {\"team\": \"ops\"}}");
     Await.until(
-        () ->
-            stepOf(get("/api/v1/runs/" + runId), "plan").path("status").asText().equals("waiting"),
+        () -> stepOf(runState(runId), "plan").path("status").asText().equals("waiting"),
         Duration.ofSeconds(30));
     // Nothing of the plan has run.
-    JsonNode waiting = get("/api/v1/runs/" + runId);
+    JsonNode waiting = runState(runId);
     assertThat(waiting.path("status").asText()).isEqualTo("running");
     List<String> ids = new ArrayList<>();
     waiting.path("steps").forEach(step -> ids.add(step.path("id").asText()));
@@ -301,7 +288,7 @@ class GoalPlanningIT {
 
     assertThat(done.status()).as("%s", done.cause()).isEqualTo(RunStatus.COMPLETED);
     assertThat(done.output().path("fallback").path("greeting").asText()).isEqualTo("hi");
-    JsonNode state = get("/api/v1/runs/" + runId);
+    JsonNode state = runState(runId);
     assertThat(stepOf(state, "boom").path("status").asText()).isEqualTo("failed");
     assertThat(stepOf(state, "after").path("status").asText()).isEqualTo("skipped");
     assertThat(stepOf(state, "plan-2").path("status").asText()).isEqualTo("succeeded");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lattice.orchestrator.node.Lattice;
 import dev.lattice.orchestrator.testing.Await;
+import dev.lattice.orchestrator.testing.HttpRuns;
 import dev.lattice.orchestrator.testing.LoopbackApi;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.json.LatticeJson;
@@ -51,13 +52,8 @@ class SharedStateIT {
       RunId runId = RunId.of(LatticeJson.mapper().readTree(accepted.body()).get("runId").asText());
       Await.result(lattice.client().awaitTerminal(runId));
 
-      JsonNode run =
-          LatticeJson.mapper()
-              .readTree(
-                  http.send(
-                          HttpRequest.newBuilder(URI.create(api + "/api/v1/runs/" + runId)).build(),
-                          HttpResponse.BodyHandlers.ofString())
-                      .body());
+      HttpRuns runs = new HttpRuns();
+      JsonNode run = runs.run(api, runId.value());
       assertThat(run.path("status").asText()).isEqualTo("completed");
       assertThat(run.path("output").path("publish"))
           .isEqualTo(
@@ -67,15 +63,8 @@ class SharedStateIT {
           .forEach(e -> keys.add(e.path("key").asText() + "@" + e.path("scope").asText()));
       assertThat(keys).containsExactly("draft@shared", "reviews@shared", "scratch@private");
 
-      String events =
-          http.send(
-                  HttpRequest.newBuilder(URI.create(api + "/api/v1/runs/" + runId + "/events"))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString())
-              .body();
       List<String> written = new ArrayList<>();
-      for (String line : events.split("\n")) {
-        JsonNode event = LatticeJson.mapper().readTree(line);
+      for (JsonNode event : runs.events(api, runId.value())) {
         if (event.path("type").asText().equals("state.written")) {
           written.add(
               event.path("stepId").asText()
