@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lattice.orchestrator.plan.GoalPlans;
+import dev.lattice.orchestrator.plan.InputTemplate;
 import dev.lattice.orchestrator.plan.PlanEstimator;
 import dev.lattice.orchestrator.plan.PlanRejectedException;
 import dev.lattice.protocol.agent.ErrorClass;
@@ -74,7 +75,7 @@ final class Planning {
       return false;
     }
     List<String> errors = new ArrayList<>();
-    Checked plan = check(state, planner, answered.output(), errors);
+    Checked plan = check(state, planner, answered.output(), true, errors);
     if (plan != null) {
       if (state.spec().mode() == ExecutionMode.APPROVE) {
         decision.add(
@@ -137,7 +138,8 @@ final class Planning {
             ? state.step(LoopPart.turnId(planner.id(), turn)).output()
             : JsonNodeFactory.instance.objectNode().set("json", edited);
     List<String> errors = new ArrayList<>();
-    Checked plan = check(state, planner, answer, errors);
+    // An edit is a person's plan; the plan as proposed is still the model's.
+    Checked plan = check(state, planner, answer, edited == null, errors);
     if (plan == null) {
       throw new IllegalTransitionException(
           "the edited plan cannot run: " + String.join("; ", errors));
@@ -152,10 +154,20 @@ final class Planning {
   /**
    * The plan in a turn's {@code answer}, or null with {@code errors} saying why it cannot run: it
    * is not a plan, the plan validator refuses it, an input is past the payload limits, a step takes
-   * the id of one the run has already, or its estimate is past the tenant's budget.
+   * the id of one the run has already, its estimate is past the tenant's budget, or, written by the
+   * model ({@code byModel}), it names a secret.
    */
-  private Checked check(RunState state, StepSpec planner, JsonNode answer, List<String> errors) {
+  private Checked check(
+      RunState state, StepSpec planner, JsonNode answer, boolean byModel, List<String> errors) {
     JsonNode json = answer == null ? null : answer.get("json");
+    if (byModel && json != null && InputTemplate.namesSecret(json)) {
+      // Only a person may name a secret in a plan: a model talked into it would send it anywhere.
+      errors.add(
+          "a planner's plan may not name a secret ("
+              + InputTemplate.SECRET_REFERENCE
+              + "...}); only a person's plan may");
+      return null;
+    }
     PlanSpec plan;
     try {
       plan = json == null ? null : LatticeJson.mapper().treeToValue(json, PlanSpec.class);

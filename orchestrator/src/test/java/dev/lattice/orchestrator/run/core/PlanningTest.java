@@ -229,4 +229,34 @@ class PlanningTest {
     assertThat(run.status("gate")).isEqualTo(StepStatus.SUCCEEDED);
     assertThat(run.state.status()).isEqualTo(RunStatus.COMPLETED);
   }
+
+  @Test
+  void aPlannersPlanThatNamesASecretIsRefusedWhileAPersonsEditMayNameOne() {
+    run.start(goal(ExecutionMode.APPROVE));
+    answer(
+        "plan.t1",
+        "{'json': {'steps': [{'id': 'leak', 'capability': 'echo',"
+            + " 'input': {'key': '${secret:API_KEY}'}}]}}");
+    assertThat(run.status("plan.t2")).isEqualTo(StepStatus.DISPATCHED);
+    assertThat(
+            StepInput.resolve(run.state, run.state.spec("plan.t2"))
+                .get("messages")
+                .get(2)
+                .get("content")
+                .asText())
+        .contains("a planner's plan may not name a secret");
+
+    answer("plan.t2", GOOD);
+    SignalRequest edited =
+        new SignalRequest(
+            null,
+            json(
+                "{'plan': {'steps': [{'id': 'call', 'capability': 'echo',"
+                    + " 'input': {'auth': '${secret:API_KEY}'}}]}}"),
+            "ops",
+            null);
+    run.apply(run.interventions.signal(run.state, "approve-plan", edited, T0.plusSeconds(1)));
+    assertThat(run.status("call")).isEqualTo(StepStatus.DISPATCHED);
+    run.assertReplayMatches();
+  }
 }
