@@ -332,14 +332,25 @@ class GoalPlanningIT {
         post("/api/v1/execute", "{\"goal\": \"Greet.\", \"intent\": \"indexing\"}");
     HttpResponse<String> tooLong =
         post("/api/v1/execute", "{\"goal\": \"" + "x".repeat(5000) + "\"}");
+    HttpResponse<String> manyReplans =
+        post("/api/v1/execute", "{\"goal\": \"Greet.\", \"replans\": 99}");
+    HttpResponse<String> replansOfAPlan =
+        post(
+            "/api/v1/execute",
+            "{\"replans\": 1, \"plan\": {\"steps\": [{\"id\": \"a\", \"capability\": \"echo\"}]}}");
+    HttpResponse<String> notText = post("/api/v1/execute", "{\"goal\": {\"nested\": [1, 2]}}");
 
-    for (HttpResponse<String> refused : List.of(blank, both, tooLong)) {
+    for (HttpResponse<String> refused :
+        List.of(blank, both, tooLong, manyReplans, replansOfAPlan, notText)) {
       assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
       assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
     }
     assertThat(blank.body()).contains("the goal is blank");
     assertThat(both.body()).contains("exactly one of");
     assertThat(tooLong.body()).contains("max-goal-chars");
+    assertThat(manyReplans.body()).contains("max-replans");
+    assertThat(replansOfAPlan.body()).contains("give a 'goal'");
+    assertThat(notText.body()).contains("goal");
     assertThat(models.requests()).hasSize(requests);
   }
 
