@@ -22,7 +22,8 @@ import java.util.TreeMap;
  */
 public final class CapabilityCategories {
   /** The built-in actions that are tools rather than model calls. */
-  private static final Set<String> TOOL_ACTIONS = Set.of("echo", "shell", "http");
+  private static final Set<String> TOOL_ACTIONS =
+      Set.of("echo", "shell", "http", "split", "embed", "vectors.upsert", "vectors.query");
 
   private final LlmCapabilities llm;
   private final Set<String> tools;

@@ -17,6 +17,7 @@ import dev.lattice.orchestrator.policy.PolicySettings;
 import dev.lattice.orchestrator.retention.RetentionSettings;
 import dev.lattice.orchestrator.run.core.RunSettings;
 import dev.lattice.persistence.journal.JournalDatabase;
+import dev.lattice.persistence.journal.JournalPool;
 import dev.lattice.persistence.journal.JournalProbe;
 import dev.lattice.persistence.journal.PersistenceSettings;
 import dev.lattice.persistence.journal.SchemaMigrations;
@@ -90,11 +91,16 @@ final class NodeStart {
     }
   }
 
+  /** The name of the vector store's pool (and the prefix of its threads' names). */
+  private static final String VECTOR_POOL = "lattice-vectors";
+
   /** The node's own pools, closed after the actors that use them. */
-  private record Pools(ReadModelDatabase readModels, JournalProbe journalProbe) {
+  private record Pools(
+      ReadModelDatabase readModels, JournalProbe journalProbe, JournalPool vectors) {
     void close() {
       readModels.close();
       journalProbe.close();
+      vectors.close();
     }
   }
 
@@ -125,7 +131,13 @@ final class NodeStart {
     try {
       pools = openPools(settings);
       system =
-          startSystem(settings, pools, allActions(settings, mcp, actions), checks, clock, started);
+          startSystem(
+              settings,
+              pools,
+              allActions(settings, mcp, actions, pools.vectors()),
+              checks,
+              clock,
+              started);
     } catch (RuntimeException e) {
       mcp.close();
       throw e;
@@ -223,16 +235,28 @@ final class NodeStart {
     PersistenceSettings persistence = settings.persistence();
     return new Pools(
         new ReadModelDatabase(persistence.database(), persistence.readModelPoolSize()),
-        new JournalProbe(persistence.database(), settings.cluster().journalTimeout()));
+        new JournalProbe(persistence.database(), settings.cluster().journalTimeout()),
+        // Lazy: a node whose steps never store or query vectors opens no connection for them.
+        new JournalPool(
+            persistence.database(),
+            settings.worker().retrieval().vectors().poolSize(),
+            VECTOR_POOL,
+            true));
   }
 
   /** The built-in actions, those of the MCP servers, and over them the application's. */
   private static Map<String, AgentAction> allActions(
-      NodeSettings settings, McpServers mcp, Map<String, AgentAction> registered) {
+      NodeSettings settings,
+      McpServers mcp,
+      Map<String, AgentAction> registered,
+      JournalPool vectors) {
     Map<String, AgentAction> all =
         new HashMap<>(
             WorkerNode.builtInActions(
-                settings.worker(), new ShardedDeltaSink(), new LimiterReports()));
+                settings.worker(),
+                new ShardedDeltaSink(),
+                new LimiterReports(),
+                vectors.dataSource()));
     all.putAll(mcp.actions());
     all.putAll(registered);
     return all;

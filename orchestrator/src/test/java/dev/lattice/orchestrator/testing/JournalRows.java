@@ -90,6 +90,15 @@ public final class JournalRows {
         persistenceId);
   }
 
+  /** The rows of the vector store in {@code tenant}'s {@code collection}. */
+  public static long vectors(Lattice lattice, String tenant, String collection) {
+    return scalar(
+        lattice,
+        "select count(*) from \"lattice_vector\" where \"tenant\" = ? and \"collection\" = ?",
+        tenant,
+        collection);
+  }
+
   private static long scalar(Lattice lattice, String sql, String... parameters) {
     try (Connection c = connect(lattice);
         PreparedStatement s = c.prepareStatement(sql)) {

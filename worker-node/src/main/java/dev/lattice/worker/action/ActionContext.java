@@ -6,6 +6,7 @@ import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.ids.AgentId;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 
 /**
  * What the agent offers the actions it runs.
@@ -67,5 +68,16 @@ public record ActionContext(
 
   public boolean heartbeat(ActionRequest request) {
     return heartbeats.beat(request.idempotencyKey());
+  }
+
+  /**
+   * The dispatcher configured at {@code path} (a section such as {@code
+   * lattice.embeddings.dispatcher}), for blocking work that should not hold the action dispatcher's
+   * threads; {@link #executor()} for a context without an actor system.
+   */
+  public Executor executor(String path) {
+    return system == null
+        ? executor
+        : system.dispatchers().lookup(DispatcherSelector.fromConfig(path));
   }
 }

@@ -12,6 +12,13 @@ import dev.lattice.worker.action.http.HttpAction;
 import dev.lattice.worker.action.llm.DeltaSink;
 import dev.lattice.worker.action.llm.LlmAction;
 import dev.lattice.worker.action.llm.RateReports;
+import dev.lattice.worker.action.retrieval.EmbedAction;
+import dev.lattice.worker.action.retrieval.InProcessEmbedder;
+import dev.lattice.worker.action.retrieval.RetrievalSettings;
+import dev.lattice.worker.action.retrieval.SplitAction;
+import dev.lattice.worker.action.retrieval.VectorQueryAction;
+import dev.lattice.worker.action.retrieval.VectorTable;
+import dev.lattice.worker.action.retrieval.VectorUpsertAction;
 import dev.lattice.worker.secret.SecretResolver;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import javax.sql.DataSource;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -34,11 +42,15 @@ public final class WorkerNode {
 
   /**
    * The built-in actions by name, configured from {@code settings}; the {@code llm} action's
-   * streamed text goes to {@code deltas}, and what providers' rate-limit headers say to {@code
-   * rateReports}.
+   * streamed text goes to {@code deltas}, what providers' rate-limit headers say to {@code
+   * rateReports}, and the vector actions read and write the vector table through {@code vectors} (a
+   * pool in the journal's database).
    */
   public static Map<String, AgentAction> builtInActions(
-      WorkerSettings settings, DeltaSink deltas, RateReports rateReports) {
+      WorkerSettings settings, DeltaSink deltas, RateReports rateReports, DataSource vectors) {
+    RetrievalSettings retrieval = settings.retrieval();
+    InProcessEmbedder embedder = new InProcessEmbedder();
+    VectorTable table = new VectorTable(vectors);
     return Map.of(
         "echo",
         new EchoAction(),
@@ -50,7 +62,15 @@ public final class WorkerNode {
         new HttpAction(
             settings.http(),
             new SecretResolver(System::getenv, settings.secretsDirectory()),
-            Clock.systemUTC()));
+            Clock.systemUTC()),
+        SplitAction.NAME,
+        new SplitAction(retrieval.split()),
+        EmbedAction.NAME,
+        new EmbedAction(retrieval.embeddings(), embedder),
+        VectorUpsertAction.NAME,
+        new VectorUpsertAction(retrieval.vectors(), table),
+        VectorQueryAction.NAME,
+        new VectorQueryAction(retrieval, embedder, table));
   }
 
   /**

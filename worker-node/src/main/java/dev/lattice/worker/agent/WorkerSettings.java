@@ -6,6 +6,7 @@ import dev.lattice.protocol.json.PayloadLimits;
 import dev.lattice.worker.action.ShellSettings;
 import dev.lattice.worker.action.http.HttpSettings;
 import dev.lattice.worker.action.llm.LlmSettings;
+import dev.lattice.worker.action.retrieval.RetrievalSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,6 +37,7 @@ import java.util.stream.Collectors;
  * @param http the settings of the built-in http action ({@code lattice.http})
  * @param secretsDirectory where {@code ${secret:NAME}} references are looked up as files ({@code
  *     lattice.secrets.directory}); null for nowhere
+ * @param retrieval the settings of the built-in split, embed and vector actions
  */
 public record WorkerSettings(
     String nodeName,
@@ -54,7 +56,8 @@ public record WorkerSettings(
     LlmSettings llm,
     Map<String, ToolSpec> tools,
     HttpSettings http,
-    Path secretsDirectory) {
+    Path secretsDirectory,
+    RetrievalSettings retrieval) {
 
   public WorkerSettings {
     tools = tools == null ? Map.of() : Map.copyOf(tools);
@@ -79,7 +82,8 @@ public record WorkerSettings(
         LlmSettings.create(config.getConfig("lattice.llm")),
         ToolDescriptions.fromConfig(c.getConfig("tools")),
         HttpSettings.create(config.getConfig("lattice.http")),
-        secretsDirectory(config.getString("lattice.secrets.directory")));
+        secretsDirectory(config.getString("lattice.secrets.directory")),
+        RetrievalSettings.create(config));
   }
 
   private static Path secretsDirectory(String configured) {
@@ -113,6 +117,7 @@ public record WorkerSettings(
         llm,
         tools,
         http,
-        secretsDirectory);
+        secretsDirectory,
+        retrieval);
   }
 }

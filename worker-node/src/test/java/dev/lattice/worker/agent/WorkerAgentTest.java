@@ -30,6 +30,7 @@ import dev.lattice.worker.action.llm.DeltaSettings;
 import dev.lattice.worker.action.llm.LlmSettings;
 import dev.lattice.worker.action.llm.PromptEstimate;
 import dev.lattice.worker.action.llm.StructuredOutputSettings;
+import dev.lattice.worker.action.retrieval.RetrievalSettings;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -88,7 +89,8 @@ class WorkerAgentTest {
             new DeltaSettings(Duration.ofMillis(10), 4096)),
         Map.of(),
         HttpSettings.create(ConfigFactory.defaultReference().getConfig("lattice.http")),
-        null);
+        null,
+        RetrievalSettings.create(ConfigFactory.defaultReference()));
   }
 
   private final AtomicInteger runs = new AtomicInteger();
