@@ -39,16 +39,24 @@ public final class LatticeMain {
 
   /** Runs the command line and returns its exit code. */
   public static int run(String... args) {
+    return commandLine().execute(args);
+  }
+
+  /** The command line with every subcommand, ready to parse or execute arguments. */
+  static CommandLine commandLine() {
     CommandLine line = new CommandLine(new LatticeMain());
     for (LatticeSubcommand extra : ServiceLoader.load(LatticeSubcommand.class)) {
       line.addSubcommand(extra);
     }
+    // Options read @FILE themselves (--payload @FILE, --input, --output, --data); picocli's own
+    // argument files would otherwise read the file's JSON as more arguments.
+    line.setExpandAtFiles(false);
     line.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
           cmd.getErr().println("lattice: " + (e.getMessage() == null ? e : e.getMessage()));
           return 1;
         });
-    return line.execute(args);
+    return line;
   }
 
   /** The version from the jar manifest. */
