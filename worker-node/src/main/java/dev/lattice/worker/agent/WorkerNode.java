@@ -12,6 +12,7 @@ import dev.lattice.worker.action.http.HttpAction;
 import dev.lattice.worker.action.llm.DeltaSink;
 import dev.lattice.worker.action.llm.LlmAction;
 import dev.lattice.worker.action.llm.RateReports;
+import dev.lattice.worker.action.llm.SessionMemory;
 import dev.lattice.worker.secret.SecretResolver;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,18 +35,18 @@ public final class WorkerNode {
 
   /**
    * The built-in actions by name, configured from {@code settings}; the {@code llm} action's
-   * streamed text goes to {@code deltas}, and what providers' rate-limit headers say to {@code
-   * rateReports}.
+   * streamed text goes to {@code deltas}, what providers' rate-limit headers say to {@code
+   * rateReports}, and the sessions its steps name are kept in {@code sessions}.
    */
   public static Map<String, AgentAction> builtInActions(
-      WorkerSettings settings, DeltaSink deltas, RateReports rateReports) {
+      WorkerSettings settings, DeltaSink deltas, RateReports rateReports, SessionMemory sessions) {
     return Map.of(
         "echo",
         new EchoAction(),
         "shell",
         new ShellAction(settings.shell()),
         LlmAction.NAME,
-        new LlmAction(settings.llm(), deltas, rateReports),
+        new LlmAction(settings.llm(), deltas, rateReports, sessions),
         HttpAction.NAME,
         new HttpAction(
             settings.http(),
