@@ -20,6 +20,8 @@ import dev.lattice.orchestrator.run.RunServices;
 import dev.lattice.orchestrator.run.RunWatchdog;
 import dev.lattice.orchestrator.run.core.RunProgress;
 import dev.lattice.orchestrator.run.core.RunSettings;
+import dev.lattice.orchestrator.session.SessionEntity;
+import dev.lattice.orchestrator.session.SessionStoreSettings;
 import dev.lattice.orchestrator.tenant.TenantLedger;
 import dev.lattice.persistence.journal.JdbcRunRetention;
 import dev.lattice.persistence.journal.PersistenceSettings;
@@ -52,8 +54,9 @@ import org.apache.pekko.cluster.typed.SingletonActor;
 
 /**
  * The root of a node (which joins its cluster through {@link ClusterFormation}): starts the agent
- * directory, sharding of runs and dispatchers, the run watchdog and, when retention is on, the
- * retention sweeper (one of each per cluster), and this node's worker agents.
+ * directory, sharding of runs, dispatchers, ledgers, limiters and sessions, the run watchdog and,
+ * when retention is on, the retention sweeper (one of each per cluster), and this node's worker
+ * agents.
  */
 final class Guardian {
   private Guardian() {}
@@ -154,6 +157,11 @@ final class Guardian {
       }
     }
     TenantLedger.init(system, policy, clock, LatticeSettings.ORCHESTRATOR);
+    SessionEntity.init(
+        system,
+        SessionStoreSettings.create(system.settings().config()),
+        clock,
+        LatticeSettings.ORCHESTRATOR);
     LlmSettings llm = LlmSettings.create(system.settings().config().getConfig("lattice.llm"));
     RateLimitSettings rateLimits = RateLimitSettings.create(system.settings().config());
     ProviderLimiter.init(system, llm, rateLimits, clock, LatticeSettings.ORCHESTRATOR);

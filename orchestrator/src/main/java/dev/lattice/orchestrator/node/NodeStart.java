@@ -16,14 +16,17 @@ import dev.lattice.orchestrator.plan.TemplateRegistry;
 import dev.lattice.orchestrator.policy.PolicySettings;
 import dev.lattice.orchestrator.retention.RetentionSettings;
 import dev.lattice.orchestrator.run.core.RunSettings;
+import dev.lattice.orchestrator.session.SessionStoreSettings;
 import dev.lattice.persistence.journal.JournalDatabase;
 import dev.lattice.persistence.journal.JournalProbe;
 import dev.lattice.persistence.journal.PersistenceSettings;
 import dev.lattice.persistence.journal.SchemaMigrations;
+import dev.lattice.persistence.payload.StoredTexts;
 import dev.lattice.persistence.readmodel.JdbcAuditLog;
 import dev.lattice.persistence.readmodel.JdbcRunIndex;
 import dev.lattice.persistence.readmodel.ReadModelDatabase;
 import dev.lattice.worker.action.AgentAction;
+import dev.lattice.worker.action.llm.SessionMemory;
 import dev.lattice.worker.agent.AgentSpec;
 import dev.lattice.worker.agent.WorkerNode;
 import dev.lattice.worker.agent.WorkerSettings;
@@ -90,8 +93,12 @@ final class NodeStart {
     }
   }
 
-  /** The node's own pools, closed after the actors that use them. */
-  private record Pools(ReadModelDatabase readModels, JournalProbe journalProbe) {
+  /**
+   * The node's own pools, closed after the actors that use them, and the session texts stored
+   * through the read models' pool.
+   */
+  private record Pools(
+      ReadModelDatabase readModels, JournalProbe journalProbe, StoredTexts sessionTexts) {
     void close() {
       readModels.close();
       journalProbe.close();
@@ -125,7 +132,18 @@ final class NodeStart {
     try {
       pools = openPools(settings);
       system =
-          startSystem(settings, pools, allActions(settings, mcp, actions), checks, clock, started);
+          startSystem(
+              settings,
+              pools,
+              allActions(
+                  settings,
+                  mcp,
+                  actions,
+                  new ShardedSessionMemory(
+                      pools.sessionTexts(), checks, settings.lattice().askTimeout())),
+              checks,
+              clock,
+              started);
     } catch (RuntimeException e) {
       mcp.close();
       throw e;
@@ -221,18 +239,26 @@ final class NodeStart {
 
   private static Pools openPools(NodeSettings settings) {
     PersistenceSettings persistence = settings.persistence();
+    ReadModelDatabase readModels =
+        new ReadModelDatabase(persistence.database(), persistence.readModelPoolSize());
     return new Pools(
-        new ReadModelDatabase(persistence.database(), persistence.readModelPoolSize()),
-        new JournalProbe(persistence.database(), settings.cluster().journalTimeout()));
+        readModels,
+        new JournalProbe(persistence.database(), settings.cluster().journalTimeout()),
+        new StoredTexts(
+            readModels.dataSource(),
+            SessionStoreSettings.create(settings.config()).textCacheMaxBytes()));
   }
 
   /** The built-in actions, those of the MCP servers, and over them the application's. */
   private static Map<String, AgentAction> allActions(
-      NodeSettings settings, McpServers mcp, Map<String, AgentAction> registered) {
+      NodeSettings settings,
+      McpServers mcp,
+      Map<String, AgentAction> registered,
+      SessionMemory sessions) {
     Map<String, AgentAction> all =
         new HashMap<>(
             WorkerNode.builtInActions(
-                settings.worker(), new ShardedDeltaSink(), new LimiterReports()));
+                settings.worker(), new ShardedDeltaSink(), new LimiterReports(), sessions));
     all.putAll(mcp.actions());
     all.putAll(registered);
     return all;
@@ -308,7 +334,8 @@ final class NodeStart {
                 .lookup(DispatcherSelector.fromConfig(PersistenceSettings.READ_MODEL_DISPATCHER)),
             settings.cluster()),
         new ShardDistributions(
-            system, Guardian.SHARDED_TYPES, settings.cluster().shardStatsTimeout()));
+            system, Guardian.SHARDED_TYPES, settings.cluster().shardStatsTimeout()),
+        pools.sessionTexts());
   }
 
   /** Stops a node that did not start, adding a failure to stop to {@code cause}. */

@@ -90,6 +90,11 @@ public final class JournalRows {
         persistenceId);
   }
 
+  /** The rows of the payload table stored under {@code hash} (0 or 1: a content is one row). */
+  public static long payloads(Lattice lattice, String hash) {
+    return scalar(lattice, "select count(*) from \"lattice_payload\" where \"hash\" = ?", hash);
+  }
+
   private static long scalar(Lattice lattice, String sql, String... parameters) {
     try (Connection c = connect(lattice);
         PreparedStatement s = c.prepareStatement(sql)) {
