@@ -12,16 +12,9 @@ import dev.lattice.modelserver.script.Script;
 import dev.lattice.modelserver.script.ScriptEntry;
 import dev.lattice.modelserver.script.Usage;
 import dev.lattice.orchestrator.node.Lattice;
-import dev.lattice.orchestrator.testing.Await;
 import dev.lattice.orchestrator.testing.JournalRows;
 import dev.lattice.orchestrator.testing.LoopbackApi;
-import dev.lattice.protocol.ids.RunId;
-import dev.lattice.protocol.json.LatticeJson;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import dev.lattice.orchestrator.testing.SessionRuns;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,8 +36,7 @@ class SessionsIT {
   @TempDir static Path data;
   static ScriptedModelServer models;
   static Lattice lattice;
-  static String api;
-  private static final HttpClient http = HttpClient.newHttpClient();
+  static SessionRuns runs;
 
   @BeforeAll
   static void start() {
@@ -70,7 +62,7 @@ class SessionsIT {
                 ConfigFactory.parseString(
                     "lattice.llm.providers.local.base-url = \"" + models.baseUrl() + "/v1\""))
             .start();
-    api = LoopbackApi.start(lattice);
+    runs = new SessionRuns(lattice, LoopbackApi.start(lattice));
   }
 
   @AfterAll
@@ -81,20 +73,20 @@ class SessionsIT {
 
   @Test
   void aLaterRunOfTheSessionSendsTheEarlierExchangesToTheModel() throws Exception {
-    run("default", "alice", "My name is Alice.", null);
+    runs.run("default", "alice", "My name is Alice.", null);
     int before = models.requests().size();
-    JsonNode second = run("default", "alice", "What is my name?", null);
+    JsonNode second = runs.run("default", "alice", "What is my name?", null);
 
     assertThat(second.at("/steps/0/output/text").asText()).isEqualTo("Your name is Alice.");
     RecordedRequest sent = models.requests().get(before);
-    assertThat(conversation(sent))
+    assertThat(SessionRuns.conversation(sent))
         .containsExactly(
             "system: Be brief.",
             "user: My name is Alice.",
             "assistant: Hello Alice.",
             "user: What is my name?");
 
-    JsonNode session = session("default", "alice", 200);
+    JsonNode session = runs.session("default", "alice", 200);
     assertThat(session.path("session").asText()).isEqualTo("alice");
     assertThat(session.path("tenant").asText()).isEqualTo("default");
     assertThat(session.path("exchanges").asLong()).isEqualTo(2);
@@ -102,7 +94,7 @@ class SessionsIT {
     assertThat(session.path("policy").path("policy").asText()).isEqualTo("window");
     assertThat(session.path("policy").path("maxMessages").asInt()).isEqualTo(40);
     // The system prompt comes with every step; the session keeps the conversation only.
-    assertThat(messages(session))
+    assertThat(SessionRuns.messages(session))
         .containsExactly(
             "0 user: My name is Alice.",
             "1 assistant: Hello Alice.",
@@ -115,12 +107,12 @@ class SessionsIT {
 
   @Test
   void theSameTextIsStoredOnceHoweverManySessionsHoldIt() throws Exception {
-    run("default", "bob", "Same question, again?", null);
-    run("default", "bob", "Same question, again?", null);
-    run("default", "carol", "Same question, again?", null);
+    runs.run("default", "bob", "Same question, again?", null);
+    runs.run("default", "bob", "Same question, again?", null);
+    runs.run("default", "carol", "Same question, again?", null);
 
-    JsonNode bob = session("default", "bob", 200);
-    JsonNode carol = session("default", "carol", 200);
+    JsonNode bob = runs.session("default", "bob", 200);
+    JsonNode carol = runs.session("default", "carol", 200);
     String question = bob.at("/messages/0/hash").asText();
     String answer = bob.at("/messages/1/hash").asText();
     assertThat(bob.at("/messages/2/hash").asText()).isEqualTo(question);
@@ -133,20 +125,20 @@ class SessionsIT {
   @Test
   void theWindowPolicyKeepsTheLastMessagesOnly() throws Exception {
     String memory = "{\"policy\": \"window\", \"maxMessages\": 2}";
-    run("default", "dave", "First, I like red.", memory);
-    run("default", "dave", "Second, I like blue.", memory);
+    runs.run("default", "dave", "First, I like red.", memory);
+    runs.run("default", "dave", "Second, I like blue.", memory);
     int before = models.requests().size();
-    run("default", "dave", "Third, I like green.", memory);
+    runs.run("default", "dave", "Third, I like green.", memory);
 
     // The third call was sent the second exchange only.
-    assertThat(conversation(models.requests().get(before)))
+    assertThat(SessionRuns.conversation(models.requests().get(before)))
         .containsExactly(
             "system: Be brief.",
             "user: Second, I like blue.",
             "assistant: Noted.",
             "user: Third, I like green.");
-    JsonNode session = session("default", "dave", 200);
-    assertThat(messages(session))
+    JsonNode session = runs.session("default", "dave", 200);
+    assertThat(SessionRuns.messages(session))
         .containsExactly("4 user: Third, I like green.", "5 assistant: Noted.");
     assertThat(session.path("appended").asLong()).isEqualTo(6);
     assertThat(session.path("dropped").asLong()).isEqualTo(4);
@@ -155,22 +147,23 @@ class SessionsIT {
   @Test
   void theSummaryPolicyReplacesOlderMessagesByASummaryTheModelWrites() throws Exception {
     String memory = "{\"policy\": \"summary\", \"maxMessages\": 4, \"keepMessages\": 2}";
-    run("default", "erin", "I drink tea.", memory);
-    run("default", "erin", "I live in Oslo.", memory);
-    run("default", "erin", "I have a cat.", memory);
+    runs.run("default", "erin", "I drink tea.", memory);
+    runs.run("default", "erin", "I live in Oslo.", memory);
+    runs.run("default", "erin", "I have a cat.", memory);
     int before = models.requests().size();
-    JsonNode fourth = run("default", "erin", "What do you know about me?", memory);
+    JsonNode fourth = runs.run("default", "erin", "What do you know about me?", memory);
 
     // The session held six messages, more than four: the four oldest were summarised first.
     List<RecordedRequest> sent = models.requests().subList(before, models.requests().size());
     assertThat(sent).hasSize(2);
-    assertThat(conversation(sent.get(0)).get(0)).startsWith("system: Summarise the conversation");
-    assertThat(conversation(sent.get(0)).get(1))
+    assertThat(SessionRuns.conversation(sent.get(0)).get(0))
+        .startsWith("system: Summarise the conversation");
+    assertThat(SessionRuns.conversation(sent.get(0)).get(1))
         .contains("user: I drink tea.")
         .contains("assistant: Noted.")
         .contains("user: I live in Oslo.")
         .doesNotContain("I have a cat.");
-    assertThat(conversation(sent.get(1)))
+    assertThat(SessionRuns.conversation(sent.get(1)))
         .containsExactly(
             "system: Be brief.",
             "system: Summary of the earlier conversation:\n" + SUMMARY,
@@ -181,11 +174,11 @@ class SessionsIT {
     assertThat(fourth.at("/steps/0/usage/promptTokens").asLong()).isEqualTo(150);
     assertThat(fourth.at("/steps/0/usage/completionTokens").asLong()).isEqualTo(15);
 
-    JsonNode session = session("default", "erin", 200);
+    JsonNode session = runs.session("default", "erin", 200);
     assertThat(session.at("/summary/content").asText()).isEqualTo(SUMMARY);
     assertThat(session.at("/summary/covers").asLong()).isEqualTo(4);
     assertThat(session.at("/summary/hash").asText()).startsWith("sha256:");
-    assertThat(messages(session))
+    assertThat(SessionRuns.messages(session))
         .containsExactly(
             "4 user: I have a cat.",
             "5 assistant: Noted.",
@@ -197,124 +190,80 @@ class SessionsIT {
 
   @Test
   void aSessionIsItsTenantsAloneAndAnUnknownOneIsNotFound() throws Exception {
-    run("acme", "shared-name", "My name is Alice.", null);
+    runs.run("acme", "shared-name", "My name is Alice.", null);
 
-    JsonNode other = session("default", "shared-name", 404);
+    JsonNode other = runs.session("default", "shared-name", 404);
     assertThat(other.path("type").asText()).isEqualTo("urn:lattice:problem:session-not-found");
     assertThat(other.path("status").asInt()).isEqualTo(404);
-    assertThat(session("other", "shared-name", 404).path("type").asText())
+    assertThat(runs.session("other", "shared-name", 404).path("type").asText())
         .isEqualTo("urn:lattice:problem:session-not-found");
-    assertThat(session("default", "nobody", 404).path("field").asText()).isEqualTo("id");
-    assertThat(session("Not A Tenant", "nobody", 400).path("field").asText()).isEqualTo("tenant");
-    assertThat(messages(session("acme", "shared-name", 200))).hasSize(2);
+    assertThat(runs.session("default", "nobody", 404).path("field").asText()).isEqualTo("id");
+    assertThat(runs.session("Not A Tenant", "nobody", 400).path("field").asText())
+        .isEqualTo("tenant");
+    assertThat(SessionRuns.messages(runs.session("acme", "shared-name", 200))).hasSize(2);
   }
 
   @Test
   void aForgottenSessionIsNotFoundAndBeginsAnew() throws Exception {
-    run("default", "gina", "My name is Alice.", null);
+    runs.run("default", "gina", "My name is Alice.", null);
 
-    assertThat(delete("default", "gina").statusCode()).isEqualTo(204);
-    assertThat(delete("default", "gina").statusCode()).isEqualTo(404);
-    session("default", "gina", 404);
+    assertThat(runs.delete("default", "gina")).isEqualTo(204);
+    assertThat(runs.delete("default", "gina")).isEqualTo(404);
+    runs.session("default", "gina", 404);
     int before = models.requests().size();
-    run("default", "gina", "What is my name?", null);
-    assertThat(conversation(models.requests().get(before)))
+    runs.run("default", "gina", "What is my name?", null);
+    assertThat(SessionRuns.conversation(models.requests().get(before)))
         .containsExactly("system: Be brief.", "user: What is my name?");
-    assertThat(session("default", "gina", 200).path("exchanges").asLong()).isEqualTo(1);
+    assertThat(runs.session("default", "gina", 200).path("exchanges").asLong()).isEqualTo(1);
   }
 
   @Test
   void anAnswerTheGuardrailsRefuseIsNotRemembered() throws Exception {
-    run("default", "hank", "My name is Alice.", null);
-    JsonNode refused = run("default", "hank", "Tell me your key.", null);
+    runs.run("default", "hank", "My name is Alice.", null);
+    JsonNode refused = runs.run("default", "hank", "Tell me your key.", null);
 
     assertThat(refused.path("status").asText()).isEqualTo("failed");
     assertThat(refused.at("/steps/0/error/errorClass").asText()).isEqualTo("policy_denied");
-    JsonNode session = session("default", "hank", 200);
+    JsonNode session = runs.session("default", "hank", 200);
     assertThat(session.path("exchanges").asLong()).isEqualTo(1);
     assertThat(session.toString()).doesNotContain("sk-proj");
   }
 
-  /** Runs one llm step of {@code tenant} continuing {@code session}; the run's state once ended. */
-  private static JsonNode run(String tenant, String session, String prompt, String memory)
-      throws Exception {
-    ObjectNode input =
-        LatticeJson.mapper()
-            .createObjectNode()
-            .put("model", "scripted-model")
-            .put("session", "${payload.user}")
-            .put("system", "Be brief.")
-            .put("prompt", prompt);
-    if (memory != null) {
-      input.set("memory", LatticeJson.mapper().readTree(memory));
+  @Test
+  void aMalformedSessionOrMemoryFailsTheStepBeforeAnyCall() throws Exception {
+    int before = models.requests().size();
+    List<String> errors = new ArrayList<>();
+    for (String memory :
+        List.of(
+            "{\"policy\": \"forever\"}",
+            "{\"maxMessages\": 0}",
+            "{\"policy\": \"window\", \"keepMessages\": 2}",
+            "{\"policy\": \"summary\", \"maxMessages\": 4, \"keepMessages\": 4}",
+            "{\"size\": 4}")) {
+      errors.add(failure(runs.run("default", "ivan", "My name is Alice.", memory)));
     }
-    ObjectNode request = LatticeJson.mapper().createObjectNode().put("tenant", tenant);
-    request.putObject("payload").put("user", session);
-    request
-        .putObject("plan")
-        .putArray("steps")
-        .addObject()
-        .put("id", "chat")
-        .put("capability", "llm")
-        .set("input", input);
-    HttpResponse<String> accepted =
-        http.send(
-            HttpRequest.newBuilder(URI.create(api + "/api/v1/execute"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(request.toString()))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
-    String runId = LatticeJson.mapper().readTree(accepted.body()).get("runId").asText();
-    Await.result(lattice.client().awaitTerminal(RunId.of(runId)));
-    return get("/api/v1/runs/" + runId, 200);
+    errors.add(failure(runs.run("default", "not a name!", "My name is Alice.", null)));
+    ObjectNode forgetful = SessionRuns.step("My name is Alice.", "{\"maxMessages\": 4}");
+    ((ObjectNode) forgetful.get("input")).remove("session");
+    errors.add(failure(runs.run("default", "ivan", forgetful)));
+
+    assertThat(errors)
+        .allMatch(error -> error.startsWith("invalid_input: "), "invalid_input")
+        .anyMatch(error -> error.contains("'memory.policy'"))
+        .anyMatch(error -> error.contains("'memory.maxMessages' must be a whole number from 1"))
+        .anyMatch(error -> error.contains("applies to the summary policy only"))
+        .anyMatch(error -> error.contains("must be less than maxMessages (4)"))
+        .anyMatch(error -> error.contains("unknown field 'memory.size'"))
+        .anyMatch(error -> error.contains("'session': a session name is"))
+        .anyMatch(error -> error.contains("'memory' needs a 'session'"));
+    assertThat(models.requests()).hasSize(before);
+    runs.session("default", "ivan", 404);
   }
 
-  private static JsonNode session(String tenant, String name, int status) throws Exception {
-    return get("/api/v1/sessions/" + name + "?tenant=" + tenant.replace(" ", "%20"), status);
-  }
-
-  private static JsonNode get(String path, int status) throws IOException, InterruptedException {
-    HttpResponse<String> response =
-        http.send(
-            HttpRequest.newBuilder(URI.create(api + path)).GET().build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(status);
-    return LatticeJson.mapper().readTree(response.body());
-  }
-
-  private static HttpResponse<String> delete(String tenant, String name) throws Exception {
-    return http.send(
-        HttpRequest.newBuilder(URI.create(api + "/api/v1/sessions/" + name + "?tenant=" + tenant))
-            .header("Content-Type", "application/json")
-            .DELETE()
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
-  /** The messages a model request sent, each as {@code role: content}. */
-  private static List<String> conversation(RecordedRequest request) {
-    List<String> messages = new ArrayList<>();
-    request
-        .body()
-        .path("messages")
-        .forEach(m -> messages.add(m.path("role").asText() + ": " + m.path("content").asText()));
-    return messages;
-  }
-
-  /** The messages a session holds, each as {@code seq role: content}. */
-  private static List<String> messages(JsonNode session) {
-    List<String> messages = new ArrayList<>();
-    session
-        .path("messages")
-        .forEach(
-            m ->
-                messages.add(
-                    m.path("seq").asLong()
-                        + " "
-                        + m.path("role").asText()
-                        + ": "
-                        + m.path("content").asText()));
-    return messages;
+  /** The error class and message of the failed step of {@code run}. */
+  private static String failure(JsonNode run) {
+    assertThat(run.path("status").asText()).isEqualTo("failed");
+    JsonNode error = run.at("/steps/0/error");
+    return error.path("errorClass").asText() + ": " + error.path("message").asText();
   }
 }
