@@ -83,7 +83,7 @@ final class SessionsCommand {
         session.updatedAt());
     if (session.summary() != null) {
       out.printf(
-          "summary of the %d messages before: %s%n",
+          "summary (messages before %d): %s%n",
           session.summary().covers(), excerpt(session.summary().content()));
     }
     for (SessionMessage message : session.messages()) {
