@@ -63,6 +63,11 @@ public final class SessionRuns {
     ObjectNode request = LatticeJson.mapper().createObjectNode().put("tenant", tenant);
     request.putObject("payload").put("user", session);
     request.putObject("plan").putArray("steps").add(step);
+    return run(request);
+  }
+
+  /** Runs {@code request} ({@code POST /api/v1/execute}); the run once ended. */
+  public JsonNode run(ObjectNode request) throws IOException, InterruptedException {
     HttpResponse<String> accepted =
         http.send(
             HttpRequest.newBuilder(URI.create(api + "/api/v1/execute"))
