@@ -125,7 +125,8 @@ final class NodeStart {
     try {
       pools = openPools(settings);
       system =
-          startSystem(settings, pools, allActions(settings, mcp, actions), checks, clock, started);
+          startSystem(
+              settings, pools, allActions(settings, mcp, actions), checks, planner, clock, started);
     } catch (RuntimeException e) {
       mcp.close();
       throw e;
@@ -208,7 +209,8 @@ final class NodeStart {
             lattice.maxSteps(),
             PlanValidator.PLAN_KINDS,
             lattice.maxDuration(),
-            settings.run().subPlan()),
+            settings.run().subPlan(),
+            settings.run().child()),
         settings.run().defaultRetry(),
         settings.run().payloadLimits(),
         new GoalPlans(
@@ -216,7 +218,8 @@ final class NodeStart {
             lattice.maxSteps(),
             lattice.maxDuration(),
             PolicySettings.create(settings.config()),
-            settings.run().subPlan()));
+            settings.run().subPlan(),
+            settings.run().child()));
   }
 
   private static Pools openPools(NodeSettings settings) {
@@ -244,6 +247,7 @@ final class NodeStart {
       Pools pools,
       Map<String, AgentAction> actions,
       Guardrails guardrails,
+      Planner planner,
       Clock clock,
       CompletableFuture<Guardian.Started> started) {
     try {
@@ -257,6 +261,7 @@ final class NodeStart {
               pools.readModels(),
               actions,
               guardrails,
+              planner,
               clock,
               started),
           "lattice",
@@ -291,6 +296,7 @@ final class NodeStart {
     return LocalLatticeClient.create(
         system,
         refs.directory(),
+        refs.capabilities(),
         planner,
         settings.persistence(),
         new ReadModels(

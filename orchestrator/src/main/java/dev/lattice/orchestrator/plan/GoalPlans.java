@@ -13,11 +13,13 @@ import dev.lattice.protocol.api.IntentView;
 import dev.lattice.protocol.api.PlanEstimate;
 import dev.lattice.protocol.json.LatticeJson;
 import dev.lattice.protocol.plan.PlanSpec;
+import dev.lattice.protocol.plan.StepKind;
 import dev.lattice.protocol.plan.StepSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +46,7 @@ public final class GoalPlans {
   private final AllowLists allowLists;
   private final PolicySettings policy;
   private final SubPlanLimits subPlans;
+  private final ChildRunLimits child;
 
   /**
    * @param settings the {@code lattice.planner.goals} settings
@@ -51,19 +54,22 @@ public final class GoalPlans {
    * @param maxDuration the longest duration a plan may state
    * @param policy the allow-lists that narrow what a tenant's plan may use
    * @param subPlans the bounds of the plan's map and loop steps
+   * @param child the bounds of the plan's run steps
    */
   public GoalPlans(
       GoalSettings settings,
       int maxSteps,
       Duration maxDuration,
       PolicySettings policy,
-      SubPlanLimits subPlans) {
+      SubPlanLimits subPlans,
+      ChildRunLimits child) {
     this.settings = settings;
     this.maxSteps = maxSteps;
     this.maxDuration = maxDuration;
     this.allowLists = policy.allowLists();
     this.policy = policy;
     this.subPlans = subPlans;
+    this.child = child;
   }
 
   /**
@@ -129,6 +135,10 @@ public final class GoalPlans {
             .put("maxDurationMs", maxDuration.toMillis())
             .put("replans", replans);
     limits.set("subPlans", LatticeJson.mapper().valueToTree(subPlans));
+    limits
+        .putObject("childRuns")
+        .put("maxDepth", child.maxDepth())
+        .put("defaultTimeoutMs", child.defaultTimeout().toMillis());
     // The tenant's budget for a period: a plan estimated to take more could never finish in one.
     policy
         .tenantBudget(request.tenant())
@@ -237,11 +247,25 @@ public final class GoalPlans {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("the planner step's recorded sub-plan limits", e);
     }
+    JsonNode childRuns = limits.path("childRuns");
+    Set<StepKind> kinds = EnumSet.copyOf(PlanValidator.PLAN_KINDS);
+    ChildRunLimits children;
+    if (childRuns.isObject()) {
+      children =
+          new ChildRunLimits(
+              childRuns.path("maxDepth").asInt(),
+              Duration.ofMillis(childRuns.path("defaultTimeoutMs").asLong()));
+    } else {
+      // Recorded before run steps existed: its planner was not offered them.
+      kinds.remove(StepKind.RUN);
+      children = new ChildRunLimits(1, Duration.ofMillis(limits.path("maxDurationMs").asLong()));
+    }
     return new PlanValidator(
         limits.path("maxSteps").asInt(),
-        PlanValidator.PLAN_KINDS,
+        kinds,
         Duration.ofMillis(limits.path("maxDurationMs").asLong()),
-        subPlans);
+        subPlans,
+        children);
   }
 
   private static JsonNode loadSchema() {

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
+import dev.lattice.orchestrator.plan.ChildRunLimits;
 import dev.lattice.orchestrator.plan.GoalPlans;
 import dev.lattice.orchestrator.plan.GoalSettings;
 import dev.lattice.orchestrator.plan.SubPlanLimits;
@@ -51,7 +52,8 @@ class PlanningTest {
             100,
             Duration.ofDays(1),
             policy,
-            SubPlanLimits.create(ConfigFactory.load()));
+            SubPlanLimits.create(ConfigFactory.load()),
+            ChildRunLimits.create(ConfigFactory.load()));
     ExecuteRequest request =
         ExecuteRequest.goal("Say hello.", json("{'x': 1}")).withReplans(replans);
     PlanSpec plan = goals.plan(request, Set.of("echo", "llm"), Map.of(), List.of());
