@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
+import dev.lattice.modelserver.ModelServerSettings;
 import dev.lattice.modelserver.ScriptedModelServer;
 import dev.lattice.modelserver.script.Match;
 import dev.lattice.modelserver.script.Script;
@@ -132,6 +133,49 @@ class CodeBuildTestExampleIT {
         .contains("Your previous files:\n--- Greeter.java");
     assertThat(steps).doesNotContainKey("develop.i3.brief");
     assertThat(steps.get("passed").path("status").asText()).isEqualTo("succeeded");
+  }
+
+  @Test
+  void theSamePlanRunsUnchangedWhenTheRolesCallAnotherProvider(@TempDir Path elsewhere)
+      throws Exception {
+    // A provider as an operator configures a real one: another protocol (Anthropic's), a key
+    // read from a file and a model of its own, named by the coder's and reviewer's profiles.
+    Path key = Files.writeString(elsewhere.resolve("key"), "sk-test-key\n");
+    try (ScriptedModelServer anthropic =
+            ScriptedModelServer.start(
+                Script.example(), ModelServerSettings.loopback().withApiKey("sk-test-key"));
+        Lattice node =
+            Lattice.builder()
+                .dataDirectory(elsewhere.resolve("data"))
+                .config(
+                    ConfigFactory.parseString(
+                        """
+                        lattice.llm.providers.claude {
+                          protocol = anthropic, base-url = "%s/v1", api-key-file = "%s"
+                          models = ["claude-scripted"]
+                        }
+                        lattice.llm.profiles.coder { provider = claude, model = "claude-scripted" }
+                        lattice.llm.profiles.reviewer { provider = claude, model = "claude-scripted" }
+                        """
+                            .formatted(anthropic.baseUrl(), key)))
+                .start()) {
+      String otherApi = LoopbackApi.start(node);
+      String body = "{\"plan\": " + Files.readString(EXAMPLE) + "}";
+      String runId = runs.execute(otherApi, body, UUID.randomUUID().toString());
+      runs.events(otherApi, runId);
+      JsonNode run = runs.run(otherApi, runId);
+      assertThat(run.path("status").asText())
+          .as(run.path("cause").toString())
+          .isEqualTo("completed");
+      assertThat(run.path("output").path("report").path("iterations").asInt()).isEqualTo(2);
+      assertThat(anthropic.requests())
+          .hasSize(4)
+          .allSatisfy(
+              request -> {
+                assertThat(request.path()).isEqualTo("/v1/messages");
+                assertThat(request.model()).isEqualTo("claude-scripted");
+              });
+    }
   }
 
   @Test

@@ -15,12 +15,14 @@ import java.nio.file.Files;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -109,9 +111,11 @@ public final class FilesWriteAction implements AgentAction {
         return;
       }
       Path directory = Files.createDirectories(target.getParent());
-      Path temporary = Files.createTempFile(directory, ".lattice-", ".tmp");
+      // Not createTempFile, whose file is private to the node's user: the file gets the same
+      // permissions as one the run's programs create.
+      Path temporary = directory.resolve(".lattice-" + UUID.randomUUID() + ".tmp");
       try {
-        Files.write(temporary, bytes);
+        Files.write(temporary, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         move(temporary, target);
       } finally {
         Files.deleteIfExists(temporary);
