@@ -25,6 +25,7 @@ import dev.lattice.worker.action.ActionException;
 import dev.lattice.worker.action.ActionResult;
 import dev.lattice.worker.action.AgentAction;
 import dev.lattice.worker.action.ShellSettings;
+import dev.lattice.worker.action.WorkspaceSettings;
 import dev.lattice.worker.action.http.HttpSettings;
 import dev.lattice.worker.action.llm.DeltaSettings;
 import dev.lattice.worker.action.llm.LlmSettings;
@@ -88,7 +89,9 @@ class WorkerAgentTest {
             new DeltaSettings(Duration.ofMillis(10), 4096)),
         Map.of(),
         HttpSettings.create(ConfigFactory.defaultReference().getConfig("lattice.http")),
-        null);
+        null,
+        WorkspaceSettings.create(
+            ConfigFactory.defaultReference().getConfig("lattice.worker.workspace")));
   }
 
   private final AtomicInteger runs = new AtomicInteger();
