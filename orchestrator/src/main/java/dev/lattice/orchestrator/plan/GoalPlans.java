@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lattice.orchestrator.policy.AllowLists;
 import dev.lattice.orchestrator.policy.PolicySettings;
+import dev.lattice.protocol.agent.AllowList;
 import dev.lattice.protocol.agent.ToolSpec;
 import dev.lattice.protocol.api.ExecuteRequest;
 import dev.lattice.protocol.api.IntentView;
@@ -19,6 +20,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
@@ -135,6 +137,17 @@ public final class GoalPlans {
             .put("maxDurationMs", maxDuration.toMillis())
             .put("replans", replans);
     limits.set("subPlans", LatticeJson.mapper().valueToTree(subPlans));
+    ObjectNode modelLists = limits.putObject("models");
+    for (String capability : usable) {
+      List<AllowList> lists = allowLists.models(request.tenant(), capability);
+      if (!lists.isEmpty()) {
+        // Every list that applies must allow a model: the models all of them allow.
+        Set<String> allowed = new TreeSet<>(lists.get(0).allowed());
+        lists.forEach(list -> allowed.retainAll(list.allowed()));
+        ArrayNode names = modelLists.putArray(capability);
+        allowed.forEach(names::add);
+      }
+    }
     limits
         .putObject("childRuns")
         .put("maxDepth", child.maxDepth())
@@ -205,6 +218,59 @@ public final class GoalPlans {
     Set<String> names = new HashSet<>();
     input.path("capabilities").forEach(name -> names.add(name.asText()));
     return names;
+  }
+
+  /**
+   * Why steps of {@code plan} (sub-plans and child plans included) ask for models the tenant's
+   * allow-lists that the planner step with {@code input} recorded do not allow; empty when none do.
+   * A step's model is its input's {@code model}, else its own; a step that names none takes its
+   * profile's, which the operator chose.
+   */
+  public static List<String> modelErrors(JsonNode input, PlanSpec plan) {
+    JsonNode models = input.path("limits").path("models");
+    List<String> errors = new ArrayList<>();
+    if (models.isObject() && !models.isEmpty()) {
+      modelErrors(models, plan.steps(), "plan.steps", errors);
+    }
+    return errors;
+  }
+
+  private static void modelErrors(
+      JsonNode models, List<StepSpec> steps, String field, List<String> errors) {
+    for (int i = 0; i < steps.size(); i++) {
+      StepSpec step = steps.get(i);
+      String at = field + "[" + i + "]";
+      JsonNode allowed = step.capability() == null ? null : models.get(step.capability());
+      String model =
+          step.input() != null && step.input().path("model").isTextual()
+              ? step.input().path("model").asText()
+              : step.model();
+      if (allowed != null && model != null && !contains(allowed, model)) {
+        errors.add(
+            at
+                + ".model: model '"
+                + model
+                + "' is not allowed for capability '"
+                + step.capability()
+                + "'; allowed: "
+                + allowed);
+      }
+      if (step.steps() != null) {
+        modelErrors(models, step.steps(), at + ".steps", errors);
+      }
+      if (step.plan() != null) {
+        modelErrors(models, step.plan().steps(), at + ".plan.steps", errors);
+      }
+    }
+  }
+
+  private static boolean contains(JsonNode names, String name) {
+    for (JsonNode allowed : names) {
+      if (allowed.asText().equals(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

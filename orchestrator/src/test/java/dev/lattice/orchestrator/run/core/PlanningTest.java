@@ -179,6 +179,33 @@ class PlanningTest {
   }
 
   @Test
+  void aPlanThatAsksForAModelTheTenantsListsDenyIsRefused() {
+    PolicySettings listed =
+        PolicySettings.create(
+            ConfigFactory.parseString("lattice.policy.tenants.default.models = [m1]")
+                .withFallback(ConfigFactory.load()));
+    run.start(goal(ExecutionMode.AUTO, listed));
+    answer(
+        "plan.t1",
+        "{'json': {'steps': [{'id': 'a', 'capability': 'echo', 'input': {'model': 'm2'}},"
+            + " {'id': 'm', 'kind': 'map', 'input': [1], 'steps': [{'id': 'b',"
+            + " 'capability': 'echo', 'model': 'm3'}]}]}}");
+    assertThat(run.status("plan.t2")).isEqualTo(StepStatus.DISPATCHED);
+    String refusal =
+        StepInput.resolve(run.state, run.state.spec("plan.t2"))
+            .get("messages")
+            .get(2)
+            .get("content")
+            .asText();
+    assertThat(refusal)
+        .contains("plan.steps[0].model: model 'm2' is not allowed for capability 'echo'")
+        .contains("plan.steps[1].steps[0].model: model 'm3'");
+    answer("plan.t2", "{'json': {'steps': [{'id': 'a', 'capability': 'echo', 'model': 'm1'}]}}");
+    assertThat(run.status("plan")).isEqualTo(StepStatus.SUCCEEDED);
+    run.assertReplayMatches();
+  }
+
+  @Test
   void aStepThatFailsForGoodAsksForANewPlanOfTheRestWhenTheRunMay() {
     run.start(goal(ExecutionMode.AUTO, PolicySettings.NONE, 1));
     answer("plan.t1", GOOD);
