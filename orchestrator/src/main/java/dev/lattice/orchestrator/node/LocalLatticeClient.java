@@ -93,6 +93,7 @@ final class LocalLatticeClient implements LatticeClient {
   static LocalLatticeClient create(
       ActorSystem<?> system,
       ActorRef<AgentDirectory.Command> directory,
+      AgentCapabilities capabilities,
       Planner planner,
       PersistenceSettings persistence,
       ReadModels readModels,
@@ -118,7 +119,7 @@ final class LocalLatticeClient implements LatticeClient {
     RunCommands commands =
         new RunCommands(
             sharding,
-            AgentCapabilities.subscribe(system, directory, settings.askTimeout(), executor),
+            capabilities,
             planner,
             admission,
             PayloadLimits.fromConfig(system.settings().config()),

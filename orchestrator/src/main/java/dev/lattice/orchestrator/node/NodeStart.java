@@ -142,6 +142,7 @@ final class NodeStart {
                   new ShardedSessionMemory(
                       pools.sessionTexts(), checks, settings.lattice().askTimeout())),
               checks,
+              planner,
               clock,
               started);
     } catch (RuntimeException e) {
@@ -226,7 +227,8 @@ final class NodeStart {
             lattice.maxSteps(),
             PlanValidator.PLAN_KINDS,
             lattice.maxDuration(),
-            settings.run().subPlan()),
+            settings.run().subPlan(),
+            settings.run().child()),
         settings.run().defaultRetry(),
         settings.run().payloadLimits(),
         new GoalPlans(
@@ -234,7 +236,8 @@ final class NodeStart {
             lattice.maxSteps(),
             lattice.maxDuration(),
             PolicySettings.create(settings.config()),
-            settings.run().subPlan()));
+            settings.run().subPlan(),
+            settings.run().child()));
   }
 
   private static Pools openPools(NodeSettings settings) {
@@ -270,6 +273,7 @@ final class NodeStart {
       Pools pools,
       Map<String, AgentAction> actions,
       Guardrails guardrails,
+      Planner planner,
       Clock clock,
       CompletableFuture<Guardian.Started> started) {
     try {
@@ -283,6 +287,7 @@ final class NodeStart {
               pools.readModels(),
               actions,
               guardrails,
+              planner,
               clock,
               started),
           "lattice",
@@ -317,6 +322,7 @@ final class NodeStart {
     return LocalLatticeClient.create(
         system,
         refs.directory(),
+        refs.capabilities(),
         planner,
         settings.persistence(),
         new ReadModels(

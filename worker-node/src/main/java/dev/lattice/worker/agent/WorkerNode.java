@@ -7,6 +7,7 @@ import dev.lattice.protocol.agent.ToolSpec;
 import dev.lattice.protocol.ids.AgentId;
 import dev.lattice.worker.action.AgentAction;
 import dev.lattice.worker.action.EchoAction;
+import dev.lattice.worker.action.FilesWriteAction;
 import dev.lattice.worker.action.ShellAction;
 import dev.lattice.worker.action.http.HttpAction;
 import dev.lattice.worker.action.llm.DeltaSink;
@@ -44,7 +45,9 @@ public final class WorkerNode {
         "echo",
         new EchoAction(),
         "shell",
-        new ShellAction(settings.shell()),
+        new ShellAction(settings.shell(), settings.workspace()),
+        FilesWriteAction.NAME,
+        new FilesWriteAction(settings.workspace()),
         LlmAction.NAME,
         new LlmAction(settings.llm(), deltas, rateReports, sessions),
         HttpAction.NAME,

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import dev.lattice.protocol.agent.ToolSpec;
 import dev.lattice.protocol.json.PayloadLimits;
 import dev.lattice.worker.action.ShellSettings;
+import dev.lattice.worker.action.WorkspaceSettings;
 import dev.lattice.worker.action.http.HttpSettings;
 import dev.lattice.worker.action.llm.LlmSettings;
 import java.nio.file.Path;
@@ -36,6 +37,7 @@ import java.util.stream.Collectors;
  * @param http the settings of the built-in http action ({@code lattice.http})
  * @param secretsDirectory where {@code ${secret:NAME}} references are looked up as files ({@code
  *     lattice.secrets.directory}); null for nowhere
+ * @param workspace the runs' workspaces, where {@code files.write} writes and shell steps may run
  */
 public record WorkerSettings(
     String nodeName,
@@ -54,7 +56,8 @@ public record WorkerSettings(
     LlmSettings llm,
     Map<String, ToolSpec> tools,
     HttpSettings http,
-    Path secretsDirectory) {
+    Path secretsDirectory,
+    WorkspaceSettings workspace) {
 
   public WorkerSettings {
     tools = tools == null ? Map.of() : Map.copyOf(tools);
@@ -79,7 +82,8 @@ public record WorkerSettings(
         LlmSettings.create(config.getConfig("lattice.llm")),
         ToolDescriptions.fromConfig(c.getConfig("tools")),
         HttpSettings.create(config.getConfig("lattice.http")),
-        secretsDirectory(config.getString("lattice.secrets.directory")));
+        secretsDirectory(config.getString("lattice.secrets.directory")),
+        WorkspaceSettings.create(c.getConfig("workspace")));
   }
 
   private static Path secretsDirectory(String configured) {
@@ -113,6 +117,7 @@ public record WorkerSettings(
         llm,
         tools,
         http,
-        secretsDirectory);
+        secretsDirectory,
+        workspace);
   }
 }

@@ -26,6 +26,7 @@ import dev.lattice.worker.action.ActionException;
 import dev.lattice.worker.action.ActionResult;
 import dev.lattice.worker.action.AgentAction;
 import dev.lattice.worker.action.ShellSettings;
+import dev.lattice.worker.action.WorkspaceSettings;
 import dev.lattice.worker.action.http.HttpSettings;
 import dev.lattice.worker.action.llm.DeltaSettings;
 import dev.lattice.worker.action.llm.LlmSettings;
@@ -91,7 +92,9 @@ class WorkerAgentTest {
             new SessionSettings(MemoryPolicy.Kind.WINDOW, 40, 10, 500, "Summarise.", 512, "")),
         Map.of(),
         HttpSettings.create(ConfigFactory.defaultReference().getConfig("lattice.http")),
-        null);
+        null,
+        WorkspaceSettings.create(
+            ConfigFactory.defaultReference().getConfig("lattice.worker.workspace")));
   }
 
   private final AtomicInteger runs = new AtomicInteger();
