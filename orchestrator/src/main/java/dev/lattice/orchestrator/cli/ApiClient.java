@@ -67,6 +67,22 @@ final class ApiClient {
   }
 
   /**
+   * DELETE {@code path}. It says {@code Content-Type: application/json}, as every request that may
+   * change something must, though it has no body.
+   */
+  void delete(String path) {
+    HttpResponse<String> response =
+        send(
+            request(path)
+                .header("Content-Type", "application/json")
+                .method("DELETE", HttpRequest.BodyPublishers.noBody())
+                .build());
+    if (response.statusCode() >= 300) {
+      throw refused(response.statusCode(), response.body());
+    }
+  }
+
+  /**
    * GET a newline-delimited JSON stream at {@code path} and hand each line to {@code line} until
    * the stream ends or {@code line} returns false.
    */

@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
       StateCommand.class,
       AgentsCommand.class,
       AgentCommand.class,
+      SessionsCommand.class,
       ModelServerSubcommand.class
     })
 public final class LatticeMain {

@@ -67,6 +67,11 @@ final class TextOutput {
     out.printf("run %s  %s  tenant %s%n", run.runId(), run.status().wire(), run.tenant());
     out.printf(
         "created %s, updated %s, last event %d%n", run.createdAt(), run.updatedAt(), run.lastSeq());
+    if (run.parent() != null) {
+      out.printf(
+          "child of run %s, step %s (attempt %d)%n",
+          run.parent().runId().value(), run.parent().stepId(), run.parent().attempt());
+    }
     if (run.cause() != null) {
       out.println("cause: " + excerpt(ApiClient.MAPPER.valueToTree(run.cause())));
     }
@@ -84,6 +89,9 @@ final class TextOutput {
           step.status().toString().toLowerCase(Locale.ROOT),
           step.attempts(),
           shown == null ? waitingFor(step) : excerpt(shown));
+      if (step.childRunId() != null) {
+        out.printf("%-20s child run %s%n", "", step.childRunId());
+      }
     }
     out.println("usage: " + usage(run.usage()));
   }

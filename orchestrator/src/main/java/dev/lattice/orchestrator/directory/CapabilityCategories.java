@@ -2,6 +2,7 @@ package dev.lattice.orchestrator.directory;
 
 import com.typesafe.config.Config;
 import dev.lattice.protocol.api.CapabilityCategory;
+import dev.lattice.worker.action.FilesWriteAction;
 import dev.lattice.worker.action.llm.LlmCapabilities;
 import dev.lattice.worker.action.llm.LlmSettings;
 import dev.lattice.worker.mcp.McpClientSettings;
@@ -23,7 +24,15 @@ import java.util.TreeMap;
 public final class CapabilityCategories {
   /** The built-in actions that are tools rather than model calls. */
   private static final Set<String> TOOL_ACTIONS =
-      Set.of("echo", "shell", "http", "split", "embed", "vectors.upsert", "vectors.query");
+      Set.of(
+          "echo",
+          "shell",
+          FilesWriteAction.NAME,
+          "http",
+          "split",
+          "embed",
+          "vectors.upsert",
+          "vectors.query");
 
   private final LlmCapabilities llm;
   private final Set<String> tools;

@@ -1,5 +1,6 @@
 package dev.lattice.orchestrator.dispatch;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.lattice.orchestrator.policy.LeaseSettings;
 import dev.lattice.orchestrator.policy.PolicySettings;
 import dev.lattice.protocol.agent.AllowList;
@@ -41,16 +42,15 @@ public final class DispatchPolicy {
   }
 
   Admission admit(Assignment assignment) {
+    String model = requestedModel(assignment);
     Optional<AllowList> denied =
-        policy
-            .allowLists()
-            .modelDenial(assignment.tenant(), assignment.capability(), assignment.model());
+        policy.allowLists().modelDenial(assignment.tenant(), assignment.capability(), model);
     if (denied.isPresent()) {
       return new Refused(
           StepError.of(
               ErrorClass.POLICY_DENIED,
               "model '"
-                  + assignment.model()
+                  + model
                   + "' is not on the allow-list "
                   + denied.get().rule()
                   + " "
@@ -136,6 +136,18 @@ public final class DispatchPolicy {
         result.idempotencyKey(),
         result.agentId(),
         pricedOutcome);
+  }
+
+  /**
+   * The model a step asks for: its input's {@code model}, which an llm action takes before the
+   * step's own (so that it cannot slip past the lists), else the step's.
+   */
+  static String requestedModel(Assignment assignment) {
+    JsonNode input = assignment.input();
+    if (input != null && input.path("model").isTextual()) {
+      return input.path("model").asText();
+    }
+    return assignment.model();
   }
 
   /** Whether attempts of {@code tenant} are reserved with its ledger. */

@@ -33,6 +33,7 @@ public final class HttpApi extends AllDirectives {
   private static final int HEARTBEAT_BUFFER = 2;
 
   private final RunRoutes runs;
+  private final SessionRoutes sessions;
   private final EventRoutes events;
   private final NodeRoutes node;
   private final InvokeRoutes invoke;
@@ -52,6 +53,7 @@ public final class HttpApi extends AllDirectives {
 
   public HttpApi(LatticeClient client, ActorSystem<?> system, HttpSettings settings) {
     this.runs = new RunRoutes(client, settings);
+    this.sessions = new SessionRoutes(client);
     this.events =
         new EventRoutes(
             client,
@@ -144,7 +146,12 @@ public final class HttpApi extends AllDirectives {
                 "v1",
                 () ->
                     concat(
-                        runs.route(), events.route(), node.api(), invoke.route(), openApi.api())));
+                        runs.route(),
+                        events.route(),
+                        sessions.route(),
+                        node.api(),
+                        invoke.route(),
+                        openApi.api())));
   }
 
   /** {@code inner} for requests that name an allowed host (see {@link AllowedHosts}). */

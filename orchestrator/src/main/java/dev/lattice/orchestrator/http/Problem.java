@@ -28,6 +28,7 @@ public record Problem(String type, String title, int status, String detail, Stri
     RUN_NOT_FOUND(404, "run-not-found", "No such run"),
     NOT_FOUND(404, "not-found", "No such resource"),
     AGENT_NOT_FOUND(404, "agent-not-found", "No such agent or capability"),
+    SESSION_NOT_FOUND(404, "session-not-found", "No such session"),
     METHOD_NOT_ALLOWED(405, "method-not-allowed", "Method not allowed"),
     CONFLICT(409, "conflict", "The run's state does not allow this"),
     NOT_ACCEPTABLE(406, "not-acceptable", "No acceptable representation"),

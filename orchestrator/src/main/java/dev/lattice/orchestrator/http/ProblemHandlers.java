@@ -7,6 +7,7 @@ import dev.lattice.orchestrator.node.InterventionRefusedException;
 import dev.lattice.orchestrator.node.InvalidInvocationException;
 import dev.lattice.orchestrator.node.TenantBudgetSpentException;
 import dev.lattice.orchestrator.node.UnknownAgentException;
+import dev.lattice.orchestrator.node.UnknownSessionException;
 import dev.lattice.orchestrator.plan.PlanRejectedException;
 import dev.lattice.persistence.query.UnknownRunException;
 import java.util.concurrent.TimeoutException;
@@ -119,6 +120,9 @@ final class ProblemHandlers {
     }
     if (e instanceof InvalidInvocationException invalid) {
       return Problem.Kind.INVALID_REQUEST.with(invalid.getMessage(), invalid.field());
+    }
+    if (e instanceof UnknownSessionException unknown) {
+      return Problem.Kind.SESSION_NOT_FOUND.with(unknown.getMessage(), "id");
     }
     if (e instanceof UnknownRunException unknown) {
       return Problem.Kind.RUN_NOT_FOUND.with(unknown.getMessage(), "runId");

@@ -8,6 +8,7 @@ import dev.lattice.orchestrator.dispatch.DispatchSettings;
 import dev.lattice.orchestrator.dispatch.Dispatcher;
 import dev.lattice.orchestrator.dispatch.RunNotifier;
 import dev.lattice.orchestrator.guard.Guardrails;
+import dev.lattice.orchestrator.plan.Planner;
 import dev.lattice.orchestrator.policy.PolicySettings;
 import dev.lattice.orchestrator.ratelimit.ProviderLimiter;
 import dev.lattice.orchestrator.ratelimit.RateLimitServices;
@@ -15,11 +16,14 @@ import dev.lattice.orchestrator.ratelimit.RateLimitSettings;
 import dev.lattice.orchestrator.retention.RetentionSettings;
 import dev.lattice.orchestrator.retention.RetentionSweeper;
 import dev.lattice.orchestrator.run.AssignmentSink;
+import dev.lattice.orchestrator.run.ChildRuns;
 import dev.lattice.orchestrator.run.RunEntity;
 import dev.lattice.orchestrator.run.RunServices;
 import dev.lattice.orchestrator.run.RunWatchdog;
 import dev.lattice.orchestrator.run.core.RunProgress;
 import dev.lattice.orchestrator.run.core.RunSettings;
+import dev.lattice.orchestrator.session.SessionEntity;
+import dev.lattice.orchestrator.session.SessionStoreSettings;
 import dev.lattice.orchestrator.tenant.TenantLedger;
 import dev.lattice.persistence.journal.JdbcRunRetention;
 import dev.lattice.persistence.journal.PersistenceSettings;
@@ -38,6 +42,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -52,8 +57,9 @@ import org.apache.pekko.cluster.typed.SingletonActor;
 
 /**
  * The root of a node (which joins its cluster through {@link ClusterFormation}): starts the agent
- * directory, sharding of runs and dispatchers, the run watchdog and, when retention is on, the
- * retention sweeper (one of each per cluster), and this node's worker agents.
+ * directory, sharding of runs, dispatchers, ledgers, limiters and sessions, the run watchdog and,
+ * when retention is on, the retention sweeper (one of each per cluster), and this node's worker
+ * agents.
  */
 final class Guardian {
   private Guardian() {}
@@ -68,7 +74,10 @@ final class Guardian {
               "ledgers", TenantLedger.ENTITY_TYPE_KEY.name(), LatticeSettings.ORCHESTRATOR));
 
   /** What the guardian started, for the client. */
-  record Started(ActorRef<AgentDirectory.Command> directory, List<ActorRef<AgentCommand>> agents) {}
+  record Started(
+      ActorRef<AgentDirectory.Command> directory,
+      List<ActorRef<AgentCommand>> agents,
+      AgentCapabilities capabilities) {}
 
   static Behavior<Void> create(
       LatticeSettings settings,
@@ -79,6 +88,7 @@ final class Guardian {
       ReadModelDatabase readModels,
       Map<String, AgentAction> actions,
       Guardrails guardrails,
+      Planner planner,
       Clock clock,
       CompletableFuture<Started> started) {
     return Behaviors.setup(
@@ -95,6 +105,7 @@ final class Guardian {
                     readModels,
                     actions,
                     guardrails,
+                    planner,
                     clock));
           } catch (RuntimeException e) {
             started.completeExceptionally(e);
@@ -114,6 +125,7 @@ final class Guardian {
       ReadModelDatabase readModels,
       Map<String, AgentAction> actions,
       Guardrails guardrails,
+      Planner planner,
       Clock clock) {
     var system = context.getSystem();
     PolicySettings policy = PolicySettings.create(system.settings().config());
@@ -123,6 +135,19 @@ final class Guardian {
 
     ClusterSharding sharding = ClusterSharding.get(system);
     AssignmentSink assignments = new ShardedAssignments(sharding);
+    // Callbacks run on the system's executor, not on whatever thread completed the future.
+    Executor executor = system.executionContext();
+    AgentCapabilities capabilities =
+        AgentCapabilities.subscribe(system, directory, settings.askTimeout(), executor);
+    ChildRuns children =
+        new ShardedChildRuns(
+            sharding,
+            capabilities,
+            planner,
+            runSettings.child(),
+            system.ignoreRef(),
+            settings.askTimeout(),
+            executor);
     RunNotifier runs = new ShardedRunNotifier(sharding);
     // Sharding is initialised on every node: where the role is missing this makes a proxy.
     RunEntity.init(
@@ -132,7 +157,8 @@ final class Guardian {
             new RunProgress(runSettings, policy.estimator()),
             assignments,
             clock,
-            system.settings().config().getInt(RunServices.HELD_DELTA_CHARS)),
+            system.settings().config().getInt(RunServices.HELD_DELTA_CHARS),
+            children),
         LatticeSettings.ORCHESTRATOR);
     if (settings.orchestrator()) {
       ClusterSingleton.get(system)
@@ -154,6 +180,11 @@ final class Guardian {
       }
     }
     TenantLedger.init(system, policy, clock, LatticeSettings.ORCHESTRATOR);
+    SessionEntity.init(
+        system,
+        SessionStoreSettings.create(system.settings().config()),
+        clock,
+        LatticeSettings.ORCHESTRATOR);
     LlmSettings llm = LlmSettings.create(system.settings().config().getConfig("lattice.llm"));
     RateLimitSettings rateLimits = RateLimitSettings.create(system.settings().config());
     ProviderLimiter.init(system, llm, rateLimits, clock, LatticeSettings.ORCHESTRATOR);
@@ -178,7 +209,7 @@ final class Guardian {
         settings.worker()
             ? WorkerNode.start(context, workerSettings, actions, nodeAddress, clock)
             : List.of();
-    return new Started(directory, agents);
+    return new Started(directory, agents, capabilities);
   }
 
   /** The capabilities of the configured agents that run the llm action. */

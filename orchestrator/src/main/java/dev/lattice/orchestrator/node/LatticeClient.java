@@ -26,6 +26,8 @@ import dev.lattice.protocol.run.RunEvent;
 import dev.lattice.protocol.run.RunStreamElement;
 import dev.lattice.protocol.run.RunView;
 import dev.lattice.protocol.run.StepDelta;
+import dev.lattice.protocol.session.SessionName;
+import dev.lattice.protocol.session.SessionView;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -148,6 +150,18 @@ public interface LatticeClient {
    * empty for a tenant without a configured budget.
    */
   CompletionStage<Optional<TenantUsage>> tenantUsage(TenantId tenant);
+
+  /**
+   * The session {@code name} of {@code tenant}: its messages in order, its summary, its counts and
+   * policy. Fails with {@link UnknownSessionException} when the tenant has none of that name.
+   */
+  CompletionStage<SessionView> session(TenantId tenant, SessionName name);
+
+  /**
+   * Forgets the session {@code name} of {@code tenant}: a step naming it later begins it anew.
+   * Fails with {@link UnknownSessionException} when the tenant has none of that name.
+   */
+  CompletionStage<Void> forgetSession(TenantId tenant, SessionName name);
 
   /** Every worker agent registered in the cluster. */
   CompletionStage<List<AgentView>> agents();

@@ -6,8 +6,11 @@ import dev.lattice.orchestrator.directory.AgentDirectory;
 import dev.lattice.orchestrator.directory.CapabilityCategories;
 import dev.lattice.orchestrator.plan.Planner;
 import dev.lattice.orchestrator.policy.PolicySettings;
+import dev.lattice.orchestrator.session.SessionKey;
+import dev.lattice.orchestrator.session.SessionStore;
 import dev.lattice.orchestrator.tenant.TenantLedger;
 import dev.lattice.persistence.journal.PersistenceSettings;
+import dev.lattice.persistence.payload.StoredTexts;
 import dev.lattice.persistence.query.JournalReader;
 import dev.lattice.persistence.query.RunEventStreams;
 import dev.lattice.persistence.query.SnapshotReader;
@@ -37,6 +40,8 @@ import dev.lattice.protocol.json.PayloadLimits;
 import dev.lattice.protocol.run.RunEvent;
 import dev.lattice.protocol.run.RunStreamElement;
 import dev.lattice.protocol.run.RunView;
+import dev.lattice.protocol.session.SessionName;
+import dev.lattice.protocol.session.SessionView;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -63,6 +68,7 @@ final class LocalLatticeClient implements LatticeClient {
   private final NodeStateQuery nodeState;
   private final NodeReadiness readiness;
   private final AgentInvocations invocations;
+  private final SessionStore sessions;
 
   private LocalLatticeClient(
       RunCommands commands,
@@ -71,7 +77,8 @@ final class LocalLatticeClient implements LatticeClient {
       ReadModels readModels,
       NodeStateQuery nodeState,
       NodeReadiness readiness,
-      AgentInvocations invocations) {
+      AgentInvocations invocations,
+      SessionStore sessions) {
     this.commands = commands;
     this.views = views;
     this.streams = streams;
@@ -79,19 +86,22 @@ final class LocalLatticeClient implements LatticeClient {
     this.nodeState = nodeState;
     this.readiness = readiness;
     this.invocations = invocations;
+    this.sessions = sessions;
   }
 
   /** The client of the node {@code system}, whose guardian started {@code directory}. */
   static LocalLatticeClient create(
       ActorSystem<?> system,
       ActorRef<AgentDirectory.Command> directory,
+      AgentCapabilities capabilities,
       Planner planner,
       PersistenceSettings persistence,
       ReadModels readModels,
       PolicySettings policy,
       LatticeSettings settings,
       NodeReadiness readiness,
-      ShardDistributions shards) {
+      ShardDistributions shards,
+      StoredTexts sessionTexts) {
     ClusterSharding sharding = ClusterSharding.get(system);
     // Callbacks run on the system's executor: on a small machine, completing them on whatever
     // thread finished the future costs several times the throughput.
@@ -109,7 +119,7 @@ final class LocalLatticeClient implements LatticeClient {
     RunCommands commands =
         new RunCommands(
             sharding,
-            AgentCapabilities.subscribe(system, directory, settings.askTimeout(), executor),
+            capabilities,
             planner,
             admission,
             PayloadLimits.fromConfig(system.settings().config()),
@@ -142,7 +152,8 @@ final class LocalLatticeClient implements LatticeClient {
         readModels,
         nodeState,
         readiness,
-        new AgentInvocations(nodeState::listed, commands, categories, executor));
+        new AgentInvocations(nodeState::listed, commands, categories, executor),
+        new SessionStore(system, sessionTexts, settings.askTimeout()));
   }
 
   @Override
@@ -248,6 +259,26 @@ final class LocalLatticeClient implements LatticeClient {
   @Override
   public CompletionStage<Readiness> ready() {
     return readiness.check();
+  }
+
+  @Override
+  public CompletionStage<SessionView> session(TenantId tenant, SessionName name) {
+    return sessions
+        .view(new SessionKey(tenant, name))
+        .thenApply(view -> view.orElseThrow(() -> new UnknownSessionException(tenant, name)));
+  }
+
+  @Override
+  public CompletionStage<Void> forgetSession(TenantId tenant, SessionName name) {
+    return sessions
+        .forget(new SessionKey(tenant, name))
+        .thenApply(
+            existed -> {
+              if (!existed) {
+                throw new UnknownSessionException(tenant, name);
+              }
+              return null;
+            });
   }
 
   @Override

@@ -32,7 +32,9 @@ final class NodeConfig {
         base.withFallback(ConfigFactory.systemProperties())
             .withFallback(ConfigFactory.defaultApplication())
             .withFallback(ConfigFactory.parseResources("lattice-node.conf"))
-            .withFallback(ConfigFactory.defaultReference())
+            // Unresolved, so that references inside reference.conf (the role profiles'
+            // ${lattice.llm.role-defaults}) see what the layers above set.
+            .withFallback(ConfigFactory.defaultReferenceUnresolved())
             .resolve();
     List<String> nodeRoles = roles(resolved);
     // The node's name travels as a role, so that every member knows every other's name.

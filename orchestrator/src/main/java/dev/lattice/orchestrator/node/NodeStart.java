@@ -16,15 +16,18 @@ import dev.lattice.orchestrator.plan.TemplateRegistry;
 import dev.lattice.orchestrator.policy.PolicySettings;
 import dev.lattice.orchestrator.retention.RetentionSettings;
 import dev.lattice.orchestrator.run.core.RunSettings;
+import dev.lattice.orchestrator.session.SessionStoreSettings;
 import dev.lattice.persistence.journal.JournalDatabase;
 import dev.lattice.persistence.journal.JournalPool;
 import dev.lattice.persistence.journal.JournalProbe;
 import dev.lattice.persistence.journal.PersistenceSettings;
 import dev.lattice.persistence.journal.SchemaMigrations;
+import dev.lattice.persistence.payload.StoredTexts;
 import dev.lattice.persistence.readmodel.JdbcAuditLog;
 import dev.lattice.persistence.readmodel.JdbcRunIndex;
 import dev.lattice.persistence.readmodel.ReadModelDatabase;
 import dev.lattice.worker.action.AgentAction;
+import dev.lattice.worker.action.llm.SessionMemory;
 import dev.lattice.worker.agent.AgentSpec;
 import dev.lattice.worker.agent.WorkerNode;
 import dev.lattice.worker.agent.WorkerSettings;
@@ -94,9 +97,15 @@ final class NodeStart {
   /** The name of the vector store's pool (and the prefix of its threads' names). */
   private static final String VECTOR_POOL = "lattice-vectors";
 
-  /** The node's own pools, closed after the actors that use them. */
+  /**
+   * The node's own pools, closed after the actors that use them, and the session texts stored
+   * through the read models' pool.
+   */
   private record Pools(
-      ReadModelDatabase readModels, JournalProbe journalProbe, JournalPool vectors) {
+      ReadModelDatabase readModels,
+      JournalProbe journalProbe,
+      StoredTexts sessionTexts,
+      JournalPool vectors) {
     void close() {
       readModels.close();
       journalProbe.close();
@@ -134,8 +143,15 @@ final class NodeStart {
           startSystem(
               settings,
               pools,
-              allActions(settings, mcp, actions, pools.vectors()),
+              allActions(
+                  settings,
+                  mcp,
+                  actions,
+                  new ShardedSessionMemory(
+                      pools.sessionTexts(), checks, settings.lattice().askTimeout()),
+                  pools.vectors()),
               checks,
+              planner,
               clock,
               started);
     } catch (RuntimeException e) {
@@ -220,7 +236,8 @@ final class NodeStart {
             lattice.maxSteps(),
             PlanValidator.PLAN_KINDS,
             lattice.maxDuration(),
-            settings.run().subPlan()),
+            settings.run().subPlan(),
+            settings.run().child()),
         settings.run().defaultRetry(),
         settings.run().payloadLimits(),
         new GoalPlans(
@@ -228,14 +245,20 @@ final class NodeStart {
             lattice.maxSteps(),
             lattice.maxDuration(),
             PolicySettings.create(settings.config()),
-            settings.run().subPlan()));
+            settings.run().subPlan(),
+            settings.run().child()));
   }
 
   private static Pools openPools(NodeSettings settings) {
     PersistenceSettings persistence = settings.persistence();
+    ReadModelDatabase readModels =
+        new ReadModelDatabase(persistence.database(), persistence.readModelPoolSize());
     return new Pools(
-        new ReadModelDatabase(persistence.database(), persistence.readModelPoolSize()),
+        readModels,
         new JournalProbe(persistence.database(), settings.cluster().journalTimeout()),
+        new StoredTexts(
+            readModels.dataSource(),
+            SessionStoreSettings.create(settings.config()).textCacheMaxBytes()),
         // Lazy: a node whose steps never store or query vectors opens no connection for them.
         new JournalPool(
             persistence.database(),
@@ -249,6 +272,7 @@ final class NodeStart {
       NodeSettings settings,
       McpServers mcp,
       Map<String, AgentAction> registered,
+      SessionMemory sessions,
       JournalPool vectors) {
     Map<String, AgentAction> all =
         new HashMap<>(
@@ -256,6 +280,7 @@ final class NodeStart {
                 settings.worker(),
                 new ShardedDeltaSink(),
                 new LimiterReports(),
+                sessions,
                 vectors.dataSource()));
     all.putAll(mcp.actions());
     all.putAll(registered);
@@ -268,6 +293,7 @@ final class NodeStart {
       Pools pools,
       Map<String, AgentAction> actions,
       Guardrails guardrails,
+      Planner planner,
       Clock clock,
       CompletableFuture<Guardian.Started> started) {
     try {
@@ -281,6 +307,7 @@ final class NodeStart {
               pools.readModels(),
               actions,
               guardrails,
+              planner,
               clock,
               started),
           "lattice",
@@ -315,6 +342,7 @@ final class NodeStart {
     return LocalLatticeClient.create(
         system,
         refs.directory(),
+        refs.capabilities(),
         planner,
         settings.persistence(),
         new ReadModels(
@@ -332,7 +360,8 @@ final class NodeStart {
                 .lookup(DispatcherSelector.fromConfig(PersistenceSettings.READ_MODEL_DISPATCHER)),
             settings.cluster()),
         new ShardDistributions(
-            system, Guardian.SHARDED_TYPES, settings.cluster().shardStatsTimeout()));
+            system, Guardian.SHARDED_TYPES, settings.cluster().shardStatsTimeout()),
+        pools.sessionTexts());
   }
 
   /** Stops a node that did not start, adding a failure to stop to {@code cause}. */

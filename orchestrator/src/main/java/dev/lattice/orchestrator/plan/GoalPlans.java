@@ -7,17 +7,21 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lattice.orchestrator.policy.AllowLists;
 import dev.lattice.orchestrator.policy.PolicySettings;
+import dev.lattice.protocol.agent.AllowList;
 import dev.lattice.protocol.agent.ToolSpec;
 import dev.lattice.protocol.api.ExecuteRequest;
 import dev.lattice.protocol.api.IntentView;
 import dev.lattice.protocol.api.PlanEstimate;
 import dev.lattice.protocol.json.LatticeJson;
 import dev.lattice.protocol.plan.PlanSpec;
+import dev.lattice.protocol.plan.StepKind;
 import dev.lattice.protocol.plan.StepSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +48,7 @@ public final class GoalPlans {
   private final AllowLists allowLists;
   private final PolicySettings policy;
   private final SubPlanLimits subPlans;
+  private final ChildRunLimits child;
 
   /**
    * @param settings the {@code lattice.planner.goals} settings
@@ -51,19 +56,22 @@ public final class GoalPlans {
    * @param maxDuration the longest duration a plan may state
    * @param policy the allow-lists that narrow what a tenant's plan may use
    * @param subPlans the bounds of the plan's map and loop steps
+   * @param child the bounds of the plan's run steps
    */
   public GoalPlans(
       GoalSettings settings,
       int maxSteps,
       Duration maxDuration,
       PolicySettings policy,
-      SubPlanLimits subPlans) {
+      SubPlanLimits subPlans,
+      ChildRunLimits child) {
     this.settings = settings;
     this.maxSteps = maxSteps;
     this.maxDuration = maxDuration;
     this.allowLists = policy.allowLists();
     this.policy = policy;
     this.subPlans = subPlans;
+    this.child = child;
   }
 
   /**
@@ -129,6 +137,21 @@ public final class GoalPlans {
             .put("maxDurationMs", maxDuration.toMillis())
             .put("replans", replans);
     limits.set("subPlans", LatticeJson.mapper().valueToTree(subPlans));
+    ObjectNode modelLists = limits.putObject("models");
+    for (String capability : usable) {
+      List<AllowList> lists = allowLists.models(request.tenant(), capability);
+      if (!lists.isEmpty()) {
+        // Every list that applies must allow a model: the models all of them allow.
+        Set<String> allowed = new TreeSet<>(lists.get(0).allowed());
+        lists.forEach(list -> allowed.retainAll(list.allowed()));
+        ArrayNode names = modelLists.putArray(capability);
+        allowed.forEach(names::add);
+      }
+    }
+    limits
+        .putObject("childRuns")
+        .put("maxDepth", child.maxDepth())
+        .put("defaultTimeoutMs", child.defaultTimeout().toMillis());
     // The tenant's budget for a period: a plan estimated to take more could never finish in one.
     policy
         .tenantBudget(request.tenant())
@@ -198,6 +221,59 @@ public final class GoalPlans {
   }
 
   /**
+   * Why steps of {@code plan} (sub-plans and child plans included) ask for models the tenant's
+   * allow-lists that the planner step with {@code input} recorded do not allow; empty when none do.
+   * A step's model is its input's {@code model}, else its own; a step that names none takes its
+   * profile's, which the operator chose.
+   */
+  public static List<String> modelErrors(JsonNode input, PlanSpec plan) {
+    JsonNode models = input.path("limits").path("models");
+    List<String> errors = new ArrayList<>();
+    if (models.isObject() && !models.isEmpty()) {
+      modelErrors(models, plan.steps(), "plan.steps", errors);
+    }
+    return errors;
+  }
+
+  private static void modelErrors(
+      JsonNode models, List<StepSpec> steps, String field, List<String> errors) {
+    for (int i = 0; i < steps.size(); i++) {
+      StepSpec step = steps.get(i);
+      String at = field + "[" + i + "]";
+      JsonNode allowed = step.capability() == null ? null : models.get(step.capability());
+      String model =
+          step.input() != null && step.input().path("model").isTextual()
+              ? step.input().path("model").asText()
+              : step.model();
+      if (allowed != null && model != null && !contains(allowed, model)) {
+        errors.add(
+            at
+                + ".model: model '"
+                + model
+                + "' is not allowed for capability '"
+                + step.capability()
+                + "'; allowed: "
+                + allowed);
+      }
+      if (step.steps() != null) {
+        modelErrors(models, step.steps(), at + ".steps", errors);
+      }
+      if (step.plan() != null) {
+        modelErrors(models, step.plan().steps(), at + ".plan.steps", errors);
+      }
+    }
+  }
+
+  private static boolean contains(JsonNode names, String name) {
+    for (JsonNode allowed : names) {
+      if (allowed.asText().equals(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * Why the plan estimated as {@code estimate} exceeds the tenant's budget the planner step with
    * {@code input} recorded; null when it does not, or the tenant has none.
    */
@@ -237,11 +313,25 @@ public final class GoalPlans {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("the planner step's recorded sub-plan limits", e);
     }
+    JsonNode childRuns = limits.path("childRuns");
+    Set<StepKind> kinds = EnumSet.copyOf(PlanValidator.PLAN_KINDS);
+    ChildRunLimits children;
+    if (childRuns.isObject()) {
+      children =
+          new ChildRunLimits(
+              childRuns.path("maxDepth").asInt(),
+              Duration.ofMillis(childRuns.path("defaultTimeoutMs").asLong()));
+    } else {
+      // Recorded before run steps existed: its planner was not offered them.
+      kinds.remove(StepKind.RUN);
+      children = new ChildRunLimits(1, Duration.ofMillis(limits.path("maxDurationMs").asLong()));
+    }
     return new PlanValidator(
         limits.path("maxSteps").asInt(),
-        PlanValidator.PLAN_KINDS,
+        kinds,
         Duration.ofMillis(limits.path("maxDurationMs").asLong()),
-        subPlans);
+        subPlans,
+        children);
   }
 
   private static JsonNode loadSchema() {

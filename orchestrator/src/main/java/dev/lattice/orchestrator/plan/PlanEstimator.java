@@ -31,18 +31,15 @@ public final class PlanEstimator {
       int level = depth(step.id(), byId, depth);
       critical = Math.max(critical, level);
       width.merge(level, 1, Integer::sum);
-      if (step.kind().runsSubPlan()
-          && step.steps().stream().anyMatch(s -> s.kind() == StepKind.AGENT)) {
+      if (step.kind().runsSubPlan() && step.steps().stream().anyMatch(s -> s.kind().sent())) {
         // How often a map's or loop's agents run is known only as it runs: no bound to give.
         tokens = null;
         cost = null;
       }
-      if (step.kind() == StepKind.AGENT) {
-        agentSteps++;
-        RetryPolicy retry =
-            step.retry() == null ? plan.retry() : step.retry().withFallback(plan.retry());
-        retry = retry == null ? defaultRetry : retry.withFallback(defaultRetry);
-        int attempts = retry == null || retry.maxAttempts() == null ? 1 : retry.maxAttempts();
+      if (step.kind().sent()) {
+        // A child run spends at most the budget it is given, per attempt like an agent's.
+        agentSteps += step.kind() == StepKind.AGENT ? 1 : 0;
+        int attempts = attempts(step, plan, defaultRetry);
         var budget = step.budget();
         tokens =
             tokens == null || budget == null || budget.maxTokens() == null
@@ -56,6 +53,17 @@ public final class PlanEstimator {
     }
     int parallel = width.values().stream().mapToInt(Integer::intValue).max().orElse(0);
     return new PlanEstimate(plan.steps().size(), agentSteps, critical, parallel, tokens, cost);
+  }
+
+  /** How many attempts a step may make: a run step makes one unless its own policy says more. */
+  private static int attempts(StepSpec step, PlanSpec plan, RetryPolicy defaultRetry) {
+    if (step.kind() == StepKind.RUN && step.retry() == null) {
+      return 1;
+    }
+    RetryPolicy retry =
+        step.retry() == null ? plan.retry() : step.retry().withFallback(plan.retry());
+    retry = retry == null ? defaultRetry : retry.withFallback(defaultRetry);
+    return retry == null || retry.maxAttempts() == null ? 1 : retry.maxAttempts();
   }
 
   private static int depth(String id, Map<String, StepSpec> byId, Map<String, Integer> memo) {

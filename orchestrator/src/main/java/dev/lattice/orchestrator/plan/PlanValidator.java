@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  * does not fit the step's kind, an expression that does not compile, an input placeholder that
  * refers to something the step cannot see, or a duration that is negative or longer than the
  * configured maximum. The sub-plans of map and loop steps are checked the same way, each on its own
- * (their step ids are their own), with the references they may make ({@link SubPlanScope}).
+ * (their step ids are their own), with the references they may make ({@link SubPlanScope}); so is
+ * the plan of a run step, as the child run's own plan, nested no deeper than allowed.
  */
 public final class PlanValidator {
   /**
@@ -40,7 +41,8 @@ public final class PlanValidator {
               StepKind.GATE,
               StepKind.WAIT,
               StepKind.MAP,
-              StepKind.LOOP));
+              StepKind.LOOP,
+              StepKind.RUN));
 
   private static final Pattern STEP_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
   // Signal names travel in URL paths: the same shape as step ids, dots allowed.
@@ -50,6 +52,7 @@ public final class PlanValidator {
   private final Set<StepKind> supportedKinds;
   private final Duration maxDuration;
   private final SubPlanFields subPlanFields;
+  private final ChildRunLimits child;
 
   /**
    * @param maxSteps the most steps a plan may have
@@ -57,13 +60,19 @@ public final class PlanValidator {
    * @param maxDuration the longest duration a plan may state (a wait, a deadline, a timeout, a
    *     retry backoff)
    * @param subPlan the bounds of map and loop steps
+   * @param child the bounds of run steps
    */
   public PlanValidator(
-      int maxSteps, Set<StepKind> supportedKinds, Duration maxDuration, SubPlanLimits subPlan) {
+      int maxSteps,
+      Set<StepKind> supportedKinds,
+      Duration maxDuration,
+      SubPlanLimits subPlan,
+      ChildRunLimits child) {
     this.maxSteps = maxSteps;
     this.supportedKinds = Set.copyOf(supportedKinds);
     this.maxDuration = maxDuration;
     this.subPlanFields = new SubPlanFields(subPlan);
+    this.child = child;
   }
 
   /**
@@ -72,15 +81,51 @@ public final class PlanValidator {
    * @throws PlanRejectedException with the first problem found
    */
   public void validate(PlanSpec plan, Set<String> knownCapabilities) {
-    validateRetry(plan.retry(), "plan.retry");
-    positiveDuration(plan.deadlineMs(), "plan.deadlineMs");
-    validateBudget(plan.budget(), "plan.budget");
-    validateSteps(plan.steps(), "plan.steps", knownCapabilities, SubPlanScope.TOP);
+    validate(plan, "plan", knownCapabilities, 0);
   }
 
-  /** The steps of a plan, or of a map's or loop's sub-plan ({@code scope}), at {@code field}. */
+  /** A plan at {@code field}, of a run {@code depth} run steps deep. */
+  private void validate(PlanSpec plan, String field, Set<String> knownCapabilities, int depth) {
+    validateRetry(plan.retry(), field + ".retry");
+    positiveDuration(plan.deadlineMs(), field + ".deadlineMs");
+    validateBudget(plan.budget(), field + ".budget");
+    validateSteps(plan.steps(), field + ".steps", knownCapabilities, SubPlanScope.TOP, depth);
+    if (plan.budget() != null) {
+      requireChildBudgets(plan.steps(), field + ".steps");
+    }
+  }
+
+  /**
+   * In a plan with a budget, every run step carves its child's budget out of it: a child without
+   * one would hold nothing while it spends, and its siblings could take the plan past its budget.
+   */
+  private static void requireChildBudgets(List<StepSpec> steps, String field) {
+    for (int i = 0; i < steps.size(); i++) {
+      StepSpec step = steps.get(i);
+      if (step.kind() == StepKind.RUN && step.budget() == null) {
+        throw new PlanRejectedException(
+            field + "[" + i + "].budget",
+            "run step '"
+                + step.id()
+                + "' needs a budget: the plan has one, and a child run's budget is carved out of"
+                + " it");
+      }
+      if (step.kind().runsSubPlan()) {
+        requireChildBudgets(step.steps(), field + "[" + i + "].steps");
+      }
+    }
+  }
+
+  /**
+   * The steps of a plan, or of a map's or loop's sub-plan ({@code scope}), at {@code field}, in a
+   * run {@code depth} run steps deep.
+   */
   private void validateSteps(
-      List<StepSpec> steps, String field, Set<String> knownCapabilities, SubPlanScope scope) {
+      List<StepSpec> steps,
+      String field,
+      Set<String> knownCapabilities,
+      SubPlanScope scope,
+      int depth) {
     if (steps.isEmpty()) {
       throw new PlanRejectedException(field, scope.what() + " has no steps");
     }
@@ -108,7 +153,7 @@ public final class PlanValidator {
       }
     }
     for (int i = 0; i < steps.size(); i++) {
-      validateStep(steps.get(i), field + "[" + i + "]", index, knownCapabilities, scope);
+      validateStep(steps.get(i), field + "[" + i + "]", index, knownCapabilities, scope, depth);
     }
     List<String> cycle = findCycle(steps);
     if (!cycle.isEmpty()) {
@@ -125,7 +170,8 @@ public final class PlanValidator {
             step.steps(),
             field + "[" + i + "].steps",
             knownCapabilities,
-            scope.inside(step, ancestors.get(step.id())));
+            scope.inside(step, ancestors.get(step.id())),
+            depth);
       }
     }
   }
@@ -135,7 +181,8 @@ public final class PlanValidator {
       String field,
       Map<String, Integer> index,
       Set<String> knownCapabilities,
-      SubPlanScope scope) {
+      SubPlanScope scope,
+      int depth) {
     if (!supportedKinds.contains(step.kind())) {
       throw new PlanRejectedException(
           field + ".kind",
@@ -174,6 +221,7 @@ public final class PlanValidator {
         duration(step.durationMs(), field + ".durationMs");
       }
       case MAP, LOOP -> subPlanFields.check(step, field, scope);
+      case RUN -> validateChild(step, field, knownCapabilities, depth);
       default -> {
         // Kinds not yet supported were rejected above.
       }
@@ -182,6 +230,11 @@ public final class PlanValidator {
     SubPlanFields.checkOthers(step, field, scope);
     if (step.kind() != StepKind.AGENT) {
       requireAbsent(step.tools(), field, "tools", step);
+    }
+    if (step.kind() != StepKind.RUN) {
+      requireAbsent(step.intent(), field, "intent", step);
+      requireAbsent(step.goal(), field, "goal", step);
+      requireAbsent(step.plan(), field, "plan", step);
     }
     if (step.tools() == null) {
       requireAbsent(step.maxTurns(), field, "maxTurns", step);
@@ -210,6 +263,55 @@ public final class PlanValidator {
     requireAbsent(step.condition(), field, "condition", step);
     if (step.tools() != null) {
       validateTools(step, field, knownCapabilities);
+    }
+  }
+
+  /**
+   * A run step: exactly one source for its child run, no fields of agents, and a plan of its own
+   * that is valid as a run's plan, one level deeper.
+   */
+  private void validateChild(
+      StepSpec step, String field, Set<String> knownCapabilities, int depth) {
+    int sources =
+        (step.intent() != null ? 1 : 0)
+            + (step.goal() != null ? 1 : 0)
+            + (step.plan() != null ? 1 : 0);
+    if (sources != 1) {
+      throw new PlanRejectedException(
+          field,
+          "run step '"
+              + step.id()
+              + "' needs exactly one of 'intent', 'goal' or 'plan' for its child run (got "
+              + sources
+              + ")");
+    }
+    if (depth + 1 > child.maxDepth()) {
+      throw new PlanRejectedException(
+          field + ".kind",
+          "run step '"
+              + step.id()
+              + "' would start a run "
+              + (depth + 1)
+              + " levels deep; at most "
+              + child.maxDepth()
+              + " are allowed (lattice.run.child.max-depth)");
+    }
+    requireAbsent(step.capability(), field, "capability", step);
+    requireAbsent(step.model(), field, "model", step);
+    requireAbsent(step.expression(), field, "expression", step);
+    requireAbsent(step.condition(), field, "condition", step);
+    if (step.timeouts() != null) {
+      // A child run sends no heartbeats: its own steps do, to it.
+      requireAbsent(step.timeouts().heartbeatMs(), field + ".timeouts", "heartbeatMs", step);
+    }
+    if (step.intent() != null) {
+      require(step.intent(), field, "intent", step);
+    }
+    if (step.goal() != null) {
+      require(step.goal(), field, "goal", step);
+    }
+    if (step.plan() != null) {
+      validate(step.plan(), field + ".plan", knownCapabilities, depth + 1);
     }
   }
 

@@ -71,6 +71,11 @@ public final class AllowLists {
         .findFirst();
   }
 
+  /** The model lists that apply to a step of {@code capability} of {@code tenant}. */
+  public List<AllowList> models(TenantId tenant, String capability) {
+    return applicable(models, tenant, capability);
+  }
+
   /** The tool lists that apply to a step of {@code capability} of {@code tenant}. */
   public List<AllowList> tools(TenantId tenant, String capability) {
     return applicable(tools, tenant, capability);

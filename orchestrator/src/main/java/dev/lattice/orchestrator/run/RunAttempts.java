@@ -4,7 +4,11 @@ import dev.lattice.orchestrator.run.core.RunProgress;
 import dev.lattice.orchestrator.run.core.RunState;
 import dev.lattice.orchestrator.run.core.StepState;
 import dev.lattice.protocol.agent.Assignment;
+import dev.lattice.protocol.api.Intervention;
+import dev.lattice.protocol.api.InterventionType;
 import dev.lattice.protocol.ids.BusKey;
+import dev.lattice.protocol.plan.StepKind;
+import dev.lattice.protocol.run.ParentRun;
 import dev.lattice.protocol.run.RunStatus;
 import java.time.Duration;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -14,6 +18,9 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * nobody has picked up yet, and taking back the ones the run no longer wants.
  */
 final class RunAttempts {
+  /** Who intervenes in a child run when its parent run does, in the child's events. */
+  static final String PARENT = "parent-run";
+
   private final RunServices services;
   private final TimerScheduler<RunEntity.Command> timers;
 
@@ -22,9 +29,16 @@ final class RunAttempts {
     this.timers = timers;
   }
 
-  /** Hands the latest attempt of {@code stepId} to its dispatcher (which drops keys it has). */
+  /**
+   * Hands the latest attempt of {@code stepId} to its dispatcher (which drops keys it has), or for
+   * a run step starts its child run (which a child already there ignores).
+   */
   void send(RunState state, String stepId) {
     RunProgress progress = services.progress();
+    if (state.spec(stepId).kind() == StepKind.RUN) {
+      services.children().start(progress.assignments().child(state, stepId));
+      return;
+    }
     services
         .assignments()
         .enqueue(
@@ -67,13 +81,47 @@ final class RunAttempts {
     }
   }
 
-  /** Takes back attempt {@code attempt} of {@code stepId}, best-effort. */
+  /**
+   * Takes back attempt {@code attempt} of {@code stepId}, best-effort: a child run is cancelled.
+   */
   void withdraw(RunState state, String stepId, int attempt) {
+    if (state.spec(stepId).kind() == StepKind.RUN) {
+      services
+          .children()
+          .intervene(
+              ParentRun.childId(state.runId(), stepId, attempt),
+              InterventionType.CANCEL,
+              new Intervention(PARENT, "its parent run no longer waits for it"));
+      return;
+    }
     services
         .assignments()
         .withdraw(
             services.progress().assignments().busKey(state, state.spec(stepId)),
             Assignment.keyOf(state.runId(), stepId, attempt));
+  }
+
+  /**
+   * A run that was paused or resumed ({@code type}) by {@code who} passes it on to the child runs
+   * it waits for.
+   */
+  void interveneInChildren(RunState state, InterventionType type, String who, String reason) {
+    for (StepState step : state.stepStates()) {
+      if (state.inFlight(step) && state.spec(step.id()).kind() == StepKind.RUN) {
+        services
+            .children()
+            .intervene(
+                ParentRun.childId(state.runId(), step.id(), step.attempt()),
+                type,
+                new Intervention(PARENT, clip(who + (reason == null ? "" : ": " + reason))));
+      }
+    }
+  }
+
+  private static String clip(String reason) {
+    return reason.length() <= Intervention.MAX_LENGTH
+        ? reason
+        : reason.substring(0, Intervention.MAX_LENGTH);
   }
 
   /** A run that ended takes back whatever is still queued or running. */

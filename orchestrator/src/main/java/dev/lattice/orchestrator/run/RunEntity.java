@@ -105,7 +105,7 @@ public final class RunEntity
   public record StartRun(RunSpec spec, boolean fresh, ActorRef<StatusReply<RunAccepted>> replyTo)
       implements Command {}
 
-  /** An agent took an attempt of a step. */
+  /** An agent took an attempt of a step; for a run step, no agent: its child run started. */
   public record ReportStarted(String stepId, int attempt, AgentId agentId) implements Command {}
 
   /** An attempt of a step finished. */
@@ -259,7 +259,8 @@ public final class RunEntity
             timers,
             services.settings().passivateAfterTerminal(),
             Effect(),
-            lastSeq);
+            lastSeq,
+            services.children());
     this.queries = new RunQueries(runId, Effect(), followers, context, lastSeq);
     this.interventions =
         new InterventionCommands(

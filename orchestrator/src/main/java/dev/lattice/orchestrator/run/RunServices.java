@@ -13,13 +13,25 @@ import java.time.Clock;
  * @param clock the clock every event's time is read from
  * @param heldDeltaChars the most characters of a running attempt's streamed text a run holds for
  *     followers that join late ({@code lattice.run.deltas.held-chars})
+ * @param children where run steps start their child runs
  */
 public record RunServices(
     RunSettings settings,
     RunProgress progress,
     AssignmentSink assignments,
     Clock clock,
-    int heldDeltaChars) {
+    int heldDeltaChars,
+    ChildRuns children) {
+
+  /** Services of runs that start no child runs. */
+  public RunServices(
+      RunSettings settings,
+      RunProgress progress,
+      AssignmentSink assignments,
+      Clock clock,
+      int heldDeltaChars) {
+    this(settings, progress, assignments, clock, heldDeltaChars, ChildRuns.NONE);
+  }
 
   /** The config key of {@link #heldDeltaChars}. */
   public static final String HELD_DELTA_CHARS = "lattice.run.deltas.held-chars";

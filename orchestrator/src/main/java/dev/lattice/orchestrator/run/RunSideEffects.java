@@ -3,8 +3,11 @@ package dev.lattice.orchestrator.run;
 import dev.lattice.orchestrator.run.core.Decided;
 import dev.lattice.orchestrator.run.core.RunState;
 import dev.lattice.orchestrator.run.core.StepState;
+import dev.lattice.protocol.api.InterventionType;
 import dev.lattice.protocol.plan.StepTimeouts;
 import dev.lattice.protocol.run.RunChange;
+import dev.lattice.protocol.run.RunStatus;
+import dev.lattice.protocol.run.RunView;
 import dev.lattice.protocol.run.StepStatus;
 import java.time.Duration;
 import java.util.function.LongSupplier;
@@ -27,10 +30,12 @@ final class RunSideEffects {
   private final Duration passivateAfterTerminal;
   private final EffectFactories<RunChange, RunState> effects;
   private final LongSupplier lastSeqNr;
+  private final ChildRuns children;
 
   /**
    * @param effects the entity's effects, the only way to write under enforced replies
    * @param lastSeqNr the sequence number of the entity's latest event
+   * @param children where a child run's end is reported to its parent
    */
   RunSideEffects(
       RunFollowers followers,
@@ -40,7 +45,8 @@ final class RunSideEffects {
       TimerScheduler<RunEntity.Command> timers,
       Duration passivateAfterTerminal,
       EffectFactories<RunChange, RunState> effects,
-      LongSupplier lastSeqNr) {
+      LongSupplier lastSeqNr,
+      ChildRuns children) {
     this.followers = followers;
     this.attempts = attempts;
     this.runTimers = runTimers;
@@ -49,6 +55,7 @@ final class RunSideEffects {
     this.passivateAfterTerminal = passivateAfterTerminal;
     this.effects = effects;
     this.lastSeqNr = lastSeqNr;
+    this.children = children;
   }
 
   /**
@@ -83,22 +90,28 @@ final class RunSideEffects {
       attempts.withdrawAll(state);
     }
     if (state.terminal()) {
-      followers.ended(state.view(lastSeq));
+      RunView view = state.view(lastSeq);
+      followers.ended(view);
+      if (!before.terminal() && state.spec().parent() != null) {
+        children.ended(state.spec().parent(), view);
+      }
       passivateSoon();
     }
-    if (resumed(decided)) {
-      // A resume re-sends what is in flight and re-arms what paused.
-      carryOn(state);
+    for (RunChange change : decided.events()) {
+      if (change instanceof RunChange.RunPaused paused && state.status() == RunStatus.PAUSED) {
+        attempts.interveneInChildren(
+            state, InterventionType.PAUSE, pausedBy(paused.actor()), paused.reason());
+      } else if (change instanceof RunChange.RunResumed resumed) {
+        attempts.interveneInChildren(
+            state, InterventionType.RESUME, "its parent run was resumed", resumed.reason());
+        // A resume re-sends what is in flight and re-arms what paused.
+        carryOn(state);
+      }
     }
   }
 
-  private static boolean resumed(Decided decided) {
-    for (RunChange change : decided.events()) {
-      if (change instanceof RunChange.RunResumed) {
-        return true;
-      }
-    }
-    return false;
+  private static String pausedBy(String actor) {
+    return "its parent run was paused by " + actor;
   }
 
   /** A finished run, or one that never started, does not stay in memory for long. */

@@ -9,6 +9,7 @@ import dev.lattice.modelserver.script.Script;
 import dev.lattice.modelserver.script.ScriptEntry;
 import dev.lattice.modelserver.script.Streaming;
 import dev.lattice.orchestrator.node.Lattice;
+import dev.lattice.orchestrator.plan.Plans;
 import dev.lattice.orchestrator.testing.Await;
 import dev.lattice.orchestrator.testing.ChildJvm;
 import dev.lattice.orchestrator.testing.DelayedEcho;
@@ -56,7 +57,8 @@ class LatticeCliIT {
         ScriptedModelServer.start(
             Script.of(
                     ScriptEntry.text(REVIEW).stream(Streaming.none().withTokenDelayMs(5).byWords())
-                        .when(Match.contains("while (true)")))
+                        .when(Match.contains("while (true)")),
+                    ScriptEntry.text("Noted: blue.").when(Match.contains("Remember")))
                 .withModels("scripted-model"));
     // Idle connections close quickly here, so that following a slow step needs resuming.
     lattice =
@@ -438,6 +440,47 @@ class LatticeCliIT {
                     && line.contains(" up ")
                     && line.endsWith("leader, this node"));
     assertThat(state.out()).anyMatch(line -> line.matches("  dispatchers +local +[0-9]+ +[0-9]+"));
+  }
+
+  @Test
+  void sessionsShowPrintsASessionsMessagesAndForgetForgetsIt() throws Exception {
+    RunId runId =
+        Await.result(
+                lattice
+                    .client()
+                    .execute(
+                        ExecuteRequest.plan(
+                            Plans.plan(
+                                "{'steps': [{'id': 'chat', 'capability': 'llm', 'input':"
+                                    + " {'model': 'scripted-model', 'session': 'cli-user',"
+                                    + " 'prompt': 'Remember: I like blue.'}}]}"),
+                            Plans.json("{}"))))
+            .runId();
+    assertThat(Await.result(lattice.client().awaitTerminal(runId)).status())
+        .isEqualTo(RunStatus.COMPLETED);
+
+    Result shown = cli("sessions-show", "sessions", "show", "cli-user", "--server", server);
+    assertThat(shown.exit()).as(shown.err()).isZero();
+    assertThat(shown.out().get(0))
+        .isEqualTo("session cli-user  tenant default  policy window, 40 messages");
+    assertThat(shown.out())
+        .contains("    0  user       Remember: I like blue.", "    1  assistant  Noted: blue.");
+
+    Result forgotten = cli("sessions-forget", "sessions", "forget", "cli-user", "--server", server);
+    assertThat(forgotten.exit()).as(forgotten.err()).isZero();
+    assertThat(forgotten.out()).containsExactly("session cli-user forgotten");
+    Result gone =
+        cli(
+            "sessions-gone",
+            "sessions",
+            "show",
+            "cli-user",
+            "--tenant",
+            "default",
+            "--server",
+            server);
+    assertThat(gone.exit()).isEqualTo(1);
+    assertThat(gone.err().strip()).startsWith("lattice: No such session (404)");
   }
 
   @Test

@@ -14,6 +14,7 @@ import dev.lattice.protocol.api.RegionReply;
 import dev.lattice.protocol.api.ShardDistribution;
 import dev.lattice.protocol.json.LatticeJson;
 import dev.lattice.protocol.run.RunStatus;
+import dev.lattice.protocol.run.RunView;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -155,5 +156,23 @@ class TextOutputTest {
             "{\"address\":\"pekko://lattice@127.0.0.1:2552\",\"name\":\"far\","
                 + "\"reply\":\"unreachable\"}");
     assertThat(LatticeJson.mapper().readValue(json, NodeState.class)).isEqualTo(STATE);
+  }
+
+  @Test
+  void aRunShowsItsParentAndItsRunStepsShowTheirChildRuns() throws Exception {
+    String json =
+        "{\"runId\":\"c1\",\"tenant\":\"default\",\"status\":\"running\",\"mode\":\"auto\","
+            + "\"steps\":[{\"id\":\"trial\",\"kind\":\"run\",\"status\":\"running\","
+            + "\"dependsOn\":[],\"attempts\":1,\"childRunId\":\"c2\"}],"
+            + "\"usage\":{\"promptTokens\":0,\"completionTokens\":0,\"costUsd\":0},"
+            + "\"createdAt\":\"2026-12-07T10:00:00Z\",\"updatedAt\":\"2026-12-07T10:00:01Z\","
+            + "\"lastSeq\":3,\"parent\":{\"runId\":\"p1\",\"stepId\":\"evaluate.0.trial\","
+            + "\"attempt\":1,\"depth\":1}}";
+    RunView run = ApiClient.MAPPER.readValue(json, RunView.class);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    TextOutput.run(run, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    assertThat(bytes.toString(StandardCharsets.UTF_8))
+        .contains("child of run p1, step evaluate.0.trial (attempt 1)")
+        .contains("child run c2");
   }
 }

@@ -35,6 +35,7 @@ class CapabilityCategoriesTest {
   void builtInToolsMcpToolsAndTheApplicationsOwnAreToldApart() {
     assertThat(categories.of("echo")).isEqualTo(CapabilityCategory.TOOL);
     assertThat(categories.of("http")).isEqualTo(CapabilityCategory.TOOL);
+    assertThat(categories.of("files.write")).isEqualTo(CapabilityCategory.TOOL);
     assertThat(categories.of("mirror")).isEqualTo(CapabilityCategory.TOOL);
     assertThat(categories.of("mcp.files.read")).isEqualTo(CapabilityCategory.MCP);
     assertThat(categories.of("invoice")).isEqualTo(CapabilityCategory.CUSTOM);

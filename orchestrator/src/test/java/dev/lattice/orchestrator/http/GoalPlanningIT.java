@@ -85,7 +85,8 @@ class GoalPlanningIT {
                     ScriptEntry.text(SECOND_PLAN).when(Match.contains("Its step 'boom' failed")),
                     ScriptEntry.text(FAILING_PLAN).when(Match.contains("Greet with a fallback")),
                     ScriptEntry.text(GOOD_PLAN).when(Match.contains("That plan cannot run")),
-                    ScriptEntry.text(UNKNOWN_CAPABILITY).when(Match.contains("Greet the team")))
+                    ScriptEntry.text(UNKNOWN_CAPABILITY).when(Match.contains("Greet the team")),
+                    ScriptEntry.text(GOOD_PLAN).when(Match.contains("Greet the crew")))
                 .withModels("scripted-model"));
     lattice =
         Lattice.builder()
@@ -185,6 +186,25 @@ class GoalPlanningIT {
     assertThat(planner.path("status").asText()).isEqualTo("succeeded");
     assertThat(planner.path("usage").path("promptTokens").asLong()).isPositive();
     assertThat(stepOf(state, "plan.t2").path("status").asText()).isEqualTo("succeeded");
+  }
+
+  @Test
+  void aRunStepOfAGoalStartsAChildRunThatPlansItAndGivesItsParentTheResult() throws Exception {
+    RunId runId =
+        execute(
+            "{\"payload\": {\"team\": \"crew\"}, \"plan\": {\"steps\": [{\"id\": \"greeting\","
+                + " \"kind\": \"run\", \"goal\": \"Greet the crew.\","
+                + " \"input\": {\"team\": \"${payload.team}\"}}]}}");
+    RunView done = Await.result(lattice.client().awaitTerminal(runId), Duration.ofSeconds(60));
+    assertThat(done.status()).as(String.valueOf(done.cause())).isEqualTo(RunStatus.COMPLETED);
+    assertThat(done.output().get("greeting").get("loud").asText()).isEqualTo("HELLO, CREW");
+
+    JsonNode child = runs.run(api, done.steps().get(0).childRunId());
+    assertThat(child.path("parent").path("runId").asText()).isEqualTo(runId.value());
+    assertThat(child.path("steps").get(0).path("kind").asText()).isEqualTo("plan");
+    List<String> types = new ArrayList<>();
+    runs.events(api, child.path("runId").asText()).forEach(e -> types.add(e.path("type").asText()));
+    assertThat(types).contains("plan.asked", "plan.adopted", "run.completed");
   }
 
   @Test

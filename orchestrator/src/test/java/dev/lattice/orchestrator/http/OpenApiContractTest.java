@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
+import dev.lattice.modelserver.ScriptedModelServer;
+import dev.lattice.modelserver.script.Script;
+import dev.lattice.modelserver.script.ScriptEntry;
 import dev.lattice.orchestrator.node.Lattice;
 import dev.lattice.orchestrator.testing.Await;
 import dev.lattice.protocol.agent.ErrorClass;
@@ -22,6 +25,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
@@ -83,6 +87,7 @@ class OpenApiContractTest extends JUnitRouteTest {
           "/ready/journal");
 
   @TempDir static Path data;
+  static ScriptedModelServer models;
   static Lattice lattice;
   static Route route;
   static OpenApiDocument contract;
@@ -90,13 +95,20 @@ class OpenApiContractTest extends JUnitRouteTest {
 
   @BeforeAll
   static void start() {
+    models =
+        ScriptedModelServer.start(
+            Script.of(ScriptEntry.text("Noted.").times(Integer.MAX_VALUE))
+                .withModels("scripted-model"));
     lattice =
         Lattice.builder()
             .dataDirectory(data)
             .config(
                 ConfigFactory.parseString(
                     "lattice.policy.tenants.broke.budget { max-tokens = 0, period = 1d }\n"
-                        + "lattice.http.retry-after.budget-exceeded = 7s"))
+                        + "lattice.http.retry-after.budget-exceeded = 7s\n"
+                        + "lattice.llm.providers.local.base-url = \""
+                        + models.baseUrl()
+                        + "/v1\""))
             .action(
                 "flaky",
                 (request, context) ->
@@ -115,6 +127,7 @@ class OpenApiContractTest extends JUnitRouteTest {
   @AfterAll
   static void stop() {
     lattice.close();
+    models.close();
   }
 
   @Override
@@ -256,6 +269,24 @@ class OpenApiContractTest extends JUnitRouteTest {
         HttpRequest.GET("/api/v1/runs/" + unknown),
         404,
         "run-not-found");
+    checkProblem(
+        "get",
+        "/api/v1/sessions/{id}",
+        HttpRequest.GET("/api/v1/sessions/nobody"),
+        404,
+        "session-not-found");
+    checkProblem(
+        "get",
+        "/api/v1/sessions/{id}",
+        HttpRequest.GET("/api/v1/sessions/nobody?tenant=Not-A-Tenant"),
+        400,
+        "invalid-request");
+    checkProblem(
+        "delete",
+        "/api/v1/sessions/{id}",
+        request("DELETE", "/api/v1/sessions/nobody", ""),
+        404,
+        "session-not-found");
     checkProblem(
         "get",
         "/api/v1/runs/{id}/audit",
@@ -403,6 +434,9 @@ class OpenApiContractTest extends JUnitRouteTest {
       send(post("/api/v1/runs/" + runId + "/pause", "")).assertStatusCode(200);
     }
     String path = concrete(operation.path(), runId);
+    if (operation.path().startsWith("/api/v1/sessions/")) {
+      path = "/api/v1/sessions/" + session();
+    }
     if (operation.path().equals("/api/v1/audit")) {
       path += "?busKey=agent/echo/0/default";
     }
@@ -418,6 +452,22 @@ class OpenApiContractTest extends JUnitRouteTest {
               .toString();
     }
     return request(operation.method().toUpperCase(Locale.ROOT), path, body);
+  }
+
+  private static final AtomicInteger sessions = new AtomicInteger();
+
+  /** A new session, of one exchange. */
+  private static String session() {
+    String name = "contract-" + sessions.incrementAndGet();
+    String runId =
+        execute(
+            "{\"payload\":{\"user\":\""
+                + name
+                + "\"},\"plan\":{\"steps\":[{\"id\":\"chat\",\"capability\":\"llm\","
+                + "\"input\":{\"model\":\"scripted-model\",\"session\":\"${payload.user}\","
+                + "\"prompt\":\"Hello.\"}}]}}");
+    Await.result(lattice.client().awaitTerminal(RunId.of(runId)));
+    return name;
   }
 
   private static String retryWaitingRun() {

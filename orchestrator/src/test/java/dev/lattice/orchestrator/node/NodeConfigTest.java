@@ -27,4 +27,21 @@ class NodeConfigTest {
     assertThat(config.getStringList("pekko.cluster.roles"))
         .containsExactly("worker", "orchestrator", MemberRoles.nameRole("local"));
   }
+
+  @Test
+  void roleProfilesTakeTheRoleDefaultsAnOperatorSets() {
+    var config =
+        NodeConfig.assemble(
+            ConfigFactory.parseString(
+                "lattice.llm.role-defaults { provider = openai, model = \"gpt-4o-mini\" }"),
+            null);
+    for (String role : new String[] {"planner", "researcher", "coder", "reviewer"}) {
+      assertThat(config.getString("lattice.llm.profiles." + role + ".provider"))
+          .isEqualTo("openai");
+      assertThat(config.getString("lattice.llm.profiles." + role + ".model"))
+          .isEqualTo("gpt-4o-mini");
+    }
+    // What the role itself sets stays.
+    assertThat(config.getString("lattice.llm.profiles.reviewer.system")).contains("review");
+  }
 }

@@ -106,6 +106,21 @@ class PolicyIT {
   }
 
   @Test
+  void aModelNamedInTheStepsInputIsHeldToTheListsToo() {
+    // The llm action takes the input's model before the step's: the lists must see that one.
+    RunView done =
+        run(
+            "acme",
+            "{'steps': [{'id': 'a', 'capability': 'llm', 'model': 'm1',"
+                + " 'input': {'model': 'gpt-huge', 'prompt': 'hi'}}]}");
+    assertThat(done.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(done.cause().errorClass()).isEqualTo(ErrorClass.POLICY_DENIED);
+    assertThat(done.cause().message())
+        .isEqualTo(
+            "model 'gpt-huge' is not on the allow-list lattice.policy.tenants.acme.models [m1]");
+  }
+
+  @Test
   void aModelOffTheTenantsListIsDeniedAndTheRunFailsClosedNamingTheRule() {
     RunView done =
         run(

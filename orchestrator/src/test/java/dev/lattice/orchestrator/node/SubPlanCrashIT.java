@@ -6,6 +6,7 @@ import dev.lattice.orchestrator.testing.Await;
 import dev.lattice.orchestrator.testing.ChildJvm;
 import dev.lattice.orchestrator.testing.ExecutionLog;
 import dev.lattice.protocol.ids.RunId;
+import dev.lattice.protocol.run.ParentRun;
 import dev.lattice.protocol.run.RunEvent;
 import dev.lattice.protocol.run.RunEventType;
 import dev.lattice.protocol.run.RunStatus;
@@ -23,15 +24,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A node in its own JVM is killed with SIGKILL in the middle of a map over 100 elements and of a
- * loop of 8 iterations. A new node on the same journal finishes both: the map's output holds every
- * element in the list's order, the loop ends at its eighth iteration, and no element's or
- * iteration's step that had finished before the kill runs again.
+ * A node in its own JVM is killed with SIGKILL in the middle of a map over 100 elements, of a loop
+ * of 8 iterations and of a child run (mapping over 40 elements). A new node on the same journal
+ * finishes all three: the map's output holds every element in the list's order, the loop ends at
+ * its eighth iteration, the parent goes on with the child it started (not a second one), and no
+ * step that had finished before the kill runs again, in the parents or in the child.
  */
 class SubPlanCrashIT {
   private static final Duration DEADLINE = Duration.ofSeconds(60);
   private static final int MAP_DONE_AT_KILL = 30;
   private static final int LOOP_DONE_AT_KILL = 2;
+  private static final int CHILD_DONE_AT_KILL = 4;
 
   @TempDir Path data;
   @TempDir Path logs;
@@ -44,6 +47,8 @@ class SubPlanCrashIT {
     List<ExecutionLog.Entry> beforeRestart = ExecutionLog.read(log);
     assertThat(ended(beforeRestart, runs.get("map"))).isLessThan(SubPlanCrashWorkload.ELEMENTS);
     assertThat(ended(beforeRestart, runs.get("loop"))).isLessThan(SubPlanCrashWorkload.ITERATIONS);
+    RunId child = ParentRun.childId(runs.get("nested"), "C", 1);
+    assertThat(ended(beforeRestart, child)).isLessThan(SubPlanCrashWorkload.CHILD_ELEMENTS);
 
     Instant restarting = Instant.now();
     try (Lattice second = SubPlanCrashWorkload.node(data, log, "second").start()) {
@@ -51,6 +56,7 @@ class SubPlanCrashIT {
       Instant started = Instant.now();
       RunView map = Await.result(client.awaitTerminal(runs.get("map")), DEADLINE);
       RunView loop = Await.result(client.awaitTerminal(runs.get("loop")), DEADLINE);
+      RunView nested = Await.result(client.awaitTerminal(runs.get("nested")), DEADLINE);
       Instant done = Instant.now();
 
       assertThat(map.status()).isEqualTo(RunStatus.COMPLETED);
@@ -62,9 +68,17 @@ class SubPlanCrashIT {
       assertThat(loop.output().get("L").get("iterations").asInt())
           .isEqualTo(SubPlanCrashWorkload.ITERATIONS);
 
+      assertThat(nested.status()).isEqualTo(RunStatus.COMPLETED);
+      assertThat(nested.output().get("count").asInt())
+          .isEqualTo(SubPlanCrashWorkload.CHILD_ELEMENTS);
+      RunView childView = Await.result(client.run(child), DEADLINE);
+      assertThat(childView.parent().runId()).isEqualTo(runs.get("nested"));
+      assertThat(nested.steps().get(0).attempts()).isEqualTo(1);
+      assertThat(nested.steps().get(0).childRunId()).isEqualTo(child.value());
+
       List<ExecutionLog.Entry> all = ExecutionLog.read(log);
       int finishedBefore = 0;
-      for (RunId runId : runs.values()) {
+      for (RunId runId : List.of(runs.get("map"), runs.get("loop"), child)) {
         List<RunEvent> events =
             Await.result(client.events(runId, 1).runWith(Sink.seq(), second.system()), DEADLINE);
         Set<String> finished = finishedBefore(events, killed);
@@ -78,13 +92,16 @@ class SubPlanCrashIT {
       System.out.printf(
           "sub-plan crash: %d element and iteration steps finished before the kill, %d"
               + " executions in all for %d steps; the new node started in %d ms and finished"
-              + " both runs %d ms later%n",
+              + " all three runs %d ms later%n",
           finishedBefore,
           all.stream().filter(e -> e.what() == ExecutionLog.What.STARTED).count(),
-          SubPlanCrashWorkload.ELEMENTS + SubPlanCrashWorkload.ITERATIONS,
+          SubPlanCrashWorkload.ELEMENTS
+              + SubPlanCrashWorkload.ITERATIONS
+              + SubPlanCrashWorkload.CHILD_ELEMENTS,
           Duration.between(restarting, started).toMillis(),
           Duration.between(started, done).toMillis());
-      assertThat(finishedBefore).isGreaterThanOrEqualTo(MAP_DONE_AT_KILL + LOOP_DONE_AT_KILL);
+      assertThat(finishedBefore)
+          .isGreaterThanOrEqualTo(MAP_DONE_AT_KILL + LOOP_DONE_AT_KILL + CHILD_DONE_AT_KILL);
     }
   }
 
@@ -97,7 +114,7 @@ class SubPlanCrashIT {
             List.of("-Xmx512m"),
             data.toString(),
             log.toString())) {
-      node.awaitLines(line -> line.startsWith("ACK "), 2, DEADLINE);
+      node.awaitLines(line -> line.startsWith("ACK "), 3, DEADLINE);
       for (String line : node.lines()) {
         String[] parts = line.split(" ");
         if (parts[0].equals("ACK")) {
@@ -108,7 +125,9 @@ class SubPlanCrashIT {
           () -> {
             List<ExecutionLog.Entry> entries = ExecutionLog.read(log);
             return ended(entries, runs.get("map")) >= MAP_DONE_AT_KILL
-                && ended(entries, runs.get("loop")) >= LOOP_DONE_AT_KILL;
+                && ended(entries, runs.get("loop")) >= LOOP_DONE_AT_KILL
+                && ended(entries, ParentRun.childId(runs.get("nested"), "C", 1))
+                    >= CHILD_DONE_AT_KILL;
           },
           DEADLINE);
       Instant killed = Instant.now();

@@ -12,6 +12,7 @@ import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.json.LatticeJson;
 import dev.lattice.protocol.run.RunStatus;
 import dev.lattice.protocol.run.RunView;
+import dev.lattice.protocol.run.StepStatus;
 import dev.lattice.protocol.run.StepView;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -57,7 +58,16 @@ class SubPlanExamplesIT {
   }
 
   private RunView run(String example) throws Exception {
-    String body = "{\"plan\": " + Files.readString(EXAMPLES.resolve(example)) + "}";
+    return run(example, "{}");
+  }
+
+  private RunView run(String example, String payload) throws Exception {
+    String body =
+        "{\"payload\": "
+            + payload
+            + ", \"plan\": "
+            + Files.readString(EXAMPLES.resolve(example))
+            + "}";
     HttpResponse<String> accepted =
         HttpClient.newHttpClient()
             .send(
@@ -96,5 +106,34 @@ class SubPlanExamplesIT {
         .extracting(StepView::id)
         .contains("note.i1.write", "note.i1.review", "note.i2.review")
         .doesNotContain("note.i3.brief");
+  }
+
+  @Test
+  void theUpgradeExampleEvaluatesBothVariantsInChildRunsThenPromotesOrRollsBack() throws Exception {
+    RunView promoted = run("upgrade.json", "{\"component\": \"cache\", \"current\": \"1.4\"}");
+    JsonNode promote = promoted.output().get("promote");
+    assertThat(promote.get("decision").asText()).isEqualTo("promote");
+    assertThat(promote.get("version").asText()).isEqualTo("2.0");
+    assertThat(promote.get("scores").findValuesAsText("version")).containsExactly("1.4", "2.0");
+    assertThat(promoted.output().has("rollback")).isFalse();
+    StepView rollback = step(promoted, "rollback");
+    assertThat(rollback.status()).isEqualTo(StepStatus.SKIPPED);
+
+    // Each variant was evaluated by a child run of its own, linked to its element's step.
+    for (String trial : new String[] {"evaluate.0.trial", "evaluate.1.trial"}) {
+      StepView step = step(promoted, trial);
+      RunView child = Await.result(lattice.client().run(RunId.of(step.childRunId())));
+      assertThat(child.status()).isEqualTo(RunStatus.COMPLETED);
+      assertThat(child.parent().runId().value()).isEqualTo(promoted.runId());
+      assertThat(child.parent().stepId()).isEqualTo(trial);
+    }
+
+    RunView rolledBack = run("upgrade.json", "{\"component\": \"cache\", \"current\": \"3.1\"}");
+    assertThat(rolledBack.output().get("rollback").get("version").asText()).isEqualTo("3.1");
+    assertThat(step(rolledBack, "promote").status()).isEqualTo(StepStatus.SKIPPED);
+  }
+
+  private static StepView step(RunView run, String id) {
+    return run.steps().stream().filter(s -> s.id().equals(id)).findFirst().orElseThrow();
   }
 }

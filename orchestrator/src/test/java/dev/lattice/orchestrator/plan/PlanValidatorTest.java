@@ -18,10 +18,11 @@ class PlanValidatorTest {
   private static final Duration MAX_DURATION = Duration.ofDays(366);
   private static final long MAX_MS = MAX_DURATION.toMillis();
   static final SubPlanLimits SUB_PLAN = new SubPlanLimits(1000, 8, 4, 5, 20);
+  static final ChildRunLimits CHILD = new ChildRunLimits(2, Duration.ofHours(1));
 
   private final PlanValidator validator =
       new PlanValidator(
-          100, EnumSet.complementOf(EnumSet.of(StepKind.NOTIFY)), MAX_DURATION, SUB_PLAN);
+          100, EnumSet.complementOf(EnumSet.of(StepKind.NOTIFY)), MAX_DURATION, SUB_PLAN, CHILD);
   private final Set<String> capabilities = Set.of("echo", "shell");
 
   private AbstractThrowableAssert<?, ? extends Throwable> rejecting(String json) {
@@ -257,7 +258,8 @@ class PlanValidatorTest {
 
   @Test
   void rejectsTooManySteps() {
-    PlanValidator small = new PlanValidator(1, EnumSet.of(StepKind.AGENT), MAX_DURATION, SUB_PLAN);
+    PlanValidator small =
+        new PlanValidator(1, EnumSet.of(StepKind.AGENT), MAX_DURATION, SUB_PLAN, CHILD);
     PlanSpec spec =
         plan("{'steps': [{'id': 'a', 'capability': 'echo'}, {'id': 'b', 'capability': 'echo'}]}");
     assertThatThrownBy(() -> small.validate(spec, capabilities))

@@ -36,7 +36,11 @@ class PlannerTest {
     return new Planner(
         TemplateRegistry.load(BUILT_IN, directory),
         new PlanValidator(
-            100, EnumSet.allOf(StepKind.class), Duration.ofDays(366), PlanValidatorTest.SUB_PLAN),
+            100,
+            EnumSet.allOf(StepKind.class),
+            Duration.ofDays(366),
+            PlanValidatorTest.SUB_PLAN,
+            PlanValidatorTest.CHILD),
         RETRY,
         new PayloadLimits(4, 1000));
   }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /**
  * A client of a node's HTTP API as a user's program would be: it starts runs, reads their state and
@@ -51,9 +52,53 @@ public final class HttpRuns {
     return LatticeJson.mapper().readTree(response.body()).get("runId").asText();
   }
 
+  /**
+   * POSTs {@code json} to {@code path} of {@code api} and gives the answer as it is, whatever its
+   * status (not counted as an error: the caller asserts on it).
+   */
+  public HttpResponse<String> post(String api, String path, String json)
+      throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(api + path))
+            .timeout(REQUEST_TIMEOUT)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * The run's state once it satisfies {@code condition}, polled until {@code timeout}; a run that
+   * does not exist yet (a child run about to start) is asked again.
+   */
+  public JsonNode awaitRun(
+      String api, String runId, Predicate<JsonNode> condition, Duration timeout) {
+    JsonNode[] last = new JsonNode[1];
+    Await.until(
+        () -> {
+          try {
+            last[0] = get(api + "/api/v1/runs/" + runId);
+          } catch (IOException e) {
+            return false;
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+          }
+          return condition.test(last[0]);
+        },
+        timeout,
+        () -> String.valueOf(last[0]));
+    return last[0];
+  }
+
   /** The run's state as {@code api} answers it. */
   public JsonNode run(String api, String runId) throws IOException, InterruptedException {
     return get(api + "/api/v1/runs/" + runId);
+  }
+
+  /** The first page of the node's runs, newest first, as {@code api} answers it. */
+  public JsonNode list(String api) throws IOException, InterruptedException {
+    return get(api + "/api/v1/runs");
   }
 
   /** The node's state (and its cluster's) as {@code api} answers it. */

@@ -90,6 +90,11 @@ public final class JournalRows {
         persistenceId);
   }
 
+  /** The rows of the payload table stored under {@code hash} (0 or 1: a content is one row). */
+  public static long payloads(Lattice lattice, String hash) {
+    return scalar(lattice, "select count(*) from \"lattice_payload\" where \"hash\" = ?", hash);
+  }
+
   /** The rows of the vector store in {@code tenant}'s {@code collection}. */
   public static long vectors(Lattice lattice, String tenant, String collection) {
     return scalar(

@@ -15,12 +15,18 @@ public record Budget(Long maxTokens, BigDecimal maxCostUsd) {
 
   /** The tighter of this budget and {@code other}, limit by limit. */
   public Budget within(Budget other) {
-    return new Budget(
-        maxTokens == null
-            ? other.maxTokens
-            : other.maxTokens == null ? maxTokens : Math.min(maxTokens, other.maxTokens),
-        maxCostUsd == null
-            ? other.maxCostUsd
-            : other.maxCostUsd == null ? maxCostUsd : maxCostUsd.min(other.maxCostUsd));
+    Long tokens;
+    if (maxTokens == null || other.maxTokens == null) {
+      tokens = maxTokens == null ? other.maxTokens : maxTokens;
+    } else {
+      tokens = Math.min(maxTokens, other.maxTokens);
+    }
+    BigDecimal cost;
+    if (maxCostUsd == null || other.maxCostUsd == null) {
+      cost = maxCostUsd == null ? other.maxCostUsd : maxCostUsd;
+    } else {
+      cost = maxCostUsd.min(other.maxCostUsd);
+    }
+    return new Budget(tokens, cost);
   }
 }

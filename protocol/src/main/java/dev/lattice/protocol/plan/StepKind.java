@@ -24,7 +24,12 @@ public enum StepKind {
   /** A sub-plan run once for every element of a list, a few elements at a time. */
   MAP("map"),
   /** A sub-plan run again and again until a CEL condition holds. */
-  LOOP("loop");
+  LOOP("loop"),
+  /**
+   * A child run, of a plan, an intent or a goal: a run of its own, with its own events and a budget
+   * carved out of this run's, that this step waits for.
+   */
+  RUN("run");
 
   private final String wire;
 
@@ -35,6 +40,14 @@ public enum StepKind {
   /** Whether steps of this kind run a sub-plan, as steps the run adds while it goes. */
   public boolean runsSubPlan() {
     return this == MAP || this == LOOP;
+  }
+
+  /**
+   * Whether steps of this kind are sent out and answered with a result: to a worker agent through a
+   * dispatcher, or to a child run.
+   */
+  public boolean sent() {
+    return this == AGENT || this == RUN;
   }
 
   @JsonValue

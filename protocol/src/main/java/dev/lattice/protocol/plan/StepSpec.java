@@ -40,6 +40,9 @@ import java.util.List;
  * @param until loop steps: a CEL expression over the iteration just finished; the loop ends when it
  *     holds
  * @param within set by the run on the steps it adds for a map or a loop; never in a plan sent to it
+ * @param intent run steps: the named intent the child run plans from
+ * @param goal run steps: the goal a planner turns into the child run's plan
+ * @param plan run steps: the child run's own plan
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StepSpec(
@@ -67,7 +70,10 @@ public record StepSpec(
     ElementFailure onElementFailure,
     Integer maxIterations,
     String until,
-    SubPlanPart within) {
+    SubPlanPart within,
+    String intent,
+    String goal,
+    PlanSpec plan) {
 
   public StepSpec {
     kind = kind == null ? StepKind.AGENT : kind;
@@ -119,6 +125,9 @@ public record StepSpec(
         maxTurns,
         maxToolCalls,
         partOf,
+        null,
+        null,
+        null,
         null,
         null,
         null,
@@ -214,7 +223,10 @@ public record StepSpec(
         onElementFailure,
         maxIterations,
         until,
-        part);
+        part,
+        intent,
+        goal,
+        plan);
   }
 
   /** This step offering {@code names} as tools, with the loop's limits (null: the defaults). */
@@ -244,7 +256,10 @@ public record StepSpec(
         onElementFailure,
         maxIterations,
         until,
-        within);
+        within,
+        intent,
+        goal,
+        plan);
   }
 
   /** An agent step that needs {@code capability}. */
@@ -398,6 +413,43 @@ public record StepSpec(
         null);
   }
 
+  /**
+   * A run step: a child run of {@code intent}, {@code goal} or {@code plan} (one of them), with
+   * {@code input} as its payload.
+   */
+  public static StepSpec child(
+      String id, String intent, String goal, PlanSpec plan, JsonNode input, String... dependsOn) {
+    return new StepSpec(
+        id,
+        StepKind.RUN,
+        List.of(dependsOn),
+        input,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        intent,
+        goal,
+        plan);
+  }
+
   /** This step with another retry policy. */
   public StepSpec withRetry(RetryPolicy policy) {
     return new StepSpec(
@@ -425,7 +477,10 @@ public record StepSpec(
         onElementFailure,
         maxIterations,
         until,
-        within);
+        within,
+        intent,
+        goal,
+        plan);
   }
 
   /** This step with other timeouts. */
@@ -455,7 +510,10 @@ public record StepSpec(
         onElementFailure,
         maxIterations,
         until,
-        within);
+        within,
+        intent,
+        goal,
+        plan);
   }
 
   /** This step with another model. */
@@ -509,6 +567,9 @@ public record StepSpec(
         onElementFailure,
         maxIterations,
         until,
-        within);
+        within,
+        intent,
+        goal,
+        plan);
   }
 }

@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param payload the run's input
  * @param idempotencyKey the key the run was started with, if any
  * @param priority the run's priority in its dispatchers' queues (higher first); 0 when absent
+ * @param parent for a child run, the step of the run that started it
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunSpec(
@@ -29,7 +30,19 @@ public record RunSpec(
     PlanSpec plan,
     JsonNode payload,
     String idempotencyKey,
-    Integer priority) {
+    Integer priority,
+    ParentRun parent) {
+  public RunSpec(
+      TenantId tenant,
+      ExecutionMode mode,
+      String source,
+      PlanSpec plan,
+      JsonNode payload,
+      String idempotencyKey,
+      Integer priority) {
+    this(tenant, mode, source, plan, payload, idempotencyKey, priority, null);
+  }
+
   public RunSpec(
       TenantId tenant,
       ExecutionMode mode,
@@ -50,7 +63,13 @@ public record RunSpec(
 
   /** This spec with its plan grown by {@code more} steps. */
   public RunSpec withSteps(List<StepSpec> more) {
-    return new RunSpec(tenant, mode, source, plan.plus(more), payload, idempotencyKey, priority);
+    return new RunSpec(
+        tenant, mode, source, plan.plus(more), payload, idempotencyKey, priority, parent);
+  }
+
+  /** How deep this run is nested: 0 for a run nobody started from a step. */
+  public int depth() {
+    return parent == null ? 0 : parent.depth();
   }
 
   /** The run's priority, 0 by default. */

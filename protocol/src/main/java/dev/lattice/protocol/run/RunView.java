@@ -23,6 +23,7 @@ import java.util.List;
  * @param updatedAt when the run last changed
  * @param lastSeq the sequence number of the run's latest event
  * @param state the run's shared state: every key as its latest write left it (absent when none)
+ * @param parent for a child run, the run and step that started it
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunView(
@@ -37,8 +38,28 @@ public record RunView(
     Instant createdAt,
     Instant updatedAt,
     long lastSeq,
-    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<StateEntry> state)
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<StateEntry> state,
+    ParentRun parent)
     implements CborSerializable {
+
+  /** A view of a run that no other run started. */
+  public RunView(
+      String runId,
+      String tenant,
+      RunStatus status,
+      ExecutionMode mode,
+      List<StepView> steps,
+      Usage usage,
+      JsonNode output,
+      RunCause cause,
+      Instant createdAt,
+      Instant updatedAt,
+      long lastSeq,
+      List<StateEntry> state) {
+    this(
+        runId, tenant, status, mode, steps, usage, output, cause, createdAt, updatedAt, lastSeq,
+        state, null);
+  }
 
   /** A view of a run without shared state. */
   public RunView(

@@ -23,6 +23,7 @@ import java.util.List;
  * @param signal while waiting: the signal the step waits for, if any
  * @param waitUntil while waiting: when its timer fires (for a signal: when it gives up), if ever
  * @param retryAt while waiting to retry: when the next attempt is dispatched
+ * @param childRunId a run step: the child run of its latest attempt
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StepView(
@@ -37,4 +38,25 @@ public record StepView(
     Usage usage,
     String signal,
     Instant waitUntil,
-    Instant retryAt) {}
+    Instant retryAt,
+    String childRunId) {
+
+  /** A step that starts no child run. */
+  public StepView(
+      String id,
+      StepKind kind,
+      StepStatus status,
+      List<String> dependsOn,
+      int attempts,
+      String agentId,
+      JsonNode output,
+      StepError error,
+      Usage usage,
+      String signal,
+      Instant waitUntil,
+      Instant retryAt) {
+    this(
+        id, kind, status, dependsOn, attempts, agentId, output, error, usage, signal, waitUntil,
+        retryAt, null);
+  }
+}

@@ -37,12 +37,22 @@ final class PathGuard {
   private static final int MAX_LINKS = 40;
 
   private final Path workingDirectory;
+  private final String boundary;
 
   /**
    * @param workingDirectory the directory every path must stay in; it need not exist yet
    */
   PathGuard(Path workingDirectory) {
+    this(workingDirectory, "lattice.worker.shell.working-directory");
+  }
+
+  /**
+   * @param workingDirectory the directory every path must stay in; it need not exist yet
+   * @param boundary what the directory is, as messages name it (a setting, the run's workspace)
+   */
+  PathGuard(Path workingDirectory, String boundary) {
     this.workingDirectory = workingDirectory.toAbsolutePath().normalize();
+    this.boundary = boundary;
   }
 
   /**
@@ -54,8 +64,7 @@ final class PathGuard {
       return workingDirectory.toRealPath();
     } catch (IOException e) {
       throw new ActionException(
-          ErrorClass.AGENT_ERROR,
-          "lattice.worker.shell.working-directory " + workingDirectory + " is not usable: " + e);
+          ErrorClass.AGENT_ERROR, boundary + " " + workingDirectory + " is not usable: " + e);
     }
   }
 
@@ -103,7 +112,7 @@ final class PathGuard {
     return candidates;
   }
 
-  private static Path inside(Path root, Path directory, String what, String argument, String path) {
+  private Path inside(Path root, Path directory, String what, String argument, String path) {
     if (path.startsWith("~")) {
       throw denied(what, argument, "names a home directory");
     }
@@ -120,7 +129,7 @@ final class PathGuard {
     return resolved;
   }
 
-  private static ActionException denied(String what, String argument, String why) {
+  private ActionException denied(String what, String argument, String why) {
     return new ActionException(
         ErrorClass.POLICY_DENIED,
         what
@@ -128,7 +137,8 @@ final class PathGuard {
             + argument
             + "' "
             + why
-            + "; shell steps may only name paths inside lattice.worker.shell.working-directory");
+            + "; shell steps may only name paths inside "
+            + boundary);
   }
 
   /** {@code path} resolved from {@code directory} (a real path), following every link. */

@@ -1,6 +1,7 @@
 package dev.lattice.worker.action;
 
 import dev.lattice.protocol.agent.ErrorClass;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -59,28 +60,45 @@ final class ProgramAllowList {
           "gdb");
 
   private final Set<String> names;
+  private final String setting;
 
   /**
-   * @param names the allowed program names
+   * @param names the allowed program names, from {@code lattice.worker.shell.allowed-commands}
    * @throws IllegalArgumentException if a name is a path or a launcher
    */
   ProgramAllowList(Set<String> names) {
+    this(names, "lattice.worker.shell.allowed-commands");
+  }
+
+  /**
+   * @param names the allowed program names
+   * @param setting the setting they come from, as messages name it
+   * @throws IllegalArgumentException if a name is a path or a launcher
+   */
+  ProgramAllowList(Set<String> names, String setting) {
     for (String name : names) {
       if (name.isEmpty() || name.contains("/") || name.contains("\\")) {
         throw new IllegalArgumentException(
-            "lattice.worker.shell.allowed-commands holds '"
-                + name
-                + "'; list program names, which the node's PATH finds");
+            setting + " holds '" + name + "'; list program names, which the node's PATH finds");
       }
       if (LAUNCHERS.contains(name)) {
         throw new IllegalArgumentException(
-            "lattice.worker.shell.allowed-commands holds '"
+            setting
+                + " holds '"
                 + name
                 + "', which runs other programs or sets their environment and so would let a"
                 + " step run anything; list the programs it would run instead");
       }
     }
     this.names = Set.copyOf(names);
+    this.setting = setting;
+  }
+
+  /** The programs of this list and of {@code other}, each already checked. */
+  ProgramAllowList or(ProgramAllowList other) {
+    Set<String> both = new HashSet<>(names);
+    both.addAll(other.names);
+    return new ProgramAllowList(both, setting + " or " + other.setting);
   }
 
   /** Refuses {@code program} with {@code policy_denied} unless it is on the list. */
@@ -88,7 +106,7 @@ final class ProgramAllowList {
     if (program.contains("/") || program.contains("\\") || !names.contains(program)) {
       throw new ActionException(
           ErrorClass.POLICY_DENIED,
-          "command '" + program + "' is not in lattice.worker.shell.allowed-commands " + sorted());
+          "command '" + program + "' is not in " + setting + " " + sorted());
     }
   }
 

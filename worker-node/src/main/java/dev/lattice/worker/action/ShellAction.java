@@ -22,19 +22,24 @@ import java.util.concurrent.TimeUnit;
  * Runs one command from an allow-list, without a shell, and reports its exit code and output.
  *
  * <p>Input: {@code {"command": ["mvn", "-q", "test"], "workdir": "module", "env": {"K": "V"},
- * "failOnNonZeroExit": true}}. Only {@code command} is required; its first element must be one of
- * the configured allowed program names ({@link ProgramAllowList}). {@code workdir}, every other
- * element of {@code command} and every {@code env} value that names a path must stay inside the
- * configured working directory once symbolic links are followed ({@link PathGuard}). The program
- * starts from a clean environment: the configured pass-through variables of the node and the step's
- * allowed {@code env} entries ({@link EnvironmentPolicy}), never the node's secrets. Output: {@code
- * {"exitCode", "stdout", "stderr", "durationMs", "truncated"}}, each stream cut to the configured
- * size. A command still running at the assignment's deadline is killed and the attempt fails with
- * {@code timeout}.
+ * "failOnNonZeroExit": true, "workspace": false}}. Only {@code command} is required; its first
+ * element must be one of the configured allowed program names ({@link ProgramAllowList}). {@code
+ * workdir}, every other element of {@code command} and every {@code env} value that names a path
+ * must stay inside the configured working directory once symbolic links are followed ({@link
+ * PathGuard}). With {@code "workspace": true} the run's workspace ({@link Workspaces}, where {@code
+ * files.write} puts files) takes the working directory's place, and the programs of {@code
+ * lattice.worker.workspace.allowed-commands} may run there too. The program starts from a clean
+ * environment: the configured pass-through variables of the node and the step's allowed {@code env}
+ * entries ({@link EnvironmentPolicy}), never the node's secrets. Output: {@code {"exitCode",
+ * "stdout", "stderr", "durationMs", "truncated"}}, each stream cut to the configured size. A
+ * command still running at the assignment's deadline is killed and the attempt fails with {@code
+ * timeout}.
  */
 public final class ShellAction implements AgentAction {
   private final ProgramAllowList programs;
+  private final ProgramAllowList workspacePrograms;
   private final PathGuard paths;
+  private final Workspaces workspaces;
   private final EnvironmentPolicy environment;
   private final Map<String, String> nodeEnvironment;
   private final int maxOutputBytes;
@@ -43,14 +48,20 @@ public final class ShellAction implements AgentAction {
    * @throws IllegalArgumentException if the settings allow a launcher program or a variable that is
    *     never allowed
    */
-  public ShellAction(ShellSettings settings) {
-    this(settings, System.getenv());
+  public ShellAction(ShellSettings settings, WorkspaceSettings workspace) {
+    this(settings, workspace, System.getenv());
   }
 
   /** With {@code nodeEnvironment} standing for the node's environment variables. */
-  ShellAction(ShellSettings settings, Map<String, String> nodeEnvironment) {
+  ShellAction(
+      ShellSettings settings, WorkspaceSettings workspace, Map<String, String> nodeEnvironment) {
     this.programs = new ProgramAllowList(settings.allowedCommands());
+    this.workspacePrograms =
+        programs.or(
+            new ProgramAllowList(
+                workspace.allowedCommands(), "lattice.worker.workspace.allowed-commands"));
     this.paths = new PathGuard(settings.workingDirectory());
+    this.workspaces = new Workspaces(workspace.root());
     this.environment = new EnvironmentPolicy(settings.passEnvironment(), settings.allowedEnv());
     this.nodeEnvironment = Map.copyOf(nodeEnvironment);
     this.maxOutputBytes = settings.maxOutputBytes();
@@ -63,17 +74,20 @@ public final class ShellAction implements AgentAction {
 
   private ActionResult run(ActionRequest request, ActionContext context) {
     JsonNode input = request.input();
-    List<String> command = command(input);
+    boolean inWorkspace = flag(input, "workspace");
+    List<String> command = command(input, inWorkspace ? workspacePrograms : programs);
     // The command is a tool: the tenant's and the capability's tool allow-lists apply as well.
     context.useTool(request, command.get(0));
-    Path root = paths.root();
-    Path directory = paths.directory(root, text(input, "workdir"));
+    PathGuard guard =
+        inWorkspace ? new PathGuard(workspaces.of(request.runId()), Workspaces.BOUNDARY) : paths;
+    Path root = guard.root();
+    Path directory = guard.directory(root, text(input, "workdir"));
     for (int i = 1; i < command.size(); i++) {
-      paths.checkArgument(root, directory, "input.command[" + i + "]", command.get(i));
+      guard.checkArgument(root, directory, "input.command[" + i + "]", command.get(i));
     }
     Map<String, String> childEnvironment =
         environment.childEnvironment(nodeEnvironment, input.get("env"));
-    checkStepEnvironment(input.get("env"), root, directory);
+    checkStepEnvironment(guard, input.get("env"), root, directory);
     boolean failOnNonZeroExit =
         !input.has("failOnNonZeroExit") || input.get("failOnNonZeroExit").asBoolean();
     Path stdout = null;
@@ -125,7 +139,7 @@ public final class ShellAction implements AgentAction {
     }
   }
 
-  private List<String> command(JsonNode input) {
+  private static List<String> command(JsonNode input, ProgramAllowList allowed) {
     JsonNode node = input == null ? null : input.get("command");
     if (node == null || !node.isArray() || node.isEmpty()) {
       throw new ActionException(
@@ -138,19 +152,31 @@ public final class ShellAction implements AgentAction {
       }
       command.add(part.asText());
     }
-    programs.check(command.get(0));
+    allowed.check(command.get(0));
     return command;
   }
 
   /** A variable's value reaches the program like an argument, and may name a path like one. */
-  private void checkStepEnvironment(JsonNode env, Path root, Path directory) {
+  private static void checkStepEnvironment(
+      PathGuard guard, JsonNode env, Path root, Path directory) {
     if (env == null || !env.isObject()) {
       return;
     }
     for (Map.Entry<String, JsonNode> entry : env.properties()) {
-      paths.checkArgument(
+      guard.checkArgument(
           root, directory, "input.env." + entry.getKey(), entry.getValue().asText());
     }
+  }
+
+  private static boolean flag(JsonNode input, String field) {
+    JsonNode node = input == null ? null : input.get(field);
+    if (node == null || node.isNull()) {
+      return false;
+    }
+    if (!node.isBoolean()) {
+      throw new ActionException(ErrorClass.INVALID_INPUT, "input." + field + " must be a boolean");
+    }
+    return node.asBoolean();
   }
 
   private static String text(JsonNode input, String field) {

@@ -7,11 +7,13 @@ import dev.lattice.protocol.agent.ToolSpec;
 import dev.lattice.protocol.ids.AgentId;
 import dev.lattice.worker.action.AgentAction;
 import dev.lattice.worker.action.EchoAction;
+import dev.lattice.worker.action.FilesWriteAction;
 import dev.lattice.worker.action.ShellAction;
 import dev.lattice.worker.action.http.HttpAction;
 import dev.lattice.worker.action.llm.DeltaSink;
 import dev.lattice.worker.action.llm.LlmAction;
 import dev.lattice.worker.action.llm.RateReports;
+import dev.lattice.worker.action.llm.SessionMemory;
 import dev.lattice.worker.action.retrieval.EmbedAction;
 import dev.lattice.worker.action.retrieval.InProcessEmbedder;
 import dev.lattice.worker.action.retrieval.RetrievalSettings;
@@ -43,11 +45,15 @@ public final class WorkerNode {
   /**
    * The built-in actions by name, configured from {@code settings}; the {@code llm} action's
    * streamed text goes to {@code deltas}, what providers' rate-limit headers say to {@code
-   * rateReports}, and the vector actions read and write the vector table through {@code vectors} (a
-   * pool in the journal's database).
+   * rateReports}, the sessions its steps name are kept in {@code sessions}, and the vector actions
+   * read and write the vector table through {@code vectors} (a pool in the journal's database).
    */
   public static Map<String, AgentAction> builtInActions(
-      WorkerSettings settings, DeltaSink deltas, RateReports rateReports, DataSource vectors) {
+      WorkerSettings settings,
+      DeltaSink deltas,
+      RateReports rateReports,
+      SessionMemory sessions,
+      DataSource vectors) {
     RetrievalSettings retrieval = settings.retrieval();
     InProcessEmbedder embedder = new InProcessEmbedder();
     VectorTable table = new VectorTable(vectors);
@@ -55,9 +61,11 @@ public final class WorkerNode {
         "echo",
         new EchoAction(),
         "shell",
-        new ShellAction(settings.shell()),
+        new ShellAction(settings.shell(), settings.workspace()),
+        FilesWriteAction.NAME,
+        new FilesWriteAction(settings.workspace()),
         LlmAction.NAME,
-        new LlmAction(settings.llm(), deltas, rateReports),
+        new LlmAction(settings.llm(), deltas, rateReports, sessions),
         HttpAction.NAME,
         new HttpAction(
             settings.http(),

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import dev.lattice.protocol.agent.ToolSpec;
 import dev.lattice.protocol.json.PayloadLimits;
 import dev.lattice.worker.action.ShellSettings;
+import dev.lattice.worker.action.WorkspaceSettings;
 import dev.lattice.worker.action.http.HttpSettings;
 import dev.lattice.worker.action.llm.LlmSettings;
 import dev.lattice.worker.action.retrieval.RetrievalSettings;
@@ -37,6 +38,7 @@ import java.util.stream.Collectors;
  * @param http the settings of the built-in http action ({@code lattice.http})
  * @param secretsDirectory where {@code ${secret:NAME}} references are looked up as files ({@code
  *     lattice.secrets.directory}); null for nowhere
+ * @param workspace the runs' workspaces, where {@code files.write} writes and shell steps may run
  * @param retrieval the settings of the built-in split, embed and vector actions
  */
 public record WorkerSettings(
@@ -57,6 +59,7 @@ public record WorkerSettings(
     Map<String, ToolSpec> tools,
     HttpSettings http,
     Path secretsDirectory,
+    WorkspaceSettings workspace,
     RetrievalSettings retrieval) {
 
   public WorkerSettings {
@@ -83,6 +86,7 @@ public record WorkerSettings(
         ToolDescriptions.fromConfig(c.getConfig("tools")),
         HttpSettings.create(config.getConfig("lattice.http")),
         secretsDirectory(config.getString("lattice.secrets.directory")),
+        WorkspaceSettings.create(c.getConfig("workspace")),
         RetrievalSettings.create(config));
   }
 
@@ -118,6 +122,7 @@ public record WorkerSettings(
         tools,
         http,
         secretsDirectory,
+        workspace,
         retrieval);
   }
 }

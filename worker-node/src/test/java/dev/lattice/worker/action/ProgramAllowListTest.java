@@ -22,6 +22,18 @@ class ProgramAllowListTest {
   void theDefaultConfigurationIsAccepted() {
     ShellSettings defaults =
         ShellSettings.create(ConfigFactory.load().getConfig("lattice.worker.shell"));
-    assertThatCode(() -> new ShellAction(defaults)).doesNotThrowAnyException();
+    WorkspaceSettings workspace =
+        WorkspaceSettings.create(ConfigFactory.load().getConfig("lattice.worker.workspace"));
+    assertThatCode(() -> new ShellAction(defaults, workspace)).doesNotThrowAnyException();
+  }
+
+  @Test
+  void refusesLaunchersInTheWorkspacesListNamingIt() {
+    assertThatThrownBy(
+            () ->
+                new ProgramAllowList(
+                    Set.of("javac", "sh"), "lattice.worker.workspace.allowed-commands"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("lattice.worker.workspace.allowed-commands holds 'sh'");
   }
 }

@@ -57,6 +57,7 @@ class ShellActionTest {
                 maxOutputBytes,
                 PASSED,
                 Set.of("GREETING", "CONFIG")),
+            new WorkspaceSettings(siblings.resolve("workspaces"), Set.of("pwd"), 8, 1024, 4096),
             nodeEnvironment);
     try {
       JsonNode input = LatticeJson.mapper().readTree(inputJson.replace('\'', '"'));
@@ -273,5 +274,45 @@ class ShellActionTest {
         failure(() -> run("{'command': ['printenv'], 'env': {'CONFIG': '/etc/hostname'}}", 5000));
     assertThat(e.errorClass()).isEqualTo(ErrorClass.POLICY_DENIED);
     assertThat(e.getMessage()).contains("input.env.CONFIG '/etc/hostname'");
+  }
+
+  @Test
+  void runsInTheRunsWorkspaceWhereItsOwnProgramsMayRun() throws Exception {
+    Path workspace = siblings.resolve("workspaces").resolve("r");
+    JsonNode out = run("{'command': ['pwd'], 'workspace': true}", 5000);
+    assertThat(out.get("stdout").asText().strip()).isEqualTo(workspace.toRealPath().toString());
+    Files.createDirectories(workspace.resolve("sub"));
+    Files.writeString(workspace.resolve("sub/notes.txt"), "in the workspace");
+    JsonNode sub =
+        run("{'command': ['cat', 'notes.txt'], 'workdir': 'sub', 'workspace': true}", 5000);
+    assertThat(sub.get("stdout").asText()).isEqualTo("in the workspace");
+  }
+
+  @Test
+  void aWorkspaceProgramIsRefusedOutsideTheWorkspace() {
+    ActionException e = failure(() -> run("{'command': ['pwd']}", 5000));
+    assertThat(e.errorClass()).isEqualTo(ErrorClass.POLICY_DENIED);
+    assertThat(e.getMessage()).contains("'pwd' is not in lattice.worker.shell.allowed-commands [");
+    ActionException neither = failure(() -> run("{'command': ['rm'], 'workspace': true}", 5000));
+    assertThat(neither.getMessage())
+        .contains(
+            "is not in lattice.worker.shell.allowed-commands or"
+                + " lattice.worker.workspace.allowed-commands");
+  }
+
+  @Test
+  void aStepInTheWorkspaceMayNameNoPathOutsideIt() throws Exception {
+    Files.writeString(workdir.resolve("node-file.txt"), "the node's");
+    for (String argument : List.of("../../work/node-file.txt", "../other-run", "/etc/hostname")) {
+      ActionException e =
+          failure(() -> run("{'command': ['cat', '" + argument + "'], 'workspace': true}", 5000));
+      assertThat(e.errorClass()).as(argument).isEqualTo(ErrorClass.POLICY_DENIED);
+      assertThat(e.getMessage()).as(argument).contains("inside the run's workspace");
+    }
+    ActionException workdirOut =
+        failure(() -> run("{'command': ['ls'], 'workdir': '..', 'workspace': true}", 5000));
+    assertThat(workdirOut.errorClass()).isEqualTo(ErrorClass.POLICY_DENIED);
+    ActionException notAFlag = failure(() -> run("{'command': ['ls'], 'workspace': 'yes'}", 5000));
+    assertThat(notAFlag.errorClass()).isEqualTo(ErrorClass.INVALID_INPUT);
   }
 }

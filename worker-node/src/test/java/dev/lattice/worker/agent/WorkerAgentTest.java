@@ -21,14 +21,17 @@ import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.ids.TenantId;
 import dev.lattice.protocol.json.PayloadLimits;
 import dev.lattice.protocol.plan.Budget;
+import dev.lattice.protocol.session.MemoryPolicy;
 import dev.lattice.worker.action.ActionException;
 import dev.lattice.worker.action.ActionResult;
 import dev.lattice.worker.action.AgentAction;
 import dev.lattice.worker.action.ShellSettings;
+import dev.lattice.worker.action.WorkspaceSettings;
 import dev.lattice.worker.action.http.HttpSettings;
 import dev.lattice.worker.action.llm.DeltaSettings;
 import dev.lattice.worker.action.llm.LlmSettings;
 import dev.lattice.worker.action.llm.PromptEstimate;
+import dev.lattice.worker.action.llm.SessionSettings;
 import dev.lattice.worker.action.llm.StructuredOutputSettings;
 import dev.lattice.worker.action.retrieval.RetrievalSettings;
 import java.math.BigDecimal;
@@ -86,10 +89,13 @@ class WorkerAgentTest {
             1 << 20,
             new StructuredOutputSettings(2, 10, 10, 300, 500),
             new PromptEstimate(1, 8, 16, 16, 600),
-            new DeltaSettings(Duration.ofMillis(10), 4096)),
+            new DeltaSettings(Duration.ofMillis(10), 4096),
+            new SessionSettings(MemoryPolicy.Kind.WINDOW, 40, 10, 500, "Summarise.", 512, "")),
         Map.of(),
         HttpSettings.create(ConfigFactory.defaultReference().getConfig("lattice.http")),
         null,
+        WorkspaceSettings.create(
+            ConfigFactory.defaultReference().getConfig("lattice.worker.workspace")),
         RetrievalSettings.create(ConfigFactory.defaultReference()));
   }
 

@@ -10,10 +10,10 @@ class WorkerSettingsTest {
   private final WorkerSettings defaults = WorkerSettings.create(ConfigFactory.load());
 
   @Test
-  void theDefaultAgentsServeEchoShellLlmAndHttp() {
+  void theDefaultAgentsServeEchoShellLlmFilesAndHttp() {
     assertThat(defaults.agents())
         .extracting(AgentSpec::id)
-        .containsExactly("echo", "shell", "llm", "http");
+        .containsExactly("echo", "shell", "llm", "files", "http");
   }
 
   @Test
@@ -25,8 +25,8 @@ class WorkerSettingsTest {
 
     assertThat(settings.agents())
         .extracting(AgentSpec::id)
-        .containsExactly("echo", "shell", "http", "llm", "search");
+        .containsExactly("echo", "shell", "files", "http", "llm", "search");
     assertThat(settings.agents()).contains(llm).filteredOn(a -> a.id().equals("llm")).hasSize(1);
-    assertThat(settings.agents().get(3).maxConcurrent()).isEqualTo(3);
+    assertThat(settings.agents().get(4).maxConcurrent()).isEqualTo(3);
   }
 }

@@ -154,8 +154,9 @@ final class Planning {
   /**
    * The plan in a turn's {@code answer}, or null with {@code errors} saying why it cannot run: it
    * is not a plan, the plan validator refuses it, an input is past the payload limits, a step takes
-   * the id of one the run has already, its estimate is past the tenant's budget, or, written by the
-   * model ({@code byModel}), it names a secret.
+   * the id of one the run has already, a step asks for a model the tenant's allow-lists deny, its
+   * estimate is past the tenant's budget, or, written by the model ({@code byModel}), it names a
+   * secret.
    */
   private Checked check(
       RunState state, StepSpec planner, JsonNode answer, boolean byModel, List<String> errors) {
@@ -188,6 +189,7 @@ final class Planning {
       errors.add((e.field() == null ? "" : e.field() + ": ") + e.reason());
       return null;
     }
+    errors.addAll(GoalPlans.modelErrors(planner.input(), plan));
     for (int i = 0; i < plan.steps().size(); i++) {
       StepSpec step = plan.steps().get(i);
       if (state.spec(step.id()) != null) {

@@ -9,6 +9,7 @@ import dev.lattice.protocol.agent.StepError;
 import dev.lattice.protocol.agent.Usage;
 import dev.lattice.protocol.plan.Budget;
 import dev.lattice.protocol.plan.BudgetAction;
+import dev.lattice.protocol.plan.StepKind;
 import dev.lattice.protocol.plan.StepSpec;
 import dev.lattice.protocol.run.RunChange;
 import java.math.BigDecimal;
@@ -35,6 +36,13 @@ final class RunBudget {
 
   /** What an attempt of {@code step} holds until its usage is known. */
   Spend hold(RunState state, StepSpec step) {
+    if (step.kind() == StepKind.RUN) {
+      // A child run may spend its own budget, all of it.
+      Budget own = own(step);
+      return new Spend(
+          own.maxTokens() == null ? 0 : own.maxTokens(),
+          own.maxCostUsd() == null ? BigDecimal.ZERO : own.maxCostUsd());
+    }
     return estimator.estimate(step.capability(), step.model(), own(step), input(state, step));
   }
 
@@ -106,7 +114,7 @@ final class RunBudget {
    */
   Budget envelope(RunState state, StepSpec step) {
     Budget within = withinRun(state, step);
-    if (state.plan().budget() == null && step.budget() == null) {
+    if (step.kind() == StepKind.RUN || (state.plan().budget() == null && step.budget() == null)) {
       // Nothing of the run's to keep within (its tenant's budget is the dispatcher's to apply).
       return within;
     }

@@ -38,6 +38,8 @@ import java.util.function.Function;
  * Decided}), so the entity, its recovery and the tests share one implementation.
  */
 public final class RunProgress {
+  private static final RetryPolicy ONE_ATTEMPT = new RetryPolicy(1, null, null, null, null, null);
+
   private final RunSettings settings;
   private final RunBudget budget;
   private final StepAssignments assignments;
@@ -300,7 +302,7 @@ public final class RunProgress {
             changed |= planning.advance(decision, step, now);
           } else if (step.runsParts()) {
             changed |= advanceParts(decision, step, now);
-          } else if (step.kind() != StepKind.AGENT && decision.state().ready(step)) {
+          } else if (!step.kind().sent() && decision.state().ready(step)) {
             decision.add(inline.evaluate(decision.state(), step, now));
             changed = true;
           }
@@ -429,6 +431,10 @@ public final class RunProgress {
 
   /** The complete retry policy of a step: step, then plan, then configuration. */
   public RetryPolicy retryPolicy(RunState state, StepSpec step) {
+    if (step.kind() == StepKind.RUN && step.retry() == null) {
+      // A child run retried its own steps already: running it all again is the plan's choice.
+      return ONE_ATTEMPT.withFallback(settings.defaultRetry());
+    }
     RetryPolicy policy = step.retry() == null ? state.plan().retry() : step.retry();
     if (policy == null) {
       return settings.defaultRetry();

@@ -1,6 +1,7 @@
 package dev.lattice.orchestrator.run.core;
 
 import com.typesafe.config.Config;
+import dev.lattice.orchestrator.plan.ChildRunLimits;
 import dev.lattice.orchestrator.plan.SubPlanLimits;
 import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.json.PayloadLimits;
@@ -32,6 +33,7 @@ import java.time.Duration;
  * @param payloadLimits how deep and large a step's resolved input or a transform's output may be
  * @param toolLoop the bounds of tool loops whose steps set none
  * @param subPlan the bounds of map and loop steps
+ * @param child the bounds of run steps and their child runs
  */
 public record RunSettings(
     RetryPolicy defaultRetry,
@@ -52,7 +54,8 @@ public record RunSettings(
     Duration timerHorizon,
     PayloadLimits payloadLimits,
     ToolLoopSettings toolLoop,
-    SubPlanLimits subPlan) {
+    SubPlanLimits subPlan,
+    ChildRunLimits child) {
 
   public static RunSettings create(Config config) {
     Config c = config.getConfig("lattice.run");
@@ -82,6 +85,7 @@ public record RunSettings(
         c.getDuration("timer-horizon"),
         PayloadLimits.fromConfig(config),
         ToolLoopSettings.create(c.getConfig("tool-loop")),
-        SubPlanLimits.create(config));
+        SubPlanLimits.create(config),
+        ChildRunLimits.create(config));
   }
 }

@@ -15,6 +15,7 @@ import dev.lattice.protocol.plan.ExecutionMode;
 import dev.lattice.protocol.plan.PlanSpec;
 import dev.lattice.protocol.plan.StepKind;
 import dev.lattice.protocol.plan.StepSpec;
+import dev.lattice.protocol.run.ParentRun;
 import dev.lattice.protocol.run.RunCause;
 import dev.lattice.protocol.run.RunChange;
 import dev.lattice.protocol.run.RunSpec;
@@ -420,7 +421,7 @@ public final class RunState implements CborSerializable {
       if (planning && !Planning.plannerTurn(this, step)) {
         continue;
       }
-      if (step.kind() == StepKind.AGENT
+      if (step.kind().sent()
           && !step.runsParts()
           && next.get(step.id()).status() == StepStatus.PENDING
           && ready(step)) {
@@ -498,7 +499,10 @@ public final class RunState implements CborSerializable {
                       loops.getOrDefault(s.id(), s.usage()),
                       s.status() == StepStatus.WAITING ? waitsFor(step) : null,
                       s.waitUntil(),
-                      s.retryDueAt());
+                      s.retryDueAt(),
+                      step.kind() == StepKind.RUN && s.attempt() > 0
+                          ? ParentRun.childId(runId, s.id(), s.attempt()).value()
+                          : null);
                 })
             .toList();
     return new RunView(
@@ -515,7 +519,8 @@ public final class RunState implements CborSerializable {
         lastSeq,
         variables.entries().stream()
             .sorted(Comparator.comparing(StateEntry::key).thenComparing(StateEntry::stepId))
-            .toList());
+            .toList(),
+        spec.parent());
   }
 
   /** The signal a waiting step waits for: a planner's plan waits for its approval. */

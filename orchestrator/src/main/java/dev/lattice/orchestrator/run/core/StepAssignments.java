@@ -2,7 +2,9 @@ package dev.lattice.orchestrator.run.core;
 
 import dev.lattice.protocol.agent.Assignment;
 import dev.lattice.protocol.ids.BusKey;
+import dev.lattice.protocol.plan.StepKind;
 import dev.lattice.protocol.plan.StepSpec;
+import dev.lattice.protocol.run.ParentRun;
 import java.time.Duration;
 import java.util.List;
 
@@ -45,11 +47,31 @@ public final class StepAssignments {
         spec.partOf());
   }
 
-  /** How long an attempt of an agent step may run: its start-to-close timeout, or the default. */
+  /**
+   * How long an attempt of an agent step may run, or a run step's child run: its start-to-close
+   * timeout, or the default.
+   */
   public Duration ttl(StepSpec spec) {
-    return spec.timeouts() != null && spec.timeouts().startToCloseMs() != null
-        ? Duration.ofMillis(spec.timeouts().startToCloseMs())
-        : settings.defaultTtl();
+    if (spec.timeouts() != null && spec.timeouts().startToCloseMs() != null) {
+      return Duration.ofMillis(spec.timeouts().startToCloseMs());
+    }
+    return spec.kind() == StepKind.RUN ? settings.child().defaultTimeout() : settings.defaultTtl();
+  }
+
+  /** What the latest attempt of a run step that is dispatched or running asks for. */
+  public ChildStart child(RunState state, String stepId) {
+    StepState step = state.step(stepId);
+    StepSpec spec = state.spec(stepId);
+    return new ChildStart(
+        new ParentRun(state.runId(), stepId, step.attempt(), state.spec().depth() + 1),
+        state.tenant(),
+        spec.intent(),
+        spec.goal(),
+        spec.plan(),
+        StepInput.resolve(state, spec),
+        budget.envelope(state, spec),
+        ttl(spec).toMillis(),
+        state.spec().priorityOrDefault());
   }
 
   /** The dispatcher an agent step of this run goes to. */

@@ -73,11 +73,12 @@ public record StepState(
   }
 
   /** The attempt's outcome: agent steps pass through running, inline steps through ready. */
-  private StepState settling(AgentId agent, Instant at) {
+  private StepState settling(AgentId agent, StepStatus end, Instant at) {
     if (status == StepStatus.PENDING) {
       return to(StepStatus.READY, at);
     }
-    if (status == StepStatus.DISPATCHED && agent != null) {
+    // An agent's outcome, or a success of any kind (a child run's has no agent), means it ran.
+    if (status == StepStatus.DISPATCHED && (agent != null || end == StepStatus.SUCCEEDED)) {
       return to(StepStatus.RUNNING, at);
     }
     return this;
@@ -103,7 +104,7 @@ public record StepState(
       StepError failure,
       Usage used,
       Instant at) {
-    StepState done = settling(agent, at).to(end, at);
+    StepState done = settling(agent, end, at).to(end, at);
     return new StepState(
         id,
         done.status,

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
+import dev.lattice.orchestrator.plan.ChildRunLimits;
 import dev.lattice.orchestrator.plan.GoalPlans;
 import dev.lattice.orchestrator.plan.GoalSettings;
 import dev.lattice.orchestrator.plan.SubPlanLimits;
@@ -51,7 +52,8 @@ class PlanningTest {
             100,
             Duration.ofDays(1),
             policy,
-            SubPlanLimits.create(ConfigFactory.load()));
+            SubPlanLimits.create(ConfigFactory.load()),
+            ChildRunLimits.create(ConfigFactory.load()));
     ExecuteRequest request =
         ExecuteRequest.goal("Say hello.", json("{'x': 1}")).withReplans(replans);
     PlanSpec plan = goals.plan(request, Set.of("echo", "llm"), Map.of(), List.of());
@@ -173,6 +175,33 @@ class PlanningTest {
         StepInput.resolve(run.state, run.state.spec("plan.t2")).get("messages").get(2);
     assertThat(refusal.get("content").asText())
         .contains("more than the tenant's budget of 0.5 USD");
+    run.assertReplayMatches();
+  }
+
+  @Test
+  void aPlanThatAsksForAModelTheTenantsListsDenyIsRefused() {
+    PolicySettings listed =
+        PolicySettings.create(
+            ConfigFactory.parseString("lattice.policy.tenants.default.models = [m1]")
+                .withFallback(ConfigFactory.load()));
+    run.start(goal(ExecutionMode.AUTO, listed));
+    answer(
+        "plan.t1",
+        "{'json': {'steps': [{'id': 'a', 'capability': 'echo', 'input': {'model': 'm2'}},"
+            + " {'id': 'm', 'kind': 'map', 'input': [1], 'steps': [{'id': 'b',"
+            + " 'capability': 'echo', 'model': 'm3'}]}]}}");
+    assertThat(run.status("plan.t2")).isEqualTo(StepStatus.DISPATCHED);
+    String refusal =
+        StepInput.resolve(run.state, run.state.spec("plan.t2"))
+            .get("messages")
+            .get(2)
+            .get("content")
+            .asText();
+    assertThat(refusal)
+        .contains("plan.steps[0].model: model 'm2' is not allowed for capability 'echo'")
+        .contains("plan.steps[1].steps[0].model: model 'm3'");
+    answer("plan.t2", "{'json': {'steps': [{'id': 'a', 'capability': 'echo', 'model': 'm1'}]}}");
+    assertThat(run.status("plan")).isEqualTo(StepStatus.SUCCEEDED);
     run.assertReplayMatches();
   }
 

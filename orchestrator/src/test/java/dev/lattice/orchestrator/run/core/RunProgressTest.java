@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lattice.orchestrator.plan.ChildRunLimits;
 import dev.lattice.orchestrator.plan.SubPlanLimits;
 import dev.lattice.protocol.agent.AssignmentResult;
 import dev.lattice.protocol.agent.ErrorClass;
@@ -56,7 +57,8 @@ public class RunProgressTest {
         timerHorizon,
         new PayloadLimits(128, 1 << 20),
         new ToolLoopSettings(4, 6),
-        new SubPlanLimits(1000, 100, 10, 100, 10_000));
+        new SubPlanLimits(1000, 100, 10, 100, 10_000),
+        new ChildRunLimits(3, Duration.ofHours(1)));
   }
 
   static final AgentId AGENT = AgentId.of("local.echo");

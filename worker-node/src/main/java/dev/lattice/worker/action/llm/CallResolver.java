@@ -36,7 +36,9 @@ final class CallResolver {
           "maxRepairs",
           "stream",
           "tools",
-          "toolChoice");
+          "toolChoice",
+          SessionInput.SESSION,
+          SessionInput.MEMORY);
 
   private final LlmSettings settings;
 

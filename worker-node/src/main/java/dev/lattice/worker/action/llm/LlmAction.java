@@ -1,11 +1,6 @@
 package dev.lattice.worker.action.llm;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lattice.protocol.agent.ErrorClass;
-import dev.lattice.protocol.agent.RejectedOutput;
 import dev.lattice.protocol.agent.Usage;
 import dev.lattice.worker.action.ActionContext;
 import dev.lattice.worker.action.ActionException;
@@ -13,6 +8,7 @@ import dev.lattice.worker.action.ActionRequest;
 import dev.lattice.worker.action.ActionResult;
 import dev.lattice.worker.action.AgentAction;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -31,10 +27,12 @@ import java.util.function.UnaryOperator;
  * read as JSON and validated, and asked for again up to {@code maxRepairs} times when it fails; see
  * {@link RepairingCall}), {@code stream}, and {@code tools} and {@code toolChoice} (one model turn
  * that may call tools: the calls come back in the output's {@code toolCalls}, and the next turn
- * sends them with their results among its {@code messages}). An agent serving a capability that
- * names a profile uses that profile. The output is {@code {text | json, finishReason, model,
- * usage}}; the result's usage names the model that answered, and the dispatcher prices it. Failures
- * carry the canonical error classes (see {@link ProviderError}); the call is never retried here.
+ * sends them with their results among its {@code messages}). A {@code session} (with its {@code
+ * memory}) continues a conversation across runs ({@link RememberingCall}). An agent serving a
+ * capability that names a profile uses that profile. The output is {@code {text | json,
+ * finishReason, model, usage}}; the result's usage names the model that answered, and the
+ * dispatcher prices it. Failures carry the canonical error classes (see {@link ProviderError}); the
+ * call is never retried here.
  *
  * <p>Nothing happens at construction: the HTTP client is made at the first call, on the agent's
  * actor system, so an unused set-up costs a node nothing.
@@ -43,22 +41,23 @@ public final class LlmAction implements AgentAction {
   /** The name it is registered under. */
   public static final String NAME = "llm";
 
-  private static final String TEXT = "text";
-
   private final LlmSettings settings;
   private final CallResolver resolver;
   private final ApiKeys keys;
   private final DeltaSink deltas;
   private final RateReports rateReports;
+  private final SessionMemory sessions;
   private final Clock clock;
   private final AtomicReference<LlmClient> client = new AtomicReference<>();
 
   /**
    * The action of a node: keys from the node's environment, streamed text to {@code deltas}, what
-   * providers' rate-limit headers say to {@code rateReports}.
+   * providers' rate-limit headers say to {@code rateReports}, the sessions steps name in {@code
+   * sessions}.
    */
-  public LlmAction(LlmSettings settings, DeltaSink deltas, RateReports rateReports) {
-    this(settings, System::getenv, deltas, rateReports, Clock.systemUTC());
+  public LlmAction(
+      LlmSettings settings, DeltaSink deltas, RateReports rateReports, SessionMemory sessions) {
+    this(settings, System::getenv, deltas, rateReports, sessions, Clock.systemUTC());
   }
 
   /**
@@ -81,11 +80,28 @@ public final class LlmAction implements AgentAction {
       DeltaSink deltas,
       RateReports rateReports,
       Clock clock) {
+    this(settings, environment, deltas, rateReports, SessionMemory.NONE, clock);
+  }
+
+  /**
+   * @param environment environment variables by name (null when unset), where API keys are found
+   * @param deltas where the text of streamed answers goes as it comes
+   * @param rateReports where what providers' rate-limit headers say goes
+   * @param sessions where the sessions steps name are kept
+   */
+  public LlmAction(
+      LlmSettings settings,
+      UnaryOperator<String> environment,
+      DeltaSink deltas,
+      RateReports rateReports,
+      SessionMemory sessions,
+      Clock clock) {
     this.settings = settings;
     this.resolver = new CallResolver(settings);
     this.keys = new ApiKeys(environment);
     this.deltas = deltas;
     this.rateReports = rateReports;
+    this.sessions = sessions;
     this.clock = clock;
   }
 
@@ -97,9 +113,11 @@ public final class LlmAction implements AgentAction {
     }
     LlmCall call;
     Optional<String> key;
+    SessionStep session;
     try {
       call = resolver.resolve(request);
       key = keys.keyFor(call.provider());
+      session = SessionInput.step(request, call, settings.sessions());
     } catch (ActionException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -121,34 +139,80 @@ public final class LlmAction implements AgentAction {
         };
     LlmClient client = client(context);
     SpendCap cap = new SpendCap(settings.promptEstimate(), request.budget());
+    RememberingCall.Answering answering =
+        (sent, before) ->
+            answer(
+                    sent,
+                    before,
+                    new Calling(client, key, request.deadline(), onDelta, cap),
+                    request,
+                    context,
+                    batcher)
+                // The last text goes to followers before the result leaves the worker.
+                .whenComplete((answered, failure) -> batcher.close());
+    if (session == null) {
+      return answering.answer(call, Usage.NONE);
+    }
+    return new RememberingCall(
+            sessions,
+            context.system(),
+            settings.sessions(),
+            client,
+            key,
+            request.deadline(),
+            cap,
+            context.json(),
+            context.executor())
+        .call(session, call, answering)
+        .whenComplete((answered, failure) -> batcher.close());
+  }
+
+  /** What a call is made with: the client, the key, the deadline, where text goes, the cap. */
+  private record Calling(
+      LlmClient client,
+      Optional<String> key,
+      Instant deadline,
+      Consumer<String> onDelta,
+      SpendCap cap) {}
+
+  /**
+   * The step's answer to {@code call}: one call, or as many as its structured output's repairs
+   * take. The attempt used {@code before} ahead of it (a session's summary), which its usage and a
+   * failure's include.
+   */
+  private CompletionStage<ActionResult> answer(
+      LlmCall call,
+      Usage before,
+      Calling calling,
+      ActionRequest request,
+      ActionContext context,
+      DeltaBatcher batcher) {
     if (call.wantsJson()) {
       return new RepairingCall(
-              client,
-              key,
-              request.deadline(),
-              onDelta,
+              calling.client(),
+              calling.key(),
+              calling.deadline(),
+              calling.onDelta(),
               batcher::newTry,
               () -> context.heartbeat(request),
               settings.structuredOutput(),
               context.json(),
               context.executor(),
-              cap)
-          .call(call)
-          // The last text goes to followers before the result leaves the worker.
-          .whenComplete((accepted, failure) -> batcher.close())
+              calling.cap())
+          .call(call, before)
           .thenApplyAsync(
               accepted ->
                   accepted.json() == null
-                      ? result(
+                      ? LlmOutput.of(
                           accepted.last(),
-                          TEXT,
+                          LlmOutput.TEXT,
                           context.json().getNodeFactory().textNode(accepted.last().text()),
                           accepted.usage(),
                           accepted.rejected(),
                           context.json())
-                      : result(
+                      : LlmOutput.of(
                           accepted.last(),
-                          "json",
+                          LlmOutput.JSON,
                           accepted.json(),
                           accepted.usage(),
                           accepted.rejected(),
@@ -157,58 +221,27 @@ public final class LlmAction implements AgentAction {
     }
     LlmCall sent;
     try {
-      sent = cap.capped(call, Usage.NONE);
+      sent = calling.cap().capped(call, before);
     } catch (ActionException e) {
-      return CompletableFuture.failedFuture(e);
+      return CompletableFuture.failedFuture(RememberingCall.carrying(e, before));
     }
-    return client
-        .call(sent, key, request.deadline(), onDelta)
-        .whenComplete((answer, failure) -> batcher.close())
-        .thenApplyAsync(
-            answer ->
-                result(
-                    answer,
-                    TEXT,
-                    context.json().getNodeFactory().textNode(answer.text()),
-                    answer.usage(),
-                    List.of(),
-                    context.json()),
+    return calling
+        .client()
+        .call(sent, calling.key(), calling.deadline(), calling.onDelta())
+        .handleAsync(
+            (answer, failure) -> {
+              if (failure != null) {
+                throw RememberingCall.carrying(failure, before);
+              }
+              return LlmOutput.of(
+                  answer,
+                  LlmOutput.TEXT,
+                  context.json().getNodeFactory().textNode(answer.text()),
+                  before.plus(answer.usage()),
+                  List.of(),
+                  context.json());
+            },
             context.executor());
-  }
-
-  /**
-   * The step's output: the answer ({@code text}, or {@code json} for structured output), the tools
-   * it calls ({@code toolCalls}, when it calls any), why it ended, the model, and {@code usage},
-   * that of every try.
-   */
-  private static ActionResult result(
-      LlmAnswer answer,
-      String field,
-      JsonNode value,
-      Usage usage,
-      List<RejectedOutput> rejected,
-      ObjectMapper json) {
-    ObjectNode output = json.createObjectNode();
-    output.set(field, value);
-    if (answer.callsTools()) {
-      ArrayNode calls = output.putArray("toolCalls");
-      for (ToolCall call : answer.toolCalls()) {
-        ObjectNode written = calls.addObject().put("id", call.id()).put("name", call.name());
-        written.set("arguments", call.arguments());
-        if (call.rawArguments() != null) {
-          written.put("rawArguments", call.rawArguments());
-        }
-      }
-    }
-    output.put("finishReason", answer.finishReason());
-    output.put("model", answer.model());
-    output
-        .putObject("usage")
-        .put("promptTokens", usage.promptTokens())
-        .put("completionTokens", usage.completionTokens())
-        .put("cachedTokens", usage.cachedTokens())
-        .put("reasoningTokens", usage.reasoningTokens());
-    return new ActionResult(output, usage, rejected);
   }
 
   private LlmClient client(ActionContext context) {

@@ -74,6 +74,16 @@ public record LlmCall(
         toolChoice);
   }
 
+  /** This call, sending {@code earlier} (a session's memory) before its own messages. */
+  LlmCall withEarlier(List<ChatMessage> earlier) {
+    if (earlier.isEmpty()) {
+      return this;
+    }
+    List<ChatMessage> longer = new ArrayList<>(earlier);
+    longer.addAll(messages);
+    return withMessages(longer);
+  }
+
   /**
    * This call, asking again: the conversation goes on with the rejected {@code answer} and a user
    * message, {@code request}, saying what was wrong with it.
@@ -82,11 +92,15 @@ public record LlmCall(
     List<ChatMessage> longer = new ArrayList<>(messages);
     longer.add(new ChatMessage(ChatMessage.ASSISTANT, answer));
     longer.add(new ChatMessage(ChatMessage.USER, request));
+    return withMessages(longer);
+  }
+
+  private LlmCall withMessages(List<ChatMessage> conversation) {
     return new LlmCall(
         provider,
         model,
         system,
-        longer,
+        conversation,
         temperature,
         maxTokens,
         stop,

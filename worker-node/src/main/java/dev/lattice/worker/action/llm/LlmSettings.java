@@ -16,6 +16,7 @@ import java.util.TreeMap;
  * @param structuredOutput how answers that must follow a JSON Schema are checked and repaired
  * @param promptEstimate how a call's prompt tokens are bounded before it is made (budgets)
  * @param deltas how streamed text is gathered for the run's followers
+ * @param sessions the memory of steps that name a session
  */
 public record LlmSettings(
     Map<String, ProviderSettings> providers,
@@ -24,7 +25,8 @@ public record LlmSettings(
     long maxResponseBytes,
     StructuredOutputSettings structuredOutput,
     PromptEstimate promptEstimate,
-    DeltaSettings deltas) {
+    DeltaSettings deltas,
+    SessionSettings sessions) {
 
   public LlmSettings {
     providers = Map.copyOf(providers);
@@ -54,7 +56,8 @@ public record LlmSettings(
         llm.getBytes("max-response-bytes"),
         StructuredOutputSettings.create(llm.getConfig("structured-output")),
         PromptEstimate.create(llm.getConfig("prompt-estimate")),
-        DeltaSettings.create(llm.getConfig("deltas")));
+        DeltaSettings.create(llm.getConfig("deltas")),
+        SessionSettings.create(llm.getConfig("sessions")));
   }
 
   /** The provider named {@code name}, if configured. */

@@ -89,9 +89,13 @@ final class RepairingCall {
     this.cap = cap;
   }
 
-  /** Calls until an answer to {@code call} follows its schema, or its repairs are spent. */
-  CompletionStage<Accepted> call(LlmCall call) {
-    return attempt(call, 1, Usage.NONE, List.of());
+  /**
+   * Calls until an answer to {@code call} follows its schema, or its repairs are spent; the attempt
+   * used {@code before} ahead of it (a session's summary), which counts in the accepted usage and
+   * in a failure's.
+   */
+  CompletionStage<Accepted> call(LlmCall call, Usage before) {
+    return attempt(call, 1, before, List.of());
   }
 
   private CompletionStage<Accepted> attempt(
@@ -197,7 +201,8 @@ final class RepairingCall {
         failure instanceof CompletionException && failure.getCause() != null
             ? failure.getCause()
             : failure;
-    if (cause instanceof ActionException action && !rejected.isEmpty()) {
+    if (cause instanceof ActionException action
+        && (!rejected.isEmpty() || used.totalTokens() > 0)) {
       return action.after(used, rejected);
     }
     return cause;
