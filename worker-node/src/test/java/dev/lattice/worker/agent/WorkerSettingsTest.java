@@ -10,10 +10,19 @@ class WorkerSettingsTest {
   private final WorkerSettings defaults = WorkerSettings.create(ConfigFactory.load());
 
   @Test
-  void theDefaultAgentsServeEchoShellLlmFilesAndHttp() {
+  void theDefaultAgentsServeEchoShellLlmFilesHttpAndRetrieval() {
     assertThat(defaults.agents())
         .extracting(AgentSpec::id)
-        .containsExactly("echo", "shell", "llm", "files", "http");
+        .containsExactly(
+            "echo",
+            "shell",
+            "llm",
+            "files",
+            "http",
+            "split",
+            "embed",
+            "vectors-upsert",
+            "vectors-query");
   }
 
   @Test
@@ -25,8 +34,18 @@ class WorkerSettingsTest {
 
     assertThat(settings.agents())
         .extracting(AgentSpec::id)
-        .containsExactly("echo", "shell", "files", "http", "llm", "search");
+        .containsExactly(
+            "echo",
+            "shell",
+            "files",
+            "http",
+            "split",
+            "embed",
+            "vectors-upsert",
+            "vectors-query",
+            "llm",
+            "search");
     assertThat(settings.agents()).contains(llm).filteredOn(a -> a.id().equals("llm")).hasSize(1);
-    assertThat(settings.agents().get(4).maxConcurrent()).isEqualTo(3);
+    assertThat(settings.agents().get(8).maxConcurrent()).isEqualTo(3);
   }
 }
