@@ -44,6 +44,9 @@ public final class EmbedAction implements AgentAction {
     List<String> texts;
     try {
       input = StepInput.of(request.input(), NAME, FIELDS);
+      if (input.has("text") && input.has("texts")) {
+        throw StepInput.invalid("the embed action takes input.text or input.texts, not both");
+      }
       texts =
           input.has("text") ? List.of(input.requiredText("text", Integer.MAX_VALUE)) : texts(input);
     } catch (ActionException e) {

@@ -71,6 +71,7 @@ class EmbedActionTest {
   @Test
   void inputThatCannotBeEmbeddedIsRefusedAsInvalid() {
     assertInvalid(embed, "{'texts': []}", "non-empty list");
+    assertInvalid(embed, "{'text': 'a', 'texts': ['b']}", "not both");
     assertInvalid(embed, "{'texts': ['a', 2]}", "input.texts[1]");
     assertInvalid(embed, "{'text': 'a', 'model': 'x'}", "unknown input field 'model'");
     assertInvalid(embed, "{'texts': [" + "'a', ".repeat(128) + "'a']}", "max-texts (128)");
