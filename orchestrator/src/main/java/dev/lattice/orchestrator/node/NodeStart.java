@@ -33,6 +33,7 @@ import dev.lattice.worker.agent.WorkerNode;
 import dev.lattice.worker.agent.WorkerSettings;
 import dev.lattice.worker.mcp.McpClientSettings;
 import dev.lattice.worker.mcp.McpServers;
+import dev.lattice.worker.secret.SecretResolver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -180,7 +181,10 @@ final class NodeStart {
     if (!settings.lattice().worker()) {
       return McpServers.none();
     }
-    return McpServers.start(McpClientSettings.create(settings.config()), clock);
+    return McpServers.start(
+        McpClientSettings.create(settings.config()),
+        SecretResolver.create(settings.worker().secrets()),
+        clock);
   }
 
   /** Stops the MCP server processes as the node stops, after its agents finished their work. */
