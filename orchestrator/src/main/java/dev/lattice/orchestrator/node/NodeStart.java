@@ -8,6 +8,7 @@ import dev.lattice.orchestrator.directory.AgentDirectory;
 import dev.lattice.orchestrator.dispatch.DispatchSettings;
 import dev.lattice.orchestrator.guard.Guardrail;
 import dev.lattice.orchestrator.guard.Guardrails;
+import dev.lattice.orchestrator.logging.LogRedaction;
 import dev.lattice.orchestrator.plan.GoalPlans;
 import dev.lattice.orchestrator.plan.GoalSettings;
 import dev.lattice.orchestrator.plan.PlanValidator;
@@ -131,6 +132,8 @@ final class NodeStart {
     Config resolved = NodeConfig.assemble(overrides, dataDirectory);
     Guardrails checks = Guardrails.create(resolved, guardrails);
     NodeSettings configured = readSettings(resolved, agents);
+    // Before anything logs: the node's log lines are redacted as its events are.
+    LogRedaction.install(configured.run().redaction());
     prepareJournal(configured.persistence());
     Planner planner = planner(configured);
     McpServers mcp = startMcp(configured, clock);
