@@ -12,16 +12,11 @@ import java.util.regex.Pattern;
  * ({@code https://user:PASSWORD@host}). References ({@code ${secret:NAME}}) are left as they are.
  */
 final class TextRedaction {
-  /** A name followed by = or :, in quotes (JSON's, or JSON's escaped within JSON) or not. */
-  private static final Pattern NAME_THEN_VALUE =
-      Pattern.compile("(?<![\\w.-])(\\\\?[\"']?)([A-Za-z_][\\w.-]{0,63})\\1\\s*[:=]\\s*");
+  /** The longest name looked at: longer runs of name characters are not field names. */
+  private static final int MAX_NAME = 64;
 
   /** The schemes of the Authorization header, which come before the credential itself. */
   private static final Pattern SCHEME = Pattern.compile(SecretReference.SCHEME);
-
-  /** The password of a URL's user information. */
-  private static final Pattern URL_PASSWORD =
-      Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://[^/\\s:@]+:)([^@\\s/]+)(@)");
 
   /** What ends an unquoted value. */
   private static final String DELIMITERS = ",;&\"'<>()[]{}\\";
@@ -44,23 +39,22 @@ final class TextRedaction {
   }
 
   private String namedValues(String text) {
-    Matcher m = NAME_THEN_VALUE.matcher(text);
     StringBuilder out = null;
     int copied = 0;
     int from = 0;
-    while (from < text.length() && m.find(from)) {
-      int start = m.end();
-      from = start;
-      // The name in a reference's own syntax, ${secret:NAME}, is no field.
-      boolean reference = text.startsWith(SecretReference.PREFIX, m.start(2) - 2);
-      if (reference || !fields.test(m.group(2))) {
+    int separator;
+    // From each = or : back to the name before it: linear, and most text has few separators.
+    while ((separator = nextSeparator(text, from)) >= 0) {
+      from = separator + 1;
+      String name = nameBefore(text, separator);
+      if (name == null || !fields.test(name)) {
         continue;
       }
-      int[] value = value(text, start);
+      int[] value = value(text, skipSpaces(text, separator + 1));
       if (value == null) {
         continue;
       }
-      from = value[1];
+      from = Math.max(from, value[1]);
       String found = text.substring(value[0], value[1]);
       if (found.equals(replacement) || SecretReference.isReferenceOnly(found)) {
         continue;
@@ -75,6 +69,68 @@ final class TextRedaction {
       return text;
     }
     return out.append(text, copied, text.length()).toString();
+  }
+
+  private static int nextSeparator(String text, int from) {
+    for (int i = from; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '=' || c == ':') {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * The name that ends just before {@code separator}, after spaces and in quotes (JSON's, or JSON's
+   * escaped within JSON) or not; null when there is none.
+   */
+  private static String nameBefore(String text, int separator) {
+    int i = separator - 1;
+    while (i >= 0 && Character.isWhitespace(text.charAt(i))) {
+      i--;
+    }
+    String quote = "";
+    if (i >= 0 && (text.charAt(i) == '"' || text.charAt(i) == '\'')) {
+      quote = String.valueOf(text.charAt(i));
+      i--;
+      if (i >= 0 && text.charAt(i) == '\\') {
+        quote = "\\" + quote;
+        i--;
+      }
+    }
+    int end = i + 1;
+    while (i >= 0 && end - i <= MAX_NAME + 1 && isNameChar(text.charAt(i))) {
+      i--;
+    }
+    int start = i + 1;
+    if (start == end || (i >= 0 && isNameChar(text.charAt(i))) || !startsName(text.charAt(start))) {
+      return null;
+    }
+    if (!quote.isEmpty() && !text.startsWith(quote, start - quote.length())) {
+      return null;
+    }
+    // The name in a reference's own syntax, ${secret:NAME}, is no field.
+    if (text.startsWith("${", start - 2)) {
+      return null;
+    }
+    return text.substring(start, end);
+  }
+
+  private static boolean isNameChar(char c) {
+    return Character.isLetterOrDigit(c) || c == '_' || c == '.' || c == '-';
+  }
+
+  private static boolean startsName(char c) {
+    return Character.isLetter(c) || c == '_';
+  }
+
+  private static int skipSpaces(String text, int from) {
+    int i = from;
+    while (i < text.length() && Character.isWhitespace(text.charAt(i))) {
+      i++;
+    }
+    return i;
   }
 
   /**
@@ -148,22 +204,53 @@ final class TextRedaction {
   }
 
   private String urlPasswords(String text) {
-    if (!text.contains("://")) {
-      return text;
-    }
-    Matcher m = URL_PASSWORD.matcher(text);
     StringBuilder out = null;
     int copied = 0;
-    while (m.find()) {
-      if (m.group(2).equals(replacement) || SecretReference.isReferenceOnly(m.group(2))) {
-        continue;
+    int at = text.indexOf("://");
+    while (at >= 0) {
+      int[] password = password(text, at + 3);
+      if (password != null) {
+        String found = text.substring(password[0], password[1]);
+        if (!found.equals(replacement) && !SecretReference.isReferenceOnly(found)) {
+          if (out == null) {
+            out = new StringBuilder(text.length());
+          }
+          out.append(text, copied, password[0]).append(replacement);
+          copied = password[1];
+        }
       }
-      if (out == null) {
-        out = new StringBuilder(text.length());
-      }
-      out.append(text, copied, m.start(2)).append(replacement);
-      copied = m.end(2);
+      at = text.indexOf("://", at + 3);
     }
     return out == null ? text : out.append(text, copied, text.length()).toString();
+  }
+
+  /**
+   * Where the password of the user information that starts at {@code from} (just after {@code ://})
+   * is, {@code user:PASSWORD@}; null when there is none.
+   */
+  private static int[] password(String text, int from) {
+    int colon = from;
+    while (colon < text.length() && !endsUser(text.charAt(colon))) {
+      colon++;
+    }
+    if (colon == from || colon >= text.length() || text.charAt(colon) != ':') {
+      return null;
+    }
+    int at = colon + 1;
+    while (at < text.length() && !endsPassword(text.charAt(at))) {
+      at++;
+    }
+    if (at == colon + 1 || at >= text.length() || text.charAt(at) != '@') {
+      return null;
+    }
+    return new int[] {colon + 1, at};
+  }
+
+  private static boolean endsUser(char c) {
+    return c == '/' || c == ':' || c == '@' || Character.isWhitespace(c);
+  }
+
+  private static boolean endsPassword(char c) {
+    return c == '@' || c == '/' || Character.isWhitespace(c);
   }
 }

@@ -41,7 +41,7 @@ class RedactorTest {
   void leavesFieldsThatOnlyLookAlikeAlone() {
     JsonNode value =
         json(
-            "{'maxTokens': 2000, 'promptTokens': 12, 'nextPageToken': 'p2', 'page_token': 'x',"
+            "{'maxTokens': 2000, 'promptTokens': 12, 'nextPageToken': 'p2', 'page_token': 'x', 'progressToken': 3,"
                 + " 'tokenType': 'Bearer', 'text': 'my password is hunter2'}");
     assertThat(REDACTOR.redact(value)).isSameAs(value);
   }
@@ -113,7 +113,10 @@ class RedactorTest {
       "Authorization: Bearer ${secret:crm-token}",
       "\"authorization\":\"Bearer ${secret:crm-token}\"",
       "maxTokens=2000 nextPageToken=abc",
-      "token=[redacted]"
+      "token=[redacted]",
+      "https://user@host/x and http://host:8080/y",
+      "postgresql://app:${secret:db-password}@db/x",
+      "${secret:crm-token}"
     };
     for (String text : kept) {
       assertThat(REDACTOR.redactText(text)).as(text).isSameAs(text);
