@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Replaces sensitive values before they are persisted or shown: the {@code lattice.redaction}
@@ -20,7 +21,10 @@ import java.util.Map;
  *
  * <p>Secret references ({@code ${secret:NAME}}, optionally after a scheme such as {@code Bearer})
  * are kept wherever they stand: they name a secret without revealing it, and a worker resolves them
- * when it uses them. Nulls and booleans are kept: they reveal nothing a credential is made of.
+ * when it uses them. Nulls and booleans are kept: they reveal nothing a credential is made of. The
+ * keys of a JSON Schema's {@code properties} (an object of which every value is a schema: an object
+ * or a boolean) name properties, not values: a structured-output schema with a {@code password}
+ * property keeps its {@code "type": "string"}.
  *
  * <p>Redaction is idempotent, and pure: a value with nothing to redact comes back as the same
  * instance, so that the common case costs a walk and no copy. Safe for concurrent use.
@@ -30,6 +34,10 @@ public final class Redactor {
   public static final String PATH = "lattice.redaction";
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+  /** JSON Schema's keywords whose value maps names to schemas. */
+  private static final Set<String> SCHEMA_MAPS =
+      Set.of("properties", "patternProperties", "$defs", "definitions", "dependentSchemas");
 
   private final SensitiveFields fields;
   private final String replacement;
@@ -117,7 +125,7 @@ public final class Redactor {
 
   private JsonNode walk(JsonNode node, boolean sensitive) {
     if (node.isObject()) {
-      return object((ObjectNode) node, sensitive);
+      return object((ObjectNode) node, sensitive, false);
     }
     if (node.isArray()) {
       return array((ArrayNode) node, sensitive);
@@ -133,13 +141,21 @@ public final class Redactor {
     return NODES.textNode(replacement);
   }
 
-  private JsonNode object(ObjectNode node, boolean sensitive) {
+  /**
+   * @param schemas whether {@code node} maps names to schemas (a schema's {@code properties}), so
+   *     that its keys are no field names
+   */
+  private JsonNode object(ObjectNode node, boolean sensitive, boolean schemas) {
     ObjectNode copy = null;
     Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
     while (fields.hasNext()) {
       Map.Entry<String, JsonNode> field = fields.next();
+      String name = field.getKey();
       JsonNode value = field.getValue();
-      JsonNode redacted = walk(value, sensitive || this.fields.test(field.getKey()));
+      JsonNode redacted =
+          !sensitive && SCHEMA_MAPS.contains(name) && isSchemaMap(value)
+              ? object((ObjectNode) value, false, true)
+              : walk(value, sensitive || (!schemas && this.fields.test(name)));
       if (redacted != value) {
         if (copy == null) {
           // Shallow: what is not redacted is shared, as values in events are never changed.
@@ -150,6 +166,18 @@ public final class Redactor {
       }
     }
     return copy == null ? node : copy;
+  }
+
+  private static boolean isSchemaMap(JsonNode value) {
+    if (!value.isObject()) {
+      return false;
+    }
+    for (JsonNode schema : value) {
+      if (!schema.isObject() && !schema.isBoolean()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private JsonNode array(ArrayNode node, boolean sensitive) {

@@ -72,6 +72,23 @@ class RedactorTest {
   }
 
   @Test
+  void theNamesOfASchemasPropertiesAreNoFields() {
+    JsonNode schema =
+        json(
+            "{'schema': {'type': 'object', 'required': ['password'], 'properties': {'password':"
+                + " {'type': 'string', 'minLength': 12}, 'token': true}}}");
+    assertThat(REDACTOR.redact(schema)).isSameAs(schema);
+    // Data that only looks like it is redacted as usual.
+    assertThat(REDACTOR.redact(json("{'properties': {'password': 'p', 'n': {}}}")))
+        .isEqualTo(json("{'properties': {'password': '[redacted]', 'n': {}}}"));
+    assertThat(
+            REDACTOR.redact(
+                json("{'properties': {'user': {'properties': {'a': {}}, 'password': 'p'}}}")))
+        .isEqualTo(
+            json("{'properties': {'user': {'properties': {'a': {}}, 'password': '[redacted]'}}}"));
+  }
+
+  @Test
   void isIdempotentAndCopiesNothingWithoutASensitiveField() {
     JsonNode once = REDACTOR.redact(json("{'a': {'password': 'x'}, 'b': [1, 2]}"));
     assertThat(REDACTOR.redact(once)).isSameAs(once);
