@@ -5,6 +5,7 @@ import static dev.lattice.orchestrator.plan.Plans.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.ConfigFactory;
 import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.agent.StepError;
@@ -18,6 +19,7 @@ import dev.lattice.protocol.run.RunChange;
 import dev.lattice.protocol.run.RunSpec;
 import dev.lattice.protocol.run.StateEntry;
 import dev.lattice.protocol.run.StateScope;
+import dev.lattice.protocol.run.StepStatus;
 import dev.lattice.protocol.run.ToolCall;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.ParameterizedType;
@@ -98,6 +100,59 @@ class RunRedactionTest {
     // Everything else about the plan is as it was.
     assertThat(redacted.plan().steps()).hasSize(3);
     assertThat(redacted.plan().step("m").input().asText()).isEqualTo("${payload.items}");
+  }
+
+  @Test
+  void aRedactedPlanKeepsEveryOtherFieldOfEveryKindOfStep() {
+    PlanSpec plan =
+        plan(
+            "{'steps': [{'id': 'a', 'capability': 'llm', 'model': 'm', 'input': {'prompt': 'p',"
+                + " 'apiKey': '"
+                + SECRET
+                + "'}, 'tools': ['echo'], 'maxTurns': 3, 'maxToolCalls': 4, 'budget':"
+                + " {'maxTokens': 100, 'maxCostUsd': 0.5}, 'retry': {'maxAttempts': 2,"
+                + " 'initialBackoffMs': 10}, 'timeouts': {'startToCloseMs': 1000, 'heartbeatMs':"
+                + " 500}},"
+                + " {'id': 't', 'kind': 'transform', 'dependsOn': ['a'], 'expression': '{\\'x\\': 1}'},"
+                + " {'id': 'g', 'kind': 'gate', 'dependsOn': ['t'], 'condition': 'true',"
+                + " 'onFalse': 'skip'},"
+                + " {'id': 'w', 'kind': 'wait', 'dependsOn': ['g'], 'signal': 'ok', 'durationMs':"
+                + " 1000},"
+                + " {'id': 'l', 'kind': 'loop', 'dependsOn': ['w'], 'until': 'true',"
+                + " 'maxIterations': 2, 'steps': [{'id': 'e', 'capability': 'echo'}]},"
+                + " {'id': 'r', 'kind': 'run', 'intent': 'code-build-test', 'input': {'x': 1}}],"
+                + " 'retry': {'maxAttempts': 3}, 'deadlineMs': 60000, 'budget': {'maxTokens': 1000},"
+                + " 'onBudgetExceeded': 'pause'}");
+
+    PlanSpec redacted = redaction.plan(plan);
+
+    JsonNode expected = LatticeJson.mapper().valueToTree(plan);
+    ((ObjectNode) expected.at("/steps/0/input")).put("apiKey", "[redacted]");
+    assertThat((JsonNode) LatticeJson.mapper().valueToTree(redacted)).isEqualTo(expected);
+  }
+
+  /**
+   * A transform that puts a value under a sensitive name, a gate after it in the same decision, and
+   * the input of a step after that all see the replacement: what the run decides on is what it
+   * writes, and a replay rebuilds it.
+   */
+  @Test
+  void aRunDecidesOnTheRedactedValuesItWrites() {
+    RunScenario run =
+        new RunScenario()
+            .start(
+                "{'steps': [{'id': 't', 'kind': 'transform', 'expression': '{\\\"token\\\":"
+                    + " payload.ref}'}, {'id': 'g', 'kind': 'gate', 'dependsOn': ['t'],"
+                    + " 'condition': 'steps.t.output.token == \\\"[redacted]\\\"'}, {'id':"
+                    + " 'e', 'capability': 'echo', 'dependsOn': ['g'], 'input': {'copy':"
+                    + " '${steps.t.output.token}', 'password': '${payload.password}'}}]}",
+                "{'ref': 'abc', 'password': '" + SECRET + "'}");
+
+    assertThat(run.status("g")).isEqualTo(StepStatus.SUCCEEDED);
+    assertThat(run.progress.assignments().assignment(run.state, "e").input())
+        .isEqualTo(json("{'copy': '[redacted]', 'password': '[redacted]'}"));
+    assertThat(run.journal.toString()).doesNotContain(SECRET);
+    run.assertReplayMatches();
   }
 
   @Test
