@@ -11,12 +11,12 @@ import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.lattice.orchestrator.logging.RedactingLayout;
 import dev.lattice.orchestrator.testing.Await;
 import dev.lattice.orchestrator.testing.DataFiles;
+import dev.lattice.orchestrator.testing.DatabaseText;
 import dev.lattice.orchestrator.testing.LoopbackApi;
 import dev.lattice.persistence.payload.JournalPayloads;
 import dev.lattice.protocol.agent.ErrorClass;
@@ -35,12 +35,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,7 +77,6 @@ class RedactionIT {
           STORED_APART,
           FILE_SECRET,
           PLANNED_KEY);
-  private static final CBORMapper CBOR = new CBORMapper();
   private static final org.slf4j.Logger ACTION_LOG = LoggerFactory.getLogger("test.login");
 
   @TempDir Path data;
@@ -259,7 +252,8 @@ class RedactionIT {
     for (String answer : answers) {
       assertNone(answer, "an API answer");
     }
-    List<String> tables = tables();
+    List<String> tables = DatabaseText.tables(lattice);
+    assertThat(tables).anyMatch(t -> t.startsWith("lattice_payload\n"));
     assertThat(String.join("\n", tables))
         .contains("[redacted]")
         .contains(JournalPayloads.REFS_MANIFEST);
@@ -347,68 +341,6 @@ class RedactionIT {
   private static String excerpt(String text, String secret) {
     int at = text.indexOf(secret);
     return at < 0 ? "" : text.substring(Math.max(0, at - 200), Math.min(text.length(), at + 100));
-  }
-
-  /**
-   * Every row of every table of the node's database, as text: values as they are, binary ones
-   * (events, snapshots, stored payloads) both byte for byte and, when CBOR, as JSON (CBOR may cut a
-   * long text into chunks).
-   */
-  private List<String> tables() throws SQLException {
-    Config db =
-        lattice
-            .system()
-            .settings()
-            .config()
-            .getConfig("pekko-persistence-jdbc.shared-databases.slick.db");
-    List<String> dumps = new ArrayList<>();
-    try (Connection c =
-        DriverManager.getConnection(
-            db.getString("url"), db.getString("user"), db.getString("password"))) {
-      List<String> names = new ArrayList<>();
-      try (Statement s = c.createStatement();
-          ResultSet rs =
-              s.executeQuery(
-                  "select table_name from information_schema.tables where table_schema = 'PUBLIC'")) {
-        while (rs.next()) {
-          names.add(rs.getString(1));
-        }
-      }
-      assertThat(names).contains("event_journal", "snapshot", "lattice_payload");
-      for (String name : names) {
-        dumps.add(dump(c, name));
-      }
-    }
-    return dumps;
-  }
-
-  private static String dump(Connection c, String table) throws SQLException {
-    StringBuilder text = new StringBuilder(table).append('\n');
-    try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("select * from \"" + table + "\"")) {
-      ResultSetMetaData meta = rs.getMetaData();
-      while (rs.next()) {
-        for (int i = 1; i <= meta.getColumnCount(); i++) {
-          Object value = rs.getObject(i);
-          if (value instanceof byte[] bytes) {
-            text.append(new String(bytes, StandardCharsets.ISO_8859_1)).append(' ');
-            text.append(cbor(bytes)).append(' ');
-          } else {
-            text.append(value).append(' ');
-          }
-        }
-        text.append('\n');
-      }
-    }
-    return text.toString();
-  }
-
-  private static String cbor(byte[] bytes) {
-    try {
-      return CBOR.readTree(bytes).toString();
-    } catch (IOException | RuntimeException notCbor) {
-      return "";
-    }
   }
 
   private JsonNode awaitEnd(String runId) throws IOException {
