@@ -1,12 +1,10 @@
 package dev.lattice.orchestrator.testing;
 
 import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
-import com.typesafe.config.Config;
 import dev.lattice.orchestrator.node.Lattice;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -29,16 +27,8 @@ public final class DatabaseText {
    * when CBOR, as JSON (CBOR may cut a long text into chunks).
    */
   public static List<String> tables(Lattice lattice) throws SQLException {
-    Config db =
-        lattice
-            .system()
-            .settings()
-            .config()
-            .getConfig("pekko-persistence-jdbc.shared-databases.slick.db");
     List<String> dumps = new ArrayList<>();
-    try (Connection c =
-        DriverManager.getConnection(
-            db.getString("url"), db.getString("user"), db.getString("password"))) {
+    try (Connection c = JournalRows.connect(lattice)) {
       List<String> names = new ArrayList<>();
       try (Statement s = c.createStatement();
           ResultSet rs =
