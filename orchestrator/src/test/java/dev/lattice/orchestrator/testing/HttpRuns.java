@@ -119,7 +119,8 @@ public final class HttpRuns {
     return get(api + "/api/v1/state");
   }
 
-  private JsonNode get(String url) throws IOException, InterruptedException {
+  /** The JSON answer of a GET of {@code url}. */
+  public JsonNode get(String url) throws IOException, InterruptedException {
     HttpResponse<String> response =
         send(HttpRequest.newBuilder(URI.create(url)).timeout(REQUEST_TIMEOUT).GET().build());
     return LatticeJson.mapper().readTree(response.body());
