@@ -2,7 +2,7 @@
 # Makes a development certificate authority and node certificates for Lattice's TLS, with the
 # JDK's keytool only (docs/security.md, "Encryption in transit"):
 #
-#   deploy/tls/make-dev-certs.sh DIR [NODE ...]        (default node: "node")
+#   deploy/tls/make-dev-certs.sh [--pem] DIR [NODE ...]        (default node: "node")
 #
 # Writes into DIR (created owner-only; existing files are kept, so it can run again to add nodes):
 #   password        the password of every key store below (random, owner-only)
@@ -12,6 +12,8 @@
 #   truststore.p12  the same certificate as a key store: lattice.cluster.tls.trust-store
 #   NODE.p12        each node's private key and certificate chain, for both remoting
 #                   (lattice.cluster.tls.key-store) and HTTPS (lattice.http.tls.key-store)
+#   NODE.crt, .key  with --pem (needs openssl): the same chain and key as PEM files, for servers
+#                   that read PEM (PostgreSQL; lattice.http.tls.certificate and private-key)
 #
 # Node certificates name the hosts of LATTICE_CERT_SANS (keytool's san syntax, default
 # dns:localhost,ip:127.0.0.1): HTTPS clients check the name they connect to against them.
@@ -22,6 +24,11 @@ set -euo pipefail
 if [ $# -lt 1 ]; then
   sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
+fi
+pem=off
+if [ "$1" = --pem ]; then
+  pem=on
+  shift
 fi
 dir="$1"
 shift
@@ -76,4 +83,13 @@ for node in "${nodes[@]}"; do
   kt -importcert -alias "$node" -file "$dir/$node.crt" -keystore "$store"
   rm -f "$dir/$node.csr" "$dir/$node.crt"
   echo "$node: $store ($sans)"
+  if [ "$pem" = on ]; then
+    # The chain: the node's certificate, then the authority's.
+    kt -exportcert -rfc -alias "$node" -keystore "$store" -file "$dir/$node.crt"
+    cat "$dir/ca.pem" >>"$dir/$node.crt"
+    # Unencrypted PKCS#8 ("BEGIN PRIVATE KEY"), owner-only like every file here.
+    openssl pkcs12 -in "$store" -passin env:LATTICE_STORE_PASSWORD -nocerts -nodes |
+      openssl pkey -out "$dir/$node.key"
+    echo "$node: $dir/$node.crt, $dir/$node.key"
+  fi
 done
