@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lattice.orchestrator.testing.Await;
 import dev.lattice.orchestrator.testing.HttpRuns;
 import dev.lattice.orchestrator.testing.LocalCluster;
 import dev.lattice.orchestrator.testing.TestPki;
 import dev.lattice.persistence.journal.SecretFile;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
@@ -71,9 +73,9 @@ class TlsClusterIT {
       String api = cluster.node("seed").api();
       HttpRuns client = new HttpRuns();
       assertThat(membersUp(client, api)).isEqualTo(2);
-      // The seed hosts no agent: every step ran on the member, across TLS remoting.
-      JsonNode agents = client.get(api + "/api/v1/agents");
-      assertThat(agents.toString()).contains("\"b.echo");
+      // The seed hosts no agent: every step runs on the member, across TLS remoting, once the
+      // seed's directory has learnt the member's agents (gossip follows the join).
+      Await.until(() -> agentsSeen(client, api).contains("\"b.echo"), Duration.ofSeconds(30));
       String run = client.execute(api, PLAN, "tls-cluster-1");
       JsonNode done =
           client.awaitRun(
@@ -92,7 +94,8 @@ class TlsClusterIT {
       assertThat(rogue.jvm().process().exitValue()).isNotZero();
       assertThat(rogue.jvm().lines()).noneMatch(line -> line.startsWith("lattice is up"));
       // The seed refused its certificate in the TLS handshake.
-      assertThat(Files.readString(rogue.log())).contains("bad_certificate");
+      assertThat(String.join("\n", rogue.jvm().lines()) + Files.readString(rogue.log()))
+          .contains("bad_certificate");
       assertThat(membersUp(client, api)).isEqualTo(2);
       assertThat(client.state(api).toString()).doesNotContain("rogue");
 
@@ -139,6 +142,17 @@ class TlsClusterIT {
         trustStore.toString(),
         "--cluster-password-file",
         passwordFile.toString());
+  }
+
+  private static String agentsSeen(HttpRuns client, String api) {
+    try {
+      return client.get(api + "/api/v1/agents").toString();
+    } catch (IOException e) {
+      return "";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   private static long membersUp(HttpRuns client, String api) throws Exception {
