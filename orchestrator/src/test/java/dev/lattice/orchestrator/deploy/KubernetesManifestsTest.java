@@ -152,10 +152,27 @@ class KubernetesManifestsTest {
               conf.getString(
                   "pekko.management.cluster.bootstrap.contact-point-discovery.port-name"),
               conf.getInt("pekko.management.http.port"));
-      assertProbe(container, "readinessProbe", "/ready");
-      assertProbe(container, "livenessProbe", "/health");
-      assertProbe(container, "startupProbe", "/health");
+      if (env(container)
+          .get("LATTICE_NODE_ROLES")
+          .path("value")
+          .asText()
+          .contains("orchestrator")) {
+        assertProbe(container, "readinessProbe", "/ready");
+        assertProbe(container, "livenessProbe", "/health");
+        assertProbe(container, "startupProbe", "/health");
+      } else {
+        // A worker serves no API: Pekko Management's health checks answer its probes.
+        assertManagementProbe(container, "readinessProbe", "/ready");
+        assertManagementProbe(container, "livenessProbe", "/alive");
+        assertManagementProbe(container, "startupProbe", "/alive");
+      }
     }
+  }
+
+  private static void assertManagementProbe(JsonNode container, String probe, String path) {
+    JsonNode get = container.path(probe).path("httpGet");
+    assertThat(get.path("path").asText()).as(probe).isEqualTo(path);
+    assertThat(get.path("port").asText()).as(probe).isEqualTo("management");
   }
 
   @Test
