@@ -18,6 +18,7 @@ import dev.lattice.orchestrator.policy.PolicySettings;
 import dev.lattice.orchestrator.retention.RetentionSettings;
 import dev.lattice.orchestrator.run.core.RunSettings;
 import dev.lattice.orchestrator.session.SessionStoreSettings;
+import dev.lattice.orchestrator.tls.ClusterTls;
 import dev.lattice.persistence.journal.JournalDatabase;
 import dev.lattice.persistence.journal.JournalPool;
 import dev.lattice.persistence.journal.JournalProbe;
@@ -134,6 +135,7 @@ final class NodeStart {
     NodeSettings configured = readSettings(resolved, agents);
     // Before anything logs: the node's log lines are redacted as its events are.
     LogRedaction.install(configured.run().redaction());
+    ClusterTls.trustJournal(resolved, configured.persistence().database().url());
     prepareJournal(configured.persistence());
     Planner planner = planner(configured);
     McpServers mcp = startMcp(configured, clock);
