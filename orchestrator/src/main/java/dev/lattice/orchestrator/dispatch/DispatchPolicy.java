@@ -1,6 +1,5 @@
 package dev.lattice.orchestrator.dispatch;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.lattice.orchestrator.policy.LeaseSettings;
 import dev.lattice.orchestrator.policy.PolicySettings;
 import dev.lattice.protocol.agent.AllowList;
@@ -15,6 +14,7 @@ import dev.lattice.protocol.agent.StepOutcome;
 import dev.lattice.protocol.agent.Usage;
 import dev.lattice.protocol.audit.AuditKind;
 import dev.lattice.protocol.ids.TenantId;
+import dev.lattice.protocol.plan.RequestedModel;
 import java.util.Optional;
 
 /**
@@ -42,7 +42,7 @@ public final class DispatchPolicy {
   }
 
   Admission admit(Assignment assignment) {
-    String model = requestedModel(assignment);
+    String model = RequestedModel.of(assignment.input(), assignment.model());
     Optional<AllowList> denied =
         policy.allowLists().modelDenial(assignment.tenant(), assignment.capability(), model);
     if (denied.isPresent()) {
@@ -136,18 +136,6 @@ public final class DispatchPolicy {
         result.idempotencyKey(),
         result.agentId(),
         pricedOutcome);
-  }
-
-  /**
-   * The model a step asks for: its input's {@code model}, which an llm action takes before the
-   * step's own (so that it cannot slip past the lists), else the step's.
-   */
-  static String requestedModel(Assignment assignment) {
-    JsonNode input = assignment.input();
-    if (input != null && input.path("model").isTextual()) {
-      return input.path("model").asText();
-    }
-    return assignment.model();
   }
 
   /** Whether attempts of {@code tenant} are reserved with its ledger. */

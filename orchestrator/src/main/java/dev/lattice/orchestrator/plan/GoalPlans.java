@@ -14,6 +14,7 @@ import dev.lattice.protocol.api.IntentView;
 import dev.lattice.protocol.api.PlanEstimate;
 import dev.lattice.protocol.json.LatticeJson;
 import dev.lattice.protocol.plan.PlanSpec;
+import dev.lattice.protocol.plan.RequestedModel;
 import dev.lattice.protocol.plan.StepKind;
 import dev.lattice.protocol.plan.StepSpec;
 import java.io.IOException;
@@ -241,10 +242,7 @@ public final class GoalPlans {
       StepSpec step = steps.get(i);
       String at = field + "[" + i + "]";
       JsonNode allowed = step.capability() == null ? null : models.get(step.capability());
-      String model =
-          step.input() != null && step.input().path("model").isTextual()
-              ? step.input().path("model").asText()
-              : step.model();
+      String model = RequestedModel.of(step.input(), step.model());
       if (allowed != null && model != null && !contains(allowed, model)) {
         errors.add(
             at

@@ -11,6 +11,7 @@ import dev.lattice.modelserver.script.Script;
 import dev.lattice.modelserver.script.ScriptEntry;
 import dev.lattice.orchestrator.testing.HttpRuns;
 import dev.lattice.orchestrator.testing.LoopbackApi;
+import dev.lattice.orchestrator.testing.ScriptedNode;
 import dev.lattice.protocol.json.LatticeJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +45,7 @@ class CodeBuildTestExampleIT {
 
   private final HttpRuns runs = new HttpRuns();
   private Path data;
-  private ScriptedModelServer models;
+  private ScriptedNode node;
   private Lattice lattice;
   private String api;
 
@@ -63,23 +64,17 @@ class CodeBuildTestExampleIT {
                         + " 'notes': 'Written next to the workspace.'}"))
             .when(Match.regex("^Write Java code for this task: " + ESCAPING)));
     entries.addAll(example.entries());
-    models =
-        ScriptedModelServer.start(
+    node =
+        ScriptedNode.start(
+            data,
             new Script(example.models(), example.rateLimits(), example.modelRateLimits(), entries));
-    lattice =
-        Lattice.builder()
-            .dataDirectory(data)
-            .config(
-                ConfigFactory.parseString(
-                    "lattice.llm.providers.local.base-url = \"%s/v1\"".formatted(models.baseUrl())))
-            .start();
-    api = LoopbackApi.start(lattice);
+    lattice = node.lattice();
+    api = node.api();
   }
 
   @AfterAll
   void stop() {
-    lattice.close();
-    models.close();
+    node.close();
   }
 
   private static JsonNode json(String text) throws Exception {

@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.typesafe.config.ConfigFactory;
-import dev.lattice.modelserver.ScriptedModelServer;
 import dev.lattice.modelserver.script.Script;
 import dev.lattice.orchestrator.testing.Await;
 import dev.lattice.orchestrator.testing.HttpRuns;
 import dev.lattice.orchestrator.testing.JournalRows;
-import dev.lattice.orchestrator.testing.LoopbackApi;
+import dev.lattice.orchestrator.testing.ScriptedNode;
 import dev.lattice.protocol.json.LatticeJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,27 +41,20 @@ class IndexingExampleIT {
   private static final Set<String> TERMINAL = Set.of("completed", "failed", "cancelled");
 
   private final HttpRuns http = new HttpRuns();
-  private ScriptedModelServer models;
+  private ScriptedNode node;
   private Lattice lattice;
   private String api;
 
   @BeforeAll
   void start(@TempDir Path data) {
-    models = ScriptedModelServer.start(Script.example());
-    lattice =
-        Lattice.builder()
-            .dataDirectory(data)
-            .config(
-                ConfigFactory.parseString(
-                    "lattice.llm.providers.local.base-url = \"%s/v1\"".formatted(models.baseUrl())))
-            .start();
-    api = LoopbackApi.start(lattice);
+    node = ScriptedNode.start(data, Script.example());
+    lattice = node.lattice();
+    api = node.api();
   }
 
   @AfterAll
   void stop() {
-    lattice.close();
-    models.close();
+    node.close();
   }
 
   @Test

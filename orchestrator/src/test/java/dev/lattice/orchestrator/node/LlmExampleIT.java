@@ -3,10 +3,10 @@ package dev.lattice.orchestrator.node;
 import static dev.lattice.orchestrator.plan.Plans.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.typesafe.config.ConfigFactory;
 import dev.lattice.modelserver.ScriptedModelServer;
 import dev.lattice.modelserver.script.Script;
 import dev.lattice.orchestrator.testing.Await;
+import dev.lattice.orchestrator.testing.ScriptedNode;
 import dev.lattice.protocol.api.ExecuteRequest;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.json.LatticeJson;
@@ -30,12 +30,7 @@ class LlmExampleIT {
 
   /** A node with the default agents, its local provider at {@code models}. */
   private Lattice nodeOf(ScriptedModelServer models) {
-    return Lattice.builder()
-        .dataDirectory(data)
-        .config(
-            ConfigFactory.parseString(
-                "lattice.llm.providers.local.base-url = \"%s/v1\"".formatted(models.baseUrl())))
-        .start();
+    return ScriptedNode.builder(data, models).start();
   }
 
   @Test

@@ -3,11 +3,9 @@ package dev.lattice.orchestrator.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.ConfigFactory;
-import dev.lattice.modelserver.ScriptedModelServer;
 import dev.lattice.modelserver.script.Script;
 import dev.lattice.orchestrator.testing.Await;
-import dev.lattice.orchestrator.testing.LoopbackApi;
+import dev.lattice.orchestrator.testing.ScriptedNode;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.json.LatticeJson;
 import dev.lattice.protocol.run.RunStatus;
@@ -34,27 +32,20 @@ import org.junit.jupiter.api.io.TempDir;
 class SubPlanExamplesIT {
   private static final Path EXAMPLES = Path.of("..", "examples");
 
-  private ScriptedModelServer models;
+  private ScriptedNode node;
   private Lattice lattice;
   private String api;
 
   @BeforeAll
   void start(@TempDir Path data) {
-    models = ScriptedModelServer.start(Script.example());
-    lattice =
-        Lattice.builder()
-            .dataDirectory(data)
-            .config(
-                ConfigFactory.parseString(
-                    "lattice.llm.providers.local.base-url = \"%s/v1\"".formatted(models.baseUrl())))
-            .start();
-    api = LoopbackApi.start(lattice);
+    node = ScriptedNode.start(data, Script.example());
+    lattice = node.lattice();
+    api = node.api();
   }
 
   @AfterAll
   void stop() {
-    lattice.close();
-    models.close();
+    node.close();
   }
 
   private RunView run(String example) throws Exception {
