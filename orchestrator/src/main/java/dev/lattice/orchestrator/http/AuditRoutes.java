@@ -19,16 +19,14 @@ final class AuditRoutes extends AllDirectives {
   private static final String AFTER = "after";
   private static final String LIMIT = "limit";
 
-  private final LatticeClient client;
   private final HttpSettings settings;
 
-  AuditRoutes(LatticeClient client, HttpSettings settings) {
-    this.client = client;
+  AuditRoutes(HttpSettings settings) {
     this.settings = settings;
   }
 
-  /** {@code /runs/{id}/audit}, below the run's path. */
-  Route ofRun(String id) {
+  /** {@code /runs/{id}/audit}, below the run's path, calling {@code client}. */
+  Route ofRun(LatticeClient client, String id) {
     return path(
         "audit",
         () ->
@@ -38,8 +36,8 @@ final class AuditRoutes extends AllDirectives {
                         client.audit(RunRoutes.runId(id)), audit -> completeOK(audit, json()))));
   }
 
-  /** {@code /audit?busKey=...}. */
-  Route byBusKey() {
+  /** {@code /audit?busKey=...}, calling {@code client}. */
+  Route byBusKey(LatticeClient client) {
     return path(
         "audit",
         () ->
@@ -52,10 +50,11 @@ final class AuditRoutes extends AllDirectives {
                                 AFTER,
                                 after ->
                                     parameterOptional(
-                                        LIMIT, limit -> page(query(busKey, after, limit)))))));
+                                        LIMIT,
+                                        limit -> page(client, query(busKey, after, limit)))))));
   }
 
-  private Route page(AuditQuery query) {
+  private Route page(LatticeClient client, AuditQuery query) {
     return onSuccess(client.audit(query), page -> completeOK(page, json()));
   }
 

@@ -1,5 +1,10 @@
 package dev.lattice.orchestrator.http;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lattice.orchestrator.http.auth.AuthSettings;
+import dev.lattice.orchestrator.http.auth.Authenticator;
+import dev.lattice.orchestrator.http.auth.NodeAuthentication;
+import dev.lattice.orchestrator.http.auth.Principal;
 import dev.lattice.orchestrator.mcp.McpRoutes;
 import dev.lattice.orchestrator.mcp.McpSettings;
 import dev.lattice.orchestrator.node.Lattice;
@@ -32,11 +37,17 @@ public final class HttpApi extends AllDirectives {
   /** The broadcast hub's buffer; ticks are dropped, not queued, when it is full. */
   private static final int HEARTBEAT_BUFFER = 2;
 
+  private final Authentication auth;
   private final RunRoutes runs;
   private final SessionRoutes sessions;
   private final EventRoutes events;
   private final NodeRoutes node;
   private final InvokeRoutes invoke;
+
+  /** Null when the API was started without a key store. */
+  private final KeyRoutes keys;
+
+  private final StreamTokenRoutes streamTokens;
   private final ProbeRoutes probes;
   private final OpenApiRoutes openApi;
   private final Cors cors;
@@ -51,22 +62,47 @@ public final class HttpApi extends AllDirectives {
    */
   private volatile AllowedHosts hosts;
 
+  /**
+   * The API of {@code client} without authentication, which its configuration must turn off ({@code
+   * lattice.http.auth.enabled = off}): for tests of routes. {@link #start} serves a node's API with
+   * its keys.
+   *
+   * @throws IllegalStateException if authentication is on
+   */
   public HttpApi(LatticeClient client, ActorSystem<?> system, HttpSettings settings) {
-    this.runs = new RunRoutes(client, settings);
-    this.sessions = new SessionRoutes(client);
+    this(client, system, settings, null);
+  }
+
+  /**
+   * @param authenticator checks credentials against the node's keys and issuer; null only when
+   *     authentication is off, which then leaves out the keys and stream tokens too
+   */
+  public HttpApi(
+      LatticeClient client,
+      ActorSystem<?> system,
+      HttpSettings settings,
+      Authenticator authenticator) {
+    AuthSettings authSettings = AuthSettings.create(system.settings().config());
+    ObjectMapper bodies = settings.json().applyTo(LatticeJson.mapper());
+    this.auth = new Authentication(authSettings, authenticator, client, system);
+    this.keys = authenticator == null ? null : new KeyRoutes(authenticator.keys(), bodies);
+    this.streamTokens =
+        authenticator == null ? null : new StreamTokenRoutes(authenticator.streamTokens(), bodies);
+    this.runs = new RunRoutes(settings);
+    this.sessions = new SessionRoutes();
     this.events =
         new EventRoutes(
-            client,
+            auth,
             heartbeats(system, settings.heartbeat()),
-            system.settings().config().getBytes("lattice.http.events.inline-output-max"));
-    this.node = new NodeRoutes(client);
+            system.settings().config().getBytes("lattice.http.events.inline-output-max"),
+            authSettings.streamsRetryAfter());
+    this.node = new NodeRoutes();
     this.invoke =
         new InvokeRoutes(
-            client,
             events,
             new InvokeWaiter(
                 client, system, system.settings().config().getDuration("lattice.http.invoke.wait")),
-            settings.json().applyTo(LatticeJson.mapper()));
+            bodies);
     this.probes = new ProbeRoutes(client::ready, settings);
     this.openApi = new OpenApiRoutes();
     this.cors = new Cors(settings);
@@ -129,16 +165,29 @@ public final class HttpApi extends AllDirectives {
   }
 
   /**
-   * The API, and {@code /mcp}: MCP answers in JSON-RPC, not problems, and checks content types
-   * itself (a DELETE that ends a session has no body).
+   * The API, and {@code /mcp}, for authenticated requests ({@link Authentication}); a run's event
+   * stream authenticates its own, which may carry a stream token instead of a header. MCP answers
+   * in JSON-RPC, not problems, and checks content types itself (a DELETE that ends a session has no
+   * body).
    */
   private Route served() {
-    Route api = JsonRequests.required(this::api);
-    return mcp == null ? api : concat(mcp.route(), api);
+    return concat(
+        pathPrefix("api", () -> pathPrefix("v1", events::route)),
+        auth.authenticated(this::authenticated));
+  }
+
+  /**
+   * Everything {@code principal} may ask for; what it may do is decided by the client held to it.
+   * Whatever applies per principal (request rates, say) goes here.
+   */
+  private Route authenticated(Principal principal) {
+    LatticeClient client = auth.clientFor(principal);
+    Route api = JsonRequests.required(() -> api(principal, client));
+    return mcp == null ? api : concat(mcp.route(principal, client), api);
   }
 
   /** {@code /api/v1/...}. */
-  private Route api() {
+  private Route api(Principal principal, LatticeClient client) {
     return pathPrefix(
         "api",
         () ->
@@ -146,11 +195,12 @@ public final class HttpApi extends AllDirectives {
                 "v1",
                 () ->
                     concat(
-                        runs.route(),
-                        events.route(),
-                        sessions.route(),
-                        node.api(),
-                        invoke.route(),
+                        runs.route(client),
+                        sessions.route(client),
+                        node.api(client),
+                        invoke.route(principal, client),
+                        keys == null ? reject() : keys.route(principal),
+                        streamTokens == null ? reject() : streamTokens.route(principal, client),
                         openApi.api())));
   }
 
@@ -184,7 +234,9 @@ public final class HttpApi extends AllDirectives {
    */
   public static Server start(Lattice lattice, HttpSettings settings) {
     ActorSystem<?> system = lattice.system();
-    HttpApi api = new HttpApi(lattice.client(), system, settings);
+    NodeAuthentication.Started auth =
+        NodeAuthentication.start(lattice, AuthSettings.create(system.settings().config()));
+    HttpApi api = new HttpApi(lattice.client(), system, settings, auth.authenticator());
     CompletionStage<ServerBinding> binding =
         Http.get(system)
             .newServerAt(settings.host(), settings.port())
@@ -198,7 +250,8 @@ public final class HttpApi extends AllDirectives {
       return new Server(
           binding
               .toCompletableFuture()
-              .get(settings.bindTimeout().toMillis(), TimeUnit.MILLISECONDS));
+              .get(settings.bindTimeout().toMillis(), TimeUnit.MILLISECONDS),
+          auth);
     } catch (Exception e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       throw new IllegalStateException(
@@ -210,9 +263,16 @@ public final class HttpApi extends AllDirectives {
   /** A running HTTP server. */
   public static final class Server {
     private final ServerBinding binding;
+    private final NodeAuthentication.Started auth;
 
-    Server(ServerBinding binding) {
+    Server(ServerBinding binding, NodeAuthentication.Started auth) {
       this.binding = binding;
+      this.auth = auth;
+    }
+
+    /** Its authentication: the keys, and where the admin key of the node's first start is. */
+    public NodeAuthentication.Started auth() {
+      return auth;
     }
 
     /** Where it listens (with the real port when 0 was asked for). */

@@ -17,6 +17,7 @@ import dev.lattice.orchestrator.policy.PolicySettings;
 import dev.lattice.orchestrator.retention.RetentionSettings;
 import dev.lattice.orchestrator.run.core.RunSettings;
 import dev.lattice.orchestrator.session.SessionStoreSettings;
+import dev.lattice.persistence.auth.JdbcAuthStore;
 import dev.lattice.persistence.journal.JournalDatabase;
 import dev.lattice.persistence.journal.JournalPool;
 import dev.lattice.persistence.journal.JournalProbe;
@@ -165,7 +166,12 @@ final class NodeStart {
       Guardian.Started refs = awaitUp(system, settings, started);
       LatticeClient client = client(system, settings, refs, planner, pools);
       return new Lattice(
-          system, client, settings.lattice(), settings.persistence().database(), stopped);
+          system,
+          client,
+          settings.lattice(),
+          settings.persistence().database(),
+          new JdbcAuthStore(pools.readModels().dataSource()),
+          stopped);
     } catch (RuntimeException e) {
       stop(system, stopped, settings.lattice().startTimeout(), e);
       throw e;
