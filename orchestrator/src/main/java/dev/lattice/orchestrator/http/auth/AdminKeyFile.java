@@ -1,14 +1,10 @@
 package dev.lattice.orchestrator.http.auth;
 
+import dev.lattice.persistence.journal.SecretFile;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 
 /**
@@ -19,24 +15,9 @@ import java.util.Optional;
 public final class AdminKeyFile {
   private AdminKeyFile() {}
 
-  /** Writes {@code key} to {@code file} whole (a temporary file moved into place), owner only. */
+  /** Writes {@code key} to {@code file} whole, owner only, replacing what it held. */
   public static void write(Path file, String key) {
-    try {
-      Path directory = file.toAbsolutePath().getParent();
-      Files.createDirectories(directory);
-      Path temporary =
-          Files.createTempFile(
-              directory, file.getFileName().toString(), ".tmp", ownerOnly(directory));
-      try {
-        Files.writeString(temporary, key + "\n", StandardCharsets.UTF_8);
-        Files.move(
-            temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } finally {
-        Files.deleteIfExists(temporary);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the admin key to " + file, e);
-    }
+    SecretFile.write(file, key);
   }
 
   /** The key in {@code file}, if there is such a file and it holds one. */
@@ -50,14 +31,5 @@ public final class AdminKeyFile {
     } catch (IOException e) {
       return Optional.empty();
     }
-  }
-
-  private static FileAttribute<?>[] ownerOnly(Path directory) {
-    boolean posix = Files.getFileAttributeView(directory, PosixFileAttributeView.class) != null;
-    return posix
-        ? new FileAttribute<?>[] {
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))
-        }
-        : new FileAttribute<?>[0];
   }
 }
