@@ -68,5 +68,5 @@ start worker join --seed "$host:$remote_base" "${journal_access[@]}" --roles wor
   --remote "$host:$((remote_base + 2))" --data "$dir/worker"
 
 echo "journal: $journal (hosted by seed)"
-echo "try: curl -s http://$host:$http_base/api/v1/state"
+echo "try: curl -s -H \"Authorization: Bearer \$(cat $dir/seed/admin.key)\" http://$host:$http_base/api/v1/state"
 echo "stop: $here/stop.sh"

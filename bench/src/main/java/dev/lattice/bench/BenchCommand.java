@@ -1,12 +1,15 @@
 package dev.lattice.bench;
 
+import com.typesafe.config.ConfigFactory;
 import dev.lattice.orchestrator.cli.LatticeSubcommand;
 import dev.lattice.orchestrator.node.Lattice;
 import dev.lattice.persistence.journal.JournalDatabase;
 import dev.lattice.protocol.api.ExecuteRequest;
 import dev.lattice.protocol.ids.TenantId;
+import dev.lattice.protocol.json.LatticeJson;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,6 +37,8 @@ import picocli.CommandLine.Option;
             + " followers (F), streamed LLM steps (L) and the journal bytes of long conversations"
             + " (P).")
 public final class BenchCommand implements Callable<Integer>, LatticeSubcommand {
+  /** The tenant of runs submitted over HTTP. */
+  private static final String TENANT = "bench";
 
   @Option(
       names = "--workload",
@@ -123,6 +128,18 @@ public final class BenchCommand implements Callable<Integer>, LatticeSubcommand 
       description = "Workload P: the size of each scripted answer.")
   int answerBytes;
 
+  @Option(
+      names = "--over-http",
+      description =
+          "W and W2 through the HTTP API (POST /execute, then the run's NDJSON events) with a"
+              + " submitter key of one tenant, instead of the embedded client.")
+  boolean overHttp;
+
+  @Option(
+      names = "--no-auth",
+      description = "With --over-http: the node's authentication off, to compare with it on.")
+  boolean noAuth;
+
   @Option(names = "--keep", description = "Keep the journal files afterwards.")
   boolean keep;
 
@@ -184,6 +201,10 @@ public final class BenchCommand implements Callable<Integer>, LatticeSubcommand 
     Map<String, Long> rowsByKind = new TreeMap<>();
     JournalDatabase db;
     Lattice.Builder builder = Lattice.builder().dataDirectory(directory);
+    if (overHttp) {
+      builder.config(
+          ConfigFactory.parseString("lattice.http.auth.enabled = " + (noAuth ? "off" : "on")));
+    }
     if (policies) {
       builder
           .config(BenchPolicies.config())
@@ -191,17 +212,15 @@ public final class BenchCommand implements Callable<Integer>, LatticeSubcommand 
     }
     try (Lattice node = builder.start()) {
       db = JournalDatabase.of(urlOf(node), "sa", "");
+      Driver driver = driver(node, request);
       out.println(
-          JitWarmup.run(
-                  n -> LatticeRunner.drive(node.client(), request, n, concurrency, null),
-                  warmup,
-                  Duration.ofSeconds(jitSettleSeconds))
+          JitWarmup.run(n -> driver.drive(n, null), warmup, Duration.ofSeconds(jitSettleSeconds))
               .describe());
       // Rounds alternate Lattice and the floor on the same file, so that both see the same
       // machine: on a shared machine, throughput drifts by tens of percent within minutes.
       for (int round = 1; round <= rounds; round++) {
         long before = JournalRows.lastOrdering(db.url(), db.user(), db.password());
-        double seconds = LatticeRunner.drive(node.client(), request, runs, concurrency, latencies);
+        double seconds = driver.drive(runs, latencies);
         JournalRows.Written written = JournalRows.after(db.url(), db.user(), db.password(), before);
         written.byKind().forEach((k, v) -> rowsByKind.merge(k, v, Long::sum));
         rows.add(written.rows());
@@ -287,10 +306,12 @@ public final class BenchCommand implements Callable<Integer>, LatticeSubcommand 
         rowsPerRun * runsPerSecond);
     return String.format(
         Locale.ROOT,
-        "workload=%s%s runs=%d concurrency=%d runs_per_s=%.0f p50_ms=%.2f p95_ms=%.2f p99_ms=%.2f"
-            + " rows_per_run=%.1f floor_runs_per_s=%.0f ratio=%.2f ceiling_rows_per_s=%.0f",
+        "workload=%s%s%s runs=%d concurrency=%d runs_per_s=%.0f p50_ms=%.2f p95_ms=%.2f"
+            + " p99_ms=%.2f rows_per_run=%.1f floor_runs_per_s=%.0f ratio=%.2f"
+            + " ceiling_rows_per_s=%.0f",
         workload,
         policies ? " policies=on" : "",
+        overHttp ? " over_http auth=" + (noAuth ? "off" : "on") : "",
         runs,
         concurrency,
         runsPerSecond,
@@ -301,6 +322,28 @@ public final class BenchCommand implements Callable<Integer>, LatticeSubcommand 
         floor,
         runsPerSecond / floor,
         ceiling);
+  }
+
+  /** Submits runs and waits for their ends, recording their latencies. */
+  private interface Driver {
+    double drive(int runs, LatencyRecorder latencies) throws Exception;
+  }
+
+  private Driver driver(Lattice node, ExecuteRequest request) throws Exception {
+    if (!overHttp) {
+      return (n, latencies) ->
+          LatticeRunner.drive(node.client(), request, n, concurrency, latencies);
+    }
+    SseFollower.Api admin = SseFollower.serve(node);
+    HttpClient http = HttpClient.newHttpClient();
+    // A tenant's submitter, as a client program would hold: every request is checked against its
+    // role and its tenant.
+    SseFollower.Api api =
+        noAuth
+            ? admin
+            : new SseFollower.Api(admin.url(), HttpRunner.submitterKey(http, admin, TENANT));
+    byte[] body = LatticeJson.mapper().writeValueAsBytes(request.withTenant(TenantId.of(TENANT)));
+    return (n, latencies) -> HttpRunner.drive(http, api, body, n, concurrency, latencies);
   }
 
   private static double median(List<Double> values) {

@@ -147,6 +147,22 @@ class ApiKeysIT {
     }
   }
 
+  @Test
+  void anAdminKeyFromASecretIsRegisteredInsteadOfOneWrittenToTheDataDirectory() throws Exception {
+    Path secret = Files.createDirectories(data.resolve("secret")).resolve("key");
+    String key = KeyMaterial.newKey();
+    Files.writeString(secret, key + "\n");
+    try (SecuredNode node =
+        SecuredNode.start(
+            data,
+            ConfigFactory.parseString(
+                "lattice.http.auth.admin-key.import = \"" + secret.toString().replace("\\", "/") + "\""))) {
+      assertThat(node.adminKey()).isEqualTo(key);
+      assertThat(node.send(key, "GET", "/api/v1/state", null).statusCode()).isEqualTo(200);
+      assertThat(data.resolve("admin.key")).doesNotExist();
+    }
+  }
+
   private static void streamTokensOpenOneRunsEventsOnly(
       SecuredNode node, String acmeAdmin, String runId) {
     HttpResponse<String> issued =

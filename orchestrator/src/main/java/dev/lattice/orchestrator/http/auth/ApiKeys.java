@@ -219,17 +219,28 @@ public final class ApiKeys {
    * node or another of the cluster, at any time); the key, or empty. Blocks.
    */
   public Optional<String> bootstrapAdmin() {
-    return createAdmin(BOOTSTRAP_ID, "created at the cluster's first start");
+    String key = KeyMaterial.newKey();
+    return bootstrapAdmin(key) ? Optional.of(key) : Optional.empty();
+  }
+
+  /**
+   * Registers {@code key} as the cluster's first admin key, of every tenant, unless one was created
+   * before; whether it was registered now. Blocks.
+   */
+  public boolean bootstrapAdmin(String key) {
+    return createAdmin(BOOTSTRAP_ID, key, "registered at the cluster's first start");
   }
 
   /** Creates another admin key of every tenant, for a lost one. Blocks. */
   public String renewAdmin() {
-    return createAdmin(KeyMaterial.newId(), "created at a start with a new admin key")
-        .orElseThrow(() -> new IllegalStateException("a key with the same id exists: try again"));
+    String key = KeyMaterial.newKey();
+    if (!createAdmin(KeyMaterial.newId(), key, "created at a start with a new admin key")) {
+      throw new IllegalStateException("a key with the same id exists: try again");
+    }
+    return key;
   }
 
-  private Optional<String> createAdmin(String id, String name) {
-    String key = KeyMaterial.newKey();
+  private boolean createAdmin(String id, String key, String name) {
     ApiKeyRow row =
         new ApiKeyRow(
             id,
@@ -241,7 +252,7 @@ public final class ApiKeys {
             clock.instant(),
             null,
             null);
-    return blockingCall(() -> store.insert(row)) ? Optional.of(key) : Optional.empty();
+    return blockingCall(() -> store.insert(row));
   }
 
   private Optional<ApiKeyRow> visible(Principal asker, String id) {

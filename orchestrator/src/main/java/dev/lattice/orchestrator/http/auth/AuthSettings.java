@@ -12,6 +12,7 @@ import java.time.Duration;
  * @param bootstrapAdminKey whether the first start of a cluster creates an admin key
  * @param renewAdminKey whether this start creates another admin key, for a lost one
  * @param adminKeyFile the file, in the data directory, the first admin key is written to
+ * @param adminKeyImport a file holding the first admin key to register instead, or empty
  * @param keyCacheTtl how long a node trusts what it read about a key (a revocation on another node
  *     takes effect within this)
  * @param unknownKeyCacheTtl how long a node remembers that a key does not exist
@@ -27,6 +28,7 @@ public record AuthSettings(
     boolean bootstrapAdminKey,
     boolean renewAdminKey,
     String adminKeyFile,
+    String adminKeyImport,
     Duration keyCacheTtl,
     Duration unknownKeyCacheTtl,
     int keyCacheMaxEntries,
@@ -43,6 +45,7 @@ public record AuthSettings(
         c.getBoolean("admin-key.bootstrap"),
         c.getBoolean("admin-key.renew"),
         c.getString("admin-key.file"),
+        c.getString("admin-key.import"),
         c.getDuration("keys.cache-ttl"),
         c.getDuration("keys.unknown-cache-ttl"),
         c.getInt("keys.cache-max-entries"),

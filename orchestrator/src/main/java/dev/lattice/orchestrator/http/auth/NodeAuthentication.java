@@ -59,6 +59,21 @@ public final class NodeAuthentication {
       return new Started(authenticator, file, false);
     }
     boolean created = false;
+    if (!settings.adminKeyImport().isBlank()) {
+      Path imported = Path.of(settings.adminKeyImport());
+      String key =
+          AdminKeyFile.read(imported)
+              .orElseThrow(
+                  () ->
+                      new IllegalStateException(
+                          "lattice.http.auth.admin-key.import: "
+                              + imported
+                              + " holds no API key (lt_ and 43 base64url characters)"));
+      if (keys.bootstrapAdmin(key)) {
+        log.info("registered the admin API key of {} as the first admin key", imported);
+      }
+      return new Started(authenticator, imported, false);
+    }
     if (settings.renewAdminKey()) {
       AdminKeyFile.write(file, keys.renewAdmin());
       created = true;

@@ -1,0 +1,147 @@
+package dev.lattice.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lattice.protocol.json.LatticeJson;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Drives runs through a node's HTTP API as a client program would: each submitter POSTs {@code
+ * /api/v1/execute}, then follows the run's events (NDJSON) until its terminal one, with the API key
+ * of one tenant when authentication is on. Measures what the embedded client does not see: HTTP,
+ * and with it authentication and the tenant checks of every request.
+ */
+final class HttpRunner {
+  private static final ObjectMapper MAPPER = LatticeJson.mapper();
+  private static final Duration TIMEOUT = Duration.ofSeconds(120);
+  private static final Set<String> TERMINAL =
+      Set.of("run.completed", "run.failed", "run.cancelled");
+
+  private HttpRunner() {}
+
+  /**
+   * Submits {@code runs} runs of {@code body} to {@code api} from {@code concurrency} submitters,
+   * each waiting for its run's end before the next; records each run's submit-to-end latency.
+   * Returns the elapsed seconds.
+   */
+  static double drive(
+      HttpClient http,
+      SseFollower.Api api,
+      byte[] body,
+      int runs,
+      int concurrency,
+      LatencyRecorder latencies)
+      throws Exception {
+    AtomicInteger next = new AtomicInteger();
+    ExecutorService submitters = Executors.newFixedThreadPool(concurrency);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      long start = System.nanoTime();
+      for (int t = 0; t < concurrency; t++) {
+        done.add(
+            submitters.submit(
+                () -> {
+                  while (next.getAndIncrement() < runs) {
+                    long submitted = System.nanoTime();
+                    String runId = execute(http, api, body);
+                    String last = follow(http, api, runId);
+                    if (!last.equals("run.completed")) {
+                      throw new IllegalStateException("run " + runId + " ended with " + last);
+                    }
+                    if (latencies != null) {
+                      latencies.record(System.nanoTime() - submitted);
+                    }
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+      return (System.nanoTime() - start) / 1e9;
+    } finally {
+      submitters.shutdownNow();
+    }
+  }
+
+  private static String execute(HttpClient http, SseFollower.Api api, byte[] body)
+      throws IOException, InterruptedException {
+    HttpResponse<byte[]> accepted =
+        http.send(
+            SseFollower.request(api, "/api/v1/execute")
+                .timeout(TIMEOUT)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    if (accepted.statusCode() != 202) {
+      throw new IllegalStateException(
+          "execute answered "
+              + accepted.statusCode()
+              + ": "
+              + new String(accepted.body(), StandardCharsets.UTF_8));
+    }
+    return MAPPER.readTree(accepted.body()).get("runId").asText();
+  }
+
+  /** The type of the run's terminal event, read from its event stream. */
+  private static String follow(HttpClient http, SseFollower.Api api, String runId)
+      throws IOException, InterruptedException {
+    HttpResponse<InputStream> events =
+        http.send(
+            SseFollower.request(api, "/api/v1/runs/" + runId + "/events?deltas=false")
+                .timeout(TIMEOUT)
+                .build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+    try (BufferedReader lines =
+        new BufferedReader(new InputStreamReader(events.body(), StandardCharsets.UTF_8))) {
+      if (events.statusCode() != 200) {
+        throw new IllegalStateException("events answered " + events.statusCode());
+      }
+      String line;
+      while ((line = lines.readLine()) != null) {
+        JsonNode event = MAPPER.readTree(line);
+        String type = event.path("type").asText();
+        if (TERMINAL.contains(type)) {
+          return type;
+        }
+      }
+    }
+    return "no terminal event";
+  }
+
+  /** A key of {@code tenant} with the submitter role, created with the admin key of {@code api}. */
+  static String submitterKey(HttpClient http, SseFollower.Api api, String tenant)
+      throws IOException, InterruptedException {
+    HttpResponse<String> created =
+        http.send(
+            SseFollower.request(api, "/api/v1/keys")
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"tenant\":\""
+                            + tenant
+                            + "\",\"roles\":[\"submitter\"],\"name\":\"bench\"}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (created.statusCode() != 201) {
+      throw new IllegalStateException("cannot create the bench's key: " + created.body());
+    }
+    return MAPPER.readTree(created.body()).get("key").asText();
+  }
+}
