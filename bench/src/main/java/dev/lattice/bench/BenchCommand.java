@@ -140,6 +140,13 @@ public final class BenchCommand implements Callable<Integer>, LatticeSubcommand 
       description = "With --over-http: the node's authentication off, to compare with it on.")
   boolean noAuth;
 
+  @Option(
+      names = "--compare-auth",
+      description =
+          "W and W2 over HTTP on one node with two APIs, one with authentication (a tenant's"
+              + " submitter key) and one without, in alternating rounds; reports both.")
+  boolean compareAuth;
+
   @Option(names = "--keep", description = "Keep the journal files afterwards.")
   boolean keep;
 
@@ -171,7 +178,19 @@ public final class BenchCommand implements Callable<Integer>, LatticeSubcommand 
                       out);
               case L -> LlmBench.run(directory, runs, concurrency, followersPerRun, warmup, out);
               case P -> PayloadBench.run(directory, conversationSteps, answerBytes, out);
-              default -> bench(workload, directory, out);
+              default ->
+                  compareAuth
+                      ? AuthBench.run(
+                          workload,
+                          directory,
+                          runs,
+                          rounds,
+                          concurrency,
+                          warmup,
+                          Duration.ofSeconds(jitSettleSeconds),
+                          payloadBytes,
+                          out)
+                      : bench(workload, directory, out);
             });
       } finally {
         if (!keep) {

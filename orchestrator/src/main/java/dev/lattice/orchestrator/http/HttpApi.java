@@ -82,7 +82,19 @@ public final class HttpApi extends AllDirectives {
       ActorSystem<?> system,
       HttpSettings settings,
       Authenticator authenticator) {
-    AuthSettings authSettings = AuthSettings.create(system.settings().config());
+    this(client, system, settings, AuthSettings.create(system.settings().config()), authenticator);
+  }
+
+  /**
+   * The API with authentication as {@code authSettings} say rather than the node's configuration (a
+   * second API of the same node, for instance, as the benchmark compares them).
+   */
+  public HttpApi(
+      LatticeClient client,
+      ActorSystem<?> system,
+      HttpSettings settings,
+      AuthSettings authSettings,
+      Authenticator authenticator) {
     ObjectMapper bodies = settings.json().applyTo(LatticeJson.mapper());
     this.auth = new Authentication(authSettings, authenticator, client, system);
     this.keys = authenticator == null ? null : new KeyRoutes(authenticator.keys(), bodies);
@@ -233,10 +245,15 @@ public final class HttpApi extends AllDirectives {
    * node does.
    */
   public static Server start(Lattice lattice, HttpSettings settings) {
+    return start(lattice, settings, AuthSettings.create(lattice.system().settings().config()));
+  }
+
+  /** {@link #start(Lattice, HttpSettings)} with authentication as {@code authSettings} say. */
+  public static Server start(Lattice lattice, HttpSettings settings, AuthSettings authSettings) {
     ActorSystem<?> system = lattice.system();
-    NodeAuthentication.Started auth =
-        NodeAuthentication.start(lattice, AuthSettings.create(system.settings().config()));
-    HttpApi api = new HttpApi(lattice.client(), system, settings, auth.authenticator());
+    NodeAuthentication.Started auth = NodeAuthentication.start(lattice, authSettings);
+    HttpApi api =
+        new HttpApi(lattice.client(), system, settings, authSettings, auth.authenticator());
     CompletionStage<ServerBinding> binding =
         Http.get(system)
             .newServerAt(settings.host(), settings.port())

@@ -156,7 +156,9 @@ class ApiKeysIT {
         SecuredNode.start(
             data,
             ConfigFactory.parseString(
-                "lattice.http.auth.admin-key.import = \"" + secret.toString().replace("\\", "/") + "\""))) {
+                "lattice.http.auth.admin-key.import = \""
+                    + secret.toString().replace("\\", "/")
+                    + "\""))) {
       assertThat(node.adminKey()).isEqualTo(key);
       assertThat(node.send(key, "GET", "/api/v1/state", null).statusCode()).isEqualTo(200);
       assertThat(data.resolve("admin.key")).doesNotExist();

@@ -38,6 +38,24 @@ public record AuthSettings(
     Duration streamsRetryAfter,
     JwtSettings jwt) {
 
+  /** These settings with authentication on or off. */
+  public AuthSettings withEnabled(boolean value) {
+    return new AuthSettings(
+        value,
+        bootstrapAdminKey,
+        renewAdminKey,
+        adminKeyFile,
+        adminKeyImport,
+        keyCacheTtl,
+        unknownKeyCacheTtl,
+        keyCacheMaxEntries,
+        runTenantCacheMaxEntries,
+        streamTokenTtl,
+        maxStreamsPerPrincipal,
+        streamsRetryAfter,
+        jwt);
+  }
+
   public static AuthSettings create(Config root) {
     Config c = root.getConfig("lattice.http.auth");
     return new AuthSettings(

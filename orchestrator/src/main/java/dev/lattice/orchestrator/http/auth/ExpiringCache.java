@@ -5,6 +5,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
@@ -14,13 +15,17 @@ import java.util.function.Predicate;
  * whose credentials were seen recently is authenticated without waiting for anything.
  */
 final class ExpiringCache<K, V> {
-  private record Entry<V>(V value, long deadlineNanos) {}
+  private record Entry<V>(V value, long deadlineNanos, long seq) {}
+
+  /** A key as it was put, in put order; stale once its key was put again or forgotten. */
+  private record Slot<K>(K key, long seq) {}
 
   private final Map<K, Entry<V>> entries = new ConcurrentHashMap<>();
-  // Insertion order, for eviction. A key forgotten and put again appears twice: the queue is
-  // trimmed when it holds twice as many keys as the cache may, which may forget a few fresh ones.
-  private final Queue<K> order = new ConcurrentLinkedQueue<>();
+  // Put order, for eviction. A slot whose key was put again since, or forgotten, is stale: polling
+  // it evicts nothing. Trimmed when it holds twice as many slots as the cache may hold entries.
+  private final Queue<Slot<K>> order = new ConcurrentLinkedQueue<>();
   private final AtomicInteger queued = new AtomicInteger();
+  private final AtomicLong sequence = new AtomicLong();
   private final int maxEntries;
   private final LongSupplier nanos;
 
@@ -51,17 +56,18 @@ final class ExpiringCache<K, V> {
     if (ttlNanos <= 0) {
       return;
     }
-    if (entries.put(key, new Entry<>(value, nanos.getAsLong() + ttlNanos)) == null) {
-      order.add(key);
-      queued.incrementAndGet();
-    }
+    long seq = sequence.incrementAndGet();
+    entries.put(key, new Entry<>(value, nanos.getAsLong() + ttlNanos, seq));
+    order.add(new Slot<>(key, seq));
+    queued.incrementAndGet();
     while (entries.size() > maxEntries || queued.get() > 2 * maxEntries) {
-      K oldest = order.poll();
+      Slot<K> oldest = order.poll();
       if (oldest == null) {
         return;
       }
       queued.decrementAndGet();
-      entries.remove(oldest);
+      // Only the entry this slot was put for: a key put again since keeps its newer entry.
+      entries.computeIfPresent(oldest.key(), (k, e) -> e.seq() == oldest.seq() ? null : e);
     }
   }
 
