@@ -79,7 +79,63 @@ final class HttpRunner {
     }
   }
 
-  private static String execute(HttpClient http, SseFollower.Api api, byte[] body)
+  /**
+   * Runs {@code runs} runs of {@code body} one at a time, each on {@code first} and {@code second}
+   * in turn, recording each's latencies apart: at run granularity, whatever else the machine does
+   * weighs on both alike.
+   */
+  static void alternate(
+      HttpClient http,
+      SseFollower.Api first,
+      SseFollower.Api second,
+      byte[] body,
+      int runs,
+      LatencyRecorder firstLatencies,
+      LatencyRecorder secondLatencies)
+      throws Exception {
+    for (int i = 0; i < runs; i++) {
+      boolean odd = i % 2 == 1;
+      SseFollower.Api api = odd ? second : first;
+      long submitted = System.nanoTime();
+      String runId = execute(http, api, body);
+      String last = follow(http, api, runId);
+      if (!last.equals("run.completed")) {
+        throw new IllegalStateException("run " + runId + " ended with " + last);
+      }
+      (odd ? secondLatencies : firstLatencies).record(System.nanoTime() - submitted);
+    }
+  }
+
+  /**
+   * {@code requests} reads of {@code path} on {@code first} and {@code second} in turn, one at a
+   * time, recording each's latencies apart: the cost of one request's authentication and tenant
+   * check, and nothing else.
+   */
+  static void alternateReads(
+      HttpClient http,
+      SseFollower.Api first,
+      SseFollower.Api second,
+      String path,
+      int requests,
+      LatencyRecorder firstLatencies,
+      LatencyRecorder secondLatencies)
+      throws Exception {
+    for (int i = 0; i < requests; i++) {
+      boolean odd = i % 2 == 1;
+      long sent = System.nanoTime();
+      HttpResponse<byte[]> read =
+          http.send(
+              SseFollower.request(odd ? second : first, path).timeout(TIMEOUT).build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+      if (read.statusCode() != 200) {
+        throw new IllegalStateException(path + " answered " + read.statusCode());
+      }
+      (odd ? secondLatencies : firstLatencies).record(System.nanoTime() - sent);
+    }
+  }
+
+  /** Starts a run of {@code body} on {@code api}; its id. */
+  static String execute(HttpClient http, SseFollower.Api api, byte[] body)
       throws IOException, InterruptedException {
     HttpResponse<byte[]> accepted =
         http.send(

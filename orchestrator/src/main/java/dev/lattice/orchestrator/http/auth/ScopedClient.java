@@ -119,12 +119,12 @@ public final class ScopedClient implements LatticeClient {
     if (principal.allTenants()) {
       return client.runs(query);
     }
-    if (query.tenant() != null && !principal.sees(query.tenant())) {
+    TenantId filter = query.tenant() == null ? principal.tenant() : ownedTenant(query.tenant());
+    if (!principal.sees(filter)) {
       // A filter within what the principal sees: another tenant's runs are none.
       return CompletableFuture.completedFuture(new RunPage(List.of(), null));
     }
-    return client.runs(
-        new RunQuery(query.status(), principal.tenant(), query.after(), query.limit()));
+    return client.runs(new RunQuery(query.status(), filter, query.after(), query.limit()));
   }
 
   @Override
