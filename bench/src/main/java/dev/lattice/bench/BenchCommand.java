@@ -1,15 +1,18 @@
 package dev.lattice.bench;
 
-import com.typesafe.config.ConfigFactory;
 import dev.lattice.orchestrator.cli.LatticeSubcommand;
+import dev.lattice.orchestrator.http.HttpApi;
+import dev.lattice.orchestrator.http.HttpSettings;
+import dev.lattice.orchestrator.http.auth.AdminKeyFile;
 import dev.lattice.orchestrator.node.Lattice;
 import dev.lattice.persistence.journal.JournalDatabase;
 import dev.lattice.protocol.api.ExecuteRequest;
+import dev.lattice.protocol.api.RunAccepted;
+import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.ids.TenantId;
-import dev.lattice.protocol.json.LatticeJson;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.http.HttpClient;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +23,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,8 +42,6 @@ import picocli.CommandLine.Option;
             + " followers (F), streamed LLM steps (L) and the journal bytes of long conversations"
             + " (P).")
 public final class BenchCommand implements Callable<Integer>, LatticeSubcommand {
-  /** The tenant of runs submitted over HTTP. */
-  private static final String TENANT = "bench";
 
   @Option(
       names = "--workload",
@@ -128,27 +131,30 @@ public final class BenchCommand implements Callable<Integer>, LatticeSubcommand 
       description = "Workload P: the size of each scripted answer.")
   int answerBytes;
 
+  @Option(names = "--keep", description = "Keep the journal files afterwards.")
+  boolean keep;
+
   @Option(
-      names = "--over-http",
+      names = "--http",
       description =
-          "W and W2 through the HTTP API (POST /execute, then the run's NDJSON events) with a"
-              + " submitter key of one tenant, instead of the embedded client.")
+          "Workloads W, W2 and W3: start runs through the node's HTTP API on loopback (POST"
+              + " /api/v1/execute) instead of the embedded client; runs are awaited the same way.")
   boolean overHttp;
 
   @Option(
-      names = "--no-auth",
-      description = "With --over-http: the node's authentication off, to compare with it on.")
-  boolean noAuth;
+      names = "--api-key",
+      description =
+          "With --http: the key to send as Authorization: Bearer (default: the admin key the"
+              + " node's first start wrote to its data directory).")
+  String apiKey;
 
   @Option(
       names = "--compare-auth",
       description =
           "W and W2 over HTTP on one node with two APIs, one with authentication (a tenant's"
-              + " submitter key) and one without, in alternating rounds; reports both.")
+              + " submitter key) and one without, alternating run by run (C=1) or in rounds;"
+              + " reports both, and the latency of one request on each.")
   boolean compareAuth;
-
-  @Option(names = "--keep", description = "Keep the journal files afterwards.")
-  boolean keep;
 
   @Override
   public Integer call() throws Exception {
@@ -203,6 +209,25 @@ public final class BenchCommand implements Callable<Integer>, LatticeSubcommand 
     return 0;
   }
 
+  /** How runs are started: through the embedded client, or with --http through the API. */
+  private Function<ExecuteRequest, CompletionStage<RunId>> starter(Lattice node, PrintStream out) {
+    if (!overHttp) {
+      return r -> node.client().execute(r).thenApply(RunAccepted::runId);
+    }
+    HttpApi.Server server =
+        HttpApi.start(
+            node,
+            HttpSettings.create(node.system().settings().config())
+                .withAddress(InetAddress.getLoopbackAddress().getHostAddress(), 0));
+    String api = server.url();
+    out.println("runs start through the HTTP API at " + api);
+    HttpSubmitter http =
+        new HttpSubmitter(
+            api,
+            apiKey != null ? apiKey : AdminKeyFile.read(server.auth().adminKeyFile()).orElse(null));
+    return http::execute;
+  }
+
   private String bench(Workload workload, Path directory, PrintStream out) throws Exception {
     out.printf(
         "%n== workload %s: %d rounds of %d runs (after at least %d warm-up runs) of %d steps,"
@@ -219,11 +244,7 @@ public final class BenchCommand implements Callable<Integer>, LatticeSubcommand 
     List<Integer> payloadSizes = new ArrayList<>();
     Map<String, Long> rowsByKind = new TreeMap<>();
     JournalDatabase db;
-    Lattice.Builder builder = Lattice.builder().dataDirectory(directory);
-    if (overHttp) {
-      builder.config(
-          ConfigFactory.parseString("lattice.http.auth.enabled = " + (noAuth ? "off" : "on")));
-    }
+    Lattice.Builder builder = Lattice.builder().dataDirectory(directory).config(SseFollower.CONFIG);
     if (policies) {
       builder
           .config(BenchPolicies.config())
@@ -231,15 +252,19 @@ public final class BenchCommand implements Callable<Integer>, LatticeSubcommand 
     }
     try (Lattice node = builder.start()) {
       db = JournalDatabase.of(urlOf(node), "sa", "");
-      Driver driver = driver(node, request);
+      Function<ExecuteRequest, CompletionStage<RunId>> start = starter(node, out);
       out.println(
-          JitWarmup.run(n -> driver.drive(n, null), warmup, Duration.ofSeconds(jitSettleSeconds))
+          JitWarmup.run(
+                  n -> LatticeRunner.drive(node.client(), start, request, n, concurrency, null),
+                  warmup,
+                  Duration.ofSeconds(jitSettleSeconds))
               .describe());
       // Rounds alternate Lattice and the floor on the same file, so that both see the same
       // machine: on a shared machine, throughput drifts by tens of percent within minutes.
       for (int round = 1; round <= rounds; round++) {
         long before = JournalRows.lastOrdering(db.url(), db.user(), db.password());
-        double seconds = driver.drive(runs, latencies);
+        double seconds =
+            LatticeRunner.drive(node.client(), start, request, runs, concurrency, latencies);
         JournalRows.Written written = JournalRows.after(db.url(), db.user(), db.password(), before);
         written.byKind().forEach((k, v) -> rowsByKind.merge(k, v, Long::sum));
         rows.add(written.rows());
@@ -325,12 +350,10 @@ public final class BenchCommand implements Callable<Integer>, LatticeSubcommand 
         rowsPerRun * runsPerSecond);
     return String.format(
         Locale.ROOT,
-        "workload=%s%s%s runs=%d concurrency=%d runs_per_s=%.0f p50_ms=%.2f p95_ms=%.2f"
-            + " p99_ms=%.2f rows_per_run=%.1f floor_runs_per_s=%.0f ratio=%.2f"
-            + " ceiling_rows_per_s=%.0f",
+        "workload=%s%s runs=%d concurrency=%d runs_per_s=%.0f p50_ms=%.2f p95_ms=%.2f p99_ms=%.2f"
+            + " rows_per_run=%.1f floor_runs_per_s=%.0f ratio=%.2f ceiling_rows_per_s=%.0f",
         workload,
         policies ? " policies=on" : "",
-        overHttp ? " over_http auth=" + (noAuth ? "off" : "on") : "",
         runs,
         concurrency,
         runsPerSecond,
@@ -341,28 +364,6 @@ public final class BenchCommand implements Callable<Integer>, LatticeSubcommand 
         floor,
         runsPerSecond / floor,
         ceiling);
-  }
-
-  /** Submits runs and waits for their ends, recording their latencies. */
-  private interface Driver {
-    double drive(int runs, LatencyRecorder latencies) throws Exception;
-  }
-
-  private Driver driver(Lattice node, ExecuteRequest request) throws Exception {
-    if (!overHttp) {
-      return (n, latencies) ->
-          LatticeRunner.drive(node.client(), request, n, concurrency, latencies);
-    }
-    SseFollower.Api admin = SseFollower.serve(node);
-    HttpClient http = HttpClient.newHttpClient();
-    // A tenant's submitter, as a client program would hold: every request is checked against its
-    // role and its tenant.
-    SseFollower.Api api =
-        noAuth
-            ? admin
-            : new SseFollower.Api(admin.url(), HttpRunner.submitterKey(http, admin, TENANT));
-    byte[] body = LatticeJson.mapper().writeValueAsBytes(request.withTenant(TenantId.of(TENANT)));
-    return (n, latencies) -> HttpRunner.drive(http, api, body, n, concurrency, latencies);
   }
 
   private static double median(List<Double> values) {

@@ -40,11 +40,15 @@ final class SseFollower {
   }
 
   /**
-   * A bench node's configuration: its API authenticates every follower, all with one key, so one
-   * principal holds every stream and may hold as many as the bench opens.
+   * A bench node's configuration: its API authenticates every follower and submitter, all with one
+   * key, so one principal holds every stream and may hold as many as the bench opens, and its
+   * request rates are far above what a bench asks (the buckets are still consulted).
    */
   static final Config CONFIG =
-      ConfigFactory.parseString("lattice.http.auth.max-streams-per-principal = 0");
+      ConfigFactory.parseString(
+          "lattice.http.auth.max-streams-per-principal = 0\n"
+              + "lattice.http.rate-limits.per-key { per-second = 1000000, burst = 1000000 }\n"
+              + "lattice.http.rate-limits.per-tenant { per-second = 1000000, burst = 1000000 }");
 
   /** A node's API as the bench calls it: its base URL and the key it sends. */
   record Api(String url, String key) {}

@@ -1,11 +1,15 @@
 package dev.lattice.orchestrator.cli;
 
 import dev.lattice.orchestrator.http.auth.AdminKeyFile;
+import dev.lattice.orchestrator.tls.KeyStores;
+import dev.lattice.orchestrator.tls.SslContexts;
+import dev.lattice.orchestrator.tls.TlsConfigException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import javax.net.ssl.SSLContext;
 import picocli.CommandLine.Option;
 
 /**
@@ -41,6 +45,15 @@ final class ClientOptions {
               + " this machine, the admin key in $LATTICE_DATA/admin.key or ./data/admin.key).")
   Path apiKeyFile;
 
+  @Option(
+      names = "--ca-cert",
+      paramLabel = "FILE",
+      description =
+          "For an https:// server: the certificate authority (PEM) its certificate is signed by,"
+              + " trusted instead of the JDK's (default: $LATTICE_CA_CERT, else the JDK's"
+              + " authorities).")
+  Path caCert;
+
   @Option(names = "--json", description = "Print the server's JSON instead of text.")
   boolean json;
 
@@ -50,7 +63,7 @@ final class ClientOptions {
       String env = System.getenv("LATTICE_SERVER");
       url = env == null || env.isBlank() ? DEFAULT_SERVER : env;
     }
-    return ApiClient.of(url, apiKey(url).orElse(null));
+    return ApiClient.of(url, trust(), apiKey(url).orElse(null));
   }
 
   /** The key to send to the server at {@code url}, if any is found. */
@@ -82,6 +95,23 @@ final class ClientOptions {
       return host != null && LOOPBACK.contains(host.toLowerCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       return false;
+    }
+  }
+
+  /** The TLS context of --ca-cert or LATTICE_CA_CERT; null for the JDK's default. */
+  private SSLContext trust() {
+    Path file = caCert;
+    if (file == null) {
+      String env = System.getenv("LATTICE_CA_CERT");
+      if (env == null || env.isBlank()) {
+        return null;
+      }
+      file = Path.of(env);
+    }
+    try {
+      return SslContexts.trusting(KeyStores.trusted(file, new char[0]));
+    } catch (TlsConfigException e) {
+      throw new CliException(e.getMessage(), CliException.REFUSED);
     }
   }
 }

@@ -5,20 +5,26 @@ import dev.lattice.orchestrator.http.auth.AuthSettings;
 import dev.lattice.orchestrator.http.auth.Authenticator;
 import dev.lattice.orchestrator.http.auth.NodeAuthentication;
 import dev.lattice.orchestrator.http.auth.Principal;
+import dev.lattice.orchestrator.http.limits.RateLimitSettings;
+import dev.lattice.orchestrator.http.limits.RequestRates;
 import dev.lattice.orchestrator.mcp.McpRoutes;
 import dev.lattice.orchestrator.mcp.McpSettings;
 import dev.lattice.orchestrator.node.Lattice;
 import dev.lattice.orchestrator.node.LatticeClient;
+import dev.lattice.orchestrator.tls.ApiTls;
 import dev.lattice.protocol.json.LatticeJson;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.ConnectionContext;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.ServerBuilder;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
@@ -38,6 +44,7 @@ public final class HttpApi extends AllDirectives {
   private static final int HEARTBEAT_BUFFER = 2;
 
   private final Authentication auth;
+  private final RateLimiting rates;
   private final RunRoutes runs;
   private final SessionRoutes sessions;
   private final EventRoutes events;
@@ -97,6 +104,10 @@ public final class HttpApi extends AllDirectives {
       Authenticator authenticator) {
     ObjectMapper bodies = settings.json().applyTo(LatticeJson.mapper());
     this.auth = new Authentication(authSettings, authenticator, client, system);
+    this.rates =
+        new RateLimiting(
+            new RequestRates(
+                RateLimitSettings.create(system.settings().config().getConfig("lattice.http"))));
     this.keys = authenticator == null ? null : new KeyRoutes(authenticator.keys(), bodies);
     this.streamTokens =
         authenticator == null ? null : new StreamTokenRoutes(authenticator.streamTokens(), bodies);
@@ -189,13 +200,18 @@ public final class HttpApi extends AllDirectives {
   }
 
   /**
-   * Everything {@code principal} may ask for; what it may do is decided by the client held to it.
-   * Whatever applies per principal (request rates, say) goes here.
+   * Everything {@code principal} may ask for, within its key's and its tenant's request rates; what
+   * it may do is decided by the client held to it. Whatever else applies per principal goes here.
    */
   private Route authenticated(Principal principal) {
-    LatticeClient client = auth.clientFor(principal);
-    Route api = JsonRequests.required(() -> api(principal, client));
-    return mcp == null ? api : concat(mcp.route(principal, client), api);
+    return rates.limited(
+        principal.source() == Principal.Source.NONE ? null : principal.name(),
+        principal.allTenants() ? null : principal.tenant().value(),
+        () -> {
+          LatticeClient client = auth.clientFor(principal);
+          Route api = JsonRequests.required(() -> api(principal, client));
+          return mcp == null ? api : concat(mcp.route(principal, client), api);
+        });
   }
 
   /** {@code /api/v1/...}. */
@@ -241,22 +257,51 @@ public final class HttpApi extends AllDirectives {
   }
 
   /**
-   * Serves the API of {@code lattice} on the address of {@code settings}; the server stops when the
-   * node does.
+   * Serves the API of {@code lattice} on the address of {@code settings}, over HTTPS when the
+   * node's {@code lattice.http.tls} says so; the server stops when the node does.
    */
   public static Server start(Lattice lattice, HttpSettings settings) {
-    return start(lattice, settings, AuthSettings.create(lattice.system().settings().config()));
+    return start(
+        lattice,
+        settings,
+        ApiTls.create(lattice.system().settings().config()).orElse(null),
+        AuthSettings.create(lattice.system().settings().config()));
+  }
+
+  /**
+   * Serves the API of {@code lattice} on the address of {@code settings}, over HTTPS with {@code
+   * tls} (plain HTTP when null); the server stops when the node does.
+   */
+  public static Server start(Lattice lattice, HttpSettings settings, SSLContext tls) {
+    return start(lattice, settings, tls, AuthSettings.create(lattice.system().settings().config()));
   }
 
   /** {@link #start(Lattice, HttpSettings)} with authentication as {@code authSettings} say. */
   public static Server start(Lattice lattice, HttpSettings settings, AuthSettings authSettings) {
+    return start(
+        lattice,
+        settings,
+        ApiTls.create(lattice.system().settings().config()).orElse(null),
+        authSettings);
+  }
+
+  /**
+   * Serves the API of {@code lattice} on the address of {@code settings}, over HTTPS with {@code
+   * tls} (plain HTTP when null), with authentication as {@code authSettings} say; the server stops
+   * when the node does.
+   */
+  public static Server start(
+      Lattice lattice, HttpSettings settings, SSLContext tls, AuthSettings authSettings) {
     ActorSystem<?> system = lattice.system();
     NodeAuthentication.Started auth = NodeAuthentication.start(lattice, authSettings);
     HttpApi api =
         new HttpApi(lattice.client(), system, settings, authSettings, auth.authenticator());
+    ServerBuilder server = Http.get(system).newServerAt(settings.host(), settings.port());
+    if (tls != null) {
+      server = server.enableHttps(ConnectionContext.httpsServer(tls));
+    }
     CompletionStage<ServerBinding> binding =
-        Http.get(system)
-            .newServerAt(settings.host(), settings.port())
+        server
             .bind(api.route())
             .thenApply(
                 b -> {
@@ -268,6 +313,7 @@ public final class HttpApi extends AllDirectives {
           binding
               .toCompletableFuture()
               .get(settings.bindTimeout().toMillis(), TimeUnit.MILLISECONDS),
+          tls != null,
           auth);
     } catch (Exception e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
@@ -280,11 +326,18 @@ public final class HttpApi extends AllDirectives {
   /** A running HTTP server. */
   public static final class Server {
     private final ServerBinding binding;
+    private final boolean https;
     private final NodeAuthentication.Started auth;
 
-    Server(ServerBinding binding, NodeAuthentication.Started auth) {
+    Server(ServerBinding binding, boolean https, NodeAuthentication.Started auth) {
       this.binding = binding;
+      this.https = https;
       this.auth = auth;
+    }
+
+    /** Whether it serves HTTPS. */
+    public boolean https() {
+      return https;
     }
 
     /** Its authentication: the keys, and where the admin key of the node's first start is. */
@@ -297,9 +350,13 @@ public final class HttpApi extends AllDirectives {
       return binding.localAddress();
     }
 
-    /** The base URL of the API, e.g. {@code http://127.0.0.1:8080}. */
+    /** The base URL of the API, e.g. {@code http://127.0.0.1:8080} or {@code https://...}. */
     public String url() {
-      return "http://" + address().getHostString() + ":" + address().getPort();
+      return (https ? "https" : "http")
+          + "://"
+          + address().getHostString()
+          + ":"
+          + address().getPort();
     }
   }
 }

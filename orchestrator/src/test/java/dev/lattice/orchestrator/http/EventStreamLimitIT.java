@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The event streams one principal may hold open on a node: past the limit a 429 with {@code
+ * What one principal may take of a node: its request rate (429 rate-limited past it, while another
+ * key goes on), and the event streams it may hold open: past the limit a 429 with {@code
  * Retry-After}; a stream whose client went away (noticed at its next heartbeat) or whose run ended
  * gives its place back; another principal is not held back.
  */
@@ -81,6 +82,31 @@ class EventStreamLimitIT {
             return first.statusCode() == 200 && second.statusCode() == 200;
           },
           Duration.ofSeconds(10));
+    }
+  }
+
+  @Test
+  void aKeyOverItsRequestRateIsRefusedAndAnotherKeyIsNot() {
+    try (SecuredNode node =
+        SecuredNode.start(
+            data,
+            ConfigFactory.parseString(
+                "lattice.http.rate-limits.per-key { per-second = 1, burst = 3 }"))) {
+      String viewer = node.createKey("acme", "viewer");
+      String other = node.createKey("acme", "viewer");
+      List<Integer> statuses = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        statuses.add(node.send(viewer, "GET", "/api/v1/runs", null).statusCode());
+      }
+      assertThat(statuses).startsWith(200, 200, 200).contains(429);
+      HttpResponse<String> limited = node.send(viewer, "GET", "/api/v1/runs", null);
+      assertThat(limited.statusCode()).isEqualTo(429);
+      assertThat(limited.headers().firstValue("Retry-After")).isPresent();
+      assertThat(limited.body()).contains("rate-limited");
+      assertThat(node.send(other, "GET", "/api/v1/runs", null).statusCode()).isEqualTo(200);
+      // Refused credentials are refused before they count against anything.
+      assertThat(node.send("lt_" + "x".repeat(43), "GET", "/api/v1/runs", null).statusCode())
+          .isEqualTo(401);
     }
   }
 
