@@ -121,36 +121,42 @@ final class AuthBench {
             onRates.get(round - 1),
             offRates.get(round - 1));
       }
-      double onRate = onRates.isEmpty() ? 0 : median(onRates);
-      double offRate = offRates.isEmpty() ? 1 : median(offRates);
+      String throughput =
+          onRates.isEmpty()
+              ? ""
+              : String.format(
+                  Locale.ROOT,
+                  " auth_on_runs_per_s=%.0f auth_off_runs_per_s=%.0f throughput_change=%+.1f%%",
+                  BenchCommand.median(onRates),
+                  BenchCommand.median(offRates),
+                  100
+                      * (BenchCommand.median(onRates) - BenchCommand.median(offRates))
+                      / BenchCommand.median(offRates));
+      String latency =
+          onLatencies.count() == 0
+              ? ""
+              : String.format(
+                  Locale.ROOT,
+                  " auth_on_p50_ms=%.2f auth_off_p50_ms=%.2f p50_change_ms=%+.2f"
+                      + " auth_on_p95_ms=%.2f auth_off_p95_ms=%.2f",
+                  onLatencies.millisAt(50),
+                  offLatencies.millisAt(50),
+                  onLatencies.millisAt(50) - offLatencies.millisAt(50),
+                  onLatencies.millisAt(95),
+                  offLatencies.millisAt(95));
       return String.format(
           Locale.ROOT,
-          "workload=%s over_http runs=%d rounds=%d concurrency=%d auth_on_runs_per_s=%.0f"
-              + " auth_off_runs_per_s=%.0f throughput_change=%+.1f%% auth_on_p50_ms=%.2f"
-              + " auth_off_p50_ms=%.2f p50_change_ms=%+.2f auth_on_p95_ms=%.2f auth_off_p95_ms=%.2f"
-              + " read_p50_on_ms=%.3f read_p50_off_ms=%.3f",
+          "workload=%s over_http runs=%d rounds=%d concurrency=%d%s%s read_p50_on_ms=%.3f"
+              + " read_p50_off_ms=%.3f read_p50_change_ms=%+.3f",
           workload,
           runs,
           rounds,
           concurrency,
-          onRate,
-          offRate,
-          100 * (onRate - offRate) / offRate,
-          onLatencies.millisAt(50),
-          offLatencies.millisAt(50),
-          onLatencies.millisAt(50) - offLatencies.millisAt(50),
-          onLatencies.millisAt(95),
-          offLatencies.millisAt(95),
+          throughput,
+          latency,
           onReads.millisAt(50),
-          offReads.millisAt(50));
+          offReads.millisAt(50),
+          onReads.millisAt(50) - offReads.millisAt(50));
     }
-  }
-
-  private static double median(List<Double> values) {
-    List<Double> sorted = values.stream().sorted().toList();
-    int middle = sorted.size() / 2;
-    return sorted.size() % 2 == 1
-        ? sorted.get(middle)
-        : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
   }
 }

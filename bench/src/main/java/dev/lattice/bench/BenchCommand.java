@@ -366,7 +366,7 @@ public final class BenchCommand implements Callable<Integer>, LatticeSubcommand 
         ceiling);
   }
 
-  private static double median(List<Double> values) {
+  static double median(List<Double> values) {
     List<Double> sorted = values.stream().sorted().toList();
     int middle = sorted.size() / 2;
     return sorted.size() % 2 == 1

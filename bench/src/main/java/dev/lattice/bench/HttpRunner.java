@@ -12,13 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Drives runs through a node's HTTP API as a client program would: each submitter POSTs {@code
@@ -47,36 +41,17 @@ final class HttpRunner {
       int concurrency,
       LatencyRecorder latencies)
       throws Exception {
-    AtomicInteger next = new AtomicInteger();
-    ExecutorService submitters = Executors.newFixedThreadPool(concurrency);
-    try {
-      List<Future<?>> done = new ArrayList<>();
-      long start = System.nanoTime();
-      for (int t = 0; t < concurrency; t++) {
-        done.add(
-            submitters.submit(
-                () -> {
-                  while (next.getAndIncrement() < runs) {
-                    long submitted = System.nanoTime();
-                    String runId = execute(http, api, body);
-                    String last = follow(http, api, runId);
-                    if (!last.equals("run.completed")) {
-                      throw new IllegalStateException("run " + runId + " ended with " + last);
-                    }
-                    if (latencies != null) {
-                      latencies.record(System.nanoTime() - submitted);
-                    }
-                  }
-                  return null;
-                }));
-      }
-      for (Future<?> f : done) {
-        f.get();
-      }
-      return (System.nanoTime() - start) / 1e9;
-    } finally {
-      submitters.shutdownNow();
-    }
+    return LatticeRunner.submitters(
+        runs,
+        concurrency,
+        latencies,
+        () -> {
+          String runId = execute(http, api, body);
+          String last = follow(http, api, runId);
+          if (!last.equals("run.completed")) {
+            throw new IllegalStateException("run " + runId + " ended with " + last);
+          }
+        });
   }
 
   /**
