@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One API key as stored ({@code lattice_api_key}, migration V8): never the key itself, only its
+ * One API key as stored ({@code lattice_api_key}, migration V9): never the key itself, only its
  * hash.
  *
  * @param id the key's public id, shown in lists and used to revoke it
