@@ -1,4 +1,4 @@
--- Numbered 9: version 8 is the audit chain's (developed at the same time, on another branch).
+-- Version 8 is the audit chain's.
 -- Who may call the HTTP API (docs/security.md). An API key is a random 256-bit secret shown once,
 -- when it is created; only the SHA-256 of it (hex) is stored, which a node computes from the key a
 -- request presents and looks up by "hash". "tenant" is the one tenant the key may see, NULL for
