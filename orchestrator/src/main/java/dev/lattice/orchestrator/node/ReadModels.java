@@ -10,11 +10,9 @@ import dev.lattice.protocol.api.RunAudit;
 import dev.lattice.protocol.api.RunPage;
 import dev.lattice.protocol.api.RunQuery;
 import dev.lattice.protocol.api.RunSummary;
-import dev.lattice.protocol.audit.AuditEntry;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.run.RunStatus;
 import java.sql.SQLException;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -58,12 +56,14 @@ final class ReadModels {
   CompletionStage<RunAudit> audit(RunId runId) {
     return read(
         () -> {
-          List<AuditEntry> entries = auditLog.byRun(runId);
+          RunAudit audit = auditLog.byRun(runId);
           // Only a trail that is empty needs telling apart from no run at all.
-          if (entries.isEmpty() && runIndex.find(runId.value()).isEmpty()) {
+          if (audit.entries().isEmpty()
+              && audit.interventions().isEmpty()
+              && runIndex.find(runId.value()).isEmpty()) {
             throw new UnknownRunException(runId);
           }
-          return new RunAudit(runId, entries);
+          return audit;
         });
   }
 

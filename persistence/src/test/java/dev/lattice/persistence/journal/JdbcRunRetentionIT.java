@@ -89,10 +89,10 @@ class JdbcRunRetentionIT {
     assertThat(count("event_journal", "Dispatcher|agent/echo/0/default")).isEqualTo(3);
     JdbcAuditLog audit = new JdbcAuditLog(dataSource);
     for (String gone : List.of("done", "failed", "cancelled")) {
-      assertThat(audit.byRun(RunId.of(gone))).isEmpty();
+      assertThat(audit.byRun(RunId.of(gone)).entries()).isEmpty();
     }
-    assertThat(audit.byRun(RunId.of("running"))).hasSize(4);
-    assertThat(audit.byRun(RunId.of("done-2"))).hasSize(2);
+    assertThat(audit.byRun(RunId.of("running")).entries()).hasSize(4);
+    assertThat(audit.byRun(RunId.of("done-2")).entries()).hasSize(2);
   }
 
   @Test
@@ -153,7 +153,7 @@ class JdbcRunRetentionIT {
               null));
     }
     try (Connection c = dataSource.getConnection()) {
-      AuditStatements.insert(c, trail);
+      AuditStatements.insert(c, AuditStatements.rows(trail), 0);
     }
   }
 
