@@ -17,6 +17,7 @@ import dev.lattice.orchestrator.policy.PolicySettings;
 import dev.lattice.orchestrator.retention.RetentionSettings;
 import dev.lattice.orchestrator.run.core.RunSettings;
 import dev.lattice.orchestrator.session.SessionStoreSettings;
+import dev.lattice.persistence.audit.KeyRing;
 import dev.lattice.persistence.journal.JournalDatabase;
 import dev.lattice.persistence.journal.JournalPool;
 import dev.lattice.persistence.journal.JournalProbe;
@@ -131,6 +132,7 @@ final class NodeStart {
     Guardrails checks = Guardrails.create(resolved, guardrails);
     NodeSettings configured = readSettings(resolved, agents);
     prepareJournal(configured.persistence());
+    KeyRing auditKeys = NodeAudit.keys(resolved);
     Planner planner = planner(configured);
     McpServers mcp = startMcp(configured, clock);
     NodeSettings settings = configured.withMcpAgents(mcp.agents());
@@ -163,7 +165,7 @@ final class NodeStart {
         system.getWhenTerminated().thenRun(pools::close).thenRun(mcp::close).toCompletableFuture();
     try {
       Guardian.Started refs = awaitUp(system, settings, started);
-      LatticeClient client = client(system, settings, refs, planner, pools);
+      LatticeClient client = client(system, settings, refs, planner, pools, auditKeys);
       return new Lattice(
           system, client, settings.lattice(), settings.persistence().database(), stopped);
     } catch (RuntimeException e) {
@@ -337,8 +339,10 @@ final class NodeStart {
       NodeSettings settings,
       Guardian.Started refs,
       Planner planner,
-      Pools pools) {
+      Pools pools,
+      KeyRing auditKeys) {
     ReadModelDatabase readModels = pools.readModels();
+    NodeAudit audit = NodeAudit.start(system, auditKeys, readModels.dataSource());
     return LocalLatticeClient.create(
         system,
         refs.directory(),
@@ -348,7 +352,8 @@ final class NodeStart {
         new ReadModels(
             system,
             new JdbcRunIndex(readModels.dataSource()),
-            new JdbcAuditLog(readModels.dataSource())),
+            new JdbcAuditLog(readModels.dataSource()),
+            audit.verifier()),
         PolicySettings.create(settings.config()),
         settings.lattice(),
         new NodeReadiness(
@@ -361,7 +366,8 @@ final class NodeStart {
             settings.cluster()),
         new ShardDistributions(
             system, Guardian.SHARDED_TYPES, settings.cluster().shardStatsTimeout()),
-        pools.sessionTexts());
+        pools.sessionTexts(),
+        audit);
   }
 
   /** Stops a node that did not start, adding a failure to stop to {@code cause}. */
