@@ -27,9 +27,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Audit chains on an H2 file: rows of one write chain one after the other, several chains at once;
- * the head signer signs moved heads and a verification then finds nothing; the policy chain stays
- * linear while threads append to it at once, each losing a race trying again.
+ * Audit chains on an H2 file (on PostgreSQL in {@link AuditChainsPostgresIT}): rows of one write
+ * chain one after the other, several chains at once; the head signer signs moved heads and a
+ * verification then finds nothing; the policy chain stays linear while threads append to it at
+ * once, each losing a race trying again.
  */
 class AuditChainsIT {
   private static final int WRITERS = 4;
@@ -41,9 +42,14 @@ class AuditChainsIT {
   private KeyRing keys;
   private AuditSettings settings;
 
+  /** The database of one test. */
+  JournalDatabase database() {
+    return JournalDatabase.h2File(data, "chains", "");
+  }
+
   @BeforeEach
   void createSchema() {
-    JournalDatabase database = JournalDatabase.h2File(data, "chains", "");
+    JournalDatabase database = database();
     SchemaMigrations.migrate(database);
     pool = new ReadModelDatabase(database, WRITERS + 1);
     dataSource = pool.dataSource();
