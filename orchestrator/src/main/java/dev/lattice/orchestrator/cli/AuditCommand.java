@@ -31,7 +31,7 @@ final class AuditCommand extends ClientCommand {
   Target target;
 
   /** Whose decisions: one run's, or one dispatcher's. */
-  static final class Target {
+  static class Target {
     @Parameters(index = "0", paramLabel = "RUN_ID", description = "The run.")
     String runId;
 
@@ -63,6 +63,7 @@ final class AuditCommand extends ClientCommand {
         out.println(ApiClient.pretty(audit));
       } else {
         TextOutput.audit(audit.entries(), false, out);
+        TextOutput.interventions(audit.interventions(), out);
       }
       return 0;
     }

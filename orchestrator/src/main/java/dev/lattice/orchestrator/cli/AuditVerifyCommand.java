@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code lattice audit verify RUN_ID | --bus-key KEY | --policy}: checks an audit trail's hash
@@ -29,17 +28,11 @@ final class AuditVerifyCommand extends ClientCommand {
   @ArgGroup(exclusive = true, multiplicity = "1")
   Target target;
 
-  /** Which trail: one run's, one dispatcher's, or the policy's. */
-  static final class Target {
-    @Parameters(index = "0", paramLabel = "RUN_ID", description = "The run.")
-    String runId;
-
-    @Option(
-        names = "--bus-key",
-        paramLabel = "KEY",
-        description = "A dispatcher's service/role/shard/tenant, e.g. agent/echo/0/default.")
-    String busKey;
-
+  /**
+   * Which trail: one run's, one dispatcher's (as {@code lattice audit} names them), or the
+   * policy's.
+   */
+  static final class Target extends AuditCommand.Target {
     @Option(names = "--policy", description = "The policy chain.")
     boolean policy;
   }

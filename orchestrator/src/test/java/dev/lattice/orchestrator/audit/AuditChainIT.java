@@ -36,27 +36,23 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The audit trail proves itself, over real HTTP on a real H2 file journal: a run with two agent
- * steps, a signal and a pause and resume leaves rows in its dispatcher's chain and in its own; with
- * their heads signed, its verification says intact. Then every row of the run, one at a time, is
- * changed in the database in every way (its entries edited, its entries edited with its digest and
- * hash recomputed as a forger would, a hashed field edited, the row deleted, the row swapped with
- * its neighbour in the chain), and every time the run's verification says the trail was changed,
- * with the right kind and chain; undone, it says intact again. A row forged onto a chain's end and
- * a tampered signature are found too, and the dispatcher's and the policy chain verify on their
- * own.
+ * The audit trail proves itself, over real HTTP on a real H2 file journal: a run of
+ * examples/audited-approval.json (two agent steps and an approval), signalled, paused and resumed,
+ * leaves rows in its dispatcher's chain and in its own; with their heads signed, its verification
+ * says intact. Then every row of the run, one at a time, is changed in the database in every way
+ * (its entries edited, its entries edited with its digest and hash recomputed as a forger would, a
+ * hashed field edited, the row deleted, the row swapped with its neighbour in the chain), and every
+ * time the run's verification says the trail was changed, with the right kind and chain; undone, it
+ * says intact again. A row forged onto a chain's end and a tampered signature are found too, and
+ * the dispatcher's and the policy chain verify on their own.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AuditChainIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
-  private static final String PLAN =
-      """
-      {"plan": {"steps": [
-        {"id": "fetch", "kind": "agent", "capability": "echo", "input": {"text": "hello"}},
-        {"id": "ok", "kind": "wait", "dependsOn": ["fetch"], "signal": "approve"},
-        {"id": "after", "kind": "agent", "capability": "echo", "dependsOn": ["ok"]}
-      ]}}
-      """;
+
+  /** The plan of the worked example in docs/agents.md: an agent step, an approval, another. */
+  private static final Path PLAN = Path.of("..", "examples", "audited-approval.json");
+
   private static final String ROW_COLUMNS =
       "\"id\", \"run_id\", \"bus_key\", \"entries\", \"chain\", \"seq\", \"prev_hash\","
           + " \"recorded_at\", \"digest\", \"hash\"";
@@ -108,7 +104,7 @@ class AuditChainIT {
             .start();
     api = LoopbackApi.start(node);
     database = PersistenceSettings.create(node.system().settings().config()).database();
-    runId = runs.execute(api, PLAN, "audit-chain-run");
+    runId = runs.execute(api, Files.readString(PLAN), "audit-chain-run");
     runs.awaitRun(api, runId, run -> stepStatus(run, "ok").equals("waiting"), WAIT);
     post("/api/v1/runs/" + runId + "/pause", "{\"actor\": \"ops\", \"reason\": \"maintenance\"}");
     post("/api/v1/runs/" + runId + "/resume", "{\"actor\": \"ops\"}");
