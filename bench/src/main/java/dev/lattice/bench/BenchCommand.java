@@ -1,12 +1,17 @@
 package dev.lattice.bench;
 
 import dev.lattice.orchestrator.cli.LatticeSubcommand;
+import dev.lattice.orchestrator.http.HttpApi;
+import dev.lattice.orchestrator.http.HttpSettings;
 import dev.lattice.orchestrator.node.Lattice;
 import dev.lattice.persistence.journal.JournalDatabase;
 import dev.lattice.protocol.api.ExecuteRequest;
+import dev.lattice.protocol.api.RunAccepted;
+import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.ids.TenantId;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +22,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -126,6 +133,18 @@ public final class BenchCommand implements Callable<Integer>, LatticeSubcommand 
   @Option(names = "--keep", description = "Keep the journal files afterwards.")
   boolean keep;
 
+  @Option(
+      names = "--http",
+      description =
+          "Workloads W, W2 and W3: start runs through the node's HTTP API on loopback (POST"
+              + " /api/v1/execute) instead of the embedded client; runs are awaited the same way.")
+  boolean overHttp;
+
+  @Option(
+      names = "--api-key",
+      description = "With --http: the key to send as Authorization: Bearer.")
+  String apiKey;
+
   @Override
   public Integer call() throws Exception {
     PrintStream out = System.out;
@@ -167,6 +186,22 @@ public final class BenchCommand implements Callable<Integer>, LatticeSubcommand 
     return 0;
   }
 
+  /** How runs are started: through the embedded client, or with --http through the API. */
+  private Function<ExecuteRequest, CompletionStage<RunId>> starter(Lattice node, PrintStream out) {
+    if (!overHttp) {
+      return r -> node.client().execute(r).thenApply(RunAccepted::runId);
+    }
+    String api =
+        HttpApi.start(
+                node,
+                HttpSettings.create(node.system().settings().config())
+                    .withAddress(InetAddress.getLoopbackAddress().getHostAddress(), 0))
+            .url();
+    out.println("runs start through the HTTP API at " + api);
+    HttpSubmitter http = new HttpSubmitter(api, apiKey);
+    return http::execute;
+  }
+
   private String bench(Workload workload, Path directory, PrintStream out) throws Exception {
     out.printf(
         "%n== workload %s: %d rounds of %d runs (after at least %d warm-up runs) of %d steps,"
@@ -191,9 +226,10 @@ public final class BenchCommand implements Callable<Integer>, LatticeSubcommand 
     }
     try (Lattice node = builder.start()) {
       db = JournalDatabase.of(urlOf(node), "sa", "");
+      Function<ExecuteRequest, CompletionStage<RunId>> start = starter(node, out);
       out.println(
           JitWarmup.run(
-                  n -> LatticeRunner.drive(node.client(), request, n, concurrency, null),
+                  n -> LatticeRunner.drive(node.client(), start, request, n, concurrency, null),
                   warmup,
                   Duration.ofSeconds(jitSettleSeconds))
               .describe());
@@ -201,7 +237,8 @@ public final class BenchCommand implements Callable<Integer>, LatticeSubcommand 
       // machine: on a shared machine, throughput drifts by tens of percent within minutes.
       for (int round = 1; round <= rounds; round++) {
         long before = JournalRows.lastOrdering(db.url(), db.user(), db.password());
-        double seconds = LatticeRunner.drive(node.client(), request, runs, concurrency, latencies);
+        double seconds =
+            LatticeRunner.drive(node.client(), start, request, runs, concurrency, latencies);
         JournalRows.Written written = JournalRows.after(db.url(), db.user(), db.password(), before);
         written.byKind().forEach((k, v) -> rowsByKind.merge(k, v, Long::sum));
         rows.add(written.rows());

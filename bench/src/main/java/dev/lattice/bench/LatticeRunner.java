@@ -3,17 +3,21 @@ package dev.lattice.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lattice.orchestrator.node.LatticeClient;
 import dev.lattice.protocol.api.ExecuteRequest;
+import dev.lattice.protocol.api.RunAccepted;
+import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.run.RunStatus;
 import dev.lattice.protocol.run.RunView;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
-/** Drives runs through an embedded node from {@code concurrency} submitters. */
+/** Drives runs through a node from {@code concurrency} submitters. */
 final class LatticeRunner {
   private LatticeRunner() {}
 
@@ -30,6 +34,27 @@ final class LatticeRunner {
       int concurrency,
       LatencyRecorder latencies)
       throws Exception {
+    return drive(
+        client,
+        r -> client.execute(r).thenApply(RunAccepted::runId),
+        request,
+        runs,
+        concurrency,
+        latencies);
+  }
+
+  /**
+   * As {@link #drive(LatticeClient, ExecuteRequest, int, int, LatencyRecorder)}, starting each run
+   * through {@code starter} (the embedded client, or the HTTP API).
+   */
+  static double drive(
+      LatticeClient client,
+      Function<ExecuteRequest, CompletionStage<RunId>> starter,
+      ExecuteRequest request,
+      int runs,
+      int concurrency,
+      LatencyRecorder latencies)
+      throws Exception {
     AtomicInteger next = new AtomicInteger();
     ExecutorService submitters = Executors.newFixedThreadPool(concurrency);
     try {
@@ -41,11 +66,11 @@ final class LatticeRunner {
                 () -> {
                   while (next.getAndIncrement() < runs) {
                     long submitted = System.nanoTime();
-                    var accepted =
-                        client.execute(request).toCompletableFuture().get(60, TimeUnit.SECONDS);
+                    RunId runId =
+                        starter.apply(request).toCompletableFuture().get(60, TimeUnit.SECONDS);
                     RunView view =
                         client
-                            .awaitTerminal(accepted.runId())
+                            .awaitTerminal(runId)
                             .toCompletableFuture()
                             .get(120, TimeUnit.SECONDS);
                     if (view.status() != RunStatus.COMPLETED) {

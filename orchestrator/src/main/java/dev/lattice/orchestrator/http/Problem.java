@@ -33,6 +33,7 @@ public record Problem(String type, String title, int status, String detail, Stri
     CONFLICT(409, "conflict", "The run's state does not allow this"),
     NOT_ACCEPTABLE(406, "not-acceptable", "No acceptable representation"),
     BUDGET_EXCEEDED(429, "budget-exceeded", "The tenant's budget is spent"),
+    RATE_LIMITED(429, "rate-limited", "Too many requests"),
     PAYLOAD_TOO_LARGE(413, "payload-too-large", "The request body is too large"),
     UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "Unsupported content type"),
     HOST_NOT_ALLOWED(421, "host-not-allowed", "This node does not answer to that host name"),

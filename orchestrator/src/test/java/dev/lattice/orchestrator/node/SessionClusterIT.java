@@ -9,9 +9,11 @@ import dev.lattice.modelserver.ScriptedModelServer;
 import dev.lattice.modelserver.script.Match;
 import dev.lattice.modelserver.script.Script;
 import dev.lattice.modelserver.script.ScriptEntry;
+import dev.lattice.orchestrator.testing.Await;
 import dev.lattice.orchestrator.testing.LoopbackApi;
 import dev.lattice.orchestrator.testing.SessionRuns;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,6 +53,12 @@ class SessionClusterIT {
                               + orchestrator.address()
                               + "\"]"))
                   .start()) {
+        // The worker's agents register with the orchestrator's directory after the worker starts.
+        Await.until(
+            () ->
+                Await.result(orchestrator.client().agents()).stream()
+                    .anyMatch(agent -> agent.capabilities().contains("llm")),
+            Duration.ofSeconds(30));
         SessionRuns runs = new SessionRuns(orchestrator, LoopbackApi.start(orchestrator));
 
         JsonNode first = runs.run("default", "kim", "I am Kim.", null);
