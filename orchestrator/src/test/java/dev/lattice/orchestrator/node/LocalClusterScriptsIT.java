@@ -7,11 +7,18 @@ import dev.lattice.orchestrator.cli.LatticeMain;
 import dev.lattice.orchestrator.testing.Await;
 import dev.lattice.orchestrator.testing.HttpRuns;
 import dev.lattice.persistence.testing.FreePorts;
+import dev.lattice.protocol.json.LatticeJson;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
@@ -67,11 +74,36 @@ class LocalClusterScriptsIT {
               "{\"plan\":{\"steps\":[{\"id\":\"a\",\"capability\":\"echo\",\"input\":{\"x\":1}}]}}",
               "scripts-1");
       Await.until(() -> "completed".equals(status(client, seed, run)), Duration.ofSeconds(60));
+      // Each node signs the audit heads it finds moved, all with the seed's key: the run's trail
+      // and the policy chain (a row per node) verify through either API, every head signed.
+      for (String api : List.of(seed, "http://127.0.0.1:" + (httpBase + 1))) {
+        Await.until(
+            () ->
+                verifiedAndSigned(api + "/api/v1/runs/" + run + "/audit/verify")
+                    && verifiedAndSigned(api + "/api/v1/audit/verify?chain=policy"),
+            Duration.ofSeconds(60));
+      }
     } finally {
       String stopped = run("stop.sh", environment);
       assertThat(stopped).contains("worker: stopped", "orch: stopped", "seed: stopped");
     }
     assertThat(Files.list(directory).filter(p -> p.toString().endsWith(".pid"))).isEmpty();
+  }
+
+  /** Whether the verification at {@code url} says intact, with nothing unsigned. */
+  private static boolean verifiedAndSigned(String url) {
+    try {
+      HttpResponse<String> response =
+          HttpClient.newHttpClient()
+              .send(HttpRequest.newBuilder(URI.create(url)).GET().build(), BodyHandlers.ofString());
+      JsonNode verified = LatticeJson.mapper().readTree(response.body());
+      return verified.path("intact").asBoolean() && verified.path("findings").isEmpty();
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Members Up as {@code api} sees them; none while it does not answer. */
