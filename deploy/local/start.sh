@@ -7,6 +7,12 @@
 # Ports can be moved with LATTICE_LOCAL_PORT_BASE (remoting BASE..BASE+2, API 8080-style ports
 # from LATTICE_LOCAL_HTTP_BASE, journal LATTICE_LOCAL_JOURNAL_PORT). LATTICE_COMMAND replaces the
 # ./lattice launcher (for example a java command line). Stop with deploy/local/stop.sh.
+#
+# Everything between the nodes and to the APIs is encrypted (docs/security.md): remoting over TLS
+# with mutual authentication, the journal server over TLS (jdbc:h2:ssl:), the APIs over HTTPS.
+# The first start makes a development authority and a certificate the nodes share under
+# $LATTICE_LOCAL_DIR/tls (deploy/tls/make-dev-certs.sh, keytool); clients trust tls/ca.pem.
+# LATTICE_LOCAL_TLS=off starts the cluster in the clear instead.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -18,6 +24,11 @@ journal_port="${LATTICE_LOCAL_JOURNAL_PORT:-9092}"
 # Loopback: each API answers to 127.0.0.1 and localhost with its own port, the names clients here
 # use, and to no other (lattice.http.allowed-hosts; see docs/operations.md).
 host=127.0.0.1
+
+tls="${LATTICE_LOCAL_TLS:-on}"
+scheme=http
+journal_scheme=tcp
+tls_options=()
 
 mkdir -p "$dir"
 for name in seed orch worker; do
@@ -31,6 +42,20 @@ done
 lattice=(${LATTICE_COMMAND:-$root/lattice})
 # Builds the jar if needed, once, before any node starts.
 "${lattice[@]}" --version >/dev/null
+
+if [ "$tls" != off ]; then
+  certs="$dir/tls"
+  # One certificate for the three nodes: they run on one machine, as one user. Give each node of a
+  # real cluster its own.
+  "$root/deploy/tls/make-dev-certs.sh" "$certs" node >/dev/null
+  tls_options=(--cluster-key-store "$certs/node.p12" --cluster-trust-store "$certs/truststore.p12"
+    --cluster-password-file "$certs/password")
+  # The APIs' HTTPS key (lattice.http.tls), read by every node started below.
+  export LATTICE_HTTP_TLS_KEY_STORE="$certs/node.p12"
+  export LATTICE_HTTP_TLS_KEY_STORE_PASSWORD_FILE="$certs/password"
+  scheme=https
+  journal_scheme=ssl
+fi
 
 # Starts node NAME with the lattice command's ARGS; waits until it says it is up.
 start() {
@@ -56,12 +81,12 @@ start() {
 }
 
 start seed seed --remote "$host:$remote_base" --http "$host:$http_base" \
-  --data "$dir/seed" --journal-server "$journal_port"
-journal="jdbc:h2:tcp://$host:$journal_port/lattice"
+  --data "$dir/seed" --journal-server "$journal_port" ${tls_options[@]+"${tls_options[@]}"}
+journal="jdbc:h2:$journal_scheme://$host:$journal_port/lattice"
 # Members connect as the journal's member user, with the password the seed generated into its
 # data directory (owner-only); a file, so that the password is on no command line.
 journal_access=(--journal "$journal" --journal-user lattice
-  --journal-password-file "$dir/seed/journal-member.password")
+  --journal-password-file "$dir/seed/journal-member.password" ${tls_options[@]+"${tls_options[@]}"})
 # Every node signs the heads of the audit chains with the key the seed generated (owner-only),
 # so that any node's API verifies what any other signed (docs/security.md).
 export LATTICE_AUDIT_SIGNING_KEY_FILE="$dir/seed/audit-signing-key.jwk"
@@ -71,5 +96,10 @@ start worker join --seed "$host:$remote_base" "${journal_access[@]}" --roles wor
   --remote "$host:$((remote_base + 2))" --data "$dir/worker"
 
 echo "journal: $journal (hosted by seed)"
-echo "try: curl -s http://$host:$http_base/api/v1/state"
+if [ "$tls" != off ]; then
+  echo "try: curl -s --cacert $certs/ca.pem $scheme://$host:$http_base/api/v1/state"
+  echo "     LATTICE_CA_CERT=$certs/ca.pem $root/lattice state --server $scheme://$host:$http_base"
+else
+  echo "try: curl -s $scheme://$host:$http_base/api/v1/state"
+fi
 echo "stop: $here/stop.sh"

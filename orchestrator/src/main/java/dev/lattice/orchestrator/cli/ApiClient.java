@@ -19,6 +19,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Predicate;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 
 /** The CLI's HTTP client of the API: JSON in and out, problems turned into one-line errors. */
 final class ApiClient {
@@ -32,22 +34,31 @@ final class ApiClient {
   private final URI base;
   private final HttpClient http;
 
-  private ApiClient(URI base) {
+  private ApiClient(URI base, SSLContext tls) {
     this.base = base;
-    this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT);
+    if (tls != null) {
+      builder.sslContext(tls);
+    }
+    this.http = builder.build();
   }
 
-  static ApiClient of(String url) {
+  /**
+   * A client of the server at {@code url}; an {@code https://} server's certificate must be signed
+   * by an authority {@code tls} trusts (the JDK's when null), for the host name of the URL.
+   */
+  static ApiClient of(String url, SSLContext tls) {
     try {
       URI uri = new URI(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
       if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())
           || uri.getHost() == null) {
-        throw new URISyntaxException(url, "expected http://HOST:PORT");
+        throw new URISyntaxException(url, "expected http://HOST:PORT or https://HOST:PORT");
       }
-      return new ApiClient(uri);
+      return new ApiClient(uri, tls);
     } catch (URISyntaxException e) {
       throw new CliException(
-          "invalid server URL '" + url + "': expected http://HOST:PORT", CliException.REFUSED);
+          "invalid server URL '" + url + "': expected http://HOST:PORT or https://HOST:PORT",
+          CliException.REFUSED);
     }
   }
 
@@ -167,10 +178,24 @@ final class ApiClient {
   }
 
   private CliException unreachable(IOException e) {
+    if (e instanceof SSLException) {
+      return new CliException(
+          "cannot reach the Lattice server at "
+              + base
+              + " over TLS ("
+              + e.getMessage()
+              + "); if its certificate is signed by an authority of your own, pass that"
+              + " authority's certificate with --ca-cert FILE or LATTICE_CA_CERT",
+          CliException.UNREACHABLE);
+    }
     String why =
         e instanceof ConnectException || e instanceof HttpConnectTimeoutException
             ? "nothing answers there"
             : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    if ("http".equals(base.getScheme()) && !(e instanceof ConnectException)) {
+      // A TLS port closes a plain HTTP connection without an answer.
+      why += "; if the server uses TLS, its URL starts with https://";
+    }
     return new CliException(
         "cannot reach the Lattice server at "
             + base

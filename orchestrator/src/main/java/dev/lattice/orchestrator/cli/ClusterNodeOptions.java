@@ -2,6 +2,7 @@ package dev.lattice.orchestrator.cli;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import dev.lattice.persistence.journal.JournalCredentials;
 import java.io.IOException;
@@ -14,8 +15,8 @@ import picocli.CommandLine.Option;
 
 /**
  * What {@code lattice seed} and {@code lattice join} have in common: where the node listens, where
- * its journal is, its name and its roles. Options left out come from configuration and the
- * environment ({@code LATTICE_NODE_NAME}, {@code LATTICE_JOURNAL_URL}, ...).
+ * its journal is, its name, its roles and its TLS files. Options left out come from configuration
+ * and the environment ({@code LATTICE_NODE_NAME}, {@code LATTICE_JOURNAL_URL}, ...).
  */
 final class ClusterNodeOptions {
   /** The cluster's actor system name: part of every node's address. */
@@ -46,7 +47,8 @@ final class ClusterNodeOptions {
       names = "--journal",
       paramLabel = "JDBC-URL",
       description =
-          "The shared journal: jdbc:h2:tcp://HOST:PORT/lattice (a seed's journal server) or"
+          "The shared journal: jdbc:h2:tcp://HOST:PORT/lattice (a seed's journal server;"
+              + " jdbc:h2:ssl://... over TLS, with the cluster's TLS files) or"
               + " jdbc:postgresql://HOST:PORT/DB (default: lattice.persistence.jdbc.url,"
               + " LATTICE_JOURNAL_URL).")
   String journal;
@@ -84,6 +86,33 @@ final class ClusterNodeOptions {
       description =
           "orchestrator (runs, dispatchers, HTTP API) and/or worker (agents); default both.")
   List<String> roles = List.of("orchestrator", "worker");
+
+  @Option(
+      names = "--cluster-key-store",
+      paramLabel = "FILE",
+      description =
+          "TLS between nodes, with mutual authentication: this node's private key and certificate"
+              + " chain (PKCS#12 or JKS). Needs --cluster-trust-store; every node of the cluster"
+              + " must use TLS (default: lattice.cluster.tls.key-store,"
+              + " LATTICE_CLUSTER_TLS_KEY_STORE).")
+  Path clusterKeyStore;
+
+  @Option(
+      names = "--cluster-trust-store",
+      paramLabel = "FILE",
+      description =
+          "The certificate authorities (PKCS#12 or JKS) that other nodes' certificates must be"
+              + " signed by (default: lattice.cluster.tls.trust-store,"
+              + " LATTICE_CLUSTER_TLS_TRUST_STORE).")
+  Path clusterTrustStore;
+
+  @Option(
+      names = "--cluster-password-file",
+      paramLabel = "FILE",
+      description =
+          "A file holding the password of both --cluster-key-store and --cluster-trust-store"
+              + " (default: lattice.cluster.tls.*-password-file).")
+  Path clusterPasswordFile;
 
   /** The remoting address, with a free port chosen now when asked for port 0. */
   HostAndPort remote(HostAndPort fallback) {
@@ -134,7 +163,35 @@ final class ClusterNodeOptions {
               "lattice.persistence.jdbc.password-file",
               ConfigValueFactory.fromAnyRef(journalPasswordFile.toAbsolutePath().toString()));
     }
+    config = withClusterTls(config);
     return journal == null ? config : withJournal(config, journal);
+  }
+
+  /** {@code config} with the TLS files of the options given, checked to be readable. */
+  private Config withClusterTls(Config config) {
+    String tls = "lattice.cluster.tls.";
+    if (clusterKeyStore != null) {
+      config = config.withValue(tls + "key-store", path(clusterKeyStore, "--cluster-key-store"));
+    }
+    if (clusterTrustStore != null) {
+      config =
+          config.withValue(tls + "trust-store", path(clusterTrustStore, "--cluster-trust-store"));
+    }
+    if (clusterPasswordFile != null) {
+      ConfigValue file = path(clusterPasswordFile, "--cluster-password-file");
+      config =
+          config
+              .withValue(tls + "key-store-password-file", file)
+              .withValue(tls + "trust-store-password-file", file);
+    }
+    return config;
+  }
+
+  private static ConfigValue path(Path file, String option) {
+    if (!Files.isReadable(file)) {
+      throw new IllegalArgumentException(option + ": cannot read " + file);
+    }
+    return ConfigValueFactory.fromAnyRef(file.toAbsolutePath().toString());
   }
 
   /** {@code config} with the journal at {@code url}, reached as {@code credentials}. */

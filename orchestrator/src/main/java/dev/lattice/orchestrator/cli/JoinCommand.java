@@ -25,8 +25,8 @@ public final class JoinCommand implements Callable<Integer> {
 
   static final HostAndPort DEFAULT_HTTP = new HostAndPort("127.0.0.1", 0);
 
-  /** How the URL of an H2 journal server, such as a seed's, starts. */
-  private static final String H2_SERVER_URL = "jdbc:h2:tcp:";
+  /** How the URL of an H2 journal server, such as a seed's, starts: plain, or over TLS. */
+  private static final List<String> H2_SERVER_URLS = List.of("jdbc:h2:tcp:", "jdbc:h2:ssl:");
 
   @Spec CommandSpec spec;
 
@@ -60,7 +60,7 @@ public final class JoinCommand implements Callable<Integer> {
             "a member needs the cluster's shared journal: --journal jdbc:h2:tcp://HOST:PORT/lattice"
                 + " (printed by `lattice seed --journal-server`) or jdbc:postgresql://HOST:PORT/DB");
       }
-      if (journalUrl.startsWith(H2_SERVER_URL)) {
+      if (H2_SERVER_URLS.stream().anyMatch(journalUrl::startsWith)) {
         config = onJournalServer(config, jdbc);
       }
     } catch (IllegalArgumentException e) {

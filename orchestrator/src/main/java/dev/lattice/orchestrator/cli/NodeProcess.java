@@ -32,6 +32,13 @@ final class NodeProcess {
             HttpApi.start(
                 lattice, http == null ? settings : settings.withAddress(http.host(), http.port()));
         api = "API " + server.url() + ", ";
+        if (!server.https() && !server.address().getAddress().isLoopbackAddress()) {
+          System.err.println(
+              "lattice: warning: the API listens on "
+                  + server.address().getHostString()
+                  + " over plain HTTP: whatever clients send, credentials included, crosses the"
+                  + " network in the clear; set lattice.http.tls (docs/security.md)");
+        }
         if (McpSettings.create(lattice.system().settings().config()).enabled()) {
           api += "MCP " + server.url() + "/mcp, ";
         }

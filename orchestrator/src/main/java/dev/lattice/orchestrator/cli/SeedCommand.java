@@ -3,8 +3,10 @@ package dev.lattice.orchestrator.cli;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValueFactory;
 import dev.lattice.orchestrator.node.Lattice;
+import dev.lattice.orchestrator.tls.ClusterTls;
 import dev.lattice.persistence.journal.H2JournalServer;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,7 +22,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Start the first node of a cluster; members join it with `lattice join --seed HOST:PORT`.",
       "With --journal-server it also hosts the shared journal (an H2 TCP server over its data"
-          + " directory) and prints the URL members pass as --journal."
+          + " directory) and prints the URL members pass as --journal; over TLS when the cluster"
+          + " uses TLS (--cluster-key-store)."
     })
 public final class SeedCommand implements Callable<Integer> {
   /** Where a seed listens for other nodes unless told otherwise: Pekko's usual port. */
@@ -63,7 +66,8 @@ public final class SeedCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    H2JournalServer server = journalServer == null ? null : startJournalServer(remote.host());
+    H2JournalServer server =
+        journalServer == null ? null : startJournalServer(remote.host(), clusterTls(config));
     // Closed after the node's last journal write: the node has terminated when this runs.
     Runnable stopServer = server == null ? () -> {} : server::close;
     Lattice lattice;
@@ -80,8 +84,19 @@ public final class SeedCommand implements Callable<Integer> {
     return NodeProcess.serve(lattice, http, stopServer);
   }
 
-  private H2JournalServer startJournalServer(String host) {
+  /** The cluster's TLS as the options and configuration set it, if they do. */
+  private static Optional<ClusterTls> clusterTls(Config config) {
+    return ClusterTls.create(config.withFallback(Lattice.defaultConfig()));
+  }
+
+  /**
+   * Starts the journal server; over TLS, with the seed's cluster key, when the cluster uses TLS
+   * ({@code tls}), so that nothing between the nodes travels in the clear.
+   */
+  private H2JournalServer startJournalServer(String host, Optional<ClusterTls> tls) {
     Config defaults = Lattice.defaultConfig();
+    // H2 serves TLS with the JVM's default context only.
+    tls.ifPresent(ClusterTls::installJvmDefault);
     H2JournalServer server =
         H2JournalServer.start(
             host,
@@ -89,7 +104,8 @@ public final class SeedCommand implements Callable<Integer> {
             node.data,
             defaults.getString("lattice.persistence.h2.file-name"),
             defaults.getString("lattice.persistence.h2.options"),
-            defaults.getString("lattice.persistence.h2.server-member-user"));
+            defaults.getString("lattice.persistence.h2.server-member-user"),
+            tls.isPresent());
     // Where the password is, never the password itself.
     System.out.println(
         "journal server: "

@@ -4,16 +4,20 @@ import dev.lattice.orchestrator.mcp.McpRoutes;
 import dev.lattice.orchestrator.mcp.McpSettings;
 import dev.lattice.orchestrator.node.Lattice;
 import dev.lattice.orchestrator.node.LatticeClient;
+import dev.lattice.orchestrator.tls.ApiTls;
 import dev.lattice.protocol.json.LatticeJson;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.ConnectionContext;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.ServerBuilder;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
@@ -179,15 +183,27 @@ public final class HttpApi extends AllDirectives {
   }
 
   /**
-   * Serves the API of {@code lattice} on the address of {@code settings}; the server stops when the
-   * node does.
+   * Serves the API of {@code lattice} on the address of {@code settings}, over HTTPS when the
+   * node's {@code lattice.http.tls} says so; the server stops when the node does.
    */
   public static Server start(Lattice lattice, HttpSettings settings) {
+    return start(
+        lattice, settings, ApiTls.create(lattice.system().settings().config()).orElse(null));
+  }
+
+  /**
+   * Serves the API of {@code lattice} on the address of {@code settings}, over HTTPS with {@code
+   * tls} (plain HTTP when null); the server stops when the node does.
+   */
+  public static Server start(Lattice lattice, HttpSettings settings, SSLContext tls) {
     ActorSystem<?> system = lattice.system();
     HttpApi api = new HttpApi(lattice.client(), system, settings);
+    ServerBuilder server = Http.get(system).newServerAt(settings.host(), settings.port());
+    if (tls != null) {
+      server = server.enableHttps(ConnectionContext.httpsServer(tls));
+    }
     CompletionStage<ServerBinding> binding =
-        Http.get(system)
-            .newServerAt(settings.host(), settings.port())
+        server
             .bind(api.route())
             .thenApply(
                 b -> {
@@ -198,7 +214,8 @@ public final class HttpApi extends AllDirectives {
       return new Server(
           binding
               .toCompletableFuture()
-              .get(settings.bindTimeout().toMillis(), TimeUnit.MILLISECONDS));
+              .get(settings.bindTimeout().toMillis(), TimeUnit.MILLISECONDS),
+          tls != null);
     } catch (Exception e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       throw new IllegalStateException(
@@ -210,9 +227,16 @@ public final class HttpApi extends AllDirectives {
   /** A running HTTP server. */
   public static final class Server {
     private final ServerBinding binding;
+    private final boolean https;
 
-    Server(ServerBinding binding) {
+    Server(ServerBinding binding, boolean https) {
       this.binding = binding;
+      this.https = https;
+    }
+
+    /** Whether it serves HTTPS. */
+    public boolean https() {
+      return https;
     }
 
     /** Where it listens (with the real port when 0 was asked for). */
@@ -220,9 +244,13 @@ public final class HttpApi extends AllDirectives {
       return binding.localAddress();
     }
 
-    /** The base URL of the API, e.g. {@code http://127.0.0.1:8080}. */
+    /** The base URL of the API, e.g. {@code http://127.0.0.1:8080} or {@code https://...}. */
     public String url() {
-      return "http://" + address().getHostString() + ":" + address().getPort();
+      return (https ? "https" : "http")
+          + "://"
+          + address().getHostString()
+          + ":"
+          + address().getPort();
     }
   }
 }

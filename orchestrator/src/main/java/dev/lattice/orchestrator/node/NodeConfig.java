@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
 import dev.lattice.orchestrator.cluster.MemberRoles;
+import dev.lattice.orchestrator.tls.ClusterTls;
 import dev.lattice.persistence.journal.JournalPluginConfig;
 import dev.lattice.persistence.journal.PersistenceSettings;
 import java.nio.file.Path;
@@ -15,7 +16,8 @@ import java.util.List;
 /**
  * Assembles a node's configuration: the caller's overrides, then system properties, then the
  * application's {@code application.conf}, then {@code lattice-node.conf}, then every module's
- * {@code reference.conf}; plus the journal database derived from {@code lattice.persistence}.
+ * {@code reference.conf}; plus the journal database derived from {@code lattice.persistence} and
+ * remoting's TLS from {@code lattice.cluster.tls}.
  */
 final class NodeConfig {
   private NodeConfig() {}
@@ -45,7 +47,11 @@ final class NodeConfig {
             .withValue("lattice.node.roles", ConfigValueFactory.fromIterable(nodeRoles))
             .withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(clusterRoles));
     PersistenceSettings persistence = PersistenceSettings.create(resolved);
+    // Remoting over TLS when lattice.cluster.tls names the node's key and trust stores.
+    Config remoting =
+        ClusterTls.create(resolved).map(ClusterTls::pekkoConfig).orElse(ConfigFactory.empty());
     return roles
+        .withFallback(remoting)
         .withFallback(JournalPluginConfig.overlay(persistence.database()))
         .withFallback(resolved);
   }

@@ -17,6 +17,7 @@ import dev.lattice.orchestrator.policy.PolicySettings;
 import dev.lattice.orchestrator.retention.RetentionSettings;
 import dev.lattice.orchestrator.run.core.RunSettings;
 import dev.lattice.orchestrator.session.SessionStoreSettings;
+import dev.lattice.orchestrator.tls.ClusterTls;
 import dev.lattice.persistence.audit.KeyRing;
 import dev.lattice.persistence.journal.JournalDatabase;
 import dev.lattice.persistence.journal.JournalPool;
@@ -131,6 +132,7 @@ final class NodeStart {
     Config resolved = NodeConfig.assemble(overrides, dataDirectory);
     Guardrails checks = Guardrails.create(resolved, guardrails);
     NodeSettings configured = readSettings(resolved, agents);
+    ClusterTls.trustJournal(resolved, configured.persistence().database().url());
     prepareJournal(configured.persistence());
     KeyRing auditKeys = NodeAudit.keys(resolved);
     Planner planner = planner(configured);

@@ -28,6 +28,10 @@ class ClusterCommandsTest {
             + " --journal-password-file /nonexistent/journal-member.password |"
             + " --journal-password-file: cannot read /nonexistent/journal-member.password",
         "seed --journal-server --journal jdbc:h2:tcp://h/l | --journal-server and --journal exclude",
+        "seed --cluster-key-store /nonexistent/node.p12 | --cluster-key-store: cannot read"
+            + " /nonexistent/node.p12",
+        "join --seed 127.0.0.1:2552 --journal jdbc:h2:ssl://h/l --cluster-trust-store"
+            + " /nonexistent/truststore.p12 | --cluster-trust-store: cannot read",
         "seed --remote 2552 | --remote takes HOST:PORT",
         "join | Missing required option: '--seed"
       })

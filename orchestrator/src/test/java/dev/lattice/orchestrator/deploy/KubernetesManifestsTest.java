@@ -152,10 +152,27 @@ class KubernetesManifestsTest {
               conf.getString(
                   "pekko.management.cluster.bootstrap.contact-point-discovery.port-name"),
               conf.getInt("pekko.management.http.port"));
-      assertProbe(container, "readinessProbe", "/ready");
-      assertProbe(container, "livenessProbe", "/health");
-      assertProbe(container, "startupProbe", "/health");
+      if (env(container)
+          .get("LATTICE_NODE_ROLES")
+          .path("value")
+          .asText()
+          .contains("orchestrator")) {
+        assertProbe(container, "readinessProbe", "/ready");
+        assertProbe(container, "livenessProbe", "/health");
+        assertProbe(container, "startupProbe", "/health");
+      } else {
+        // A worker serves no API: Pekko Management's health checks answer its probes.
+        assertManagementProbe(container, "readinessProbe", "/ready");
+        assertManagementProbe(container, "livenessProbe", "/alive");
+        assertManagementProbe(container, "startupProbe", "/alive");
+      }
     }
+  }
+
+  private static void assertManagementProbe(JsonNode container, String probe, String path) {
+    JsonNode get = container.path(probe).path("httpGet");
+    assertThat(get.path("path").asText()).as(probe).isEqualTo(path);
+    assertThat(get.path("port").asText()).as(probe).isEqualTo("management");
   }
 
   @Test
@@ -231,10 +248,49 @@ class KubernetesManifestsTest {
     }
   }
 
+  @Test
+  void latticePodsTalkTlsWithTheFilesOfTheMountedTlsSecret() {
+    for (JsonNode workload : latticeWorkloads()) {
+      JsonNode pod = workload.path("spec").path("template").path("spec");
+      JsonNode container = container(workload);
+      Map<String, JsonNode> env = env(container);
+      assertThat(env)
+          .as(name(workload))
+          .containsKeys(
+              "LATTICE_CLUSTER_TLS_KEY_STORE",
+              "LATTICE_CLUSTER_TLS_TRUST_STORE",
+              "LATTICE_HTTP_TLS_KEY_STORE");
+      JsonNode secret = named(pod.path("volumes"), mountedAt(container, TLS_MOUNT)).path("secret");
+      assertThat(secret.path("secretName").asText()).isEqualTo("lattice-tls");
+      // Readable by the pod's group (its fsGroup), by no one else.
+      assertThat(secret.path("defaultMode").asInt()).isEqualTo(0440);
+      assertThat(pod.path("securityContext").path("fsGroup").asInt())
+          .isEqualTo(pod.path("securityContext").path("runAsGroup").asInt());
+      env.forEach(
+          (variable, value) -> {
+            if (variable.contains("_TLS_")) {
+              assertThat(value.path("value").asText())
+                  .as(name(workload) + " " + variable)
+                  .startsWith(TLS_MOUNT + "/");
+            }
+          });
+    }
+    // The journal's URL asks for verified TLS with the authority of that Secret.
+    String url = object("Secret", "lattice-journal").path("stringData").path("url").asText();
+    assertThat(url).contains("sslmode=verify-full").contains("sslrootcert=" + TLS_MOUNT + "/");
+    JsonNode postgres = container(object("StatefulSet", "lattice-postgres"));
+    assertThat(texts(postgres.path("args"))).contains("ssl=on");
+  }
+
+  /** Where the lattice-tls Secret is mounted in the Lattice pods. */
+  private static final String TLS_MOUNT = "/etc/lattice/tls";
+
   private static void assertProbe(JsonNode container, String probe, String path) {
     JsonNode get = container.path(probe).path("httpGet");
     assertThat(get.path("path").asText()).as(probe).isEqualTo(path);
     assertThat(get.path("port").asText()).as(probe).isEqualTo("http");
+    // The API serves HTTPS only; the kubelet does not check the certificate.
+    assertThat(get.path("scheme").asText()).as(probe).isEqualTo("HTTPS");
   }
 
   /** discovery's pod-label-selector, with the service name in place of %s, as labels. */

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.lattice.orchestrator.cli.LatticeMain;
 import dev.lattice.orchestrator.testing.Await;
 import dev.lattice.orchestrator.testing.HttpRuns;
+import dev.lattice.orchestrator.tls.KeyStores;
+import dev.lattice.orchestrator.tls.SslContexts;
 import dev.lattice.persistence.testing.FreePorts;
 import dev.lattice.protocol.json.LatticeJson;
 import java.io.IOException;
@@ -27,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * deploy/local/start.sh and stop.sh as documented: three nodes (a seed hosting the journal, an
- * orchestrator member, a worker member) that form one cluster, say where they listen, run work, and
+ * orchestrator member, a worker member) that form one cluster over TLS (remoting, journal server
+ * and APIs, with the development certificates start.sh makes), say where they listen, run work, and
  * stop. The scripts run the nodes with this build's classes instead of the fat jar, which is
  * packaged after these tests.
  */
@@ -44,6 +47,7 @@ class LocalClusterScriptsIT {
     int journalPort = FreePorts.next();
     Map<String, String> environment =
         Map.of(
+            "KEYTOOL", Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
             "LATTICE_LOCAL_DIR", directory.toString(),
             "LATTICE_LOCAL_PORT_BASE", Integer.toString(remoteBase),
             "LATTICE_LOCAL_HTTP_BASE", Integer.toString(httpBase),
@@ -58,19 +62,23 @@ class LocalClusterScriptsIT {
                     LatticeMain.class.getName()));
     try {
       String started = run("start.sh", environment);
+      // Over TLS by default: remoting, the journal server and the APIs.
       assertThat(started)
-          .contains("seed: API http://127.0.0.1:" + httpBase)
-          .contains("orch: API http://127.0.0.1:" + (httpBase + 1))
+          .contains("seed: API https://127.0.0.1:" + httpBase)
+          .contains("orch: API https://127.0.0.1:" + (httpBase + 1))
           .contains("worker: node pekko://lattice@127.0.0.1:" + (remoteBase + 2))
-          .contains("journal: jdbc:h2:tcp://127.0.0.1:" + journalPort + "/lattice");
+          .contains("journal: jdbc:h2:ssl://127.0.0.1:" + journalPort + "/lattice");
 
-      String seed = "http://127.0.0.1:" + httpBase;
-      HttpRuns client = new HttpRuns();
+      String seed = "https://127.0.0.1:" + httpBase;
+      HttpRuns client =
+          new HttpRuns(
+              SslContexts.trusting(
+                  KeyStores.trusted(directory.resolve("tls").resolve("ca.pem"), new char[0])));
       Await.until(() -> membersUp(client, seed) == 3, Duration.ofSeconds(60));
       // Work started on the orchestrator member runs on the worker member's agents too.
       String run =
           client.execute(
-              "http://127.0.0.1:" + (httpBase + 1),
+              "https://127.0.0.1:" + (httpBase + 1),
               "{\"plan\":{\"steps\":[{\"id\":\"a\",\"capability\":\"echo\",\"input\":{\"x\":1}}]}}",
               "scripts-1");
       Await.until(() -> "completed".equals(status(client, seed, run)), Duration.ofSeconds(60));

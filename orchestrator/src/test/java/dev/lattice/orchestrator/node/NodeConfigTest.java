@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.ConfigFactory;
 import dev.lattice.orchestrator.cluster.MemberRoles;
+import dev.lattice.orchestrator.testing.TestPki;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** How a node assembles its configuration. */
 class NodeConfigTest {
@@ -43,5 +46,32 @@ class NodeConfigTest {
     }
     // What the role itself sets stays.
     assertThat(config.getString("lattice.llm.profiles.reviewer.system")).contains("review");
+  }
+
+  @Test
+  void remotingRunsOverTlsWhenTheClustersStoresAreSet(@TempDir Path directory) {
+    TestPki.Authority authority = TestPki.authority("Cluster CA");
+    Path keyStore = directory.resolve("node.p12");
+    Path trustStore = directory.resolve("trust.p12");
+    authority.issue("node", "127.0.0.1").writeKeyStore(keyStore, "key-password");
+    authority.writeTrustStore(trustStore, "trust-password");
+
+    var config =
+        NodeConfig.assemble(
+            ConfigFactory.parseString(
+                "lattice.cluster.tls { key-store = \""
+                    + keyStore
+                    + "\", key-store-password = key-password, trust-store = \""
+                    + trustStore
+                    + "\", trust-store-password = trust-password }"),
+            null);
+
+    assertThat(config.getString("pekko.remote.artery.transport")).isEqualTo("tls-tcp");
+    assertThat(
+            config.getBoolean(
+                "pekko.remote.artery.ssl.config-ssl-engine.require-mutual-authentication"))
+        .isTrue();
+    assertThat(config.getString("pekko.remote.artery.ssl.config-ssl-engine.trust-store"))
+        .isEqualTo(trustStore.toAbsolutePath().toString());
   }
 }

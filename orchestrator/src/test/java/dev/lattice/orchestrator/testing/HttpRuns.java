@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import javax.net.ssl.SSLContext;
 
 /**
  * A client of a node's HTTP API as a user's program would be: it starts runs, reads their state and
@@ -21,10 +22,22 @@ import java.util.function.Predicate;
 public final class HttpRuns {
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http;
   private final AtomicInteger errors = new AtomicInteger();
   private final List<String> errorDetails = Collections.synchronizedList(new ArrayList<>());
+
+  public HttpRuns() {
+    this(null);
+  }
+
+  /** A client of HTTPS APIs whose certificates {@code tls} trusts (the JDK's default when null). */
+  public HttpRuns(SSLContext tls) {
+    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+    if (tls != null) {
+      builder.sslContext(tls);
+    }
+    this.http = builder.build();
+  }
 
   /** Answers that were not 2xx, or requests that failed, so far. */
   public int errors() {
@@ -106,7 +119,8 @@ public final class HttpRuns {
     return get(api + "/api/v1/state");
   }
 
-  private JsonNode get(String url) throws IOException, InterruptedException {
+  /** The JSON answer of a GET of {@code url}. */
+  public JsonNode get(String url) throws IOException, InterruptedException {
     HttpResponse<String> response =
         send(HttpRequest.newBuilder(URI.create(url)).timeout(REQUEST_TIMEOUT).GET().build());
     return LatticeJson.mapper().readTree(response.body());

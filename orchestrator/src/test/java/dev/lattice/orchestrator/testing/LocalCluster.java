@@ -38,22 +38,38 @@ public final class LocalCluster implements AutoCloseable {
   private final String logPrefix = Long.toString(System.currentTimeMillis());
   private final int seedPort;
   private final int journalPort;
+  private final boolean tls;
   private final Map<String, Node> nodes = new ConcurrentHashMap<>();
 
-  private LocalCluster(Path directory, int seedPort, int journalPort) {
+  private LocalCluster(Path directory, int seedPort, int journalPort, boolean tls) {
     this.directory = directory;
     this.seedPort = seedPort;
     this.journalPort = journalPort;
+    this.tls = tls;
   }
 
   /** Starts the seed (both roles, hosting the journal) and waits until it is up. */
   public static LocalCluster startSeed(Path directory) throws IOException {
-    LocalCluster cluster = new LocalCluster(directory, FreePorts.next(), FreePorts.next());
+    return startSeed(directory, "orchestrator,worker", List.of());
+  }
+
+  /**
+   * Starts the seed with {@code roles}, hosting the journal, with {@code options} added to its
+   * command line, and waits until it is up. With {@code --cluster-key-store} among them the cluster
+   * runs over TLS, its journal server too.
+   */
+  public static LocalCluster startSeed(Path directory, String roles, List<String> options)
+      throws IOException {
+    LocalCluster cluster =
+        new LocalCluster(
+            directory, FreePorts.next(), FreePorts.next(), options.contains("--cluster-key-store"));
     try {
-      cluster.launch(
-          "seed",
-          cluster.seedPort,
-          List.of("seed", "--journal-server", Integer.toString(cluster.journalPort)));
+      List<String> command = new ArrayList<>();
+      command.addAll(
+          List.of(
+              "seed", "--journal-server", Integer.toString(cluster.journalPort), "--roles", roles));
+      command.addAll(options);
+      cluster.launch("seed", cluster.seedPort, command, List.of());
       cluster.awaitUp("seed");
       return cluster;
     } catch (IOException | RuntimeException | Error e) {
@@ -79,23 +95,33 @@ public final class LocalCluster implements AutoCloseable {
 
   /** Starts a member named {@code name} with {@code roles} joining the seed (not waiting). */
   public Node join(String name, String roles) throws IOException {
-    return launch(
-        name,
-        FreePorts.next(),
-        List.of(
-            "join",
-            "--seed",
-            "127.0.0.1:" + seedPort,
-            "--journal",
-            journalUrl(),
-            "--journal-user",
-            JOURNAL_USER,
-            "--journal-password-file",
-            journalPasswordFile().toString(),
-            "--name",
-            name,
-            "--roles",
-            roles));
+    return join(name, roles, List.of(), List.of());
+  }
+
+  /**
+   * Starts a member named {@code name} with {@code roles} joining the seed, with {@code options}
+   * added to its command line and {@code jvmOptions} to its JVM's (not waiting).
+   */
+  public Node join(String name, String roles, List<String> options, List<String> jvmOptions)
+      throws IOException {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "join",
+                "--seed",
+                "127.0.0.1:" + seedPort,
+                "--journal",
+                journalUrl(),
+                "--journal-user",
+                JOURNAL_USER,
+                "--journal-password-file",
+                journalPasswordFile().toString(),
+                "--name",
+                name,
+                "--roles",
+                roles));
+    command.addAll(options);
+    return launch(name, FreePorts.next(), command, jvmOptions);
   }
 
   /** Waits until node {@code name} says it is up. */
@@ -126,12 +152,13 @@ public final class LocalCluster implements AutoCloseable {
     return journalPort;
   }
 
-  /** The shared journal, reachable while the seed runs. */
+  /** The shared journal, reachable while the seed runs (over TLS when the cluster uses it). */
   public String journalUrl() {
-    return "jdbc:h2:tcp://127.0.0.1:" + journalPort + "/lattice";
+    return (tls ? "jdbc:h2:ssl://" : "jdbc:h2:tcp://") + "127.0.0.1:" + journalPort + "/lattice";
   }
 
-  private Node launch(String name, int remotePort, List<String> command) throws IOException {
+  private Node launch(String name, int remotePort, List<String> command, List<String> jvmOptions)
+      throws IOException {
     int httpPort = FreePorts.next();
     Path data = Files.createDirectories(directory.resolve(name));
     List<String> args = new ArrayList<>(command);
@@ -147,9 +174,11 @@ public final class LocalCluster implements AutoCloseable {
       args.addAll(List.of("--name", name));
     }
     Path log = Files.createDirectories(LOGS).resolve(logPrefix + "-" + name + ".log");
-    ChildJvm jvm =
-        ChildJvm.start(log, LatticeMain.class.getName(), JVM_OPTIONS, args.toArray(String[]::new));
-    Node node = new Node(name, jvm, remotePort, httpPort, log);
+    List<String> jvm = new ArrayList<>(JVM_OPTIONS);
+    jvm.addAll(jvmOptions);
+    ChildJvm process =
+        ChildJvm.start(log, LatticeMain.class.getName(), jvm, args.toArray(String[]::new));
+    Node node = new Node(name, process, remotePort, httpPort, log);
     nodes.put(name, node);
     return node;
   }

@@ -22,20 +22,32 @@ import org.h2.tools.Server;
  * The server opens no database but the journal ({@code -ifExists}), and listens on the given
  * address only; other hosts may connect only when that address is not a loopback one. It is meant
  * for local clusters and tests, and PostgreSQL for anything else.
+ *
+ * <p>Over TLS ({@code -tcpSSL}), clients connect with {@code jdbc:h2:ssl://}. H2 takes no TLS
+ * settings of its own: its server presents the key of the JVM's default TLS context, and its
+ * clients trust what that context trusts, so the caller sets that context up first. The server does
+ * not ask clients for certificates; they prove who they are with the member user's password.
  */
 public final class H2JournalServer implements AutoCloseable {
   /** The system property H2 reads, once per JVM, for the address its servers bind to. */
   static final String BIND_ADDRESS_PROPERTY = "h2.bindAddress";
 
   private final Server server;
+  private final boolean tls;
   private final String host;
   private final String fileName;
   private final JournalCredentials member;
   private final Connection keeper;
 
   private H2JournalServer(
-      Server server, String host, String fileName, JournalCredentials member, Connection keeper) {
+      Server server,
+      boolean tls,
+      String host,
+      String fileName,
+      JournalCredentials member,
+      Connection keeper) {
     this.server = server;
+    this.tls = tls;
     this.host = host;
     this.fileName = fileName;
     this.member = member;
@@ -50,6 +62,7 @@ public final class H2JournalServer implements AutoCloseable {
    * @param options H2 options the database is opened with (they set, among others, the crash-safe
    *     write mode; see {@code lattice.persistence.h2.options})
    * @param memberUser the user members connect as
+   * @param tls whether clients connect over TLS, with the JVM's default TLS context's key
    * @throws IllegalStateException if the server cannot start (the port is taken, say)
    */
   public static H2JournalServer start(
@@ -58,7 +71,8 @@ public final class H2JournalServer implements AutoCloseable {
       Path dataDirectory,
       String fileName,
       String options,
-      String memberUser) {
+      String memberUser,
+      boolean tls) {
     bindTo(host);
     JournalServerSetup setup = new JournalServerSetup(dataDirectory, fileName, options);
     JournalCredentials member = setup.prepare(memberUser);
@@ -73,6 +87,9 @@ public final class H2JournalServer implements AutoCloseable {
     if (!isLoopback(host)) {
       args.add("-tcpAllowOthers");
     }
+    if (tls) {
+      args.add("-tcpSSL");
+    }
     Server server;
     try {
       server = Server.createTcpServer(args.toArray(String[]::new)).start();
@@ -84,11 +101,11 @@ public final class H2JournalServer implements AutoCloseable {
       // The first connection opens the database with the options, and holding it keeps the
       // database open while the server runs instead of closing and reopening it whenever the last
       // member's pool lets go.
-      String url = "jdbc:h2:tcp://" + host + ":" + server.getPort() + "/" + fileName;
+      String url = scheme(tls) + host + ":" + server.getPort() + "/" + fileName;
       String withOptions = options == null || options.isBlank() ? url : url + ";" + options;
       Connection keeper =
           DriverManager.getConnection(withOptions, JournalServerSetup.ADMIN, setup.adminPassword());
-      return new H2JournalServer(server, host, fileName, member, keeper);
+      return new H2JournalServer(server, tls, host, fileName, member, keeper);
     } catch (SQLException e) {
       server.stop();
       throw new IllegalStateException("cannot open the journal server's database: " + e, e);
@@ -124,7 +141,11 @@ public final class H2JournalServer implements AutoCloseable {
    * among them) are its own, set when the server opened it: nodes need no options.
    */
   public String memberUrl() {
-    return "jdbc:h2:tcp://" + host + ":" + port() + "/" + fileName;
+    return scheme(tls) + host + ":" + port() + "/" + fileName;
+  }
+
+  private static String scheme(boolean tls) {
+    return tls ? "jdbc:h2:ssl://" : "jdbc:h2:tcp://";
   }
 
   /** The user, password and password file members connect with. */

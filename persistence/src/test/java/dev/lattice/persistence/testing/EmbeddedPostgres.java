@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -79,6 +80,20 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
   /** Starts a server in a new temporary directory; {@link #close()} stops it and deletes it. */
   public static EmbeddedPostgres start() {
+    return start(null, null);
+  }
+
+  /**
+   * Starts a server as {@link #start()} does that also takes TLS connections ({@code ssl=on}),
+   * presenting the certificate chain of {@code certificate} (PEM) with the key of {@code
+   * privateKey} (PEM). Clients that do not ask for TLS still get in, as with PostgreSQL's default
+   * {@code pg_hba.conf}.
+   */
+  public static EmbeddedPostgres startWithTls(Path certificate, Path privateKey) {
+    return start(certificate, privateKey);
+  }
+
+  private static EmbeddedPostgres start(Path certificate, Path privateKey) {
     Path directory;
     try {
       directory = Files.createTempDirectory("lattice-postgres-");
@@ -92,9 +107,11 @@ public final class EmbeddedPostgres implements AutoCloseable {
       Path data = directory.resolve("data");
       String superuserPassword = secret();
       initdb(user, bin, directory, data, superuserPassword);
+      List<String> options =
+          certificate == null ? List.of() : tls(user, directory, certificate, privateKey);
       for (int attempt = 1; ; attempt++) {
         int port = FreePorts.next();
-        Process server = launch(user, bin, directory, data, port);
+        Process server = launch(user, bin, directory, data, port, options);
         EmbeddedPostgres postgres =
             new EmbeddedPostgres(directory, bin, user, server, port, superuserPassword);
         if (postgres.awaitReady()) {
@@ -194,8 +211,28 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
   }
 
-  private static Process launch(ServerUser user, Path bin, Path directory, Path data, int port) {
-    List<String> program =
+  /**
+   * The server's options for TLS with copies of {@code certificate} and {@code privateKey} that it
+   * owns: PostgreSQL refuses a key file that others may read.
+   */
+  private static List<String> tls(
+      ServerUser user, Path directory, Path certificate, Path privateKey) {
+    try {
+      Path chain = Files.copy(certificate, directory.resolve("server.crt"));
+      Path key = Files.copy(privateKey, directory.resolve("server.key"));
+      Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+      user.own(chain);
+      user.own(key);
+      return List.of("-c", "ssl=on", "-c", "ssl_cert_file=" + chain, "-c", "ssl_key_file=" + key);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Process launch(
+      ServerUser user, Path bin, Path directory, Path data, int port, List<String> options) {
+    List<String> program = new ArrayList<>();
+    program.addAll(
         List.of(
             bin.resolve("postgres").toString(),
             "-D",
@@ -210,7 +247,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
             // The tests kill Lattice nodes, never this server, so what it has not flushed to disk
             // is never lost; not flushing spares the disk of a machine that runs a whole build.
             "-c",
-            "fsync=off");
+            "fsync=off"));
+    program.addAll(options);
     ProcessBuilder builder =
         new ProcessBuilder(user.command(program))
             .redirectErrorStream(true)
