@@ -9,13 +9,7 @@ import dev.lattice.orchestrator.testing.HttpRuns;
 import dev.lattice.orchestrator.tls.KeyStores;
 import dev.lattice.orchestrator.tls.SslContexts;
 import dev.lattice.persistence.testing.FreePorts;
-import dev.lattice.protocol.json.LatticeJson;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,11 +78,11 @@ class LocalClusterScriptsIT {
       Await.until(() -> "completed".equals(status(client, seed, run)), Duration.ofSeconds(60));
       // Each node signs the audit heads it finds moved, all with the seed's key: the run's trail
       // and the policy chain (a row per node) verify through either API, every head signed.
-      for (String api : List.of(seed, "http://127.0.0.1:" + (httpBase + 1))) {
+      for (String api : List.of(seed, "https://127.0.0.1:" + (httpBase + 1))) {
         Await.until(
             () ->
-                verifiedAndSigned(api + "/api/v1/runs/" + run + "/audit/verify")
-                    && verifiedAndSigned(api + "/api/v1/audit/verify?chain=policy"),
+                verifiedAndSigned(client, api, "/api/v1/runs/" + run + "/audit/verify")
+                    && verifiedAndSigned(client, api, "/api/v1/audit/verify?chain=policy"),
             Duration.ofSeconds(60));
       }
     } finally {
@@ -98,13 +92,10 @@ class LocalClusterScriptsIT {
     assertThat(Files.list(directory).filter(p -> p.toString().endsWith(".pid"))).isEmpty();
   }
 
-  /** Whether the verification at {@code url} says intact, with nothing unsigned. */
-  private static boolean verifiedAndSigned(String url) {
+  /** Whether the verification at {@code path} of {@code api} says intact, nothing unsigned. */
+  private static boolean verifiedAndSigned(HttpRuns client, String api, String path) {
     try {
-      HttpResponse<String> response =
-          HttpClient.newHttpClient()
-              .send(HttpRequest.newBuilder(URI.create(url)).GET().build(), BodyHandlers.ofString());
-      JsonNode verified = LatticeJson.mapper().readTree(response.body());
+      JsonNode verified = client.get(api, path);
       return verified.path("intact").asBoolean() && verified.path("findings").isEmpty();
     } catch (IOException e) {
       return false;
