@@ -10,7 +10,7 @@
 --                 "entries" of a deleted run, so the chain still verifies
 --  hash           SHA-256 over the row's fields (AuditHash): chain, seq, prev_hash, recorded_at,
 --                 run_id, bus_key and digest
--- Rows written before this version have no chain (NULL) and are reported as unchained.
+-- Rows written before this version have no chain (NULL): they are read as before, not verified.
 -- Policy rows have no run and no bus key; run rows (interventions) no bus key.
 ALTER TABLE "lattice_audit" ALTER COLUMN "run_id" DROP NOT NULL;
 ALTER TABLE "lattice_audit" ALTER COLUMN "bus_key" DROP NOT NULL;
