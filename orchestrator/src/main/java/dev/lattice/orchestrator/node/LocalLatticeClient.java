@@ -7,6 +7,7 @@ import dev.lattice.orchestrator.directory.CapabilityCategories;
 import dev.lattice.orchestrator.plan.Planner;
 import dev.lattice.orchestrator.policy.PolicyAudit;
 import dev.lattice.orchestrator.policy.PolicySettings;
+import dev.lattice.orchestrator.run.core.RunRedaction;
 import dev.lattice.orchestrator.session.SessionKey;
 import dev.lattice.orchestrator.session.SessionStore;
 import dev.lattice.orchestrator.tenant.TenantLedger;
@@ -40,6 +41,7 @@ import dev.lattice.protocol.ids.BusKey;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.ids.TenantId;
 import dev.lattice.protocol.json.PayloadLimits;
+import dev.lattice.protocol.redact.Redactor;
 import dev.lattice.protocol.run.RunEvent;
 import dev.lattice.protocol.run.RunStreamElement;
 import dev.lattice.protocol.run.RunView;
@@ -132,7 +134,8 @@ final class LocalLatticeClient implements LatticeClient {
             PayloadLimits.fromConfig(system.settings().config()),
             new AskAgain(settings.askTimeout(), settings.resendInterval(), executor),
             settings.awaitTimeout(),
-            executor);
+            executor,
+            new RunRedaction(Redactor.fromConfig(system.settings().config())));
     EventStreams streams =
         new EventStreams(
             system,

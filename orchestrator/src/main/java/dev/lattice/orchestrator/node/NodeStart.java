@@ -8,6 +8,7 @@ import dev.lattice.orchestrator.directory.AgentDirectory;
 import dev.lattice.orchestrator.dispatch.DispatchSettings;
 import dev.lattice.orchestrator.guard.Guardrail;
 import dev.lattice.orchestrator.guard.Guardrails;
+import dev.lattice.orchestrator.logging.LogRedaction;
 import dev.lattice.orchestrator.plan.GoalPlans;
 import dev.lattice.orchestrator.plan.GoalSettings;
 import dev.lattice.orchestrator.plan.PlanValidator;
@@ -35,6 +36,7 @@ import dev.lattice.worker.agent.WorkerNode;
 import dev.lattice.worker.agent.WorkerSettings;
 import dev.lattice.worker.mcp.McpClientSettings;
 import dev.lattice.worker.mcp.McpServers;
+import dev.lattice.worker.secret.SecretResolver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -132,6 +134,8 @@ final class NodeStart {
     Config resolved = NodeConfig.assemble(overrides, dataDirectory);
     Guardrails checks = Guardrails.create(resolved, guardrails);
     NodeSettings configured = readSettings(resolved, agents);
+    // Before anything logs: the node's log lines are redacted as its events are.
+    LogRedaction.install(configured.run().redaction());
     ClusterTls.trustJournal(resolved, configured.persistence().database().url());
     prepareJournal(configured.persistence());
     KeyRing auditKeys = NodeAudit.keys(resolved);
@@ -184,7 +188,10 @@ final class NodeStart {
     if (!settings.lattice().worker()) {
       return McpServers.none();
     }
-    return McpServers.start(McpClientSettings.create(settings.config()), clock);
+    return McpServers.start(
+        McpClientSettings.create(settings.config()),
+        SecretResolver.create(settings.worker().secrets()),
+        clock);
   }
 
   /** Stops the MCP server processes as the node stops, after its agents finished their work. */

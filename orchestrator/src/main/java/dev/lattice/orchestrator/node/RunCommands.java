@@ -2,6 +2,7 @@ package dev.lattice.orchestrator.node;
 
 import dev.lattice.orchestrator.plan.Planner;
 import dev.lattice.orchestrator.run.RunEntity;
+import dev.lattice.orchestrator.run.core.RunRedaction;
 import dev.lattice.persistence.query.UnknownRunException;
 import dev.lattice.protocol.api.ExecuteRequest;
 import dev.lattice.protocol.api.IntentView;
@@ -16,6 +17,7 @@ import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.ids.TenantId;
 import dev.lattice.protocol.json.PayloadLimits;
 import dev.lattice.protocol.plan.ExecutionMode;
+import dev.lattice.protocol.plan.PlanSpec;
 import dev.lattice.protocol.run.RunSpec;
 import dev.lattice.protocol.run.RunView;
 import java.nio.charset.StandardCharsets;
@@ -47,6 +49,7 @@ final class RunCommands {
   private final AskAgain askAgain;
   private final Duration awaitTimeout;
   private final Executor executor;
+  private final RunRedaction redaction;
 
   RunCommands(
       ClusterSharding sharding,
@@ -56,7 +59,8 @@ final class RunCommands {
       PayloadLimits payloadLimits,
       AskAgain askAgain,
       Duration awaitTimeout,
-      Executor executor) {
+      Executor executor,
+      RunRedaction redaction) {
     this.sharding = sharding;
     this.capabilities = capabilities;
     this.planner = planner;
@@ -65,16 +69,18 @@ final class RunCommands {
     this.askAgain = askAgain;
     this.awaitTimeout = awaitTimeout;
     this.executor = executor;
+    this.redaction = redaction;
   }
 
   /**
    * The validated plan {@code request} would run, against the capabilities agents offer now. For a
    * goal, that is the plan its planner writes: in a dry run of the goal, which runs the planner and
-   * nothing of its plan, and whose events keep every turn.
+   * nothing of its plan, and whose events keep every turn. Its step inputs are shown as a run would
+   * hold them: redacted.
    */
   CompletionStage<PlannedRun> plan(ExecuteRequest request) {
     if (request.goal() == null) {
-      return planned(request);
+      return planned(request).thenApply(this::redacted);
     }
     return execute(request.withMode(ExecutionMode.DRY_RUN), null)
         .thenCompose(accepted -> awaitTerminal(accepted.runId()))
@@ -84,6 +90,21 @@ final class RunCommands {
   /** The plan a run of {@code request} starts with (for a goal, the planner's step). */
   private CompletionStage<PlannedRun> planned(ExecuteRequest request) {
     return capabilities.apply(offered -> planner.plan(request, offered, capabilities.described()));
+  }
+
+  private PlannedRun redacted(PlannedRun planned) {
+    PlanSpec plan = redaction.plan(planned.plan());
+    return plan == planned.plan()
+        ? planned
+        : new PlannedRun(
+            planned.tenant(),
+            planned.mode(),
+            planned.source(),
+            plan,
+            planned.estimate(),
+            planned.warnings(),
+            planned.plannedBy(),
+            planned.plannerUsage());
   }
 
   /** The intents the planner knows, with their descriptions and payload schemas. */

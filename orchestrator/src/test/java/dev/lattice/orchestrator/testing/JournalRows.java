@@ -29,7 +29,8 @@ public final class JournalRows {
     }
   }
 
-  private static Connection connect(Lattice lattice) throws SQLException {
+  /** A connection to the node's database, through its own JDBC URL and user. */
+  static Connection connect(Lattice lattice) throws SQLException {
     Config db =
         lattice
             .system()

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lattice.protocol.agent.AllowList;
 import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.ids.AgentId;
+import dev.lattice.worker.secret.SecretResolver;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -17,13 +18,31 @@ import org.apache.pekko.actor.typed.DispatcherSelector;
  * @param heartbeats where a long action reports that it is alive
  * @param system the actor system the agent runs in, for non-blocking I/O (pekko-http's client,
  *     streams, the scheduler); null for a context made outside an agent without one
+ * @param secrets resolves the secret references ({@code ${secret:NAME}}) of a step's input where
+ *     the action uses them, from the node's configured providers ({@code lattice.secrets}); the
+ *     values go to their target only, and are scrubbed from what the action returns
  */
 public record ActionContext(
     AgentId agentId,
     Executor executor,
     ObjectMapper json,
     Heartbeats heartbeats,
-    ActorSystem<?> system) {
+    ActorSystem<?> system,
+    SecretResolver secrets) {
+
+  public ActionContext {
+    secrets = secrets == null ? SecretResolver.NONE : secrets;
+  }
+
+  /** A context that resolves no secret. */
+  public ActionContext(
+      AgentId agentId,
+      Executor executor,
+      ObjectMapper json,
+      Heartbeats heartbeats,
+      ActorSystem<?> system) {
+    this(agentId, executor, json, heartbeats, system, SecretResolver.NONE);
+  }
 
   /** A context whose heartbeats go nowhere, without an actor system. */
   public ActionContext(AgentId agentId, Executor executor, ObjectMapper json) {

@@ -76,6 +76,14 @@ public class ActionException extends RuntimeException {
         errorClass, getMessage(), earlierUsage.plus(usage), getCause(), retryAfter, all);
   }
 
+  /**
+   * This failure with {@code message} in place of its own (its own with secrets scrubbed, say),
+   * without its cause, whose message may hold what was scrubbed.
+   */
+  public ActionException withMessage(String message) {
+    return new ActionException(errorClass, message, usage, null, retryAfter, rejected);
+  }
+
   public ErrorClass errorClass() {
     return errorClass;
   }

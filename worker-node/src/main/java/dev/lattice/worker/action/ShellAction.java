@@ -3,6 +3,8 @@ package dev.lattice.worker.action;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lattice.protocol.agent.ErrorClass;
+import dev.lattice.worker.secret.ResolvedSecrets;
+import dev.lattice.worker.secret.SecretResolver;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,10 +32,12 @@ import java.util.concurrent.TimeUnit;
  * files.write} puts files) takes the working directory's place, and the programs of {@code
  * lattice.worker.workspace.allowed-commands} may run there too. The program starts from a clean
  * environment: the configured pass-through variables of the node and the step's allowed {@code env}
- * entries ({@link EnvironmentPolicy}), never the node's secrets. Output: {@code {"exitCode",
- * "stdout", "stderr", "durationMs", "truncated"}}, each stream cut to the configured size. A
- * command still running at the assignment's deadline is killed and the attempt fails with {@code
- * timeout}.
+ * entries ({@link EnvironmentPolicy}), never the node's secrets. An {@code env} value may name
+ * secrets ({@code "${secret:NAME}"}): they are resolved here, just before the program starts (never
+ * in {@code command}, whose arguments other users of the machine can list), and their values are
+ * scrubbed from the output and the error message. Output: {@code {"exitCode", "stdout", "stderr",
+ * "durationMs", "truncated"}}, each stream cut to the configured size. A command still running at
+ * the assignment's deadline is killed and the attempt fails with {@code timeout}.
  */
 public final class ShellAction implements AgentAction {
   private final ProgramAllowList programs;
@@ -88,6 +92,23 @@ public final class ShellAction implements AgentAction {
     Map<String, String> childEnvironment =
         environment.childEnvironment(nodeEnvironment, input.get("env"));
     checkStepEnvironment(guard, input.get("env"), root, directory);
+    ResolvedSecrets secrets = new ResolvedSecrets();
+    resolveSecrets(childEnvironment, input.get("env"), context.secrets(), secrets);
+    try {
+      return runCommand(command, directory, childEnvironment, input, request, context, secrets);
+    } catch (ActionException e) {
+      throw secrets.isEmpty() ? e : e.withMessage(secrets.scrub(e.getMessage()));
+    }
+  }
+
+  private ActionResult runCommand(
+      List<String> command,
+      Path directory,
+      Map<String, String> childEnvironment,
+      JsonNode input,
+      ActionRequest request,
+      ActionContext context,
+      ResolvedSecrets secrets) {
     boolean failOnNonZeroExit =
         !input.has("failOnNonZeroExit") || input.get("failOnNonZeroExit").asBoolean();
     Path stdout = null;
@@ -123,8 +144,8 @@ public final class ShellAction implements AgentAction {
       }
       ObjectNode output = context.json().createObjectNode();
       output.put("exitCode", exitCode);
-      output.put("stdout", out.text());
-      output.put("stderr", err.text());
+      output.put("stdout", secrets.scrub(out.text()));
+      output.put("stderr", secrets.scrub(err.text()));
       output.put("durationMs", Duration.between(started, Instant.now()).toMillis());
       output.put("truncated", out.truncated() || err.truncated());
       return ActionResult.of(output);
@@ -136,6 +157,21 @@ public final class ShellAction implements AgentAction {
     } finally {
       deleteQuietly(stdout);
       deleteQuietly(stderr);
+    }
+  }
+
+  /** Resolves the secret references of the step's own {@code env} values in {@code child}. */
+  private static void resolveSecrets(
+      Map<String, String> child, JsonNode env, SecretResolver resolver, ResolvedSecrets used) {
+    if (env == null || !env.isObject()) {
+      return;
+    }
+    for (Map.Entry<String, JsonNode> entry : env.properties()) {
+      String name = entry.getKey();
+      String value = child.get(name);
+      if (SecretResolver.mentions(value)) {
+        child.put(name, resolver.resolve(value, used));
+      }
     }
   }
 

@@ -9,6 +9,7 @@ import dev.lattice.protocol.time.SaturatingTime;
 import dev.lattice.worker.action.ActionContext;
 import dev.lattice.worker.action.ActionRequest;
 import dev.lattice.worker.action.AgentAction;
+import dev.lattice.worker.secret.SecretResolver;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
@@ -76,8 +77,9 @@ final class ActionRunner {
               }
               return !cancelled.contains(key);
             },
-            context.getSystem());
-    this.outcomeCheck = new OutcomeCheck(settings.payloadLimits());
+            context.getSystem(),
+            SecretResolver.create(settings.secrets()));
+    this.outcomeCheck = new OutcomeCheck(settings.payloadLimits(), settings.redaction());
   }
 
   /** Starts the action of {@code assignment}; its outcome comes back to the agent. */

@@ -68,9 +68,7 @@ public final class WorkerNode {
         new LlmAction(settings.llm(), deltas, rateReports, sessions),
         HttpAction.NAME,
         new HttpAction(
-            settings.http(),
-            new SecretResolver(System::getenv, settings.secretsDirectory()),
-            Clock.systemUTC()),
+            settings.http(), SecretResolver.create(settings.secrets()), Clock.systemUTC()),
         SplitAction.NAME,
         new SplitAction(retrieval.split()),
         EmbedAction.NAME,

@@ -3,12 +3,13 @@ package dev.lattice.worker.agent;
 import com.typesafe.config.Config;
 import dev.lattice.protocol.agent.ToolSpec;
 import dev.lattice.protocol.json.PayloadLimits;
+import dev.lattice.protocol.redact.Redactor;
 import dev.lattice.worker.action.ShellSettings;
 import dev.lattice.worker.action.WorkspaceSettings;
 import dev.lattice.worker.action.http.HttpSettings;
 import dev.lattice.worker.action.llm.LlmSettings;
 import dev.lattice.worker.action.retrieval.RetrievalSettings;
-import java.nio.file.Path;
+import dev.lattice.worker.secret.SecretSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,8 +37,9 @@ import java.util.stream.Collectors;
  * @param tools capabilities described as tools by configuration ({@code lattice.worker.tools}),
  *     over what their actions say
  * @param http the settings of the built-in http action ({@code lattice.http})
- * @param secretsDirectory where {@code ${secret:NAME}} references are looked up as files ({@code
- *     lattice.secrets.directory}); null for nowhere
+ * @param secrets where {@code ${secret:NAME}} references are resolved ({@code lattice.secrets})
+ * @param redaction what actions' outputs and error messages lose before they are recorded ({@code
+ *     lattice.redaction})
  * @param workspace the runs' workspaces, where {@code files.write} writes and shell steps may run
  * @param retrieval the settings of the built-in split, embed and vector actions
  */
@@ -58,9 +60,10 @@ public record WorkerSettings(
     LlmSettings llm,
     Map<String, ToolSpec> tools,
     HttpSettings http,
-    Path secretsDirectory,
+    SecretSettings secrets,
     WorkspaceSettings workspace,
-    RetrievalSettings retrieval) {
+    RetrievalSettings retrieval,
+    Redactor redaction) {
 
   public WorkerSettings {
     tools = tools == null ? Map.of() : Map.copyOf(tools);
@@ -85,13 +88,10 @@ public record WorkerSettings(
         LlmSettings.create(config.getConfig("lattice.llm")),
         ToolDescriptions.fromConfig(c.getConfig("tools")),
         HttpSettings.create(config.getConfig("lattice.http")),
-        secretsDirectory(config.getString("lattice.secrets.directory")),
+        SecretSettings.create(config),
         WorkspaceSettings.create(c.getConfig("workspace")),
-        RetrievalSettings.create(config));
-  }
-
-  private static Path secretsDirectory(String configured) {
-    return configured.isBlank() ? null : Path.of(configured);
+        RetrievalSettings.create(config),
+        Redactor.fromConfig(config));
   }
 
   /**
@@ -121,8 +121,9 @@ public record WorkerSettings(
         llm,
         tools,
         http,
-        secretsDirectory,
+        secrets,
         workspace,
-        retrieval);
+        retrieval,
+        redaction);
   }
 }

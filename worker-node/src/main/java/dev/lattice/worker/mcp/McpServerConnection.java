@@ -2,6 +2,7 @@ package dev.lattice.worker.mcp;
 
 import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.worker.action.ActionException;
+import dev.lattice.worker.secret.SecretResolver;
 import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
@@ -65,6 +66,7 @@ final class McpServerConnection {
   record Closed() implements State {}
 
   private final McpServerSpec spec;
+  private final SecretResolver secrets;
   private final McpClientSettings settings;
   private final McpJsonMapper json;
   private final ScheduledExecutorService scheduler;
@@ -77,10 +79,12 @@ final class McpServerConnection {
 
   McpServerConnection(
       McpServerSpec spec,
+      SecretResolver secrets,
       McpClientSettings settings,
       McpJsonMapper json,
       ScheduledExecutorService scheduler) {
     this.spec = spec;
+    this.secrets = secrets;
     this.settings = settings;
     this.json = json;
     this.scheduler = scheduler;
@@ -164,8 +168,10 @@ final class McpServerConnection {
   }
 
   private CompletableFuture<Up> connectClient() {
+    // Secret references in env and headers are resolved for each connection, never kept.
+    McpServerSpec live = spec.resolved(secrets);
     McpClientTransport transport =
-        spec.stdio() ? new ProcessTransport(spec, settings, json) : httpTransport();
+        live.stdio() ? new ProcessTransport(live, settings, json) : httpTransport(live);
     ProcessTransport process = transport instanceof ProcessTransport p ? p : null;
     AtomicReference<Map<String, McpSchema.Tool>> tools = new AtomicReference<>(Map.of());
     McpAsyncClient client =
@@ -211,10 +217,10 @@ final class McpServerConnection {
             continuations);
   }
 
-  private HttpClientStreamableHttpTransport httpTransport() {
-    URI url = spec.url();
+  private HttpClientStreamableHttpTransport httpTransport(McpServerSpec live) {
+    URI url = live.url();
     HttpRequest.Builder request = HttpRequest.newBuilder();
-    spec.headers().forEach(request::header);
+    live.headers().forEach(request::header);
     String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
     return HttpClientStreamableHttpTransport.builder(
             url.getScheme() + "://" + url.getRawAuthority())

@@ -4,6 +4,8 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValueType;
 import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.agent.ToolEffect;
+import dev.lattice.worker.secret.ResolvedSecrets;
+import dev.lattice.worker.secret.SecretResolver;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,10 +19,12 @@ import java.util.regex.Pattern;
  *
  * @param name the server's name, the middle part of its tools' capabilities ({@code mcp.NAME.TOOL})
  * @param command for a stdio server, the program and its arguments; empty for an HTTP server
- * @param env for a stdio server, variables set for it (values may be secrets)
+ * @param env for a stdio server, variables set for it (values may be secrets, or name them: {@code
+ *     ${secret:NAME}})
  * @param workingDirectory for a stdio server, where it runs; null for the node's own
  * @param url for an HTTP server, its MCP endpoint; null for a stdio server
- * @param headers for an HTTP server, headers sent with every request (values may be secrets)
+ * @param headers for an HTTP server, headers sent with every request (values may be secrets, or
+ *     name them)
  * @param effects what repeating a call of a tool means, by tool name, over its annotations
  * @param toolErrorClass the error class of a call the tool answered with {@code isError}
  * @param maxConcurrent how many calls the server's agent runs at once at most
@@ -66,6 +70,43 @@ public record McpServerSpec(
   /** Whether the server is a child process spoken to over stdio. */
   public boolean stdio() {
     return url == null;
+  }
+
+  /**
+   * This server with the secret references of its env and header values resolved by {@code
+   * secrets}, for one connection: resolved at every (re)connection, so a rotated secret is picked
+   * up when the server restarts. May block (a secret may be a file).
+   *
+   * @throws dev.lattice.worker.action.ActionException naming a secret that is set nowhere
+   */
+  McpServerSpec resolved(SecretResolver secrets) {
+    Map<String, String> liveEnv = resolved(env, secrets);
+    Map<String, String> liveHeaders = resolved(headers, secrets);
+    if (liveEnv == env && liveHeaders == headers) {
+      return this;
+    }
+    return new McpServerSpec(
+        name,
+        command,
+        liveEnv,
+        workingDirectory,
+        url,
+        liveHeaders,
+        effects,
+        toolErrorClass,
+        maxConcurrent,
+        required);
+  }
+
+  private static Map<String, String> resolved(Map<String, String> values, SecretResolver secrets) {
+    if (values.values().stream().noneMatch(SecretResolver::mentions)) {
+      return values;
+    }
+    Map<String, String> live = new TreeMap<>();
+    // The values go to the server only; nothing here scrubs them from its answers.
+    ResolvedSecrets used = new ResolvedSecrets();
+    values.forEach((key, value) -> live.put(key, secrets.resolve(value, used)));
+    return live;
   }
 
   /** The capability that serves {@code tool} of this server. */

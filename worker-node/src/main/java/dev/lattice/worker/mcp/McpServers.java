@@ -4,6 +4,7 @@ import dev.lattice.protocol.agent.ToolSpec;
 import dev.lattice.protocol.json.LatticeJson;
 import dev.lattice.worker.action.AgentAction;
 import dev.lattice.worker.agent.AgentSpec;
+import dev.lattice.worker.secret.SecretResolver;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -64,12 +65,13 @@ public final class McpServers implements AutoCloseable {
   }
 
   /**
-   * Connects every server of {@code settings} and lists its tools, waiting for all of them.
+   * Connects every server of {@code settings} and lists its tools, waiting for all of them. The
+   * secret references of the servers' env and header values are resolved by {@code secrets}.
    *
    * @throws IllegalStateException if a server cannot be started or reached in time, after stopping
    *     those that started
    */
-  public static McpServers start(McpClientSettings settings, Clock clock) {
+  public static McpServers start(McpClientSettings settings, SecretResolver secrets, Clock clock) {
     if (settings.servers().isEmpty()) {
       return NONE;
     }
@@ -87,7 +89,8 @@ public final class McpServers implements AutoCloseable {
     Map<McpServerConnection, CompletableFuture<List<McpSchema.Tool>>> started =
         new LinkedHashMap<>();
     for (McpServerSpec spec : settings.servers()) {
-      McpServerConnection connection = new McpServerConnection(spec, settings, json, scheduler);
+      McpServerConnection connection =
+          new McpServerConnection(spec, secrets, settings, json, scheduler);
       connections.add(connection);
       started.put(connection, connection.start());
     }

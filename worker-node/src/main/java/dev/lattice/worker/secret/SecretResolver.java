@@ -1,51 +1,80 @@
 package dev.lattice.worker.secret;
 
 import dev.lattice.protocol.agent.ErrorClass;
+import dev.lattice.protocol.redact.SecretReference;
 import dev.lattice.worker.action.ActionException;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
- * Resolves {@code ${secret:NAME}} references inside a worker, so that a plan, a step's input and
- * its journal only ever hold the reference. {@code NAME} is found in the node's environment as
- * {@code LATTICE_SECRET_NAME} (upper-cased, {@code -} as {@code _}), else as the file {@code NAME}
- * of the secrets directory ({@code lattice.secrets.directory}), its content trimmed. Secrets are
- * read at every use, so a rotated one is picked up without a restart.
+ * Resolves {@code ${secret:NAME}} references inside a worker, so that a plan, a step's input, a
+ * node's configuration and the journal only ever hold the reference. Each name is looked up in the
+ * configured providers in order ({@code lattice.secrets.providers}): by default the node's
+ * environment ({@link EnvironmentSecrets}, {@code LATTICE_SECRET_NAME}), then a directory of files
+ * ({@link DirectorySecrets}, {@code lattice.secrets.directory}). Secrets are read at every use, so
+ * a rotated one is picked up without a restart.
  *
  * <p>Errors name the secret and where it was looked for, never a value. Each value resolved is
  * noted in the caller's {@link ResolvedSecrets}, which scrubs it from whatever goes back.
  */
 public final class SecretResolver {
-  /** The prefix of the environment variables secrets are read from. */
-  public static final String ENVIRONMENT_PREFIX = "LATTICE_SECRET_";
+  /** The prefix of the environment variables secrets are read from by default. */
+  public static final String ENVIRONMENT_PREFIX = EnvironmentSecrets.DEFAULT_PREFIX;
 
-  /** A reference, well formed or not: anything up to the closing brace is its name. */
-  private static final Pattern REFERENCE = Pattern.compile("\\$\\{secret:([^}]*)}");
+  /** A resolver without providers: every reference fails, naming the setting to change. */
+  public static final SecretResolver NONE = new SecretResolver(List.of());
 
   /** Names are plain words: never a path, so a file cannot be looked up outside the directory. */
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,128}");
 
-  private final UnaryOperator<String> environment;
-  private final Path directory;
+  private final List<SecretProvider> providers;
+
+  /** Asks {@code providers} in order. */
+  public SecretResolver(List<SecretProvider> providers) {
+    this.providers = List.copyOf(providers);
+  }
 
   /**
+   * The environment under the default prefix, then {@code directory}.
+   *
    * @param environment environment variables by name, null when unset ({@code System::getenv})
    * @param directory the secrets directory; null for none
    */
   public SecretResolver(UnaryOperator<String> environment, Path directory) {
-    this.environment = environment;
-    this.directory = directory;
+    this(SecretSettings.of(directory), environment);
+  }
+
+  /** The providers {@code settings} name, the environment read through {@code environment}. */
+  public SecretResolver(SecretSettings settings, UnaryOperator<String> environment) {
+    this(providers(settings, environment));
+  }
+
+  /** The providers of {@code settings}, the node's own environment among them. */
+  public static SecretResolver create(SecretSettings settings) {
+    return new SecretResolver(settings, System::getenv);
+  }
+
+  private static List<SecretProvider> providers(
+      SecretSettings settings, UnaryOperator<String> environment) {
+    List<SecretProvider> providers = new ArrayList<>();
+    for (String provider : settings.providers()) {
+      if (provider.equals(SecretSettings.ENVIRONMENT)) {
+        providers.add(new EnvironmentSecrets(settings.environmentPrefix(), environment));
+      } else if (settings.directory() != null) {
+        providers.add(new DirectorySecrets(settings.directory()));
+      }
+    }
+    return providers;
   }
 
   /** Whether {@code text} holds a secret reference. */
   public static boolean mentions(String text) {
-    return text != null && REFERENCE.matcher(text).find();
+    return SecretReference.mentions(text);
   }
 
   /**
@@ -56,12 +85,11 @@ public final class SecretResolver {
    *     that is set nowhere
    */
   public String resolve(String text, ResolvedSecrets used) {
-    Matcher m = REFERENCE.matcher(text);
-    if (!m.find()) {
+    if (!mentions(text)) {
       return text;
     }
+    Matcher m = SecretReference.PATTERN.matcher(text);
     StringBuilder out = new StringBuilder();
-    m.reset();
     while (m.find()) {
       String name = m.group(1);
       String value = value(name);
@@ -80,55 +108,31 @@ public final class SecretResolver {
               + abbreviated(name)
               + "}: a secret's name is 1 to 128 letters, digits, '_' or '-'");
     }
-    String variable = variable(name);
-    String value = environment.apply(variable);
-    if (value != null && !value.isEmpty()) {
-      return value;
-    }
-    if (directory != null) {
-      Path file = directory.resolve(name);
-      if (Files.isRegularFile(file)) {
-        return fromFile(name, file);
+    for (SecretProvider provider : providers) {
+      String value = provider.find(name);
+      if (value != null) {
+        return value;
       }
+    }
+    if (providers.isEmpty()) {
+      throw new ActionException(
+          ErrorClass.AUTH,
+          "secret '"
+              + name
+              + "' is not set: no secret provider is configured"
+              + " (lattice.secrets.providers, lattice.secrets.directory)");
     }
     throw new ActionException(
         ErrorClass.AUTH,
         "secret '"
             + name
-            + "' is not set: neither environment variable "
-            + variable
-            + " nor "
-            + (directory == null
-                ? "a file (no lattice.secrets.directory is configured)"
-                : "file " + directory.resolve(name))
-            + " holds it");
+            + "' is not set: looked in "
+            + providers.stream().map(p -> p.where(name)).collect(Collectors.joining(" and ")));
   }
 
-  private static String fromFile(String name, Path file) {
-    try {
-      String value = Files.readString(file, StandardCharsets.UTF_8).strip();
-      if (value.isEmpty()) {
-        throw new ActionException(
-            ErrorClass.AUTH, "secret '" + name + "': file " + file + " is empty");
-      }
-      return value;
-    } catch (IOException e) {
-      // The exception's message names the file only; it is left out all the same.
-      throw new ActionException(
-          ErrorClass.AUTH,
-          "secret '"
-              + name
-              + "': cannot read file "
-              + file
-              + " ("
-              + e.getClass().getSimpleName()
-              + ")");
-    }
-  }
-
-  /** The environment variable that holds secret {@code name}. */
+  /** The environment variable that holds secret {@code name} under the default prefix. */
   public static String variable(String name) {
-    return ENVIRONMENT_PREFIX + name.toUpperCase(Locale.ROOT).replace('-', '_');
+    return new EnvironmentSecrets(ENVIRONMENT_PREFIX, n -> null).variable(name);
   }
 
   private static String abbreviated(String name) {

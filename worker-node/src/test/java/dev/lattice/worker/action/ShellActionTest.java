@@ -10,6 +10,7 @@ import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.ids.AgentId;
 import dev.lattice.protocol.json.LatticeJson;
 import dev.lattice.protocol.plan.Budget;
+import dev.lattice.worker.secret.SecretResolver;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,9 +37,8 @@ class ShellActionTest {
   private int maxOutputBytes = AMPLE_OUTPUT_BYTES;
   private Map<String, String> nodeEnvironment = System.getenv();
 
-  private final ActionContext context =
-      new ActionContext(
-          AgentId.of("t.shell"), Executors.newCachedThreadPool(), LatticeJson.mapper());
+  private final Executor executor = Executors.newCachedThreadPool();
+  private SecretResolver secrets = SecretResolver.NONE;
 
   @BeforeEach
   void createWorkingDirectory() throws Exception {
@@ -74,6 +75,14 @@ class ShellActionTest {
               Instant.now().plusMillis(ttlMs),
               input,
               tools);
+      ActionContext context =
+          new ActionContext(
+              AgentId.of("t.shell"),
+              executor,
+              LatticeJson.mapper(),
+              Heartbeats.NONE,
+              null,
+              secrets);
       return shell.execute(request, context).toCompletableFuture().join().output();
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(e);
@@ -95,6 +104,30 @@ class ShellActionTest {
     assertThat(out.get("exitCode").asInt()).isZero();
     assertThat(out.get("stdout").asText()).isEqualTo("hello\n");
     assertThat(out.get("truncated").asBoolean()).isFalse();
+  }
+
+  @Test
+  void resolvesSecretsInEnvValuesAndScrubsThemFromTheOutput() {
+    secrets = new SecretResolver(Map.of("LATTICE_SECRET_CONFIG", "s3cr3t-v4lue")::get, null);
+
+    JsonNode out =
+        run("{'command': ['printenv', 'CONFIG'], 'env': {'CONFIG': '${secret:config}'}}", 5000);
+
+    // The program saw the value; what comes back names the secret instead.
+    assertThat(out.get("stdout").asText()).isEqualTo("${secret:config}\n");
+    assertThat(out.toString()).doesNotContain("s3cr3t-v4lue");
+  }
+
+  @Test
+  void aSecretSetNowhereFailsWithAuthAndRunsNothing() {
+    ActionException e =
+        failure(
+            () ->
+                run(
+                    "{'command': ['printenv', 'CONFIG'], 'env': {'CONFIG': '${secret:config}'}}",
+                    5000));
+    assertThat(e.errorClass()).isEqualTo(ErrorClass.AUTH);
+    assertThat(e.getMessage()).contains("config");
   }
 
   @Test

@@ -21,6 +21,7 @@ import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.ids.TenantId;
 import dev.lattice.protocol.json.PayloadLimits;
 import dev.lattice.protocol.plan.Budget;
+import dev.lattice.protocol.redact.Redactor;
 import dev.lattice.protocol.session.MemoryPolicy;
 import dev.lattice.worker.action.ActionException;
 import dev.lattice.worker.action.ActionResult;
@@ -34,6 +35,7 @@ import dev.lattice.worker.action.llm.PromptEstimate;
 import dev.lattice.worker.action.llm.SessionSettings;
 import dev.lattice.worker.action.llm.StructuredOutputSettings;
 import dev.lattice.worker.action.retrieval.RetrievalSettings;
+import dev.lattice.worker.secret.SecretSettings;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -93,10 +95,11 @@ class WorkerAgentTest {
             new SessionSettings(MemoryPolicy.Kind.WINDOW, 40, 10, 500, "Summarise.", 512, "")),
         Map.of(),
         HttpSettings.create(ConfigFactory.defaultReference().getConfig("lattice.http")),
-        null,
+        SecretSettings.of(null),
         WorkspaceSettings.create(
             ConfigFactory.defaultReference().getConfig("lattice.worker.workspace")),
-        RetrievalSettings.create(ConfigFactory.defaultReference()));
+        RetrievalSettings.create(ConfigFactory.defaultReference()),
+        Redactor.fromConfig(ConfigFactory.defaultReference()));
   }
 
   private final AtomicInteger runs = new AtomicInteger();

@@ -7,6 +7,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.agent.ToolEffect;
+import dev.lattice.worker.secret.SecretResolver;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -92,6 +93,36 @@ class McpClientSettingsTest {
     assertThat(settings.nextBackoff(null)).isEqualTo(Duration.ofMillis(100));
     assertThat(settings.nextBackoff(Duration.ofMillis(100))).isEqualTo(Duration.ofMillis(200));
     assertThat(settings.nextBackoff(Duration.ofMillis(1500))).isEqualTo(Duration.ofSeconds(2));
+  }
+
+  @Test
+  void secretReferencesInEnvAndHeadersAreResolvedForAConnectionOnly() {
+    McpClientSettings settings =
+        parse(
+            """
+            servers.files { command = "srv", env { TOKEN = "${secret:files-token}", MODE = "ro" } }
+            servers.search {
+              url = "https://mcp.example.com/mcp"
+              headers { Authorization = "Bearer ${secret:search-token}" }
+            }
+            """);
+    SecretResolver secrets =
+        new SecretResolver(
+            Map.of("LATTICE_SECRET_FILES_TOKEN", "f-t0k", "LATTICE_SECRET_SEARCH_TOKEN", "s-t0k")
+                ::get,
+            null);
+    McpServerSpec files = settings.servers().get(0);
+    McpServerSpec search = settings.servers().get(1);
+
+    assertThat(files.resolved(secrets).env()).isEqualTo(Map.of("TOKEN", "f-t0k", "MODE", "ro"));
+    assertThat(search.resolved(secrets).headers())
+        .isEqualTo(Map.of("Authorization", "Bearer s-t0k"));
+    // The settings keep the references, and a server without any is not copied.
+    assertThat(files.env().get("TOKEN")).isEqualTo("${secret:files-token}");
+    McpServerSpec plain = parse("servers.p { command = \"srv\" }").servers().get(0);
+    assertThat(plain.resolved(secrets)).isSameAs(plain);
+    assertThatThrownBy(() -> files.resolved(SecretResolver.NONE))
+        .hasMessageContaining("files-token");
   }
 
   @Test

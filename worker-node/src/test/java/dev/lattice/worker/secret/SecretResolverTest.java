@@ -1,9 +1,11 @@
 package dev.lattice.worker.secret;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.typesafe.config.ConfigFactory;
 import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.json.LatticeJson;
 import dev.lattice.worker.action.ActionException;
@@ -12,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,6 +65,49 @@ class SecretResolverTest {
     assertThat(e.getMessage())
         .contains("LATTICE_SECRET_CRM")
         .contains(directory.resolve("crm").toString());
+  }
+
+  @Test
+  void providersArePickedAndOrderedByConfiguration() throws Exception {
+    Files.writeString(directory.resolve("crm"), "from-file");
+    Map<String, String> environment = Map.of("APP_SECRET_CRM", TOKEN);
+    SecretSettings fileFirst =
+        SecretSettings.create(
+            ConfigFactory.parseString(
+                    "lattice.secrets { providers = [directory, environment],"
+                        + " environment-prefix = APP_SECRET_, directory = \""
+                        + directory.toString().replace("\\", "/")
+                        + "\" }")
+                .withFallback(ConfigFactory.defaultReference()));
+
+    assertThat(new SecretResolver(fileFirst, environment::get).resolve("${secret:crm}", used()))
+        .isEqualTo("from-file");
+    SecretSettings environmentOnly =
+        new SecretSettings(List.of("environment"), "APP_SECRET_", directory);
+    assertThat(
+            new SecretResolver(environmentOnly, environment::get).resolve("${secret:crm}", used()))
+        .isEqualTo(TOKEN);
+    ActionException e =
+        catchThrowableOfType(
+            ActionException.class,
+            () -> new SecretResolver(environmentOnly, name -> null).resolve("${secret:x}", used()));
+    assertThat(e.getMessage()).contains("APP_SECRET_X").doesNotContain(directory.toString());
+  }
+
+  @Test
+  void anUnknownProviderIsRefusedAndNoProviderResolvesNothing() {
+    assertThatThrownBy(() -> new SecretSettings(List.of("vault"), "P_", null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("vault");
+    ActionException e =
+        catchThrowableOfType(
+            ActionException.class, () -> SecretResolver.NONE.resolve("${secret:x}", used()));
+    assertThat(e.errorClass()).isEqualTo(ErrorClass.AUTH);
+    assertThat(e.getMessage()).contains("lattice.secrets.providers");
+  }
+
+  private static ResolvedSecrets used() {
+    return new ResolvedSecrets();
   }
 
   @Test

@@ -10,16 +10,19 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A decision being made: the events so far, each applied to a working state so later choices see
- * it, and the agent steps dispatched along the way.
+ * A decision being made: the events so far, each redacted ({@link RunRedaction}) and applied to a
+ * working state so later choices see it as it will be written, and the agent steps dispatched along
+ * the way.
  */
 final class Decision {
+  private final RunRedaction redaction;
   private RunState state;
   private final List<RunChange> events = new ArrayList<>();
   private final Set<String> inputChecked = new HashSet<>();
   private List<String> dispatched = List.of();
 
-  Decision(RunState state) {
+  Decision(RunState state, RunRedaction redaction) {
+    this.redaction = redaction;
     this.state = state;
     // Steps already dispatched had their input checked when they were.
     for (StepState step : state.stepStates()) {
@@ -34,12 +37,14 @@ final class Decision {
   }
 
   void add(RunChange change) {
-    state = state.apply(change);
-    events.add(change);
+    RunChange redacted = redaction.apply(change);
+    state = state.apply(redacted);
+    events.add(redacted);
     // A step's result may write the run's shared state: recorded right after it, in order.
-    for (RunChange write : StateWrites.of(change)) {
-      state = state.apply(write);
-      events.add(write);
+    for (RunChange write : StateWrites.of(redacted)) {
+      RunChange entry = redaction.apply(write);
+      state = state.apply(entry);
+      events.add(entry);
     }
   }
 

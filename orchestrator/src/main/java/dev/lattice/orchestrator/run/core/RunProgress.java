@@ -48,6 +48,7 @@ public final class RunProgress {
   private final Planning planning;
   private final MapSteps maps;
   private final LoopSteps loopSteps;
+  private final RunRedaction redaction;
 
   /** Progress for runs whose attempts hold nothing against run budgets until they finish. */
   public RunProgress(RunSettings settings) {
@@ -63,6 +64,7 @@ public final class RunProgress {
     this.planning = new Planning(settings);
     this.maps = new MapSteps(settings.subPlan());
     this.loopSteps = new LoopSteps(settings.subPlan());
+    this.redaction = new RunRedaction(settings.redaction());
   }
 
   /** What this run's agent steps are sent, and where. */
@@ -72,7 +74,7 @@ public final class RunProgress {
 
   /** The events that start a run: it starts, and its first steps are decided and dispatched. */
   public Decided start(RunState empty, RunSpec spec, Instant now) {
-    Decision decision = new Decision(empty);
+    Decision decision = new Decision(empty, redaction);
     decision.add(new RunChange.RunStarted(spec, now));
     if (spec.mode() == ExecutionMode.DRY_RUN && !plans(spec)) {
       // The plan is validated and recorded; nothing runs, not even transforms and gates. (A goal's
@@ -124,7 +126,7 @@ public final class RunProgress {
       Instant startedAt,
       Instant now,
       DoubleSupplier random) {
-    Decision decision = new Decision(state);
+    Decision decision = new Decision(state, redaction);
     resulted(decision, result, startedAt, now, random);
     return decision.decided();
   }
@@ -142,7 +144,7 @@ public final class RunProgress {
       Function<AssignmentResult, Instant> startedAt,
       Instant now,
       DoubleSupplier random) {
-    Decision decision = new Decision(state);
+    Decision decision = new Decision(state, redaction);
     for (AssignmentResult result : results) {
       resulted(decision, result, startedAt.apply(result), now, random);
     }
@@ -197,7 +199,7 @@ public final class RunProgress {
 
   /** The events {@code first}, then those that follow from them. */
   Decided followedBy(RunState state, List<RunChange> first, Instant now) {
-    Decision decision = new Decision(state);
+    Decision decision = new Decision(state, redaction);
     first.forEach(decision::add);
     advance(decision, now);
     return decision.decided();
@@ -272,7 +274,7 @@ public final class RunProgress {
 
   /** The events that follow from the state as it is (nothing, for a settled run). */
   public Decided advance(RunState state, Instant now) {
-    Decision decision = new Decision(state);
+    Decision decision = new Decision(state, redaction);
     advance(decision, now);
     return decision.decided();
   }
@@ -364,7 +366,7 @@ public final class RunProgress {
   Decided attemptFailed(
       RunState state, String stepId, StepError error, Instant now, DoubleSupplier random) {
     StepState step = state.step(stepId);
-    Decision decision = new Decision(state);
+    Decision decision = new Decision(state, redaction);
     fail(
         decision,
         stepId,

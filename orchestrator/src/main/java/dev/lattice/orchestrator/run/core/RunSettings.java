@@ -6,6 +6,7 @@ import dev.lattice.orchestrator.plan.SubPlanLimits;
 import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.json.PayloadLimits;
 import dev.lattice.protocol.plan.RetryPolicy;
+import dev.lattice.protocol.redact.Redactor;
 import java.time.Duration;
 
 /**
@@ -34,6 +35,8 @@ import java.time.Duration;
  * @param toolLoop the bounds of tool loops whose steps set none
  * @param subPlan the bounds of map and loop steps
  * @param child the bounds of run steps and their child runs
+ * @param redaction what every event loses before the run applies and writes it ({@code
+ *     lattice.redaction})
  */
 public record RunSettings(
     RetryPolicy defaultRetry,
@@ -55,7 +58,8 @@ public record RunSettings(
     PayloadLimits payloadLimits,
     ToolLoopSettings toolLoop,
     SubPlanLimits subPlan,
-    ChildRunLimits child) {
+    ChildRunLimits child,
+    Redactor redaction) {
 
   public static RunSettings create(Config config) {
     Config c = config.getConfig("lattice.run");
@@ -86,6 +90,7 @@ public record RunSettings(
         PayloadLimits.fromConfig(config),
         ToolLoopSettings.create(c.getConfig("tool-loop")),
         SubPlanLimits.create(config),
-        ChildRunLimits.create(config));
+        ChildRunLimits.create(config),
+        Redactor.fromConfig(config));
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.typesafe.config.ConfigFactory;
 import dev.lattice.orchestrator.plan.ChildRunLimits;
 import dev.lattice.orchestrator.plan.SubPlanLimits;
 import dev.lattice.protocol.agent.AssignmentResult;
@@ -22,6 +23,7 @@ import dev.lattice.protocol.json.PayloadLimits;
 import dev.lattice.protocol.plan.ExecutionMode;
 import dev.lattice.protocol.plan.PlanSpec;
 import dev.lattice.protocol.plan.RetryPolicy;
+import dev.lattice.protocol.redact.Redactor;
 import dev.lattice.protocol.run.RunCause;
 import dev.lattice.protocol.run.RunChange;
 import dev.lattice.protocol.run.RunSpec;
@@ -58,7 +60,8 @@ public class RunProgressTest {
         new PayloadLimits(128, 1 << 20),
         new ToolLoopSettings(4, 6),
         new SubPlanLimits(1000, 100, 10, 100, 10_000),
-        new ChildRunLimits(3, Duration.ofHours(1)));
+        new ChildRunLimits(3, Duration.ofHours(1)),
+        Redactor.fromConfig(ConfigFactory.defaultReference()));
   }
 
   static final AgentId AGENT = AgentId.of("local.echo");
