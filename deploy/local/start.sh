@@ -87,6 +87,9 @@ journal="jdbc:h2:$journal_scheme://$host:$journal_port/lattice"
 # data directory (owner-only); a file, so that the password is on no command line.
 journal_access=(--journal "$journal" --journal-user lattice
   --journal-password-file "$dir/seed/journal-member.password" ${tls_options[@]+"${tls_options[@]}"})
+# Every node signs the heads of the audit chains with the key the seed generated (owner-only),
+# so that any node's API verifies what any other signed (docs/security.md).
+export LATTICE_AUDIT_SIGNING_KEY_FILE="$dir/seed/audit-signing-key.jwk"
 start orch join --seed "$host:$remote_base" "${journal_access[@]}" --roles orchestrator \
   --remote "$host:$((remote_base + 1))" --http "$host:$((http_base + 1))" --data "$dir/orch"
 start worker join --seed "$host:$remote_base" "${journal_access[@]}" --roles worker \

@@ -132,6 +132,11 @@ class AuthCliIT {
       Result refused = cli("acme-keys", elsewhere, acme, "keys", "list", "--server", server);
       assertThat(refused.exit()).isEqualTo(1);
       assertThat(refused.err()).contains("403");
+      // Only an admin of every tenant may verify the policy chain (it covers every tenant's keys).
+      Result acmePolicy =
+          cli("acme-policy", elsewhere, acme, "audit", "verify", "--policy", "--server", server);
+      assertThat(acmePolicy.exit()).isEqualTo(1);
+      assertThat(acmePolicy.err()).contains("403");
 
       // Elsewhere, without a key: refused, with how to give one.
       Result none = cli("no-key", elsewhere, Map.of(), "runs", "--server", server);
@@ -150,6 +155,12 @@ class AuthCliIT {
           .isZero();
       assertThat(cli("acme-revoked", elsewhere, acme, "runs", "--server", server).err())
           .contains("401");
+
+      // The policy chain holds the key's creation and revocation, intact.
+      Result policy =
+          cli("audit-policy", home, Map.of(), "audit", "verify", "--policy", "--server", server);
+      assertThat(policy.exit()).as(policy.err()).isZero();
+      assertThat(policy.out().get(0)).isEqualTo("policy: intact");
 
       // The key itself went nowhere but its file and the one answer that created it: not to the
       // console, nor to the log (which goes to stdout in tests).

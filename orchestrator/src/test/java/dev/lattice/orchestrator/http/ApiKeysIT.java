@@ -10,6 +10,7 @@ import com.typesafe.config.ConfigFactory;
 import dev.lattice.orchestrator.http.auth.ApiKeys;
 import dev.lattice.orchestrator.http.auth.KeyMaterial;
 import dev.lattice.orchestrator.testing.Await;
+import dev.lattice.orchestrator.testing.DatabaseText;
 import dev.lattice.orchestrator.testing.SecuredNode;
 import dev.lattice.persistence.auth.ApiKeyRow;
 import java.net.URI;
@@ -145,6 +146,55 @@ class ApiKeysIT {
         assertThat(bytes).as(journal.toString()).doesNotContain(admin).doesNotContain(submitter);
       }
     }
+  }
+
+  @Test
+  void everyChangeOfAKeyIsInThePolicyAuditChainWithItsIdButNeverTheKey() throws Exception {
+    try (SecuredNode node = SecuredNode.start(data, ConfigFactory.empty())) {
+      String admin = node.adminKey();
+      long before = policyRows(node, admin);
+
+      JsonNode created =
+          SecuredNode.json(
+              node.send(
+                      admin,
+                      "POST",
+                      "/api/v1/keys",
+                      "{\"tenant\":\"acme\",\"roles\":[\"viewer\"],\"name\":\"audited\"}")
+                  .body());
+      String key = created.get("key").asText();
+      String id = created.get("id").asText();
+      assertThat(node.send(admin, "POST", "/api/v1/keys/" + id + "/expire", "{}").statusCode())
+          .isEqualTo(200);
+      assertThat(node.send(admin, "POST", "/api/v1/keys/" + id + "/revoke", "{}").statusCode())
+          .isEqualTo(200);
+      // Revoking it again changes nothing, and records nothing.
+      assertThat(node.send(admin, "POST", "/api/v1/keys/" + id + "/revoke", "{}").statusCode())
+          .isEqualTo(200);
+
+      // Recorded once each change took effect: three rows, the chain intact.
+      assertThat(policyRows(node, admin)).isEqualTo(before + 3);
+      String chains =
+          DatabaseText.tables(node.lattice()).stream()
+              .filter(table -> table.startsWith("lattice_audit\n"))
+              .findFirst()
+              .orElseThrow();
+      assertThat(chains)
+          .contains("created API key " + id + " (tenant acme, roles viewer)")
+          .contains("made API key " + id + " expire at now")
+          .contains("revoked API key " + id)
+          .contains(ApiKeys.BOOTSTRAP_ID)
+          .doesNotContain(key)
+          .doesNotContain(KeyMaterial.hash(key))
+          .doesNotContain(admin);
+    }
+  }
+
+  private static long policyRows(SecuredNode node, String admin) {
+    JsonNode verified =
+        SecuredNode.json(node.send(admin, "GET", "/api/v1/audit/verify?chain=policy", null).body());
+    assertThat(verified.get("intact").asBoolean()).as(verified.toString()).isTrue();
+    return verified.get("chains").get(0).get("rows").asLong();
   }
 
   @Test

@@ -229,6 +229,13 @@ class AuthMatrixIT {
                 new Request(
                     "GET", "/api/v1/runs/" + completedRun.get(c.target()) + "/audit", null)),
         new Endpoint(
+            "GET /api/v1/runs/{id}/audit/verify",
+            Need.READ,
+            Other.NOT_FOUND,
+            c ->
+                new Request(
+                    "GET", "/api/v1/runs/" + completedRun.get(c.target()) + "/audit/verify", null)),
+        new Endpoint(
             "POST /api/v1/runs/{id}/pause",
             Need.INTERVENE,
             Other.NOT_FOUND,
@@ -267,6 +274,17 @@ class AuthMatrixIT {
             Need.READ,
             Other.FILTERED,
             c -> new Request("GET", "/api/v1/audit?busKey=agent/echo/0/" + c.target(), null)),
+        new Endpoint(
+            "GET /api/v1/audit/verify?busKey=",
+            Need.READ,
+            Other.FILTERED,
+            c ->
+                new Request("GET", "/api/v1/audit/verify?busKey=agent/echo/0/" + c.target(), null)),
+        new Endpoint(
+            "GET /api/v1/audit/verify?chain=policy",
+            Need.CLUSTER,
+            Other.FORBIDDEN,
+            c -> new Request("GET", "/api/v1/audit/verify?chain=policy", null)),
         new Endpoint(
             "GET /api/v1/sessions/{id}",
             Need.READ,

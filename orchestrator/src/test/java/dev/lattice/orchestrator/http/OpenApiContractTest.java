@@ -270,6 +270,18 @@ class OpenApiContractTest extends JUnitRouteTest {
     checkProblem("get", "/api/v1/audit", HttpRequest.GET("/api/v1/audit"), 400, "invalid-request");
     checkProblem(
         "get",
+        "/api/v1/audit/verify",
+        HttpRequest.GET("/api/v1/audit/verify?chain=nope"),
+        400,
+        "invalid-request");
+    checkProblem(
+        "get",
+        "/api/v1/runs/{id}/audit/verify",
+        HttpRequest.GET("/api/v1/runs/" + unknown + "/audit/verify"),
+        404,
+        "run-not-found");
+    checkProblem(
+        "get",
         "/api/v1/runs/{id}/events",
         HttpRequest.GET("/api/v1/runs/" + completedRun + "/events?from=0"),
         400,
@@ -451,7 +463,8 @@ class OpenApiContractTest extends JUnitRouteTest {
     if (operation.path().startsWith("/api/v1/sessions/")) {
       path = "/api/v1/sessions/" + session();
     }
-    if (operation.path().equals("/api/v1/audit")) {
+    if (operation.path().equals("/api/v1/audit")
+        || operation.path().equals("/api/v1/audit/verify")) {
       path += "?busKey=agent/echo/0/default";
     }
     String body = "";

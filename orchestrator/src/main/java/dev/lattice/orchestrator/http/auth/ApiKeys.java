@@ -1,5 +1,6 @@
 package dev.lattice.orchestrator.http.auth;
 
+import dev.lattice.orchestrator.policy.PolicyAudit;
 import dev.lattice.persistence.auth.ApiKeyRow;
 import dev.lattice.persistence.auth.JdbcAuthStore;
 import dev.lattice.protocol.ids.TenantId;
@@ -16,6 +17,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import org.apache.pekko.Done;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The API keys of a cluster, in the journal's database ({@link JdbcAuthStore}): created, listed,
@@ -27,10 +31,16 @@ import java.util.concurrent.Executor;
  * is checked against its expiry on every use. Unknown keys are remembered for a shorter time, so
  * that a client trying keys costs the database one read per key and interval at most; concurrent
  * requests with the same unknown key share one read.
+ *
+ * <p>Every change of a key (created, revoked, made to expire) is recorded in the policy audit chain
+ * with who made it, the key's id (never the key) and, as the version, the key's id and the time of
+ * the change.
  */
 public final class ApiKeys {
   /** The id of the admin key the first start of a cluster creates: at most one ever is. */
   public static final String BOOTSTRAP_ID = "key_bootstrap-admin";
+
+  private static final Logger log = LoggerFactory.getLogger(ApiKeys.class);
 
   private static final int NAME_MAX = 200;
 
@@ -42,18 +52,26 @@ public final class ApiKeys {
   private final Executor blocking;
   private final AuthSettings settings;
   private final Clock clock;
+  private final PolicyAudit audit;
   private final ExpiringCache<String, Known> known;
   private final ConcurrentHashMap<String, CompletableFuture<Known>> reading =
       new ConcurrentHashMap<>();
 
   /**
    * @param blocking runs the database's calls: a dispatcher meant for blocking work
+   * @param audit records every change of a key
    */
-  public ApiKeys(JdbcAuthStore store, Executor blocking, AuthSettings settings, Clock clock) {
+  public ApiKeys(
+      JdbcAuthStore store,
+      Executor blocking,
+      AuthSettings settings,
+      Clock clock,
+      PolicyAudit audit) {
     this.store = store;
     this.blocking = blocking;
     this.settings = settings;
     this.clock = clock;
+    this.audit = audit;
     this.known = new ExpiringCache<>(settings.keyCacheMaxEntries());
   }
 
@@ -145,13 +163,17 @@ public final class ApiKeys {
             request.expiresAt(),
             null);
     return CompletableFuture.supplyAsync(
-        () -> {
-          if (!blockingCall(() -> store.insert(row))) {
-            throw new IllegalStateException("a key with the same id exists: try again");
-          }
-          return new CreatedApiKey(key, ApiKeyView.of(row, now));
-        },
-        blocking);
+            () -> {
+              if (!blockingCall(() -> store.insert(row))) {
+                throw new IllegalStateException("a key with the same id exists: try again");
+              }
+              return new CreatedApiKey(key, ApiKeyView.of(row, now));
+            },
+            blocking)
+        .thenCompose(
+            created ->
+                audited(asker.name(), "created API key " + describe(row), row.id(), now)
+                    .thenApply(done -> created));
   }
 
   /** The keys {@code asker} may see, of {@code tenant} only when given; oldest first. */
@@ -187,7 +209,7 @@ public final class ApiKeys {
    */
   public CompletionStage<Optional<ApiKeyView>> revoke(Principal asker, String id) {
     require(asker);
-    return change(asker, id, now -> store.revoke(id, now));
+    return change(asker, id, "revoked API key " + id, now -> store.revoke(id, now));
   }
 
   /**
@@ -196,22 +218,61 @@ public final class ApiKeys {
    */
   public CompletionStage<Optional<ApiKeyView>> expire(Principal asker, String id, Instant at) {
     require(asker);
-    return change(asker, id, now -> store.expire(id, at == null ? now : at));
+    return change(
+        asker,
+        id,
+        "made API key " + id + " expire at " + (at == null ? "now" : at.toString()),
+        now -> store.expire(id, at == null ? now : at));
   }
 
-  private CompletionStage<Optional<ApiKeyView>> change(Principal asker, String id, Change change) {
+  private CompletionStage<Optional<ApiKeyView>> change(
+      Principal asker, String id, String what, Change change) {
+    Instant now = clock.instant();
     return CompletableFuture.supplyAsync(
-        () -> {
-          if (visible(asker, id).isEmpty()) {
-            return Optional.empty();
-          }
-          Instant now = clock.instant();
-          blockingCall(() -> change.apply(now));
-          // This node stops accepting it at once; the others within the cache's time to live.
-          known.removeIf(k -> k.row() != null && k.row().id().equals(id));
-          return blockingCall(() -> store.find(id)).map(row -> ApiKeyView.of(row, clock.instant()));
-        },
-        blocking);
+            () -> {
+              if (visible(asker, id).isEmpty()) {
+                return new Changed(false, Optional.<ApiKeyView>empty());
+              }
+              boolean changed = blockingCall(() -> change.apply(now));
+              // This node stops accepting it at once; the others within the cache's time to live.
+              known.removeIf(k -> k.row() != null && k.row().id().equals(id));
+              return new Changed(
+                  changed,
+                  blockingCall(() -> store.find(id))
+                      .map(row -> ApiKeyView.of(row, clock.instant())));
+            },
+            blocking)
+        .thenCompose(
+            result ->
+                result.changed()
+                    ? audited(asker.name(), what, id, now).thenApply(done -> result.key())
+                    : CompletableFuture.completedFuture(result.key()));
+  }
+
+  private record Changed(boolean changed, Optional<ApiKeyView> key) {}
+
+  /**
+   * Records a change in the policy chain. A key that changed stays changed when that fails (the
+   * database took it; a created key is shown only now), so the failure is logged, not answered.
+   */
+  private CompletionStage<Done> audited(String actor, String what, String id, Instant at) {
+    return audit
+        .record(actor, what, id + "@" + at)
+        .exceptionally(
+            e -> {
+              log.error("a change of API keys is not in the policy audit chain: {}", what, e);
+              return Done.getInstance();
+            });
+  }
+
+  private static String describe(ApiKeyRow row) {
+    return row.id()
+        + " (tenant "
+        + (row.tenant() == null ? ApiKeyView.ALL_TENANTS : row.tenant())
+        + ", roles "
+        + String.join(",", row.roles())
+        + (row.expiresAt() == null ? "" : ", expires at " + row.expiresAt())
+        + ")";
   }
 
   /**
@@ -241,6 +302,7 @@ public final class ApiKeys {
   }
 
   private boolean createAdmin(String id, String key, String name) {
+    Instant now = clock.instant();
     ApiKeyRow row =
         new ApiKeyRow(
             id,
@@ -249,10 +311,16 @@ public final class ApiKeys {
             List.of(Role.ADMIN.wire()),
             name,
             "lattice",
-            clock.instant(),
+            now,
             null,
             null);
-    return blockingCall(() -> store.insert(row));
+    if (!blockingCall(() -> store.insert(row))) {
+      return false;
+    }
+    audited("lattice", "created API key " + describe(row) + ", " + name, id, now)
+        .toCompletableFuture()
+        .join();
+    return true;
   }
 
   private Optional<ApiKeyRow> visible(Principal asker, String id) {

@@ -45,7 +45,7 @@ public final class NodeAuthentication {
             .dispatchers()
             .lookup(DispatcherSelector.fromConfig(PersistenceSettings.READ_MODEL_DISPATCHER));
     JdbcAuthStore store = lattice.authStore();
-    ApiKeys keys = new ApiKeys(store, blocking, settings, clock);
+    ApiKeys keys = new ApiKeys(store, blocking, settings, clock, lattice.client().policyAudit());
     StreamTokens streams = new StreamTokens(secret(store), settings.streamTokenTtl(), clock);
     Authenticator authenticator = new Authenticator(settings, keys, streams, blocking, clock);
     Path file =

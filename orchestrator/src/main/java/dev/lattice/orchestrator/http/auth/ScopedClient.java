@@ -2,10 +2,13 @@ package dev.lattice.orchestrator.http.auth;
 
 import dev.lattice.orchestrator.node.LatticeClient;
 import dev.lattice.orchestrator.node.UnknownSessionException;
+import dev.lattice.orchestrator.policy.PolicyAudit;
+import dev.lattice.persistence.audit.ChainIds;
 import dev.lattice.persistence.query.UnknownRunException;
 import dev.lattice.protocol.api.AgentView;
 import dev.lattice.protocol.api.AuditPage;
 import dev.lattice.protocol.api.AuditQuery;
+import dev.lattice.protocol.api.AuditVerification;
 import dev.lattice.protocol.api.ExecuteRequest;
 import dev.lattice.protocol.api.IntentView;
 import dev.lattice.protocol.api.Intervention;
@@ -23,6 +26,7 @@ import dev.lattice.protocol.api.RunQuery;
 import dev.lattice.protocol.api.RunSummary;
 import dev.lattice.protocol.api.SignalRequest;
 import dev.lattice.protocol.api.TenantUsage;
+import dev.lattice.protocol.ids.BusKey;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.ids.TenantId;
 import dev.lattice.protocol.run.RunEvent;
@@ -159,6 +163,42 @@ public final class ScopedClient implements LatticeClient {
       return CompletableFuture.completedFuture(new AuditPage(List.of(), null));
     }
     return client.audit(query);
+  }
+
+  @Override
+  public CompletionStage<AuditVerification> verifyAudit(RunId runId) {
+    require(Permission.READ, "verify audit trails");
+    return visible(runId, () -> client.verifyAudit(runId));
+  }
+
+  @Override
+  public CompletionStage<AuditVerification> verifyAudit(BusKey busKey) {
+    require(Permission.READ, "verify audit trails");
+    if (!principal.sees(busKey.tenant())) {
+      // What an own queue that never decided anything answers.
+      return CompletableFuture.completedFuture(
+          AuditVerification.ofEmptyChain(ChainIds.bus(busKey.value())));
+    }
+    return client.verifyAudit(busKey);
+  }
+
+  @Override
+  public CompletionStage<AuditVerification> verifyPolicyAudit() {
+    require(Permission.VIEW_CLUSTER, "verify the policy's audit trail");
+    if (!principal.allTenants()) {
+      // The policy chain names every tenant's keys.
+      throw new ForbiddenException(
+          "the policy's audit trail covers every tenant: only an admin of every tenant may verify"
+              + " it");
+    }
+    return client.verifyPolicyAudit();
+  }
+
+  @Override
+  public PolicyAudit policyAudit() {
+    // Recording is the node's own doing (on behalf of a principal that was checked), not a call
+    // a request makes: nothing to decide here.
+    return client.policyAudit();
   }
 
   @Override
