@@ -87,16 +87,20 @@ journal="jdbc:h2:$journal_scheme://$host:$journal_port/lattice"
 # data directory (owner-only); a file, so that the password is on no command line.
 journal_access=(--journal "$journal" --journal-user lattice
   --journal-password-file "$dir/seed/journal-member.password" ${tls_options[@]+"${tls_options[@]}"})
+# Every node signs the heads of the audit chains with the key the seed generated (owner-only),
+# so that any node's API verifies what any other signed (docs/security.md).
+export LATTICE_AUDIT_SIGNING_KEY_FILE="$dir/seed/audit-signing-key.jwk"
 start orch join --seed "$host:$remote_base" "${journal_access[@]}" --roles orchestrator \
   --remote "$host:$((remote_base + 1))" --http "$host:$((http_base + 1))" --data "$dir/orch"
 start worker join --seed "$host:$remote_base" "${journal_access[@]}" --roles worker \
   --remote "$host:$((remote_base + 2))" --data "$dir/worker"
 
 echo "journal: $journal (hosted by seed)"
+key="-H \"Authorization: Bearer \$(cat $dir/seed/admin.key)\""
 if [ "$tls" != off ]; then
-  echo "try: curl -s --cacert $certs/ca.pem $scheme://$host:$http_base/api/v1/state"
-  echo "     LATTICE_CA_CERT=$certs/ca.pem $root/lattice state --server $scheme://$host:$http_base"
+  echo "try: curl -s --cacert $certs/ca.pem $key $scheme://$host:$http_base/api/v1/state"
+  echo "     LATTICE_CA_CERT=$certs/ca.pem LATTICE_DATA=$dir/seed $root/lattice state --server $scheme://$host:$http_base"
 else
-  echo "try: curl -s $scheme://$host:$http_base/api/v1/state"
+  echo "try: curl -s $key $scheme://$host:$http_base/api/v1/state"
 fi
 echo "stop: $here/stop.sh"

@@ -3,6 +3,7 @@ package dev.lattice.bench;
 import dev.lattice.orchestrator.cli.LatticeSubcommand;
 import dev.lattice.orchestrator.http.HttpApi;
 import dev.lattice.orchestrator.http.HttpSettings;
+import dev.lattice.orchestrator.http.auth.AdminKeyFile;
 import dev.lattice.orchestrator.node.Lattice;
 import dev.lattice.persistence.journal.JournalDatabase;
 import dev.lattice.protocol.api.ExecuteRequest;
@@ -142,8 +143,18 @@ public final class BenchCommand implements Callable<Integer>, LatticeSubcommand 
 
   @Option(
       names = "--api-key",
-      description = "With --http: the key to send as Authorization: Bearer.")
+      description =
+          "With --http: the key to send as Authorization: Bearer (default: the admin key the"
+              + " node's first start wrote to its data directory).")
   String apiKey;
+
+  @Option(
+      names = "--compare-auth",
+      description =
+          "W and W2 over HTTP on one node with two APIs, one with authentication (a tenant's"
+              + " submitter key) and one without, alternating run by run (C=1) or in rounds;"
+              + " reports both, and the latency of one request on each.")
+  boolean compareAuth;
 
   @Override
   public Integer call() throws Exception {
@@ -173,7 +184,19 @@ public final class BenchCommand implements Callable<Integer>, LatticeSubcommand 
                       out);
               case L -> LlmBench.run(directory, runs, concurrency, followersPerRun, warmup, out);
               case P -> PayloadBench.run(directory, conversationSteps, answerBytes, out);
-              default -> bench(workload, directory, out);
+              default ->
+                  compareAuth
+                      ? AuthBench.run(
+                          workload,
+                          directory,
+                          runs,
+                          rounds,
+                          concurrency,
+                          warmup,
+                          Duration.ofSeconds(jitSettleSeconds),
+                          payloadBytes,
+                          out)
+                      : bench(workload, directory, out);
             });
       } finally {
         if (!keep) {
@@ -191,14 +214,17 @@ public final class BenchCommand implements Callable<Integer>, LatticeSubcommand 
     if (!overHttp) {
       return r -> node.client().execute(r).thenApply(RunAccepted::runId);
     }
-    String api =
+    HttpApi.Server server =
         HttpApi.start(
-                node,
-                HttpSettings.create(node.system().settings().config())
-                    .withAddress(InetAddress.getLoopbackAddress().getHostAddress(), 0))
-            .url();
+            node,
+            HttpSettings.create(node.system().settings().config())
+                .withAddress(InetAddress.getLoopbackAddress().getHostAddress(), 0));
+    String api = server.url();
     out.println("runs start through the HTTP API at " + api);
-    HttpSubmitter http = new HttpSubmitter(api, apiKey);
+    HttpSubmitter http =
+        new HttpSubmitter(
+            api,
+            apiKey != null ? apiKey : AdminKeyFile.read(server.auth().adminKeyFile()).orElse(null));
     return http::execute;
   }
 
@@ -218,7 +244,7 @@ public final class BenchCommand implements Callable<Integer>, LatticeSubcommand 
     List<Integer> payloadSizes = new ArrayList<>();
     Map<String, Long> rowsByKind = new TreeMap<>();
     JournalDatabase db;
-    Lattice.Builder builder = Lattice.builder().dataDirectory(directory);
+    Lattice.Builder builder = Lattice.builder().dataDirectory(directory).config(SseFollower.CONFIG);
     if (policies) {
       builder
           .config(BenchPolicies.config())
@@ -340,7 +366,7 @@ public final class BenchCommand implements Callable<Integer>, LatticeSubcommand 
         ceiling);
   }
 
-  private static double median(List<Double> values) {
+  static double median(List<Double> values) {
     List<Double> sorted = values.stream().sorted().toList();
     int middle = sorted.size() / 2;
     return sorted.size() % 2 == 1

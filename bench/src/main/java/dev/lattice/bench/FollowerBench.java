@@ -78,8 +78,12 @@ final class FollowerBench {
     HttpClient http = HttpClient.newBuilder().executor(clientThreads).build();
     List<Flow.Subscription> streams = new ArrayList<>();
     try (Lattice node =
-        Lattice.builder().dataDirectory(directory).action(HOLD, held, followers + runs).start()) {
-      String url = SseFollower.serve(node);
+        Lattice.builder()
+            .dataDirectory(directory)
+            .config(SseFollower.CONFIG)
+            .action(HOLD, held, followers + runs)
+            .start()) {
+      SseFollower.Api url = SseFollower.serve(node);
       LatticeClient client = node.client();
       ExecuteRequest idleRun =
           ExecuteRequest.plan(PlanSpec.of(StepSpec.agent("held", HOLD, null)), null);
@@ -155,7 +159,7 @@ final class FollowerBench {
   private static int liveRuns(
       LatticeClient client,
       HttpClient http,
-      String url,
+      SseFollower.Api url,
       HeldSteps held,
       int runs,
       LatencyRecorder latencies)
@@ -218,7 +222,7 @@ final class FollowerBench {
 
   /** A follower of {@code runId} that hands each event to {@code onEvent}. */
   private static Flow.Subscription follow(
-      HttpClient http, String url, RunId runId, Consumer<RunEvent> onEvent) {
+      HttpClient http, SseFollower.Api url, RunId runId, Consumer<RunEvent> onEvent) {
     return SseFollower.follow(
         http,
         url,

@@ -55,6 +55,32 @@ final class LatticeRunner {
       int concurrency,
       LatencyRecorder latencies)
       throws Exception {
+    return submitters(
+        runs,
+        concurrency,
+        latencies,
+        () -> {
+          RunId runId = starter.apply(request).toCompletableFuture().get(60, TimeUnit.SECONDS);
+          RunView view =
+              client.awaitTerminal(runId).toCompletableFuture().get(120, TimeUnit.SECONDS);
+          if (view.status() != RunStatus.COMPLETED) {
+            throw new IllegalStateException(
+                "run " + view.runId() + " ended " + view.status() + ": " + view.cause());
+          }
+        });
+  }
+
+  /** One run, from its start to its end; fails if it did not complete. */
+  interface OneRun {
+    void run() throws Exception;
+  }
+
+  /**
+   * Runs {@code runs} runs from {@code concurrency} submitters, each doing {@code oneRun} again
+   * until all are done; records each run's latency. Returns the elapsed seconds.
+   */
+  static double submitters(int runs, int concurrency, LatencyRecorder latencies, OneRun oneRun)
+      throws Exception {
     AtomicInteger next = new AtomicInteger();
     ExecutorService submitters = Executors.newFixedThreadPool(concurrency);
     try {
@@ -66,17 +92,7 @@ final class LatticeRunner {
                 () -> {
                   while (next.getAndIncrement() < runs) {
                     long submitted = System.nanoTime();
-                    RunId runId =
-                        starter.apply(request).toCompletableFuture().get(60, TimeUnit.SECONDS);
-                    RunView view =
-                        client
-                            .awaitTerminal(runId)
-                            .toCompletableFuture()
-                            .get(120, TimeUnit.SECONDS);
-                    if (view.status() != RunStatus.COMPLETED) {
-                      throw new IllegalStateException(
-                          "run " + view.runId() + " ended " + view.status() + ": " + view.cause());
-                    }
+                    oneRun.run();
                     if (latencies != null) {
                       latencies.record(System.nanoTime() - submitted);
                     }

@@ -60,11 +60,12 @@ final class LlmBench {
             ScriptedModelServer.start(LlmScript.script(), ModelServerSettings.loopback());
         Lattice node =
             Lattice.builder()
+                .config(SseFollower.CONFIG)
                 .dataDirectory(directory)
                 .config(LlmScript.nodeConfig(models.baseUrl(), concurrency))
                 .action(LlmScript.HOLD, held, concurrency * 2)
                 .start()) {
-      String url = SseFollower.serve(node);
+      SseFollower.Api url = SseFollower.serve(node);
       HttpClient http = HttpClient.newBuilder().executor(clientThreads).build();
       LlmRuns driver = new LlmRuns(node.client(), http, url, held, followersPerRun);
       JournalDatabase db = JournalDatabase.of(BenchCommand.urlOf(node), "sa", "");

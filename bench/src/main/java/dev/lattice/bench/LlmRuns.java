@@ -72,11 +72,12 @@ final class LlmRuns {
 
   private final LatticeClient client;
   private final HttpClient http;
-  private final String url;
+  private final SseFollower.Api url;
   private final HeldSteps held;
   private final int followers;
 
-  LlmRuns(LatticeClient client, HttpClient http, String url, HeldSteps held, int followers) {
+  LlmRuns(
+      LatticeClient client, HttpClient http, SseFollower.Api url, HeldSteps held, int followers) {
     this.client = client;
     this.http = http;
     this.url = url;

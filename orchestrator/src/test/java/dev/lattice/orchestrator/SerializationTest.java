@@ -168,6 +168,7 @@ class SerializationTest {
                 usage,
                 AT),
             new RunChange.StepRetryScheduled("a", 2, AT.plusSeconds(1), AT),
+            new RunChange.StepRetryScheduled("u", 2, AT, "ops", "checked: it was not sent", AT),
             new RunChange.StepSkipped("g", "gate 'x' was false", AT),
             new RunChange.RunCompleted(JSON, AT),
             new RunChange.RunFailed(new RunCause("a", ErrorClass.TIMEOUT, "late", 2), AT),

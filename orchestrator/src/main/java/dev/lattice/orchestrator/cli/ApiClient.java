@@ -34,8 +34,12 @@ final class ApiClient {
   private final URI base;
   private final HttpClient http;
 
-  private ApiClient(URI base, SSLContext tls) {
+  /** The API key sent with every request, or null for none. */
+  private final String apiKey;
+
+  private ApiClient(URI base, SSLContext tls, String apiKey) {
     this.base = base;
+    this.apiKey = apiKey;
     HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT);
     if (tls != null) {
       builder.sslContext(tls);
@@ -48,13 +52,20 @@ final class ApiClient {
    * by an authority {@code tls} trusts (the JDK's when null), for the host name of the URL.
    */
   static ApiClient of(String url, SSLContext tls) {
+    return of(url, tls, null);
+  }
+
+  /**
+   * {@link #of(String, SSLContext)} that sends {@code apiKey} (null for none) with each request.
+   */
+  static ApiClient of(String url, SSLContext tls, String apiKey) {
     try {
       URI uri = new URI(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
       if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())
           || uri.getHost() == null) {
         throw new URISyntaxException(url, "expected http://HOST:PORT or https://HOST:PORT");
       }
-      return new ApiClient(uri, tls);
+      return new ApiClient(uri, tls, apiKey);
     } catch (URISyntaxException e) {
       throw new CliException(
           "invalid server URL '" + url + "': expected http://HOST:PORT or https://HOST:PORT",
@@ -148,10 +159,17 @@ final class ApiClient {
     }
   }
 
+  /** The server's base URL. */
+  URI base() {
+    return base;
+  }
+
   private HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(base.resolve(path))
-        .header("Accept", "application/json")
-        .timeout(REQUEST_TIMEOUT);
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(base.resolve(path))
+            .header("Accept", "application/json")
+            .timeout(REQUEST_TIMEOUT);
+    return apiKey == null ? request : request.header("Authorization", "Bearer " + apiKey);
   }
 
   private HttpResponse<String> send(HttpRequest request) {
@@ -208,6 +226,9 @@ final class ApiClient {
   /** A refused request, described from its problem body where there is one. */
   private static CliException refused(int status, String body) {
     String message = "the server refused the request (" + status + ")";
+    if (status == 401) {
+      message += ": " + ClientOptions.CREDENTIALS_HINT;
+    }
     try {
       JsonNode problem = MAPPER.readTree(body);
       if (problem != null && problem.hasNonNull("detail")) {
@@ -219,7 +240,8 @@ final class ApiClient {
                 + problem.get("detail").asText()
                 + (problem.hasNonNull("field")
                     ? " [field: " + problem.get("field").asText() + "]"
-                    : "");
+                    : "")
+                + (status == 401 ? "; " + ClientOptions.CREDENTIALS_HINT : "");
       }
     } catch (IOException e) {
       // Not a problem body: the status says it all.

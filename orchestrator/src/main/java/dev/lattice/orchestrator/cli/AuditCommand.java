@@ -5,26 +5,33 @@ import dev.lattice.protocol.api.RunAudit;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code lattice audit RUN_ID | --bus-key KEY}: the dispatchers' decisions, in order. */
+/**
+ * {@code lattice audit RUN_ID | --bus-key KEY}: the dispatchers' decisions, in order; {@code
+ * lattice audit verify ...} checks them ({@link AuditVerifyCommand}).
+ */
 @Command(
     name = "audit",
     mixinStandardHelpOptions = true,
+    subcommands = AuditVerifyCommand.class,
     description = {
       "Show the audit trail: every decision of the dispatchers (enqueued, dispatched to whom,"
           + " denied and why, budget reserved and reconciled, done, failed), in order; of one run,"
-          + " or with --bus-key a page of one dispatcher's."
+          + " or with --bus-key a page of one dispatcher's. 'lattice audit verify' checks that"
+          + " nothing in it was changed."
     })
 final class AuditCommand extends ClientCommand {
-  @ArgGroup(exclusive = true, multiplicity = "1")
+  // Optional for picocli, so that 'audit verify ...' parses; run() requires one.
+  @ArgGroup(exclusive = true, multiplicity = "0..1")
   Target target;
 
   /** Whose decisions: one run's, or one dispatcher's. */
-  static final class Target {
+  static class Target {
     @Parameters(index = "0", paramLabel = "RUN_ID", description = "The run.")
     String runId;
 
@@ -46,12 +53,17 @@ final class AuditCommand extends ClientCommand {
 
   @Override
   int run(ApiClient api, PrintStream out) {
+    if (target == null) {
+      throw new CliException(
+          "name a run (RUN_ID) or a dispatcher (--bus-key KEY)", CommandLine.ExitCode.USAGE);
+    }
     if (target.runId != null) {
       RunAudit audit = api.get(EventsCommand.runPath(target.runId) + "/audit", RunAudit.class);
       if (json()) {
         out.println(ApiClient.pretty(audit));
       } else {
         TextOutput.audit(audit.entries(), false, out);
+        TextOutput.interventions(audit.interventions(), out);
       }
       return 0;
     }

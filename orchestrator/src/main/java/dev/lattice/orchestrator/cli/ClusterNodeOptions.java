@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -87,6 +88,8 @@ final class ClusterNodeOptions {
           "orchestrator (runs, dispatchers, HTTP API) and/or worker (agents); default both.")
   List<String> roles = List.of("orchestrator", "worker");
 
+  @Mixin AuthOptions auth;
+
   @Option(
       names = "--cluster-key-store",
       paramLabel = "FILE",
@@ -147,7 +150,8 @@ final class ClusterNodeOptions {
                         .map(s -> "pekko://" + SYSTEM + "@" + s.host() + ":" + s.port())
                         .toList()))
             .withValue("lattice.node.roles", ConfigValueFactory.fromIterable(roles))
-            .withValue("lattice.node.name", ConfigValueFactory.fromAnyRef(name(remote)));
+            .withValue("lattice.node.name", ConfigValueFactory.fromAnyRef(name(remote)))
+            .withFallback(auth.config());
     if (journalUser != null) {
       config =
           config.withValue(

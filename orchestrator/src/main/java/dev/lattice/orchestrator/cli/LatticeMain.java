@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
       AgentsCommand.class,
       AgentCommand.class,
       SessionsCommand.class,
+      KeysCommand.class,
       ModelServerSubcommand.class
     })
 public final class LatticeMain {

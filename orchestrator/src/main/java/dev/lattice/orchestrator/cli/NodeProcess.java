@@ -2,8 +2,11 @@ package dev.lattice.orchestrator.cli;
 
 import dev.lattice.orchestrator.http.HttpApi;
 import dev.lattice.orchestrator.http.HttpSettings;
+import dev.lattice.orchestrator.http.auth.AuthSettings;
 import dev.lattice.orchestrator.mcp.McpSettings;
 import dev.lattice.orchestrator.node.Lattice;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -16,6 +19,24 @@ final class NodeProcess {
   private static final long STOP_TIMEOUT_SECONDS = 60;
 
   private NodeProcess() {}
+
+  /** Says how the API authenticates: off, or where the admin key is (never the key itself). */
+  private static void announceAuthentication(Lattice lattice, HttpApi.Server server) {
+    if (!AuthSettings.create(lattice.system().settings().config()).enabled()) {
+      System.out.println(
+          "WARNING: authentication is off (--no-auth): whoever reaches the API may do anything");
+      return;
+    }
+    Path file = server.auth().adminKeyFile().toAbsolutePath();
+    if (server.auth().adminKeyCreated()) {
+      System.out.println(
+          "created an admin API key in "
+              + file
+              + " (readable only by you); the lattice command finds it there");
+    } else if (Files.exists(file)) {
+      System.out.println("admin API key: " + file);
+    }
+  }
 
   /**
    * Serves {@code lattice} until its actor system terminates (Ctrl-C or SIGTERM run Pekko's
@@ -32,6 +53,7 @@ final class NodeProcess {
             HttpApi.start(
                 lattice, http == null ? settings : settings.withAddress(http.host(), http.port()));
         api = "API " + server.url() + ", ";
+        announceAuthentication(lattice, server);
         if (!server.https() && !server.address().getAddress().isLoopbackAddress()) {
           System.err.println(
               "lattice: warning: the API listens on "

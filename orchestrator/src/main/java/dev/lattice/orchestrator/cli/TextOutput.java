@@ -17,6 +17,7 @@ import dev.lattice.protocol.api.RunPage;
 import dev.lattice.protocol.api.RunSummary;
 import dev.lattice.protocol.api.ShardDistribution;
 import dev.lattice.protocol.audit.AuditEntry;
+import dev.lattice.protocol.audit.InterventionEntry;
 import dev.lattice.protocol.plan.StepSpec;
 import dev.lattice.protocol.run.RunEvent;
 import dev.lattice.protocol.run.RunView;
@@ -171,6 +172,24 @@ final class TextOutput {
               Integer.toString(e.attempt()),
               e.agentId() == null ? "-" : e.agentId(),
               detail));
+    }
+  }
+
+  /** A run's interventions, one line each: when, what, on which step, who, why. */
+  static void interventions(List<InterventionEntry> interventions, PrintStream out) {
+    if (interventions.isEmpty()) {
+      return;
+    }
+    out.println("interventions:");
+    for (InterventionEntry i : interventions) {
+      String what = i.signal() == null ? i.type() : i.type() + " " + i.signal();
+      out.printf(
+          "%s %-17s %-20s by %s%s%n",
+          TIME.format(i.at()),
+          what,
+          i.stepId() == null ? "-" : i.stepId(),
+          i.actor(),
+          i.reason() == null ? "" : ": " + i.reason());
     }
   }
 

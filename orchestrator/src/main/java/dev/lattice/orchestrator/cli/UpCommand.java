@@ -4,6 +4,7 @@ import dev.lattice.orchestrator.node.Lattice;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code lattice up}: the embedded default, one node with both roles and an H2 file journal. */
@@ -28,9 +29,12 @@ public final class UpCommand implements Callable<Integer> {
           "Where the HTTP API listens (default: lattice.http.host and .port, 127.0.0.1:8080).")
   String http;
 
+  @Mixin AuthOptions auth;
+
   @Override
   public Integer call() {
     HostAndPort address = http == null ? null : HostAndPort.parse(http, "--http");
-    return NodeProcess.serve(Lattice.builder().dataDirectory(data).start(), address, () -> {});
+    return NodeProcess.serve(
+        Lattice.builder().dataDirectory(data).config(auth.config()).start(), address, () -> {});
   }
 }

@@ -28,7 +28,7 @@ final class Cors extends AllDirectives {
    * Content-Type: application/json} among them).
    */
   private static final String REQUEST_HEADERS =
-      "Content-Type, "
+      "Content-Type, Authorization, "
           + RunRoutes.IDEMPOTENCY_KEY
           + ", Last-Event-ID, "
           + McpRoutes.SESSION_HEADER
@@ -36,7 +36,8 @@ final class Cors extends AllDirectives {
           + McpRoutes.VERSION_HEADER;
 
   /** The response headers a page may read besides the basic ones. */
-  private static final String EXPOSED_HEADERS = "Location, " + McpRoutes.SESSION_HEADER;
+  private static final String EXPOSED_HEADERS =
+      "Location, WWW-Authenticate, " + McpRoutes.SESSION_HEADER;
 
   private final Set<String> origins;
   private final String maxAgeSeconds;

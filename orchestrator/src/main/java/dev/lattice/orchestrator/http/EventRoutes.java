@@ -1,11 +1,13 @@
 package dev.lattice.orchestrator.http;
 
+import dev.lattice.orchestrator.http.auth.Principal;
 import dev.lattice.orchestrator.node.LatticeClient;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.run.RunEvent;
 import dev.lattice.protocol.run.RunStreamElement;
 import dev.lattice.protocol.run.StepDelta;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.apache.pekko.NotUsed;
@@ -39,8 +41,9 @@ final class EventRoutes extends AllDirectives {
   private static final String EVENT_STREAM = "text/event-stream";
   private static final ByteString NEWLINE = ByteString.fromString("\n");
 
-  private final LatticeClient client;
+  private final Authentication auth;
   private final Source<ServerSentEvent, NotUsed> heartbeats;
+  private final Duration streamsRetryAfter;
 
   /**
    * @param heartbeats the node's shared heartbeat ticks (one timer for every stream, rather than
@@ -49,13 +52,25 @@ final class EventRoutes extends AllDirectives {
   // Outputs larger than this go to followers by reference (LargeOutputs).
   private final long inlineOutputMax;
 
+  /**
+   * @param auth authenticates each stream's request, by its header or a stream token
+   * @param streamsRetryAfter when a principal over its limit of streams may try again
+   */
   EventRoutes(
-      LatticeClient client, Source<ServerSentEvent, NotUsed> heartbeats, long inlineOutputMax) {
-    this.client = client;
+      Authentication auth,
+      Source<ServerSentEvent, NotUsed> heartbeats,
+      long inlineOutputMax,
+      Duration streamsRetryAfter) {
+    this.auth = auth;
     this.heartbeats = heartbeats;
     this.inlineOutputMax = inlineOutputMax;
+    this.streamsRetryAfter = streamsRetryAfter;
   }
 
+  /**
+   * {@code runs/{id}/events} under {@code /api/v1}: authenticated here rather than with the other
+   * routes, since a browser's stream may carry a stream token instead of a header.
+   */
   Route route() {
     return pathPrefix(
         "runs",
@@ -65,30 +80,47 @@ final class EventRoutes extends AllDirectives {
                 id ->
                     path(
                         "events",
-                        () ->
-                            get(
-                                () ->
-                                    parameterOptional(
-                                        "from",
-                                        from ->
-                                            parameterOptional(
-                                                "deltas",
-                                                deltas ->
-                                                    optionalHeaderValueByName(
-                                                        LAST_EVENT_ID,
-                                                        last ->
-                                                            extractRequest(
-                                                                request ->
-                                                                    events(
-                                                                        RunRoutes.runId(id),
-                                                                        fromSeq(from, last),
-                                                                        withDeltas(deltas),
-                                                                        wantsEventStream(
-                                                                            request))))))))));
+                        () -> get(() -> auth.forEvents(id, principal -> stream(principal, id))))));
   }
 
-  /** The events of {@code runId} from {@code from}, live, as SSE or NDJSON. */
-  Route events(RunId runId, long from, boolean deltas, boolean sse) {
+  private Route stream(Principal principal, String id) {
+    return parameterOptional(
+        "from",
+        from ->
+            parameterOptional(
+                "deltas",
+                deltas ->
+                    optionalHeaderValueByName(
+                        LAST_EVENT_ID,
+                        last ->
+                            extractRequest(
+                                request ->
+                                    events(
+                                        principal,
+                                        RunRoutes.runId(id),
+                                        fromSeq(from, last),
+                                        withDeltas(deltas),
+                                        wantsEventStream(request))))));
+  }
+
+  /**
+   * The events of {@code runId} from {@code from}, live, as SSE or NDJSON, for {@code principal}:
+   * counted against its limit of open streams, and 404 for a run of a tenant it does not see.
+   */
+  Route events(Principal principal, RunId runId, long from, boolean deltas, boolean sse) {
+    if (!auth.streams().admits(principal)) {
+      return complete(
+          RetryAfter.withHeader(
+              ProblemHandlers.response(
+                  Problem.Kind.TOO_MANY_STREAMS.with(
+                      principal.name()
+                          + " has "
+                          + auth.streams().max()
+                          + " event streams open on this node, the most it may; close one"
+                          + " (lattice.http.auth.max-streams-per-principal)")),
+              streamsRetryAfter));
+    }
+    LatticeClient client = auth.clientFor(principal);
     // Unknown runs are a 404 before the response starts: a stream cannot change its status. This
     // lookup is the only one: the stream is handed what it found.
     return onSuccess(
@@ -104,7 +136,8 @@ final class EventRoutes extends AllDirectives {
                   ? client.eventsAndDeltas(summary.get(), from)
                   : client.events(summary.get(), from).map(RunStreamElement.class::cast);
           Source<RunStreamElement, NotUsed> shortened =
-              events.map(e -> LargeOutputs.referenced(e, inlineOutputMax));
+              auth.streams()
+                  .counted(principal, events.map(e -> LargeOutputs.referenced(e, inlineOutputMax)));
           return sse ? serverSentEvents(shortened) : ndjson(shortened);
         });
   }

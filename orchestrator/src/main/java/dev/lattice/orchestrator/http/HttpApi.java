@@ -1,5 +1,12 @@
 package dev.lattice.orchestrator.http;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lattice.orchestrator.http.auth.AuthSettings;
+import dev.lattice.orchestrator.http.auth.Authenticator;
+import dev.lattice.orchestrator.http.auth.NodeAuthentication;
+import dev.lattice.orchestrator.http.auth.Principal;
+import dev.lattice.orchestrator.http.limits.RateLimitSettings;
+import dev.lattice.orchestrator.http.limits.RequestRates;
 import dev.lattice.orchestrator.mcp.McpRoutes;
 import dev.lattice.orchestrator.mcp.McpSettings;
 import dev.lattice.orchestrator.node.Lattice;
@@ -36,11 +43,18 @@ public final class HttpApi extends AllDirectives {
   /** The broadcast hub's buffer; ticks are dropped, not queued, when it is full. */
   private static final int HEARTBEAT_BUFFER = 2;
 
+  private final Authentication auth;
+  private final RateLimiting rates;
   private final RunRoutes runs;
   private final SessionRoutes sessions;
   private final EventRoutes events;
   private final NodeRoutes node;
   private final InvokeRoutes invoke;
+
+  /** Null when the API was started without a key store. */
+  private final KeyRoutes keys;
+
+  private final StreamTokenRoutes streamTokens;
   private final ProbeRoutes probes;
   private final OpenApiRoutes openApi;
   private final Cors cors;
@@ -55,22 +69,63 @@ public final class HttpApi extends AllDirectives {
    */
   private volatile AllowedHosts hosts;
 
+  /**
+   * The API of {@code client} without authentication, which its configuration must turn off ({@code
+   * lattice.http.auth.enabled = off}): for tests of routes. {@link #start} serves a node's API with
+   * its keys.
+   *
+   * @throws IllegalStateException if authentication is on
+   */
   public HttpApi(LatticeClient client, ActorSystem<?> system, HttpSettings settings) {
-    this.runs = new RunRoutes(client, settings);
-    this.sessions = new SessionRoutes(client);
+    this(client, system, settings, null);
+  }
+
+  /**
+   * @param authenticator checks credentials against the node's keys and issuer; null only when
+   *     authentication is off, which then leaves out the keys and stream tokens too
+   */
+  public HttpApi(
+      LatticeClient client,
+      ActorSystem<?> system,
+      HttpSettings settings,
+      Authenticator authenticator) {
+    this(client, system, settings, AuthSettings.create(system.settings().config()), authenticator);
+  }
+
+  /**
+   * The API with authentication as {@code authSettings} say rather than the node's configuration (a
+   * second API of the same node, for instance, as the benchmark compares them).
+   */
+  public HttpApi(
+      LatticeClient client,
+      ActorSystem<?> system,
+      HttpSettings settings,
+      AuthSettings authSettings,
+      Authenticator authenticator) {
+    ObjectMapper bodies = settings.json().applyTo(LatticeJson.mapper());
+    this.auth = new Authentication(authSettings, authenticator, client, system);
+    this.rates =
+        new RateLimiting(
+            new RequestRates(
+                RateLimitSettings.create(system.settings().config().getConfig("lattice.http"))));
+    this.keys = authenticator == null ? null : new KeyRoutes(authenticator.keys(), bodies);
+    this.streamTokens =
+        authenticator == null ? null : new StreamTokenRoutes(authenticator.streamTokens(), bodies);
+    this.runs = new RunRoutes(settings);
+    this.sessions = new SessionRoutes();
     this.events =
         new EventRoutes(
-            client,
+            auth,
             heartbeats(system, settings.heartbeat()),
-            system.settings().config().getBytes("lattice.http.events.inline-output-max"));
-    this.node = new NodeRoutes(client);
+            system.settings().config().getBytes("lattice.http.events.inline-output-max"),
+            authSettings.streamsRetryAfter());
+    this.node = new NodeRoutes();
     this.invoke =
         new InvokeRoutes(
-            client,
             events,
             new InvokeWaiter(
                 client, system, system.settings().config().getDuration("lattice.http.invoke.wait")),
-            settings.json().applyTo(LatticeJson.mapper()));
+            bodies);
     this.probes = new ProbeRoutes(client::ready, settings);
     this.openApi = new OpenApiRoutes();
     this.cors = new Cors(settings);
@@ -133,16 +188,34 @@ public final class HttpApi extends AllDirectives {
   }
 
   /**
-   * The API, and {@code /mcp}: MCP answers in JSON-RPC, not problems, and checks content types
-   * itself (a DELETE that ends a session has no body).
+   * The API, and {@code /mcp}, for authenticated requests ({@link Authentication}); a run's event
+   * stream authenticates its own, which may carry a stream token instead of a header. MCP answers
+   * in JSON-RPC, not problems, and checks content types itself (a DELETE that ends a session has no
+   * body).
    */
   private Route served() {
-    Route api = JsonRequests.required(this::api);
-    return mcp == null ? api : concat(mcp.route(), api);
+    return concat(
+        pathPrefix("api", () -> pathPrefix("v1", events::route)),
+        auth.authenticated(this::authenticated));
+  }
+
+  /**
+   * Everything {@code principal} may ask for, within its key's and its tenant's request rates; what
+   * it may do is decided by the client held to it. Whatever else applies per principal goes here.
+   */
+  private Route authenticated(Principal principal) {
+    return rates.limited(
+        principal.source() == Principal.Source.NONE ? null : principal.name(),
+        principal.allTenants() ? null : principal.tenant().value(),
+        () -> {
+          LatticeClient client = auth.clientFor(principal);
+          Route api = JsonRequests.required(() -> api(principal, client));
+          return mcp == null ? api : concat(mcp.route(principal, client), api);
+        });
   }
 
   /** {@code /api/v1/...}. */
-  private Route api() {
+  private Route api(Principal principal, LatticeClient client) {
     return pathPrefix(
         "api",
         () ->
@@ -150,11 +223,12 @@ public final class HttpApi extends AllDirectives {
                 "v1",
                 () ->
                     concat(
-                        runs.route(),
-                        events.route(),
-                        sessions.route(),
-                        node.api(),
-                        invoke.route(),
+                        runs.route(client),
+                        sessions.route(client),
+                        node.api(client),
+                        invoke.route(principal, client),
+                        keys == null ? reject() : keys.route(principal),
+                        streamTokens == null ? reject() : streamTokens.route(principal, client),
                         openApi.api())));
   }
 
@@ -188,7 +262,10 @@ public final class HttpApi extends AllDirectives {
    */
   public static Server start(Lattice lattice, HttpSettings settings) {
     return start(
-        lattice, settings, ApiTls.create(lattice.system().settings().config()).orElse(null));
+        lattice,
+        settings,
+        ApiTls.create(lattice.system().settings().config()).orElse(null),
+        AuthSettings.create(lattice.system().settings().config()));
   }
 
   /**
@@ -196,8 +273,29 @@ public final class HttpApi extends AllDirectives {
    * tls} (plain HTTP when null); the server stops when the node does.
    */
   public static Server start(Lattice lattice, HttpSettings settings, SSLContext tls) {
+    return start(lattice, settings, tls, AuthSettings.create(lattice.system().settings().config()));
+  }
+
+  /** {@link #start(Lattice, HttpSettings)} with authentication as {@code authSettings} say. */
+  public static Server start(Lattice lattice, HttpSettings settings, AuthSettings authSettings) {
+    return start(
+        lattice,
+        settings,
+        ApiTls.create(lattice.system().settings().config()).orElse(null),
+        authSettings);
+  }
+
+  /**
+   * Serves the API of {@code lattice} on the address of {@code settings}, over HTTPS with {@code
+   * tls} (plain HTTP when null), with authentication as {@code authSettings} say; the server stops
+   * when the node does.
+   */
+  public static Server start(
+      Lattice lattice, HttpSettings settings, SSLContext tls, AuthSettings authSettings) {
     ActorSystem<?> system = lattice.system();
-    HttpApi api = new HttpApi(lattice.client(), system, settings);
+    NodeAuthentication.Started auth = NodeAuthentication.start(lattice, authSettings);
+    HttpApi api =
+        new HttpApi(lattice.client(), system, settings, authSettings, auth.authenticator());
     ServerBuilder server = Http.get(system).newServerAt(settings.host(), settings.port());
     if (tls != null) {
       server = server.enableHttps(ConnectionContext.httpsServer(tls));
@@ -215,7 +313,8 @@ public final class HttpApi extends AllDirectives {
           binding
               .toCompletableFuture()
               .get(settings.bindTimeout().toMillis(), TimeUnit.MILLISECONDS),
-          tls != null);
+          tls != null,
+          auth);
     } catch (Exception e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       throw new IllegalStateException(
@@ -228,15 +327,22 @@ public final class HttpApi extends AllDirectives {
   public static final class Server {
     private final ServerBinding binding;
     private final boolean https;
+    private final NodeAuthentication.Started auth;
 
-    Server(ServerBinding binding, boolean https) {
+    Server(ServerBinding binding, boolean https, NodeAuthentication.Started auth) {
       this.binding = binding;
       this.https = https;
+      this.auth = auth;
     }
 
     /** Whether it serves HTTPS. */
     public boolean https() {
       return https;
+    }
+
+    /** Its authentication: the keys, and where the admin key of the node's first start is. */
+    public NodeAuthentication.Started auth() {
+      return auth;
     }
 
     /** Where it listens (with the real port when 0 was asked for). */

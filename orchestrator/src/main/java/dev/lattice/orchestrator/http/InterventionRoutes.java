@@ -21,21 +21,19 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  * run, 409 when the run's lifecycle does not allow it.
  */
 final class InterventionRoutes extends AllDirectives {
-  private final LatticeClient client;
   private final ObjectMapper bodies;
 
-  /** The routes over {@code client}, reading bodies with {@code bodies}. */
-  InterventionRoutes(LatticeClient client, ObjectMapper bodies) {
-    this.client = client;
+  /** The routes, reading bodies with {@code bodies}. */
+  InterventionRoutes(ObjectMapper bodies) {
     this.bodies = bodies;
   }
 
-  /** The intervention routes below {@code /runs/{id}}. */
-  Route route(String id) {
+  /** The intervention routes below {@code /runs/{id}}, calling {@code client}. */
+  Route route(LatticeClient client, String id) {
     return concat(
-        path("pause", () -> post(() -> lifecycle(id, InterventionType.PAUSE))),
-        path("resume", () -> post(() -> lifecycle(id, InterventionType.RESUME))),
-        path("cancel", () -> post(() -> lifecycle(id, InterventionType.CANCEL))),
+        path("pause", () -> post(() -> lifecycle(client, id, InterventionType.PAUSE))),
+        path("resume", () -> post(() -> lifecycle(client, id, InterventionType.RESUME))),
+        path("cancel", () -> post(() -> lifecycle(client, id, InterventionType.CANCEL))),
         path(
             PathMatchers.segment("signals").slash(PathMatchers.segment()),
             name ->
@@ -74,7 +72,7 @@ final class InterventionRoutes extends AllDirectives {
   }
 
   /** Pause, resume or cancel; the body ({@code actor}, {@code reason}) may be left out. */
-  private Route lifecycle(String id, InterventionType type) {
+  private Route lifecycle(LatticeClient client, String id, InterventionType type) {
     return optionalBody(
         Intervention.class,
         new Intervention(null, null),

@@ -4,6 +4,7 @@ import static dev.lattice.orchestrator.http.JsonSupport.body;
 import static dev.lattice.orchestrator.http.JsonSupport.json;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lattice.orchestrator.http.auth.Principal;
 import dev.lattice.orchestrator.node.LatticeClient;
 import dev.lattice.protocol.api.Invocation;
 import dev.lattice.protocol.api.InvokeRequest;
@@ -27,19 +28,18 @@ import org.apache.pekko.http.javadsl.server.Route;
 final class InvokeRoutes extends AllDirectives {
   private static final String NDJSON = "application/x-ndjson";
 
-  private final LatticeClient client;
   private final EventRoutes events;
   private final InvokeWaiter waiter;
   private final ObjectMapper bodies;
 
-  InvokeRoutes(LatticeClient client, EventRoutes events, InvokeWaiter waiter, ObjectMapper bodies) {
-    this.client = client;
+  InvokeRoutes(EventRoutes events, InvokeWaiter waiter, ObjectMapper bodies) {
     this.events = events;
     this.waiter = waiter;
     this.bodies = bodies;
   }
 
-  Route route() {
+  /** The route, calling {@code client}, held to {@code principal}. */
+  Route route(Principal principal, LatticeClient client) {
     return pathPrefix(
         "agents",
         () ->
@@ -55,11 +55,19 @@ final class InvokeRoutes extends AllDirectives {
                                         body(InvokeRequest.class, bodies),
                                         request ->
                                             extractRequest(
-                                                http -> invoke(target, request, key, http)))))));
+                                                http ->
+                                                    invoke(
+                                                        principal, client, target, request, key,
+                                                        http)))))));
   }
 
   private Route invoke(
-      String target, InvokeRequest request, Optional<String> key, HttpRequest http) {
+      Principal principal,
+      LatticeClient client,
+      String target,
+      InvokeRequest request,
+      Optional<String> key,
+      HttpRequest http) {
     String idempotencyKey = key.map(RunRoutes::validKey).orElse(null);
     boolean sse = EventRoutes.wantsEventStream(http);
     boolean stream = request.streamed() || ((sse || accepts(http, NDJSON)) && !acceptsJson(http));
@@ -70,7 +78,9 @@ final class InvokeRoutes extends AllDirectives {
             respondWithHeaders(
                 List.of(Location.create("/api/v1/runs/" + invocation.runId().value())),
                 () ->
-                    stream ? events.events(invocation.runId(), 1, true, sse) : await(invocation)));
+                    stream
+                        ? events.events(principal, invocation.runId(), 1, true, sse)
+                        : await(invocation)));
   }
 
   private Route await(Invocation invocation) {

@@ -8,14 +8,8 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /** {@code /api/v1/state} and {@code /api/v1/agents}. */
 final class NodeRoutes extends AllDirectives {
-  private final LatticeClient client;
-
-  NodeRoutes(LatticeClient client) {
-    this.client = client;
-  }
-
-  /** The routes under {@code /api/v1}. */
-  Route api() {
+  /** The routes under {@code /api/v1}, calling {@code client}. */
+  Route api(LatticeClient client) {
     return concat(
         path(
             "state",

@@ -25,7 +25,10 @@ public record Problem(String type, String title, int status, String detail, Stri
     JSON_LIMIT_EXCEEDED(
         400, "json-limit-exceeded", "The request body is nested too deeply or a value is too long"),
     INVALID_PLAN(400, "invalid-plan", "The plan cannot run"),
+    UNAUTHORIZED(401, "unauthorized", "Credentials are missing or invalid"),
+    FORBIDDEN(403, "forbidden", "The credentials do not allow this"),
     RUN_NOT_FOUND(404, "run-not-found", "No such run"),
+    KEY_NOT_FOUND(404, "key-not-found", "No such API key"),
     NOT_FOUND(404, "not-found", "No such resource"),
     AGENT_NOT_FOUND(404, "agent-not-found", "No such agent or capability"),
     SESSION_NOT_FOUND(404, "session-not-found", "No such session"),
@@ -33,6 +36,7 @@ public record Problem(String type, String title, int status, String detail, Stri
     CONFLICT(409, "conflict", "The run's state does not allow this"),
     NOT_ACCEPTABLE(406, "not-acceptable", "No acceptable representation"),
     BUDGET_EXCEEDED(429, "budget-exceeded", "The tenant's budget is spent"),
+    TOO_MANY_STREAMS(429, "too-many-streams", "Too many event streams open"),
     RATE_LIMITED(429, "rate-limited", "Too many requests"),
     PAYLOAD_TOO_LARGE(413, "payload-too-large", "The request body is too large"),
     UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "Unsupported content type"),

@@ -2,6 +2,10 @@ package dev.lattice.orchestrator.http;
 
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 
+import dev.lattice.orchestrator.http.auth.ApiKeys;
+import dev.lattice.orchestrator.http.auth.AuthenticationException;
+import dev.lattice.orchestrator.http.auth.ForbiddenException;
+import dev.lattice.orchestrator.http.auth.InvalidKeyRequestException;
 import dev.lattice.orchestrator.node.Failures;
 import dev.lattice.orchestrator.node.InterventionRefusedException;
 import dev.lattice.orchestrator.node.InvalidInvocationException;
@@ -105,6 +109,19 @@ final class ProblemHandlers {
     Throwable e = Failures.cause(failure);
     if (e instanceof ProblemException problem) {
       return problem.problem();
+    }
+    if (e instanceof ForbiddenException forbidden) {
+      return Problem.Kind.FORBIDDEN.with(forbidden.getMessage());
+    }
+    if (e instanceof AuthenticationException refused) {
+      return Problem.Kind.UNAUTHORIZED.with(refused.getMessage(), "Authorization");
+    }
+    if (e instanceof InvalidKeyRequestException invalid) {
+      return Problem.Kind.INVALID_REQUEST.with(invalid.getMessage(), invalid.field());
+    }
+    if (e instanceof ApiKeys.AuthStoreException unavailable) {
+      log.warn("authentication could not read the API keys", unavailable);
+      return Problem.Kind.UNAVAILABLE.with("credentials cannot be checked now; retry later");
     }
     if (e instanceof PlanRejectedException rejected) {
       return Problem.Kind.INVALID_PLAN.with(rejected.reason(), rejected.field());

@@ -29,21 +29,20 @@ final class RunRoutes extends AllDirectives {
   static final String IDEMPOTENCY_KEY = "Idempotency-Key";
   private static final Pattern VALID_KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
 
-  private final LatticeClient client;
   private final HttpSettings settings;
   private final InterventionRoutes interventions;
   private final AuditRoutes audit;
   private final ObjectMapper bodies;
 
-  RunRoutes(LatticeClient client, HttpSettings settings) {
-    this.client = client;
+  RunRoutes(HttpSettings settings) {
     this.settings = settings;
     this.bodies = settings.json().applyTo(LatticeJson.mapper());
-    this.interventions = new InterventionRoutes(client, bodies);
-    this.audit = new AuditRoutes(client, settings);
+    this.interventions = new InterventionRoutes(bodies);
+    this.audit = new AuditRoutes(settings);
   }
 
-  Route route() {
+  /** The routes, calling {@code client} (held to the request's principal). */
+  Route route(LatticeClient client) {
     return concat(
         path(
             "plan",
@@ -66,8 +65,8 @@ final class RunRoutes extends AllDirectives {
                             key ->
                                 entity(
                                     body(ExecuteRequest.class, bodies),
-                                    request -> execute(request, key))))),
-        path("runs", () -> get(this::listRuns)),
+                                    request -> execute(client, request, key))))),
+        path("runs", () -> get(() -> listRuns(client))),
         pathPrefix(
             "runs",
             () ->
@@ -84,14 +83,14 @@ final class RunRoutes extends AllDirectives {
                                                 run -> completeOK(run, json())))),
                             path(
                                 PathMatchers.segment("steps").slash(PathMatchers.segment()),
-                                stepId -> get(() -> step(id, stepId))),
-                            interventions.route(id),
-                            audit.ofRun(id)))),
-        audit.byBusKey());
+                                stepId -> get(() -> step(client, id, stepId))),
+                            interventions.route(client, id),
+                            audit.ofRun(client, id)))),
+        audit.byBusKey(client));
   }
 
   /** One step of a run: where an event stream's large outputs point. */
-  private Route step(String id, String stepId) {
+  private Route step(LatticeClient client, String id, String stepId) {
     return onSuccess(
         client.run(runId(id)),
         run ->
@@ -106,7 +105,7 @@ final class RunRoutes extends AllDirectives {
                                 "run " + id + " has no step '" + stepId + "'", "stepId"))));
   }
 
-  private Route execute(ExecuteRequest request, Optional<String> key) {
+  private Route execute(LatticeClient client, ExecuteRequest request, Optional<String> key) {
     String idempotencyKey = key.map(RunRoutes::validKey).orElse(null);
     return onSuccess(
         client.execute(request, idempotencyKey),
@@ -118,7 +117,7 @@ final class RunRoutes extends AllDirectives {
                 json()));
   }
 
-  private Route listRuns() {
+  private Route listRuns(LatticeClient client) {
     return parameterOptional(
         "status",
         status ->

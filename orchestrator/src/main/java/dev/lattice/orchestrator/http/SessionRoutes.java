@@ -18,13 +18,8 @@ import org.apache.pekko.http.javadsl.server.Route;
  * session of another tenant, like a name no session has, is {@code 404 session-not-found}.
  */
 final class SessionRoutes extends AllDirectives {
-  private final LatticeClient client;
-
-  SessionRoutes(LatticeClient client) {
-    this.client = client;
-  }
-
-  Route route() {
+  /** The routes, calling {@code client} (held to the request's principal). */
+  Route route(LatticeClient client) {
     return path(
         PathMatchers.segment("sessions").slash(PathMatchers.segment()),
         id ->

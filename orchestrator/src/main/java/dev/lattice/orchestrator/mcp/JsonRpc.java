@@ -21,6 +21,9 @@ final class JsonRpc {
   /** The request names an MCP session this node does not know (ended, expired or elsewhere). */
   static final int SESSION_NOT_FOUND = -32001;
 
+  /** The request's credentials do not allow this method or tool (HTTP's 403). */
+  static final int FORBIDDEN = -32003;
+
   /** A task failed: its run ended as failed. */
   static final int RUN_FAILED = -32010;
 

@@ -1,6 +1,7 @@
 package dev.lattice.orchestrator.mcp;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.lattice.orchestrator.http.auth.ForbiddenException;
 import dev.lattice.orchestrator.node.Failures;
 import dev.lattice.orchestrator.node.InterventionRefusedException;
 import dev.lattice.orchestrator.node.TenantBudgetSpentException;
@@ -36,6 +37,9 @@ final class McpFailures {
     }
     if (e instanceof UnknownRunException || e instanceof InterventionRefusedException) {
       return new McpException(JsonRpc.INVALID_PARAMS, e.getMessage());
+    }
+    if (e instanceof ForbiddenException) {
+      return new McpException(JsonRpc.FORBIDDEN, e.getMessage());
     }
     if (e instanceof TenantBudgetSpentException) {
       return new McpException(JsonRpc.UNAVAILABLE, e.getMessage());

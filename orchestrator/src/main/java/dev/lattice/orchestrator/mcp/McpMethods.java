@@ -34,7 +34,6 @@ final class McpMethods {
   private final String serverVersion;
 
   McpMethods(
-      LatticeClient client,
       ToolCatalog catalog,
       ToolCalls calls,
       RunTasks tasks,
@@ -44,7 +43,7 @@ final class McpMethods {
       Executor executor) {
     this.catalog = catalog;
     this.calls = calls;
-    this.taskMethods = new TaskMethods(client, tasks, waiter, settings.callWait(), json, executor);
+    this.taskMethods = new TaskMethods(tasks, waiter, settings.callWait(), json, executor);
     this.json = json;
     String version = McpMethods.class.getPackage().getImplementationVersion();
     this.serverVersion = version == null ? "development" : version;
@@ -73,18 +72,20 @@ final class McpMethods {
   }
 
   /**
-   * The result of the request {@code id} calling {@code method}; fails with {@link McpException}.
+   * The result of the request {@code id} calling {@code method}, through {@code client} (held to
+   * the caller); fails with {@link McpException}.
    */
   CompletionStage<JsonNode> request(
-      McpSession session, String method, JsonNode id, JsonNode params) {
+      LatticeClient client, McpSession session, String method, JsonNode id, JsonNode params) {
     return switch (method) {
       case "ping" -> CompletableFuture.completedFuture(json.createObjectNode());
-      case "tools/list" -> catalog.tools().thenApply(catalog::listed);
-      case "tools/call" -> calls.call(session, id, objectParams(params));
-      case "tasks/get" -> taskMethods.get(objectParams(params));
-      case "tasks/update" -> taskMethods.update(objectParams(params));
-      case "tasks/cancel" -> taskMethods.cancel(objectParams(params));
-      case "tasks/result" -> taskMethods.result(objectParams(params));
+      case "tools/list" ->
+          client.intents().thenCompose(readable -> catalog.tools()).thenApply(catalog::listed);
+      case "tools/call" -> calls.call(client, session, id, objectParams(params));
+      case "tasks/get" -> taskMethods.get(client, objectParams(params));
+      case "tasks/update" -> taskMethods.update(client, objectParams(params));
+      case "tasks/cancel" -> taskMethods.cancel(client, objectParams(params));
+      case "tasks/result" -> taskMethods.result(client, objectParams(params));
       default ->
           throw new McpException(
               JsonRpc.METHOD_NOT_FOUND, "method '" + method + "' is not supported by this server");

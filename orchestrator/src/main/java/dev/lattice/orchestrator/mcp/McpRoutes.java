@@ -3,6 +3,7 @@ package dev.lattice.orchestrator.mcp;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lattice.orchestrator.http.auth.Principal;
 import dev.lattice.orchestrator.node.LatticeClient;
 import dev.lattice.protocol.json.LatticeJson;
 import java.io.IOException;
@@ -57,12 +58,15 @@ public final class McpRoutes extends AllDirectives {
     ToolCatalog catalog = new ToolCatalog(client, json, executor);
     RunTasks tasks = new RunTasks(json, settings.taskPollInterval());
     RunWaiter waiter = new RunWaiter(client, system);
-    ToolCalls calls =
-        new ToolCalls(client, catalog, tasks, waiter, json, settings.callWait(), executor);
-    this.methods = new McpMethods(client, catalog, calls, tasks, waiter, settings, json, executor);
+    ToolCalls calls = new ToolCalls(catalog, tasks, waiter, json, settings.callWait(), executor);
+    this.methods = new McpMethods(catalog, calls, tasks, waiter, settings, json, executor);
   }
 
-  public Route route() {
+  /**
+   * {@code /mcp} for {@code principal}, calling {@code client} (held to it): its sessions are its
+   * own, and its tools run in its tenant with its roles.
+   */
+  public Route route(Principal principal, LatticeClient client) {
     return path(
         "mcp",
         () ->
@@ -73,11 +77,16 @@ public final class McpRoutes extends AllDirectives {
                             request ->
                                 entity(
                                     Unmarshaller.entityToByteString(),
-                                    body -> completeWithFuture(post(request, body))))),
-                delete(() -> extractRequest(request -> complete(delete(request))))));
+                                    body ->
+                                        completeWithFuture(
+                                            post(new Caller(principal, client), request, body))))),
+                delete(() -> extractRequest(request -> complete(delete(principal, request))))));
   }
 
-  private CompletionStage<HttpResponse> post(HttpRequest request, ByteString body) {
+  /** Who is calling, and the client held to it. */
+  private record Caller(Principal principal, LatticeClient client) {}
+
+  private CompletionStage<HttpResponse> post(Caller caller, HttpRequest request, ByteString body) {
     if (!request.entity().getContentType().mediaType().equals(MediaTypes.APPLICATION_JSON)) {
       return done(
           httpError(
@@ -93,7 +102,7 @@ public final class McpRoutes extends AllDirectives {
       return done(httpError(StatusCodes.BAD_REQUEST, parseError(e)));
     }
     try {
-      return handle(request, message);
+      return handle(caller, request, message);
     } catch (McpException e) {
       return done(httpError(StatusCodes.BAD_REQUEST, e));
     } catch (RuntimeException e) {
@@ -101,7 +110,8 @@ public final class McpRoutes extends AllDirectives {
     }
   }
 
-  private CompletionStage<HttpResponse> handle(HttpRequest request, JsonNode message) {
+  private CompletionStage<HttpResponse> handle(
+      Caller caller, HttpRequest request, JsonNode message) {
     JsonRpcMessage rpc = JsonRpcMessage.of(message);
     if (rpc.method() == null) {
       // A client's response to a request of ours: this server sends none, so there is nothing to
@@ -109,7 +119,7 @@ public final class McpRoutes extends AllDirectives {
       return done(accepted());
     }
     if ("initialize".equals(rpc.method())) {
-      return done(initialize(rpc));
+      return done(initialize(caller, rpc));
     }
     Optional<String> sessionId = header(request, SESSION_HEADER);
     if (sessionId.isEmpty()) {
@@ -117,7 +127,7 @@ public final class McpRoutes extends AllDirectives {
           JsonRpc.INVALID_REQUEST,
           "missing " + SESSION_HEADER + " header: send initialize first and name its session");
     }
-    Optional<McpSession> session = sessions.find(sessionId.get());
+    Optional<McpSession> session = sessions.find(sessionId.get(), caller.principal().name());
     if (session.isEmpty()) {
       return done(
           httpError(
@@ -143,10 +153,10 @@ public final class McpRoutes extends AllDirectives {
       // Notifications (initialized, cancelled, ...) ask for no answer; none changes anything here.
       return done(accepted());
     }
-    return respond(session.get(), rpc);
+    return respond(caller, session.get(), rpc);
   }
 
-  private HttpResponse initialize(JsonRpcMessage rpc) {
+  private HttpResponse initialize(Caller caller, JsonRpcMessage rpc) {
     if (rpc.id() == null) {
       throw new McpException(JsonRpc.INVALID_REQUEST, "initialize must be a request with an id");
     }
@@ -154,15 +164,16 @@ public final class McpRoutes extends AllDirectives {
     String version =
         McpMethods.negotiate(
             requested == null || !requested.isTextual() ? null : requested.asText());
-    McpSession session = sessions.open(version);
+    McpSession session = sessions.open(version, caller.principal().name());
     return ok(JsonRpc.result(json, rpc.id(), methods.initialize(version)))
         .addHeader(RawHeader.create(SESSION_HEADER, session.id()));
   }
 
-  private CompletionStage<HttpResponse> respond(McpSession session, JsonRpcMessage rpc) {
+  private CompletionStage<HttpResponse> respond(
+      Caller caller, McpSession session, JsonRpcMessage rpc) {
     CompletionStage<JsonNode> result;
     try {
-      result = methods.request(session, rpc.method(), rpc.id(), rpc.params());
+      result = methods.request(caller.client(), session, rpc.method(), rpc.id(), rpc.params());
     } catch (RuntimeException e) {
       result = CompletableFuture.failedFuture(e);
     }
@@ -175,14 +186,14 @@ public final class McpRoutes extends AllDirectives {
         executor);
   }
 
-  private HttpResponse delete(HttpRequest request) {
+  private HttpResponse delete(Principal principal, HttpRequest request) {
     Optional<String> sessionId = header(request, SESSION_HEADER);
     if (sessionId.isEmpty()) {
       return httpError(
           StatusCodes.BAD_REQUEST,
           new McpException(JsonRpc.INVALID_REQUEST, "missing " + SESSION_HEADER + " header"));
     }
-    return sessions.close(sessionId.get())
+    return sessions.close(sessionId.get(), principal.name())
         ? HttpResponse.create().withStatus(StatusCodes.NO_CONTENT)
         : httpError(
             StatusCodes.NOT_FOUND, new McpException(JsonRpc.SESSION_NOT_FOUND, "no such session"));

@@ -30,22 +30,25 @@ final class McpSessions {
     this.clock = clock;
   }
 
-  /** Opens a session that speaks {@code protocolVersion}. */
-  McpSession open(String protocolVersion) {
+  /** Opens a session that speaks {@code protocolVersion} for the principal {@code owner}. */
+  McpSession open(String protocolVersion, String owner) {
     forgetIdle();
     byte[] bytes = new byte[ID_BYTES];
     random.nextBytes(bytes);
     // Visible ASCII only, as the transport requires; unguessable, since it is the session's key.
     McpSession session =
-        new McpSession(HexFormat.of().formatHex(bytes), protocolVersion, clock.millis());
+        new McpSession(HexFormat.of().formatHex(bytes), protocolVersion, owner, clock.millis());
     sessions.put(session.id(), session);
     return session;
   }
 
-  /** The session {@code id}, marked as used now; empty when unknown or expired. */
-  Optional<McpSession> find(String id) {
+  /**
+   * The session {@code id} of {@code owner}, marked as used now; empty when unknown, expired or
+   * another principal's (a session id that leaked is of no use to anyone else).
+   */
+  Optional<McpSession> find(String id, String owner) {
     McpSession session = sessions.get(id);
-    if (session == null) {
+    if (session == null || !session.owner().equals(owner)) {
       return Optional.empty();
     }
     long now = clock.millis();
@@ -57,9 +60,10 @@ final class McpSessions {
     return Optional.of(session);
   }
 
-  /** Ends the session {@code id}; whether there was one. */
-  boolean close(String id) {
-    return sessions.remove(id) != null;
+  /** Ends the session {@code id} of {@code owner}; whether there was one. */
+  boolean close(String id, String owner) {
+    McpSession session = sessions.get(id);
+    return session != null && session.owner().equals(owner) && sessions.remove(id, session);
   }
 
   int size() {

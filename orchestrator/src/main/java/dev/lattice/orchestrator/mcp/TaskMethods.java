@@ -29,7 +29,6 @@ import java.util.concurrent.Executor;
 final class TaskMethods {
   private static final String ACCEPT = "accept";
 
-  private final LatticeClient client;
   private final RunTasks tasks;
   private final RunWaiter waiter;
   private final Duration resultWait;
@@ -37,13 +36,7 @@ final class TaskMethods {
   private final Executor executor;
 
   TaskMethods(
-      LatticeClient client,
-      RunTasks tasks,
-      RunWaiter waiter,
-      Duration resultWait,
-      ObjectMapper json,
-      Executor executor) {
-    this.client = client;
+      RunTasks tasks, RunWaiter waiter, Duration resultWait, ObjectMapper json, Executor executor) {
     this.tasks = tasks;
     this.waiter = waiter;
     this.resultWait = resultWait;
@@ -52,26 +45,26 @@ final class TaskMethods {
   }
 
   /** The task, with its input requests, result or error. */
-  CompletionStage<JsonNode> get(JsonNode params) {
-    return run(params).thenApplyAsync(tasks::detailed, executor);
+  CompletionStage<JsonNode> get(LatticeClient client, JsonNode params) {
+    return run(client, params).thenApplyAsync(tasks::detailed, executor);
   }
 
   /**
    * Answers the task's input requests: an accepted one sends its step's signal with the content as
    * data; a declined or cancelled one cancels the run. Keys that are not outstanding are ignored.
    */
-  CompletionStage<JsonNode> update(JsonNode params) {
+  CompletionStage<JsonNode> update(LatticeClient client, JsonNode params) {
     JsonNode responses = params.get("inputResponses");
     if (responses == null || !responses.isObject()) {
       throw new McpException(
           JsonRpc.INVALID_PARAMS, "params.inputResponses is required and must be a JSON object");
     }
-    return run(params)
-        .thenComposeAsync(run -> answer(run, responses), executor)
+    return run(client, params)
+        .thenComposeAsync(run -> answer(client, run, responses), executor)
         .<JsonNode>thenApply(done -> acknowledged());
   }
 
-  private CompletionStage<Void> answer(RunView run, JsonNode responses) {
+  private CompletionStage<Void> answer(LatticeClient client, RunView run, JsonNode responses) {
     RunId runId = RunId.of(run.runId());
     List<CompletableFuture<?>> sent = new ArrayList<>();
     for (StepView step : TaskStatus.waitingForSignal(run)) {
@@ -110,7 +103,7 @@ final class TaskMethods {
    * Cancels the task's run; a run that has already ended stays as it is. The acknowledgement
    * carries the task as it is then, which is what clients of the 2025-11-25 revision expect.
    */
-  CompletionStage<JsonNode> cancel(JsonNode params) {
+  CompletionStage<JsonNode> cancel(LatticeClient client, JsonNode params) {
     RunId runId = Params.runId(Params.text(params, "taskId"));
     return client
         .intervene(
@@ -137,8 +130,8 @@ final class TaskMethods {
    * The 2025-11-25 revision's {@code tasks/result}: the tool's result once the run has finished. It
    * waits for the run within a bound instead of without end, and then says to poll.
    */
-  CompletionStage<JsonNode> result(JsonNode params) {
-    return run(params)
+  CompletionStage<JsonNode> result(LatticeClient client, JsonNode params) {
+    return run(client, params)
         .thenComposeAsync(run -> waiter.settle(run, resultWait), executor)
         .thenApply(
             run -> {
@@ -160,7 +153,7 @@ final class TaskMethods {
             });
   }
 
-  private CompletionStage<RunView> run(JsonNode params) {
+  private CompletionStage<RunView> run(LatticeClient client, JsonNode params) {
     RunId runId = Params.runId(Params.text(params, "taskId"));
     return client
         .run(runId)

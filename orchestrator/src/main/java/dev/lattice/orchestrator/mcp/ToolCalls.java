@@ -31,7 +31,6 @@ import java.util.concurrent.Executor;
  * callWait} and answers with its result, or with its state and how to go on.
  */
 final class ToolCalls {
-  private final LatticeClient client;
   private final ToolCatalog catalog;
   private final RunTasks tasks;
   private final RunWaiter waiter;
@@ -40,14 +39,12 @@ final class ToolCalls {
   private final Executor executor;
 
   ToolCalls(
-      LatticeClient client,
       ToolCatalog catalog,
       RunTasks tasks,
       RunWaiter waiter,
       ObjectMapper json,
       Duration callWait,
       Executor executor) {
-    this.client = client;
     this.catalog = catalog;
     this.tasks = tasks;
     this.waiter = waiter;
@@ -56,8 +53,12 @@ final class ToolCalls {
     this.executor = executor;
   }
 
-  /** The answer to the {@code tools/call} request {@code id} of {@code session}. */
-  CompletionStage<JsonNode> call(McpSession session, JsonNode id, JsonNode params) {
+  /**
+   * The answer to the {@code tools/call} request {@code id} of {@code session}, through {@code
+   * client} (held to the caller).
+   */
+  CompletionStage<JsonNode> call(
+      LatticeClient client, McpSession session, JsonNode id, JsonNode params) {
     String name = Params.text(params, "name");
     JsonNode arguments = params.get("arguments");
     if (arguments == null || arguments.isNull()) {
@@ -72,7 +73,7 @@ final class ToolCalls {
         .thenComposeAsync(
             found ->
                 found
-                    .map(tool -> call(tool, args, options))
+                    .map(tool -> call(client, tool, args, options))
                     .orElseThrow(
                         () ->
                             new McpException(
@@ -82,7 +83,7 @@ final class ToolCalls {
   }
 
   private CompletionStage<JsonNode> call(
-      LatticeTool tool, JsonNode arguments, CallOptions options) {
+      LatticeClient client, LatticeTool tool, JsonNode arguments, CallOptions options) {
     List<String> violations = tool.schema().violations(arguments);
     if (!violations.isEmpty()) {
       ObjectNode data = json.createObjectNode().put("tool", tool.name());
@@ -96,13 +97,15 @@ final class ToolCalls {
           data);
     }
     return switch (tool.kind()) {
-      case INTENT -> start(ExecuteRequest.intent(tool.name(), arguments), options);
+      case INTENT -> start(client, ExecuteRequest.intent(tool.name(), arguments), options);
       case RUN_PLAN ->
           start(
-              ExecuteRequest.plan(plan(arguments.get("plan")), arguments.get("payload")), options);
-      case ACHIEVE_GOAL -> start(goal(arguments), options);
-      case SIGNAL -> signal(arguments);
-      case GET_RUN -> runState(Params.runId(arguments.get("runId").asText()));
+              client,
+              ExecuteRequest.plan(plan(arguments.get("plan")), arguments.get("payload")),
+              options);
+      case ACHIEVE_GOAL -> start(client, goal(arguments), options);
+      case SIGNAL -> signal(client, arguments);
+      case GET_RUN -> runState(client, Params.runId(arguments.get("runId").asText()));
     };
   }
 
@@ -118,7 +121,8 @@ final class ToolCalls {
         : request;
   }
 
-  private CompletionStage<JsonNode> start(ExecuteRequest request, CallOptions options) {
+  private CompletionStage<JsonNode> start(
+      LatticeClient client, ExecuteRequest request, CallOptions options) {
     return client
         .execute(request.withTenant(options.tenant()), options.idempotencyKey())
         .thenComposeAsync(accepted -> client.run(accepted.runId()), executor)
@@ -132,7 +136,7 @@ final class ToolCalls {
             executor);
   }
 
-  private CompletionStage<JsonNode> signal(JsonNode arguments) {
+  private CompletionStage<JsonNode> signal(LatticeClient client, JsonNode arguments) {
     RunId runId = Params.runId(arguments.get("runId").asText());
     JsonNode step = arguments.get("stepId");
     SignalRequest signal =
@@ -147,7 +151,7 @@ final class ToolCalls {
         .exceptionally(this::toolError);
   }
 
-  private CompletionStage<JsonNode> runState(RunId runId) {
+  private CompletionStage<JsonNode> runState(LatticeClient client, RunId runId) {
     return client
         .run(runId)
         .thenApplyAsync(this::stateResult, executor)

@@ -3,6 +3,7 @@ package dev.lattice.orchestrator.node;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.lattice.orchestrator.guard.Guardrail;
+import dev.lattice.persistence.auth.JdbcAuthStore;
 import dev.lattice.persistence.journal.JournalDatabase;
 import dev.lattice.worker.action.AgentAction;
 import dev.lattice.worker.agent.AgentSpec;
@@ -36,9 +37,11 @@ public final class Lattice implements AutoCloseable {
   private final LatticeClient client;
   private final LatticeSettings settings;
   private final JournalDatabase database;
+  private final JdbcAuthStore authStore;
   private final CompletableFuture<Void> stopped;
 
   /**
+   * @param authStore the API keys and signing secrets, in the journal's database
    * @param stopped completes once the actor system has terminated and the resources that outlive
    *     its actors (the read models' connection pool) are closed
    */
@@ -47,11 +50,13 @@ public final class Lattice implements AutoCloseable {
       LatticeClient client,
       LatticeSettings settings,
       JournalDatabase database,
+      JdbcAuthStore authStore,
       CompletableFuture<Void> stopped) {
     this.system = system;
     this.client = client;
     this.settings = settings;
     this.database = database;
+    this.authStore = authStore;
     this.stopped = stopped;
   }
 
@@ -72,6 +77,14 @@ public final class Lattice implements AutoCloseable {
   /** The node's actor system, e.g. to materialize event streams. */
   public ActorSystem<Void> system() {
     return system;
+  }
+
+  /**
+   * The cluster's API keys and shared signing secrets, in the journal's database: what the HTTP API
+   * authenticates requests with. Its calls block.
+   */
+  public JdbcAuthStore authStore() {
+    return authStore;
   }
 
   /** This node's cluster address. */

@@ -1,8 +1,10 @@
 package dev.lattice.orchestrator.node;
 
+import dev.lattice.orchestrator.policy.PolicyAudit;
 import dev.lattice.protocol.api.AgentView;
 import dev.lattice.protocol.api.AuditPage;
 import dev.lattice.protocol.api.AuditQuery;
+import dev.lattice.protocol.api.AuditVerification;
 import dev.lattice.protocol.api.ExecuteRequest;
 import dev.lattice.protocol.api.IntentView;
 import dev.lattice.protocol.api.Intervention;
@@ -20,6 +22,7 @@ import dev.lattice.protocol.api.RunQuery;
 import dev.lattice.protocol.api.RunSummary;
 import dev.lattice.protocol.api.SignalRequest;
 import dev.lattice.protocol.api.TenantUsage;
+import dev.lattice.protocol.ids.BusKey;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.ids.TenantId;
 import dev.lattice.protocol.run.RunEvent;
@@ -79,6 +82,22 @@ public interface LatticeClient {
 
   /** A page of one dispatcher's decisions (by bus key), in the order they were recorded. */
   CompletionStage<AuditPage> audit(AuditQuery query);
+
+  /**
+   * Verifies a run's audit trail: its own chain (its interventions) and its tenant's dispatchers'
+   * chains from shortly before it was created, each row's hash and place and each head's signature.
+   * Fails with {@code UnknownRunException} for no such run.
+   */
+  CompletionStage<AuditVerification> verifyAudit(RunId runId);
+
+  /** Verifies the whole audit chain of one dispatcher. */
+  CompletionStage<AuditVerification> verifyAudit(BusKey busKey);
+
+  /** Verifies the whole policy chain. */
+  CompletionStage<AuditVerification> verifyPolicyAudit();
+
+  /** Records policy changes in the policy audit chain. */
+  PolicyAudit policyAudit();
 
   /**
    * Pauses, resumes or cancels a run, recording who and why; answers with the run's state after it.

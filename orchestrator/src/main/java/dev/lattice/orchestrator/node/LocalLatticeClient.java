@@ -5,6 +5,7 @@ import dev.lattice.orchestrator.cluster.ShardDistributions;
 import dev.lattice.orchestrator.directory.AgentDirectory;
 import dev.lattice.orchestrator.directory.CapabilityCategories;
 import dev.lattice.orchestrator.plan.Planner;
+import dev.lattice.orchestrator.policy.PolicyAudit;
 import dev.lattice.orchestrator.policy.PolicySettings;
 import dev.lattice.orchestrator.run.core.RunRedaction;
 import dev.lattice.orchestrator.session.SessionKey;
@@ -18,6 +19,7 @@ import dev.lattice.persistence.query.SnapshotReader;
 import dev.lattice.protocol.api.AgentView;
 import dev.lattice.protocol.api.AuditPage;
 import dev.lattice.protocol.api.AuditQuery;
+import dev.lattice.protocol.api.AuditVerification;
 import dev.lattice.protocol.api.ExecuteRequest;
 import dev.lattice.protocol.api.IntentView;
 import dev.lattice.protocol.api.Intervention;
@@ -35,6 +37,7 @@ import dev.lattice.protocol.api.RunQuery;
 import dev.lattice.protocol.api.RunSummary;
 import dev.lattice.protocol.api.SignalRequest;
 import dev.lattice.protocol.api.TenantUsage;
+import dev.lattice.protocol.ids.BusKey;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.ids.TenantId;
 import dev.lattice.protocol.json.PayloadLimits;
@@ -71,6 +74,7 @@ final class LocalLatticeClient implements LatticeClient {
   private final NodeReadiness readiness;
   private final AgentInvocations invocations;
   private final SessionStore sessions;
+  private final PolicyAudit policyAudit;
 
   private LocalLatticeClient(
       RunCommands commands,
@@ -80,7 +84,8 @@ final class LocalLatticeClient implements LatticeClient {
       NodeStateQuery nodeState,
       NodeReadiness readiness,
       AgentInvocations invocations,
-      SessionStore sessions) {
+      SessionStore sessions,
+      PolicyAudit policyAudit) {
     this.commands = commands;
     this.views = views;
     this.streams = streams;
@@ -89,6 +94,7 @@ final class LocalLatticeClient implements LatticeClient {
     this.readiness = readiness;
     this.invocations = invocations;
     this.sessions = sessions;
+    this.policyAudit = policyAudit;
   }
 
   /** The client of the node {@code system}, whose guardian started {@code directory}. */
@@ -103,7 +109,8 @@ final class LocalLatticeClient implements LatticeClient {
       LatticeSettings settings,
       NodeReadiness readiness,
       ShardDistributions shards,
-      StoredTexts sessionTexts) {
+      StoredTexts sessionTexts,
+      PolicyAudit policyAudit) {
     ClusterSharding sharding = ClusterSharding.get(system);
     // Callbacks run on the system's executor: on a small machine, completing them on whatever
     // thread finished the future costs several times the throughput.
@@ -156,7 +163,8 @@ final class LocalLatticeClient implements LatticeClient {
         nodeState,
         readiness,
         new AgentInvocations(nodeState::listed, commands, categories, executor),
-        new SessionStore(system, sessionTexts, settings.askTimeout()));
+        new SessionStore(system, sessionTexts, settings.askTimeout()),
+        policyAudit);
   }
 
   @Override
@@ -207,6 +215,26 @@ final class LocalLatticeClient implements LatticeClient {
   @Override
   public CompletionStage<AuditPage> audit(AuditQuery query) {
     return readModels.audit(query);
+  }
+
+  @Override
+  public CompletionStage<AuditVerification> verifyAudit(RunId runId) {
+    return readModels.verifyAudit(runId);
+  }
+
+  @Override
+  public CompletionStage<AuditVerification> verifyAudit(BusKey busKey) {
+    return readModels.verifyAudit(busKey);
+  }
+
+  @Override
+  public CompletionStage<AuditVerification> verifyPolicyAudit() {
+    return readModels.verifyPolicyAudit();
+  }
+
+  @Override
+  public PolicyAudit policyAudit() {
+    return policyAudit;
   }
 
   @Override

@@ -19,6 +19,8 @@ import dev.lattice.orchestrator.retention.RetentionSettings;
 import dev.lattice.orchestrator.run.core.RunSettings;
 import dev.lattice.orchestrator.session.SessionStoreSettings;
 import dev.lattice.orchestrator.tls.ClusterTls;
+import dev.lattice.persistence.audit.KeyRing;
+import dev.lattice.persistence.auth.JdbcAuthStore;
 import dev.lattice.persistence.journal.JournalDatabase;
 import dev.lattice.persistence.journal.JournalPool;
 import dev.lattice.persistence.journal.JournalProbe;
@@ -137,6 +139,7 @@ final class NodeStart {
     LogRedaction.install(configured.run().redaction());
     ClusterTls.trustJournal(resolved, configured.persistence().database().url());
     prepareJournal(configured.persistence());
+    KeyRing auditKeys = NodeAudit.keys(resolved);
     Planner planner = planner(configured);
     McpServers mcp = startMcp(configured, clock);
     NodeSettings settings = configured.withMcpAgents(mcp.agents());
@@ -169,9 +172,14 @@ final class NodeStart {
         system.getWhenTerminated().thenRun(pools::close).thenRun(mcp::close).toCompletableFuture();
     try {
       Guardian.Started refs = awaitUp(system, settings, started);
-      LatticeClient client = client(system, settings, refs, planner, pools);
+      LatticeClient client = client(system, settings, refs, planner, pools, auditKeys);
       return new Lattice(
-          system, client, settings.lattice(), settings.persistence().database(), stopped);
+          system,
+          client,
+          settings.lattice(),
+          settings.persistence().database(),
+          new JdbcAuthStore(pools.readModels().dataSource()),
+          stopped);
     } catch (RuntimeException e) {
       stop(system, stopped, settings.lattice().startTimeout(), e);
       throw e;
@@ -346,8 +354,10 @@ final class NodeStart {
       NodeSettings settings,
       Guardian.Started refs,
       Planner planner,
-      Pools pools) {
+      Pools pools,
+      KeyRing auditKeys) {
     ReadModelDatabase readModels = pools.readModels();
+    NodeAudit audit = NodeAudit.start(system, auditKeys, readModels.dataSource());
     return LocalLatticeClient.create(
         system,
         refs.directory(),
@@ -357,7 +367,8 @@ final class NodeStart {
         new ReadModels(
             system,
             new JdbcRunIndex(readModels.dataSource()),
-            new JdbcAuditLog(readModels.dataSource())),
+            new JdbcAuditLog(readModels.dataSource()),
+            audit.verifier()),
         PolicySettings.create(settings.config()),
         settings.lattice(),
         new NodeReadiness(
@@ -370,7 +381,8 @@ final class NodeStart {
             settings.cluster()),
         new ShardDistributions(
             system, Guardian.SHARDED_TYPES, settings.cluster().shardStatsTimeout()),
-        pools.sessionTexts());
+        pools.sessionTexts(),
+        audit);
   }
 
   /** Stops a node that did not start, adding a failure to stop to {@code cause}. */

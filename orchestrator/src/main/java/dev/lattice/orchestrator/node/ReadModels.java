@@ -1,20 +1,21 @@
 package dev.lattice.orchestrator.node;
 
+import dev.lattice.persistence.audit.AuditVerifier;
 import dev.lattice.persistence.journal.PersistenceSettings;
 import dev.lattice.persistence.query.UnknownRunException;
 import dev.lattice.persistence.readmodel.JdbcAuditLog;
 import dev.lattice.persistence.readmodel.JdbcRunIndex;
 import dev.lattice.protocol.api.AuditPage;
 import dev.lattice.protocol.api.AuditQuery;
+import dev.lattice.protocol.api.AuditVerification;
 import dev.lattice.protocol.api.RunAudit;
 import dev.lattice.protocol.api.RunPage;
 import dev.lattice.protocol.api.RunQuery;
 import dev.lattice.protocol.api.RunSummary;
-import dev.lattice.protocol.audit.AuditEntry;
+import dev.lattice.protocol.ids.BusKey;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.run.RunStatus;
 import java.sql.SQLException;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -25,17 +26,20 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 
 /**
- * The client's reads of the read models (run index, audit trail): blocking JDBC, run on the read
- * models' dispatcher so that no actor thread waits for the database.
+ * The client's reads of the read models (run index, audit trail and its verification): blocking
+ * JDBC, run on the read models' dispatcher so that no actor thread waits for the database.
  */
 final class ReadModels {
   private final JdbcRunIndex runIndex;
   private final JdbcAuditLog auditLog;
+  private final AuditVerifier verifier;
   private final Executor blocking;
 
-  ReadModels(ActorSystem<?> system, JdbcRunIndex runIndex, JdbcAuditLog auditLog) {
+  ReadModels(
+      ActorSystem<?> system, JdbcRunIndex runIndex, JdbcAuditLog auditLog, AuditVerifier verifier) {
     this.runIndex = runIndex;
     this.auditLog = auditLog;
+    this.verifier = verifier;
     this.blocking =
         system
             .dispatchers()
@@ -58,17 +62,37 @@ final class ReadModels {
   CompletionStage<RunAudit> audit(RunId runId) {
     return read(
         () -> {
-          List<AuditEntry> entries = auditLog.byRun(runId);
+          RunAudit audit = auditLog.byRun(runId);
           // Only a trail that is empty needs telling apart from no run at all.
-          if (entries.isEmpty() && runIndex.find(runId.value()).isEmpty()) {
+          if (audit.entries().isEmpty()
+              && audit.interventions().isEmpty()
+              && runIndex.find(runId.value()).isEmpty()) {
             throw new UnknownRunException(runId);
           }
-          return new RunAudit(runId, entries);
+          return audit;
         });
   }
 
   CompletionStage<AuditPage> audit(AuditQuery query) {
     return read(() -> auditLog.byBusKey(query));
+  }
+
+  /** Verifies a run's audit trail; fails with {@link UnknownRunException} for no such run. */
+  CompletionStage<AuditVerification> verifyAudit(RunId runId) {
+    return read(
+        () -> {
+          RunSummary run =
+              runIndex.find(runId.value()).orElseThrow(() -> new UnknownRunException(runId));
+          return verifier.run(runId.value(), run.tenant(), run.createdAt());
+        });
+  }
+
+  CompletionStage<AuditVerification> verifyAudit(BusKey busKey) {
+    return read(() -> verifier.busKey(busKey.value()));
+  }
+
+  CompletionStage<AuditVerification> verifyPolicyAudit() {
+    return read(verifier::policy);
   }
 
   private <T> CompletionStage<T> read(Read<T> read) {

@@ -67,7 +67,9 @@ final class InterventionCommands {
 
   ReplyEffect<RunChange, RunState> onRetry(RunState state, RunEntity.RetryStep retry) {
     return intervention(
-        state, retry.replyTo(), () -> interventions.retry(state, retry.stepId(), clock.instant()));
+        state,
+        retry.replyTo(),
+        () -> interventions.retry(state, retry.stepId(), retry.intervention(), clock.instant()));
   }
 
   /** The answer to an intervention in a run that has no events: there is no run to change. */

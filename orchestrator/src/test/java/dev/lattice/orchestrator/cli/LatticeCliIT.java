@@ -351,6 +351,27 @@ class LatticeCliIT {
     assertThat(overridden.exit()).as(overridden.err()).isZero();
     assertThat(overridden.out())
         .containsExactly("run " + runId + " step 'later' overridden: completed");
+
+    // The interventions are in the run's audit trail, which verifies once its heads are signed.
+    Result audit = cli("audit-interventions", "audit", runId, "--server", server);
+    assertThat(audit.out())
+        .anySatisfy(line -> assertThat(line).contains("signal approve").contains("by alice"))
+        .anySatisfy(line -> assertThat(line).contains("override").contains(": not needed"));
+    Await.until(
+        () -> {
+          try {
+            return cli("audit-verify", "audit", "verify", runId, "--server", server).exit() == 0;
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        },
+        Duration.ofSeconds(30));
+    Result verified = cli("audit-verify", "audit", "verify", runId, "--server", server);
+    assertThat(verified.out().get(0)).isEqualTo("run:" + runId + ": intact");
+    assertThat(verified.out()).anySatisfy(line -> assertThat(line).contains("signed through"));
+    Result policy = cli("audit-verify-policy", "audit", "verify", "--policy", "--server", server);
+    assertThat(policy.exit()).as(policy.err()).isZero();
+    assertThat(policy.out().get(0)).isEqualTo("policy: intact");
   }
 
   @Test

@@ -7,6 +7,8 @@ import com.typesafe.config.ConfigFactory;
 import dev.lattice.modelserver.ScriptedModelServer;
 import dev.lattice.modelserver.script.Script;
 import dev.lattice.modelserver.script.ScriptEntry;
+import dev.lattice.orchestrator.http.auth.AuthSettings;
+import dev.lattice.orchestrator.http.auth.NodeAuthentication;
 import dev.lattice.orchestrator.node.Lattice;
 import dev.lattice.orchestrator.testing.Await;
 import dev.lattice.protocol.agent.ErrorClass;
@@ -118,7 +120,16 @@ class OpenApiContractTest extends JUnitRouteTest {
     HttpSettings settings =
         HttpSettings.create(lattice.system().settings().config())
             .withAddress("127.0.0.1", API_PORT);
-    route = new HttpApi(lattice.client(), lattice.system(), settings).route();
+    // With its keys and stream tokens; authentication itself is off in the suite's configuration.
+    route =
+        new HttpApi(
+                lattice.client(),
+                lattice.system(),
+                settings,
+                NodeAuthentication.start(
+                        lattice, AuthSettings.create(lattice.system().settings().config()))
+                    .authenticator())
+            .route();
     contract = OpenApiDocument.read();
     completedRun = execute(ECHO_PLAN);
     Await.result(lattice.client().awaitTerminal(RunId.of(completedRun)));
@@ -257,6 +268,18 @@ class OpenApiContractTest extends JUnitRouteTest {
     checkProblem(
         "get", "/api/v1/runs", HttpRequest.GET("/api/v1/runs?limit=0"), 400, "invalid-request");
     checkProblem("get", "/api/v1/audit", HttpRequest.GET("/api/v1/audit"), 400, "invalid-request");
+    checkProblem(
+        "get",
+        "/api/v1/audit/verify",
+        HttpRequest.GET("/api/v1/audit/verify?chain=nope"),
+        400,
+        "invalid-request");
+    checkProblem(
+        "get",
+        "/api/v1/runs/{id}/audit/verify",
+        HttpRequest.GET("/api/v1/runs/" + unknown + "/audit/verify"),
+        404,
+        "run-not-found");
     checkProblem(
         "get",
         "/api/v1/runs/{id}/events",
@@ -434,10 +457,14 @@ class OpenApiContractTest extends JUnitRouteTest {
       send(post("/api/v1/runs/" + runId + "/pause", "")).assertStatusCode(200);
     }
     String path = concrete(operation.path(), runId);
+    if (operation.path().startsWith("/api/v1/keys/")) {
+      path = operation.path().replace("{id}", newKeyId());
+    }
     if (operation.path().startsWith("/api/v1/sessions/")) {
       path = "/api/v1/sessions/" + session();
     }
-    if (operation.path().equals("/api/v1/audit")) {
+    if (operation.path().equals("/api/v1/audit")
+        || operation.path().equals("/api/v1/audit/verify")) {
       path += "?busKey=agent/echo/0/default";
     }
     String body = "";
@@ -451,7 +478,18 @@ class OpenApiContractTest extends JUnitRouteTest {
               .get("example")
               .toString();
     }
+    if (operation.path().equals("/api/v1/stream-tokens")) {
+      body = "{\"runId\":\"" + completedRun + "\"}";
+    }
     return request(operation.method().toUpperCase(Locale.ROOT), path, body);
+  }
+
+  /** A new API key's id. */
+  private static String newKeyId() {
+    return json(send(post("/api/v1/keys", "{\"tenant\":\"acme\",\"roles\":[\"viewer\"]}"))
+            .assertStatusCode(201))
+        .get("id")
+        .asText();
   }
 
   private static final AtomicInteger sessions = new AtomicInteger();

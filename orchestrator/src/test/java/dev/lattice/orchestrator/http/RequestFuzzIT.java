@@ -85,6 +85,7 @@ class RequestFuzzIT {
 
   private static Path data;
   private static Lattice lattice;
+  private static HostileCredentials hostile;
   private static String api;
   private static String waitingRun;
   private static final HttpClient http =
@@ -105,10 +106,14 @@ class RequestFuzzIT {
             "application/json");
     assertThat(started.statusCode()).isEqualTo(202);
     waitingRun = LatticeJson.mapper().readTree(started.body()).get("runId").asText();
+    hostile = HostileCredentials.start(data.resolve("secured"));
   }
 
   @AfterContainer
   static void stop() throws IOException {
+    if (hostile != null) {
+      hostile.close();
+    }
     if (lattice != null) {
       lattice.close();
     }
@@ -167,6 +172,37 @@ class RequestFuzzIT {
       HttpResponse<String> state = get("/api/v1/runs/" + runId);
       assertThat(state.statusCode()).as(body).isEqualTo(200);
     }
+  }
+
+  /**
+   * Forged, expired, malformed, misplaced and oversized credentials against the endpoints of a node
+   * with authentication on: each is a 401 (with its challenge) or a 403 problem, or, for a valid
+   * key of another tenant, a 404 — never a 5xx, never access.
+   */
+  @Property(tries = 400)
+  void hostileCredentialsAreRefusedAndNeverGrantAccess(
+      @ForAll("hostileCredentials") HostileCredentials.Credential credential,
+      @ForAll("securedEndpoints") int endpoint) {
+    HttpResponse<String> response = hostile.send(credential, endpoint);
+    String as = credential.kind() + " at " + hostile.endpoint(endpoint) + ": " + response.body();
+    assertAnsweredWell(response, as);
+    assertThat(response.statusCode()).as(as).isIn(hostile.expected(credential, endpoint));
+    if (response.statusCode() == 401) {
+      assertThat(response.headers().firstValue("WWW-Authenticate"))
+          .as(as)
+          .hasValueSatisfying(challenge -> assertThat(challenge).startsWith("Bearer realm="));
+    }
+    hostile.assertNothingOfTheTargetIn(response.body(), as);
+  }
+
+  @Provide
+  Arbitrary<HostileCredentials.Credential> hostileCredentials() {
+    return hostile.credentials();
+  }
+
+  @Provide
+  Arbitrary<Integer> securedEndpoints() {
+    return Arbitraries.integers().between(0, hostile.endpoints() - 1);
   }
 
   /** In time (the client's timeout), no 5xx, and every refusal a problem. */

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
@@ -75,11 +76,33 @@ class LocalClusterScriptsIT {
               "{\"plan\":{\"steps\":[{\"id\":\"a\",\"capability\":\"echo\",\"input\":{\"x\":1}}]}}",
               "scripts-1");
       Await.until(() -> "completed".equals(status(client, seed, run)), Duration.ofSeconds(60));
+      // Each node signs the audit heads it finds moved, all with the seed's key: the run's trail
+      // and the policy chain (a row per node) verify through either API, every head signed.
+      for (String api : List.of(seed, "https://127.0.0.1:" + (httpBase + 1))) {
+        Await.until(
+            () ->
+                verifiedAndSigned(client, api, "/api/v1/runs/" + run + "/audit/verify")
+                    && verifiedAndSigned(client, api, "/api/v1/audit/verify?chain=policy"),
+            Duration.ofSeconds(60));
+      }
     } finally {
       String stopped = run("stop.sh", environment);
       assertThat(stopped).contains("worker: stopped", "orch: stopped", "seed: stopped");
     }
     assertThat(Files.list(directory).filter(p -> p.toString().endsWith(".pid"))).isEmpty();
+  }
+
+  /** Whether the verification at {@code path} of {@code api} says intact, nothing unsigned. */
+  private static boolean verifiedAndSigned(HttpRuns client, String api, String path) {
+    try {
+      JsonNode verified = client.get(api, path);
+      return verified.path("intact").asBoolean() && verified.path("findings").isEmpty();
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Members Up as {@code api} sees them; none while it does not answer. */

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -52,6 +53,21 @@ public final class ChildJvm implements AutoCloseable {
   /** Starts {@code mainClass} with {@code args}; stderr goes to {@code log}. */
   public static ChildJvm start(Path log, String mainClass, List<String> jvmOptions, String... args)
       throws IOException {
+    return start(log, null, Map.of(), mainClass, jvmOptions, args);
+  }
+
+  /**
+   * Starts {@code mainClass} with {@code args} in {@code directory} (null: this one's) with {@code
+   * environment} added to this one's; stderr goes to {@code log}.
+   */
+  public static ChildJvm start(
+      Path log,
+      Path directory,
+      Map<String, String> environment,
+      String mainClass,
+      List<String> jvmOptions,
+      String... args)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
@@ -59,10 +75,13 @@ public final class ChildJvm implements AutoCloseable {
     command.add(System.getProperty("java.class.path"));
     command.add(mainClass);
     command.addAll(List.of(args));
-    Process process =
-        new ProcessBuilder(command)
-            .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
-            .start();
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    if (directory != null) {
+      builder.directory(directory.toFile());
+    }
+    builder.environment().putAll(environment);
+    Process process = builder.start();
     return new ChildJvm(process);
   }
 

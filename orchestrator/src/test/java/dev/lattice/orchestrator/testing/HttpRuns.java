@@ -114,6 +114,11 @@ public final class HttpRuns {
     return get(api + "/api/v1/runs");
   }
 
+  /** What {@code api} answers to a GET of {@code path} (and its query), as JSON. */
+  public JsonNode get(String api, String path) throws IOException, InterruptedException {
+    return get(api + path);
+  }
+
   /** The node's state (and its cluster's) as {@code api} answers it. */
   public JsonNode state(String api) throws IOException, InterruptedException {
     return get(api + "/api/v1/state");

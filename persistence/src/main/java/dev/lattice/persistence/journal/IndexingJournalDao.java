@@ -1,12 +1,14 @@
 package dev.lattice.persistence.journal;
 
+import dev.lattice.persistence.audit.AuditChains.NewRow;
 import dev.lattice.persistence.payload.JournalPayloads;
 import dev.lattice.persistence.readmodel.AuditStatements;
 import dev.lattice.persistence.readmodel.RunIndexChange;
 import dev.lattice.persistence.readmodel.RunIndexStatements;
 import dev.lattice.protocol.CborSerializable;
-import dev.lattice.protocol.audit.AuditEntry;
 import dev.lattice.protocol.audit.Audited;
+import dev.lattice.protocol.audit.Intervened;
+import dev.lattice.protocol.audit.InterventionEntry;
 import dev.lattice.protocol.run.RunChange;
 import java.io.NotSerializableException;
 import java.sql.Connection;
@@ -47,8 +49,9 @@ import slick.jdbc.SimpleJdbcAction;
  * transactions as the run events it reflects: a run's row is inserted with its {@code run.started}
  * event and its status changes with the event that changes it. The index therefore never misses a
  * run nor lags its journal, and costs no commits of its own. The audit trail ({@code
- * lattice_audit}) is kept the same way: the entries of an {@link Audited} event are inserted with
- * it.
+ * lattice_audit}) is kept the same way: the entries of an {@link Audited} event (a dispatcher's)
+ * and the intervention of an {@link Intervened} one (a run's) are appended to their audit chains
+ * with it.
  *
  * <p>Large events are written with their large parts in the payload table instead ({@link
  * JournalPayloads}), in the same transaction, and made whole again when replayed.
@@ -73,9 +76,8 @@ public final class IndexingJournalDao extends DefaultJournalDao {
   /** Index changes of rows on their way to the write queue, by persistence id and sequence nr. */
   private final ConcurrentHashMap<String, RunIndexChange> pending = new ConcurrentHashMap<>();
 
-  /** Audit entries of rows on their way to the write queue, by persistence id and sequence nr. */
-  private final ConcurrentHashMap<String, List<AuditEntry>> pendingAudit =
-      new ConcurrentHashMap<>();
+  /** Audit rows of events on their way to the write queue, by persistence id and sequence nr. */
+  private final ConcurrentHashMap<String, List<NewRow>> pendingAudit = new ConcurrentHashMap<>();
 
   public IndexingJournalDao(
       JdbcBackend.JdbcDatabaseDef db,
@@ -112,7 +114,17 @@ public final class IndexingJournalDao extends DefaultJournalDao {
               RunIndexChange.of(repr.persistenceId(), change));
         }
         if (event instanceof Audited audited && !audited.auditEntries().isEmpty()) {
-          pendingAudit.put(key(repr.persistenceId(), repr.sequenceNr()), audited.auditEntries());
+          pendingAudit.put(
+              key(repr.persistenceId(), repr.sequenceNr()),
+              AuditStatements.rows(audited.auditEntries()));
+        }
+        if (event instanceof Intervened intervened) {
+          InterventionEntry entry = intervened.auditedIntervention();
+          if (entry != null) {
+            pendingAudit.put(
+                key(repr.persistenceId(), repr.sequenceNr()),
+                List.of(AuditStatements.intervention(entityId(repr.persistenceId()), entry)));
+          }
         }
       }
     }
@@ -138,7 +150,7 @@ public final class IndexingJournalDao extends DefaultJournalDao {
     // In sequence order, as the plugin writes them.
     batch.sort(Comparator.comparingLong(JournalPekkoSerializationRow::sequenceNumber));
     List<RunIndexChange> changes = new ArrayList<>();
-    List<AuditEntry> audit = new ArrayList<>();
+    List<NewRow> audit = new ArrayList<>();
     for (JournalPekkoSerializationRow row : batch) {
       String key = key(row.persistenceId(), row.sequenceNumber());
       RunIndexChange change = pending.remove(key);
@@ -147,9 +159,9 @@ public final class IndexingJournalDao extends DefaultJournalDao {
       }
       // No lookup at all while no audited event is on its way to the write queue.
       if (!pendingAudit.isEmpty()) {
-        List<AuditEntry> entries = pendingAudit.remove(key);
-        if (entries != null) {
-          audit.addAll(entries);
+        List<NewRow> rowsOfEvent = pendingAudit.remove(key);
+        if (rowsOfEvent != null) {
+          audit.addAll(rowsOfEvent);
         }
       }
     }
@@ -175,7 +187,7 @@ public final class IndexingJournalDao extends DefaultJournalDao {
       Connection connection,
       List<JournalPekkoSerializationRow> rows,
       List<RunIndexChange> changes,
-      List<AuditEntry> audit) {
+      List<NewRow> audit) {
     try {
       boolean autoCommit = connection.getAutoCommit();
       connection.setAutoCommit(false);
@@ -205,7 +217,7 @@ public final class IndexingJournalDao extends DefaultJournalDao {
           insert.executeBatch();
         }
         RunIndexStatements.apply(connection, changes);
-        AuditStatements.insert(connection, audit);
+        AuditStatements.insert(connection, audit, System.currentTimeMillis());
         connection.commit();
         payloads.committed(parts);
       } catch (SQLException | RuntimeException e) {
@@ -252,6 +264,11 @@ public final class IndexingJournalDao extends DefaultJournalDao {
     } catch (NotSerializableException e) {
       throw new IllegalStateException("no serializer is bound to CborSerializable", e);
     }
+  }
+
+  /** The entity id of a persistence id {@code TYPE|ID} (a run's id). */
+  private static String entityId(String persistenceId) {
+    return persistenceId.substring(persistenceId.indexOf('|') + 1);
   }
 
   private static String key(String persistenceId, long sequenceNr) {

@@ -1,5 +1,6 @@
 package dev.lattice.persistence.journal;
 
+import dev.lattice.persistence.audit.ChainIds;
 import dev.lattice.protocol.run.RunStatus;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -29,6 +30,10 @@ import javax.sql.DataSource;
  * one of its attempts (an agent answering later than the retention age after the run ended); such
  * an audit row outlives the run.
  *
+ * <p>The audit rows a dispatcher wrote about the run are links of that dispatcher's hash chain,
+ * which must stay whole to verify: they keep their place, hashes and digest, and lose only their
+ * entries (docs/security.md). The run's own chain (its interventions) goes with the run.
+ *
  * <p>Every method blocks: call it from a dispatcher meant for blocking work.
  */
 public final class JdbcRunRetention {
@@ -48,7 +53,14 @@ public final class JdbcRunRetention {
       "DELETE FROM \"event_journal\" WHERE \"persistence_id\" = ?";
   private static final String DELETE_SNAPSHOTS =
       "DELETE FROM \"snapshot\" WHERE \"persistence_id\" = ?";
-  private static final String DELETE_AUDIT = "DELETE FROM \"lattice_audit\" WHERE \"run_id\" = ?";
+  // Rows of no chain (written before chains) and of the run's own chain are deleted; the rows of
+  // dispatchers' chains are emptied.
+  private static final String DELETE_AUDIT =
+      "DELETE FROM \"lattice_audit\" WHERE \"run_id\" = ? AND (\"chain\" IS NULL OR \"chain\" = ?)";
+  private static final String EMPTY_AUDIT =
+      "UPDATE \"lattice_audit\" SET \"entries\" = NULL WHERE \"run_id\" = ?";
+  private static final String DELETE_AUDIT_HEAD =
+      "DELETE FROM \"lattice_audit_head\" WHERE \"chain\" = ?";
 
   private final DataSource dataSource;
   private final UnaryOperator<String> persistenceIdOf;
@@ -115,7 +127,9 @@ public final class JdbcRunRetention {
     try (PreparedStatement indexRow = c.prepareStatement(DELETE_INDEX_ROW);
         PreparedStatement journal = c.prepareStatement(DELETE_EVENTS);
         PreparedStatement snapshots = c.prepareStatement(DELETE_SNAPSHOTS);
-        PreparedStatement audit = c.prepareStatement(DELETE_AUDIT)) {
+        PreparedStatement audit = c.prepareStatement(DELETE_AUDIT);
+        PreparedStatement emptyAudit = c.prepareStatement(EMPTY_AUDIT);
+        PreparedStatement auditHead = c.prepareStatement(DELETE_AUDIT_HEAD)) {
       for (String runId : candidates) {
         indexRow.setString(1, runId);
         indexRow.setTimestamp(bindTerminal(indexRow, 2), before);
@@ -130,7 +144,12 @@ public final class JdbcRunRetention {
         snapshots.setString(1, persistenceId);
         snapshots.executeUpdate();
         audit.setString(1, runId);
+        audit.setString(2, ChainIds.run(runId));
         audit.executeUpdate();
+        emptyAudit.setString(1, runId);
+        emptyAudit.executeUpdate();
+        auditHead.setString(1, ChainIds.run(runId));
+        auditHead.executeUpdate();
         deleted.add(runId);
       }
     }

@@ -42,6 +42,15 @@ public final class SecretFile {
     byte[] bytes = new byte[SECRET_BYTES];
     RANDOM.nextBytes(bytes);
     String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    write(file, secret);
+    return secret;
+  }
+
+  /**
+   * Writes {@code secret} to {@code file}, owner only, whole or not at all (a temporary file moved
+   * into place), replacing what the file held.
+   */
+  public static void write(Path file, String secret) {
     try {
       Path directory = file.toAbsolutePath().getParent();
       Files.createDirectories(directory);
@@ -50,14 +59,14 @@ public final class SecretFile {
               directory, file.getFileName().toString(), ".tmp", ownerOnly(directory));
       try {
         Files.writeString(temporary, secret + "\n", StandardCharsets.UTF_8);
-        Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+            temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } finally {
         Files.deleteIfExists(temporary);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);
     }
-    return secret;
   }
 
   /** The secret in {@code file}: its content without the line break that ends it. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lattice.protocol.audit.AuditEntry;
 import dev.lattice.protocol.audit.AuditKind;
+import dev.lattice.protocol.audit.InterventionEntry;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.json.LatticeJson;
 import java.io.IOException;
@@ -82,6 +83,16 @@ final class AuditGroupJson {
       throw new SQLException("an audit row's entries are not JSON: " + e.getOriginalMessage(), e);
     } catch (DateTimeParseException | IllegalArgumentException e) {
       throw new SQLException("an audit row's entry is malformed: " + e.getMessage(), e);
+    }
+  }
+
+  /** The interventions of a run chain's row {@code text}. */
+  static List<InterventionEntry> interventions(String text) throws SQLException {
+    try {
+      return List.of(LatticeJson.mapper().readValue(text, InterventionEntry[].class));
+    } catch (JsonProcessingException e) {
+      throw new SQLException(
+          "an audit row's intervention is malformed: " + e.getOriginalMessage(), e);
     }
   }
 

@@ -3,7 +3,9 @@ package dev.lattice.persistence.readmodel;
 import dev.lattice.protocol.api.AuditCursor;
 import dev.lattice.protocol.api.AuditPage;
 import dev.lattice.protocol.api.AuditQuery;
+import dev.lattice.protocol.api.RunAudit;
 import dev.lattice.protocol.audit.AuditEntry;
+import dev.lattice.protocol.audit.InterventionEntry;
 import dev.lattice.protocol.ids.RunId;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,16 +17,20 @@ import javax.sql.DataSource;
 
 /**
  * Reads the audit trail ({@code lattice_audit}), which the journal DAO writes with the dispatchers'
- * events ({@link AuditStatements}) a run's entries from one dispatcher write to a row: by run, or
- * by bus key a page at a time, each in the order the decisions were recorded. Every method blocks:
- * call it from a dispatcher meant for blocking work.
+ * and runs' events ({@link AuditStatements}): a run's entries from one dispatcher write to a row,
+ * an intervention to a row of its run's chain. By run, or by bus key a page at a time, each in the
+ * order recorded; rows that retention emptied are skipped. Every method blocks: call it from a
+ * dispatcher meant for blocking work.
  */
 public final class JdbcAuditLog {
   private static final String COLUMNS =
       "SELECT \"id\", \"run_id\", \"bus_key\", \"entries\" FROM \"lattice_audit\"";
-  private static final String BY_RUN = COLUMNS + " WHERE \"run_id\" = ? ORDER BY \"id\"";
+  private static final String BY_RUN =
+      COLUMNS + " WHERE \"run_id\" = ? AND \"entries\" IS NOT NULL ORDER BY \"id\"";
   private static final String BY_BUS_KEY =
-      COLUMNS + " WHERE \"bus_key\" = ? AND \"id\" >= ? ORDER BY \"id\" LIMIT ?";
+      COLUMNS
+          + " WHERE \"bus_key\" = ? AND \"id\" >= ? AND \"entries\" IS NOT NULL"
+          + " ORDER BY \"id\" LIMIT ?";
 
   private final DataSource dataSource;
 
@@ -32,18 +38,24 @@ public final class JdbcAuditLog {
     this.dataSource = dataSource;
   }
 
-  /** Every decision about {@code runId}'s steps, oldest first. */
-  public List<AuditEntry> byRun(RunId runId) throws SQLException {
+  /** Every decision about {@code runId}'s steps and every intervention in it, oldest first. */
+  public RunAudit byRun(RunId runId) throws SQLException {
     try (Connection c = dataSource.getConnection();
         PreparedStatement query = c.prepareStatement(BY_RUN)) {
       query.setString(1, runId.value());
       List<AuditEntry> entries = new ArrayList<>();
+      List<InterventionEntry> interventions = new ArrayList<>();
       try (ResultSet rs = query.executeQuery()) {
         while (rs.next()) {
-          entries.addAll(entries(rs));
+          if (rs.getString(3) == null) {
+            // Only a run's own chain has rows without a dispatcher: its interventions.
+            interventions.addAll(AuditGroupJson.interventions(rs.getString(4)));
+          } else {
+            entries.addAll(entries(rs));
+          }
         }
       }
-      return entries;
+      return new RunAudit(runId, entries, interventions);
     }
   }
 

@@ -83,12 +83,12 @@ class AuditMigrationIT {
     // A write after the migration: its row comes after the copied ones.
     AuditEntry done = ofTheEchoAgent(AuditKind.DONE, "2026-06-01T12:00:02Z");
     try (Connection c = connect(database)) {
-      AuditStatements.insert(c, List.of(done));
+      AuditStatements.insert(c, AuditStatements.rows(List.of(done)), 0);
     }
 
     try (ReadModelDatabase readModels = new ReadModelDatabase(database, 1)) {
       JdbcAuditLog auditLog = new JdbcAuditLog(readModels.dataSource());
-      assertThat(auditLog.byRun(RUN)).containsExactly(reserved, dispatched, done);
+      assertThat(auditLog.byRun(RUN).entries()).containsExactly(reserved, dispatched, done);
       AuditPage next = auditLog.byBusKey(new AuditQuery(ECHO, cursorBefore, 10));
       assertThat(next.entries()).containsExactly(dispatched, done);
       assertThat(next.next()).isNull();

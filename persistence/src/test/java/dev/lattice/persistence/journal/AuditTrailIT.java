@@ -92,7 +92,7 @@ class AuditTrailIT {
     AuditEntry otherRun = entry(AuditKind.ENQUEUED, SECOND, ECHO, "x", null, null);
 
     record(recorder, List.of(enqueued, reserved));
-    assertThat(auditLog.byRun(FIRST)).containsExactly(enqueued, reserved);
+    assertThat(auditLog.byRun(FIRST).entries()).containsExactly(enqueued, reserved);
     record(recorder, List.of(dispatched, denied, otherRun));
     // An audited event without entries, like one that is not audited, adds no row.
     record(recorder, List.of());
@@ -101,9 +101,10 @@ class AuditTrailIT {
     // One row per run and bus key of each event: FIRST's two entries of the first, then FIRST
     // on ECHO, FIRST on SHELL and SECOND on ECHO.
     assertThat(count("SELECT COUNT(*) FROM \"lattice_audit\"")).isEqualTo(4);
-    assertThat(auditLog.byRun(FIRST)).containsExactly(enqueued, reserved, dispatched, denied);
-    assertThat(auditLog.byRun(SECOND)).containsExactly(otherRun);
-    assertThat(auditLog.byRun(RunId.of("no-such-run"))).isEmpty();
+    assertThat(auditLog.byRun(FIRST).entries())
+        .containsExactly(enqueued, reserved, dispatched, denied);
+    assertThat(auditLog.byRun(SECOND).entries()).containsExactly(otherRun);
+    assertThat(auditLog.byRun(RunId.of("no-such-run")).entries()).isEmpty();
 
     AuditPage first = auditLog.byBusKey(new AuditQuery(ECHO, null, 2));
     assertThat(first.entries()).containsExactly(enqueued, reserved);
@@ -164,8 +165,8 @@ class AuditTrailIT {
     probe.expectTerminated(recorder, WRITE_TIMEOUT);
 
     assertThat(count("SELECT COUNT(*) FROM \"event_journal\"")).isEqualTo(1);
-    assertThat(auditLog.byRun(SECOND)).isEmpty();
-    assertThat(auditLog.byRun(FIRST)).hasSize(1);
+    assertThat(auditLog.byRun(SECOND).entries()).isEmpty();
+    assertThat(auditLog.byRun(FIRST).entries()).hasSize(1);
   }
 
   private static AuditEntry entry(

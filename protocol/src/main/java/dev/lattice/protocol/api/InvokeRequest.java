@@ -32,6 +32,11 @@ public record InvokeRequest(
     tenant = tenant == null ? TenantId.DEFAULT : tenant;
   }
 
+  /** This request for {@code value}'s tenant. */
+  public InvokeRequest withTenant(TenantId value) {
+    return new InvokeRequest(value, task, input, capability, model, budget, stream);
+  }
+
   /** This request, streamed or not. */
   public InvokeRequest withStream(boolean value) {
     return new InvokeRequest(tenant, task, input, capability, model, budget, value);

@@ -10,6 +10,8 @@ import dev.lattice.protocol.agent.RejectedOutput;
 import dev.lattice.protocol.agent.StepError;
 import dev.lattice.protocol.agent.Usage;
 import dev.lattice.protocol.api.PlanEstimate;
+import dev.lattice.protocol.audit.Intervened;
+import dev.lattice.protocol.audit.InterventionEntry;
 import dev.lattice.protocol.ids.AgentId;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.json.CanonicalJson;
@@ -190,12 +192,29 @@ public sealed interface RunChange extends CborSerializable {
     }
   }
 
-  /** Attempt {@code attempt} of the step will be dispatched at {@code dueAt}. */
-  record StepRetryScheduled(String stepId, Integer attempt, Instant dueAt, Instant at)
-      implements RunChange {
+  /**
+   * Attempt {@code attempt} of the step will be dispatched at {@code dueAt}: by the step's retry
+   * policy, or by {@code actor}'s hand (a retry of a step whose outcome is unknown).
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record StepRetryScheduled(
+      String stepId, Integer attempt, Instant dueAt, String actor, String reason, Instant at)
+      implements RunChange, Intervened {
+    /** A retry by the step's retry policy. */
+    public StepRetryScheduled(String stepId, Integer attempt, Instant dueAt, Instant at) {
+      this(stepId, attempt, dueAt, null, null, at);
+    }
+
     @Override
     public String type() {
       return RunEventType.STEP_RETRY_SCHEDULED;
+    }
+
+    @Override
+    public InterventionEntry auditedIntervention() {
+      return actor == null
+          ? null
+          : InterventionEntry.accepted(at, "retry", stepId, null, actor, reason);
     }
   }
 
@@ -223,7 +242,7 @@ public sealed interface RunChange extends CborSerializable {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record StepSignalled(
       String stepId, String signal, JsonNode output, String actor, String reason, Instant at)
-      implements RunChange {
+      implements RunChange, Intervened {
     public StepSignalled {
       output = CanonicalJson.of(output);
     }
@@ -232,12 +251,17 @@ public sealed interface RunChange extends CborSerializable {
     public String type() {
       return RunEventType.STEP_SIGNALLED;
     }
+
+    @Override
+    public InterventionEntry auditedIntervention() {
+      return InterventionEntry.accepted(at, "signal", stepId, signal, actor, reason);
+    }
   }
 
   /** {@code actor} completed a failed or waiting step with {@code output}. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record StepOverridden(String stepId, JsonNode output, String actor, String reason, Instant at)
-      implements RunChange {
+      implements RunChange, Intervened {
     public StepOverridden {
       output = CanonicalJson.of(output);
     }
@@ -245,6 +269,11 @@ public sealed interface RunChange extends CborSerializable {
     @Override
     public String type() {
       return RunEventType.STEP_OVERRIDDEN;
+    }
+
+    @Override
+    public InterventionEntry auditedIntervention() {
+      return InterventionEntry.accepted(at, "override", stepId, null, actor, reason);
     }
   }
 
@@ -409,7 +438,12 @@ public sealed interface RunChange extends CborSerializable {
   }
 
   /** Someone paused the run: nothing new is dispatched; attempts in flight may finish. */
-  record RunPaused(String actor, String reason, Instant at) implements RunChange {
+  record RunPaused(String actor, String reason, Instant at) implements RunChange, Intervened {
+    @Override
+    public InterventionEntry auditedIntervention() {
+      return InterventionEntry.accepted(at, "pause", null, null, actor, reason);
+    }
+
     @Override
     public String type() {
       return RunEventType.RUN_PAUSED;
@@ -422,7 +456,12 @@ public sealed interface RunChange extends CborSerializable {
   }
 
   /** Someone resumed the paused run; what became ready meanwhile is dispatched. */
-  record RunResumed(String actor, String reason, Instant at) implements RunChange {
+  record RunResumed(String actor, String reason, Instant at) implements RunChange, Intervened {
+    @Override
+    public InterventionEntry auditedIntervention() {
+      return InterventionEntry.accepted(at, "resume", null, null, actor, reason);
+    }
+
     @Override
     public String type() {
       return RunEventType.RUN_RESUMED;
@@ -435,7 +474,12 @@ public sealed interface RunChange extends CborSerializable {
   }
 
   /** Someone cancelled the run: it ends; results of attempts still in flight are ignored. */
-  record RunCancelled(String actor, String reason, Instant at) implements RunChange {
+  record RunCancelled(String actor, String reason, Instant at) implements RunChange, Intervened {
+    @Override
+    public InterventionEntry auditedIntervention() {
+      return InterventionEntry.accepted(at, "cancel", null, null, actor, reason);
+    }
+
     @Override
     public String type() {
       return RunEventType.RUN_CANCELLED;

@@ -143,7 +143,7 @@ public final class RunInterventions {
    * Sends again a step whose last attempt's outcome is unknown (an unsafe tool's call that may have
    * happened): a person decided it did not happen. The next attempt carries the same effect key.
    */
-  public Decided retry(RunState state, String stepId, Instant now) {
+  public Decided retry(RunState state, String stepId, Intervention by, Instant now) {
     StepState step = state.step(stepId);
     if (step == null) {
       throw new IllegalTransitionException("this run has no step '" + stepId + "'");
@@ -164,7 +164,10 @@ public final class RunInterventions {
               + "; only a step whose outcome is unknown can be retried by hand");
     }
     return progress.followedBy(
-        state, new RunChange.StepRetryScheduled(stepId, step.attempt() + 1, now, now), now);
+        state,
+        new RunChange.StepRetryScheduled(
+            stepId, step.attempt() + 1, now, by.actor(), by.reason(), now),
+        now);
   }
 
   /** Whether the step already succeeded with {@code output}: the request is a repeat. */

@@ -106,7 +106,7 @@ class InterventionConformanceTest {
       case OVERRIDE ->
           run.interventions.override(
               run.state, "r", new OverrideRequest(json("{'fixed': true}"), "ops", null), at);
-      case RETRY -> run.interventions.retry(run.state, "u", at);
+      case RETRY -> run.interventions.retry(run.state, "u", new Intervention(null, null), at);
       default -> run.interventions.lifecycle(run.state, type, new Intervention("ops", "why"), at);
     };
   }

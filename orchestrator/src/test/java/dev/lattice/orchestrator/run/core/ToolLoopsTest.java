@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.agent.StepOutcome;
+import dev.lattice.protocol.api.Intervention;
 import dev.lattice.protocol.api.OverrideRequest;
 import dev.lattice.protocol.run.RunChange;
 import dev.lattice.protocol.run.RunStatus;
@@ -193,7 +194,9 @@ class ToolLoopsTest {
         "agent.t1.c1",
         StepOutcome.failed(ErrorClass.UNKNOWN_OUTCOME, "may have happened", null),
         T0.plusMillis(20));
-    run.apply(run.interventions.retry(run.state, "agent.t1.c1", T0.plusMillis(30)));
+    run.apply(
+        run.interventions.retry(
+            run.state, "agent.t1.c1", new Intervention("ops", null), T0.plusMillis(30)));
     assertThat(run.status("agent.t1.c1")).isEqualTo(StepStatus.RETRY_WAIT);
     run.apply(run.progress.retryDue(run.state, "agent.t1.c1", 2, T0.plusMillis(30)));
     assertThat(run.status("agent.t1.c1")).isEqualTo(StepStatus.DISPATCHED);
