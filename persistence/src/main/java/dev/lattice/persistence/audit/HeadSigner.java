@@ -54,15 +54,18 @@ public final class HeadSigner {
       if (moved.isEmpty()) {
         return 0;
       }
+      // One head per transaction: the journal updates the heads of a write's chains in one
+      // transaction, in the write's order, so a signer holding several head rows at once could
+      // deadlock with it (H2 found one under load). Holding one, it only ever waits.
+      c.setAutoCommit(true);
       try (PreparedStatement update = c.prepareStatement(SIGNED)) {
         for (SignedHead head : moved) {
           update.setLong(1, head.seq());
           update.setString(2, Ed25519Jws.sign(keys.signing(), head.json()));
           update.setString(3, head.chain());
           update.setLong(4, head.seq());
-          update.addBatch();
+          update.executeUpdate();
         }
-        update.executeBatch();
       }
       return moved.size();
     }
