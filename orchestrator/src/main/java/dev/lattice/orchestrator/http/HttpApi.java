@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lattice.orchestrator.http.auth.AuthSettings;
 import dev.lattice.orchestrator.http.auth.Authenticator;
 import dev.lattice.orchestrator.http.auth.NodeAuthentication;
+import dev.lattice.orchestrator.http.auth.PerPrincipal;
 import dev.lattice.orchestrator.http.auth.Principal;
 import dev.lattice.orchestrator.http.limits.RateLimitSettings;
 import dev.lattice.orchestrator.http.limits.RequestRates;
@@ -44,6 +45,7 @@ public final class HttpApi extends AllDirectives {
   private static final int HEARTBEAT_BUFFER = 2;
 
   private final Authentication auth;
+  private final PerPrincipal<Route> routes;
   private final RateLimiting rates;
   private final RunRoutes runs;
   private final SessionRoutes sessions;
@@ -104,6 +106,7 @@ public final class HttpApi extends AllDirectives {
       Authenticator authenticator) {
     ObjectMapper bodies = settings.json().applyTo(LatticeJson.mapper());
     this.auth = new Authentication(authSettings, authenticator, client, system);
+    this.routes = new PerPrincipal<>(authSettings.keyCacheMaxEntries(), authSettings.keyCacheTtl());
     this.rates =
         new RateLimiting(
             new RequestRates(
@@ -207,11 +210,14 @@ public final class HttpApi extends AllDirectives {
     return rates.limited(
         principal.source() == Principal.Source.NONE ? null : principal.name(),
         principal.allTenants() ? null : principal.tenant().value(),
-        () -> {
-          LatticeClient client = auth.clientFor(principal);
-          Route api = JsonRequests.required(() -> api(principal, client));
-          return mcp == null ? api : concat(mcp.route(principal, client), api);
-        });
+        () -> routes.get(principal, this::routesOf));
+  }
+
+  /** The routes held to {@code principal}: built once for it, reused by its next requests. */
+  private Route routesOf(Principal principal) {
+    LatticeClient client = auth.clientFor(principal);
+    Route api = JsonRequests.required(() -> api(principal, client));
+    return mcp == null ? api : concat(mcp.route(principal, client), api);
   }
 
   /** {@code /api/v1/...}. */
