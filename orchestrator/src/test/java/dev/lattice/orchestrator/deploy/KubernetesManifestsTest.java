@@ -282,6 +282,23 @@ class KubernetesManifestsTest {
     assertThat(texts(postgres.path("args"))).contains("ssl=on");
   }
 
+  @Test
+  void latticePodsSignAuditHeadsWithTheKeyOfOneSharedSecret() {
+    JsonNode secret = object("Secret", "lattice-audit-key");
+    for (JsonNode workload : latticeWorkloads()) {
+      JsonNode pod = workload.path("spec").path("template").path("spec");
+      JsonNode container = container(workload);
+      String file = env(container).get("LATTICE_AUDIT_SIGNING_KEY_FILE").path("value").asText();
+      String directory = file.substring(0, file.lastIndexOf('/'));
+      JsonNode volume = named(pod.path("volumes"), mountedAt(container, directory)).path("secret");
+      assertThat(volume.path("secretName").asText()).as(name(workload)).isEqualTo(name(secret));
+      assertThat(volume.path("defaultMode").asInt()).as(name(workload)).isEqualTo(0440);
+      assertThat(secret.path("stringData").has(file.substring(directory.length() + 1)))
+          .as(name(workload) + " " + file)
+          .isTrue();
+    }
+  }
+
   /** Where the lattice-tls Secret is mounted in the Lattice pods. */
   private static final String TLS_MOUNT = "/etc/lattice/tls";
 
