@@ -8,6 +8,8 @@ import dev.lattice.orchestrator.http.auth.PerPrincipal;
 import dev.lattice.orchestrator.http.auth.Principal;
 import dev.lattice.orchestrator.http.limits.RateLimitSettings;
 import dev.lattice.orchestrator.http.limits.RequestRates;
+import dev.lattice.orchestrator.http.ui.UiAssets;
+import dev.lattice.orchestrator.http.ui.UiSettings;
 import dev.lattice.orchestrator.mcp.McpRoutes;
 import dev.lattice.orchestrator.mcp.McpSettings;
 import dev.lattice.orchestrator.node.Lattice;
@@ -34,13 +36,18 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.stream.javadsl.BroadcastHub;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Source;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP API of a node (DESIGN.md §5): {@code /api/v1/...} over the node's {@link LatticeClient},
- * plus {@code /health} and {@code /ready}. Every error is {@code application/problem+json}, but
- * those of {@code /mcp} (the node as an MCP server, {@link McpRoutes}), which speaks JSON-RPC.
+ * plus {@code /health} and {@code /ready}, and the web dashboard at {@code /ui}. Every error is
+ * {@code application/problem+json}, but those of {@code /mcp} (the node as an MCP server, {@link
+ * McpRoutes}), which speaks JSON-RPC.
  */
 public final class HttpApi extends AllDirectives {
+  private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
+
   /** The broadcast hub's buffer; ticks are dropped, not queued, when it is full. */
   private static final int HEARTBEAT_BUFFER = 2;
 
@@ -48,6 +55,7 @@ public final class HttpApi extends AllDirectives {
   private final PerPrincipal<Route> routes;
   private final RateLimiting rates;
   private final RunRoutes runs;
+  private final ApprovalRoutes approvals;
   private final SessionRoutes sessions;
   private final EventRoutes events;
   private final NodeRoutes node;
@@ -61,6 +69,9 @@ public final class HttpApi extends AllDirectives {
   private final OpenApiRoutes openApi;
   private final Cors cors;
   private final HttpSettings settings;
+
+  /** The web dashboard, or null when {@code lattice.http.ui.enabled} is off. */
+  private final DashboardRoutes dashboard;
 
   /** The MCP server, or null when {@code lattice.mcp.enabled} is off. */
   private final McpRoutes mcp;
@@ -105,7 +116,11 @@ public final class HttpApi extends AllDirectives {
       AuthSettings authSettings,
       Authenticator authenticator) {
     ObjectMapper bodies = settings.json().applyTo(LatticeJson.mapper());
-    this.auth = new Authentication(authSettings, authenticator, client, system);
+    UiSettings ui = UiSettings.create(system.settings().config());
+    this.auth =
+        new Authentication(
+            authSettings, authenticator, client, system, new SessionCookies(ui.secureCookie()));
+    this.dashboard = ui.enabled() ? dashboard(auth, bodies) : null;
     this.routes = new PerPrincipal<>(authSettings.keyCacheMaxEntries(), authSettings.keyCacheTtl());
     this.rates =
         new RateLimiting(
@@ -115,6 +130,8 @@ public final class HttpApi extends AllDirectives {
     this.streamTokens =
         authenticator == null ? null : new StreamTokenRoutes(authenticator.streamTokens(), bodies);
     this.runs = new RunRoutes(settings);
+    this.approvals =
+        new ApprovalRoutes(system.settings().config().getInt("lattice.http.approvals.max-runs"));
     this.sessions = new SessionRoutes();
     this.events =
         new EventRoutes(
@@ -140,6 +157,19 @@ public final class HttpApi extends AllDirectives {
             ? new McpRoutes(
                 client, system, mcpSettings, settings.json().applyTo(LatticeJson.mapper()))
             : null;
+  }
+
+  /**
+   * The dashboard, or null when its files cannot be read (an application that repackaged the node's
+   * jar, say): the API goes on without it.
+   */
+  private static DashboardRoutes dashboard(Authentication auth, ObjectMapper bodies) {
+    try {
+      return new DashboardRoutes(UiAssets.load(), auth, new DashboardSessionRoutes(auth, bodies));
+    } catch (RuntimeException e) {
+      log.warn("the dashboard (/ui) is off: {}", e.getMessage());
+      return null;
+    }
   }
 
   /** One heartbeat timer for all event streams of the node, broadcast to each. */
@@ -191,13 +221,15 @@ public final class HttpApi extends AllDirectives {
   }
 
   /**
-   * The API, and {@code /mcp}, for authenticated requests ({@link Authentication}); a run's event
-   * stream authenticates its own, which may carry a stream token instead of a header. MCP answers
-   * in JSON-RPC, not problems, and checks content types itself (a DELETE that ends a session has no
-   * body).
+   * The dashboard ({@link DashboardRoutes}: its sign-in page and assets are public, its pages need
+   * a session), the API, and {@code /mcp}, for authenticated requests ({@link Authentication}); a
+   * run's event stream authenticates its own, which may carry a stream token instead of a header.
+   * MCP answers in JSON-RPC, not problems, and checks content types itself (a DELETE that ends a
+   * session has no body).
    */
   private Route served() {
     return concat(
+        dashboard == null ? reject() : dashboard.route(),
         pathPrefix("api", () -> pathPrefix("v1", events::route)),
         auth.authenticated(this::authenticated));
   }
@@ -230,6 +262,7 @@ public final class HttpApi extends AllDirectives {
                 () ->
                     concat(
                         runs.route(client),
+                        approvals.route(client),
                         sessions.route(client),
                         node.api(client),
                         invoke.route(principal, client),

@@ -176,7 +176,8 @@ final class RunRoutes extends AllDirectives {
     }
   }
 
-  private static TenantId tenant(String value) {
+  /** A tenant from the query; one that cannot exist is a 400. */
+  static TenantId tenant(String value) {
     try {
       return TenantId.of(value);
     } catch (IllegalArgumentException e) {

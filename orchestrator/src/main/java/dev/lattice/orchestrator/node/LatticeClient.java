@@ -2,6 +2,7 @@ package dev.lattice.orchestrator.node;
 
 import dev.lattice.orchestrator.policy.PolicyAudit;
 import dev.lattice.protocol.api.AgentView;
+import dev.lattice.protocol.api.ApprovalQuery;
 import dev.lattice.protocol.api.AuditPage;
 import dev.lattice.protocol.api.AuditQuery;
 import dev.lattice.protocol.api.AuditVerification;
@@ -13,6 +14,7 @@ import dev.lattice.protocol.api.Invocation;
 import dev.lattice.protocol.api.InvokeRequest;
 import dev.lattice.protocol.api.NodeState;
 import dev.lattice.protocol.api.OverrideRequest;
+import dev.lattice.protocol.api.PendingApprovals;
 import dev.lattice.protocol.api.PlannedRun;
 import dev.lattice.protocol.api.Readiness;
 import dev.lattice.protocol.api.RunAccepted;
@@ -69,6 +71,13 @@ public interface LatticeClient {
 
   /** A page of runs from the run index, filtered and ordered as {@code query} says. */
   CompletionStage<RunPage> runs(RunQuery query);
+
+  /**
+   * The steps that wait for a signal (a person's approval, say) in the newest unfinished runs, at
+   * most {@code query.maxRuns()} of them: wait steps with a signal, and planners whose plan waits
+   * for {@code approve-plan}. The answer says whether it looked at every unfinished run.
+   */
+  CompletionStage<PendingApprovals> approvals(ApprovalQuery query);
 
   /** A run's summary from the run index, or empty if there is no such run. */
   CompletionStage<Optional<RunSummary>> summary(RunId runId);

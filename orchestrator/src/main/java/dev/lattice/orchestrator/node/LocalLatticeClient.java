@@ -17,6 +17,7 @@ import dev.lattice.persistence.query.JournalReader;
 import dev.lattice.persistence.query.RunEventStreams;
 import dev.lattice.persistence.query.SnapshotReader;
 import dev.lattice.protocol.api.AgentView;
+import dev.lattice.protocol.api.ApprovalQuery;
 import dev.lattice.protocol.api.AuditPage;
 import dev.lattice.protocol.api.AuditQuery;
 import dev.lattice.protocol.api.AuditVerification;
@@ -28,6 +29,7 @@ import dev.lattice.protocol.api.Invocation;
 import dev.lattice.protocol.api.InvokeRequest;
 import dev.lattice.protocol.api.NodeState;
 import dev.lattice.protocol.api.OverrideRequest;
+import dev.lattice.protocol.api.PendingApprovals;
 import dev.lattice.protocol.api.PlannedRun;
 import dev.lattice.protocol.api.Readiness;
 import dev.lattice.protocol.api.RunAccepted;
@@ -75,6 +77,7 @@ final class LocalLatticeClient implements LatticeClient {
   private final AgentInvocations invocations;
   private final SessionStore sessions;
   private final PolicyAudit policyAudit;
+  private final PendingApprovalScan approvals;
 
   private LocalLatticeClient(
       RunCommands commands,
@@ -85,7 +88,8 @@ final class LocalLatticeClient implements LatticeClient {
       NodeReadiness readiness,
       AgentInvocations invocations,
       SessionStore sessions,
-      PolicyAudit policyAudit) {
+      PolicyAudit policyAudit,
+      Executor executor) {
     this.commands = commands;
     this.views = views;
     this.streams = streams;
@@ -95,6 +99,7 @@ final class LocalLatticeClient implements LatticeClient {
     this.invocations = invocations;
     this.sessions = sessions;
     this.policyAudit = policyAudit;
+    this.approvals = new PendingApprovalScan(this, executor);
   }
 
   /** The client of the node {@code system}, whose guardian started {@code directory}. */
@@ -164,7 +169,8 @@ final class LocalLatticeClient implements LatticeClient {
         readiness,
         new AgentInvocations(nodeState::listed, commands, categories, executor),
         new SessionStore(system, sessionTexts, settings.askTimeout()),
-        policyAudit);
+        policyAudit,
+        executor);
   }
 
   @Override
@@ -200,6 +206,11 @@ final class LocalLatticeClient implements LatticeClient {
   @Override
   public CompletionStage<RunPage> runs(RunQuery query) {
     return readModels.runs(query);
+  }
+
+  @Override
+  public CompletionStage<PendingApprovals> approvals(ApprovalQuery query) {
+    return approvals.find(query);
   }
 
   @Override

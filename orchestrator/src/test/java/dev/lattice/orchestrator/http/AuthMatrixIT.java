@@ -203,6 +203,16 @@ class AuthMatrixIT {
             Other.FILTERED,
             c -> new Request("GET", "/api/v1/runs?limit=500", null)),
         new Endpoint(
+            "GET /api/v1/approvals",
+            Need.READ,
+            Other.FILTERED,
+            c -> new Request("GET", "/api/v1/approvals?tenant=" + c.target(), null)),
+        new Endpoint(
+            "GET /api/v1/approvals (no filter)",
+            Need.READ,
+            Other.FILTERED,
+            c -> new Request("GET", "/api/v1/approvals", null)),
+        new Endpoint(
             "GET /api/v1/runs/{id}",
             Need.READ,
             Other.NOT_FOUND,

@@ -48,6 +48,9 @@ public final class ApiKeys {
 
   private static final Known UNKNOWN = new Known(null, null);
 
+  /** Where a key read by its id is cached: no hash (hex digits) begins so. */
+  private static final String ID_SLOT = "id:";
+
   private final JdbcAuthStore store;
   private final Executor blocking;
   private final AuthSettings settings;
@@ -84,32 +87,50 @@ public final class ApiKeys {
       return CompletableFuture.completedFuture(Optional.empty());
     }
     String hash = KeyMaterial.hash(key);
-    Known cached = known.get(hash);
-    if (cached != null) {
-      return CompletableFuture.completedFuture(active(cached));
-    }
-    CompletableFuture<Known> mine = new CompletableFuture<>();
-    CompletableFuture<Known> pending = reading.putIfAbsent(hash, mine);
-    if (pending != null) {
-      return pending.thenApply(this::active);
-    }
-    blocking.execute(() -> read(hash, mine));
-    return mine.thenApply(this::active);
+    return cached(hash, () -> store.findByHash(hash)).thenApply(this::active);
   }
 
-  /** Reads the key of {@code hash} into the cache, then completes {@code result} with it. */
-  private void read(String hash, CompletableFuture<Known> result) {
+  /**
+   * The principal of the key with id {@code id}, as {@link #verify} gives it for the key itself:
+   * how a dashboard session signed in with a key checks, at each use, that the key still holds
+   * (revoked or expired, the session ends) and what roles it has now.
+   */
+  public CompletionStage<Optional<Principal>> verifyId(String id) {
+    // Cached beside the keys' hashes (hex digits only), so revoking the key forgets it too.
+    return cached(ID_SLOT + id, () -> store.find(id)).thenApply(this::active);
+  }
+
+  /**
+   * What the cache holds under {@code slot}, or else what {@code find} reads (once, however many
+   * ask meanwhile), put in the cache. Completes at once for a key this node has read recently.
+   */
+  private CompletableFuture<Known> cached(String slot, Sql<Optional<ApiKeyRow>> find) {
+    Known cached = known.get(slot);
+    if (cached != null) {
+      return CompletableFuture.completedFuture(cached);
+    }
+    CompletableFuture<Known> mine = new CompletableFuture<>();
+    CompletableFuture<Known> pending = reading.putIfAbsent(slot, mine);
+    if (pending != null) {
+      return pending;
+    }
+    blocking.execute(() -> read(slot, find, mine));
+    return mine;
+  }
+
+  /** Reads the key {@code find} finds into the cache under {@code slot}, then completes result. */
+  private void read(String slot, Sql<Optional<ApiKeyRow>> find, CompletableFuture<Known> result) {
     try {
-      Known found = blockingCall(() -> store.findByHash(hash)).map(ApiKeys::known).orElse(UNKNOWN);
+      Known found = blockingCall(find).map(ApiKeys::known).orElse(UNKNOWN);
       known.put(
-          hash,
+          slot,
           found,
           (found == UNKNOWN ? settings.unknownKeyCacheTtl() : settings.keyCacheTtl()).toNanos());
       result.complete(found);
     } catch (RuntimeException e) {
       result.completeExceptionally(e);
     } finally {
-      reading.remove(hash, result);
+      reading.remove(slot, result);
     }
   }
 

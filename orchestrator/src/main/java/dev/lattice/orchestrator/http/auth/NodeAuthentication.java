@@ -1,5 +1,6 @@
 package dev.lattice.orchestrator.http.auth;
 
+import dev.lattice.orchestrator.http.ui.UiSettings;
 import dev.lattice.orchestrator.node.Lattice;
 import dev.lattice.persistence.auth.JdbcAuthStore;
 import dev.lattice.persistence.journal.PersistenceSettings;
@@ -22,6 +23,9 @@ public final class NodeAuthentication {
 
   /** The name of the stream tokens' secret in {@code lattice_signing_key}. */
   static final String STREAM_TOKEN_SECRET = "stream-tokens";
+
+  /** The name of the dashboard's sessions' secret in {@code lattice_signing_key}. */
+  static final String DASHBOARD_SECRET = "ui-sessions";
 
   private static final int SECRET_BYTES = 32;
 
@@ -46,8 +50,17 @@ public final class NodeAuthentication {
             .lookup(DispatcherSelector.fromConfig(PersistenceSettings.READ_MODEL_DISPATCHER));
     JdbcAuthStore store = lattice.authStore();
     ApiKeys keys = new ApiKeys(store, blocking, settings, clock, lattice.client().policyAudit());
-    StreamTokens streams = new StreamTokens(secret(store), settings.streamTokenTtl(), clock);
-    Authenticator authenticator = new Authenticator(settings, keys, streams, blocking, clock);
+    StreamTokens streams =
+        new StreamTokens(secret(store, STREAM_TOKEN_SECRET), settings.streamTokenTtl(), clock);
+    Authenticator authenticator =
+        new Authenticator(
+            settings,
+            UiSettings.create(lattice.system().settings().config()),
+            keys,
+            streams,
+            secret(store, DASHBOARD_SECRET),
+            blocking,
+            clock);
     Path file =
         PersistenceSettings.create(lattice.system().settings().config())
             .dataDirectory()
@@ -89,13 +102,13 @@ public final class NodeAuthentication {
     return new Started(authenticator, file, created);
   }
 
-  private static byte[] secret(JdbcAuthStore store) {
+  private static byte[] secret(JdbcAuthStore store, String name) {
     try {
       return Base64.getUrlDecoder()
-          .decode(store.signingSecret(STREAM_TOKEN_SECRET, () -> KeyMaterial.random(SECRET_BYTES)));
+          .decode(store.signingSecret(name, () -> KeyMaterial.random(SECRET_BYTES)));
     } catch (SQLException e) {
       throw new IllegalStateException(
-          "cannot read the stream tokens' secret from the journal's database: " + e.getMessage(),
+          "cannot read the secret '" + name + "' from the journal's database: " + e.getMessage(),
           e);
     }
   }

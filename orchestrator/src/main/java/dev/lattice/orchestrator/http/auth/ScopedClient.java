@@ -6,6 +6,7 @@ import dev.lattice.orchestrator.policy.PolicyAudit;
 import dev.lattice.persistence.audit.ChainIds;
 import dev.lattice.persistence.query.UnknownRunException;
 import dev.lattice.protocol.api.AgentView;
+import dev.lattice.protocol.api.ApprovalQuery;
 import dev.lattice.protocol.api.AuditPage;
 import dev.lattice.protocol.api.AuditQuery;
 import dev.lattice.protocol.api.AuditVerification;
@@ -17,6 +18,7 @@ import dev.lattice.protocol.api.Invocation;
 import dev.lattice.protocol.api.InvokeRequest;
 import dev.lattice.protocol.api.NodeState;
 import dev.lattice.protocol.api.OverrideRequest;
+import dev.lattice.protocol.api.PendingApprovals;
 import dev.lattice.protocol.api.PlannedRun;
 import dev.lattice.protocol.api.Readiness;
 import dev.lattice.protocol.api.RunAccepted;
@@ -135,6 +137,20 @@ public final class ScopedClient implements LatticeClient {
       return CompletableFuture.completedFuture(new RunPage(List.of(), null));
     }
     return client.runs(new RunQuery(query.status(), filter, query.after(), query.limit()));
+  }
+
+  @Override
+  public CompletionStage<PendingApprovals> approvals(ApprovalQuery query) {
+    require(Permission.READ, "list waiting steps");
+    if (principal.allTenants()) {
+      return client.approvals(query);
+    }
+    TenantId filter = query.tenant() == null ? principal.tenant() : ownedTenant(query.tenant());
+    if (!principal.sees(filter)) {
+      // A filter within what the principal sees: another tenant's runs wait for nothing here.
+      return CompletableFuture.completedFuture(new PendingApprovals(List.of(), 0, true));
+    }
+    return client.approvals(new ApprovalQuery(filter, query.maxRuns()));
   }
 
   @Override

@@ -1,13 +1,7 @@
 package dev.lattice.orchestrator.http.auth;
 
-import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.MACSigner;
-import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.ids.TenantId;
 import java.text.ParseException;
@@ -15,7 +9,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -26,14 +19,12 @@ import java.util.Set;
  * share through the journal's database, so any node accepts what another issued.
  */
 public final class StreamTokens {
-  static final String ISSUER = "lattice";
   static final String AUDIENCE = "lattice-stream";
   static final JOSEObjectType TYPE = new JOSEObjectType("lattice-stream+jwt");
   private static final String RUN = "run";
   private static final String TENANT = "tenant";
 
-  private final MACSigner signer;
-  private final MACVerifier verifier;
+  private final SignedClaims signed;
   private final Duration ttl;
   private final Clock clock;
 
@@ -41,12 +32,7 @@ public final class StreamTokens {
    * @param secret at least 256 bits
    */
   public StreamTokens(byte[] secret, Duration ttl, Clock clock) {
-    try {
-      this.signer = new MACSigner(secret);
-      this.verifier = new MACVerifier(secret);
-    } catch (JOSEException e) {
-      throw new IllegalArgumentException("a stream token secret needs at least 256 bits", e);
-    }
+    this.signed = new SignedClaims(secret, clock);
     this.ttl = ttl;
     this.clock = clock;
   }
@@ -57,7 +43,7 @@ public final class StreamTokens {
     Instant expires = now.plus(ttl);
     JWTClaimsSet claims =
         new JWTClaimsSet.Builder()
-            .issuer(ISSUER)
+            .issuer(SignedClaims.ISSUER)
             .audience(AUDIENCE)
             .subject(principal.name())
             .issueTime(Date.from(now))
@@ -65,14 +51,7 @@ public final class StreamTokens {
             .claim(RUN, run.value())
             .claim(TENANT, tenant.value())
             .build();
-    SignedJWT jwt =
-        new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(TYPE).build(), claims);
-    try {
-      jwt.sign(signer);
-    } catch (JOSEException e) {
-      throw new IllegalStateException("cannot sign a stream token", e);
-    }
-    return new StreamToken(jwt.serialize(), expires);
+    return new StreamToken(signed.sign(TYPE, claims), expires);
   }
 
   /**
@@ -82,21 +61,8 @@ public final class StreamTokens {
    * @throws AuthenticationException otherwise
    */
   public Principal verify(String token, String run) {
+    JWTClaimsSet claims = signed.verify(token, TYPE, AUDIENCE).orElseThrow(StreamTokens::invalid);
     try {
-      SignedJWT jwt = SignedJWT.parse(token);
-      if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm())
-          || !TYPE.equals(jwt.getHeader().getType())
-          || !jwt.verify(verifier)) {
-        throw invalid();
-      }
-      JWTClaimsSet claims = jwt.getJWTClaimsSet();
-      Date expires = claims.getExpirationTime();
-      if (!ISSUER.equals(claims.getIssuer())
-          || !List.of(AUDIENCE).equals(claims.getAudience())
-          || expires == null
-          || !clock.instant().isBefore(expires.toInstant())) {
-        throw invalid();
-      }
       if (!run.equals(claims.getStringClaim(RUN))) {
         throw new AuthenticationException("the stream token is for another run", true);
       }
@@ -105,7 +71,7 @@ public final class StreamTokens {
           Principal.Source.STREAM_TOKEN,
           TenantId.of(claims.getStringClaim(TENANT)),
           Set.of(Role.VIEWER));
-    } catch (ParseException | JOSEException | IllegalArgumentException | NullPointerException e) {
+    } catch (ParseException | IllegalArgumentException | NullPointerException e) {
       throw invalid();
     }
   }
