@@ -31,6 +31,7 @@ import picocli.CommandLine.Command;
       AgentCommand.class,
       SessionsCommand.class,
       KeysCommand.class,
+      UiCommand.class,
       ModelServerSubcommand.class
     })
 public final class LatticeMain {

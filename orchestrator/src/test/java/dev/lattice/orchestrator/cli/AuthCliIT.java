@@ -89,6 +89,24 @@ class AuthCliIT {
       assertThat(status(server + "/health", null)).isEqualTo(200);
       assertThat(cli("runs-here", home, Map.of(), "runs", "--server", server).exit()).isZero();
 
+      // A one-time link signs a browser in to the dashboard as the admin, the key not in it.
+      Result ui = cli("ui", home, Map.of(), "ui", "--server", server);
+      assertThat(ui.exit()).as(ui.err()).isZero();
+      String link = ui.out().get(0);
+      assertThat(link).startsWith(server + "/ui/sign-in#code=").doesNotContain(adminKey);
+      String code = link.substring(link.indexOf("#code=") + "#code=".length());
+      HttpResponse<String> signedIn =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(server + "/ui/session"))
+                      .header("Content-Type", "application/json")
+                      .POST(HttpRequest.BodyPublishers.ofString("{\"code\":\"" + code + "\"}"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(signedIn.statusCode()).isEqualTo(200);
+      assertThat(signedIn.headers().allValues("Set-Cookie"))
+          .anyMatch(c -> c.startsWith("lattice_session="));
+
       Result created =
           cli(
               "keys-create",
