@@ -4,6 +4,7 @@
 import {api, signIn} from "./api.js";
 import {announce, h, replace} from "./dom.js";
 import {navigate} from "./nav.js";
+import {setSignedIn} from "./session.js";
 import * as runs from "./pages/runs.js";
 import * as run from "./pages/run.js";
 import * as approvals from "./pages/approvals.js";
@@ -66,6 +67,7 @@ document.getElementById("sign-out").addEventListener("click", async () => {
 async function start() {
   try {
     const me = await api("/ui/session");
+    setSignedIn(me);
     document.getElementById("who").textContent = me.authentication
       ? `${me.principal} · ${me.tenant === "*" ? "every tenant" : me.tenant} · ${me.roles.join(", ")}`
       : "authentication off";

@@ -3,6 +3,8 @@
 // Last-Event-ID (the seq of the last event it got), and should it give up, this reconnects
 // after a pause from the last seq seen. The stream is closed at the run's terminal event.
 
+import {api} from "./api.js";
+
 const TERMINAL = new Set(["run.completed", "run.failed", "run.cancelled"]);
 const RECONNECT_MS = 2000;
 
@@ -36,9 +38,12 @@ export function follow(runId, from, onEvent, onConnection = () => {}) {
     source.onerror = () => {
       if (stopped) return;
       if (source.readyState === EventSource.CLOSED) {
-        // The browser gave up (an error answer): try again from the last event seen.
+        // The browser gave up (an error answer): if the session ended, to sign in (api() goes
+        // there on a 401); else try again from the last event seen.
         onConnection("reconnecting");
-        retry = setTimeout(open, RECONNECT_MS);
+        api("/ui/session").then(
+          () => retry = setTimeout(open, RECONNECT_MS),
+          () => retry = setTimeout(open, RECONNECT_MS));
       } else {
         onConnection("reconnecting");
       }

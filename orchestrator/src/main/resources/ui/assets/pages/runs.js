@@ -4,6 +4,7 @@ import {get, post} from "../api.js";
 import {h, replace, table} from "../dom.js";
 import {status, time} from "../format.js";
 import {navigate} from "../nav.js";
+import {maySubmit} from "../session.js";
 
 const STATUSES = ["", "queued", "running", "paused", "completed", "failed", "cancelled"];
 const PAGE_SIZE = 20;
@@ -94,7 +95,7 @@ export function render(main, params, query) {
       h("h2", {id: "runs-heading", class: "visually-hidden"}, "Runs"),
       list,
       h("div", {class: "pager"}, newer, older)),
-    newRunForm());
+    maySubmit() ? newRunForm() : null);
   const onVisible = () => !document.hidden && load();
   document.addEventListener("visibilitychange", onVisible);
   load();

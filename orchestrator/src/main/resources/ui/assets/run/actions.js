@@ -4,6 +4,7 @@
 import {post} from "../api.js";
 import {h} from "../dom.js";
 import {askReason} from "../dialog.js";
+import {mayIntervene} from "../session.js";
 
 const base = runId => `/api/v1/runs/${encodeURIComponent(runId)}`;
 
@@ -21,6 +22,7 @@ async function intervene(title, action, call, done, options = {}) {
 
 /** The run's own interventions, as buttons. */
 export function runActions(run, done) {
+  if (!mayIntervene()) return null;
   const id = run.runId;
   const active = ["queued", "running", "paused"].includes(run.status);
   const buttons = [];
@@ -46,6 +48,7 @@ export function runActions(run, done) {
 
 /** Approve and Reject for a step waiting for {@code signal}; used on the Approvals page too. */
 export function approvalButtons(runId, stepId, signal, done) {
+  if (!mayIntervene()) return h("span", {class: "help"}, "an operator decides");
   const plan = signal === "approve-plan";
   const approve = a => post(`${base(runId)}/signals/${encodeURIComponent(signal)}`,
     {stepId, reason: a.reason, data: plan ? undefined : {approved: true}});
@@ -65,6 +68,7 @@ export function approvalButtons(runId, stepId, signal, done) {
 
 /** Override for a failed or waiting step: completes it with the output given. */
 export function overrideButton(runId, stepId, done) {
+  if (!mayIntervene()) return null;
   return h("button", {type: "button", class: "quiet", "data-override": stepId,
     onclick: () => intervene(`Override ${stepId}?`, "Override",
       a => post(`${base(runId)}/steps/${encodeURIComponent(stepId)}/override`,

@@ -20,10 +20,11 @@ import org.apache.pekko.http.javadsl.server.Route;
  * behind the API's authentication: a browser that has not signed in is sent to {@code /ui/sign-in}.
  * The pages hold no data; their scripts read it from the API with the session cookie.
  *
- * <p>Every answer forbids what the pages do not need: scripts, styles and connections other than
- * the node's own (no inline script or style: the Content-Security-Policy below), being framed, and
- * sniffing content types. Assets are named by the version of the files, so browsers keep them for
- * good; pages are checked again at each visit.
+ * <p>Pages and assets are compressed for clients that accept it (the session's answers, which set
+ * cookies, are not). Every answer forbids what the pages do not need: scripts, styles and
+ * connections other than the node's own (no inline script or style: the Content-Security-Policy
+ * below), being framed, and sniffing content types. Assets are named by the version of the files,
+ * so browsers keep them for good; pages are checked again at each visit.
  */
 final class DashboardRoutes extends AllDirectives {
   static final String SIGN_IN = "/ui/sign-in";
@@ -80,10 +81,15 @@ final class DashboardRoutes extends AllDirectives {
                                     PathMatchers.segment(),
                                     version ->
                                         extractUnmatchedPath(
-                                            rest -> get(() -> asset(version, rest))))),
-                        path("sign-in", () -> get(() -> page("sign-in.html"))),
+                                            rest ->
+                                                get(
+                                                    () ->
+                                                        encodeResponse(
+                                                            () -> asset(version, rest)))))),
+                        path(
+                            "sign-in", () -> get(() -> encodeResponse(() -> page("sign-in.html")))),
                         sessions.route(),
-                        get(this::pages))));
+                        get(() -> encodeResponse(this::pages)))));
   }
 
   /** The shell of the pages, for a browser signed in; else the way to sign in. */

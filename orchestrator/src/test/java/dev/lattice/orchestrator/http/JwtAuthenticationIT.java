@@ -10,6 +10,8 @@ import com.typesafe.config.ConfigFactory;
 import dev.lattice.orchestrator.testing.SecuredNode;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -86,6 +88,25 @@ class JwtAuthenticationIT {
       }
       assertThat(fetches.get()).isEqualTo(1);
 
+      // Signed in to the dashboard with the token, a browser is that principal, held to its tenant.
+      HttpResponse<String> signedIn =
+          node.send(
+              HttpRequest.newBuilder(URI.create(node.url() + "/ui/session"))
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"key\":\"" + viewer + "\"}"))
+                  .build());
+      assertThat(signedIn.statusCode()).as(signedIn.body()).isEqualTo(200);
+      assertThat(signedIn.body()).contains("\"principal\":\"jwt:mallory\"");
+      String cookie =
+          signedIn.headers().allValues("Set-Cookie").stream()
+              .filter(c -> c.startsWith("lattice_session="))
+              .map(c -> c.substring(0, c.indexOf(';')))
+              .findFirst()
+              .orElseThrow();
+      assertThat(cookie).doesNotContain(viewer);
+      assertThat(byCookie(node, cookie, "/api/v1/runs/" + acmeRun)).isEqualTo(200);
+      assertThat(byCookie(node, cookie, "/api/v1/runs/" + otherRun)).isEqualTo(404);
+
       // The issuer rotates its key: a token signed with the new one is accepted once fetched.
       published.set(new JWKSet(List.of(first.toPublicJWK(), second.toPublicJWK())));
       String submitter = token(second, "acme", List.of("submitter"));
@@ -110,6 +131,12 @@ class JwtAuthenticationIT {
     } finally {
       issuer.stop(0);
     }
+  }
+
+  private static int byCookie(SecuredNode node, String cookie, String path) {
+    return node.send(
+            HttpRequest.newBuilder(URI.create(node.url() + path)).header("Cookie", cookie).build())
+        .statusCode();
   }
 
   private static String runId(HttpResponse<String> started) {
