@@ -63,7 +63,10 @@ class DashboardBrowserIT {
     node =
         SecuredNode.start(
             data,
-            ConfigFactory.empty(),
+            // Streams without events are dropped soon (the heartbeat comes later): the pages
+            // must resume them.
+            ConfigFactory.parseString(
+                "pekko.http.server.idle-timeout = 2s\nlattice.http.sse-heartbeat = 60s"),
             builder -> builder.action("slow", DelayedEcho.after(Duration.ofMillis(1500))));
     browser = Chromium.start(profile, new Dimension(1280, 1000));
     wait = new WebDriverWait(browser, WAIT, Duration.ofMillis(50));
@@ -138,21 +141,43 @@ class DashboardBrowserIT {
 
     String other = startRun(LONG_WAIT);
     waitForStep("nap", "waiting");
-    browser.findElement(By.id("pause-run")).click();
+    // The node drops the idle stream (its idle timeout is 2 s here) and the browser reconnects
+    // with Last-Event-ID: what happens meanwhile shows once, without a reload.
+    wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(By.id("stream-state"), "resuming"));
+    assertThat(
+            node.send(node.adminKey(), "POST", "/api/v1/runs/" + other + "/pause", "{}")
+                .statusCode())
+        .isEqualTo(200);
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("events"), "run.paused"));
+    for (String type : List.of("run.started", "step.waiting", "run.paused")) {
+      assertThat(browser.findElements(By.cssSelector("#events li[data-type='" + type + "']")))
+          .as(type)
+          .hasSize(1);
+    }
+    assertThat(browser.executeScript("return window.latticeTestMarker;")).isEqualTo("no reload");
+    // Offered once the page has the run's state after the event.
+    wait.until(ExpectedConditions.elementToBeClickable(By.id("resume-run"))).click();
+    giveReason("back online");
+    wait.until(
+        ExpectedConditions.presenceOfElementLocated(
+            By.cssSelector("#run-status[data-status='running']")));
+    wait.until(ExpectedConditions.elementToBeClickable(By.id("pause-run"))).click();
     giveReason("maintenance window");
     wait.until(
         ExpectedConditions.presenceOfElementLocated(
             By.cssSelector("#run-status[data-status='paused']")));
-    browser.findElement(By.id("cancel-run")).click();
+    wait.until(ExpectedConditions.elementToBeClickable(By.id("cancel-run"))).click();
     giveReason("not needed any more");
     wait.until(
         ExpectedConditions.presenceOfElementLocated(
             By.cssSelector("#run-status[data-status='cancelled']")));
     wait.until(
         ExpectedConditions.textToBePresentInElementLocated(By.id("audit"), "not needed any more"));
-    screenshot("4-run-cancelled");
+    browser.executeScript("document.getElementById('audit').scrollIntoView();");
+    screenshot("4-run-cancelled-audit-trail");
     assertThat(audit(other).get("interventions").findValuesAsText("reason"))
-        .containsExactly("maintenance window", "not needed any more");
+        .containsExactly("back online", "maintenance window", "not needed any more");
 
     browser.manage().window().setSize(new Dimension(390, 844));
     browser.get(node.url() + "/ui/runs/" + runId);
