@@ -50,6 +50,7 @@ import dev.lattice.protocol.run.RunView;
 import dev.lattice.protocol.session.SessionName;
 import dev.lattice.protocol.session.SessionView;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -89,7 +90,8 @@ final class LocalLatticeClient implements LatticeClient {
       AgentInvocations invocations,
       SessionStore sessions,
       PolicyAudit policyAudit,
-      Executor executor) {
+      Executor executor,
+      Duration approvalsReuse) {
     this.commands = commands;
     this.views = views;
     this.streams = streams;
@@ -99,7 +101,7 @@ final class LocalLatticeClient implements LatticeClient {
     this.invocations = invocations;
     this.sessions = sessions;
     this.policyAudit = policyAudit;
-    this.approvals = new PendingApprovalScan(this, executor);
+    this.approvals = new PendingApprovalScan(this, executor, approvalsReuse, Clock.systemUTC());
   }
 
   /** The client of the node {@code system}, whose guardian started {@code directory}. */
@@ -170,7 +172,8 @@ final class LocalLatticeClient implements LatticeClient {
         new AgentInvocations(nodeState::listed, commands, categories, executor),
         new SessionStore(system, sessionTexts, settings.askTimeout()),
         policyAudit,
-        executor);
+        executor,
+        system.settings().config().getDuration("lattice.http.approvals.cache-for"));
   }
 
   @Override

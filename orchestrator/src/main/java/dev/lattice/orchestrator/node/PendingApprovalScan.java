@@ -12,18 +12,23 @@ import dev.lattice.protocol.run.RunStatus;
 import dev.lattice.protocol.run.RunView;
 import dev.lattice.protocol.run.StepStatus;
 import dev.lattice.protocol.run.StepView;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 
 /**
  * Finds the steps that wait for a signal across runs ({@link LatticeClient#approvals}): the newest
  * running runs, then paused ones, at most {@link ApprovalQuery#maxRuns()} in all, each read for its
  * state, a few at a time. No index holds waiting steps: a run's state is read from its journal, so
- * the cost grows with the unfinished runs looked at, which the query bounds.
+ * the cost grows with the unfinished runs looked at, which the query bounds; and what was found is
+ * reused for the same query for {@code lattice.http.approvals.cache-for}, however many ask.
  */
 final class PendingApprovalScan {
   /** Runs read at once: enough to hide the journal's latency, few enough to leave it to others. */
@@ -31,13 +36,39 @@ final class PendingApprovalScan {
 
   private final LatticeClient client;
   private final Executor executor;
+  private final Duration reuseFor;
+  private final Clock clock;
 
-  PendingApprovalScan(LatticeClient client, Executor executor) {
+  /** A look, whole or under way, and when it began. */
+  private record Look(CompletableFuture<PendingApprovals> found, Instant at) {}
+
+  private final ConcurrentHashMap<ApprovalQuery, Look> recent = new ConcurrentHashMap<>();
+
+  PendingApprovalScan(LatticeClient client, Executor executor, Duration reuseFor, Clock clock) {
     this.client = client;
     this.executor = executor;
+    this.reuseFor = reuseFor;
+    this.clock = clock;
   }
 
+  /** The waiting steps {@code query} asks for: found lately for the same query, or looked for. */
   CompletionStage<PendingApprovals> find(ApprovalQuery query) {
+    Instant now = clock.instant();
+    Look look =
+        recent.compute(
+            query,
+            (q, last) ->
+                last != null
+                        && !last.found().isCompletedExceptionally()
+                        && now.isBefore(last.at().plus(reuseFor))
+                    ? last
+                    : new Look(look(q).toCompletableFuture(), now));
+    // Only the latest query of each kind is held; the kinds are few (each tenant, and all).
+    recent.values().removeIf(other -> !now.isBefore(other.at().plus(reuseFor)));
+    return look.found();
+  }
+
+  private CompletionStage<PendingApprovals> look(ApprovalQuery query) {
     int max = query.maxRuns();
     return client
         .runs(new RunQuery(RunStatus.RUNNING, query.tenant(), null, max))
