@@ -11,6 +11,7 @@ import dev.lattice.orchestrator.http.auth.Principal;
 import dev.lattice.orchestrator.http.auth.Role;
 import dev.lattice.orchestrator.http.auth.SessionTokens;
 import dev.lattice.orchestrator.http.auth.SignInLinks;
+import dev.lattice.orchestrator.node.Failures;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -131,7 +132,7 @@ final class DashboardSessionRoutes extends AllDirectives {
   }
 
   private static AuthenticationException refusal(Throwable failure) {
-    Throwable cause = dev.lattice.orchestrator.node.Failures.cause(failure);
+    Throwable cause = Failures.cause(failure);
     if (cause instanceof AuthenticationException refused) {
       return refused;
     }
