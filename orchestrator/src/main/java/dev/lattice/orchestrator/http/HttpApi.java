@@ -46,6 +46,7 @@ public final class HttpApi extends AllDirectives {
 
   private final Authentication auth;
   private final PerPrincipal<Route> routes;
+  private final MetricsRoutes metrics = new MetricsRoutes();
   private final RateLimiting rates;
   private final RunRoutes runs;
   private final SessionRoutes sessions;
@@ -216,7 +217,7 @@ public final class HttpApi extends AllDirectives {
   /** The routes held to {@code principal}: built once for it, reused by its next requests. */
   private Route routesOf(Principal principal) {
     LatticeClient client = auth.clientFor(principal);
-    Route api = JsonRequests.required(() -> api(principal, client));
+    Route api = concat(metrics.route(client), JsonRequests.required(() -> api(principal, client)));
     return mcp == null ? api : concat(mcp.route(principal, client), api);
   }
 

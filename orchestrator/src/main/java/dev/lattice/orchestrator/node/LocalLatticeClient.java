@@ -53,6 +53,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
+import javax.sql.DataSource;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -75,6 +76,7 @@ final class LocalLatticeClient implements LatticeClient {
   private final AgentInvocations invocations;
   private final SessionStore sessions;
   private final PolicyAudit policyAudit;
+  private final NodeMetrics metrics;
 
   private LocalLatticeClient(
       RunCommands commands,
@@ -85,7 +87,8 @@ final class LocalLatticeClient implements LatticeClient {
       NodeReadiness readiness,
       AgentInvocations invocations,
       SessionStore sessions,
-      PolicyAudit policyAudit) {
+      PolicyAudit policyAudit,
+      NodeMetrics metrics) {
     this.commands = commands;
     this.views = views;
     this.streams = streams;
@@ -95,6 +98,7 @@ final class LocalLatticeClient implements LatticeClient {
     this.invocations = invocations;
     this.sessions = sessions;
     this.policyAudit = policyAudit;
+    this.metrics = metrics;
   }
 
   /** The client of the node {@code system}, whose guardian started {@code directory}. */
@@ -110,7 +114,8 @@ final class LocalLatticeClient implements LatticeClient {
       NodeReadiness readiness,
       ShardDistributions shards,
       StoredTexts sessionTexts,
-      PolicyAudit policyAudit) {
+      PolicyAudit policyAudit,
+      DataSource readModelPool) {
     ClusterSharding sharding = ClusterSharding.get(system);
     // Callbacks run on the system's executor: on a small machine, completing them on whatever
     // thread finished the future costs several times the throughput.
@@ -164,7 +169,8 @@ final class LocalLatticeClient implements LatticeClient {
         readiness,
         new AgentInvocations(nodeState::listed, commands, categories, executor),
         new SessionStore(system, sessionTexts, settings.askTimeout()),
-        policyAudit);
+        policyAudit,
+        NodeMetrics.start(system, readModels, streams::open, readModelPool, executor));
   }
 
   @Override
@@ -285,6 +291,11 @@ final class LocalLatticeClient implements LatticeClient {
   @Override
   public CompletionStage<NodeState> state() {
     return nodeState.state();
+  }
+
+  @Override
+  public CompletionStage<String> metrics() {
+    return metrics.scrape();
   }
 
   @Override

@@ -382,7 +382,8 @@ final class NodeStart {
         new ShardDistributions(
             system, Guardian.SHARDED_TYPES, settings.cluster().shardStatsTimeout()),
         pools.sessionTexts(),
-        audit);
+        audit,
+        readModels.dataSource());
   }
 
   /** Stops a node that did not start, adding a failure to stop to {@code cause}. */

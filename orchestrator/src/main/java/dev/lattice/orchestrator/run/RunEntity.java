@@ -5,6 +5,7 @@ import dev.lattice.orchestrator.run.core.RunDeadline;
 import dev.lattice.orchestrator.run.core.RunInterventions;
 import dev.lattice.orchestrator.run.core.RunProgress;
 import dev.lattice.orchestrator.run.core.RunState;
+import dev.lattice.persistence.metrics.NodeMeters;
 import dev.lattice.protocol.CborSerializable;
 import dev.lattice.protocol.agent.AssignmentResult;
 import dev.lattice.protocol.api.Intervention;
@@ -260,7 +261,8 @@ public final class RunEntity
             services.settings().passivateAfterTerminal(),
             Effect(),
             lastSeq,
-            services.children());
+            services.children(),
+            new RunMeters(NodeMeters.get(context.getSystem())));
     this.queries = new RunQueries(runId, Effect(), followers, context, lastSeq);
     this.interventions =
         new InterventionCommands(
