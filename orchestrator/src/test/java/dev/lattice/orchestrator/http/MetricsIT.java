@@ -26,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * scripted model server): runs started and ended by tenant and status, the runs not ended by
  * status, step durations by capability and agent, queue waits by bus key, the dispatcher's
  * decisions by kind, tokens and cost by tenant, provider and model, the journal's writes and
- * batches, the open event streams, and the JVM's and the connection pool's figures; no label holds
- * a run id.
+ * batches, the agents' breakers, the open event streams, and the JVM's and the connection pool's
+ * figures; no label holds a run id.
  */
 class MetricsIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -155,6 +155,14 @@ class MetricsIT {
           .contains("jvm_memory_used_bytes{")
           .contains("jvm_threads_live_threads ")
           .contains("hikaricp_connections");
+      // Every agent's breaker is closed, and in one state only.
+      assertThat(
+              value(metrics, "lattice_breaker_state", "agent=\"local.echo\"", "state=\"closed\""))
+          .as(samples(metrics, "lattice_breaker_state"))
+          .isEqualTo(1);
+      assertThat(value(metrics, "lattice_breaker_state", "agent=\"local.echo\""))
+          .as(samples(metrics, "lattice_breaker_state"))
+          .isEqualTo(1);
       // Bounded cardinality: runs are counted, never named.
       assertThat(metrics).doesNotContain(done).doesNotContain(cancelled).doesNotContain(paused);
     }
