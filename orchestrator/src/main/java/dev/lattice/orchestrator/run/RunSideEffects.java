@@ -31,13 +31,13 @@ final class RunSideEffects {
   private final EffectFactories<RunChange, RunState> effects;
   private final LongSupplier lastSeqNr;
   private final ChildRuns children;
-  private final RunMeters meters;
+  private final RunTelemetry telemetry;
 
   /**
    * @param effects the entity's effects, the only way to write under enforced replies
    * @param lastSeqNr the sequence number of the entity's latest event
    * @param children where a child run's end is reported to its parent
-   * @param meters counts runs started and ended
+   * @param telemetry counts runs started and ended, and traces them
    */
   RunSideEffects(
       RunFollowers followers,
@@ -49,7 +49,7 @@ final class RunSideEffects {
       EffectFactories<RunChange, RunState> effects,
       LongSupplier lastSeqNr,
       ChildRuns children,
-      RunMeters meters) {
+      RunTelemetry telemetry) {
     this.followers = followers;
     this.attempts = attempts;
     this.runTimers = runTimers;
@@ -59,7 +59,7 @@ final class RunSideEffects {
     this.effects = effects;
     this.lastSeqNr = lastSeqNr;
     this.children = children;
-    this.meters = meters;
+    this.telemetry = telemetry;
   }
 
   /**
@@ -95,11 +95,11 @@ final class RunSideEffects {
     }
     for (RunChange change : decided.events()) {
       if (change instanceof RunChange.RunStarted) {
-        meters.started(state.tenant().value());
+        telemetry.started(state.tenant().value());
       }
     }
     if (state.terminal() && !before.terminal()) {
-      meters.ended(state.tenant().value(), state.status());
+      telemetry.ended(state);
     }
     if (state.terminal()) {
       RunView view = state.view(lastSeq);

@@ -3,10 +3,9 @@ package dev.lattice.orchestrator.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lattice.modelserver.script.Script;
-import dev.lattice.modelserver.script.ScriptEntry;
-import dev.lattice.modelserver.script.Usage;
 import dev.lattice.orchestrator.testing.Await;
 import dev.lattice.orchestrator.testing.HttpRuns;
+import dev.lattice.orchestrator.testing.SamplePlans;
 import dev.lattice.orchestrator.testing.ScriptedNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,16 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
 class MetricsIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-  private static final String FAN_OUT =
-      """
-      {"plan":{"steps":[
-        {"id":"a","capability":"echo","input":{"text":"one"}},
-        {"id":"b","capability":"echo","input":{"text":"two"}},
-        {"id":"c","capability":"echo","input":{"text":"three"}},
-        {"id":"ask","capability":"llm","dependsOn":["a","b","c"],
-         "input":{"provider":"local","model":"scripted-model","prompt":"Sum up."}}]}}
-      """;
-
   private static final String WAITING =
       """
       {"plan":{"steps":[{"id":"w","kind":"wait","signal":"go"}]}}
@@ -51,12 +40,10 @@ class MetricsIT {
 
   @Test
   void aScrapeCountsWhatKnownRunsDid() throws Exception {
-    Script script =
-        Script.of(ScriptEntry.text("All three.").usage(Usage.of(120, 30)).times(10))
-            .withModels("scripted-model");
+    Script script = SamplePlans.summaries();
     try (ScriptedNode node = ScriptedNode.start(data, script)) {
       HttpRuns http = new HttpRuns();
-      String done = http.execute(node.api(), FAN_OUT, "fan-out");
+      String done = http.execute(node.api(), SamplePlans.FAN_OUT_THEN_LLM, "fan-out");
       http.awaitRun(
           node.api(), done, run -> "completed".equals(run.path("status").asText()), TIMEOUT);
       String cancelled = http.execute(node.api(), WAITING, "cancelled");
@@ -140,10 +127,10 @@ class MetricsIT {
                   "tenant=\"default\"",
                   "type=\"prompt\""))
           .as(samples(metrics, "lattice_llm_tokens_total"))
-          .isEqualTo(120);
+          .isEqualTo(SamplePlans.PROMPT_TOKENS);
       assertThat(value(metrics, "lattice_llm_tokens_total", "type=\"completion\""))
           .as(samples(metrics, "lattice_llm_tokens_total"))
-          .isEqualTo(30);
+          .isEqualTo(SamplePlans.COMPLETION_TOKENS);
       assertThat(value(metrics, "lattice_journal_write_seconds_count", "outcome=\"ok\""))
           .as(samples(metrics, "lattice_journal_write_seconds_count"))
           .isPositive();
