@@ -56,7 +56,7 @@ final class AgentReplies {
     if (entry != null) {
       Assignment a = entry.assignment();
       // Waited until an agent took it: routings an agent turned down are part of the wait.
-      metrics.waited(Duration.between(entry.acceptedAt(), now), now);
+      metrics.waited(entry.key(), Duration.between(entry.acceptedAt(), now), now);
       runs.started(a.runId(), a.stepId(), a.attempt(), reply.agentId());
     }
   }

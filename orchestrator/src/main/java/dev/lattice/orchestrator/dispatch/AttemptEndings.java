@@ -74,6 +74,7 @@ final class AttemptEndings {
    */
   AuditEntry withdrawn(DispatcherState.Entry entry, Instant at) {
     finished.remember(entry.key(), null);
+    metrics.forget(entry.key());
     holds.settle(entry.assignment(), Usage.NONE);
     permits.done(entry.key(), 0, Usage.NONE);
     return audit.entry(AuditKind.WITHDRAWN, entry.assignment(), null, null, null, at);
@@ -92,6 +93,13 @@ final class AttemptEndings {
     if (result.outcome() instanceof StepOutcome.Failed failed) {
       metrics.failed(failed.error().errorClass());
     }
+    metrics.ended(
+        entry.key(),
+        result.agentId(),
+        result.outcome(),
+        permits.provider(entry.assignment()),
+        DispatchPolicy.usage(result),
+        last.at());
     finished.remember(entry.key(), result);
     // Each output the action rejected was one more request to its model.
     permits.done(entry.key(), result.outcome().rejected().size() + 1, DispatchPolicy.usage(result));

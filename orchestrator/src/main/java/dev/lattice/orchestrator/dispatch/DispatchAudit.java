@@ -15,16 +15,19 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Writes a dispatcher's decisions as audit entries. */
+/** Writes a dispatcher's decisions as audit entries, and counts them by kind. */
 final class DispatchAudit {
   private final String busKey;
+  private final DispatchMeters meters;
 
-  DispatchAudit(BusKey busKey) {
+  DispatchAudit(BusKey busKey, DispatchMeters meters) {
     this.busKey = busKey.value();
+    this.meters = meters;
   }
 
   AuditEntry entry(
       AuditKind kind, Assignment a, AgentId agent, String detail, Object data, Instant at) {
+    meters.decided(kind);
     JsonNode figures = data == null ? null : LatticeJson.mapper().valueToTree(data);
     return new AuditEntry(
         at,

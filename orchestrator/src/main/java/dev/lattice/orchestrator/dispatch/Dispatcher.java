@@ -4,6 +4,7 @@ import dev.lattice.orchestrator.directory.AgentEntry;
 import dev.lattice.orchestrator.dispatch.DispatchLog.Route;
 import dev.lattice.orchestrator.ratelimit.ProviderLimiter;
 import dev.lattice.orchestrator.tenant.TenantLedger;
+import dev.lattice.persistence.metrics.NodeMeters;
 import dev.lattice.protocol.CborSerializable;
 import dev.lattice.protocol.agent.AgentCommand;
 import dev.lattice.protocol.agent.AgentReply;
@@ -148,10 +149,12 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
     this.settings = services.settings();
     RunNotifier runs = services.runs();
     DispatchPolicy policy = services.policy();
-    DispatchAudit audit = new DispatchAudit(busKey);
+    DispatchMeters meters = new DispatchMeters(NodeMeters.get(context.getSystem()), busKey);
+    DispatchAudit audit = new DispatchAudit(busKey, meters);
     this.clock = services.clock();
     this.pool = new AgentPool(busKey.role(), services.localNode());
-    this.metrics = new QueueMetrics(settings.waitWindow(), clock.instant());
+    this.metrics =
+        new QueueMetrics(settings.waitWindow(), clock.instant(), meters, settings.finishedMemory());
     this.agentReplies = agentReplies(context);
     this.holds =
         new TenantHolds(
@@ -163,7 +166,8 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
     this.permits =
         new RatePermits(
             services.rateLimits(),
-            context.messageAdapter(ProviderLimiter.Answer.class, FromLimiter::new));
+            context.messageAdapter(ProviderLimiter.Answer.class, FromLimiter::new),
+            meters);
     this.endings =
         new AttemptEndings(
             runs, metrics, holds, permits, audit, new FinishedResults(settings.finishedMemory()));

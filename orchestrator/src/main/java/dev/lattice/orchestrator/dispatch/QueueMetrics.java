@@ -1,12 +1,16 @@
 package dev.lattice.orchestrator.dispatch;
 
 import dev.lattice.protocol.agent.ErrorClass;
+import dev.lattice.protocol.agent.StepOutcome;
+import dev.lattice.protocol.agent.Usage;
 import dev.lattice.protocol.api.QueueView;
 import dev.lattice.protocol.api.QueueWait;
+import dev.lattice.protocol.ids.AgentId;
 import dev.lattice.protocol.ids.BusKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -39,23 +43,60 @@ final class QueueMetrics {
   private Histogram current = new Histogram(SIGNIFICANT_DIGITS);
   private Histogram previous = new Histogram(SIGNIFICANT_DIGITS);
   private Instant windowStart;
+  private final DispatchMeters meters;
+  // When each attempt in flight was taken by its agent; not persisted: an attempt in flight when
+  // its dispatcher recovered has no duration. At most as many as results are remembered.
+  private final Map<String, Instant> runningSince;
 
   /**
    * @param window how long each of the two windows of waits lasts
    * @param now when the first window starts
+   * @param meters where the node's meters are fed
+   * @param maxRunning how many attempts in flight are timed at once, at most
    */
-  QueueMetrics(Duration window, Instant now) {
+  QueueMetrics(Duration window, Instant now, DispatchMeters meters, int maxRunning) {
     if (window.isZero() || window.isNegative()) {
       throw new IllegalArgumentException("the wait window must be positive, not " + window);
     }
     this.window = window;
     this.windowStart = now;
+    this.meters = meters;
+    this.runningSince =
+        new LinkedHashMap<>() {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, Instant> eldest) {
+            return size() > maxRunning;
+          }
+        };
   }
 
-  /** An assignment was handed to an agent {@code wait} after it was accepted. */
-  void waited(Duration wait, Instant now) {
+  /** The assignment {@code key} was taken by an agent {@code wait} after it was accepted. */
+  void waited(String key, Duration wait, Instant now) {
     roll(now);
     current.recordValue(Math.max(0, TimeUnit.NANOSECONDS.toMicros(wait.toNanos())));
+    meters.waited(wait);
+    runningSince.put(key, now);
+  }
+
+  /**
+   * The attempt of {@code key} ended on {@code agent} with {@code outcome} at {@code now}, using
+   * {@code usage} of {@code provider}'s model.
+   */
+  void ended(
+      String key, AgentId agent, StepOutcome outcome, String provider, Usage usage, Instant now) {
+    Instant since = runningSince.remove(key);
+    if (since != null) {
+      meters.ran(
+          agent == null ? null : agent.value(),
+          outcome instanceof StepOutcome.Failed ? "failed" : "succeeded",
+          Duration.between(since, now));
+    }
+    meters.used(provider, usage);
+  }
+
+  /** The attempt of {@code key} ended without a result (taken back, its agent gone). */
+  void forget(String key) {
+    runningSince.remove(key);
   }
 
   /** An attempt finished here with an error of {@code errorClass}. */

@@ -38,9 +38,12 @@ final class RatePermits {
   private final Map<LimitedModel, Integer> outstanding = new HashMap<>();
   private final Map<LimitedModel, String> waitingFor = new HashMap<>();
   private final Map<String, LimitedModel> sent = new HashMap<>();
+  private final DispatchMeters meters;
 
-  RatePermits(RateLimitServices services, ActorRef<ProviderLimiter.Answer> replies) {
+  RatePermits(
+      RateLimitServices services, ActorRef<ProviderLimiter.Answer> replies, DispatchMeters meters) {
     this.services = services;
+    this.meters = meters;
     this.settings = services.settings();
     this.replies = replies;
   }
@@ -82,6 +85,7 @@ final class RatePermits {
     if (answer instanceof ProviderLimiter.Waiting waiting) {
       if (asked.containsKey(waiting.key())) {
         waitingFor.put(waiting.model(), waiting.reason());
+        meters.rateLimited(waiting.model().provider(), waiting.model().model());
       }
       return false;
     }
@@ -194,6 +198,18 @@ final class RatePermits {
                 .targets()
                 .target(assignment.capability(), assignment.model(), assignment.input())
                 .filter(target -> target.limit().limited()));
+  }
+
+  /** The provider {@code assignment}'s model is called through; null for no model call. */
+  String provider(Assignment assignment) {
+    if (services.targets() == null) {
+      return null;
+    }
+    return services
+        .targets()
+        .target(assignment.capability(), assignment.model(), assignment.input())
+        .map(LlmTarget::provider)
+        .orElse(null);
   }
 
   private boolean stale(Ask room, Instant now) {

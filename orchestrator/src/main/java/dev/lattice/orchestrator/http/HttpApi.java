@@ -53,6 +53,8 @@ public final class HttpApi extends AllDirectives {
 
   private final Authentication auth;
   private final PerPrincipal<Route> routes;
+  private final MetricsRoutes metrics = new MetricsRoutes();
+  private final HttpSpans spans;
   private final RateLimiting rates;
   private final RunRoutes runs;
   private final ApprovalRoutes approvals;
@@ -121,6 +123,7 @@ public final class HttpApi extends AllDirectives {
         new Authentication(
             authSettings, authenticator, client, system, new SessionCookies(ui.secureCookie()));
     this.dashboard = ui.enabled() ? dashboard(auth, bodies) : null;
+    this.spans = new HttpSpans(system);
     this.routes = new PerPrincipal<>(authSettings.keyCacheMaxEntries(), authSettings.keyCacheTtl());
     this.rates =
         new RateLimiting(
@@ -182,7 +185,7 @@ public final class HttpApi extends AllDirectives {
 
   /** Every route, sealed: nothing leaves it but a response. */
   public Route route() {
-    return withRequestTimeoutResponse(this::timedOut, this::sealed);
+    return withRequestTimeoutResponse(this::timedOut, () -> spans.traced(this::sealed));
   }
 
   /**
@@ -248,7 +251,7 @@ public final class HttpApi extends AllDirectives {
   /** The routes held to {@code principal}: built once for it, reused by its next requests. */
   private Route routesOf(Principal principal) {
     LatticeClient client = auth.clientFor(principal);
-    Route api = JsonRequests.required(() -> api(principal, client));
+    Route api = concat(metrics.route(client), JsonRequests.required(() -> api(principal, client)));
     return mcp == null ? api : concat(mcp.route(principal, client), api);
   }
 

@@ -167,6 +167,9 @@ public interface LatticeClient {
   /** This node's view of itself and the cluster. */
   CompletionStage<NodeState> state();
 
+  /** This node's meters in the Prometheus text format (0.0.4), as {@code GET /metrics} serves. */
+  CompletionStage<String> metrics();
+
   /**
    * Whether this node is ready to take work: an up member of its cluster, its shard regions
    * registered with their coordinators, its journal answering. Each check says what it found.

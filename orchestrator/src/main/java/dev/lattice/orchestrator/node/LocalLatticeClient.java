@@ -56,6 +56,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
+import javax.sql.DataSource;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -79,6 +80,7 @@ final class LocalLatticeClient implements LatticeClient {
   private final SessionStore sessions;
   private final PolicyAudit policyAudit;
   private final PendingApprovalScan approvals;
+  private final NodeMetrics metrics;
 
   private LocalLatticeClient(
       RunCommands commands,
@@ -90,6 +92,7 @@ final class LocalLatticeClient implements LatticeClient {
       AgentInvocations invocations,
       SessionStore sessions,
       PolicyAudit policyAudit,
+      NodeMetrics metrics,
       Executor executor,
       Duration approvalsReuse) {
     this.commands = commands;
@@ -101,6 +104,7 @@ final class LocalLatticeClient implements LatticeClient {
     this.invocations = invocations;
     this.sessions = sessions;
     this.policyAudit = policyAudit;
+    this.metrics = metrics;
     this.approvals = new PendingApprovalScan(this, executor, approvalsReuse, Clock.systemUTC());
   }
 
@@ -117,7 +121,8 @@ final class LocalLatticeClient implements LatticeClient {
       NodeReadiness readiness,
       ShardDistributions shards,
       StoredTexts sessionTexts,
-      PolicyAudit policyAudit) {
+      PolicyAudit policyAudit,
+      DataSource readModelPool) {
     ClusterSharding sharding = ClusterSharding.get(system);
     // Callbacks run on the system's executor: on a small machine, completing them on whatever
     // thread finished the future costs several times the throughput.
@@ -172,6 +177,8 @@ final class LocalLatticeClient implements LatticeClient {
         new AgentInvocations(nodeState::listed, commands, categories, executor),
         new SessionStore(system, sessionTexts, settings.askTimeout()),
         policyAudit,
+        NodeMetrics.start(
+            system, readModels, nodeState::listed, streams::open, readModelPool, executor),
         executor,
         system.settings().config().getDuration("lattice.http.approvals.cache-for"));
   }
@@ -299,6 +306,11 @@ final class LocalLatticeClient implements LatticeClient {
   @Override
   public CompletionStage<NodeState> state() {
     return nodeState.state();
+  }
+
+  @Override
+  public CompletionStage<String> metrics() {
+    return metrics.scrape();
   }
 
   @Override

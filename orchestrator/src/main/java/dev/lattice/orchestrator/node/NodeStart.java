@@ -19,6 +19,7 @@ import dev.lattice.orchestrator.retention.RetentionSettings;
 import dev.lattice.orchestrator.run.core.RunSettings;
 import dev.lattice.orchestrator.session.SessionStoreSettings;
 import dev.lattice.orchestrator.tls.ClusterTls;
+import dev.lattice.orchestrator.tracing.TracingSetup;
 import dev.lattice.persistence.audit.KeyRing;
 import dev.lattice.persistence.auth.JdbcAuthStore;
 import dev.lattice.persistence.journal.JournalDatabase;
@@ -38,6 +39,7 @@ import dev.lattice.worker.agent.WorkerSettings;
 import dev.lattice.worker.mcp.McpClientSettings;
 import dev.lattice.worker.mcp.McpServers;
 import dev.lattice.worker.secret.SecretResolver;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -131,7 +133,8 @@ final class NodeStart {
       Map<String, AgentAction> actions,
       List<AgentSpec> agents,
       Map<String, Guardrail> guardrails,
-      Clock clock) {
+      Clock clock,
+      List<SpanExporter> spanExporters) {
     Config resolved = NodeConfig.assemble(overrides, dataDirectory);
     Guardrails checks = Guardrails.create(resolved, guardrails);
     NodeSettings configured = readSettings(resolved, agents);
@@ -168,6 +171,7 @@ final class NodeStart {
       throw e;
     }
     stopMcpWith(system, mcp);
+    TracingSetup.install(system, spanExporters);
     CompletableFuture<Void> stopped =
         system.getWhenTerminated().thenRun(pools::close).thenRun(mcp::close).toCompletableFuture();
     try {
@@ -382,7 +386,8 @@ final class NodeStart {
         new ShardDistributions(
             system, Guardian.SHARDED_TYPES, settings.cluster().shardStatsTimeout()),
         pools.sessionTexts(),
-        audit);
+        audit,
+        readModels.dataSource());
   }
 
   /** Stops a node that did not start, adding a failure to stop to {@code cause}. */

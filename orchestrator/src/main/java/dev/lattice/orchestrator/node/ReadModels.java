@@ -16,6 +16,7 @@ import dev.lattice.protocol.ids.BusKey;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.run.RunStatus;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -56,6 +57,10 @@ final class ReadModels {
 
   CompletionStage<Map<RunStatus, Long>> countByStatus() {
     return read(runIndex::countByStatus);
+  }
+
+  CompletionStage<List<JdbcRunIndex.TenantRuns>> countUnfinishedByTenant() {
+    return read(runIndex::countUnfinishedByTenant);
   }
 
   /** A run's audit trail; fails with {@link UnknownRunException} for a run the index lacks. */

@@ -260,7 +260,8 @@ public final class RunEntity
             services.settings().passivateAfterTerminal(),
             Effect(),
             lastSeq,
-            services.children());
+            services.children(),
+            new RunTelemetry(context.getSystem()));
     this.queries = new RunQueries(runId, Effect(), followers, context, lastSeq);
     this.interventions =
         new InterventionCommands(

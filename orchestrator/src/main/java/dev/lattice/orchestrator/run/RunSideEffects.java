@@ -31,11 +31,13 @@ final class RunSideEffects {
   private final EffectFactories<RunChange, RunState> effects;
   private final LongSupplier lastSeqNr;
   private final ChildRuns children;
+  private final RunTelemetry telemetry;
 
   /**
    * @param effects the entity's effects, the only way to write under enforced replies
    * @param lastSeqNr the sequence number of the entity's latest event
    * @param children where a child run's end is reported to its parent
+   * @param telemetry counts runs started and ended, and traces them
    */
   RunSideEffects(
       RunFollowers followers,
@@ -46,7 +48,8 @@ final class RunSideEffects {
       Duration passivateAfterTerminal,
       EffectFactories<RunChange, RunState> effects,
       LongSupplier lastSeqNr,
-      ChildRuns children) {
+      ChildRuns children,
+      RunTelemetry telemetry) {
     this.followers = followers;
     this.attempts = attempts;
     this.runTimers = runTimers;
@@ -56,6 +59,7 @@ final class RunSideEffects {
     this.effects = effects;
     this.lastSeqNr = lastSeqNr;
     this.children = children;
+    this.telemetry = telemetry;
   }
 
   /**
@@ -88,6 +92,14 @@ final class RunSideEffects {
     if (state.terminal() && !before.terminal()) {
       // Attempts still queued or running are of no use any more: take them back, best-effort.
       attempts.withdrawAll(state);
+    }
+    for (RunChange change : decided.events()) {
+      if (change instanceof RunChange.RunStarted) {
+        telemetry.started(state.tenant().value());
+      }
+    }
+    if (state.terminal() && !before.terminal()) {
+      telemetry.ended(state);
     }
     if (state.terminal()) {
       RunView view = state.view(lastSeq);

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import com.typesafe.config.ConfigFactory;
+import dev.lattice.persistence.metrics.NodeMeters;
 import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.protocol.api.QueueWait;
+import dev.lattice.protocol.ids.BusKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -15,12 +18,17 @@ class QueueMetricsTest {
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
   private static final Duration WINDOW = Duration.ofSeconds(60);
 
-  private final QueueMetrics metrics = new QueueMetrics(WINDOW, T0);
+  private final QueueMetrics metrics = new QueueMetrics(WINDOW, T0, meters(), 100);
+
+  private static DispatchMeters meters() {
+    return new DispatchMeters(
+        new NodeMeters(ConfigFactory.load()), BusKey.parse("agent/echo/0/default"));
+  }
 
   /** Waits of 1, 2, ... 100 ms. */
   private void recordOneToHundredMillis(Instant at) {
     for (int ms = 1; ms <= 100; ms++) {
-      metrics.waited(Duration.ofMillis(ms), at);
+      metrics.waited("key", Duration.ofMillis(ms), at);
     }
   }
 
@@ -37,8 +45,8 @@ class QueueMetricsTest {
 
   @Test
   void subMillisecondAndLongWaitsAreBothKept() {
-    metrics.waited(Duration.ofNanos(300_000), T0);
-    metrics.waited(Duration.ofHours(3), T0);
+    metrics.waited("key", Duration.ofNanos(300_000), T0);
+    metrics.waited("key", Duration.ofHours(3), T0);
     QueueWait waits = metrics.waits(T0);
     assertThat(waits.count()).isEqualTo(2);
     assertThat(waits.p50Ms()).isCloseTo(0.3, within(0.01));
@@ -55,10 +63,10 @@ class QueueMetricsTest {
   void percentilesCoverTheLastOneToTwoWindows() {
     // Long waits early on, short ones in the next window: both count while both are recent.
     for (int i = 0; i < 50; i++) {
-      metrics.waited(Duration.ofSeconds(10), T0.plusSeconds(30));
+      metrics.waited("key", Duration.ofSeconds(10), T0.plusSeconds(30));
     }
     for (int i = 0; i < 50; i++) {
-      metrics.waited(Duration.ofMillis(1), T0.plusSeconds(90));
+      metrics.waited("key", Duration.ofMillis(1), T0.plusSeconds(90));
     }
     QueueWait both = metrics.waits(T0.plusSeconds(100));
     assertThat(both.count()).isEqualTo(100);
@@ -71,7 +79,7 @@ class QueueMetricsTest {
 
     // After two quiet windows nothing is left.
     assertThat(metrics.waits(T0.plusSeconds(300))).isEqualTo(QueueWait.NONE);
-    metrics.waited(Duration.ofMillis(5), T0.plusSeconds(301));
+    metrics.waited("key", Duration.ofMillis(5), T0.plusSeconds(301));
     assertThat(metrics.waits(T0.plusSeconds(302)).count()).isEqualTo(1);
   }
 
@@ -89,7 +97,7 @@ class QueueMetricsTest {
 
   @Test
   void aWindowMustBePositive() {
-    assertThatThrownBy(() -> new QueueMetrics(Duration.ZERO, T0))
+    assertThatThrownBy(() -> new QueueMetrics(Duration.ZERO, T0, meters(), 100))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("positive");
   }

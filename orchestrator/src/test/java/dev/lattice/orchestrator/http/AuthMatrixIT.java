@@ -319,6 +319,11 @@ class AuthMatrixIT {
             // The first role to delete it deletes it; the next finds nothing.
             Set.of(404)),
         new Endpoint(
+            "GET /metrics",
+            Need.CLUSTER,
+            Other.FORBIDDEN,
+            c -> new Request("GET", "/metrics", null)),
+        new Endpoint(
             "GET /api/v1/state",
             Need.CLUSTER,
             Other.FORBIDDEN,

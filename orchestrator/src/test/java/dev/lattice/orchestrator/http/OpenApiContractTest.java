@@ -67,7 +67,6 @@ class OpenApiContractTest extends JUnitRouteTest {
           "/api",
           "/api/v1",
           "/api/v1/",
-          "/metrics",
           "/api/v1/metrics",
           "/api/v1/health",
           "/api/v1/ready",

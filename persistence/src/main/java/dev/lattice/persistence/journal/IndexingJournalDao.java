@@ -1,6 +1,8 @@
 package dev.lattice.persistence.journal;
 
 import dev.lattice.persistence.audit.AuditChains.NewRow;
+import dev.lattice.persistence.metrics.JournalMeters;
+import dev.lattice.persistence.metrics.NodeMeters;
 import dev.lattice.persistence.payload.JournalPayloads;
 import dev.lattice.persistence.readmodel.AuditStatements;
 import dev.lattice.persistence.readmodel.RunIndexChange;
@@ -72,6 +74,7 @@ public final class IndexingJournalDao extends DefaultJournalDao {
   private final JournalPayloads payloads;
   private final Serialization serialization;
   private final int cborSerializerId;
+  private final JournalMeters meters;
 
   /** Index changes of rows on their way to the write queue, by persistence id and sequence nr. */
   private final ConcurrentHashMap<String, RunIndexChange> pending = new ConcurrentHashMap<>();
@@ -91,6 +94,7 @@ public final class IndexingJournalDao extends DefaultJournalDao {
     this.payloads = JournalPayloads.get(mat.system());
     this.serialization = serialization;
     this.cborSerializerId = cborSerializerId(serialization);
+    this.meters = new JournalMeters(NodeMeters.get(mat.system()));
     newIds.answeredByJournal();
   }
 
@@ -191,6 +195,8 @@ public final class IndexingJournalDao extends DefaultJournalDao {
     try {
       boolean autoCommit = connection.getAutoCommit();
       connection.setAutoCommit(false);
+      long start = System.nanoTime();
+      boolean committed = false;
       try {
         // Large events lose their large parts to the payload table, written first: a row never
         // refers to a part that is not there.
@@ -219,11 +225,13 @@ public final class IndexingJournalDao extends DefaultJournalDao {
         RunIndexStatements.apply(connection, changes);
         AuditStatements.insert(connection, audit, System.currentTimeMillis());
         connection.commit();
+        committed = true;
         payloads.committed(parts);
       } catch (SQLException | RuntimeException e) {
         connection.rollback();
         throw e;
       } finally {
+        meters.written(rows.size(), System.nanoTime() - start, committed);
         connection.setAutoCommit(autoCommit);
       }
     } catch (SQLException e) {

@@ -30,6 +30,10 @@ public final class JdbcRunIndex {
       "SELECT \"run_id\", \"tenant\", \"status\", \"source\", \"created_at\", \"updated_at\""
           + " FROM \"lattice_run_index\"";
   private static final String ONE = COLUMNS + " WHERE \"run_id\" = ?";
+  // Through the status index: only the runs that have not ended are read.
+  private static final String UNFINISHED_BY_TENANT =
+      "SELECT \"tenant\", \"status\", COUNT(*) FROM \"lattice_run_index\""
+          + " WHERE \"status\" IN ('queued', 'running', 'paused') GROUP BY \"tenant\", \"status\"";
   private static final String BY_STATUS =
       "SELECT \"status\", COUNT(*) FROM \"lattice_run_index\" GROUP BY \"status\"";
 
@@ -121,6 +125,23 @@ public final class JdbcRunIndex {
       return counts;
     }
   }
+
+  /** How many runs that have not ended are in each status, by tenant (empty ones are absent). */
+  public List<TenantRuns> countUnfinishedByTenant() throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement query = c.prepareStatement(UNFINISHED_BY_TENANT);
+        ResultSet rs = query.executeQuery()) {
+      List<TenantRuns> counts = new ArrayList<>();
+      while (rs.next()) {
+        counts.add(
+            new TenantRuns(rs.getString(1), RunStatus.fromWire(rs.getString(2)), rs.getLong(3)));
+      }
+      return counts;
+    }
+  }
+
+  /** How many runs of {@code tenant} are in {@code status}. */
+  public record TenantRuns(String tenant, RunStatus status, long runs) {}
 
   private static RunSummary summary(ResultSet rs) throws SQLException {
     return new RunSummary(

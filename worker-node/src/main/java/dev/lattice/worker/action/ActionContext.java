@@ -34,6 +34,13 @@ public record ActionContext(
     secrets = secrets == null ? SecretResolver.NONE : secrets;
   }
 
+  /**
+   * This context with its blocking work, and the continuations of actions, run on {@code value}.
+   */
+  public ActionContext withExecutor(Executor value) {
+    return new ActionContext(agentId, value, json, heartbeats, system, secrets);
+  }
+
   /** A context that resolves no secret. */
   public ActionContext(
       AgentId agentId,

@@ -200,13 +200,8 @@ public final class ScopedClient implements LatticeClient {
 
   @Override
   public CompletionStage<AuditVerification> verifyPolicyAudit() {
-    require(Permission.VIEW_CLUSTER, "verify the policy's audit trail");
-    if (!principal.allTenants()) {
-      // The policy chain names every tenant's keys.
-      throw new ForbiddenException(
-          "the policy's audit trail covers every tenant: only an admin of every tenant may verify"
-              + " it");
-    }
+    // The policy chain names every tenant's keys.
+    requireEveryTenant("verify the policy's audit trail", "the policy's audit trail");
     return client.verifyPolicyAudit();
   }
 
@@ -288,13 +283,16 @@ public final class ScopedClient implements LatticeClient {
 
   @Override
   public CompletionStage<NodeState> state() {
-    require(Permission.VIEW_CLUSTER, "see the cluster's state");
-    if (!principal.allTenants()) {
-      // The state lists every tenant's queues and counts every tenant's runs.
-      throw new ForbiddenException(
-          "the cluster's state shows every tenant: only an admin of every tenant may see it");
-    }
+    // The state lists every tenant's queues and counts every tenant's runs.
+    requireEveryTenant("see the cluster's state", "the cluster's state");
     return client.state();
+  }
+
+  @Override
+  public CompletionStage<String> metrics() {
+    // Its labels name every tenant.
+    requireEveryTenant("scrape the node's metrics", "the node's metrics");
+    return client.metrics();
   }
 
   @Override
@@ -412,6 +410,18 @@ public final class ScopedClient implements LatticeClient {
       throw new UnknownRunException(RunId.of(run.runId()));
     }
     return run;
+  }
+
+  /**
+   * Refuses (403) to {@code act} unless the principal is an admin of every tenant: {@code what}
+   * shows every tenant's things.
+   */
+  private void requireEveryTenant(String act, String what) {
+    require(Permission.VIEW_CLUSTER, act);
+    if (!principal.allTenants()) {
+      throw new ForbiddenException(
+          what + " covers every tenant: only an admin of every tenant may " + act);
+    }
   }
 
   /** Who an intervention records: the principal, then whom the request named. */
