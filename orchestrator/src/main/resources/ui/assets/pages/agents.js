@@ -36,8 +36,8 @@ export function render(main) {
         table("Queues", ["Bus key", "Queued", "In flight", "Wait p50 / p90 / p99", "Failures",
           "Held back"],
         state.queues.map(q => [h("span", {class: "mono"}, q.busKey), q.queued, q.inFlight,
-          q.queueWait.count ? `${q.queueWait.p50Ms} / ${q.queueWait.p90Ms} / ${q.queueWait.p99Ms} ms`
-            : "none recently",
+          q.queueWait.count ? [q.queueWait.p50Ms, q.queueWait.p90Ms, q.queueWait.p99Ms]
+            .map(ms => Number(ms).toFixed(1)).join(" / ") + " ms" : "none recently",
           Object.entries(q.failures).map(([k, v]) => `${k}: ${v}`).join(", "),
           Object.entries(q.waiting).map(([k, v]) => `${k}: ${v}`).join("; ")])));
     } catch (e) {

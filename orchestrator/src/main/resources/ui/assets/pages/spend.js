@@ -1,12 +1,37 @@
-// Spend: tokens and cost of the newest runs, per tenant and model, from the runs' own usage.
-// The API does not give tenants' budgets and their periods' spend yet: the page says so.
+// Spend: each tenant's budget and what its current period spent and holds (GET
+// /api/v1/budgets), kept current; and the tokens and cost of the newest runs per tenant and
+// model, from the runs' own usage.
 import {get} from "../api.js";
 import {h, replace, table} from "../dom.js";
-import {money} from "../format.js";
+import {money, time} from "../format.js";
 
 const RUNS = 50;
 const PARALLEL = 4;
 const REFRESH_MS = 15000;
+const BUDGETS_REFRESH_MS = 3000;
+
+/** Used against a limit, as a meter with its figures in words ({@code show} writes a figure). */
+function against(used, limit, show) {
+  if (limit === undefined || limit === null) return `${show(used)}, no limit`;
+  const [u, l] = [Number(used), Number(limit)];
+  const share = l === 0 ? 100 : Math.round((u / l) * 100);
+  const label = `${show(u)} of ${show(l)} (${share}%)`;
+  return h("span", {}, h("meter", {min: 0, max: l, value: Math.min(u, l), high: l * 0.8,
+    "aria-label": label}), " ", label);
+}
+
+const tokenCount = n => `${n} tokens`;
+
+function budgetsTable(found) {
+  if (found.budgets.length === 0) {
+    return h("p", {}, "No tenant you can see has a budget (lattice.policy.tenants.NAME.budget).");
+  }
+  return table("Budgets by tenant", ["Tenant", "Period since", "Tokens", "Cost", "Held by running"],
+    found.budgets.map(b => [b.tenant, time(b.periodStart),
+      against(b.used.tokens, b.limit.maxTokens, tokenCount),
+      against(b.used.costUsd, b.limit.maxCostUsd, money),
+      `${b.reserved.tokens} tokens, ${money(b.reserved.costUsd)}`]));
+}
 
 async function views(runs) {
   const found = [];
@@ -19,9 +44,22 @@ async function views(runs) {
 }
 
 export function render(main) {
-  const summary = h("div", {});
+  const summary = h("div", {}, h("p", {}, "Reading the newest runs…"));
+  const budgets = h("div", {id: "budgets"});
   let timer = null;
+  let budgetTimer = null;
   let stopped = false;
+
+  async function loadBudgets() {
+    clearTimeout(budgetTimer);
+    try {
+      const found = await get("/api/v1/budgets");
+      if (!stopped) replace(budgets, budgetsTable(found));
+    } catch (e) {
+      if (!stopped) replace(budgets, h("p", {class: "error"}, `Cannot read budgets: ${e.message}`));
+    }
+    if (!stopped) budgetTimer = setTimeout(loadBudgets, BUDGETS_REFRESH_MS);
+  }
 
   async function load() {
     clearTimeout(timer);
@@ -56,13 +94,17 @@ export function render(main) {
   }
 
   main.append(h("h1", {}, "Spend"),
-    h("p", {class: "help"}, `Tokens and cost of the newest ${RUNS} runs you can see, by tenant ` +
-      "and model. Budgets per tenant and period are enforced by the node " +
-      "(lattice.policy.tenants) but not yet served by the API, so they are not shown here."),
-    summary);
+    h("section", {"aria-labelledby": "budgets-heading"},
+      h("h2", {id: "budgets-heading"}, "Budgets in their current period"), budgets),
+    h("section", {"aria-labelledby": "models-heading"},
+      h("h2", {id: "models-heading"}, "Newest runs by tenant and model"),
+      h("p", {class: "help"}, `Tokens and cost of the newest ${RUNS} runs you can see.`),
+      summary));
+  loadBudgets();
   load();
   return () => {
     stopped = true;
     clearTimeout(timer);
+    clearTimeout(budgetTimer);
   };
 }

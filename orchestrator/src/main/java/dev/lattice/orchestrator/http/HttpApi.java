@@ -58,6 +58,7 @@ public final class HttpApi extends AllDirectives {
   private final RateLimiting rates;
   private final RunRoutes runs;
   private final ApprovalRoutes approvals;
+  private final BudgetRoutes budgets = new BudgetRoutes();
   private final SessionRoutes sessions;
   private final EventRoutes events;
   private final NodeRoutes node;
@@ -266,6 +267,7 @@ public final class HttpApi extends AllDirectives {
                     concat(
                         runs.route(client),
                         approvals.route(client),
+                        budgets.route(client),
                         sessions.route(client),
                         node.api(client),
                         invoke.route(principal, client),

@@ -23,6 +23,7 @@ import dev.lattice.protocol.api.RunPage;
 import dev.lattice.protocol.api.RunQuery;
 import dev.lattice.protocol.api.RunSummary;
 import dev.lattice.protocol.api.SignalRequest;
+import dev.lattice.protocol.api.TenantBudgets;
 import dev.lattice.protocol.api.TenantUsage;
 import dev.lattice.protocol.ids.BusKey;
 import dev.lattice.protocol.ids.RunId;
@@ -181,6 +182,12 @@ public interface LatticeClient {
    * empty for a tenant without a configured budget.
    */
   CompletionStage<Optional<TenantUsage>> tenantUsage(TenantId tenant);
+
+  /**
+   * Every tenant with a budget ({@code lattice.policy.tenants.NAME.budget}): what it spent in its
+   * current period, what its running attempts hold, and its limit.
+   */
+  CompletionStage<TenantBudgets> budgets();
 
   /**
    * The session {@code name} of {@code tenant}: its messages in order, its summary, its counts and

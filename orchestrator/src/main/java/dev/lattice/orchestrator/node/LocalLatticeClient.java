@@ -38,6 +38,7 @@ import dev.lattice.protocol.api.RunPage;
 import dev.lattice.protocol.api.RunQuery;
 import dev.lattice.protocol.api.RunSummary;
 import dev.lattice.protocol.api.SignalRequest;
+import dev.lattice.protocol.api.TenantBudgets;
 import dev.lattice.protocol.api.TenantUsage;
 import dev.lattice.protocol.ids.BusKey;
 import dev.lattice.protocol.ids.RunId;
@@ -53,6 +54,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
@@ -80,6 +82,11 @@ final class LocalLatticeClient implements LatticeClient {
   private final SessionStore sessions;
   private final PolicyAudit policyAudit;
   private final PendingApprovalScan approvals;
+
+  /** The tenants with a budget, in order. */
+  private final List<String> budgeted;
+
+  private final Executor executor;
   private final NodeMetrics metrics;
 
   private LocalLatticeClient(
@@ -94,7 +101,8 @@ final class LocalLatticeClient implements LatticeClient {
       PolicyAudit policyAudit,
       NodeMetrics metrics,
       Executor executor,
-      Duration approvalsReuse) {
+      Duration approvalsReuse,
+      List<String> budgeted) {
     this.commands = commands;
     this.views = views;
     this.streams = streams;
@@ -106,6 +114,8 @@ final class LocalLatticeClient implements LatticeClient {
     this.policyAudit = policyAudit;
     this.metrics = metrics;
     this.approvals = new PendingApprovalScan(this, executor, approvalsReuse, Clock.systemUTC());
+    this.budgeted = budgeted;
+    this.executor = executor;
   }
 
   /** The client of the node {@code system}, whose guardian started {@code directory}. */
@@ -180,7 +190,8 @@ final class LocalLatticeClient implements LatticeClient {
         NodeMetrics.start(
             system, readModels, nodeState::listed, streams::open, readModelPool, executor),
         executor,
-        system.settings().config().getDuration("lattice.http.approvals.cache-for"));
+        system.settings().config().getDuration("lattice.http.approvals.cache-for"),
+        policy.tenantBudgets().keySet().stream().sorted().toList());
   }
 
   @Override
@@ -206,6 +217,20 @@ final class LocalLatticeClient implements LatticeClient {
   @Override
   public CompletionStage<Optional<TenantUsage>> tenantUsage(TenantId tenant) {
     return commands.tenantUsage(tenant);
+  }
+
+  @Override
+  public CompletionStage<TenantBudgets> budgets() {
+    List<CompletableFuture<Optional<TenantUsage>>> each =
+        budgeted.stream()
+            .map(tenant -> commands.tenantUsage(TenantId.of(tenant)).toCompletableFuture())
+            .toList();
+    return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
+        .thenApplyAsync(
+            done ->
+                new TenantBudgets(
+                    each.stream().map(CompletableFuture::join).flatMap(Optional::stream).toList()),
+            executor);
   }
 
   @Override

@@ -34,6 +34,10 @@ class AuthMatrixIT {
   private static final List<String> TENANTS = List.of("alpha", "beta");
   private static final List<String> ROLES = List.of("admin", "operator", "submitter", "viewer");
 
+  /** Each tenant's budget limit, in tokens: a figure no other answer holds. */
+  private static final Map<String, String> BUDGETS =
+      Map.of("alpha", "917390000173", "beta", "826470000264");
+
   /** What a call needs: one of these permissions, held to the roles below. */
   enum Need {
     READ("admin", "operator", "submitter", "viewer"),
@@ -109,7 +113,16 @@ class AuthMatrixIT {
         SecuredNode.start(
             data,
             ConfigFactory.parseString(
-                "lattice.llm.providers.local.base-url = \"" + models.baseUrl() + "/v1\""));
+                "lattice.llm.providers.local.base-url = \""
+                    + models.baseUrl()
+                    + "/v1\"\n"
+                    // Budgets whose limits are each tenant's own, to be found where they leak.
+                    + "lattice.policy.tenants.alpha.budget { max-tokens = "
+                    + BUDGETS.get("alpha")
+                    + ", period = 1d }\n"
+                    + "lattice.policy.tenants.beta.budget { max-tokens = "
+                    + BUDGETS.get("beta")
+                    + ", period = 1d }"));
     for (String tenant : TENANTS) {
       Map<String, String> byRole = new LinkedHashMap<>();
       for (String role : ROLES) {
@@ -142,7 +155,8 @@ class AuthMatrixIT {
       JsonNode listed =
           SecuredNode.json(node.send(admin, "GET", "/api/v1/keys", null).body()).get("keys");
       keyId.put(tenant, listed.get(0).get("id").asText());
-      Set<String> own = new TreeSet<>(List.of(run, marker, session, waitingRun.get(tenant)));
+      Set<String> own =
+          new TreeSet<>(List.of(run, marker, session, waitingRun.get(tenant), BUDGETS.get(tenant)));
       listed.forEach(k -> own.add(k.get("id").asText()));
       secrets.put(tenant, own);
     }
@@ -212,6 +226,11 @@ class AuthMatrixIT {
             Need.READ,
             Other.FILTERED,
             c -> new Request("GET", "/api/v1/approvals", null)),
+        new Endpoint(
+            "GET /api/v1/budgets",
+            Need.READ,
+            Other.FILTERED,
+            c -> new Request("GET", "/api/v1/budgets", null)),
         new Endpoint(
             "GET /api/v1/runs/{id}",
             Need.READ,

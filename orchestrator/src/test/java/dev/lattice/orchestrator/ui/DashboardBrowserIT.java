@@ -66,7 +66,8 @@ class DashboardBrowserIT {
             // Streams without events are dropped soon (the heartbeat comes later): the pages
             // must resume them.
             ConfigFactory.parseString(
-                "pekko.http.server.idle-timeout = 2s\nlattice.http.sse-heartbeat = 60s"),
+                "pekko.http.server.idle-timeout = 2s\nlattice.http.sse-heartbeat = 60s\n"
+                    + "lattice.policy.tenants.default.budget { max-tokens = 1000000, period = 1d }"),
             builder -> builder.action("slow", DelayedEcho.after(Duration.ofMillis(1500))));
     browser = Chromium.start(profile, new Dimension(1280, 1000));
     wait = new WebDriverWait(browser, WAIT, Duration.ofMillis(50));
@@ -179,10 +180,21 @@ class DashboardBrowserIT {
     assertThat(audit(other).get("interventions").findValuesAsText("reason"))
         .containsExactly("back online", "maintenance window", "not needed any more");
 
+    browser.findElement(By.cssSelector("nav a[data-nav='agents']")).click();
+    wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "local.echo"));
+    wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "agent/echo/"));
+    screenshot("5-agents-and-queues");
+    browser.findElement(By.cssSelector("nav a[data-nav='spend']")).click();
+    wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(By.id("budgets"), "of 1000000 tokens"));
+    screenshot("6-spend");
+
     browser.manage().window().setSize(new Dimension(390, 844));
     browser.get(node.url() + "/ui/runs/" + runId);
     waitForStep("ship", "succeeded");
-    screenshot("5-run-on-a-phone");
+    screenshot("7-run-on-a-phone");
   }
 
   private void signIn() throws IOException {

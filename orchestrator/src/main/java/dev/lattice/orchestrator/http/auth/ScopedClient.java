@@ -27,6 +27,7 @@ import dev.lattice.protocol.api.RunPage;
 import dev.lattice.protocol.api.RunQuery;
 import dev.lattice.protocol.api.RunSummary;
 import dev.lattice.protocol.api.SignalRequest;
+import dev.lattice.protocol.api.TenantBudgets;
 import dev.lattice.protocol.api.TenantUsage;
 import dev.lattice.protocol.ids.BusKey;
 import dev.lattice.protocol.ids.RunId;
@@ -307,6 +308,23 @@ public final class ScopedClient implements LatticeClient {
       return CompletableFuture.completedFuture(Optional.empty());
     }
     return client.tenantUsage(ownedTenant(tenant));
+  }
+
+  @Override
+  public CompletionStage<TenantBudgets> budgets() {
+    require(Permission.READ, "read budgets");
+    if (principal.allTenants()) {
+      return client.budgets();
+    }
+    return client
+        .budgets()
+        .thenApplyAsync(
+            all ->
+                new TenantBudgets(
+                    all.budgets().stream()
+                        .filter(b -> principal.sees(TenantId.of(b.tenant())))
+                        .toList()),
+            executor);
   }
 
   @Override
