@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -86,6 +87,8 @@ public final class Chromium {
         "--disable-extensions",
         "--user-data-dir=" + profile,
         "--window-size=" + size.getWidth() + "," + size.getHeight());
+    // The page's console, for tests to read: script errors and refusals of the page's policy.
+    options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
     ChromeDriverService service =
         new ChromeDriverService.Builder()
             .usingDriverExecutable(new File(DRIVER.toString()))

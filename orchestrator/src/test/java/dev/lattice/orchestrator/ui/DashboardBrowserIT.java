@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,6 +22,8 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -190,6 +193,18 @@ class DashboardBrowserIT {
     wait.until(
         ExpectedConditions.textToBePresentInElementLocated(By.id("budgets"), "of 1000000 tokens"));
     screenshot("6-spend");
+
+    // Nothing the pages did broke their policy or threw.
+    assertThat(
+            browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(entry -> entry.getLevel().intValue() >= Level.WARNING.intValue())
+                .map(LogEntry::getMessage)
+                // A 401 the sign-in page asked for on purpose, and the event stream the node
+                // dropped above, are logged by the browser too.
+                .filter(message -> !message.contains("the server responded with a status of 401"))
+                .filter(message -> !message.matches(".*/events\\?from=\\d+ - .*net::ERR_.*"))
+                .toList())
+        .isEmpty();
 
     browser.manage().window().setSize(new Dimension(390, 844));
     browser.get(node.url() + "/ui/runs/" + runId);
