@@ -8,6 +8,9 @@ import {mayIntervene} from "../session.js";
 
 const base = runId => `/api/v1/runs/${encodeURIComponent(runId)}`;
 
+/** Who the audit trail records beside the signed-in principal: where the decision was made. */
+const ACTOR = "dashboard";
+
 /** Runs {@code call} after asking why; reports the outcome through {@code done}. */
 async function intervene(title, action, call, done, options = {}) {
   const answer = await askReason(title, action, options);
@@ -29,17 +32,17 @@ export function runActions(run, done) {
   if (run.status === "running" || run.status === "queued") {
     buttons.push(h("button", {type: "button", id: "pause-run",
       onclick: () => intervene("Pause this run?", "Pause",
-        a => post(`${base(id)}/pause`, {reason: a.reason}), done)}, "Pause"));
+        a => post(`${base(id)}/pause`, {actor: ACTOR, reason: a.reason}), done)}, "Pause"));
   }
   if (run.status === "paused") {
     buttons.push(h("button", {type: "button", id: "resume-run",
       onclick: () => intervene("Resume this run?", "Resume",
-        a => post(`${base(id)}/resume`, {reason: a.reason}), done)}, "Resume"));
+        a => post(`${base(id)}/resume`, {actor: ACTOR, reason: a.reason}), done)}, "Resume"));
   }
   if (active) {
     buttons.push(h("button", {type: "button", id: "cancel-run", class: "danger",
       onclick: () => intervene("Cancel this run?", "Cancel run",
-        a => post(`${base(id)}/cancel`, {reason: a.reason}), done, {danger: true})},
+        a => post(`${base(id)}/cancel`, {actor: ACTOR, reason: a.reason}), done, {danger: true})},
       "Cancel"));
   }
   return buttons.length ? h("div", {class: "actions", role: "group",
@@ -51,13 +54,13 @@ export function approvalButtons(runId, stepId, signal, done) {
   if (!mayIntervene()) return h("span", {class: "help"}, "an operator decides");
   const plan = signal === "approve-plan";
   const approve = a => post(`${base(runId)}/signals/${encodeURIComponent(signal)}`,
-    {stepId, reason: a.reason, data: plan ? undefined : {approved: true}});
+    {stepId, actor: ACTOR, reason: a.reason, data: plan ? undefined : {approved: true}});
   // A rejected plan cannot run: its run is cancelled. A rejected wait step is told so in its
   // output ({"approved": false}), for a gate after it to act on.
   const reject = a => plan
-    ? post(`${base(runId)}/cancel`, {reason: `plan rejected: ${a.reason}`})
+    ? post(`${base(runId)}/cancel`, {actor: ACTOR, reason: `plan rejected: ${a.reason}`})
     : post(`${base(runId)}/signals/${encodeURIComponent(signal)}`,
-      {stepId, reason: a.reason, data: {approved: false}});
+      {stepId, actor: ACTOR, reason: a.reason, data: {approved: false}});
   return h("div", {class: "actions", role: "group", "aria-label": `Decide on ${stepId}`},
     h("button", {type: "button", class: "approve", "data-approve": stepId,
       onclick: () => intervene(`Approve ${stepId}?`, "Approve", approve, done)}, "Approve"),
@@ -72,6 +75,6 @@ export function overrideButton(runId, stepId, done) {
   return h("button", {type: "button", class: "quiet", "data-override": stepId,
     onclick: () => intervene(`Override ${stepId}?`, "Override",
       a => post(`${base(runId)}/steps/${encodeURIComponent(stepId)}/override`,
-        {output: a.output, reason: a.reason}), done, {withOutput: true})},
+        {output: a.output, actor: ACTOR, reason: a.reason}), done, {withOutput: true})},
   "Override");
 }

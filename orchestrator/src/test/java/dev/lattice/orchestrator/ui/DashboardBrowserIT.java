@@ -141,7 +141,7 @@ class DashboardBrowserIT {
     JsonNode approved = audit(runId).get("interventions").get(0);
     assertThat(approved.get("type").asText()).isEqualTo("signal");
     assertThat(approved.get("reason").asText()).isEqualTo("released after review");
-    assertThat(approved.get("actor").asText()).isEqualTo("key:key_bootstrap-admin");
+    assertThat(approved.get("actor").asText()).isEqualTo("key:key_bootstrap-admin (dashboard)");
 
     String other = startRun(LONG_WAIT);
     waitForStep("nap", "waiting");
