@@ -83,6 +83,17 @@ export function render(main, [runId]) {
     drawLive();
   }
 
+  // The timeline follows the events as they come, redrawn at most once a frame: a finished run's
+  // events all arrive at once when its page opens.
+  let liveFrame = 0;
+  function drawLiveSoon() {
+    if (liveFrame) return;
+    liveFrame = requestAnimationFrame(() => {
+      liveFrame = 0;
+      drawLive();
+    });
+  }
+
   function drawLive() {
     replace(timeline, drawTimeline(events));
     const streaming = texts.entries();
@@ -121,6 +132,7 @@ export function render(main, [runId]) {
     if (event.type === "step.succeeded" || event.type === "step.failed") texts.end(event.stepId);
     events.push(event);
     eventList.append(eventItem(event));
+    drawLiveSoon();
     refresh();
   };
 
@@ -137,6 +149,7 @@ export function render(main, [runId]) {
   return () => {
     stopped = true;
     clearTimeout(timer);
+    cancelAnimationFrame(liveFrame);
     if (stopFollowing) stopFollowing();
   };
 }
