@@ -2,6 +2,7 @@ package dev.lattice.orchestrator.dispatch;
 
 import dev.lattice.orchestrator.directory.AgentEntry;
 import dev.lattice.orchestrator.dispatch.DispatchLog.Route;
+import dev.lattice.orchestrator.logging.LogContext;
 import dev.lattice.protocol.agent.ToolSpec;
 import dev.lattice.protocol.audit.AuditEntry;
 import dev.lattice.protocol.ids.BusKey;
@@ -105,7 +106,10 @@ final class AgentChanges {
         awaitingRunUnlisted.add(entry.key());
         runs.stillWanted(entry.assignment(), busKey);
       } else if (!pool.knows(entry.agentId())) {
-        log.info("agent {} left while running {}: worker_lost", entry.agentId(), entry.key());
+        try (LogContext ids =
+            LogContext.run(entry.assignment().runId().value(), null, entry.assignment().stepId())) {
+          log.info("agent {} left while running {}: worker_lost", entry.agentId(), entry.key());
+        }
         ToolSpec tool = described.get(entry.assignment().capability());
         endings.workerLost(entry, tool == null ? null : tool.effect(), now, notes);
         lost.add(entry.key());
