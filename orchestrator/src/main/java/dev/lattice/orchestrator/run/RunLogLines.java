@@ -25,127 +25,139 @@ final class RunLogLines {
 
   /**
    * The chunks of {@code events} of {@code runId} at {@code least} or above: one per run of events
-   * about the same step and attempt, in order.
+   * about the same step and attempt, in order. Events below {@code least} cost a type check: no
+   * text is made for them, and nothing is allocated when no event is logged.
    */
   static List<RunLogChunk> of(RunId runId, List<RunChange> events, LogLevel least) {
-    List<RunLogChunk> chunks = new ArrayList<>(2);
-    List<LogLine> lines = new ArrayList<>(2);
+    List<RunLogChunk> chunks = null;
+    List<LogLine> lines = null;
     String stepId = null;
     Integer attempt = null;
     for (RunChange event : events) {
-      LogLine line = line(event);
-      if (line == null || !line.level().atLeast(least)) {
+      LogLevel level = level(event);
+      if (level == null || !level.atLeast(least)) {
         continue;
       }
-      if (!lines.isEmpty()
+      if (lines != null
           && !(Objects.equals(stepId, event.stepId())
               && Objects.equals(attempt, event.attempt()))) {
-        chunks.add(new RunLogChunk(runId, RunLogEntry.RUN, stepId, attempt, lines));
+        chunks = added(chunks, new RunLogChunk(runId, RunLogEntry.RUN, stepId, attempt, lines));
+        lines = null;
+      }
+      if (lines == null) {
         lines = new ArrayList<>(2);
       }
       stepId = event.stepId();
       attempt = event.attempt();
-      lines.add(line);
+      lines.add(new LogLine(event.at(), level, message(event)));
     }
-    if (!lines.isEmpty()) {
-      chunks.add(new RunLogChunk(runId, RunLogEntry.RUN, stepId, attempt, lines));
+    if (lines != null) {
+      chunks = added(chunks, new RunLogChunk(runId, RunLogEntry.RUN, stepId, attempt, lines));
     }
-    return chunks;
+    return chunks == null ? List.of() : chunks;
   }
 
-  /** The line of {@code event}, or null for an event the run's log leaves to others. */
-  static LogLine line(RunChange event) {
-    if (event instanceof RunChange.RunStarted started) {
-      return debug(event, "run started: " + started.spec().plan().steps().size() + " steps");
-    } else if (event instanceof RunChange.StepSucceeded succeeded) {
-      return debug(event, "succeeded" + by(succeeded.agentId()));
-    } else if (event instanceof RunChange.StepFailed failed) {
-      return new LogLine(
-          event.at(),
-          LogLevel.WARN,
-          "failed"
-              + by(failed.agentId())
-              + ": "
-              + failed.error().errorClass().wire()
-              + ": "
-              + failed.error().message());
-    } else if (event instanceof RunChange.BudgetExceeded exceeded) {
-      return new LogLine(event.at(), LogLevel.WARN, budget(exceeded));
-    } else if (event instanceof RunChange.StepRetryScheduled retry) {
-      return info(
-          event,
-          "attempt "
-              + retry.attempt()
-              + " due at "
-              + retry.dueAt()
-              + (retry.actor() == null ? "" : ", sent again by " + retry.actor())
-              + reason(retry.reason()));
-    } else if (event instanceof RunChange.StepSkipped skipped) {
-      return info(event, "skipped" + reason(skipped.reason()));
-    } else if (event instanceof RunChange.StepWaiting waiting) {
-      return info(event, waiting(waiting));
-    } else if (event instanceof RunChange.StepSignalled signalled) {
-      return info(
-          event,
-          "signal '"
-              + signalled.signal()
-              + "' from "
-              + signalled.actor()
-              + reason(signalled.reason()));
-    } else if (event instanceof RunChange.StepOverridden overridden) {
-      return new LogLine(
-          event.at(),
-          LogLevel.WARN,
-          "output set by " + overridden.actor() + reason(overridden.reason()));
-    } else if (event instanceof RunChange.ToolCallsRequested requested) {
-      return info(
-          event,
-          "turn "
-              + requested.turn()
-              + ": the model asked for "
-              + String.join(", ", requested.calls().stream().map(ToolCall::name).toList()));
-    } else if (event instanceof RunChange.PlannerAsked asked && !asked.errors().isEmpty()) {
-      return new LogLine(
-          event.at(),
-          LogLevel.WARN,
-          "plan of turn "
-              + (asked.turn() - 1)
-              + " refused, asked again: "
-              + String.join("; ", asked.errors()));
-    } else if (event instanceof RunChange.PlanAdopted adopted) {
-      return info(event, "plan adopted: " + adopted.plan().steps().size() + " steps");
-    } else if (event instanceof RunChange.ReplanStarted replan) {
-      return new LogLine(
-          event.at(),
-          LogLevel.WARN,
-          "asking for a new plan (version "
-              + replan.version()
-              + ") after step "
-              + replan.failedStep()
-              + " failed");
-    } else if (event instanceof RunChange.RunCompleted) {
-      return debug(event, "run completed");
-    } else if (event instanceof RunChange.RunFailed failed) {
-      return new LogLine(event.at(), LogLevel.ERROR, failed(failed.cause()));
-    } else if (event instanceof RunChange.RunPaused paused) {
-      return info(event, "paused by " + paused.actor() + reason(paused.reason()));
-    } else if (event instanceof RunChange.RunResumed resumed) {
-      return info(event, "resumed by " + resumed.actor() + reason(resumed.reason()));
-    } else if (event instanceof RunChange.RunCancelled cancelled) {
-      return new LogLine(
-          event.at(),
-          LogLevel.WARN,
-          "cancelled by " + cancelled.actor() + reason(cancelled.reason()));
+  private static List<RunLogChunk> added(List<RunLogChunk> chunks, RunLogChunk chunk) {
+    List<RunLogChunk> all = chunks == null ? new ArrayList<>(2) : chunks;
+    all.add(chunk);
+    return all;
+  }
+
+  /** The level of {@code event}'s line, or null for an event the run's log leaves to others. */
+  static LogLevel level(RunChange event) {
+    if (event instanceof RunChange.RunStarted
+        || event instanceof RunChange.StepSucceeded
+        || event instanceof RunChange.RunCompleted) {
+      return LogLevel.DEBUG;
+    }
+    if (event instanceof RunChange.StepFailed
+        || event instanceof RunChange.BudgetExceeded
+        || event instanceof RunChange.StepOverridden
+        || event instanceof RunChange.ReplanStarted
+        || event instanceof RunChange.RunCancelled
+        || (event instanceof RunChange.PlannerAsked asked && !asked.errors().isEmpty())) {
+      return LogLevel.WARN;
+    }
+    if (event instanceof RunChange.RunFailed) {
+      return LogLevel.ERROR;
+    }
+    if (event instanceof RunChange.StepRetryScheduled
+        || event instanceof RunChange.StepSkipped
+        || event instanceof RunChange.StepWaiting
+        || event instanceof RunChange.StepSignalled
+        || event instanceof RunChange.ToolCallsRequested
+        || event instanceof RunChange.PlanAdopted
+        || event instanceof RunChange.RunPaused
+        || event instanceof RunChange.RunResumed) {
+      return LogLevel.INFO;
     }
     return null;
   }
 
-  private static LogLine debug(RunChange event, String message) {
-    return new LogLine(event.at(), LogLevel.DEBUG, message);
-  }
-
-  private static LogLine info(RunChange event, String message) {
-    return new LogLine(event.at(), LogLevel.INFO, message);
+  /** The text of {@code event}'s line; only for an event that has a {@link #level}. */
+  static String message(RunChange event) {
+    if (event instanceof RunChange.RunStarted started) {
+      return "run started: " + started.spec().plan().steps().size() + " steps";
+    } else if (event instanceof RunChange.StepSucceeded succeeded) {
+      return "succeeded" + by(succeeded.agentId());
+    } else if (event instanceof RunChange.StepFailed failed) {
+      return "failed"
+          + by(failed.agentId())
+          + ": "
+          + failed.error().errorClass().wire()
+          + ": "
+          + failed.error().message();
+    } else if (event instanceof RunChange.BudgetExceeded exceeded) {
+      return budget(exceeded);
+    } else if (event instanceof RunChange.StepRetryScheduled retry) {
+      return "attempt "
+          + retry.attempt()
+          + " due at "
+          + retry.dueAt()
+          + (retry.actor() == null ? "" : ", sent again by " + retry.actor())
+          + reason(retry.reason());
+    } else if (event instanceof RunChange.StepSkipped skipped) {
+      return "skipped" + reason(skipped.reason());
+    } else if (event instanceof RunChange.StepWaiting waiting) {
+      return waiting(waiting);
+    } else if (event instanceof RunChange.StepSignalled signalled) {
+      return "signal '"
+          + signalled.signal()
+          + "' from "
+          + signalled.actor()
+          + reason(signalled.reason());
+    } else if (event instanceof RunChange.StepOverridden overridden) {
+      return "output set by " + overridden.actor() + reason(overridden.reason());
+    } else if (event instanceof RunChange.ToolCallsRequested requested) {
+      return "turn "
+          + requested.turn()
+          + ": the model asked for "
+          + String.join(", ", requested.calls().stream().map(ToolCall::name).toList());
+    } else if (event instanceof RunChange.PlannerAsked asked) {
+      return "plan of turn "
+          + (asked.turn() - 1)
+          + " refused, asked again: "
+          + String.join("; ", asked.errors());
+    } else if (event instanceof RunChange.PlanAdopted adopted) {
+      return "plan adopted: " + adopted.plan().steps().size() + " steps";
+    } else if (event instanceof RunChange.ReplanStarted replan) {
+      return "asking for a new plan (version "
+          + replan.version()
+          + ") after step "
+          + replan.failedStep()
+          + " failed";
+    } else if (event instanceof RunChange.RunCompleted) {
+      return "run completed";
+    } else if (event instanceof RunChange.RunFailed failed) {
+      return failed(failed.cause());
+    } else if (event instanceof RunChange.RunPaused paused) {
+      return "paused by " + paused.actor() + reason(paused.reason());
+    } else if (event instanceof RunChange.RunResumed resumed) {
+      return "resumed by " + resumed.actor() + reason(resumed.reason());
+    } else if (event instanceof RunChange.RunCancelled cancelled) {
+      return "cancelled by " + cancelled.actor() + reason(cancelled.reason());
+    }
+    return event.type();
   }
 
   private static String by(Object agentId) {
