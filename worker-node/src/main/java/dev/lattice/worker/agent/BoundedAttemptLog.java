@@ -20,7 +20,7 @@ final class BoundedAttemptLog implements AttemptLog {
   private final RunLogLimits limits;
   private final Clock clock;
   private final List<LogLine> lines = new ArrayList<>();
-  private int chars;
+  private long bytes;
   private int dropped;
   private boolean taken;
 
@@ -41,11 +41,12 @@ final class BoundedAttemptLog implements AttemptLog {
     if (text.length() > limits.maxLineChars()) {
       text = text.substring(0, limits.maxLineChars()) + CUT;
     }
-    if (lines.size() >= limits.maxLines() || chars + text.length() > limits.maxChars()) {
+    long size = utf8Length(text);
+    if (lines.size() >= limits.maxLines() || bytes + size > limits.maxBytes()) {
       dropped++;
       return;
     }
-    chars += text.length();
+    bytes += size;
     lines.add(new LogLine(clock.instant(), level, text));
   }
 
@@ -72,11 +73,32 @@ final class BoundedAttemptLog implements AttemptLog {
                   + " (lattice.worker.run-log: at most "
                   + limits.maxLines()
                   + " lines and "
-                  + limits.maxChars()
-                  + " characters per attempt)"));
+                  + limits.maxBytes()
+                  + " bytes per attempt)"));
     }
     lines.clear();
     return all;
+  }
+
+  /** The length of {@code text} in UTF-8, without encoding it. */
+  static long utf8Length(String text) {
+    long length = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x80) {
+        length += 1;
+      } else if (c < 0x800) {
+        length += 2;
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        length += 4;
+        i++;
+      } else {
+        length += 3;
+      }
+    }
+    return length;
   }
 
   private static String rejectedLine(RejectedOutput output) {

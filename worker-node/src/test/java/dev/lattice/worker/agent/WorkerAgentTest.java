@@ -464,7 +464,7 @@ class WorkerAgentTest {
             "line 3",
             "line 4",
             "line 5",
-            "truncated 4 lines (lattice.worker.run-log: at most 5 lines and 1000 characters per"
+            "truncated 4 lines (lattice.worker.run-log: at most 5 lines and 1000 bytes per"
                 + " attempt)");
     assertThat(finished.log().get(5).level()).isEqualTo(LogLevel.WARN);
 
