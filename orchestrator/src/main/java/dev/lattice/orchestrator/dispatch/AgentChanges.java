@@ -3,6 +3,7 @@ package dev.lattice.orchestrator.dispatch;
 import dev.lattice.orchestrator.directory.AgentEntry;
 import dev.lattice.orchestrator.dispatch.DispatchLog.Route;
 import dev.lattice.orchestrator.logging.LogContext;
+import dev.lattice.protocol.agent.Assignment;
 import dev.lattice.protocol.agent.ToolSpec;
 import dev.lattice.protocol.audit.AuditEntry;
 import dev.lattice.protocol.ids.BusKey;
@@ -106,8 +107,13 @@ final class AgentChanges {
         awaitingRunUnlisted.add(entry.key());
         runs.stillWanted(entry.assignment(), busKey);
       } else if (!pool.knows(entry.agentId())) {
+        Assignment a = entry.assignment();
         try (LogContext ids =
-            LogContext.run(entry.assignment().runId().value(), null, entry.assignment().stepId())) {
+            LogContext.run(
+                a.runId().value(),
+                a.tenant().value(),
+                a.stepId(),
+                LogContext.traceOf(a.traceparent()))) {
           log.info("agent {} left while running {}: worker_lost", entry.agentId(), entry.key());
         }
         ToolSpec tool = described.get(entry.assignment().capability());

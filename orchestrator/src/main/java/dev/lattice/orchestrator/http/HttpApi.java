@@ -47,6 +47,7 @@ public final class HttpApi extends AllDirectives {
   private final Authentication auth;
   private final PerPrincipal<Route> routes;
   private final MetricsRoutes metrics = new MetricsRoutes();
+  private final HttpSpans spans;
   private final RateLimiting rates;
   private final RunRoutes runs;
   private final SessionRoutes sessions;
@@ -107,6 +108,7 @@ public final class HttpApi extends AllDirectives {
       Authenticator authenticator) {
     ObjectMapper bodies = settings.json().applyTo(LatticeJson.mapper());
     this.auth = new Authentication(authSettings, authenticator, client, system);
+    this.spans = new HttpSpans(system);
     this.routes = new PerPrincipal<>(authSettings.keyCacheMaxEntries(), authSettings.keyCacheTtl());
     this.rates =
         new RateLimiting(
@@ -153,7 +155,7 @@ public final class HttpApi extends AllDirectives {
 
   /** Every route, sealed: nothing leaves it but a response. */
   public Route route() {
-    return withRequestTimeoutResponse(this::timedOut, this::sealed);
+    return withRequestTimeoutResponse(this::timedOut, () -> spans.traced(this::sealed));
   }
 
   /**

@@ -66,9 +66,16 @@ final class RunRoutes extends AllDirectives {
                         optionalHeaderValueByName(
                             IDEMPOTENCY_KEY,
                             key ->
-                                entity(
-                                    body(ExecuteRequest.class, bodies),
-                                    request -> execute(client, request, key))))),
+                                optionalHeaderValueByName(
+                                    HttpSpans.TRACEPARENT,
+                                    trace ->
+                                        entity(
+                                            body(ExecuteRequest.class, bodies),
+                                            request ->
+                                                execute(
+                                                    client,
+                                                    request.withTraceparent(trace.orElse(null)),
+                                                    key)))))),
         path("runs", () -> get(() -> listRuns(client))),
         pathPrefix(
             "runs",

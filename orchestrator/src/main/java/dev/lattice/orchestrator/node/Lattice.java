@@ -7,6 +7,7 @@ import dev.lattice.persistence.auth.JdbcAuthStore;
 import dev.lattice.persistence.journal.JournalDatabase;
 import dev.lattice.worker.action.AgentAction;
 import dev.lattice.worker.agent.AgentSpec;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -115,6 +116,7 @@ public final class Lattice implements AutoCloseable {
     private final Map<String, AgentAction> actions = new HashMap<>();
     private final List<AgentSpec> agents = new ArrayList<>();
     private final Map<String, Guardrail> guardrails = new HashMap<>();
+    private final List<SpanExporter> spanExporters = new ArrayList<>();
     private Clock clock = Clock.systemUTC();
 
     private Builder() {}
@@ -167,6 +169,15 @@ public final class Lattice implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Sends the node's spans to {@code exporter} too, span by span (an application's own tracing
+     * backend, or a test's in-memory exporter); it is shut down with the node.
+     */
+    public Builder spanExporter(SpanExporter exporter) {
+      spanExporters.add(exporter);
+      return this;
+    }
+
     /** The clock events are stamped with (for tests). */
     public Builder clock(Clock value) {
       this.clock = value;
@@ -179,7 +190,8 @@ public final class Lattice implements AutoCloseable {
      * @throws IllegalStateException if the node cannot start, with the reason
      */
     public Lattice start() {
-      return NodeStart.start(config, dataDirectory, actions, agents, guardrails, clock);
+      return NodeStart.start(
+          config, dataDirectory, actions, agents, guardrails, clock, List.copyOf(spanExporters));
     }
   }
 }

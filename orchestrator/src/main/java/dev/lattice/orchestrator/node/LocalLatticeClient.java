@@ -172,7 +172,8 @@ final class LocalLatticeClient implements LatticeClient {
         new AgentInvocations(nodeState::listed, commands, categories, executor),
         new SessionStore(system, sessionTexts, settings.askTimeout()),
         policyAudit,
-        NodeMetrics.start(system, readModels, streams::open, readModelPool, executor));
+        NodeMetrics.start(
+            system, readModels, nodeState::listed, streams::open, readModelPool, executor));
   }
 
   @Override

@@ -21,6 +21,7 @@ import dev.lattice.orchestrator.run.core.RunSettings;
 import dev.lattice.orchestrator.runlog.RunLogSettings;
 import dev.lattice.orchestrator.session.SessionStoreSettings;
 import dev.lattice.orchestrator.tls.ClusterTls;
+import dev.lattice.orchestrator.tracing.TracingSetup;
 import dev.lattice.persistence.audit.KeyRing;
 import dev.lattice.persistence.auth.JdbcAuthStore;
 import dev.lattice.persistence.journal.JournalDatabase;
@@ -41,6 +42,7 @@ import dev.lattice.worker.agent.WorkerSettings;
 import dev.lattice.worker.mcp.McpClientSettings;
 import dev.lattice.worker.mcp.McpServers;
 import dev.lattice.worker.secret.SecretResolver;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -143,7 +145,8 @@ final class NodeStart {
       Map<String, AgentAction> actions,
       List<AgentSpec> agents,
       Map<String, Guardrail> guardrails,
-      Clock clock) {
+      Clock clock,
+      List<SpanExporter> spanExporters) {
     Config resolved = NodeConfig.assemble(overrides, dataDirectory);
     Guardrails checks = Guardrails.create(resolved, guardrails);
     NodeSettings configured = readSettings(resolved, agents);
@@ -181,6 +184,7 @@ final class NodeStart {
       throw e;
     }
     stopMcpWith(system, mcp);
+    TracingSetup.install(system, spanExporters);
     CompletableFuture<Void> stopped =
         system.getWhenTerminated().thenRun(pools::close).thenRun(mcp::close).toCompletableFuture();
     try {

@@ -19,6 +19,7 @@ import dev.lattice.protocol.json.PayloadLimits;
 import dev.lattice.protocol.plan.ExecutionMode;
 import dev.lattice.protocol.plan.PlanSpec;
 import dev.lattice.protocol.run.RunSpec;
+import dev.lattice.protocol.run.RunTrace;
 import dev.lattice.protocol.run.RunView;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -146,7 +147,9 @@ final class RunCommands {
         planned.plan(),
         request.payload(),
         idempotencyKey,
-        request.priority());
+        request.priority(),
+        null,
+        RunTrace.startedUnder(request.traceparent()));
   }
 
   /** A fresh id, or for an idempotency key the same id every time (per tenant). */

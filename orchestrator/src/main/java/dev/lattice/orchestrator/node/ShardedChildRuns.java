@@ -167,7 +167,8 @@ final class ShardedChildRuns implements ChildRuns {
         request.payload(),
         null,
         request.priority(),
-        start.parent());
+        start.parent(),
+        start.parentTrace() == null ? null : start.parentTrace().child());
   }
 
   @Override

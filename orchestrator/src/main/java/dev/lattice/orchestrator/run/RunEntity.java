@@ -6,7 +6,6 @@ import dev.lattice.orchestrator.run.core.RunDeadline;
 import dev.lattice.orchestrator.run.core.RunInterventions;
 import dev.lattice.orchestrator.run.core.RunProgress;
 import dev.lattice.orchestrator.run.core.RunState;
-import dev.lattice.persistence.metrics.NodeMeters;
 import dev.lattice.protocol.CborSerializable;
 import dev.lattice.protocol.agent.AssignmentResult;
 import dev.lattice.protocol.api.Intervention;
@@ -264,7 +263,7 @@ public final class RunEntity
             Effect(),
             lastSeq,
             services.children(),
-            new RunMeters(NodeMeters.get(context.getSystem())),
+            new RunTelemetry(context.getSystem()),
             services.runLogs(),
             services.runLogLevel(),
             context.getLog());

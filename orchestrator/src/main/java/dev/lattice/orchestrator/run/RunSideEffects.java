@@ -12,6 +12,7 @@ import dev.lattice.protocol.plan.StepTimeouts;
 import dev.lattice.protocol.run.RunCause;
 import dev.lattice.protocol.run.RunChange;
 import dev.lattice.protocol.run.RunStatus;
+import dev.lattice.protocol.run.RunTrace;
 import dev.lattice.protocol.run.RunView;
 import dev.lattice.protocol.run.StepStatus;
 import java.time.Duration;
@@ -37,7 +38,7 @@ final class RunSideEffects {
   private final EffectFactories<RunChange, RunState> effects;
   private final LongSupplier lastSeqNr;
   private final ChildRuns children;
-  private final RunMeters meters;
+  private final RunTelemetry telemetry;
   private final RunLogSink runLogs;
   private final LogLevel runLogLevel;
   private final Logger log;
@@ -46,7 +47,7 @@ final class RunSideEffects {
    * @param effects the entity's effects, the only way to write under enforced replies
    * @param lastSeqNr the sequence number of the entity's latest event
    * @param children where a child run's end is reported to its parent
-   * @param meters counts runs started and ended
+   * @param telemetry counts runs started and ended, and traces them
    * @param runLogs where the run writes to its own log, what is at {@code runLogLevel} or above
    * @param log the node's log, which hears of runs that fail or are cancelled
    */
@@ -60,7 +61,7 @@ final class RunSideEffects {
       EffectFactories<RunChange, RunState> effects,
       LongSupplier lastSeqNr,
       ChildRuns children,
-      RunMeters meters,
+      RunTelemetry telemetry,
       RunLogSink runLogs,
       LogLevel runLogLevel,
       Logger log) {
@@ -73,7 +74,7 @@ final class RunSideEffects {
     this.effects = effects;
     this.lastSeqNr = lastSeqNr;
     this.children = children;
-    this.meters = meters;
+    this.telemetry = telemetry;
     this.runLogs = runLogs;
     this.runLogLevel = runLogLevel;
     this.log = log;
@@ -115,11 +116,11 @@ final class RunSideEffects {
     }
     for (RunChange change : decided.events()) {
       if (change instanceof RunChange.RunStarted) {
-        meters.started(state.tenant().value());
+        telemetry.started(state.tenant().value());
       }
     }
     if (state.terminal() && !before.terminal()) {
-      meters.ended(state.tenant().value(), state.status());
+      telemetry.ended(state);
       logEnd(state);
     }
     if (state.terminal()) {
@@ -150,7 +151,13 @@ final class RunSideEffects {
   private void logEnd(RunState state) {
     RunCause cause = state.cause();
     String stepId = cause == null ? null : cause.stepId();
-    try (LogContext ids = LogContext.run(state.runId().value(), state.tenant().value(), stepId)) {
+    RunTrace trace = state.spec().trace();
+    try (LogContext ids =
+        LogContext.run(
+            state.runId().value(),
+            state.tenant().value(),
+            stepId,
+            trace == null ? null : trace.traceId())) {
       if (state.status() == RunStatus.COMPLETED) {
         log.debug("run {} completed", state.runId().value());
       } else if (cause == null) {

@@ -3,10 +3,9 @@ package dev.lattice.orchestrator.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lattice.modelserver.script.Script;
-import dev.lattice.modelserver.script.ScriptEntry;
-import dev.lattice.modelserver.script.Usage;
 import dev.lattice.orchestrator.testing.Await;
 import dev.lattice.orchestrator.testing.HttpRuns;
+import dev.lattice.orchestrator.testing.SamplePlans;
 import dev.lattice.orchestrator.testing.ScriptedNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,21 +25,11 @@ import org.junit.jupiter.api.io.TempDir;
  * scripted model server): runs started and ended by tenant and status, the runs not ended by
  * status, step durations by capability and agent, queue waits by bus key, the dispatcher's
  * decisions by kind, tokens and cost by tenant, provider and model, the journal's writes and
- * batches, the open event streams, and the JVM's and the connection pool's figures; no label holds
- * a run id.
+ * batches, the agents' breakers, the open event streams, and the JVM's and the connection pool's
+ * figures; no label holds a run id.
  */
 class MetricsIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
-
-  private static final String FAN_OUT =
-      """
-      {"plan":{"steps":[
-        {"id":"a","capability":"echo","input":{"text":"one"}},
-        {"id":"b","capability":"echo","input":{"text":"two"}},
-        {"id":"c","capability":"echo","input":{"text":"three"}},
-        {"id":"ask","capability":"llm","dependsOn":["a","b","c"],
-         "input":{"provider":"local","model":"scripted-model","prompt":"Sum up."}}]}}
-      """;
 
   private static final String WAITING =
       """
@@ -51,12 +40,10 @@ class MetricsIT {
 
   @Test
   void aScrapeCountsWhatKnownRunsDid() throws Exception {
-    Script script =
-        Script.of(ScriptEntry.text("All three.").usage(Usage.of(120, 30)).times(10))
-            .withModels("scripted-model");
+    Script script = SamplePlans.summaries();
     try (ScriptedNode node = ScriptedNode.start(data, script)) {
       HttpRuns http = new HttpRuns();
-      String done = http.execute(node.api(), FAN_OUT, "fan-out");
+      String done = http.execute(node.api(), SamplePlans.FAN_OUT_THEN_LLM, "fan-out");
       http.awaitRun(
           node.api(), done, run -> "completed".equals(run.path("status").asText()), TIMEOUT);
       String cancelled = http.execute(node.api(), WAITING, "cancelled");
@@ -140,10 +127,10 @@ class MetricsIT {
                   "tenant=\"default\"",
                   "type=\"prompt\""))
           .as(samples(metrics, "lattice_llm_tokens_total"))
-          .isEqualTo(120);
+          .isEqualTo(SamplePlans.PROMPT_TOKENS);
       assertThat(value(metrics, "lattice_llm_tokens_total", "type=\"completion\""))
           .as(samples(metrics, "lattice_llm_tokens_total"))
-          .isEqualTo(30);
+          .isEqualTo(SamplePlans.COMPLETION_TOKENS);
       assertThat(value(metrics, "lattice_journal_write_seconds_count", "outcome=\"ok\""))
           .as(samples(metrics, "lattice_journal_write_seconds_count"))
           .isPositive();
@@ -155,6 +142,14 @@ class MetricsIT {
           .contains("jvm_memory_used_bytes{")
           .contains("jvm_threads_live_threads ")
           .contains("hikaricp_connections");
+      // Every agent's breaker is closed, and in one state only.
+      assertThat(
+              value(metrics, "lattice_breaker_state", "agent=\"local.echo\"", "state=\"closed\""))
+          .as(samples(metrics, "lattice_breaker_state"))
+          .isEqualTo(1);
+      assertThat(value(metrics, "lattice_breaker_state", "agent=\"local.echo\""))
+          .as(samples(metrics, "lattice_breaker_state"))
+          .isEqualTo(1);
       // Bounded cardinality: runs are counted, never named.
       assertThat(metrics).doesNotContain(done).doesNotContain(cancelled).doesNotContain(paused);
     }

@@ -154,7 +154,15 @@ class RunLogsIT {
         assertWhatTheLogHolds(before);
         assertFilters(api, runId, before);
         assertExport(api, runId, before);
-        assertTheNodesJsonLinesNameTheRun(runId);
+        String traceId =
+            http.events(api, runId)
+                .get(0)
+                .path("data")
+                .path("spec")
+                .path("trace")
+                .path("traceId")
+                .asText();
+        assertTheNodesJsonLinesNameTheRun(runId, traceId);
       }
       // The same data directory, a new node: the log is where it was.
       try (Lattice again = start(models)) {
@@ -249,8 +257,8 @@ class RunLogsIT {
     assertThat(lines).isEqualTo(all);
   }
 
-  /** The node wrote JSON lines; those about the failed run carry its id, tenant and step. */
-  private void assertTheNodesJsonLinesNameTheRun(String runId) throws Exception {
+  /** The node wrote JSON lines; those about the failed run carry its id, tenant, step and trace. */
+  private void assertTheNodesJsonLinesNameTheRun(String runId, String traceId) throws Exception {
     LoggerFactory.getLogger(RunLogsIT.class).info("a line quoting password={}", SECRET);
     String captured = nodeLog.toString(StandardCharsets.UTF_8);
     assertThat(captured).doesNotContain(SECRET).contains("password=[redacted]");
@@ -266,6 +274,7 @@ class RunLogsIT {
               assertThat(line.path("mdc").path("runId").asText()).isEqualTo(runId);
               assertThat(line.path("mdc").path("tenant").asText()).isEqualTo("default");
               assertThat(line.path("mdc").path("stepId").asText()).isEqualTo("deploy");
+              assertThat(line.path("mdc").path("traceId").asText()).isEqualTo(traceId).hasSize(32);
               assertThat(line.path("formattedMessage").asText()).contains("failed");
               assertThat(line.path("level").asText()).isEqualTo("INFO");
             });

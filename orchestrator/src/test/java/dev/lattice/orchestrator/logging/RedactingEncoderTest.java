@@ -98,6 +98,14 @@ class RedactingEncoderTest {
     }
   }
 
+  @Test
+  void readsTheTraceIdOfATraceparent() {
+    assertThat(LogContext.traceOf("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"))
+        .isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+    assertThat(LogContext.traceOf(null)).isNull();
+    assertThat(LogContext.traceOf("not a traceparent")).isNull();
+  }
+
   private static String encode(RedactingEncoder encoder, LoggingEvent event) {
     return new String(encoder.encode(event), StandardCharsets.UTF_8);
   }

@@ -1,5 +1,6 @@
 package dev.lattice.protocol.agent;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lattice.protocol.CborSerializable;
 import dev.lattice.protocol.ids.RunId;
@@ -29,6 +30,8 @@ import java.util.Objects;
  * @param priority its run's priority: higher is dispatched first from the same queue
  * @param tools the tool allow-lists that apply: a tool is allowed when every list allows it; none
  *     configured means every tool is allowed
+ * @param traceparent the run's span (W3C {@code traceparent}), the parent of the attempt's spans;
+ *     null for a run recorded without a trace
  * @param part what the step is part of when it is a turn or a tool call of a tool loop; null
  *     otherwise
  */
@@ -46,8 +49,43 @@ public record Assignment(
     Long heartbeatMs,
     int priority,
     List<AllowList> tools,
-    LoopPart part)
+    LoopPart part,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String traceparent)
     implements CborSerializable {
+
+  /** An assignment outside any trace. */
+  public Assignment(
+      RunId runId,
+      String stepId,
+      int attempt,
+      String idempotencyKey,
+      String capability,
+      String model,
+      Budget budget,
+      long ttlMs,
+      JsonNode input,
+      TenantId tenant,
+      Long heartbeatMs,
+      int priority,
+      List<AllowList> tools,
+      LoopPart part) {
+    this(
+        runId,
+        stepId,
+        attempt,
+        idempotencyKey,
+        capability,
+        model,
+        budget,
+        ttlMs,
+        input,
+        tenant,
+        heartbeatMs,
+        priority,
+        tools,
+        part,
+        null);
+  }
 
   /** An assignment that is no part of a tool loop. */
   public Assignment(
@@ -167,7 +205,8 @@ public record Assignment(
         heartbeatMs,
         priority,
         lists,
-        part);
+        part,
+        traceparent);
   }
 
   /** This assignment with {@code resolved} as its input. */
@@ -186,7 +225,8 @@ public record Assignment(
         heartbeatMs,
         priority,
         tools,
-        part);
+        part,
+        traceparent);
   }
 
   /** This assignment with {@code limits} as its budget. */
@@ -205,7 +245,8 @@ public record Assignment(
         heartbeatMs,
         priority,
         tools,
-        part);
+        part,
+        traceparent);
   }
 
   /** The idempotency key of an attempt: {@code runId/stepId/attempt}. */

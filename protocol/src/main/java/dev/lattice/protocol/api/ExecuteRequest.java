@@ -1,5 +1,6 @@
 package dev.lattice.protocol.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
@@ -23,6 +24,9 @@ import dev.lattice.protocol.plan.PlanSpec;
  *     with (see docs/agents.md)
  * @param replans with a goal: how many times the planner may be asked for a new plan of the
  *     remaining work when a step of its plan fails for good; 0 when absent
+ * @param traceparent the W3C {@code traceparent} of the span the run is started under, never read
+ *     from a body (the API takes it from the request's {@code traceparent} header); a new trace
+ *     when absent
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ExecuteRequest(
@@ -34,7 +38,22 @@ public record ExecuteRequest(
     PlanSpec plan,
     Integer priority,
     String goal,
-    Integer replans) {
+    Integer replans,
+    @JsonIgnore String traceparent) {
+
+  /** A request outside any trace (as a JSON body is: the API takes the trace from its header). */
+  public ExecuteRequest(
+      TenantId tenant,
+      JsonNode payload,
+      ExecutionMode mode,
+      String intent,
+      String workflow,
+      PlanSpec plan,
+      Integer priority,
+      String goal,
+      Integer replans) {
+    this(tenant, payload, mode, intent, workflow, plan, priority, goal, replans, null);
+  }
 
   public ExecuteRequest(
       TenantId tenant,
@@ -81,19 +100,27 @@ public record ExecuteRequest(
 
   public ExecuteRequest withTenant(TenantId value) {
     return new ExecuteRequest(
-        value, payload, mode, intent, workflow, plan, priority, goal, replans);
+        value, payload, mode, intent, workflow, plan, priority, goal, replans, traceparent);
   }
 
   public ExecuteRequest withMode(ExecutionMode value) {
     return new ExecuteRequest(
-        tenant, payload, value, intent, workflow, plan, priority, goal, replans);
+        tenant, payload, value, intent, workflow, plan, priority, goal, replans, traceparent);
   }
 
   public ExecuteRequest withReplans(Integer value) {
-    return new ExecuteRequest(tenant, payload, mode, intent, workflow, plan, priority, goal, value);
+    return new ExecuteRequest(
+        tenant, payload, mode, intent, workflow, plan, priority, goal, value, traceparent);
   }
 
   public ExecuteRequest withPriority(Integer value) {
-    return new ExecuteRequest(tenant, payload, mode, intent, workflow, plan, value, goal, replans);
+    return new ExecuteRequest(
+        tenant, payload, mode, intent, workflow, plan, value, goal, replans, traceparent);
+  }
+
+  /** This request, started under the span of {@code value} (a W3C {@code traceparent}). */
+  public ExecuteRequest withTraceparent(String value) {
+    return new ExecuteRequest(
+        tenant, payload, mode, intent, workflow, plan, priority, goal, replans, value);
   }
 }

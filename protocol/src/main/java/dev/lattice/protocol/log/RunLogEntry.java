@@ -6,7 +6,7 @@ import java.util.Objects;
 
 /**
  * One entry of a run's log, as the API shows it: what an agent wrote, what a dispatcher decided, or
- * what the run itself did. New fields may be added (a trace id, once runs are traced); clients
+ * what the run itself did. New fields may be added (an attempt's trace and span ids, say); clients
  * ignore those they do not know.
  *
  * @param at when it happened

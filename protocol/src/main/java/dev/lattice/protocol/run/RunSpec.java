@@ -21,6 +21,7 @@ import java.util.Objects;
  * @param idempotencyKey the key the run was started with, if any
  * @param priority the run's priority in its dispatchers' queues (higher first); 0 when absent
  * @param parent for a child run, the step of the run that started it
+ * @param trace the trace the run's spans belong to; absent in runs recorded before traces
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunSpec(
@@ -31,7 +32,21 @@ public record RunSpec(
     JsonNode payload,
     String idempotencyKey,
     Integer priority,
-    ParentRun parent) {
+    ParentRun parent,
+    RunTrace trace) {
+  /** A spec without a trace, as runs before traces were recorded. */
+  public RunSpec(
+      TenantId tenant,
+      ExecutionMode mode,
+      String source,
+      PlanSpec plan,
+      JsonNode payload,
+      String idempotencyKey,
+      Integer priority,
+      ParentRun parent) {
+    this(tenant, mode, source, plan, payload, idempotencyKey, priority, parent, null);
+  }
+
   public RunSpec(
       TenantId tenant,
       ExecutionMode mode,
@@ -64,7 +79,7 @@ public record RunSpec(
   /** This spec with its plan grown by {@code more} steps. */
   public RunSpec withSteps(List<StepSpec> more) {
     return new RunSpec(
-        tenant, mode, source, plan.plus(more), payload, idempotencyKey, priority, parent);
+        tenant, mode, source, plan.plus(more), payload, idempotencyKey, priority, parent, trace);
   }
 
   /** How deep this run is nested: 0 for a run nobody started from a step. */

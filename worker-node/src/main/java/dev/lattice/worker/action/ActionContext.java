@@ -49,6 +49,13 @@ public record ActionContext(
     this(agentId, executor, json, heartbeats, system, secrets, AttemptLogs.NONE);
   }
 
+  /**
+   * This context with its blocking work, and the continuations of actions, run on {@code value}.
+   */
+  public ActionContext withExecutor(Executor value) {
+    return new ActionContext(agentId, value, json, heartbeats, system, secrets);
+  }
+
   /** A context that resolves no secret. */
   public ActionContext(
       AgentId agentId,

@@ -12,6 +12,10 @@ import dev.lattice.worker.action.ActionRequest;
 import dev.lattice.worker.action.AgentAction;
 import dev.lattice.worker.action.AttemptLog;
 import dev.lattice.worker.secret.SecretResolver;
+import dev.lattice.worker.tracing.AttemptSpans;
+import dev.lattice.worker.tracing.NodeTracing;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
@@ -107,13 +111,26 @@ final class ActionRunner {
           System.nanoTime());
     }
     Instant deadline = SaturatingTime.plusMillis(clock.instant(), assignment.ttlMs());
+    Context attempt =
+        AttemptSpans.start(
+            NodeTracing.get(context.getSystem()).tracer(), assignment, actionContext.agentId());
     CompletableFuture<StepOutcome> outcome =
         CompletableFuture.supplyAsync(
-                () -> action.execute(ActionRequest.of(assignment, deadline), actionContext),
+                () -> {
+                  // Current while the action starts its work: the spans it starts hang under it.
+                  try (Scope current = attempt.makeCurrent()) {
+                    return action.execute(ActionRequest.of(assignment, deadline), actionContext);
+                  }
+                },
                 executor)
             .thenCompose(stage -> stage)
             .orTimeout(Math.max(1, assignment.ttlMs()), TimeUnit.MILLISECONDS)
-            .handle((result, failure) -> outcomeCheck.outcome(assignment, result, failure));
+            .handle(
+                (result, failure) -> {
+                  StepOutcome checked = outcomeCheck.outcome(assignment, result, failure);
+                  AttemptSpans.end(attempt, checked);
+                  return checked;
+                });
     context.pipeToSelf(
         outcome,
         (checked, failure) ->

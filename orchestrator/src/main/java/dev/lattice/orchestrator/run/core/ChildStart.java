@@ -6,6 +6,7 @@ import dev.lattice.protocol.ids.TenantId;
 import dev.lattice.protocol.plan.Budget;
 import dev.lattice.protocol.plan.PlanSpec;
 import dev.lattice.protocol.run.ParentRun;
+import dev.lattice.protocol.run.RunTrace;
 
 /**
  * What the latest attempt of a run step asks for: a child run of one of {@code intent}, {@code
@@ -21,6 +22,7 @@ import dev.lattice.protocol.run.ParentRun;
  * @param budget what the child may spend, carved out of the parent's budget
  * @param timeoutMs how long the child may take: its deadline
  * @param priority the parent's priority, which the child's steps keep
+ * @param parentTrace the parent's trace, which the child's continues; null for none
  */
 public record ChildStart(
     ParentRun parent,
@@ -31,7 +33,8 @@ public record ChildStart(
     JsonNode payload,
     Budget budget,
     long timeoutMs,
-    int priority) {
+    int priority,
+    RunTrace parentTrace) {
 
   /** The id of the child run. */
   public RunId childId() {

@@ -216,7 +216,8 @@ public final class RunRedaction {
         payload,
         spec.idempotencyKey(),
         spec.priority(),
-        spec.parent());
+        spec.parent(),
+        spec.trace());
   }
 
   /**

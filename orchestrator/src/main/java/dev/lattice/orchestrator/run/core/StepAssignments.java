@@ -44,7 +44,8 @@ public final class StepAssignments {
         spec.timeouts() == null ? null : spec.timeouts().heartbeatMs(),
         state.spec().priorityOrDefault(),
         List.of(),
-        spec.partOf());
+        spec.partOf(),
+        state.spec().trace() == null ? null : state.spec().trace().traceparent());
   }
 
   /**
@@ -71,7 +72,8 @@ public final class StepAssignments {
         StepInput.resolve(state, spec),
         budget.envelope(state, spec),
         ttl(spec).toMillis(),
-        state.spec().priorityOrDefault());
+        state.spec().priorityOrDefault(),
+        state.spec().trace());
   }
 
   /** The dispatcher an agent step of this run goes to. */

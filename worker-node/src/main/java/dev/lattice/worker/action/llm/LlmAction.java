@@ -7,6 +7,7 @@ import dev.lattice.worker.action.ActionException;
 import dev.lattice.worker.action.ActionRequest;
 import dev.lattice.worker.action.ActionResult;
 import dev.lattice.worker.action.AgentAction;
+import io.opentelemetry.context.Context;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -106,11 +107,14 @@ public final class LlmAction implements AgentAction {
   }
 
   @Override
-  public CompletionStage<ActionResult> execute(ActionRequest request, ActionContext context) {
-    if (context.system() == null) {
+  public CompletionStage<ActionResult> execute(ActionRequest request, ActionContext given) {
+    if (given.system() == null) {
       return CompletableFuture.failedFuture(
           new ActionException(ErrorClass.AGENT_ERROR, "the llm action needs an actor system"));
     }
+    // The continuations of its calls (a repair, a session's summary) run in the context current
+    // now, its step attempt's: every model call's span hangs under the attempt.
+    ActionContext context = given.withExecutor(Context.current().wrap(given.executor()));
     LlmCall call;
     Optional<String> key;
     SessionStep session;

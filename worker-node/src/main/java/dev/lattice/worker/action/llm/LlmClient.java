@@ -4,6 +4,7 @@ import dev.lattice.protocol.agent.ErrorClass;
 import dev.lattice.worker.action.ActionException;
 import dev.lattice.worker.action.ClientPools;
 import dev.lattice.worker.action.RetryAfter;
+import io.opentelemetry.api.trace.Span;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -79,6 +80,7 @@ final class LlmClient {
     }
     ProviderWire wire = ProviderWire.of(provider.protocol());
     StreamAssembly assembly = wire.stream();
+    Span span = ModelCallSpans.start(system, call);
     CompletionStage<HttpResponse> response =
         http.singleRequest(
             wire.request(call, key),
@@ -92,11 +94,15 @@ final class LlmClient {
         .handle(
             (answer, failure) -> {
               if (failure == null) {
+                ModelCallSpans.end(span, answer, null);
                 return answer;
               }
               // A response that came after the timeout is nobody's: free its connection.
               response.thenAccept(late -> late.discardEntityBytes(materializer));
-              throw failure(ClientPools.unwrapped(failure), call, key, limit, assembly);
+              CompletionException failed =
+                  failure(ClientPools.unwrapped(failure), call, key, limit, assembly);
+              ModelCallSpans.end(span, null, failed.getCause());
+              throw failed;
             });
   }
 
