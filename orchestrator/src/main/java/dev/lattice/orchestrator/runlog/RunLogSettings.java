@@ -22,8 +22,14 @@ public record RunLogSettings(
 
   public static RunLogSettings create(Config config) {
     Config c = config.getConfig(PATH);
+    LogLevel level;
+    try {
+      level = LogLevel.fromWire(c.getString("level"));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(PATH + ".level: " + e.getMessage(), e);
+    }
     return new RunLogSettings(
-        LogLevel.fromWire(c.getString("level")),
+        level,
         c.getDuration("flush-interval"),
         c.getInt("batch-chunks"),
         c.getInt("buffer-chunks"),
