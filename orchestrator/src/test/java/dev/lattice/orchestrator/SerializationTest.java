@@ -53,6 +53,8 @@ import dev.lattice.protocol.ids.AgentId;
 import dev.lattice.protocol.ids.BusKey;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.ids.TenantId;
+import dev.lattice.protocol.log.LogLevel;
+import dev.lattice.protocol.log.LogLine;
 import dev.lattice.protocol.plan.Budget;
 import dev.lattice.protocol.plan.ExecutionMode;
 import dev.lattice.protocol.plan.LoopPart;
@@ -263,6 +265,12 @@ class SerializationTest {
             new AgentCommand.WatchBreakers(ref.narrow()),
             breakers,
             new AgentReply.Finished(ok, 1),
+            new AgentReply.Finished(
+                failed,
+                0,
+                List.of(
+                    new LogLine(AT, LogLevel.INFO, "compiling"),
+                    new LogLine(AT, LogLevel.WARN, "error: x.c:1"))),
             new AgentCommand.Cancel("r/a/2"),
             new AgentReply.Alive("r/a/2", AgentId.of("n.echo"), 1),
             new AgentReply.Vacancy(AgentId.of("n.echo"), 1),

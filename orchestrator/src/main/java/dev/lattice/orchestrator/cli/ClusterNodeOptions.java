@@ -90,6 +90,8 @@ final class ClusterNodeOptions {
 
   @Mixin AuthOptions auth;
 
+  @Mixin LogOptions logging;
+
   @Option(
       names = "--cluster-key-store",
       paramLabel = "FILE",
@@ -151,6 +153,7 @@ final class ClusterNodeOptions {
                         .toList()))
             .withValue("lattice.node.roles", ConfigValueFactory.fromIterable(roles))
             .withValue("lattice.node.name", ConfigValueFactory.fromAnyRef(name(remote)))
+            .withFallback(logging.config())
             .withFallback(auth.config());
     if (journalUser != null) {
       config =

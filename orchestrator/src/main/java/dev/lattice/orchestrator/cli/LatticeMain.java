@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       RunsCommand.class,
       RunCommand.class,
       AuditCommand.class,
+      LogsCommand.class,
       InterventionCommand.Pause.class,
       InterventionCommand.Resume.class,
       InterventionCommand.Cancel.class,

@@ -31,10 +31,17 @@ public final class UpCommand implements Callable<Integer> {
 
   @Mixin AuthOptions auth;
 
+  @Mixin LogOptions logging;
+
   @Override
   public Integer call() {
     HostAndPort address = http == null ? null : HostAndPort.parse(http, "--http");
     return NodeProcess.serve(
-        Lattice.builder().dataDirectory(data).config(auth.config()).start(), address, () -> {});
+        Lattice.builder()
+            .dataDirectory(data)
+            .config(logging.config().withFallback(auth.config()))
+            .start(),
+        address,
+        () -> {});
   }
 }

@@ -2,6 +2,8 @@ package dev.lattice.orchestrator.dispatch;
 
 import dev.lattice.orchestrator.directory.AgentEntry;
 import dev.lattice.orchestrator.dispatch.DispatchLog.Route;
+import dev.lattice.orchestrator.logging.LogContext;
+import dev.lattice.protocol.agent.Assignment;
 import dev.lattice.protocol.agent.ToolSpec;
 import dev.lattice.protocol.audit.AuditEntry;
 import dev.lattice.protocol.ids.BusKey;
@@ -105,7 +107,15 @@ final class AgentChanges {
         awaitingRunUnlisted.add(entry.key());
         runs.stillWanted(entry.assignment(), busKey);
       } else if (!pool.knows(entry.agentId())) {
-        log.info("agent {} left while running {}: worker_lost", entry.agentId(), entry.key());
+        Assignment a = entry.assignment();
+        try (LogContext ids =
+            LogContext.run(
+                a.runId().value(),
+                a.tenant().value(),
+                a.stepId(),
+                LogContext.traceOf(a.traceparent()))) {
+          log.info("agent {} left while running {}: worker_lost", entry.agentId(), entry.key());
+        }
         ToolSpec tool = described.get(entry.assignment().capability());
         endings.workerLost(entry, tool == null ? null : tool.effect(), now, notes);
         lost.add(entry.key());

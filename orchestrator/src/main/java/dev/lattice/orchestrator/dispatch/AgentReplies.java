@@ -1,6 +1,8 @@
 package dev.lattice.orchestrator.dispatch;
 
 import dev.lattice.orchestrator.guard.Verdict;
+import dev.lattice.orchestrator.runlog.RunLogSink;
+import dev.lattice.persistence.runlog.RunLogChunk;
 import dev.lattice.protocol.agent.AgentReply;
 import dev.lattice.protocol.agent.Assignment;
 import dev.lattice.protocol.agent.AssignmentResult;
@@ -30,6 +32,7 @@ final class AgentReplies {
   private final DispatchAudit audit;
   private final AttemptEndings endings;
   private final Duration probeInterval;
+  private final RunLogSink runLogs;
 
   AgentReplies(
       AgentPool pool,
@@ -39,8 +42,10 @@ final class AgentReplies {
       DispatchAudit audit,
       AttemptEndings endings,
       StepGuard guard,
-      Duration probeInterval) {
+      Duration probeInterval,
+      RunLogSink runLogs) {
     this.guard = guard;
+    this.runLogs = runLogs;
     this.pool = pool;
     this.runs = runs;
     this.metrics = metrics;
@@ -75,6 +80,7 @@ final class AgentReplies {
    * result of nothing here, which still goes on to its run.
    */
   Decisions finished(AgentReply.Finished reply, DispatcherState state, Instant now) {
+    logged(reply);
     // A result counts whichever agent sent it: after a restart it may come from an earlier
     // routing of the attempt.
     DispatcherState.Entry entry = state.entry(reply.idempotencyKey());
@@ -112,6 +118,24 @@ final class AgentReplies {
     }
     endings.ended(entry, result, audit.finished(entry.assignment(), result, now), notes);
     return Decisions.finish(entry.key()).noting(notes);
+  }
+
+  /**
+   * What the agent's action wrote while it ran the attempt goes to the run's log, whether or not
+   * the attempt is still this dispatcher's: the lines happened either way. A result answered again
+   * from the agent's record brings none, so none is stored twice.
+   */
+  private void logged(AgentReply.Finished reply) {
+    if (!reply.log().isEmpty()) {
+      AssignmentResult result = reply.result();
+      runLogs.append(
+          new RunLogChunk(
+              result.runId(),
+              reply.agentId().value(),
+              result.stepId(),
+              result.attempt(),
+              reply.log()));
+    }
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.lattice.orchestrator.dispatch;
 
 import dev.lattice.orchestrator.directory.AgentEntry;
 import dev.lattice.orchestrator.dispatch.DispatchLog.Route;
+import dev.lattice.orchestrator.logging.LogContext;
 import dev.lattice.orchestrator.ratelimit.ProviderLimiter;
 import dev.lattice.orchestrator.tenant.TenantLedger;
 import dev.lattice.persistence.metrics.NodeMeters;
@@ -181,7 +182,15 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
     this.admissions = new Admissions(policy, holds, endings, audit, guard);
     this.replies =
         new AgentReplies(
-            pool, runs, metrics, policy, audit, endings, guard, settings.probeInterval());
+            pool,
+            runs,
+            metrics,
+            policy,
+            audit,
+            endings,
+            guard,
+            settings.probeInterval(),
+            services.runLogs());
     this.router = new QueueRouter(recovered, pool, permits, audit, log, agentReplies, clock);
     this.agentChanges = new AgentChanges(pool, router, endings, runs, busKey);
     // Named outright: found from the call stack, the logger's name was at times Pekko's own.
@@ -207,7 +216,11 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
    * meanwhile), then serves.
    */
   public static Behavior<Command> create(BusKey busKey, DispatchServices services) {
-    return DispatcherRecovery.create(busKey, services);
+    // Every line logged while the dispatcher handles a message names it and its tenant.
+    return Behaviors.withMdc(
+        Command.class,
+        Map.of(LogContext.BUS_KEY, busKey.value(), LogContext.TENANT, busKey.tenant().value()),
+        DispatcherRecovery.create(busKey, services));
   }
 
   @Override

@@ -22,8 +22,9 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * {@code /api/v1/plan}, {@code /execute}, {@code /runs} and {@code /runs/{id}} (with its
- * interventions, {@link InterventionRoutes}, and its audit trail, {@link AuditRoutes}), and {@code
- * /audit}: thin translations of the client's calls; every decision is the client's.
+ * interventions, {@link InterventionRoutes}, its audit trail, {@link AuditRoutes}, and its log,
+ * {@link RunLogRoutes}), and {@code /audit}: thin translations of the client's calls; every
+ * decision is the client's.
  */
 final class RunRoutes extends AllDirectives {
   static final String IDEMPOTENCY_KEY = "Idempotency-Key";
@@ -32,6 +33,7 @@ final class RunRoutes extends AllDirectives {
   private final HttpSettings settings;
   private final InterventionRoutes interventions;
   private final AuditRoutes audit;
+  private final RunLogRoutes logs;
   private final ObjectMapper bodies;
 
   RunRoutes(HttpSettings settings) {
@@ -39,6 +41,7 @@ final class RunRoutes extends AllDirectives {
     this.bodies = settings.json().applyTo(LatticeJson.mapper());
     this.interventions = new InterventionRoutes(bodies);
     this.audit = new AuditRoutes(settings);
+    this.logs = new RunLogRoutes(settings);
   }
 
   /** The routes, calling {@code client} (held to the request's principal). */
@@ -92,7 +95,8 @@ final class RunRoutes extends AllDirectives {
                                 PathMatchers.segment("steps").slash(PathMatchers.segment()),
                                 stepId -> get(() -> step(client, id, stepId))),
                             interventions.route(client, id),
-                            audit.ofRun(client, id)))),
+                            audit.ofRun(client, id),
+                            logs.ofRun(client, id)))),
         audit.byBusKey(client));
   }
 

@@ -22,6 +22,8 @@ import dev.lattice.orchestrator.run.RunServices;
 import dev.lattice.orchestrator.run.RunWatchdog;
 import dev.lattice.orchestrator.run.core.RunProgress;
 import dev.lattice.orchestrator.run.core.RunSettings;
+import dev.lattice.orchestrator.runlog.RunLogSettings;
+import dev.lattice.orchestrator.runlog.RunLogWriter;
 import dev.lattice.orchestrator.session.SessionEntity;
 import dev.lattice.orchestrator.session.SessionStoreSettings;
 import dev.lattice.orchestrator.tenant.TenantLedger;
@@ -29,6 +31,7 @@ import dev.lattice.persistence.journal.JdbcRunRetention;
 import dev.lattice.persistence.journal.PersistenceSettings;
 import dev.lattice.persistence.readmodel.JdbcRunIndex;
 import dev.lattice.persistence.readmodel.ReadModelDatabase;
+import dev.lattice.persistence.runlog.JdbcRunLog;
 import dev.lattice.protocol.agent.AgentCommand;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.worker.action.AgentAction;
@@ -56,10 +59,10 @@ import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
 import org.apache.pekko.cluster.typed.SingletonActor;
 
 /**
- * The root of a node (which joins its cluster through {@link ClusterFormation}): starts the agent
- * directory, sharding of runs, dispatchers, ledgers, limiters and sessions, the run watchdog and,
- * when retention is on, the retention sweeper (one of each per cluster), and this node's worker
- * agents.
+ * The root of a node (which joins its cluster through {@link ClusterFormation}): starts the writer
+ * of runs' logs, the agent directory, sharding of runs, dispatchers, ledgers, limiters and
+ * sessions, the run watchdog and, when retention is on, the retention sweeper (one of each per
+ * cluster), and this node's worker agents.
  */
 final class Guardian {
   private Guardian() {}
@@ -86,6 +89,7 @@ final class Guardian {
       DispatchSettings dispatchSettings,
       WorkerSettings workerSettings,
       ReadModelDatabase readModels,
+      RunLogSettings runLogSettings,
       Map<String, AgentAction> actions,
       Guardrails guardrails,
       Planner planner,
@@ -103,6 +107,7 @@ final class Guardian {
                     dispatchSettings,
                     workerSettings,
                     readModels,
+                    runLogSettings,
                     actions,
                     guardrails,
                     planner,
@@ -123,11 +128,18 @@ final class Guardian {
       DispatchSettings dispatchSettings,
       WorkerSettings workerSettings,
       ReadModelDatabase readModels,
+      RunLogSettings runLogSettings,
       Map<String, AgentAction> actions,
       Guardrails guardrails,
       Planner planner,
       Clock clock) {
     var system = context.getSystem();
+    RunLogWriter runLogs =
+        RunLogWriter.start(
+            system,
+            new JdbcRunLog(readModels.dataSource(), runLogSettings.maxRowsPerPage()),
+            runLogSettings,
+            runSettings.redaction());
     PolicySettings policy = PolicySettings.create(system.settings().config());
     String nodeAddress = Cluster.get(system).selfMember().address().toString();
     ActorRef<AgentDirectory.Command> directory =
@@ -158,7 +170,9 @@ final class Guardian {
             assignments,
             clock,
             system.settings().config().getInt(RunServices.HELD_DELTA_CHARS),
-            children),
+            children,
+            runLogs,
+            runLogSettings.level()),
         LatticeSettings.ORCHESTRATOR);
     if (settings.orchestrator()) {
       ClusterSingleton.get(system)
@@ -202,7 +216,8 @@ final class Guardian {
                 new LlmTargets(llm, llmCapabilities(workerSettings)),
                 new ShardedProviderLimiters(sharding),
                 rateLimits),
-            guardrails),
+            guardrails,
+            runLogs),
         LatticeSettings.ORCHESTRATOR);
 
     List<ActorRef<AgentCommand>> agents =

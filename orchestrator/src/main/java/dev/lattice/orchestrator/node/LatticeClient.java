@@ -28,6 +28,8 @@ import dev.lattice.protocol.api.TenantUsage;
 import dev.lattice.protocol.ids.BusKey;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.ids.TenantId;
+import dev.lattice.protocol.log.RunLogPage;
+import dev.lattice.protocol.log.RunLogQuery;
 import dev.lattice.protocol.run.RunEvent;
 import dev.lattice.protocol.run.RunStreamElement;
 import dev.lattice.protocol.run.RunView;
@@ -89,6 +91,14 @@ public interface LatticeClient {
    * were recorded. Fails with {@code UnknownRunException} for no such run.
    */
   CompletionStage<RunAudit> audit(RunId runId);
+
+  /**
+   * A page of a run's own log, oldest first: what its agents wrote while they ran its attempts (a
+   * command's output lines, a model's rejected answers), what its dispatchers decided about them,
+   * and what the run itself did (retries, failures, interventions, its end), filtered by level,
+   * source and step as {@code query} says. Fails with {@code UnknownRunException} for no such run.
+   */
+  CompletionStage<RunLogPage> runLog(RunLogQuery query);
 
   /** A page of one dispatcher's decisions (by bus key), in the order they were recorded. */
   CompletionStage<AuditPage> audit(AuditQuery query);

@@ -44,6 +44,8 @@ import dev.lattice.protocol.ids.BusKey;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.ids.TenantId;
 import dev.lattice.protocol.json.PayloadLimits;
+import dev.lattice.protocol.log.RunLogPage;
+import dev.lattice.protocol.log.RunLogQuery;
 import dev.lattice.protocol.redact.Redactor;
 import dev.lattice.protocol.run.RunEvent;
 import dev.lattice.protocol.run.RunStreamElement;
@@ -256,6 +258,11 @@ final class LocalLatticeClient implements LatticeClient {
   @Override
   public CompletionStage<RunAudit> audit(RunId runId) {
     return readModels.audit(runId);
+  }
+
+  @Override
+  public CompletionStage<RunLogPage> runLog(RunLogQuery query) {
+    return readModels.runLog(query);
   }
 
   @Override

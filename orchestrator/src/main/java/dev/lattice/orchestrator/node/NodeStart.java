@@ -8,6 +8,7 @@ import dev.lattice.orchestrator.directory.AgentDirectory;
 import dev.lattice.orchestrator.dispatch.DispatchSettings;
 import dev.lattice.orchestrator.guard.Guardrail;
 import dev.lattice.orchestrator.guard.Guardrails;
+import dev.lattice.orchestrator.logging.LogFormat;
 import dev.lattice.orchestrator.logging.LogRedaction;
 import dev.lattice.orchestrator.plan.GoalPlans;
 import dev.lattice.orchestrator.plan.GoalSettings;
@@ -17,6 +18,7 @@ import dev.lattice.orchestrator.plan.TemplateRegistry;
 import dev.lattice.orchestrator.policy.PolicySettings;
 import dev.lattice.orchestrator.retention.RetentionSettings;
 import dev.lattice.orchestrator.run.core.RunSettings;
+import dev.lattice.orchestrator.runlog.RunLogSettings;
 import dev.lattice.orchestrator.session.SessionStoreSettings;
 import dev.lattice.orchestrator.tls.ClusterTls;
 import dev.lattice.orchestrator.tracing.TracingSetup;
@@ -31,6 +33,7 @@ import dev.lattice.persistence.payload.StoredTexts;
 import dev.lattice.persistence.readmodel.JdbcAuditLog;
 import dev.lattice.persistence.readmodel.JdbcRunIndex;
 import dev.lattice.persistence.readmodel.ReadModelDatabase;
+import dev.lattice.persistence.runlog.JdbcRunLog;
 import dev.lattice.worker.action.AgentAction;
 import dev.lattice.worker.action.llm.SessionMemory;
 import dev.lattice.worker.agent.AgentSpec;
@@ -86,7 +89,8 @@ final class NodeStart {
       RunSettings run,
       RetentionSettings retention,
       WorkerSettings worker,
-      ClusterSettings cluster) {
+      ClusterSettings cluster,
+      RunLogSettings runLog) {
 
     /** These settings with the agents of MCP servers, under those the application registered. */
     NodeSettings withMcpAgents(List<AgentSpec> mcpAgents) {
@@ -97,7 +101,15 @@ final class NodeStart {
       // An agent the application registered under the same id replaces the server's.
       all.removeIf(a -> worker.agents().stream().anyMatch(b -> b.id().equals(a.id())));
       return new NodeSettings(
-          config, persistence, lattice, formation, run, retention, worker.withAgents(all), cluster);
+          config,
+          persistence,
+          lattice,
+          formation,
+          run,
+          retention,
+          worker.withAgents(all),
+          cluster,
+          runLog);
     }
   }
 
@@ -138,8 +150,9 @@ final class NodeStart {
     Config resolved = NodeConfig.assemble(overrides, dataDirectory);
     Guardrails checks = Guardrails.create(resolved, guardrails);
     NodeSettings configured = readSettings(resolved, agents);
-    // Before anything logs: the node's log lines are redacted as its events are.
+    // Before anything logs: the node's log lines are redacted as its events are, in its format.
     LogRedaction.install(configured.run().redaction());
+    LogFormat.install(LogFormat.parse(resolved.getString(LogFormat.PATH)));
     ClusterTls.trustJournal(resolved, configured.persistence().database().url());
     prepareJournal(configured.persistence());
     KeyRing auditKeys = NodeAudit.keys(resolved);
@@ -222,7 +235,8 @@ final class NodeStart {
         RunSettings.create(config),
         RetentionSettings.create(config),
         WorkerSettings.create(config).withAgents(agents),
-        ClusterSettings.create(config));
+        ClusterSettings.create(config),
+        RunLogSettings.create(config));
   }
 
   /** Creates the data directory of a file journal, and migrates or validates the schema. */
@@ -326,6 +340,7 @@ final class NodeStart {
               DispatchSettings.create(settings.config()),
               settings.worker(),
               pools.readModels(),
+              settings.runLog(),
               actions,
               guardrails,
               planner,
@@ -372,7 +387,8 @@ final class NodeStart {
             system,
             new JdbcRunIndex(readModels.dataSource()),
             new JdbcAuditLog(readModels.dataSource()),
-            audit.verifier()),
+            audit.verifier(),
+            new JdbcRunLog(readModels.dataSource(), settings.runLog().maxRowsPerPage())),
         PolicySettings.create(settings.config()),
         settings.lattice(),
         new NodeReadiness(

@@ -5,6 +5,7 @@ import dev.lattice.persistence.journal.PersistenceSettings;
 import dev.lattice.persistence.query.UnknownRunException;
 import dev.lattice.persistence.readmodel.JdbcAuditLog;
 import dev.lattice.persistence.readmodel.JdbcRunIndex;
+import dev.lattice.persistence.runlog.JdbcRunLog;
 import dev.lattice.protocol.api.AuditPage;
 import dev.lattice.protocol.api.AuditQuery;
 import dev.lattice.protocol.api.AuditVerification;
@@ -14,6 +15,8 @@ import dev.lattice.protocol.api.RunQuery;
 import dev.lattice.protocol.api.RunSummary;
 import dev.lattice.protocol.ids.BusKey;
 import dev.lattice.protocol.ids.RunId;
+import dev.lattice.protocol.log.RunLogPage;
+import dev.lattice.protocol.log.RunLogQuery;
 import dev.lattice.protocol.run.RunStatus;
 import java.sql.SQLException;
 import java.util.List;
@@ -27,20 +30,26 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 
 /**
- * The client's reads of the read models (run index, audit trail and its verification): blocking
- * JDBC, run on the read models' dispatcher so that no actor thread waits for the database.
+ * The client's reads of the read models (run index, audit trail and its verification, runs' logs):
+ * blocking JDBC, run on the read models' dispatcher so that no actor thread waits for the database.
  */
 final class ReadModels {
   private final JdbcRunIndex runIndex;
   private final JdbcAuditLog auditLog;
   private final AuditVerifier verifier;
+  private final JdbcRunLog runLog;
   private final Executor blocking;
 
   ReadModels(
-      ActorSystem<?> system, JdbcRunIndex runIndex, JdbcAuditLog auditLog, AuditVerifier verifier) {
+      ActorSystem<?> system,
+      JdbcRunIndex runIndex,
+      JdbcAuditLog auditLog,
+      AuditVerifier verifier,
+      JdbcRunLog runLog) {
     this.runIndex = runIndex;
     this.auditLog = auditLog;
     this.verifier = verifier;
+    this.runLog = runLog;
     this.blocking =
         system
             .dispatchers()
@@ -75,6 +84,19 @@ final class ReadModels {
             throw new UnknownRunException(runId);
           }
           return audit;
+        });
+  }
+
+  /** A page of a run's log; fails with {@link UnknownRunException} for a run the index lacks. */
+  CompletionStage<RunLogPage> runLog(RunLogQuery query) {
+    return read(
+        () -> {
+          RunLogPage page = runLog.page(query);
+          // Only a page that is empty needs telling apart from no run at all.
+          if (page.entries().isEmpty() && runIndex.find(query.runId().value()).isEmpty()) {
+            throw new UnknownRunException(query.runId());
+          }
+          return page;
         });
   }
 

@@ -1,5 +1,6 @@
 package dev.lattice.orchestrator.run;
 
+import dev.lattice.orchestrator.logging.LogContext;
 import dev.lattice.orchestrator.run.core.Decided;
 import dev.lattice.orchestrator.run.core.RunDeadline;
 import dev.lattice.orchestrator.run.core.RunInterventions;
@@ -24,6 +25,7 @@ import dev.lattice.protocol.run.RunView;
 import dev.lattice.protocol.run.StepDelta;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.LongSupplier;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -261,7 +263,10 @@ public final class RunEntity
             Effect(),
             lastSeq,
             services.children(),
-            new RunTelemetry(context.getSystem()));
+            new RunTelemetry(context.getSystem()),
+            services.runLogs(),
+            services.runLogLevel(),
+            context.getLog());
     this.queries = new RunQueries(runId, Effect(), followers, context, lastSeq);
     this.interventions =
         new InterventionCommands(
@@ -276,7 +281,12 @@ public final class RunEntity
    */
   public static Behavior<Command> create(
       RunId runId, ActorRef<ClusterSharding.ShardCommand> shard, RunServices services) {
-    return RecoveryChoice.firstMessageDecides(fresh -> eventSourced(runId, shard, services, fresh));
+    // Every line logged while the run handles a message (Pekko's own about its journal included)
+    // names the run: one MDC entry, put and cleared per message.
+    return Behaviors.withMdc(
+        Command.class,
+        Map.of(LogContext.RUN_ID, runId.value()),
+        RecoveryChoice.firstMessageDecides(fresh -> eventSourced(runId, shard, services, fresh)));
   }
 
   /** The event-sourced behavior itself, recovering from the journal unless {@code fresh}. */
@@ -287,6 +297,8 @@ public final class RunEntity
       boolean fresh) {
     return Behaviors.setup(
         context -> {
+          // Named outright, as the dispatcher's: the node's log filters by it.
+          context.setLoggerName(RunEntity.class);
           if (fresh) {
             // Nothing to replay, and the journal need not look for the highest sequence number.
             RecoveryChoice.announceFresh(context.getSystem(), persistenceId(runId));

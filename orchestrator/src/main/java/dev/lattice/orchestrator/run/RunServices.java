@@ -2,6 +2,8 @@ package dev.lattice.orchestrator.run;
 
 import dev.lattice.orchestrator.run.core.RunProgress;
 import dev.lattice.orchestrator.run.core.RunSettings;
+import dev.lattice.orchestrator.runlog.RunLogSink;
+import dev.lattice.protocol.log.LogLevel;
 import java.time.Clock;
 
 /**
@@ -14,6 +16,8 @@ import java.time.Clock;
  * @param heldDeltaChars the most characters of a running attempt's streamed text a run holds for
  *     followers that join late ({@code lattice.run.deltas.held-chars})
  * @param children where run steps start their child runs
+ * @param runLogs where the run writes to its own log
+ * @param runLogLevel the least level of what the run writes there ({@code lattice.run-log.level})
  */
 public record RunServices(
     RunSettings settings,
@@ -21,7 +25,28 @@ public record RunServices(
     AssignmentSink assignments,
     Clock clock,
     int heldDeltaChars,
-    ChildRuns children) {
+    ChildRuns children,
+    RunLogSink runLogs,
+    LogLevel runLogLevel) {
+
+  /** Services of runs that keep no log of their own. */
+  public RunServices(
+      RunSettings settings,
+      RunProgress progress,
+      AssignmentSink assignments,
+      Clock clock,
+      int heldDeltaChars,
+      ChildRuns children) {
+    this(
+        settings,
+        progress,
+        assignments,
+        clock,
+        heldDeltaChars,
+        children,
+        RunLogSink.NONE,
+        LogLevel.ERROR);
+  }
 
   /** Services of runs that start no child runs. */
   public RunServices(

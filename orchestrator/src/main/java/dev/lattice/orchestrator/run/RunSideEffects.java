@@ -1,12 +1,18 @@
 package dev.lattice.orchestrator.run;
 
+import dev.lattice.orchestrator.logging.LogContext;
 import dev.lattice.orchestrator.run.core.Decided;
 import dev.lattice.orchestrator.run.core.RunState;
 import dev.lattice.orchestrator.run.core.StepState;
+import dev.lattice.orchestrator.runlog.RunLogSink;
+import dev.lattice.persistence.runlog.RunLogChunk;
 import dev.lattice.protocol.api.InterventionType;
+import dev.lattice.protocol.log.LogLevel;
 import dev.lattice.protocol.plan.StepTimeouts;
+import dev.lattice.protocol.run.RunCause;
 import dev.lattice.protocol.run.RunChange;
 import dev.lattice.protocol.run.RunStatus;
+import dev.lattice.protocol.run.RunTrace;
 import dev.lattice.protocol.run.RunView;
 import dev.lattice.protocol.run.StepStatus;
 import java.time.Duration;
@@ -14,12 +20,13 @@ import java.util.function.LongSupplier;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.persistence.typed.javadsl.EffectFactories;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.slf4j.Logger;
 
 /**
  * What one run does outside its journal once its state changed, and only then: hands the attempts a
  * write dispatched to their dispatchers, arms the timers the new state implies, pushes the events
- * to followers and answers those waiting for the end. After a recovery or a resume it carries on
- * with what was in flight.
+ * to followers, writes what they mean to the run's own log ({@link RunLogLines}) and answers those
+ * waiting for the end. After a recovery or a resume it carries on with what was in flight.
  */
 final class RunSideEffects {
   private final RunFollowers followers;
@@ -32,12 +39,17 @@ final class RunSideEffects {
   private final LongSupplier lastSeqNr;
   private final ChildRuns children;
   private final RunTelemetry telemetry;
+  private final RunLogSink runLogs;
+  private final LogLevel runLogLevel;
+  private final Logger log;
 
   /**
    * @param effects the entity's effects, the only way to write under enforced replies
    * @param lastSeqNr the sequence number of the entity's latest event
    * @param children where a child run's end is reported to its parent
    * @param telemetry counts runs started and ended, and traces them
+   * @param runLogs where the run writes to its own log, what is at {@code runLogLevel} or above
+   * @param log the node's log, which hears of runs that fail or are cancelled
    */
   RunSideEffects(
       RunFollowers followers,
@@ -49,7 +61,10 @@ final class RunSideEffects {
       EffectFactories<RunChange, RunState> effects,
       LongSupplier lastSeqNr,
       ChildRuns children,
-      RunTelemetry telemetry) {
+      RunTelemetry telemetry,
+      RunLogSink runLogs,
+      LogLevel runLogLevel,
+      Logger log) {
     this.followers = followers;
     this.attempts = attempts;
     this.runTimers = runTimers;
@@ -60,6 +75,9 @@ final class RunSideEffects {
     this.lastSeqNr = lastSeqNr;
     this.children = children;
     this.telemetry = telemetry;
+    this.runLogs = runLogs;
+    this.runLogLevel = runLogLevel;
+    this.log = log;
   }
 
   /**
@@ -82,6 +100,9 @@ final class RunSideEffects {
   void written(RunState before, Decided decided, RunState state) {
     long lastSeq = lastSeqNr.getAsLong();
     followers.publish(decided.events(), lastSeq);
+    for (RunLogChunk chunk : RunLogLines.of(state.runId(), decided.events(), runLogLevel)) {
+      runLogs.append(chunk);
+    }
     followers.settled(state);
     for (String stepId : decided.dispatched()) {
       attempts.send(state, stepId);
@@ -100,6 +121,7 @@ final class RunSideEffects {
     }
     if (state.terminal() && !before.terminal()) {
       telemetry.ended(state);
+      logEnd(state);
     }
     if (state.terminal()) {
       RunView view = state.view(lastSeq);
@@ -118,6 +140,37 @@ final class RunSideEffects {
             state, InterventionType.RESUME, "its parent run was resumed", resumed.reason());
         // A resume re-sends what is in flight and re-arms what paused.
         carryOn(state);
+      }
+    }
+  }
+
+  /**
+   * A run that did not complete is worth a line of the node's log (at debug for one that did: at a
+   * thousand runs a second, a line each would be the log's whole content).
+   */
+  private void logEnd(RunState state) {
+    RunCause cause = state.cause();
+    String stepId = cause == null ? null : cause.stepId();
+    RunTrace trace = state.spec().trace();
+    try (LogContext ids =
+        LogContext.run(
+            state.runId().value(),
+            state.tenant().value(),
+            stepId,
+            trace == null ? null : trace.traceId())) {
+      if (state.status() == RunStatus.COMPLETED) {
+        log.debug("run {} completed", state.runId().value());
+      } else if (cause == null) {
+        log.info("run {} {}", state.runId().value(), state.status().wire());
+      } else {
+        log.info(
+            "run {} {}: step {}, {} after {} attempts: {}",
+            state.runId().value(),
+            state.status().wire(),
+            cause.stepId(),
+            cause.errorClass() == null ? "-" : cause.errorClass().wire(),
+            cause.attempts(),
+            cause.message());
       }
     }
   }

@@ -2,6 +2,7 @@ package dev.lattice.orchestrator.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
 import dev.lattice.modelserver.ScriptedModelServer;
 import dev.lattice.modelserver.script.Match;
@@ -444,6 +445,54 @@ class LatticeCliIT {
 
     Result neither = cli("audit-neither", "audit", "--server", server);
     assertThat(neither.exit()).isEqualTo(2);
+  }
+
+  @Test
+  void logsPrintsARunsOwnLogFollowsItToItsEndAndFiltersIt() throws Exception {
+    String runId =
+        Await.result(
+                lattice
+                    .client()
+                    .execute(
+                        LatticeJson.mapper()
+                            .readValue(
+                                "{\"plan\":{\"steps\":[{\"id\":\"look\",\"capability\":"
+                                    + "\"shell\",\"retry\":{\"maxAttempts\":1},\"input\":"
+                                    + "{\"command\":[\"ls\",\"no-such-file-here\"]}}]}}",
+                                ExecuteRequest.class)))
+            .runId()
+            .value();
+
+    Result followed = cli("logs-follow", "logs", runId, "--follow", "--server", server);
+    assertThat(followed.exit()).as(followed.err()).isEqualTo(1);
+    assertThat(followed.out())
+        .anySatisfy(
+            line ->
+                assertThat(line)
+                    .contains("INFO  dispatcher")
+                    .contains("look#1")
+                    .contains("dispatched to local.shell"))
+        .anySatisfy(
+            line ->
+                assertThat(line)
+                    .contains("WARN  local.shell")
+                    .contains("look#1")
+                    .contains("no-such-file-here"));
+    assertThat(followed.out().get(followed.out().size() - 1))
+        .contains("ERROR run")
+        .contains("run failed: step look failed after 1 attempt");
+
+    Result errors =
+        cli("logs-errors", "logs", runId, "--level", "error", "--json", "--server", server);
+    assertThat(errors.exit()).as(errors.err()).isZero();
+    assertThat(errors.out())
+        .singleElement()
+        .satisfies(
+            line -> {
+              JsonNode entry = LatticeJson.mapper().readTree(line);
+              assertThat(entry.path("level").asText()).isEqualTo("error");
+              assertThat(entry.path("source").asText()).isEqualTo("run");
+            });
   }
 
   @Test

@@ -258,6 +258,12 @@ class AuthMatrixIT {
                 new Request(
                     "GET", "/api/v1/runs/" + completedRun.get(c.target()) + "/audit", null)),
         new Endpoint(
+            "GET /api/v1/runs/{id}/logs",
+            Need.READ,
+            Other.NOT_FOUND,
+            c ->
+                new Request("GET", "/api/v1/runs/" + completedRun.get(c.target()) + "/logs", null)),
+        new Endpoint(
             "GET /api/v1/runs/{id}/audit/verify",
             Need.READ,
             Other.NOT_FOUND,

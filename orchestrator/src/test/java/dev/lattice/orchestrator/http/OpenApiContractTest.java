@@ -80,6 +80,7 @@ class OpenApiContractTest extends JUnitRouteTest {
           "/api/v1/runs/{id}/retry",
           "/api/v1/runs/{id}/events/1",
           "/api/v1/runs/{id}/audit/1",
+          "/api/v1/runs/{id}/logs/1",
           "/api/v1/audit/agent",
           "/api/v1/agents/local.echo",
           "/api/v1/state/cluster",
@@ -321,6 +322,18 @@ class OpenApiContractTest extends JUnitRouteTest {
         HttpRequest.GET("/api/v1/runs/" + unknown + "/events"),
         404,
         "run-not-found");
+    checkProblem(
+        "get",
+        "/api/v1/runs/{id}/logs",
+        HttpRequest.GET("/api/v1/runs/" + unknown + "/logs"),
+        404,
+        "run-not-found");
+    checkProblem(
+        "get",
+        "/api/v1/runs/{id}/logs",
+        HttpRequest.GET("/api/v1/runs/" + completedRun + "/logs?level=loud"),
+        400,
+        "invalid-request");
     checkProblem(
         "post",
         "/api/v1/runs/{id}/pause",

@@ -17,9 +17,9 @@ import javax.sql.DataSource;
 
 /**
  * Deletes finished runs whose last change is older than a cutoff: each run's journal rows, its
- * snapshots, its run-index row and its audit trail, all in one transaction, so that a run is either
- * wholly there or wholly gone. Recovery and event streams stop at a gap in a run's sequence
- * numbers; a run with no rows at all is simply unknown.
+ * snapshots, its run-index row, its own log and its audit trail, all in one transaction, so that a
+ * run is either wholly there or wholly gone. Recovery and event streams stop at a gap in a run's
+ * sequence numbers; a run with no rows at all is simply unknown.
  *
  * <p>Only finished runs are touched, and that is decided inside the deleting transaction: a run's
  * index row is deleted only if it is still terminal and older than the cutoff, and its events only
@@ -28,7 +28,7 @@ import javax.sql.DataSource;
  * run never writes again (no lifecycle transition leaves a terminal status), so nothing can be
  * added to a run while or after it is deleted. Its dispatchers could still record a decision about
  * one of its attempts (an agent answering later than the retention age after the run ended); such
- * an audit row outlives the run.
+ * an audit row outlives the run, as would the log lines that answer brought.
  *
  * <p>The audit rows a dispatcher wrote about the run are links of that dispatcher's hash chain,
  * which must stay whole to verify: they keep their place, hashes and digest, and lose only their
@@ -53,6 +53,8 @@ public final class JdbcRunRetention {
       "DELETE FROM \"event_journal\" WHERE \"persistence_id\" = ?";
   private static final String DELETE_SNAPSHOTS =
       "DELETE FROM \"snapshot\" WHERE \"persistence_id\" = ?";
+  private static final String DELETE_RUN_LOG =
+      "DELETE FROM \"lattice_run_log\" WHERE \"run_id\" = ?";
   // Rows of no chain (written before chains) and of the run's own chain are deleted; the rows of
   // dispatchers' chains are emptied.
   private static final String DELETE_AUDIT =
@@ -127,6 +129,7 @@ public final class JdbcRunRetention {
     try (PreparedStatement indexRow = c.prepareStatement(DELETE_INDEX_ROW);
         PreparedStatement journal = c.prepareStatement(DELETE_EVENTS);
         PreparedStatement snapshots = c.prepareStatement(DELETE_SNAPSHOTS);
+        PreparedStatement runLog = c.prepareStatement(DELETE_RUN_LOG);
         PreparedStatement audit = c.prepareStatement(DELETE_AUDIT);
         PreparedStatement emptyAudit = c.prepareStatement(EMPTY_AUDIT);
         PreparedStatement auditHead = c.prepareStatement(DELETE_AUDIT_HEAD)) {
@@ -143,6 +146,8 @@ public final class JdbcRunRetention {
         events += journal.executeUpdate();
         snapshots.setString(1, persistenceId);
         snapshots.executeUpdate();
+        runLog.setString(1, runId);
+        runLog.executeUpdate();
         audit.setString(1, runId);
         audit.setString(2, ChainIds.run(runId));
         audit.executeUpdate();

@@ -32,7 +32,20 @@ public final class JdbcAuditLog {
           + " WHERE \"bus_key\" = ? AND \"id\" >= ? AND \"entries\" IS NOT NULL"
           + " ORDER BY \"id\" LIMIT ?";
 
+  private static final String DECISIONS_OF_RUN =
+      "SELECT \"id\", \"bus_key\", \"entries\" FROM \"lattice_audit\" WHERE \"run_id\" = ?"
+          + " AND \"id\" >= ? AND \"bus_key\" IS NOT NULL AND \"entries\" IS NOT NULL"
+          + " ORDER BY \"id\" LIMIT ?";
+
   private final DataSource dataSource;
+
+  /**
+   * One row of a run's dispatcher decisions.
+   *
+   * @param id the row's place in the audit trail
+   * @param entries the decisions of one dispatcher's write about the run, in order
+   */
+  public record DecisionRow(long id, List<AuditEntry> entries) {}
 
   public JdbcAuditLog(DataSource dataSource) {
     this.dataSource = dataSource;
@@ -91,6 +104,29 @@ public final class JdbcAuditLog {
         }
       }
       return new AuditPage(page, next == null ? null : next.text());
+    }
+  }
+
+  /**
+   * Up to {@code limit} rows of the decisions dispatchers made about {@code runId}'s steps, with
+   * positions from {@code fromRow} on, in order, read on {@code c} (its interventions are not among
+   * them).
+   */
+  public static List<DecisionRow> decisionsOfRun(Connection c, RunId runId, long fromRow, int limit)
+      throws SQLException {
+    try (PreparedStatement query = c.prepareStatement(DECISIONS_OF_RUN)) {
+      query.setString(1, runId.value());
+      query.setLong(2, fromRow);
+      query.setInt(3, limit);
+      List<DecisionRow> rows = new ArrayList<>();
+      try (ResultSet rs = query.executeQuery()) {
+        while (rs.next()) {
+          rows.add(
+              new DecisionRow(
+                  rs.getLong(1), AuditGroupJson.read(runId, rs.getString(2), rs.getString(3))));
+        }
+      }
+      return rows;
     }
   }
 

@@ -9,10 +9,16 @@ import dev.lattice.persistence.audit.KeyRing;
 import dev.lattice.persistence.readmodel.AuditStatements;
 import dev.lattice.persistence.readmodel.JdbcAuditLog;
 import dev.lattice.persistence.readmodel.ReadModelDatabase;
+import dev.lattice.persistence.runlog.JdbcRunLog;
+import dev.lattice.persistence.runlog.RunLogChunk;
 import dev.lattice.protocol.api.AuditVerification;
 import dev.lattice.protocol.audit.AuditEntry;
 import dev.lattice.protocol.audit.AuditKind;
 import dev.lattice.protocol.ids.RunId;
+import dev.lattice.protocol.log.LogLevel;
+import dev.lattice.protocol.log.LogLine;
+import dev.lattice.protocol.log.RunLogEntry;
+import dev.lattice.protocol.log.RunLogQuery;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -77,6 +83,17 @@ class JdbcRunRetentionIT {
     // A run whose id starts like a deleted one's, and another entity's journal.
     run("done-2", "running", OLD, 2, 0);
     events("Dispatcher|agent/echo/0/default", 3);
+    JdbcRunLog runLogs = new JdbcRunLog(dataSource, 100);
+    for (String runId : List.of("done", "failed", "running", "done-2")) {
+      runLogs.append(
+          List.of(
+              new RunLogChunk(
+                  RunId.of(runId),
+                  "local.shell",
+                  "s0",
+                  1,
+                  List.of(new LogLine(OLD, LogLevel.INFO, "a line of " + runId)))));
+    }
 
     JdbcRunRetention.Deleted deleted = retention.deleteFinishedBefore(CUTOFF, 100);
 
@@ -97,6 +114,16 @@ class JdbcRunRetentionIT {
       assertThat(audit.byRun(RunId.of(gone)).entries()).isEmpty();
     }
     assertThat(audit.byRun(RunId.of("running")).entries()).hasSize(4);
+    // A run's own log goes with it; the decisions it shows from the audit trail went above.
+    for (String gone : List.of("done", "failed")) {
+      assertThat(runLogs.page(everything(gone)).entries()).isEmpty();
+    }
+    assertThat(runLogs.page(everything("running")).entries())
+        .extracting(RunLogEntry::message)
+        .contains("a line of running");
+    assertThat(runLogs.page(everything("done-2")).entries())
+        .extracting(RunLogEntry::message)
+        .contains("a line of done-2");
     assertThat(audit.byRun(RunId.of("done-2")).entries()).hasSize(2);
     // The dispatcher's chain kept the deleted runs' rows, emptied, and still verifies.
     AuditVerification verified =
@@ -126,6 +153,10 @@ class JdbcRunRetentionIT {
         .containsExactly("first", "second");
     assertThat(retention.deleteFinishedBefore(CUTOFF, 2).runIds()).containsExactly("third");
     assertThat(retention.deleteFinishedBefore(CUTOFF, 2).runIds()).isEmpty();
+  }
+
+  private static RunLogQuery everything(String runId) {
+    return new RunLogQuery(RunId.of(runId), LogLevel.DEBUG, null, null, null, 100);
   }
 
   /** A run's index row, {@code events} journal rows and {@code snapshots} snapshot rows. */

@@ -1,7 +1,10 @@
 package dev.lattice.protocol.agent;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.lattice.protocol.CborSerializable;
 import dev.lattice.protocol.ids.AgentId;
+import dev.lattice.protocol.log.LogLine;
+import java.util.List;
 
 /** What a worker agent tells whoever sent it an assignment. */
 public sealed interface AgentReply extends CborSerializable {
@@ -49,8 +52,24 @@ public sealed interface AgentReply extends CborSerializable {
   /** The action running the assignment sent a heartbeat. */
   record Alive(String idempotencyKey, AgentId agentId, int load) implements AgentReply {}
 
-  /** The assignment's recorded result. */
-  record Finished(AssignmentResult result, int load) implements AgentReply {
+  /**
+   * The assignment's result, and what its action wrote to its run's log while it ran ({@code log},
+   * bounded by the agent; empty when the result is answered again from the agent's record).
+   */
+  record Finished(
+      AssignmentResult result,
+      int load,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<LogLine> log)
+      implements AgentReply {
+    public Finished {
+      log = log == null ? List.of() : List.copyOf(log);
+    }
+
+    /** A result without log lines. */
+    public Finished(AssignmentResult result, int load) {
+      this(result, load, List.of());
+    }
+
     @Override
     public String idempotencyKey() {
       return result.idempotencyKey();

@@ -21,6 +21,8 @@ import org.apache.pekko.actor.typed.DispatcherSelector;
  * @param secrets resolves the secret references ({@code ${secret:NAME}}) of a step's input where
  *     the action uses them, from the node's configured providers ({@code lattice.secrets}); the
  *     values go to their target only, and are scrubbed from what the action returns
+ * @param logs the logs of the attempts running, where actions write to their runs' logs ({@link
+ *     #log(ActionRequest)})
  */
 public record ActionContext(
     AgentId agentId,
@@ -28,10 +30,23 @@ public record ActionContext(
     ObjectMapper json,
     Heartbeats heartbeats,
     ActorSystem<?> system,
-    SecretResolver secrets) {
+    SecretResolver secrets,
+    AttemptLogs logs) {
 
   public ActionContext {
     secrets = secrets == null ? SecretResolver.NONE : secrets;
+    logs = logs == null ? AttemptLogs.NONE : logs;
+  }
+
+  /** A context whose attempts keep no log. */
+  public ActionContext(
+      AgentId agentId,
+      Executor executor,
+      ObjectMapper json,
+      Heartbeats heartbeats,
+      ActorSystem<?> system,
+      SecretResolver secrets) {
+    this(agentId, executor, json, heartbeats, system, secrets, AttemptLogs.NONE);
   }
 
   /**
@@ -63,14 +78,6 @@ public record ActionContext(
   }
 
   /**
-   * Reports that the attempt of {@code request} is alive. A step with a heartbeat timeout fails its
-   * attempt with {@code timeout} when its action stays silent longer than that; call this more
-   * often (calls in quick succession cost little: the agent passes on only what the timeout needs).
-   *
-   * @return {@code false} once the attempt was withdrawn (the run was cancelled, or timed the
-   *     attempt out): stop, the result will be ignored
-   */
-  /**
    * Checks that the attempt of {@code request} may use {@code tool}: call it before every tool
    * call. A tool not on an allow-list that applies to the attempt (its tenant's, its capability's)
    * is denied: the attempt then fails with {@code policy_denied}, naming the rule.
@@ -92,8 +99,24 @@ public record ActionContext(
     }
   }
 
+  /**
+   * Reports that the attempt of {@code request} is alive. A step with a heartbeat timeout fails its
+   * attempt with {@code timeout} when its action stays silent longer than that; call this more
+   * often (calls in quick succession cost little: the agent passes on only what the timeout needs).
+   *
+   * @return {@code false} once the attempt was withdrawn (the run was cancelled, or timed the
+   *     attempt out): stop, the result will be ignored
+   */
   public boolean heartbeat(ActionRequest request) {
     return heartbeats.beat(request.idempotencyKey());
+  }
+
+  /**
+   * The run's log for the attempt of {@code request}: what the action writes there goes to the run
+   * with the attempt's result (a command's output lines, warnings), bounded by the agent.
+   */
+  public AttemptLog log(ActionRequest request) {
+    return logs.of(request.idempotencyKey());
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.lattice.worker.action;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lattice.protocol.agent.ErrorClass;
+import dev.lattice.protocol.log.LogLevel;
 import dev.lattice.worker.secret.ResolvedSecrets;
 import dev.lattice.worker.secret.SecretResolver;
 import java.io.File;
@@ -37,7 +38,8 @@ import java.util.concurrent.TimeUnit;
  * in {@code command}, whose arguments other users of the machine can list), and their values are
  * scrubbed from the output and the error message. Output: {@code {"exitCode", "stdout", "stderr",
  * "durationMs", "truncated"}}, each stream cut to the configured size. A command still running at
- * the assignment's deadline is killed and the attempt fails with {@code timeout}.
+ * the assignment's deadline is killed and the attempt fails with {@code timeout}. Its output also
+ * goes to the run's log, line by line ({@link ActionContext#log}), whether it succeeded or not.
  */
 public final class ShellAction implements AgentAction {
   private final ProgramAllowList programs;
@@ -131,11 +133,14 @@ public final class ShellAction implements AgentAction {
       if (!process.waitFor(waitMs, TimeUnit.MILLISECONDS)) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
+        // What it printed before its deadline tells why it was slow.
+        log(context.log(request), read(stdout), read(stderr), secrets);
         throw new ActionException(
             ErrorClass.TIMEOUT, "command '" + command.get(0) + "' still ran at its deadline");
       }
       Output out = read(stdout);
       Output err = read(stderr);
+      log(context.log(request), out, err, secrets);
       int exitCode = process.exitValue();
       if (exitCode != 0 && failOnNonZeroExit) {
         throw new ActionException(
@@ -157,6 +162,27 @@ public final class ShellAction implements AgentAction {
     } finally {
       deleteQuietly(stdout);
       deleteQuietly(stderr);
+    }
+  }
+
+  /**
+   * Writes the command's output to its run's log, a line per line: stdout at info, stderr at warn
+   * (where programs report what went wrong), without the values of the secrets it was given.
+   */
+  private static void log(AttemptLog log, Output out, Output err, ResolvedSecrets secrets) {
+    lines(log, LogLevel.INFO, secrets.scrub(out.text()));
+    lines(log, LogLevel.WARN, secrets.scrub(err.text()));
+  }
+
+  private static void lines(AttemptLog log, LogLevel level, String text) {
+    if (text.isEmpty()) {
+      return;
+    }
+    // The last line break ends the last line; it does not start an empty one.
+    String[] lines = text.split("\r?\n", -1);
+    int count = text.endsWith("\n") ? lines.length - 1 : lines.length;
+    for (int i = 0; i < count; i++) {
+      log.write(level, lines[i]);
     }
   }
 

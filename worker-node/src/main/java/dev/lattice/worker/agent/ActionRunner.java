@@ -5,10 +5,12 @@ import dev.lattice.protocol.agent.Assignment;
 import dev.lattice.protocol.agent.StepOutcome;
 import dev.lattice.protocol.ids.AgentId;
 import dev.lattice.protocol.json.LatticeJson;
+import dev.lattice.protocol.log.LogLine;
 import dev.lattice.protocol.time.SaturatingTime;
 import dev.lattice.worker.action.ActionContext;
 import dev.lattice.worker.action.ActionRequest;
 import dev.lattice.worker.action.AgentAction;
+import dev.lattice.worker.action.AttemptLog;
 import dev.lattice.worker.secret.SecretResolver;
 import dev.lattice.worker.tracing.AttemptSpans;
 import dev.lattice.worker.tracing.NodeTracing;
@@ -17,6 +19,7 @@ import io.opentelemetry.context.Scope;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -35,10 +38,11 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
  * WorkerAgent.ActionFinished}; heartbeats come back as {@link WorkerAgent.Beat}, a few per
  * heartbeat timeout at most ({@link HeartbeatGates}).
  *
- * <p>Keeps the attempts it started until their agent says they ended. Called on its agent's thread
- * only; what runs on the actions' threads touches none of the agent's state, only its reference,
- * the heartbeat gates and the set of cancelled attempts (both safe for concurrent use) and the
- * stateless outcome check.
+ * <p>Keeps the attempts it started until their agent says they ended, each with the log its action
+ * writes to ({@link BoundedAttemptLog}). Called on its agent's thread only; what runs on the
+ * actions' threads touches none of the agent's state, only its reference, the heartbeat gates, the
+ * set of cancelled attempts and the attempts' logs (all safe for concurrent use) and the stateless
+ * outcome check.
  */
 final class ActionRunner {
   private final AgentAction action;
@@ -53,6 +57,9 @@ final class ActionRunner {
   private final HeartbeatGates heartbeats = new HeartbeatGates();
   // The attempts started and not yet ended, by idempotency key.
   private final Map<String, Assignment> running = new HashMap<>();
+  // Their logs: written by actions on their own threads, taken on the agent's when they end.
+  private final Map<String, BoundedAttemptLog> logs = new ConcurrentHashMap<>();
+  private final RunLogLimits logLimits;
 
   ActionRunner(
       AgentId agentId,
@@ -61,6 +68,7 @@ final class ActionRunner {
       Clock clock,
       ActorContext<AgentCommand> context) {
     this.action = action;
+    this.logLimits = settings.runLog();
     this.heartbeatsPerTimeout = settings.heartbeatsPerTimeout();
     this.clock = clock;
     this.context = context;
@@ -82,7 +90,11 @@ final class ActionRunner {
               return !cancelled.contains(key);
             },
             context.getSystem(),
-            SecretResolver.create(settings.secrets()));
+            SecretResolver.create(settings.secrets()),
+            key -> {
+              AttemptLog log = logs.get(key);
+              return log == null ? AttemptLog.NONE : log;
+            });
     this.outcomeCheck = new OutcomeCheck(settings.payloadLimits(), settings.redaction());
   }
 
@@ -90,6 +102,7 @@ final class ActionRunner {
   void start(Assignment assignment) {
     String key = assignment.idempotencyKey();
     running.put(key, assignment);
+    logs.put(key, new BoundedAttemptLog(logLimits, clock));
     if (assignment.heartbeatMs() != null) {
       // Pass on a few heartbeats per timeout, not every one an action sends.
       heartbeats.open(
@@ -147,6 +160,16 @@ final class ActionRunner {
   void ended(String key) {
     running.remove(key);
     heartbeats.close(key);
+  }
+
+  /**
+   * What the action of the attempt {@code key} wrote to its run's log, with a warning for each of
+   * the outputs {@code outcome} says it rejected; none for an attempt not started here. Writes that
+   * come later are dropped.
+   */
+  List<LogLine> takeLog(String key, StepOutcome outcome) {
+    BoundedAttemptLog log = logs.remove(key);
+    return log == null ? List.of() : log.take(outcome.rejected());
   }
 
   /**

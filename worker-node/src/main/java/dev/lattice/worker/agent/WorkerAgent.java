@@ -26,6 +26,7 @@ import dev.lattice.protocol.agent.StepOutcome;
 import dev.lattice.protocol.agent.ToolEffect;
 import dev.lattice.protocol.agent.ToolSpec;
 import dev.lattice.protocol.agent.Usage;
+import dev.lattice.protocol.log.LogLine;
 import dev.lattice.worker.action.AgentAction;
 import java.time.Clock;
 import java.time.Duration;
@@ -348,6 +349,8 @@ public final class WorkerAgent
   private ReplyEffect<Event, WorkerState> finish(Assignment assignment, StepOutcome outcome) {
     AssignmentResult result = AssignmentResult.of(assignment, manifest.agentId(), outcome);
     String key = result.idempotencyKey();
+    // Only the reply carries the log: it is the run's to store, not part of the agent's record.
+    List<LogLine> log = runner.takeLog(key, outcome);
     runner.ended(key);
     breakers.record(assignment, outcome, clock.instant());
     List<ActorRef<AgentReply>> waiters = inFlight.remove(key);
@@ -357,7 +360,7 @@ public final class WorkerAgent
             ? Optional.empty()
             : vacancies.freed(waiters == null ? null : waiters.get(0));
     if (waiters != null) {
-      Finished reply = new Finished(result, load());
+      Finished reply = new Finished(result, load(), log);
       waiters.forEach(waiter -> waiter.tell(reply));
     }
     next.ifPresent(this::offer);

@@ -42,6 +42,7 @@ import java.util.stream.Collectors;
  *     lattice.redaction})
  * @param workspace the runs' workspaces, where {@code files.write} writes and shell steps may run
  * @param retrieval the settings of the built-in split, embed and vector actions
+ * @param runLog how much of what actions write to their runs' logs an attempt keeps
  */
 public record WorkerSettings(
     String nodeName,
@@ -63,7 +64,8 @@ public record WorkerSettings(
     SecretSettings secrets,
     WorkspaceSettings workspace,
     RetrievalSettings retrieval,
-    Redactor redaction) {
+    Redactor redaction,
+    RunLogLimits runLog) {
 
   public WorkerSettings {
     tools = tools == null ? Map.of() : Map.copyOf(tools);
@@ -91,7 +93,8 @@ public record WorkerSettings(
         SecretSettings.create(config),
         WorkspaceSettings.create(c.getConfig("workspace")),
         RetrievalSettings.create(config),
-        Redactor.fromConfig(config));
+        Redactor.fromConfig(config),
+        RunLogLimits.create(c.getConfig("run-log")));
   }
 
   /**
@@ -124,6 +127,7 @@ public record WorkerSettings(
         secrets,
         workspace,
         retrieval,
-        redaction);
+        redaction,
+        runLog);
   }
 }

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
@@ -39,6 +40,8 @@ class ShellActionTest {
 
   private final Executor executor = Executors.newCachedThreadPool();
   private SecretResolver secrets = SecretResolver.NONE;
+  // What the action wrote to its run's log, as "level message".
+  private final List<String> logged = new CopyOnWriteArrayList<>();
 
   @BeforeEach
   void createWorkingDirectory() throws Exception {
@@ -82,7 +85,8 @@ class ShellActionTest {
               LatticeJson.mapper(),
               Heartbeats.NONE,
               null,
-              secrets);
+              secrets,
+              key -> (level, message) -> logged.add(level.wire() + " " + message));
       return shell.execute(request, context).toCompletableFuture().join().output();
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(e);
@@ -347,5 +351,32 @@ class ShellActionTest {
     assertThat(workdirOut.errorClass()).isEqualTo(ErrorClass.POLICY_DENIED);
     ActionException notAFlag = failure(() -> run("{'command': ['ls'], 'workspace': 'yes'}", 5000));
     assertThat(notAFlag.errorClass()).isEqualTo(ErrorClass.INVALID_INPUT);
+  }
+
+  @Test
+  void writesEachLineOfItsOutputToTheRunsLogStderrAsWarnings() throws Exception {
+    Files.writeString(workdir.resolve("notes.txt"), "first\r\nsecond\n\nfourth");
+
+    ActionException failed =
+        failure(() -> run("{'command': ['cat', 'notes.txt', 'missing.txt']}", 5000));
+
+    assertThat(failed.errorClass()).isEqualTo(ErrorClass.AGENT_ERROR);
+    // Written before the failure: the log of a failed command is the one people read.
+    assertThat(logged)
+        .containsExactly(
+            "info first",
+            "info second",
+            "info ",
+            "info fourth",
+            "warn cat: missing.txt: No such file or directory");
+  }
+
+  @Test
+  void scrubsResolvedSecretsFromTheLinesItLogs() {
+    secrets = new SecretResolver(Map.of("LATTICE_SECRET_CONFIG", "s3cr3t-v4lue")::get, null);
+
+    run("{'command': ['printenv', 'CONFIG'], 'env': {'CONFIG': '${secret:config}'}}", 5000);
+
+    assertThat(logged).containsExactly("info ${secret:config}");
   }
 }

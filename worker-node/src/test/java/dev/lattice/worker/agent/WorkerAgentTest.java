@@ -20,6 +20,8 @@ import dev.lattice.protocol.ids.AgentId;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.ids.TenantId;
 import dev.lattice.protocol.json.PayloadLimits;
+import dev.lattice.protocol.log.LogLevel;
+import dev.lattice.protocol.log.LogLine;
 import dev.lattice.protocol.plan.Budget;
 import dev.lattice.protocol.redact.Redactor;
 import dev.lattice.protocol.session.MemoryPolicy;
@@ -99,7 +101,8 @@ class WorkerAgentTest {
         WorkspaceSettings.create(
             ConfigFactory.defaultReference().getConfig("lattice.worker.workspace")),
         RetrievalSettings.create(ConfigFactory.defaultReference()),
-        Redactor.fromConfig(ConfigFactory.defaultReference()));
+        Redactor.fromConfig(ConfigFactory.defaultReference()),
+        new RunLogLimits(5, 1000, 100));
   }
 
   private final AtomicInteger runs = new AtomicInteger();
@@ -433,5 +436,43 @@ class WorkerAgentTest {
     assertThat(stopped.await(5, TimeUnit.SECONDS)).isTrue();
     // What the action returned after its cancellation is not a second result.
     dispatcher.expectNoMessage(Duration.ofMillis(200));
+  }
+
+  @Test
+  void whatTheActionWroteGoesWithTheResultHeldToTheLimitsAndNotIntoTheRecord() {
+    AgentAction chatty =
+        (request, context) -> {
+          for (int i = 1; i <= 8; i++) {
+            context.log(request).info("line " + i);
+          }
+          context.log(request).warn("x".repeat(150));
+          return CompletableFuture.completedFuture(ActionResult.of(request.input()));
+        };
+    var agent = agent(4, chatty);
+    Assignment a = assignment("logged", 5000, Budget.UNLIMITED);
+    agent.runCommand(new AgentCommand.Assign(a, dispatcher.ref()));
+    dispatcher.expectMessageClass(AgentReply.Accepted.class);
+    AgentReply.Finished finished =
+        dispatcher.expectMessageClass(AgentReply.Finished.class, Duration.ofSeconds(5));
+
+    // Five lines at most (RunLogLimits(5, 1000, 100)), then one that counts the rest.
+    assertThat(finished.log())
+        .extracting(LogLine::message)
+        .containsExactly(
+            "line 1",
+            "line 2",
+            "line 3",
+            "line 4",
+            "line 5",
+            "truncated 4 lines (lattice.worker.run-log: at most 5 lines and 1000 bytes per"
+                + " attempt)");
+    assertThat(finished.log().get(5).level()).isEqualTo(LogLevel.WARN);
+
+    // A repeat is answered from the record, which holds the result and never the log.
+    awaitRecorded(agent, a);
+    agent.runCommand(new AgentCommand.Assign(a, dispatcher.ref()));
+    AgentReply.Finished again = dispatcher.expectMessageClass(AgentReply.Finished.class);
+    assertThat(again.result()).isEqualTo(finished.result());
+    assertThat(again.log()).isEmpty();
   }
 }

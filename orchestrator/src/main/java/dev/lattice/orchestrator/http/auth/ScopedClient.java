@@ -32,6 +32,8 @@ import dev.lattice.protocol.api.TenantUsage;
 import dev.lattice.protocol.ids.BusKey;
 import dev.lattice.protocol.ids.RunId;
 import dev.lattice.protocol.ids.TenantId;
+import dev.lattice.protocol.log.RunLogPage;
+import dev.lattice.protocol.log.RunLogQuery;
 import dev.lattice.protocol.run.RunEvent;
 import dev.lattice.protocol.run.RunStreamElement;
 import dev.lattice.protocol.run.RunView;
@@ -170,6 +172,12 @@ public final class ScopedClient implements LatticeClient {
   public CompletionStage<RunAudit> audit(RunId runId) {
     require(Permission.READ, "read audit trails");
     return visible(runId, () -> client.audit(runId));
+  }
+
+  @Override
+  public CompletionStage<RunLogPage> runLog(RunLogQuery query) {
+    require(Permission.READ, "read runs' logs");
+    return visible(query.runId(), () -> client.runLog(query));
   }
 
   @Override
