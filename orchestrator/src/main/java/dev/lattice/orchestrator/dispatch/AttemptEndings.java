@@ -93,24 +93,26 @@ final class AttemptEndings {
     if (result.outcome() instanceof StepOutcome.Failed failed) {
       metrics.failed(failed.error().errorClass());
     }
-    metrics.ended(
-        entry.key(),
-        result.agentId(),
-        result.outcome(),
-        permits.provider(entry.assignment()),
-        DispatchPolicy.usage(result),
-        last.at());
     finished.remember(entry.key(), result);
+    Usage usage = DispatchPolicy.usage(result);
     // Each output the action rejected was one more request to its model.
-    permits.done(entry.key(), result.outcome().rejected().size() + 1, DispatchPolicy.usage(result));
-    TenantHolds.Reconciled reconciled =
-        holds.settle(entry.assignment(), DispatchPolicy.usage(result));
+    permits.done(entry.key(), result.outcome().rejected().size() + 1, usage);
+    TenantHolds.Reconciled reconciled = holds.settle(entry.assignment(), usage);
     if (reconciled != null) {
       notes.add(
           audit.entry(
               AuditKind.BUDGET_RECONCILED, entry.assignment(), null, null, reconciled, last.at()));
     }
     notes.add(last);
+    // After the accounting, which the meters must never hold up; the provider is looked up (the
+    // step's input resolved again) only for an attempt that called a model.
+    metrics.ended(
+        entry.key(),
+        result.agentId(),
+        result.outcome(),
+        usage.model() == null ? null : permits.provider(entry.assignment()),
+        usage,
+        last.at());
   }
 
   /**
